@@ -1,0 +1,1 @@
+"""Benchmarks: `trailkeep bench NAME` or `python -m trailkeep.bench NAME`."""

@@ -1,0 +1,115 @@
+"""Chunking: each chunk is an exact span of its entry's text plus a context line that lets it stand
+alone (document title, section path or speaker, date). Decision record: notes/0004-chunking.md.
+
+Spans are cut at blank lines outside code fences, packed up to ``max_chars``; a block longer than
+that is cut at sentence ends (prose) or line ends (code), and only as a last resort mid-line.
+Because every chunk is a verbatim substring, a citation's quote can always be checked against
+the entry it cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from trailkeep.vault.records import ChunkSpec, ParsedDocument, ParsedEntry
+
+MAX_CHARS = 1000  # ~250 word pieces: all-MiniLM-L6-v2 truncates at 256
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of blank-line separated blocks; never splits inside a code fence."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    start: int | None = None
+    in_fence = False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if not stripped and not in_fence:
+            if start is not None:
+                out.append((start, pos))
+                start = None
+        elif start is None:
+            start = pos
+        pos += len(line)
+    if start is not None:
+        out.append((start, pos))
+    return out
+
+
+def _cut(text: str, start: int, end: int, max_chars: int) -> Iterable[tuple[int, int]]:
+    """Cut one oversized block at sentence or line ends."""
+    piece = text[start:end]
+    is_code = bool(_FENCE.match(piece))
+    marks = (
+        [m.end() for m in re.finditer(r"\n", piece)]
+        if is_code
+        else [m.end() for m in _SENTENCE_END.finditer(piece)] + [m.end() for m in re.finditer(r"\n", piece)]
+    )
+    cuts = sorted(set(marks))
+    s = 0
+    last_ok = 0
+    for c in [*cuts, len(piece)]:
+        if c - s > max_chars:
+            if last_ok > s:
+                yield start + s, start + last_ok
+                s = last_ok
+            while c - s > max_chars:  # no natural cut point: hard split
+                yield start + s, start + s + max_chars
+                s += max_chars
+        last_ok = c
+    if s < len(piece):
+        yield start + s, start + len(piece)
+
+
+def spans(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, int]]:
+    if len(text) <= max_chars:
+        return [(0, len(text))] if text.strip() else []
+    pieces: list[tuple[int, int]] = []
+    for b0, b1 in _blocks(text):
+        if b1 - b0 > max_chars:
+            pieces.extend(_cut(text, b0, b1, max_chars))
+        else:
+            pieces.append((b0, b1))
+    packed: list[tuple[int, int]] = []
+    for p0, p1 in pieces:
+        if packed and p1 - packed[-1][0] <= max_chars:
+            packed[-1] = (packed[-1][0], p1)
+        else:
+            packed.append((p0, p1))
+    out = []
+    for s, e in packed:
+        seg = text[s:e]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        if seg.strip():
+            out.append((s + lead, e - trail))
+    return out
+
+
+def context_line(doc: ParsedDocument, entry: ParsedEntry) -> str:
+    title = entry.title or doc.title
+    if doc.title and not title.startswith(doc.title):
+        title = f"{doc.title} > {title}"
+    parts = [title]
+    if entry.author:
+        parts.append(f"({entry.author})")
+    when = entry.timestamp or doc.timestamp
+    if when is not None:
+        parts.append(f"[{when.date().isoformat()}]")
+    return " ".join(parts)
+
+
+def chunk_document(doc: ParsedDocument, max_chars: int = MAX_CHARS) -> list[ChunkSpec]:
+    out: list[ChunkSpec] = []
+    for e in doc.entries:
+        if not e.indexed:
+            continue
+        ctx = context_line(doc, e)
+        for i, (s, t) in enumerate(spans(e.text, max_chars)):
+            out.append(ChunkSpec(e.key, i, e.text[s:t], ctx, s, t))
+    return out

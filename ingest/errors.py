@@ -1,0 +1,42 @@
+"""Errors raised while ingesting.
+
+Tree::
+
+    TrailkeepError (trailkeep.vault.errors)
+     └── IngestError                 (.path where known)
+          ├── UnsupportedFormat      no parser accepts the file
+          ├── UnsafeFile             not a regular file (FIFO, device, socket, symlink), or unreadable
+          ├── FileTooLarge           over the configured size limit
+          ├── FileChanged            the file changed while being read: retried when stable again
+          └── ParseError             the parser could not make sense of the bytes (.detail)
+"""
+
+from __future__ import annotations
+
+from trailkeep.vault.errors import TrailkeepError
+
+
+class IngestError(TrailkeepError):
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class UnsupportedFormat(IngestError):
+    pass
+
+
+class UnsafeFile(IngestError):
+    pass
+
+
+class FileTooLarge(IngestError):
+    pass
+
+
+class FileChanged(IngestError):
+    pass
+
+
+class ParseError(IngestError):
+    pass

@@ -1,0 +1,217 @@
+"""Markdown field notes: YAML front matter, sections by heading as entries, code and wikilinks kept.
+
+Identity (notes/0001-data-model.md): front-matter ``id``, else the path relative to the inbox
+(``Origin.identity``), else the absolute path. The version content is the file's bytes.
+Timestamp: ``updated`` / ``date`` / ``created`` from front matter, else the file's mtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from typing import Any, BinaryIO
+
+import yaml
+from markdown_it import MarkdownIt
+
+from trailkeep.vault.records import DOC_NOTE, Origin, ParsedDocument, ParsedEntry
+
+from ..cues import tag_text
+from ..errors import ParseError
+from ..text import decode_text
+
+_FM = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+_MD = MarkdownIt("commonmark")
+_KNOWN_FM = ("id", "title", "client", "project", "date", "updated", "created", "tags")
+
+
+def parse_when(value: Any) -> datetime | None:
+    """Front-matter dates: datetime, date, ISO strings, epoch seconds or milliseconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0), tzinfo=UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        secs = value / 1000.0 if abs(value) > 1e11 else float(value)
+        try:
+            return datetime.fromtimestamp(secs, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        s = value.strip()
+        try:
+            dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """Front-matter values made JSON-safe (dates as ISO strings)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, str | None]:
+    """Return (front matter, body, body line offset, warning)."""
+    m = _FM.match(text)
+    if not m:
+        return {}, text, 0, None
+    raw = m.group(1)
+    body = text[m.end() :]
+    offset = text[: m.end()].count("\n")
+    try:
+        fm = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        return {}, text, 0, f"front matter is not valid YAML ({str(exc).splitlines()[0]}); kept as text"
+    if fm is None:
+        return {}, body, offset, None
+    if not isinstance(fm, dict):
+        return {}, text, 0, "front matter is not a mapping; kept as text"
+    return {str(k): v for k, v in fm.items()}, body, offset, None
+
+
+def _sections(body: str) -> list[tuple[int, str, int, int]]:
+    """Headings outside code blocks: (level, title, first line, line after the heading)."""
+    tokens = _MD.parse(body)
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.map:
+            title = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+            out.append((int(tok.tag[1]), title, tok.map[0], tok.map[1]))
+    return out
+
+
+def wikilinks(text: str) -> list[dict[str, str]]:
+    out = []
+    for m in _WIKILINK.finditer(text):
+        inner = m.group(2)
+        label, _, target = inner.partition("|")
+        if not target:
+            target, label = label, ""
+        out.append({"target": target.strip(), "label": label.strip(), "embed": m.group(1) == "!"})
+    return out
+
+
+class NotesParser:
+    name = "markdown-note"
+
+    def score(self, name: str, head: bytes) -> int | None:
+        lower = name.lower()
+        if lower.endswith((".md", ".markdown", ".mdx")):
+            return 50
+        return None
+
+    def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[ParsedDocument]:
+        data = stream.read()
+        if not data.strip():
+            raise ParseError(f"{origin.name}: empty note (no text)")
+        text, encoding = decode_text(data, origin.name)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        fm, body, line_offset, warning = split_front_matter(text)
+        title = str(fm.get("title") or "").strip()
+        heads = _sections(body)
+        if not title:
+            h1 = next((h for h in heads if h[0] == 1 and h[1]), None)
+            title = h1[1] if h1 else _stem(origin.name)
+        when = (
+            parse_when(fm.get("updated"))
+            or parse_when(fm.get("date"))
+            or parse_when(fm.get("created"))
+            or origin.mtime
+        )
+        entries = self._entries(body, heads, title, when)
+        if not entries:
+            raise ParseError(f"{origin.name}: note has front matter but no text")
+        ident = fm.get("id")
+        external_id = f"id:{ident}" if ident not in (None, "") else f"path:{origin.identity}"
+        tags = fm.get("tags") or []
+        if isinstance(tags, str):
+            tags = [t.strip() for t in tags.split(",") if t.strip()]
+        meta: dict[str, Any] = {
+            "front_matter": _plain({k: v for k, v in fm.items() if k not in _KNOWN_FM}),
+            "tags": _plain(tags) if isinstance(tags, list) else [],
+            "encoding": encoding,
+            "path": origin.identity,
+        }
+        if warning:
+            meta["warnings"] = [warning]
+        yield ParsedDocument(
+            kind=DOC_NOTE,
+            external_id=external_id,
+            title=title,
+            content_sha256=hashlib.sha256(data).hexdigest(),
+            timestamp=when,
+            entries=entries,
+            client=_opt_str(fm.get("client")),
+            project=_opt_str(fm.get("project")),
+            versioned=True,
+            meta=meta,
+        )
+
+    def _entries(
+        self,
+        body: str,
+        heads: list[tuple[int, str, int, int]],
+        title: str,
+        when: datetime | None,
+    ) -> list[ParsedEntry]:
+        lines = body.split("\n")
+        spans: list[tuple[list[str], int, int]] = []  # (path, start line of text, end line)
+        first = heads[0][2] if heads else len(lines)
+        if "\n".join(lines[:first]).strip():
+            spans.append(([title], 0, first))
+        stack: list[tuple[int, str]] = []
+        for i, (level, head, start, head_end) in enumerate(heads):
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, head or "(untitled)"))
+            end = heads[i + 1][2] if i + 1 < len(heads) else len(lines)
+            path = [h for _, h in stack]
+            if path[0] != title:
+                path = [title, *path]
+            spans.append((path, head_end, end))
+        entries = []
+        seen: dict[str, int] = {}
+        for pos, (path, start, end) in enumerate(spans):
+            chunk_text = "\n".join(lines[start:end]).strip("\n")
+            key = " > ".join(path)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                key = f"{key} #{seen[key]}"
+            entries.append(
+                ParsedEntry(
+                    key=key,
+                    kind="section",
+                    text=chunk_text,
+                    position=pos,
+                    title=" > ".join(path),
+                    timestamp=when,
+                    indexed=True,
+                    tags=tag_text(chunk_text),
+                    meta={"wikilinks": wikilinks(chunk_text)} if "[[" in chunk_text else {},
+                )
+            )
+        return entries
+
+
+def _stem(name: str) -> str:
+    base = name.rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[0] if "." in base else base
+
+
+def _opt_str(v: Any) -> str | None:
+    if v is None or v == "":
+        return None
+    return str(v).strip() or None

@@ -1,0 +1,343 @@
+"""ingest_file: one file in the inbox -> sources, blobs, documents, chunks, vectors.
+
+Order matters for crash safety (notes/0001-data-model.md): the source row is written as
+``pending`` first, the original bytes go to blobs/ before parsing, each document is one SQL
+transaction, and vectors come last from the "not yet embedded" chunks. A process killed at any
+point leaves a pending source (retried at the next start) and at worst chunks without vectors
+(embedded by the next writer) — never half a document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from trailkeep.vault import Origin, TrailkeepError, Vault
+from trailkeep.vault.records import DOC_NOTE
+
+from . import registry
+from .chunking import chunk_document
+from .errors import FileChanged, FileTooLarge, IngestError, ParseError, UnsafeFile
+from .filters import is_ignored
+
+INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
+SKIPPED, GONE, CHANGING = "skipped", "gone", "changing"
+EMBED_BATCH = 256
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str
+    error: str | None = None
+    documents: int = 0
+    source_id: int | None = None
+
+
+@dataclass
+class Summary:
+    ingested: int = 0
+    duplicates: int = 0
+    partial: int = 0
+    failed: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def add(self, o: Outcome) -> None:
+        self.outcomes.append(o)
+        if o.status == INGESTED:
+            self.ingested += 1
+        elif o.status == DUPLICATE:
+            self.duplicates += 1
+        elif o.status == PARTIAL:
+            self.partial += 1
+        elif o.status == FAILED:
+            self.failed += 1
+        else:
+            self.skipped += 1
+
+
+def identity_for(path: Path, inbox: Path | None) -> str:
+    """Note identity fallback: the path relative to the inbox, else the absolute path."""
+    if inbox is not None:
+        with contextlib.suppress(ValueError):
+            return path.relative_to(inbox).as_posix()
+    return str(path)
+
+
+def read_regular(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """Read a regular file without following symlinks or blocking on FIFOs; detect changes."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise UnsafeFile(f"cannot stat: {exc.strerror}", str(path)) from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise UnsafeFile("a symbolic link: not followed", str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFile("not a regular file (FIFO, device, socket or directory)", str(path))
+    if st.st_size > max_bytes:
+        raise FileTooLarge(
+            f"{st.st_size} bytes is over the {max_bytes}-byte limit (ingest.max_file_mb)", str(path)
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile("a symbolic link: not followed", str(path)) from exc
+        raise UnsafeFile(f"cannot open: {exc.strerror}", str(path)) from exc
+    try:
+        st2 = os.fstat(fd)
+        if not stat.S_ISREG(st2.st_mode) or (st2.st_ino, st2.st_dev) != (st.st_ino, st.st_dev):
+            raise FileChanged("the file was replaced while opening it", str(path))
+        chunks = []
+        total = 0
+        while True:
+            b = os.read(fd, 1 << 20)
+            if not b:
+                break
+            total += len(b)
+            if total > max_bytes:
+                raise FileTooLarge(f"grew past the {max_bytes}-byte limit while reading", str(path))
+            chunks.append(b)
+        st3 = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if (st3.st_size, st3.st_mtime_ns) != (st2.st_size, st2.st_mtime_ns) or total != st3.st_size:
+        raise FileChanged("the file changed while it was being read; it will be retried", str(path))
+    return b"".join(chunks), st3
+
+
+class Ingestor:
+    """Ingests files into one vault. Thread-compatible: one instance per thread or a lock."""
+
+    def __init__(self, vault: Vault, inbox: Path | None = None) -> None:
+        self.vault = vault
+        self.settings = vault.settings
+        self.inbox = inbox if inbox is not None else vault.settings.inbox
+
+    # -- files
+    def ingest_file(self, path: Path, *, embed: bool = True) -> Outcome:
+        path = Path(os.path.abspath(path))
+        key = str(path)
+        try:
+            data, st = read_regular(path, self.settings.max_file_bytes)
+        except FileNotFoundError:
+            return Outcome(key, GONE)
+        except FileChanged as exc:
+            return Outcome(key, CHANGING, str(exc))
+        except IngestError as exc:
+            return self._fail_unread(path, exc)
+        sha = hashlib.sha256(data).hexdigest()
+        mtime = datetime.fromtimestamp(st.st_mtime, tz=UTC)
+        out = self.ingest_bytes(
+            data,
+            sha=sha,
+            path=key,
+            name=path.name,
+            identity=identity_for(path, self.inbox),
+            mtime=mtime,
+            embed=embed,
+        )
+        if out.status not in (CHANGING,):
+            with self.vault.writer("file state"):
+                self.vault.set_file_state(key, st.st_size, st.st_mtime_ns, sha, out.status)
+        return out
+
+    def ingest_bytes(
+        self,
+        data: bytes,
+        *,
+        sha: str,
+        path: str,
+        name: str,
+        identity: str,
+        mtime: datetime | None,
+        embed: bool = True,
+    ) -> Outcome:
+        v = self.vault
+        if v.is_tombstoned("sha256", sha):
+            return Outcome(path, SKIPPED, "forgotten earlier (tombstone); not ingested again")
+        if v.is_current_duplicate(sha):
+            same = v.find_source(path, sha)
+            if same is not None and same[1] in ("ingested", "partial", "duplicate"):
+                return Outcome(path, DUPLICATE, source_id=same[0])
+            with v.writer(f"ingest {name}"):
+                sid = v.begin_source(path, name, sha, len(data))
+                v.finish_source(sid, "duplicate")
+            return Outcome(path, DUPLICATE, source_id=sid)
+        with v.writer(f"ingest {name}"):
+            sid = v.begin_source(path, name, sha, len(data))
+            v.store_blob(sha, data)
+        try:
+            parser = registry.pick(name, data[: registry.HEAD_BYTES])
+            if parser.name == "markdown-note" and len(data) > self.settings.max_note_bytes:
+                raise FileTooLarge(
+                    f"{len(data)} bytes is over the note limit of "
+                    f"{self.settings.max_note_bytes} bytes (ingest.max_note_mb)"
+                )
+        except IngestError as exc:
+            return self._fail(sid, path, name, sha, str(exc))
+        origin = Origin(name=name, identity=identity, mtime=mtime)
+        docs = 0
+        errors: list[str] = []
+        warnings: list[str] = []
+        try:
+            for doc in parser.parse(io.BytesIO(data), origin=origin):
+                try:
+                    chunks = chunk_document(doc)
+                    with v.writer(f"ingest {name}"):
+                        res = v.write_document(doc, chunks, sid)
+                    if res is not None:
+                        docs += 1
+                    warnings.extend(str(w) for w in doc.meta.get("warnings", []))
+                except TrailkeepError as exc:
+                    errors.append(f"{doc.kind} {doc.external_id}: {exc}")
+        except (IngestError, ParseError) as exc:
+            errors.append(str(exc))
+        except Exception as exc:  # a parser bug must not stop the watcher; recorded, not hidden
+            errors.append(f"parser {parser.name} crashed: {type(exc).__name__}: {exc}")
+        if errors and docs == 0:
+            return self._fail(sid, path, name, sha, "; ".join(errors), parser.name)
+        status = PARTIAL if errors or warnings else INGESTED
+        with v.writer(f"ingest {name}"):
+            v.finish_source(sid, status, "; ".join(errors + warnings) or None, parser.name)
+            if embed and v.pending_count() >= 1:
+                v.embed_pending()
+        return Outcome(path, status, "; ".join(errors + warnings) or None, docs, sid)
+
+    # -- failures
+    def _fail_unread(self, path: Path, exc: IngestError) -> Outcome:
+        key = str(path)
+        sha = "unreadable:" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+        with self.vault.writer("ingest failure"):
+            sid = self.vault.begin_source(key, path.name, sha, 0)
+        return self._fail(sid, key, path.name, None, str(exc))
+
+    def _fail(
+        self,
+        sid: int,
+        path: str,
+        name: str,
+        sha: str | None,
+        error: str,
+        parser: str | None = None,
+    ) -> Outcome:
+        with self.vault.writer("ingest failure"):
+            self.vault.finish_source(sid, FAILED, error, parser)
+        self._quarantine(sid, name, sha, path, error)
+        return Outcome(path, FAILED, error, 0, sid)
+
+    def _quarantine(self, sid: int, name: str, sha: str | None, path: str, error: str) -> None:
+        """quarantine/<source id>-<name> links to the stored bytes, with an .error.txt beside it.
+        The original stays where the user put it."""
+        q = self.settings.quarantine
+        q.mkdir(parents=True, exist_ok=True, mode=0o700)
+        safe = "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in name)[:120]
+        base = q / f"{sid:06d}-{safe}"
+        if sha is not None and self.vault.blobs.has(sha) and not base.exists():
+            with contextlib.suppress(OSError):
+                os.link(self.vault.blobs.path(sha), base)
+        note = (
+            f"source: {path}\nsource id: {sid}\nsha256: {sha or '-'}\n"
+            f"when: {datetime.now(UTC).isoformat(timespec='seconds')}\nerror: {error}\n"
+            "The original file was left where it was. trailkeep retries it when its bytes change, "
+            "or run `trailkeep retry`.\n"
+        )
+        base.with_name(base.name + ".error.txt").write_text(note, encoding="utf-8")
+
+    # -- folders
+    def ingest_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        progress: Callable[[Outcome], None] | None = None,
+    ) -> Summary:
+        t0 = time.perf_counter()
+        summary = Summary()
+        for p in paths:
+            out = self.ingest_file(p, embed=False)
+            summary.add(out)
+            if progress:
+                progress(out)
+            if self.vault.pending_count() >= EMBED_BATCH:
+                with self.vault.writer("embed"):
+                    self.vault.embed_pending()
+        with self.vault.writer("embed"):
+            self.vault.embed_pending()
+        summary.seconds = time.perf_counter() - t0
+        return summary
+
+    def retry(self) -> Summary:
+        """Re-ingest failed, partial and pending sources from their stored bytes (or the file)."""
+        from sqlalchemy import text
+
+        with self.vault.engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT id, path, name, sha256 FROM source "
+                    "WHERE status IN ('failed', 'partial', 'pending') ORDER BY id"
+                )
+            ).all()
+        summary = Summary()
+        t0 = time.perf_counter()
+        for _sid, path, name, sha in rows:
+            p = Path(path)
+            if p.exists() or not self.vault.blobs.has(str(sha)):
+                summary.add(self.ingest_file(p, embed=False))
+            else:
+                data = self.vault.blobs.read(str(sha))
+                summary.add(
+                    self.ingest_bytes(
+                        data,
+                        sha=str(sha),
+                        path=str(path),
+                        name=str(name),
+                        identity=identity_for(p, self.inbox),
+                        mtime=None,
+                        embed=False,
+                    )
+                )
+        with self.vault.writer("embed"):
+            self.vault.embed_pending()
+        summary.seconds = time.perf_counter() - t0
+        return summary
+
+
+def walk(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths: symlinks are not followed, hidden dirs and junk skipped."""
+    for p in paths:
+        if p.is_dir() and not p.is_symlink():
+            root = p
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for f in sorted(filenames):
+                    fp = Path(dirpath) / f
+                    if not is_ignored(fp, root):
+                        yield fp
+        else:
+            yield p
+
+
+__all__ = [
+    "DOC_NOTE",
+    "Ingestor",
+    "Outcome",
+    "Summary",
+    "identity_for",
+    "read_regular",
+    "walk",
+]

@@ -1,0 +1,59 @@
+"""Parser registry: the parser with the highest score for (name, first bytes) wins.
+
+A parser declines with ``None``; when every parser declines, :class:`UnsupportedFormat` is raised
+(never a silent guess). ``register()`` is the extension point; ``reset()`` restores the defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO, Protocol
+
+from trailkeep.vault.records import Origin, ParsedDocument
+
+from .errors import UnsupportedFormat
+
+HEAD_BYTES = 4096
+
+
+class Parser(Protocol):
+    name: str
+
+    def score(self, name: str, head: bytes) -> int | None: ...
+
+    def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[ParsedDocument]: ...
+
+
+_PARSERS: list[Parser] = []
+
+
+def register(parser: Parser) -> None:
+    _PARSERS[:] = [p for p in _PARSERS if p.name != parser.name]
+    _PARSERS.append(parser)
+
+
+def parsers() -> list[Parser]:
+    return list(_PARSERS)
+
+
+def pick(name: str, head: bytes) -> Parser:
+    best: tuple[int, Parser] | None = None
+    for p in _PARSERS:
+        s = p.score(name, head)
+        if s is not None and (best is None or s > best[0]):
+            best = (s, p)
+    if best is None:
+        raise UnsupportedFormat(f"no parser accepts {name!r}")
+    return best[1]
+
+
+def accepts(name: str) -> bool:
+    """Cheap name-only check used by the watcher's filter (content is checked later)."""
+    return any(p.score(name, b"") is not None for p in _PARSERS)
+
+
+def reset() -> None:
+    from .parsers.notes import NotesParser
+
+    _PARSERS.clear()
+    register(NotesParser())

@@ -1,0 +1,234 @@
+"""The watcher: a thin loop over small deciders (filter, stability tracker, catch-up scan).
+
+Files stay where the user put them (the inbox may be their own notes folder). A change is
+ingested once the file is stable: size and mtime unchanged for ``stable_seconds``. At start, a
+catch-up scan finds files added or changed while stopped, comparing (size, mtime) with what was
+recorded, so unchanged files are not re-hashed. A periodic rescan is the safety net for missed
+events. Any failure is recorded on the source and the loop goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .filters import is_ignored
+from .pipeline import CHANGING, GONE, Ingestor, Outcome, walk
+
+log = logging.getLogger("trailkeep.watcher")
+
+TERMINAL = ("ingested", "duplicate", "partial", "failed", "skipped")
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float
+
+
+class StabilityTracker:
+    """Decides when a file has stopped changing. The clock is injected for tests."""
+
+    def __init__(self, delay: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.delay = delay
+        self.clock = clock
+        self._seen: dict[Path, _Seen] = {}
+        self._lock = threading.Lock()
+
+    def observe(self, path: Path) -> None:
+        with self._lock:
+            self._seen.setdefault(path, _Seen(-1, -1, self.clock()))
+
+    def forget(self, path: Path) -> None:
+        with self._lock:
+            self._seen.pop(path, None)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def ready(self) -> list[Path]:
+        """Paths whose size and mtime have not changed for ``delay``; vanished ones dropped."""
+        now = self.clock()
+        out = []
+        with self._lock:
+            for path, s in list(self._seen.items()):
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    del self._seen[path]
+                    continue
+                if (st.st_size, st.st_mtime_ns) != (s.size, s.mtime_ns):
+                    self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
+                    # Untouched for longer than the delay already (catch-up): ready at once.
+                    if time.time() - st.st_mtime >= self.delay and s.size == -1:
+                        out.append(path)
+                        del self._seen[path]
+                    continue
+                if now - s.since >= self.delay:
+                    out.append(path)
+                    del self._seen[path]
+        return out
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.w = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for attr in ("dest_path", "src_path"):
+            raw = getattr(event, attr, None)
+            if not raw:
+                continue
+            p = Path(os.fsdecode(raw))
+            if event.is_directory:
+                if event.event_type in ("created", "moved") and attr == "dest_path" or (
+                    event.event_type == "created"
+                ):
+                    self.w.request_scan()
+                continue
+            if event.event_type == "deleted" and attr == "src_path":
+                continue
+            self.w.consider(p)
+
+
+class Watcher:
+    def __init__(
+        self,
+        ingestor: Ingestor,
+        inbox: Path,
+        *,
+        stable_seconds: float,
+        rescan_seconds: float = 300.0,
+        on_outcome: Callable[[Outcome], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ingestor = ingestor
+        self.inbox = inbox
+        self.tracker = StabilityTracker(stable_seconds, clock)
+        self.rescan_seconds = rescan_seconds
+        self.on_outcome = on_outcome
+        self.clock = clock
+        self._scan_requested = threading.Event()
+        self.state = "stopped"
+        self.last_error: str | None = None
+
+    def consider(self, path: Path) -> None:
+        if is_ignored(path, self.inbox):
+            return
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISDIR(st.st_mode):
+            self.request_scan()
+            return
+        self.tracker.observe(path)
+
+    def request_scan(self) -> None:
+        self._scan_requested.set()
+
+    def scan(self) -> int:
+        """Catch-up: queue files whose (size, mtime) differ from what the vault recorded."""
+        n = 0
+        for p in walk([self.inbox]):
+            try:
+                st = os.lstat(p)
+            except OSError:
+                continue
+            known = self.ingestor.vault.file_state(str(Path(os.path.abspath(p))))
+            if (
+                known is not None
+                and (known[0], known[1]) == (st.st_size, st.st_mtime_ns)
+                and known[3] in TERMINAL
+            ):
+                continue
+            self.tracker.observe(p)
+            n += 1
+        return n
+
+    def _process_ready(self) -> int:
+        done = 0
+        for p in self.tracker.ready():
+            try:
+                out = self.ingestor.ingest_file(p)
+            except Exception as exc:  # the watcher keeps going, whatever happens to one file
+                log.exception("ingest of %s failed", p)
+                self.last_error = f"{p}: {type(exc).__name__}: {exc}"
+                continue
+            if out.status == CHANGING:
+                self.tracker.observe(p)
+                continue
+            if out.status != GONE:
+                done += 1
+                if self.on_outcome:
+                    self.on_outcome(out)
+        return done
+
+    def recover(self) -> None:
+        """Writers repair at start: embed chunks without vectors, retry interrupted sources."""
+        from sqlalchemy import text
+
+        v = self.ingestor.vault
+        with v.engine.connect() as c:
+            pending = [
+                Path(r[0])
+                for r in c.execute(text("SELECT path FROM source WHERE status='pending'"))
+            ]
+        for p in pending:
+            if p.exists():
+                self.tracker.observe(p)
+        with v.writer("recover"):
+            v.embed_pending()
+
+    def run_once(self, timeout: float = 600.0) -> int:
+        """Ingest everything new or changed in the inbox, wait for it to be stable, return."""
+        self.state = "scanning"
+        self.recover()
+        self.scan()
+        done = 0
+        deadline = self.clock() + timeout
+        while len(self.tracker) and self.clock() < deadline:
+            done += self._process_ready()
+            if len(self.tracker):
+                time.sleep(min(0.1, self.tracker.delay / 4 + 0.01))
+        self.state = "stopped"
+        return done
+
+    def run(self, stop: threading.Event, poll: float = 0.1) -> None:
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        observer = Observer()
+        observer.schedule(_Handler(self), str(self.inbox), recursive=True)
+        observer.start()
+        self.state = "watching"
+        try:
+            self.recover()
+            self.scan()
+            last_scan = self.clock()
+            while not stop.is_set():
+                try:
+                    self._process_ready()
+                    if self._scan_requested.is_set() or (
+                        self.clock() - last_scan >= self.rescan_seconds
+                    ):
+                        self._scan_requested.clear()
+                        self.scan()
+                        last_scan = self.clock()
+                except Exception as exc:  # e.g. the vault lock held too long: wait and go on
+                    log.warning("watcher loop: %s", exc)
+                    self.last_error = str(exc)
+                    stop.wait(1.0)
+                stop.wait(poll)
+        finally:
+            self.state = "stopped"
+            observer.stop()
+            observer.join(timeout=5)

@@ -1,0 +1,3 @@
+from trailkeep.ui.cli import main
+
+main(obj={})

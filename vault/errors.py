@@ -1,0 +1,59 @@
+"""Errors raised by the vault.
+
+Tree::
+
+    TrailkeepError                  (root for every package; ingest and recall subclass it too)
+     └── VaultError
+          ├── WriterBusy            another process holds the writer lock for too long (.holder)
+          ├── MigrationError        a schema migration failed; the vault is left at .version
+          ├── SchemaTooNew          the file was written by a newer trailkeep
+          ├── NotFound              an id given by the user names nothing (.what, .key)
+          └── ConfigError           config.toml / clients.toml cannot be read (.path)
+"""
+
+from __future__ import annotations
+
+
+class TrailkeepError(Exception):
+    """Root of every error trailkeep raises on purpose."""
+
+
+class VaultError(TrailkeepError):
+    pass
+
+
+class WriterBusy(VaultError):
+    def __init__(self, holder: str, waited: float) -> None:
+        super().__init__(
+            f"another trailkeep writer holds the vault lock ({holder}); waited {waited:.0f}s"
+        )
+        self.holder = holder
+        self.waited = waited
+
+
+class MigrationError(VaultError):
+    def __init__(self, version: int, message: str) -> None:
+        super().__init__(f"migration {version:04d} failed, vault left unchanged: {message}")
+        self.version = version
+
+
+class SchemaTooNew(VaultError):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"this vault has schema version {found}, this trailkeep knows up to {known}; upgrade"
+        )
+        self.found = found
+        self.known = known
+
+
+class NotFound(VaultError):
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(f"no {what} {key!r}")
+        self.what = what
+        self.key = key
+
+
+class ConfigError(VaultError):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path

@@ -1,0 +1,132 @@
+"""Keyword index behind a small interface, so PostgreSQL full-text can replace FTS5 later.
+
+SQLite implementation: an FTS5 table ``chunk_fts`` whose rowid is the chunk id, written in the
+same transaction as the chunk rows. Tokenizer choice: ``notes/0003-keyword-index.md``.
+CJK text has no spaces, so unicode61 would make a whole run one token; we space out CJK
+characters before indexing and querying (each becomes a token; queries become phrases).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from sqlalchemy import Connection, text
+
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+_CJK = re.compile(
+    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f])"
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Very common words add noise to OR-queries and cost time; BM25 would weigh them low anyway.
+_STOP = frozenset(
+    "a an the and or of to in on at by for with is are was were be been it its this that "
+    "what when where who whom which why how do does did i you he she we they me my our your "
+    "their his her as from about into than then so if not no".split()
+)
+
+
+def normalize_for_index(s: str) -> str:
+    return _CJK.sub(r" \1 ", s)
+
+
+def query_terms(query: str) -> list[str]:
+    """Split a user query into FTS terms (each a quoted word or CJK phrase)."""
+    terms: list[str] = []
+    for raw in normalize_for_index(query).split():
+        for w in _WORD.findall(raw):
+            if w.lower() in _STOP:
+                continue
+            terms.append(w)
+    # CJK characters next to each other in the query form one phrase.
+    out: list[str] = []
+    buf: list[str] = []
+    for t in terms:
+        if len(t) == 1 and _CJK.match(t):
+            buf.append(t)
+            continue
+        if buf:
+            out.append('"' + " ".join(buf) + '"')
+            buf = []
+        out.append('"' + t.replace('"', "") + '"')
+    if buf:
+        out.append('"' + " ".join(buf) + '"')
+    seen: set[str] = set()
+    uniq = []
+    for t in out:
+        if t.lower() not in seen:
+            seen.add(t.lower())
+            uniq.append(t)
+    return uniq
+
+
+class KeywordIndex(Protocol):
+    name: str
+
+    def create(self, conn: Connection) -> None: ...
+
+    def add(self, conn: Connection, rows: Iterable[tuple[int, str]]) -> None: ...
+
+    def delete(self, conn: Connection, chunk_ids: Sequence[int]) -> None: ...
+
+    def ids(self, conn: Connection) -> set[int]: ...
+
+    def search(
+        self,
+        conn: Connection,
+        query: str,
+        k: int,
+        where: str = "",
+        params: dict[str, object] | None = None,
+    ) -> list[tuple[int, float]]:
+        """Best first: (chunk_id, score), higher score = better. ``where`` filters on aliases
+        ``c`` (chunk), ``e`` (entry) and ``d`` (document)."""
+        ...
+
+
+class SqliteFts5Index:
+    name = "sqlite-fts5"
+
+    def create(self, conn: Connection) -> None:
+        conn.execute(
+            text(f"CREATE VIRTUAL TABLE chunk_fts USING fts5(body, tokenize='{FTS_TOKENIZE}')")
+        )
+
+    def add(self, conn: Connection, rows: Iterable[tuple[int, str]]) -> None:
+        data = [{"id": cid, "body": normalize_for_index(body)} for cid, body in rows]
+        if data:
+            conn.execute(text("INSERT INTO chunk_fts(rowid, body) VALUES (:id, :body)"), data)
+
+    def delete(self, conn: Connection, chunk_ids: Sequence[int]) -> None:
+        for i in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[i : i + 500])
+            marks = ",".join(str(int(x)) for x in part)
+            conn.execute(text(f"DELETE FROM chunk_fts WHERE rowid IN ({marks})"))
+
+    def ids(self, conn: Connection) -> set[int]:
+        return {int(r[0]) for r in conn.execute(text("SELECT rowid FROM chunk_fts"))}
+
+    def search(
+        self,
+        conn: Connection,
+        query: str,
+        k: int,
+        where: str = "",
+        params: dict[str, object] | None = None,
+    ) -> list[tuple[int, float]]:
+        terms = query_terms(query)
+        if not terms:
+            return []
+        match = " OR ".join(terms)
+        sql = (
+            "SELECT f.rowid, bm25(chunk_fts) AS s FROM chunk_fts f "
+            "JOIN chunk c ON c.id = f.rowid JOIN entry e ON e.id = c.entry_id "
+            "JOIN document d ON d.id = e.document_id "
+            "WHERE chunk_fts MATCH :match " + (f"AND {where} " if where else "") + "ORDER BY s LIMIT :k"
+        )
+        p: dict[str, object] = {"match": match, "k": k}
+        p.update(params or {})
+        # bm25() is lower-is-better; flip the sign so higher is better everywhere.
+        return [(int(r[0]), -float(r[1])) for r in conn.execute(text(sql), p)]

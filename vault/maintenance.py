@@ -1,0 +1,342 @@
+"""Consistency checks and repair (doctor), forgetting, and re-embedding (reindex)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from .errors import NotFound
+from .records import db_ts
+from .store import Vault, chunk_body, utcnow
+
+
+@dataclass
+class DoctorReport:
+    chunks: int = 0
+    missing_keyword: list[int] = field(default_factory=list)
+    orphan_keyword: list[int] = field(default_factory=list)
+    not_embedded: list[int] = field(default_factory=list)
+    missing_vectors: list[int] = field(default_factory=list)
+    orphan_vectors: list[int] = field(default_factory=list)
+    missing_blobs: list[str] = field(default_factory=list)
+    corrupt_blobs: list[str] = field(default_factory=list)
+    stale_collections: list[str] = field(default_factory=list)
+    repaired: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.missing_keyword
+            or self.orphan_keyword
+            or self.not_embedded
+            or self.missing_vectors
+            or self.orphan_vectors
+            or self.missing_blobs
+            or self.corrupt_blobs
+        )
+
+    def lines(self) -> list[str]:
+        def n(xs: list[Any]) -> str:
+            return f"{len(xs)}" + (f" (e.g. {xs[:5]})" if xs else "")
+
+        return [
+            f"chunks in SQL: {self.chunks}",
+            f"chunks missing from the keyword index: {n(self.missing_keyword)}",
+            f"keyword rows without a chunk: {n(self.orphan_keyword)}",
+            f"chunks not yet embedded by the configured embedder: {n(self.not_embedded)}",
+            f"chunks marked embedded but missing from the vector index: {n(self.missing_vectors)}",
+            f"vectors without a chunk: {n(self.orphan_vectors)}",
+            f"sources whose original bytes are missing from blobs/: {n(self.missing_blobs)}",
+            f"blobs whose bytes do not match their sha256: {n(self.corrupt_blobs)}",
+            f"vector collections of other embedders (reindex leftovers): "
+            f"{len(self.stale_collections)}",
+        ] + [f"repaired {k}: {v}" for k, v in self.repaired.items()]
+
+
+def doctor(vault: Vault, repair: bool = False, verify_blobs: bool = True) -> DoctorReport:
+    rep = DoctorReport()
+    with vault.engine.connect() as c:
+        rows = c.execute(text("SELECT id, embedded_by FROM chunk")).all()
+        sql_ids = {int(r[0]) for r in rows}
+        embedded = {int(r[0]) for r in rows if r[1] == vault.embedder.id}
+        kw_ids = vault.keyword.ids(c)
+        shas = [
+            str(r[0])
+            for r in c.execute(
+                text("SELECT DISTINCT sha256 FROM source WHERE status != 'forgotten'")
+            )
+        ]
+    vec_ids = vault.vectors.ids()
+    rep.chunks = len(sql_ids)
+    rep.missing_keyword = sorted(sql_ids - kw_ids)
+    rep.orphan_keyword = sorted(kw_ids - sql_ids)
+    rep.not_embedded = sorted(sql_ids - embedded)
+    rep.missing_vectors = sorted(embedded - vec_ids)
+    rep.orphan_vectors = sorted(vec_ids - sql_ids)
+    for sha in shas:
+        if not vault.blobs.has(sha):
+            rep.missing_blobs.append(sha)
+        elif verify_blobs and not vault.blobs.verify(sha):
+            rep.corrupt_blobs.append(sha)
+    rep.stale_collections = vault.vectors.other_collections()
+    if repair:
+        _repair(vault, rep)
+    return rep
+
+
+def _repair(vault: Vault, rep: DoctorReport) -> None:
+    with vault.writer("doctor --repair"):
+        with vault.engine.begin() as c:
+            if rep.missing_keyword:
+                rows = _chunk_bodies(c, rep.missing_keyword)
+                vault.keyword.add(c, rows)
+            if rep.orphan_keyword:
+                vault.keyword.delete(c, rep.orphan_keyword)
+            if rep.missing_vectors:
+                _unmark(c, rep.missing_vectors)
+        if rep.orphan_vectors:
+            vault.vectors.delete(rep.orphan_vectors)
+        embedded = vault.embed_pending()
+        for name in rep.stale_collections:
+            vault.vectors.drop_named(name)
+    rep.repaired = {
+        "keyword rows added": len(rep.missing_keyword),
+        "keyword rows removed": len(rep.orphan_keyword),
+        "chunks embedded": embedded,
+        "orphan vectors removed": len(rep.orphan_vectors),
+        "stale collections dropped": len(rep.stale_collections),
+    }
+
+
+def _chunk_bodies(c: Connection, ids: list[int]) -> list[tuple[int, str]]:
+    out = []
+    for i in range(0, len(ids), 500):
+        marks = ",".join(str(x) for x in ids[i : i + 500])
+        out.extend(
+            (int(r[0]), chunk_body(str(r[1]), str(r[2])))
+            for r in c.execute(text(f"SELECT id, context, text FROM chunk WHERE id IN ({marks})"))
+        )
+    return out
+
+
+def _unmark(c: Connection, ids: list[int]) -> None:
+    for i in range(0, len(ids), 500):
+        marks = ",".join(str(x) for x in ids[i : i + 500])
+        c.execute(text(f"UPDATE chunk SET embedded_by=NULL WHERE id IN ({marks})"))
+
+
+def reindex(vault: Vault) -> int:
+    """Re-embed every chunk with the configured embedder and drop other embedders' vectors."""
+    with vault.writer("reindex"):
+        with vault.engine.begin() as c:
+            c.execute(
+                text("UPDATE chunk SET embedded_by=NULL WHERE embedded_by IS NOT :e"),
+                {"e": vault.embedder.id},
+            )
+        n = vault.embed_pending()
+        for name in vault.vectors.other_collections():
+            vault.vectors.drop_named(name)
+    return n
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    documents: int
+    entries: int
+    chunks: int
+    sources: int
+    blobs: int
+    tombstones: int
+
+    def message(self) -> str:
+        return (
+            f"forgot {self.documents} document(s), {self.entries} entr(y/ies), "
+            f"{self.chunks} chunk(s), {self.sources} source(s), {self.blobs} blob(s); "
+            f"{self.tombstones} tombstone(s) keep them from coming back. "
+            "Backups made before now still hold this material: delete or re-make them to erase it."
+        )
+
+
+def forget(
+    vault: Vault,
+    *,
+    source_id: int | None = None,
+    document_id: int | None = None,
+    client_id: str | None = None,
+) -> ForgetReport:
+    """Remove material and leave tombstones so that a file left in place or a later export does
+    not bring it back. Blobs are deleted when no remaining source needs them."""
+    with vault.writer("forget"), vault.engine.begin() as c:
+        doc_ids: set[int] = set()
+        entry_ids: set[int] = set()
+        source_ids: set[int] = set()
+        tomb: list[tuple[str, str]] = []
+        versions: list[int] = []
+        if source_id is not None:
+            if c.execute(text("SELECT 1 FROM source WHERE id=:s"), {"s": source_id}).first() is None:
+                raise NotFound("source", source_id)
+            source_ids.add(source_id)
+            # Versions this source made and no other source shares.
+            for r in c.execute(
+                text(
+                    "SELECT sd.document_id, sd.version_id FROM source_document sd "
+                    "WHERE sd.source_id=:s AND NOT EXISTS (SELECT 1 FROM source_document o "
+                    "WHERE o.version_id = sd.version_id AND o.source_id != :s)"
+                ),
+                {"s": source_id},
+            ).all():
+                versions.append(int(r[1]))
+                doc_ids.add(int(r[0]))
+                entry_ids.update(
+                    int(x[0])
+                    for x in c.execute(
+                        text("SELECT id FROM entry WHERE version_id=:v"), {"v": int(r[1])}
+                    )
+                )
+        if document_id is not None:
+            if (
+                c.execute(text("SELECT 1 FROM document WHERE id=:d"), {"d": document_id}).first()
+                is None
+            ):
+                raise NotFound("document", document_id)
+            doc_ids.add(document_id)
+        if client_id is not None:
+            if c.execute(text("SELECT 1 FROM client WHERE id=:c"), {"c": client_id}).first() is None:
+                raise NotFound("client", client_id)
+            doc_ids.update(
+                int(r[0])
+                for r in c.execute(
+                    text("SELECT id FROM document WHERE client_id=:c"), {"c": client_id}
+                )
+            )
+            for r in c.execute(
+                text(
+                    "SELECT e.id, d.kind, d.external_id, e.key FROM entry e JOIN document d "
+                    "ON d.id = e.document_id WHERE e.client_id=:c"
+                ),
+                {"c": client_id},
+            ).all():
+                entry_ids.add(int(r[0]))
+                tomb.append(("entry", f"{r[1]}:{r[2]}:{r[3]}"))
+        whole_docs = set()
+        for d in list(doc_ids):
+            row = c.execute(
+                text("SELECT kind, external_id FROM document WHERE id=:d"), {"d": d}
+            ).first()
+            if row is None:
+                continue
+            remaining = sum(
+                1
+                for r in c.execute(text("SELECT id FROM version WHERE document_id=:d"), {"d": d})
+                if int(r[0]) not in versions
+            )
+            if document_id == d or client_id is not None or remaining == 0:
+                whole_docs.add(d)
+                tomb.append(("document", f"{row[0]}:{row[1]}"))
+                entry_ids.update(
+                    int(r[0])
+                    for r in c.execute(text("SELECT id FROM entry WHERE document_id=:d"), {"d": d})
+                )
+                source_ids.update(
+                    int(r[0])
+                    for r in c.execute(
+                        text("SELECT source_id FROM source_document WHERE document_id=:d"),
+                        {"d": d},
+                    )
+                )
+        chunk_ids = _chunks_of(c, entry_ids)
+        vault.keyword.delete(c, chunk_ids)
+        for v in versions:
+            _drop_version(c, v)
+        _delete_in(c, "entry", "id", entry_ids)
+        _delete_in(c, "document", "id", whole_docs)
+        # A source is dropped once nothing it produced remains.
+        shas: set[str] = set()
+        dropped_sources = 0
+        for s in source_ids:
+            left = c.execute(
+                text("SELECT COUNT(*) FROM source_document WHERE source_id=:s"), {"s": s}
+            ).scalar_one()
+            row = c.execute(text("SELECT sha256 FROM source WHERE id=:s"), {"s": s}).first()
+            if row is None:
+                continue
+            if left == 0 or s == source_id:
+                shas.add(str(row[0]))
+                tomb.append(("sha256", str(row[0])))
+                c.execute(
+                    text(
+                        "UPDATE source SET status='forgotten', error=NULL, updated_at=:t "
+                        "WHERE id=:s"
+                    ),
+                    {"s": s, "t": db_ts(utcnow())},
+                )
+                c.execute(text("DELETE FROM source_document WHERE source_id=:s"), {"s": s})
+                dropped_sources += 1
+        for kind, key in tomb:
+            c.execute(
+                text(
+                    "INSERT OR IGNORE INTO tombstone (kind, key, reason, created_at) "
+                    "VALUES (:k, :key, 'forget', :t)"
+                ),
+                {"k": kind, "key": key, "t": db_ts(utcnow())},
+            )
+        blobs_to_drop = [
+            sha
+            for sha in shas
+            if c.execute(
+                text("SELECT COUNT(*) FROM source WHERE sha256=:h AND status != 'forgotten'"),
+                {"h": sha},
+            ).scalar_one()
+            == 0
+        ]
+    # After the SQL commit: vectors and blobs (a crash here leaves orphans doctor removes).
+    vault.vectors.delete(chunk_ids)
+    for sha in blobs_to_drop:
+        vault.blobs.delete(sha)
+    return ForgetReport(
+        len(whole_docs), len(entry_ids), len(chunk_ids), dropped_sources, len(blobs_to_drop),
+        len(set(tomb)),
+    )
+
+
+def _drop_version(c: Connection, version_id: int) -> None:
+    """Delete one version (its entries and chunks cascade); the previous one becomes current."""
+    row = c.execute(
+        text("SELECT document_id, current FROM version WHERE id=:v"), {"v": version_id}
+    ).first()
+    if row is None:
+        return
+    c.execute(text("DELETE FROM source_document WHERE version_id=:v"), {"v": version_id})
+    c.execute(text("UPDATE version SET revises_id=NULL WHERE revises_id=:v"), {"v": version_id})
+    c.execute(text("DELETE FROM version WHERE id=:v"), {"v": version_id})
+    if row[1]:
+        prev = c.execute(
+            text("SELECT id FROM version WHERE document_id=:d ORDER BY number DESC LIMIT 1"),
+            {"d": row[0]},
+        ).first()
+        if prev:
+            c.execute(text("UPDATE version SET current=1 WHERE id=:p"), {"p": prev[0]})
+            c.execute(
+                text("UPDATE entry SET current=on_current_path WHERE version_id=:p"),
+                {"p": prev[0]},
+            )
+
+
+def _chunks_of(c: Connection, entry_ids: set[int]) -> list[int]:
+    out: list[int] = []
+    ids = sorted(entry_ids)
+    for i in range(0, len(ids), 500):
+        marks = ",".join(str(x) for x in ids[i : i + 500])
+        out.extend(
+            int(r[0]) for r in c.execute(text(f"SELECT id FROM chunk WHERE entry_id IN ({marks})"))
+        )
+    return out
+
+
+def _delete_in(c: Connection, table: str, col: str, ids: set[int]) -> None:
+    xs = sorted(ids)
+    for i in range(0, len(xs), 500):
+        marks = ",".join(str(x) for x in xs[i : i + 500])
+        c.execute(text(f"DELETE FROM {table} WHERE {col} IN ({marks})"))

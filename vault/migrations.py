@@ -1,0 +1,209 @@
+"""Numbered schema migrations, applied in order when a vault is opened.
+
+Each migration runs in one transaction together with its row in ``schema_migrations``; SQLite's
+DDL is transactional, so a failing migration leaves the file exactly as it was. ``create_all()``
+is never used: the SQLModel classes in ``models.py`` describe these tables, and a test checks that
+both agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, text
+
+from .errors import MigrationError, SchemaTooNew
+from .keyword import KeywordIndex
+
+Step = Callable[[Connection, KeywordIndex], None]
+
+_CORE = """
+CREATE TABLE client (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    origin TEXT NOT NULL DEFAULT 'clients.toml',
+    created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE project (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    client_id TEXT REFERENCES client(id),
+    UNIQUE (name, client_id)
+);
+CREATE TABLE source (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    parser TEXT,
+    status TEXT NOT NULL,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (path, sha256)
+);
+CREATE INDEX ix_source_sha256 ON source (sha256);
+CREATE INDEX ix_source_status ON source (status);
+CREATE TABLE document (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    client_id TEXT REFERENCES client(id),
+    project_id INTEGER REFERENCES project(id),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (kind, external_id)
+);
+CREATE TABLE version (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    source_id INTEGER REFERENCES source(id) ON DELETE SET NULL,
+    content_sha256 TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    tz_offset_min INTEGER NOT NULL DEFAULT 0,
+    current BOOLEAN NOT NULL,
+    revises_id INTEGER REFERENCES version(id) ON DELETE SET NULL,
+    UNIQUE (document_id, number)
+);
+CREATE TABLE entry (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+    version_id INTEGER NOT NULL REFERENCES version(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    author TEXT,
+    ts TIMESTAMP,
+    tz_offset_min INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL,
+    parent_id INTEGER REFERENCES entry(id) ON DELETE SET NULL,
+    title TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    client_id TEXT REFERENCES client(id),
+    on_current_path BOOLEAN NOT NULL DEFAULT 1,
+    current BOOLEAN NOT NULL DEFAULT 1,
+    indexed BOOLEAN NOT NULL DEFAULT 1,
+    content_sha256 TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (version_id, key)
+);
+CREATE INDEX ix_entry_document ON entry (document_id);
+CREATE INDEX ix_entry_client ON entry (client_id);
+CREATE INDEX ix_entry_ts ON entry (ts);
+CREATE TABLE link (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    from_entry_id INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+    to_entry_id INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+    UNIQUE (kind, from_entry_id, to_entry_id)
+);
+CREATE INDEX ix_link_to ON link (to_entry_id);
+CREATE TABLE entry_tag (
+    entry_id INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (entry_id, tag)
+);
+CREATE TABLE chunk (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    entry_id INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    context TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    embedded_by TEXT,
+    UNIQUE (entry_id, ord)
+);
+CREATE INDEX ix_chunk_embedded ON chunk (embedded_by);
+CREATE TABLE source_document (
+    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+    version_id INTEGER NOT NULL REFERENCES version(id) ON DELETE CASCADE,
+    PRIMARY KEY (source_id, document_id, version_id)
+);
+CREATE TABLE tombstone (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (kind, key)
+);
+CREATE TABLE file_state (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    status TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE vault_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def _core(conn: Connection, kw: KeywordIndex) -> None:
+    for stmt in _CORE.split(";"):
+        if stmt.strip():
+            conn.execute(text(stmt))
+
+
+def _keyword(conn: Connection, kw: KeywordIndex) -> None:
+    kw.create(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Step]] = [
+    (1, "core tables", _core),
+    (2, "keyword index", _keyword),
+]
+
+
+def current_version(conn: Connection) -> int:
+    conn.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+    )
+    row = conn.execute(text("SELECT MAX(version) FROM schema_migrations")).first()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(
+    engine: Engine,
+    kw: KeywordIndex,
+    migrations: list[tuple[int, str, Step]] | None = None,
+) -> int:
+    """Apply every pending migration; return the schema version reached."""
+    steps = MIGRATIONS if migrations is None else migrations
+    known = max((n for n, _, _ in steps), default=0)
+    with engine.begin() as conn:
+        have = current_version(conn)
+    if have > known:
+        raise SchemaTooNew(have, known)
+    for number, name, step in steps:
+        if number <= have:
+            continue
+        try:
+            with engine.begin() as conn:
+                step(conn, kw)
+                conn.execute(
+                    text(
+                        "INSERT INTO schema_migrations (version, name, applied_at) "
+                        "VALUES (:v, :n, :t)"
+                    ),
+                    {"v": number, "n": name, "t": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")},
+                )
+        except Exception as exc:  # any failure: the transaction rolled back
+            raise MigrationError(number, str(exc)) from exc
+        have = number
+    return have

@@ -1,0 +1,136 @@
+"""SQLModel classes for the tables that ``migrations.py`` creates (never ``create_all``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Client(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    name: str
+    aliases: str = "[]"
+    origin: str = "clients.toml"
+    created_at: datetime
+
+
+class Project(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+
+
+class Source(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    path: str
+    name: str
+    sha256: str
+    size: int
+    parser: str | None = None
+    status: str  # pending, ingested, duplicate, partial, failed, forgotten
+    error: str | None = None
+    attempts: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    external_id: str
+    title: str
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+    created_at: datetime
+    updated_at: datetime
+    meta: str = "{}"
+
+
+class Version(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id")
+    number: int
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+    content_sha256: str
+    created_at: datetime
+    tz_offset_min: int = 0
+    current: bool
+    revises_id: int | None = Field(default=None, foreign_key="version.id")
+
+
+class Entry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id")
+    version_id: int = Field(foreign_key="version.id")
+    key: str
+    kind: str
+    author: str | None = None
+    ts: datetime | None = None
+    tz_offset_min: int = 0
+    position: int
+    parent_id: int | None = Field(default=None, foreign_key="entry.id")
+    title: str = ""
+    text: str
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+    on_current_path: bool = True
+    current: bool = True
+    indexed: bool = True
+    content_sha256: str
+    meta: str = "{}"
+
+
+class Link(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    from_entry_id: int = Field(foreign_key="entry.id")
+    to_entry_id: int = Field(foreign_key="entry.id")
+
+
+class EntryTag(SQLModel, table=True):
+    __tablename__ = "entry_tag"
+    entry_id: int = Field(primary_key=True, foreign_key="entry.id")
+    tag: str = Field(primary_key=True)
+    origin: str
+
+
+class Chunk(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id")
+    ord: int
+    text: str
+    context: str
+    char_start: int
+    char_end: int
+    embedded_by: str | None = None
+
+
+class SourceDocument(SQLModel, table=True):
+    __tablename__ = "source_document"
+    source_id: int = Field(primary_key=True, foreign_key="source.id")
+    document_id: int = Field(primary_key=True, foreign_key="document.id")
+    version_id: int = Field(primary_key=True, foreign_key="version.id")
+
+
+class Tombstone(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    key: str
+    reason: str = ""
+    created_at: datetime
+
+
+class FileState(SQLModel, table=True):
+    __tablename__ = "file_state"
+    path: str = Field(primary_key=True)
+    size: int
+    mtime_ns: int
+    sha256: str
+    status: str
+    updated_at: datetime
+
+
+class VaultMeta(SQLModel, table=True):
+    __tablename__ = "vault_meta"
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,219 @@
+"""Read-side queries. Readers never take the writer lock and never write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+
+from .records import Hit, db_ts, from_utc
+from .store import Vault
+
+
+@dataclass(frozen=True)
+class Filters:
+    client: str | None = None  # client id
+    kinds: tuple[str, ...] = ()  # entry kinds
+    document_kinds: tuple[str, ...] = ()
+    document_id: int | None = None
+    project: str | None = None
+    since: datetime | None = None  # naive UTC
+    until: datetime | None = None
+    current_only: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def sql(self) -> tuple[str, dict[str, object]]:
+        """A WHERE fragment over aliases c (chunk), e (entry), d (document)."""
+        parts = ["e.indexed"]
+        p: dict[str, object] = {}
+        if self.client:
+            parts.append("e.client_id = :f_client")
+            p["f_client"] = self.client
+        if self.kinds:
+            names = []
+            for i, k in enumerate(self.kinds):
+                names.append(f":f_kind{i}")
+                p[f"f_kind{i}"] = k
+            parts.append(f"e.kind IN ({', '.join(names)})")
+        if self.document_kinds:
+            names = []
+            for i, k in enumerate(self.document_kinds):
+                names.append(f":f_dkind{i}")
+                p[f"f_dkind{i}"] = k
+            parts.append(f"d.kind IN ({', '.join(names)})")
+        if self.document_id is not None:
+            parts.append("d.id = :f_doc")
+            p["f_doc"] = self.document_id
+        if self.project:
+            parts.append("d.project_id IN (SELECT id FROM project WHERE name = :f_project)")
+            p["f_project"] = self.project
+        if self.since:
+            parts.append("e.ts >= :f_since")
+            p["f_since"] = db_ts(self.since)
+        if self.until:
+            parts.append("e.ts < :f_until")
+            p["f_until"] = db_ts(self.until)
+        if self.current_only:
+            parts.append("e.current")
+        return " AND ".join(parts), p
+
+
+def keyword_search(vault: Vault, query: str, k: int, filters: Filters) -> list[tuple[int, float]]:
+    where, params = filters.sql()
+    with vault.engine.connect() as c:
+        return vault.keyword.search(c, query, k, where, params)
+
+
+def vector_search(
+    vault: Vault, vector: Sequence[float], k: int, filters: Filters
+) -> list[tuple[int, float]]:
+    """Nearest chunks that pass the filters. Chroma pre-filters on client; SQL does the rest."""
+    where = {"client": filters.client} if filters.client else None
+    cands = vault.vectors.query(vector, k * 4 + 20, where)
+    if not cands:
+        return []
+    ok = _passing(vault, [cid for cid, _ in cands], filters)
+    return [(cid, s) for cid, s in cands if cid in ok][:k]
+
+
+def _passing(vault: Vault, chunk_ids: Sequence[int], filters: Filters) -> set[int]:
+    where, params = filters.sql()
+    marks = ",".join(str(int(i)) for i in chunk_ids)
+    sql = (
+        "SELECT c.id FROM chunk c JOIN entry e ON e.id = c.entry_id "
+        f"JOIN document d ON d.id = e.document_id WHERE c.id IN ({marks}) AND {where}"
+    )
+    with vault.engine.connect() as c:
+        return {int(r[0]) for r in c.execute(text(sql), params)}
+
+
+def hydrate(vault: Vault, scored: Sequence[tuple[int, float]]) -> list[Hit]:
+    """Turn (chunk_id, score) pairs into hits, keeping the given order."""
+    if not scored:
+        return []
+    marks = ",".join(str(int(cid)) for cid, _ in scored)
+    sql = (
+        "SELECT c.id, c.text, e.id, e.kind, e.ts, e.tz_offset_min, e.current, e.client_id, "
+        "e.title, d.id, d.title, d.kind, v.number, s.name "
+        "FROM chunk c JOIN entry e ON e.id = c.entry_id JOIN document d ON d.id = e.document_id "
+        "JOIN version v ON v.id = e.version_id LEFT JOIN source s ON s.id = v.source_id "
+        f"WHERE c.id IN ({marks})"
+    )
+    with vault.engine.connect() as c:
+        rows = {int(r[0]): r for r in c.execute(text(sql))}
+    hits = []
+    for cid, score in scored:
+        r = rows.get(int(cid))
+        if r is None:  # vector whose chunk is gone: an orphan, skipped
+            continue
+        hits.append(
+            Hit(
+                score=float(score),
+                chunk_id=int(r[0]),
+                document_id=int(r[9]),
+                document=str(r[10]),
+                entry_id=int(r[2]),
+                version=int(r[12]),
+                timestamp=from_utc(r[4], r[5]),
+                client=r[7],
+                kind=str(r[3]),
+                current=bool(r[6]),
+                quote=str(r[1]),
+                source=r[13],
+                document_kind=str(r[11]),
+                title=str(r[8] or ""),
+            )
+        )
+    return hits
+
+
+def entry_text(vault: Vault, entry_id: int) -> str | None:
+    with vault.engine.connect() as c:
+        r = c.execute(text("SELECT text FROM entry WHERE id=:e"), {"e": entry_id}).first()
+    return None if r is None else str(r[0])
+
+
+def status(vault: Vault) -> dict[str, Any]:
+    with vault.engine.connect() as c:
+        counts = {
+            str(r[0]): int(r[1])
+            for r in c.execute(text("SELECT status, COUNT(*) FROM source GROUP BY status"))
+        }
+
+        def one(sql: str, **p: object) -> int:
+            return int(c.execute(text(sql), p).scalar_one())
+
+        failures = [
+            {"source": str(r[0]), "error": str(r[1] or "")}
+            for r in c.execute(
+                text(
+                    "SELECT path, error FROM source WHERE status IN ('failed', 'partial') "
+                    "ORDER BY updated_at DESC LIMIT 200"
+                )
+            )
+        ]
+        out: dict[str, Any] = {
+            "sources": {
+                "ingested": counts.get("ingested", 0),
+                "duplicates": counts.get("duplicate", 0),
+                "partial": counts.get("partial", 0),
+                "failed": counts.get("failed", 0),
+                "pending": counts.get("pending", 0),
+            },
+            "documents": one("SELECT COUNT(*) FROM document"),
+            "entries": one("SELECT COUNT(*) FROM entry"),
+            "chunks": one("SELECT COUNT(*) FROM chunk"),
+            "embedded": one(
+                "SELECT COUNT(*) FROM chunk WHERE embedded_by = :e", e=vault.embedder.id
+            ),
+            "failures": failures,
+            "clients": [
+                {"id": str(r[0]), "name": str(r[1])}
+                for r in c.execute(text("SELECT id, name FROM client ORDER BY id"))
+            ],
+        }
+    return out
+
+
+def resolve_client(vault: Vault, name: str) -> str | None:
+    """Client id for an id, name or alias (case-insensitive), or None."""
+    wanted = name.strip().lower()
+    with vault.engine.connect() as c:
+        for r in c.execute(text("SELECT id, name, aliases FROM client")):
+            names = {str(r[0]).lower(), str(r[1]).lower()}
+            names.update(a.lower() for a in json.loads(r[2] or "[]"))
+            if wanted in names:
+                return str(r[0])
+    return None
+
+
+def entry_links(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    if not entry_ids:
+        return {}
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    out: dict[int, list[dict[str, Any]]] = {int(i): [] for i in entry_ids}
+    with vault.engine.connect() as c:
+        for r in c.execute(
+            text(
+                f"SELECT kind, from_entry_id, to_entry_id FROM link WHERE from_entry_id IN ({marks})"
+            )
+        ):
+            out[int(r[1])].append({"kind": str(r[0]), "entry_id": int(r[2])})
+    return out
+
+
+def entry_tags(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[str]]:
+    if not entry_ids:
+        return {}
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    out: dict[int, list[str]] = {int(i): [] for i in entry_ids}
+    with vault.engine.connect() as c:
+        for r in c.execute(
+            text(f"SELECT entry_id, tag FROM entry_tag WHERE entry_id IN ({marks}) ORDER BY tag")
+        ):
+            out[int(r[0])].append(str(r[1]))
+    return out

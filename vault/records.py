@@ -1,0 +1,175 @@
+"""Plain records that cross the vault boundary. No SQL types leak out of the vault.
+
+Parsers (in ``ingest``) produce :class:`ParsedDocument`; the vault stores them and answers
+queries with :class:`Hit` and friends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+# Document kinds and entry kinds are open strings; these are the ones trailkeep writes itself.
+DOC_NOTE = "note"
+DOC_CHAT = "chat"
+DOC_EMAIL = "email"
+DOC_DRAFT = "draft"
+
+LINK_KINDS = ("reply_to", "revises", "supersedes", "continues", "child_of")
+TAGS = ("decision", "dead_end", "open_question", "revision")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a byte stream came from, as far as a parser may know it.
+
+    ``identity`` is the note identity fallback (path relative to the inbox, or the absolute path);
+    ``mtime`` is the file's modification time, used only when the content carries no date.
+    """
+
+    name: str
+    identity: str
+    mtime: datetime | None = None
+
+
+@dataclass
+class ParsedEntry:
+    key: str  # stable within its document: section path, provider message id, ...
+    kind: str  # section, message, thinking, artifact, email, ...
+    text: str
+    position: int
+    title: str = ""  # section path / speaker line: the context a chunk needs to stand alone
+    author: str | None = None
+    timestamp: datetime | None = None
+    parent_key: str | None = None
+    on_current_path: bool = True
+    indexed: bool = True  # False: kept raw, never chunked (hidden system nodes, ...)
+    client: str | None = None
+    tags: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParsedLink:
+    kind: str
+    from_key: str
+    to_key: str
+
+
+@dataclass
+class ParsedDocument:
+    kind: str
+    external_id: str
+    title: str
+    content_sha256: str  # hash of the canonical content that makes a version
+    timestamp: datetime | None
+    entries: list[ParsedEntry]
+    links: list[ParsedLink] = field(default_factory=list)
+    client: str | None = None
+    project: str | None = None
+    versioned: bool = True  # notes: new content = new version; chats/emails: entries accumulate
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChunkSpec:
+    entry_key: str
+    ord: int
+    text: str  # the span of the entry text (what a citation quotes)
+    context: str  # title / section path / speaker, prefixed for embedding and keywords
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    document_id: int
+    version_id: int
+    version: int
+    created: bool  # a new document
+    new_version: bool
+    noop: bool  # nothing changed
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    score: float
+    chunk_id: int
+    document_id: int
+    document: str
+    entry_id: int
+    version: int
+    timestamp: datetime | None
+    client: str | None
+    kind: str
+    current: bool
+    quote: str
+    source: str | None
+    document_kind: str = ""
+    title: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 6),
+            "document_id": self.document_id,
+            "document": self.document,
+            "entry_id": self.entry_id,
+            "version": self.version,
+            "timestamp": iso(self.timestamp),
+            "client": self.client,
+            "kind": self.kind,
+            "current": self.current,
+            "quote": self.quote,
+            "source": self.source,
+        }
+
+
+def to_utc(ts: datetime) -> tuple[datetime, int]:
+    """Return (aware UTC datetime, original offset in minutes); naive input is taken as UTC."""
+    if ts.tzinfo is None:
+        return ts.replace(tzinfo=UTC), 0
+    off = ts.utcoffset() or timedelta(0)
+    return ts.astimezone(UTC), int(off.total_seconds() // 60)
+
+
+_DB_FMT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def db_ts(ts: datetime) -> str:
+    """The text form SQLAlchemy's SQLite DateTime uses, in UTC, for raw SQL parameters."""
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(UTC)
+    return ts.strftime(_DB_FMT)
+
+
+def parse_db_ts(value: object) -> datetime | None:
+    """A timestamp read back by raw SQL (text on SQLite, datetime elsewhere) as aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    s = str(value)
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def from_utc(ts: object, offset_min: int | None) -> datetime | None:
+    aware = parse_db_ts(ts)
+    if aware is None:
+        return None
+    if offset_min:
+        aware = aware.astimezone(timezone(timedelta(minutes=offset_min)))
+    return aware
+
+
+def iso(ts: datetime | None) -> str | None:
+    if ts is None:
+        return None
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return ts.isoformat()

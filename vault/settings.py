@@ -1,0 +1,166 @@
+"""Settings: read once at the edge (CLI, Streamlit entry) into a frozen object and passed down.
+
+Library code never reads ``os.environ``; the edge calls :func:`load_settings` with the
+environment mapping. Every key of ``config.toml`` is optional; see ``DEFAULT_CONFIG`` for the
+documented file that ``trailkeep init`` writes.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = """\
+# trailkeep configuration. Every key is optional; the values shown are the defaults.
+# This file lives in TRAILKEEP_HOME (see `trailkeep status` for where that is).
+
+# The watched folder. Relative paths are relative to TRAILKEEP_HOME.
+# inbox = "inbox"
+
+[ingest]
+# A file is ingested once its size and mtime have not changed for this many seconds.
+# stable_seconds = 1.0
+# Files larger than this are refused with a recorded error (exports can be large).
+# max_file_mb = 1024
+# Markdown notes larger than this are refused (a note this big is almost surely not a note).
+# max_note_mb = 20
+# The watcher rescans the whole inbox this often, as a safety net for missed events.
+# rescan_seconds = 300
+
+[vault]
+# How long a writer waits for another writer (watcher, UI, CLI) before failing clearly.
+# lock_timeout_seconds = 120
+# Embedder for vectors: "minilm" (offline all-MiniLM-L6-v2 int8) or "hash" (tests only).
+# embedder = "minilm"
+
+[answer]
+# Backend: "auto" (Claude when ANTHROPIC_API_KEY is set, else extractive) or "extractive".
+# backend = "auto"
+
+[me]
+# Your own details: used to tell your outgoing mail from incoming, and on invoices.
+# name = "Sam Example"
+# emails = ["sam@example.com"]
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    inbox: Path
+    stable_seconds: float = 1.0
+    max_file_bytes: int = 1024 * 1024 * 1024
+    max_note_bytes: int = 20 * 1024 * 1024
+    rescan_seconds: float = 300.0
+    lock_timeout: float = 120.0
+    embedder: str = "minilm"
+    backend: str = "auto"
+    me_name: str = ""
+    me_emails: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "trailkeep.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def blobs(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def config_path(self) -> Path:
+        return self.home / "config.toml"
+
+    @property
+    def clients_path(self) -> Path:
+        return self.home / "clients.toml"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "writer.lock"
+
+
+def default_home(env: Mapping[str, str]) -> Path:
+    if env.get("TRAILKEEP_HOME"):
+        return Path(env["TRAILKEEP_HOME"]).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("trailkeep", appauthor=False)).resolve()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(path), str(exc)) from exc
+
+
+def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
+    """Build settings from the environment and ``config.toml`` (which may not exist yet)."""
+    home = (home or default_home(env)).resolve()
+    cfg = _read_toml(home / "config.toml")
+    ingest = cfg.get("ingest", {})
+    vault = cfg.get("vault", {})
+    answer = cfg.get("answer", {})
+    me = cfg.get("me", {})
+    inbox = Path(str(cfg.get("inbox", "inbox"))).expanduser()
+    if not inbox.is_absolute():
+        inbox = home / inbox
+    try:
+        return Settings(
+            home=home,
+            inbox=inbox,
+            stable_seconds=float(ingest.get("stable_seconds", 1.0)),
+            max_file_bytes=int(float(ingest.get("max_file_mb", 1024)) * 1024 * 1024),
+            max_note_bytes=int(float(ingest.get("max_note_mb", 20)) * 1024 * 1024),
+            rescan_seconds=float(ingest.get("rescan_seconds", 300.0)),
+            lock_timeout=float(vault.get("lock_timeout_seconds", 120.0)),
+            embedder=str(env.get("TRAILKEEP_EMBEDDER") or vault.get("embedder", "minilm")),
+            backend=str(answer.get("backend", "auto")),
+            me_name=str(me.get("name", "")),
+            me_emails=tuple(str(e).lower() for e in me.get("emails", [])),
+            extra=cfg,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(home / "config.toml"), f"bad value: {exc}") from exc
+
+
+def init_home(settings: Settings) -> list[Path]:
+    """Create the home layout (private to the user) and a commented config.toml.
+
+    Returns the paths that were created. Existing files are never overwritten.
+    """
+    created: list[Path] = []
+    for d in (
+        settings.home,
+        settings.inbox,
+        settings.blobs,
+        settings.quarantine,
+        settings.chroma_path,
+    ):
+        if not d.exists():
+            d.mkdir(parents=True, mode=0o700)
+            created.append(d)
+    os.chmod(settings.home, 0o700)
+    if not settings.config_path.exists():
+        settings.config_path.write_text(DEFAULT_CONFIG, encoding="utf-8")
+        os.chmod(settings.config_path, 0o600)
+        created.append(settings.config_path)
+    return created

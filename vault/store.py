@@ -1,0 +1,603 @@
+"""The Vault: the only code that talks to SQL, the vector index and the blob store.
+
+Writes happen under the writer lock (``with vault.writer():``), one SQL transaction per document.
+Readers never take the lock and never write. SQL is the truth; the keyword index is written in
+the same transaction as the chunks; vectors are filled in afterwards from the chunks whose
+``embedded_by`` is not the configured embedder (``embed_pending``), so a crash between the two
+leaves only "not yet embedded" chunks, which the next writer embeds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import Row
+
+from .blobs import BlobStore
+from .embedder import Embedder
+from .keyword import KeywordIndex, SqliteFts5Index
+from .lock import WriterLock
+from .migrations import migrate
+from .models import Chunk, Client, Document, Entry, EntryTag, Link, Project, Source, Version
+from .records import ChunkSpec, ParsedDocument, ParsedEntry, WriteResult, db_ts, to_utc
+from .settings import Settings
+from .vectors import VectorIndex
+
+SOURCE_STATUSES = ("pending", "ingested", "duplicate", "partial", "failed", "forgotten")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def slugify(name: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    return s or "client"
+
+
+def sha256_text(s: str) -> str:
+    return hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def make_engine(db_path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{db_path}", connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        # Let SQLAlchemy's BEGIN (below) start transactions, so DDL is transactional too.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+@dataclass(frozen=True)
+class EmbedReport:
+    embedded: int
+    seconds: float
+
+
+class Vault:
+    """Open with :meth:`open`; migrations are applied then."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        embedder: Embedder,
+        keyword: KeywordIndex,
+        vectors: VectorIndex,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.embedder = embedder
+        self.keyword = keyword
+        self.vectors = vectors
+        self.blobs = BlobStore(settings.blobs)
+        self.lock = WriterLock(settings.lock_path, settings.lock_timeout)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder) -> Vault:
+        settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for d in (settings.blobs, settings.quarantine, settings.chroma_path):
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        engine = make_engine(settings.db_path)
+        kw = SqliteFts5Index()
+        vault = cls(settings, engine, embedder, kw, VectorIndex(settings.chroma_path, embedder.id))
+        with vault.writer("migrate"):
+            migrate(engine, kw)
+        with contextlib.suppress(OSError):
+            settings.db_path.chmod(0o600)
+        return vault
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def writer(self, what: str = "write") -> contextlib.AbstractContextManager[None]:
+        return self.lock.hold(what)
+
+    # ------------------------------------------------------------------ sources
+    def begin_source(self, path: str, name: str, sha256: str, size: int) -> int:
+        now = utcnow()
+        with self.engine.begin() as c:
+            row = c.execute(
+                text("SELECT id FROM source WHERE path = :p AND sha256 = :s"),
+                {"p": path, "s": sha256},
+            ).first()
+            if row:
+                c.execute(
+                    text(
+                        "UPDATE source SET status='pending', error=NULL, name=:n, "
+                        "attempts=attempts+1, updated_at=:t WHERE id=:id"
+                    ),
+                    {"n": name, "t": db_ts(now), "id": row[0]},
+                )
+                return int(row[0])
+            res = c.execute(
+                Source.__table__.insert().values(  # type: ignore[attr-defined]
+                    path=path,
+                    name=name,
+                    sha256=sha256,
+                    size=size,
+                    status="pending",
+                    attempts=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return int(res.inserted_primary_key[0])
+
+    def finish_source(
+        self, source_id: int, status: str, error: str | None = None, parser: str | None = None
+    ) -> None:
+        assert status in SOURCE_STATUSES
+        with self.engine.begin() as c:
+            c.execute(
+                text(
+                    "UPDATE source SET status=:st, error=:e, parser=COALESCE(:p, parser), "
+                    "updated_at=:t WHERE id=:id"
+                ),
+                {"st": status, "e": error, "p": parser, "t": db_ts(utcnow()), "id": source_id},
+            )
+
+    def find_source(self, path: str, sha256: str) -> tuple[int, str] | None:
+        with self.engine.connect() as c:
+            r = c.execute(
+                text("SELECT id, status FROM source WHERE path=:p AND sha256=:s"),
+                {"p": path, "s": sha256},
+            ).first()
+        return None if r is None else (int(r[0]), str(r[1]))
+
+    def is_current_duplicate(self, sha256: str) -> bool:
+        """Bytes already ingested whose every version is still current: nothing to do."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT s.id, (SELECT COUNT(*) FROM source_document sd JOIN version v "
+                    "ON v.id = sd.version_id WHERE sd.source_id = s.id AND NOT v.current), "
+                    "(SELECT COUNT(*) FROM source_document sd WHERE sd.source_id = s.id) "
+                    "FROM source s WHERE s.sha256 = :s AND s.status IN ('ingested', 'partial')"
+                ),
+                {"s": sha256},
+            ).all()
+        return any(r[1] == 0 and r[2] > 0 for r in rows)
+
+    def is_tombstoned(self, kind: str, key: str) -> bool:
+        with self.engine.connect() as c:
+            return (
+                c.execute(
+                    text("SELECT 1 FROM tombstone WHERE kind=:k AND key=:key"),
+                    {"k": kind, "key": key},
+                ).first()
+                is not None
+            )
+
+    # ------------------------------------------------------------------ file states
+    def file_state(self, path: str) -> tuple[int, int, str, str] | None:
+        with self.engine.connect() as c:
+            r = c.execute(
+                text("SELECT size, mtime_ns, sha256, status FROM file_state WHERE path=:p"),
+                {"p": path},
+            ).first()
+        return None if r is None else (int(r[0]), int(r[1]), str(r[2]), str(r[3]))
+
+    def set_file_state(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO file_state (path, size, mtime_ns, sha256, status, updated_at) "
+                    "VALUES (:p, :s, :m, :h, :st, :t) ON CONFLICT(path) DO UPDATE SET "
+                    "size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, "
+                    "status=excluded.status, updated_at=excluded.updated_at"
+                ),
+                {"p": path, "s": size, "m": mtime_ns, "h": sha256, "st": status, "t": db_ts(utcnow())},
+            )
+
+    # ------------------------------------------------------------------ clients
+    def ensure_client(self, c: Connection, name: str | None, origin: str = "notes") -> str | None:
+        if not name:
+            return None
+        wanted = name.strip().lower()
+        for row in c.execute(text("SELECT id, name, aliases FROM client")):
+            names = {str(row[0]).lower(), str(row[1]).lower()}
+            names.update(a.lower() for a in json.loads(row[2] or "[]"))
+            if wanted in names:
+                return str(row[0])
+        cid = slugify(name)
+        c.execute(
+            Client.__table__.insert().values(  # type: ignore[attr-defined]
+                id=cid, name=name.strip(), aliases="[]", origin=origin, created_at=utcnow()
+            )
+        )
+        return cid
+
+    def sync_clients(self, clients: Sequence[dict[str, Any]]) -> None:
+        """Upsert clients from clients.toml (id, name, aliases)."""
+        with self.writer("clients"), self.engine.begin() as c:
+            for cl in clients:
+                cid = str(cl.get("id") or slugify(str(cl["name"])))
+                c.execute(
+                    text(
+                        "INSERT INTO client (id, name, aliases, origin, created_at) "
+                        "VALUES (:id, :n, :a, 'clients.toml', :t) ON CONFLICT(id) DO UPDATE SET "
+                        "name=excluded.name, aliases=excluded.aliases"
+                    ),
+                    {
+                        "id": cid,
+                        "n": str(cl["name"]),
+                        "a": json.dumps(list(cl.get("aliases", []))),
+                        "t": db_ts(utcnow()),
+                    },
+                )
+
+    def _ensure_project(self, c: Connection, name: str | None, client_id: str | None) -> int | None:
+        if not name:
+            return None
+        row = c.execute(
+            text("SELECT id FROM project WHERE name=:n AND client_id IS :c"),
+            {"n": name, "c": client_id},
+        ).first()
+        if row:
+            return int(row[0])
+        res = c.execute(
+            Project.__table__.insert().values(name=name, client_id=client_id)  # type: ignore[attr-defined]
+        )
+        return int(res.inserted_primary_key[0])
+
+    # ------------------------------------------------------------------ documents
+    def write_document(
+        self, doc: ParsedDocument, chunks: Sequence[ChunkSpec], source_id: int | None
+    ) -> WriteResult | None:
+        """Store one parsed document in ONE transaction. ``None`` when it is tombstoned.
+
+        Versioned documents (notes): equal content to the current version is a no-op; anything
+        else is a new current version whose entries link ``revises`` to the previous version's
+        entries with the same key. Accumulating documents (chats, email threads): entries are
+        matched by key, new ones added, changed ones updated.
+        """
+        if self.is_tombstoned("document", f"{doc.kind}:{doc.external_id}"):
+            return None
+        by_entry: dict[str, list[ChunkSpec]] = {}
+        for ch in chunks:
+            by_entry.setdefault(ch.entry_key, []).append(ch)
+        now = utcnow()
+        ts_utc, ts_off = to_utc(doc.timestamp) if doc.timestamp else (now, 0)
+        with self.engine.begin() as c:
+            client_id = self.ensure_client(c, doc.client)
+            project_id = self._ensure_project(c, doc.project, client_id)
+            row = c.execute(
+                text("SELECT id FROM document WHERE kind=:k AND external_id=:x"),
+                {"k": doc.kind, "x": doc.external_id},
+            ).first()
+            created = row is None
+            if row is None:
+                res = c.execute(
+                    Document.__table__.insert().values(  # type: ignore[attr-defined]
+                        kind=doc.kind,
+                        external_id=doc.external_id,
+                        title=doc.title,
+                        client_id=client_id,
+                        project_id=project_id,
+                        created_at=ts_utc,
+                        updated_at=ts_utc,
+                        meta=json.dumps(doc.meta, default=str, sort_keys=True),
+                    )
+                )
+                doc_id = int(res.inserted_primary_key[0])
+            else:
+                doc_id = int(row[0])
+            cur = c.execute(
+                text(
+                    "SELECT id, number, content_sha256 FROM version "
+                    "WHERE document_id=:d AND current ORDER BY number DESC LIMIT 1"
+                ),
+                {"d": doc_id},
+            ).first()
+            if doc.versioned and cur is not None and cur[2] == doc.content_sha256:
+                self._record_source(c, source_id, doc_id, int(cur[0]))
+                return WriteResult(doc_id, int(cur[0]), int(cur[1]), False, False, True, 0)
+            if doc.versioned or cur is None:
+                number = 1 + int(
+                    c.execute(
+                        text("SELECT COALESCE(MAX(number), 0) FROM version WHERE document_id=:d"),
+                        {"d": doc_id},
+                    ).scalar_one()
+                )
+                if cur is not None:
+                    c.execute(text("UPDATE version SET current=0 WHERE id=:v"), {"v": cur[0]})
+                    c.execute(text("UPDATE entry SET current=0 WHERE version_id=:v"), {"v": cur[0]})
+                res = c.execute(
+                    Version.__table__.insert().values(  # type: ignore[attr-defined]
+                        document_id=doc_id,
+                        number=number,
+                        source_id=source_id,
+                        content_sha256=doc.content_sha256,
+                        created_at=ts_utc,
+                        tz_offset_min=ts_off,
+                        current=True,
+                        revises_id=None if cur is None else int(cur[0]),
+                    )
+                )
+                version_id = int(res.inserted_primary_key[0])
+                prev_version = None if cur is None else int(cur[0])
+                new_version = cur is not None
+            else:
+                version_id, number, prev_version, new_version = int(cur[0]), int(cur[1]), None, False
+                c.execute(
+                    text("UPDATE version SET content_sha256=:h WHERE id=:v"),
+                    {"h": doc.content_sha256, "v": version_id},
+                )
+            n_chunks, changed = self._write_entries(
+                c, doc, version_id, doc_id, client_id, by_entry, prev_version
+            )
+            c.execute(
+                text(
+                    "UPDATE document SET title=:t, updated_at=MAX(updated_at, :u), "
+                    "client_id=COALESCE(:c, client_id), project_id=COALESCE(:p, project_id) "
+                    "WHERE id=:d"
+                ),
+                {"t": doc.title, "u": db_ts(ts_utc), "c": client_id, "p": project_id, "d": doc_id},
+            )
+            self._record_source(c, source_id, doc_id, version_id)
+            return WriteResult(
+                doc_id,
+                version_id,
+                number,
+                created,
+                new_version,
+                not created and not new_version and not changed,
+                n_chunks,
+            )
+
+    def _record_source(
+        self, c: Connection, source_id: int | None, doc_id: int, version_id: int
+    ) -> None:
+        if source_id is None:
+            return
+        c.execute(
+            text(
+                "INSERT OR IGNORE INTO source_document (source_id, document_id, version_id) "
+                "VALUES (:s, :d, :v)"
+            ),
+            {"s": source_id, "d": doc_id, "v": version_id},
+        )
+
+    def _write_entries(
+        self,
+        c: Connection,
+        doc: ParsedDocument,
+        version_id: int,
+        doc_id: int,
+        client_id: str | None,
+        by_entry: dict[str, list[ChunkSpec]],
+        prev_version: int | None,
+    ) -> tuple[int, bool]:
+        existing: dict[str, Row[Any]] = {
+            str(r[1]): r
+            for r in c.execute(
+                text(
+                    "SELECT id, key, content_sha256, on_current_path, client_id FROM entry "
+                    "WHERE version_id=:v"
+                ),
+                {"v": version_id},
+            )
+        }
+        ids: dict[str, int] = {k: int(r[0]) for k, r in existing.items()}
+        n_chunks = 0
+        changed = False
+        fresh_chunks: list[tuple[int, str]] = []
+        entry_table = Entry.__table__  # type: ignore[attr-defined]
+        chunk_table = Chunk.__table__  # type: ignore[attr-defined]
+        for e in doc.entries:
+            if self.is_tombstoned_conn(c, "entry", f"{doc.kind}:{doc.external_id}:{e.key}"):
+                continue
+            e_client = self.ensure_client(c, e.client) if e.client else client_id
+            h = _entry_hash(e)
+            ts, off = to_utc(e.timestamp) if e.timestamp else (None, 0)
+            current = e.on_current_path
+            old = existing.get(e.key)
+            if old is not None:
+                if old[2] == h and bool(old[3]) == e.on_current_path:
+                    continue
+                changed = True
+                c.execute(
+                    text(
+                        "UPDATE entry SET on_current_path=:p, current=:p WHERE id=:id"
+                    ),
+                    {"p": current, "id": old[0]},
+                )
+                if old[2] == h:
+                    continue
+                # Text changed under the same key: replace its chunks.
+                old_ids = [int(r[0]) for r in c.execute(
+                    text("SELECT id FROM chunk WHERE entry_id=:e"), {"e": old[0]}
+                )]
+                self.keyword.delete(c, old_ids)
+                c.execute(text("DELETE FROM chunk WHERE entry_id=:e"), {"e": old[0]})
+                c.execute(
+                    text(
+                        "UPDATE entry SET text=:t, title=:ti, content_sha256=:h, ts=:ts, "
+                        "tz_offset_min=:o, meta=:m WHERE id=:id"
+                    ),
+                    {
+                        "t": e.text,
+                        "ti": e.title,
+                        "h": h,
+                        "ts": None if ts is None else db_ts(ts),
+                        "o": off,
+                        "m": json.dumps(e.meta, default=str, sort_keys=True),
+                        "id": old[0],
+                    },
+                )
+                entry_id = int(old[0])
+            else:
+                changed = True
+                res = c.execute(
+                    entry_table.insert().values(
+                        document_id=doc_id,
+                        version_id=version_id,
+                        key=e.key,
+                        kind=e.kind,
+                        author=e.author,
+                        ts=ts,
+                        tz_offset_min=off,
+                        position=e.position,
+                        title=e.title,
+                        text=e.text,
+                        client_id=e_client,
+                        on_current_path=e.on_current_path,
+                        current=current,
+                        indexed=e.indexed,
+                        content_sha256=h,
+                        meta=json.dumps(e.meta, default=str, sort_keys=True),
+                    )
+                )
+                entry_id = int(res.inserted_primary_key[0])
+                ids[e.key] = entry_id
+                for tag in e.tags:
+                    c.execute(
+                        entry_tag_insert(), {"e": entry_id, "t": tag, "o": "cue"}
+                    )
+            if e.indexed:
+                for ch in by_entry.get(e.key, []):
+                    res = c.execute(
+                        chunk_table.insert().values(
+                            entry_id=entry_id,
+                            ord=ch.ord,
+                            text=ch.text,
+                            context=ch.context,
+                            char_start=ch.start,
+                            char_end=ch.end,
+                            embedded_by=None,
+                        )
+                    )
+                    cid = int(res.inserted_primary_key[0])
+                    fresh_chunks.append((cid, chunk_body(ch.context, ch.text)))
+                    n_chunks += 1
+        self.keyword.add(c, fresh_chunks)
+        # Parents and links, now that every key has an id.
+        for e in doc.entries:
+            if e.parent_key and e.key in ids and e.parent_key in ids:
+                c.execute(
+                    text("UPDATE entry SET parent_id=:p WHERE id=:id AND parent_id IS NOT :p"),
+                    {"p": ids[e.parent_key], "id": ids[e.key]},
+                )
+        link_table = Link.__table__  # type: ignore[attr-defined]
+        for ln in doc.links:
+            if ln.from_key in ids and ln.to_key in ids:
+                c.execute(
+                    link_table.insert().prefix_with("OR IGNORE"),
+                    {"kind": ln.kind, "from_entry_id": ids[ln.from_key], "to_entry_id": ids[ln.to_key]},
+                )
+        if prev_version is not None:
+            # A new version of a note: each section revises the same section of the previous one.
+            c.execute(
+                text(
+                    "INSERT OR IGNORE INTO link (kind, from_entry_id, to_entry_id) "
+                    "SELECT 'revises', n.id, o.id FROM entry n JOIN entry o ON o.key = n.key "
+                    "WHERE n.version_id = :new AND o.version_id = :old"
+                ),
+                {"new": version_id, "old": prev_version},
+            )
+        return n_chunks, changed
+
+    def is_tombstoned_conn(self, c: Connection, kind: str, key: str) -> bool:
+        return (
+            c.execute(
+                text("SELECT 1 FROM tombstone WHERE kind=:k AND key=:key"),
+                {"k": kind, "key": key},
+            ).first()
+            is not None
+        )
+
+    # ------------------------------------------------------------------ vectors
+    def pending_count(self) -> int:
+        with self.engine.connect() as c:
+            return int(
+                c.execute(
+                    text(
+                        "SELECT COUNT(*) FROM chunk WHERE embedded_by IS NULL OR embedded_by != :e"
+                    ),
+                    {"e": self.embedder.id},
+                ).scalar_one()
+            )
+
+    def embed_pending(self, batch: int = 256, limit: int | None = None) -> int:
+        """Embed chunks that have no vector from the configured embedder. Hold the writer lock."""
+        done = 0
+        while limit is None or done < limit:
+            with self.engine.connect() as c:
+                rows = c.execute(
+                    text(
+                        "SELECT c.id, c.context, c.text, e.id, e.document_id, e.client_id, e.kind "
+                        "FROM chunk c JOIN entry e ON e.id = c.entry_id "
+                        "WHERE c.embedded_by IS NULL OR c.embedded_by != :e "
+                        "ORDER BY c.id LIMIT :n"
+                    ),
+                    {"e": self.embedder.id, "n": batch},
+                ).all()
+            if not rows:
+                break
+            vecs = self.embedder.embed([chunk_body(r[1], r[2]) for r in rows])
+            metas = [
+                {"entry_id": int(r[3]), "document_id": int(r[4]), "client": r[5] or "", "kind": r[6]}
+                for r in rows
+            ]
+            ids = [int(r[0]) for r in rows]
+            self.vectors.upsert(ids, vecs, metas)
+            with self.engine.begin() as c:
+                marks = ",".join(str(i) for i in ids)
+                c.execute(
+                    text(f"UPDATE chunk SET embedded_by=:e WHERE id IN ({marks})"),
+                    {"e": self.embedder.id},
+                )
+            done += len(rows)
+        return done
+
+    # ------------------------------------------------------------------ blobs
+    def store_blob(self, sha256: str, data: bytes) -> Path:
+        return self.blobs.put(sha256, data)
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self.engine.connect() as c:
+            yield c
+
+
+def entry_tag_insert() -> Any:
+    return text("INSERT OR IGNORE INTO entry_tag (entry_id, tag, origin) VALUES (:e, :t, :o)")
+
+
+def chunk_body(context: str, body: str) -> str:
+    """What is embedded and keyword-indexed: the chunk with its standalone context."""
+    return f"{context}\n{body}" if context else body
+
+
+def _entry_hash(e: ParsedEntry) -> str:
+    return sha256_text(
+        json.dumps(
+            [e.kind, e.title, e.text, e.author, str(e.timestamp), e.parent_key, e.indexed],
+            ensure_ascii=False,
+        )
+    )
+
+
+__all__ = ["EmbedReport", "EntryTag", "Vault", "chunk_body", "make_engine", "slugify"]

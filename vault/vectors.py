@@ -1,0 +1,110 @@
+"""The vector index: a Chroma collection per embedder, holding our own vectors (cosine).
+
+SQL is the truth; this index can always be rebuilt from the chunk table. Chroma's default
+embedding function downloads a model, so ``embedding_function=None`` is passed on *every*
+``get_collection`` call and vectors are always given explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+
+def collection_name(embedder_id: str) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9_-]", "-", embedder_id)[:500]
+    return f"chunks-{slug}"
+
+
+class VectorIndex:
+    def __init__(self, path: Path, embedder_id: str) -> None:
+        self._client = chromadb.PersistentClient(
+            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        )
+        self.name = collection_name(embedder_id)
+        self._col: Any = None
+
+    def _collection(self, create: bool) -> Any:
+        if self._col is None:
+            if create:
+                self._col = self._client.get_or_create_collection(
+                    self.name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                )
+            else:
+                try:
+                    self._col = self._client.get_collection(self.name, embedding_function=None)
+                except Exception:  # chromadb raises NotFoundError/ValueError by version
+                    return None
+        return self._col
+
+    def upsert(
+        self, ids: Sequence[int], vectors: Sequence[Sequence[float]], metas: Sequence[dict[str, Any]]
+    ) -> None:
+        if not ids:
+            return
+        self._collection(True).upsert(
+            ids=[str(i) for i in ids],
+            embeddings=[list(v) for v in vectors],
+            metadatas=list(metas),
+        )
+
+    def delete(self, ids: Sequence[int]) -> None:
+        col = self._collection(True)
+        for i in range(0, len(ids), 1000):
+            col.delete(ids=[str(x) for x in ids[i : i + 1000]])
+
+    def ids(self) -> set[int]:
+        col = self._collection(False)
+        if col is None:
+            return set()
+        out: set[int] = set()
+        offset = 0
+        while True:
+            got = col.get(include=[], limit=5000, offset=offset)
+            batch = got["ids"]
+            out.update(int(x) for x in batch)
+            if len(batch) < 5000:
+                return out
+            offset += len(batch)
+
+    def count(self) -> int:
+        col = self._collection(False)
+        return 0 if col is None else int(col.count())
+
+    def query(
+        self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[int, float]]:
+        """Nearest first: (chunk_id, cosine similarity)."""
+        col = self._collection(False)
+        if col is None or k <= 0:
+            return []
+        n = col.count()
+        if n == 0:
+            return []
+        res = col.query(
+            query_embeddings=[list(vector)],
+            n_results=min(k, n),
+            where=where or None,
+            include=["distances"],
+        )
+        ids = res["ids"][0]
+        dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
+        return [(int(i), 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+
+    def drop(self) -> None:
+        try:
+            self._client.delete_collection(self.name)
+        except Exception:  # already absent
+            pass
+        self._col = None
+
+    def other_collections(self) -> list[str]:
+        return [c.name for c in self._client.list_collections() if c.name != self.name]
+
+    def drop_named(self, name: str) -> None:
+        self._client.delete_collection(name)
