@@ -63,23 +63,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, str | None]:
-    """Return (front matter, body, body line offset, warning)."""
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, str, str | None]:
+    """Return (front matter, body, raw front matter kept as text when broken, warning)."""
     m = _FM.match(text)
     if not m:
-        return {}, text, 0, None
+        return {}, text, "", None
     raw = m.group(1)
     body = text[m.end() :]
-    offset = text[: m.end()].count("\n")
     try:
         fm = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        return {}, text, 0, f"front matter is not valid YAML ({str(exc).splitlines()[0]}); kept as text"
+        first = str(exc).splitlines()[0] if str(exc) else "parse error"
+        return {}, body, raw, f"front matter is not valid YAML ({first}); kept as text"
     if fm is None:
-        return {}, body, offset, None
+        return {}, body, "", None
     if not isinstance(fm, dict):
-        return {}, text, 0, "front matter is not a mapping; kept as text"
-    return {str(k): v for k, v in fm.items()}, body, offset, None
+        return {}, body, raw, "front matter is not a mapping; kept as text"
+    return {str(k): v for k, v in fm.items()}, body, "", None
 
 
 def _sections(body: str) -> list[tuple[int, str, int, int]]:
@@ -119,7 +119,7 @@ class NotesParser:
             raise ParseError(f"{origin.name}: empty note (no text)")
         text, encoding = decode_text(data, origin.name)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        fm, body, line_offset, warning = split_front_matter(text)
+        fm, body, raw_fm, warning = split_front_matter(text)
         title = str(fm.get("title") or "").strip()
         heads = _sections(body)
         if not title:
@@ -132,6 +132,18 @@ class NotesParser:
             or origin.mtime
         )
         entries = self._entries(body, heads, title, when)
+        if raw_fm.strip():
+            entries.insert(
+                0,
+                ParsedEntry(
+                    key=f"{title} > (front matter)",
+                    kind="front_matter",
+                    text=raw_fm,
+                    position=-1,
+                    title=f"{title} > (front matter)",
+                    timestamp=when,
+                ),
+            )
         if not entries:
             raise ParseError(f"{origin.name}: note has front matter but no text")
         ident = fm.get("id")

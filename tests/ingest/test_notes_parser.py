@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from trailkeep.ingest import ParseError
+from trailkeep.ingest.parsers.notes import NotesParser, parse_when
+from trailkeep.vault import Origin
+
+ORIGIN = Origin(name="n.md", identity="clients/n.md", mtime=datetime(2025, 1, 2, tzinfo=UTC))
+
+
+def parse(data: bytes | str, origin: Origin = ORIGIN):
+    if isinstance(data, str):
+        data = data.encode()
+    return list(NotesParser().parse(io.BytesIO(data), origin=origin))
+
+
+def test_front_matter_sections_and_wikilinks() -> None:
+    (doc,) = parse(
+        "---\nid: abc\ntitle: Acme import\nclient: Acme\nproject: registry\n"
+        "updated: 1656000000000\nowner: sam\ntags: [a, b]\n---\n"
+        "intro line\n\n# Acme import\n\nfirst\n\n## Plan\nsee [[acme.plan|Plan]] and ![[x#h]]\n"
+        "```python\n# not a heading\nx = 1\n```\n### Sub\ndeep\n"
+    )
+    assert doc.external_id == "id:abc"
+    assert doc.title == "Acme import"
+    assert doc.client == "Acme" and doc.project == "registry"
+    assert doc.timestamp == datetime.fromtimestamp(1656000000, tz=UTC)
+    assert doc.meta["front_matter"] == {"owner": "sam"}
+    assert doc.meta["tags"] == ["a", "b"]
+    keys = [e.key for e in doc.entries]
+    assert keys == [
+        "Acme import",
+        "Acme import #2",
+        "Acme import > Plan",
+        "Acme import > Plan > Sub",
+    ]
+    plan = doc.entries[2]
+    assert "# not a heading" in plan.text  # code blocks kept, not split as headings
+    assert plan.meta["wikilinks"][0]["target"] in ("acme.plan", "Plan")
+    assert plan.meta["wikilinks"][1]["embed"] is True
+
+
+def test_identity_falls_back_to_path_and_mtime() -> None:
+    (doc,) = parse("# Title\n\nbody\n")
+    assert doc.external_id == "path:clients/n.md"
+    assert doc.title == "Title"
+    assert doc.timestamp == ORIGIN.mtime
+
+
+def test_broken_front_matter_is_kept_as_text_with_a_warning() -> None:
+    (doc,) = parse("---\ntitle: [unclosed\n---\nbody text\n")
+    assert "warnings" in doc.meta
+    assert "front matter" in doc.meta["warnings"][0]
+    assert doc.entries[0].kind == "front_matter" and "[unclosed" in doc.entries[0].text
+    assert doc.entries[1].text == "body text"
+
+
+@pytest.mark.parametrize(
+    "data,msg",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x00\x01\x02binary\x00junk", "binary"),
+        (bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_bad_input_raises_parse_error(data: bytes, msg: str) -> None:
+    with pytest.raises(ParseError, match=msg):
+        parse(data)
+
+
+def test_legacy_encoding_is_decoded() -> None:
+    (doc,) = parse("# Café\n\nnaïve résumé\n".encode("cp1252"))
+    assert doc.meta["encoding"] == "cp1252"
+    assert "résumé" in doc.entries[0].text
+
+
+def test_same_bytes_same_hash_other_bytes_other_hash() -> None:
+    a = parse("# T\n\nx\n")[0].content_sha256
+    b = parse("# T\n\nx\n")[0].content_sha256
+    c = parse("# T\n\ny\n")[0].content_sha256
+    assert a == b != c
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2024-03-01", datetime(2024, 3, 1, tzinfo=UTC)),
+        ("2024-03-01T10:00:00+02:00", datetime(2024, 3, 1, 8, tzinfo=UTC)),
+        (1656000000000, datetime.fromtimestamp(1656000000, tz=UTC)),
+        (1656000000, datetime.fromtimestamp(1656000000, tz=UTC)),
+        ("not a date", None),
+        (None, None),
+    ],
+)
+def test_parse_when(value: object, expected: datetime | None) -> None:
+    got = parse_when(value)
+    assert got == expected

@@ -1,0 +1,147 @@
+"""GIVEN files in a real home WHEN ingested THEN sources, versions, chunks and vectors agree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import write_note
+from trailkeep.ingest import Ingestor, walk
+from trailkeep.recall import search
+from trailkeep.vault import Vault, doctor, status
+
+NOTE = "---\ntitle: Acme import\nclient: Acme\ndate: 2026-03-04\n---\n# Acme import\n\n{body}\n"
+
+
+def rows(vault: Vault, sql: str) -> list[tuple[object, ...]]:
+    with vault.engine.connect() as c:
+        return [tuple(r) for r in c.execute(text(sql))]
+
+
+def test_ingest_then_search_cites_the_note(vault: Vault, ingestor: Ingestor) -> None:
+    p = write_note(vault.settings.inbox, "acme.md", NOTE.format(body="We match on clinic id."))
+    out = ingestor.ingest_file(p)
+    assert out.status == "ingested" and out.documents == 1
+    hits = search(vault, "clinic id", k=3)
+    assert hits and hits[0].quote == "We match on clinic id."
+    assert hits[0].client == "acme" and hits[0].source == "acme.md" and hits[0].current
+    assert doctor(vault).ok
+
+
+def test_same_bytes_again_is_a_duplicate_and_adds_nothing(vault: Vault, ingestor: Ingestor) -> None:
+    p = write_note(vault.settings.inbox, "a.md", NOTE.format(body="one"))
+    ingestor.ingest_file(p)
+    before = status(vault)
+    assert ingestor.ingest_file(p).status == "duplicate"
+    copy = write_note(vault.settings.inbox, "copy-of-a.md", NOTE.format(body="one"))
+    assert ingestor.ingest_file(copy).status == "duplicate"
+    after = status(vault)
+    for k in ("documents", "entries", "chunks"):
+        assert after[k] == before[k]
+    assert rows(vault, "SELECT status FROM source WHERE path LIKE '%/a.md'") == [("ingested",)]
+
+
+def test_edit_makes_a_new_version_and_revert_another(vault: Vault, ingestor: Ingestor) -> None:
+    p = write_note(vault.settings.inbox, "a.md", NOTE.format(body="upsert by record number"))
+    ingestor.ingest_file(p)
+    p.write_text(NOTE.format(body="match on record number plus clinic"))
+    assert ingestor.ingest_file(p).status == "ingested"
+    p.write_text(NOTE.format(body="upsert by record number"))  # a revert
+    assert ingestor.ingest_file(p).status == "ingested"
+    versions = rows(vault, "SELECT number, current, revises_id IS NOT NULL FROM version ORDER BY 1")
+    assert versions == [(1, 0, 0), (2, 0, 1), (3, 1, 1)]
+    old = [h for h in search(vault, "clinic", k=5) if "clinic" in h.quote]
+    assert old and old[0].version == 2 and old[0].current is False
+    links = rows(vault, "SELECT COUNT(*) FROM link WHERE kind='revises'")
+    assert links == [(2,)]
+    assert doctor(vault).ok
+
+
+def test_failure_is_recorded_quarantined_and_retried(vault: Vault, ingestor: Ingestor) -> None:
+    inbox = vault.settings.inbox
+    bad = inbox / "junk.md"
+    bad.write_bytes(b"\x00\x01binary\x00")
+    out = ingestor.ingest_file(bad)
+    assert out.status == "failed" and "binary" in (out.error or "")
+    q = list(vault.settings.quarantine.iterdir())
+    assert any(x.name.endswith(".error.txt") for x in q)
+    assert any(not x.name.endswith(".error.txt") for x in q)  # the bytes, linked
+    assert status(vault)["failures"][0]["source"] == str(bad)
+    # Other files are unaffected, and a fixed file is ingested.
+    good = write_note(inbox, "good.md", NOTE.format(body="fine"))
+    assert ingestor.ingest_file(good).status == "ingested"
+    bad.write_text("# Fixed\n\nnow text\n")
+    assert ingestor.ingest_file(bad).status == "ingested"
+
+
+def test_unsupported_and_unsafe_files(vault: Vault, ingestor: Ingestor, tmp_path: Path) -> None:
+    inbox = vault.settings.inbox
+    (inbox / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    assert "no parser" in (ingestor.ingest_file(inbox / "photo.jpg").error or "")
+    fifo = inbox / "pipe.md"
+    os.mkfifo(fifo)
+    out = ingestor.ingest_file(fifo)  # must not block
+    assert out.status == "failed" and "regular" in (out.error or "")
+    secret = tmp_path / "outside.md"
+    secret.write_text("# secret\n\noutside the inbox\n")
+    (inbox / "link.md").symlink_to(secret)
+    out = ingestor.ingest_file(inbox / "link.md")
+    assert out.status == "failed" and "symbolic link" in (out.error or "")
+    loop = inbox / "loop.md"
+    loop.symlink_to(loop)
+    assert ingestor.ingest_file(loop).status == "failed"
+    assert ingestor.ingest_file(inbox / "vanished.md").status == "gone"
+    assert not search(vault, "outside the inbox", k=3)
+
+
+def test_size_limits(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from trailkeep.vault import get_embedder
+
+    s = replace(settings, max_note_bytes=1000, max_file_bytes=5000)
+    v = Vault.open(s, get_embedder("hash"))
+    ing = Ingestor(v)
+    big_note = write_note(s.inbox, "big.md", "# Big\n\n" + "word " * 400)
+    assert "note limit" in (ing.ingest_file(big_note).error or "")
+    huge = s.inbox / "huge.md"
+    with huge.open("wb") as fh:  # sparse: the size is checked before reading
+        fh.truncate(10**9)
+    assert "limit" in (ing.ingest_file(huge).error or "")
+    v.close()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_permission_denied_is_a_clear_error(vault: Vault, ingestor: Ingestor) -> None:
+    p = write_note(vault.settings.inbox, "locked.md", "# x\n\ny\n")
+    p.chmod(0)
+    out = ingestor.ingest_file(p)
+    assert out.status == "failed" and "denied" in (out.error or "").lower()
+
+
+def test_walk_skips_junk_hidden_dirs_and_symlinked_dirs(vault: Vault, tmp_path: Path) -> None:
+    inbox = vault.settings.inbox
+    for name in (".DS_Store", "~$draft.md", "x.md.part", "y.crdownload", ".z.swp", "ok.md"):
+        (inbox / name).write_text("# t\n\nx\n")
+    (inbox / ".obsidian").mkdir()
+    (inbox / ".obsidian" / "w.md").write_text("x")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "o.md").write_text("x")
+    (inbox / "linked").symlink_to(outside)
+    assert [p.name for p in walk([inbox])] == ["ok.md"]
+
+
+def test_summary_counts(vault: Vault, ingestor: Ingestor) -> None:
+    inbox = vault.settings.inbox
+    write_note(inbox, "a.md", NOTE.format(body="a"))
+    write_note(inbox, "b.md", NOTE.format(body="b"))
+    (inbox / "c.md").write_bytes(b"")
+    s = ingestor.ingest_paths(list(walk([inbox])))
+    assert (s.ingested, s.duplicates, s.failed) == (2, 0, 1)
+    s2 = ingestor.ingest_paths(list(walk([inbox])))
+    assert (s2.ingested, s2.duplicates) == (0, 2)
+    assert doctor(vault).ok
