@@ -85,6 +85,9 @@ class _Handler(FileSystemEventHandler):
         self.w = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        # Our own reads raise "opened"/"closed_no_write": only changes matter.
+        if event.event_type not in ("created", "modified", "moved", "closed"):
+            return
         for attr in ("dest_path", "src_path"):
             raw = getattr(event, attr, None)
             if not raw:
@@ -132,7 +135,17 @@ class Watcher:
         if stat.S_ISDIR(st.st_mode):
             self.request_scan()
             return
+        if self._unchanged(path, st):
+            return
         self.tracker.observe(path)
+
+    def _unchanged(self, path: Path, st: os.stat_result) -> bool:
+        known = self.ingestor.vault.file_state(str(Path(os.path.abspath(path))))
+        return (
+            known is not None
+            and (known[0], known[1]) == (st.st_size, st.st_mtime_ns)
+            and known[3] in TERMINAL
+        )
 
     def request_scan(self) -> None:
         self._scan_requested.set()
@@ -145,12 +158,7 @@ class Watcher:
                 st = os.lstat(p)
             except OSError:
                 continue
-            known = self.ingestor.vault.file_state(str(Path(os.path.abspath(p))))
-            if (
-                known is not None
-                and (known[0], known[1]) == (st.st_size, st.st_mtime_ns)
-                and known[3] in TERMINAL
-            ):
+            if self._unchanged(p, st):
                 continue
             self.tracker.observe(p)
             n += 1

@@ -1,0 +1,123 @@
+"""The real watcher (watchdog thread) on a real inbox."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from trailkeep.ingest import Ingestor, Outcome
+from trailkeep.ingest.watcher import StabilityTracker, Watcher
+from trailkeep.vault import Vault, status
+
+
+def wait_for(cond: Callable[[], bool], timeout: float = 15.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def running(vault: Vault) -> Iterator[tuple[Watcher, list[Outcome]]]:
+    seen: list[Outcome] = []
+    w = Watcher(
+        Ingestor(vault),
+        vault.settings.inbox,
+        stable_seconds=0.3,
+        rescan_seconds=60,
+        on_outcome=seen.append,
+    )
+    stop = threading.Event()
+    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+    t.start()
+    assert wait_for(lambda: w.state == "watching")
+    yield w, seen
+    stop.set()
+    t.join(timeout=10)
+    assert not t.is_alive()
+
+
+def test_drop_is_ingested_once_and_junk_ignored(
+    vault: Vault, running: tuple[Watcher, list[Outcome]]
+) -> None:
+    _, seen = running
+    inbox = vault.settings.inbox
+    (inbox / ".DS_Store").write_bytes(b"\x00junk")
+    (inbox / "report.md.part").write_text("# partial download")
+    (inbox / "note.md").write_text("# Drop\n\nwatched folder works\n")
+    assert wait_for(lambda: any(o.path.endswith("note.md") for o in seen))
+    time.sleep(0.8)
+    assert [Path(o.path).name for o in seen] == ["note.md"]
+    assert status(vault)["sources"]["ingested"] == 1
+
+
+def test_half_written_file_is_ingested_when_stable(
+    vault: Vault, running: tuple[Watcher, list[Outcome]]
+) -> None:
+    _, seen = running
+    p = vault.settings.inbox / "slow.md"
+    with p.open("w") as fh:
+        for i in range(6):  # keeps changing for longer than the stability delay
+            fh.write(f"# Part {i}\n\nline {i}\n\n")
+            fh.flush()
+            time.sleep(0.15)
+    assert wait_for(lambda: any(o.path.endswith("slow.md") for o in seen))
+    time.sleep(0.6)
+    outs = [o for o in seen if o.path.endswith("slow.md")]
+    assert len(outs) == 1 and outs[0].status == "ingested"
+    with vault.engine.connect() as c:
+        from sqlalchemy import text
+
+        n = c.execute(text("SELECT COUNT(*) FROM entry WHERE key LIKE 'Part%'")).scalar_one()
+    assert n == 6  # the complete file, not a prefix
+
+
+def test_bad_file_does_not_stop_the_watcher(
+    vault: Vault, running: tuple[Watcher, list[Outcome]]
+) -> None:
+    w, seen = running
+    inbox = vault.settings.inbox
+    (inbox / "bad.md").write_bytes(b"\x00\x00")
+    import os
+
+    os.mkfifo(inbox / "fifo.md")
+    (inbox / "sub").mkdir()
+    (inbox / "sub" / "good.md").write_text("# Good\n\nstill running\n")
+    assert wait_for(lambda: any(o.path.endswith("good.md") for o in seen))
+    assert any(o.path.endswith("bad.md") and o.status == "failed" for o in seen)
+    assert w.state == "watching"
+
+
+def test_catch_up_scan_skips_unchanged_files_without_hashing(vault: Vault) -> None:
+    inbox = vault.settings.inbox
+    for i in range(3):
+        (inbox / f"n{i}.md").write_text(f"# N{i}\n\nbody {i}\n")
+    w = Watcher(Ingestor(vault), inbox, stable_seconds=0.05)
+    assert w.run_once(timeout=20) == 3
+    assert w.scan() == 0  # nothing queued: (size, mtime) match what was recorded
+    (inbox / "n1.md").write_text("# N1\n\nchanged while stopped\n")
+    w2 = Watcher(Ingestor(vault), inbox, stable_seconds=0.05)
+    assert w2.run_once(timeout=20) == 1
+
+
+def test_stability_tracker_with_injected_clock(tmp_path: Path) -> None:
+    now = [0.0]
+    t = StabilityTracker(2.0, clock=lambda: now[0])
+    p = tmp_path / "f.md"
+    p.write_text("x")
+    import os
+
+    os.utime(p)  # fresh mtime: not old enough to be ready at once
+    t.observe(p)
+    assert t.ready() == []
+    now[0] = 1.0
+    assert t.ready() == []
+    now[0] = 2.5
+    assert t.ready() == [p]
+    assert len(t) == 0

@@ -1,0 +1,58 @@
+"""Package layout rules: one-way imports, public surfaces, package data."""
+
+from __future__ import annotations
+
+import ast
+from importlib import import_module, resources
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FORBIDDEN = {
+    "vault": ("trailkeep.ingest", "trailkeep.recall", "trailkeep.ui"),
+    "ingest": ("trailkeep.recall", "trailkeep.ui"),
+    "recall": ("trailkeep.ingest", "trailkeep.ui"),
+}
+
+
+@pytest.mark.parametrize("pkg", sorted(FORBIDDEN))
+def test_imports_flow_one_way(pkg: str) -> None:
+    for f in (ROOT / pkg).rglob("*.py"):
+        tree = ast.parse(f.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for n in names:
+                assert not n.startswith(FORBIDDEN[pkg]), f"{f.name} imports {n}"
+
+
+def test_only_vault_imports_storage_libraries() -> None:
+    for pkg in ("ingest", "recall", "ui"):
+        for f in (ROOT / pkg).rglob("*.py"):
+            src = f.read_text()
+            for lib in ("chromadb", "sqlmodel"):
+                assert f"import {lib}" not in src and f"from {lib}" not in src, f.name
+
+
+@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall"])
+def test_public_surface(pkg: str) -> None:
+    mod = import_module(f"trailkeep.{pkg}")
+    for name in mod.__all__:
+        assert hasattr(mod, name), name
+
+
+def test_package_data_ships() -> None:
+    vocab = resources.files("trailkeep.vault") / "data" / "vocab.txt"
+    assert len(vocab.read_bytes()) == 231508
+    assert list((resources.files("trailkeep.ui") / "schemas").iterdir())
+
+
+def test_no_environment_reads_in_library_code() -> None:
+    for pkg in ("vault", "ingest", "recall"):
+        for f in (ROOT / pkg).rglob("*.py"):
+            code = f.read_text().replace("``os.environ``", "")
+            assert "os.environ" not in code and "os.getenv" not in code, f.name

@@ -1,0 +1,99 @@
+"""The CLI end to end on a real home; every --json output validated against its schema."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from trailkeep.ui.cli import main
+
+
+def schema(name: str) -> dict[str, Any]:
+    ref = resources.files("trailkeep.ui") / "schemas" / f"{name}.schema.json"
+    loaded: dict[str, Any] = json.loads(ref.read_text())
+    return loaded
+
+
+def run(home: Path, *args: str, code: int = 0) -> str:
+    r = CliRunner().invoke(
+        main, ["--home", str(home), *args], env={"TRAILKEEP_EMBEDDER": "hash"}, obj={}
+    )
+    assert r.exit_code == code, r.output
+    return r.output
+
+
+def run_json(home: Path, name: str, *args: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(run(home, *args, "--json"))
+    jsonschema.validate(data, schema(name))
+    return data
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    h = tmp_path / "home"
+    out = run(h, "init")
+    assert "config.toml" in out
+    assert (h / "config.toml").read_text().startswith("# trailkeep configuration")
+    assert oct((h).stat().st_mode & 0o777) == "0o700"
+    return h
+
+
+def test_init_ingest_search_ask_status(home: Path) -> None:
+    inbox = home / "inbox"
+    (inbox / "acme.md").write_text(
+        "---\nclient: Acme\ndate: 2026-03-04\n---\n# Registry\n\n"
+        "We decided to match patients on record number plus clinic.\n"
+    )
+    (inbox / "broken.md").write_bytes(b"\x00\x01")
+    data = run_json(home, "ingest", "ingest", str(inbox))
+    assert (data["ingested"], data["failed"]) == (1, 1)
+    found = run_json(home, "search", "search", "record number clinic", "-k", "3")
+    assert found["hits"][0]["client"] == "acme"
+    assert run_json(home, "search", "search", "record", "--client", "ACME")["hits"]
+    run(home, "search", "record", "--client", "nobody", code=1)
+    st = run_json(home, "status", "status")
+    assert st["sources"]["ingested"] == 1 and st["failures"][0]["source"].endswith("broken.md")
+    ans = run_json(home, "ask", "ask", "zebra giraffe")
+    assert ans["abstained"] is True and ans["citations"] == []
+    assert "doesn't say" in ans["answer"]
+
+
+def test_doctor_exit_codes_and_repair(home: Path) -> None:
+    (home / "inbox" / "a.md").write_text("# A\n\nalpha\n")
+    run(home, "ingest", str(home / "inbox"))
+    assert "consistent" in run(home, "doctor")
+    import sqlite3
+
+    con = sqlite3.connect(home / "trailkeep.sqlite3")
+    con.execute("DELETE FROM chunk_fts")
+    con.commit()
+    con.close()
+    assert "INCONSISTENT" in run(home, "doctor", code=1)
+    assert "after repair: consistent" in run(home, "doctor", "--repair")
+    run(home, "doctor")
+
+
+def test_forget_retry_reindex(home: Path) -> None:
+    (home / "inbox" / "a.md").write_text("# A\n\nalpha\n")
+    run(home, "ingest", str(home / "inbox"))
+    doc = run_json(home, "search", "search", "alpha")["hits"][0]["document_id"]
+    assert "Backups" in run(home, "forget", "--document", str(doc), "--yes")
+    run(home, "forget", "--document", "999", "--yes", code=1)
+    run(home, "forget", code=2)
+    assert "re-embedded" in run(home, "reindex")
+    assert "still failing" in run(home, "retry")
+
+
+def test_every_command_has_help() -> None:
+    def walk(cmd: Any, path: str) -> None:
+        assert cmd.help or cmd.callback.__doc__, f"{path} has no help text"
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(main, "trailkeep")

@@ -1,0 +1,113 @@
+"""doctor, forget, reindex and the writer lock, on a real vault."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import write_note
+from trailkeep.ingest import Ingestor
+from trailkeep.recall import search
+from trailkeep.vault import HashEmbedder, Vault, WriterBusy, doctor, forget, reindex, status
+from trailkeep.vault.lock import WriterLock
+
+
+def _ingest(vault: Vault, name: str, body: str, client: str = "Acme") -> int:
+    p = write_note(vault.settings.inbox, name, f"---\nclient: {client}\n---\n# {name}\n\n{body}\n")
+    out = Ingestor(vault).ingest_file(p)
+    assert out.source_id is not None
+    return out.source_id
+
+
+def test_doctor_finds_and_repairs_every_kind_of_disagreement(vault: Vault) -> None:
+    _ingest(vault, "a.md", "alpha beta")
+    _ingest(vault, "b.md", "gamma delta")
+    assert doctor(vault).ok
+    with vault.engine.begin() as c:
+        ids = [r[0] for r in c.execute(text("SELECT id FROM chunk ORDER BY id"))]
+        c.execute(text("DELETE FROM chunk_fts WHERE rowid = :i"), {"i": ids[0]})
+        c.execute(text("INSERT INTO chunk_fts(rowid, body) VALUES (9999, 'ghost')"))
+    vault.vectors.delete([ids[1]])
+    vault.vectors.upsert([8888], HashEmbedder().embed(["orphan"]), [{"client": ""}])
+    rep = doctor(vault)
+    assert not rep.ok
+    assert rep.missing_keyword == [ids[0]] and rep.orphan_keyword == [9999]
+    assert rep.missing_vectors == [ids[1]] and rep.orphan_vectors == [8888]
+    doctor(vault, repair=True)
+    assert doctor(vault).ok
+
+
+def test_doctor_detects_a_corrupt_blob(vault: Vault) -> None:
+    _ingest(vault, "a.md", "alpha")
+    (sha,) = vault.blobs.all()
+    vault.blobs.path(sha).write_bytes(b"tampered")
+    assert doctor(vault).corrupt_blobs == [sha]
+
+
+def test_forget_document_leaves_a_tombstone(vault: Vault) -> None:
+    _ingest(vault, "a.md", "secret project details")
+    _ingest(vault, "b.md", "other things")
+    doc_id = search(vault, "secret project", k=1)[0].document_id
+    rep = forget(vault, document_id=doc_id)
+    assert rep.documents == 1 and rep.blobs == 1 and "Backups" in rep.message()
+    assert not [h for h in search(vault, "secret project", k=5) if "secret" in h.quote]
+    assert doctor(vault).ok
+    # The file is still in the inbox; touching it or re-ingesting does not bring it back.
+    p = vault.settings.inbox / "a.md"
+    p.write_text(p.read_text() + "\nmore\n")
+    Ingestor(vault).ingest_file(p)
+    assert not [h for h in search(vault, "secret project", k=5) if "secret" in h.quote]
+
+
+def test_forget_client_and_source(vault: Vault) -> None:
+    _ingest(vault, "a.md", "acme stuff", client="Acme")
+    sid = _ingest(vault, "b.md", "globex stuff", client="Globex")
+    forget(vault, client_id="acme")
+    assert status(vault)["documents"] == 1
+    forget(vault, source_id=sid)
+    st = status(vault)
+    assert st["documents"] == 0 and st["chunks"] == 0
+    assert doctor(vault).ok
+
+
+def test_reindex_with_another_embedder(vault: Vault) -> None:
+    _ingest(vault, "a.md", "alpha")
+
+    class Other(HashEmbedder):
+        @property
+        def id(self) -> str:
+            return "other-384"
+
+    v2 = Vault.open(vault.settings, Other())
+    assert not doctor(v2).ok  # chunks embedded by the old embedder only
+    assert reindex(v2) == status(v2)["chunks"]
+    rep = doctor(v2)
+    assert rep.ok and rep.stale_collections == []
+    v2.close()
+
+
+def test_writer_lock_names_the_holder_and_times_out(vault: Vault) -> None:
+    other = WriterLock(vault.settings.lock_path, timeout=0.3)
+    held = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with vault.lock.hold("long batch"):
+            held.set()
+            release.wait(5)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    held.wait(5)
+    t0 = time.monotonic()
+    with pytest.raises(WriterBusy) as exc:
+        with other.hold():
+            pass
+    assert "long batch" in str(exc.value) and time.monotonic() - t0 < 2
+    release.set()
+    t.join()
+    with other.hold():  # free again
+        pass

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+from trailkeep.vault import MigrationError, SchemaTooNew, Vault, get_embedder
+from trailkeep.vault import models as _models  # noqa: F401  (registers the tables)
+from trailkeep.vault.keyword import SqliteFts5Index
+from trailkeep.vault.migrations import MIGRATIONS, migrate
+from trailkeep.vault.store import make_engine
+
+
+def test_migrated_schema_matches_the_models(vault: Vault) -> None:
+    insp = inspect(vault.engine)
+    for name, table in SQLModel.metadata.tables.items():
+        cols = {c["name"] for c in insp.get_columns(name)}
+        assert cols == {c.name for c in table.columns}, name
+
+
+def test_wal_and_foreign_keys(vault: Vault) -> None:
+    with vault.engine.connect() as c:
+        assert c.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert c.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_reopen_is_idempotent(vault: Vault) -> None:
+    again = Vault.open(vault.settings, get_embedder("hash"))
+    with again.engine.connect() as c:
+        versions = [r[0] for r in c.execute(text("SELECT version FROM schema_migrations"))]
+    assert versions == [n for n, _, _ in MIGRATIONS]
+    again.close()
+
+
+def test_failed_migration_leaves_the_old_vault_usable(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "v.sqlite3")
+    kw = SqliteFts5Index()
+    assert migrate(engine, kw) == MIGRATIONS[-1][0]
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO vault_meta (key, value) VALUES ('k', 'v')"))
+
+    def broken(conn, _kw):  # type: ignore[no-untyped-def]
+        conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
+        conn.execute(text("ALTER TABLE no_such_table ADD COLUMN y INTEGER"))
+
+    steps = [*MIGRATIONS, (99, "broken", broken)]
+    with pytest.raises(MigrationError):
+        migrate(engine, kw, steps)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT value FROM vault_meta WHERE key='k'")).scalar_one() == "v"
+        tables = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
+        assert "half_done" not in tables  # the DDL was rolled back with the step
+        assert c.execute(text("SELECT MAX(version) FROM schema_migrations")).scalar_one() == 2
+
+
+def test_a_newer_vault_is_refused(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "v.sqlite3")
+    migrate(engine, SqliteFts5Index())
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO schema_migrations VALUES (500, 'future', '2030-01-01')"))
+    with pytest.raises(SchemaTooNew):
+        migrate(engine, SqliteFts5Index())
