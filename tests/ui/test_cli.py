@@ -25,7 +25,7 @@ def run(home: Path, *args: str, code: int = 0) -> str:
         main, ["--home", str(home), *args], env={"TRAILKEEP_EMBEDDER": "hash"}, obj={}
     )
     assert r.exit_code == code, r.output
-    return r.output
+    return r.stdout if code == 0 else r.output
 
 
 def run_json(home: Path, name: str, *args: str) -> dict[str, Any]:
