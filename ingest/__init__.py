@@ -1,7 +1,14 @@
 """trailkeep.ingest: the watcher and the parsers that turn inbox files into vault records."""
 
 from . import registry
-from .errors import FileChanged, FileTooLarge, IngestError, ParseError, UnsafeFile, UnsupportedFormat
+from .errors import (
+    FileChanged,
+    FileTooLarge,
+    IngestError,
+    ParseError,
+    UnsafeFile,
+    UnsupportedFormat,
+)
 from .pipeline import Ingestor, Outcome, Summary, identity_for, walk
 
 registry.reset()

@@ -48,7 +48,8 @@ def _cut(text: str, start: int, end: int, max_chars: int) -> Iterable[tuple[int,
     marks = (
         [m.end() for m in re.finditer(r"\n", piece)]
         if is_code
-        else [m.end() for m in _SENTENCE_END.finditer(piece)] + [m.end() for m in re.finditer(r"\n", piece)]
+        else [m.end() for m in _SENTENCE_END.finditer(piece)]
+        + [m.end() for m in re.finditer(r"\n", piece)]
     )
     cuts = sorted(set(marks))
     s = 0

@@ -21,8 +21,8 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "open_question": re.compile(
-        r"\b(open question|tbd|to be decided|not sure (whether|if|how)|need to (find out|check|ask))\b"
-        r"|\?\?",
+        r"\b(open question|tbd|to be decided|not sure (whether|if|how))\b"
+        r"|\bneed to (find out|check|ask)\b|\?\?",
         re.IGNORECASE,
     ),
 }

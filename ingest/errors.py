@@ -5,7 +5,7 @@ Tree::
     TrailkeepError (trailkeep.vault.errors)
      └── IngestError                 (.path where known)
           ├── UnsupportedFormat      no parser accepts the file
-          ├── UnsafeFile             not a regular file (FIFO, device, socket, symlink), or unreadable
+          ├── UnsafeFile             not a regular file (FIFO, device, socket, link) or unreadable
           ├── FileTooLarge           over the configured size limit
           ├── FileChanged            the file changed while being read: retried when stable again
           └── ParseError             the parser could not make sense of the bytes (.detail)

@@ -17,7 +17,11 @@ def is_junk_name(name: str) -> bool:
 
 def is_ignored(path: PurePath, root: PurePath | None = None) -> bool:
     """Junk file names and anything inside a hidden directory (below ``root``)."""
-    parts = path.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parts[-1:]
+    parts = (
+        path.relative_to(root).parts
+        if root is not None and path.is_relative_to(root)
+        else path.parts[-1:]
+    )
     if any(p.startswith(".") for p in parts[:-1]):
         return True
     return is_junk_name(parts[-1]) if parts else True

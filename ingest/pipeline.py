@@ -92,7 +92,9 @@ def read_regular(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
             f"{st.st_size} bytes is over the {max_bytes}-byte limit (ingest.max_file_mb)", str(path)
         )
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(
+            path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        )
     except FileNotFoundError:
         raise
     except OSError as exc:

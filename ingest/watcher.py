@@ -94,7 +94,7 @@ class _Handler(FileSystemEventHandler):
                 continue
             p = Path(os.fsdecode(raw))
             if event.is_directory:
-                if event.event_type in ("created", "moved") and attr == "dest_path" or (
+                if (event.event_type in ("created", "moved") and attr == "dest_path") or (
                     event.event_type == "created"
                 ):
                     self.w.request_scan()

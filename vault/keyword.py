@@ -22,9 +22,11 @@ _CJK = re.compile(
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Very common words add noise to OR-queries and cost time; BM25 would weigh them low anyway.
 _STOP = frozenset(
-    "a an the and or of to in on at by for with is are was were be been it its this that "
-    "what when where who whom which why how do does did i you he she we they me my our your "
-    "their his her as from about into than then so if not no".split()
+    (
+        "a an the and or of to in on at by for with is are was were be been it its this that "
+        "what when where who whom which why how do does did i you he she we they me my our "
+        "your their his her as from about into than then so if not no"
+    ).split()
 )
 
 
@@ -124,7 +126,9 @@ class SqliteFts5Index:
             "SELECT f.rowid, bm25(chunk_fts) AS s FROM chunk_fts f "
             "JOIN chunk c ON c.id = f.rowid JOIN entry e ON e.id = c.entry_id "
             "JOIN document d ON d.id = e.document_id "
-            "WHERE chunk_fts MATCH :match " + (f"AND {where} " if where else "") + "ORDER BY s LIMIT :k"
+            "WHERE chunk_fts MATCH :match "
+            + (f"AND {where} " if where else "")
+            + "ORDER BY s LIMIT :k"
         )
         p: dict[str, object] = {"match": match, "k": k}
         p.update(params or {})

@@ -111,7 +111,7 @@ def _repair(vault: Vault, rep: DoctorReport) -> None:
 
 
 def _chunk_bodies(c: Connection, ids: list[int]) -> list[tuple[int, str]]:
-    out = []
+    out: list[tuple[int, str]] = []
     for i in range(0, len(ids), 500):
         marks = ",".join(str(x) for x in ids[i : i + 500])
         out.extend(
@@ -175,7 +175,10 @@ def forget(
         tomb: list[tuple[str, str]] = []
         versions: list[int] = []
         if source_id is not None:
-            if c.execute(text("SELECT 1 FROM source WHERE id=:s"), {"s": source_id}).first() is None:
+            if (
+                c.execute(text("SELECT 1 FROM source WHERE id=:s"), {"s": source_id}).first()
+                is None
+            ):
                 raise NotFound("source", source_id)
             source_ids.add(source_id)
             # Versions this source made and no other source shares.
@@ -203,7 +206,10 @@ def forget(
                 raise NotFound("document", document_id)
             doc_ids.add(document_id)
         if client_id is not None:
-            if c.execute(text("SELECT 1 FROM client WHERE id=:c"), {"c": client_id}).first() is None:
+            if (
+                c.execute(text("SELECT 1 FROM client WHERE id=:c"), {"c": client_id}).first()
+                is None
+            ):
                 raise NotFound("client", client_id)
             doc_ids.update(
                 int(r[0])
@@ -296,7 +302,11 @@ def forget(
     for sha in blobs_to_drop:
         vault.blobs.delete(sha)
     return ForgetReport(
-        len(whole_docs), len(entry_ids), len(chunk_ids), dropped_sources, len(blobs_to_drop),
+        len(whole_docs),
+        len(entry_ids),
+        len(chunk_ids),
+        dropped_sources,
+        len(blobs_to_drop),
         len(set(tomb)),
     )
 

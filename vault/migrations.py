@@ -201,7 +201,11 @@ def migrate(
                         "INSERT INTO schema_migrations (version, name, applied_at) "
                         "VALUES (:v, :n, :t)"
                     ),
-                    {"v": number, "n": name, "t": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")},
+                    {
+                        "v": number,
+                        "n": name,
+                        "t": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    },
                 )
         except Exception as exc:  # any failure: the transaction rolled back
             raise MigrationError(number, str(exc)) from exc

@@ -199,7 +199,8 @@ def entry_links(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[s
     with vault.engine.connect() as c:
         for r in c.execute(
             text(
-                f"SELECT kind, from_entry_id, to_entry_id FROM link WHERE from_entry_id IN ({marks})"
+                "SELECT kind, from_entry_id, to_entry_id FROM link "
+                f"WHERE from_entry_id IN ({marks})"
             )
         ):
             out[int(r[1])].append({"kind": str(r[0]), "entry_id": int(r[2])})

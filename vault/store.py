@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import CursorResult
 
 from .blobs import BlobStore
 from .embedder import Embedder
@@ -143,7 +143,7 @@ class Vault:
                     updated_at=now,
                 )
             )
-            return int(res.inserted_primary_key[0])
+            return _pk(res)
 
     def finish_source(
         self, source_id: int, status: str, error: str | None = None, parser: str | None = None
@@ -208,7 +208,14 @@ class Vault:
                     "size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, "
                     "status=excluded.status, updated_at=excluded.updated_at"
                 ),
-                {"p": path, "s": size, "m": mtime_ns, "h": sha256, "st": status, "t": db_ts(utcnow())},
+                {
+                    "p": path,
+                    "s": size,
+                    "m": mtime_ns,
+                    "h": sha256,
+                    "st": status,
+                    "t": db_ts(utcnow()),
+                },
             )
 
     # ------------------------------------------------------------------ clients
@@ -260,7 +267,7 @@ class Vault:
         res = c.execute(
             Project.__table__.insert().values(name=name, client_id=client_id)  # type: ignore[attr-defined]
         )
-        return int(res.inserted_primary_key[0])
+        return _pk(res)
 
     # ------------------------------------------------------------------ documents
     def write_document(
@@ -301,7 +308,7 @@ class Vault:
                         meta=json.dumps(doc.meta, default=str, sort_keys=True),
                     )
                 )
-                doc_id = int(res.inserted_primary_key[0])
+                doc_id = _pk(res)
             else:
                 doc_id = int(row[0])
             cur = c.execute(
@@ -336,11 +343,16 @@ class Vault:
                         revises_id=None if cur is None else int(cur[0]),
                     )
                 )
-                version_id = int(res.inserted_primary_key[0])
+                version_id = _pk(res)
                 prev_version = None if cur is None else int(cur[0])
                 new_version = cur is not None
             else:
-                version_id, number, prev_version, new_version = int(cur[0]), int(cur[1]), None, False
+                version_id, number, prev_version, new_version = (
+                    int(cur[0]),
+                    int(cur[1]),
+                    None,
+                    False,
+                )
                 c.execute(
                     text("UPDATE version SET content_sha256=:h WHERE id=:v"),
                     {"h": doc.content_sha256, "v": version_id},
@@ -390,7 +402,7 @@ class Vault:
         by_entry: dict[str, list[ChunkSpec]],
         prev_version: int | None,
     ) -> tuple[int, bool]:
-        existing: dict[str, Row[Any]] = {
+        existing: dict[str, Any] = {
             str(r[1]): r
             for r in c.execute(
                 text(
@@ -419,17 +431,18 @@ class Vault:
                     continue
                 changed = True
                 c.execute(
-                    text(
-                        "UPDATE entry SET on_current_path=:p, current=:p WHERE id=:id"
-                    ),
+                    text("UPDATE entry SET on_current_path=:p, current=:p WHERE id=:id"),
                     {"p": current, "id": old[0]},
                 )
                 if old[2] == h:
                     continue
                 # Text changed under the same key: replace its chunks.
-                old_ids = [int(r[0]) for r in c.execute(
-                    text("SELECT id FROM chunk WHERE entry_id=:e"), {"e": old[0]}
-                )]
+                old_ids = [
+                    int(r[0])
+                    for r in c.execute(
+                        text("SELECT id FROM chunk WHERE entry_id=:e"), {"e": old[0]}
+                    )
+                ]
                 self.keyword.delete(c, old_ids)
                 c.execute(text("DELETE FROM chunk WHERE entry_id=:e"), {"e": old[0]})
                 c.execute(
@@ -470,12 +483,10 @@ class Vault:
                         meta=json.dumps(e.meta, default=str, sort_keys=True),
                     )
                 )
-                entry_id = int(res.inserted_primary_key[0])
+                entry_id = _pk(res)
                 ids[e.key] = entry_id
                 for tag in e.tags:
-                    c.execute(
-                        entry_tag_insert(), {"e": entry_id, "t": tag, "o": "cue"}
-                    )
+                    c.execute(entry_tag_insert(), {"e": entry_id, "t": tag, "o": "cue"})
             if e.indexed:
                 for ch in by_entry.get(e.key, []):
                     res = c.execute(
@@ -489,7 +500,7 @@ class Vault:
                             embedded_by=None,
                         )
                     )
-                    cid = int(res.inserted_primary_key[0])
+                    cid = _pk(res)
                     fresh_chunks.append((cid, chunk_body(ch.context, ch.text)))
                     n_chunks += 1
         self.keyword.add(c, fresh_chunks)
@@ -505,7 +516,11 @@ class Vault:
             if ln.from_key in ids and ln.to_key in ids:
                 c.execute(
                     link_table.insert().prefix_with("OR IGNORE"),
-                    {"kind": ln.kind, "from_entry_id": ids[ln.from_key], "to_entry_id": ids[ln.to_key]},
+                    {
+                        "kind": ln.kind,
+                        "from_entry_id": ids[ln.from_key],
+                        "to_entry_id": ids[ln.to_key],
+                    },
                 )
         if prev_version is not None:
             # A new version of a note: each section revises the same section of the previous one.
@@ -558,7 +573,12 @@ class Vault:
                 break
             vecs = self.embedder.embed([chunk_body(r[1], r[2]) for r in rows])
             metas = [
-                {"entry_id": int(r[3]), "document_id": int(r[4]), "client": r[5] or "", "kind": r[6]}
+                {
+                    "entry_id": int(r[3]),
+                    "document_id": int(r[4]),
+                    "client": r[5] or "",
+                    "kind": r[6],
+                }
                 for r in rows
             ]
             ids = [int(r[0]) for r in rows]
@@ -580,6 +600,12 @@ class Vault:
     def connect(self) -> Iterator[Connection]:
         with self.engine.connect() as c:
             yield c
+
+
+def _pk(res: CursorResult[Any]) -> int:
+    key = res.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def entry_tag_insert() -> Any:

@@ -7,6 +7,7 @@ embedding function downloads a model, so ``embedding_function=None`` is passed o
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,7 +44,10 @@ class VectorIndex:
         return self._col
 
     def upsert(
-        self, ids: Sequence[int], vectors: Sequence[Sequence[float]], metas: Sequence[dict[str, Any]]
+        self,
+        ids: Sequence[int],
+        vectors: Sequence[Sequence[float]],
+        metas: Sequence[dict[str, Any]],
     ) -> None:
         if not ids:
             return
@@ -97,10 +101,8 @@ class VectorIndex:
         return [(int(i), 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
     def drop(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already absent
             self._client.delete_collection(self.name)
-        except Exception:  # already absent
-            pass
         self._col = None
 
     def other_collections(self) -> list[str]:

@@ -15,7 +15,6 @@ from typing import Any, BinaryIO
 
 import yaml
 from markdown_it import MarkdownIt
-
 from trailkeep.vault.records import DOC_NOTE, Origin, ParsedDocument, ParsedEntry
 
 from ..cues import tag_text
@@ -93,7 +92,7 @@ def _sections(body: str) -> list[tuple[int, str, int, int]]:
     return out
 
 
-def wikilinks(text: str) -> list[dict[str, str]]:
+def wikilinks(text: str) -> list[dict[str, Any]]:
     out = []
     for m in _WIKILINK.finditer(text):
         inner = m.group(2)
@@ -185,7 +184,7 @@ class NotesParser:
         if "\n".join(lines[:first]).strip():
             spans.append(([title], 0, first))
         stack: list[tuple[int, str]] = []
-        for i, (level, head, start, head_end) in enumerate(heads):
+        for i, (level, head, _start, head_end) in enumerate(heads):
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, head or "(untitled)"))

@@ -4,7 +4,6 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-
 from trailkeep.ingest import ParseError
 from trailkeep.ingest.parsers.notes import NotesParser, parse_when
 from trailkeep.vault import Origin

@@ -10,7 +10,6 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from trailkeep.ui.cli import main
 
 

@@ -7,12 +7,12 @@ import time
 
 import pytest
 from sqlalchemy import text
-
-from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import search
 from trailkeep.vault import HashEmbedder, Vault, WriterBusy, doctor, forget, reindex, status
 from trailkeep.vault.lock import WriterLock
+
+from tests.conftest import write_note
 
 
 def _ingest(vault: Vault, name: str, body: str, client: str = "Acme") -> int:
@@ -103,9 +103,8 @@ def test_writer_lock_names_the_holder_and_times_out(vault: Vault) -> None:
     t.start()
     held.wait(5)
     t0 = time.monotonic()
-    with pytest.raises(WriterBusy) as exc:
-        with other.hold():
-            pass
+    with pytest.raises(WriterBusy) as exc, other.hold():
+        pass
     assert "long batch" in str(exc.value) and time.monotonic() - t0 < 2
     release.set()
     t.join()
