@@ -170,6 +170,25 @@ class Ingestor:
         mtime: datetime | None,
         embed: bool = True,
     ) -> Outcome:
+        """One file is one write batch: the duplicate check and every document it holds are
+        written under one hold of the writer lock, so two writers never both take the same
+        bytes for new (exports that stream many conversations lock per conversation)."""
+        with self.vault.writer(f"ingest {name}"):
+            return self._ingest_locked(
+                data, sha=sha, path=path, name=name, identity=identity, mtime=mtime, embed=embed
+            )
+
+    def _ingest_locked(
+        self,
+        data: bytes,
+        *,
+        sha: str,
+        path: str,
+        name: str,
+        identity: str,
+        mtime: datetime | None,
+        embed: bool = True,
+    ) -> Outcome:
         v = self.vault
         if v.is_tombstoned("sha256", sha):
             return Outcome(path, SKIPPED, "forgotten earlier (tombstone); not ingested again")

@@ -56,3 +56,31 @@ def corpora(sub: str) -> Path:
     if not p.exists():
         pytest.skip(f"shared corpora not present at {p} (CI has them)")
     return p
+
+
+WORDS = (
+    "registry import clinic patient record number birth date export invoice claims nightly "
+    "upsert match duplicate decision failed approach revised schema field client report "
+    "latency cache index vector keyword retry backup restore migration audit"
+).split()
+
+
+def make_notes(folder: Path, n: int, seed: int = 0, prefix: str = "note") -> list[Path]:
+    """n small, distinct markdown notes with front matter and a few sections."""
+    import random
+
+    rnd = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        secs = "\n\n".join(
+            f"## Section {j}\n\n" + " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(8, 60)))
+            for j in range(rnd.randint(1, 4))
+        )
+        p = folder / f"{prefix}-{i:04d}.md"
+        p.write_text(
+            f"---\ntitle: {prefix} {i}\nclient: {rnd.choice(['Acme', 'Globex'])}\n"
+            f"date: 2026-0{1 + i % 9}-1{i % 10}\n---\n# {prefix} {i}\n\nintro {i}\n\n{secs}\n"
+        )
+        out.append(p)
+    return out

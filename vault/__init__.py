@@ -10,7 +10,7 @@ from .errors import (
     VaultError,
     WriterBusy,
 )
-from .maintenance import DoctorReport, ForgetReport, doctor, forget, reindex
+from .maintenance import DoctorReport, ForgetReport, doctor, dump, forget, reindex
 from .query import Filters, hydrate, keyword_search, resolve_client, status, vector_search
 from .records import (
     ChunkSpec,
@@ -50,6 +50,7 @@ __all__ = [
     "WriteResult",
     "WriterBusy",
     "doctor",
+    "dump",
     "forget",
     "get_embedder",
     "hydrate",

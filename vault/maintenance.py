@@ -350,3 +350,52 @@ def _delete_in(c: Connection, table: str, col: str, ids: set[int]) -> None:
     for i in range(0, len(xs), 500):
         marks = ",".join(str(x) for x in xs[i : i + 500])
         c.execute(text(f"DELETE FROM {table} WHERE {col} IN ({marks})"))
+
+
+def dump(vault: Vault) -> list[tuple[object, ...]]:
+    """A canonical dump of what the vault knows (no ids, no times of ingest): two vaults that
+    hold the same material dump equal, whatever order or how many attempts it took."""
+    out: list[tuple[object, ...]] = []
+    with vault.engine.connect() as c:
+        for r in c.execute(
+            text(
+                "SELECT d.kind, d.external_id, d.title, d.client_id, v.number, v.content_sha256, "
+                "v.current FROM version v JOIN document d ON d.id = v.document_id"
+            )
+        ):
+            out.append(("version", *tuple(r)))
+        for r in c.execute(
+            text(
+                "SELECT d.external_id, v.number, e.key, e.kind, e.text, e.current, e.client_id, "
+                "e.on_current_path, p.key FROM entry e JOIN document d ON d.id = e.document_id "
+                "JOIN version v ON v.id = e.version_id LEFT JOIN entry p ON p.id = e.parent_id"
+            )
+        ):
+            out.append(("entry", *tuple(r)))
+        for r in c.execute(
+            text(
+                "SELECT d.external_id, v.number, e.key, c.ord, c.text, c.context "
+                "FROM chunk c JOIN entry e ON e.id = c.entry_id JOIN version v "
+                "ON v.id = e.version_id JOIN document d ON d.id = e.document_id"
+            )
+        ):
+            out.append(("chunk", *tuple(r)))
+        for r in c.execute(
+            text(
+                "SELECT l.kind, a.key, va.number, b.key, vb.number FROM link l "
+                "JOIN entry a ON a.id = l.from_entry_id JOIN entry b ON b.id = l.to_entry_id "
+                "JOIN version va ON va.id = a.version_id JOIN version vb ON vb.id = b.version_id"
+            )
+        ):
+            out.append(("link", *tuple(r)))
+        for r in c.execute(
+            text(
+                "SELECT d.external_id, v.number, e.key, t.tag FROM entry_tag t "
+                "JOIN entry e ON e.id = t.entry_id JOIN version v ON v.id = e.version_id "
+                "JOIN document d ON d.id = e.document_id"
+            )
+        ):
+            out.append(("tag", *tuple(r)))
+        for r in c.execute(text("SELECT sha256, status FROM source WHERE status != 'duplicate'")):
+            out.append(("source", *tuple(r)))
+    return sorted(out, key=repr)
