@@ -200,9 +200,9 @@ class Ingestor:
                 sid = v.begin_source(path, name, sha, len(data))
                 v.finish_source(sid, "duplicate")
             return Outcome(path, DUPLICATE, source_id=sid)
-        with v.writer(f"ingest {name}"):
-            sid = v.begin_source(path, name, sha, len(data))
-            v.store_blob(sha, data)
+        # The bytes first (atomic), then the source row: a source never lacks its blob.
+        v.store_blob(sha, data)
+        sid = v.begin_source(path, name, sha, len(data))
         try:
             parser = registry.pick(name, data[: registry.HEAD_BYTES])
             if parser.name == "markdown-note" and len(data) > self.settings.max_note_bytes:

@@ -65,7 +65,10 @@ def doctor(vault: Vault, repair: bool = False, verify_blobs: bool = True) -> Doc
         shas = [
             str(r[0])
             for r in c.execute(
-                text("SELECT DISTINCT sha256 FROM source WHERE status != 'forgotten'")
+                text(
+                    "SELECT DISTINCT sha256 FROM source WHERE status != 'forgotten' "
+                    "AND sha256 NOT LIKE 'unreadable:%'"
+                )
             )
         ]
     vec_ids = vault.vectors.ids()
