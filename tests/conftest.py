@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from trailkeep.ingest import Ingestor
 from trailkeep.vault import Settings, Vault, get_embedder, init_home, load_settings
 

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from trailkeep.vault import Vault, doctor, dump, get_embedder, init_home, status
 
 from tests.conftest import make_notes, make_settings
+from trailkeep.vault import Vault, doctor, dump, get_embedder, init_home, status
 
 
 def cli(home: Path, *args: str) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
 from trailkeep.ingest import Ingestor, Outcome, walk
 from trailkeep.ingest.watcher import Watcher
 from trailkeep.recall import ask_extractive, search

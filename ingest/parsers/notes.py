@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 import yaml
 from markdown_it import MarkdownIt
+
 from trailkeep.vault.records import DOC_NOTE, Origin, ParsedDocument, ParsedEntry
 
 from ..cues import tag_text

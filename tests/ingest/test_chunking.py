@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from trailkeep.ingest.chunking import MAX_CHARS, spans
 
 

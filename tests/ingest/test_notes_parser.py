@@ -4,6 +4,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+
 from trailkeep.ingest import ParseError
 from trailkeep.ingest.parsers.notes import NotesParser, parse_when
 from trailkeep.vault import Origin

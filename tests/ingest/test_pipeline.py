@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+
+from tests.conftest import write_note
 from trailkeep.ingest import Ingestor, walk
 from trailkeep.recall import search
 from trailkeep.vault import Vault, doctor, status
-
-from tests.conftest import write_note
 
 NOTE = "---\ntitle: Acme import\nclient: Acme\ndate: 2026-03-04\n---\n# Acme import\n\n{body}\n"
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from trailkeep.ingest import Ingestor, Outcome
 from trailkeep.ingest.watcher import StabilityTracker, Watcher
 from trailkeep.vault import Vault, status

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
+
 from trailkeep.ui.cli import main
 
 

@@ -7,12 +7,12 @@ import time
 
 import pytest
 from sqlalchemy import text
+
+from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import search
 from trailkeep.vault import HashEmbedder, Vault, WriterBusy, doctor, forget, reindex, status
 from trailkeep.vault.lock import WriterLock
-
-from tests.conftest import write_note
 
 
 def _ingest(vault: Vault, name: str, body: str, client: str = "Acme") -> int:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
+
 from trailkeep.vault import MigrationError, SchemaTooNew, Vault, get_embedder
 from trailkeep.vault import models as _models  # noqa: F401  (registers the tables)
 from trailkeep.vault.keyword import SqliteFts5Index
