@@ -320,6 +320,19 @@ def forget_cmd(
     click.echo(rep.message())
 
 
+@main.command(
+    "bench",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench_cmd(args: tuple[str, ...]) -> None:
+    """Run a benchmark and print its figures (`trailkeep bench notes --help`)."""
+    from trailkeep.bench.__main__ import main as bench_main
+
+    sys.exit(bench_main(list(args)))
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m`
     main(obj={})
 

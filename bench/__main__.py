@@ -1,0 +1,21 @@
+"""python -m trailkeep.bench NAME [args]: run one benchmark and print its figures."""
+
+from __future__ import annotations
+
+import sys
+
+from . import notes
+
+BENCHES = {"notes": notes.main}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in BENCHES:
+        print(f"usage: python -m trailkeep.bench {{{','.join(BENCHES)}}} [args]")
+        return 2
+    return BENCHES[args[0]](args[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
