@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from trailkeep.vault.records import ChunkSpec, ParsedDocument, ParsedEntry
 
-MAX_CHARS = 1000  # ~250 word pieces: all-MiniLM-L6-v2 truncates at 256
+MAX_CHARS = 600  # ~150 word pieces; cost grows with length (notes/0004-chunking.md)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 

@@ -22,11 +22,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trailkeep.vault import Origin, TrailkeepError, Vault
-from trailkeep.vault.records import DOC_NOTE
+from trailkeep.vault.clients import ClientDirectory
+from trailkeep.vault.records import DOC_NOTE, ParseProblem
 
 from . import registry
+from .attribution import attribute
 from .chunking import chunk_document
-from .errors import FileChanged, FileTooLarge, IngestError, ParseError, UnsafeFile
+from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
 
 INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
@@ -130,6 +132,7 @@ class Ingestor:
         self.vault = vault
         self.settings = vault.settings
         self.inbox = inbox if inbox is not None else vault.settings.inbox
+        self.directory = ClientDirectory(vault.settings.clients)
 
     # -- files
     def ingest_file(self, path: Path, *, embed: bool = True) -> Outcome:
@@ -170,75 +173,94 @@ class Ingestor:
         mtime: datetime | None,
         embed: bool = True,
     ) -> Outcome:
-        """One file is one write batch: the duplicate check and every document it holds are
-        written under one hold of the writer lock, so two writers never both take the same
-        bytes for new (exports that stream many conversations lock per conversation)."""
-        with self.vault.writer(f"ingest {name}"):
-            return self._ingest_locked(
-                data, sha=sha, path=path, name=name, identity=identity, mtime=mtime, embed=embed
-            )
+        """Store and parse one file's bytes.
 
-    def _ingest_locked(
+        The write batch is the file for small formats (notes): the duplicate check and every
+        document are written under one hold of the writer lock, so two writers never both take
+        the same bytes for new. Streaming formats (exports of many conversations) lock per
+        document instead, so a 300 MB import does not shut out the UI for minutes; their
+        identity is the provider's ids, so a race cannot duplicate them.
+        """
+        try:
+            parser: registry.Parser | None = registry.pick(name, data[: registry.HEAD_BYTES])
+            pick_error = None
+        except IngestError as exc:
+            parser, pick_error = None, str(exc)
+        streaming = bool(getattr(parser, "streaming", False))
+        hold = contextlib.nullcontext() if streaming else self.vault.writer(f"ingest {name}")
+        with hold:
+            return self._ingest(data, sha, path, name, identity, mtime, embed, parser, pick_error)
+
+    def _ingest(
         self,
         data: bytes,
-        *,
         sha: str,
         path: str,
         name: str,
         identity: str,
         mtime: datetime | None,
-        embed: bool = True,
+        embed: bool,
+        parser: registry.Parser | None,
+        pick_error: str | None,
     ) -> Outcome:
         v = self.vault
-        if v.is_tombstoned("sha256", sha):
-            return Outcome(path, SKIPPED, "forgotten earlier (tombstone); not ingested again")
-        if v.is_current_duplicate(sha):
-            same = v.find_source(path, sha)
-            if same is not None and same[1] in ("ingested", "partial", "duplicate"):
-                return Outcome(path, DUPLICATE, source_id=same[0])
-            with v.writer(f"ingest {name}"):
+        with v.writer(f"ingest {name}"):
+            if v.is_tombstoned("sha256", sha):
+                return Outcome(path, SKIPPED, "forgotten earlier (tombstone); not ingested again")
+            if v.is_current_duplicate(sha):
+                same = v.find_source(path, sha)
+                if same is not None and same[1] in ("ingested", "partial", "duplicate"):
+                    return Outcome(path, DUPLICATE, source_id=same[0])
                 sid = v.begin_source(path, name, sha, len(data))
                 v.finish_source(sid, "duplicate")
-            return Outcome(path, DUPLICATE, source_id=sid)
-        # The bytes first (atomic), then the source row: a source never lacks its blob.
-        v.store_blob(sha, data)
-        sid = v.begin_source(path, name, sha, len(data))
-        try:
-            parser = registry.pick(name, data[: registry.HEAD_BYTES])
-            if parser.name == "markdown-note" and len(data) > self.settings.max_note_bytes:
-                raise FileTooLarge(
-                    f"{len(data)} bytes is over the note limit of "
-                    f"{self.settings.max_note_bytes} bytes (ingest.max_note_mb)"
-                )
-        except IngestError as exc:
-            return self._fail(sid, path, name, sha, str(exc))
+                return Outcome(path, DUPLICATE, source_id=sid)
+            # The bytes first (atomic), then the source row: a source never lacks its blob.
+            v.store_blob(sha, data)
+            sid = v.begin_source(path, name, sha, len(data))
+        if parser is None:
+            return self._fail(sid, path, name, sha, pick_error or "no parser")
+        if parser.name == "markdown-note" and len(data) > self.settings.max_note_bytes:
+            return self._fail(
+                sid,
+                path,
+                name,
+                sha,
+                f"{len(data)} bytes is over the note limit of "
+                f"{self.settings.max_note_bytes} bytes (ingest.max_note_mb)",
+                parser.name,
+            )
         origin = Origin(name=name, identity=identity, mtime=mtime)
         docs = 0
         errors: list[str] = []
         warnings: list[str] = []
         try:
-            for doc in parser.parse(io.BytesIO(data), origin=origin):
+            for item in parser.parse(io.BytesIO(data), origin=origin):
+                if isinstance(item, ParseProblem):
+                    errors.append(f"{item.where}: {item.error}")
+                    continue
                 try:
-                    chunks = chunk_document(doc)
+                    attribute(item, self.directory)
+                    chunks = chunk_document(item)
                     with v.writer(f"ingest {name}"):
-                        res = v.write_document(doc, chunks, sid)
+                        res = v.write_document(item, chunks, sid)
                     if res is not None:
                         docs += 1
-                    warnings.extend(str(w) for w in doc.meta.get("warnings", []))
+                    warnings.extend(str(w) for w in item.meta.get("warnings", []))
                 except TrailkeepError as exc:
-                    errors.append(f"{doc.kind} {doc.external_id}: {exc}")
-        except (IngestError, ParseError) as exc:
+                    errors.append(f"{item.kind} {item.external_id}: {exc}")
+        except IngestError as exc:
             errors.append(str(exc))
         except Exception as exc:  # a parser bug must not stop the watcher; recorded, not hidden
             errors.append(f"parser {parser.name} crashed: {type(exc).__name__}: {exc}")
         if errors and docs == 0:
-            return self._fail(sid, path, name, sha, "; ".join(errors), parser.name)
+            return self._fail(sid, path, name, sha, "; ".join(errors)[:4000], parser.name)
         status = PARTIAL if errors or warnings else INGESTED
+        message = "; ".join(errors + warnings)[:4000] or None
         with v.writer(f"ingest {name}"):
-            v.finish_source(sid, status, "; ".join(errors + warnings) or None, parser.name)
+            v.finish_source(sid, status, message, parser.name)
             if embed and v.pending_count() >= 1:
                 v.embed_pending()
-        return Outcome(path, status, "; ".join(errors + warnings) or None, docs, sid)
+        return Outcome(path, status, message, docs, sid)
 
     # -- failures
     def _fail_unread(self, path: Path, exc: IngestError) -> Outcome:

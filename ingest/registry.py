@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO, Protocol
 
-from trailkeep.vault.records import Origin, ParsedDocument
+from trailkeep.vault.records import Origin, ParsedDocument, ParseProblem
 
 from .errors import UnsupportedFormat
 
@@ -21,7 +21,9 @@ class Parser(Protocol):
 
     def score(self, name: str, head: bytes) -> int | None: ...
 
-    def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[ParsedDocument]: ...
+    def parse(
+        self, stream: BinaryIO, *, origin: Origin
+    ) -> Iterator[ParsedDocument | ParseProblem]: ...
 
 
 _PARSERS: list[Parser] = []
@@ -53,7 +55,9 @@ def accepts(name: str) -> bool:
 
 
 def reset() -> None:
+    from .parsers.chats import ChatExportParser
     from .parsers.notes import NotesParser
 
     _PARSERS.clear()
     register(NotesParser())
+    register(ChatExportParser())

@@ -73,6 +73,15 @@ class ParsedDocument:
 
 
 @dataclass(frozen=True)
+class ParseProblem:
+    """A part of a file that could not be parsed (one conversation of an export, one message of
+    an mbox). Parsers yield it and go on; the source is then recorded ``partial``."""
+
+    where: str
+    error: str
+
+
+@dataclass(frozen=True)
 class ChunkSpec:
     entry_key: str
     ord: int

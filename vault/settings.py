@@ -16,6 +16,7 @@ from typing import Any
 
 import platformdirs
 
+from .clients import ClientSpec, load_clients
 from .errors import ConfigError
 
 DEFAULT_CONFIG = """\
@@ -65,6 +66,7 @@ class Settings:
     backend: str = "auto"
     me_name: str = ""
     me_emails: tuple[str, ...] = ()
+    clients: tuple[ClientSpec, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -136,6 +138,7 @@ def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
             backend=str(answer.get("backend", "auto")),
             me_name=str(me.get("name", "")),
             me_emails=tuple(str(e).lower() for e in me.get("emails", [])),
+            clients=load_clients(home / "clients.toml"),
             extra=cfg,
         )
     except (TypeError, ValueError) as exc:

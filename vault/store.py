@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import CursorResult
 
 from .blobs import BlobStore
+from .clients import ClientSpec
 from .embedder import Embedder
 from .keyword import KeywordIndex, SqliteFts5Index
 from .lock import WriterLock
@@ -104,6 +105,8 @@ class Vault:
         vault = cls(settings, engine, embedder, kw, VectorIndex(settings.chroma_path, embedder.id))
         with vault.writer("migrate"):
             migrate(engine, kw)
+            if settings.clients:
+                vault.sync_clients(settings.clients)
         with contextlib.suppress(OSError):
             settings.db_path.chmod(0o600)
         return vault
@@ -236,11 +239,10 @@ class Vault:
         )
         return cid
 
-    def sync_clients(self, clients: Sequence[dict[str, Any]]) -> None:
+    def sync_clients(self, clients: Sequence[ClientSpec]) -> None:
         """Upsert clients from clients.toml (id, name, aliases)."""
         with self.writer("clients"), self.engine.begin() as c:
             for cl in clients:
-                cid = str(cl.get("id") or slugify(str(cl["name"])))
                 c.execute(
                     text(
                         "INSERT INTO client (id, name, aliases, origin, created_at) "
@@ -248,9 +250,9 @@ class Vault:
                         "name=excluded.name, aliases=excluded.aliases"
                     ),
                     {
-                        "id": cid,
-                        "n": str(cl["name"]),
-                        "a": json.dumps(list(cl.get("aliases", []))),
+                        "id": cl.id,
+                        "n": cl.name,
+                        "a": json.dumps(list(cl.aliases)),
                         "t": db_ts(utcnow()),
                     },
                 )

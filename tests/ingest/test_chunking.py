@@ -15,7 +15,7 @@ def test_code_fences_are_not_split_when_they_fit() -> None:
     fence = "```sh\n" + "\n".join(f"echo {i}" for i in range(40)) + "\n\nmore\n```"
     text = ("para " * 150) + "\n\n" + fence + "\n\n" + ("tail " * 150)
     chunks = [text[s:e] for s, e in spans(text)]
-    assert any(c.startswith("```sh") and c.rstrip().endswith("```") for c in chunks)
+    assert any(fence in c for c in chunks)  # the whole fence in one chunk
 
 
 @settings(max_examples=200, deadline=None)
