@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from trailkeep.vault.records import ChunkSpec, ParsedDocument, ParsedEntry
+from trailkeep.vault.records import DOC_CHAT, ChunkSpec, ParsedDocument, ParsedEntry
 
 MAX_CHARS = 600  # ~150 word pieces; cost grows with length (notes/0004-chunking.md)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -92,25 +92,36 @@ def spans(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, int]]:
     return out
 
 
-def context_line(doc: ParsedDocument, entry: ParsedEntry) -> str:
+PRECEDING_CHARS = 200  # of the turn a chat message answers, so the chunk stands alone
+
+
+def context_line(doc: ParsedDocument, entry: ParsedEntry, before: ParsedEntry | None = None) -> str:
     title = entry.title or doc.title
     if doc.title and not title.startswith(doc.title):
         title = f"{doc.title} > {title}"
     parts = [title]
-    if entry.author:
+    if entry.author and entry.author != entry.title:
         parts.append(f"({entry.author})")
     when = entry.timestamp or doc.timestamp
     if when is not None:
         parts.append(f"[{when.date().isoformat()}]")
-    return " ".join(parts)
+    line = " ".join(parts)
+    if before is not None and before.text.strip():
+        prev = " ".join(before.text.split())
+        if len(prev) > PRECEDING_CHARS:
+            prev = prev[:PRECEDING_CHARS].rsplit(" ", 1)[0] + " …"
+        line += f"\nin reply to {before.author or 'previous'}: {prev}"
+    return line
 
 
 def chunk_document(doc: ParsedDocument, max_chars: int = MAX_CHARS) -> list[ChunkSpec]:
     out: list[ChunkSpec] = []
+    by_key = {e.key: e for e in doc.entries} if doc.kind == DOC_CHAT else {}
     for e in doc.entries:
         if not e.indexed:
             continue
-        ctx = context_line(doc, e)
+        before = by_key.get(e.parent_key) if e.parent_key else None
+        ctx = context_line(doc, e, before)
         for i, (s, t) in enumerate(spans(e.text, max_chars)):
             out.append(ChunkSpec(e.key, i, e.text[s:t], ctx, s, t))
     return out

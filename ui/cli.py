@@ -333,6 +333,28 @@ def bench_cmd(args: tuple[str, ...]) -> None:
     sys.exit(bench_main(list(args)))
 
 
+@main.group("client")
+def client_grp() -> None:
+    """Clients: correct who an entry or document belongs to."""
+
+
+@client_grp.command("set")
+@click.argument("client")
+@click.option("--entry", "entry_id", type=int, help="One entry (message, section, email).")
+@click.option("--document", "document_id", type=int, help="Every entry of a document.")
+@click.pass_context
+def client_set(
+    ctx: click.Context, client: str, entry_id: int | None, document_id: int | None
+) -> None:
+    """Give an entry or a whole document to CLIENT (id, name or alias; `none` to clear)."""
+    if (entry_id is None) == (document_id is None):
+        raise click.UsageError("give exactly one of --entry, --document")
+    v = _vault(ctx)
+    cid = None if client.lower() == "none" else _client_id(v, client)
+    n = v.set_client(cid, entry_id=entry_id, document_id=document_id)
+    click.echo(f"{n} entr(y/ies) now belong to {cid or 'no client'}")
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m`
     main(obj={})
 

@@ -545,6 +545,50 @@ class Vault:
             is not None
         )
 
+    def set_client(
+        self, client_id: str | None, *, entry_id: int | None = None, document_id: int | None = None
+    ) -> int:
+        """The user's correction of an attribution; later imports never undo it."""
+        from .errors import NotFound
+
+        with self.writer("client set"):
+            with self.engine.begin() as c:
+                if client_id is not None and (
+                    c.execute(text("SELECT 1 FROM client WHERE id=:c"), {"c": client_id}).first()
+                    is None
+                ):
+                    raise NotFound("client", client_id)
+                if entry_id is not None:
+                    where, p = "id = :x", {"x": entry_id}
+                else:
+                    where, p = "document_id = :x", {"x": document_id}
+                    c.execute(
+                        text("UPDATE document SET client_id=:c WHERE id=:x"),
+                        {"c": client_id, "x": document_id},
+                    )
+                ids = [int(r[0]) for r in c.execute(text(f"SELECT id FROM entry WHERE {where}"), p)]
+                if not ids:
+                    raise NotFound("entry" if entry_id is not None else "document", p["x"])
+                marks = ",".join(str(i) for i in ids)
+                c.execute(
+                    text(
+                        f"UPDATE entry SET client_id=:c, meta=json_set(meta, '$.client_set_by', "
+                        f"'user') WHERE id IN ({marks})"
+                    ),
+                    {"c": client_id},
+                )
+                chunk_ids = [
+                    int(r[0])
+                    for r in c.execute(text(f"SELECT id FROM chunk WHERE entry_id IN ({marks})"))
+                ]
+            # Vectors carry the client for filtering: re-embed these chunks with the new one.
+            with self.engine.begin() as c:
+                if chunk_ids:
+                    cm = ",".join(str(i) for i in chunk_ids)
+                    c.execute(text(f"UPDATE chunk SET embedded_by=NULL WHERE id IN ({cm})"))
+            self.embed_pending()
+        return len(ids)
+
     # ------------------------------------------------------------------ vectors
     def pending_count(self) -> int:
         with self.engine.connect() as c:

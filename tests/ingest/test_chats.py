@@ -255,3 +255,36 @@ def test_every_shared_chat_export_imports(vault: Vault, ingestor: Ingestor) -> N
     assert not poly["context-message"][3]  # user_editable_context not indexed as speech
     assert not poly["answer-inactive-message"][2]
     assert doctor(vault).ok
+
+
+def test_client_set_corrects_and_survives_reimport(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from trailkeep.recall import search
+    from trailkeep.ui.cli import main
+    from trailkeep.vault import Filters
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text('[[client]]\nname = "Acme"\n\n[[client]]\nname = "Globex"\n')
+    s = make_settings(home)
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    p = put(s.inbox, "e.json", [chatgpt_conversation()])
+    Ingestor(v).ingest_file(p)
+    with v.engine.connect() as c:
+        eid = c.execute(text("SELECT id FROM entry WHERE key='a3'")).scalar_one()
+    v.close()
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(home), "client", "set", "GLOBEX", "--entry", str(eid)],
+        env={"TRAILKEEP_EMBEDDER": "hash"},
+        obj={},
+    )
+    assert r.exit_code == 0, r.output
+    v = Vault.open(s, get_embedder("hash"))
+    Ingestor(v).ingest_file(put(s.inbox, "e2.json", [chatgpt_conversation_grown()]))
+    hits = search(v, "fuzzy matching risky", k=3, filters=Filters(client="globex"))
+    assert [h.entry_id for h in hits] == [eid]
+    assert doctor(v).ok
+    v.close()
