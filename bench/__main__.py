@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from . import notes
+from . import email_expected, notes
 
-BENCHES = {"notes": notes.main}
+BENCHES = {"notes": notes.main, "email-expected": email_expected.main}
 
 
 def main(argv: list[str] | None = None) -> int:

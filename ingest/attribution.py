@@ -3,17 +3,25 @@
 - notes: front-matter ``client`` (the parser sets it);
 - chats: a conversation whose title names exactly one client gives it to its entries; an entry
   that names exactly one *other* client belongs to that one instead;
+- email: mail from the user (``[me] emails``) is outgoing and belongs to the client it was sent
+  to; incoming mail belongs to its sender's client; an address in a client's ``emails`` wins
+  over its domain; unknown senders stay unattributed;
 - corrections by the user (`trailkeep client set`) win over both (they are stored, not derived).
 """
 
 from __future__ import annotations
 
 from trailkeep.vault.clients import ClientDirectory
-from trailkeep.vault.records import DOC_CHAT, ParsedDocument
+from trailkeep.vault.records import DOC_CHAT, DOC_EMAIL, ParsedDocument
 
 
-def attribute(doc: ParsedDocument, directory: ClientDirectory) -> None:
-    if not directory.clients or doc.kind != DOC_CHAT:
+def attribute(doc: ParsedDocument, directory: ClientDirectory, me: tuple[str, ...] = ()) -> None:
+    if not directory.clients:
+        return
+    if doc.kind == DOC_EMAIL:
+        _attribute_email(doc, directory, me)
+        return
+    if doc.kind != DOC_CHAT:
         return
     if doc.client is None:
         named = directory.named_in(doc.title)
@@ -25,3 +33,28 @@ def attribute(doc: ParsedDocument, directory: ClientDirectory) -> None:
         named = [c for c in directory.named_in(e.text) if c != doc.client]
         if len(named) == 1 and (doc.client is None or doc.client not in directory.named_in(e.text)):
             e.client = named[0]
+
+
+def _attribute_email(doc: ParsedDocument, directory: ClientDirectory, me: tuple[str, ...]) -> None:
+    mine = {m.lower() for m in me}
+    for e in doc.entries:
+        m = e.meta
+        sender = [str(a[1]) for a in m.get("from", [])]
+        if e.kind != "email":
+            continue
+        client = None
+        if sender and sender[0] in mine:
+            m["direction"] = "outgoing"
+            for addr in [str(a[1]) for k in ("to", "cc") for a in m.get(k, [])]:
+                client = directory.by_address(addr)
+                if client:
+                    break
+        else:
+            m["direction"] = "incoming"
+            client = directory.by_address(sender[0]) if sender else None
+        e.client = client
+        if client and doc.client is None:
+            doc.client = client
+    for e in doc.entries:  # attachments follow their message
+        if e.kind == "attachment" and e.client is None:
+            e.client = doc.entries[0].client

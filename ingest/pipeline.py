@@ -23,7 +23,7 @@ from pathlib import Path
 
 from trailkeep.vault import Origin, TrailkeepError, Vault
 from trailkeep.vault.clients import ClientDirectory
-from trailkeep.vault.records import DOC_NOTE, ParseProblem
+from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParseProblem
 
 from . import registry
 from .attribution import attribute
@@ -239,9 +239,11 @@ class Ingestor:
                     errors.append(f"{item.where}: {item.error}")
                     continue
                 try:
-                    attribute(item, self.directory)
+                    attribute(item, self.directory, self.settings.me_emails)
                     chunks = chunk_document(item)
                     with v.writer(f"ingest {name}"):
+                        if item.kind == DOC_EMAIL:
+                            item.external_id = v.email_thread(item)
                         res = v.write_document(item, chunks, sid)
                     if res is not None:
                         docs += 1

@@ -56,8 +56,10 @@ def accepts(name: str) -> bool:
 
 def reset() -> None:
     from .parsers.chats import ChatExportParser
+    from .parsers.email import EmailParser
     from .parsers.notes import NotesParser
 
     _PARSERS.clear()
     register(NotesParser())
     register(ChatExportParser())
+    register(EmailParser())

@@ -161,9 +161,15 @@ def _keyword(conn: Connection, kw: KeywordIndex) -> None:
     kw.create(conn)
 
 
+def _entry_key_index(conn: Connection, kw: KeywordIndex) -> None:
+    # Email threading looks messages up by Message-ID (the entry key) across documents.
+    conn.execute(text("CREATE INDEX ix_entry_key ON entry (key)"))
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
+    (3, "entry key index", _entry_key_index),
 ]
 
 

@@ -171,6 +171,21 @@ def status(vault: Vault) -> dict[str, Any]:
                 "SELECT COUNT(*) FROM chunk WHERE embedded_by = :e", e=vault.embedder.id
             ),
             "failures": failures,
+            "unattributed": {
+                "emails": one(
+                    "SELECT COUNT(*) FROM entry WHERE kind = 'email' AND client_id IS NULL"
+                ),
+                "domains": [
+                    {"domain": str(r[0]), "messages": int(r[1])}
+                    for r in c.execute(
+                        text(
+                            "SELECT substr(author, instr(author, '@') + 1) AS dom, COUNT(*) "
+                            "FROM entry WHERE kind = 'email' AND client_id IS NULL "
+                            "AND author LIKE '%@%' GROUP BY dom ORDER BY 2 DESC LIMIT 20"
+                        )
+                    )
+                ],
+            },
             "clients": [
                 {"id": str(r[0]), "name": str(r[1])}
                 for r in c.execute(text("SELECT id, name FROM client ORDER BY id"))

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -275,6 +275,31 @@ class Vault:
     def write_document(
         self, doc: ParsedDocument, chunks: Sequence[ChunkSpec], source_id: int | None
     ) -> WriteResult | None:
+        """Store one parsed document in ONE transaction (see :meth:`_write_document`); vectors
+        of chunks it replaced are removed after the commit (a crash in between leaves orphan
+        vectors, which the next writer's reconcile or `doctor --repair` removes)."""
+        stale: list[int] = []
+        result = self._write_document(doc, chunks, source_id, stale)
+        if stale:
+            self.vectors.delete(stale)
+        return result
+
+    def reconcile_vectors(self) -> int:
+        """Remove vectors whose chunk no longer exists. Writers call it at start."""
+        with self.engine.connect() as c:
+            sql_ids = {int(r[0]) for r in c.execute(text("SELECT id FROM chunk"))}
+        orphans = sorted(self.vectors.ids() - sql_ids)
+        if orphans:
+            self.vectors.delete(orphans)
+        return len(orphans)
+
+    def _write_document(
+        self,
+        doc: ParsedDocument,
+        chunks: Sequence[ChunkSpec],
+        source_id: int | None,
+        stale: list[int],
+    ) -> WriteResult | None:
         """Store one parsed document in ONE transaction. ``None`` when it is tombstoned.
 
         Versioned documents (notes): equal content to the current version is a no-op; anything
@@ -360,7 +385,7 @@ class Vault:
                     {"h": doc.content_sha256, "v": version_id},
                 )
             n_chunks, changed = self._write_entries(
-                c, doc, version_id, doc_id, client_id, by_entry, prev_version
+                c, doc, version_id, doc_id, client_id, by_entry, prev_version, stale
             )
             c.execute(
                 text(
@@ -403,6 +428,7 @@ class Vault:
         client_id: str | None,
         by_entry: dict[str, list[ChunkSpec]],
         prev_version: int | None,
+        stale: list[int],
     ) -> tuple[int, bool]:
         existing: dict[str, Any] = {
             str(r[1]): r
@@ -446,6 +472,7 @@ class Vault:
                     )
                 ]
                 self.keyword.delete(c, old_ids)
+                stale.extend(old_ids)
                 c.execute(text("DELETE FROM chunk WHERE entry_id=:e"), {"e": old[0]})
                 c.execute(
                     text(
@@ -482,7 +509,7 @@ class Vault:
                         current=current,
                         indexed=e.indexed,
                         content_sha256=h,
-                        meta=json.dumps(e.meta, default=str, sort_keys=True),
+                        meta=json.dumps(_entry_meta(e), default=str, sort_keys=True),
                     )
                 )
                 entry_id = _pk(res)
@@ -524,6 +551,27 @@ class Vault:
                         "to_entry_id": ids[ln.to_key],
                     },
                 )
+        # Parents that arrived after their children (email out of order): link them now.
+        c.execute(
+            text(
+                "UPDATE entry SET parent_id = (SELECT p.id FROM entry p "
+                "WHERE p.version_id = entry.version_id "
+                "AND p.key = json_extract(entry.meta, '$._parent')) "
+                "WHERE version_id = :v AND parent_id IS NULL "
+                "AND json_extract(meta, '$._parent') IS NOT NULL"
+            ),
+            {"v": version_id},
+        )
+        parent_link = doc.meta.get("parent_link")
+        if parent_link:
+            c.execute(
+                text(
+                    "INSERT OR IGNORE INTO link (kind, from_entry_id, to_entry_id) "
+                    "SELECT :k, id, parent_id FROM entry WHERE version_id = :v "
+                    "AND parent_id IS NOT NULL AND kind = :kind"
+                ),
+                {"k": parent_link, "v": version_id, "kind": doc.kind},
+            )
         if prev_version is not None:
             # A new version of a note: each section revises the same section of the previous one.
             c.execute(
@@ -558,6 +606,7 @@ class Vault:
                     is None
                 ):
                     raise NotFound("client", client_id)
+                p: dict[str, int | None]
                 if entry_id is not None:
                     where, p = "id = :x", {"x": entry_id}
                 else:
@@ -588,6 +637,48 @@ class Vault:
                     c.execute(text(f"UPDATE chunk SET embedded_by=NULL WHERE id IN ({cm})"))
             self.embed_pending()
         return len(ids)
+
+    def email_thread(self, doc: ParsedDocument, window_days: int = 30) -> str:
+        """The thread document a message belongs to: the thread of the same Message-ID, or of a
+        message it replies to or references, else by normalized subject and shared participants
+        within a time window (for mail without threading headers), else its own root."""
+        e = doc.entries[0]
+        keys = [
+            e.key,
+            *reversed(e.meta.get("in_reply_to", [])),
+            *reversed(e.meta.get("references", [])),
+        ]
+        with self.engine.connect() as c:
+            for k in keys:
+                row = c.execute(
+                    text(
+                        "SELECT d.external_id FROM entry x JOIN document d ON d.id = x.document_id "
+                        "WHERE x.key = :k AND d.kind = :kind LIMIT 1"
+                    ),
+                    {"k": k, "kind": doc.kind},
+                ).first()
+                if row:
+                    return str(row[0])
+            hint = doc.meta.get("thread_hint") or {}
+            subject = str(hint.get("subject") or "")
+            if hint.get("has_thread_headers") or len(subject) < 4 or doc.timestamp is None:
+                return doc.external_id
+            people = set(hint.get("participants") or [])
+            lo = db_ts(doc.timestamp - timedelta(days=window_days))
+            hi = db_ts(doc.timestamp + timedelta(days=window_days))
+            for row in c.execute(
+                text(
+                    "SELECT d.external_id, x.meta FROM document d JOIN entry x "
+                    "ON x.document_id = d.id WHERE d.kind = :kind AND d.title = :t "
+                    "AND x.ts BETWEEN :lo AND :hi AND x.kind = :kind"
+                ),
+                {"kind": doc.kind, "t": subject, "lo": lo, "hi": hi},
+            ):
+                m = json.loads(row[1] or "{}")
+                theirs = {str(a[1]) for k in ("from", "to", "cc") for a in m.get(k, [])}
+                if people & theirs:
+                    return str(row[0])
+        return doc.external_id
 
     # ------------------------------------------------------------------ vectors
     def pending_count(self) -> int:
@@ -656,6 +747,10 @@ def _pk(res: CursorResult[Any]) -> int:
 
 def entry_tag_insert() -> Any:
     return text("INSERT OR IGNORE INTO entry_tag (entry_id, tag, origin) VALUES (:e, :t, :o)")
+
+
+def _entry_meta(e: ParsedEntry) -> dict[str, Any]:
+    return {**e.meta, "_parent": e.parent_key} if e.parent_key else e.meta
 
 
 def chunk_body(context: str, body: str) -> str:

@@ -1,0 +1,512 @@
+"""Client email: .eml, .mbox and Maildir entries, parsed with the standard library's ``email``.
+
+Each message becomes a ParsedDocument of kind ``email`` holding that one message as an entry;
+its ``external_id`` is the thread key (the root Message-ID from References / In-Reply-To, else
+its own), so replies that arrive in any order and any file land in one thread document, and a
+message seen twice (mbox + .eml) is one entry. The pipeline may re-key a message that carries no
+threading headers onto an existing thread by subject and participants (``thread_hint``).
+Quoted text and signatures are stripped for indexing; the raw bytes stay in the blob store.
+Decisions: notes/0008-email.md.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any, BinaryIO
+
+from trailkeep.vault.records import DOC_EMAIL, Origin, ParsedDocument, ParsedEntry, ParseProblem
+
+from ..cues import tag_text
+from ..errors import ParseError
+
+MAX_DEPTH = 12
+MAX_PARTS = 300
+MAX_PART_BYTES = 5 * 1024 * 1024
+MAX_TEXT_ATTACHMENT = 1024 * 1024
+TEXT_ATTACHMENT = (".txt", ".md", ".csv", ".ics", ".markdown", ".log")
+
+Item = ParsedDocument | ParseProblem
+
+_MSGID = re.compile(r"<([^<>\s]+)>")
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr|antw|rif)\s*(\[\d+\])?\s*:\s*)+", re.I)
+_LIST_TAG = re.compile(r"^\s*\[[^\]]{1,40}\]\s*")
+
+
+def normalize_subject(s: str) -> str:
+    prev = None
+    s = s or ""
+    while prev != s:
+        prev = s
+        s = _SUBJECT_PREFIX.sub("", s)
+        s = _LIST_TAG.sub("", s)
+    return " ".join(s.split()).lower()
+
+
+def _ids(value: str | None) -> list[str]:
+    if not value:
+        return []
+    found = _MSGID.findall(value)
+    if not found and value.strip() and " " not in value.strip():
+        found = [value.strip().strip("<>")]
+    return found
+
+
+def _header(msg: Message, name: str) -> str:
+    """A header as text; defective headers fall back to the raw value, never raise."""
+    try:
+        v = msg.get(name)
+    except Exception:  # policy.default parses lazily and can raise on broken headers
+        v = None
+        try:
+            raw = msg.get_all(name, failobj=[]) if hasattr(msg, "get_all") else []
+            v = str(raw[0]) if raw else None
+        except Exception:
+            return ""
+    if v is None:
+        return ""
+    try:
+        return " ".join(str(v).split())
+    except Exception:
+        return ""
+
+
+def _addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
+    out = []
+    for n in names:
+        try:
+            vals = msg.get_all(n, failobj=[]) or []
+            pairs = getaddresses([str(x) for x in vals])
+        except Exception:
+            pairs = []
+        for name, addr in pairs:
+            addr = addr.strip().lower()
+            if "@" in addr:
+                out.append((" ".join(name.split()), addr))
+    return out
+
+
+def _date(msg: Message) -> datetime | None:
+    raw = _header(msg, "Date")
+    if not raw:
+        return None
+    try:
+        dt = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    if not (1900 <= dt.year <= 2200):
+        return None
+    return dt
+
+
+def _decode(part: Message) -> str:
+    """The text of a part, whatever its declared charset says; never raises."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if payload is None:
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    if not isinstance(payload, bytes):
+        return ""
+    payload = payload[:MAX_PART_BYTES]
+    declared = None
+    try:
+        declared = part.get_content_charset()
+    except Exception:
+        declared = None
+    for cs in (declared, "utf-8", "cp1252"):
+        if not cs:
+            continue
+        try:
+            return payload.decode(cs)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("latin-1")
+
+
+def html_to_text(html: str) -> str:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    for sel in ("script", "style", "head", "title"):
+        for n in tree.css(sel):
+            n.decompose()
+    for n in tree.css("br"):
+        n.replace_with("\n")
+    for n in tree.css("p, div, li, tr, h1, h2, h3, h4, h5, h6, blockquote"):
+        n.insert_after("\n")
+    body = tree.body or tree.root
+    text = body.text(separator="", strip=False) if body is not None else ""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+_ATTRIBUTION = re.compile(
+    r"^(on .{3,200}\bwrote:|.{3,120} (wrote|a écrit|schrieb)\s*:|am .{3,120} schrieb .*:)\s*$",
+    re.I,
+)
+_ORIGINAL = re.compile(
+    r"^(-{2,}\s*(original message|forwarded message|ursprüngliche nachricht)\s*-{2,}|"
+    r"_{10,}|from: .+ sent: .+|-----Original Message-----)",
+    re.I,
+)
+
+
+def strip_quotes(text: str) -> tuple[str, int]:
+    """Remove quoted replies, attribution lines and signatures. Returns (text, chars removed)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if line in ("-- ", "--"):  # RFC 3676 signature delimiter: the rest is the signature
+            break
+        if _ORIGINAL.match(s):
+            break
+        if s.startswith(">") or s.startswith("|>"):
+            continue
+        if _ATTRIBUTION.match(s) and any(x.lstrip().startswith(">") for x in lines[i + 1 : i + 4]):
+            continue
+        # Attribution wrapped over two lines: "On Tue, ... Sam" / "<sam@x> wrote:"
+        if s.endswith("wrote:") and i + 1 < len(lines) and lines[i + 1].lstrip().startswith(">"):
+            if kept and kept[-1].strip().lower().startswith("on "):
+                kept.pop()
+            continue
+        kept.append(line)
+    out = "\n".join(kept).strip()
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out, max(0, len(text) - len(out))
+
+
+def _walk(msg: Message) -> Iterator[tuple[Message, int, str]]:
+    """Leaf parts with their depth and a part path, bounded in depth and count."""
+    count = 0
+    stack: list[tuple[Message, int, str]] = [(msg, 0, "1")]
+    while stack:
+        part, depth, path = stack.pop()
+        count += 1
+        if count > MAX_PARTS:
+            return  # bounded: the rest of an absurdly large tree is not read
+        if part.is_multipart():
+            if depth >= MAX_DEPTH:
+                continue  # bounded depth: deeper parts are skipped
+            try:
+                subs = part.get_payload()
+            except Exception:
+                subs = []
+            if isinstance(subs, list):
+                for i, sp in reversed(list(enumerate(subs, 1))):
+                    if isinstance(sp, Message):
+                        stack.append((sp, depth + 1, f"{path}.{i}"))
+            continue
+        yield part, depth, path
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:
+        return "text/plain"
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        fn = part.get_filename()
+    except Exception:
+        return "attachment"
+    return str(fn) if fn else None
+
+
+def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> ParsedDocument:
+    message_id = next(iter(_ids(_header(msg, "Message-ID"))), "")
+    if not message_id:
+        message_id = "sha256-" + hashlib.sha256(raw).hexdigest()[:32] + "@trailkeep"
+    refs = _ids(_header(msg, "References"))
+    irt = _ids(_header(msg, "In-Reply-To"))
+    parent = irt[-1] if irt else (refs[-1] if refs else None)
+    if parent == message_id:
+        parent = None
+    root = refs[0] if refs else (parent or message_id)
+    if root == message_id and refs:  # a reference loop: fall back to ourselves
+        root = message_id
+    subject = _header(msg, "Subject")
+    sender = _addresses(msg, "From")
+    to = _addresses(msg, "To")
+    cc = _addresses(msg, "Cc")
+    when = _date(msg)
+    plain: list[str] = []
+    html: list[str] = []
+    attachments: list[dict[str, Any]] = []
+    att_texts: list[tuple[str, str]] = []
+    for part, _depth, path in _walk(msg):
+        ctype = _content_type(part)
+        fn = _filename(part)
+        disp = str(part.get("Content-Disposition", "") or "").lower()
+        if fn or disp.startswith("attachment"):
+            try:
+                payload = part.get_payload(decode=True) or b""
+            except Exception:
+                payload = b""
+            meta = {
+                "filename": fn or "attachment",
+                "content_type": ctype,
+                "size": len(payload) if isinstance(payload, bytes) else 0,
+                "part": path,
+            }
+            if isinstance(payload, bytes) and payload:
+                meta["sha256"] = hashlib.sha256(payload).hexdigest()
+            attachments.append(meta)
+            name = (fn or "").lower()
+            if (name.endswith(TEXT_ATTACHMENT) or ctype in ("text/csv", "text/calendar")) and (
+                isinstance(payload, bytes) and 0 < len(payload) <= MAX_TEXT_ATTACHMENT
+            ):
+                att_texts.append((fn or "attachment", _decode(part)))
+            continue
+        if ctype == "text/plain":
+            plain.append(_decode(part))
+        elif ctype == "text/html":
+            html.append(_decode(part))
+    body = "\n\n".join(p for p in plain if p.strip())
+    source_format = "text"
+    if not body.strip() and html:
+        body = "\n\n".join(html_to_text(h) for h in html if h.strip())
+        source_format = "html"
+    clean, quoted = strip_quotes(body) if strip else (body.strip(), 0)
+    author = f"{sender[0][0]} <{sender[0][1]}>".strip() if sender else "unknown sender"
+    entries = [
+        ParsedEntry(
+            key=message_id,
+            kind="email",
+            text=clean,
+            position=0,
+            title=f"{author}: {subject}" if subject else author,
+            author=sender[0][1] if sender else None,
+            timestamp=when,
+            parent_key=parent,
+            indexed=bool(clean.strip()),
+            tags=tag_text(clean),
+            meta={
+                "message_id": message_id,
+                "in_reply_to": irt,
+                "references": refs[-20:],
+                "subject": subject,
+                "from": [list(x) for x in sender],
+                "to": [list(x) for x in to],
+                "cc": [list(x) for x in cc],
+                "attachments": attachments,
+                "quoted_chars_removed": quoted,
+                "body_from": source_format,
+            },
+        )
+    ]
+    for i, (fn, txt) in enumerate(att_texts):
+        entries.append(
+            ParsedEntry(
+                key=f"{message_id}#att{i}",
+                kind="attachment",
+                text=txt.strip(),
+                position=i + 1,
+                title=f"{subject or 'email'} > attachment {fn}",
+                author=sender[0][1] if sender else None,
+                timestamp=when,
+                parent_key=message_id,
+                indexed=bool(txt.strip()),
+                meta={"filename": fn},
+            )
+        )
+    participants = sorted({a for _, a in sender + to + cc})
+    return ParsedDocument(
+        kind=DOC_EMAIL,
+        external_id=f"email:{root}",
+        title=normalize_subject(subject) or "(no subject)",
+        content_sha256=hashlib.sha256(raw).hexdigest(),
+        timestamp=when,
+        entries=entries,
+        versioned=False,
+        meta={
+            "thread_root": root,
+            "thread_hint": {
+                "has_thread_headers": bool(refs or irt),
+                "subject": normalize_subject(subject),
+                "participants": participants,
+            },
+            "subject": subject,
+            "where": where,
+            "parent_link": "reply_to",
+        },
+    )
+
+
+LARGE_HEADER = 32 * 1024
+MAX_PARSE_BYTES = 8 * 1024 * 1024
+
+
+def _estimated_parts(raw: bytes) -> int:
+    return raw.count(b"\n--") + raw.lower().count(b"\ncontent-type:")
+
+
+def parse_message(raw: bytes, where: str, strip: bool = True) -> ParsedDocument:
+    """Parse one message within bounds: an endlessly nested or huge message is cut (and says
+    so) before the standard library spends seconds building its tree."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    warning = None
+    limit = min(len(raw), MAX_PARSE_BYTES)
+    if _estimated_parts(raw[:limit]) > MAX_PARTS * 2:
+        # Keep the head of the message: headers and the first parts.
+        cut = 0
+        for seen, m in enumerate(re.finditer(rb"\n--", raw), 1):
+            if seen > MAX_PARTS:
+                cut = m.start()
+                break
+        limit = min(limit, cut or limit)
+        warning = f"{where}: more than {MAX_PARTS} MIME parts; kept the first ones"
+    elif len(raw) > limit:
+        warning = f"{where}: larger than {MAX_PARSE_BYTES} bytes; parsed the first part"
+    data = raw[:limit]
+    head_end = data.find(b"\n\n")
+    header_block = data[: head_end if head_end > 0 else len(data)]
+    longest = max((len(x) for x in re.split(rb"\n(?![ \t])", header_block)), default=0)
+    policy = email.policy.compat32 if longest > LARGE_HEADER else email.policy.default
+    doc = _parse(data, where, policy, raw, strip)
+    if warning:
+        doc.meta.setdefault("warnings", []).append(warning)
+    return doc
+
+
+_OBSOLETE_COLON = re.compile(rb"(?m)^([!-9;-~]+)[ \t]+:")
+
+
+def _parse(
+    raw: bytes, where: str, policy: Any, original: bytes, strip: bool = True
+) -> ParsedDocument:
+    # RFC 822's obsolete syntax allows "From  : x": fold it to "From: x" in the header block.
+    end = raw.find(b"\n\n")
+    end = end if end > 0 else raw.find(b"\r\n\r\n")
+    if end > 0:
+        raw = _OBSOLETE_COLON.sub(rb"\1:", raw[:end]) + raw[end:]
+    try:
+        msg = email.message_from_bytes(raw, policy=policy)
+    except Exception:
+        try:
+            msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        except Exception as exc:
+            raise ParseError(f"{where}: unreadable message ({exc})") from exc
+    if not isinstance(msg, EmailMessage | Message):
+        raise ParseError(f"{where}: not an email message")
+    keys = [k.lower() for k in msg.keys()]  # noqa: SIM118 (Message is not a dict)
+    known = ("from", "message-id", "subject", "date", "to", "received", "mime-version")
+    if not any(k in keys for k in (*known, "content-type")):
+        raise ParseError(f"{where}: no mail headers (From, To, Subject, Date, Message-ID, ...)")
+    try:
+        return message_record(msg, original, where, strip)
+    except ParseError:
+        raise
+    except (RecursionError, LookupError, ValueError, TypeError, AttributeError) as exc:
+        # Broken MIME that the standard library tripped over: retry without policy parsing.
+        msg2 = email.message_from_bytes(raw, policy=email.policy.compat32)
+        try:
+            return message_record(msg2, original, where, strip)
+        except Exception:
+            raise ParseError(f"{where}: {type(exc).__name__}: {exc}") from exc
+
+
+_FROM_LINE = re.compile(rb"^From(?: [^\s:]\S*.*)?$", re.M)
+_MBOX_START = re.compile(rb"^From [^\s:]\S*( |$)")
+_HEADER_START = re.compile(rb"^[!-9;-~]+:")
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """Messages of an mbox: a new message starts at a "From " line at the start of the file or
+    after a blank line (so an unescaped "From " inside a body rarely splits it)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    data = data.replace(b"\r\n", b"\n")
+    starts = []
+    for m in _FROM_LINE.finditer(data):
+        s = m.start()
+        # An unescaped "From " inside a body ("From Russia with love") is neither an envelope
+        # line ("From -", "From addr", "From addr <date>") nor followed by a header.
+        line = m.group(0).rstrip()
+        words = line.split()
+        dated = (
+            line in (b"From -", b"From")
+            or (len(words) == 2 and b"@" in words[1])
+            or (re.search(rb"\d{1,2}:\d{2}", line) and re.search(rb"\b(19|20)\d{2}\b", line))
+        )
+        nxt = data[m.end() + 1 : m.end() + 200]
+        if s == 0 or (dated and _HEADER_START.match(nxt)):
+            starts.append(s)
+    out = []
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(data)
+        chunk = data[s:e]
+        nl = chunk.find(b"\n")
+        body = chunk[nl + 1 :] if nl >= 0 else b""
+        body = re.sub(rb"(?m)^>(>*From )", rb"\1", body)
+        if body.strip():
+            out.append(body)
+    return out
+
+
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{1,60}:", re.M)
+_OTHER_EXTENSIONS = frozenset(
+    "md markdown mdx json zip txt csv pdf png jpg jpeg gif webp doc docx xls xlsx ppt pptx "
+    "html htm py js ts toml yaml yml ics".split()
+)
+
+
+class EmailParser:
+    name = "email"
+    streaming = True  # an mbox holds many threads: the writer lock is taken per message
+
+    def score(self, name: str, head: bytes) -> int | None:
+        lower = name.lower()
+        if lower.endswith((".eml", ".mbox", ".mbx")):
+            return 70
+        ext = lower.rsplit(".", 1)[-1] if "." in lower else ""
+        if ext in _OTHER_EXTENSIONS:
+            return None
+        if not head:
+            return None
+        if head.startswith(b"From ") or (
+            len(_HEADER_LINE.findall(head[:2048])) >= 3
+            and re.search(rb"(?im)^(message-id|received|from|date):", head[:4096])
+        ):
+            return 35  # Maildir entries ("1354585346.000260.host:2,S") and extension-less mail
+        return None
+
+    def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[Item]:
+        data = stream.read()
+        if not data.strip():
+            raise ParseError(f"{origin.name}: empty file")
+        if b"\x00" in data[:4096] and not data.startswith(b"From "):
+            raise ParseError(f"{origin.name}: binary content, not an email")
+        lower = origin.name.lower()
+        if lower.endswith((".mbox", ".mbx")) or _MBOX_START.match(data.lstrip(b"\xef\xbb\xbf")):
+            msgs = split_mbox(data)
+            if not msgs:
+                raise ParseError(f"{origin.name}: no messages in this mbox")
+            for i, raw in enumerate(msgs, 1):
+                where = f"message {i} of {origin.name}"
+                try:
+                    yield parse_message(raw, where)
+                except ParseError as exc:
+                    yield ParseProblem(where, str(exc))
+            return
+        yield parse_message(data, origin.name)

@@ -1,0 +1,241 @@
+"""Email: threads across files and order, quotes stripped, clients, attachments, bad input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import corpora, make_settings
+from trailkeep.ingest import Ingestor, walk
+from trailkeep.ingest.parsers.email import normalize_subject, strip_quotes
+from trailkeep.recall import search
+from trailkeep.vault import Vault, doctor, get_embedder, init_home, status
+
+
+def mail(
+    mid: str,
+    subject: str,
+    body: str,
+    *,
+    frm: str = "Cara Client <cara@acme.example>",
+    to: str = "Sam <sam@me.example>",
+    date: str = "Mon, 02 Mar 2026 10:00:00 +0100",
+    irt: str | None = None,
+    refs: str | None = None,
+    extra: str = "",
+) -> bytes:
+    h = [
+        f"From: {frm}",
+        f"To: {to}",
+        f"Subject: {subject}",
+        f"Date: {date}",
+        f"Message-ID: <{mid}>",
+    ]
+    if irt:
+        h.append(f"In-Reply-To: <{irt}>")
+    if refs:
+        h.append(f"References: {refs}")
+    return ("\r\n".join(h) + extra + "\r\n\r\n" + body).encode()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    h = tmp_path / "home"
+    h.mkdir()
+    (h / "config.toml").write_text('[me]\nname = "Sam"\nemails = ["sam@me.example"]\n')
+    (h / "clients.toml").write_text(
+        '[[client]]\nname = "Acme Health"\nid = "acme"\ndomains = ["acme.example"]\n\n'
+        '[[client]]\nname = "Globex"\ndomains = ["globex.example"]\nemails = ["boss@acme.example"]\n'
+    )
+    return h
+
+
+def open_home(home: Path) -> Vault:
+    s = make_settings(home)
+    init_home(s)
+    return Vault.open(s, get_embedder("hash"))
+
+
+def threads(v: Vault) -> dict[str, list[str]]:
+    with v.engine.connect() as c:
+        out: dict[str, list[str]] = {}
+        for ext, key in c.execute(
+            text(
+                "SELECT d.external_id, e.key FROM entry e JOIN document d ON d.id = e.document_id "
+                "WHERE d.kind = 'email' AND e.kind = 'email' ORDER BY e.ts"
+            )
+        ):
+            out.setdefault(str(ext), []).append(str(key))
+    return out
+
+
+def test_thread_out_of_order_across_files_and_formats(home: Path) -> None:
+    v = open_home(home)
+    inbox = v.settings.inbox
+    root = mail("m1@acme", "Registry import", "Why do patients appear twice?")
+    reply = mail(
+        "m2@me",
+        "Re: Registry import",
+        "Two clinics reuse record numbers.\n\nOn Mon, Cara wrote:\n> Why do patients appear twice?\n",
+        frm="Sam <sam@me.example>",
+        to="cara@acme.example",
+        date="Mon, 02 Mar 2026 12:00:00 +0100",
+        irt="m1@acme",
+        refs="<m1@acme>",
+    )
+    third = mail(
+        "m3@acme",
+        "RE: [acme] Registry import",
+        "Thanks, so match on clinic too?\n\n-- \nCara\nAcme Health",
+        date="Tue, 03 Mar 2026 09:00:00 +0100",
+        irt="m2@me",
+        refs="<m1@acme> <m2@me>",
+    )
+    ing = Ingestor(v)
+    (inbox / "3.eml").write_bytes(third)  # the newest arrives first
+    ing.ingest_file(inbox / "3.eml")
+    (inbox / "box.mbox").write_bytes(
+        b"From cara@acme.example Mon Mar  2 10:00:00 2026\n"
+        + root.replace(b"\r\n", b"\n")
+        + b"\n\n"
+        + b"From sam@me.example Mon Mar  2 12:00:00 2026\n"
+        + reply.replace(b"\r\n", b"\n")
+        + b"\n"
+    )
+    out = ing.ingest_file(inbox / "box.mbox")
+    assert out.status == "ingested" and out.documents == 2
+    (inbox / "again.eml").write_bytes(reply)  # the same message again, as an .eml
+    ing.ingest_file(inbox / "again.eml")
+    t = threads(v)
+    assert list(t.values()) == [["m1@acme", "m2@me", "m3@acme"]]
+    with v.engine.connect() as c:
+        links = c.execute(text("SELECT COUNT(*) FROM link WHERE kind = 'reply_to'")).scalar_one()
+        clients = dict(c.execute(text("SELECT key, client_id FROM entry WHERE kind='email'")).all())
+        texts = dict(c.execute(text("SELECT key, text FROM entry WHERE kind='email'")).all())
+    assert links == 2  # m2 -> m1 (parent arrived later) and m3 -> m2
+    assert clients == {
+        "m1@acme": "acme",
+        "m2@me": "acme",
+        "m3@acme": "acme",
+    }  # outgoing -> recipient
+    assert "Why do patients" not in texts["m2@me"]  # the quote is stripped for indexing
+    assert "Cara\nAcme Health" not in texts["m3@acme"]  # the signature too
+    hits = search(v, "patients appear twice", k=5)
+    assert [h.entry_id for h in hits if "appear twice" in h.quote].__len__() == 1
+    assert doctor(v).ok
+    v.close()
+
+
+def test_subject_fallback_threads_mail_without_headers(home: Path) -> None:
+    v = open_home(home)
+    inbox = v.settings.inbox
+    ing = Ingestor(v)
+    (inbox / "a.eml").write_bytes(mail("a@acme", "Invoice format", "Can you use PDF?"))
+    (inbox / "b.eml").write_bytes(
+        mail(
+            "b@me",
+            "Re: Invoice format",
+            "Yes.",
+            frm="sam@me.example",
+            to="cara@acme.example",
+            date="Tue, 03 Mar 2026 10:00:00 +0100",
+        )
+    )
+    (inbox / "c.eml").write_bytes(
+        mail(
+            "c@other",
+            "Re: Invoice format",
+            "Unrelated person, same subject.",
+            frm="x@stranger.example",
+            to="y@stranger.example",
+            date="Tue, 03 Mar 2026 11:00:00 +0100",
+        )
+    )
+    for n in ("a.eml", "b.eml", "c.eml"):
+        ing.ingest_file(inbox / n)
+    groups = sorted(threads(v).values())
+    assert groups == [["a@acme", "b@me"], ["c@other"]]
+    st = status(v)
+    assert st["unattributed"]["emails"] == 1
+    assert st["unattributed"]["domains"][0]["domain"] == "stranger.example"
+    v.close()
+
+
+def test_address_wins_over_domain_html_only_and_attachments(home: Path) -> None:
+    v = open_home(home)
+    inbox = v.settings.inbox
+    body = (
+        "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+        "--XX\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"
+        "<html><head><style>p{}</style></head><body><p>Caf\xe9 <b>budget</b> approved</p>"
+        "<script>evil()</script></body></html>\r\n"
+        "--XX\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; filename=hours.csv\r\n\r\n"
+        "date,hours\r\n2026-03-01,2.5\r\n"
+        "--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--XX--\r\n"
+    )
+    raw = (
+        b"From: Boss <boss@acme.example>\r\nTo: sam@me.example\r\nSubject: Budget\r\n"
+        b"Date: Wed, 04 Mar 2026 10:00:00 +0000\r\nMessage-ID: <bud@acme>\r\n"
+    ) + body.encode("latin-1")
+    (inbox / "b.eml").write_bytes(raw)
+    assert Ingestor(v).ingest_file(inbox / "b.eml").status == "ingested"
+    with v.engine.connect() as c:
+        rows = {
+            r[0]: r[1:] for r in c.execute(text("SELECT kind, text, client_id, meta FROM entry"))
+        }
+    assert rows["email"][1] == "globex"  # boss@acme.example is listed under Globex
+    assert "Café budget approved" in rows["email"][0] and "evil" not in rows["email"][0]
+    assert "2026-03-01,2.5" in rows["attachment"][0]
+    assert '"a.pdf"' in rows["email"][2]  # every attachment's metadata is kept
+    v.close()
+
+
+def test_broken_messages_do_not_stop_an_mbox(home: Path) -> None:
+    v = open_home(home)
+    good = mail("g@acme", "Fine", "A fine message.").replace(b"\r\n", b"\n")
+    nested = b"Content-Type: multipart/mixed; boundary=A\n\n" + b"".join(
+        f"--A\nContent-Type: multipart/mixed; boundary=B{i}\n\n".encode() for i in range(400)
+    )
+    box = (
+        b"From a@b Mon Mar  2 10:00:00 2026\n" + good + b"\n\n"
+        b"From a@b Mon Mar  2 10:00:01 2026\nthis line is not a header\n\njunk\n\n"
+        b"From a@b Mon Mar  2 10:00:02 2026\nFrom: deep@acme.example\nSubject: deep\n" + nested
+    )
+    (v.settings.inbox / "x.mbox").write_bytes(box)
+    t0 = time.perf_counter()
+    out = Ingestor(v).ingest_file(v.settings.inbox / "x.mbox")
+    assert time.perf_counter() - t0 < 10
+    assert out.status == "partial" and out.documents == 2
+    assert "message 2" in (out.error or "")
+    v.close()
+
+
+def test_quote_and_subject_helpers() -> None:
+    assert normalize_subject("RE: Fwd: [acme-list] Re[2]:  Export  plan") == "export plan"
+    body, removed = strip_quotes(
+        "Sounds good.\n\nOn Tue, 3 Mar 2026, Cara <c@x> wrote:\n> old\n> text\n\n-- \nSam\n"
+    )
+    assert body == "Sounds good." and removed > 0
+    outlook, _ = strip_quotes("Yes.\n\n-----Original Message-----\nFrom: x\nSent: y\nold stuff")
+    assert outlook == "Yes."
+
+
+@pytest.mark.slow
+def test_whole_email_corpus_no_crash_no_hang(tmp_path: Path) -> None:
+    root = corpora("emails")
+    s = make_settings(tmp_path / "home")
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    files = [p for p in walk([root]) if p.suffix in (".eml", ".mbox")]
+    summary = Ingestor(v, inbox=root).ingest_paths(files)
+    assert summary.failed == 0, [o for o in summary.outcomes if o.status == "failed"][:3]
+    with v.engine.connect() as c:
+        n = c.execute(text("SELECT COUNT(*) FROM entry WHERE kind='email'")).scalar_one()
+    # notmuch's .mbox files repeat its .eml files: one entry each, so fewer entries than messages
+    assert 400 < n < 800
+    assert doctor(v, verify_blobs=False).ok
+    v.close()
