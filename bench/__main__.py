@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from . import email_expected, notes
+from . import email_expected, email_quotes, notes
 
-BENCHES = {"notes": notes.main, "email-expected": email_expected.main}
+BENCHES = {
+    "notes": notes.main,
+    "email-expected": email_expected.main,
+    "email-quotes": email_quotes.main,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

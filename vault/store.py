@@ -389,7 +389,8 @@ class Vault:
             )
             c.execute(
                 text(
-                    "UPDATE document SET title=:t, updated_at=MAX(updated_at, :u), "
+                    "UPDATE document SET title=CASE WHEN kind = 'email' THEN title ELSE :t END, "
+                    "updated_at=MAX(updated_at, :u), "
                     "client_id=COALESCE(:c, client_id), project_id=COALESCE(:p, project_id) "
                     "WHERE id=:d"
                 ),
@@ -643,23 +644,25 @@ class Vault:
         message it replies to or references, else by normalized subject and shared participants
         within a time window (for mail without threading headers), else its own root."""
         e = doc.entries[0]
-        keys = [
-            e.key,
-            *reversed(e.meta.get("in_reply_to", [])),
-            *reversed(e.meta.get("references", [])),
-        ]
+        hint = doc.meta.get("thread_hint") or {}
+        refs = [*reversed(e.meta.get("in_reply_to", [])), *reversed(e.meta.get("references", []))]
         with self.engine.connect() as c:
-            for k in keys:
+            for i, k in enumerate([e.key, *refs]):
                 row = c.execute(
                     text(
-                        "SELECT d.external_id FROM entry x JOIN document d ON d.id = x.document_id "
+                        "SELECT d.external_id, d.title FROM entry x "
+                        "JOIN document d ON d.id = x.document_id "
                         "WHERE x.key = :k AND d.kind = :kind LIMIT 1"
                     ),
                     {"k": k, "kind": doc.kind},
                 ).first()
-                if row:
-                    return str(row[0])
-            hint = doc.meta.get("thread_hint") or {}
+                if row is None:
+                    continue
+                if i > 0 and hint.get("new_topic") and row[1] != hint.get("subject"):
+                    # A reply that deliberately changed the subject starts its own thread
+                    # (its replies follow it by In-Reply-To); notes/0008-email.md.
+                    return f"email:{e.key}"
+                return str(row[0])
             subject = str(hint.get("subject") or "")
             if hint.get("has_thread_headers") or len(subject) < 4 or doc.timestamp is None:
                 return doc.external_id

@@ -49,6 +49,21 @@ def normalize_subject(s: str) -> str:
     return " ".join(s.split()).lower()
 
 
+_REPLY_PREFIX = re.compile(
+    r"^\s*(\[[^\]]{1,40}\]\s*)*(re|fw|fwd|aw|sv|wg|tr|antw|rif)\s*(\[\d+\])?\s*:", re.I
+)
+_PATCH_SERIES = re.compile(r"\[[^\]]*\b\d+/\d+\]")
+
+
+def _new_topic(subject: str) -> bool:
+    """A reply whose subject is not "Re: ..." nor a numbered patch of a series: a new topic."""
+    return (
+        bool(subject.strip())
+        and not _REPLY_PREFIX.match(subject)
+        and not _PATCH_SERIES.search(subject)
+    )
+
+
 def _ids(value: str | None) -> list[str]:
     if not value:
         return []
@@ -342,6 +357,7 @@ def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> 
             "thread_root": root,
             "thread_hint": {
                 "has_thread_headers": bool(refs or irt),
+                "new_topic": bool(refs or irt) and _new_topic(subject),
                 "subject": normalize_subject(subject),
                 "participants": participants,
             },
