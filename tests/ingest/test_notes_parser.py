@@ -100,3 +100,9 @@ def test_same_bytes_same_hash_other_bytes_other_hash() -> None:
 def test_parse_when(value: object, expected: datetime | None) -> None:
     got = parse_when(value)
     assert got == expected
+
+
+def test_stub_note_with_only_front_matter_keeps_title_and_description() -> None:
+    (doc,) = parse("---\nid: s1\ntitle: Journal\ndesc: Daily notes live below\n---\n")
+    assert [e.kind for e in doc.entries] == ["stub"]
+    assert doc.entries[0].text == "Journal\nDaily notes live below"
