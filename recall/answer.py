@@ -1,21 +1,36 @@
-"""Answers from the history. The offline backend is extractive: the best evidence, quoted and
-cited, or an explicit abstention when the evidence is too weak (notes/0006-abstention.md)."""
+"""Answers from the history: cited, verified, or an honest abstention.
+
+Flow: retrieve -> if the evidence is too weak, abstain WITHOUT calling a model -> otherwise the
+configured backend answers from numbered passages (or, offline, the extractive backend quotes
+them) -> every citation is checked: it must name a passage that was sent, and its quote must be
+in the cited entry. A failed model call falls back to the extractive answer and says so.
+Every model call is recorded in the audit log (never the API key). notes/0006-abstention.md.
+"""
 
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from trailkeep.vault import Filters, Hit, Vault, iso
 from trailkeep.vault.query import entry_text
 
+from . import prompts
+from .backends import Backend
 from .search import SearchResult, search_detailed
+from .trail import Step, _steps
 
 NOT_FOUND = "Your history doesn't say. Nothing in the vault matches this question well enough."
+NOT_IN_HISTORY = "NOT_IN_HISTORY"
 # Evidence is strong enough when the best hit matched keywords and is semantically close, or is
-# very close semantically on its own. Provisional values; see notes/0006-abstention.md.
+# very close semantically on its own. See notes/0006-abstention.md for how they were set.
 MIN_COSINE_WITH_KEYWORDS = 0.25
 MIN_COSINE_ALONE = 0.55
+_CITE = re.compile(r"\[(\d{1,3})\]")
 
 
 @dataclass
@@ -27,6 +42,8 @@ class Answer:
     backend: str
     citations: list[Hit] = field(default_factory=list)
     searched: str = ""
+    trail: list[Step] = field(default_factory=list)
+    dropped_citations: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -37,7 +54,9 @@ class Answer:
             "reason": self.reason,
             "backend": self.backend,
             "citations": [{"n": i + 1, **h.as_json()} for i, h in enumerate(self.citations)],
-            "trail": [],
+            "trail": [s.as_json(i) for i, s in enumerate(self.trail, 1)],
+            "dropped_citations": self.dropped_citations,
+            "searched": self.searched,
         }
 
 
@@ -58,13 +77,68 @@ def verified(vault: Vault, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def ask_extractive(
-    vault: Vault, question: str, filters: Filters | None = None, k: int = 3
+def passages_block(hits: list[Hit]) -> str:
+    lines = []
+    for i, h in enumerate(hits, 1):
+        when = (iso(h.timestamp) or "undated")[:10]
+        who = f", client {h.client}" if h.client else ""
+        lines.append(f"[{i}] ({h.document}, {when}{who})\n{h.quote.strip()}")
+    return "\n\n".join(lines)
+
+
+def read_reply(text: str, n_passages: int) -> tuple[bool, list[int], list[int]]:
+    """(abstained, cited passage numbers in order, numbers that were never sent)."""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if first.startswith(NOT_IN_HISTORY):
+        return True, [], []
+    cited: list[int] = []
+    bad: list[int] = []
+    for m in _CITE.finditer(text):
+        n = int(m.group(1))
+        target = cited if 1 <= n <= n_passages else bad
+        if n not in target:
+            target.append(n)
+    return False, cited, bad
+
+
+def _trail_for(vault: Vault, hits: list[Hit]) -> list[Step]:
+    from trailkeep.vault.query import entry_hits, linked_entry_ids
+
+    from .trail import TRAIL_LINKS
+
+    ids = {h.entry_id for h in hits}
+    extra = linked_entry_ids(vault, list(ids), TRAIL_LINKS) - ids
+    return _steps(vault, hits + entry_hits(vault, sorted(extra)))
+
+
+def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[str, list[Hit]]:
+    cites = verified(vault, strong[:k])
+    lines = ["From your history (quoted, not paraphrased):"]
+    for i, h in enumerate(cites, 1):
+        when = iso(h.timestamp) or "undated"
+        lines.append(f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]}")
+    return "\n".join(lines), cites
+
+
+def ask(
+    vault: Vault,
+    question: str,
+    filters: Filters | None = None,
+    backend: Backend | None = None,
+    *,
+    k: int = 3,
+    passages: int = 8,
+    on_text: Callable[[str], None] | None = None,
+    today: date | None = None,
 ) -> Answer:
-    res = search_detailed(vault, question, k=max(k, 10), filters=filters)
-    searched = f"searched {len(res.keyword_ids)} keyword and {len(res.vector_sim)} vector matches"
+    res = search_detailed(vault, question, k=max(passages, 10), filters=filters)
+    searched = (
+        f"searched {len(res.keyword_ids)} keyword and {len(res.vector_sim)} vector matches"
+        + (f" for client {filters.client}" if filters and filters.client else "")
+    )
+    name = backend.name if backend else "extractive"
     if not res.hits:
-        return Answer(question, NOT_FOUND, True, "no passage matched", "extractive", [], searched)
+        return Answer(question, NOT_FOUND, True, "no passage matched", name, [], searched)
     strong = [h for h in res.hits if evidence_strength(res, h)[0]]
     if not strong:
         best = evidence_strength(res, res.hits[0])[1]
@@ -72,14 +146,84 @@ def ask_extractive(
             question,
             NOT_FOUND,
             True,
-            f"evidence too weak (best cosine {best:.2f}, below the calibrated threshold)",
-            "extractive",
+            f"evidence too weak (best cosine {best:.2f}, below the threshold); no model was asked",
+            name,
             [],
             searched,
         )
-    cites = verified(vault, strong[:k])
-    lines = ["From your history (quoted, not paraphrased):"]
-    for i, h in enumerate(cites, 1):
-        when = iso(h.timestamp) or "undated"
-        lines.append(f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]}")
-    return Answer(question, "\n".join(lines), False, "", "extractive", cites, searched)
+    if backend is None:
+        text, cites = extractive(question, vault, strong, k)
+        return Answer(
+            question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
+        )
+    sent = verified(vault, res.hits[:passages])
+    prompt = prompts.load("answer").render(
+        question=question,
+        passages=passages_block(sent),
+        today=(today or date.today()).isoformat(),
+    )
+    t0 = time.perf_counter()
+    try:
+        reply = backend.complete(prompt, on_text)
+    except Exception as exc:  # network, rate limit, timeout, bad reply: fall back, say so
+        vault.record_llm_call(
+            purpose="ask",
+            backend=backend.name,
+            model=backend.model,
+            prompt=prompt,
+            latency_ms=int((time.perf_counter() - t0) * 1000),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        text, cites = extractive(question, vault, strong, k)
+        return Answer(
+            question,
+            text,
+            False,
+            f"the {backend.name} call failed ({type(exc).__name__}); answered extractively",
+            "extractive",
+            cites,
+            searched,
+            _trail_for(vault, cites),
+        )
+    vault.record_llm_call(
+        purpose="ask",
+        backend=backend.name,
+        model=backend.model,
+        prompt=prompt,
+        response=reply.text,
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
+        latency_ms=int((time.perf_counter() - t0) * 1000),
+    )
+    abstained, cited, bad = read_reply(reply.text, len(sent))
+    if abstained:
+        return Answer(
+            question,
+            reply.text.strip(),
+            True,
+            "the model found no answer in the passages",
+            backend.name,
+            [],
+            searched,
+        )
+    cites = [sent[n - 1] for n in cited]
+    text = reply.text
+    for n in bad:  # a citation to a passage that was never sent is not a source
+        text = text.replace(f"[{n}]", "[?]")
+    return Answer(
+        question,
+        text.strip(),
+        False,
+        "" if cites else "the model cited no passage",
+        backend.name,
+        cites,
+        searched,
+        _trail_for(vault, cites),
+        bad,
+    )
+
+
+def ask_extractive(
+    vault: Vault, question: str, filters: Filters | None = None, k: int = 3
+) -> Answer:
+    return ask(vault, question, filters, None, k=k)

@@ -17,7 +17,17 @@ import click
 
 from trailkeep.ingest import Ingestor, Outcome, walk
 from trailkeep.ingest.watcher import Watcher
-from trailkeep.recall import ask_extractive, search
+from trailkeep.recall import (
+    AnthropicBackend,
+    Backend,
+    OpenAICompatibleBackend,
+    anthropic_client,
+    ask,
+    document_trail,
+    search,
+    topic_trail,
+    trail_json,
+)
 from trailkeep.vault import (
     Filters,
     Settings,
@@ -214,21 +224,148 @@ def search_cmd(ctx: click.Context, query: str, k: int, client: str | None, as_js
         click.echo("    " + h.quote.strip().replace("\n", "\n    ")[:600])
 
 
-@main.command()
+BACKENDS = ("auto", "extractive", "anthropic", "openai-compatible")
+# Configurable ([answer] model); a model id the SDK lists as deprecated warns on every call.
+DEFAULT_MODEL = "claude-sonnet-5-5"
+
+
+def resolve_api_key(env: Any) -> str | None:
+    """The one place the API key is read. It is passed to the SDK and never stored."""
+    key = env.get("ANTHROPIC_API_KEY")
+    return str(key) if key else None
+
+
+def make_backend(s: Settings, choice: str | None) -> Backend | None:
+    """The backend for `ask` and drafts: `auto` = Claude when a key is set, else extractive."""
+    answer = dict(s.extra.get("answer", {}))
+    choice = choice or s.backend or "auto"
+    if choice not in BACKENDS:
+        raise click.ClickException(f"unknown backend {choice!r}; choose from {', '.join(BACKENDS)}")
+    if choice == "extractive":
+        return None
+    if choice == "openai-compatible":
+        url = str(answer.get("openai_base_url") or "")
+        if not url:
+            raise click.ClickException("set [answer] openai_base_url in config.toml")
+        return OpenAICompatibleBackend(
+            url, str(answer.get("openai_model", "local")), float(answer.get("timeout", 60))
+        )
+    key = resolve_api_key(os.environ)
+    if not key:
+        if choice == "anthropic":
+            raise click.ClickException("the anthropic backend needs ANTHROPIC_API_KEY")
+        return None
+    client = anthropic_client(
+        key,
+        os.environ.get("ANTHROPIC_BASE_URL") or answer.get("anthropic_base_url") or None,
+        timeout=float(answer.get("timeout", 30)),
+        max_retries=int(answer.get("max_retries", 1)),
+    )
+    return AnthropicBackend(client, str(answer.get("model", DEFAULT_MODEL)))
+
+
+@main.command("ask")
 @click.argument("question")
 @click.option("--client", help="Only this client's history.")
+@click.option("--backend", type=click.Choice(BACKENDS), help="Default: [answer] backend (auto).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def ask(ctx: click.Context, question: str, client: str | None, as_json: bool) -> None:
+def ask_cmd(
+    ctx: click.Context, question: str, client: str | None, backend: str | None, as_json: bool
+) -> None:
     """Answer from your history with citations, or say plainly that it doesn't say."""
     v = _vault(ctx)
-    ans = ask_extractive(v, question, _filters(v, client))
+    b = make_backend(v.settings, backend)
+    streamed: list[str] = []
+
+    def stream(piece: str) -> None:
+        streamed.append(piece)
+        click.echo(piece, nl=False)
+
+    ans = ask(v, question, _filters(v, client), b, on_text=None if as_json else stream)
     if as_json:
         click.echo(json.dumps(ans.as_json(), ensure_ascii=False, indent=2))
         return
-    click.echo(ans.answer)
-    if ans.abstained:
+    if streamed:
+        click.echo()
+        if b is not None and ans.backend != b.name:  # the call failed: the fallback answer
+            click.echo(ans.answer)
+    else:
+        click.echo(ans.answer)
+    if ans.citations and ans.backend != "extractive":
+        click.echo("\nSources:")
+        for i, h in enumerate(ans.citations, 1):
+            when = h.timestamp.date().isoformat() if h.timestamp else "undated"
+            click.echo(f"[{i}] {h.document}, {when} [{h.source}]")
+    if ans.reason:
         click.echo(f"({ans.reason}; {ans.searched})")
+
+
+@main.command("trail")
+@click.argument("topic", required=False)
+@click.option("--document", "document_id", type=int, help="One document's trail instead.")
+@click.option("--client", help="Only this client's history.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def trail_cmd(
+    ctx: click.Context,
+    topic: str | None,
+    document_id: int | None,
+    client: str | None,
+    as_json: bool,
+) -> None:
+    """How a topic (or one document) evolved: entries in time order with links and tags."""
+    if (topic is None) == (document_id is None):
+        raise click.UsageError("give a TOPIC or --document D")
+    v = _vault(ctx)
+    cid = _client_id(v, client)
+    if document_id is not None:
+        steps = document_trail(v, document_id, cid)
+        label = f"document {document_id}"
+    else:
+        steps = topic_trail(v, str(topic), Filters(client=cid))
+        label = str(topic)
+    if as_json:
+        click.echo(json.dumps(trail_json(label, steps), ensure_ascii=False, indent=2))
+        return
+    if not steps:
+        click.echo("nothing in your history about that")
+    for i, st in enumerate(steps, 1):
+        h = st.hit
+        when = h.timestamp.date().isoformat() if h.timestamp else "undated"
+        marks = " ".join(f"#{t}" for t in st.tags)
+        cur = "" if h.current else " (superseded)"
+        click.echo(f"{i:>3}. {when} {h.document} [{h.kind}]{cur} {marks}".rstrip())
+        click.echo("     " + " ".join(h.quote.split())[:200])
+        for ln in st.links:
+            click.echo(f"     ↳ {ln['kind']} entry {ln['entry_id']}")
+
+
+@main.command("log")
+@click.option("-n", "limit", default=20, show_default=True, help="How many calls.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def log_cmd(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """The audit log of model calls: backend, model, prompt, response, tokens, latency, error."""
+    v = _vault(ctx)
+    calls = v.llm_calls(limit)
+    if as_json:
+        _emit(
+            {
+                "calls": [
+                    {k: (str(x) if k == "created_at" else x) for k, x in c.items()} for c in calls
+                ]
+            }
+        )
+        return
+    if not calls:
+        click.echo("no model calls yet")
+    for c in calls:
+        status = f"error: {c['error']}" if c["error"] else f"{c['output_tokens']} tokens out"
+        click.echo(
+            f"#{c['id']} {c['created_at']} {c['purpose']} {c['backend']}/{c['model']} "
+            f"{c['latency_ms']} ms, {status}"
+        )
 
 
 @main.command("status")

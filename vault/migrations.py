@@ -166,10 +166,23 @@ def _entry_key_index(conn: Connection, kw: KeywordIndex) -> None:
     conn.execute(text("CREATE INDEX ix_entry_key ON entry (key)"))
 
 
+def _llm_calls(conn: Connection, kw: KeywordIndex) -> None:
+    # The audit log of every model call. The API key is never part of it.
+    conn.execute(
+        text(
+            "CREATE TABLE llm_call (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "created_at TIMESTAMP NOT NULL, purpose TEXT NOT NULL, backend TEXT NOT NULL, "
+            "model TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT NOT NULL DEFAULT '', "
+            "input_tokens INTEGER, output_tokens INTEGER, latency_ms INTEGER, error TEXT)"
+        )
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
     (3, "entry key index", _entry_key_index),
+    (4, "model call audit log", _llm_calls),
 ]
 
 

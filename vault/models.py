@@ -134,3 +134,18 @@ class VaultMeta(SQLModel, table=True):
     __tablename__ = "vault_meta"
     key: str = Field(primary_key=True)
     value: str
+
+
+class LlmCall(SQLModel, table=True):
+    __tablename__ = "llm_call"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime
+    purpose: str
+    backend: str
+    model: str
+    prompt: str
+    response: str = ""
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    latency_ms: int | None = None
+    error: str | None = None

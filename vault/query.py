@@ -233,3 +233,85 @@ def entry_tags(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[str]]:
         ):
             out[int(r[0])].append(str(r[1]))
     return out
+
+
+QUOTE_CHARS = 500
+
+
+def entry_hits(vault: Vault, entry_ids: Sequence[int]) -> list[Hit]:
+    """Entries as hits (score 0; the quote is the start of the entry, verbatim)."""
+    if not entry_ids:
+        return []
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    sql = (
+        "SELECT e.id, e.text, e.kind, e.ts, e.tz_offset_min, e.current, e.client_id, e.title, "
+        "d.id, d.title, d.kind, v.number, s.name, "
+        "(SELECT MIN(c.id) FROM chunk c WHERE c.entry_id = e.id) "
+        "FROM entry e JOIN document d ON d.id = e.document_id "
+        "JOIN version v ON v.id = e.version_id LEFT JOIN source s ON s.id = v.source_id "
+        f"WHERE e.id IN ({marks})"
+    )
+    with vault.engine.connect() as c:
+        rows = {int(r[0]): r for r in c.execute(text(sql))}
+    out = []
+    for eid in entry_ids:
+        r = rows.get(int(eid))
+        if r is None:
+            continue
+        body = str(r[1])
+        quote = body[:QUOTE_CHARS].rsplit(" ", 1)[0] if len(body) > QUOTE_CHARS else body
+        out.append(
+            Hit(
+                score=0.0,
+                chunk_id=int(r[13] or 0),
+                document_id=int(r[8]),
+                document=str(r[9]),
+                entry_id=int(r[0]),
+                version=int(r[11]),
+                timestamp=from_utc(r[3], r[4]),
+                client=r[6],
+                kind=str(r[2]),
+                current=bool(r[5]),
+                quote=quote or body,
+                source=r[12],
+                document_kind=str(r[10]),
+                title=str(r[7] or ""),
+            )
+        )
+    return out
+
+
+def document_entry_ids(vault: Vault, document_id: int) -> list[int]:
+    with vault.engine.connect() as c:
+        if (
+            c.execute(text("SELECT 1 FROM document WHERE id=:d"), {"d": document_id}).first()
+            is None
+        ):
+            from .errors import NotFound
+
+            raise NotFound("document", document_id)
+        return [
+            int(r[0])
+            for r in c.execute(
+                text(
+                    "SELECT id FROM entry WHERE document_id = :d AND indexed ORDER BY ts, position"
+                ),
+                {"d": document_id},
+            )
+        ]
+
+
+def linked_entry_ids(vault: Vault, entry_ids: Sequence[int], kinds: Sequence[str]) -> set[int]:
+    """Entries linked to these (either direction) by links of the given kinds."""
+    if not entry_ids:
+        return set()
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    kinds_sql = ",".join("'" + k.replace("'", "") + "'" for k in kinds)
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                f"SELECT from_entry_id, to_entry_id FROM link WHERE kind IN ({kinds_sql}) "
+                f"AND (from_entry_id IN ({marks}) OR to_entry_id IN ({marks}))"
+            )
+        ).all()
+    return {int(x) for r in rows for x in r}

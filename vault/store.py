@@ -28,7 +28,18 @@ from .embedder import Embedder
 from .keyword import KeywordIndex, SqliteFts5Index
 from .lock import WriterLock
 from .migrations import migrate
-from .models import Chunk, Client, Document, Entry, EntryTag, Link, Project, Source, Version
+from .models import (
+    Chunk,
+    Client,
+    Document,
+    Entry,
+    EntryTag,
+    Link,
+    LlmCall,
+    Project,
+    Source,
+    Version,
+)
 from .records import ChunkSpec, ParsedDocument, ParsedEntry, WriteResult, db_ts, to_utc
 from .settings import Settings
 from .vectors import VectorIndex
@@ -682,6 +693,30 @@ class Vault:
                 if people & theirs:
                     return str(row[0])
         return doc.external_id
+
+    def record_llm_call(self, **row: Any) -> int:
+        """Audit one model call (backend, model, prompt, response, tokens, latency, error)."""
+        with self.writer("audit"), self.engine.begin() as c:
+            res = c.execute(
+                LlmCall.__table__.insert().values(created_at=utcnow(), **row)  # type: ignore[attr-defined]
+            )
+            return _pk(res)
+
+    def llm_calls(self, limit: int = 20) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT id, created_at, purpose, backend, model, prompt, response, "
+                    "input_tokens, output_tokens, latency_ms, error FROM llm_call "
+                    "ORDER BY id DESC LIMIT :n"
+                ),
+                {"n": limit},
+            ).all()
+        keys = (
+            "id created_at purpose backend model prompt response input_tokens output_tokens "
+            "latency_ms error"
+        ).split()
+        return [dict(zip(keys, r, strict=True)) for r in rows]
 
     # ------------------------------------------------------------------ vectors
     def pending_count(self) -> int:

@@ -1,0 +1,198 @@
+"""ask with every backend against a local Messages-API server; trails; the audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import write_note
+from tests.fakes.messages_api import serve
+from trailkeep.ingest import Ingestor
+from trailkeep.recall import (
+    AnthropicBackend,
+    LlamaIndexBackend,
+    OpenAICompatibleBackend,
+    anthropic_client,
+    ask,
+    document_trail,
+    prompts,
+    topic_trail,
+)
+from trailkeep.ui.cli import main
+from trailkeep.vault import Vault
+
+KEY = "sk-ant-test-0123456789abcdef"  # a dummy: it must never be stored
+
+
+def seed(vault: Vault) -> None:
+    inbox = vault.settings.inbox
+    write_note(
+        inbox,
+        "v1.md",
+        "---\nid: match\ntitle: Patient matching\ndate: 2026-03-01\n---\n"
+        "# Patient matching\n\nWe upsert patients by record number.\n",
+    )
+    Ingestor(vault).ingest_file(inbox / "v1.md")
+    write_note(
+        inbox,
+        "v1.md",
+        "---\nid: match\ntitle: Patient matching\ndate: 2026-04-01\n---\n"
+        "# Patient matching\n\nUpserting by record number failed because two clinics reuse "
+        "record numbers. We decided to match patients on record number plus clinic.\n",
+    )
+    Ingestor(vault).ingest_file(inbox / "v1.md")
+
+
+def backend(url: str) -> AnthropicBackend:
+    return AnthropicBackend(anthropic_client(KEY, url, timeout=5, max_retries=0), "claude-test")
+
+
+def test_anthropic_json_answer_with_citations(vault: Vault) -> None:
+    seed(vault)
+    with serve(lambda req: "They match on record number plus clinic [1]. See also [9].") as fake:
+        ans = ask(vault, "How do we match patients by record number?", backend=backend(fake.url))
+    assert not ans.abstained and ans.backend == "anthropic"
+    assert len(ans.citations) == 1 and "clinic" in ans.citations[0].quote
+    assert ans.dropped_citations == [9] and "[9]" not in ans.answer and "[?]" in ans.answer
+    sent = fake.requests[0]
+    assert sent["model"] == "claude-test"
+    assert "[1] (Patient matching" in sent["messages"][0]["content"]
+    assert (
+        fake.headers[0].get("Authorization") == f"Bearer {KEY}"
+        or fake.headers[0].get("X-Api-Key") == KEY
+    )
+    (call,) = vault.llm_calls()
+    assert call["backend"] == "anthropic" and call["output_tokens"] == 13 and not call["error"]
+    assert ans.trail and {s.hit.version for s in ans.trail} >= {2}
+
+
+def test_streaming_and_not_in_history(vault: Vault) -> None:
+    seed(vault)
+    pieces: list[str] = []
+    with serve(lambda req: "NOT_IN_HISTORY\nThe passages do not say when.") as fake:
+        ans = ask(
+            vault,
+            "When did we match patients by record number?",
+            backend=backend(fake.url),
+            on_text=pieces.append,
+        )
+    assert fake.requests[0]["stream"] is True and len(pieces) > 1
+    assert ans.abstained and ans.citations == [] and "NOT_IN_HISTORY" in "".join(pieces)
+
+
+def test_weak_evidence_abstains_without_calling_the_model(vault: Vault) -> None:
+    seed(vault)
+    with serve() as fake:
+        ans = ask(vault, "zebra migration patterns in Kenya", backend=backend(fake.url))
+    assert ans.abstained and fake.requests == [] and vault.llm_calls() == []
+
+
+def test_failed_call_falls_back_to_extractive_quickly(vault: Vault) -> None:
+    seed(vault)
+    import time
+
+    with serve(status=529) as fake:
+        t0 = time.perf_counter()
+        ans = ask(vault, "How do we match patients by record number?", backend=backend(fake.url))
+        assert time.perf_counter() - t0 < 10
+    assert not ans.abstained and ans.backend == "extractive" and "failed" in ans.reason
+    assert ans.citations
+    assert vault.llm_calls()[0]["error"]
+
+
+def test_openai_compatible_and_llama_index_backends(vault: Vault) -> None:
+    seed(vault)
+    with serve(lambda req: "Record number plus clinic [2].") as fake:
+        ans = ask(
+            vault,
+            "How do we match patients by record number?",
+            backend=OpenAICompatibleBackend(fake.url, "local-model", timeout=5),
+        )
+    assert ans.backend == "openai-compatible" and ans.citations
+    from llama_index.core.llms import MockLLM
+
+    ans2 = ask(
+        vault, "How do we match patients by record number?", backend=LlamaIndexBackend(MockLLM())
+    )
+    assert ans2.backend == "llama-index"  # MockLLM echoes: no valid answer, but a real round trip
+    assert len(vault.llm_calls()) == 2
+
+
+def test_trails_show_the_revision(vault: Vault) -> None:
+    seed(vault)
+    steps = topic_trail(vault, "matching patients record number")
+    versions = [s.hit.version for s in steps]
+    assert versions == sorted(versions) and set(versions) == {1, 2}
+    assert any(ln["kind"] == "revises" for s in steps for ln in s.links)
+    assert "decision" in steps[-1].tags
+    doc = steps[0].hit.document_id
+    assert [s.hit.version for s in document_trail(vault, doc)] == [1, 2]
+
+
+def test_every_prompt_loads_and_checks_its_variables() -> None:
+    assert "answer" in prompts.names()
+    for name in prompts.names():
+        p = prompts.load(name)
+        with pytest.raises(prompts.PromptError):
+            p.render()
+        p.render(**{v: "x" for v in p.variables})
+
+
+def test_cli_ask_trail_log_and_the_key_is_never_written(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    r = CliRunner()
+    env = {"TRAILKEEP_EMBEDDER": "hash", "ANTHROPIC_API_KEY": KEY}
+    assert r.invoke(main, ["--home", str(home), "init"], env=env, obj={}).exit_code == 0
+    (home / "inbox" / "n.md").write_text(
+        "# Export\n\nWe decided to export claims nightly at 2am because the API throttles by day.\n"
+    )
+    assert (
+        r.invoke(
+            main, ["--home", str(home), "ingest", str(home / "inbox")], env=env, obj={}
+        ).exit_code
+        == 0
+    )
+    with serve(lambda req: "Nightly at 2am [1].") as fake:
+        env2 = {**env, "ANTHROPIC_BASE_URL": fake.url}
+        out = r.invoke(
+            main,
+            ["--home", str(home), "ask", "when do we export claims nightly?", "--json"],
+            env=env2,
+            obj={},
+        )
+        assert out.exit_code == 0, out.output
+        data: dict[str, Any] = json.loads(out.stdout)
+        assert data["backend"] == "anthropic", data["reason"]
+        assert data["citations"][0]["n"] == 1
+        out = r.invoke(
+            main,
+            ["--home", str(home), "ask", "when do we export claims nightly?"],
+            env=env2,
+            obj={},
+        )
+        assert "Nightly at 2am [1]." in out.stdout and "Sources:" in out.stdout
+    out = r.invoke(
+        main,
+        [
+            "--home",
+            str(home),
+            "ask",
+            "when do we export claims nightly?",
+            "--backend",
+            "extractive",
+        ],
+        env=env,
+        obj={},
+    )
+    assert "From your history" in out.stdout
+    out = r.invoke(main, ["--home", str(home), "trail", "claims export", "--json"], env=env, obj={})
+    assert json.loads(out.stdout)["steps"][0]["n"] == 1
+    out = r.invoke(main, ["--home", str(home), "log"], env=env, obj={})
+    assert "anthropic/claude" in out.stdout
+    for p in home.rglob("*"):
+        if p.is_file():
+            assert KEY.encode() not in p.read_bytes(), p
