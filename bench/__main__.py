@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from . import email_expected, email_quotes, notes
+from . import email_expected, email_quotes, locomo, notes
 
 BENCHES = {
     "notes": notes.main,
     "email-expected": email_expected.main,
     "email-quotes": email_quotes.main,
+    "locomo": locomo.main,
 }
 
 
