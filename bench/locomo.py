@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from trailkeep.ingest.chunking import chunk_document
-from trailkeep.recall.answer import evidence_strength
+from trailkeep.recall.answer import judge
 from trailkeep.recall.search import search_detailed
 from trailkeep.vault import Embedder, ParsedDocument, ParsedEntry, Vault, get_embedder
 from trailkeep.vault.keyword import FTS_TOKENIZE, query_terms
@@ -202,9 +202,10 @@ def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
             def tk(
                 q: str, kk: int, v: Vault = v, key_of: dict[int, str] = key_of
             ) -> tuple[list[str], bool | None]:
+                # The same retrieval and the same abstention rule as `ask`.
                 res = search_detailed(v, q, k=kk)
-                strong = any(evidence_strength(res, h)[0] for h in res.hits)
-                return [key_of[h.entry_id] for h in res.hits], not strong
+                _strong, why = judge(v, q, res)
+                return [key_of[h.entry_id] for h in res.hits], why is not None
 
             vec = _vector_baseline(emb, ts, tmp)
             bm = _bm25_baseline(ts)
@@ -281,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, m in result["systems"].items():
             print(
                 f"{name:16s} recall@{a.k} {m['recall']['all']}  cat2 {m['recall']['2']}  "
-                f"abstain(5) {m['abstain_rate_unanswerable']}  answer(1-4) {m['answer_rate_answerable']}  "
+                f"abstain(5) {m['abstain_rate_unanswerable']}  "
+                f"answer(1-4) {m['answer_rate_answerable']}  "
                 f"p50 {m['latency_ms_p50']} ms"
             )
     print(json.dumps(result, indent=2))

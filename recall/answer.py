@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from trailkeep.vault import Filters, Hit, Vault, iso
-from trailkeep.vault.query import entry_text
+from trailkeep.vault.query import entry_authors, entry_text, vault_authors
 
 from . import prompts
 from .backends import Backend
@@ -65,6 +65,56 @@ def evidence_strength(res: SearchResult, hit: Hit) -> tuple[bool, float]:
     keyword = hit.chunk_id in res.keyword_ids
     strong = (keyword and cos >= MIN_COSINE_WITH_KEYWORDS) or cos >= MIN_COSINE_ALONE
     return strong, cos
+
+
+ABOUT_TOP_N = 2  # the best evidence must be from or about the named person (notes/0006)
+_WORDS = re.compile(r"[A-Za-z][\w'-]+")
+
+
+def named_authors(question: str, authors: set[str]) -> set[str]:
+    """Authors (chat speakers, senders) the question names by name."""
+    words = {w.lower() for w in _WORDS.findall(question)}
+    return {a for a in authors if a.lower() in words}
+
+
+def about_the_named(
+    question: str, strong: list[Hit], authors: dict[int, str], known: set[str]
+) -> bool:
+    """When the question names exactly one known author, some strong evidence must come from
+    that author or mention them: evidence about someone else does not answer it."""
+    named = named_authors(question, known)
+    if len(named) != 1:
+        return True
+    (who,) = named
+    lowered = {k.lower() for k in known}
+    for h in strong[:ABOUT_TOP_N]:
+        author = authors.get(h.entry_id, "").lower()
+        if author == who.lower():
+            return True
+        # A known person's own words are about them (they often address the other by name);
+        # other evidence (a note, an email) counts when it names the person.
+        if author not in lowered and who.lower() in h.quote.lower():
+            return True
+    return False
+
+
+def judge(vault: Vault, question: str, res: SearchResult) -> tuple[list[Hit], str | None]:
+    """(the strong evidence, or the reason to abstain). The one abstention rule, used by `ask`
+    and measured by `trailkeep bench locomo`; notes/0006-abstention.md."""
+    if not res.hits:
+        return [], "no passage matched"
+    strong = [h for h in res.hits if evidence_strength(res, h)[0]]
+    if not strong:
+        best = evidence_strength(res, res.hits[0])[1]
+        return [], (
+            f"evidence too weak (best cosine {best:.2f}, below the threshold); no model was asked"
+        )
+    known = set(vault_authors(vault))
+    if known:
+        authors = entry_authors(vault, [h.entry_id for h in strong[:ABOUT_TOP_N]])
+        if not about_the_named(question, strong, authors, known):
+            return [], "the best evidence is about someone else than the person the question names"
+    return strong, None
 
 
 def verified(vault: Vault, hits: list[Hit]) -> list[Hit]:
@@ -137,20 +187,9 @@ def ask(
         + (f" for client {filters.client}" if filters and filters.client else "")
     )
     name = backend.name if backend else "extractive"
-    if not res.hits:
-        return Answer(question, NOT_FOUND, True, "no passage matched", name, [], searched)
-    strong = [h for h in res.hits if evidence_strength(res, h)[0]]
-    if not strong:
-        best = evidence_strength(res, res.hits[0])[1]
-        return Answer(
-            question,
-            NOT_FOUND,
-            True,
-            f"evidence too weak (best cosine {best:.2f}, below the threshold); no model was asked",
-            name,
-            [],
-            searched,
-        )
+    strong, why = judge(vault, question, res)
+    if why is not None:
+        return Answer(question, NOT_FOUND, True, why, name, [], searched)
     if backend is None:
         text, cites = extractive(question, vault, strong, k)
         return Answer(

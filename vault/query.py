@@ -315,3 +315,28 @@ def linked_entry_ids(vault: Vault, entry_ids: Sequence[int], kinds: Sequence[str
             )
         ).all()
     return {int(x) for r in rows for x in r}
+
+
+def vault_authors(vault: Vault, limit: int = 200) -> list[str]:
+    """Names of people who speak in chats (first word of the author), most frequent first."""
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT author, COUNT(*) FROM entry WHERE kind = 'message' AND author IS NOT NULL "
+                "AND author NOT IN ('user', 'assistant', 'system', 'tool') "
+                "GROUP BY author ORDER BY 2 DESC LIMIT :n"
+            ),
+            {"n": limit},
+        ).all()
+    return [str(r[0]) for r in rows if str(r[0]).strip() and "@" not in str(r[0])]
+
+
+def entry_authors(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
+    if not entry_ids:
+        return {}
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    with vault.engine.connect() as c:
+        return {
+            int(r[0]): str(r[1] or "")
+            for r in c.execute(text(f"SELECT id, author FROM entry WHERE id IN ({marks})"))
+        }
