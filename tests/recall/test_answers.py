@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import write_note
 from tests.fakes.messages_api import serve
+from tests.ui.test_cli import schema
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import (
     AnthropicBackend,
@@ -166,6 +168,7 @@ def test_cli_ask_trail_log_and_the_key_is_never_written(tmp_path: Path) -> None:
         )
         assert out.exit_code == 0, out.output
         data: dict[str, Any] = json.loads(out.stdout)
+        jsonschema.validate(data, schema("ask"))
         assert data["backend"] == "anthropic", data["reason"]
         assert data["citations"][0]["n"] == 1
         out = r.invoke(
@@ -190,7 +193,9 @@ def test_cli_ask_trail_log_and_the_key_is_never_written(tmp_path: Path) -> None:
     )
     assert "From your history" in out.stdout
     out = r.invoke(main, ["--home", str(home), "trail", "claims export", "--json"], env=env, obj={})
-    assert json.loads(out.stdout)["steps"][0]["n"] == 1
+    trail = json.loads(out.stdout)
+    jsonschema.validate(trail, schema("trail"))
+    assert trail["steps"][0]["n"] == 1
     out = r.invoke(main, ["--home", str(home), "log"], env=env, obj={})
     assert "anthropic/claude" in out.stdout
     for p in home.rglob("*"):
