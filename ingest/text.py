@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from .errors import ParseError
 
@@ -32,3 +34,27 @@ def decode_text(data: bytes, what: str = "file") -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise ParseError(f"{what}: not valid UTF-8 (first bad byte at offset {first})") from exc
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Timestamps as sources write them: datetime, date, ISO strings (``Z`` allowed), epoch
+    seconds or milliseconds. Naive values are taken as UTC; anything else is None."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0), tzinfo=UTC)
+    if isinstance(value, int | float):
+        secs = value / 1000.0 if abs(value) > 1e11 else float(value)
+        try:
+            return datetime.fromtimestamp(secs, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    return None

@@ -196,13 +196,7 @@ class Vault:
 
     def is_tombstoned(self, kind: str, key: str) -> bool:
         with self.engine.connect() as c:
-            return (
-                c.execute(
-                    text("SELECT 1 FROM tombstone WHERE kind=:k AND key=:key"),
-                    {"k": kind, "key": key},
-                ).first()
-                is not None
-            )
+            return self.is_tombstoned_conn(c, kind, key)
 
     # ------------------------------------------------------------------ file states
     def file_state(self, path: str) -> tuple[int, int, str, str] | None:

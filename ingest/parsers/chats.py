@@ -30,26 +30,14 @@ from trailkeep.vault.records import (
 
 from ..cues import tag_text
 from ..errors import ParseError
+from ..text import parse_time
 from .archive import json_items, open_zip, zip_member
 
 Item = ParsedDocument | ParseProblem
 
 
 def _ts(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(float(value), tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        try:
-            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-    return None
+    return parse_time(value)
 
 
 def _hash(obj: Any) -> str:

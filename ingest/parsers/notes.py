@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any, BinaryIO
 
 import yaml
@@ -20,7 +20,7 @@ from trailkeep.vault.records import DOC_NOTE, Origin, ParsedDocument, ParsedEntr
 
 from ..cues import tag_text
 from ..errors import ParseError
-from ..text import decode_text
+from ..text import decode_text, parse_time
 
 _FM = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
@@ -30,26 +30,7 @@ _KNOWN_FM = ("id", "title", "client", "project", "date", "updated", "created", "
 
 def parse_when(value: Any) -> datetime | None:
     """Front-matter dates: datetime, date, ISO strings, epoch seconds or milliseconds."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime.combine(value, time(0), tzinfo=UTC)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        secs = value / 1000.0 if abs(value) > 1e11 else float(value)
-        try:
-            return datetime.fromtimestamp(secs, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        s = value.strip()
-        try:
-            dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-    return None
+    return parse_time(value)
 
 
 def _plain(value: Any) -> Any:
