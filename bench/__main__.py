@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from . import email_expected, email_quotes, locomo, notes
+from . import chats, email_expected, email_quotes, emails, locomo, notes
 
 BENCHES = {
     "notes": notes.main,
+    "chats": chats.main,
+    "chats-child": chats.child_main,
+    "emails": emails.main,
     "email-expected": email_expected.main,
     "email-quotes": email_quotes.main,
     "locomo": locomo.main,

@@ -175,6 +175,12 @@ def _bm25_baseline(ts: list[dict[str, Any]]) -> Callable[[str, int], list[str]]:
     return retrieve
 
 
+def _no_abstention(
+    f: Callable[[str, int], list[str]],
+) -> Callable[[str, int], tuple[list[str], bool | None]]:
+    return lambda q, k: (f(q, k), None)
+
+
 def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
     emb = get_embedder(embedder)
     systems = {n: None for n in ("trailkeep", "vector_baseline", "bm25_baseline")}
@@ -211,8 +217,8 @@ def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
             bm = _bm25_baseline(ts)
             fns: dict[str, Callable[[str, int], tuple[list[str], bool | None]]] = {
                 "trailkeep": tk,
-                "vector_baseline": lambda q, kk, f=vec: (f(q, kk), None),
-                "bm25_baseline": lambda q, kk, f=bm: (f(q, kk), None),
+                "vector_baseline": _no_abstention(vec),
+                "bm25_baseline": _no_abstention(bm),
             }
             for qa in conv.get("qa", []):
                 questions += 1

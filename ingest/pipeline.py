@@ -240,7 +240,10 @@ class Ingestor:
                     continue
                 try:
                     attribute(item, self.directory, self.settings.me_emails)
-                    chunks = chunk_document(item)
+                    unchanged = v.current_content(item.kind, item.external_id) == (
+                        item.content_sha256
+                    )
+                    chunks = [] if unchanged else chunk_document(item)
                     with v.writer(f"ingest {name}"):
                         if item.kind == DOC_EMAIL:
                             item.external_id = v.email_thread(item)

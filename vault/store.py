@@ -194,6 +194,21 @@ class Vault:
             ).all()
         return any(r[1] == 0 and r[2] > 0 for r in rows)
 
+    def current_content(self, kind: str, external_id: str) -> str | None:
+        """The content hash of a document's current version (to skip unchanged re-imports
+        before any chunking)."""
+        with self.engine.connect() as c:
+            r = c.execute(
+                text(
+                    "SELECT v.content_sha256 FROM version v "
+                    "JOIN document d ON d.id = v.document_id "
+                    "WHERE d.kind = :k AND d.external_id = :x AND v.current "
+                    "ORDER BY v.number DESC LIMIT 1"
+                ),
+                {"k": kind, "x": external_id},
+            ).first()
+        return None if r is None else str(r[0])
+
     def is_tombstoned(self, kind: str, key: str) -> bool:
         with self.engine.connect() as c:
             return self.is_tombstoned_conn(c, kind, key)
@@ -350,7 +365,9 @@ class Vault:
                 ),
                 {"d": doc_id},
             ).first()
-            if doc.versioned and cur is not None and cur[2] == doc.content_sha256:
+            if cur is not None and cur[2] == doc.content_sha256:
+                # Same content as what is stored (a re-export of an unchanged conversation,
+                # a note saved again with the same bytes): nothing to write.
                 self._record_source(c, source_id, doc_id, int(cur[0]))
                 return WriteResult(doc_id, int(cur[0]), int(cur[1]), False, False, True, 0)
             if doc.versioned or cur is None:
