@@ -113,8 +113,13 @@ class Vault:
             d.mkdir(parents=True, exist_ok=True, mode=0o700)
         engine = make_engine(settings.db_path)
         kw = SqliteFts5Index()
-        vault = cls(settings, engine, embedder, kw, VectorIndex(settings.chroma_path, embedder.id))
-        with vault.writer("migrate"):
+        lock = WriterLock(settings.lock_path, settings.lock_timeout)
+        # Under the lock: SQL migrations, and Chroma's own first-time setup, which races when
+        # two processes open a new home at once ("table collections already exists").
+        with lock.hold("open"):
+            vectors = VectorIndex(settings.chroma_path, embedder.id)
+            vault = cls(settings, engine, embedder, kw, vectors)
+            vault.lock = lock
             migrate(engine, kw)
             if settings.clients:
                 vault.sync_clients(settings.clients)
