@@ -181,7 +181,9 @@ def ask(
     on_text: Callable[[str], None] | None = None,
     today: date | None = None,
 ) -> Answer:
-    res = search_detailed(vault, question, k=max(passages, 10), filters=filters)
+    res = search_detailed(
+        vault, question, k=max(passages, 10), filters=filters, today=today or date.today()
+    )
     searched = (
         f"searched {len(res.keyword_ids)} keyword and {len(res.vector_sim)} vector matches"
         + (f" for client {filters.client}" if filters and filters.client else "")
