@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import chats, email_expected, email_quotes, emails, locomo, notes
+from . import chats, email_expected, email_quotes, emails, locomo, notes, scale
 
 BENCHES = {
     "notes": notes.main,
@@ -14,6 +14,7 @@ BENCHES = {
     "email-expected": email_expected.main,
     "email-quotes": email_quotes.main,
     "locomo": locomo.main,
+    "scale": scale.main,
 }
 
 
