@@ -128,7 +128,15 @@ def read_regular(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
 class Ingestor:
     """Ingests files into one vault. Thread-compatible: one instance per thread or a lock."""
 
-    def __init__(self, vault: Vault, inbox: Path | None = None) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        inbox: Path | None = None,
+        on_document: Callable[[str, int], None] | None = None,
+    ) -> None:
+        """``on_document(file name, documents so far)`` reports progress inside a large file
+        (an export of thousands of conversations, an mbox)."""
+        self.on_document = on_document
         self.vault = vault
         self.settings = vault.settings
         self.inbox = inbox if inbox is not None else vault.settings.inbox
@@ -250,6 +258,8 @@ class Ingestor:
                         res = v.write_document(item, chunks, sid)
                     if res is not None:
                         docs += 1
+                        if self.on_document is not None:
+                            self.on_document(name, docs)
                     warnings.extend(str(w) for w in item.meta.get("warnings", []))
                 except TrailkeepError as exc:
                     errors.append(f"{item.kind} {item.external_id}: {exc}")

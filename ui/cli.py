@@ -141,7 +141,14 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, quiet: bo
     """Ingest files or folders (folders recursively; symlinks are not followed)."""
     v = _vault(ctx)
     files = list(walk(paths))
-    summary = Ingestor(v).ingest_paths(files, progress=_progress_printer(len(files), quiet))
+
+    def inside(name: str, docs: int) -> None:
+        if not quiet and docs % 100 == 0:
+            click.echo(f"  {name}: {docs} conversations/threads so far", err=True)
+
+    summary = Ingestor(v, on_document=inside).ingest_paths(
+        files, progress=_progress_printer(len(files), quiet)
+    )
     data = {
         "ingested": summary.ingested,
         "duplicates": summary.duplicates,
