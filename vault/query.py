@@ -91,44 +91,53 @@ def _passing(vault: Vault, chunk_ids: Sequence[int], filters: Filters) -> set[in
         return {int(r[0]) for r in c.execute(text(sql), params)}
 
 
+_HIT_COLUMNS = (
+    "e.id, e.kind, e.ts, e.tz_offset_min, e.current, e.client_id, e.title, "
+    "d.id, d.title, d.kind, v.number, s.name"
+)
+_HIT_JOINS = (
+    "JOIN document d ON d.id = e.document_id JOIN version v ON v.id = e.version_id "
+    "LEFT JOIN source s ON s.id = v.source_id"
+)
+
+
+def _hit(chunk_id: int, quote: str, score: float, r: Any) -> Hit:
+    """A hit from a row whose first columns are _HIT_COLUMNS."""
+    return Hit(
+        score=float(score),
+        chunk_id=int(chunk_id),
+        document_id=int(r[7]),
+        document=str(r[8]),
+        entry_id=int(r[0]),
+        version=int(r[10]),
+        timestamp=from_utc(r[2], r[3]),
+        client=r[5],
+        kind=str(r[1]),
+        current=bool(r[4]),
+        quote=quote,
+        source=r[11],
+        document_kind=str(r[9]),
+        title=str(r[6] or ""),
+    )
+
+
 def hydrate(vault: Vault, scored: Sequence[tuple[int, float]]) -> list[Hit]:
     """Turn (chunk_id, score) pairs into hits, keeping the given order."""
     if not scored:
         return []
     marks = ",".join(str(int(cid)) for cid, _ in scored)
     sql = (
-        "SELECT c.id, c.text, e.id, e.kind, e.ts, e.tz_offset_min, e.current, e.client_id, "
-        "e.title, d.id, d.title, d.kind, v.number, s.name "
-        "FROM chunk c JOIN entry e ON e.id = c.entry_id JOIN document d ON d.id = e.document_id "
-        "JOIN version v ON v.id = e.version_id LEFT JOIN source s ON s.id = v.source_id "
-        f"WHERE c.id IN ({marks})"
+        f"SELECT {_HIT_COLUMNS}, c.id, c.text FROM chunk c JOIN entry e ON e.id = c.entry_id "
+        f"{_HIT_JOINS} WHERE c.id IN ({marks})"
     )
     with vault.engine.connect() as c:
-        rows = {int(r[0]): r for r in c.execute(text(sql))}
-    hits = []
+        rows = {int(r[12]): r for r in c.execute(text(sql))}
+    out = []
     for cid, score in scored:
         r = rows.get(int(cid))
-        if r is None:  # vector whose chunk is gone: an orphan, skipped
-            continue
-        hits.append(
-            Hit(
-                score=float(score),
-                chunk_id=int(r[0]),
-                document_id=int(r[9]),
-                document=str(r[10]),
-                entry_id=int(r[2]),
-                version=int(r[12]),
-                timestamp=from_utc(r[4], r[5]),
-                client=r[7],
-                kind=str(r[3]),
-                current=bool(r[6]),
-                quote=str(r[1]),
-                source=r[13],
-                document_kind=str(r[11]),
-                title=str(r[8] or ""),
-            )
-        )
-    return hits
+        if r is not None:  # a vector whose chunk is gone is an orphan: skipped
+            out.append(_hit(int(cid), str(r[13]), score, r))
+    return out
 
 
 def entry_text(vault: Vault, entry_id: int) -> str | None:
@@ -244,12 +253,8 @@ def entry_hits(vault: Vault, entry_ids: Sequence[int]) -> list[Hit]:
         return []
     marks = ",".join(str(int(i)) for i in entry_ids)
     sql = (
-        "SELECT e.id, e.text, e.kind, e.ts, e.tz_offset_min, e.current, e.client_id, e.title, "
-        "d.id, d.title, d.kind, v.number, s.name, "
-        "(SELECT MIN(c.id) FROM chunk c WHERE c.entry_id = e.id) "
-        "FROM entry e JOIN document d ON d.id = e.document_id "
-        "JOIN version v ON v.id = e.version_id LEFT JOIN source s ON s.id = v.source_id "
-        f"WHERE e.id IN ({marks})"
+        f"SELECT {_HIT_COLUMNS}, (SELECT MIN(c.id) FROM chunk c WHERE c.entry_id = e.id), e.text "
+        f"FROM entry e {_HIT_JOINS} WHERE e.id IN ({marks})"
     )
     with vault.engine.connect() as c:
         rows = {int(r[0]): r for r in c.execute(text(sql))}
@@ -258,26 +263,9 @@ def entry_hits(vault: Vault, entry_ids: Sequence[int]) -> list[Hit]:
         r = rows.get(int(eid))
         if r is None:
             continue
-        body = str(r[1])
+        body = str(r[13])
         quote = body[:QUOTE_CHARS].rsplit(" ", 1)[0] if len(body) > QUOTE_CHARS else body
-        out.append(
-            Hit(
-                score=0.0,
-                chunk_id=int(r[13] or 0),
-                document_id=int(r[8]),
-                document=str(r[9]),
-                entry_id=int(r[0]),
-                version=int(r[11]),
-                timestamp=from_utc(r[3], r[4]),
-                client=r[6],
-                kind=str(r[2]),
-                current=bool(r[5]),
-                quote=quote or body,
-                source=r[12],
-                document_kind=str(r[10]),
-                title=str(r[7] or ""),
-            )
-        )
+        out.append(_hit(int(r[12] or 0), quote or body, 0.0, r))
     return out
 
 
