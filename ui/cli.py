@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -205,20 +206,72 @@ def watch(ctx: click.Context, once: bool) -> None:
     click.echo("stopped", err=True)
 
 
-def _filters(v: Vault, client: str | None) -> Filters:
-    return Filters(client=_client_id(v, client))
+def _day(value: str | None, option: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        d = date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-03-31", param_hint=option
+        ) from exc
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def _filters(
+    v: Vault,
+    client: str | None,
+    project: str | None = None,
+    kinds: tuple[str, ...] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> Filters:
+    end = _day(until, "--until")
+    return Filters(
+        client=_client_id(v, client),
+        project=project,
+        kinds=kinds,
+        since=_day(since, "--since"),
+        until=end + timedelta(days=1) if end else None,
+    )
+
+
+def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--client, --project, --kind, --since, --until: the same filters on search, ask, trail."""
+    f = click.option("--until", help="Up to this day (YYYY-MM-DD), inclusive.")(f)
+    f = click.option("--since", help="From this day (YYYY-MM-DD).")(f)
+    f = click.option(
+        "--kind",
+        "kinds",
+        multiple=True,
+        help="Entry kinds: section, message, thinking, email, attachment, ... (repeatable).",
+    )(f)
+    f = click.option("--project", help="Only this project.")(f)
+    f = click.option("--client", help="Only this client's entries (id, name or alias).")(f)
+    return f
 
 
 @main.command("search")
 @click.argument("query")
 @click.option("-k", default=10, show_default=True, help="How many hits.")
-@click.option("--client", help="Only this client's entries (id, name or alias).")
+@filter_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def search_cmd(ctx: click.Context, query: str, k: int, client: str | None, as_json: bool) -> None:
+def search_cmd(
+    ctx: click.Context,
+    query: str,
+    k: int,
+    client: str | None,
+    project: str | None,
+    kinds: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+) -> None:
     """Search the vault (keywords + meaning) and print cited passages."""
     v = _vault(ctx)
-    hits = search(v, query, k=k, filters=_filters(v, client))
+    flt = _filters(v, client, project, kinds, since, until)
+    hits = search(v, query, k=k, filters=flt, today=date.today())
     if as_json:
         _emit({"query": query, "hits": [h.as_json() for h in hits]})
         return
@@ -273,12 +326,20 @@ def make_backend(s: Settings, choice: str | None) -> Backend | None:
 
 @main.command("ask")
 @click.argument("question")
-@click.option("--client", help="Only this client's history.")
+@filter_options
 @click.option("--backend", type=click.Choice(BACKENDS), help="Default: [answer] backend (auto).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def ask_cmd(
-    ctx: click.Context, question: str, client: str | None, backend: str | None, as_json: bool
+    ctx: click.Context,
+    question: str,
+    client: str | None,
+    project: str | None,
+    kinds: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    backend: str | None,
+    as_json: bool,
 ) -> None:
     """Answer from your history with citations, or say plainly that it doesn't say."""
     v = _vault(ctx)
@@ -289,7 +350,8 @@ def ask_cmd(
         streamed.append(piece)
         click.echo(piece, nl=False)
 
-    ans = ask(v, question, _filters(v, client), b, on_text=None if as_json else stream)
+    flt = _filters(v, client, project, kinds, since, until)
+    ans = ask(v, question, flt, b, on_text=None if as_json else stream)
     if as_json:
         click.echo(json.dumps(ans.as_json(), ensure_ascii=False, indent=2))
         return
@@ -311,7 +373,7 @@ def ask_cmd(
 @main.command("trail")
 @click.argument("topic", required=False)
 @click.option("--document", "document_id", type=int, help="One document's trail instead.")
-@click.option("--client", help="Only this client's history.")
+@filter_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def trail_cmd(
@@ -319,6 +381,10 @@ def trail_cmd(
     topic: str | None,
     document_id: int | None,
     client: str | None,
+    project: str | None,
+    kinds: tuple[str, ...],
+    since: str | None,
+    until: str | None,
     as_json: bool,
 ) -> None:
     """How a topic (or one document) evolved: entries in time order with links and tags."""
@@ -330,7 +396,7 @@ def trail_cmd(
         steps = document_trail(v, document_id, cid)
         label = f"document {document_id}"
     else:
-        steps = topic_trail(v, str(topic), Filters(client=cid))
+        steps = topic_trail(v, str(topic), _filters(v, client, project, kinds, since, until))
         label = str(topic)
     if as_json:
         click.echo(json.dumps(trail_json(label, steps), ensure_ascii=False, indent=2))

@@ -97,3 +97,26 @@ def test_every_command_has_help() -> None:
             walk(sub, f"{path} {name}")
 
     walk(main, "trailkeep")
+
+
+def test_filters_on_search(home: Path) -> None:
+    inbox = home / "inbox"
+    (inbox / "a.md").write_text(
+        "---\nproject: registry\ndate: 2026-03-04\n---\n# A\n\nexport plan alpha\n"
+    )
+    (inbox / "b.md").write_text(
+        "---\nproject: billing\ndate: 2026-05-04\n---\n# B\n\nexport plan beta\n"
+    )
+    run(home, "ingest", str(inbox))
+    q = ("search", "export plan")
+    assert [
+        h["document"] for h in run_json(home, "search", *q, "--project", "registry")["hits"]
+    ] == ["A"]
+    assert [
+        h["document"] for h in run_json(home, "search", *q, "--since", "2026-04-01")["hits"]
+    ] == ["B"]
+    assert [
+        h["document"] for h in run_json(home, "search", *q, "--until", "2026-03-04")["hits"]
+    ] == ["A"]
+    assert run_json(home, "search", *q, "--kind", "email")["hits"] == []
+    run(home, "search", "x", "--since", "March", code=2)
