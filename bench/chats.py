@@ -70,7 +70,7 @@ def write_export(path: Path, n: int, turns: int, words: int, seed: int = 1) -> i
     return messages
 
 
-def _child(home: Path, export: Path, embedder: str, out: TextIO) -> None:
+def _child(home: Path, export: Path, embedder: str, out: TextIO, embed: bool = True) -> None:
     from trailkeep.ingest import Ingestor
     from trailkeep.vault import Vault, get_embedder
 
@@ -79,12 +79,12 @@ def _child(home: Path, export: Path, embedder: str, out: TextIO) -> None:
     s = temp_home(home, embedder)
     v = Vault.open(s, get_embedder(embedder))
     t0 = time.perf_counter()
-    first = Ingestor(v).ingest_file(export)
+    first = Ingestor(v).ingest_file(export, embed=embed)
     t1 = time.perf_counter() - t0
     copy = export.with_name("again-" + export.name)
     copy.write_bytes(export.read_bytes()[:-1] + b" ]")  # other bytes, same content
     t0 = time.perf_counter()
-    again = Ingestor(v).ingest_file(copy)
+    again = Ingestor(v).ingest_file(copy, embed=embed)
     t2 = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     json.dump(
@@ -99,7 +99,7 @@ def _child(home: Path, export: Path, embedder: str, out: TextIO) -> None:
     )
 
 
-def run(n: int, turns: int, words: int, embedder: str) -> dict[str, Any]:
+def run(n: int, turns: int, words: int, embedder: str, embed: bool = True) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "conversations.json"
         messages = write_export(export, n, turns, words)
@@ -123,7 +123,7 @@ def run(n: int, turns: int, words: int, embedder: str) -> dict[str, Any]:
         "conversations": n,
         "messages": messages,
         "export_mb": round(size_mb, 1),
-        "embedder": embedder,
+        "embedder": embedder if embed else "none (vectors deferred: SQL, keyword index, blobs)",
         "first_import_s": round(r["first_s"], 2),
         "messages_per_s": round(messages / r["first_s"], 1),
         "reimport_s": round(r["again_s"], 2),
@@ -139,11 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--turns", type=int, default=6)
     ap.add_argument("--words", type=int, default=40)
     ap.add_argument("--embedder", default="minilm")
+    ap.add_argument(
+        "--no-embed", action="store_true", help="defer vectors (for memory at large sizes)"
+    )
     a = ap.parse_args(argv)
-    print(json.dumps(run(a.conversations, a.turns, a.words, a.embedder), indent=2))
+    print(json.dumps(run(a.conversations, a.turns, a.words, a.embedder, not a.no_embed), indent=2))
     return 0
 
 
 def child_main(argv: list[str]) -> int:
-    _child(Path(argv[0]), Path(argv[1]), argv[2], sys.stdout)
+    _child(Path(argv[0]), Path(argv[1]), argv[2], sys.stdout, argv[3] != "no-embed")
     return 0
