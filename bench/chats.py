@@ -113,6 +113,7 @@ def run(n: int, turns: int, words: int, embedder: str, embed: bool = True) -> di
                 str(Path(tmp) / "home"),
                 str(export),
                 embedder,
+                "embed" if embed else "no-embed",
             ],
             capture_output=True,
             text=True,
