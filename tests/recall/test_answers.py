@@ -27,7 +27,7 @@ from trailkeep.recall import (
 from trailkeep.ui.cli import main
 from trailkeep.vault import Vault
 
-KEY = "sk-ant-test-0123456789abcdef"  # a dummy: it must never be stored
+KEY = "dummy-anthropic-key-0123456789abcdef"  # never a real key; must never be stored
 
 
 def seed(vault: Vault) -> None:
