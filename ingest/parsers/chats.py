@@ -290,6 +290,33 @@ def _claude_blocks(m: dict[str, Any]) -> tuple[str, list[tuple[str, str, dict[st
     return text.strip(), extra
 
 
+def _add(
+    entries: list[ParsedEntry],
+    base: dict[str, Any],
+    key: str,
+    kind: str,
+    body: str,
+    label: str,
+    parent_key: str | None,
+    tags: tuple[str, ...],
+    meta: dict[str, Any],
+) -> None:
+    entries.append(
+        ParsedEntry(
+            key=key,
+            kind=kind,
+            text=body,
+            position=len(entries),
+            title=label,
+            parent_key=parent_key,
+            indexed=bool(body.strip()),
+            tags=tags,
+            meta=meta,
+            **base,
+        )
+    )
+
+
 def claude_document(conv: dict[str, Any]) -> ParsedDocument:
     msgs = conv.get("chat_messages")
     if not isinstance(msgs, list):
@@ -321,7 +348,6 @@ def claude_document(conv: dict[str, Any]) -> ParsedDocument:
         current.add(node)
         node = parent.get(node)
     entries: list[ParsedEntry] = []
-    pos = 0
     for m in ms:
         k = str(m.get("uuid"))
         role = "user" if m.get("sender") == "human" else str(m.get("sender") or "unknown")
@@ -333,65 +359,27 @@ def claude_document(conv: dict[str, Any]) -> ParsedDocument:
             meta["files"] = [
                 str(f.get("file_name") or f) if isinstance(f, dict) else str(f) for f in files
             ][:50]
+
+        # Thinking comes before the answer it led to; artifacts and tool blocks after it.
+        base = {"author": role, "timestamp": ts, "on_current_path": k in current}
         for i, (kind, body, emeta) in enumerate(e for e in extra if e[0] == "thinking"):
-            emeta = {**emeta, "part_of": k}
-            entries.append(
-                ParsedEntry(
-                    f"{k}:thinking:{i}",
-                    kind,
-                    body,
-                    pos,
-                    role,
-                    role,
-                    ts,
-                    parent[k],
-                    k in current,
-                    bool(body.strip()),
-                    None,
-                    tag_text(body),
-                    emeta,
-                )
-            )
-            pos += 1
-        entries.append(
-            ParsedEntry(
-                k,
-                "message",
-                text,
-                pos,
+            _add(
+                entries,
+                base,
+                f"{k}:thinking:{i}",
+                kind,
+                body,
                 role,
-                role,
-                ts,
                 parent[k],
-                k in current,
-                bool(text.strip()),
-                None,
-                tag_text(text),
-                meta,
+                tag_text(body),
+                {**emeta, "part_of": k},
             )
-        )
-        pos += 1
+        _add(entries, base, k, "message", text, role, parent[k], tag_text(text), meta)
         for i, (kind, body, emeta) in enumerate(e for e in extra if e[0] != "thinking"):
             label = f"{role} {kind}" + (f": {emeta['title']}" if emeta.get("title") else "")
-            emeta = {**emeta, "part_of": k}
-            entries.append(
-                ParsedEntry(
-                    f"{k}:{kind}:{i}",
-                    kind,
-                    body,
-                    pos,
-                    label,
-                    role,
-                    ts,
-                    k,
-                    k in current,
-                    bool(body.strip()),
-                    None,
-                    (),
-                    emeta,
-                )
+            _add(
+                entries, base, f"{k}:{kind}:{i}", kind, body, label, k, (), {**emeta, "part_of": k}
             )
-            pos += 1
     return ParsedDocument(
         kind=DOC_CHAT,
         external_id=f"claude:{uuid}",
