@@ -16,6 +16,7 @@ from trailkeep.vault.records import DOC_CHAT, DOC_EMAIL, ParsedDocument
 
 
 def attribute(doc: ParsedDocument, directory: ClientDirectory, me: tuple[str, ...] = ()) -> None:
+    _attribute_work(doc, directory)
     if not directory.clients:
         return
     if doc.kind == DOC_EMAIL:
@@ -58,3 +59,21 @@ def _attribute_email(doc: ParsedDocument, directory: ClientDirectory, me: tuple[
     for e in doc.entries:  # attachments follow their message
         if e.kind == "attachment" and e.client is None:
             e.client = doc.entries[0].client
+
+
+def _attribute_work(doc: ParsedDocument, directory: ClientDirectory) -> None:
+    """A work item's client must be one in clients.toml: an unknown name is reported on the
+    item, never guessed and never made into a new client."""
+    for e in doc.entries:
+        work = e.meta.get("work")
+        if e.kind != "work" or not isinstance(work, dict):
+            continue
+        name = str(work.get("client") or "")
+        spec = directory.get(name) if name else None
+        if spec is None:
+            e.client = None
+            if name and not work.get("problem"):
+                work["problem"] = f"unknown client {name!r} (not in clients.toml)"
+        else:
+            e.client = spec.id
+            work["client"] = spec.id

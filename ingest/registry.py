@@ -58,8 +58,10 @@ def reset() -> None:
     from .parsers.chats import ChatExportParser
     from .parsers.email import EmailParser
     from .parsers.notes import NotesParser
+    from .parsers.timesheet import TimesheetParser
 
     _PARSERS.clear()
     register(NotesParser())
     register(ChatExportParser())
     register(EmailParser())
+    register(TimesheetParser())

@@ -178,11 +178,82 @@ def _llm_calls(conn: Connection, kw: KeywordIndex) -> None:
     )
 
 
+_BILLING = """
+CREATE TABLE work_item (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES document(id),
+    entry_id INTEGER NOT NULL REFERENCES entry(id),
+    origin TEXT NOT NULL,
+    line_sha TEXT NOT NULL,
+    client_id TEXT REFERENCES client(id),
+    client_label TEXT NOT NULL DEFAULT '',
+    day TEXT,
+    hours TEXT,
+    rate TEXT,
+    description TEXT NOT NULL,
+    invoice_id INTEGER REFERENCES invoice(id),
+    removed BOOLEAN NOT NULL DEFAULT 0,
+    problem TEXT,
+    flag TEXT,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX ix_work_item_client ON work_item (client_id, day);
+CREATE INDEX ix_work_item_document ON work_item (document_id);
+CREATE TABLE invoice (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL DEFAULT 'invoice',
+    client_id TEXT NOT NULL REFERENCES client(id),
+    period TEXT NOT NULL,
+    status TEXT NOT NULL,
+    number TEXT UNIQUE,
+    currency TEXT NOT NULL,
+    tax_rate TEXT NOT NULL,
+    subtotal TEXT,
+    tax TEXT,
+    total TEXT,
+    issued_on TEXT,
+    due_on TEXT,
+    paid_on TEXT,
+    credit_of INTEGER REFERENCES invoice(id),
+    created_at TIMESTAMP NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX ux_invoice_open_draft ON invoice (client_id, period)
+    WHERE status = 'draft' AND kind = 'invoice';
+CREATE UNIQUE INDEX ux_invoice_credit_of ON invoice (credit_of) WHERE credit_of IS NOT NULL;
+CREATE TABLE invoice_line (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+    position INTEGER NOT NULL,
+    work_item_id INTEGER REFERENCES work_item(id),
+    description TEXT NOT NULL,
+    hours TEXT NOT NULL,
+    rate TEXT NOT NULL,
+    amount TEXT NOT NULL
+);
+CREATE TABLE invoice_counter (
+    series TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (series, year)
+);
+"""
+
+
+def _billing(conn: Connection, kw: KeywordIndex) -> None:
+    # Work items (billable lines with a stable identity across note versions) and invoices.
+    for stmt in _BILLING.split(";"):
+        if stmt.strip():
+            conn.execute(text(stmt))
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
     (3, "entry key index", _entry_key_index),
     (4, "model call audit log", _llm_calls),
+    (5, "work items and invoices", _billing),
 ]
 
 

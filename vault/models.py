@@ -149,3 +149,63 @@ class LlmCall(SQLModel, table=True):
     output_tokens: int | None = None
     latency_ms: int | None = None
     error: str | None = None
+
+
+class WorkItem(SQLModel, table=True):
+    __tablename__ = "work_item"
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id")
+    entry_id: int = Field(foreign_key="entry.id")
+    origin: str
+    line_sha: str
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+    client_label: str = ""
+    day: str | None = None
+    hours: str | None = None
+    rate: str | None = None
+    description: str
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    removed: bool = False
+    problem: str | None = None
+    flag: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Invoice(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = "invoice"
+    client_id: str = Field(foreign_key="client.id")
+    period: str
+    status: str
+    number: str | None = Field(default=None, unique=True)
+    currency: str
+    tax_rate: str
+    subtotal: str | None = None
+    tax: str | None = None
+    total: str | None = None
+    issued_on: str | None = None
+    due_on: str | None = None
+    paid_on: str | None = None
+    credit_of: int | None = Field(default=None, foreign_key="invoice.id")
+    created_at: datetime
+    meta: str = "{}"
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id")
+    position: int
+    work_item_id: int | None = Field(default=None, foreign_key="work_item.id")
+    description: str
+    hours: str
+    rate: str
+    amount: str
+
+
+class InvoiceCounter(SQLModel, table=True):
+    __tablename__ = "invoice_counter"
+    series: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int

@@ -414,6 +414,10 @@ class Vault:
             n_chunks, changed = self._write_entries(
                 c, doc, version_id, doc_id, client_id, by_entry, prev_version, stale
             )
+            if doc.versioned:
+                from .billing import sync_work_items
+
+                sync_work_items(c, doc_id, version_id)
             c.execute(
                 text(
                     "UPDATE document SET title=CASE WHEN kind = 'email' THEN title ELSE :t END, "

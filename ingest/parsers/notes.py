@@ -21,11 +21,14 @@ from trailkeep.vault.records import DOC_NOTE, Origin, ParsedDocument, ParsedEntr
 from ..cues import tag_text
 from ..errors import ParseError
 from ..text import decode_text, parse_time
+from ..worklog import WorkLine, hours_text, match_work_line, parse_duration
 
 _FM = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MD = MarkdownIt("commonmark")
-_KNOWN_FM = ("id", "title", "client", "project", "date", "updated", "created", "tags")
+_KNOWN_FM = ("id", "title", "client", "project", "date", "updated", "created", "tags", "hours")
+_DAY_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 
 
 def parse_when(value: Any) -> datetime | None:
@@ -113,6 +116,11 @@ class NotesParser:
             or origin.mtime
         )
         entries = self._entries(body, heads, title, when)
+        day = work_day(fm, origin.name, when)
+        entries = split_work_lines(entries, day)
+        fm_work = front_matter_work(fm, title, day, when)
+        if fm_work is not None:
+            entries.append(fm_work)
         if raw_fm.strip():
             entries.insert(
                 0,
@@ -222,3 +230,118 @@ def _opt_str(v: Any) -> str | None:
     if v is None or v == "":
         return None
     return str(v).strip() or None
+
+
+def work_day(fm: dict[str, Any], name: str, when: datetime | None) -> str | None:
+    """The date of a note's work lines: front-matter ``date``, else a YYYY-MM-DD in the file
+    name (daily notes), else the note's timestamp."""
+    d = parse_when(fm.get("date"))
+    if d is not None:
+        return d.date().isoformat()
+    m = _DAY_IN_NAME.search(name)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            pass
+    return when.date().isoformat() if when else None
+
+
+def work_entry(w: WorkLine, key: str, position: int, day: str | None, origin: str) -> ParsedEntry:
+    return ParsedEntry(
+        key=key,
+        kind="work",
+        text=w.line,
+        position=position,
+        title=f"work {day or 'undated'} {w.client}",
+        client=w.client,
+        meta={
+            "work": {
+                "origin": origin,
+                "day": day,
+                "client": w.client,
+                "hours": hours_text(w.hours),
+                "description": w.description,
+                "rate": None,
+            }
+        },
+    )
+
+
+def split_work_lines(entries: list[ParsedEntry], day: str | None) -> list[ParsedEntry]:
+    """Each work line becomes its own entry (so billing and per-client scoping work line by
+    line) and leaves its section's text. Lines inside code fences are never work lines."""
+    out: list[ParsedEntry] = []
+    seen: dict[str, int] = {}
+    for e in entries:
+        if e.kind != "section" or not any(ch.isdigit() for ch in e.text):
+            out.append(e)
+            continue
+        kept: list[str] = []
+        found: list[WorkLine] = []
+        fenced = False
+        for line in e.text.split("\n"):
+            if _FENCE.match(line):
+                fenced = not fenced
+            w = None if fenced else match_work_line(line)
+            if w is None:
+                kept.append(line)
+            else:
+                found.append(w)
+        if not found:
+            out.append(e)
+            continue
+        rest = "\n".join(kept).strip("\n")
+        if rest.strip():
+            e.text = rest
+            e.tags = tag_text(rest)
+            out.append(e)
+        for w in found:
+            key = w.key
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                key = f"{key}#{seen[key]}"
+            we = work_entry(w, key, 0, day, "line")
+            we.timestamp = e.timestamp
+            out.append(we)
+    for i, e in enumerate(out):
+        e.position = i
+    return out
+
+
+def front_matter_work(
+    fm: dict[str, Any], title: str, day: str | None, when: datetime | None
+) -> ParsedEntry | None:
+    """``hours:`` in front matter (with ``client``; ``date`` or the note's date) is one item."""
+    if "hours" not in fm or fm.get("hours") in (None, ""):
+        return None
+    raw = str(fm["hours"])
+    client = _opt_str(fm.get("client")) or ""
+    try:
+        hours = parse_duration(raw)
+    except ParseError as exc:
+        hours, problem = None, str(exc)
+    else:
+        problem = "" if client else "front matter has hours but no client"
+    line = f"{raw.strip()} {client or '(no client)'}: {title}"
+    e = ParsedEntry(
+        key="work:front-matter",
+        kind="work",
+        text=line,
+        position=10_000,
+        title=f"work {day or 'undated'} {client}",
+        client=client or None,
+        timestamp=when,
+        meta={
+            "work": {
+                "origin": "front_matter",
+                "day": day,
+                "client": client,
+                "hours": hours_text(hours) if hours is not None else None,
+                "description": str(fm.get("description") or title),
+                "rate": None,
+                "problem": problem or None,
+            }
+        },
+    )
+    return e

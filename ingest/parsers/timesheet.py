@@ -1,0 +1,148 @@
+"""Timesheet CSV: ``date,client,hours,description[,rate]``, one work item (entry) per row.
+
+The header names the columns (any order, case-insensitive). A bad row is reported by its line
+number (a :class:`ParseProblem`) and the good rows are ingested. Hours as in
+:func:`trailkeep.ingest.worklog.parse_duration` ("2.5", "2,5", "90m", "1h15m"); a row's ``rate``
+overrides the client's. The file is versioned like a note: re-dropping an edited timesheet is a new
+version, and the vault matches its rows to the work items already known.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
+
+from trailkeep.vault.records import Origin, ParsedDocument, ParsedEntry, ParseProblem
+
+from ..errors import ParseError
+from ..text import decode_text, parse_time
+from ..worklog import hours_text, parse_duration
+
+DOC_TIMESHEET = "timesheet"
+REQUIRED = ("date", "client", "hours", "description")
+MAX_ROWS = 200_000
+
+
+def _header(head: bytes) -> list[str]:
+    first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip().lower()
+    return [c.strip() for c in first.split(",")]
+
+
+class TimesheetParser:
+    name = "timesheet-csv"
+
+    def score(self, name: str, head: bytes) -> int | None:
+        if not name.lower().endswith(".csv"):
+            return None
+        if head and not set(REQUIRED) <= set(_header(head)):
+            return None
+        return 60
+
+    def parse(
+        self, stream: BinaryIO, *, origin: Origin
+    ) -> Iterator[ParsedDocument | ParseProblem]:
+        data = stream.read()
+        text, encoding = decode_text(data, origin.name)
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = [c.strip().lower() for c in next(reader)]
+        except StopIteration:
+            raise ParseError(f"{origin.name}: empty timesheet") from None
+        except csv.Error as exc:
+            raise ParseError(f"{origin.name}: {exc}") from exc
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise ParseError(
+                f"{origin.name}: timesheet header lacks {', '.join(missing)} "
+                "(expected date,client,hours,description[,rate])"
+            )
+        col = {name: header.index(name) for name in (*REQUIRED, "rate") if name in header}
+        entries: list[ParsedEntry] = []
+        seen: dict[str, int] = {}
+        rows = 0
+        try:
+            for row in reader:
+                line = reader.line_num
+                rows += 1
+                if rows > MAX_ROWS:
+                    yield ParseProblem(f"line {line}", f"more than {MAX_ROWS} rows; rest skipped")
+                    break
+                if not any(c.strip() for c in row):
+                    continue
+                try:
+                    entries.append(_row_entry(row, col, line, seen))
+                except ParseError as exc:
+                    yield ParseProblem(f"{origin.name} line {line}", str(exc))
+        except csv.Error as exc:
+            yield ParseProblem(f"{origin.name} line {reader.line_num}", str(exc))
+        if not entries:
+            raise ParseError(f"{origin.name}: no valid timesheet rows")
+        yield ParsedDocument(
+            kind=DOC_TIMESHEET,
+            external_id=f"path:{origin.identity}",
+            title=origin.name,
+            content_sha256=hashlib.sha256(data).hexdigest(),
+            timestamp=origin.mtime,
+            entries=entries,
+            versioned=True,
+            meta={"encoding": encoding, "path": origin.identity, "rows": len(entries)},
+        )
+
+
+def _cell(row: list[str], col: dict[str, int], name: str) -> str:
+    i = col.get(name)
+    return row[i].strip() if i is not None and i < len(row) else ""
+
+
+def _row_entry(row: list[str], col: dict[str, int], line: int, seen: dict[str, int]) -> ParsedEntry:
+    day_raw, client = _cell(row, col, "date"), _cell(row, col, "client")
+    when = parse_time(day_raw) if day_raw else None
+    if when is None:
+        raise ParseError(f"date {day_raw!r} is not a date (use YYYY-MM-DD)")
+    if not client:
+        raise ParseError("no client")
+    hours = parse_duration(_cell(row, col, "hours"))
+    desc = _cell(row, col, "description")
+    if not desc:
+        raise ParseError("no description")
+    rate_raw = _cell(row, col, "rate")
+    rate: str | None = None
+    if rate_raw:
+        try:
+            r = Decimal(rate_raw.replace(",", ".") if rate_raw.count(",") == 1 else rate_raw)
+        except InvalidOperation:
+            raise ParseError(f"rate {rate_raw!r} is not a number") from None
+        if not r.is_finite() or r < 0:
+            raise ParseError(f"rate {rate_raw!r} is not a positive amount")
+        rate = str(r)
+    day = when.date().isoformat()
+    text = f"{day} {client} {_cell(row, col, 'hours')}: {desc}"
+    norm = "|".join(c.strip().lower() for c in row)
+    key = "row:" + hashlib.sha256(norm.encode()).hexdigest()[:12]
+    seen[key] = seen.get(key, 0) + 1
+    if seen[key] > 1:
+        key = f"{key}#{seen[key]}"
+    return ParsedEntry(
+        key=key,
+        kind="work",
+        text=text,
+        position=line,
+        title=f"timesheet {day} {client}",
+        client=client,
+        timestamp=when,
+        meta={
+            "work": {
+                "origin": "timesheet",
+                "day": day,
+                "client": client,
+                "hours": hours_text(hours),
+                "description": desc,
+                "rate": rate,
+                "line": line,
+            }
+        },
+    )

@@ -1,0 +1,108 @@
+"""The work-log grammar: billable lines in notes, note front matter, timesheet rows.
+
+Grammar (notes/0010-work-log-and-invoices.md)::
+
+    work line   := BULLET DURATION CLIENT ":" DESCRIPTION
+    BULLET      := "-" | "*" | "+"   (at the start of a line, indentation allowed)
+    DURATION    := HOURS | MINUTES | HOURS MINUTES
+    HOURS       := NUMBER ("h" | "hr" | "hrs" | "hour" | "hours")
+    MINUTES     := INTEGER ("m" | "min" | "mins")
+    NUMBER      := digits, optionally "." or "," and digits   ("2,5h" is 2.5 hours)
+    CLIENT      := the client's id, name or alias as in clients.toml (up to 60 characters)
+
+    - 2.5h acme: fixed the claims export
+    - 90m Acme Health: call about the schema
+    - 1h15m acme: review
+
+Hours are kept exact: ``hours_text`` returns a decimal string when the duration is a finite
+decimal ("1.25") and a fraction otherwise ("1/3" for 20 minutes), so that amounts computed from
+them are exact. The work line's date is the note's date (see the notes parser).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import ParseError
+
+_HOURS = r"(?P<h>\d{1,4}(?:[.,]\d{1,4})?)\s?(?:hours?|hrs?|h)"
+_MINUTES = r"(?P<m>\d{1,5})\s?(?:mins?|m)"
+DURATION = re.compile(rf"^(?:{_HOURS})?(?:\s?{_MINUTES})?$", re.IGNORECASE)
+_DUR_IN_LINE = (
+    r"(?P<dur>\d{1,4}(?:[.,]\d{1,4})?\s?(?:hours?|hrs?|h)(?:\s?\d{1,5}\s?(?:mins?|m))?"
+    r"|\d{1,5}\s?(?:mins?|m))"
+)
+WORK_LINE = re.compile(
+    rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^:\n]{{1,60}}?)[ \t]*:[ \t]*"
+    r"(?P<desc>\S.*?)[ \t]*$",
+    re.IGNORECASE,
+)
+MAX_HOURS = Fraction(24)
+
+
+def parse_duration(text: str) -> Fraction:
+    """'2.5h', '2,5h', '90m', '1h15m', '2 hours' or a bare number of hours ('2.5')."""
+    s = text.strip()
+    if re.fullmatch(r"\d{1,4}(?:[.,]\d{1,4})?", s):
+        s += "h"
+    m = DURATION.match(s)
+    if not m or not (m.group("h") or m.group("m")):
+        raise ParseError(f"hours {text!r} is not a duration (use 2.5h, 2,5h, 90m or 1h15m)")
+    total = Fraction(0)
+    if m.group("h"):
+        total += Fraction(m.group("h").replace(",", "."))
+    if m.group("m"):
+        total += Fraction(int(m.group("m")), 60)
+    if total <= 0:
+        raise ParseError(f"hours {text!r} is zero")
+    if total > MAX_HOURS:
+        raise ParseError(f"hours {text!r} is more than {MAX_HOURS} hours in one item")
+    return total
+
+
+def hours_text(h: Fraction) -> str:
+    """Exact text for hours: a decimal when finite, else 'n/d'."""
+    den = h.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    if den != 1:
+        return f"{h.numerator}/{h.denominator}"
+    # A finite decimal: scale by a power of ten until it is an integer.
+    scale = 0
+    while (h * 10**scale).denominator != 1:
+        scale += 1
+    n = int(h * 10**scale)
+    if scale == 0:
+        return str(n)
+    s = str(n).rjust(scale + 1, "0")
+    return f"{s[:-scale]}.{s[-scale:]}"
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    hours: Fraction
+    client: str
+    description: str
+    line: str
+
+    @property
+    def key(self) -> str:
+        """Stable across versions of the note for an unchanged line."""
+        norm = " ".join(self.line.split()).lower()
+        return "work:" + hashlib.sha256(norm.encode()).hexdigest()[:12]
+
+
+def match_work_line(line: str) -> WorkLine | None:
+    """A work line, or None. A line that looks like one but has a bad duration is not one."""
+    m = WORK_LINE.match(line)
+    if not m:
+        return None
+    try:
+        hours = parse_duration(m.group("dur"))
+    except ParseError:
+        return None
+    return WorkLine(hours, m.group("client").strip(), m.group("desc").strip(), line.strip())

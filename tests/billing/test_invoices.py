@@ -1,0 +1,170 @@
+"""Invoices: exact arithmetic, one draft per client and period, gapless numbers, frozen issues."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.billing.conftest import two_client_settings
+from tests.conftest import write_note
+from trailkeep.ingest import Ingestor
+from trailkeep.vault import Vault, get_embedder
+from trailkeep.vault.billing import (
+    BillingError,
+    create_invoice,
+    credit_invoice,
+    discard_draft,
+    get_invoice,
+    issue_invoice,
+    line_amount,
+    list_invoices,
+    list_work,
+    mark_paid,
+    round_cents,
+    totals,
+)
+
+
+def test_awkward_amounts_are_exact() -> None:
+    # 0.1 + 0.2 hours: as floats 0.30000000000000004; here two exact lines and an exact sum.
+    lines = [line_amount("0.1", "150.00"), line_amount("0.2", "150.00")]
+    assert lines == [Decimal("15.00"), Decimal("30.00")]
+    assert line_amount("0.3", "33.33") == Decimal("10.00")  # 9.999 rounds half-up
+    # A third of an hour (20 minutes) at a rate that does not divide by three.
+    assert line_amount("1/3", "100.00") == Decimal("33.33")
+    assert line_amount("2/3", "100.00") == Decimal("66.67")
+    assert line_amount("1/3", "0.01") == Decimal("0.00")
+    # Tax exactly on a half cent rounds up (banker's rounding would give 0.50).
+    assert totals([Decimal("10.10")], Decimal("0.05")) == (
+        Decimal("10.10"),
+        Decimal("0.51"),
+        Decimal("10.61"),
+    )
+    assert round_cents(__import__("fractions").Fraction(-1, 200)) == Decimal("-0.01")
+    assert totals([Decimal("0.10"), Decimal("0.20")], Decimal("0")) == (
+        Decimal("0.30"),
+        Decimal("0.00"),
+        Decimal("0.30"),
+    )
+
+
+MARCH = """---
+date: 2026-03-04
+---
+# Day
+
+- 2.5h acme: fixed the claims export
+- 20m acme: quick call
+- 90m beta: workshop
+"""
+
+
+def _ingest(v: Vault, name: str, body: str) -> None:
+    Ingestor(v).ingest_file(write_note(v.settings.inbox, name, body))
+
+
+def test_create_issue_pay_credit(bvault: Vault) -> None:
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    draft = create_invoice(bvault, "acme", "2026-03")
+    j = draft.as_json()
+    assert j["status"] == "draft" and j["number"] is None and j["currency"] == "USD"
+    assert [ln["amount"] for ln in j["lines"]] == ["375.00", "50.00"]
+    assert (j["subtotal"], j["tax"], j["total"]) == ("425.00", "35.06", "460.06")
+    # A second create returns the same draft; an item is never on two invoices.
+    again = create_invoice(bvault, "acme", "2026-03")
+    assert again.id == draft.id
+    assert list_work(bvault, "acme", unbilled=True) == []
+    issued = issue_invoice(bvault, draft.id, date(2026, 4, 2))
+    assert issued.number == "INV-2026-0001"
+    assert (issued.issued_on, issued.due_on) == ("2026-04-02", "2026-04-16")  # 14 days in [me]
+    with pytest.raises(BillingError, match="nothing unbilled"):
+        create_invoice(bvault, "acme", "2026-03")
+    with pytest.raises(BillingError, match="cannot be issued"):
+        issue_invoice(bvault, draft.id, date(2026, 4, 3))
+    paid = mark_paid(bvault, draft.id, date(2026, 4, 10))
+    assert paid.status == "paid" and paid.total == Decimal("460.06")
+    credit = credit_invoice(bvault, draft.id, date(2026, 4, 11))
+    assert credit.number == "CN-2026-0001" and credit.total == Decimal("-460.06")
+    assert get_invoice(bvault, draft.id).status == "credited"
+    # Credited items are unbilled again, for a corrected invoice with the next number.
+    assert len(list_work(bvault, "acme", unbilled=True)) == 2
+    fixed = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 12))
+    assert fixed.number == "INV-2026-0002"
+    with pytest.raises(BillingError, match="cannot be credited"):
+        credit_invoice(bvault, credit.id, date(2026, 4, 13))
+    assert [i.number for i in list_invoices(bvault)] == [
+        "INV-2026-0001",
+        "CN-2026-0001",
+        "INV-2026-0002",
+    ]
+
+
+def test_missing_rate_blocks_the_invoice_clearly(bvault: Vault) -> None:
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    with pytest.raises(BillingError, match="beta.*no rate in clients.toml"):
+        create_invoice(bvault, "beta", "2026-03")
+    assert len(list_work(bvault, "beta", unbilled=True)) == 1  # nothing reserved
+    with pytest.raises(BillingError, match="YYYY-MM"):
+        create_invoice(bvault, "acme", "March")
+    with pytest.raises(BillingError, match="not in clients.toml"):
+        create_invoice(bvault, "wonka", "2026-03")
+
+
+def test_a_timesheet_rate_overrides_the_clients(bvault: Vault) -> None:
+    p = bvault.settings.inbox / "t.csv"
+    p.write_text(
+        "date,client,hours,description,rate\n2026-03-02,beta,2,workshop,95.50\n",
+        encoding="utf-8",
+    )
+    Ingestor(bvault).ingest_file(p)
+    inv = create_invoice(bvault, "beta", "2026-03")
+    assert inv.currency == "EUR" and inv.total == Decimal("191.00") and inv.tax == 0
+
+
+def test_discarding_a_draft_releases_its_items(bvault: Vault) -> None:
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    draft = create_invoice(bvault, "acme", "2026-03")
+    discard_draft(bvault, draft.id)
+    assert len(list_work(bvault, "acme", unbilled=True)) == 2
+    issued = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    with pytest.raises(BillingError, match="credit note"):
+        discard_draft(bvault, issued.id)
+
+
+def test_numbers_are_gapless_when_issued_at_once(tmp_path: Path) -> None:
+    settings = two_client_settings(tmp_path / "home")
+    v0 = Vault.open(settings, get_embedder("hash"))
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    for m in months:
+        _ingest(v0, f"{m}-10.md", f"# Day\n\n- 1h acme: work in {m}\n")
+    drafts = [create_invoice(v0, "acme", m).id for m in months]
+    vaults = [Vault.open(settings, get_embedder("hash")) for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def worker(v: Vault, ids: list[int]) -> None:
+        try:
+            for i in ids:
+                issue_invoice(v, i, date(2026, 12, 31))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=worker, args=(v, drafts[k::4])) for k, v in enumerate(vaults)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(str(i.number) for i in list_invoices(v0))
+    assert numbers == [f"INV-2026-{n:04d}" for n in range(1, 13)]
+    # A new year starts again at 1.
+    _ingest(v0, "2027-01-05.md", "# Day\n\n- 1h acme: new year\n")
+    nxt = issue_invoice(v0, create_invoice(v0, "acme", "2027-01").id, date(2027, 1, 31))
+    assert nxt.number == "INV-2027-0001"
+    for v in [v0, *vaults]:
+        v.close()

@@ -1,0 +1,175 @@
+"""The work-log grammar, timesheets, and work-item identity across note versions."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import write_note
+from trailkeep.ingest import Ingestor, ParseError
+from trailkeep.ingest.worklog import hours_text, match_work_line, parse_duration
+from trailkeep.vault import Vault
+from trailkeep.vault.billing import list_work
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("2.5h", Fraction(5, 2)),
+        ("2,5h", Fraction(5, 2)),
+        ("2,5", Fraction(5, 2)),
+        ("90m", Fraction(3, 2)),
+        ("1h15m", Fraction(5, 4)),
+        ("1h 15m", Fraction(5, 4)),
+        ("2 hours", Fraction(2)),
+        ("20m", Fraction(1, 3)),
+        ("0.1h", Fraction(1, 10)),
+    ],
+)
+def test_durations_are_understood_exactly(text: str, hours: Fraction) -> None:
+    assert parse_duration(text) == hours
+
+
+@pytest.mark.parametrize("text", ["", "h", "2.5x", "abc", "0h", "25h", "-1h", "1.5.2h", "2h-3m"])
+def test_bad_durations_are_rejected_clearly(text: str) -> None:
+    with pytest.raises(ParseError, match="hours"):
+        parse_duration(text)
+
+
+@given(st.fractions(min_value=Fraction(1, 1000), max_value=24))
+def test_hours_text_round_trips(h: Fraction) -> None:
+    assert Fraction(hours_text(h)) == h
+
+
+def test_work_line_grammar() -> None:
+    w = match_work_line("- 2.5h acme: fixed the claims export")
+    assert w is not None and (w.hours, w.client, w.description) == (
+        Fraction(5, 2),
+        "acme",
+        "fixed the claims export",
+    )
+    w = match_work_line("  * 90m Acme Health: call about the schema: v2")
+    assert w is not None and w.client == "Acme Health" and w.description == "call about the schema: v2"
+    assert match_work_line("- talked to acme: nothing billable") is None
+    assert match_work_line("2.5h acme: no bullet") is None
+    assert match_work_line("- 2.5x acme: not a duration") is None
+
+
+DAILY = """---
+date: 2026-03-04
+---
+# Daily 2026-03-04
+
+Morning: reviewed the registry schema.
+
+- 2.5h acme: fixed the claims export
+- 90m beta: route planning workshop
+- 1h wonka: this client does not exist
+
+```
+- 3h acme: inside a code block, not work
+```
+"""
+
+
+def test_daily_note_lines_become_work_items(bvault: Vault, bingest: Ingestor) -> None:
+    bingest.ingest_file(write_note(bvault.settings.inbox, "2026-03-04.md", DAILY))
+    items = {(i.client, i.hours, i.description): i for i in list_work(bvault)}
+    assert ("acme", "2.5", "fixed the claims export") in items
+    assert ("beta", "1.5", "route planning workshop") in items
+    unknown = [i for i in items.values() if i.problem]
+    assert len(unknown) == 1 and "wonka" in (unknown[0].problem or "")
+    assert unknown[0].client is None  # never guessed, never invented as a client
+    assert all(i.day == "2026-03-04" for i in items.values())
+    assert len(items) == 3  # the fenced line is not work
+    with bvault.engine.connect() as c:
+        from sqlalchemy import text
+
+        rows = c.execute(text("SELECT kind, client_id, text FROM entry ORDER BY position")).all()
+        clients = {r[1] for r in rows}
+        assert {"acme", "beta"} <= clients
+        section = [r for r in rows if r[0] == "section"]
+        # The work lines left their section (the fenced one stays: it is code, not work).
+        body = "\n".join(r[2] for r in section)
+        assert "claims export" not in body and "route planning" not in body
+        assert "inside a code block" in body
+
+
+def test_identity_survives_new_versions(bvault: Vault, bingest: Ingestor) -> None:
+    from trailkeep.vault.billing import create_invoice, issue_invoice
+
+    inbox = bvault.settings.inbox
+    note = write_note(inbox, "2026-03-04.md", DAILY)
+    bingest.ingest_file(note)
+    first = {i.description: i.id for i in list_work(bvault)}
+    # An unrelated edit: every line keeps its item.
+    note.write_text(DAILY.replace("Morning", "Early morning"), encoding="utf-8")
+    bingest.ingest_file(note)
+    assert {i.description: i.id for i in list_work(bvault)} == first
+    # A changed line of an unbilled item updates it.
+    note.write_text(DAILY.replace("90m beta", "2h beta"), encoding="utf-8")
+    bingest.ingest_file(note)
+    beta = [i for i in list_work(bvault) if i.client == "beta"]
+    assert len(beta) == 1 and beta[0].id == first["route planning workshop"]
+    assert beta[0].hours == "2"
+    # Bill acme, then change its line: flagged, not billed again, no new billable item.
+    inv = create_invoice(bvault, "acme", "2026-03")
+    issue_invoice(bvault, inv.id, __import__("datetime").date(2026, 4, 1))
+    note.write_text(DAILY.replace("2.5h acme", "3.5h acme"), encoding="utf-8")
+    bingest.ingest_file(note)
+    acme = [i for i in list_work(bvault) if i.client == "acme"]
+    assert len(acme) == 1 and acme[0].hours == "2.5" and acme[0].flag
+    assert "changed after it was billed" in acme[0].flag
+    assert list_work(bvault, "acme", unbilled=True) == []
+    # A removed unbilled line leaves the work list.
+    note.write_text(DAILY.replace("- 90m beta: route planning workshop\n", ""), encoding="utf-8")
+    bingest.ingest_file(note)
+    assert [i for i in list_work(bvault) if i.client == "beta"] == []
+
+
+def test_front_matter_hours(bvault: Vault, bingest: Ingestor) -> None:
+    note = "---\nclient: acme\ndate: 2026-05-02\nhours: 1h30m\n---\n# Site visit\n\nMet the team.\n"
+    bingest.ingest_file(write_note(bvault.settings.inbox, "visit.md", note))
+    (item,) = list_work(bvault)
+    assert (item.client, item.hours, item.day, item.description) == (
+        "acme",
+        "1.5",
+        "2026-05-02",
+        "Site visit",
+    )
+
+
+TIMESHEET = """date,client,hours,description,rate
+2026-03-02,acme,2.5,claims export,
+2026-03-03,Beta,"2,5",workshop,95.50
+2026-03-04,acme,abc,bad hours,
+2026-03-05,nobody,1,unknown client,
+2026-03-06,acme,90m,schema review,
+"""
+
+
+def test_timesheet_rows_are_items_and_bad_rows_are_named(
+    bvault: Vault, bingest: Ingestor, tmp_path: Path
+) -> None:
+    p = bvault.settings.inbox / "march.csv"
+    p.write_text(TIMESHEET, encoding="utf-8")
+    out = bingest.ingest_file(p)
+    assert out.status == "partial"
+    assert out.error and "line 4" in out.error and "abc" in out.error
+    items = list_work(bvault)
+    assert len(items) == 4
+    beta = next(i for i in items if i.client == "beta")
+    assert (beta.hours, beta.rate) == ("2.5", "95.50")
+    nobody = next(i for i in items if i.problem)
+    assert "nobody" in (nobody.problem or "")
+
+
+def test_timesheet_without_the_header_is_refused(bvault: Vault, bingest: Ingestor) -> None:
+    p = bvault.settings.inbox / "other.csv"
+    p.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    out = bingest.ingest_file(p)
+    assert out.status == "failed" and out.error and "no parser" in out.error
