@@ -10,7 +10,6 @@ Every model call is recorded in the audit log (never the API key). notes/0006-ab
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ from trailkeep.vault.query import entry_authors, entry_text, vault_authors
 
 from . import prompts
 from .backends import Backend
+from .llm import ModelCallFailed, call_model
 from .search import SearchResult, search_detailed
 from .trail import Step, _steps
 
@@ -180,6 +180,7 @@ def ask(
     passages: int = 8,
     on_text: Callable[[str], None] | None = None,
     today: date | None = None,
+    redact: bool = False,
 ) -> Answer:
     res = search_detailed(
         vault, question, k=max(passages, 10), filters=filters, today=today or date.today()
@@ -203,39 +204,20 @@ def ask(
         passages=passages_block(sent),
         today=(today or date.today()).isoformat(),
     )
-    t0 = time.perf_counter()
     try:
-        reply = backend.complete(prompt, on_text)
-    except Exception as exc:  # network, rate limit, timeout, bad reply: fall back, say so
-        vault.record_llm_call(
-            purpose="ask",
-            backend=backend.name,
-            model=backend.model,
-            prompt=prompt,
-            latency_ms=int((time.perf_counter() - t0) * 1000),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
+        reply, _ = call_model(vault, backend, prompt, purpose="ask", on_text=on_text, redact=redact)
+    except ModelCallFailed as exc:
         text, cites = extractive(question, vault, strong, k)
         return Answer(
             question,
             text,
             False,
-            f"the {backend.name} call failed ({type(exc).__name__}); answered extractively",
+            f"the {backend.name} call failed ({type(exc.cause).__name__}); answered extractively",
             "extractive",
             cites,
             searched,
             _trail_for(vault, cites),
         )
-    vault.record_llm_call(
-        purpose="ask",
-        backend=backend.name,
-        model=backend.model,
-        prompt=prompt,
-        response=reply.text,
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
-        latency_ms=int((time.perf_counter() - t0) * 1000),
-    )
     abstained, cited, bad = read_reply(reply.text, len(sent))
     if abstained:
         return Answer(

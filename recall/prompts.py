@@ -6,8 +6,9 @@ Rendering fails before any API call when a variable is missing or undeclared.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -26,6 +27,7 @@ class Prompt:
     name: str
     variables: tuple[str, ...]
     body: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def render(self, **values: str) -> str:
         missing = [v for v in self.variables if v not in values]
@@ -56,4 +58,4 @@ def load(name: str) -> Prompt:
     used = set(_VAR.findall(body))
     if used != set(declared):
         raise PromptError(f"prompt {name}: uses {sorted(used)}, declares {sorted(declared)}")
-    return Prompt(name, declared, body)
+    return Prompt(name, declared, body, meta)

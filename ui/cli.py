@@ -351,7 +351,7 @@ def ask_cmd(
         click.echo(piece, nl=False)
 
     flt = _filters(v, client, project, kinds, since, until)
-    ans = ask(v, question, flt, b, on_text=None if as_json else stream)
+    ans = ask(v, question, flt, b, on_text=None if as_json else stream, redact=v.settings.redact)
     if as_json:
         click.echo(json.dumps(ans.as_json(), ensure_ascii=False, indent=2))
         return
@@ -563,6 +563,9 @@ def client_set(
     cid = None if client.lower() == "none" else _client_id(v, client)
     n = v.set_client(cid, entry_id=entry_id, document_id=document_id)
     click.echo(f"{n} entr(y/ies) now belong to {cid or 'no client'}")
+
+
+from . import cli_work  # noqa: E402,F401  (registers draft, work, invoice, tag)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m`

@@ -366,7 +366,7 @@ def _draft_lines(vault: Vault, items: Sequence[WorkItem], spec: ClientSpec) -> l
     if no_rate:
         raise BillingError(
             f"client {spec.id!r} has no rate in clients.toml and {len(no_rate)} item(s) carry "
-            f"none (first: {no_rate[0].day} {no_rate[0].description!r}); add `rate = \"...\"` "
+            f'none (first: {no_rate[0].day} {no_rate[0].description!r}); add `rate = "..."` '
             "to the client in clients.toml"
         )
     lines = []

@@ -24,13 +24,18 @@ class Filters:
     since: datetime | None = None  # naive UTC
     until: datetime | None = None
     current_only: bool = False
+    # With ``client``: also entries that belong to no client (drafting scope, notes/0011).
+    include_unattributed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def sql(self) -> tuple[str, dict[str, object]]:
         """A WHERE fragment over aliases c (chunk), e (entry), d (document)."""
         parts = ["e.indexed"]
         p: dict[str, object] = {}
-        if self.client:
+        if self.client and self.include_unattributed:
+            parts.append("(e.client_id = :f_client OR e.client_id IS NULL)")
+            p["f_client"] = self.client
+        elif self.client:
             parts.append("e.client_id = :f_client")
             p["f_client"] = self.client
         if self.kinds:
@@ -72,7 +77,11 @@ def vector_search(
     vault: Vault, vector: Sequence[float], k: int, filters: Filters
 ) -> list[tuple[int, float]]:
     """Nearest chunks that pass the filters. Chroma pre-filters on client; SQL does the rest."""
-    where = {"client": filters.client} if filters.client else None
+    where: dict[str, Any] | None = None
+    if filters.client and filters.include_unattributed:
+        where = {"client": {"$in": [filters.client, ""]}}
+    elif filters.client:
+        where = {"client": filters.client}
     cands = vault.vectors.query(vector, k * 4 + 20, where)
     if not cands:
         return []

@@ -46,10 +46,19 @@ DEFAULT_CONFIG = """\
 # Backend: "auto" (Claude when ANTHROPIC_API_KEY is set, else extractive) or "extractive".
 # backend = "auto"
 
+[privacy]
+# Replace email addresses, phone numbers and similar identifiers in what is sent to a model,
+# and restore them in the reply. The audit log (`trailkeep log`) shows what was sent.
+# redact = false
+
 [me]
 # Your own details: used to tell your outgoing mail from incoming, and on invoices.
 # name = "Sam Example"
 # emails = ["sam@example.com"]
+# address = "9 Side St\\nSpringfield"
+# tax_id = ""
+# iban = ""
+# payment_terms_days = 30
 """
 
 
@@ -68,6 +77,17 @@ class Settings:
     me_emails: tuple[str, ...] = ()
     clients: tuple[ClientSpec, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def redact(self) -> bool:
+        """``[privacy] redact``: identifiers are replaced in what is sent to a model."""
+        p = self.extra.get("privacy", {})
+        return bool(p.get("redact", False)) if isinstance(p, Mapping) else False
+
+    @property
+    def me(self) -> Mapping[str, Any]:
+        m = self.extra.get("me", {})
+        return m if isinstance(m, Mapping) else {}
 
     @property
     def db_path(self) -> Path:

@@ -670,6 +670,23 @@ class Vault:
             self.embed_pending()
         return len(ids)
 
+    def set_tag(self, entry_id: int, tag: str, on: bool) -> None:
+        """The user's correction of a tag (origin ``user``)."""
+        from .errors import NotFound
+
+        tag = tag.strip().lower().replace("-", "_")
+        if not tag:
+            raise ValueError("empty tag")
+        with self.writer("tag"), self.engine.begin() as c:
+            if c.execute(text("SELECT 1 FROM entry WHERE id=:e"), {"e": entry_id}).first() is None:
+                raise NotFound("entry", entry_id)
+            c.execute(
+                text("DELETE FROM entry_tag WHERE entry_id=:e AND tag=:t"),
+                {"e": entry_id, "t": tag},
+            )
+            if on:
+                c.execute(entry_tag_insert(), {"e": entry_id, "t": tag, "o": "user"})
+
     def email_thread(self, doc: ParsedDocument, window_days: int = 30) -> str:
         """The thread document a message belongs to: the thread of the same Message-ID, or of a
         message it replies to or references, else by normalized subject and shared participants

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import yaml
 from markdown_it import MarkdownIt
 
-from trailkeep.vault.records import DOC_NOTE, Origin, ParsedDocument, ParsedEntry
+from trailkeep.vault.records import DOC_DRAFT, DOC_NOTE, Origin, ParsedDocument, ParsedEntry
 
 from ..cues import tag_text
 from ..errors import ParseError
@@ -116,11 +116,13 @@ class NotesParser:
             or origin.mtime
         )
         entries = self._entries(body, heads, title, when)
-        day = work_day(fm, origin.name, when)
-        entries = split_work_lines(entries, day)
-        fm_work = front_matter_work(fm, title, day, when)
-        if fm_work is not None:
-            entries.append(fm_work)
+        draft_id = _opt_str(fm.get("trailkeep_draft"))
+        if draft_id is None:  # a draft trailkeep wrote is never a source of billable work
+            day = work_day(fm, origin.name, when)
+            entries = split_work_lines(entries, day)
+            fm_work = front_matter_work(fm, title, day, when)
+            if fm_work is not None:
+                entries.append(fm_work)
         if raw_fm.strip():
             entries.insert(
                 0,
@@ -151,6 +153,8 @@ class NotesParser:
             ]
         ident = fm.get("id")
         external_id = f"id:{ident}" if ident not in (None, "") else f"path:{origin.identity}"
+        if draft_id is not None:
+            external_id = f"draft:{draft_id}"
         tags = fm.get("tags") or []
         if isinstance(tags, str):
             tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -163,7 +167,7 @@ class NotesParser:
         if warning:
             meta["warnings"] = [warning]
         yield ParsedDocument(
-            kind=DOC_NOTE,
+            kind=DOC_NOTE if draft_id is None else DOC_DRAFT,
             external_id=external_id,
             title=title,
             content_sha256=hashlib.sha256(data).hexdigest(),

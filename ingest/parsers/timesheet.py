@@ -42,9 +42,7 @@ class TimesheetParser:
             return None
         return 60
 
-    def parse(
-        self, stream: BinaryIO, *, origin: Origin
-    ) -> Iterator[ParsedDocument | ParseProblem]:
+    def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[ParsedDocument | ParseProblem]:
         data = stream.read()
         text, encoding = decode_text(data, origin.name)
         reader = csv.reader(io.StringIO(text, newline=""))

@@ -53,7 +53,9 @@ def test_work_line_grammar() -> None:
         "fixed the claims export",
     )
     w = match_work_line("  * 90m Acme Health: call about the schema: v2")
-    assert w is not None and w.client == "Acme Health" and w.description == "call about the schema: v2"
+    assert (
+        w is not None and w.client == "Acme Health" and w.description == "call about the schema: v2"
+    )
     assert match_work_line("- talked to acme: nothing billable") is None
     assert match_work_line("2.5h acme: no bullet") is None
     assert match_work_line("- 2.5x acme: not a duration") is None

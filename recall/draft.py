@@ -1,0 +1,365 @@
+"""Drafts grounded in one client's history: email replies and documents, with citations.
+
+- Retrieval for client A goes through :class:`~trailkeep.recall.scope.Scope`: only A's entries
+  and unattributed ones, minus anything naming another client (lines about A excepted).
+- The incoming message is data: its text chooses what is *searched* within A's scope, never the
+  scope, the prompt's rules, or what is sent beyond A's passages.
+- Offline (no model) the draft is a structured worksheet: the client's points quoted, the
+  relevant history quoted and cited under each, and ``✎ TO WRITE`` where the user must write.
+- With a model, the template in ``prompts/`` is filled with numbered passages; citations to
+  numbers never sent are dropped and flagged; a failed call falls back to the worksheet.
+Drafts are stored by the caller (``trailkeep.ui.drafts``) as history.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text as sql
+
+from trailkeep.vault import Hit, NotFound, Vault, iso
+from trailkeep.vault.clients import ClientSpec
+from trailkeep.vault.query import entry_text
+
+from . import prompts
+from .answer import evidence_strength, passages_block, read_reply, verified
+from .backends import Backend
+from .llm import ModelCallFailed, call_model
+from .scope import Scope
+from .search import search_detailed
+
+DOC_KINDS = ("user-guide", "requirements", "status-update", "meeting-recap")
+TO_WRITE = "✎ TO WRITE"
+MAX_POINTS = 8
+PER_QUERY = 3
+MAX_PASSAGES = 16
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_REQUEST = re.compile(
+    r"^(please|could you|can you|would you|will you|let us know|let me know|we need|i need|"
+    r"kindly|what|when|how|why|where|which|who|is it|are we|do we|does)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Draft:
+    kind: str  # "email" or a document kind
+    title: str
+    text: str
+    client: str | None
+    backend: str
+    citations: list[Hit] = field(default_factory=list)
+    reason: str = ""
+    llm_call_id: int | None = None
+    reply_to: str | None = None
+    dropped_citations: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "kind": self.kind,
+            "title": self.title,
+            "text": self.text,
+            "client": self.client,
+            "backend": self.backend,
+            "reason": self.reason,
+            "reply_to": self.reply_to,
+            "citations": [{"n": i + 1, **h.as_json()} for i, h in enumerate(self.citations)],
+            "dropped_citations": self.dropped_citations,
+        }
+
+
+@dataclass(frozen=True)
+class Incoming:
+    entry_id: int
+    message_id: str
+    client: str | None
+    subject: str
+    sender: str
+    text: str
+    when: str
+
+
+def find_message(vault: Vault, message_id: str) -> Incoming:
+    mid = message_id.strip().strip("<>")
+    with vault.engine.connect() as c:
+        r = c.execute(
+            sql(
+                "SELECT id, key, client_id, meta, text, ts FROM entry WHERE kind='email' "
+                "AND key IN (:a, :b) ORDER BY current DESC LIMIT 1"
+            ),
+            {"a": mid, "b": f"<{mid}>"},
+        ).first()
+    if r is None:
+        raise NotFound("email message", message_id)
+    import json
+
+    meta = json.loads(r[3] or "{}")
+    sender = meta.get("from") or [["", ""]]
+    return Incoming(
+        entry_id=int(r[0]),
+        message_id=str(r[1]),
+        client=r[2],
+        subject=str(meta.get("subject") or ""),
+        sender=str(sender[0][0] or sender[0][1]),
+        text=str(r[4]),
+        when=str(r[5] or "")[:10],
+    )
+
+
+def client_points(message: str) -> list[str]:
+    """The client's questions and requests, quoted from the message (in order, at most 8)."""
+    out: list[str] = []
+    for raw in _SENTENCE.split(message):
+        s = raw.strip().lstrip(">-*• ").strip()
+        if len(s) < 8:
+            continue
+        if s.endswith("?") or _REQUEST.match(s):
+            s = s[:300]
+            if s not in out:
+                out.append(s)
+        if len(out) >= MAX_POINTS:
+            break
+    return out
+
+
+def gather(
+    vault: Vault,
+    scope: Scope | None,
+    queries: Sequence[str],
+    *,
+    exclude: set[int],
+    today: date,
+    per_query: int = PER_QUERY,
+) -> tuple[list[Hit], list[list[int]]]:
+    """(passages, for each query the indexes of its passages). Strong, in scope, verified;
+    earlier drafts are not evidence (they cite the history themselves)."""
+    passages: list[Hit] = []
+    seen: dict[tuple[int, str], int] = {}
+    per: list[list[int]] = []
+    filters = scope.filters() if scope else None
+    for q in queries:
+        mine: list[int] = []
+        res = search_detailed(vault, q, k=10, filters=filters, today=today)
+        for h in res.hits:
+            if len(mine) >= per_query or len(passages) >= MAX_PASSAGES:
+                break
+            if h.entry_id in exclude or h.document_kind == "draft":
+                continue
+            if not evidence_strength(res, h)[0]:
+                continue
+            body = entry_text(vault, h.entry_id) or ""
+            parts = scope.clip(h, body) if scope else [h]
+            for p in verified(vault, parts):
+                key = (p.entry_id, p.quote)
+                if key not in seen:
+                    seen[key] = len(passages)
+                    passages.append(p)
+                if seen[key] not in mine:
+                    mine.append(seen[key])
+        per.append(mine)
+    return passages, per
+
+
+def _cite_line(n: int, h: Hit) -> str:
+    when = (iso(h.timestamp) or "undated")[:10]
+    quote = " ".join(h.quote.split())
+    if len(quote) > 400:
+        quote = quote[:400] + "…"
+    return f"  [{n}] “{quote}” — {h.document}, {when}"
+
+
+def _sources(hits: Sequence[Hit]) -> str:
+    lines = ["Sources:"]
+    for i, h in enumerate(hits, 1):
+        when = (iso(h.timestamp) or "undated")[:10]
+        lines.append(
+            f"[{i}] {h.document} ({h.document_kind or h.kind}, {when}, entry {h.entry_id})"
+        )
+    return "\n".join(lines)
+
+
+def _model_text(
+    vault: Vault,
+    backend: Backend,
+    prompt: str,
+    n: int,
+    purpose: str,
+    on_text: Callable[[str], None] | None,
+    redact: bool,
+) -> tuple[str, list[int], list[int], int]:
+    """(text, cited numbers, dropped numbers, audit id). Raises ModelCallFailed."""
+    reply, call_id = call_model(
+        vault, backend, prompt, purpose=purpose, on_text=on_text, redact=redact
+    )
+    abstained, cited, bad = read_reply(reply.text, n)
+    body = reply.text
+    if abstained:
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+    for b in bad:
+        body = body.replace(f"[{b}]", "[?]")
+    return body.strip(), cited, bad, call_id
+
+
+def draft_email(
+    vault: Vault,
+    client: ClientSpec,
+    *,
+    reply_to: str | None = None,
+    brief: str | None = None,
+    backend: Backend | None = None,
+    today: date | None = None,
+    on_text: Callable[[str], None] | None = None,
+    redact: bool = False,
+    me_name: str = "",
+) -> Draft:
+    today = today or date.today()
+    scope = Scope.for_client(client, vault.settings.clients)
+    exclude: set[int] = set()
+    if reply_to:
+        msg = find_message(vault, reply_to)
+        if msg.client not in (None, client.id):
+            raise NotFound(f"email message for client {client.id}", reply_to)
+        message, subject, greet = msg.text, msg.subject, msg.sender
+        exclude.add(msg.entry_id)
+        title = "Re: " + re.sub(r"^(re:\s*)+", "", subject, flags=re.IGNORECASE).strip()
+    elif brief:
+        message, subject, greet = brief, "", ""
+        title = f"Email to {client.name}: {brief[:60]}"
+    else:
+        raise ValueError("draft_email needs reply_to or brief")
+    points = client_points(message) or [" ".join(message.split())[:300]]
+    passages, per = gather(vault, scope, points, exclude=exclude, today=today)
+    worksheet = _email_worksheet(greet, points, passages, per, me_name)
+    draft = Draft("email", title, worksheet, client.id, "extractive", passages, reply_to=reply_to)
+    if backend is None:
+        draft.reason = "no model configured: a worksheet of the client's points and your history"
+        return draft
+    prompt = prompts.load("draft_email").render(
+        client_name=client.name,
+        me_name=me_name or "the consultant",
+        message=message.replace("</client_message>", "</client_message_>"),
+        points="\n".join(f"- {p}" for p in points),
+        passages=passages_block(passages) or "(none)",
+        today=today.isoformat(),
+    )
+    return _with_model(vault, draft, backend, prompt, "draft email", on_text, redact)
+
+
+def _with_model(
+    vault: Vault,
+    draft: Draft,
+    backend: Backend,
+    prompt: str,
+    purpose: str,
+    on_text: Callable[[str], None] | None,
+    redact: bool,
+) -> Draft:
+    passages = draft.citations
+    try:
+        body, cited, bad, call_id = _model_text(
+            vault, backend, prompt, len(passages), purpose, on_text, redact
+        )
+    except ModelCallFailed as exc:
+        draft.reason = f"{exc}; drafted offline instead"
+        return draft
+    # Renumber to the passages the model cited, in order of first citation.
+    order = {old: new for new, old in enumerate(cited, 1)}
+    body = re.sub(
+        r"\[(\d{1,3})\]",
+        lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else m.group(0),
+        body,
+    )
+    cites = [passages[n - 1] for n in cited]
+    text = body + ("\n\n" + _sources(cites) if cites else "")
+    return Draft(
+        draft.kind,
+        draft.title,
+        text,
+        draft.client,
+        backend.name,
+        cites,
+        "" if cites else "the model cited no passage",
+        call_id,
+        draft.reply_to,
+        bad,
+    )
+
+
+def _email_worksheet(
+    greet: str, points: list[str], passages: list[Hit], per: list[list[int]], me: str
+) -> str:
+    first = greet.split()[0].strip('",') if greet.strip() else ""
+    lines = [f"Hi {first}," if first else "Hi,", "", f"[{TO_WRITE}: opening]", ""]
+    for point, idx in zip(points, per, strict=True):
+        lines.append(f"> {point}")
+        if idx:
+            lines.append("What your history says:")
+            lines.extend(_cite_line(i + 1, passages[i]) for i in idx)
+        else:
+            lines.append("Your history says nothing about this.")
+        lines.extend([f"[{TO_WRITE}: your answer to this point]", ""])
+    lines.extend(["Best regards,", me or f"[{TO_WRITE}: your name]"])
+    if passages:
+        lines.extend(["", _sources(passages)])
+    return "\n".join(lines)
+
+
+def draft_doc(
+    vault: Vault,
+    kind: str,
+    topic: str,
+    client: ClientSpec | None = None,
+    *,
+    backend: Backend | None = None,
+    today: date | None = None,
+    on_text: Callable[[str], None] | None = None,
+    redact: bool = False,
+) -> Draft:
+    if kind not in DOC_KINDS:
+        raise ValueError(f"unknown document kind {kind!r}; one of {', '.join(DOC_KINDS)}")
+    today = today or date.today()
+    template = prompts.load(f"doc_{kind}")
+    sections = [
+        (str(s["title"]), str(s.get("query", ""))) for s in template.meta.get("sections", [])
+    ]
+    scope = Scope.for_client(client, vault.settings.clients) if client else None
+    queries = [topic] + [f"{topic} {q}" for _, q in sections]
+    passages, per = gather(vault, scope, queries, exclude=set(), today=today)
+    title = f"{kind.replace('-', ' ').capitalize()}: {topic}"
+    lines = [f"# {title}", ""]
+    if client:
+        lines.extend([f"Client: {client.name}", ""])
+    shown: set[int] = set()
+    for (head, _), idx in zip(sections, per[1:], strict=True):
+        lines.extend([f"## {head}", ""])
+        fresh = [i for i in idx if i not in shown]
+        if fresh:
+            lines.extend(_cite_line(i + 1, passages[i]) for i in fresh)
+            shown.update(fresh)
+        elif idx:
+            lines.append("See " + ", ".join(f"[{i + 1}]" for i in idx) + " above.")
+        else:
+            lines.append("Your history says nothing for this section.")
+        lines.extend(["", f"[{TO_WRITE}: {head.lower()}]", ""])
+    if passages:
+        lines.append(_sources(passages))
+    draft = Draft(kind, title, "\n".join(lines), client.id if client else None, "extractive")
+    draft.citations = passages
+    if not passages:
+        draft.reason = "your history says nothing about this topic; the outline is empty"
+    if backend is None or not passages:
+        if backend is None:
+            draft.reason = draft.reason or "no model configured: an outline with cited history"
+        return draft
+    prompt = template.render(
+        topic=topic,
+        client_name=client.name if client else "the consultant's own use",
+        passages=passages_block(passages),
+        today=today.isoformat(),
+    )
+    return _with_model(vault, draft, backend, prompt, f"draft {kind}", on_text, redact)

@@ -1,0 +1,84 @@
+"""`draft`, `work`, `invoice`, `tag` through the CLI on a real home; JSON validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.output.conftest import two_client_settings
+from tests.output.test_drafts import seed
+from tests.ui.test_cli import run, run_json
+from trailkeep.vault import Vault, get_embedder
+
+
+def home_with_history(tmp_path: Path) -> Path:
+    s = two_client_settings(tmp_path / "home")
+    v = Vault.open(s, get_embedder("hash"))
+    seed(v)
+    (s.inbox / "2026-03-10.md").write_text(
+        "# Day\n\n- 0.1h acme: call\n- 0.2h acme: email\n- 20m acme: review\n- 1h beta: x\n",
+        encoding="utf-8",
+    )
+    from trailkeep.ingest import Ingestor
+
+    Ingestor(v).ingest_file(s.inbox / "2026-03-10.md")
+    v.close()
+    return s.home
+
+
+def test_draft_commands(tmp_path: Path) -> None:
+    home = home_with_history(tmp_path)
+    d = run_json(
+        home, "draft", "draft", "email", "--client", "Acme", "--reply-to", "attack-1@acme.example"
+    )
+    assert d["client"] == "acme" and d["backend"] == "extractive" and d["citations"]
+    assert d["stored"] == "ingested" and Path(d["path"]).exists()
+    assert "zebracorn" not in d["text"]
+    d = run_json(
+        home,
+        "draft",
+        "draft",
+        "doc",
+        "--kind",
+        "meeting-recap",
+        "--topic",
+        "claims export",
+        "--client",
+        "acme",
+    )
+    assert d["text"].startswith("# Meeting recap")
+    out = run(home, "draft", "email", "--client", "acme", code=2)
+    assert "exactly one of --reply-to, --brief" in out
+    out = run(home, "draft", "email", "--client", "wonka", "--brief", "x", code=1)
+    assert "unknown client" in out
+
+
+def test_work_and_invoice_commands(tmp_path: Path) -> None:
+    home = home_with_history(tmp_path)
+    listing = run(home, "work", "list", "--client", "acme", "--unbilled")
+    assert "call" in listing and "review" in listing and "x" not in listing.split("acme")[0]
+    inv = run_json(home, "invoice", "invoice", "create", "--client", "acme", "--period", "2026-03")
+    # 0.1h + 0.2h + 20m at 150.00: 15.00 + 30.00 + 50.00; tax 8.25 % of 95.00 = 7.8375 -> 7.84
+    assert [ln["amount"] for ln in inv["lines"]] == ["15.00", "30.00", "50.00"]
+    assert (inv["subtotal"], inv["tax"], inv["total"]) == ("95.00", "7.84", "102.84")
+    assert inv["number"] is None and inv["status"] == "draft"
+    again = run_json(
+        home, "invoice", "invoice", "create", "--client", "acme", "--period", "2026-03"
+    )
+    assert again["id"] == inv["id"]
+    issued = run_json(home, "invoice", "invoice", "issue", str(inv["id"]), "--date", "2026-04-01")
+    assert issued["number"] == "INV-2026-0001" and issued["due_on"] == "2026-04-15"
+    out = run(home, "invoice", "create", "--client", "beta", "--period", "2026-03", code=1)
+    assert "no rate" in out
+    md = run(home, "invoice", "render", str(inv["id"]), "--format", "md")
+    assert "INV-2026-0001" in md and "Sam Example" in md and "Springfield" in md
+    assert "102.84" in md
+    html = run(home, "invoice", "render", str(inv["id"]), "--format", "html")
+    assert "<table>" in html and "Acme Health" in html
+    pdf = Path(run(home, "invoice", "render", str(inv["id"]), "--format", "pdf").strip())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "INV-2026-0001" in run(home, "invoice", "list")
+    credit = run_json(home, "invoice", "invoice", "credit", str(inv["id"]), "--date", "2026-04-02")
+    assert credit["number"] == "CN-2026-0001" and credit["total"] == "-102.84"
+    run(home, "tag", "add", "decision", "--entry", "1")
+    run(home, "tag", "remove", "decision", "--entry", "1")
+    assert "no entry" in run(home, "tag", "add", "decision", "--entry", "99999", code=1).lower()

@@ -1,0 +1,330 @@
+"""`trailkeep draft`, `work`, `invoice` and `tag`: the commands for the user's weekly output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trailkeep.recall.draft import DOC_KINDS, Draft, draft_doc, draft_email
+from trailkeep.vault import Vault
+from trailkeep.vault.billing import (
+    InvoiceView,
+    create_invoice,
+    credit_invoice,
+    discard_draft,
+    get_invoice,
+    issue_invoice,
+    list_invoices,
+    list_work,
+    mark_paid,
+)
+from trailkeep.vault.clients import ClientSpec
+
+from . import drafts, render
+from .cli import BACKENDS, _client_id, _vault, main, make_backend
+
+
+def _spec(v: Vault, name: str) -> ClientSpec:
+    cid = _client_id(v, name)
+    for s in v.settings.clients:
+        if s.id == cid:
+            return s
+    raise click.ClickException(
+        f"client {name!r} is not in clients.toml; drafts and invoices need its entry there"
+    )
+
+
+def _day_opt(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not YYYY-MM-DD") from None
+
+
+# ------------------------------------------------------------------------------------ drafts
+@main.group("draft")
+def draft_grp() -> None:
+    """Draft client emails and documents from that client's history, with citations."""
+
+
+def _finish(v: Vault, d: Draft, as_json: bool, streamed: bool) -> None:
+    path, outcome = drafts.save(v, d)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {**d.as_json(), "path": str(path), "stored": outcome.status},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not streamed or d.backend == "extractive":
+        click.echo(d.text)
+    else:
+        click.echo()
+    if d.reason:
+        click.echo(f"\n({d.reason})", err=True)
+    click.echo(f"\nsaved: {path}", err=True)
+
+
+def _stream(as_json: bool, flag: list[bool]) -> Callable[[str], None] | None:
+    if as_json:
+        return None
+
+    def out(piece: str) -> None:
+        flag[0] = True
+        click.echo(piece, nl=False)
+
+    return out
+
+
+@draft_grp.command("email")
+@click.option("--client", "client", required=True, help="Client id, name or alias.")
+@click.option("--reply-to", "reply_to", help="Message-ID of the client's email to answer.")
+@click.option("--brief", help="What the email should say, when it is not a reply.")
+@click.option("--backend", type=click.Choice(BACKENDS), help="Default: [answer] backend (auto).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def draft_email_cmd(
+    ctx: click.Context,
+    client: str,
+    reply_to: str | None,
+    brief: str | None,
+    backend: str | None,
+    as_json: bool,
+) -> None:
+    """Draft a reply (or a new email) to a client, citing what your history says."""
+    if (reply_to is None) == (brief is None):
+        raise click.UsageError("give exactly one of --reply-to, --brief")
+    v = _vault(ctx)
+    spec = _spec(v, client)
+    streamed = [False]
+    d = draft_email(
+        v,
+        spec,
+        reply_to=reply_to,
+        brief=brief,
+        backend=make_backend(v.settings, backend),
+        on_text=_stream(as_json, streamed),
+        redact=v.settings.redact,
+        me_name=str(v.settings.me.get("name") or ""),
+    )
+    _finish(v, d, as_json, streamed[0])
+
+
+@draft_grp.command("doc")
+@click.option("--kind", required=True, type=click.Choice(DOC_KINDS))
+@click.option("--topic", required=True)
+@click.option("--client", "client", help="Only this client's history (and no other's).")
+@click.option("--backend", type=click.Choice(BACKENDS), help="Default: [answer] backend (auto).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def draft_doc_cmd(
+    ctx: click.Context,
+    kind: str,
+    topic: str,
+    client: str | None,
+    backend: str | None,
+    as_json: bool,
+) -> None:
+    """Draft a user guide, requirements, status update or meeting recap (Markdown)."""
+    v = _vault(ctx)
+    spec = _spec(v, client) if client else None
+    streamed = [False]
+    d = draft_doc(
+        v,
+        kind,
+        topic,
+        spec,
+        backend=make_backend(v.settings, backend),
+        on_text=_stream(as_json, streamed),
+        redact=v.settings.redact,
+    )
+    _finish(v, d, as_json, streamed[0])
+
+
+# ------------------------------------------------------------------------------------ work
+@main.group("work")
+def work_grp() -> None:
+    """Billable work from notes (`- 2.5h acme: ...`, front matter `hours:`) and timesheets."""
+
+
+@work_grp.command("list")
+@click.option("--client", "client")
+@click.option("--unbilled", is_flag=True, help="Only items on no invoice.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def work_list(ctx: click.Context, client: str | None, unbilled: bool, as_json: bool) -> None:
+    """Work items, with problems (unknown client, bad hours) and flags (changed after billing)."""
+    v = _vault(ctx)
+    items = list_work(v, _client_id(v, client), unbilled)
+    if as_json:
+        click.echo(
+            json.dumps({"schema_version": 1, "items": [i.as_json() for i in items]}, indent=2)
+        )
+        return
+    if not items:
+        click.echo("no work items")
+    for i in items:
+        j = i.as_json()
+        state = j["invoice"] or "unbilled"
+        line = f"{i.id:>5}  {i.day or '?':10}  {i.client or '?':10} {j['hours'] or '?':>6}h  "
+        line += f"{i.description[:60]}  [{state}]"
+        if i.problem:
+            line += f"  ! {i.problem}"
+        if i.flag:
+            line += f"  ! {i.flag}"
+        click.echo(line)
+
+
+# ------------------------------------------------------------------------------------ invoices
+@main.group("invoice")
+def invoice_grp() -> None:
+    """Invoices: create a draft, issue it (numbered), mark paid, credit, render."""
+
+
+def _show(v: InvoiceView, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(v.as_json(), indent=2))
+        return
+    click.echo(render.markdown(v, {}))
+    click.echo(f"id {v.id} · {v.status}")
+
+
+@invoice_grp.command("create")
+@click.option("--client", "client", required=True)
+@click.option("--period", required=True, help="YYYY-MM")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) -> None:
+    """A draft holding the client's unbilled items dated in PERIOD (or the existing draft)."""
+    v = _vault(ctx)
+    _show(create_invoice(v, _spec(v, client).id, period), as_json)
+
+
+def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command]:
+    def deco(f: Callable[..., Any]) -> click.Command:
+        f = click.pass_context(f)
+        f = click.option("--json", "as_json", is_flag=True)(f)
+        f = click.argument("invoice_id", type=int)(f)
+        f.__doc__ = doc
+        return invoice_grp.command(name)(f)
+
+    return deco
+
+
+@_id_cmd("issue", "Assign the next number (gapless per year) and freeze the invoice.")
+@click.option("--date", "on", help="Issue date YYYY-MM-DD (default today).")
+def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
+    _show(issue_invoice(_vault(ctx), invoice_id, _day_opt(on)), as_json)
+
+
+@_id_cmd("paid", "Mark an issued invoice paid.")
+@click.option("--date", "on", help="Payment date YYYY-MM-DD (default today).")
+def invoice_paid(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
+    _show(mark_paid(_vault(ctx), invoice_id, _day_opt(on)), as_json)
+
+
+@_id_cmd("credit", "Issue a credit note reversing an invoice; its items become unbilled again.")
+@click.option("--date", "on", help="Credit note date YYYY-MM-DD (default today).")
+def invoice_credit(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
+    _show(credit_invoice(_vault(ctx), invoice_id, _day_opt(on)), as_json)
+
+
+@_id_cmd("show", "Show one invoice.")
+def invoice_show(ctx: click.Context, invoice_id: int, as_json: bool) -> None:
+    _show(get_invoice(_vault(ctx), invoice_id), as_json)
+
+
+@invoice_grp.command("discard")
+@click.argument("invoice_id", type=int)
+@click.pass_context
+def invoice_discard(ctx: click.Context, invoice_id: int) -> None:
+    """Delete a draft (never an issued invoice); its items become unbilled again."""
+    discard_draft(_vault(ctx), invoice_id)
+    click.echo(f"draft {invoice_id} discarded")
+
+
+@invoice_grp.command("list")
+@click.option("--client", "client")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
+    """Every invoice and credit note."""
+    v = _vault(ctx)
+    invs = list_invoices(v, _client_id(v, client))
+    if as_json:
+        click.echo(json.dumps({"schema_version": 1, "invoices": [i.as_json() for i in invs]}))
+        return
+    if not invs:
+        click.echo("no invoices")
+    for i in invs:
+        click.echo(
+            f"{i.id:>4}  {i.number or '(draft)':14} {i.client:10} {i.period}  "
+            f"{i.currency} {i.total:>10}  {i.status}"
+        )
+
+
+@invoice_grp.command("render")
+@click.argument("invoice_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: stdout for md/html; <home>/invoices/<number>.pdf for pdf.",
+)
+@click.pass_context
+def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | None) -> None:
+    """Render an invoice with your [me] details and the client's billing details."""
+    v = _vault(ctx)
+    inv = get_invoice(v, invoice_id)
+    me = v.settings.me
+    if fmt == "pdf":
+        data = render.pdf_bytes(inv, me)
+        if out is None:
+            folder = v.settings.home / "invoices"
+            folder.mkdir(exist_ok=True, mode=0o700)
+            out = folder / f"{inv.number or f'draft-{inv.id}'}.pdf"
+        out.write_bytes(data)
+        click.echo(str(out))
+        return
+    body = render.markdown(inv, me) if fmt == "md" else render.html_page(inv, me)
+    if out is None:
+        sys.stdout.write(body)
+    else:
+        out.write_text(body, encoding="utf-8")
+        click.echo(str(out))
+
+
+# ------------------------------------------------------------------------------------ tags
+@main.group("tag")
+def tag_grp() -> None:
+    """Correct an entry's tags (decision, dead_end, open_question, ...)."""
+
+
+@tag_grp.command("add")
+@click.argument("tag")
+@click.option("--entry", "entry_id", type=int, required=True)
+@click.pass_context
+def tag_add(ctx: click.Context, tag: str, entry_id: int) -> None:
+    """Add TAG to an entry (your correction; origin `user`)."""
+    _vault(ctx).set_tag(entry_id, tag, True)
+    click.echo(f"entry {entry_id}: +{tag}")
+
+
+@tag_grp.command("remove")
+@click.argument("tag")
+@click.option("--entry", "entry_id", type=int, required=True)
+@click.pass_context
+def tag_remove(ctx: click.Context, tag: str, entry_id: int) -> None:
+    """Remove TAG from an entry (a cue tag that was wrong)."""
+    _vault(ctx).set_tag(entry_id, tag, False)
+    click.echo(f"entry {entry_id}: -{tag}")
