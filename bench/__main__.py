@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import chats, email_expected, email_quotes, emails, locomo, notes, scale
+from . import chats, drafting, email_expected, email_quotes, emails, locomo, notes, scale
 
 BENCHES = {
     "notes": notes.main,
@@ -15,6 +15,7 @@ BENCHES = {
     "email-quotes": email_quotes.main,
     "locomo": locomo.main,
     "scale": scale.main,
+    "drafting": drafting.main,
 }
 
 

@@ -28,7 +28,14 @@ WORDS = (
 ).split()
 
 
-def build(v: Vault, n: int, seed: int = 3, batch: int = 5000) -> float:
+def build(
+    v: Vault,
+    n: int,
+    seed: int = 3,
+    batch: int = 5000,
+    clients: tuple[str | None, ...] = (None,),
+) -> float:
+    """n chunks, one per entry; entry i belongs to ``clients[i % len(clients)]``."""
     rnd = random.Random(seed)
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
@@ -56,10 +63,17 @@ def build(v: Vault, n: int, seed: int = 3, batch: int = 5000) -> float:
             c.execute(
                 text(
                     "INSERT INTO entry (document_id, version_id, key, kind, position, text, "
-                    "content_sha256, ts) VALUES (1, 1, :k, 'section', :p, :t, 'x', :ts)"
+                    "content_sha256, ts, client_id) VALUES (1, 1, :k, 'section', :p, :t, 'x', "
+                    ":ts, :c)"
                 ),
                 [
-                    {"k": f"e{done + i}", "p": done + i, "t": t, "ts": now}
+                    {
+                        "k": f"e{done + i}",
+                        "p": done + i,
+                        "t": t,
+                        "ts": now,
+                        "c": clients[(done + i) % len(clients)],
+                    }
                     for i, t in enumerate(texts)
                 ],
             )
@@ -80,7 +94,12 @@ def build(v: Vault, n: int, seed: int = 3, batch: int = 5000) -> float:
         vecs = rng.normal(size=(m, v.embedder.dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         v.vectors.upsert(
-            ids, vecs.tolist(), [{"client": "", "entry_id": first + i} for i in range(m)]
+            ids,
+            vecs.tolist(),
+            [
+                {"client": clients[(done + i) % len(clients)] or "", "entry_id": first + i}
+                for i in range(m)
+            ],
         )
         done += m
     return time.perf_counter() - t0

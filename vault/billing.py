@@ -221,6 +221,36 @@ def _update_item(
     )
 
 
+def detach_work(c: Connection, entry_ids: set[int], documents: set[int]) -> None:
+    """Before entries are forgotten: unbilled items go with them; billed items stay (the
+    invoice needs them) without their source, flagged."""
+    if not entry_ids:
+        return
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    c.execute(
+        text(
+            f"DELETE FROM work_item WHERE entry_id IN ({marks}) AND (invoice_id IS NULL OR "
+            "invoice_id IN (SELECT id FROM invoice WHERE status = 'draft'))"
+        )
+    )
+    docs = ",".join(str(int(d)) for d in documents) or "NULL"
+    c.execute(
+        text(
+            "UPDATE work_item SET entry_id=NULL, flag='its source was forgotten after billing', "
+            f"document_id=CASE WHEN document_id IN ({docs}) THEN NULL ELSE document_id END "
+            f"WHERE entry_id IN ({marks})"
+        )
+    )
+
+
+def resync_document(c: Connection, doc_id: int) -> None:
+    row = c.execute(
+        text("SELECT id FROM version WHERE document_id=:d AND current"), {"d": doc_id}
+    ).first()
+    if row is not None:
+        sync_work_items(c, doc_id, int(row[0]))
+
+
 @dataclass(frozen=True)
 class WorkItem:
     id: int
@@ -231,7 +261,7 @@ class WorkItem:
     rate: str | None
     description: str
     origin: str
-    entry_id: int
+    entry_id: int | None
     invoice_id: int | None
     invoice_number: str | None
     invoice_status: str | None

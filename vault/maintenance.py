@@ -9,6 +9,7 @@ from sqlalchemy import Connection, text
 
 from .errors import NotFound
 from .records import db_ts
+from .billing import detach_work, resync_document
 from .store import Vault, chunk_body, utcnow
 
 
@@ -257,10 +258,13 @@ def forget(
                 )
         chunk_ids = _chunks_of(c, entry_ids)
         vault.keyword.delete(c, chunk_ids)
+        detach_work(c, entry_ids, whole_docs)
         for v in versions:
             _drop_version(c, v)
         _delete_in(c, "entry", "id", entry_ids)
         _delete_in(c, "document", "id", whole_docs)
+        for d in doc_ids - whole_docs:  # a version went: its note's work items follow the rest
+            resync_document(c, d)
         # A source is dropped once nothing it produced remains.
         shas: set[str] = set()
         dropped_sources = 0

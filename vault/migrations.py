@@ -181,8 +181,8 @@ def _llm_calls(conn: Connection, kw: KeywordIndex) -> None:
 _BILLING = """
 CREATE TABLE work_item (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    document_id INTEGER NOT NULL REFERENCES document(id),
-    entry_id INTEGER NOT NULL REFERENCES entry(id),
+    document_id INTEGER REFERENCES document(id),
+    entry_id INTEGER REFERENCES entry(id),
     origin TEXT NOT NULL,
     line_sha TEXT NOT NULL,
     client_id TEXT REFERENCES client(id),

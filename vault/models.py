@@ -154,8 +154,8 @@ class LlmCall(SQLModel, table=True):
 class WorkItem(SQLModel, table=True):
     __tablename__ = "work_item"
     id: int | None = Field(default=None, primary_key=True)
-    document_id: int = Field(foreign_key="document.id")
-    entry_id: int = Field(foreign_key="entry.id")
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    entry_id: int | None = Field(default=None, foreign_key="entry.id")
     origin: str
     line_sha: str
     client_id: str | None = Field(default=None, foreign_key="client.id")

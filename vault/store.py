@@ -658,6 +658,22 @@ class Vault:
                     ),
                     {"c": client_id},
                 )
+                # Work items follow their entry's client unless already billed.
+                c.execute(
+                    text(
+                        "UPDATE work_item SET client_id=:c, client_label=COALESCE(:c, ''), "
+                        "problem=CASE WHEN :c IS NULL THEN 'no client' ELSE NULL END "
+                        f"WHERE entry_id IN ({marks}) AND (invoice_id IS NULL OR invoice_id IN "
+                        "(SELECT id FROM invoice WHERE status='draft'))"
+                    ),
+                    {"c": client_id},
+                )
+                c.execute(
+                    text(
+                        f"UPDATE work_item SET invoice_id=NULL WHERE entry_id IN ({marks}) AND "
+                        "invoice_id IN (SELECT id FROM invoice WHERE status='draft')"
+                    )
+                )
                 chunk_ids = [
                     int(r[0])
                     for r in c.execute(text(f"SELECT id FROM chunk WHERE entry_id IN ({marks})"))

@@ -175,3 +175,31 @@ def test_timesheet_without_the_header_is_refused(bvault: Vault, bingest: Ingesto
     p.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     out = bingest.ingest_file(p)
     assert out.status == "failed" and out.error and "no parser" in out.error
+
+
+def test_client_correction_and_forget_keep_billing_consistent(
+    bvault: Vault, bingest: Ingestor
+) -> None:
+    from datetime import date
+
+    from trailkeep.vault import forget
+    from trailkeep.vault.billing import create_invoice, get_invoice, issue_invoice
+
+    bingest.ingest_file(write_note(bvault.settings.inbox, "2026-03-04.md", DAILY))
+    wonka = next(i for i in list_work(bvault) if i.problem)
+    assert wonka.entry_id is not None
+    bvault.set_client("acme", entry_id=wonka.entry_id)  # the user says: that was Acme
+    fixed = next(i for i in list_work(bvault) if i.id == wonka.id)
+    assert fixed.client == "acme" and fixed.problem is None
+    inv = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    assert len(inv.lines) == 2
+    with bvault.engine.connect() as c:
+        from sqlalchemy import text
+
+        doc = c.execute(text("SELECT id FROM document WHERE kind='note'")).scalar_one()
+    forget(bvault, document_id=doc)
+    left = list_work(bvault)
+    # Beta's unbilled item went with its note; Acme's billed items stay for the invoice, flagged.
+    assert {i.client for i in left} == {"acme"} and len(left) == 2
+    assert all(i.entry_id is None and i.flag for i in left)
+    assert get_invoice(bvault, inv.id).total == inv.total
