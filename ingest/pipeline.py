@@ -339,17 +339,23 @@ class Ingestor:
         summary.seconds = time.perf_counter() - t0
         return summary
 
-    def retry(self) -> Summary:
-        """Re-ingest failed, partial and pending sources from their stored bytes (or the file)."""
+    def retry(self, source_ids: Iterable[int] | None = None) -> Summary:
+        """Re-ingest failed, partial and pending sources (all, or the given ones) from their
+        stored bytes (or the file)."""
         from sqlalchemy import text
 
+        only = None if source_ids is None else {int(i) for i in source_ids}
         with self.vault.engine.connect() as c:
-            rows = c.execute(
-                text(
-                    "SELECT id, path, name, sha256 FROM source "
-                    "WHERE status IN ('failed', 'partial', 'pending') ORDER BY id"
-                )
-            ).all()
+            rows = [
+                r
+                for r in c.execute(
+                    text(
+                        "SELECT id, path, name, sha256 FROM source "
+                        "WHERE status IN ('failed', 'partial', 'pending') ORDER BY id"
+                    )
+                ).all()
+                if only is None or int(r[0]) in only
+            ]
         summary = Summary()
         t0 = time.perf_counter()
         for _sid, path, name, sha in rows:

@@ -9,6 +9,7 @@ events. Any failure is recorded on the source and the loop goes on.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -114,6 +115,7 @@ class Watcher:
         rescan_seconds: float = 300.0,
         on_outcome: Callable[[Outcome], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        heartbeat: Path | None = None,
     ) -> None:
         self.ingestor = ingestor
         self.inbox = inbox
@@ -124,6 +126,10 @@ class Watcher:
         self._scan_requested = threading.Event()
         self.state = "stopped"
         self.last_error: str | None = None
+        self.heartbeat = heartbeat
+        self.started = time.time()
+        self.processed = 0
+        self._beat_at = 0.0
 
     def consider(self, path: Path) -> None:
         if is_ignored(path, self.inbox):
@@ -224,8 +230,9 @@ class Watcher:
             self.scan()
             last_scan = self.clock()
             while not stop.is_set():
+                self.beat()
                 try:
-                    self._process_ready()
+                    self.processed += self._process_ready()
                     if self._scan_requested.is_set() or (
                         self.clock() - last_scan >= self.rescan_seconds
                     ):
@@ -239,5 +246,29 @@ class Watcher:
                 stop.wait(poll)
         finally:
             self.state = "stopped"
+            self.beat(force=True)
             observer.stop()
             observer.join(timeout=5)
+
+    def beat(self, force: bool = False) -> None:
+        """Write ``heartbeat`` (JSON: pid, state, pending, processed, last error) at most every
+        two seconds, atomically, for the UI's Inbox page in another process."""
+        if self.heartbeat is None or (not force and time.time() - self._beat_at < 2.0):
+            return
+        self._beat_at = time.time()
+        data = {
+            "pid": os.getpid(),
+            "state": self.state,
+            "inbox": str(self.inbox),
+            "started": self.started,
+            "updated": self._beat_at,
+            "pending": len(self.tracker),
+            "processed": self.processed,
+            "last_error": self.last_error,
+        }
+        tmp = self.heartbeat.with_name(f".{self.heartbeat.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.heartbeat)
+        except OSError as exc:  # the UI shows "unknown"; ingestion goes on
+            log.warning("heartbeat: %s", exc)

@@ -19,10 +19,7 @@ import click
 from trailkeep.ingest import Ingestor, Outcome, walk
 from trailkeep.ingest.watcher import Watcher
 from trailkeep.recall import (
-    AnthropicBackend,
     Backend,
-    OpenAICompatibleBackend,
-    anthropic_client,
     ask,
     document_trail,
     search,
@@ -30,6 +27,7 @@ from trailkeep.recall import (
     trail_json,
 )
 from trailkeep.vault import (
+    ConfigError,
     Filters,
     Settings,
     TrailkeepError,
@@ -43,6 +41,9 @@ from trailkeep.vault import (
     resolve_client,
     status,
 )
+
+from .backend_config import BACKENDS
+from .backend_config import make_backend as _make_backend
 
 SCHEMA_VERSION = 1
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +68,14 @@ def _vault(ctx: click.Context) -> Vault:
         ctx.call_on_close(obj["vault"].close)
     v: Vault = obj["vault"]
     return v
+
+
+def make_backend(s: Settings, choice: str | None) -> Backend | None:
+    """The backend for `ask` and drafts (see :mod:`trailkeep.ui.backend_config`)."""
+    try:
+        return _make_backend(s, choice, os.environ)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _emit(data: dict[str, Any]) -> None:
@@ -282,46 +291,6 @@ def search_cmd(
         flag = "" if h.current else " (superseded)"
         click.echo(f"[{i}] {h.document} — {when}{flag}  [{h.source}]")
         click.echo("    " + h.quote.strip().replace("\n", "\n    ")[:600])
-
-
-BACKENDS = ("auto", "extractive", "anthropic", "openai-compatible")
-# Configurable ([answer] model); a model id the SDK lists as deprecated warns on every call.
-DEFAULT_MODEL = "claude-sonnet-5-5"
-
-
-def resolve_api_key(env: Any) -> str | None:
-    """The one place the API key is read. It is passed to the SDK and never stored."""
-    key = env.get("ANTHROPIC_API_KEY")
-    return str(key) if key else None
-
-
-def make_backend(s: Settings, choice: str | None) -> Backend | None:
-    """The backend for `ask` and drafts: `auto` = Claude when a key is set, else extractive."""
-    answer = dict(s.extra.get("answer", {}))
-    choice = choice or s.backend or "auto"
-    if choice not in BACKENDS:
-        raise click.ClickException(f"unknown backend {choice!r}; choose from {', '.join(BACKENDS)}")
-    if choice == "extractive":
-        return None
-    if choice == "openai-compatible":
-        url = str(answer.get("openai_base_url") or "")
-        if not url:
-            raise click.ClickException("set [answer] openai_base_url in config.toml")
-        return OpenAICompatibleBackend(
-            url, str(answer.get("openai_model", "local")), float(answer.get("timeout", 60))
-        )
-    key = resolve_api_key(os.environ)
-    if not key:
-        if choice == "anthropic":
-            raise click.ClickException("the anthropic backend needs ANTHROPIC_API_KEY")
-        return None
-    client = anthropic_client(
-        key,
-        os.environ.get("ANTHROPIC_BASE_URL") or answer.get("anthropic_base_url") or None,
-        timeout=float(answer.get("timeout", 30)),
-        max_retries=int(answer.get("max_retries", 1)),
-    )
-    return AnthropicBackend(client, str(answer.get("model", DEFAULT_MODEL)))
 
 
 @main.command("ask")
@@ -565,7 +534,7 @@ def client_set(
     click.echo(f"{n} entr(y/ies) now belong to {cid or 'no client'}")
 
 
-from . import cli_work  # noqa: E402,F401  (registers draft, work, invoice, tag)
+from . import cli_ui, cli_work  # noqa: E402,F401  (register ui, draft, work, invoice, tag)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m`

@@ -27,7 +27,8 @@ from trailkeep.vault.billing import (
 from trailkeep.vault.clients import ClientSpec
 
 from . import drafts, render
-from .cli import BACKENDS, _client_id, _vault, main, make_backend
+from .backend_config import BACKENDS
+from .cli import _client_id, _vault, main, make_backend
 
 
 def _spec(v: Vault, name: str) -> ClientSpec:

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from .billing import detach_work, resync_document
 from .errors import NotFound
 from .records import db_ts
-from .billing import detach_work, resync_document
 from .store import Vault, chunk_body, utcnow
 
 

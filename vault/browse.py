@@ -1,0 +1,101 @@
+"""Read-only listings for the UI: sources, clients -> documents -> versions -> entries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+
+from .store import Vault
+
+NO_CLIENT = "(no client)"
+
+
+def _rows(vault: Vault, sql: str, **p: object) -> list[dict[str, Any]]:
+    with vault.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(text(sql), p)]
+
+
+def recent_sources(vault: Vault, limit: int = 50) -> list[dict[str, Any]]:
+    return _rows(
+        vault,
+        "SELECT id, name, path, status, parser, error, attempts, updated_at FROM source "
+        "ORDER BY updated_at DESC, id DESC LIMIT :n",
+        n=limit,
+    )
+
+
+def failed_sources(vault: Vault, limit: int = 200) -> list[dict[str, Any]]:
+    return _rows(
+        vault,
+        "SELECT id, name, path, status, error, updated_at FROM source "
+        "WHERE status IN ('failed', 'partial') ORDER BY updated_at DESC LIMIT :n",
+        n=limit,
+    )
+
+
+def documents(vault: Vault, client: str | None, limit: int = 500) -> list[dict[str, Any]]:
+    """Documents of one client id, of no client (``NO_CLIENT``), or all (None)."""
+    where, p = "1", {}
+    if client == NO_CLIENT:
+        where = "d.client_id IS NULL"
+    elif client:
+        where, p = "d.client_id = :c", {"c": client}
+    return _rows(
+        vault,
+        "SELECT d.id, d.kind, d.title, d.client_id, d.updated_at, "
+        "(SELECT COUNT(*) FROM version v WHERE v.document_id = d.id) AS versions, "
+        "(SELECT COUNT(*) FROM entry e WHERE e.document_id = d.id) AS entries "
+        f"FROM document d WHERE {where} ORDER BY d.updated_at DESC LIMIT :n",
+        n=limit,
+        **p,
+    )
+
+
+def versions(vault: Vault, document_id: int) -> list[dict[str, Any]]:
+    return _rows(
+        vault,
+        "SELECT v.id, v.number, v.current, v.created_at, s.name AS source FROM version v "
+        "LEFT JOIN source s ON s.id = v.source_id WHERE v.document_id = :d ORDER BY v.number DESC",
+        d=document_id,
+    )
+
+
+def entries(vault: Vault, version_id: int) -> list[dict[str, Any]]:
+    rows = _rows(
+        vault,
+        "SELECT e.id, e.kind, e.title, e.author, e.ts, e.client_id, e.current, e.text, "
+        "(SELECT group_concat(tag, ',') FROM entry_tag t WHERE t.entry_id = e.id) AS tags "
+        "FROM entry e WHERE e.version_id = :v ORDER BY e.position, e.id",
+        v=version_id,
+    )
+    for r in rows:
+        r["tags"] = [t for t in str(r["tags"] or "").split(",") if t]
+    return rows
+
+
+def incoming_emails(vault: Vault, client: str, limit: int = 50) -> list[dict[str, Any]]:
+    """A client's recent incoming messages (to reply to), newest first."""
+    out = []
+    for r in _rows(
+        vault,
+        "SELECT id, key, ts, meta, substr(text, 1, 200) AS preview FROM entry "
+        "WHERE kind = 'email' AND client_id = :c AND current "
+        "AND json_extract(meta, '$.direction') IS NOT 'outgoing' ORDER BY ts DESC LIMIT :n",
+        c=client,
+        n=limit,
+    ):
+        meta = json.loads(r["meta"] or "{}")
+        sender = (meta.get("from") or [["", ""]])[0]
+        out.append(
+            {
+                "entry_id": r["id"],
+                "message_id": r["key"],
+                "date": str(r["ts"] or "")[:10],
+                "subject": meta.get("subject") or "(no subject)",
+                "from": sender[0] or sender[1],
+                "preview": r["preview"],
+            }
+        )
+    return out
