@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import chats, drafting, email_expected, email_quotes, emails, locomo, notes, scale
+from . import chats, crash, drafting, email_expected, email_quotes, emails, locomo, notes, scale, ui
 
 BENCHES = {
     "notes": notes.main,
@@ -16,6 +16,8 @@ BENCHES = {
     "locomo": locomo.main,
     "scale": scale.main,
     "drafting": drafting.main,
+    "ui": ui.main,
+    "crash": crash.main,
 }
 
 

@@ -26,6 +26,7 @@ from .filters import is_ignored
 from .pipeline import CHANGING, GONE, Ingestor, Outcome, walk
 
 log = logging.getLogger("trailkeep.watcher")
+HEARTBEAT_FILE = "watcher.json"  # in the home; read by the UI's Inbox page
 
 TERMINAL = ("ingested", "duplicate", "partial", "failed", "skipped")
 

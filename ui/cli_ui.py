@@ -12,11 +12,10 @@ from pathlib import Path
 import click
 
 from trailkeep.ingest import Ingestor
-from trailkeep.ingest.watcher import Watcher
+from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
 
 from . import auth
 from .cli import _settings, _vault, main
-from .web import HEARTBEAT
 
 APP = Path(__file__).resolve().parent / "app.py"
 
@@ -25,7 +24,7 @@ def streamlit_command(address: str, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "trailkeep.ui.serve",
         "run",
         str(APP),
         "--server.address",
@@ -73,6 +72,10 @@ def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: boo
             f"refusing to listen on {address} without a password: anyone on that network could "
             "read your vault. Run `trailkeep ui --set-password` first, or use 127.0.0.1."
         )
+    if not s.home.exists():
+        _vault(ctx)  # a new home: create it (and the vault) before two processes open it
+    env = {**os.environ, "TRAILKEEP_HOME": str(s.home)}
+    proc = subprocess.Popen(streamlit_command(address, port), env=env)
     v = _vault(ctx)
     stop = threading.Event()
     watcher = Watcher(
@@ -80,13 +83,11 @@ def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: boo
         s.inbox,
         stable_seconds=s.stable_seconds,
         rescan_seconds=s.rescan_seconds,
-        heartbeat=s.home / HEARTBEAT,
+        heartbeat=s.home / HEARTBEAT_FILE,
     )
     s.inbox.mkdir(parents=True, exist_ok=True)
     thread = threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True)
     thread.start()
-    env = {**os.environ, "TRAILKEEP_HOME": str(s.home)}
-    proc = subprocess.Popen(streamlit_command(address, port), env=env)
 
     def _stop(*_: object) -> None:
         stop.set()

@@ -329,3 +329,41 @@ def tag_remove(ctx: click.Context, tag: str, entry_id: int) -> None:
     """Remove TAG from an entry (a cue tag that was wrong)."""
     _vault(ctx).set_tag(entry_id, tag, False)
     click.echo(f"entry {entry_id}: -{tag}")
+
+
+# ------------------------------------------------------------------------------------ backups
+@main.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def backup_cmd(ctx: click.Context, dest: Path) -> None:
+    """Snapshot the vault (SQL, vectors, blobs, config) into DEST, safe while the watcher runs."""
+    from trailkeep.vault.backup import backup
+
+    rep = backup(_vault(ctx), dest)
+    click.echo(
+        f"backed up to {rep.path}: {rep.blobs} blob(s), {rep.bytes / 1e6:.1f} MB in "
+        f"{rep.seconds:.1f}s (writers paused {rep.locked_seconds:.2f}s)"
+    )
+
+
+@main.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Move an existing vault in the home aside first.")
+@click.pass_context
+def restore_cmd(ctx: click.Context, src: Path, force: bool) -> None:
+    """Bring a backup back into the home (a new home, or --force)."""
+    from trailkeep.vault import doctor
+    from trailkeep.vault.backup import restore
+
+    from .cli import _settings
+
+    s = _settings(ctx)
+    moved = restore(src, s, force)
+    if moved:
+        click.echo(f"the previous vault was moved to {moved}")
+    rep = doctor(_vault(ctx))
+    click.echo(f"restored into {s.home}; " + ("doctor: ok" if rep.ok else "doctor found problems:"))
+    if not rep.ok:
+        for line in rep.lines():
+            click.echo("  " + line)
+        raise click.exceptions.Exit(1)

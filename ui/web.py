@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from trailkeep.ingest.watcher import HEARTBEAT_FILE
 from trailkeep.recall import Answer, Backend
 from trailkeep.recall.trail import Step
 from trailkeep.vault import (
@@ -35,7 +36,7 @@ from trailkeep.vault import (
 
 from . import auth, backend_config
 
-HEARTBEAT = "watcher.json"
+HEARTBEAT = HEARTBEAT_FILE
 
 
 @dataclass
@@ -55,7 +56,21 @@ def _open(home: str, embedder: str) -> Vault:
     s = load_settings(os.environ, Path(home))
     if not s.home.exists():
         init_home(s)
-    return Vault.open(s, get_embedder(embedder))
+    v = Vault.open(s, get_embedder(embedder))
+    # The page renders without the model; it loads in the background before the first question.
+    warm = getattr(v.embedder, "warm_up", None)
+    if warm is not None:
+        import threading
+
+        threading.Thread(target=warm, name="embedder-warm-up", daemon=True).start()
+    return v
+
+
+def warm() -> None:
+    """Open the vault into the cache before the first page asks for it (server start-up)."""
+    s = load_settings(os.environ)
+    v = _open(str(s.home), s.embedder)
+    getattr(v.embedder, "warm_up", lambda: None)()
 
 
 def context() -> Ctx:

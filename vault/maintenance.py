@@ -405,4 +405,26 @@ def dump(vault: Vault) -> list[tuple[object, ...]]:
             out.append(("tag", *tuple(r)))
         for r in c.execute(text("SELECT sha256, status FROM source WHERE status != 'duplicate'")):
             out.append(("source", *tuple(r)))
+        for r in c.execute(
+            text(
+                "SELECT w.client_id, w.day, w.hours, w.rate, w.description, w.origin, w.problem, "
+                "w.flag, w.removed, i.number, i.status FROM work_item w "
+                "LEFT JOIN invoice i ON i.id = w.invoice_id"
+            )
+        ):
+            out.append(("work", *tuple(r)))
+        for r in c.execute(
+            text(
+                "SELECT kind, client_id, period, status, number, subtotal, tax, total, issued_on, "
+                "due_on, paid_on FROM invoice"
+            )
+        ):
+            out.append(("invoice", *tuple(r)))
+        for r in c.execute(
+            text(
+                "SELECT i.number, l.position, l.description, l.hours, l.rate, l.amount "
+                "FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id"
+            )
+        ):
+            out.append(("invoice_line", *tuple(r)))
     return sorted(out, key=repr)

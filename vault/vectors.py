@@ -13,9 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import chromadb
-from chromadb.config import Settings as ChromaSettings
-
 
 def collection_name(embedder_id: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9_-]", "-", embedder_id)[:500]
@@ -24,6 +21,9 @@ def collection_name(embedder_id: str) -> str:
 
 class VectorIndex:
     def __init__(self, path: Path, embedder_id: str) -> None:
+        import chromadb  # imported here: commands that never open a vault start faster
+        from chromadb.config import Settings as ChromaSettings
+
         self._client = chromadb.PersistentClient(
             path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         )

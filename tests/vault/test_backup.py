@@ -1,0 +1,83 @@
+"""Backup and restore: a consistent snapshot while the watcher runs; round trip by dump."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_notes, make_settings
+from tests.output.conftest import two_client_settings
+from trailkeep.bench.corpus import mixed
+from trailkeep.ingest import Ingestor, walk
+from trailkeep.ingest.watcher import Watcher
+from trailkeep.vault import Vault, doctor, dump, get_embedder
+from trailkeep.vault.backup import BackupError, backup, restore
+from trailkeep.vault.billing import create_invoice, issue_invoice
+
+
+def test_round_trip_equals_by_dump(tmp_path: Path) -> None:
+    s = two_client_settings(tmp_path / "home")
+    v = Vault.open(s, get_embedder("hash"))
+    mixed(tmp_path / "src", notes=30, chats=5, mails=12)
+    Ingestor(v).ingest_paths(walk([tmp_path / "src"]))
+    issue_invoice(v, create_invoice(v, "acme", "2026-03").id, date(2026, 4, 1))
+    before = dump(v)
+    rep = backup(v, tmp_path / "bk")
+    assert rep.blobs > 0
+    v.close()
+    target = make_settings(tmp_path / "restored")
+    restore(tmp_path / "bk", target)
+    r = Vault.open(make_settings(tmp_path / "restored"), get_embedder("hash"))
+    assert dump(r) == before
+    assert doctor(r, verify_blobs=True).ok
+    assert (tmp_path / "restored").stat().st_mode & 0o077 == 0
+    r.close()
+    with pytest.raises(BackupError, match="already holds a vault"):
+        restore(tmp_path / "bk", target)
+    moved = restore(tmp_path / "bk", target, force=True)
+    assert moved is not None and (moved / "trailkeep.sqlite3").exists()
+    with pytest.raises(BackupError, match="not empty"):
+        backup(Vault.open(target, get_embedder("hash")), tmp_path / "bk")
+
+
+def test_backup_while_the_watcher_ingests_is_consistent(tmp_path: Path) -> None:
+    s = make_settings(tmp_path / "home", stable_seconds=0.1)
+    from trailkeep.vault import init_home
+
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    stop = threading.Event()
+    w = Watcher(Ingestor(v), s.inbox, stable_seconds=0.1, rescan_seconds=0.5)
+    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+    t.start()
+    try:
+        make_notes(s.inbox, 120, seed=3)
+        time.sleep(0.5)
+        snaps = []
+        for i in range(3):
+            snaps.append(backup(v, tmp_path / f"bk{i}"))
+            time.sleep(0.3)
+    finally:
+        stop.set()
+        t.join(timeout=60)
+    for i, _ in enumerate(snaps):
+        home = tmp_path / f"r{i}"
+        restore(tmp_path / f"bk{i}", make_settings(home))
+        r = Vault.open(make_settings(home), get_embedder("hash"))
+        rep = doctor(r, verify_blobs=True)
+        assert not (rep.missing_keyword or rep.orphan_keyword or rep.missing_vectors), rep.lines()
+        assert not (rep.orphan_vectors or rep.missing_blobs or rep.corrupt_blobs), rep.lines()
+        r.close()
+    v.close()
+
+
+def test_backup_refuses_a_folder_inside_the_home(tmp_path: Path) -> None:
+    s = make_settings(tmp_path / "home")
+    v = Vault.open(s, get_embedder("hash"))
+    with pytest.raises(BackupError, match="outside the home"):
+        backup(v, s.home / "bk")
+    v.close()

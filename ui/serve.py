@@ -1,0 +1,29 @@
+"""`python -m trailkeep.ui.serve run APP [flags]`: the Streamlit server started by
+`trailkeep ui`, with the vault opened in the background while the server starts, so the first
+page does not wait for imports, the vector index and the model."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+
+def _warm() -> None:
+    try:
+        from trailkeep.ui import web
+
+        web.warm()
+    except Exception as exc:  # the page will open the vault itself and show the error
+        print(f"trailkeep: warm-up failed: {exc}", file=sys.stderr)
+
+
+def main() -> None:
+    threading.Thread(target=_warm, name="trailkeep-warm-up", daemon=True).start()
+    from streamlit.web import cli as stcli
+
+    sys.argv = ["streamlit", *sys.argv[1:]]
+    sys.exit(stcli.main())
+
+
+if __name__ == "__main__":
+    main()
