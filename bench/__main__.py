@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import sys
 
-from . import chats, crash, drafting, email_expected, email_quotes, emails, locomo, notes, scale, ui
+from . import (
+    chats,
+    concurrency,
+    crash,
+    drafting,
+    email_expected,
+    email_quotes,
+    emails,
+    load,
+    locomo,
+    notes,
+    scale,
+    ui,
+)
 
 BENCHES = {
     "notes": notes.main,
@@ -18,6 +31,8 @@ BENCHES = {
     "drafting": drafting.main,
     "ui": ui.main,
     "crash": crash.main,
+    "concurrency": concurrency.main,
+    "load": load.main,
 }
 
 

@@ -56,7 +56,8 @@ def _conversation(i: int, rnd: random.Random, turns: int, words: int) -> dict[st
     }
 
 
-def write_export(path: Path, n: int, turns: int, words: int, seed: int = 1) -> int:
+def write_export(path: Path, n: int, turns: int, words: int, seed: int = 1, first: int = 0) -> int:
+    """n conversations numbered from ``first`` (distinct exports need distinct ``first``)."""
     rnd = random.Random(seed)
     messages = 0
     with path.open("w") as fh:
@@ -64,7 +65,7 @@ def write_export(path: Path, n: int, turns: int, words: int, seed: int = 1) -> i
         for i in range(n):
             if i:
                 fh.write(",")
-            json.dump(_conversation(i, rnd, turns, words), fh)
+            json.dump(_conversation(first + i, rnd, turns, words), fh)
             messages += turns
         fh.write("]")
     return messages

@@ -38,11 +38,11 @@ def mixed(folder: Path, seed: int = 1, notes: int = 120, chats: int = 30, mails:
         for i in range(mails):
             when = format_datetime(start + timedelta(hours=7 * i))
             thread = i // 4
-            irt = f"In-Reply-To: <m{i - 1}@acme.example>\n" if i % 4 else ""
+            irt = f"In-Reply-To: <m{seed}-{i - 1}@acme.example>\n" if i % 4 else ""
             fh.write(
                 f"From cara@acme.example {when}\nFrom: Cara <cara@acme.example>\n"
-                f"To: Sam <sam@consult.example>\nSubject: Thread {thread}\nDate: {when}\n"
-                f"Message-ID: <m{i}@acme.example>\n{irt}\n{_words(rnd, 10, 60)}\n\n"
+                f"To: Sam <sam@consult.example>\nSubject: Thread {seed}-{thread}\nDate: {when}\n"
+                f"Message-ID: <m{seed}-{i}@acme.example>\n{irt}\n{_words(rnd, 10, 60)}\n\n"
             )
     n += 1
     rows = ["date,client,hours,description"]

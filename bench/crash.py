@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from sqlalchemy import text
 
 from trailkeep.vault import Vault, doctor, dump, get_embedder, init_home, load_settings
 
+from .chats import write_export
 from .corpus import mixed
 
 STATES = ("pending", "ingested", "duplicate", "partial", "failed")
@@ -94,37 +96,55 @@ def violations(home: Path, embedder: str) -> list[str]:
 
 
 def run(
-    src: Path, root: Path, rounds: int, seed: int = 42, embedder: str = "hash"
+    pool: Path, root: Path, rounds: int, seed: int = 42, embedder: str = "hash"
 ) -> dict[str, Any]:
+    """Files of ``pool`` arrive a slice per round (so every round has work); each round is
+    killed at a random moment; the vault is checked after every kill; finally the crashed home
+    finishes and is compared with a clean ingest of the same folder."""
     env = _env(embedder)
-    clean = root / "clean"
-    init_home(load_settings({}, clean))
-    t0 = time.perf_counter()
-    subprocess.run(_cli(clean, "ingest", "-q", str(src)), env=env, check=True, timeout=1800)
-    full_s = time.perf_counter() - t0
-    cv = _open(clean, embedder)
-    expected = dump(cv)
-    cv.close()
+    src = root / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    files = sorted(pool.iterdir())
+    slices = [files[i::rounds] for i in range(rounds)]
     home = root / "crash"
     init_home(load_settings({}, home))
     rnd = random.Random(seed)
-    kills, found = 0, []
+    kills = interrupted = 0
+    found: list[str] = []
     t_start = time.perf_counter()
-    for r in range(rounds):
+    r = 0
+    while kills < rounds and r < 3 * rounds:  # a round that finished before its kill is redone
+        for f in slices[r] if r < len(slices) else []:
+            shutil.copy2(f, src / f.name)
         p = subprocess.Popen(
             _cli(home, "ingest", "-q", str(src)),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rnd.uniform(0.25, 1.0) * full_s)
+        time.sleep(rnd.uniform(0.8, 2.8))
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             kills += 1
         p.wait()
         found += [f"round {r + 1}: {x}" for x in violations(home, embedder)]
+        if _unfinished(home, embedder, src):
+            interrupted += 1
+        r += 1
+    for f in files:  # whatever has not arrived yet
+        if not (src / f.name).exists():
+            shutil.copy2(f, src / f.name)
     subprocess.run(_cli(home, "ingest", "-q", str(src)), env=env, check=True, timeout=1800)
     found += [f"final: {x}" for x in violations(home, embedder)]
+    crash_s = time.perf_counter() - t_start
+    clean = root / "clean"
+    init_home(load_settings({}, clean))
+    t0 = time.perf_counter()
+    subprocess.run(_cli(clean, "ingest", "-q", str(src)), env=env, check=True, timeout=1800)
+    clean_s = time.perf_counter() - t0
+    cv = _open(clean, embedder)
+    expected = dump(cv)
+    cv.close()
     v = _open(home, embedder)
     with v.engine.connect() as c:
         pending = c.execute(text("SELECT COUNT(*) FROM source WHERE status='pending'")).scalar()
@@ -132,28 +152,56 @@ def run(
     equal = dump(v) == expected
     v.close()
     return {
-        "rounds": rounds,
-        "kills_mid_ingest": kills,
+        "rounds": r,
+        "files": len(files),
+        "kills": kills,
+        "kills_that_left_work_unfinished": interrupted,
         "violations": len(found),
         "violation_details": found[:20],
         "pending_after_final_run": pending,
         "doctor_ok_after_final_run": final_ok,
         "dump_equals_clean_ingest": equal,
-        "clean_ingest_s": round(full_s, 1),
-        "total_s": round(time.perf_counter() - t_start, 1),
+        "clean_ingest_s": round(clean_s, 1),
+        "crash_rounds_s": round(crash_s, 1),
     }
+
+
+def _unfinished(home: Path, embedder: str, src: Path) -> bool:
+    """After a kill: did files of the inbox remain un-ingested (the kill cut real work)?"""
+    v = _open(home, embedder)
+    try:
+        with v.engine.connect() as c:
+            done = {
+                Path(str(r[0])).name
+                for r in c.execute(text("SELECT path FROM source WHERE status != 'pending'"))
+            }
+    finally:
+        v.close()
+    return any(f.name not in done for f in src.iterdir())
+
+
+def pool(folder: Path, seed: int, notes: int) -> None:
+    """The mixed corpus plus more chat exports and mailboxes, so big files arrive all along."""
+    mixed(folder, seed=seed, notes=notes, chats=25, mails=80)
+    for k in range(1, 5):
+        write_export(
+            folder / f"export-{k}.json", 15, turns=8, words=60, seed=seed + k, first=1000 * k
+        )
+        sub = folder / f"mail-{k}"
+        mixed(sub, seed=seed + k, notes=0, chats=1, mails=40)
+        (sub / "client.mbox").rename(folder / f"mail-{k}.mbox")
+        shutil.rmtree(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="trailkeep bench crash", description=__doc__)
     ap.add_argument("--rounds", type=int, default=50)
-    ap.add_argument("--notes", type=int, default=150)
+    ap.add_argument("--notes", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--embedder", default="hash", choices=["hash", "minilm"])
     a = ap.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="tk-crash-"))
-    files = mixed(root / "src", seed=a.seed, notes=a.notes)
-    out = run(root / "src", root, a.rounds, a.seed, a.embedder)
-    out["files"] = files
+    pool(root / "pool", a.seed, a.notes)
+    out = run(root / "pool", root, a.rounds, a.seed, a.embedder)
     print(json.dumps(out, indent=2))
     return 0 if out["violations"] == 0 and out["dump_equals_clean_ingest"] else 1

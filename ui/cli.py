@@ -109,6 +109,7 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, home: str | None) -> None:
     """trailkeep keeps your reasoning trail: chats, client email and field notes, cited."""
+    os.umask(0o077)  # everything trailkeep (and Chroma, SQLite) writes is the user's only
     ctx.ensure_object(dict)["home"] = home
 
 

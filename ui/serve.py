@@ -18,6 +18,9 @@ def _warm() -> None:
 
 
 def main() -> None:
+    import os
+
+    os.umask(0o077)
     threading.Thread(target=_warm, name="trailkeep-warm-up", daemon=True).start()
     from streamlit.web import cli as stcli
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any, BinaryIO
 
@@ -28,7 +29,12 @@ class _Bounded(io.RawIOBase):
         return True
 
     def readinto(self, b: Any) -> int:
-        data = self._raw.read(min(len(b), self._left + 1))
+        try:
+            data = self._raw.read(min(len(b), self._left + 1))
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as exc:
+            raise ParseError(
+                f"{self._name}: damaged inside the zip ({exc or type(exc).__name__})"
+            ) from exc
         if len(data) > self._left:
             raise ParseError(f"{self._name}: expands past its declared size (zip bomb?)")
         self._left -= len(data)
@@ -51,7 +57,17 @@ def zip_member(zf: zipfile.ZipFile, basename: str) -> BinaryIO | None:
             f"{info.filename}: compression ratio {info.file_size // info.compress_size}:1 "
             "looks like a zip bomb"
         )
-    raw = zf.open(info)
+    try:
+        raw = zf.open(info)
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        zlib.error,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
+        raise ParseError(f"{info.filename}: cannot be read from the zip ({exc})") from exc
     return io.BufferedReader(_Bounded(raw, info.file_size, info.filename), 1 << 16)
 
 

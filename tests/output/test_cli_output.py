@@ -82,3 +82,59 @@ def test_work_and_invoice_commands(tmp_path: Path) -> None:
     run(home, "tag", "add", "decision", "--entry", "1")
     run(home, "tag", "remove", "decision", "--entry", "1")
     assert "no entry" in run(home, "tag", "add", "decision", "--entry", "99999", code=1).lower()
+
+
+def test_a_full_run_with_a_key_leaves_it_nowhere(tmp_path: Path) -> None:
+    """ask, drafts (email and doc, redacted), invoices, backup — with a dummy key set and the
+    echoing model: afterwards no file in the home or the backup contains the key."""
+    from tests.fakes.messages_api import echo_prompt, serve
+
+    key = "dummy-anthropic-key-full-run-42"
+    home = home_with_history(tmp_path)
+    cfg = home / "config.toml"
+    cfg.write_text(cfg.read_text() + "\n[privacy]\nredact = true\n", encoding="utf-8")
+    with serve(echo_prompt) as fake:
+        import os
+
+        old = {k: os.environ.get(k) for k in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL")}
+        os.environ["ANTHROPIC_API_KEY"] = key
+        os.environ["ANTHROPIC_BASE_URL"] = fake.url
+        try:
+            d = run_json(
+                home,
+                "draft",
+                "draft",
+                "email",
+                "--client",
+                "acme",
+                "--reply-to",
+                "attack-1@acme.example",
+            )
+            assert d["backend"] == "anthropic" and "zebracorn" not in d["text"]
+            run_json(
+                home,
+                "draft",
+                "draft",
+                "doc",
+                "--kind",
+                "status-update",
+                "--topic",
+                "claims export",
+                "--client",
+                "acme",
+            )
+            run(home, "ask", "why did the CSV export fail?")
+            run(home, "invoice", "create", "--client", "acme", "--period", "2026-03")
+            run(home, "backup", str(tmp_path / "bk"))
+        finally:
+            for k, val in old.items():
+                if val is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = val
+    assert len(fake.requests) >= 3
+    assert all("cara@acme.example" not in r["messages"][0]["content"] for r in fake.requests)
+    for root in (home, tmp_path / "bk"):
+        for p in root.rglob("*"):
+            if p.is_file():
+                assert key.encode() not in p.read_bytes(), p

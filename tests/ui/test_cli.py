@@ -120,3 +120,27 @@ def test_filters_on_search(home: Path) -> None:
     ] == ["A"]
     assert run_json(home, "search", *q, "--kind", "email")["hits"] == []
     run(home, "search", "x", "--since", "March", code=2)
+
+
+def test_everything_in_the_home_is_the_users_only(tmp_path: Path) -> None:
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    env = {**os.environ, "TRAILKEEP_EMBEDDER": "hash"}
+    cli = [sys.executable, "-m", "trailkeep.ui", "--home", str(home)]
+    subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
+    (home / "inbox" / "n.md").write_text("# N\n\nprivate health information\n")
+    subprocess.run([*cli, "ingest", str(home / "inbox")], env=env, check=True, capture_output=True)
+    loose = []
+    for dirpath, dirnames, filenames in os.walk(home):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            if p.is_relative_to(home / "inbox"):
+                continue  # the user's own files keep the user's modes
+            if stat.S_IMODE(p.lstat().st_mode) & 0o077:
+                loose.append(f"{oct(stat.S_IMODE(p.lstat().st_mode))} {p.relative_to(home)}")
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert loose == []
