@@ -59,3 +59,19 @@ def save(vault: Vault, draft: Draft) -> tuple[Path, Outcome]:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(render_file(draft, draft_id, created))
     return path, Ingestor(vault).ingest_file(path)
+
+
+def save_edit(vault: Vault, path: Path, text: str) -> Outcome:
+    """The user's edit of a stored draft: same draft identity, so it becomes a new version."""
+    raw = path.read_text(encoding="utf-8")
+    if not raw.startswith("---\n") or "\n---\n" not in raw[4:]:
+        raise ValueError(f"{path} is not a draft file")
+    head, _, body = raw[4:].partition("\n---\n")
+    title = body.split("\n", 1)[0] if body.startswith("# ") else ""
+    new = f"---\n{head}\n---\n" + (f"{title}\n\n" if title else "") + text.strip() + "\n"
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(new)
+    os.replace(tmp, path)
+    return Ingestor(vault).ingest_file(path)

@@ -80,6 +80,11 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
     """Write a snapshot of the home to ``dest`` (a new or empty folder)."""
     s = vault.settings
     t0 = time.perf_counter()
+    if not s.embedded or s.chroma_url:
+        raise BackupError(
+            "this vault lives on servers: back up PostgreSQL with pg_dump, the Chroma server's "
+            "persist directory, and the blob folder (DEPLOY.md, 'Backups')"
+        )
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"{dest} is not empty; back up into a new folder")
     if dest.resolve().is_relative_to(s.home.resolve()):

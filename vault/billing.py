@@ -163,7 +163,9 @@ def sync_work_items(c: Connection, doc_id: int, version_id: int) -> None:
             )
         else:
             c.execute(
-                text("UPDATE work_item SET removed=1, invoice_id=NULL, updated_at=:t WHERE id=:i"),
+                text(
+                    "UPDATE work_item SET removed=TRUE, invoice_id=NULL, updated_at=:t WHERE id=:i"
+                ),
                 {"t": now, "i": item["id"]},
             )
 
@@ -215,7 +217,7 @@ def _update_item(
         text(
             "UPDATE work_item SET invoice_id=NULL WHERE id=:i AND invoice_id IS NOT NULL AND "
             "NOT EXISTS (SELECT 1 FROM invoice v WHERE v.id = work_item.invoice_id "
-            "AND v.client_id IS work_item.client_id AND substr(work_item.day, 1, 7) = v.period)"
+            "AND v.client_id = work_item.client_id AND substr(work_item.day, 1, 7) = v.period)"
         ),
         {"i": item_id},
     )
@@ -302,7 +304,7 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
 
 
 def list_work(vault: Vault, client: str | None = None, unbilled: bool = False) -> list[WorkItem]:
-    parts, p = ["1"], {}
+    parts, p = ["TRUE"], {}
     if client:
         parts.append("w.client_id = :c")
         p["c"] = client
@@ -461,7 +463,10 @@ def list_invoices(vault: Vault, client: str | None = None) -> list[InvoiceView]:
         ids = [
             int(r[0])
             for r in c.execute(
-                text("SELECT id FROM invoice WHERE (:c IS NULL OR client_id = :c) ORDER BY id"),
+                text(
+                    "SELECT id FROM invoice WHERE (CAST(:c AS TEXT) IS NULL OR client_id = :c) "
+                    "ORDER BY id"
+                ),
                 {"c": client},
             )
         ]
@@ -494,7 +499,7 @@ def create_invoice(vault: Vault, client: str, period: str) -> InvoiceView:
             res = c.execute(
                 text(
                     "INSERT INTO invoice (kind, client_id, period, status, currency, tax_rate, "
-                    "created_at) VALUES ('invoice', :c, :p, 'draft', :cur, :tax, :t)"
+                    "created_at) VALUES ('invoice', :c, :p, 'draft', :cur, :tax, :t) RETURNING id"
                 ),
                 {
                     "c": spec.id,
@@ -504,7 +509,7 @@ def create_invoice(vault: Vault, client: str, period: str) -> InvoiceView:
                     "t": db_ts(utcnow()),
                 },
             )
-            invoice_id = int(res.lastrowid or 0)
+            invoice_id = int(res.scalar_one())
         else:
             invoice_id = int(row[0])
         if items:
@@ -621,7 +626,8 @@ def credit_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
             text(
                 "INSERT INTO invoice (kind, client_id, period, status, number, currency, "
                 "tax_rate, subtotal, tax, total, issued_on, credit_of, created_at) VALUES "
-                "('credit', :c, :p, 'issued', :n, :cur, :tr, :s, :x, :t, :on, :of, :now)"
+                "('credit', :c, :p, 'issued', :n, :cur, :tr, :s, :x, :t, :on, :of, :now) "
+                "RETURNING id"
             ),
             {
                 "c": v.client,
@@ -637,7 +643,7 @@ def credit_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
                 "now": db_ts(utcnow()),
             },
         )
-        credit_id = int(res.lastrowid or 0)
+        credit_id = int(res.scalar_one())
         _freeze(
             c,
             credit_id,

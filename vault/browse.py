@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from . import dialect
 from .store import Vault
 
 NO_CLIENT = "(no client)"
@@ -37,7 +38,7 @@ def failed_sources(vault: Vault, limit: int = 200) -> list[dict[str, Any]]:
 
 def documents(vault: Vault, client: str | None, limit: int = 500) -> list[dict[str, Any]]:
     """Documents of one client id, of no client (``NO_CLIENT``), or all (None)."""
-    where, p = "1", {}
+    where, p = "TRUE", {}
     if client == NO_CLIENT:
         where = "d.client_id IS NULL"
     elif client:
@@ -63,10 +64,11 @@ def versions(vault: Vault, document_id: int) -> list[dict[str, Any]]:
 
 
 def entries(vault: Vault, version_id: int) -> list[dict[str, Any]]:
+    tags = dialect.concat_agg(vault.engine, "tag")
     rows = _rows(
         vault,
         "SELECT e.id, e.kind, e.title, e.author, e.ts, e.client_id, e.current, e.text, "
-        "(SELECT group_concat(tag, ',') FROM entry_tag t WHERE t.entry_id = e.id) AS tags "
+        f"(SELECT {tags} FROM entry_tag t WHERE t.entry_id = e.id) AS tags "
         "FROM entry e WHERE e.version_id = :v ORDER BY e.position, e.id",
         v=version_id,
     )
@@ -78,11 +80,12 @@ def entries(vault: Vault, version_id: int) -> list[dict[str, Any]]:
 def incoming_emails(vault: Vault, client: str, limit: int = 50) -> list[dict[str, Any]]:
     """A client's recent incoming messages (to reply to), newest first."""
     out = []
+    direction = dialect.json_text(vault.engine, "meta", "direction")
     for r in _rows(
         vault,
         "SELECT id, key, ts, meta, substr(text, 1, 200) AS preview FROM entry "
         "WHERE kind = 'email' AND client_id = :c AND current "
-        "AND json_extract(meta, '$.direction') IS NOT 'outgoing' ORDER BY ts DESC LIMIT :n",
+        f"AND COALESCE({direction}, '') <> 'outgoing' ORDER BY ts DESC LIMIT :n",
         c=client,
         n=limit,
     ):

@@ -34,6 +34,14 @@ def normalize_for_index(s: str) -> str:
     return _CJK.sub(r" \1 ", s)
 
 
+def strip_diacritics(s: str) -> str:
+    """'élèves' -> 'eleves' (FTS5 does this in its tokenizer; PostgreSQL needs it done here)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", s)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def query_terms(query: str) -> list[str]:
     """Split a user query into FTS terms (each a quoted word or CJK phrase)."""
     terms: list[str] = []
@@ -134,3 +142,66 @@ class SqliteFts5Index:
         p.update(params or {})
         # bm25() is lower-is-better; flip the sign so higher is better everywhere.
         return [(int(r[0]), -float(r[1])) for r in conn.execute(text(sql), p)]
+
+
+class PostgresFtsIndex:
+    """PostgreSQL full-text search: ``chunk_fts(chunk_id, tsv tsvector)`` with a GIN index,
+    written in the same transaction as the chunks. The ``english`` configuration stems like
+    FTS5's porter tokenizer; ranking is ``ts_rank_cd`` over an OR of the query's terms."""
+
+    name = "postgres-fts"
+    config = "english"
+
+    def create(self, conn: Connection) -> None:
+        conn.execute(
+            text("CREATE TABLE chunk_fts (chunk_id BIGINT PRIMARY KEY, tsv tsvector NOT NULL)")
+        )
+        conn.execute(text("CREATE INDEX ix_chunk_fts_tsv ON chunk_fts USING GIN (tsv)"))
+
+    def add(self, conn: Connection, rows: Iterable[tuple[int, str]]) -> None:
+        data = [
+            {"id": cid, "body": strip_diacritics(normalize_for_index(body))} for cid, body in rows
+        ]
+        if data:
+            conn.execute(
+                text(
+                    "INSERT INTO chunk_fts (chunk_id, tsv) "
+                    f"VALUES (:id, to_tsvector('{self.config}', :body))"
+                ),
+                data,
+            )
+
+    def delete(self, conn: Connection, chunk_ids: Sequence[int]) -> None:
+        for i in range(0, len(chunk_ids), 500):
+            marks = ",".join(str(int(x)) for x in chunk_ids[i : i + 500])
+            conn.execute(text(f"DELETE FROM chunk_fts WHERE chunk_id IN ({marks})"))
+
+    def ids(self, conn: Connection) -> set[int]:
+        return {int(r[0]) for r in conn.execute(text("SELECT chunk_id FROM chunk_fts"))}
+
+    def search(
+        self,
+        conn: Connection,
+        query: str,
+        k: int,
+        where: str = "",
+        params: dict[str, object] | None = None,
+    ) -> list[tuple[int, float]]:
+        terms = [strip_diacritics(t.strip('"')) for t in query_terms(query)]
+        if not terms:
+            return []
+        # Each term through plainto_tsquery (stemmed, punctuation-safe), OR-ed together.
+        parts = " || ".join(f"plainto_tsquery('{self.config}', :t{i})" for i in range(len(terms)))
+        sql = (
+            f"WITH q AS (SELECT ({parts}) AS query) "
+            f"SELECT f.chunk_id, ts_rank_cd(f.tsv, q.query) AS s FROM chunk_fts f CROSS JOIN q "
+            "JOIN chunk c ON c.id = f.chunk_id JOIN entry e ON e.id = c.entry_id "
+            "JOIN document d ON d.id = e.document_id "
+            "WHERE f.tsv @@ q.query "
+            + (f"AND {where} " if where else "")
+            + "ORDER BY s DESC LIMIT :k"
+        )
+        p: dict[str, object] = {f"t{i}": t for i, t in enumerate(terms)}
+        p["k"] = k
+        p.update(params or {})
+        return [(int(r[0]), float(r[1])) for r in conn.execute(text(sql), p)]

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import WriterBusy
 
@@ -75,3 +76,81 @@ class WriterLock:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+class PostgresAdvisoryLock:
+    """The writer lock for a shared PostgreSQL vault: a session advisory lock, so writers on
+    different machines exclude each other; released by the server when the holder's connection
+    dies. Same interface (and per-thread re-entry) as :class:`WriterLock`."""
+
+    KEY = 0x7472_6B70  # "trkp"
+
+    def __init__(self, engine: Any, timeout: float) -> None:
+        self.engine = engine
+        self.timeout = timeout
+        self._local = threading.local()
+
+    def holder(self) -> str:
+        from sqlalchemy import text
+
+        with self.engine.connect() as c:
+            row = c.execute(
+                text(
+                    "SELECT a.application_name, a.client_addr FROM pg_locks l "
+                    "JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'advisory' AND l.objid = :k AND l.granted"
+                ),
+                {"k": self.KEY},
+            ).first()
+        if row is None:
+            return "unknown holder"
+        return f"{row[0] or 'a client'} (from {row[1] or 'a local socket'})"
+
+    @contextlib.contextmanager
+    def hold(self, what: str = "write") -> Iterator[None]:
+        from sqlalchemy import text
+
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1
+            return
+        conn = self.engine.connect()
+        try:
+            start = time.monotonic()
+            delay = 0.01
+            while True:
+                got = conn.execute(
+                    text("SELECT pg_try_advisory_lock(:k)"), {"k": self.KEY}
+                ).scalar()
+                conn.commit()
+                if got:
+                    info = (
+                        f"pid {os.getpid()} on {socket.gethostname()} "
+                        f"({os.path.basename(sys.argv[0]) or 'python'}: {what}) "
+                        f"since {datetime.now(UTC).isoformat(timespec='seconds')}"
+                    )
+                    conn.execute(
+                        text("SELECT set_config('application_name', :n, false)"),
+                        {"n": info[:63]},
+                    )
+                    conn.commit()
+                    break
+                waited = time.monotonic() - start
+                if waited >= self.timeout:
+                    raise WriterBusy(self.holder(), waited)
+                time.sleep(delay)
+                delay = min(delay * 1.5, 0.2)
+            self._local.depth = 1
+            try:
+                yield
+            finally:
+                self._local.depth = 0
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.KEY})
+                conn.execute(text("SELECT set_config('application_name', '', false)"))
+                conn.commit()
+        finally:
+            conn.close()

@@ -136,7 +136,10 @@ def reindex(vault: Vault) -> int:
     with vault.writer("reindex"):
         with vault.engine.begin() as c:
             c.execute(
-                text("UPDATE chunk SET embedded_by=NULL WHERE embedded_by IS NOT :e"),
+                text(
+                    "UPDATE chunk SET embedded_by=NULL "
+                    "WHERE embedded_by IS NULL OR embedded_by <> :e"
+                ),
                 {"e": vault.embedder.id},
             )
         n = vault.embed_pending()
@@ -290,8 +293,8 @@ def forget(
         for kind, key in tomb:
             c.execute(
                 text(
-                    "INSERT OR IGNORE INTO tombstone (kind, key, reason, created_at) "
-                    "VALUES (:k, :key, 'forget', :t)"
+                    "INSERT INTO tombstone (kind, key, reason, created_at) "
+                    "VALUES (:k, :key, 'forget', :t) ON CONFLICT DO NOTHING"
                 ),
                 {"k": kind, "key": key, "t": db_ts(utcnow())},
             )
@@ -334,7 +337,7 @@ def _drop_version(c: Connection, version_id: int) -> None:
             {"d": row[0]},
         ).first()
         if prev:
-            c.execute(text("UPDATE version SET current=1 WHERE id=:p"), {"p": prev[0]})
+            c.execute(text("UPDATE version SET current=TRUE WHERE id=:p"), {"p": prev[0]})
             c.execute(
                 text("UPDATE entry SET current=on_current_path WHERE version_id=:p"),
                 {"p": prev[0]},

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, text
 
+from . import dialect
 from .errors import MigrationError, SchemaTooNew
 from .keyword import KeywordIndex
 
@@ -151,10 +152,14 @@ CREATE TABLE vault_meta (
 """
 
 
-def _core(conn: Connection, kw: KeywordIndex) -> None:
-    for stmt in _CORE.split(";"):
+def _script(conn: Connection, script: str) -> None:
+    for stmt in script.split(";"):
         if stmt.strip():
-            conn.execute(text(stmt))
+            conn.execute(text(dialect.ddl(conn, stmt)))
+
+
+def _core(conn: Connection, kw: KeywordIndex) -> None:
+    _script(conn, _CORE)
 
 
 def _keyword(conn: Connection, kw: KeywordIndex) -> None:
@@ -168,38 +173,16 @@ def _entry_key_index(conn: Connection, kw: KeywordIndex) -> None:
 
 def _llm_calls(conn: Connection, kw: KeywordIndex) -> None:
     # The audit log of every model call. The API key is never part of it.
-    conn.execute(
-        text(
-            "CREATE TABLE llm_call (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-            "created_at TIMESTAMP NOT NULL, purpose TEXT NOT NULL, backend TEXT NOT NULL, "
-            "model TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT NOT NULL DEFAULT '', "
-            "input_tokens INTEGER, output_tokens INTEGER, latency_ms INTEGER, error TEXT)"
-        )
+    _script(
+        conn,
+        "CREATE TABLE llm_call (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "created_at TIMESTAMP NOT NULL, purpose TEXT NOT NULL, backend TEXT NOT NULL, "
+        "model TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT NOT NULL DEFAULT '', "
+        "input_tokens INTEGER, output_tokens INTEGER, latency_ms INTEGER, error TEXT)",
     )
 
 
 _BILLING = """
-CREATE TABLE work_item (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    document_id INTEGER REFERENCES document(id),
-    entry_id INTEGER REFERENCES entry(id),
-    origin TEXT NOT NULL,
-    line_sha TEXT NOT NULL,
-    client_id TEXT REFERENCES client(id),
-    client_label TEXT NOT NULL DEFAULT '',
-    day TEXT,
-    hours TEXT,
-    rate TEXT,
-    description TEXT NOT NULL,
-    invoice_id INTEGER REFERENCES invoice(id),
-    removed BOOLEAN NOT NULL DEFAULT 0,
-    problem TEXT,
-    flag TEXT,
-    created_at TIMESTAMP NOT NULL,
-    updated_at TIMESTAMP NOT NULL
-);
-CREATE INDEX ix_work_item_client ON work_item (client_id, day);
-CREATE INDEX ix_work_item_document ON work_item (document_id);
 CREATE TABLE invoice (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL DEFAULT 'invoice',
@@ -222,6 +205,27 @@ CREATE TABLE invoice (
 CREATE UNIQUE INDEX ux_invoice_open_draft ON invoice (client_id, period)
     WHERE status = 'draft' AND kind = 'invoice';
 CREATE UNIQUE INDEX ux_invoice_credit_of ON invoice (credit_of) WHERE credit_of IS NOT NULL;
+CREATE TABLE work_item (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER REFERENCES document(id),
+    entry_id INTEGER REFERENCES entry(id),
+    origin TEXT NOT NULL,
+    line_sha TEXT NOT NULL,
+    client_id TEXT REFERENCES client(id),
+    client_label TEXT NOT NULL DEFAULT '',
+    day TEXT,
+    hours TEXT,
+    rate TEXT,
+    description TEXT NOT NULL,
+    invoice_id INTEGER REFERENCES invoice(id),
+    removed BOOLEAN NOT NULL DEFAULT 0,
+    problem TEXT,
+    flag TEXT,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX ix_work_item_client ON work_item (client_id, day);
+CREATE INDEX ix_work_item_document ON work_item (document_id);
 CREATE TABLE invoice_line (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     invoice_id INTEGER NOT NULL REFERENCES invoice(id),
@@ -243,9 +247,7 @@ CREATE TABLE invoice_counter (
 
 def _billing(conn: Connection, kw: KeywordIndex) -> None:
     # Work items (billable lines with a stable identity across note versions) and invoices.
-    for stmt in _BILLING.split(";"):
-        if stmt.strip():
-            conn.execute(text(stmt))
+    _script(conn, _BILLING)
 
 
 MIGRATIONS: list[tuple[int, str, Step]] = [

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from . import dialect
 from .records import Hit, db_ts, from_utc
 from .store import Vault
 
@@ -174,6 +175,12 @@ def status(vault: Vault) -> dict[str, Any]:
                 )
             )
         ]
+        at = dialect.find(c, "'@'", "author")
+        domains_sql = (
+            f"SELECT substr(author, {at} + 1) AS dom, COUNT(*) FROM entry "
+            "WHERE kind = 'email' AND client_id IS NULL AND author LIKE '%@%' "
+            "GROUP BY dom ORDER BY 2 DESC LIMIT 20"
+        )
         out: dict[str, Any] = {
             "sources": {
                 "ingested": counts.get("ingested", 0),
@@ -195,13 +202,7 @@ def status(vault: Vault) -> dict[str, Any]:
                 ),
                 "domains": [
                     {"domain": str(r[0]), "messages": int(r[1])}
-                    for r in c.execute(
-                        text(
-                            "SELECT substr(author, instr(author, '@') + 1) AS dom, COUNT(*) "
-                            "FROM entry WHERE kind = 'email' AND client_id IS NULL "
-                            "AND author LIKE '%@%' GROUP BY dom ORDER BY 2 DESC LIMIT 20"
-                        )
-                    )
+                    for r in c.execute(text(domains_sql))
                 ],
             },
             "clients": [

@@ -41,6 +41,12 @@ DEFAULT_CONFIG = """\
 # lock_timeout_seconds = 120
 # Embedder for vectors: "minilm" (offline all-MiniLM-L6-v2 int8) or "hash" (tests only).
 # embedder = "minilm"
+# Servers instead of the embedded default (see DEPLOY.md). Env TRAILKEEP_DATABASE_URL,
+# TRAILKEEP_CHROMA_URL and TRAILKEEP_CHROMA_TOKEN win over these.
+# database_url = "postgresql+psycopg://trailkeep@db.example:5432/trailkeep"
+# chroma_url = "http://chroma.example:8000"
+# chroma_token = ""
+# blobs = "/shared/trailkeep-blobs"   # the original bytes; a shared filesystem for several machines
 
 [answer]
 # Backend: "auto" (Claude when ANTHROPIC_API_KEY is set, else extractive) or "extractive".
@@ -77,6 +83,16 @@ class Settings:
     me_emails: tuple[str, ...] = ()
     clients: tuple[ClientSpec, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Servers (issue 9): None = the embedded default (SQLite file, Chroma on disk).
+    database_url: str | None = None
+    chroma_url: str | None = None
+    chroma_token: str | None = None
+    blobs_dir: Path | None = None
+    vector_namespace: str = ""  # prefix of the Chroma collection (several vaults, one server)
+
+    @property
+    def embedded(self) -> bool:
+        return not self.database_url
 
     @property
     def redact(self) -> bool:
@@ -99,7 +115,7 @@ class Settings:
 
     @property
     def blobs(self) -> Path:
-        return self.home / "blobs"
+        return self.blobs_dir or self.home / "blobs"
 
     @property
     def quarantine(self) -> Path:
@@ -160,9 +176,27 @@ def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
             me_emails=tuple(str(e).lower() for e in me.get("emails", [])),
             clients=load_clients(home / "clients.toml"),
             extra=cfg,
+            database_url=_opt(env.get("TRAILKEEP_DATABASE_URL") or vault.get("database_url")),
+            chroma_url=_opt(env.get("TRAILKEEP_CHROMA_URL") or vault.get("chroma_url")),
+            chroma_token=_opt(env.get("TRAILKEEP_CHROMA_TOKEN") or vault.get("chroma_token")),
+            blobs_dir=_path(home, vault.get("blobs")),
+            vector_namespace=str(
+                env.get("TRAILKEEP_VECTOR_NAMESPACE") or vault.get("vector_namespace", "")
+            ),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(str(home / "config.toml"), f"bad value: {exc}") from exc
+
+
+def _opt(v: object) -> str | None:
+    return str(v).strip() or None if v not in (None, "") else None
+
+
+def _path(home: Path, v: object) -> Path | None:
+    if v in (None, ""):
+        return None
+    p = Path(str(v)).expanduser()
+    return p if p.is_absolute() else home / p
 
 
 def init_home(settings: Settings) -> list[Path]:

@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import CursorResult
 
+from . import dialect
 from .blobs import BlobStore
 from .clients import ClientSpec
 from .embedder import Embedder
-from .keyword import KeywordIndex, SqliteFts5Index
-from .lock import WriterLock
+from .keyword import KeywordIndex, PostgresFtsIndex, SqliteFts5Index
+from .lock import PostgresAdvisoryLock, WriterLock
 from .migrations import migrate
 from .models import (
     Chunk,
@@ -34,7 +35,6 @@ from .models import (
     Document,
     Entry,
     EntryTag,
-    Link,
     LlmCall,
     Project,
     Source,
@@ -81,6 +81,17 @@ def make_engine(db_path: Path) -> Engine:
     return engine
 
 
+def make_server_engine(url: str) -> Engine:
+    """PostgreSQL (``postgresql+psycopg://...``). Other servers are refused clearly."""
+    if not url.startswith(("postgresql+psycopg://", "postgresql://")):
+        from .errors import ConfigError
+
+        raise ConfigError("database_url", f"only PostgreSQL is supported, not {url.split(':')[0]}")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=16)
+
+
 @dataclass(frozen=True)
 class EmbedReport:
     embedded: int
@@ -104,27 +115,45 @@ class Vault:
         self.keyword = keyword
         self.vectors = vectors
         self.blobs = BlobStore(settings.blobs)
-        self.lock = WriterLock(settings.lock_path, settings.lock_timeout)
+        self.lock: WriterLock | PostgresAdvisoryLock = WriterLock(
+            settings.lock_path, settings.lock_timeout
+        )
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder) -> Vault:
         settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for d in (settings.blobs, settings.quarantine, settings.chroma_path):
+        for d in (settings.blobs, settings.quarantine):
             d.mkdir(parents=True, exist_ok=True, mode=0o700)
-        engine = make_engine(settings.db_path)
-        kw = SqliteFts5Index()
-        lock = WriterLock(settings.lock_path, settings.lock_timeout)
+        kw: KeywordIndex
+        lock: WriterLock | PostgresAdvisoryLock
+        if settings.database_url:
+            engine = make_server_engine(settings.database_url)
+            kw = PostgresFtsIndex()
+            lock = PostgresAdvisoryLock(engine, settings.lock_timeout)
+        else:
+            engine = make_engine(settings.db_path)
+            kw = SqliteFts5Index()
+            lock = WriterLock(settings.lock_path, settings.lock_timeout)
+        if not settings.chroma_url:
+            settings.chroma_path.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Under the lock: SQL migrations, and Chroma's own first-time setup, which races when
         # two processes open a new home at once ("table collections already exists").
         with lock.hold("open"):
-            vectors = VectorIndex(settings.chroma_path, embedder.id)
+            vectors = VectorIndex(
+                settings.chroma_path,
+                embedder.id,
+                url=settings.chroma_url,
+                token=settings.chroma_token,
+                namespace=settings.vector_namespace,
+            )
             vault = cls(settings, engine, embedder, kw, vectors)
             vault.lock = lock
             migrate(engine, kw)
             if settings.clients:
                 vault.sync_clients(settings.clients)
-        with contextlib.suppress(OSError):
-            settings.db_path.chmod(0o600)
+        if settings.embedded:
+            with contextlib.suppress(OSError):
+                settings.db_path.chmod(0o600)
         return vault
 
     def close(self) -> None:
@@ -286,7 +315,10 @@ class Vault:
         if not name:
             return None
         row = c.execute(
-            text("SELECT id FROM project WHERE name=:n AND client_id IS :c"),
+            text(
+                "SELECT id FROM project WHERE name=:n "
+                "AND (client_id = :c OR (client_id IS NULL AND CAST(:c AS TEXT) IS NULL))"
+            ),
             {"n": name, "c": client_id},
         ).first()
         if row:
@@ -383,8 +415,10 @@ class Vault:
                     ).scalar_one()
                 )
                 if cur is not None:
-                    c.execute(text("UPDATE version SET current=0 WHERE id=:v"), {"v": cur[0]})
-                    c.execute(text("UPDATE entry SET current=0 WHERE version_id=:v"), {"v": cur[0]})
+                    c.execute(text("UPDATE version SET current=FALSE WHERE id=:v"), {"v": cur[0]})
+                    c.execute(
+                        text("UPDATE entry SET current=FALSE WHERE version_id=:v"), {"v": cur[0]}
+                    )
                 res = c.execute(
                     Version.__table__.insert().values(  # type: ignore[attr-defined]
                         document_id=doc_id,
@@ -421,7 +455,7 @@ class Vault:
             c.execute(
                 text(
                     "UPDATE document SET title=CASE WHEN kind = 'email' THEN title ELSE :t END, "
-                    "updated_at=MAX(updated_at, :u), "
+                    "updated_at=CASE WHEN updated_at > :u THEN updated_at ELSE :u END, "
                     "client_id=COALESCE(:c, client_id), project_id=COALESCE(:p, project_id) "
                     "WHERE id=:d"
                 ),
@@ -445,8 +479,8 @@ class Vault:
             return
         c.execute(
             text(
-                "INSERT OR IGNORE INTO source_document (source_id, document_id, version_id) "
-                "VALUES (:s, :d, :v)"
+                "INSERT INTO source_document (source_id, document_id, version_id) "
+                "VALUES (:s, :d, :v) ON CONFLICT DO NOTHING"
             ),
             {"s": source_id, "d": doc_id, "v": version_id},
         )
@@ -569,28 +603,29 @@ class Vault:
         for e in doc.entries:
             if e.parent_key and e.key in ids and e.parent_key in ids:
                 c.execute(
-                    text("UPDATE entry SET parent_id=:p WHERE id=:id AND parent_id IS NOT :p"),
+                    text(
+                        "UPDATE entry SET parent_id=:p WHERE id=:id "
+                        "AND (parent_id IS NULL OR parent_id <> :p)"
+                    ),
                     {"p": ids[e.parent_key], "id": ids[e.key]},
                 )
-        link_table = Link.__table__  # type: ignore[attr-defined]
         for ln in doc.links:
             if ln.from_key in ids and ln.to_key in ids:
                 c.execute(
-                    link_table.insert().prefix_with("OR IGNORE"),
-                    {
-                        "kind": ln.kind,
-                        "from_entry_id": ids[ln.from_key],
-                        "to_entry_id": ids[ln.to_key],
-                    },
+                    text(
+                        "INSERT INTO link (kind, from_entry_id, to_entry_id) "
+                        "VALUES (:kind, :f, :t) ON CONFLICT DO NOTHING"
+                    ),
+                    {"kind": ln.kind, "f": ids[ln.from_key], "t": ids[ln.to_key]},
                 )
         # Parents that arrived after their children (email out of order): link them now.
         c.execute(
             text(
                 "UPDATE entry SET parent_id = (SELECT p.id FROM entry p "
                 "WHERE p.version_id = entry.version_id "
-                "AND p.key = json_extract(entry.meta, '$._parent')) "
+                f"AND p.key = {dialect.json_text(c, 'entry.meta', '_parent')}) "
                 "WHERE version_id = :v AND parent_id IS NULL "
-                "AND json_extract(meta, '$._parent') IS NOT NULL"
+                f"AND {dialect.json_text(c, 'meta', '_parent')} IS NOT NULL"
             ),
             {"v": version_id},
         )
@@ -598,9 +633,9 @@ class Vault:
         if parent_link:
             c.execute(
                 text(
-                    "INSERT OR IGNORE INTO link (kind, from_entry_id, to_entry_id) "
+                    "INSERT INTO link (kind, from_entry_id, to_entry_id) "
                     "SELECT :k, id, parent_id FROM entry WHERE version_id = :v "
-                    "AND parent_id IS NOT NULL AND kind = :kind"
+                    "AND parent_id IS NOT NULL AND kind = :kind ON CONFLICT DO NOTHING"
                 ),
                 {"k": parent_link, "v": version_id, "kind": doc.kind},
             )
@@ -608,9 +643,9 @@ class Vault:
             # A new version of a note: each section revises the same section of the previous one.
             c.execute(
                 text(
-                    "INSERT OR IGNORE INTO link (kind, from_entry_id, to_entry_id) "
+                    "INSERT INTO link (kind, from_entry_id, to_entry_id) "
                     "SELECT 'revises', n.id, o.id FROM entry n JOIN entry o ON o.key = n.key "
-                    "WHERE n.version_id = :new AND o.version_id = :old"
+                    "WHERE n.version_id = :new AND o.version_id = :old ON CONFLICT DO NOTHING"
                 ),
                 {"new": version_id, "old": prev_version},
             )
@@ -651,18 +686,21 @@ class Vault:
                 if not ids:
                     raise NotFound("entry" if entry_id is not None else "document", p["x"])
                 marks = ",".join(str(i) for i in ids)
-                c.execute(
-                    text(
-                        f"UPDATE entry SET client_id=:c, meta=json_set(meta, '$.client_set_by', "
-                        f"'user') WHERE id IN ({marks})"
-                    ),
-                    {"c": client_id},
-                )
+                for eid, meta in c.execute(
+                    text(f"SELECT id, meta FROM entry WHERE id IN ({marks})")
+                ).all():
+                    m = json.loads(meta or "{}")
+                    m["client_set_by"] = "user"
+                    c.execute(
+                        text("UPDATE entry SET client_id=:c, meta=:m WHERE id=:i"),
+                        {"c": client_id, "m": json.dumps(m, sort_keys=True), "i": eid},
+                    )
                 # Work items follow their entry's client unless already billed.
                 c.execute(
                     text(
-                        "UPDATE work_item SET client_id=:c, client_label=COALESCE(:c, ''), "
-                        "problem=CASE WHEN :c IS NULL THEN 'no client' ELSE NULL END "
+                        "UPDATE work_item SET client_id=:c, "
+                        "client_label=COALESCE(CAST(:c AS TEXT), ''), "
+                        "problem=CASE WHEN CAST(:c AS TEXT) IS NULL THEN 'no client' ELSE NULL END "
                         f"WHERE entry_id IN ({marks}) AND (invoice_id IS NULL OR invoice_id IN "
                         "(SELECT id FROM invoice WHERE status='draft'))"
                     ),
@@ -837,7 +875,9 @@ def _pk(res: CursorResult[Any]) -> int:
 
 
 def entry_tag_insert() -> Any:
-    return text("INSERT OR IGNORE INTO entry_tag (entry_id, tag, origin) VALUES (:e, :t, :o)")
+    return text(
+        "INSERT INTO entry_tag (entry_id, tag, origin) VALUES (:e, :t, :o) ON CONFLICT DO NOTHING"
+    )
 
 
 def _entry_meta(e: ParsedEntry) -> dict[str, Any]:

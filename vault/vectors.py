@@ -20,14 +20,38 @@ def collection_name(embedder_id: str) -> str:
 
 
 class VectorIndex:
-    def __init__(self, path: Path, embedder_id: str) -> None:
+    """Embedded (a PersistentClient on ``path``) or a Chroma server (``url``, optional bearer
+    ``token``). ``namespace`` prefixes the collection name (several vaults on one server)."""
+
+    def __init__(
+        self,
+        path: Path,
+        embedder_id: str,
+        *,
+        url: str | None = None,
+        token: str | None = None,
+        namespace: str = "",
+    ) -> None:
         import chromadb  # imported here: commands that never open a vault start faster
         from chromadb.config import Settings as ChromaSettings
 
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        )
-        self.name = collection_name(embedder_id)
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if url:
+            from urllib.parse import urlsplit
+
+            u = urlsplit(url)
+            headers = {"Authorization": f"Bearer {token}"} if token else None
+            self._client = chromadb.HttpClient(
+                host=u.hostname or "127.0.0.1",
+                port=u.port or (443 if u.scheme == "https" else 8000),
+                ssl=u.scheme == "https",
+                headers=headers,
+                settings=settings,
+            )
+        else:
+            self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+        self.namespace = namespace
+        self.name = namespace + collection_name(embedder_id)
         self._col: Any = None
 
     def _collection(self, create: bool) -> Any:
@@ -106,7 +130,13 @@ class VectorIndex:
         self._col = None
 
     def other_collections(self) -> list[str]:
-        return [c.name for c in self._client.list_collections() if c.name != self.name]
+        """This vault's collections for other embedders (never another namespace's)."""
+        mine = self.namespace + "chunks-"
+        return [
+            c.name
+            for c in self._client.list_collections()
+            if c.name != self.name and c.name.startswith(mine)
+        ]
 
     def drop_named(self, name: str) -> None:
         self._client.delete_collection(name)

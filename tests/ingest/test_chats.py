@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import corpora, make_settings
+from tests.conftest import corpora, make_settings, server_env
 from tests.fixtures.chats import (
     chatgpt_conversation,
     chatgpt_conversation_grown,
@@ -278,7 +278,7 @@ def test_client_set_corrects_and_survives_reimport(tmp_path: Path) -> None:
     r = CliRunner().invoke(
         main,
         ["--home", str(home), "client", "set", "GLOBEX", "--entry", str(eid)],
-        env={"TRAILKEEP_EMBEDDER": "hash"},
+        env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
         obj={},
     )
     assert r.exit_code == 0, r.output

@@ -125,7 +125,10 @@ def test_a_full_run_with_a_key_leaves_it_nowhere(tmp_path: Path) -> None:
             )
             run(home, "ask", "why did the CSV export fail?")
             run(home, "invoice", "create", "--client", "acme", "--period", "2026-03")
-            run(home, "backup", str(tmp_path / "bk"))
+            from tests.conftest import SERVER_DB
+
+            if not SERVER_DB:  # servers are backed up with their own tools
+                run(home, "backup", str(tmp_path / "bk"))
         finally:
             for k, val in old.items():
                 if val is None:
@@ -135,6 +138,6 @@ def test_a_full_run_with_a_key_leaves_it_nowhere(tmp_path: Path) -> None:
     assert len(fake.requests) >= 3
     assert all("cara@acme.example" not in r["messages"][0]["content"] for r in fake.requests)
     for root in (home, tmp_path / "bk"):
-        for p in root.rglob("*"):
+        for p in root.rglob("*") if root.exists() else []:
             if p.is_file():
                 assert key.encode() not in p.read_bytes(), p

@@ -21,9 +21,10 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def run(home: Path, *args: str, code: int = 0) -> str:
-    r = CliRunner().invoke(
-        main, ["--home", str(home), *args], env={"TRAILKEEP_EMBEDDER": "hash"}, obj={}
-    )
+    from tests.conftest import server_env
+
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}
+    r = CliRunner().invoke(main, ["--home", str(home), *args], env=env, obj={})
     assert r.exit_code == code, r.output
     return r.stdout if code == 0 else r.output
 

@@ -168,3 +168,29 @@ def test_ui_refuses_a_public_address_without_a_password(tmp_path: Path) -> None:
     assert "refusing to listen on 0.0.0.0 without a password" in out
     assert auth.is_loopback("127.0.0.1") and auth.is_loopback("::1")
     assert not auth.is_loopback("0.0.0.0") and not auth.is_loopback("192.168.1.5")
+
+
+def test_draft_edits_become_a_new_version(home: Path) -> None:
+    at = page("draft")
+    at.button(key="reply-go").click().run()
+    at.text_area(key="draft-email-text").input("Hi Cara,\n\nJSON Lines, nightly at 2am.\n")
+    at.button(key="draft-email-save").click().run()
+    assert not at.exception and "new version" in texts(at)
+    v = Vault.open(_settings(home), get_embedder("hash"))
+    from sqlalchemy import text as sql
+
+    with v.engine.connect() as c:
+        n = c.execute(
+            sql(
+                "SELECT COUNT(*) FROM version v JOIN document d ON d.id = v.document_id "
+                "WHERE d.kind = 'draft'"
+            )
+        ).scalar_one()
+    v.close()
+    assert n == 2
+
+
+def _settings(home: Path):  # type: ignore[no-untyped-def]
+    from tests.conftest import make_settings
+
+    return make_settings(home)

@@ -18,6 +18,8 @@ from trailkeep.vault import Vault, doctor, dump, get_embedder
 from trailkeep.vault.backup import BackupError, backup, restore
 from trailkeep.vault.billing import create_invoice, issue_invoice
 
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_round_trip_equals_by_dump(tmp_path: Path) -> None:
     s = two_client_settings(tmp_path / "home")

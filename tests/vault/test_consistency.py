@@ -12,7 +12,7 @@ from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import search
 from trailkeep.vault import HashEmbedder, Vault, WriterBusy, doctor, forget, reindex, status
-from trailkeep.vault.lock import WriterLock
+from trailkeep.vault.lock import PostgresAdvisoryLock, WriterLock
 
 
 def _ingest(vault: Vault, name: str, body: str, client: str = "Acme") -> int:
@@ -22,6 +22,7 @@ def _ingest(vault: Vault, name: str, body: str, client: str = "Acme") -> int:
     return out.source_id
 
 
+@pytest.mark.sqlite_only
 def test_doctor_finds_and_repairs_every_kind_of_disagreement(vault: Vault) -> None:
     _ingest(vault, "a.md", "alpha beta")
     _ingest(vault, "b.md", "gamma delta")
@@ -90,7 +91,11 @@ def test_reindex_with_another_embedder(vault: Vault) -> None:
 
 
 def test_writer_lock_names_the_holder_and_times_out(vault: Vault) -> None:
-    other = WriterLock(vault.settings.lock_path, timeout=0.3)
+    other: WriterLock | PostgresAdvisoryLock
+    if vault.settings.embedded:
+        other = WriterLock(vault.settings.lock_path, timeout=0.3)
+    else:
+        other = PostgresAdvisoryLock(vault.engine, timeout=0.3)
     held = threading.Event()
     release = threading.Event()
 

@@ -20,6 +20,7 @@ def test_migrated_schema_matches_the_models(vault: Vault) -> None:
         assert cols == {c.name for c in table.columns}, name
 
 
+@pytest.mark.sqlite_only
 def test_wal_and_foreign_keys(vault: Vault) -> None:
     with vault.engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"

@@ -19,6 +19,8 @@ from trailkeep.vault.keyword import SqliteFts5Index
 from trailkeep.vault.migrations import MIGRATIONS, migrate
 from trailkeep.vault.store import make_engine
 
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "vault-v4.tar.gz"
 TABLES = ("document", "version", "entry", "chunk", "link", "entry_tag", "source", "client")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from trailkeep.recall.draft import DOC_KINDS, Draft, draft_doc, draft_email
@@ -17,10 +19,10 @@ def _result(ctx: web.Ctx, key: str) -> None:
     text = st.text_area("Draft (edit freely)", d.text, height=420, key=f"{key}-text")
     c1, c2 = st.columns(2)
     c1.download_button("Download .md", text, file_name="draft.md", mime="text/markdown")
-    if c2.button("Save my edits as a new version", key=f"{key}-save") and text != d.text:
-        edited = Draft(d.kind, d.title, text, d.client, d.backend, d.citations, d.reason)
-        path, out = drafts.save(ctx.vault, edited)
-        st.success(f"Saved {path.name} ({out.status}).")
+    stored = st.session_state.get(f"{key}-path")
+    if c2.button("Save my edits as a new version", key=f"{key}-save") and stored:
+        out = drafts.save_edit(ctx.vault, Path(stored), text)
+        st.success(f"Saved as a new version of the draft ({out.status}).")
     if st.session_state.get(f"{key}-path"):
         st.caption(f"Stored as history: {st.session_state[f'{key}-path']}")
     for i, h in enumerate(d.citations, 1):
@@ -45,19 +47,23 @@ def body(ctx: web.Ctx) -> None:
             pick = st.selectbox("Message", list(options) or ["(no incoming email)"])
             brief = st.text_area("…or a brief, for a new email", key="reply-brief")
             if st.button("Draft reply", type="primary", key="reply-go"):
-                with st.spinner("Drafting from this client's history only…"):
-                    d = draft_email(
-                        ctx.vault,
-                        client,
-                        reply_to=None if brief.strip() or not options else options[pick],
-                        brief=brief.strip() or None if options else brief.strip() or "update",
-                        backend=ctx.backend(),
-                        redact=s.redact,
-                        me_name=str(s.me.get("name") or ""),
-                    )
-                    path, _ = drafts.save(ctx.vault, d)
-                st.session_state["draft-email"] = d
-                st.session_state["draft-email-path"] = str(path)
+                reply_to = None if brief.strip() else options.get(pick)
+                if reply_to is None and not brief.strip():
+                    st.warning("This client has no incoming email yet: write a brief instead.")
+                else:
+                    with st.spinner("Drafting from this client's history only…"):
+                        d = draft_email(
+                            ctx.vault,
+                            client,
+                            reply_to=reply_to,
+                            brief=brief.strip() or None,
+                            backend=ctx.backend(),
+                            redact=s.redact,
+                            me_name=str(s.me.get("name") or ""),
+                        )
+                        path, _ = drafts.save(ctx.vault, d)
+                    st.session_state["draft-email"] = d
+                    st.session_state["draft-email-path"] = str(path)
             _result(ctx, "draft-email")
     with doc:
         kind = st.selectbox("Kind", DOC_KINDS)
