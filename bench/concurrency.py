@@ -56,12 +56,12 @@ def run(n: int, embedder: str, seconds_cap: float = 1800) -> dict[str, Any]:
     staging.mkdir()
     files = _notes(staging, n, 5)
     env = {**os.environ, "TRAILKEEP_EMBEDDER": embedder, "TRAILKEEP_HOME": str(home)}
+    log = (root / "watcher.log").open("w")  # a file, never a pipe nobody reads (it would fill)
     watcher = subprocess.Popen(
         [sys.executable, "-m", "trailkeep.ui", "watch"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log,
     )
     v = Vault.open(load_settings({"TRAILKEEP_EMBEDDER": embedder}, home), get_embedder(embedder))
     stop = threading.Event()
@@ -130,7 +130,9 @@ def run(n: int, embedder: str, seconds_cap: float = 1800) -> dict[str, Any]:
     for t in threads:
         t.join()
     watcher.send_signal(signal.SIGTERM)
-    _, err = watcher.communicate(timeout=120)
+    watcher.wait(timeout=120)
+    log.close()
+    err = (root / "watcher.log").read_text()
     locked = sum("database is locked" in e for e in errors) + err.count("database is locked")
     with v.engine.connect() as c:
         dup_items = c.execute(

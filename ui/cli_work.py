@@ -367,3 +367,38 @@ def restore_cmd(ctx: click.Context, src: Path, force: bool) -> None:
         for line in rep.lines():
             click.echo("  " + line)
         raise click.exceptions.Exit(1)
+
+
+@main.command("migrate-to")
+@click.option("--database", "database_url", required=True, help="postgresql+psycopg://...")
+@click.option("--chroma", "chroma_url", help="http://host:port of a Chroma server.")
+@click.option("--chroma-token", help="The Chroma server's auth token, if it needs one.")
+@click.option(
+    "--blobs",
+    "blobs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Copy the original bytes here (a shared folder); default: leave them.",
+)
+@click.pass_context
+def migrate_to_cmd(
+    ctx: click.Context,
+    database_url: str,
+    chroma_url: str | None,
+    chroma_token: str | None,
+    blobs_dir: Path | None,
+) -> None:
+    """Move this embedded vault to PostgreSQL (+ a Chroma server), checked by comparing dumps."""
+    from trailkeep.vault import get_embedder
+    from trailkeep.vault.transfer import migrate_to
+
+    v = _vault(ctx)
+    rep = migrate_to(
+        v, get_embedder(v.settings.embedder), database_url, chroma_url, chroma_token, blobs_dir
+    )
+    click.echo(
+        f"copied {sum(rep.rows.values())} rows, {rep.vectors} vectors, {rep.blobs} blobs; "
+        f"dumps {'equal' if rep.dumps_equal else 'DIFFER'}"
+    )
+    if not rep.dumps_equal:
+        raise click.exceptions.Exit(1)
+    click.echo("Now point config.toml at the servers ([vault] database_url, chroma_url, blobs).")

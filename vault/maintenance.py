@@ -430,4 +430,6 @@ def dump(vault: Vault) -> list[tuple[object, ...]]:
             )
         ):
             out.append(("invoice_line", *tuple(r)))
-    return sorted(out, key=repr)
+    # The same vault on SQLite and PostgreSQL: booleans come back as 0/1 or False/True.
+    norm = [tuple(int(x) if isinstance(x, bool) else x for x in row) for row in out]
+    return sorted(norm, key=repr)
