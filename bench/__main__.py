@@ -16,6 +16,7 @@ from . import (
     locomo,
     notes,
     scale,
+    servers,
     ui,
 )
 
@@ -33,6 +34,7 @@ BENCHES = {
     "crash": crash.main,
     "concurrency": concurrency.main,
     "load": load.main,
+    "servers": servers.main,
 }
 
 

@@ -51,7 +51,7 @@ def build(
         c.execute(
             text(
                 "INSERT INTO version (document_id, number, content_sha256, created_at, current) "
-                "VALUES (1, 1, 'x', :t, 1)"
+                "VALUES (1, 1, 'x', :t, TRUE)"
             ),
             {"t": now},
         )
