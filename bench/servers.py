@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -22,12 +21,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from trailkeep.recall import search
 from trailkeep.vault import Vault, get_embedder, load_settings
 
-from .common import machine, median, pct, temp_home
+from .common import machine, temp_home
 from .corpus import mixed
-from .scale import WORDS, build
+from .scale import build, measure
 
 
 def _fresh_db(admin_url: str) -> str:
@@ -107,19 +105,6 @@ def ingest_throughput(
     }
 
 
-def search_latency(v: Vault, queries: int = 50) -> dict[str, float]:
-    rnd = random.Random(9)
-    qs = [" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(2, 6))) for _ in range(queries)]
-    for q in qs[:5]:
-        search(v, q, k=10)
-    lat = []
-    for q in qs:
-        t0 = time.perf_counter()
-        search(v, q, k=10)
-        lat.append((time.perf_counter() - t0) * 1000)
-    return {"search_ms_p50": round(median(lat), 1), "search_ms_p95": round(pct(lat, 0.95), 1)}
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="trailkeep bench servers", description=__doc__)
     ap.add_argument("--database", required=True, help="admin URL, e.g. .../postgres")
@@ -143,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         v = Vault.open(s, get_embedder("hash"))
         t0 = time.perf_counter()
         build(v, a.chunks)
-        lat[label] = {"build_s": round(time.perf_counter() - t0, 1), **search_latency(v)}
+        lat[label] = {"build_s": round(time.perf_counter() - t0, 1), **measure(v)}
         v.close()
     out["search"] = lat
     print(json.dumps(out, indent=2))

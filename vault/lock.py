@@ -23,11 +23,36 @@ from typing import Any
 from .errors import WriterBusy
 
 
-class WriterLock:
+def _describe(what: str) -> str:
+    return (
+        f"pid {os.getpid()} on {socket.gethostname()} "
+        f"({os.path.basename(sys.argv[0]) or 'python'}: {what}) "
+        f"since {datetime.now(UTC).isoformat(timespec='seconds')}"
+    )
+
+
+class _Reentrant:
+    """Per-thread re-entry: a thread that holds the lock may enter again without re-locking."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def _reentered(self) -> Iterator[bool]:
+        """Yields True when this thread already holds the lock (nothing to acquire)."""
+        depth = getattr(self._local, "depth", 0)
+        self._local.depth = depth + 1
+        try:
+            yield depth > 0
+        finally:
+            self._local.depth -= 1
+
+
+class WriterLock(_Reentrant):
     def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__()
         self.path = path
         self.timeout = timeout
-        self._local = threading.local()
 
     def holder(self) -> str:
         try:
@@ -37,14 +62,15 @@ class WriterLock:
 
     @contextlib.contextmanager
     def hold(self, what: str = "write") -> Iterator[None]:
-        depth = getattr(self._local, "depth", 0)
-        if depth:
-            self._local.depth = depth + 1
-            try:
+        with self._reentered() as inside:
+            if inside:
                 yield
-            finally:
-                self._local.depth -= 1
-            return
+                return
+            with self._locked(what):
+                yield
+
+    @contextlib.contextmanager
+    def _locked(self, what: str) -> Iterator[None]:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             start = time.monotonic()
@@ -59,18 +85,11 @@ class WriterLock:
                         raise WriterBusy(self.holder(), waited) from None
                     time.sleep(delay)
                     delay = min(delay * 1.5, 0.2)
-            info = (
-                f"pid {os.getpid()} on {socket.gethostname()} "
-                f"({os.path.basename(sys.argv[0]) or 'python'}: {what}) "
-                f"since {datetime.now(UTC).isoformat(timespec='seconds')}"
-            )
             os.ftruncate(fd, 0)
-            os.pwrite(fd, info.encode(), 0)
-            self._local.depth = 1
+            os.pwrite(fd, _describe(what).encode(), 0)
             try:
                 yield
             finally:
-                self._local.depth = 0
                 with contextlib.suppress(OSError):
                     os.ftruncate(fd, 0)
                 fcntl.flock(fd, fcntl.LOCK_UN)
@@ -78,7 +97,7 @@ class WriterLock:
             os.close(fd)
 
 
-class PostgresAdvisoryLock:
+class PostgresAdvisoryLock(_Reentrant):
     """The writer lock for a shared PostgreSQL vault: a session advisory lock, so writers on
     different machines exclude each other; released by the server when the holder's connection
     dies. Same interface (and per-thread re-entry) as :class:`WriterLock`."""
@@ -86,9 +105,9 @@ class PostgresAdvisoryLock:
     KEY = 0x7472_6B70  # "trkp"
 
     def __init__(self, engine: Any, timeout: float) -> None:
+        super().__init__()
         self.engine = engine
         self.timeout = timeout
-        self._local = threading.local()
 
     def holder(self) -> str:
         from sqlalchemy import text
@@ -108,16 +127,17 @@ class PostgresAdvisoryLock:
 
     @contextlib.contextmanager
     def hold(self, what: str = "write") -> Iterator[None]:
+        with self._reentered() as inside:
+            if inside:
+                yield
+                return
+            with self._locked(what):
+                yield
+
+    @contextlib.contextmanager
+    def _locked(self, what: str) -> Iterator[None]:
         from sqlalchemy import text
 
-        depth = getattr(self._local, "depth", 0)
-        if depth:
-            self._local.depth = depth + 1
-            try:
-                yield
-            finally:
-                self._local.depth -= 1
-            return
         conn = self.engine.connect()
         try:
             start = time.monotonic()
@@ -128,27 +148,20 @@ class PostgresAdvisoryLock:
                 ).scalar()
                 conn.commit()
                 if got:
-                    info = (
-                        f"pid {os.getpid()} on {socket.gethostname()} "
-                        f"({os.path.basename(sys.argv[0]) or 'python'}: {what}) "
-                        f"since {datetime.now(UTC).isoformat(timespec='seconds')}"
-                    )
-                    conn.execute(
-                        text("SELECT set_config('application_name', :n, false)"),
-                        {"n": info[:63]},
-                    )
-                    conn.commit()
                     break
                 waited = time.monotonic() - start
                 if waited >= self.timeout:
                     raise WriterBusy(self.holder(), waited)
                 time.sleep(delay)
                 delay = min(delay * 1.5, 0.2)
-            self._local.depth = 1
+            conn.execute(
+                text("SELECT set_config('application_name', :n, false)"),
+                {"n": _describe(what)[:63]},
+            )
+            conn.commit()
             try:
                 yield
             finally:
-                self._local.depth = 0
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.KEY})
                 conn.execute(text("SELECT set_config('application_name', '', false)"))
                 conn.commit()
