@@ -273,8 +273,8 @@ class Ingestor:
         message = "; ".join(errors + warnings)[:4000] or None
         with v.writer(f"ingest {name}"):
             v.finish_source(sid, status, message, parser.name)
-            if embed and v.pending_count() >= 1:
-                v.embed_pending()
+        if embed and v.pending_count() >= 1:
+            v.embed_pending()  # the model runs outside the writer lock
         return Outcome(path, status, message, docs, sid)
 
     # -- failures
@@ -332,10 +332,8 @@ class Ingestor:
             if progress:
                 progress(out)
             if self.vault.pending_count() >= EMBED_BATCH:
-                with self.vault.writer("embed"):
-                    self.vault.embed_pending()
-        with self.vault.writer("embed"):
-            self.vault.embed_pending()
+                self.vault.embed_pending()
+        self.vault.embed_pending()
         summary.seconds = time.perf_counter() - t0
         return summary
 
@@ -375,8 +373,7 @@ class Ingestor:
                         embed=False,
                     )
                 )
-        with self.vault.writer("embed"):
-            self.vault.embed_pending()
+        self.vault.embed_pending()
         summary.seconds = time.perf_counter() - t0
         return summary
 

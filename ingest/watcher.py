@@ -204,7 +204,7 @@ class Watcher:
                 self.tracker.observe(p)
         with v.writer("recover"):
             v.reconcile_vectors()
-            v.embed_pending()
+        v.embed_pending()
 
     def run_once(self, timeout: float = 600.0) -> int:
         """Ingest everything new or changed in the inbox, wait for it to be stable, return."""

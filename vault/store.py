@@ -721,7 +721,7 @@ class Vault:
                 if chunk_ids:
                     cm = ",".join(str(i) for i in chunk_ids)
                     c.execute(text(f"UPDATE chunk SET embedded_by=NULL WHERE id IN ({cm})"))
-            self.embed_pending()
+        self.embed_pending()  # takes the lock itself, only to store the vectors
         return len(ids)
 
     def set_tag(self, entry_id: int, tag: str, on: bool) -> None:
@@ -822,7 +822,13 @@ class Vault:
             )
 
     def embed_pending(self, batch: int = 256, limit: int | None = None) -> int:
-        """Embed chunks that have no vector from the configured embedder. Hold the writer lock."""
+        """Embed chunks that have no vector from the configured embedder.
+
+        The model runs *outside* the writer lock (it is the slow part; other writers — the UI,
+        an invoice, a second machine — should not wait for it); only storing the vectors and
+        marking the chunks takes the lock, and then only for chunks that still exist and are
+        still unembedded (chunk ids are never reused, so a vector never lands on another text).
+        """
         done = 0
         while limit is None or done < limit:
             with self.engine.connect() as c:
@@ -838,23 +844,44 @@ class Vault:
             if not rows:
                 break
             vecs = self.embedder.embed([chunk_body(r[1], r[2]) for r in rows])
-            metas = [
-                {
-                    "entry_id": int(r[3]),
-                    "document_id": int(r[4]),
-                    "client": r[5] or "",
-                    "kind": r[6],
-                }
-                for r in rows
-            ]
-            ids = [int(r[0]) for r in rows]
-            self.vectors.upsert(ids, vecs, metas)
-            with self.engine.begin() as c:
-                marks = ",".join(str(i) for i in ids)
-                c.execute(
-                    text(f"UPDATE chunk SET embedded_by=:e WHERE id IN ({marks})"),
-                    {"e": self.embedder.id},
-                )
+            with self.writer("embed"):
+                marks = ",".join(str(int(r[0])) for r in rows)
+                with self.engine.connect() as c:
+                    # Client corrections may have changed an entry's client meanwhile: the
+                    # metadata is read again under the lock.
+                    live = {
+                        int(r[0]): r
+                        for r in c.execute(
+                            text(
+                                "SELECT c.id, e.id, e.document_id, e.client_id, e.kind "
+                                "FROM chunk c JOIN entry e ON e.id = c.entry_id "
+                                f"WHERE c.id IN ({marks}) AND "
+                                "(c.embedded_by IS NULL OR c.embedded_by != :e)"
+                            ),
+                            {"e": self.embedder.id},
+                        )
+                    }
+                keep = [
+                    (int(r[0]), v) for r, v in zip(rows, vecs, strict=True) if int(r[0]) in live
+                ]
+                if keep:
+                    ids = [i for i, _ in keep]
+                    metas = [
+                        {
+                            "entry_id": int(live[i][1]),
+                            "document_id": int(live[i][2]),
+                            "client": live[i][3] or "",
+                            "kind": live[i][4],
+                        }
+                        for i in ids
+                    ]
+                    self.vectors.upsert(ids, [v for _, v in keep], metas)
+                    with self.engine.begin() as c:
+                        done_marks = ",".join(str(i) for i in ids)
+                        c.execute(
+                            text(f"UPDATE chunk SET embedded_by=:e WHERE id IN ({done_marks})"),
+                            {"e": self.embedder.id},
+                        )
             done += len(rows)
         return done
 
