@@ -120,6 +120,7 @@ def test_the_watcher_survives_a_hostile_inbox(vault: Vault, tmp_path: Path) -> N
             assert o.status == "failed", (name, o)
             assert expect.lower() in (o.error or "").lower(), (name, o.error)
     assert by_name["line\nbreak.md"].status == "ingested"
+    assert by_name["odd \u202e\u0301\U0001f600 name.md"].status == "ingested"
     for i in range(5):
         assert search(vault, f"keepsake number {i}", k=3)
     assert all("plutonium" not in h.quote for h in search(vault, "plutonium recipe", k=20))
