@@ -8,6 +8,7 @@ too; re-entry by the same thread is counted, not re-locked.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import fcntl
 import os
@@ -15,7 +16,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ def _describe(what: str) -> str:
     )
 
 
-class _Reentrant:
+class _Reentrant(abc.ABC):
     """Per-thread re-entry: a thread that holds the lock may enter again without re-locking."""
 
     def __init__(self) -> None:
@@ -47,6 +48,34 @@ class _Reentrant:
         finally:
             self._local.depth -= 1
 
+    @contextlib.contextmanager
+    def hold(self, what: str = "write") -> Iterator[None]:
+        with self._reentered() as inside:
+            if inside:
+                yield
+                return
+            with self._locked(what):
+                yield
+
+    @abc.abstractmethod
+    def _locked(self, what: str) -> contextlib.AbstractContextManager[None]:
+        """Take the lock for one batch (each kind of lock says how)."""
+
+    def holder(self) -> str:
+        return "unknown holder"
+
+    def _wait_for(self, try_once: Callable[[], bool], timeout: float) -> None:
+        """Poll ``try_once`` with backoff until it succeeds, or raise WriterBusy naming the
+        holder after ``timeout`` seconds."""
+        start = time.monotonic()
+        delay = 0.01
+        while not try_once():
+            waited = time.monotonic() - start
+            if waited >= timeout:
+                raise WriterBusy(self.holder(), waited)
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.2)
+
 
 class WriterLock(_Reentrant):
     def __init__(self, path: Path, timeout: float) -> None:
@@ -61,30 +90,18 @@ class WriterLock(_Reentrant):
             return "unknown holder"
 
     @contextlib.contextmanager
-    def hold(self, what: str = "write") -> Iterator[None]:
-        with self._reentered() as inside:
-            if inside:
-                yield
-                return
-            with self._locked(what):
-                yield
-
-    @contextlib.contextmanager
     def _locked(self, what: str) -> Iterator[None]:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            start = time.monotonic()
-            delay = 0.01
-            while True:
+
+            def try_once() -> bool:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
+                    return True
                 except BlockingIOError:
-                    waited = time.monotonic() - start
-                    if waited >= self.timeout:
-                        raise WriterBusy(self.holder(), waited) from None
-                    time.sleep(delay)
-                    delay = min(delay * 1.5, 0.2)
+                    return False
+
+            self._wait_for(try_once, self.timeout)
             os.ftruncate(fd, 0)
             os.pwrite(fd, _describe(what).encode(), 0)
             try:
@@ -126,34 +143,20 @@ class PostgresAdvisoryLock(_Reentrant):
         return f"{row[0] or 'a client'} (from {row[1] or 'a local socket'})"
 
     @contextlib.contextmanager
-    def hold(self, what: str = "write") -> Iterator[None]:
-        with self._reentered() as inside:
-            if inside:
-                yield
-                return
-            with self._locked(what):
-                yield
-
-    @contextlib.contextmanager
     def _locked(self, what: str) -> Iterator[None]:
         from sqlalchemy import text
 
         conn = self.engine.connect()
         try:
-            start = time.monotonic()
-            delay = 0.01
-            while True:
+
+            def try_once() -> bool:
                 got = conn.execute(
                     text("SELECT pg_try_advisory_lock(:k)"), {"k": self.KEY}
                 ).scalar()
                 conn.commit()
-                if got:
-                    break
-                waited = time.monotonic() - start
-                if waited >= self.timeout:
-                    raise WriterBusy(self.holder(), waited)
-                time.sleep(delay)
-                delay = min(delay * 1.5, 0.2)
+                return bool(got)
+
+            self._wait_for(try_once, self.timeout)
             conn.execute(
                 text("SELECT set_config('application_name', :n, false)"),
                 {"n": _describe(what)[:63]},
