@@ -68,32 +68,49 @@ def evidence_strength(res: SearchResult, hit: Hit) -> tuple[bool, float]:
 
 
 ABOUT_TOP_N = 2  # the best evidence must be from or about the named person (notes/0006)
-_WORDS = re.compile(r"[A-Za-z][\w'-]+")
+_TOKENS = re.compile(r"[^\W\d_][\w']*")
+_ASIDE = re.compile(r"\[[^\]]*\]")
+_SENTENCES = re.compile(r"[^.!?]+[.!?]*")
+FIRST_PERSON = frozenset(
+    "i me my mine myself i'm i've i'll i'd we us our ours we're we've we'll".split()
+)
+SECOND_PERSON = frozenset("you your yours yourself you're you've you'll you'd".split())
+_ENGLISH = frozenset(
+    "the a an and is are was were to of in it that this what did does do how when who why "
+    "which".split()
+)
 
 
-def named_authors(question: str, authors: set[str]) -> set[str]:
-    """Authors (chat speakers, senders) the question names by name."""
-    words = {w.lower() for w in _WORDS.findall(question)}
-    return {a for a in authors if a.lower() in words}
-
-
-def about_the_named(
-    question: str, strong: list[Hit], authors: dict[int, str], known: set[str]
-) -> bool:
-    """When the question names exactly one known author, some strong evidence must come from
-    that author or mention them: evidence about someone else does not answer it."""
-    named = named_authors(question, known)
-    if len(named) != 1:
+def tells_own_story(quote: str, question: str = "") -> bool:
+    """Does this passage tell something about its author, rather than ask or talk about the
+    person it is addressed to? Mostly questions: no. More "you/your" than "I/my/we": no. The
+    pronoun test only knows English: when neither the passage nor the question has an English
+    function word, the passage gets the benefit of the doubt. notes/0006-abstention.md."""
+    said = _ASIDE.sub(" ", quote)  # "[image: …]", "[attachment]": annotations, not sentences
+    sentences = [x.strip() for x in _SENTENCES.findall(said) if x.strip()]
+    if sentences and sum(x.endswith("?") for x in sentences) * 2 >= len(sentences):
+        return False
+    words = [w.lower() for w in _TOKENS.findall(said)]
+    asked = {w.lower() for w in _TOKENS.findall(question)}
+    if not _ENGLISH.intersection(words) and not _ENGLISH.intersection(asked):
         return True
-    (who,) = named
+    first = sum(w in FIRST_PERSON for w in words)
+    second = sum(w in SECOND_PERSON for w in words)
+    return first > second
+
+
+def about_the_named(strong: list[Hit], who: str, authors: dict[int, str], known: set[str]) -> bool:
+    """Some of the best strong evidence must come from the named person or mention them:
+    evidence about someone else does not answer a question about them."""
     lowered = {k.lower() for k in known}
+    first = who.split()[0].lower()
     for h in strong[:ABOUT_TOP_N]:
         author = authors.get(h.entry_id, "").lower()
         if author == who.lower():
             return True
         # A known person's own words are about them (they often address the other by name);
         # other evidence (a note, an email) counts when it names the person.
-        if author not in lowered and who.lower() in h.quote.lower():
+        if author not in lowered and first in h.quote.lower():
             return True
     return False
 
@@ -109,11 +126,18 @@ def judge(vault: Vault, question: str, res: SearchResult) -> tuple[list[Hit], st
         return [], (
             f"evidence too weak (best cosine {best:.2f}, below the threshold); no model was asked"
         )
-    known = set(vault_authors(vault))
-    if known:
-        authors = entry_authors(vault, [h.entry_id for h in strong[:ABOUT_TOP_N]])
-        if not about_the_named(question, strong, authors, known):
+    who = res.named
+    if who:
+        known = set(vault_authors(vault))
+        authors = {**entry_authors(vault, [h.entry_id for h in strong[:ABOUT_TOP_N]])}
+        if not about_the_named(strong, who, authors, known):
             return [], "the best evidence is about someone else than the person the question names"
+        own = [h for h in strong if res.authors.get(h.entry_id) == who][:ABOUT_TOP_N]
+        if not any(tells_own_story(h.quote, question) for h in own):
+            return [], (
+                f"{who}'s best passages only ask about or answer someone else's story; "
+                "nothing they said tells it"
+            )
     return strong, None
 
 

@@ -250,12 +250,22 @@ def _billing(conn: Connection, kw: KeywordIndex) -> None:
     _script(conn, _BILLING)
 
 
+def _neighbour_indexes(conn: Connection, kw: KeywordIndex) -> None:
+    # Search looks up the turns next to each hit: the replies to it and the sections beside it.
+    _script(
+        conn,
+        "CREATE INDEX ix_entry_parent ON entry (parent_id);"
+        "CREATE INDEX ix_entry_version_position ON entry (version_id, position)",
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
     (3, "entry key index", _entry_key_index),
     (4, "model call audit log", _llm_calls),
     (5, "work items and invoices", _billing),
+    (6, "entry neighbour indexes", _neighbour_indexes),
 ]
 
 

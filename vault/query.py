@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -315,8 +316,17 @@ def linked_entry_ids(vault: Vault, entry_ids: Sequence[int], kinds: Sequence[str
     return {int(x) for r in rows for x in r}
 
 
+_AUTHORS: weakref.WeakKeyDictionary[Vault, tuple[int, list[str]]] = weakref.WeakKeyDictionary()
+
+
 def vault_authors(vault: Vault, limit: int = 200) -> list[str]:
-    """Names of people who speak in chats (first word of the author), most frequent first."""
+    """Names of people who speak in chats, most frequent first. Cached per vault until an entry
+    is added (every search asks, and the GROUP BY scans every message)."""
+    with vault.engine.connect() as c:
+        newest = int(c.execute(text("SELECT COALESCE(MAX(id), 0) FROM entry")).scalar_one())
+    cached = _AUTHORS.get(vault)
+    if cached is not None and cached[0] == newest:
+        return cached[1][:limit]
     with vault.engine.connect() as c:
         rows = c.execute(
             text(
@@ -324,9 +334,51 @@ def vault_authors(vault: Vault, limit: int = 200) -> list[str]:
                 "AND author NOT IN ('user', 'assistant', 'system', 'tool') "
                 "GROUP BY author ORDER BY 2 DESC LIMIT :n"
             ),
-            {"n": limit},
+            {"n": 200},
         ).all()
-    return [str(r[0]) for r in rows if str(r[0]).strip() and "@" not in str(r[0])]
+    names = [str(r[0]) for r in rows if str(r[0]).strip() and "@" not in str(r[0])]
+    _AUTHORS[vault] = (newest, names)
+    return names[:limit]
+
+
+def neighbour_chunks(
+    vault: Vault, entry_ids: Sequence[int], filters: Filters
+) -> list[tuple[int, int, int, bool]]:
+    """(entry, neighbour entry, the neighbour's first chunk, neighbour comes after) for the entries
+    next to the given ones: in a chat or thread the turn it answers and the turns answering it
+    (parent links), elsewhere the sections just before and after it in the same version.
+    Neighbours must pass ``filters``."""
+    if not entry_ids:
+        return []
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    pairs_sql = (
+        f"SELECT e.id, e.parent_id, 0 FROM entry e WHERE e.id IN ({marks}) "
+        "AND e.parent_id IS NOT NULL "
+        f"UNION SELECT n.parent_id, n.id, 1 FROM entry n WHERE n.parent_id IN ({marks}) "
+        "UNION SELECT e.id, n.id, CASE WHEN n.position > e.position THEN 1 ELSE 0 END "
+        "FROM entry e JOIN entry n ON n.version_id = e.version_id "
+        "AND n.position IN (e.position - 1, e.position + 1) "
+        f"WHERE e.id IN ({marks}) AND e.parent_id IS NULL AND n.parent_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM entry x WHERE x.parent_id = e.id)"
+    )
+    with vault.engine.connect() as c:
+        pairs = [(int(r[0]), int(r[1]), bool(r[2])) for r in c.execute(text(pairs_sql))]
+        if not pairs:
+            return []
+        where, params = filters.sql()
+        nmarks = ",".join(str(n) for n in {n for _, n, _ in pairs})
+        first = {
+            int(r[0]): int(r[1])
+            for r in c.execute(
+                text(
+                    "SELECT c.entry_id, MIN(c.id) FROM chunk c JOIN entry e ON e.id = c.entry_id "
+                    f"JOIN document d ON d.id = e.document_id WHERE c.entry_id IN ({nmarks}) "
+                    f"AND {where} GROUP BY c.entry_id"
+                ),
+                params,
+            )
+        }
+    return [(e, n, first[n], after) for e, n, after in pairs if n in first]
 
 
 def entry_authors(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
