@@ -181,13 +181,22 @@ def _no_abstention(
     return lambda q, k: (f(q, k), None)
 
 
+def _mean(xs: Sequence[float | bool]) -> float | None:
+    return round(sum(xs) / len(xs), 4) if xs else None
+
+
 def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
     emb = get_embedder(embedder)
     systems = {n: None for n in ("trailkeep", "vector_baseline", "bm25_baseline")}
     stats = {n: _System(n, lambda q, k: ([], None)) for n in systems}
     questions = 0
     ev_total = ev_dropped = 0
+    per_conv: list[dict[str, Any]] = []
     for conv in data:
+        mark = {
+            n: (len(st.recall["all"]), len(st.abstain_unanswerable), len(st.answer_answerable))
+            for n, st in stats.items()
+        }
         ts = turns(conv)
         ids = {t["id"] for t in ts}
         with tempfile.TemporaryDirectory() as tmpd:
@@ -244,6 +253,16 @@ def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
                         st.recall["all"].append(r)
                         st.recall[str(cat)].append(r)
             v.close()
+        ours = stats["trailkeep"]
+        r0, a0, b0 = mark["trailkeep"]
+        per_conv.append(
+            {
+                "sample_id": str(conv.get("sample_id", len(per_conv))),
+                "recall_all": _mean(ours.recall["all"][r0:]),
+                "abstain_rate_unanswerable": _mean(ours.abstain_unanswerable[a0:]),
+                "answer_rate_answerable": _mean(ours.answer_answerable[b0:]),
+            }
+        )
     out_systems = {}
     for name, st in stats.items():
         out_systems[name] = {
@@ -267,6 +286,7 @@ def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
         "questions": questions,
         "evidence_ids": {"total": ev_total, "dropped_naming_no_turn": ev_dropped},
         "systems": out_systems,
+        "trailkeep_per_conversation": per_conv,
     }
 
 
@@ -291,6 +311,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"abstain(5) {m['abstain_rate_unanswerable']}  "
                 f"answer(1-4) {m['answer_rate_answerable']}  "
                 f"p50 {m['latency_ms_p50']} ms"
+            )
+        for c in result["trailkeep_per_conversation"]:
+            print(
+                f"  {c['sample_id']:14s} recall@{a.k} {c['recall_all']}  "
+                f"abstain(5) {c['abstain_rate_unanswerable']}  "
+                f"answer(1-4) {c['answer_rate_answerable']}"
             )
     print(json.dumps(result, indent=2))
     return 0

@@ -15,6 +15,8 @@ from typing import Protocol
 from sqlalchemy import Connection, text
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+PRUNE_MIN_ROWS = 20_000  # below this every query term is kept
+MAX_DF_SHARE = 0.5  # above this share of chunks a term's BM25 IDF is <= 0
 
 _CJK = re.compile(
     "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f])"
@@ -99,6 +101,9 @@ class KeywordIndex(Protocol):
 class SqliteFts5Index:
     name = "sqlite-fts5"
 
+    def __init__(self) -> None:
+        self._df: dict[str, tuple[int, int]] = {}  # term -> (index size seen, documents)
+
     def create(self, conn: Connection) -> None:
         conn.execute(
             text(f"CREATE VIRTUAL TABLE chunk_fts USING fts5(body, tokenize='{FTS_TOKENIZE}')")
@@ -126,7 +131,7 @@ class SqliteFts5Index:
         where: str = "",
         params: dict[str, object] | None = None,
     ) -> list[tuple[int, float]]:
-        terms = query_terms(query)
+        terms = self._informative(conn, query_terms(query))
         if not terms:
             return []
         match = " OR ".join(terms)
@@ -142,6 +147,33 @@ class SqliteFts5Index:
         p.update(params or {})
         # bm25() is lower-is-better; flip the sign so higher is better everywhere.
         return [(int(r[0]), -float(r[1])) for r in conn.execute(text(sql), p)]
+
+    def _informative(self, conn: Connection, terms: list[str]) -> list[str]:
+        """Drop terms found in more than MAX_DF_SHARE of a large index. Their BM25 weight is
+        already ~0 (FTS5 clamps a negative IDF), so ranking does not change — but OR-ing them
+        makes FTS5 score most of the table: 4 such terms cost ~300 ms at 100k chunks. Small
+        indexes keep every term (there the query is fast and the match itself is informative).
+        Document frequencies are cached until the index grows by 5 %. notes/0003."""
+        if not terms:
+            return terms
+        n = int(conn.execute(text("SELECT COALESCE(MAX(rowid), 0) FROM chunk_fts")).scalar_one())
+        if n < PRUNE_MIN_ROWS:
+            return terms
+        keep = []
+        for t in terms:
+            cached = self._df.get(t)
+            if cached is None or abs(n - cached[0]) > 0.05 * n:
+                df = int(
+                    conn.execute(
+                        text("SELECT COUNT(*) FROM chunk_fts WHERE chunk_fts MATCH :t"), {"t": t}
+                    ).scalar_one()
+                )
+                if len(self._df) > 50_000:
+                    self._df.clear()
+                self._df[t] = cached = (n, df)
+            if cached[1] <= MAX_DF_SHARE * n:
+                keep.append(t)
+        return keep
 
 
 class PostgresFtsIndex:

@@ -68,6 +68,9 @@ def test_bench_runs_all_three_systems_and_keeps_the_contract(tmp_path: Path) -> 
     assert out["k"] == 3 and out["questions"] == 4
     assert out["evidence_ids"] == {"total": 6, "dropped_naming_no_turn": 1}
     assert set(out["systems"]) == {"trailkeep", "vector_baseline", "bm25_baseline"}
+    (conv,) = out["trailkeep_per_conversation"]
+    assert conv["sample_id"] == "tiny"
+    assert conv["recall_all"] == out["systems"]["trailkeep"]["recall"]["all"]
     for name, m in out["systems"].items():
         assert set(m["recall"]) == {"all", "1", "2", "3", "4"}
         assert m["recall"]["3"] is None  # no category-3 question in this file

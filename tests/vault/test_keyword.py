@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.vault import Filters, Vault, keyword_search
@@ -29,3 +31,23 @@ def test_query_syntax_cannot_break_the_match(vault: Vault) -> None:
         keyword_search(vault, q, 5, Filters())  # no exception
     assert query_terms("the of and") == []
     assert query_terms('say "hi" NEAR') == ['"say"', '"hi"', '"NEAR"']
+
+
+def test_terms_in_most_of_a_large_index_are_dropped(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trailkeep.vault import keyword
+
+    for i in range(8):
+        rare = " The zebra crossing is painted." if i == 3 else ""
+        write_note(vault.settings.inbox, f"n{i}.md", f"# N{i}\n\nThe export ran fine.{rare}\n")
+    ing = Ingestor(vault)
+    for i in range(8):
+        ing.ingest_file(vault.settings.inbox / f"n{i}.md")
+    everywhere = _ids(vault, "export")
+    assert len(everywhere) == 8  # small index: every term kept, the match itself tells
+    zebra = _ids(vault, "zebra")
+    monkeypatch.setattr(keyword, "PRUNE_MIN_ROWS", 4)  # now the index counts as large
+    vault.keyword._df.clear()
+    assert _ids(vault, "export") == []  # in all 8 chunks: weightless, dropped
+    assert _ids(vault, "export zebra") == zebra  # the informative term still ranks alone
