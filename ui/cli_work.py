@@ -331,6 +331,39 @@ def tag_remove(ctx: click.Context, tag: str, entry_id: int) -> None:
     click.echo(f"entry {entry_id}: -{tag}")
 
 
+@tag_grp.command("refine")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None)
+@click.option("--limit", type=int, default=100, show_default=True, help="entries this run")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def tag_refine(ctx: click.Context, backend: str | None, limit: int, as_json: bool) -> None:
+    """Have the configured model confirm or reject the cue tags (needs a model backend)."""
+    from trailkeep.recall.tags import refine_tags
+
+    v = _vault(ctx)
+    b = make_backend(v.settings, backend)
+    if b is None:
+        raise click.ClickException(
+            "tag refine needs a model: set ANTHROPIC_API_KEY, or [answer] openai_base_url "
+            "with --backend openai-compatible (the cue tags stay as they are)"
+        )
+    rep = refine_tags(v, b, limit=limit, redact=v.settings.redact)
+    if as_json:
+        click.echo(json.dumps(rep.as_json(), indent=2))
+    else:
+        click.echo(
+            f"{rep.reviewed} entries reviewed in {rep.calls} calls: {rep.confirmed} cue tags "
+            f"confirmed, {rep.rejected} rejected (kept, hidden), {rep.added} added"
+            + (
+                f"; {rep.unanswered} not answered (offered again next run)"
+                if rep.unanswered
+                else ""
+            )
+        )
+    if rep.error:
+        raise click.ClickException(f"stopped: {rep.error}")
+
+
 # ------------------------------------------------------------------------------------ backups
 @main.command("backup")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from . import dialect
+from .query import SHOWN_TAGS_SQL
 from .store import Vault
 
 NO_CLIENT = "(no client)"
@@ -68,7 +69,8 @@ def entries(vault: Vault, version_id: int) -> list[dict[str, Any]]:
     rows = _rows(
         vault,
         "SELECT e.id, e.kind, e.title, e.author, e.ts, e.client_id, e.current, e.text, "
-        f"(SELECT {tags} FROM entry_tag t WHERE t.entry_id = e.id) AS tags "
+        f"(SELECT {tags} FROM entry_tag t WHERE t.entry_id = e.id AND t.{SHOWN_TAGS_SQL}) "
+        "AS tags "
         "FROM entry e WHERE e.version_id = :v ORDER BY e.position, e.id",
         v=version_id,
     )

@@ -242,6 +242,15 @@ def entry_links(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[s
     return out
 
 
+TRAIL_TAGS = ("decision", "dead_end", "open_question")
+# Tag origins: "cue" (ingest, notes/0005), "user" (tag add), "user-removed" (tag remove: kept so
+# no later pass re-adds it, not shown), "llm" (a model added it), "cue+llm" (a model confirmed a
+# cue), "cue-rejected" (a model rejected a cue: kept, not shown).
+TAG_REJECTED = "cue-rejected"
+TAG_REMOVED = "user-removed"
+SHOWN_TAGS_SQL = f"origin NOT IN ('{TAG_REJECTED}', '{TAG_REMOVED}')"
+
+
 def entry_tags(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[str]]:
     if not entry_ids:
         return {}
@@ -249,7 +258,10 @@ def entry_tags(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {int(i): [] for i in entry_ids}
     with vault.engine.connect() as c:
         for r in c.execute(
-            text(f"SELECT entry_id, tag FROM entry_tag WHERE entry_id IN ({marks}) ORDER BY tag")
+            text(
+                f"SELECT entry_id, tag FROM entry_tag WHERE entry_id IN ({marks}) "
+                f"AND {SHOWN_TAGS_SQL} ORDER BY tag"
+            )
         ):
             out[int(r[0])].append(str(r[1]))
     return out
@@ -390,3 +402,37 @@ def entry_authors(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
             int(r[0]): str(r[1] or "")
             for r in c.execute(text(f"SELECT id, author FROM entry WHERE id IN ({marks})"))
         }
+
+
+def tags_to_review(vault: Vault, limit: int) -> list[dict[str, Any]]:
+    """Entries that still carry an unreviewed cue tag: id, text, the cue tags."""
+    with vault.engine.connect() as c:
+        ids = [
+            int(r[0])
+            for r in c.execute(
+                text(
+                    "SELECT DISTINCT t.entry_id FROM entry_tag t JOIN entry e ON e.id = t.entry_id "
+                    "WHERE t.origin = 'cue' AND e.indexed ORDER BY t.entry_id LIMIT :n"
+                ),
+                {"n": limit},
+            )
+        ]
+        if not ids:
+            return []
+        marks = ",".join(str(i) for i in ids)
+        texts = {
+            int(r[0]): (str(r[1]), r[2])
+            for r in c.execute(text(f"SELECT id, text, client_id FROM entry WHERE id IN ({marks})"))
+        }
+        cues: dict[int, list[str]] = {i: [] for i in ids}
+        for r in c.execute(
+            text(
+                f"SELECT entry_id, tag FROM entry_tag WHERE entry_id IN ({marks}) "
+                "AND origin = 'cue' ORDER BY tag"
+            )
+        ):
+            cues[int(r[0])].append(str(r[1]))
+    return [
+        {"entry_id": i, "text": texts[i][0], "client": texts[i][1], "cue_tags": cues[i]}
+        for i in ids
+    ]

@@ -725,8 +725,9 @@ class Vault:
         return len(ids)
 
     def set_tag(self, entry_id: int, tag: str, on: bool) -> None:
-        """The user's correction of a tag (origin ``user``)."""
+        """The user's correction of a tag (origin ``user``, or ``user-removed``)."""
         from .errors import NotFound
+        from .query import TAG_REMOVED
 
         tag = tag.strip().lower().replace("-", "_")
         if not tag:
@@ -738,8 +739,50 @@ class Vault:
                 text("DELETE FROM entry_tag WHERE entry_id=:e AND tag=:t"),
                 {"e": entry_id, "t": tag},
             )
-            if on:
-                c.execute(entry_tag_insert(), {"e": entry_id, "t": tag, "o": "user"})
+            # A removal is kept (hidden) so that no later pass puts the tag back.
+            c.execute(
+                entry_tag_insert(), {"e": entry_id, "t": tag, "o": "user" if on else TAG_REMOVED}
+            )
+
+    def review_tags(self, verdicts: dict[int, set[str]]) -> dict[str, int]:
+        """Apply a model's verdicts on trail tags (decision, dead_end, open_question), one
+        transaction. The user's own tags are never touched; a confirmed cue becomes
+        ``cue+llm``, a rejected one ``cue-rejected`` (kept, no longer shown), a tag the cues
+        missed is added as ``llm``. Counts of each change."""
+        from .query import TAG_REJECTED, TRAIL_TAGS
+
+        counts = {"confirmed": 0, "rejected": 0, "added": 0}
+        with self.writer("tag review"), self.engine.begin() as c:
+            for entry_id, said in verdicts.items():
+                have = {
+                    str(r[0]): str(r[1])
+                    for r in c.execute(
+                        text("SELECT tag, origin FROM entry_tag WHERE entry_id = :e"),
+                        {"e": entry_id},
+                    )
+                }
+                for tag in TRAIL_TAGS:
+                    origin = have.get(tag)
+                    new = None
+                    if tag in said and origin == "cue":
+                        new, what = "cue+llm", "confirmed"
+                    elif tag in said and origin is None:
+                        new, what = "llm", "added"
+                    elif tag not in said and origin == "cue":
+                        new, what = TAG_REJECTED, "rejected"
+                    if new is None:
+                        continue
+                    counts[what] += 1
+                    if origin is None:
+                        c.execute(entry_tag_insert(), {"e": entry_id, "t": tag, "o": new})
+                    else:
+                        c.execute(
+                            text(
+                                "UPDATE entry_tag SET origin = :o WHERE entry_id = :e AND tag = :t"
+                            ),
+                            {"o": new, "e": entry_id, "t": tag},
+                        )
+        return counts
 
     def email_thread(self, doc: ParsedDocument, window_days: int = 30) -> str:
         """The thread document a message belongs to: the thread of the same Message-ID, or of a
