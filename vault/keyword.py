@@ -103,6 +103,7 @@ class SqliteFts5Index:
 
     def __init__(self) -> None:
         self._df: dict[str, tuple[int, int]] = {}  # term -> (index size seen, documents)
+        self.prune_min_rows = PRUNE_MIN_ROWS
 
     def create(self, conn: Connection) -> None:
         conn.execute(
@@ -157,7 +158,7 @@ class SqliteFts5Index:
         if not terms:
             return terms
         n = int(conn.execute(text("SELECT COALESCE(MAX(rowid), 0) FROM chunk_fts")).scalar_one())
-        if n < PRUNE_MIN_ROWS:
+        if n < self.prune_min_rows:
             return terms
         keep = []
         for t in terms:
