@@ -343,7 +343,8 @@ def vault_authors(vault: Vault, limit: int = 200) -> list[str]:
         rows = c.execute(
             text(
                 "SELECT author, COUNT(*) FROM entry WHERE kind = 'message' AND author IS NOT NULL "
-                "AND author NOT IN ('user', 'assistant', 'system', 'tool') "
+                "AND author NOT IN ('user', 'assistant', 'system', 'tool', 'unknown', 'human', "
+                "'model', 'developer', 'function') AND author NOT LIKE 'tool:%' "
                 "GROUP BY author ORDER BY 2 DESC LIMIT :n"
             ),
             {"n": 200},

@@ -128,3 +128,37 @@ def test_named_authors_whole_name_or_first_word() -> None:
     assert named_authors("what did jane doe decide", known) == {"Jane Doe"}
     assert named_authors("Timeline of the export", known) == set()
     assert named_authors("Did Tim and Melanie meet?", known) == {"Tim", "Melanie"}
+
+
+def test_chat_roles_are_not_people(vault: Vault) -> None:
+    from trailkeep.vault.query import vault_authors
+
+    roles = ["user", "assistant", "tool:browser", "unknown", "system"]
+    doc = ParsedDocument(
+        kind="chat",
+        external_id="chat:roles",
+        title="Export design",
+        content_sha256="roles",
+        timestamp=JAN,
+        entries=[
+            ParsedEntry(
+                key=f"r{i}",
+                kind="message",
+                text=f"The unknown export tool step {i}.",
+                position=i,
+                title=r,
+                author=r,
+                timestamp=JAN,
+            )
+            for i, r in enumerate(roles)
+        ],
+        versioned=False,
+    )
+    with vault.writer("test"):
+        vault.write_document(doc, chunk_document(doc), None)
+        vault.embed_pending()
+    assert vault_authors(vault) == []
+    res = search_detailed(vault, "which unknown tool did the user and assistant pick?", k=5)
+    assert res.named is None and res.hits
+    _chat(vault)  # people appear as soon as a conversation between people is added
+    assert set(vault_authors(vault)) == {"Caroline", "Melanie"}
