@@ -1,6 +1,11 @@
-"""Search latency at scale: synthetic vaults of N chunks (text from a small vocabulary, random
-unit vectors), built once per size and reused; 20 concurrent-free queries measured after a warm
-up. Embedding is excluded from the search figures and reported separately (one MiniLM query)."""
+"""Search latency at scale: synthetic vaults of N chunks, random unit vectors, built once per size
+and reused; 50 queries measured one after another after a warm-up. Embedding is excluded from the
+search figures and reported separately (one MiniLM query).
+
+Two kinds of text: ``small`` draws every word from a 37-word vocabulary (each word is in ~58 % of
+chunks: the worst case for keyword search, and after the pruning of notes/0003 no keyword is
+informative at all); ``zipf`` draws from 20,000 pseudo-words with Zipf-distributed frequencies,
+as real text is, so queries mix common and rare words and the keyword side really works."""
 
 from __future__ import annotations
 
@@ -28,15 +33,51 @@ WORDS = (
 ).split()
 
 
+ZIPF_VOCAB = 20_000
+ZIPF_S = 1.1
+
+
+class _Zipf:
+    """Pseudo-words ``w0 … w19999`` drawn with probability ∝ 1 / rank^s."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed + 1000)
+        p = 1.0 / np.arange(1, ZIPF_VOCAB + 1) ** ZIPF_S
+        self.p = p / p.sum()
+        self.words = np.array([_pseudo(i) for i in range(ZIPF_VOCAB)])
+
+    def text(self, n_words: int) -> str:
+        return " ".join(self.words[self.rng.choice(ZIPF_VOCAB, size=n_words, p=self.p)])
+
+
+def _pseudo(i: int) -> str:
+    """A pronounceable, unique, stemming-stable word for rank i (letters only)."""
+    cons, vow = "bdfgklmnprstvz", "aeiou"
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i, len(cons) * len(vow))
+        out += cons[r // len(vow)] + vow[r % len(vow)]
+    return out + "x"
+
+
+def texts(kind: str, rnd: random.Random, zipf: _Zipf | None, m: int) -> list[str]:
+    if kind == "zipf" and zipf is not None:
+        return [zipf.text(rnd.randint(10, 60)) for _ in range(m)]
+    return [" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(10, 60))) for _ in range(m)]
+
+
 def build(
     v: Vault,
     n: int,
     seed: int = 3,
     batch: int = 5000,
     clients: tuple[str | None, ...] = (None,),
+    kind: str = "small",
 ) -> float:
     """n chunks, one per entry; entry i belongs to ``clients[i % len(clients)]``."""
     rnd = random.Random(seed)
+    zipf = _Zipf(seed) if kind == "zipf" else None
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     now = "2026-01-01 00:00:00.000000"
@@ -58,7 +99,7 @@ def build(
     done = 0
     while done < n:
         m = min(batch, n - done)
-        texts = [" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(10, 60))) for _ in range(m)]
+        batch_texts = texts(kind, rnd, zipf, m)
         with v.writer("bench"), v.engine.begin() as c:
             c.execute(
                 text(
@@ -74,7 +115,7 @@ def build(
                         "ts": now,
                         "c": clients[(done + i) % len(clients)],
                     }
-                    for i, t in enumerate(texts)
+                    for i, t in enumerate(batch_texts)
                 ],
             )
             first = int(c.execute(text("SELECT MAX(id) FROM entry")).scalar_one()) - m + 1
@@ -85,12 +126,12 @@ def build(
                 ),
                 [
                     {"e": first + i, "t": t, "n": len(t), "by": v.embedder.id}
-                    for i, t in enumerate(texts)
+                    for i, t in enumerate(batch_texts)
                 ],
             )
             cfirst = int(c.execute(text("SELECT MAX(id) FROM chunk")).scalar_one()) - m + 1
             ids = list(range(cfirst, cfirst + m))
-            v.keyword.add(c, list(zip(ids, texts, strict=True)))
+            v.keyword.add(c, list(zip(ids, batch_texts, strict=True)))
         vecs = rng.normal(size=(m, v.embedder.dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         v.vectors.upsert(
@@ -105,9 +146,11 @@ def build(
     return time.perf_counter() - t0
 
 
-def measure(v: Vault, queries: int = 50) -> dict[str, Any]:
+def measure(v: Vault, queries: int = 50, kind: str = "small") -> dict[str, Any]:
     rnd = random.Random(9)
-    qs = [" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(2, 6))) for _ in range(queries)]
+    zipf = _Zipf(9) if kind == "zipf" else None
+    qs = [texts(kind, rnd, zipf, 1)[0].split()[: rnd.randint(2, 6)] for _ in range(queries)]
+    qs = [" ".join(q) for q in qs]
     for q in qs[:5]:
         search(v, q, k=10)
     lat = []
@@ -122,21 +165,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="trailkeep bench scale", description=__doc__)
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--dir", type=Path, help="keep the built vaults here and reuse them")
+    ap.add_argument("--text", choices=["small", "zipf"], default="zipf", help="see above")
     a = ap.parse_args(argv)
     root = a.dir or Path(tempfile.mkdtemp(prefix="tk-scale-"))
-    out: dict[str, Any] = {"sizes": {}}
+    out: dict[str, Any] = {"text": a.text, "sizes": {}}
     minilm = get_embedder("minilm")
     t0 = time.perf_counter()
     for _ in range(20):
         minilm.embed(["what did we decide about the nightly claims export?"])
     out["query_embedding_ms_minilm"] = round((time.perf_counter() - t0) * 1000 / 20, 1)
     for n in (int(x) for x in a.sizes.split(",")):
-        home = root / f"n{n}"
+        home = root / f"n{n}-{a.text}"
         fresh = not home.exists()
         s = temp_home(home, "hash")
         v = Vault.open(s, get_embedder("hash"))
-        build_s = build(v, n) if fresh else None
-        r = measure(v)
+        build_s = build(v, n, kind=a.text) if fresh else None
+        r = measure(v, kind=a.text)
         r["build_s"] = round(build_s, 1) if build_s else "reused"
         r["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         out["sizes"][str(n)] = r
