@@ -149,8 +149,9 @@ def build(
 def measure(v: Vault, queries: int = 50, kind: str = "small") -> dict[str, Any]:
     rnd = random.Random(9)
     zipf = _Zipf(9) if kind == "zipf" else None
-    qs = [texts(kind, rnd, zipf, 1)[0].split()[: rnd.randint(2, 6)] for _ in range(queries)]
-    qs = [" ".join(q) for q in qs]
+    qs = [
+        " ".join(texts(kind, rnd, zipf, 1)[0].split()[: rnd.randint(2, 6)]) for _ in range(queries)
+    ]
     for q in qs[:5]:
         search(v, q, k=10)
     lat = []
