@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.vault import Filters, Vault, keyword_search
@@ -31,6 +33,7 @@ def test_query_syntax_cannot_break_the_match(vault: Vault) -> None:
     assert query_terms('say "hi" NEAR') == ['"say"', '"hi"', '"NEAR"']
 
 
+@pytest.mark.sqlite_only  # the pruning is FTS5's (PostgreSQL ranks with ts_rank)
 def test_terms_in_most_of_a_large_index_are_dropped(vault: Vault) -> None:
     for i in range(8):
         rare = " The zebra crossing is painted." if i == 3 else ""
