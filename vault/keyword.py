@@ -74,6 +74,37 @@ def query_terms(query: str) -> list[str]:
     return uniq
 
 
+class CommonTermPruner:
+    """Drops query terms found in more than MAX_DF_SHARE of a large index. In BM25 their IDF is
+    <= 0 (FTS5 clamps it to ~0), so ranking does not change — but OR-ing them makes the engine
+    score most of the table: 4 such terms cost ~300 ms at 100k chunks in FTS5, ~1 s at 1M in
+    PostgreSQL. Small indexes keep every term (the query is fast there, and matching at all is
+    evidence the abstention rule uses). Document frequencies are cached until the index grows by
+    5 %. notes/0003."""
+
+    def __init__(self) -> None:
+        self.min_rows = PRUNE_MIN_ROWS
+        self._df: dict[str, tuple[int, int]] = {}  # term -> (index size seen, documents)
+
+    def keep(self, conn: Connection, terms: list[str], size_sql: str, df_sql: str) -> list[str]:
+        if not terms:
+            return terms
+        n = int(conn.execute(text(size_sql)).scalar_one())
+        if n < self.min_rows:
+            return terms
+        out = []
+        for t in terms:
+            cached = self._df.get(t)
+            if cached is None or abs(n - cached[0]) > 0.05 * n:
+                df = int(conn.execute(text(df_sql), {"t": t}).scalar_one())
+                if len(self._df) > 50_000:
+                    self._df.clear()
+                self._df[t] = cached = (n, df)
+            if cached[1] <= MAX_DF_SHARE * n:
+                out.append(t)
+        return out
+
+
 class KeywordIndex(Protocol):
     name: str
 
@@ -102,8 +133,7 @@ class SqliteFts5Index:
     name = "sqlite-fts5"
 
     def __init__(self) -> None:
-        self._df: dict[str, tuple[int, int]] = {}  # term -> (index size seen, documents)
-        self.prune_min_rows = PRUNE_MIN_ROWS
+        self.pruner = CommonTermPruner()
 
     def create(self, conn: Connection) -> None:
         conn.execute(
@@ -150,31 +180,12 @@ class SqliteFts5Index:
         return [(int(r[0]), -float(r[1])) for r in conn.execute(text(sql), p)]
 
     def _informative(self, conn: Connection, terms: list[str]) -> list[str]:
-        """Drop terms found in more than MAX_DF_SHARE of a large index. Their BM25 weight is
-        already ~0 (FTS5 clamps a negative IDF), so ranking does not change — but OR-ing them
-        makes FTS5 score most of the table: 4 such terms cost ~300 ms at 100k chunks. Small
-        indexes keep every term (there the query is fast and the match itself is informative).
-        Document frequencies are cached until the index grows by 5 %. notes/0003."""
-        if not terms:
-            return terms
-        n = int(conn.execute(text("SELECT COALESCE(MAX(rowid), 0) FROM chunk_fts")).scalar_one())
-        if n < self.prune_min_rows:
-            return terms
-        keep = []
-        for t in terms:
-            cached = self._df.get(t)
-            if cached is None or abs(n - cached[0]) > 0.05 * n:
-                df = int(
-                    conn.execute(
-                        text("SELECT COUNT(*) FROM chunk_fts WHERE chunk_fts MATCH :t"), {"t": t}
-                    ).scalar_one()
-                )
-                if len(self._df) > 50_000:
-                    self._df.clear()
-                self._df[t] = cached = (n, df)
-            if cached[1] <= MAX_DF_SHARE * n:
-                keep.append(t)
-        return keep
+        return self.pruner.keep(
+            conn,
+            terms,
+            "SELECT COALESCE(MAX(rowid), 0) FROM chunk_fts",
+            "SELECT COUNT(*) FROM chunk_fts WHERE chunk_fts MATCH :t",
+        )
 
 
 class PostgresFtsIndex:
@@ -185,6 +196,9 @@ class PostgresFtsIndex:
 
     name = "postgres-fts"
     config = "english"
+
+    def __init__(self) -> None:
+        self.pruner = CommonTermPruner()
 
     def create(self, conn: Connection) -> None:
         conn.execute(
@@ -222,6 +236,12 @@ class PostgresFtsIndex:
         params: dict[str, object] | None = None,
     ) -> list[tuple[int, float]]:
         terms = [strip_diacritics(t.strip('"')) for t in query_terms(query)]
+        terms = self.pruner.keep(
+            conn,
+            terms,
+            "SELECT COALESCE(MAX(chunk_id), 0) FROM chunk_fts",
+            f"SELECT COUNT(*) FROM chunk_fts WHERE tsv @@ phraseto_tsquery('{self.config}', :t)",
+        )
         if not terms:
             return []
         # Each term through plainto_tsquery (stemmed, punctuation-safe), OR-ed together; a CJK

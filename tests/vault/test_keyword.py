@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
 from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.vault import Filters, Vault, keyword_search
@@ -33,7 +31,6 @@ def test_query_syntax_cannot_break_the_match(vault: Vault) -> None:
     assert query_terms('say "hi" NEAR') == ['"say"', '"hi"', '"NEAR"']
 
 
-@pytest.mark.sqlite_only  # the pruning is FTS5's (PostgreSQL ranks with ts_rank)
 def test_terms_in_most_of_a_large_index_are_dropped(vault: Vault) -> None:
     for i in range(8):
         rare = " The zebra crossing is painted." if i == 3 else ""
@@ -44,6 +41,6 @@ def test_terms_in_most_of_a_large_index_are_dropped(vault: Vault) -> None:
     everywhere = _ids(vault, "export")
     assert len(everywhere) == 8  # small index: every term kept, the match itself tells
     zebra = _ids(vault, "zebra")
-    vault.keyword.prune_min_rows = 4  # type: ignore[attr-defined]  # now it counts as large
+    vault.keyword.pruner.min_rows = 4  # type: ignore[attr-defined]  # now it counts as large
     assert _ids(vault, "export") == []  # in all 8 chunks: weightless, dropped
     assert _ids(vault, "export zebra") == zebra  # the informative term still ranks alone
