@@ -251,12 +251,8 @@ def _billing(conn: Connection, kw: KeywordIndex) -> None:
 
 
 def _neighbour_indexes(conn: Connection, kw: KeywordIndex) -> None:
-    # Search looks up the turns next to each hit: the replies to it and the sections beside it.
-    _script(
-        conn,
-        "CREATE INDEX ix_entry_parent ON entry (parent_id);"
-        "CREATE INDEX ix_entry_version_position ON entry (version_id, position)",
-    )
+    # Search looks up the turns next to each hit: the replies to it.
+    conn.execute(text("CREATE INDEX ix_entry_parent ON entry (parent_id)"))
 
 
 MIGRATIONS: list[tuple[int, str, Step]] = [
@@ -265,7 +261,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (3, "entry key index", _entry_key_index),
     (4, "model call audit log", _llm_calls),
     (5, "work items and invoices", _billing),
-    (6, "entry neighbour indexes", _neighbour_indexes),
+    (6, "entry parent index", _neighbour_indexes),
 ]
 
 

@@ -357,49 +357,29 @@ def vault_authors(vault: Vault, limit: int = 200) -> list[str]:
 def neighbour_chunks(
     vault: Vault, entry_ids: Sequence[int], filters: Filters
 ) -> list[tuple[int, int, int, bool]]:
-    """(entry, neighbour entry, the neighbour's first chunk, neighbour comes after) for the entries
-    next to the given ones: in a chat or thread the turn it answers and the turns answering it
-    (parent links), elsewhere the sections just before and after it in the same version.
-    Neighbours must pass ``filters``."""
+    """(entry, neighbour entry, the neighbour's first chunk, neighbour comes after) for the turns
+    next to the given ones in a conversation: the turn each answers and the turns answering it
+    (parent links: chats and email threads). Sections of a note are not neighbours — they do
+    not answer each other (notes/0009). Neighbours must pass ``filters``."""
     if not entry_ids:
         return []
     marks = ",".join(str(int(i)) for i in entry_ids)
-    # Plain indexed lookups, one per kind of neighbour: one UNION with a self-join made
-    # PostgreSQL scan the table (4 s at 1M entries).
     with vault.engine.connect() as c:
-        rows = c.execute(
-            text(f"SELECT id, version_id, position, parent_id FROM entry WHERE id IN ({marks})")
-        ).all()
-        pairs = [(int(r[0]), int(r[3]), False) for r in rows if r[3] is not None]
-        children = c.execute(
-            text(f"SELECT parent_id, id FROM entry WHERE parent_id IN ({marks})")
-        ).all()
-        pairs += [(int(r[0]), int(r[1]), True) for r in children]
-        has_children = {int(r[0]) for r in children}
-        loose = [r for r in rows if r[3] is None and int(r[0]) not in has_children]
-        if loose:
-            want: dict[tuple[int, int], list[tuple[int, bool]]] = {}
-            for r in loose:
-                for d in (-1, 1):
-                    want.setdefault((int(r[1]), int(r[2]) + d), []).append((int(r[0]), d > 0))
-            by_version: dict[int, set[int]] = {}
-            for ver, pos in want:
-                by_version.setdefault(ver, set()).add(pos)
-            # One indexed range per version (an OR of pairs made SQLite scan the table).
-            found = c.execute(
+        pairs = [
+            (int(r[0]), int(r[1]), False)
+            for r in c.execute(
                 text(
-                    " UNION ALL ".join(
-                        "SELECT id, version_id, position FROM entry WHERE parent_id IS NULL "
-                        f"AND version_id = {ver} AND position IN "
-                        f"({','.join(str(p) for p in sorted(ps))})"
-                        for ver, ps in by_version.items()
-                    )
+                    f"SELECT id, parent_id FROM entry WHERE id IN ({marks}) "
+                    "AND parent_id IS NOT NULL"
                 )
             )
-            for r in found:
-                for e, after in want.get((int(r[1]), int(r[2])), []):
-                    if e != int(r[0]):
-                        pairs.append((e, int(r[0]), after))
+        ]
+        pairs += [
+            (int(r[0]), int(r[1]), True)
+            for r in c.execute(
+                text(f"SELECT parent_id, id FROM entry WHERE parent_id IN ({marks})")
+            )
+        ]
         pairs = list(dict.fromkeys(pairs))
         if not pairs:
             return []
