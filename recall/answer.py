@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from trailkeep.vault import Filters, Hit, Vault, iso
-from trailkeep.vault.query import entry_authors, entry_text, vault_authors
+from trailkeep.vault.query import entry_text, vault_authors
 
 from . import prompts
 from .backends import Backend
@@ -128,9 +128,8 @@ def judge(vault: Vault, question: str, res: SearchResult) -> tuple[list[Hit], st
         )
     who = res.named
     if who:
-        known = set(vault_authors(vault))
-        authors = {**entry_authors(vault, [h.entry_id for h in strong[:ABOUT_TOP_N]])}
-        if not about_the_named(strong, who, authors, known):
+        # search already looked up the authors of its hits when the question names someone
+        if not about_the_named(strong, who, res.authors, set(vault_authors(vault))):
             return [], "the best evidence is about someone else than the person the question names"
         own = [h for h in strong if res.authors.get(h.entry_id) == who][:ABOUT_TOP_N]
         if not any(tells_own_story(h.quote, question) for h in own):
