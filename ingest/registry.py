@@ -27,20 +27,28 @@ class Parser(Protocol):
 
 
 _PARSERS: list[Parser] = []
+_LOADED = False  # the default parsers are imported on first use (they pull YAML, ijson, ...)
+
+
+def _defaults() -> list[Parser]:
+    if not _LOADED:
+        reset()
+    return _PARSERS
 
 
 def register(parser: Parser) -> None:
+    _defaults()
     _PARSERS[:] = [p for p in _PARSERS if p.name != parser.name]
     _PARSERS.append(parser)
 
 
 def parsers() -> list[Parser]:
-    return list(_PARSERS)
+    return list(_defaults())
 
 
 def pick(name: str, head: bytes) -> Parser:
     best: tuple[int, Parser] | None = None
-    for p in _PARSERS:
+    for p in _defaults():
         s = p.score(name, head)
         if s is not None and (best is None or s > best[0]):
             best = (s, p)
@@ -51,15 +59,17 @@ def pick(name: str, head: bytes) -> Parser:
 
 def accepts(name: str) -> bool:
     """Cheap name-only check used by the watcher's filter (content is checked later)."""
-    return any(p.score(name, b"") is not None for p in _PARSERS)
+    return any(p.score(name, b"") is not None for p in _defaults())
 
 
 def reset() -> None:
+    global _LOADED
     from .parsers.chats import ChatExportParser
     from .parsers.email import EmailParser
     from .parsers.notes import NotesParser
     from .parsers.timesheet import TimesheetParser
 
+    _LOADED = True
     _PARSERS.clear()
     register(NotesParser())
     register(ChatExportParser())

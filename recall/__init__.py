@@ -1,17 +1,70 @@
-"""trailkeep.recall: retrieval, trails, answers and model backends over the vault."""
+"""trailkeep.recall: retrieval, trails, answers and model backends over the vault.
 
-from .answer import Answer, ask, ask_extractive
-from .backends import (
-    AnthropicBackend,
-    Backend,
-    BackendError,
-    LlamaIndexBackend,
-    ModelReply,
-    OpenAICompatibleBackend,
-    anthropic_client,
-)
-from .search import SearchResult, search, search_detailed
-from .trail import Step, document_trail, topic_trail, trail_json
+Exports are imported on first use (PEP 562), so that `import trailkeep.<pkg>.<module>` and
+`trailkeep --help` do not pay for every dependency; type checkers see the real imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .answer import (
+        Answer,
+        ask,
+        ask_extractive,
+    )
+    from .backends import (
+        AnthropicBackend,
+        Backend,
+        BackendError,
+        LlamaIndexBackend,
+        ModelReply,
+        OpenAICompatibleBackend,
+        anthropic_client,
+    )
+    from .search import (
+        SearchResult,
+        search,
+        search_detailed,
+    )
+    from .trail import (
+        Step,
+        document_trail,
+        topic_trail,
+        trail_json,
+    )
+
+_EXPORTS = {
+    "Answer": ".answer",
+    "AnthropicBackend": ".backends",
+    "Backend": ".backends",
+    "BackendError": ".backends",
+    "LlamaIndexBackend": ".backends",
+    "ModelReply": ".backends",
+    "OpenAICompatibleBackend": ".backends",
+    "SearchResult": ".search",
+    "Step": ".trail",
+    "anthropic_client": ".backends",
+    "ask": ".answer",
+    "ask_extractive": ".answer",
+    "document_trail": ".trail",
+    "search": ".search",
+    "search_detailed": ".search",
+    "topic_trail": ".trail",
+    "trail_json": ".trail",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Answer",

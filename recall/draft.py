@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import text as sql
 
+from trailkeep.prompts import DOC_KINDS
 from trailkeep.vault import Hit, NotFound, Vault, iso
 from trailkeep.vault.clients import ClientSpec
 from trailkeep.vault.query import entry_text
@@ -32,7 +33,6 @@ from .llm import ModelCallFailed, call_model
 from .scope import Scope
 from .search import search_detailed
 
-DOC_KINDS = ("user-guide", "requirements", "status-update", "meeting-recap")
 TO_WRITE = "✎ TO WRITE"
 MAX_POINTS = 8
 PER_QUERY = 3

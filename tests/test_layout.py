@@ -56,3 +56,24 @@ def test_no_environment_reads_in_library_code() -> None:
         for f in (ROOT / pkg).rglob("*.py"):
             code = f.read_text().replace("``os.environ``", "")
             assert "os.environ" not in code and "os.getenv" not in code, f.name
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`trailkeep --help` stays fast: no storage, model or numeric library is imported for it
+    (issue 16; the time itself is measured in bench, not asserted here)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from trailkeep.ui.cli import main\n"
+        "r = CliRunner().invoke(main, ['--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "assert 'search' in r.output and 'bench' in r.output, r.output\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'numpy', 'chromadb', 'onnxruntime',"
+        " 'streamlit', 'anthropic', 'yaml') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"--help imported {out.stdout.strip()}"

@@ -1,29 +1,118 @@
-"""trailkeep.vault: the only package that talks to SQL, the vector index and the blob store."""
+"""trailkeep.vault: the only package that talks to SQL, the vector index and the blob store.
 
-from .embedder import Embedder, HashEmbedder, MiniLMEmbedder, get_embedder, register_embedder
-from .errors import (
-    ConfigError,
-    MigrationError,
-    NotFound,
-    SchemaTooNew,
-    TrailkeepError,
-    VaultError,
-    WriterBusy,
-)
-from .maintenance import DoctorReport, ForgetReport, doctor, dump, forget, reindex
-from .query import Filters, hydrate, keyword_search, resolve_client, status, vector_search
-from .records import (
-    ChunkSpec,
-    Hit,
-    Origin,
-    ParsedDocument,
-    ParsedEntry,
-    ParsedLink,
-    WriteResult,
-    iso,
-)
-from .settings import DEFAULT_CONFIG, Settings, init_home, load_settings
-from .store import Vault, utcnow
+Exports are imported on first use (PEP 562), so that `import trailkeep.<pkg>.<module>` and
+`trailkeep --help` do not pay for every dependency; type checkers see the real imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .embedder import (
+        Embedder,
+        HashEmbedder,
+        MiniLMEmbedder,
+        get_embedder,
+        register_embedder,
+    )
+    from .errors import (
+        ConfigError,
+        MigrationError,
+        NotFound,
+        SchemaTooNew,
+        TrailkeepError,
+        VaultError,
+        WriterBusy,
+    )
+    from .maintenance import (
+        DoctorReport,
+        ForgetReport,
+        doctor,
+        dump,
+        forget,
+        reindex,
+    )
+    from .query import (
+        Filters,
+        hydrate,
+        keyword_search,
+        resolve_client,
+        status,
+        vector_search,
+    )
+    from .records import (
+        ChunkSpec,
+        Hit,
+        Origin,
+        ParsedDocument,
+        ParsedEntry,
+        ParsedLink,
+        WriteResult,
+        iso,
+    )
+    from .settings import (
+        DEFAULT_CONFIG,
+        Settings,
+        init_home,
+        load_settings,
+    )
+    from .store import (
+        Vault,
+        utcnow,
+    )
+
+_EXPORTS = {
+    "ChunkSpec": ".records",
+    "ConfigError": ".errors",
+    "DEFAULT_CONFIG": ".settings",
+    "DoctorReport": ".maintenance",
+    "Embedder": ".embedder",
+    "Filters": ".query",
+    "ForgetReport": ".maintenance",
+    "HashEmbedder": ".embedder",
+    "Hit": ".records",
+    "MigrationError": ".errors",
+    "MiniLMEmbedder": ".embedder",
+    "NotFound": ".errors",
+    "Origin": ".records",
+    "ParsedDocument": ".records",
+    "ParsedEntry": ".records",
+    "ParsedLink": ".records",
+    "SchemaTooNew": ".errors",
+    "Settings": ".settings",
+    "TrailkeepError": ".errors",
+    "Vault": ".store",
+    "VaultError": ".errors",
+    "WriteResult": ".records",
+    "WriterBusy": ".errors",
+    "doctor": ".maintenance",
+    "dump": ".maintenance",
+    "forget": ".maintenance",
+    "get_embedder": ".embedder",
+    "hydrate": ".query",
+    "init_home": ".settings",
+    "iso": ".records",
+    "keyword_search": ".query",
+    "load_settings": ".settings",
+    "register_embedder": ".embedder",
+    "reindex": ".maintenance",
+    "resolve_client": ".query",
+    "status": ".query",
+    "utcnow": ".store",
+    "vector_search": ".query",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_CONFIG",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from trailkeep.recall.draft import DOC_KINDS, Draft, draft_doc, draft_email
+from trailkeep.prompts import DOC_KINDS
+from trailkeep.recall.draft import Draft, draft_doc, draft_email
 from trailkeep.ui import drafts, web
 from trailkeep.vault.browse import incoming_emails
 

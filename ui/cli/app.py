@@ -11,13 +11,11 @@ from pathlib import Path
 
 import click
 
-from trailkeep.ingest import Ingestor
-from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
+from trailkeep.ui import auth
 
-from . import auth
-from .cli import _settings, _vault, main
+from .context import settings, vault
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def streamlit_command(address: str, port: int) -> list[str]:
@@ -48,19 +46,22 @@ def streamlit_command(address: str, port: int) -> list[str]:
     ]
 
 
-@main.command("ui")
+@click.command("ui")
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.option("--address", help="Listen address (default [ui] address, else 127.0.0.1).")
 @click.option("--set-password", is_flag=True, help="Set the UI password (stored hashed).")
 @click.pass_context
 def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: bool) -> None:
     """Start the watcher and the web page together (Ctrl-C or SIGTERM stops both)."""
-    s = _settings(ctx)
+    from trailkeep.ingest import Ingestor
+    from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
+
+    s = settings(ctx)
     if set_password:
         pw = click.prompt("New UI password", hide_input=True, confirmation_prompt=True)
         if len(pw) < 8:
             raise click.ClickException("use at least 8 characters")
-        _vault(ctx)  # creates the home and config.toml when new
+        vault(ctx)  # creates the home and config.toml when new
         auth.write_password_hash(s.config_path, auth.hash_password(pw))
         click.echo(f"password set (scrypt hash in {s.config_path})")
         return
@@ -73,10 +74,10 @@ def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: boo
             "read your vault. Run `trailkeep ui --set-password` first, or use 127.0.0.1."
         )
     if not s.home.exists():
-        _vault(ctx)  # a new home: create it (and the vault) before two processes open it
+        vault(ctx)  # a new home: create it (and the vault) before two processes open it
     env = {**os.environ, "TRAILKEEP_HOME": str(s.home)}
     proc = subprocess.Popen(streamlit_command(address, port), env=env)
-    v = _vault(ctx)
+    v = vault(ctx)
     stop = threading.Event()
     watcher = Watcher(
         Ingestor(v),

@@ -1,0 +1,189 @@
+"""Billable work and invoices: `work list`, `invoice create|issue|paid|credit|show|discard|list|
+render`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .context import client_id, client_spec, day_option, vault
+
+if TYPE_CHECKING:
+    from trailkeep.vault.billing import InvoiceView
+
+
+@click.group("work")
+def work_grp() -> None:
+    """Billable work from notes (`- 2.5h acme: ...`, front matter `hours:`) and timesheets."""
+
+
+@work_grp.command("list")
+@click.option("--client", "client")
+@click.option("--unbilled", is_flag=True, help="Only items on no invoice.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def work_list(ctx: click.Context, client: str | None, unbilled: bool, as_json: bool) -> None:
+    """Work items, with problems (unknown client, bad hours) and flags (changed after billing)."""
+    from trailkeep.vault.billing import list_work
+
+    v = vault(ctx)
+    items = list_work(v, client_id(v, client), unbilled)
+    if as_json:
+        click.echo(
+            json.dumps({"schema_version": 1, "items": [i.as_json() for i in items]}, indent=2)
+        )
+        return
+    if not items:
+        click.echo("no work items")
+    for i in items:
+        j = i.as_json()
+        state = j["invoice"] or "unbilled"
+        line = f"{i.id:>5}  {i.day or '?':10}  {i.client or '?':10} {j['hours'] or '?':>6}h  "
+        line += f"{i.description[:60]}  [{state}]"
+        if i.problem:
+            line += f"  ! {i.problem}"
+        if i.flag:
+            line += f"  ! {i.flag}"
+        click.echo(line)
+
+
+@click.group("invoice")
+def invoice_grp() -> None:
+    """Invoices: create a draft, issue it (numbered), mark paid, credit, render."""
+
+
+def _show(v: InvoiceView, as_json: bool) -> None:
+    from trailkeep.ui import render
+
+    if as_json:
+        click.echo(json.dumps(v.as_json(), indent=2))
+        return
+    click.echo(render.markdown(v, {}))
+    click.echo(f"id {v.id} · {v.status}")
+
+
+@invoice_grp.command("create")
+@click.option("--client", "client", required=True)
+@click.option("--period", required=True, help="YYYY-MM")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) -> None:
+    """A draft holding the client's unbilled items dated in PERIOD (or the existing draft)."""
+    from trailkeep.vault.billing import create_invoice
+
+    v = vault(ctx)
+    _show(create_invoice(v, client_spec(v, client).id, period), as_json)
+
+
+def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command]:
+    def deco(f: Callable[..., Any]) -> click.Command:
+        f = click.pass_context(f)
+        f = click.option("--json", "as_json", is_flag=True)(f)
+        f = click.argument("invoice_id", type=int)(f)
+        f.__doc__ = doc
+        return invoice_grp.command(name)(f)
+
+    return deco
+
+
+@_id_cmd("issue", "Assign the next number (gapless per year) and freeze the invoice.")
+@click.option("--date", "on", help="Issue date YYYY-MM-DD (default today).")
+def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
+    from trailkeep.vault.billing import issue_invoice
+
+    _show(issue_invoice(vault(ctx), invoice_id, day_option(on)), as_json)
+
+
+@_id_cmd("paid", "Mark an issued invoice paid.")
+@click.option("--date", "on", help="Payment date YYYY-MM-DD (default today).")
+def invoice_paid(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
+    from trailkeep.vault.billing import mark_paid
+
+    _show(mark_paid(vault(ctx), invoice_id, day_option(on)), as_json)
+
+
+@_id_cmd("credit", "Issue a credit note reversing an invoice; its items become unbilled again.")
+@click.option("--date", "on", help="Credit note date YYYY-MM-DD (default today).")
+def invoice_credit(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
+    from trailkeep.vault.billing import credit_invoice
+
+    _show(credit_invoice(vault(ctx), invoice_id, day_option(on)), as_json)
+
+
+@_id_cmd("show", "Show one invoice.")
+def invoice_show(ctx: click.Context, invoice_id: int, as_json: bool) -> None:
+    from trailkeep.vault.billing import get_invoice
+
+    _show(get_invoice(vault(ctx), invoice_id), as_json)
+
+
+@invoice_grp.command("discard")
+@click.argument("invoice_id", type=int)
+@click.pass_context
+def invoice_discard(ctx: click.Context, invoice_id: int) -> None:
+    """Delete a draft (never an issued invoice); its items become unbilled again."""
+    from trailkeep.vault.billing import discard_draft
+
+    discard_draft(vault(ctx), invoice_id)
+    click.echo(f"draft {invoice_id} discarded")
+
+
+@invoice_grp.command("list")
+@click.option("--client", "client")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
+    """Every invoice and credit note."""
+    from trailkeep.vault.billing import list_invoices
+
+    v = vault(ctx)
+    invs = list_invoices(v, client_id(v, client))
+    if as_json:
+        click.echo(json.dumps({"schema_version": 1, "invoices": [i.as_json() for i in invs]}))
+        return
+    if not invs:
+        click.echo("no invoices")
+    for i in invs:
+        click.echo(
+            f"{i.id:>4}  {i.number or '(draft)':14} {i.client:10} {i.period}  "
+            f"{i.currency} {i.total:>10}  {i.status}"
+        )
+
+
+@invoice_grp.command("render")
+@click.argument("invoice_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: stdout for md/html; <home>/invoices/<number>.pdf for pdf.",
+)
+@click.pass_context
+def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | None) -> None:
+    """Render an invoice with your [me] details and the client's billing details."""
+    from trailkeep.ui import render
+    from trailkeep.vault.billing import get_invoice
+
+    v = vault(ctx)
+    inv = get_invoice(v, invoice_id)
+    me = v.settings.me
+    if fmt == "pdf":
+        data = render.pdf_bytes(inv, me)
+        if out is None:
+            folder = v.settings.home / "invoices"
+            folder.mkdir(exist_ok=True, mode=0o700)
+            out = folder / f"{inv.number or f'draft-{inv.id}'}.pdf"
+        out.write_bytes(data)
+        click.echo(str(out))
+        return
+    body = render.markdown(inv, me) if fmt == "md" else render.html_page(inv, me)
+    if out is None:
+        sys.stdout.write(body)
+    else:
+        out.write_text(body, encoding="utf-8")
+        click.echo(str(out))

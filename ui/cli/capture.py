@@ -1,0 +1,125 @@
+"""Getting material in: ingest, watch, retry."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .context import emit, vault
+
+if TYPE_CHECKING:
+    from trailkeep.ingest import Outcome
+
+
+def _progress_printer(total: int, quiet: bool) -> Callable[[Outcome], None]:
+    count = {"n": 0}
+
+    def show(out: Outcome) -> None:
+        count["n"] += 1
+        if quiet:
+            return
+        mark = {"ingested": "+", "duplicate": "=", "partial": "~", "failed": "!"}.get(
+            out.status, "."
+        )
+        line = f"[{count['n']}/{total}] {mark} {out.path}"
+        if out.error and out.status in ("failed", "partial"):
+            line += f"  ({out.error[:200]})"
+        click.echo(line, err=True)
+
+    return show
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No per-file progress lines.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
+    """Ingest files or folders (folders recursively; symlinks are not followed)."""
+    from trailkeep.ingest import Ingestor, walk
+
+    v = vault(ctx)
+    files = list(walk(paths))
+
+    def inside(name: str, docs: int) -> None:
+        if not quiet and docs % 100 == 0:
+            click.echo(f"  {name}: {docs} conversations/threads so far", err=True)
+
+    summary = Ingestor(v, on_document=inside).ingest_paths(
+        files, progress=_progress_printer(len(files), quiet)
+    )
+    data = {
+        "ingested": summary.ingested,
+        "duplicates": summary.duplicates,
+        "partial": summary.partial,
+        "failed": summary.failed,
+        "skipped": summary.skipped,
+        "seconds": round(summary.seconds, 3),
+    }
+    if as_json:
+        emit(data)
+    else:
+        click.echo(
+            f"{summary.ingested} ingested, {summary.duplicates} duplicate, {summary.partial} "
+            f"partial, {summary.failed} failed, {summary.skipped} skipped "
+            f"in {summary.seconds:.1f}s"
+        )
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Ingest what is new in the inbox, then exit.")
+@click.pass_context
+def watch(ctx: click.Context, once: bool) -> None:
+    """Watch the inbox and ingest files once they are stable. Ctrl-C stops."""
+    from trailkeep.ingest import Ingestor
+    from trailkeep.ingest.watcher import Watcher
+
+    v = vault(ctx)
+    s = v.settings
+
+    def report(out: Outcome) -> None:
+        msg = f"{out.status}: {out.path}"
+        if out.error:
+            msg += f" ({out.error[:200]})"
+        click.echo(msg, err=True)
+
+    w = Watcher(
+        Ingestor(v),
+        s.inbox,
+        stable_seconds=s.stable_seconds,
+        rescan_seconds=s.rescan_seconds,
+        on_outcome=report,
+    )
+    s.inbox.mkdir(parents=True, exist_ok=True)
+    if once:
+        n = w.run_once()
+        click.echo(f"processed {n} file(s) from {s.inbox}")
+        return
+    stop = threading.Event()
+
+    def _stop(*_: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo(f"watching {s.inbox} (Ctrl-C to stop)", err=True)
+    w.run(stop)
+    click.echo("stopped", err=True)
+
+
+@click.command()
+@click.pass_context
+def retry(ctx: click.Context) -> None:
+    """Retry failed, partial and interrupted sources (from their stored bytes)."""
+    from trailkeep.ingest import Ingestor
+
+    v = vault(ctx)
+    summary = Ingestor(v).retry()
+    click.echo(
+        f"{summary.ingested} ingested, {summary.partial} partial, {summary.failed} still failing"
+    )

@@ -1,0 +1,229 @@
+"""What every `trailkeep` command shares: the group, settings, the vault, output.
+
+The edge: settings are read here once and passed down; errors from the library become messages
+here (never tracebacks). Nothing heavy is imported at module level — `trailkeep --help` must not
+pay for SQLAlchemy, Chroma or the embedder; each command imports what it needs when it runs.
+Commands live in one module per group and are loaded on first use (:class:`LazyGroup`); other
+packages add groups through the ``trailkeep.commands`` entry point (bench does).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from trailkeep.recall import Backend
+    from trailkeep.vault import Filters, Settings, Vault
+    from trailkeep.vault.clients import ClientSpec
+
+SCHEMA_VERSION = 1
+ENTRY_POINT_GROUP = "trailkeep.commands"
+# Command name -> "module:attribute", loaded when the command runs or help is shown.
+COMMANDS: dict[str, str] = {
+    "init": "trailkeep.ui.cli.home:init",
+    "status": "trailkeep.ui.cli.home:status_cmd",
+    "doctor": "trailkeep.ui.cli.home:doctor_cmd",
+    "retry": "trailkeep.ui.cli.capture:retry",
+    "reindex": "trailkeep.ui.cli.home:reindex_cmd",
+    "forget": "trailkeep.ui.cli.home:forget_cmd",
+    "backup": "trailkeep.ui.cli.home:backup_cmd",
+    "restore": "trailkeep.ui.cli.home:restore_cmd",
+    "migrate-to": "trailkeep.ui.cli.home:migrate_to_cmd",
+    "ingest": "trailkeep.ui.cli.capture:ingest",
+    "watch": "trailkeep.ui.cli.capture:watch",
+    "search": "trailkeep.ui.cli.recall:search_cmd",
+    "ask": "trailkeep.ui.cli.recall:ask_cmd",
+    "trail": "trailkeep.ui.cli.recall:trail_cmd",
+    "log": "trailkeep.ui.cli.recall:log_cmd",
+    "clients": "trailkeep.ui.cli.clients:clients_grp",
+    "client": "trailkeep.ui.cli.clients:client_alias",
+    "tag": "trailkeep.ui.cli.tags:tag_grp",
+    "draft": "trailkeep.ui.cli.drafting:draft_grp",
+    "work": "trailkeep.ui.cli.billing:work_grp",
+    "invoice": "trailkeep.ui.cli.billing:invoice_grp",
+    "ui": "trailkeep.ui.cli.app:ui_cmd",
+}
+BACKEND_CHOICES = ("auto", "extractive", "anthropic", "openai-compatible")
+
+
+def _plugins() -> dict[str, str]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+class LazyGroup(click.Group):
+    """The top-level group: commands are imported on first use; library errors become
+    messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *_plugins(), *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        target = COMMANDS.get(cmd_name) or _plugins().get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        cmd = getattr(importlib.import_module(module), attr)
+        if not isinstance(cmd, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return cmd
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from trailkeep.vault.errors import TrailkeepError
+
+        try:
+            return super().invoke(ctx)
+        except TrailkeepError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=LazyGroup)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    help="Use this home instead of TRAILKEEP_HOME / the platform data dir.",
+)
+@click.version_option("0.1.0", prog_name="trailkeep")
+@click.pass_context
+def main(ctx: click.Context, home: str | None) -> None:
+    """trailkeep keeps your reasoning trail: chats, client email and field notes, cited."""
+    os.umask(0o077)  # everything trailkeep (and Chroma, SQLite) writes is the user's only
+    ctx.ensure_object(dict)["home"] = home
+
+
+def settings(ctx: click.Context) -> Settings:
+    from trailkeep.vault.settings import load_settings
+
+    obj = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        home = obj.get("home")
+        obj["settings"] = load_settings(os.environ, Path(home) if home else None)
+    s: Settings = obj["settings"]
+    return s
+
+
+def vault(ctx: click.Context) -> Vault:
+    from trailkeep.vault import Vault, get_embedder, init_home
+
+    obj = ctx.ensure_object(dict)
+    if "vault" not in obj:
+        s = settings(ctx)
+        if not s.home.exists():
+            init_home(s)
+        obj["vault"] = Vault.open(s, get_embedder(s.embedder))
+        ctx.call_on_close(obj["vault"].close)
+    v: Vault = obj["vault"]
+    return v
+
+
+def make_backend(s: Settings, choice: str | None) -> Backend | None:
+    """The backend for `ask` and drafts (see :mod:`trailkeep.ui.backend_config`)."""
+    from trailkeep.ui.backend_config import make_backend as _make
+    from trailkeep.vault.errors import ConfigError
+
+    try:
+        return _make(s, choice, os.environ)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def emit(data: dict[str, Any]) -> None:
+    """Print a --json result with its schema version."""
+    click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **data}, ensure_ascii=False, indent=2))
+
+
+def client_id(v: Vault, name: str | None) -> str | None:
+    """A client id from an id, name or alias given on the command line; unknown is an error."""
+    from trailkeep.vault import resolve_client
+
+    if not name:
+        return None
+    cid = resolve_client(v, name)
+    if cid is None:
+        raise click.ClickException(f"unknown client {name!r} (see `trailkeep status`)")
+    return cid
+
+
+def client_spec(v: Vault, name: str) -> ClientSpec:
+    """The clients.toml entry for a client given on the command line."""
+    cid = client_id(v, name)
+    for s in v.settings.clients:
+        if s.id == cid:
+            return s
+    raise click.ClickException(
+        f"client {name!r} is not in clients.toml; drafts and invoices need its entry there"
+    )
+
+
+def day_option(value: str | None) -> date:
+    """A --date option (default today)."""
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not YYYY-MM-DD") from None
+
+
+def _day(value: str | None, option: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        d = date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-03-31", param_hint=option
+        ) from exc
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def filters(
+    v: Vault,
+    client: str | None,
+    project: str | None = None,
+    kinds: tuple[str, ...] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> Filters:
+    from trailkeep.vault import Filters
+
+    end = _day(until, "--until")
+    return Filters(
+        client=client_id(v, client),
+        project=project,
+        kinds=kinds,
+        since=_day(since, "--since"),
+        until=end + timedelta(days=1) if end else None,
+    )
+
+
+def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--client, --project, --kind, --since, --until: the same filters on search, ask, trail."""
+    f = click.option("--until", help="Up to this day (YYYY-MM-DD), inclusive.")(f)
+    f = click.option("--since", help="From this day (YYYY-MM-DD).")(f)
+    f = click.option(
+        "--kind",
+        "kinds",
+        multiple=True,
+        help="Entry kinds: section, message, thinking, email, attachment, ... (repeatable).",
+    )(f)
+    f = click.option("--project", help="Only this project.")(f)
+    f = click.option("--client", help="Only this client's scope (id, name or alias).")(f)
+    return f
+
+
+def backend_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--backend", type=click.Choice(BACKEND_CHOICES), help="Default: [answer] backend (auto)."
+    )(f)

@@ -1,0 +1,182 @@
+"""The home and the vault's health: init, status, doctor, reindex, forget, backup, restore,
+migrate-to."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .context import client_id, emit, settings, vault
+
+
+@click.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the home (inbox, config.toml, vault) if it does not exist."""
+    from trailkeep.vault import Vault, get_embedder, init_home
+
+    s = settings(ctx)
+    created = init_home(s)
+    Vault.open(s, get_embedder(s.embedder)).close()
+    for p in created:
+        click.echo(f"created {p}")
+    click.echo(f"home: {s.home}\ninbox: {s.inbox} (drop files here)")
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def status_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Counts, failures and where things live."""
+    from trailkeep.vault import status
+
+    v = vault(ctx)
+    st = status(v)
+    if as_json:
+        emit({**st, "home": str(v.settings.home), "inbox": str(v.settings.inbox)})
+        return
+    src = st["sources"]
+    click.echo(f"home: {v.settings.home}\ninbox: {v.settings.inbox}")
+    click.echo(
+        f"sources: {src['ingested']} ingested, {src['duplicates']} duplicate, "
+        f"{src['partial']} partial, {src['failed']} failed, {src['pending']} pending"
+    )
+    click.echo(
+        f"documents {st['documents']}, entries {st['entries']}, chunks {st['chunks']}, "
+        f"embedded {st['embedded']}"
+    )
+    for f in st["failures"][:20]:
+        click.echo(f"  ! {f['source']}: {f['error'][:200]}")
+
+
+@click.command("doctor")
+@click.option("--repair", is_flag=True, help="Fix what can be fixed (needs the writer lock).")
+@click.pass_context
+def doctor_cmd(ctx: click.Context, repair: bool) -> None:
+    """Check that SQL, keyword index, vectors and blobs agree. Exit 1 when they do not."""
+    from trailkeep.vault import doctor
+
+    v = vault(ctx)
+    rep = doctor(v, repair=repair)
+    for line in rep.lines():
+        click.echo(line)
+    if repair:
+        after = doctor(v)
+        click.echo("after repair: " + ("consistent" if after.ok else "still inconsistent"))
+        if not after.ok:
+            sys.exit(1)
+        return
+    click.echo("consistent" if rep.ok else "INCONSISTENT (run `trailkeep doctor --repair`)")
+    if not rep.ok:
+        sys.exit(1)
+
+
+@click.command("reindex")
+@click.pass_context
+def reindex_cmd(ctx: click.Context) -> None:
+    """Re-embed every chunk with the configured embedder."""
+    from trailkeep.vault import reindex
+
+    v = vault(ctx)
+    t0 = time.perf_counter()
+    n = reindex(v)
+    click.echo(f"re-embedded {n} chunk(s) with {v.embedder.id} in {time.perf_counter() - t0:.1f}s")
+
+
+@click.command("forget")
+@click.option("--source", "source_id", type=int, help="A source id (see `status --json`).")
+@click.option("--document", "document_id", type=int, help="A document id.")
+@click.option("--client", help="Everything of one client (id, name or alias).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def forget_cmd(
+    ctx: click.Context,
+    source_id: int | None,
+    document_id: int | None,
+    client: str | None,
+    yes: bool,
+) -> None:
+    """Remove material for good (tombstoned, so it does not come back)."""
+    from trailkeep.vault import forget
+
+    if sum(x is not None for x in (source_id, document_id, client)) != 1:
+        raise click.UsageError("give exactly one of --source, --document, --client")
+    v = vault(ctx)
+    cid = client_id(v, client) if client else None
+    if not yes and sys.stdin.isatty():
+        click.confirm("This removes it from the vault for good. Continue?", abort=True)
+    rep = forget(v, source_id=source_id, document_id=document_id, client_id=cid)
+    click.echo(rep.message())
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def backup_cmd(ctx: click.Context, dest: Path) -> None:
+    """Snapshot the vault (SQL, vectors, blobs, config) into DEST, safe while the watcher runs."""
+    from trailkeep.vault.backup import backup
+
+    rep = backup(vault(ctx), dest)
+    click.echo(
+        f"backed up to {rep.path}: {rep.blobs} blob(s), {rep.bytes / 1e6:.1f} MB in "
+        f"{rep.seconds:.1f}s (writers paused {rep.locked_seconds:.2f}s)"
+    )
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Move an existing vault in the home aside first.")
+@click.pass_context
+def restore_cmd(ctx: click.Context, src: Path, force: bool) -> None:
+    """Bring a backup back into the home (a new home, or --force)."""
+    from trailkeep.vault import doctor
+    from trailkeep.vault.backup import restore
+
+    s = settings(ctx)
+    moved = restore(src, s, force)
+    if moved:
+        click.echo(f"the previous vault was moved to {moved}")
+    rep = doctor(vault(ctx))
+    click.echo(f"restored into {s.home}; " + ("doctor: ok" if rep.ok else "doctor found problems:"))
+    if not rep.ok:
+        for line in rep.lines():
+            click.echo("  " + line)
+        raise click.exceptions.Exit(1)
+
+
+@click.command("migrate-to")
+@click.option("--database", "database_url", required=True, help="postgresql+psycopg://...")
+@click.option("--chroma", "chroma_url", help="http://host:port of a Chroma server.")
+@click.option("--chroma-token", help="The Chroma server's auth token, if it needs one.")
+@click.option(
+    "--blobs",
+    "blobs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Copy the original bytes here (a shared folder); default: leave them.",
+)
+@click.pass_context
+def migrate_to_cmd(
+    ctx: click.Context,
+    database_url: str,
+    chroma_url: str | None,
+    chroma_token: str | None,
+    blobs_dir: Path | None,
+) -> None:
+    """Move this embedded vault to PostgreSQL (+ a Chroma server), checked by comparing dumps."""
+    from trailkeep.vault import get_embedder
+    from trailkeep.vault.transfer import migrate_to
+
+    v = vault(ctx)
+    rep = migrate_to(
+        v, get_embedder(v.settings.embedder), database_url, chroma_url, chroma_token, blobs_dir
+    )
+    click.echo(
+        f"copied {sum(rep.rows.values())} rows, {rep.vectors} vectors, {rep.blobs} blobs; "
+        f"dumps {'equal' if rep.dumps_equal else 'DIFFER'}"
+    )
+    if not rep.dumps_equal:
+        raise click.exceptions.Exit(1)
+    click.echo("Now point config.toml at the servers ([vault] database_url, chroma_url, blobs).")

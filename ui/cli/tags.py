@@ -1,0 +1,67 @@
+"""Correcting and refining the trail tags."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .context import BACKEND_CHOICES, make_backend, vault
+
+
+@click.group("tag")
+def tag_grp() -> None:
+    """Correct an entry's tags (decision, dead_end, open_question, ...)."""
+
+
+@tag_grp.command("add")
+@click.argument("tag")
+@click.option("--entry", "entry_id", type=int, required=True)
+@click.pass_context
+def tag_add(ctx: click.Context, tag: str, entry_id: int) -> None:
+    """Add TAG to an entry (your correction; origin `user`)."""
+    vault(ctx).set_tag(entry_id, tag, True)
+    click.echo(f"entry {entry_id}: +{tag}")
+
+
+@tag_grp.command("remove")
+@click.argument("tag")
+@click.option("--entry", "entry_id", type=int, required=True)
+@click.pass_context
+def tag_remove(ctx: click.Context, tag: str, entry_id: int) -> None:
+    """Remove TAG from an entry (a cue tag that was wrong)."""
+    vault(ctx).set_tag(entry_id, tag, False)
+    click.echo(f"entry {entry_id}: -{tag}")
+
+
+@tag_grp.command("refine")
+@click.option("--backend", type=click.Choice(BACKEND_CHOICES), default=None)
+@click.option("--limit", type=int, default=100, show_default=True, help="entries this run")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def tag_refine(ctx: click.Context, backend: str | None, limit: int, as_json: bool) -> None:
+    """Have the configured model confirm or reject the cue tags (needs a model backend)."""
+    from trailkeep.recall.tags import refine_tags
+
+    v = vault(ctx)
+    b = make_backend(v.settings, backend)
+    if b is None:
+        raise click.ClickException(
+            "tag refine needs a model: set ANTHROPIC_API_KEY, or [answer] openai_base_url "
+            "with --backend openai-compatible (the cue tags stay as they are)"
+        )
+    rep = refine_tags(v, b, limit=limit, redact=v.settings.redact)
+    if as_json:
+        click.echo(json.dumps(rep.as_json(), indent=2))
+    else:
+        click.echo(
+            f"{rep.reviewed} entries reviewed in {rep.calls} calls: {rep.confirmed} cue tags "
+            f"confirmed, {rep.rejected} rejected (kept, hidden), {rep.added} added"
+            + (
+                f"; {rep.unanswered} not answered (offered again next run)"
+                if rep.unanswered
+                else ""
+            )
+        )
+    if rep.error:
+        raise click.ClickException(f"stopped: {rep.error}")
