@@ -260,8 +260,8 @@ _WORK = (
     "{codename}: mapped the old {focus} fields",
     "dry run of the {m2}",
 )
-_HOURS = (("2.5h", "2.5"), ("1h", "1"), ("45m", "0.75"), ("90m", "1.5"), ("1h15m", "1.25"))
-_HOURS += (("3h", "3"), ("0.5h", "0.5"), ("2,5h", "2.5"))
+_HOURS: tuple[tuple[str, str], ...] = (("2.5h", "2.5"), ("1h", "1"), ("45m", "0.75"))
+_HOURS += (("90m", "1.5"), ("1h15m", "1.25"), ("3h", "3"), ("0.5h", "0.5"), ("2,5h", "2.5"))
 _SHEET_HOURS = (("2.5", "2.5"), ("1,5", "1.5"), ("90m", "1.5"), ("1h15m", "1.25"), ("3", "3"))
 _BRIEFS = (
     "the {m0} timeline",
@@ -749,7 +749,8 @@ class _Builder:
 
     # -- notes, timesheet, chats
     def label(self, c: dict[str, Any], kind: str) -> str:
-        return {"name": c["name"], "alias": self.rng.choice(c["aliases"]), "id": c["id"]}[kind]
+        alias = self.rng.choice(c["aliases"])
+        return str({"name": c["name"], "alias": alias, "id": c["id"]}[kind])
 
     def work(self, clients: list[dict[str, Any]], general: tuple[str, ...]) -> None:
         rng = self.rng
@@ -853,10 +854,10 @@ class _Builder:
             ids[0]: {"id": ids[0], "parent": None, "children": [ids[1]], "message": None},
         }
         prev = ids[0]
-        chain = [(ids[1], "system", "", None)]
+        chain: list[tuple[str, str, str, float | None]] = [(ids[1], "system", "", None)]
         chain += [(ids[i + 2], r, t, t0 + 40.0 * i) for i, (r, t) in enumerate(turns)]
         for i, (nid, role, text, ts) in enumerate(chain):
-            msg = {
+            msg: dict[str, Any] = {
                 "id": nid,
                 "author": {"role": role, "name": None, "metadata": {}},
                 "create_time": ts,
