@@ -380,6 +380,8 @@ def test_twoclient_evidence_is_in_the_named_file() -> None:
             assert q["evidence"] == [] and q["file"] is None, q["q"]
             continue
         assert q["evidence"], q["q"]
+        owner = {"nw": "northwind", "cv": "clearview"}.get(q["file"][:2], q["client"])
+        assert q["client"] == owner, q["q"]
         text = _corpus_text(q["file"])
         for phrase in q["evidence"]:
             assert phrase in text, (q["q"], phrase)
