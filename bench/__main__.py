@@ -8,6 +8,7 @@ from . import (
     chats,
     concurrency,
     crash,
+    cues,
     drafting,
     email_expected,
     email_quotes,
@@ -35,6 +36,7 @@ BENCHES = {
     "concurrency": concurrency.main,
     "load": load.main,
     "servers": servers.main,
+    "cues": cues.main,
 }
 
 
