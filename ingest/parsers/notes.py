@@ -2,7 +2,12 @@
 
 Identity (notes/0001-data-model.md): front-matter ``id``, else the path relative to the inbox
 (``Origin.identity``), else the absolute path. The version content is the file's bytes.
-Timestamp: ``updated`` / ``date`` / ``created`` from front matter, else the file's mtime.
+Timestamp: ``updated`` / ``date`` / ``created`` from front matter, else a date in the file name
+(:func:`date_from_name`: daily and journal notes), else the file's mtime.
+
+Front matter is bounded (:func:`split_front_matter`): over 64 KB, or expanding through aliases
+past a few thousand nodes ("billion laughs"), or nested too deep, it is kept as text with a
+warning, like invalid YAML, within milliseconds.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, BinaryIO
 
 import yaml
@@ -27,7 +32,7 @@ _FM = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MD = MarkdownIt("commonmark")
 _KNOWN_FM = ("id", "title", "client", "project", "date", "updated", "created", "tags", "hours")
-_DAY_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DAY_IN_NAME = re.compile(r"(?<!\d)(\d{4})([-_.]?)(\d{2})\2(\d{2})(?!\d)")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 
 
@@ -47,15 +52,97 @@ def _plain(value: Any) -> Any:
     return value
 
 
+MAX_FRONT_MATTER = 64 * 1024  # characters
+MAX_YAML_NODES = 5_000  # after alias expansion: a "billion laughs" stops here, in milliseconds
+MAX_YAML_DEPTH = 64
+
+
+class _TooLarge(yaml.YAMLError):
+    pass
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that counts the nodes a document expands to (an alias counts as the whole
+    node it repeats) and its nesting depth, and refuses recursive aliases: every structure it
+    returns is a finite tree of at most MAX_YAML_NODES nodes."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+        self._depth = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):  # type: ignore[no-untyped-call]
+            node = super().compose_node(parent, index)
+            if id(node) not in self._sizes:
+                raise _TooLarge("an alias refers to the node that contains it")
+            self._nodes += self._sizes[id(node)]
+        else:
+            self._depth += 1
+            if self._depth > MAX_YAML_DEPTH:
+                raise _TooLarge(f"nested deeper than {MAX_YAML_DEPTH} levels")
+            before = self._nodes
+            node = super().compose_node(parent, index)
+            self._depth -= 1
+            self._nodes += 1
+            self._sizes[id(node)] = self._nodes - before
+        if self._nodes > MAX_YAML_NODES:
+            raise _TooLarge(f"expands to more than {MAX_YAML_NODES} values (aliases)")
+        return node
+
+
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _flow_too_deep(raw: str) -> bool:
+    """Brackets nested past MAX_YAML_DEPTH (quotes ignored: a cheap over-estimate). PyYAML's
+    scanner spends long on deep flow collections before the composer sees the first node."""
+    s = _NOT_BRACKET.sub("", raw)
+    for _ in range(MAX_YAML_DEPTH):
+        shorter = s.replace("[]", "").replace("{}", "")
+        if shorter == s:
+            return len(s) > MAX_YAML_DEPTH
+        s = shorter
+    return True
+
+
+def load_yaml(raw: str) -> Any:
+    """``yaml.safe_load`` within the bounds above (raises yaml.YAMLError past them)."""
+    if _flow_too_deep(raw):
+        raise _TooLarge(f"nested deeper than {MAX_YAML_DEPTH} levels")
+    loader = _BoundedLoader(raw)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, str, str | None]:
-    """Return (front matter, body, raw front matter kept as text when broken, warning)."""
-    m = _FM.match(text)
+    """Return (front matter, body, raw front matter kept as text when broken, warning).
+
+    Bounded: front matter over MAX_FRONT_MATTER characters is not parsed, and the YAML is read
+    by :func:`load_yaml`; both are kept as text with a warning."""
+    m = _FM.match(text[: MAX_FRONT_MATTER + 1024])
     if not m:
-        return {}, text, "", None
+        if not text.startswith("---") or len(text) <= MAX_FRONT_MATTER:
+            return {}, text, "", None
+        m = _FM.match(text)
+        if not m:
+            return {}, text, "", None
     raw = m.group(1)
     body = text[m.end() :]
+    if len(raw) > MAX_FRONT_MATTER:
+        return (
+            {},
+            body,
+            raw,
+            (f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB; kept as text"),
+        )
     try:
-        fm = yaml.safe_load(raw)
+        fm = load_yaml(raw)
+    except _TooLarge as exc:
+        return {}, body, raw, f"front matter {exc}; kept as text"
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "parse error"
         return {}, body, raw, f"front matter is not valid YAML ({first}); kept as text"
@@ -113,7 +200,7 @@ class NotesParser:
             parse_when(fm.get("updated"))
             or parse_when(fm.get("date"))
             or parse_when(fm.get("created"))
-            or origin.mtime
+            or name_time(origin.name, origin.mtime)
         )
         entries = self._entries(body, heads, title, when)
         draft_id = _opt_str(fm.get("trailkeep_draft"))
@@ -236,18 +323,40 @@ def _opt_str(v: Any) -> str | None:
     return str(v).strip() or None
 
 
+def date_from_name(name: str) -> date | None:
+    """The day a file name carries: ``2026-10-14``, ``20261014``, ``2026_10_14`` (journals),
+    ``2026.10.14``, anywhere in the base name (the first valid one); else None."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    for m in _DAY_IN_NAME.finditer(base):
+        try:
+            d = date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        except ValueError:
+            continue
+        if 1900 <= d.year <= 2199:
+            return d
+    return None
+
+
+def name_time(name: str, mtime: datetime | None) -> datetime | None:
+    """A note's time when its content has none: the day in its file name (the file's mtime
+    when that falls on the same day, for the hour), else the mtime."""
+    day = date_from_name(name)
+    if day is None:
+        return mtime
+    if mtime is not None and mtime.date() == day:
+        return mtime
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
 def work_day(fm: dict[str, Any], name: str, when: datetime | None) -> str | None:
-    """The date of a note's work lines: front-matter ``date``, else a YYYY-MM-DD in the file
-    name (daily notes), else the note's timestamp."""
+    """The date of a note's work lines: front-matter ``date``, else a day in the file name
+    (daily notes, :func:`date_from_name`), else the note's timestamp."""
     d = parse_when(fm.get("date"))
     if d is not None:
         return d.date().isoformat()
-    m = _DAY_IN_NAME.search(name)
-    if m:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        except ValueError:
-            pass
+    day = date_from_name(name)
+    if day is not None:
+        return day.isoformat()
     return when.date().isoformat() if when else None
 
 
