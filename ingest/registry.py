@@ -67,6 +67,8 @@ def reset() -> None:
     from .parsers.chats import ChatExportParser
     from .parsers.email import EmailParser
     from .parsers.notes import NotesParser
+    from .parsers.plaintext import PlainTextParser
+    from .parsers.sessions import SessionParser
     from .parsers.timesheet import TimesheetParser
 
     _LOADED = True
@@ -75,3 +77,5 @@ def reset() -> None:
     register(ChatExportParser())
     register(EmailParser())
     register(TimesheetParser())
+    register(PlainTextParser())
+    register(SessionParser())
