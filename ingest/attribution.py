@@ -1,79 +1,367 @@
-"""Which client an entry belongs to (clients belong to entries; the document's is the default).
+"""Who material belongs to: one decision function over a document's facts, used at ingest and
+again over the whole vault whenever clients.toml, ``[me]`` or an assignment changes, so that the
+order in which files and settings arrived never decides who a client is.
+notes/0013-attribution-and-scope.md has the rules and why.
 
-- notes: front-matter ``client`` (the parser sets it);
-- chats: a conversation whose title names exactly one client gives it to its entries; an entry
-  that names exactly one *other* client belongs to that one instead;
-- email: mail from the user (``[me] emails``) is outgoing and belongs to the client it was sent
-  to; incoming mail belongs to its sender's client; an address in a client's ``emails`` wins
-  over its domain; unknown senders stay unattributed;
-- corrections by the user (`trailkeep client set`) win over both (they are stored, not derived).
+Each entry gets a **client** (a clients.toml id or None) and a **scope**, the key every
+client-scoped read filters on (``vault.records.SCOPE_*``):
+
+- a client id: in that client's scope only;
+- ``*`` general: the user's own material — a note, chat or draft with no client, in a document
+  none of whose entries belongs to a client, naming no client — in every client's scope;
+- ``?`` unattributed: email, sessions and labelled notes nobody could be resolved for; in no
+  client's scope until attributed (the review queue lists them);
+- ``!`` mixed: no client of its own, in a document (or a text) that belongs to several clients;
+  in no client's scope.
+
+Rules, in order: the user's correction (``clients set``) > an assignment (``clients assign``) >
+what the material says (a label, an address, a project folder, the client's names in the text).
 """
 
 from __future__ import annotations
 
-from trailkeep.vault.clients import ClientDirectory
-from trailkeep.vault.records import DOC_CHAT, DOC_EMAIL, ParsedDocument
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from trailkeep.vault.clients import ClientDirectory, label_key
+from trailkeep.vault.records import (
+    DOC_CHAT,
+    DOC_EMAIL,
+    DOC_SESSION,
+    SCOPE_GENERAL,
+    SCOPE_MIXED,
+    SCOPE_UNATTRIBUTED,
+    ParsedDocument,
+)
+
+# Bump when the rules change: every vault re-attributes what it holds once.
+RULES_VERSION = 2
+# Document kinds whose unattributed entries are never general: what arrives from outside
+# (mail) or from a folder of some project (coding-agent sessions) is somebody's.
+NEVER_GENERAL = (DOC_EMAIL, DOC_SESSION)
 
 
-def attribute(doc: ParsedDocument, directory: ClientDirectory, me: tuple[str, ...] = ()) -> None:
-    _attribute_work(doc, directory)
-    if not directory.clients:
-        return
+@dataclass
+class EntryFacts:
+    key: str
+    kind: str
+    text: str
+    title: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    user_client: str | None = None  # the user's correction, when ``user_set``
+    user_set: bool = False
+    row_id: int | None = None  # stored entries; None for entries not written yet
+
+
+@dataclass
+class DocFacts:
+    kind: str
+    title: str
+    label: str | None  # a client label the file carries (front matter ``client:``)
+    meta: Mapping[str, Any]
+    entries: list[EntryFacts]
+    document_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    client: str | None
+    scope: str
+    problem: str | None = None  # for work lines: why no client
+
+
+@dataclass
+class DocDecision:
+    client: str | None
+    entries: list[Decision]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What attribution depends on besides the document: clients.toml, the user's own
+    addresses (``[me]`` and inferred) and the user's assignments (``clients assign``)."""
+
+    directory: ClientDirectory
+    me: frozenset[str] = frozenset()
+    rules: Mapping[str, str] = field(default_factory=dict)  # key -> client id or "*"
+
+    def fingerprint(self) -> str:
+        import hashlib
+
+        rules = sorted(self.rules.items())
+        blob = json.dumps([RULES_VERSION, self.directory.fingerprint(), sorted(self.me), rules])
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def rule(self, *keys: str) -> str | None:
+        for k in keys:
+            if k and k in self.rules:
+                return self.rules[k]
+        return None
+
+
+def _addresses(meta: Mapping[str, Any], *fields: str) -> list[str]:
+    out = []
+    for f in fields:
+        for pair in meta.get(f) or []:
+            if isinstance(pair, list | tuple) and len(pair) == 2 and pair[1]:
+                out.append(str(pair[1]).strip().lower())
+    return out
+
+
+def email_keys(address: str) -> tuple[str, str]:
+    """The review/assignment keys of an address: itself and its domain."""
+    a = address.lower()
+    return a, a.rsplit("@", 1)[-1]
+
+
+def label_rule_key(label: str) -> str:
+    return "label:" + label_key(label)
+
+
+def path_rule_key(folder: str) -> str:
+    return "path:" + folder.rstrip("/")
+
+
+def _email(e: EntryFacts, ctx: Context) -> str | None:
+    """A message's own client (before the thread is considered)."""
+    m = e.meta
+    sender = _addresses(m, "from")
+    rcpts = [a for a in _addresses(m, "to", "cc") if a not in ctx.me]
+    if sender:
+        hit = ctx.rule(*email_keys(sender[0]))
+        if hit is not None:
+            return hit  # a client id, or "*": the user said it is general
+    if sender and sender[0] not in ctx.me:
+        own = ctx.directory.by_address(sender[0])
+        if own:
+            return own
+    # Outgoing (from [me], or from an address clients.toml does not know): the client its
+    # recipients all belong to. Recipients of several clients: mixed.
+    owners = set()
+    for a in rcpts:
+        if sender and a == sender[0]:
+            continue
+        ruled = ctx.rule(*email_keys(a))
+        owner = ruled if ruled != SCOPE_GENERAL else None
+        owner = owner or ctx.directory.by_address(a)
+        if owner is None and not (sender and sender[0] in ctx.me):
+            return None  # an unknown recipient: not "all belong to one client"
+        if owner is not None:
+            owners.add(owner)
+    if len(owners) == 1:
+        return owners.pop()
+    if len(owners) > 1:
+        return SCOPE_MIXED
+    return None
+
+
+def _named(ctx: Context, *texts: str) -> set[str]:
+    out: set[str] = set()
+    for t in texts:
+        if t:
+            out.update(ctx.directory.named_in(t))
+    return out
+
+
+def _work(e: EntryFacts, ctx: Context) -> Decision:
+    w = e.meta.get("work")
+    label = str(w.get("client") or "") if isinstance(w, Mapping) else ""
+    if not label:
+        return Decision(None, SCOPE_UNATTRIBUTED, "no client")
+    ruled = ctx.rule(label_rule_key(label))
+    if ruled and ruled != SCOPE_GENERAL:
+        return Decision(ruled, ruled)
+    spec = ctx.directory.get(label)
+    if spec is None:
+        return Decision(None, SCOPE_UNATTRIBUTED, f"unknown client {label!r} (not in clients.toml)")
+    return Decision(spec.id, spec.id)
+
+
+def decide(doc: DocFacts, ctx: Context) -> DocDecision:
+    """Client and scope of every entry of one document (in ``doc.entries`` order)."""
+    n = len(doc.entries)
+    own: list[str | None] = [None] * n  # per entry: a client id, SCOPE_MIXED, or None
+    work: dict[int, Decision] = {}
+    doc_client: str | None = None
+    unresolved_label = False
+    if doc.label:
+        ruled = ctx.rule(label_rule_key(doc.label))
+        spec = ctx.directory.get(doc.label)
+        if ruled is not None:
+            doc_client = None if ruled == SCOPE_GENERAL else ruled
+        elif spec is not None:
+            doc_client = spec.id
+        else:
+            unresolved_label = True
+    if doc.kind == DOC_SESSION and doc_client is None:
+        cwd = str(doc.meta.get("cwd") or "")
+        ruled = ctx.rule(path_rule_key(cwd)) if cwd else None
+        doc_client = ruled if ruled and ruled != SCOPE_GENERAL else ctx.directory.by_path(cwd)
+    for i, e in enumerate(doc.entries):
+        if e.user_set:
+            own[i] = e.user_client or SCOPE_GENERAL
+        elif e.kind == "work":
+            work[i] = _work(e, ctx)
+            own[i] = work[i].client
+        elif doc.kind == DOC_EMAIL and e.kind == "email":
+            own[i] = _email(e, ctx)
     if doc.kind == DOC_EMAIL:
-        _attribute_email(doc, directory, me)
-        return
-    if doc.kind != DOC_CHAT:
-        return
-    if doc.client is None:
-        named = directory.named_in(doc.title)
-        if len(named) == 1:
-            doc.client = named[0]
-    for e in doc.entries:
-        if e.client is not None or not e.indexed:
+        # Attachments follow their message; unattributed messages follow their thread.
+        by_key = {e.key: own[i] for i, e in enumerate(doc.entries) if e.kind == "email"}
+        for i, e in enumerate(doc.entries):
+            if e.kind == "attachment" and own[i] is None and not e.user_set:
+                parent = str(e.meta.get("_parent") or e.key.split("#att")[0])
+                own[i] = by_key.get(parent)
+        thread = {c for c in own if c not in (None, SCOPE_MIXED, SCOPE_GENERAL)}
+        if len(thread) == 1:
+            doc_client = next(iter(thread))
+            own = [doc_client if c is None else c for c in own]
+    elif doc.kind != DOC_SESSION and doc_client is None and not unresolved_label:
+        # Notes, chats, drafts, timesheets: what the text names.
+        title_named = _named(ctx, doc.title)
+        if doc.kind == DOC_CHAT and len(title_named) == 1:
+            doc_client = next(iter(title_named))
+        elif doc.kind == DOC_CHAT and not title_named:
+            mentioned = _named(ctx, *(e.text for i, e in enumerate(doc.entries) if own[i] is None))
+            if len(mentioned) == 1:
+                doc_client = next(iter(mentioned))  # a chat clearly about one client
+    for i, e in enumerate(doc.entries):
+        if own[i] is not None or e.kind == "work" or doc.kind in NEVER_GENERAL or unresolved_label:
             continue
-        named = [c for c in directory.named_in(e.text) if c != doc.client]
-        if len(named) == 1 and (doc.client is None or doc.client not in directory.named_in(e.text)):
-            e.client = named[0]
-
-
-def _attribute_email(doc: ParsedDocument, directory: ClientDirectory, me: tuple[str, ...]) -> None:
-    mine = {m.lower() for m in me}
-    for e in doc.entries:
-        m = e.meta
-        sender = [str(a[1]) for a in m.get("from", [])]
-        if e.kind != "email":
-            continue
-        client = None
-        if sender and sender[0] in mine:
-            m["direction"] = "outgoing"
-            for addr in [str(a[1]) for k in ("to", "cc") for a in m.get(k, [])]:
-                client = directory.by_address(addr)
-                if client:
-                    break
+        named = _named(ctx, e.text, e.title) - ({doc_client} if doc_client else set())
+        if len(named) == 1 and (doc_client is None or doc.kind == DOC_CHAT):
+            own[i] = next(iter(named))  # names exactly one (other) client: that client's
+        elif doc_client is not None:
+            own[i] = doc_client
+        elif len(named) > 1:
+            own[i] = SCOPE_MIXED
+    clients = {c for c in own if c not in (None, SCOPE_MIXED, SCOPE_GENERAL)}
+    if doc_client is None and len(clients) == 1:
+        doc_client = next(iter(clients))
+    decisions = []
+    for i, c in enumerate(own):
+        if i in work:
+            decisions.append(work[i])
+        elif c == SCOPE_GENERAL:
+            decisions.append(Decision(None, SCOPE_GENERAL))
+        elif c == SCOPE_MIXED:
+            decisions.append(Decision(None, SCOPE_MIXED))
+        elif c is not None:
+            decisions.append(Decision(c, c))
+        elif doc.kind in NEVER_GENERAL or unresolved_label:
+            decisions.append(Decision(None, SCOPE_UNATTRIBUTED))
+        elif len(clients) == 1:
+            # No client of its own in a document that is one client's: that client's only.
+            decisions.append(Decision(None, next(iter(clients))))
+        elif clients:
+            decisions.append(Decision(None, SCOPE_MIXED))
         else:
-            m["direction"] = "incoming"
-            client = directory.by_address(sender[0]) if sender else None
-        e.client = client
-        if client and doc.client is None:
-            doc.client = client
-    for e in doc.entries:  # attachments follow their message
-        if e.kind == "attachment" and e.client is None:
-            e.client = doc.entries[0].client
+            decisions.append(Decision(None, SCOPE_GENERAL))
+    return DocDecision(doc_client, decisions)
 
 
-def _attribute_work(doc: ParsedDocument, directory: ClientDirectory) -> None:
-    """A work item's client must be one in clients.toml: an unknown name is reported on the
-    item, never guessed and never made into a new client."""
-    for e in doc.entries:
-        work = e.meta.get("work")
-        if e.kind != "work" or not isinstance(work, dict):
+def facts_of(doc: ParsedDocument) -> DocFacts:
+    """Facts of a freshly parsed document (its ``client`` is the label it carries)."""
+    return DocFacts(
+        kind=doc.kind,
+        title=doc.title,
+        label=doc.client,
+        meta=doc.meta,
+        entries=[
+            EntryFacts(
+                e.key,
+                e.kind,
+                e.text if e.indexed else "",
+                e.title,
+                {**e.meta, "_parent": e.parent_key} if e.parent_key else e.meta,
+            )
+            for e in doc.entries
+        ],
+    )
+
+
+def merge(stored: DocFacts | None, new: DocFacts, versioned: bool) -> DocFacts:
+    """The document as it will be after a write: stored entries (all versions) and the new
+    ones; for accumulating documents (threads, chats) a new entry replaces the stored one with
+    the same key (the user's correction is kept)."""
+    if stored is None:
+        return new
+    if versioned:
+        return DocFacts(
+            new.kind,
+            new.title,
+            new.label,
+            new.meta,
+            stored.entries + new.entries,
+            stored.document_id,
+        )
+    keep = {e.key: e for e in stored.entries}
+    merged = []
+    fresh = {e.key for e in new.entries}
+    for e in new.entries:
+        old = keep.get(e.key)
+        if old is not None:
+            e.row_id, e.user_set, e.user_client = old.row_id, old.user_set, old.user_client
+        merged.append(e)
+    merged += [e for e in stored.entries if e.key not in fresh]
+    label = new.label if new.label is not None else stored.label
+    return DocFacts(new.kind, new.title, label, new.meta, merged, stored.document_id)
+
+
+def infer_me(
+    messages: Sequence[tuple[int, Mapping[str, Any]]], directory: ClientDirectory
+) -> dict[str, str]:
+    """The user's own addresses when ``[me]`` does not list them, from email headers alone:
+    an address that writes to two or more clients, or that replies inside a client's thread
+    (answering a message a client's address sent to it). Address -> the evidence.
+    ``messages`` are (thread document id, email meta) pairs."""
+    writes_to: dict[str, set[str]] = {}
+    client_threads: dict[int, set[str]] = {}
+    received_from_client: set[str] = set()
+    senders: dict[str, set[int]] = {}
+    for thread, m in messages:
+        sender = _addresses(m, "from")
+        if not sender:
             continue
-        name = str(work.get("client") or "")
-        spec = directory.get(name) if name else None
-        if spec is None:
-            e.client = None
-            if name and not work.get("problem"):
-                work["problem"] = f"unknown client {name!r} (not in clients.toml)"
-        else:
-            e.client = spec.id
-            work["client"] = spec.id
+        s = sender[0]
+        senders.setdefault(s, set()).add(thread)
+        owner = directory.by_address(s)
+        rcpts = _addresses(m, "to", "cc")
+        if owner:
+            client_threads.setdefault(thread, set()).add(owner)
+            received_from_client.update(a for a in rcpts if directory.by_address(a) is None)
+            continue
+        for a in rcpts:
+            c = directory.by_address(a)
+            if c:
+                writes_to.setdefault(s, set()).add(c)
+    out: dict[str, str] = {}
+    for s, clients in writes_to.items():
+        if len(clients) >= 2:
+            out[s] = f"writes to {len(clients)} clients"
+    for s, threads in senders.items():
+        if s in out or directory.by_address(s) is not None or s not in received_from_client:
+            continue
+        if any(client_threads.get(t) for t in threads) and writes_to.get(s):
+            out[s] = "replies inside client threads"
+    return out
+
+
+__all__ = [
+    "NEVER_GENERAL",
+    "RULES_VERSION",
+    "Context",
+    "Decision",
+    "DocDecision",
+    "DocFacts",
+    "EntryFacts",
+    "decide",
+    "email_keys",
+    "facts_of",
+    "infer_me",
+    "label_rule_key",
+    "merge",
+    "path_rule_key",
+]

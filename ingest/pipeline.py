@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trailkeep.vault import Origin, TrailkeepError, Vault
-from trailkeep.vault.clients import ClientDirectory
-from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParseProblem
+from trailkeep.vault import ownership as own
+from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParseProblem
 
-from . import registry
-from .attribution import attribute
+from . import reattribution, registry
+from .attribution import Context, decide, facts_of, merge
 from .chunking import chunk_document
 from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
@@ -140,7 +140,78 @@ class Ingestor:
         self.vault = vault
         self.settings = vault.settings
         self.inbox = inbox if inbox is not None else vault.settings.inbox
-        self.directory = ClientDirectory(vault.settings.clients)
+        self._clients = vault.settings.clients
+        self._clients_stamp: tuple[int, int] | None = self._stamp()
+        self.clients_error: str | None = None
+        self._ctx: Context | None = None
+        self._checked = 0.0
+        self.refresh()
+
+    # -- attribution (notes/0013)
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.settings.clients_path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def refresh(self, every: float = 0.0) -> reattribution.Report | None:
+        """Re-read clients.toml when it changed on disk and re-attribute the vault when
+        anything attribution depends on changed (at most once per ``every`` seconds unless the
+        file changed: the watcher calls this on every pass). A broken clients.toml is reported
+        (``clients_error``) and the last good one stays in use: nothing is attributed by guess,
+        and files keep being stored."""
+        stamp = self._stamp()
+        now = time.monotonic()
+        if stamp == self._clients_stamp and now - self._checked < every:
+            return None
+        self._checked = now
+        if stamp != self._clients_stamp:
+            try:
+                self._clients = reattribution.reload_clients(self.vault)
+                self.clients_error = None
+            except TrailkeepError as exc:
+                self.clients_error = str(exc)
+            self._clients_stamp = stamp
+        self._ctx = None
+        return reattribution.ensure_current(self.vault, self._clients)
+
+    def settle(self) -> reattribution.Report | None:
+        """After a batch of files: the mail that arrived may reveal the user's own addresses
+        (no ``[me]``); when they change, the vault is re-attributed."""
+        if reattribution.refresh_inferred_me(self.vault, self._context().directory):
+            return self.refresh()
+        return None
+
+    def _context(self) -> Context:
+        if self._ctx is None:
+            self._ctx = reattribution.context(self.vault, self._clients)
+        return self._ctx
+
+    def _attribute(self, item: ParsedDocument) -> list[own.Assignment]:
+        """Decide the client and scope of every entry of ``item`` with the document as it will
+        be stored (its thread, its earlier versions); returns the stored entries whose
+        decision changed. Called under the writer lock, just before the write."""
+        if item.client:
+            item.meta["client_label"] = item.client
+        stored = own.find_document(self.vault, item.kind, item.external_id)
+        new = facts_of(item)
+        facts = merge(reattribution.stored_facts(stored) if stored else None, new, item.versioned)
+        dec = decide(facts, self._context())
+        where = {id(f): i for i, f in enumerate(facts.entries)}
+        for e, f in zip(item.entries, new.entries, strict=True):
+            d = dec.entries[where[id(f)]]
+            e.client, e.scope = d.client, d.scope
+            work = e.meta.get("work")
+            if d.problem and d.client is None and isinstance(work, dict):
+                work.setdefault("problem", d.problem)
+        item.client = dec.client
+        before = {x.id: (x.client, x.scope) for x in stored.entries} if stored else {}
+        return [
+            own.Assignment(f.row_id, d.client, d.scope, d.problem)
+            for f, d in zip(facts.entries, dec.entries, strict=True)
+            if f.row_id is not None and before.get(f.row_id) != (d.client, d.scope)
+        ]
 
     # -- files
     def ingest_file(self, path: Path, *, embed: bool = True) -> Outcome:
@@ -247,7 +318,6 @@ class Ingestor:
                     errors.append(f"{item.where}: {item.error}")
                     continue
                 try:
-                    attribute(item, self.directory, self.settings.me_emails)
                     unchanged = v.current_content(item.kind, item.external_id) == (
                         item.content_sha256
                     )
@@ -255,7 +325,8 @@ class Ingestor:
                     with v.writer(f"ingest {name}"):
                         if item.kind == DOC_EMAIL:
                             item.external_id = v.email_thread(item)
-                        res = v.write_document(item, chunks, sid)
+                        reassign = self._attribute(item)
+                        res = v.write_document(item, chunks, sid, reassign)
                     if res is not None:
                         docs += 1
                         if self.on_document is not None:
@@ -334,6 +405,7 @@ class Ingestor:
             if self.vault.pending_count() >= EMBED_BATCH:
                 self.vault.embed_pending()
         self.vault.embed_pending()
+        self.settle()
         summary.seconds = time.perf_counter() - t0
         return summary
 

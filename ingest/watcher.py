@@ -187,6 +187,8 @@ class Watcher:
                 done += 1
                 if self.on_outcome:
                     self.on_outcome(out)
+        if done:
+            self.ingestor.settle()  # mail may have revealed the user's own addresses
         return done
 
     def recover(self) -> None:
@@ -213,6 +215,7 @@ class Watcher:
         self.scan()
         done = 0
         deadline = self.clock() + timeout
+        self.ingestor.refresh()
         while len(self.tracker) and self.clock() < deadline:
             done += self._process_ready()
             if len(self.tracker):
@@ -233,6 +236,9 @@ class Watcher:
             while not stop.is_set():
                 self.beat()
                 try:
+                    # clients.toml edited while watching: re-attribute what is stored
+                    self.ingestor.refresh(every=2.0)
+                    self.last_error = self.ingestor.clients_error or self.last_error
                     self.processed += self._process_ready()
                     if self._scan_requested.is_set() or (
                         self.clock() - last_scan >= self.rescan_seconds

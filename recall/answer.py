@@ -21,6 +21,7 @@ from trailkeep.vault.query import entry_text, vault_authors
 from . import prompts
 from .backends import Backend
 from .llm import ModelCallFailed, call_model
+from .scope import scope_for
 from .search import SearchResult, search_detailed
 from .trail import Step, _steps
 
@@ -227,8 +228,12 @@ def ask(
         passages=passages_block(sent),
         today=(today or date.today()).isoformat(),
     )
+    client = filters.client if filters else None
+    scope = scope_for(client, vault.settings.clients) if client else None
     try:
-        reply, _ = call_model(vault, backend, prompt, purpose="ask", on_text=on_text, redact=redact)
+        reply, _ = call_model(
+            vault, backend, prompt, purpose="ask", on_text=on_text, redact=redact, scope=scope
+        )
     except ModelCallFailed as exc:
         text, cites = extractive(question, vault, strong, k)
         return Answer(

@@ -77,7 +77,7 @@ class Draft:
 class Incoming:
     entry_id: int
     message_id: str
-    client: str | None
+    client: str | None  # the message's scope: a client id, or "?" / "!" (nobody's)
     subject: str
     sender: str
     text: str
@@ -89,7 +89,7 @@ def find_message(vault: Vault, message_id: str) -> Incoming:
     with vault.engine.connect() as c:
         r = c.execute(
             sql(
-                "SELECT id, key, client_id, meta, text, ts FROM entry WHERE kind='email' "
+                "SELECT id, key, scope, meta, text, ts FROM entry WHERE kind='email' "
                 "AND key IN (:a, :b) ORDER BY current DESC LIMIT 1"
             ),
             {"a": mid, "b": f"<{mid}>"},
@@ -191,10 +191,11 @@ def _model_text(
     purpose: str,
     on_text: Callable[[str], None] | None,
     redact: bool,
+    scope: Scope | None = None,
 ) -> tuple[str, list[int], list[int], int]:
     """(text, cited numbers, dropped numbers, audit id). Raises ModelCallFailed."""
     reply, call_id = call_model(
-        vault, backend, prompt, purpose=purpose, on_text=on_text, redact=redact
+        vault, backend, prompt, purpose=purpose, on_text=on_text, redact=redact, scope=scope
     )
     abstained, cited, bad = read_reply(reply.text, n)
     body = reply.text
@@ -222,8 +223,11 @@ def draft_email(
     exclude: set[int] = set()
     if reply_to:
         msg = find_message(vault, reply_to)
-        if msg.client not in (None, client.id):
-            raise NotFound(f"email message for client {client.id}", reply_to)
+        if msg.client != client.id:  # the message's scope: its client's, else nobody's
+            where = {"?": "unattributed: see `trailkeep clients review`", "!": "mixed"}.get(
+                str(msg.client), f"belongs to {msg.client}"
+            )
+            raise NotFound(f"email message for client {client.id} (this one is {where})", reply_to)
         message, subject, greet = msg.text, msg.subject, msg.sender
         exclude.add(msg.entry_id)
         title = "Re: " + re.sub(r"^(re:\s*)+", "", subject, flags=re.IGNORECASE).strip()
@@ -232,6 +236,8 @@ def draft_email(
         title = f"Email to {client.name}: {brief[:60]}"
     else:
         raise ValueError("draft_email needs reply_to or brief")
+    # The client's own words may name another client: that name goes nowhere (notes/0013).
+    message = scope.mask(message)
     points = client_points(message) or [" ".join(message.split())[:300]]
     passages, per = gather(vault, scope, points, exclude=exclude, today=today)
     worksheet = _email_worksheet(greet, points, passages, per, me_name)
@@ -247,7 +253,7 @@ def draft_email(
         passages=passages_block(passages) or "(none)",
         today=today.isoformat(),
     )
-    return _with_model(vault, draft, backend, prompt, "draft email", on_text, redact)
+    return _with_model(vault, draft, backend, prompt, "draft email", on_text, redact, scope)
 
 
 def _with_model(
@@ -258,11 +264,12 @@ def _with_model(
     purpose: str,
     on_text: Callable[[str], None] | None,
     redact: bool,
+    scope: Scope | None = None,
 ) -> Draft:
     passages = draft.citations
     try:
         body, cited, bad, call_id = _model_text(
-            vault, backend, prompt, len(passages), purpose, on_text, redact
+            vault, backend, prompt, len(passages), purpose, on_text, redact, scope
         )
     except ModelCallFailed as exc:
         draft.reason = f"{exc}; drafted offline instead"
@@ -362,4 +369,4 @@ def draft_doc(
         passages=passages_block(passages),
         today=today.isoformat(),
     )
-    return _with_model(vault, draft, backend, prompt, f"draft {kind}", on_text, redact)
+    return _with_model(vault, draft, backend, prompt, f"draft {kind}", on_text, redact, scope)

@@ -11,12 +11,28 @@ from trailkeep.vault import TrailkeepError, Vault
 
 from .backends import Backend, ModelReply
 from .privacy import Redactor
+from .scope import Scope
 
 
 class ModelCallFailed(TrailkeepError):
     def __init__(self, backend: str, cause: BaseException) -> None:
         super().__init__(f"the {backend} call failed ({type(cause).__name__}: {cause})")
         self.cause = cause
+
+
+class PromptNamesOtherClient(Exception):
+    """The last check before a model call found another client in a client's prompt."""
+
+    def __init__(self, client: str, found: list[tuple[str, str]]) -> None:
+        named = ", ".join(f"{cid} ({words!r})" for cid, words in found)
+        super().__init__(
+            f"blocked before sending: the prompt for {client} names another client: {named}"
+        )
+        self.found = found
+
+
+class ModelCallBlocked(ModelCallFailed):
+    """The call was never made (the audit log records the block)."""
 
 
 def call_model(
@@ -27,8 +43,25 @@ def call_model(
     purpose: str,
     on_text: Callable[[str], None] | None = None,
     redact: bool = False,
+    scope: Scope | None = None,
 ) -> tuple[ModelReply, int]:
-    """(the reply with identifiers restored, the audit row id). Raises ModelCallFailed."""
+    """(the reply with identifiers restored, the audit row id). Raises ModelCallFailed.
+
+    With a client ``scope``, the prompt is scanned last for every other client's names,
+    aliases, domains, addresses and people; a hit blocks the call (ModelCallBlocked, and an
+    audit row saying what matched). Defense in depth: scoped retrieval is the main mechanism."""
+    if scope is not None:
+        found = scope.leaks(prompt)
+        if found:
+            why = PromptNamesOtherClient(scope.client.id, found)
+            vault.record_llm_call(
+                purpose=purpose,
+                backend=backend.name,
+                model=backend.model,
+                prompt="(not sent)",
+                error=str(why)[:2000],
+            )
+            raise ModelCallBlocked(backend.name, why)
     red = Redactor() if redact else None
     sent = red.redact(prompt) if red else prompt
     feed, flush = red.streamer(on_text) if red and on_text else (on_text, None)

@@ -1,17 +1,30 @@
-"""Confidentiality, enforced in code, per entry (notes/0011-drafting-scope.md).
+"""Client confidentiality, enforced in code (notes/0013-attribution-and-scope.md, 0011).
 
-An entry is in scope for client A only if it belongs to A or to no client AND it names no other
-client (name, alias, domain or address). An entry that does name another client contributes only
-its lines that name A and no other client ("its lines about A"); everything else of it stays
-out. Document titles count too: a passage under a title naming another client is out.
+Two layers, both failing closed:
+
+1. **The scope filter** (``Filters(client=A)``, in SQL and in the vector pre-filter): only
+   entries whose stored scope is A, or ``*`` — the user's own general material (a note, chat
+   or draft with no client, in a document none of whose entries belongs to a client, naming no
+   client). Unattributed mail and sessions (``?``) and leftovers of mixed documents (``!``)
+   are in no client's scope. Attribution (``trailkeep.ingest.attribution``) sets the scope.
+2. **The clip** (:meth:`Scope.clip`): a hit that passed the filter but whose text or title
+   names another client (name, alias, domain, address or one of its people) keeps only its
+   lines that name A and no other client — or nothing.
+
+Every client-scoped read goes through :func:`admit` — search, ask, drafts, the page, the MCP
+tools — so there is one rule. The last check before a model call is :func:`leaks`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trailkeep.vault import Filters, Hit
 from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+WITHHELD = "(title withheld: it names another client)"
+MASK = "[another client]"
 
 
 @dataclass(frozen=True)
@@ -21,7 +34,7 @@ class Scope:
     own: ClientDirectory
 
     @classmethod
-    def for_client(cls, client: ClientSpec, everyone: tuple[ClientSpec, ...]) -> Scope:
+    def for_client(cls, client: ClientSpec, everyone: Sequence[ClientSpec]) -> Scope:
         return cls(
             client,
             ClientDirectory(tuple(c for c in everyone if c.id != client.id)),
@@ -29,7 +42,7 @@ class Scope:
         )
 
     def filters(self, base: Filters | None = None) -> Filters:
-        return replace(base or Filters(), client=self.client.id, include_unattributed=True)
+        return replace(base or Filters(), client=self.client.id)
 
     def names_other(self, text: str) -> bool:
         return bool(text) and bool(self.others.named_in(text))
@@ -43,11 +56,15 @@ class Scope:
 
     def clip(self, hit: Hit, entry_text: str) -> list[Hit]:
         """The parts of a hit that client A may see: the whole hit, its lines about A, or
-        nothing. Each part's quote is a substring of the entry (citations stay checkable)."""
+        nothing. Each part's quote is a substring of the entry (citations stay checkable).
+        A document or section title that names another client is withheld (the entry itself
+        reached A's scope on its own attribution)."""
         if hit.client not in (None, self.client.id):
             return []
-        if self.names_other(hit.document) or self.names_other(hit.title):
-            return []
+        if self.names_other(hit.document):
+            hit = replace(hit, document=WITHHELD)
+        if self.names_other(hit.title):
+            hit = replace(hit, title="")
         if not self.names_other(entry_text):
             return [hit] if not self.names_other(hit.quote) else []
         parts = []
@@ -56,3 +73,34 @@ class Scope:
             if s and self.own.named_in(s) and not self.names_other(s):
                 parts.append(replace(hit, quote=s))
         return parts
+
+    def mask(self, text: str) -> str:
+        """``text`` with every other client's names, aliases, domains, addresses and people
+        replaced by ``[another client]`` — for the client's own words (an email that names a
+        competitor) that go into A's prompt or draft."""
+        return self.others.mask(text, MASK)
+
+    def leaks(self, text: str) -> list[tuple[str, str]]:
+        """(client id, the words) of every other client named in ``text``."""
+        return self.others.markers_in(text)
+
+
+def scope_for(client_id: str, everyone: Sequence[ClientSpec]) -> Scope | None:
+    """The scope of a clients.toml client; None for an id clients.toml does not list (a
+    caller must then show nothing: there is no scope to be sure of)."""
+    spec = next((c for c in everyone if c.id == client_id), None)
+    return None if spec is None else Scope.for_client(spec, everyone)
+
+
+def admit(hits: Sequence[Hit], scope: Scope | None, entry_texts: dict[int, str]) -> list[Hit]:
+    """Hits that passed the scope filter, clipped to what the scope may see. ``scope`` None
+    (no client asked) admits everything; ``entry_texts`` maps entry id -> full text."""
+    if scope is None:
+        return list(hits)
+    out: list[Hit] = []
+    for h in hits:
+        out.extend(scope.clip(h, entry_texts.get(h.entry_id, h.quote)))
+    return out
+
+
+__all__ = ["Scope", "admit", "scope_for"]

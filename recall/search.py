@@ -13,9 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from trailkeep.vault import Filters, Hit, Vault, hydrate, keyword_search, vector_search
-from trailkeep.vault.query import entry_authors, neighbour_chunks, vault_authors
+from trailkeep.vault.query import entry_authors, entry_text, neighbour_chunks, vault_authors
 
 from .dates import window
+from .scope import admit, scope_for
+
+
+def _text(vault: Vault, h: Hit) -> str:
+    return entry_text(vault, h.entry_id) or h.quote
+
 
 RRF_K = 10  # a first place in either ranking counts for much more than a tenth place
 KEYWORD_WEIGHT = 1.5  # BM25 beats this small embedder on conversational text
@@ -109,17 +115,25 @@ def search_detailed(
         return s
 
     ranked = sorted((replace(h, score=shaped(h)) for h in best.values()), key=lambda h: -h.score)
+    # A client's scope: the SQL filter let through its entries and general material; what
+    # names another client is clipped to the lines about this one (recall/scope.py).
+    scope = scope_for(filters.client, vault.settings.clients) if filters.client else None
+    if filters.client and scope is None:
+        ranked = []  # a client clients.toml does not list: nothing is sure to be in its scope
     out: list[Hit] = []
     seen_text: set[str] = set()
     for h in ranked:
-        # Near-duplicates (a re-sent draft, a pasted copy) once.
-        norm = " ".join(h.quote.lower().split())
-        if norm in seen_text:
-            continue
-        seen_text.add(norm)
-        out.append(h)
+        parts = [h] if scope is None else admit([h], scope, {h.entry_id: _text(vault, h)})
+        for part in parts:
+            # Near-duplicates (a re-sent draft, a pasted copy) once.
+            norm = " ".join(part.quote.lower().split())
+            if norm in seen_text:
+                continue
+            seen_text.add(norm)
+            out.append(part)
         if len(out) >= k:
             break
+    out = out[:k]
     return SearchResult(
         query,
         out,

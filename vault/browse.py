@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -79,20 +80,24 @@ def entries(vault: Vault, version_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def incoming_emails(vault: Vault, client: str, limit: int = 50) -> list[dict[str, Any]]:
-    """A client's recent incoming messages (to reply to), newest first."""
+def incoming_emails(
+    vault: Vault, client: str, me: Sequence[str] = (), limit: int = 50
+) -> list[dict[str, Any]]:
+    """A client's recent incoming messages (to reply to), newest first: messages in the
+    client's scope whose sender is not one of the user's own addresses (``me``)."""
+    mine = {a.lower() for a in me}
     out = []
-    direction = dialect.json_text(vault.engine, "meta", "direction")
     for r in _rows(
         vault,
         "SELECT id, key, ts, meta, substr(text, 1, 200) AS preview FROM entry "
-        "WHERE kind = 'email' AND client_id = :c AND current "
-        f"AND COALESCE({direction}, '') <> 'outgoing' ORDER BY ts DESC LIMIT :n",
+        "WHERE kind = 'email' AND scope = :c AND current ORDER BY ts DESC LIMIT :n",
         c=client,
-        n=limit,
+        n=limit * 4,
     ):
         meta = json.loads(r["meta"] or "{}")
         sender = (meta.get("from") or [["", ""]])[0]
+        if str(sender[1]).lower() in mine:
+            continue
         out.append(
             {
                 "entry_id": r["id"],
@@ -103,4 +108,6 @@ def incoming_emails(vault: Vault, client: str, limit: int = 50) -> list[dict[str
                 "preview": r["preview"],
             }
         )
+        if len(out) >= limit:
+            break
     return out

@@ -1,4 +1,5 @@
-"""clients.toml: who the user's clients are, and how to recognise them in text and addresses.
+"""clients.toml: who the user's clients are, and how to recognise them in text, addresses and
+project folders.
 
 Schema (one table per client)::
 
@@ -8,20 +9,31 @@ Schema (one table per client)::
     aliases = ["Acme", "ACME Corp"]
     domains = ["acme.example"]
     emails = ["cto@gmail.example"]   # an address listed here wins over its domain
+    people = ["Dana Whitfield"]      # the client's people, as they are named in text
+    paths = ["~/src/acme-*"]         # project folders whose coding-agent sessions are Acme's
     projects = ["registry"]
     rate = "150.00"                  # money as strings: exact Decimals
     currency = "USD"
     tax_rate = "0.0825"
     billing_address = "1 Main St\\nSpringfield"
+
+The file is the truth at any moment (notes/0013-attribution-and-scope.md): a label in a file
+resolves to the client whose id, name or alias it matches, and nothing is ever attributed by
+guess — so a file in which two clients share an id, a name or alias, an address or a domain is
+refused with an error naming both entries.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
+import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import ConfigError
 
@@ -29,6 +41,12 @@ from .errors import ConfigError
 def slug(name: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
     return s or "client"
+
+
+def label_key(label: str) -> str:
+    """How labels are compared: case, spacing and punctuation do not matter
+    ("Northwind Home-Health" = "northwind home health" = "northwind-home-health")."""
+    return slug(label)
 
 
 @dataclass(frozen=True)
@@ -43,10 +61,18 @@ class ClientSpec:
     currency: str = "USD"
     tax_rate: Decimal = Decimal("0")
     billing_address: str = ""
+    people: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """Everything that, found in a text, says it is about this client: names, aliases,
+        domains, addresses and people."""
+        return (*self.names, *self.domains, *self.emails, *self.people)
 
 
 def _money(path: Path, name: str, key: str, value: object) -> Decimal | None:
@@ -60,6 +86,16 @@ def _money(path: Path, name: str, key: str, value: object) -> Decimal | None:
         raise ConfigError(str(path), f"client {name!r}: {key} {value!r} is not a number") from exc
 
 
+def _strings(path: Path, name: str, key: str, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(str(path), f"client {name!r}: {key} must be a list of strings")
+    return tuple(v.strip() for v in value if v.strip())
+
+
 def load_clients(path: Path) -> tuple[ClientSpec, ...]:
     if not path.exists():
         return ()
@@ -68,31 +104,68 @@ def load_clients(path: Path) -> tuple[ClientSpec, ...]:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(str(path), str(exc)) from exc
+    return parse_clients(data, path)
+
+
+def parse_clients(data: dict[str, object], path: Path) -> tuple[ClientSpec, ...]:
     out: list[ClientSpec] = []
-    seen: set[str] = set()
-    for i, t in enumerate(data.get("client", [])):
+    tables = data.get("client", [])
+    if not isinstance(tables, list):
+        raise ConfigError(str(path), "clients must be [[client]] tables")
+    for i, t in enumerate(tables):
         if not isinstance(t, dict) or not str(t.get("name", "")).strip():
             raise ConfigError(str(path), f"[[client]] #{i + 1} has no name")
         name = str(t["name"]).strip()
-        cid = str(t.get("id") or slug(name))
-        if cid in seen:
-            raise ConfigError(str(path), f"client id {cid!r} appears twice")
-        seen.add(cid)
         out.append(
             ClientSpec(
-                id=cid,
+                id=str(t.get("id") or slug(name)).strip(),
                 name=name,
-                aliases=tuple(str(a) for a in t.get("aliases", [])),
-                domains=tuple(str(d).lower().lstrip("@") for d in t.get("domains", [])),
-                emails=tuple(str(e).lower() for e in t.get("emails", [])),
-                projects=tuple(str(p) for p in t.get("projects", [])),
+                aliases=_strings(path, name, "aliases", t.get("aliases")),
+                domains=tuple(
+                    d.lower().lstrip("@") for d in _strings(path, name, "domains", t.get("domains"))
+                ),
+                emails=tuple(e.lower() for e in _strings(path, name, "emails", t.get("emails"))),
+                projects=_strings(path, name, "projects", t.get("projects")),
                 rate=_money(path, name, "rate", t.get("rate")),
                 currency=str(t.get("currency", "USD")),
                 tax_rate=_money(path, name, "tax_rate", t.get("tax_rate")) or Decimal("0"),
                 billing_address=str(t.get("billing_address", "")),
+                people=_strings(path, name, "people", t.get("people")),
+                paths=_strings(path, name, "paths", t.get("paths")),
             )
         )
+    check_unambiguous(out, path)
     return tuple(out)
+
+
+def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
+    """Refuse a clients.toml in which one id, name/alias, address or domain points at two
+    clients: which one a message belongs to would then be a guess."""
+    seen: dict[tuple[str, str], str] = {}
+
+    def claim(kind: str, value: str, who: ClientSpec, shown: str) -> None:
+        owner = seen.setdefault((kind, value), f"{who.name!r} (id {who.id})")
+        if owner != f"{who.name!r} (id {who.id})":
+            raise ConfigError(
+                str(path),
+                f"{shown} belongs to two clients: {owner} and {who.name!r} (id {who.id}); "
+                "nothing is attributed until it names one client",
+            )
+
+    for i, c in enumerate(clients):
+        if ("id", c.id) in seen:
+            raise ConfigError(
+                str(path),
+                f"client id {c.id!r} appears twice: {seen[('id', c.id)]} and {c.name!r} "
+                f"([[client]] #{i + 1})",
+            )
+        seen[("id", c.id)] = f"{c.name!r} (id {c.id})"
+        for n in {label_key(x) for x in (c.id, *c.names)}:
+            claim("name", n, c, f"the name or alias {n!r}")
+        for e in set(c.emails):
+            claim("email", e, c, f"the address {e!r}")
+        for d in set(c.domains):
+            claim("domain", d, c, f"the domain {d!r}")
 
 
 @dataclass(frozen=True)
@@ -102,8 +175,7 @@ class ClientDirectory:
 
     def __post_init__(self) -> None:
         for c in self.clients:
-            words = [re.escape(n) for n in c.names if n.strip()]
-            words += [re.escape(d) for d in c.domains] + [re.escape(e) for e in c.emails]
+            words = [re.escape(n) for n in c.markers if n.strip()]
             if words:
                 self._patterns[c.id] = re.compile(
                     r"(?<![\w.@-])("
@@ -113,15 +185,34 @@ class ClientDirectory:
                 )
 
     def get(self, key: str) -> ClientSpec | None:
-        k = key.strip().lower()
+        """The client an id, name or alias (a label in a file, an option) names, or None.
+        Case, spacing and punctuation do not matter; nothing else is guessed."""
+        k = label_key(key)
+        if not key.strip():
+            return None
         for c in self.clients:
-            if k == c.id.lower() or k in (n.lower() for n in c.names):
+            if k in {label_key(x) for x in (c.id, *c.names)}:
                 return c
         return None
 
     def named_in(self, text: str) -> list[str]:
-        """Client ids whose name, alias, domain or address appears in the text."""
+        """Client ids whose name, alias, domain, address or person appears in the text."""
         return [cid for cid, rx in self._patterns.items() if rx.search(text)]
+
+    def markers_in(self, text: str) -> list[tuple[str, str]]:
+        """(client id, the words that matched) for every client named in the text."""
+        out = []
+        for cid, rx in self._patterns.items():
+            m = rx.search(text)
+            if m:
+                out.append((cid, m.group(0)))
+        return out
+
+    def mask(self, text: str, replacement: str) -> str:
+        """``text`` with every client marker replaced."""
+        for rx in self._patterns.values():
+            text = rx.sub(replacement, text)
+        return text
 
     def by_address(self, address: str) -> str | None:
         a = address.strip().lower()
@@ -133,3 +224,38 @@ class ClientDirectory:
             if any(domain == d or domain.endswith("." + d) for d in c.domains):
                 return c.id
         return None
+
+    def by_path(self, folder: str) -> str | None:
+        """The client whose ``paths`` globs match a project folder (a session's cwd); one
+        client or None (two matches are ambiguous: None)."""
+        if not folder:
+            return None
+        p = PurePosixPath(folder)
+        hits = set()
+        for c in self.clients:
+            for g in c.paths:
+                pattern = os.path.expanduser(g).rstrip("/")
+                if fnmatch.fnmatchcase(str(p), pattern) or any(
+                    fnmatch.fnmatchcase(str(parent), pattern) for parent in p.parents
+                ):
+                    hits.add(c.id)
+        return hits.pop() if len(hits) == 1 else None
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything attribution depends on changes."""
+        rows = [
+            [c.id, c.name, c.aliases, c.domains, c.emails, c.people, c.paths]
+            for c in sorted(self.clients, key=lambda c: c.id)
+        ]
+        return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
+
+
+__all__ = [
+    "ClientDirectory",
+    "ClientSpec",
+    "check_unambiguous",
+    "label_key",
+    "load_clients",
+    "parse_clients",
+    "slug",
+]

@@ -8,6 +8,7 @@ both agree.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -255,6 +256,38 @@ def _neighbour_indexes(conn: Connection, kw: KeywordIndex) -> None:
     conn.execute(text("CREATE INDEX ix_entry_parent ON entry (parent_id)"))
 
 
+def _scopes(conn: Connection, kw: KeywordIndex) -> None:
+    # Issue 15 (notes/0013): every entry carries the scope client-scoped reads filter on;
+    # until the first re-attribution an entry is its client's, or nobody's (fail closed).
+    conn.execute(text("ALTER TABLE entry ADD COLUMN scope TEXT NOT NULL DEFAULT '?'"))
+    conn.execute(text("UPDATE entry SET scope = client_id WHERE client_id IS NOT NULL"))
+    conn.execute(text("CREATE INDEX ix_entry_scope ON entry (scope)"))
+    conn.execute(
+        text(
+            dialect.ddl(
+                conn,
+                "CREATE TABLE attribution_rule (key TEXT PRIMARY KEY, client TEXT NOT NULL, "
+                "created_at TIMESTAMP NOT NULL)",
+            )
+        )
+    )
+    # Clients the first round made from labels in files: the label goes back to the document
+    # (it is re-resolved against clients.toml; no client is made from a label any more).
+    rows = conn.execute(
+        text(
+            "SELECT d.id, d.meta, c.name FROM document d JOIN client c ON c.id = d.client_id "
+            "WHERE c.origin <> 'clients.toml'"
+        )
+    ).all()
+    for doc_id, meta, name in rows:
+        m = json.loads(meta or "{}")
+        m.setdefault("client_label", name)
+        conn.execute(
+            text("UPDATE document SET meta = :m WHERE id = :d"),
+            {"m": json.dumps(m, sort_keys=True), "d": doc_id},
+        )
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
@@ -262,6 +295,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (4, "model call audit log", _llm_calls),
     (5, "work items and invoices", _billing),
     (6, "entry parent index", _neighbour_indexes),
+    (7, "entry scopes and attribution rules", _scopes),
 ]
 
 

@@ -78,6 +78,7 @@ class Entry(SQLModel, table=True):
     indexed: bool = True
     content_sha256: str
     meta: str = "{}"
+    scope: str = "?"  # a client id, "*" general, "?" unattributed, "!" mixed (notes/0013)
 
 
 class Link(SQLModel, table=True):
@@ -134,6 +135,13 @@ class VaultMeta(SQLModel, table=True):
     __tablename__ = "vault_meta"
     key: str = Field(primary_key=True)
     value: str
+
+
+class AttributionRule(SQLModel, table=True):
+    __tablename__ = "attribution_rule"
+    key: str = Field(primary_key=True)  # an address, a domain, label:..., path:...
+    client: str  # a client id, or "*" (general)
+    created_at: datetime
 
 
 class LlmCall(SQLModel, table=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,13 +11,16 @@ from typing import Any
 from sqlalchemy import text
 
 from . import dialect
-from .records import Hit, db_ts, from_utc
+from .clients import ClientDirectory
+from .records import SCOPE_GENERAL, Hit, db_ts, from_utc
 from .store import Vault
 
 
 @dataclass(frozen=True)
 class Filters:
-    client: str | None = None  # client id
+    # A client id: that client's scope — its own entries and the user's general material
+    # (scope "*"), never anything unattributed or mixed (notes/0013-attribution-and-scope.md).
+    client: str | None = None
     kinds: tuple[str, ...] = ()  # entry kinds
     document_kinds: tuple[str, ...] = ()
     document_id: int | None = None
@@ -26,19 +28,14 @@ class Filters:
     since: datetime | None = None  # naive UTC
     until: datetime | None = None
     current_only: bool = False
-    # With ``client``: also entries that belong to no client (drafting scope, notes/0011).
-    include_unattributed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def sql(self) -> tuple[str, dict[str, object]]:
         """A WHERE fragment over aliases c (chunk), e (entry), d (document)."""
         parts = ["e.indexed"]
         p: dict[str, object] = {}
-        if self.client and self.include_unattributed:
-            parts.append("(e.client_id = :f_client OR e.client_id IS NULL)")
-            p["f_client"] = self.client
-        elif self.client:
-            parts.append("e.client_id = :f_client")
+        if self.client:
+            parts.append(f"e.scope IN (:f_client, '{SCOPE_GENERAL}')")
             p["f_client"] = self.client
         if self.kinds:
             names = []
@@ -80,10 +77,8 @@ def vector_search(
 ) -> list[tuple[int, float]]:
     """Nearest chunks that pass the filters. Chroma pre-filters on client; SQL does the rest."""
     where: dict[str, Any] | None = None
-    if filters.client and filters.include_unattributed:
-        where = {"client": {"$in": [filters.client, ""]}}
-    elif filters.client:
-        where = {"client": filters.client}
+    if filters.client:  # vectors carry their entry's scope as "client"
+        where = {"client": {"$in": [filters.client, SCOPE_GENERAL]}}
     cands = vault.vectors.query(vector, k * 4 + 20, where)
     if not cands:
         return []
@@ -179,7 +174,7 @@ def status(vault: Vault) -> dict[str, Any]:
         at = dialect.find(c, "'@'", "author")
         domains_sql = (
             f"SELECT substr(author, {at} + 1) AS dom, COUNT(*) FROM entry "
-            "WHERE kind = 'email' AND client_id IS NULL AND author LIKE '%@%' "
+            "WHERE kind = 'email' AND scope = '?' AND author LIKE '%@%' "
             "GROUP BY dom ORDER BY 2 DESC LIMIT 20"
         )
         out: dict[str, Any] = {
@@ -198,9 +193,12 @@ def status(vault: Vault) -> dict[str, Any]:
             ),
             "failures": failures,
             "unattributed": {
-                "emails": one(
-                    "SELECT COUNT(*) FROM entry WHERE kind = 'email' AND client_id IS NULL"
+                # in nobody's scope until attributed (`trailkeep clients review`)
+                "entries": one(
+                    "SELECT COUNT(*) FROM entry WHERE scope = '?' AND current "
+                    "AND (indexed OR kind = 'work')"
                 ),
+                "emails": one("SELECT COUNT(*) FROM entry WHERE kind = 'email' AND scope = '?'"),
                 "domains": [
                     {"domain": str(r[0]), "messages": int(r[1])}
                     for r in c.execute(text(domains_sql))
@@ -215,15 +213,10 @@ def status(vault: Vault) -> dict[str, Any]:
 
 
 def resolve_client(vault: Vault, name: str) -> str | None:
-    """Client id for an id, name or alias (case-insensitive), or None."""
-    wanted = name.strip().lower()
-    with vault.engine.connect() as c:
-        for r in c.execute(text("SELECT id, name, aliases FROM client")):
-            names = {str(r[0]).lower(), str(r[1]).lower()}
-            names.update(a.lower() for a in json.loads(r[2] or "[]"))
-            if wanted in names:
-                return str(r[0])
-    return None
+    """The clients.toml client an id, name or alias names (case and punctuation do not
+    matter), or None. Clients are only ever those clients.toml lists (notes/0013)."""
+    spec = ClientDirectory(vault.settings.clients).get(name)
+    return None if spec is None else spec.id
 
 
 def entry_links(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:

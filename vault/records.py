@@ -15,6 +15,13 @@ DOC_NOTE = "note"
 DOC_CHAT = "chat"
 DOC_EMAIL = "email"
 DOC_DRAFT = "draft"
+DOC_SESSION = "session"  # a coding-agent session (Claude Code, Codex), read in place
+
+# An entry's scope: which client's drafts, answers and tools may see it
+# (notes/0013-attribution-and-scope.md). Otherwise a client id: that client's only.
+SCOPE_GENERAL = "*"  # the user's own material, naming no client: every client's
+SCOPE_UNATTRIBUTED = "?"  # nobody could be resolved (mail, sessions, unknown labels): nobody's
+SCOPE_MIXED = "!"  # in a document or text of several clients, with no client of its own: nobody's
 
 LINK_KINDS = ("reply_to", "revises", "supersedes", "continues", "child_of")
 TAGS = ("decision", "dead_end", "open_question", "revision")
@@ -48,6 +55,7 @@ class ParsedEntry:
     client: str | None = None
     tags: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    scope: str | None = None  # set by attribution; None: the client, else unattributed
 
 
 @dataclass(frozen=True)

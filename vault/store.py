@@ -31,7 +31,6 @@ from .lock import PostgresAdvisoryLock, WriterLock
 from .migrations import migrate
 from .models import (
     Chunk,
-    Client,
     Document,
     Entry,
     EntryTag,
@@ -40,7 +39,16 @@ from .models import (
     Source,
     Version,
 )
-from .records import ChunkSpec, ParsedDocument, ParsedEntry, WriteResult, db_ts, to_utc
+from .records import (
+    SCOPE_GENERAL,
+    SCOPE_UNATTRIBUTED,
+    ChunkSpec,
+    ParsedDocument,
+    ParsedEntry,
+    WriteResult,
+    db_ts,
+    to_utc,
+)
 from .settings import Settings
 from .vectors import VectorIndex
 
@@ -276,22 +284,13 @@ class Vault:
             )
 
     # ------------------------------------------------------------------ clients
-    def ensure_client(self, c: Connection, name: str | None, origin: str = "notes") -> str | None:
-        if not name:
+    def known_client(self, c: Connection, client_id: str | None) -> str | None:
+        """A client id from clients.toml, or None. Clients are never made from labels in
+        files (notes/0013): attribution resolves labels before anything is written."""
+        if not client_id:
             return None
-        wanted = name.strip().lower()
-        for row in c.execute(text("SELECT id, name, aliases FROM client")):
-            names = {str(row[0]).lower(), str(row[1]).lower()}
-            names.update(a.lower() for a in json.loads(row[2] or "[]"))
-            if wanted in names:
-                return str(row[0])
-        cid = slugify(name)
-        c.execute(
-            Client.__table__.insert().values(  # type: ignore[attr-defined]
-                id=cid, name=name.strip(), aliases="[]", origin=origin, created_at=utcnow()
-            )
-        )
-        return cid
+        row = c.execute(text("SELECT id FROM client WHERE id = :c"), {"c": client_id}).first()
+        return None if row is None else str(row[0])
 
     def sync_clients(self, clients: Sequence[ClientSpec]) -> None:
         """Upsert clients from clients.toml (id, name, aliases)."""
@@ -330,15 +329,26 @@ class Vault:
 
     # ------------------------------------------------------------------ documents
     def write_document(
-        self, doc: ParsedDocument, chunks: Sequence[ChunkSpec], source_id: int | None
+        self,
+        doc: ParsedDocument,
+        chunks: Sequence[ChunkSpec],
+        source_id: int | None,
+        reassign: Sequence[Any] = (),
     ) -> WriteResult | None:
-        """Store one parsed document in ONE transaction (see :meth:`_write_document`); vectors
-        of chunks it replaced are removed after the commit (a crash in between leaves orphan
-        vectors, which the next writer's reconcile or `doctor --repair` removes)."""
+        """Store one parsed document in ONE transaction (see :meth:`_write_document`), with
+        ``reassign`` (:class:`~trailkeep.vault.ownership.Assignment` for entries already
+        stored whose client or scope the new material changed — a thread that became a
+        client's). Vectors of chunks it replaced are removed after the commit (a crash in
+        between leaves orphan vectors, which the next writer's reconcile or `doctor --repair`
+        removes)."""
+        from .ownership import retag_vectors
+
         stale: list[int] = []
-        result = self._write_document(doc, chunks, source_id, stale)
+        moved: list[tuple[int, str]] = []
+        result = self._write_document(doc, chunks, source_id, stale, reassign, moved)
         if stale:
             self.vectors.delete(stale)
+        retag_vectors(self, moved)
         return result
 
     def reconcile_vectors(self) -> int:
@@ -356,6 +366,8 @@ class Vault:
         chunks: Sequence[ChunkSpec],
         source_id: int | None,
         stale: list[int],
+        reassign: Sequence[Any] = (),
+        moved: list[tuple[int, str]] | None = None,
     ) -> WriteResult | None:
         """Store one parsed document in ONE transaction. ``None`` when it is tombstoned.
 
@@ -372,7 +384,7 @@ class Vault:
         now = utcnow()
         ts_utc, ts_off = to_utc(doc.timestamp) if doc.timestamp else (now, 0)
         with self.engine.begin() as c:
-            client_id = self.ensure_client(c, doc.client)
+            client_id = self.known_client(c, doc.client)
             project_id = self._ensure_project(c, doc.project, client_id)
             row = c.execute(
                 text("SELECT id FROM document WHERE kind=:k AND external_id=:x"),
@@ -456,11 +468,23 @@ class Vault:
                 text(
                     "UPDATE document SET title=CASE WHEN kind = 'email' THEN title ELSE :t END, "
                     "updated_at=CASE WHEN updated_at > :u THEN updated_at ELSE :u END, "
-                    "client_id=COALESCE(:c, client_id), project_id=COALESCE(:p, project_id) "
-                    "WHERE id=:d"
+                    "client_id=:c, project_id=COALESCE(:p, project_id), meta=:m WHERE id=:d"
                 ),
-                {"t": doc.title, "u": db_ts(ts_utc), "c": client_id, "p": project_id, "d": doc_id},
+                {
+                    "t": doc.title,
+                    "u": db_ts(ts_utc),
+                    "c": client_id,
+                    "p": project_id,
+                    "m": json.dumps(doc.meta, default=str, sort_keys=True),
+                    "d": doc_id,
+                },
             )
+            if reassign:
+                from .ownership import apply_assignments
+
+                got = apply_assignments(c, doc_id, client_id, reassign)
+                if moved is not None:
+                    moved.extend(got)
             self._record_source(c, source_id, doc_id, version_id)
             return WriteResult(
                 doc_id,
@@ -515,7 +539,8 @@ class Vault:
         for e in doc.entries:
             if self.is_tombstoned_conn(c, "entry", f"{doc.kind}:{doc.external_id}:{e.key}"):
                 continue
-            e_client = self.ensure_client(c, e.client) if e.client else client_id
+            e_client = self.known_client(c, e.client)
+            scope = e.scope or e_client or SCOPE_UNATTRIBUTED
             h = _entry_hash(e)
             ts, off = to_utc(e.timestamp) if e.timestamp else (None, 0)
             current = e.on_current_path
@@ -571,6 +596,7 @@ class Vault:
                         title=e.title,
                         text=e.text,
                         client_id=e_client,
+                        scope=scope,
                         on_current_path=e.on_current_path,
                         current=current,
                         indexed=e.indexed,
@@ -666,62 +692,65 @@ class Vault:
         """The user's correction of an attribution; later imports never undo it."""
         from .errors import NotFound
 
-        with self.writer("client set"):
-            with self.engine.begin() as c:
-                if client_id is not None and (
-                    c.execute(text("SELECT 1 FROM client WHERE id=:c"), {"c": client_id}).first()
-                    is None
-                ):
-                    raise NotFound("client", client_id)
-                p: dict[str, int | None]
-                if entry_id is not None:
-                    where, p = "id = :x", {"x": entry_id}
-                else:
-                    where, p = "document_id = :x", {"x": document_id}
-                    c.execute(
-                        text("UPDATE document SET client_id=:c WHERE id=:x"),
-                        {"c": client_id, "x": document_id},
-                    )
-                ids = [int(r[0]) for r in c.execute(text(f"SELECT id FROM entry WHERE {where}"), p)]
-                if not ids:
-                    raise NotFound("entry" if entry_id is not None else "document", p["x"])
-                marks = ",".join(str(i) for i in ids)
-                for eid, meta in c.execute(
-                    text(f"SELECT id, meta FROM entry WHERE id IN ({marks})")
-                ).all():
-                    m = json.loads(meta or "{}")
-                    m["client_set_by"] = "user"
-                    c.execute(
-                        text("UPDATE entry SET client_id=:c, meta=:m WHERE id=:i"),
-                        {"c": client_id, "m": json.dumps(m, sort_keys=True), "i": eid},
-                    )
-                # Work items follow their entry's client unless already billed.
+        with self.writer("client set"), self.engine.begin() as c:
+            if client_id is not None and (
+                c.execute(text("SELECT 1 FROM client WHERE id=:c"), {"c": client_id}).first()
+                is None
+            ):
+                raise NotFound("client", client_id)
+            p: dict[str, int | None]
+            if entry_id is not None:
+                where, p = "id = :x", {"x": entry_id}
+            else:
+                where, p = "document_id = :x", {"x": document_id}
                 c.execute(
-                    text(
-                        "UPDATE work_item SET client_id=:c, "
-                        "client_label=COALESCE(CAST(:c AS TEXT), ''), "
-                        "problem=CASE WHEN CAST(:c AS TEXT) IS NULL THEN 'no client' ELSE NULL END "
-                        f"WHERE entry_id IN ({marks}) AND (invoice_id IS NULL OR invoice_id IN "
-                        "(SELECT id FROM invoice WHERE status='draft'))"
-                    ),
-                    {"c": client_id},
+                    text("UPDATE document SET client_id=:c WHERE id=:x"),
+                    {"c": client_id, "x": document_id},
                 )
+            ids = [int(r[0]) for r in c.execute(text(f"SELECT id FROM entry WHERE {where}"), p)]
+            if not ids:
+                raise NotFound("entry" if entry_id is not None else "document", p["x"])
+            marks = ",".join(str(i) for i in ids)
+            for eid, meta in c.execute(
+                text(f"SELECT id, meta FROM entry WHERE id IN ({marks})")
+            ).all():
+                m = json.loads(meta or "{}")
+                m["client_set_by"] = "user"
                 c.execute(
-                    text(
-                        f"UPDATE work_item SET invoice_id=NULL WHERE entry_id IN ({marks}) AND "
-                        "invoice_id IN (SELECT id FROM invoice WHERE status='draft')"
-                    )
+                    text("UPDATE entry SET client_id=:c, scope=:s, meta=:m WHERE id=:i"),
+                    {
+                        "c": client_id,
+                        # "none": the user says it is nobody's, i.e. their own material
+                        "s": client_id or SCOPE_GENERAL,
+                        "m": json.dumps(m, sort_keys=True),
+                        "i": eid,
+                    },
                 )
-                chunk_ids = [
-                    int(r[0])
-                    for r in c.execute(text(f"SELECT id FROM chunk WHERE entry_id IN ({marks})"))
-                ]
-            # Vectors carry the client for filtering: re-embed these chunks with the new one.
-            with self.engine.begin() as c:
-                if chunk_ids:
-                    cm = ",".join(str(i) for i in chunk_ids)
-                    c.execute(text(f"UPDATE chunk SET embedded_by=NULL WHERE id IN ({cm})"))
-        self.embed_pending()  # takes the lock itself, only to store the vectors
+            # Work items follow their entry's client unless already billed.
+            c.execute(
+                text(
+                    "UPDATE work_item SET client_id=:c, "
+                    "client_label=COALESCE(CAST(:c AS TEXT), ''), "
+                    "problem=CASE WHEN CAST(:c AS TEXT) IS NULL THEN 'no client' ELSE NULL END "
+                    f"WHERE entry_id IN ({marks}) AND (invoice_id IS NULL OR invoice_id IN "
+                    "(SELECT id FROM invoice WHERE status='draft'))"
+                ),
+                {"c": client_id},
+            )
+            c.execute(
+                text(
+                    f"UPDATE work_item SET invoice_id=NULL WHERE entry_id IN ({marks}) AND "
+                    "invoice_id IN (SELECT id FROM invoice WHERE status='draft')"
+                )
+            )
+            chunk_ids = [
+                int(r[0])
+                for r in c.execute(text(f"SELECT id FROM chunk WHERE entry_id IN ({marks})"))
+            ]
+        # Vectors carry the scope for pre-filtering: retag them (no re-embedding).
+        from .ownership import retag_vectors
+
+        retag_vectors(self, [(i, client_id or SCOPE_GENERAL) for i in chunk_ids])
         return len(ids)
 
     def set_tag(self, entry_id: int, tag: str, on: bool) -> None:
@@ -896,7 +925,7 @@ class Vault:
                         int(r[0]): r
                         for r in c.execute(
                             text(
-                                "SELECT c.id, e.id, e.document_id, e.client_id, e.kind "
+                                "SELECT c.id, e.id, e.document_id, e.scope, e.kind "
                                 "FROM chunk c JOIN entry e ON e.id = c.entry_id "
                                 f"WHERE c.id IN ({marks}) AND "
                                 "(c.embedded_by IS NULL OR c.embedded_by != :e)"
@@ -913,7 +942,7 @@ class Vault:
                         {
                             "entry_id": int(live[i][1]),
                             "document_id": int(live[i][2]),
-                            "client": live[i][3] or "",
+                            "client": live[i][3],  # the scope (notes/0013)
                             "kind": live[i][4],
                         }
                         for i in ids

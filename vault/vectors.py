@@ -81,6 +81,24 @@ class VectorIndex:
             metadatas=list(metas),
         )
 
+    def set_scope(self, ids: Sequence[int], scopes: Sequence[str]) -> None:
+        """Rewrite the ``client`` metadata (an entry's scope) of existing vectors, without
+        re-embedding. Ids without a vector are skipped."""
+        col = self._collection(False)
+        if col is None:
+            return
+        for i in range(0, len(ids), 1000):
+            part = [str(x) for x in ids[i : i + 1000]]
+            got = col.get(ids=part, include=["metadatas"])
+            have = dict(zip(got["ids"], got["metadatas"] or [], strict=False))
+            upd = [
+                (cid, {**(have[cid] or {}), "client": sc})
+                for cid, sc in zip(part, scopes[i : i + 1000], strict=True)
+                if cid in have
+            ]
+            if upd:
+                col.update(ids=[u[0] for u in upd], metadatas=[u[1] for u in upd])
+
     def delete(self, ids: Sequence[int]) -> None:
         col = self._collection(True)
         for i in range(0, len(ids), 1000):

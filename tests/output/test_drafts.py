@@ -14,7 +14,7 @@ from tests.fakes.messages_api import echo_prompt, serve
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import AnthropicBackend, anthropic_client, search
 from trailkeep.recall.draft import client_points, draft_doc, draft_email
-from trailkeep.vault import NotFound, Vault
+from trailkeep.vault import Filters, NotFound, Vault
 from trailkeep.vault.clients import ClientSpec
 
 KEY = "dummy-anthropic-key-drafts"
@@ -42,9 +42,17 @@ date: 2026-03-05
 ---
 # Daily 2026-03-05
 
+## Acme
+
 Acme confirmed the claims export schema is final.
+
+## Beta
+
 Beta wants the {SECRET} dashboard for the claims export.
-Lunch with the accountant about the claims export invoices.
+
+## Both
+
+Acme and Beta both asked whether the claims export runs nightly.
 """
 ATTACK = (
     "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
@@ -101,8 +109,13 @@ def test_offline_reply_is_a_cited_worksheet_without_the_other_client(bvault: Vau
     assert "JSON Lines" in d.text and "✎ TO WRITE" in d.text
     assert SECRET not in d.text and "Parquet" not in d.text
     assert d.citations and all(h.client in (None, "acme") for h in d.citations)
-    # The mixed daily note contributes its line about Acme, not its line about Beta.
-    assert "Acme confirmed the claims export schema is final." in d.text
+    # The mixed daily note: its section about Acme is in Acme's scope, the one about Beta and
+    # the one that names both are not (fail closed: notes/0013).
+    scoped = search(bvault, "claims export schema nightly", k=10, filters=Filters(client="acme"))
+    quotes = " ".join(h.quote for h in scoped)
+    assert "Acme confirmed the claims export schema is final." in quotes
+    assert "both asked" not in quotes and SECRET not in quotes
+    assert "both asked" not in d.text
     for h in d.citations:
         assert SECRET not in h.quote
 
@@ -122,6 +135,8 @@ def test_model_reply_with_an_echoing_model_carries_nothing_of_beta(bvault: Vault
     assert len(fake.requests) == 1
     sent = fake.requests[0]["messages"][0]["content"]
     assert SECRET not in sent and "Parquet" not in sent
+    # The client's own words named Beta: masked before they went anywhere.
+    assert "Beta" not in sent and "[another client]" in sent and "Beta" not in d.text
     assert "JSON Lines" in sent  # Acme's own history is there
     # Redaction: identifiers never left the machine, and come back in the draft.
     assert "cara@acme.example" not in sent and "415 555 0199" not in sent

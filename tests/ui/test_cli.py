@@ -54,6 +54,14 @@ def test_init_ingest_search_ask_status(home: Path) -> None:
     (inbox / "broken.md").write_bytes(b"\x00\x01")
     data = run_json(home, "ingest", "ingest", str(inbox))
     assert (data["ingested"], data["failed"]) == (1, 1)
+    # Files first, clients.toml after (as a new user does): the label waits for review...
+    found = run_json(home, "search", "search", "record number clinic", "-k", "3")
+    assert found["hits"][0]["client"] is None
+    run(home, "search", "record", "--client", "ACME", code=1)
+    # ...and resolves as soon as clients.toml names the client: no restart, no re-ingest.
+    (home / "clients.toml").write_text(
+        '[[client]]\nname = "Acme Health"\nid = "acme"\naliases = ["Acme"]\n'
+    )
     found = run_json(home, "search", "search", "record number clinic", "-k", "3")
     assert found["hits"][0]["client"] == "acme"
     assert run_json(home, "search", "search", "record", "--client", "ACME")["hits"]

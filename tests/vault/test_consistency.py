@@ -64,6 +64,14 @@ def test_forget_document_leaves_a_tombstone(vault: Vault) -> None:
 
 
 def test_forget_client_and_source(vault: Vault) -> None:
+    from dataclasses import replace
+
+    from trailkeep.vault.clients import ClientSpec
+
+    vault.settings = replace(
+        vault.settings, clients=(ClientSpec("acme", "Acme"), ClientSpec("globex", "Globex"))
+    )
+    vault.sync_clients(vault.settings.clients)
     _ingest(vault, "a.md", "acme stuff", client="Acme")
     sid = _ingest(vault, "b.md", "globex stuff", client="Globex")
     forget(vault, client_id="acme")

@@ -114,6 +114,9 @@ def settings(ctx: click.Context) -> Settings:
 
 
 def vault(ctx: click.Context) -> Vault:
+    """The vault, opened once per command; what is stored is re-attributed first when
+    clients.toml, ``[me]`` or an assignment changed since (notes/0013)."""
+    from trailkeep.ingest.reattribution import ensure_current
     from trailkeep.vault import Vault, get_embedder, init_home
 
     obj = ctx.ensure_object(dict)
@@ -123,6 +126,7 @@ def vault(ctx: click.Context) -> Vault:
             init_home(s)
         obj["vault"] = Vault.open(s, get_embedder(s.embedder))
         ctx.call_on_close(obj["vault"].close)
+        ensure_current(obj["vault"])
     v: Vault = obj["vault"]
     return v
 
@@ -145,25 +149,22 @@ def emit(data: dict[str, Any]) -> None:
 
 def client_id(v: Vault, name: str | None) -> str | None:
     """A client id from an id, name or alias given on the command line; unknown is an error."""
-    from trailkeep.vault import resolve_client
-
-    if not name:
-        return None
-    cid = resolve_client(v, name)
-    if cid is None:
-        raise click.ClickException(f"unknown client {name!r} (see `trailkeep status`)")
-    return cid
+    return client_spec(v, name).id if name else None
 
 
 def client_spec(v: Vault, name: str) -> ClientSpec:
-    """The clients.toml entry for a client given on the command line."""
-    cid = client_id(v, name)
-    for s in v.settings.clients:
-        if s.id == cid:
-            return s
-    raise click.ClickException(
-        f"client {name!r} is not in clients.toml; drafts and invoices need its entry there"
-    )
+    """The clients.toml entry for a client given on the command line (id, name or alias; case
+    and punctuation do not matter). Clients are only ever those clients.toml lists."""
+    from trailkeep.vault.clients import ClientDirectory
+
+    spec = ClientDirectory(v.settings.clients).get(name)
+    if spec is None:
+        known = ", ".join(f"{c.id} ({c.name})" for c in v.settings.clients)
+        raise click.ClickException(
+            f"unknown client {name!r}: {v.settings.clients_path} lists "
+            + (known or "no clients yet (see README: clients.toml)")
+        )
+    return spec
 
 
 def day_option(value: str | None) -> date:
