@@ -23,7 +23,7 @@ from typing import Any
 
 from trailkeep.ingest.chunking import chunk_document
 from trailkeep.recall.answer import judge
-from trailkeep.recall.search import search_detailed
+from trailkeep.recall.retrieval import search_detailed
 from trailkeep.vault import Embedder, ParsedDocument, ParsedEntry, Vault, get_embedder
 from trailkeep.vault.keyword import FTS_TOKENIZE, query_terms
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         OpenAICompatibleBackend,
         anthropic_client,
     )
-    from .search import (
+    from .retrieval import (
         SearchResult,
         search,
         search_detailed,
@@ -44,14 +44,14 @@ _EXPORTS = {
     "LlamaIndexBackend": ".backends",
     "ModelReply": ".backends",
     "OpenAICompatibleBackend": ".backends",
-    "SearchResult": ".search",
+    "SearchResult": ".retrieval",
     "Step": ".trail",
     "anthropic_client": ".backends",
     "ask": ".answer",
     "ask_extractive": ".answer",
     "document_trail": ".trail",
-    "search": ".search",
-    "search_detailed": ".search",
+    "search": ".retrieval",
+    "search_detailed": ".retrieval",
     "topic_trail": ".trail",
     "trail_json": ".trail",
 }

@@ -21,8 +21,8 @@ from trailkeep.vault.query import entry_text, vault_authors
 from . import prompts
 from .backends import Backend
 from .llm import ModelCallFailed, call_model
+from .retrieval import SearchResult, search_detailed
 from .scope import scope_for
-from .search import SearchResult, search_detailed
 from .trail import Step, _steps
 
 NOT_FOUND = "Your history doesn't say. Nothing in the vault matches this question well enough."

@@ -30,16 +30,16 @@ from . import prompts
 from .answer import evidence_strength, passages_block, read_reply, verified
 from .backends import Backend
 from .llm import ModelCallFailed, call_model
+from .retrieval import search_detailed
 from .scope import Scope
-from .search import search_detailed
 
 TO_WRITE = "✎ TO WRITE"
 MAX_POINTS = 8
 PER_QUERY = 3
 MAX_PASSAGES = 16
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _REQUEST = re.compile(
-    r"^(please|could you|can you|would you|will you|let us know|let me know|we need|i need|"
+    r"^(?:(?:also|and|so|then|but),?\s+)?"
+    r"(please|could you|can you|would you|will you|let us know|let me know|we need|i need|"
     r"kindly|what|when|how|why|where|which|who|is it|are we|do we|does)\b",
     re.IGNORECASE,
 )
@@ -111,12 +111,38 @@ def find_message(vault: Vault, message_id: str) -> Incoming:
     )
 
 
-def client_points(message: str) -> list[str]:
-    """The client's questions and requests, quoted from the message (in order, at most 8)."""
+_ITEM = re.compile(r"^\s*(?:[-*•>]|\d{1,2}[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def _units(message: str) -> list[str]:
+    """The message as whole sentences: hard-wrapped lines of a paragraph are joined first (a
+    mail client wraps at 72 columns), list items stay their own unit, quoted lines (``>``)
+    are dropped."""
     out: list[str] = []
-    for raw in _SENTENCE.split(message):
-        s = raw.strip().lstrip(">-*• ").strip()
-        if len(s) < 8:
+    for para in re.split(r"\n\s*\n", message):
+        lines = [ln for ln in para.split("\n") if not ln.lstrip().startswith(">")]
+        current: list[str] = []
+        for ln in lines:
+            if _ITEM.match(ln) and current:
+                out.append(" ".join(current))
+                current = []
+            if ln.strip():
+                current.append(_ITEM.sub("", ln).strip() if _ITEM.match(ln) else ln.strip())
+        if current:
+            out.append(" ".join(current))
+    sentences: list[str] = []
+    for unit in out:
+        sentences.extend(x.strip() for x in _SENTENCE_END.split(unit) if x.strip())
+    return sentences
+
+
+def client_points(message: str) -> list[str]:
+    """The client's questions and requests, quoted from the message as whole sentences (in
+    order, at most 8) — never a fragment of a wrapped line."""
+    out: list[str] = []
+    for s in _units(message):
+        if len(s) < 8 or len(s.split()) < 2:
             continue
         if s.endswith("?") or _REQUEST.match(s):
             s = s[:300]

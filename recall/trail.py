@@ -21,7 +21,7 @@ from trailkeep.vault.query import (
     linked_entry_ids,
 )
 
-from .search import search
+from .retrieval import search
 
 TRAIL_LINKS = ("revises", "supersedes", "reply_to", "continues")
 _EPOCH = datetime.min.replace(tzinfo=UTC)

@@ -77,3 +77,12 @@ def test_help_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"--help imported {out.stdout.strip()}"
+
+
+@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall"])
+def test_no_export_shadows_a_submodule(pkg: str) -> None:
+    """Exports load on first use: an export named like a submodule would become the module
+    once that submodule is imported elsewhere (`from trailkeep.recall import search`)."""
+    mod = import_module(f"trailkeep.{pkg}")
+    modules = {f.stem for f in (ROOT / pkg).glob("*.py")} - {"__init__"}
+    assert not (set(mod.__all__) & modules) - {"registry"}

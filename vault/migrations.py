@@ -262,6 +262,9 @@ def _scopes(conn: Connection, kw: KeywordIndex) -> None:
     conn.execute(text("ALTER TABLE entry ADD COLUMN scope TEXT NOT NULL DEFAULT '?'"))
     conn.execute(text("UPDATE entry SET scope = client_id WHERE client_id IS NOT NULL"))
     conn.execute(text("CREATE INDEX ix_entry_scope ON entry (scope)"))
+    # The file each entry came from (a reply in a thread is cited as its own file, not as the
+    # thread's first); older entries fall back to their version's source.
+    conn.execute(text("ALTER TABLE entry ADD COLUMN source_id INTEGER REFERENCES source(id)"))
     conn.execute(
         text(
             dialect.ddl(

@@ -79,6 +79,7 @@ class Entry(SQLModel, table=True):
     content_sha256: str
     meta: str = "{}"
     scope: str = "?"  # a client id, "*" general, "?" unattributed, "!" mixed (notes/0013)
+    source_id: int | None = Field(default=None, foreign_key="source.id")  # the file it came from
 
 
 class Link(SQLModel, table=True):

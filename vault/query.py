@@ -99,11 +99,11 @@ def _passing(vault: Vault, chunk_ids: Sequence[int], filters: Filters) -> set[in
 
 _HIT_COLUMNS = (
     "e.id, e.kind, e.ts, e.tz_offset_min, e.current, e.client_id, e.title, "
-    "d.id, d.title, d.kind, v.number, s.name"
+    "d.id, d.title, d.kind, v.number, COALESCE(es.name, s.name)"
 )
 _HIT_JOINS = (
     "JOIN document d ON d.id = e.document_id JOIN version v ON v.id = e.version_id "
-    "LEFT JOIN source s ON s.id = v.source_id"
+    "LEFT JOIN source s ON s.id = v.source_id LEFT JOIN source es ON es.id = e.source_id"
 )
 
 

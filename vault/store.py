@@ -458,7 +458,7 @@ class Vault:
                     {"h": doc.content_sha256, "v": version_id},
                 )
             n_chunks, changed = self._write_entries(
-                c, doc, version_id, doc_id, client_id, by_entry, prev_version, stale
+                c, doc, version_id, doc_id, client_id, by_entry, prev_version, stale, source_id
             )
             if doc.versioned:
                 from .billing import sync_work_items
@@ -519,6 +519,7 @@ class Vault:
         by_entry: dict[str, list[ChunkSpec]],
         prev_version: int | None,
         stale: list[int],
+        source_id: int | None = None,
     ) -> tuple[int, bool]:
         existing: dict[str, Any] = {
             str(r[1]): r
@@ -568,9 +569,11 @@ class Vault:
                 c.execute(
                     text(
                         "UPDATE entry SET text=:t, title=:ti, content_sha256=:h, ts=:ts, "
-                        "tz_offset_min=:o, meta=:m WHERE id=:id"
+                        "tz_offset_min=:o, meta=:m, source_id=COALESCE(:s, source_id) "
+                        "WHERE id=:id"
                     ),
                     {
+                        "s": source_id,
                         "t": e.text,
                         "ti": e.title,
                         "h": h,
@@ -597,6 +600,7 @@ class Vault:
                         text=e.text,
                         client_id=e_client,
                         scope=scope,
+                        source_id=source_id,
                         on_current_path=e.on_current_path,
                         current=current,
                         indexed=e.indexed,

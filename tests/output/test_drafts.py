@@ -99,6 +99,22 @@ def test_client_points_are_quoted_from_the_message() -> None:
     )
 
 
+def test_points_are_whole_sentences_never_fragments_of_wrapped_lines() -> None:
+    wrapped = (
+        "Hi Sam,\n\nThanks for the update. Could you\nsend the schema for the claims export "
+        "by Friday? We also need\nthe nightly run moved to 3am.\n\n- What format do you "
+        "recommend?\n- please confirm the go-live date.\n\n> On Monday you wrote:\n"
+        "> Could you check?\n\nBest,\nCara\n"
+    )
+    pts = client_points(wrapped)
+    assert pts == [
+        "Could you send the schema for the claims export by Friday?",
+        "What format do you recommend?",
+        "please confirm the go-live date.",
+    ]
+    assert all(len(p.split()) > 2 for p in pts)
+
+
 def test_offline_reply_is_a_cited_worksheet_without_the_other_client(bvault: Vault) -> None:
     seed(bvault)
     # The test can fail: unscoped, the history does hold Beta's material for this question.

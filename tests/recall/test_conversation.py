@@ -10,7 +10,7 @@ import pytest
 from trailkeep.ingest.chunking import chunk_document
 from trailkeep.recall import search_detailed
 from trailkeep.recall.answer import judge, tells_own_story
-from trailkeep.recall.search import named_authors
+from trailkeep.recall.retrieval import named_authors
 from trailkeep.vault import Filters, ParsedDocument, ParsedEntry, Vault
 
 JAN = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)

@@ -1,0 +1,186 @@
+"""Attribution and scope (issue 15, notes/0013): who material belongs to, decided the same way
+whatever order files and settings arrive in, and failing closed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import make_settings
+from tests.fixtures.chats import msg, node
+from trailkeep.ingest import Ingestor
+from trailkeep.ingest.reattribution import ensure_current
+from trailkeep.recall import search
+from trailkeep.vault import ConfigError, Filters, Vault, get_embedder, init_home, load_settings
+from trailkeep.vault.billing import create_invoice, list_work
+
+CLIENTS = """
+[[client]]
+name = "Northwind Home Health"
+id = "northwind"
+aliases = ["Northwind", "NWHH"]
+domains = ["northwind.example"]
+people = ["Dana Whitfield"]
+rate = "120.00"
+
+[[client]]
+name = "Clearview Vision Therapy"
+id = "clearview"
+aliases = ["Clearview"]
+domains = ["clearview.example"]
+people = ["Priya Raman"]
+rate = "100.00"
+"""
+
+
+def mail(mid: str, frm: str, to: str, subject: str, body: str, reply: str = "") -> str:
+    head = (
+        f"From: {frm}\nTo: {to}\nSubject: {subject}\nDate: Tue, 13 Oct 2026 09:00:00 -0400\n"
+        f"Message-ID: <{mid}>\n"
+    )
+    if reply:
+        head += f"In-Reply-To: <{reply}>\nReferences: <{reply}>\n"
+    return head + "\n" + body + "\n"
+
+
+def open_vault(home: Path) -> Vault:
+    s = make_settings(home, stable_seconds=0.2, lock_timeout=30.0)
+    init_home(s)
+    return Vault.open(s, get_embedder("hash"))
+
+
+def rows(v: Vault, sql: str) -> list[tuple[object, ...]]:
+    with v.engine.connect() as c:
+        return [tuple(r) for r in c.execute(text(sql))]
+
+
+def drop_files(inbox: Path) -> None:
+    """A small two-client inbox, as a new user has it: no [me], the consultant's own domain
+    unknown to clients.toml."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "01_evv.eml").write_text(
+        mail(
+            "n1@northwind.example",
+            "Dana Whitfield <dana@northwind.example>",
+            "Sam <sam@samconsult.example>",
+            "EVV export",
+            "Can we move the EVV export to nightly?",
+        )
+    )
+    (inbox / "02_re-evv.eml").write_text(
+        mail(
+            "s1@samconsult.example",
+            "Sam <sam@samconsult.example>",
+            "Dana Whitfield <dana@northwind.example>",
+            "Re: EVV export",
+            "Yes: Project Bluefinch runs the EVV export nightly at 2am from Monday.",
+            reply="n1@northwind.example",
+        )
+    )
+    (inbox / "2026-10-14.md").write_text(
+        "# 2026-10-14\n\n- 2h northwind: EVV export schedule\n"
+        "- 1.5h Clearview Vision Therapy: portal login fix\n"
+    )
+    (inbox / "musings.md").write_text(
+        "# How I run discovery calls\n\nI always start with the data the team already has.\n"
+    )
+    conv = {
+        "id": "conv-migration",
+        "title": "Data migration idea",
+        "create_time": 1760000000.0,
+        "update_time": 1760000100.0,
+        "current_node": "a1",
+        "mapping": {
+            "root": node("root", None, ["u1"], None),
+            "u1": node(
+                "u1",
+                "root",
+                ["a1"],
+                msg("u1", "user", "How should NWHH migrate its visit data?", 1760000000.0),
+            ),
+            "a1": node(
+                "a1",
+                "u1",
+                [],
+                msg(
+                    "a1", "assistant", "Stage Bluefinch tables first, then cut over.", 1760000050.0
+                ),
+            ),
+        },
+    }
+    (inbox / "conversations.json").write_text(json.dumps([conv]))
+
+
+def test_files_first_then_clients_toml_re_attributes_everything(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    v = open_vault(home)
+    drop_files(v.settings.inbox)
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    # GIVEN no clients.toml: nothing is anybody's, no client was made from a label, mail and
+    # labelled work lines wait for review, the musing is general.
+    assert rows(v, "SELECT COUNT(*) FROM client") == [(0,)]
+    assert {str(r[0]) for r in rows(v, "SELECT scope FROM entry WHERE kind = 'email'")} == {"?"}
+    assert all(i.client is None and i.problem for i in list_work(v))
+    v.close()
+    # WHEN clients.toml is written afterwards
+    (home / "clients.toml").write_text(CLIENTS)
+    s = load_settings({"TRAILKEEP_EMBEDDER": "hash"}, home)
+    v = Vault.open(s, get_embedder("hash"))
+    assert ensure_current(v) is not None
+    # THEN everything already stored is re-attributed
+    scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind IN ('email', 'message')"))
+    assert scopes["n1@northwind.example"] == "northwind"
+    # the consultant's reply (unknown domain, no [me]) to Northwind's listed people
+    assert scopes["s1@samconsult.example"] == "northwind"
+    # the chat names NWHH in one turn and only the codename in the other: both Northwind's
+    assert scopes["u1"] == "northwind" and scopes["a1"] == "northwind"
+    work = {i.client: i for i in list_work(v)}
+    assert set(work) == {"northwind", "clearview"} and not any(i.problem for i in work.values())
+    inv = create_invoice(v, "northwind", "2026-10")
+    assert [ln.hours for ln in inv.lines] == ["2"]
+    general = search(v, "discovery calls data", k=3, filters=Filters(client="clearview"))
+    assert general and general[0].source == "musings.md"
+    # Clearview's scope never sees Northwind's codename (the reply carries it)
+    for q in ("EVV export nightly", "Bluefinch", "migrate visit data"):
+        for h in search(v, q, k=10, filters=Filters(client="clearview")):
+            assert "Bluefinch" not in h.quote and "EVV" not in h.quote
+    v.close()
+
+
+def test_a_reply_is_cited_as_its_own_file(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    drop_files(v.settings.inbox)
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    hits = search(v, "Bluefinch nightly 2am Monday", k=5, filters=Filters(client="northwind"))
+    sources = {h.quote.split(":")[0]: h.source for h in hits}
+    assert sources["Yes"] == "02_re-evv.eml"  # the reply, not the thread's first file
+    assert sources["Can we move the EVV export to nightly?"] == "01_evv.eml"
+    v.close()
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ('[[client]]\nname = "Other"\naliases = ["Northwind"]\n', ["'northwind'", "Other"]),
+        ('[[client]]\nname = "Other"\ndomains = ["northwind.example"]\n', ["northwind.example"]),
+        ('[[client]]\nname = "Other"\nid = "clearview"\n', ["'clearview'", "twice"]),
+    ],
+)
+def test_an_ambiguous_clients_toml_is_refused_naming_both(
+    tmp_path: Path, extra: str, words: list[str]
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS + "\n" + extra)
+    with pytest.raises(ConfigError) as err:
+        load_settings({}, home)
+    msg_ = str(err.value)
+    for w in words:
+        assert w in msg_, msg_
+    assert "Northwind Home Health" in msg_ or "Clearview Vision Therapy" in msg_
