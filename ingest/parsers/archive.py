@@ -1,9 +1,18 @@
 """Reading JSON exports safely: bounded zip members (never extracted to disk: no zip slip) and
-streamed JSON (ijson) so a 300 MB export never sits in memory as Python objects."""
+streamed JSON (ijson) so a 300 MB export never sits in memory as Python objects.
+
+Bounds: a zip's central directory is checked before it is read (at most MAX_MEMBERS members,
+MAX_TOTAL_BYTES uncompressed in all); a member is opened only under MAX_MEMBER_BYTES and
+MAX_RATIO, and reading past its declared size fails. JSON nested deeper than MAX_JSON_DEPTH
+fails before the streaming parser builds it (ijson keeps a path string per level: 30,000 levels
+of ``[[[...`` took 2 GB).
+"""
 
 from __future__ import annotations
 
 import io
+import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -14,7 +23,11 @@ import ijson
 from ..errors import ParseError
 
 MAX_MEMBER_BYTES = 4 * 1024**3
+MAX_TOTAL_BYTES = 4 * 1024**3
+MAX_MEMBERS = 50_000
+MAX_DIRECTORY_BYTES = 64 * 1024**2
 MAX_RATIO = 200  # uncompressed / compressed: beyond this a member is treated as a zip bomb
+MAX_JSON_DEPTH = 256
 
 
 class _Bounded(io.RawIOBase):
@@ -71,11 +84,55 @@ def zip_member(zf: zipfile.ZipFile, basename: str) -> BinaryIO | None:
     return io.BufferedReader(_Bounded(raw, info.file_size, info.filename), 1 << 16)
 
 
-def open_zip(stream: BinaryIO) -> zipfile.ZipFile:
+def _directory(stream: BinaryIO) -> tuple[int, int] | None:
+    """(members, central directory bytes) as the end-of-directory record declares them, read
+    before ``zipfile`` builds an object per member; None when the stream cannot seek."""
     try:
-        return zipfile.ZipFile(stream)
+        end = stream.seek(0, io.SEEK_END)
+        start = max(0, end - (65535 + 22 + 20))
+        stream.seek(start)
+        tail = stream.read()
+        stream.seek(0)
+    except (OSError, ValueError):
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return None
+    members, size = struct.unpack("<HI", tail[at + 10 : at + 16])
+    loc = tail.rfind(b"PK\x06\x07", 0, at)
+    if (members == 0xFFFF or size == 0xFFFFFFFF) and loc >= 0 and len(tail) >= loc + 20:
+        (offset,) = struct.unpack("<Q", tail[loc + 8 : loc + 16])  # the zip64 record
+        try:
+            stream.seek(offset)
+            rec = stream.read(56)
+            stream.seek(0)
+        except (OSError, ValueError, OverflowError):
+            return None
+        if rec[:4] == b"PK\x06\x06" and len(rec) >= 48:
+            members, size = struct.unpack("<QQ", rec[32:48])
+    return members, size
+
+
+def open_zip(stream: BinaryIO) -> zipfile.ZipFile:
+    declared = _directory(stream)
+    if declared is not None and (declared[0] > MAX_MEMBERS or declared[1] > MAX_DIRECTORY_BYTES):
+        raise ParseError(
+            f"the zip declares {declared[0]} members ({declared[1]} directory bytes); "
+            f"more than {MAX_MEMBERS} is not an export (zip bomb?)"
+        )
+    try:
+        zf = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ParseError(f"not a readable zip archive: {exc}") from exc
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_MEMBERS or total > MAX_TOTAL_BYTES:
+        zf.close()
+        raise ParseError(
+            f"the zip holds {len(infos)} members, {total} bytes uncompressed: over the limits "
+            f"({MAX_MEMBERS} members, {MAX_TOTAL_BYTES} bytes; zip bomb?)"
+        )
+    return zf
 
 
 class _Prefixed(io.RawIOBase):
@@ -99,11 +156,68 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
+
+
+class _DepthGuard(io.RawIOBase):
+    """Passes bytes through and fails (ParseError) once JSON nesting, counted outside strings,
+    passes ``limit`` levels (give or take a factor of two: the check is per chunk). It works on
+    whole chunks with bytes methods, at about the speed ijson parses."""
+
+    def __init__(self, raw: IO[bytes], limit: int, what: str) -> None:
+        self._raw = raw
+        self._limit = limit
+        self._what = what
+        self._open = b""  # brackets still open
+        self._in_string = False
+        self._backslash = b""  # an escape cut by the chunk boundary
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._raw.read(len(b))
+        if data:
+            self._scan(data)
+        b[: len(data)] = data
+        return len(data)
+
+    def _scan(self, chunk: bytes) -> None:
+        buf = self._backslash + chunk
+        body = buf.rstrip(b"\\")
+        self._backslash = b"\\" if (len(buf) - len(body)) % 2 else b""
+        # Escapes out, then only quotes and brackets; then strings out: brackets remain.
+        s = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+        if self._in_string:
+            s = b'"' + s
+        s = _STRINGS.sub(b"", s)
+        quote = s.find(b'"')
+        self._in_string = quote >= 0
+        s = self._open + (s[:quote] if quote >= 0 else s)
+        for _ in range(self._limit + 1):
+            shorter = s.replace(b"[]", b"").replace(b"{}", b"")
+            if shorter == s:
+                break
+            s = shorter
+        else:
+            s = b"x" * (self._limit + 1)
+        if len(s) > self._limit:
+            raise ParseError(f"{self._what}: JSON nested deeper than {self._limit} levels")
+        self._open = s
+
+
+_STRINGS = re.compile(rb'"[^"]*"')
+
+
 def json_items(stream: BinaryIO, what: str) -> Iterator[Any]:
-    """Items of a top-level JSON list, or the single top-level object, streamed."""
+    """Items of a top-level JSON list, or the single top-level object, streamed (a UTF-8 BOM
+    skipped; nesting bounded by MAX_JSON_DEPTH)."""
     head = stream.read(4096)
-    c = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    stream = io.BufferedReader(_Prefixed(head, stream), 1 << 16)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    c = head.lstrip(b" \t\r\n")[:1]
+    guarded = _DepthGuard(_Prefixed(head, stream), MAX_JSON_DEPTH, what)
+    stream = io.BufferedReader(guarded, 1 << 16)
     if c == b"[":
         yield from ijson.items(stream, "item", use_float=True)
     elif c == b"{":

@@ -145,7 +145,7 @@ def _decode(part: Message) -> str:
         if not cs:
             continue
         try:
-            return payload.decode(cs)
+            return payload.decode(cs).lstrip("\ufeff")  # a BOM is no part of the text
         except (LookupError, UnicodeDecodeError):
             continue
     return payload.decode("latin-1")
@@ -384,11 +384,16 @@ def parse_message(raw: bytes, where: str, strip: bool = True) -> ParsedDocument:
     warning = None
     limit = min(len(raw), MAX_PARSE_BYTES)
     if _estimated_parts(raw[:limit]) > MAX_PARTS * 2:
-        # Keep the head of the message: headers and the first parts.
+        # Keep the head of the message: headers and the first parts. Parts nested as
+        # message/rfc822 need no boundary: then cut at the headers of the part past the limit
+        # (5,000 such levels made the standard library's parser recurse past Python's limit).
         cut = 0
-        for seen, m in enumerate(re.finditer(rb"\n--", raw), 1):
-            if seen > MAX_PARTS:
-                cut = m.start()
+        for pattern in (rb"\n--", rb"(?i)\ncontent-type:"):
+            for seen, m in enumerate(re.finditer(pattern, raw), 1):
+                if seen > MAX_PARTS:
+                    cut = m.start()
+                    break
+            if cut:
                 break
         limit = min(limit, cut or limit)
         warning = f"{where}: more than {MAX_PARTS} MIME parts; kept the first ones"
