@@ -18,7 +18,15 @@ from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients
 
-from .attribution import Context, DocFacts, EntryFacts, decide, infer_me
+from .attribution import (
+    Context,
+    DocFacts,
+    EntryFacts,
+    decide,
+    infer_me,
+    label_rule_key,
+    path_rule_key,
+)
 
 STATE_FINGERPRINT = "attribution"
 STATE_INFERRED_ME = "me_inferred"
@@ -123,13 +131,110 @@ def reload_clients(vault: Vault) -> tuple[ClientSpec, ...]:
     return load_clients(vault.settings.clients_path)
 
 
+def my_addresses(vault: Vault) -> dict[str, str]:
+    """The user's own addresses: ``[me] emails`` (source ``config``) and those inferred from
+    the mail (source ``inferred``). Address -> source."""
+    out = {a: "inferred" for a in inferred_me(vault)}
+    out.update({a.lower(): "config" for a in vault.settings.me_emails})
+    return out
+
+
+def _suggest(key: str, directory: ClientDirectory) -> str | None:
+    """A client whose id, name or alias appears inside an unresolved label, domain or folder
+    ("northwind-home-health" → northwind); only a unique one, and only as a suggestion."""
+    from trailkeep.vault.clients import label_key
+
+    probe = label_key(key.split(":", 1)[-1])
+    hits = {
+        c.id
+        for c in directory.clients
+        for n in (c.id, *c.names)
+        if len(label_key(n)) >= 4 and label_key(n) in probe
+    }
+    return hits.pop() if len(hits) == 1 else None
+
+
+def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
+    """The review queue: what is in nobody's scope because nobody could be resolved, grouped
+    by what one assignment would settle — a correspondent's address (or their domain when
+    several share it), an unknown label, a session's project folder."""
+    ctx = context(vault)
+    me = set(ctx.me)
+    keyed: list[tuple[str, dict[str, object]]] = []
+    # Mail is grouped by the correspondent who opened the thread (the consultant's own reply
+    # goes with the client's message it answers, not under the consultant's address).
+    opener: dict[object, str] = {}
+    for row in own.unattributed(vault, limit):
+        meta = row["meta"]
+        dmeta = row["document_meta"]
+        item: dict[str, object] = {
+            "document_id": row["document_id"],
+            "entry_id": row["entry_id"],
+            "kind": row["kind"],
+            "from": "",
+            "date": str(row["ts"] or "")[:10] or None,
+            "subject": row["document"],
+        }
+        key = ""
+        if row["kind"] in ("email", "attachment") and row["document_kind"] == "email":
+            sender = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
+            rcpts = [
+                str(p[1]).lower()
+                for f in ("to", "cc")
+                for p in meta.get(f) or []
+                if len(p) == 2 and str(p[1]).lower() not in me
+            ]
+            item["from"] = sender[0] if sender else ""
+            other = sender[0] if sender and sender[0] not in me else (rcpts[:1] or [""])[0]
+            item["subject"] = str(meta.get("subject") or row["document"])
+            key = opener.setdefault(row["document_id"], other)
+        elif row["kind"] == "work":
+            work = meta.get("work") if isinstance(meta.get("work"), dict) else {}
+            label = str((work or {}).get("client") or "")
+            key = label_rule_key(label) if label else "label:(none)"
+        elif dmeta.get("client_label"):
+            key = label_rule_key(str(dmeta["client_label"]))
+        elif row["document_kind"] == "session" and dmeta.get("cwd"):
+            key = path_rule_key(str(dmeta["cwd"]))
+        if key:
+            keyed.append((key, item))
+    # Several addresses of one domain: one group for the domain.
+    domains: dict[str, set[str]] = {}
+    for key, _ in keyed:
+        if "@" in key:
+            domains.setdefault(key.rsplit("@", 1)[1], set()).add(key)
+    groups: dict[str, list[dict[str, object]]] = {}
+    for key, item in keyed:
+        if "@" in key and len(domains[key.rsplit("@", 1)[1]]) > 1:
+            key = key.rsplit("@", 1)[1]
+        groups.setdefault(key, []).append(item)
+    return [
+        {"key": k, "items": items, "suggested_client": _suggest(k, ctx.directory)}
+        for k, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+
+
+def assign(vault: Vault, key: str, client: str | None) -> Report | None:
+    """The user's assignment: everything KEY covers (an address, a domain, ``label:…``,
+    ``path:…``) belongs to ``client`` (a clients.toml id), or is general (``*``); ``None``
+    removes the assignment. What is stored is re-attributed at once."""
+    key = key.strip()
+    if "@" in key or ("." in key and ":" not in key):
+        key = key.lower()
+    own.set_rule(vault, key, client)
+    return ensure_current(vault)
+
+
 __all__ = [
     "Report",
+    "assign",
     "context",
     "ensure_current",
     "inferred_me",
+    "my_addresses",
     "reattribute",
     "refresh_inferred_me",
     "reload_clients",
+    "review_groups",
     "stored_facts",
 ]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import os
-import re
+import json
 import secrets
 from pathlib import Path
 
@@ -43,19 +42,6 @@ def is_loopback(address: str) -> bool:
 
 def write_password_hash(config: Path, hashed: str) -> None:
     """Set ``[ui] password_hash`` in config.toml, keeping everything else as the user wrote it."""
-    text = config.read_text(encoding="utf-8") if config.exists() else ""
-    line = f'password_hash = "{hashed}"'
-    m = re.search(r"(?m)^\[ui\][ \t]*$", text)
-    if m:
-        start = m.end()
-        nxt = re.search(r"(?m)^\[", text[start:])
-        end = start + nxt.start() if nxt else len(text)
-        section = re.sub(r"(?m)^[ \t]*password_hash[ \t]*=.*(?:\n|$)", "", text[start:end])
-        text = text[:start] + "\n" + line + section + text[end:]
-    else:
-        text = text.rstrip("\n") + f"\n\n[ui]\n{line}\n"
-    tmp = config.with_name(config.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, config)
+    from .config_files import set_key
+
+    set_key(config, "ui", "password_hash", json.dumps(hashed))

@@ -184,3 +184,43 @@ def test_an_ambiguous_clients_toml_is_refused_naming_both(
     for w in words:
         assert w in msg_, msg_
     assert "Northwind Home Health" in msg_ or "Clearview Vision Therapy" in msg_
+
+
+def test_review_assign_and_me_from_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from trailkeep.ui.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    # Northwind is listed without its domain: its mail can't be resolved yet.
+    (home / "clients.toml").write_text(CLIENTS.replace('domains = ["northwind.example"]\n', ""))
+    v = open_vault(home)
+    drop_files(v.settings.inbox)
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    v.close()
+
+    def run(*args: str) -> str:
+        r = CliRunner().invoke(
+            main, ["--home", str(home), *args], env={"TRAILKEEP_EMBEDDER": "hash"}, obj={}
+        )
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    review = json.loads(run("clients", "review", "--json"))
+    groups = {g["key"]: g for g in review["groups"]}
+    # the thread (Dana's message and the consultant's reply) is one group, under Dana
+    assert len(groups["dana@northwind.example"]["items"]) == 2
+    status = json.loads(run("status", "--json"))
+    assert status["unattributed"]["entries"] >= 2
+    run("clients", "assign", "dana@northwind.example", "northwind", "--remember")
+    assert "dana@northwind.example" in (home / "clients.toml").read_text()
+    review = json.loads(run("clients", "review", "--json"))
+    assert "dana@northwind.example" not in {g["key"] for g in review["groups"]}
+    v = open_vault(home)
+    scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))
+    assert set(scopes.values()) == {"northwind"}
+    v.close()
+    me = json.loads(run("me", "--add", "Sam@SamConsult.example", "--json"))
+    assert {"address": "sam@samconsult.example", "source": "config"} in me["addresses"]
+    assert 'emails = ["sam@samconsult.example"]' in (home / "config.toml").read_text()

@@ -1,10 +1,11 @@
-"""Who material belongs to: `clients set` (and `client set`, the same command)."""
+"""Who material belongs to: `clients set|list|review|assign` (`client set` is the same), and
+`me` — the user's own addresses."""
 
 from __future__ import annotations
 
 import click
 
-from .context import client_id, vault
+from .context import client_id, emit, vault
 
 
 @click.group("clients")
@@ -33,3 +34,133 @@ def client_set(
 client_alias = click.Group(
     "client", commands=clients_grp.commands, hidden=True, help=clients_grp.help
 )
+
+
+@clients_grp.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def clients_list(ctx: click.Context, as_json: bool) -> None:
+    """The clients clients.toml lists (the only clients there are)."""
+    v = vault(ctx)
+    rows = [
+        {"id": c.id, "name": c.name, "aliases": list(c.aliases), "domains": list(c.domains)}
+        for c in v.settings.clients
+    ]
+    if as_json:
+        emit({"clients": rows, "path": str(v.settings.clients_path)})
+        return
+    if not rows:
+        click.echo(f"no clients yet: add them to {v.settings.clients_path} (README: clients.toml)")
+    for c in v.settings.clients:
+        click.echo(f"{c.id:16} {c.name}  {', '.join((*c.aliases, *c.domains))}")
+
+
+@clients_grp.command("review")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def clients_review(ctx: click.Context, as_json: bool) -> None:
+    """What belongs to nobody yet (no client could be resolved), grouped by correspondent,
+    domain, unknown label or project folder; assign a group with `clients assign`."""
+    from trailkeep.ingest.reattribution import review_groups
+
+    v = vault(ctx)
+    groups = review_groups(v)
+    if as_json:
+        emit({"groups": groups})
+        return
+    if not groups:
+        click.echo("nothing to review: everything belongs to a client or is your own material")
+        return
+    for g in groups:
+        hint = f"  (looks like {g['suggested_client']})" if g["suggested_client"] else ""
+        items = g["items"]
+        assert isinstance(items, list)
+        click.echo(f"{g['key']}  — {len(items)} item(s){hint}")
+        for it in items[:5]:
+            click.echo(f"    {it['date'] or 'undated'}  {it['kind']:8} {str(it['subject'])[:70]}")
+        if len(items) > 5:
+            click.echo(f"    … {len(items) - 5} more")
+    click.echo("\nassign: trailkeep clients assign KEY CLIENT [--remember]   (or --general)")
+
+
+@clients_grp.command("assign")
+@click.argument("key")
+@click.argument("client", required=False)
+@click.option("--general", is_flag=True, help="Your own material: in every client's scope.")
+@click.option(
+    "--remember",
+    is_flag=True,
+    help="Also add the address, domain, label or folder to the client in clients.toml.",
+)
+@click.option("--forget", "unassign", is_flag=True, help="Remove this assignment.")
+@click.pass_context
+def clients_assign(
+    ctx: click.Context,
+    key: str,
+    client: str | None,
+    general: bool,
+    remember: bool,
+    unassign: bool,
+) -> None:
+    """Give everything KEY covers (an address, a domain, label:NAME, path:FOLDER — as
+    `clients review` lists them) to CLIENT, or mark it --general. Re-attributes at once."""
+    from trailkeep.ingest.reattribution import assign
+
+    if sum((client is not None, general, unassign)) != 1:
+        raise click.UsageError("give a CLIENT, or --general, or --forget")
+    v = vault(ctx)
+    target: str | None = None
+    if client is not None:
+        target = client_id(v, client)
+    elif general:
+        target = "*"
+    if remember:
+        if target in (None, "*"):
+            raise click.UsageError("--remember needs a CLIENT")
+        from trailkeep.ui.config_files import remember as write_down
+
+        field = write_down(v.settings.clients_path, str(target), key)
+        click.echo(f"added {key.split(':', 1)[-1]!r} to {target}'s {field} in clients.toml")
+    rep = assign(v, key, target)
+    what = "removed" if unassign else f"→ {'general' if target == '*' else target}"
+    changed = rep.changed if rep else 0
+    click.echo(f"{key} {what}; {changed} entr(y/ies) re-attributed")
+
+
+@click.command("me")
+@click.option("--add", "add", multiple=True, help="Add one of your own addresses ([me] emails).")
+@click.option("--remove", "remove", multiple=True, help="Remove an address from [me] emails.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def me_cmd(
+    ctx: click.Context, add: tuple[str, ...], remove: tuple[str, ...], as_json: bool
+) -> None:
+    """Your own addresses: those in config.toml [me], and those inferred from your mail (an
+    address that writes to two or more clients, or replies inside client threads)."""
+    from trailkeep.ingest.reattribution import ensure_current, inferred_me, my_addresses
+
+    v = vault(ctx)
+    if add or remove:
+        from dataclasses import replace
+
+        from trailkeep.ui.config_files import set_me_emails
+
+        emails = [a for a in v.settings.me_emails if a not in {r.lower() for r in remove}]
+        emails += [a.strip().lower() for a in add if "@" in a]
+        set_me_emails(v.settings.config_path, emails)
+        v.settings = replace(v.settings, me_emails=tuple(sorted(set(emails))))
+        ensure_current(v)
+    mine = my_addresses(v)
+    why = inferred_me(v)
+    if as_json:
+        emit(
+            {
+                "addresses": [{"address": a, "source": s} for a, s in sorted(mine.items())],
+                "inferred_from": {a: why[a] for a in sorted(why) if mine.get(a) == "inferred"},
+            }
+        )
+        return
+    if not mine:
+        click.echo("no own addresses known yet: `trailkeep me --add you@example.com`")
+    for a, src in sorted(mine.items()):
+        click.echo(f"{a}  ({src}{': ' + why[a] if src == 'inferred' and a in why else ''})")

@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "log": "trailkeep.ui.cli.recall:log_cmd",
     "clients": "trailkeep.ui.cli.clients:clients_grp",
     "client": "trailkeep.ui.cli.clients:client_alias",
+    "me": "trailkeep.ui.cli.clients:me_cmd",
     "tag": "trailkeep.ui.cli.tags:tag_grp",
     "draft": "trailkeep.ui.cli.drafting:draft_grp",
     "work": "trailkeep.ui.cli.billing:work_grp",

@@ -1,0 +1,101 @@
+"""Small, careful edits of the user's own files (config.toml, clients.toml): one key changed,
+everything else kept as the user wrote it (comments, order), the result checked before it
+replaces the file atomically (0600)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+
+from trailkeep.vault.clients import parse_clients
+from trailkeep.vault.errors import ConfigError
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def _array_item(text: str, key: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?ms)^[ \t]*{re.escape(key)}[ \t]*=[ \t]*(\[.*?\]|\"[^\"\n]*\"|[^\n]*)[ \t]*$"
+    )
+
+
+def set_key(path: Path, section: str, key: str, literal: str) -> None:
+    """Set ``[section] key = literal`` (a TOML literal) in a config file."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = f"{key} = {literal}"
+    m = re.search(rf"(?m)^\[{re.escape(section)}\][ \t]*$", text)
+    if m:
+        start = m.end()
+        nxt = re.search(r"(?m)^\[", text[start:])
+        end = start + nxt.start() if nxt else len(text)
+        body = _array_item(text, key).sub("", text[start:end]).lstrip("\n")
+        text = text[:start] + "\n" + line + "\n" + body + text[end:]
+    else:
+        text = text.rstrip("\n") + f"\n\n[{section}]\n{line}\n"
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # never leave the user a broken file
+        raise ConfigError(str(path), f"could not set {section}.{key}: {exc}") from exc
+    _write(path, text)
+
+
+def set_me_emails(config: Path, emails: list[str]) -> None:
+    """``[me] emails`` in config.toml."""
+    set_key(config, "me", "emails", json.dumps(sorted(set(emails))))
+
+
+def _field_for(key: str) -> tuple[str, str]:
+    """(clients.toml field, value) for a review key: an address, a domain, label:…, path:…."""
+    if key.startswith("label:"):
+        return "aliases", key.split(":", 1)[1]
+    if key.startswith("path:"):
+        return "paths", key.split(":", 1)[1]
+    if "@" in key:
+        return "emails", key.lower()
+    return "domains", key.lower()
+
+
+def remember(clients: Path, client_id: str, key: str) -> str:
+    """Add what a review key names to the client's entry in clients.toml (an address to
+    ``emails``, a domain to ``domains``, a label to ``aliases``, a folder to ``paths``).
+    Returns the field changed. The new file is checked (unambiguous) before it is written."""
+    text = clients.read_text(encoding="utf-8") if clients.exists() else ""
+    starts = [m.start() for m in re.finditer(r"(?m)^\[\[client\]\][ \t]*$", text)]
+    field, value = _field_for(key)
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        block = text[start:end]
+        table = tomllib.loads(block)["client"][0]
+        name = str(table.get("name", ""))
+        from trailkeep.vault.clients import slug
+
+        if str(table.get("id") or slug(name)) != client_id:
+            continue
+        have = [str(x) for x in table.get(field, [])]
+        if value in have:
+            return field
+        literal = json.dumps([*have, value])
+        rx = _array_item(block, field)
+        if rx.search(block):
+            block = rx.sub(f"{field} = {literal}", block, count=1)
+        else:
+            block = (
+                block.rstrip("\n") + f"\n{field} = {literal}\n" + ("\n" if end < len(text) else "")
+            )
+        new = text[:start] + block + text[end:]
+        parse_clients(tomllib.loads(new), clients)  # refuses an ambiguous result
+        _write(clients, new)
+        return field
+    raise ConfigError(str(clients), f"no [[client]] with id {client_id!r}")
+
+
+__all__ = ["remember", "set_key", "set_me_emails"]
