@@ -164,7 +164,7 @@ class _DepthGuard(io.RawIOBase):
     passes ``limit`` levels (give or take a factor of two: the check is per chunk). It works on
     whole chunks with bytes methods, at about the speed ijson parses."""
 
-    def __init__(self, raw: IO[bytes], limit: int, what: str) -> None:
+    def __init__(self, raw: io.RawIOBase | IO[bytes], limit: int, what: str) -> None:
         self._raw = raw
         self._limit = limit
         self._what = what
