@@ -352,6 +352,7 @@ class _Claude(_Builder):
         self.task_prompts: dict[str, list[tuple[str, str, int]]] = {}  # prompt -> [(id, doc, ln)]
         self.agent_task: dict[str, str] = {}  # agentId -> Task tool_use id (from its result)
         self.roots: list[tuple[str, str, str, str, int]] = []  # (doc, key, text, agent, line)
+        self.side_root: dict[str, int] = {}  # sidechain line uuid -> its root in roots
         self.last_main = -1
         self.summaries: list[tuple[str, str]] = []
         self.titles: dict[str, dict[str, str]] = {}
@@ -390,6 +391,19 @@ class _Claude(_Builder):
         tool use that started it."""
         if obj.get("isSidechain") and not self.agent_file and obj.get("parentUuid") is None:
             self.roots.append((d.external_id, key, text, str(obj.get("agentId") or ""), i))
+            if isinstance(obj.get("uuid"), str):
+                self.side_root[obj["uuid"]] = len(self.roots) - 1
+
+    def follow(self, obj: dict[str, Any]) -> None:
+        """A later sidechain line: its root learns the sidechain's agentId if it lacked one
+        (some versions write it on the tool-result lines only)."""
+        n = self.side_root.get(str(obj.get("parentUuid")))
+        if n is None or not isinstance(obj.get("uuid"), str):
+            return
+        self.side_root[obj["uuid"]] = n
+        doc, key, text, agent, line = self.roots[n]
+        if not agent and obj.get("agentId"):
+            self.roots[n] = (doc, key, text, str(obj["agentId"]), line)
 
     def mark(self, uuid: Any, i: int, key: str, *, own: bool) -> None:
         if isinstance(uuid, str) and uuid and uuid not in self.key_of:
@@ -438,6 +452,8 @@ class _Claude(_Builder):
         ts = parse_time(obj.get("timestamp"))
         parent = self.resolve(i, obj.get("parentUuid"))
         side_meta: dict[str, Any] = {"sidechain": True} if side and not self.agent_file else {}
+        if side_meta and obj.get("parentUuid") is not None:
+            self.follow(obj)
         if side_meta and obj.get("agentId"):
             side_meta["agent_id"] = str(obj["agentId"])
         if t == "assistant":

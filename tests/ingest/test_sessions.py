@@ -183,6 +183,50 @@ def test_a_sidechain_without_agent_id_is_matched_by_its_prompt() -> None:
     assert [(ln.from_key, ln.to_key) for ln in doc.links] == [("s1", "t-cfg")]
 
 
+def test_a_sidechain_learns_its_agent_from_a_later_line() -> None:
+    # Some versions write agentId only on the sidechain's tool-result lines.
+    base = {"sessionId": "s7", "cwd": "/w"}
+    side = {**base, "isSidechain": True}
+    task = {"type": "tool_use", "id": "t-1", "name": "Agent", "input": {"description": "look"}}
+    data = lines(
+        {**base, "type": "user", "uuid": "u1", "parentUuid": None, "message": {"content": "go"}},
+        {
+            **base,
+            "type": "assistant",
+            "uuid": "a1",
+            "parentUuid": "u1",
+            "message": {"id": "m1", "content": [task]},
+        },
+        {
+            **side,
+            "type": "assistant",
+            "uuid": "s1",
+            "parentUuid": None,
+            "message": {"id": "m2", "content": [{"type": "text", "text": "looking"}]},
+        },
+        {
+            **side,
+            "type": "user",
+            "uuid": "s2",
+            "parentUuid": "s1",
+            "agentId": "ag9",
+            "message": {"content": [{"type": "tool_result", "tool_use_id": "x", "content": "ok"}]},
+        },
+        {
+            **base,
+            "type": "user",
+            "uuid": "u2",
+            "parentUuid": "a1",
+            "message": {
+                "content": [{"type": "tool_result", "tool_use_id": "t-1", "content": "done"}]
+            },
+            "toolUseResult": {"agentId": "ag9"},
+        },
+    )
+    (doc,) = parse(data, "s7.jsonl")
+    assert [(ln.from_key, ln.to_key) for ln in doc.links] == [("m2", "t-1")]
+
+
 def test_a_subagent_file_is_its_own_document() -> None:
     doc = one(AGENT)
     assert doc.external_id == f"claude-code:{SID}:agent:b19e07"
