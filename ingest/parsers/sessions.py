@@ -20,15 +20,16 @@ slash-command chatter) ARE indexed (``indexed=True``: chunked, so a search that 
 finds them) but carry ``meta["default_search"] = False``: the search layer leaves them out of the
 default search. ``indexed=False`` would mean never chunked, which is not what is wanted.
 
-Title: a ``custom-title`` line, else a ``summary`` line (the one whose ``leafUuid`` is in the
-session, else the last), else an ``ai-title``, else the first line of the first user message
-(<= 80 characters); ``meta["title_from"]`` says which.
+Title: a ``custom-title`` line, else a ``summary`` line (the last whose ``leafUuid`` is in the
+session, else the last whose leaf is in no session of the file), else an ``ai-title``, else the
+first line of the first user message (<= 80 characters); ``meta["title_from"]`` says which.
 
 Sub-agents: sidechain lines inside the session file (``isSidechain: true``) are entries of the
 session; the first entry of each sidechain gets a ``child_of`` link to the ``tool_call`` entry of
 the ``Task`` / ``Agent`` tool use that started it, matched by the ``agentId`` its tool result
-reports, else by its prompt (the sidechain's first user message equals the tool use's
-``input.prompt``); unmatched sidechains stay unlinked. A sub-agent transcript in its own file
+reports (the sidechain's own ``agentId`` is read from any line of its chain), else by its
+prompt (the sidechain's first user message equals the tool use's ``input.prompt``); unmatched
+sidechains stay unlinked. A sub-agent transcript in its own file
 (``agent-<id>.jsonl`` beside the session or under ``<session>/subagents/``, all lines sidechain,
 carrying the parent ``sessionId``) is its own document ``claude-code:<sessionId>:agent:<agentId>``
 with ``meta["parent_session"]``.
@@ -354,7 +355,8 @@ class _Claude(_Builder):
         self.roots: list[tuple[str, str, str, str, int]] = []  # (doc, key, text, agent, line)
         self.side_root: dict[str, int] = {}  # sidechain line uuid -> its root in roots
         self.last_main = -1
-        self.summaries: list[tuple[str, str]] = []
+        self.summaries: list[tuple[str, str]] = []  # (leafUuid, summary)
+        self.doc_of: dict[str, str] = {}  # line uuid -> its document
         self.titles: dict[str, dict[str, str]] = {}
 
     # -- helpers
@@ -445,6 +447,8 @@ class _Claude(_Builder):
         elif not side:
             self.last_main = i
         d = self.doc_for(obj)
+        if isinstance(obj.get("uuid"), str):
+            self.doc_of[obj["uuid"]] = d.external_id
         if d.meta.get("cwd") is None and obj.get("cwd"):
             d.meta["cwd"] = str(obj["cwd"])
         if d.meta.get("git_branch") is None and obj.get("gitBranch"):
@@ -637,14 +641,17 @@ class _Claude(_Builder):
             self.through.add(uuid)
 
     def finish(self) -> None:
-        # Prompt lines open turn groups (the tool results in between do not).
+        # A summary titles the session holding its leaf; one whose leaf is in no session here
+        # (an earlier file's) titles the sessions of this file, not its sub-agents.
+        loose = [s for u, s in self.summaries if u not in self.doc_of]
         for d in self.docs.values():
             sid_titles = self.titles.get(d.session_id, {})
-            leaf = [s for u, s in self.summaries if u in self.key_of]
+            leaf = [s for u, s in self.summaries if self.doc_of.get(u) == d.external_id]
+            summaries = leaf or ([] if self.agent_file else loose)
             if "custom-title" in sid_titles:
                 d.title, d.title_from = sid_titles["custom-title"], "custom-title"
-            elif leaf or self.summaries:
-                d.title, d.title_from = (leaf or [s for _, s in self.summaries])[-1], "summary"
+            elif summaries:
+                d.title, d.title_from = summaries[-1], "summary"
             elif "ai-title" in sid_titles:
                 d.title, d.title_from = sid_titles["ai-title"], "ai-title"
             elif d.first_prompt:
