@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import CursorResult
 
-from . import dialect
+from . import dialect, history
 from .blobs import BlobStore
 from .clients import ClientSpec
 from .embedder import Embedder
@@ -414,23 +414,28 @@ class Vault:
                 ),
                 {"d": doc_id},
             ).first()
+            # Version identity (notes/0014): the same content as the current version — or,
+            # for versioned documents, as any known version, unless its path had moved on to
+            # later content (a revert) — is a no-op (a re-export of an unchanged conversation,
+            # a note saved again, a folder of versions ingested again in any order).
+            same: tuple[int, int] | None = None
             if cur is not None and cur[2] == doc.content_sha256:
-                # Same content as what is stored (a re-export of an unchanged conversation,
-                # a note saved again with the same bytes): nothing to write.
-                self._record_source(c, source_id, doc_id, int(cur[0]))
-                return WriteResult(doc_id, int(cur[0]), int(cur[1]), False, False, True, 0)
+                same = int(cur[0]), int(cur[1])
+            elif doc.versioned and not created:
+                same = history.same_version(c, doc_id, doc.content_sha256, source_id)
+            if same is not None:
+                self._record_source(c, source_id, doc_id, same[0])
+                return WriteResult(doc_id, same[0], same[1], False, False, True, 0)
+            becomes_current = True
             if doc.versioned or cur is None:
+                # Inserted last by arrival; history.reorder (after the entries) places it by
+                # its own time, renumbers, sets current and the revises links (notes/0014).
                 number = 1 + int(
                     c.execute(
                         text("SELECT COALESCE(MAX(number), 0) FROM version WHERE document_id=:d"),
                         {"d": doc_id},
                     ).scalar_one()
                 )
-                if cur is not None:
-                    c.execute(text("UPDATE version SET current=FALSE WHERE id=:v"), {"v": cur[0]})
-                    c.execute(
-                        text("UPDATE entry SET current=FALSE WHERE version_id=:v"), {"v": cur[0]}
-                    )
                 res = c.execute(
                     Version.__table__.insert().values(  # type: ignore[attr-defined]
                         document_id=doc_id,
@@ -439,12 +444,12 @@ class Vault:
                         content_sha256=doc.content_sha256,
                         created_at=ts_utc,
                         tz_offset_min=ts_off,
-                        current=True,
-                        revises_id=None if cur is None else int(cur[0]),
+                        current=False,
+                        revises_id=None,
                     )
                 )
                 version_id = _pk(res)
-                prev_version = None if cur is None else int(cur[0])
+                prev_version = None  # reorder links the entries
                 new_version = cur is not None
             else:
                 version_id, number, prev_version, new_version = (
@@ -460,18 +465,23 @@ class Vault:
             n_chunks, changed = self._write_entries(
                 c, doc, version_id, doc_id, client_id, by_entry, prev_version, stale, source_id
             )
-            if doc.versioned:
+            if doc.versioned or cur is None:
+                number, becomes_current = history.reorder(c, doc_id, version_id)
+            if doc.versioned and becomes_current:
+                # Work items follow the current version; an older one arriving late is history.
                 from .billing import sync_work_items
 
                 sync_work_items(c, doc_id, version_id)
             c.execute(
                 text(
-                    "UPDATE document SET title=CASE WHEN kind = 'email' THEN title ELSE :t END, "
+                    "UPDATE document SET title=CASE WHEN kind = 'email' OR NOT :cur THEN title "
+                    "ELSE :t END, "
                     "updated_at=CASE WHEN updated_at > :u THEN updated_at ELSE :u END, "
                     "client_id=:c, project_id=COALESCE(:p, project_id), meta=:m WHERE id=:d"
                 ),
                 {
                     "t": doc.title,
+                    "cur": becomes_current,  # an older version arriving late keeps the title
                     "u": db_ts(ts_utc),
                     "c": client_id,
                     "p": project_id,
