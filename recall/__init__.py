@@ -16,14 +16,13 @@ if TYPE_CHECKING:
         ask_extractive,
     )
     from .backends import (
-        AnthropicBackend,
         Backend,
         BackendError,
-        LlamaIndexBackend,
         ModelReply,
-        OpenAICompatibleBackend,
-        anthropic_client,
     )
+    from .backends.anthropic import AnthropicBackend, anthropic_client
+    from .backends.llamaindex import LlamaIndexBackend
+    from .backends.openai_compatible import OpenAICompatibleBackend
     from .retrieval import (
         SearchResult,
         search,
@@ -38,15 +37,15 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "Answer": ".answer",
-    "AnthropicBackend": ".backends",
+    "AnthropicBackend": ".backends.anthropic",
     "Backend": ".backends",
     "BackendError": ".backends",
-    "LlamaIndexBackend": ".backends",
+    "LlamaIndexBackend": ".backends.llamaindex",
     "ModelReply": ".backends",
-    "OpenAICompatibleBackend": ".backends",
+    "OpenAICompatibleBackend": ".backends.openai_compatible",
     "SearchResult": ".retrieval",
     "Step": ".trail",
-    "anthropic_client": ".backends",
+    "anthropic_client": ".backends.anthropic",
     "ask": ".answer",
     "ask_extractive": ".answer",
     "document_trail": ".trail",

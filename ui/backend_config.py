@@ -1,20 +1,22 @@
-"""Which model backend to use, from settings and the environment (read at the edge only)."""
+"""Which model backend to use, from settings and the environment (read at the edge only).
+
+The backends themselves are a registry (``trailkeep.recall.backends``): ``auto`` and
+``extractive`` are decided here, every other name is made by its registered factory."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from trailkeep.recall import (
-    AnthropicBackend,
-    Backend,
-    OpenAICompatibleBackend,
-    anthropic_client,
-)
+from trailkeep.recall.backends import Backend, BackendConfig, backend_names
+from trailkeep.recall.backends import make_backend as _make
 from trailkeep.vault import ConfigError, Settings
 
-BACKENDS = ("auto", "extractive", "anthropic", "openai-compatible")
-# Configurable ([answer] model); a model id the SDK lists as deprecated warns on every call.
-DEFAULT_MODEL = "claude-sonnet-5-5"
+OFFLINE = ("auto", "extractive")
+
+
+def choices() -> tuple[str, ...]:
+    """What --backend and the Settings page offer: auto, extractive, then the registry."""
+    return (*OFFLINE, *backend_names())
 
 
 def resolve_api_key(env: Mapping[str, str]) -> str | None:
@@ -27,31 +29,24 @@ def make_backend(s: Settings, choice: str | None, env: Mapping[str, str]) -> Bac
     """`auto` = Claude when a key is set, else extractive (None)."""
     answer = dict(s.extra.get("answer", {}))
     choice = choice or s.backend or "auto"
-    if choice not in BACKENDS:
+    if choice not in choices():
         raise ConfigError(
-            str(s.config_path), f"unknown backend {choice!r}; choose from {', '.join(BACKENDS)}"
+            str(s.config_path), f"unknown backend {choice!r}; choose from {', '.join(choices())}"
         )
     if choice == "extractive":
         return None
-    if choice == "openai-compatible":
-        url = str(answer.get("openai_base_url") or "")
-        if not url:
-            raise ConfigError(str(s.config_path), "set [answer] openai_base_url")
-        return OpenAICompatibleBackend(
-            url, str(answer.get("openai_model", "local")), float(answer.get("timeout", 60))
-        )
     key = resolve_api_key(env)
-    if not key:
-        if choice == "anthropic":
-            raise ConfigError(str(s.config_path), "the anthropic backend needs ANTHROPIC_API_KEY")
-        return None
-    client = anthropic_client(
-        key,
-        env.get("ANTHROPIC_BASE_URL") or answer.get("anthropic_base_url") or None,
-        timeout=float(answer.get("timeout", 30)),
-        max_retries=int(answer.get("max_retries", 1)),
+    if choice == "auto":
+        if not key:
+            return None
+        choice = "anthropic"
+    config = BackendConfig(
+        answer=answer,
+        api_key=key,
+        base_url=env.get("ANTHROPIC_BASE_URL") or None,
+        config_path=str(s.config_path),
     )
-    return AnthropicBackend(client, str(answer.get("model", DEFAULT_MODEL)))
+    return _make(choice, config)
 
 
 def describe(s: Settings, env: Mapping[str, str]) -> str:

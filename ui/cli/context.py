@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "search": "trailkeep.ui.cli.recall:search_cmd",
     "ask": "trailkeep.ui.cli.recall:ask_cmd",
     "trail": "trailkeep.ui.cli.recall:trail_cmd",
+    "when": "trailkeep.ui.cli.history:when_cmd",
+    "diff": "trailkeep.ui.cli.history:diff_cmd",
     "log": "trailkeep.ui.cli.recall:log_cmd",
     "clients": "trailkeep.ui.cli.clients:clients_grp",
     "client": "trailkeep.ui.cli.clients:client_alias",
@@ -52,7 +54,13 @@ COMMANDS: dict[str, str] = {
     "invoice": "trailkeep.ui.cli.billing:invoice_grp",
     "ui": "trailkeep.ui.cli.app:ui_cmd",
 }
-BACKEND_CHOICES = ("auto", "extractive", "anthropic", "openai-compatible")
+
+
+def _backend_choices() -> tuple[str, ...]:
+    """--backend choices: read from the backend registry (light: providers load on use)."""
+    from trailkeep.ui.backend_config import choices
+
+    return choices()
 
 
 def _plugins() -> dict[str, str]:
@@ -80,13 +88,51 @@ class LazyGroup(click.Group):
             raise TypeError(f"{target} is not a click command")
         return cmd
 
-    def invoke(self, ctx: click.Context) -> Any:
-        from trailkeep.vault.errors import TrailkeepError
+    class DiskFullExit(click.ClickException):
+        """A full disk is a state, not a failure: exit 75 (sysexits.h EX_TEMPFAIL, "try again
+        later"), so scripts can tell the two apart."""
 
+        exit_code = 75
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from trailkeep.vault.errors import DiskFull, TrailkeepError
+        from trailkeep.vault.settings import default_home
+        from trailkeep.vault.space import release_reserve
+
+        home = ctx.params.get("home")
+        # On a disk filled to the last byte, the home's reserve goes back to it first, so that
+        # `status` and `doctor` can still open the vault (vault/space.py).
+        release_reserve(Path(home).resolve() if home else default_home(os.environ))
         try:
             return super().invoke(ctx)
+        except DiskFull as exc:
+            raise self._disk_full(ctx, exc) from exc
         except TrailkeepError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # ENOSPC from a layer that did not say so itself
+            from trailkeep.vault.space import as_disk_full
+
+            full = as_disk_full(exc, self._home(ctx))
+            if full is None:
+                raise
+            raise self._disk_full(ctx, full) from exc
+
+    @staticmethod
+    def _home(ctx: click.Context) -> Path:
+        from trailkeep.vault.settings import default_home
+
+        obj = ctx.ensure_object(dict)
+        if "settings" in obj:
+            return Path(obj["settings"].home)
+        return Path(obj["home"]) if obj.get("home") else default_home(os.environ)
+
+    def _disk_full(self, ctx: click.Context, exc: Exception) -> click.ClickException:
+        command = ctx.invoked_subcommand or "ingest"
+        return self.DiskFullExit(
+            f"{exc}; nothing was lost, run `trailkeep {command}` again when there is room"
+        )
 
 
 @click.group(cls=LazyGroup)
@@ -227,5 +273,7 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def backend_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--backend", type=click.Choice(BACKEND_CHOICES), help="Default: [answer] backend (auto)."
+        "--backend",
+        type=click.Choice(_backend_choices()),
+        help="Default: [answer] backend (auto).",
     )(f)

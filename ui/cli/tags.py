@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .context import BACKEND_CHOICES, make_backend, vault
+from .context import backend_option, make_backend, vault
 
 
 @click.group("tag")
@@ -35,7 +35,7 @@ def tag_remove(ctx: click.Context, tag: str, entry_id: int) -> None:
 
 
 @tag_grp.command("refine")
-@click.option("--backend", type=click.Choice(BACKEND_CHOICES), default=None)
+@backend_option
 @click.option("--limit", type=int, default=100, show_default=True, help="entries this run")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
