@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from . import (
+    answerability,
     chats,
     concurrency,
     crash,
@@ -19,9 +20,11 @@ from . import (
     scale,
     servers,
     ui,
+    versions,
 )
 
 BENCHES = {
+    "answerability": answerability.main,
     "notes": notes.main,
     "chats": chats.main,
     "chats-child": chats.child_main,
@@ -37,6 +40,7 @@ BENCHES = {
     "load": load.main,
     "servers": servers.main,
     "cues": cues.main,
+    "versions": versions.main,
 }
 
 

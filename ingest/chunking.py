@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from trailkeep.vault.records import DOC_CHAT, ChunkSpec, ParsedDocument, ParsedEntry
+from trailkeep.vault.records import DOC_CHAT, DOC_SESSION, ChunkSpec, ParsedDocument, ParsedEntry
 
 MAX_CHARS = 600  # ~150 word pieces; cost grows with length (notes/0004-chunking.md)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -116,7 +116,7 @@ def context_line(doc: ParsedDocument, entry: ParsedEntry, before: ParsedEntry | 
 
 def chunk_document(doc: ParsedDocument, max_chars: int = MAX_CHARS) -> list[ChunkSpec]:
     out: list[ChunkSpec] = []
-    by_key = {e.key: e for e in doc.entries} if doc.kind == DOC_CHAT else {}
+    by_key = {e.key: e for e in doc.entries} if doc.kind in (DOC_CHAT, DOC_SESSION) else {}
     for e in doc.entries:
         if not e.indexed:
             continue

@@ -16,16 +16,18 @@ from datetime import date
 from typing import Any
 
 from trailkeep.vault import Filters, Hit, Vault, iso
+from trailkeep.vault.clients import ClientDirectory
 from trailkeep.vault.query import entry_text, vault_authors
 
 from . import prompts
+from .answerable import answerable
 from .backends import Backend
 from .llm import ModelCallFailed, call_model
 from .retrieval import SearchResult, search_detailed
 from .scope import scope_for
 from .trail import Step, _steps
 
-NOT_FOUND = "Your history doesn't say. Nothing in the vault matches this question well enough."
+NOT_FOUND = "Your history doesn't say. Nothing in the vault answers this question."
 NOT_IN_HISTORY = "NOT_IN_HISTORY"
 # Evidence is strong enough when the best hit matched keywords and is semantically close, or is
 # very close semantically on its own. See notes/0006-abstention.md for how they were set.
@@ -45,6 +47,12 @@ class Answer:
     searched: str = ""
     trail: list[Step] = field(default_factory=list)
     dropped_citations: list[int] = field(default_factory=list)
+    # When abstaining: the nearest passages, shown as "closest, but not an answer".
+    closest: list[Hit] = field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        return not self.abstained
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +66,8 @@ class Answer:
             "trail": [s.as_json(i) for i, s in enumerate(self.trail, 1)],
             "dropped_citations": self.dropped_citations,
             "searched": self.searched,
+            "answerable": self.answerable,
+            "closest": [h.as_json() for h in self.closest],
         }
 
 
@@ -116,9 +126,12 @@ def about_the_named(strong: list[Hit], who: str, authors: dict[int, str], known:
     return False
 
 
-def judge(vault: Vault, question: str, res: SearchResult) -> tuple[list[Hit], str | None]:
+def judge(
+    vault: Vault, question: str, res: SearchResult, scoped: bool = False
+) -> tuple[list[Hit], str | None]:
     """(the strong evidence, or the reason to abstain). The one abstention rule, used by `ask`
-    and measured by `trailkeep bench locomo`; notes/0006-abstention.md."""
+    and measured by `trailkeep bench locomo` and `bench answerability`;
+    notes/0006-abstention.md. ``scoped``: asked within a client's scope."""
     if not res.hits:
         return [], "no passage matched"
     strong = [h for h in res.hits if evidence_strength(res, h)[0]]
@@ -126,6 +139,14 @@ def judge(vault: Vault, question: str, res: SearchResult) -> tuple[list[Hit], st
         best = evidence_strength(res, res.hits[0])[1]
         return [], (
             f"evidence too weak (best cosine {best:.2f}, below the threshold); no model was asked"
+        )
+    names = [n for c in vault.settings.clients for n in (c.id, *c.names, *c.people)]
+    about_client = scoped or bool(ClientDirectory(vault.settings.clients).named_in(question))
+    sup = answerable(vault, question, strong, [*names, *vault_authors(vault)], about_client)
+    if not sup.ok:
+        missing = ", ".join(f"“{t}”" for t in sup.missing[:4])
+        return [], (
+            f"the closest passages do not mention {missing}: they do not answer this question"
         )
     who = res.named
     if who:
@@ -214,9 +235,10 @@ def ask(
         + (f" for client {filters.client}" if filters and filters.client else "")
     )
     name = backend.name if backend else "extractive"
-    strong, why = judge(vault, question, res)
+    strong, why = judge(vault, question, res, scoped=bool(filters and filters.client))
     if why is not None:
-        return Answer(question, NOT_FOUND, True, why, name, [], searched)
+        closest = verified(vault, res.hits[:3])
+        return Answer(question, NOT_FOUND, True, why, name, [], searched, closest=closest)
     if backend is None:
         text, cites = extractive(question, vault, strong, k)
         return Answer(
@@ -256,6 +278,7 @@ def ask(
             backend.name,
             [],
             searched,
+            closest=sent[:3],
         )
     cites = [sent[n - 1] for n in cited]
     text = reply.text

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text as sql
-
 from trailkeep.prompts import DOC_KINDS
 from trailkeep.vault import Hit, NotFound, Vault, iso
+from trailkeep.vault.browse import email_message
 from trailkeep.vault.clients import ClientSpec
 from trailkeep.vault.query import entry_text
 
@@ -85,29 +84,19 @@ class Incoming:
 
 
 def find_message(vault: Vault, message_id: str) -> Incoming:
-    mid = message_id.strip().strip("<>")
-    with vault.engine.connect() as c:
-        r = c.execute(
-            sql(
-                "SELECT id, key, scope, meta, text, ts FROM entry WHERE kind='email' "
-                "AND key IN (:a, :b) ORDER BY current DESC LIMIT 1"
-            ),
-            {"a": mid, "b": f"<{mid}>"},
-        ).first()
+    r = email_message(vault, message_id)
     if r is None:
         raise NotFound("email message", message_id)
-    import json
-
-    meta = json.loads(r[3] or "{}")
+    meta = r["meta"]
     sender = meta.get("from") or [["", ""]]
     return Incoming(
-        entry_id=int(r[0]),
-        message_id=str(r[1]),
-        client=r[2],
+        entry_id=int(r["id"]),
+        message_id=str(r["key"]),
+        client=r["scope"],
         subject=str(meta.get("subject") or ""),
         sender=str(sender[0][0] or sender[0][1]),
-        text=str(r[4]),
-        when=str(r[5] or "")[:10],
+        text=str(r["text"]),
+        when=str(r["ts"] or "")[:10],
     )
 
 

@@ -79,6 +79,10 @@ def context() -> Ctx:
     # Settings are cheap and may have changed (clients.toml edited): re-read per run, but keep
     # the heavy objects (engine, embedder, Chroma client) from the cached vault.
     v.settings = s
+    # clients.toml, [me] or an assignment changed since the last run: re-attribute (notes/0013)
+    from trailkeep.ingest.reattribution import ensure_current
+
+    ensure_current(v)
     return Ctx(s, v)
 
 
@@ -211,6 +215,10 @@ def show_answer(ans: Answer, streamed: bool = False) -> None:
     if ans.abstained:
         st.warning(ans.answer)
         st.caption(f"Why: {ans.reason}. What was searched: {ans.searched}.")
+        if ans.closest:
+            st.subheader("Closest, but not an answer")
+            for i, h in enumerate(ans.closest, 1):
+                citation(i, h)
         return
     if not streamed:
         st.markdown(ans.answer.replace("\n", "  \n"))

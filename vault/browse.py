@@ -111,3 +111,20 @@ def incoming_emails(
         if len(out) >= limit:
             break
     return out
+
+
+def email_message(vault: Vault, message_id: str) -> dict[str, Any] | None:
+    """One stored email by its Message-ID (with or without angle brackets): entry id, key,
+    scope, meta, text and time; the current copy first."""
+    mid = message_id.strip().strip("<>")
+    rows = _rows(
+        vault,
+        "SELECT id, key, scope, meta, text, ts FROM entry WHERE kind = 'email' "
+        "AND key IN (:a, :b) ORDER BY current DESC LIMIT 1",
+        a=mid,
+        b=f"<{mid}>",
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return {**r, "meta": json.loads(r["meta"] or "{}")}

@@ -116,6 +116,16 @@ class KeywordIndex(Protocol):
 
     def ids(self, conn: Connection) -> set[int]: ...
 
+    def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(index size, for each word the number of chunks that hold it, stems included)."""
+        ...
+
+    def holding(
+        self, conn: Connection, words: Sequence[str], chunk_ids: Sequence[int]
+    ) -> dict[str, set[int]]:
+        """For each word, which of the given chunks hold it (stems included)."""
+        ...
+
     def search(
         self,
         conn: Connection,
@@ -187,6 +197,37 @@ class SqliteFts5Index:
             "SELECT COUNT(*) FROM chunk_fts WHERE chunk_fts MATCH :t",
         )
 
+    def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        n = int(conn.execute(text("SELECT COUNT(*) FROM chunk_fts")).scalar_one())
+        out = {}
+        for w in words:
+            q = '"' + strip_diacritics(w).replace('"', "") + '"'
+            out[w] = int(
+                conn.execute(
+                    text("SELECT COUNT(*) FROM chunk_fts WHERE chunk_fts MATCH :t"), {"t": q}
+                ).scalar_one()
+            )
+        return n, out
+
+    def holding(
+        self, conn: Connection, words: Sequence[str], chunk_ids: Sequence[int]
+    ) -> dict[str, set[int]]:
+        marks = ",".join(str(int(i)) for i in chunk_ids) or "NULL"
+        out: dict[str, set[int]] = {}
+        for w in words:
+            q = '"' + strip_diacritics(w).replace('"', "") + '"'
+            out[w] = {
+                int(r[0])
+                for r in conn.execute(
+                    text(
+                        f"SELECT rowid FROM chunk_fts WHERE rowid IN ({marks}) "
+                        "AND chunk_fts MATCH :t"
+                    ),
+                    {"t": q},
+                )
+            }
+        return out
+
 
 class PostgresFtsIndex:
     """PostgreSQL full-text search: ``chunk_fts(chunk_id, tsv tsvector)`` with a GIN index,
@@ -226,6 +267,21 @@ class PostgresFtsIndex:
 
     def ids(self, conn: Connection) -> set[int]:
         return {int(r[0]) for r in conn.execute(text("SELECT chunk_id FROM chunk_fts"))}
+
+    def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        n = int(conn.execute(text("SELECT COUNT(*) FROM chunk_fts")).scalar_one())
+        sql = f"SELECT COUNT(*) FROM chunk_fts WHERE tsv @@ plainto_tsquery('{self.config}', :t)"
+        return n, {w: int(conn.execute(text(sql), {"t": w}).scalar_one()) for w in words}
+
+    def holding(
+        self, conn: Connection, words: Sequence[str], chunk_ids: Sequence[int]
+    ) -> dict[str, set[int]]:
+        marks = ",".join(str(int(i)) for i in chunk_ids) or "NULL"
+        sql = (
+            f"SELECT chunk_id FROM chunk_fts WHERE chunk_id IN ({marks}) "
+            f"AND tsv @@ plainto_tsquery('{self.config}', :t)"
+        )
+        return {w: {int(r[0]) for r in conn.execute(text(sql), {"t": w})} for w in words}
 
     def search(
         self,

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from . import dialect
 from .clients import ClientDirectory
-from .records import SCOPE_GENERAL, Hit, db_ts, from_utc
+from .records import NOT_SEARCHED_BY_DEFAULT, SCOPE_GENERAL, Hit, db_ts, from_utc
 from .store import Vault
 
 
@@ -43,6 +43,9 @@ class Filters:
                 names.append(f":f_kind{i}")
                 p[f"f_kind{i}"] = k
             parts.append(f"e.kind IN ({', '.join(names)})")
+        else:
+            quiet = ", ".join(f"'{k}'" for k in NOT_SEARCHED_BY_DEFAULT)
+            parts.append(f"e.kind NOT IN ({quiet})")
         if self.document_kinds:
             names = []
             for i, k in enumerate(self.document_kinds):
@@ -70,6 +73,20 @@ def keyword_search(vault: Vault, query: str, k: int, filters: Filters) -> list[t
     where, params = filters.sql()
     with vault.engine.connect() as c:
         return vault.keyword.search(c, query, k, where, params)
+
+
+def term_frequencies(vault: Vault, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+    """(chunks in the keyword index, chunks holding each word — stems included)."""
+    with vault.engine.connect() as c:
+        return vault.keyword.frequencies(c, words)
+
+
+def chunks_holding(
+    vault: Vault, words: Sequence[str], chunk_ids: Sequence[int]
+) -> dict[str, set[int]]:
+    """For each word, which of the given chunks hold it (the keyword index's stemming)."""
+    with vault.engine.connect() as c:
+        return vault.keyword.holding(c, words, chunk_ids)
 
 
 def vector_search(

@@ -23,6 +23,10 @@ SCOPE_GENERAL = "*"  # the user's own material, naming no client: every client's
 SCOPE_UNATTRIBUTED = "?"  # nobody could be resolved (mail, sessions, unknown labels): nobody's
 SCOPE_MIXED = "!"  # in a document or text of several clients, with no client of its own: nobody's
 
+# Entry kinds kept but left out of search unless asked for by --kind: a coding agent's tool
+# output excerpts and the instructions injected into its sessions (AGENTS.md, environment).
+NOT_SEARCHED_BY_DEFAULT = ("tool_result", "context")
+
 LINK_KINDS = ("reply_to", "revises", "supersedes", "continues", "child_of")
 TAGS = ("decision", "dead_end", "open_question", "revision")
 

@@ -589,7 +589,7 @@ class Vault:
                         "h": h,
                         "ts": None if ts is None else db_ts(ts),
                         "o": off,
-                        "m": json.dumps(e.meta, default=str, sort_keys=True),
+                        "m": json.dumps(_entry_meta(e), default=str, sort_keys=True),
                         "id": old[0],
                     },
                 )

@@ -60,6 +60,7 @@ def body(ctx: web.Ctx) -> None:
         for f in up:
             path = save_upload(s.inbox, f.name, f.getvalue())
             st.success(f"saved {os.path.basename(path)}; the watcher ingests it once stable")
+    attribution(ctx)
     failures = failed_sources(ctx.vault)
     st.subheader(f"Failures ({len(failures)})")
     for bad in failures:
@@ -82,6 +83,44 @@ def body(ctx: web.Ctx) -> None:
         )
     else:
         web.first_run(s)
+
+
+def attribution(ctx: web.Ctx) -> None:
+    """The review queue: what belongs to nobody yet, one assignment per group."""
+    from trailkeep.ingest.reattribution import assign, review_groups
+
+    groups = review_groups(ctx.vault)
+    n = sum(len(g["items"]) for g in groups)  # type: ignore[arg-type,misc]
+    st.subheader(f"Attribution ({n} item(s) belong to no client yet)")
+    if not groups:
+        st.caption("Everything belongs to a client, or is your own general material.")
+        return
+    st.caption(
+        "Until you assign them, these are in no client's drafts or answers. Assigning also "
+        "re-attributes everything already in the vault."
+    )
+    clients = {f"{c.name} ({c.id})": c.id for c in ctx.settings.clients}
+    choices = [*clients, "General (my own material)"]
+    for g in groups[:30]:
+        key = str(g["key"])
+        items = g["items"]
+        assert isinstance(items, list)
+        with st.expander(f"{key} — {len(items)} item(s)"):
+            for it in items[:8]:
+                st.text(f"{it['date'] or 'undated'} · {it['kind']} · {it['subject']}")
+            hint = g["suggested_client"]
+            default = next((i for i, k in enumerate(choices) if clients.get(k) == hint), 0)
+            pick = st.selectbox("Belongs to", choices, index=default, key=f"as-{key}")
+            remember = st.checkbox("Also add it to clients.toml", key=f"rem-{key}")
+            if st.button("Assign", key=f"go-{key}"):
+                target = clients.get(pick, "*")
+                if remember and target != "*":
+                    from trailkeep.ui.config_files import remember as write_down
+
+                    write_down(ctx.settings.clients_path, target, key)
+                rep = assign(ctx.vault, key, target)
+                st.success(f"{rep.changed if rep else 0} entr(y/ies) re-attributed")
+                st.rerun()
 
 
 web.page("Inbox", body)

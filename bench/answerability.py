@@ -1,0 +1,114 @@
+"""Answerability on a labelled set of our own (issue 15): a small two-client vault and questions
+marked answerable (with the phrase that answers them) or not. Each question is asked as
+`ask --client C` asks it (offline judge: the same rule `ask` uses, before any model);
+reported: abstentions on the unanswerable, answers on the answerable, and how many of those
+answers cite a passage holding the evidence.
+
+    trailkeep bench answerability [--data tests/fixtures/twoclient] [--embedder minilm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from trailkeep.ingest import Ingestor
+from trailkeep.recall.answer import judge
+from trailkeep.recall.retrieval import search_detailed
+from trailkeep.vault import Filters, Vault, get_embedder
+
+from .common import median, pct, temp_home
+
+DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "twoclient"
+
+
+def evaluate(vault: Vault, questions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    rows = []
+    for q in questions:
+        t0 = time.perf_counter()
+        flt = Filters(client=q["client"]) if q.get("client") else None
+        res = search_detailed(vault, q["q"], k=10, filters=flt)
+        strong, why = judge(vault, q["q"], res, scoped=flt is not None)
+        ms = (time.perf_counter() - t0) * 1000
+        cited = " ".join(h.quote for h in strong[:3])
+        rows.append(
+            {
+                "q": q["q"],
+                "answerable": bool(q["answerable"]),
+                "abstained": why is not None,
+                "reason": why,
+                "evidence_cited": any(e in cited for e in q.get("evidence", [])),
+                "ms": ms,
+            }
+        )
+    ans = [r for r in rows if r["answerable"]]
+    una = [r for r in rows if not r["answerable"]]
+    answered = [r for r in ans if not r["abstained"]]
+    return {
+        "questions": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(una),
+        "abstain_rate_unanswerable": round(sum(r["abstained"] for r in una) / max(1, len(una)), 3),
+        "answer_rate_answerable": round(len(answered) / max(1, len(ans)), 3),
+        "evidence_cited_when_answered": round(
+            sum(r["evidence_cited"] for r in answered) / max(1, len(answered)), 3
+        ),
+        "latency_ms_p50": round(median([r["ms"] for r in rows]), 1),
+        "latency_ms_p95": round(pct([r["ms"] for r in rows], 0.95), 1),
+        "rows": rows,
+    }
+
+
+def build(data: Path, home: Path, embedder: str) -> Vault:
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(data / "clients.toml", home / "clients.toml")
+    s = temp_home(home, embedder)
+    v = Vault.open(s, get_embedder(embedder))
+    files = sorted(p for p in data.iterdir() if p.name not in ("clients.toml", "questions.jsonl"))
+    Ingestor(v).ingest_paths(files)
+    return v
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="trailkeep bench answerability", description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT)
+    ap.add_argument("--embedder", default="minilm")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--errors", action="store_true", help="list the wrong calls")
+    args = ap.parse_args(argv)
+    questions = [
+        json.loads(line)
+        for line in (args.data / "questions.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        v = build(args.data, Path(tmp) / "home", args.embedder)
+        try:
+            out = evaluate(v, questions)
+        finally:
+            v.close()
+    out["embedder"] = args.embedder
+    rows = out.pop("rows")
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(
+            f"{out['questions']} questions ({out['answerable']} answerable, "
+            f"{out['unanswerable']} not), embedder {args.embedder}\n"
+            f"abstains on unanswerable: {out['abstain_rate_unanswerable']:.1%}\n"
+            f"answers answerable:       {out['answer_rate_answerable']:.1%} "
+            f"(evidence cited in {out['evidence_cited_when_answered']:.1%} of those)\n"
+            f"judge latency p50/p95:    {out['latency_ms_p50']} / {out['latency_ms_p95']} ms"
+        )
+    if args.errors:
+        for r in rows:
+            if r["abstained"] == r["answerable"]:
+                kind = "ABSTAINED" if r["abstained"] else "ANSWERED "
+                print(f"{kind} {r['q']}  — {r['reason'] or ''}")
+    return 0
