@@ -8,10 +8,14 @@ Tree::
           ├── MigrationError        a schema migration failed; the vault is left at .version
           ├── SchemaTooNew          the file was written by a newer trailkeep
           ├── NotFound              an id given by the user names nothing (.what, .key)
-          └── ConfigError           config.toml / clients.toml cannot be read (.path)
+          ├── ConfigError           config.toml / clients.toml cannot be read (.path)
+          └── DiskFull              no room for the work on the disk holding .home
+                                    (.free, .needed bytes); nothing half-written is left
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class TrailkeepError(Exception):
@@ -57,3 +61,22 @@ class ConfigError(VaultError):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
+
+
+def _mb(n: int) -> str:
+    mb = n / (1 << 20)
+    return f"{mb:.1f}" if mb < 10 else f"{mb:.0f}"
+
+
+class DiskFull(VaultError):
+    """An expected state, not a crash: the work stopped before (or cleanly after) running out of
+    room, so nothing is half-written and running it again once there is room finishes it.
+    ``home`` is the folder on the full disk (the home, or a backup's destination)."""
+
+    def __init__(self, home: Path | str, free: int, needed: int) -> None:
+        super().__init__(
+            f"the disk holding {home} is full: {_mb(free)} MB free, {_mb(needed)} MB needed"
+        )
+        self.home = Path(home)
+        self.free = free
+        self.needed = needed

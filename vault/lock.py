@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WriterBusy
+from .space import as_disk_full
 
 
 def _describe(what: str) -> str:
@@ -91,7 +92,13 @@ class WriterLock(_Reentrant):
 
     @contextlib.contextmanager
     def _locked(self, what: str) -> Iterator[None]:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # creating the lock file on a full disk
+            full = as_disk_full(exc, self.path.parent)
+            if full is None:
+                raise
+            raise full from exc
         try:
 
             def try_once() -> bool:
@@ -102,8 +109,11 @@ class WriterLock(_Reentrant):
                     return False
 
             self._wait_for(try_once, self.timeout)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, _describe(what).encode(), 0)
+            # Naming the holder is a courtesy to waiters, never a reason to fail: on a full disk
+            # the write gets ENOSPC, and opening a vault to read (status, doctor) must still work.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, _describe(what).encode(), 0)
             try:
                 yield
             finally:

@@ -39,6 +39,9 @@ DEFAULT_CONFIG = """\
 [vault]
 # How long a writer waits for another writer (watcher, UI, CLI) before failing clearly.
 # lock_timeout_seconds = 120
+# Work that writes (ingest, reindex, backup, restore, migrate-to) stops cleanly, before it
+# starts, when less than this much room (MB) would be left on the disk holding the home.
+# min_free_mb = 200
 # Embedder for vectors: "minilm" (offline all-MiniLM-L6-v2 int8) or "hash" (tests only).
 # embedder = "minilm"
 # Servers instead of the embedded default (see DEPLOY.md). Env TRAILKEEP_DATABASE_URL,
@@ -77,6 +80,7 @@ class Settings:
     max_note_bytes: int = 20 * 1024 * 1024
     rescan_seconds: float = 300.0
     lock_timeout: float = 120.0
+    min_free_bytes: int = 200 * 1024 * 1024  # [vault] min_free_mb: room kept free on the disk
     embedder: str = "minilm"
     backend: str = "auto"
     me_name: str = ""
@@ -170,6 +174,7 @@ def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
             max_note_bytes=int(float(ingest.get("max_note_mb", 20)) * 1024 * 1024),
             rescan_seconds=float(ingest.get("rescan_seconds", 300.0)),
             lock_timeout=float(vault.get("lock_timeout_seconds", 120.0)),
+            min_free_bytes=int(float(vault.get("min_free_mb", 200)) * 1024 * 1024),
             embedder=str(env.get("TRAILKEEP_EMBEDDER") or vault.get("embedder", "minilm")),
             backend=str(answer.get("backend", "auto")),
             me_name=str(me.get("name", "")),
