@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -20,10 +21,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from trailkeep.vault import Origin, TrailkeepError, Vault
 from trailkeep.vault import ownership as own
+from trailkeep.vault.errors import DiskFull
 from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParseProblem
+from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
 from . import reattribution, registry
 from .attribution import Context, decide, facts_of, merge
@@ -32,6 +36,7 @@ from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
 
 INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
+DONE = (INGESTED, DUPLICATE, PARTIAL)
 SKIPPED, GONE, CHANGING = "skipped", "gone", "changing"
 EMBED_BATCH = 256
 
@@ -77,8 +82,34 @@ def identity_for(path: Path, inbox: Path | None) -> str:
     return str(path)
 
 
-def read_regular(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
-    """Read a regular file without following symlinks or blocking on FIFOs; detect changes."""
+# Notes are refused above ``ingest.max_note_mb``, everything else above ``ingest.max_file_mb``;
+# decided by the name and the size from stat, before a byte is read (issue 20).
+NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst")
+HEAD_HASH_BYTES = 1 << 20
+
+
+def size_limit(name: str, max_file_bytes: int, max_note_bytes: int) -> tuple[int, str, str]:
+    """(limit in bytes, what it limits, the config key) for a file called ``name``."""
+    if name.lower().endswith(NOTE_SUFFIXES):
+        return max_note_bytes, "note", "ingest.max_note_mb"
+    return max_file_bytes, "file", "ingest.max_file_mb"
+
+
+def read_regular(
+    path: Path,
+    max_bytes: int,
+    *,
+    kind: str = "file",
+    setting: str = "ingest.max_file_mb",
+    room: Callable[[int], None] | None = None,
+) -> tuple[bytes, os.stat_result]:
+    """Read a regular file without following symlinks or blocking on FIFOs; detect changes.
+
+    The size comes from ``lstat`` and a file over ``max_bytes`` is refused (FileTooLarge) before
+    it is opened; ``room(size)`` is called next (the free-space check) and may raise. The bytes
+    are read into one object of the file's size (no pieces joined afterwards, so memory peaks
+    at the file's size, not twice it); a file that grows or changes meanwhile is FileChanged.
+    """
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -91,8 +122,12 @@ def read_regular(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
         raise UnsafeFile("not a regular file (FIFO, device, socket or directory)", str(path))
     if st.st_size > max_bytes:
         raise FileTooLarge(
-            f"{st.st_size} bytes is over the {max_bytes}-byte limit (ingest.max_file_mb)", str(path)
+            f"{st.st_size} bytes is over the {kind} limit of {max_bytes} bytes ({setting}); "
+            "refused without reading it",
+            str(path),
         )
+    if room is not None:
+        room(st.st_size)
     try:
         fd = os.open(
             path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -107,22 +142,86 @@ def read_regular(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
         st2 = os.fstat(fd)
         if not stat.S_ISREG(st2.st_mode) or (st2.st_ino, st2.st_dev) != (st.st_ino, st.st_dev):
             raise FileChanged("the file was replaced while opening it", str(path))
-        chunks = []
-        total = 0
-        while True:
-            b = os.read(fd, 1 << 20)
-            if not b:
-                break
-            total += len(b)
-            if total > max_bytes:
-                raise FileTooLarge(f"grew past the {max_bytes}-byte limit while reading", str(path))
-            chunks.append(b)
+        size = st2.st_size
+        if size > max_bytes:
+            raise FileTooLarge(f"grew past the {max_bytes}-byte limit while opening", str(path))
+        # One read(2) into one bytes object of size + 1 (the extra byte shows growth): a regular
+        # file up to 2 GiB comes back whole. Shorter reads (bigger files, network filesystems)
+        # continue in pieces, bounded by the limit.
+        data = os.read(fd, size + 1)
+        if len(data) <= size:
+            parts = [data]
+            total = len(data)
+            while True:
+                b = os.read(fd, min(max(size + 1 - total, 1 << 20), 1 << 30))
+                if not b:
+                    break
+                total += len(b)
+                if total > max_bytes:
+                    raise FileTooLarge(
+                        f"grew past the {max_bytes}-byte limit while reading", str(path)
+                    )
+                parts.append(b)
+            if len(parts) > 1:
+                data = b"".join(parts)
+                del parts
         st3 = os.fstat(fd)
     finally:
         os.close(fd)
-    if (st3.st_size, st3.st_mtime_ns) != (st2.st_size, st2.st_mtime_ns) or total != st3.st_size:
+    if (st3.st_size, st3.st_mtime_ns) != (st2.st_size, st2.st_mtime_ns) or len(data) != st3.st_size:
         raise FileChanged("the file changed while it was being read; it will be retried", str(path))
-    return b"".join(chunks), st3
+    return data, st3
+
+
+def head_sha256(path: Path, limit: int = HEAD_HASH_BYTES) -> str:
+    """sha256 of a file's first ``limit`` bytes (a refused file's key: it is never read
+    whole). Opened like :func:`read_regular`: no symlinks followed, no FIFO blocked on."""
+    h = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        left = limit
+        while left > 0:
+            b = os.read(fd, min(left, 1 << 16))
+            if not b:
+                break
+            h.update(b)
+            left -= len(b)
+    finally:
+        os.close(fd)
+    return h.hexdigest()
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _disk_full_stops(
+    method: Callable[Concatenate[Ingestor, _P], _R],
+) -> Callable[Concatenate[Ingestor, _P], _R]:
+    """A full disk during one file's ingest is an expected state (issue 20): ENOSPC from a
+    write, SQLite's "database or disk is full" or Chroma's "disk is full" become DiskFull. The
+    source is left *pending* (never failed, no quarantine copy): the next ingest, `retry` or the
+    watcher's start finishes it once there is room. A source that is ingested after all loses
+    the quarantine copy and note an earlier failure left."""
+
+    @functools.wraps(method)
+    def wrapper(self: Ingestor, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            out = method(self, *args, **kwargs)
+        except Exception as exc:
+            full = as_disk_full(exc, self.settings.home, self.settings.min_free_bytes)
+            if full is None:
+                raise
+            if full is exc:
+                raise
+            raise full from exc
+        if isinstance(out, Outcome) and out.source_id is not None and out.status in DONE:
+            self._unquarantine(out.source_id, Path(out.path).name)
+        return out
+
+    return wrapper
 
 
 class Ingestor:
@@ -214,11 +313,22 @@ class Ingestor:
         ]
 
     # -- files
+    @_disk_full_stops
     def ingest_file(self, path: Path, *, embed: bool = True) -> Outcome:
         path = Path(os.path.abspath(path))
         key = str(path)
+        s = self.settings
+        limit, kind, setting = size_limit(path.name, s.max_file_bytes, s.max_note_bytes)
         try:
-            data, st = read_regular(path, self.settings.max_file_bytes)
+            # Refused by name and stat before a byte is read; then room for the blob and about
+            # as much again for its text in SQL, or DiskFull before anything is written.
+            data, st = read_regular(
+                path,
+                limit,
+                kind=kind,
+                setting=setting,
+                room=lambda size: ensure_room_for(s, 2 * size),
+            )
         except FileNotFoundError:
             return Outcome(key, GONE)
         except FileChanged as exc:
@@ -241,6 +351,7 @@ class Ingestor:
                 self.vault.set_file_state(key, st.st_size, st.st_mtime_ns, sha, out.status)
         return out
 
+    @_disk_full_stops
     def ingest_bytes(
         self,
         data: bytes,
@@ -332,11 +443,15 @@ class Ingestor:
                         if self.on_document is not None:
                             self.on_document(name, docs)
                     warnings.extend(str(w) for w in item.meta.get("warnings", []))
+                except DiskFull:
+                    raise
                 except TrailkeepError as exc:
                     errors.append(f"{item.kind} {item.external_id}: {exc}")
         except IngestError as exc:
             errors.append(str(exc))
         except Exception as exc:  # a parser bug must not stop the watcher; recorded, not hidden
+            if is_disk_full(exc, self.settings.home):
+                raise  # not the file's fault: it stays pending, no quarantine (issue 20)
             errors.append(f"parser {parser.name} crashed: {type(exc).__name__}: {exc}")
         if errors and docs == 0:
             return self._fail(sid, path, name, sha, "; ".join(errors)[:4000], parser.name)
@@ -350,10 +465,18 @@ class Ingestor:
 
     # -- failures
     def _fail_unread(self, path: Path, exc: IngestError) -> Outcome:
+        """Record a file that was not read (whole): no blob, and a key that cannot be taken
+        for the sha256 of its bytes. A file refused for its size is named by the sha256 of its
+        first MB (``unreadable:head:<hex>``) and its size; others by their path."""
         key = str(path)
         sha = "unreadable:" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+        size = 0
+        if isinstance(exc, FileTooLarge):
+            with contextlib.suppress(OSError):
+                size = os.lstat(path).st_size
+                sha = "unreadable:head:" + head_sha256(path)
         with self.vault.writer("ingest failure"):
-            sid = self.vault.begin_source(key, path.name, sha, 0)
+            sid = self.vault.begin_source(key, path.name, sha, size)
         return self._fail(sid, key, path.name, None, str(exc))
 
     def _fail(
@@ -370,13 +493,19 @@ class Ingestor:
         self._quarantine(sid, name, sha, path, error)
         return Outcome(path, FAILED, error, 0, sid)
 
+    def _unquarantine(self, sid: int, name: str) -> None:
+        """Remove the quarantine link and note of a source that is now ingested."""
+        base = self.settings.quarantine / f"{sid:06d}-{_safe_name(name)}"
+        for p in (base, base.with_name(base.name + ".error.txt")):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+
     def _quarantine(self, sid: int, name: str, sha: str | None, path: str, error: str) -> None:
         """quarantine/<source id>-<name> links to the stored bytes, with an .error.txt beside it.
         The original stays where the user put it."""
         q = self.settings.quarantine
         q.mkdir(parents=True, exist_ok=True, mode=0o700)
-        safe = "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in name)[:120]
-        base = q / f"{sid:06d}-{safe}"
+        base = q / f"{sid:06d}-{_safe_name(name)}"
         if sha is not None and self.vault.blobs.has(sha) and not base.exists():
             with contextlib.suppress(OSError):
                 os.link(self.vault.blobs.path(sha), base)
@@ -389,6 +518,7 @@ class Ingestor:
         base.with_name(base.name + ".error.txt").write_text(note, encoding="utf-8")
 
     # -- folders
+    @_disk_full_stops
     def ingest_paths(
         self,
         paths: Iterable[Path],
@@ -409,6 +539,7 @@ class Ingestor:
         summary.seconds = time.perf_counter() - t0
         return summary
 
+    @_disk_full_stops
     def retry(self, source_ids: Iterable[int] | None = None) -> Summary:
         """Re-ingest failed, partial and pending sources (all, or the given ones) from their
         stored bytes (or the file)."""
@@ -448,6 +579,10 @@ class Ingestor:
         self.vault.embed_pending()
         summary.seconds = time.perf_counter() - t0
         return summary
+
+
+def _safe_name(name: str) -> str:
+    return "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in name)[:120]
 
 
 def walk(paths: Iterable[Path]) -> Iterator[Path]:
