@@ -262,20 +262,26 @@ def phrase_entries(vault: Vault, phrase: str, filters: Filters) -> list[EntryRow
     if not part:
         return []
     where, params = filters.sql()
-    if vault.keyword.name == "postgres-fts":
-        match = "f.tsv @@ plainto_tsquery('english', :phrase)"
-        join = "chunk_fts f JOIN chunk c ON c.id = f.chunk_id"
-        p: dict[str, object] = {"phrase": strip_diacritics(normalize_for_index(part))}
-    else:
-        # One FTS5 string: its tokenizer splits it like the indexed text, in order.
-        match = "chunk_fts MATCH :phrase"
-        join = "chunk_fts f JOIN chunk c ON c.id = f.rowid"
-        p = {"phrase": '"' + normalize_for_index(part).replace('"', '""') + '"'}
-    sql = (
-        f"SELECT DISTINCT c.entry_id FROM {join} JOIN entry e ON e.id = c.entry_id "
-        f"JOIN document d ON d.id = e.document_id WHERE {match} AND {where}"
-    )
     with vault.engine.connect() as c:
+        if vault.keyword.name == "postgres-fts":
+            p: dict[str, object] = {"phrase": strip_diacritics(normalize_for_index(part))}
+            match = "f.tsv @@ plainto_tsquery('english', :phrase)"
+            join = "chunk_fts f JOIN chunk c ON c.id = f.chunk_id"
+            empty = "SELECT numnode(plainto_tsquery('english', :phrase))"
+            if not c.execute(text(empty), p).scalar_one():
+                # Only stop words ("to be or not to be"): no query; LIKE on its longest word.
+                longest = max(_TOKEN.findall(part), key=len)
+                p = {"phrase": f"%{longest}%"}
+                match, join = "e.text ILIKE :phrase", "chunk c"
+        else:
+            # One FTS5 string: its tokenizer splits it like the indexed text, in order.
+            match = "chunk_fts MATCH :phrase"
+            join = "chunk_fts f JOIN chunk c ON c.id = f.rowid"
+            p = {"phrase": '"' + normalize_for_index(part).replace('"', '""') + '"'}
+        sql = (
+            f"SELECT DISTINCT c.entry_id FROM {join} JOIN entry e ON e.id = c.entry_id "
+            f"JOIN document d ON d.id = e.document_id WHERE {match} AND {where}"
+        )
         ids = [int(r[0]) for r in c.execute(text(sql), {**p, **params})]
     return entry_rows(vault, ids)
 
