@@ -1,18 +1,31 @@
 """Reasoning trails: how a topic evolved, in time order, with what revised and superseded what.
 
 A topic trail starts from the best matches for the topic (current or not: superseded ideas are
-the point), adds the entries linked to them by ``revises`` / ``supersedes`` / ``reply_to`` (one
-hop), and orders everything by time. A document trail is every indexed entry of one document
+the point) and adds the entries linked to them by ``revises`` / ``supersedes`` / ``reply_to``
+(one hop) and the same note section in every other version. It keeps only the steps where the
+topic really is (the relevance floor of ``ask``: a keyword match with enough closeness, or a
+strong closeness alone) and, within one note section, only the versions where its text appeared
+or changed — not one quote per version. A document trail is every indexed entry of one document
 (a conversation's edits and regenerations, a note's versions) in time order.
+
+Each step says what changed from the previous version of the same entry (``changed``: the
+sentences added and removed) and, when a later statement reverses an earlier one — another
+value (date, number, money) in an otherwise matching sentence, or a decision taken back —
+``changed_mind``. The rules: notes/0014-time-questions.md.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from trailkeep.vault import Filters, Hit, Vault
+from trailkeep.vault import Filters, Hit, Vault, iso
+from trailkeep.vault.history import EntryRow, entry_rows, lineages, passing
+from trailkeep.vault.keyword import query_terms
 from trailkeep.vault.query import (
     document_entry_ids,
     entry_hits,
@@ -21,10 +34,14 @@ from trailkeep.vault.query import (
     linked_entry_ids,
 )
 
-from .retrieval import search
+from .retrieval import SearchResult, search_detailed
+from .timeline import sentence_changes, sentence_spans, sentences, time_key
 
 TRAIL_LINKS = ("revises", "supersedes", "reply_to", "continues")
-_EPOCH = datetime.min.replace(tzinfo=UTC)
+SAME_TIME = "same timestamp, ordered by arrival"
+MIN_TERM_SHARE = 0.5  # of the topic's words an entry must contain to match it by keywords
+SIMILAR = 0.75  # two sentences "otherwise match" (notes/0014)
+QUOTE_CHARS = 500
 
 
 @dataclass
@@ -32,30 +49,323 @@ class Step:
     hit: Hit
     tags: list[str] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
+    # what changed from the previous version of the same entry: added / removed sentences
+    changed: dict[str, Any] = field(default_factory=dict)
+    changed_mind: dict[str, Any] | None = None  # from, from_date, to, to_date
+    unchanged_until: dict[str, Any] | None = None  # later versions with the same text
+    order_note: str | None = None  # SAME_TIME when a neighbour version has the same time
+    topic_removed: bool = False  # the version where the topic's sentences were dropped
 
     def as_json(self, n: int) -> dict[str, Any]:
-        return {"n": n, **self.hit.as_json(), "tags": self.tags, "links": self.links}
+        return {
+            "n": n,
+            **self.hit.as_json(),
+            "tags": self.tags,
+            "links": self.links,
+            "changed": self.changed or no_change(),
+            "changed_mind": self.changed_mind,
+            "unchanged_until": self.unchanged_until,
+            "order_note": self.order_note,
+            "topic_removed": self.topic_removed,
+        }
 
 
-def _steps(vault: Vault, hits: list[Hit]) -> list[Step]:
+def no_change() -> dict[str, Any]:
+    return {"added": [], "removed": [], "from_version": None, "from_entry_id": None}
+
+
+# ------------------------------------------------------------------------------------ steps
+def _steps(vault: Vault, hits: list[Hit], same_as: SameAs | None = None) -> list[Step]:
     ids = [h.entry_id for h in hits]
     tags = entry_tags(vault, ids)
     links = entry_links(vault, ids)
     steps = [Step(h, tags.get(h.entry_id, []), links.get(h.entry_id, [])) for h in hits]
-    steps.sort(key=lambda s: (s.hit.timestamp or _EPOCH, s.hit.document_id, s.hit.entry_id))
+    steps.sort(key=lambda s: time_key(s.hit))
+    _annotate(vault, steps, same_as or _norm)
     return steps
+
+
+SameAs = Callable[[str], object]  # what of an entry's text must stay equal to be "unchanged"
+
+
+def _annotate(vault: Vault, steps: list[Step], same_as: SameAs) -> None:
+    """``changed``, ``changed_mind``, ``unchanged_until`` and ``order_note`` of each step."""
+    lines = lineages(vault, [s.hit.entry_id for s in steps])
+    # Entries some step revises that are not in a lineage (a chat message's edit).
+    revised = {
+        s.hit.entry_id: ln["entry_id"]
+        for s in steps
+        for ln in s.links
+        if ln["kind"] == "revises" and len(lines.get(s.hit.entry_id, [])) < 2
+    }
+    before = {r.entry_id: r for r in entry_rows(vault, list(revised.values()))}
+    earlier: list[tuple[str, datetime | None, bool]] = []  # (sentence, when, decision)
+    for s in steps:
+        line = lines.get(s.hit.entry_id, [])
+        at = next((i for i, r in enumerate(line) if r.entry_id == s.hit.entry_id), -1)
+        prev = line[at - 1] if at > 0 else before.get(revised.get(s.hit.entry_id, -1))
+        now = sentences(line[at].text) if at >= 0 else sentences(s.hit.quote)
+        removed: list[str] = []
+        if prev is not None:
+            added, removed = sentence_changes(sentences(prev.text), now)
+            s.changed = {
+                "added": added,
+                "removed": removed,
+                "from_version": prev.version,
+                "from_entry_id": prev.entry_id,
+            }
+            if prev.timestamp == s.hit.timestamp and prev.document_id == s.hit.document_id:
+                s.order_note = SAME_TIME
+        if at >= 0:
+            s.unchanged_until = _unchanged_until(line, at, same_as)
+        said = s.changed["added"] if s.changed else now
+        old = [(r, _first_said(line, at - 1, r)) for r in removed]
+        s.changed_mind = changed_mind(old, earlier, said, s.hit.timestamp)
+        decision = "decision" in s.tags
+        earlier.extend((x, s.hit.timestamp, decision) for x in now)
+
+
+def _unchanged_until(line: list[EntryRow], at: int, same_as: SameAs) -> dict[str, Any] | None:
+    same = same_as(line[at].text)
+    last = None
+    for r in line[at + 1 :]:
+        if same_as(r.text) != same:
+            break
+        last = r
+    if last is None:
+        return None
+    return {"version": last.version, "timestamp": iso(last.timestamp), "current": last.current}
+
+
+def _first_said(line: list[EntryRow], at: int, sentence: str) -> datetime | None:
+    """When ``sentence`` was first said in this lineage, walking back from ``at`` while each
+    earlier version still says it."""
+    when = line[at].timestamp if at >= 0 else None
+    i = at
+    while i >= 0 and sentence in sentences(line[i].text):
+        when = line[i].timestamp
+        i -= 1
+    return when
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+# ------------------------------------------------------------------------------ changed mind
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_VALUE = re.compile(
+    r"(?:[$€£¥]\s?\d[\d,.]*(?:\s?[km]\b)?"  # money with a symbol
+    r"|\d[\d,.]*\s?(?:usd|eur|gbp|chf|dollars?|euros?|k\b)"  # money with a unit
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?"  # ISO and slashed dates
+    rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"  # March 3(rd)(, 2026)
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s+\d{{4}})?"  # 3(rd) (of) March
+    rf"|\b{_MONTH}\b(?:\s+\d{{4}})?|\b{_DAY}\b"  # a month, a weekday
+    r"|\d{1,2}(?::\d{2})?\s?(?:am|pm)\b"  # times
+    r"|\d+(?:[.,]\d+)*\s?%?)",  # numbers, percentages
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_][\w'-]*|<v>")
+_DECISION = re.compile(
+    r"\b(?:decided|decide|decision|agreed|agree|chose|chosen|settled|going with|go with"
+    r"|will use|we'll use|plan is|final)\b",
+    re.IGNORECASE,
+)
+_REVERSAL = re.compile(
+    r"\b(?:not|no longer|never|don't|do not|won't|will not|instead|drop|dropped|abandon(?:ed)?"
+    r"|revert(?:ed)?|revers(?:e|ed)|back to|rather than|scrap(?:ped)?|cancel(?:l?ed)?"
+    r"|changed our mind|change of plan)\b",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    "the a an and or of to in on at by for with is are was were be been it its this that we i "
+    "our you they will would should not no decided decide decision agreed agree chose chosen "
+    "settled going go use final instead after all".split()
+)
+
+
+def values(sentence: str) -> list[str]:
+    """The dates, numbers and amounts a sentence states, normalised."""
+    return [" ".join(m.group().lower().split()) for m in _VALUE.finditer(sentence)]
+
+
+def _masked(sentence: str) -> list[str]:
+    return _WORD.findall(_VALUE.sub(" <v> ", sentence.lower()))
+
+
+def value_changed(old: str, new: str) -> bool:
+    """``new`` states another value than ``old`` in a sentence that otherwise matches it."""
+    a, b = values(old), values(new)
+    if not a or not b or a == b:
+        return False
+    ma, mb = _masked(old), _masked(new)
+    if len(ma) < 3 or len(mb) < 3:
+        return False
+    return difflib.SequenceMatcher(None, ma, mb, autojunk=False).ratio() >= SIMILAR
+
+
+def _content(sentence: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(sentence.lower()) if w not in _STOP and len(w) > 2}
+
+
+def decision_reversed(old: str, new: str) -> bool:
+    """``new`` takes back the decision ``old`` states: both are decisions about the same
+    things (two content words in common, at least 40 % of the earlier one's), and only the
+    later one has a reversal word (not, no longer, instead, dropped, back to, ...)."""
+    if not (_DECISION.search(old) and _DECISION.search(new)):
+        return False
+    if not _REVERSAL.search(new) or _REVERSAL.search(old):
+        return False
+    a, b = _content(old), _content(new)
+    shared = a & b
+    return len(shared) >= 2 and len(shared) >= 0.4 * len(a)
+
+
+def changed_mind(
+    removed: list[tuple[str, datetime | None]],
+    earlier: list[tuple[str, datetime | None, bool]],
+    said: list[str],
+    when: datetime | None,
+) -> dict[str, Any] | None:
+    """The first reversal in what a step ``said`` (its added sentences): of a sentence the
+    previous version of the same entry said (``removed``: another value, or a decision taken
+    back), else of an earlier step's decision (``earlier``: (sentence, when, is a decision))."""
+    for new in said:
+        for old, at in removed:
+            if value_changed(old, new) or decision_reversed(old, new):
+                return _mind(old, at, new, when)
+        for old, at, decision in reversed(earlier):
+            if decision and old != new and decision_reversed(old, new):
+                return _mind(old, at, new, when)
+    return None
+
+
+def _mind(old: str, at: datetime | None, new: str, when: datetime | None) -> dict[str, Any]:
+    return {"from": old, "from_date": iso(at), "to": new, "to_date": iso(when)}
+
+
+# ------------------------------------------------------------------------------------ topics
+def _stem(w: str) -> str:
+    w = w.lower().removesuffix("'s")
+    for suffix in ("ingly", "edly", "ing", "ed", "es", "s", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w[:-1] if w.endswith("e") and len(w) > 3 else w
+
+
+def topic_terms(topic: str) -> set[str]:
+    return {_stem(t.strip('"')) for t in query_terms(topic)}
+
+
+def term_share(terms: set[str], text: str) -> float:
+    if not terms:
+        return 0.0
+    words = {_stem(w) for w in re.findall(r"[^\W_]+", text)}
+    return sum(t in words for t in terms) / len(terms)
+
+
+def on_topic(res: SearchResult, hit: Hit, text: str, terms: set[str]) -> bool:
+    """The relevance floor: a keyword match — the passage has at least half the topic's words
+    (light stemming) — or strong evidence as ``ask`` judges it (``evidence_strength``: the
+    keyword index matched and it is close enough, or it is very close on its own)."""
+    from .answer import evidence_strength  # answer imports this module
+
+    if terms and term_share(terms, text) >= MIN_TERM_SHARE:
+        return True
+    return evidence_strength(res, hit)[0]
+
+
+def _quote(text: str, terms: set[str]) -> str:
+    """The entry verbatim, or ~QUOTE_CHARS of it from its sentence richest in topic words."""
+    if len(text) <= QUOTE_CHARS:
+        return text
+    spans = sentence_spans(text) or [(0, len(text))]
+    best = max(spans, key=lambda sp: term_share(terms, text[sp[0] : sp[1]]))
+    cut = text[best[0] : best[0] + QUOTE_CHARS]
+    return cut.rsplit(" ", 1)[0] if len(cut) == QUOTE_CHARS and " " in cut else cut
 
 
 def topic_trail(
     vault: Vault, topic: str, filters: Filters | None = None, k: int = 12
 ) -> list[Step]:
-    hits = search(vault, topic, k=k, filters=filters)
-    seen = {h.entry_id for h in hits}
-    extra = linked_entry_ids(vault, list(seen), TRAIL_LINKS) - seen
-    more = entry_hits(vault, sorted(extra))
-    if filters and filters.client:
-        more = [h for h in more if h.client == filters.client]
-    return _steps(vault, hits + more)
+    """Steps where the topic is: the search's matches above the relevance floor, the entries
+    linked to them (one hop) and the same note section in every version — of a section, only
+    the versions where what it says about the topic appeared or changed, and the version
+    where it was dropped (``topic_removed``)."""
+    res = search_detailed(vault, topic, k=k, filters=filters)
+    terms = topic_terms(topic)
+    rows = {r.entry_id: r for r in entry_rows(vault, [h.entry_id for h in res.hits])}
+    candidates = {h.entry_id: h for h in res.hits if on_topic(res, h, _text(rows, h), terms)}
+    lines = lineages(vault, list(candidates))
+    near = linked_entry_ids(vault, list(candidates), TRAIL_LINKS)
+    near |= {r.entry_id for line in lines.values() for r in line}
+    near = passing(vault, list(near - set(candidates)), filters or Filters())
+    off: dict[int, Hit] = {}  # lineage members off the topic (where it may have been dropped)
+    for r in entry_rows(vault, sorted(near)):
+        rows[r.entry_id] = r
+        if r.kind == "front_matter" or (filters and filters.client and r.client != filters.client):
+            continue
+        h = _row_hit(r, _quote(r.text, terms))
+        (candidates if on_topic(res, h, r.text, terms) else off)[r.entry_id] = h
+    key = _topic_key(terms)
+    keep: list[Hit] = []
+    removed: set[int] = set()
+    member = {r.entry_id: line for line in lines.values() for r in line}
+    for eid, h in candidates.items():
+        line = member.get(eid, [])
+        at = next((i for i, r in enumerate(line) if r.entry_id == eid), -1)
+        prev = line[at - 1] if at > 0 else None
+        if prev is None or prev.entry_id not in candidates or key(prev.text) != key(rows[eid].text):
+            keep.append(h)  # it appeared or changed here
+        nxt = line[at + 1] if 0 <= at < len(line) - 1 else None
+        if nxt is not None and nxt.entry_id in off:
+            keep.append(off[nxt.entry_id])  # it was dropped there
+            removed.add(nxt.entry_id)
+    steps = _steps(vault, keep, key)
+    for st in steps:
+        if st.hit.entry_id in removed:
+            st.topic_removed, st.unchanged_until = True, None
+    return steps
+
+
+def _text(rows: dict[int, EntryRow], h: Hit) -> str:
+    r = rows.get(h.entry_id)
+    return h.quote if r is None else r.text
+
+
+def _topic_key(terms: set[str]) -> SameAs:
+    """What an entry says about the topic: its sentences with half the topic's words (all of
+    it when none has them, e.g. a passage close in meaning only)."""
+
+    def key(text: str) -> object:
+        said = tuple(x for x in sentences(text) if terms and term_share(terms, x) >= MIN_TERM_SHARE)
+        return said or _norm(text)
+
+    return key
+
+
+def _row_hit(r: EntryRow, quote: str) -> Hit:
+    return Hit(
+        score=0.0,
+        chunk_id=r.chunk_id,
+        document_id=r.document_id,
+        document=r.document,
+        entry_id=r.entry_id,
+        version=r.version,
+        timestamp=r.timestamp,
+        client=r.client,
+        kind=r.kind,
+        current=r.current,
+        quote=quote or r.text,
+        source=r.source,
+        document_kind=r.document_kind,
+        title=r.title,
+    )
 
 
 def document_trail(vault: Vault, document_id: int, client: str | None = None) -> list[Step]:
@@ -71,3 +381,18 @@ def trail_json(topic: str, steps: list[Step]) -> dict[str, Any]:
         "topic": topic,
         "steps": [s.as_json(i) for i, s in enumerate(steps, 1)],
     }
+
+
+__all__ = [
+    "SAME_TIME",
+    "TRAIL_LINKS",
+    "Step",
+    "changed_mind",
+    "decision_reversed",
+    "document_trail",
+    "on_topic",
+    "topic_trail",
+    "trail_json",
+    "value_changed",
+    "values",
+]

@@ -1,0 +1,396 @@
+"""Time questions over every version of every document: when a phrase was first and last said,
+whether it is still in the current version (:func:`when`), and what changed between two
+versions of a document (:func:`diff`). notes/0014-time-questions.md.
+
+``when`` matches an **exact phrase**: case-insensitive, with whitespace, quotes (straight or
+curly) and dashes (-, ‐, –, —, ...) normalised (:func:`normalise`), on word boundaries. The
+keyword index finds the candidates (a superset: it also folds stems and diacritics) and each one
+is verified here against the entry's text, so the answer is exact whatever the vault's size.
+Without an exact match it falls back to the earliest and latest *strongly* matching passages for
+the topic (hybrid search, strength as in ``ask``), labelled ``"match": "topic"``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from trailkeep.vault import Filters, Hit, TrailkeepError, Vault, iso
+from trailkeep.vault.history import (
+    EntryRow,
+    document_title,
+    document_versions,
+    phrase_entries,
+    version_entries,
+)
+
+from .retrieval import search_detailed
+from .scope import admit, scope_for
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+QUOTE_CHARS = 400  # a quote longer than this is cut around the phrase
+TOPIC_POOL = 30  # hits the topic fallback looks at
+
+
+class TimelineError(TrailkeepError):
+    """A time question that cannot be asked as put (no word in the phrase, no such version)."""
+
+
+# ------------------------------------------------------------------------------- normalising
+_QUOTES = {**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟″«»", '"')}
+_DASHES = frozenset("-‐‑‒–—―−")
+
+
+def normalise(s: str) -> tuple[str, list[int]]:
+    """(the normalised text, for each of its characters the index it came from in ``s``).
+
+    Lower case; curly quotes become straight ones; every dash becomes ``-`` and the spaces
+    around it go ("a — b" = "a-b"); every run of whitespace becomes one space."""
+    out: list[str] = []
+    where: list[int] = []
+    pending_space = -1  # index of a whitespace run not yet written
+    after_dash = False
+    for i, ch in enumerate(s):
+        if ch.isspace():
+            if pending_space < 0 and not after_dash:
+                pending_space = i
+            continue
+        if ch in _DASHES:
+            pending_space = -1
+            after_dash = True
+            out.append("-")
+            where.append(i)
+            continue
+        if pending_space >= 0 and out:
+            out.append(" ")
+            where.append(pending_space)
+        pending_space = -1
+        after_dash = False
+        for low in _QUOTES.get(ch, ch).lower():
+            out.append(low)
+            where.append(i)
+    return "".join(out), where
+
+
+def _wordish(ch: str) -> bool:
+    """A letter or digit of a spaced script (CJK runs have no word boundaries to respect)."""
+    return ch.isalnum() and not ("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+
+
+def find_phrase(text: str, phrase: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of every exact occurrence of ``phrase`` (see :func:`normalise`),
+    on word boundaries: "plan" is not found in "planned"."""
+    needle = normalise(phrase)[0].strip()
+    if not needle:
+        return []
+    hay, where = normalise(text)
+    out = []
+    i = hay.find(needle)
+    while i >= 0:
+        j = i + len(needle)
+        left_ok = not (_wordish(needle[0]) and i > 0 and _wordish(hay[i - 1]))
+        right_ok = not (_wordish(needle[-1]) and j < len(hay) and _wordish(hay[j]))
+        if left_ok and right_ok:
+            out.append((where[i], where[j - 1] + 1))
+        i = hay.find(needle, i + 1)
+    return out
+
+
+# --------------------------------------------------------------------------------- sentences
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|#{1,6}\s|>|\|)")
+_MARKER = re.compile(r"\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+|#{1,6}\s+|>\s*)")
+_END = re.compile(r"[.!?]+[\"')\]]*\s+")
+_ABBREV = frozenset("e.g i.e vs etc cf mr mrs ms dr st no approx fig al".split())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``: blank lines and markdown list items,
+    headings and quotes start a new one; a wrapped line does not; a sentence ends at . ! ?
+    before white space (not after e.g., i.e., vs. and the like)."""
+    units: list[tuple[int, int]] = []
+    start: int | None = None
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        blank = not line.strip()
+        if start is not None and (blank or _LIST_ITEM.match(line)):
+            units.append((start, pos))
+            start = None
+        if not blank and start is None:
+            start = pos
+        pos += len(line)
+    if start is not None:
+        units.append((start, pos))
+    out: list[tuple[int, int]] = []
+    for a, b in units:
+        marker = _MARKER.match(text, a, b)
+        s = a = marker.end() if marker else a
+        for m in _END.finditer(text, a, b):
+            word = text[s : m.start()].rsplit(None, 1)[-1].lower() if text[s : m.start()] else ""
+            if word.rstrip(".") in _ABBREV or re.fullmatch(r"[a-z]", word):
+                continue
+            out.append((s, m.start() + len(m.group().rstrip())))
+            s = m.end()
+        out.append((s, b))
+    spans = []
+    for a, b in out:
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        a, b = a + lead, a + len(seg.rstrip())
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each on one line (whitespace collapsed)."""
+    return [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+
+
+def sentence_changes(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(added, removed): the sentences ``new`` has that ``old`` had not, and the reverse, in
+    order (difflib on the two sentence lists)."""
+    added: list[str] = []
+    removed: list[str] = []
+    sm = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op in ("replace", "delete"):
+            removed.extend(old[i1:i2])
+        if op in ("replace", "insert"):
+            added.extend(new[j1:j2])
+    return added, removed
+
+
+def quote_around(text: str, start: int, end: int) -> str:
+    """The sentence(s) of ``text`` holding ``text[start:end]``, verbatim (cut to about
+    QUOTE_CHARS around the match when the sentence is very long)."""
+    spans = sentence_spans(text)
+    a = next((s for s, e in spans if s <= start < e), start)
+    b = next((e for s, e in spans if s < end <= e), end)
+    a, b = min(a, start), max(b, end)
+    if b - a > QUOTE_CHARS:
+        room = max(0, (QUOTE_CHARS - (end - start)) // 2)
+        a, b = max(a, start - room), min(b, end + room)
+    return text[a:b]
+
+
+# -------------------------------------------------------------------------------------- when
+@dataclass
+class When:
+    query: str
+    match: str  # "exact", "topic" or "none"
+    appearances: list[Hit] = field(default_factory=list)  # in time order
+    searched: str = ""
+
+    @property
+    def in_current(self) -> bool:
+        return any(h.current for h in self.appearances)
+
+    def as_json(self) -> dict[str, Any]:
+        present: dict[int, dict[str, Any]] = {}
+        for h in self.appearances:
+            d = present.setdefault(
+                h.document_id,
+                {
+                    "document_id": h.document_id,
+                    "document": h.document,
+                    "versions": [],
+                    "in_current": False,
+                },
+            )
+            if h.version not in d["versions"]:
+                d["versions"].append(h.version)
+            d["in_current"] = d["in_current"] or h.current
+        return {
+            "schema_version": 1,
+            "query": self.query,
+            "match": self.match,
+            "first": appearance(self.appearances[0]) if self.appearances else None,
+            "last": appearance(self.appearances[-1]) if self.appearances else None,
+            "in_current": self.in_current,
+            "appearances": [appearance(h) for h in self.appearances],
+            "present_in": list(present.values()),
+            "searched": self.searched,
+        }
+
+
+def appearance(h: Hit) -> dict[str, Any]:
+    return {
+        "timestamp": iso(h.timestamp),
+        "document": h.document,
+        "document_id": h.document_id,
+        "version": h.version,
+        "entry_id": h.entry_id,
+        "quote": h.quote,
+        "current": h.current,
+        "kind": h.kind,
+        "source": h.source,
+    }
+
+
+def time_key(h: Hit) -> tuple[datetime, int, int, int]:
+    """Time order: the timestamp, then (same time) the document, its version number (which
+    is its place in time order, ties by arrival), the entry."""
+    return (h.timestamp or _EPOCH, h.document_id, h.version, h.entry_id)
+
+
+def _hit(row: EntryRow, quote: str, score: float = 0.0) -> Hit:
+    return Hit(
+        score=score,
+        chunk_id=row.chunk_id,
+        document_id=row.document_id,
+        document=row.document,
+        entry_id=row.entry_id,
+        version=row.version,
+        timestamp=row.timestamp,
+        client=row.client,
+        kind=row.kind,
+        current=row.current,
+        quote=quote,
+        source=row.source,
+        document_kind=row.document_kind,
+        title=row.title,
+    )
+
+
+def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
+    """When ``phrase`` was said: every appearance in time order (first, last, in current),
+    exact when it can be, else the topic's strong passages, else nothing. ``filters.client``
+    confines it to that client's scope (as search does, clipped the same way);
+    ``filters.document_id`` to one document."""
+    flt = filters or Filters()
+    phrase = phrase.strip()
+    if not any(ch.isalnum() for ch in phrase):
+        raise TimelineError(f"{phrase!r} has no word to look for")
+    if flt.document_id is not None:
+        document_title(vault, flt.document_id)  # NotFound for a document that does not exist
+    scope = None
+    if flt.client:
+        scope = scope_for(flt.client, vault.settings.clients)
+        if scope is None:  # a client clients.toml does not list: nothing is sure to be its
+            return When(phrase, "none", searched=f"no client {flt.client!r} in clients.toml")
+    rows = [r for r in phrase_entries(vault, phrase, flt) if r.kind != "front_matter"]
+    found: list[Hit] = []
+    texts: dict[int, str] = {}
+    for r in rows:
+        spots = find_phrase(r.text, phrase)
+        if spots:
+            found.append(_hit(r, quote_around(r.text, *spots[0])))
+            texts[r.entry_id] = r.text
+    if scope is not None:
+        # A quote clipped to the lines about the client must still say the phrase.
+        found = [h for h in admit(found, scope, texts) if find_phrase(h.quote, phrase)]
+    searched = f"{len(rows)} candidate passages from the keyword index, {len(found)} exact"
+    if found:
+        return When(phrase, "exact", sorted(found, key=time_key), searched)
+    return _topic(vault, phrase, flt, searched)
+
+
+def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
+    from .answer import evidence_strength  # answer imports the trail, which imports this
+
+    res = search_detailed(vault, topic, k=TOPIC_POOL, filters=flt)
+    strong = [h for h in res.hits if evidence_strength(res, h)[0] and h.kind != "front_matter"]
+    searched += f"; topic: {len(res.hits)} passages, {len(strong)} strong"
+    if not strong:
+        return When(topic, "none", searched=searched)
+    strong = [replace(h, score=round(h.score, 6)) for h in strong]
+    return When(topic, "topic", sorted(strong, key=time_key), searched)
+
+
+# -------------------------------------------------------------------------------------- diff
+@dataclass(frozen=True)
+class VersionDiff:
+    document_id: int
+    document: str
+    from_version: int
+    to_version: int
+    from_timestamp: datetime | None
+    to_timestamp: datetime | None
+    added: list[str]
+    removed: list[str]
+    unified: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "document": self.document,
+            "document_id": self.document_id,
+            "from": self.from_version,
+            "to": self.to_version,
+            "from_timestamp": iso(self.from_timestamp),
+            "to_timestamp": iso(self.to_timestamp),
+            "added": self.added,
+            "removed": self.removed,
+            "unified": self.unified,
+        }
+
+
+def version_text(entries: Sequence[EntryRow]) -> str:
+    """A version as text for a unified diff: each entry under its title path."""
+    parts = []
+    for e in entries:
+        head = "---" if e.kind == "front_matter" else f"## {e.title}" if e.title else ""
+        body = e.text.strip("\n")
+        parts.append(f"{head}\n{body}\n---" if e.kind == "front_matter" else f"{head}\n{body}")
+    return "\n\n".join(p.strip("\n") for p in parts) + "\n"
+
+
+def version_sentences(entries: Sequence[EntryRow]) -> list[str]:
+    """The sentences a version says (front matter is not said)."""
+    return [s for e in entries if e.kind != "front_matter" for s in sentences(e.text)]
+
+
+def diff(
+    vault: Vault, document_id: int, from_version: int | None = None, to_version: int | None = None
+) -> VersionDiff:
+    """What changed in a document between two versions (numbers: its place in time order).
+    Default: the version before the current one -> the current one."""
+    title = document_title(vault, document_id)
+    versions = document_versions(vault, document_id)
+    by_number = {v.number: v for v in versions}
+    current = next((v for v in versions if v.current), versions[-1])
+    to_n = current.number if to_version is None else to_version
+    if from_version is None:
+        if to_n - 1 not in by_number:
+            raise TimelineError(
+                f"document {document_id} has no version before {to_n} "
+                f"({len(versions)} version{'s' if len(versions) != 1 else ''}); give --from"
+            )
+        from_n = to_n - 1
+    else:
+        from_n = from_version
+    for n in (from_n, to_n):
+        if n not in by_number:
+            raise TimelineError(f"document {document_id} has versions 1..{len(versions)}, not {n}")
+    a, b = by_number[from_n], by_number[to_n]
+    old, new = version_entries(vault, a.id), version_entries(vault, b.id)
+    added, removed = sentence_changes(version_sentences(old), version_sentences(new))
+    unified = "".join(
+        difflib.unified_diff(
+            version_text(old).splitlines(keepends=True),
+            version_text(new).splitlines(keepends=True),
+            fromfile=f"{title} v{from_n} ({(iso(a.timestamp) or 'undated')[:10]})",
+            tofile=f"{title} v{to_n} ({(iso(b.timestamp) or 'undated')[:10]})",
+        )
+    )
+    return VersionDiff(
+        document_id, title, from_n, to_n, a.timestamp, b.timestamp, added, removed, unified
+    )
+
+
+__all__ = [
+    "TimelineError",
+    "VersionDiff",
+    "When",
+    "diff",
+    "find_phrase",
+    "normalise",
+    "sentence_changes",
+    "sentence_spans",
+    "sentences",
+    "when",
+]
