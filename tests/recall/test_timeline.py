@@ -1,0 +1,307 @@
+"""Time questions: versions placed by their own time, re-ingest is a no-op, a revert is a new
+version; `when` finds the first and last appearance of an exact phrase (notes/0014)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from tests.conftest import write_note
+from tests.output.conftest import two_client_settings
+from tests.ui.test_cli import schema
+from trailkeep.bench import versions as bench
+from trailkeep.ingest import Ingestor
+from trailkeep.recall.timeline import (
+    TimelineError,
+    find_phrase,
+    normalise,
+    sentences,
+    when,
+)
+from trailkeep.ui.cli import main
+from trailkeep.vault import Filters, NotFound, Vault, doctor, get_embedder
+
+DAYS = [date(2024, m, 1 + m) for m in range(1, 12)]  # 11 versions, one a month
+
+
+def essay(i: int, extra: str = "") -> str:
+    """Version i (0-based) of one essay: a phrase enters at v3 and leaves after v7, a value
+    changes at v6, a sentence is there from v5 on."""
+    said = ["We keep a reasoning trail for every client."]
+    if 2 <= i <= 6:
+        said.append("The “nightly — export” runs at 2am.")
+    said.append("The budget is $4,000." if i < 5 else "The budget is $5,500.")
+    if i >= 4:
+        said.append("Patient matching uses the record number plus clinic.")
+    return f"---\nid: essay\ntitle: Essay\nrev: {i + 1}\n---\n# Essay\n\n{' '.join(said)}\n{extra}"
+
+
+def write_essay(folder: Path) -> list[Path]:
+    """11 files of one essay; the date is in each file's name."""
+    return [write_note(folder, f"essay-{d.isoformat()}.md", essay(i)) for i, d in enumerate(DAYS)]
+
+
+def versions(vault: Vault) -> list[tuple[Any, ...]]:
+    """(number, day, current, the day of the version it revises) in number order."""
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT v.number, substr(CAST(v.created_at AS TEXT), 1, 10), v.current, "
+                "substr(CAST(p.created_at AS TEXT), 1, 10) FROM version v "
+                "LEFT JOIN version p ON p.id = v.revises_id "
+                "JOIN document d ON d.id = v.document_id WHERE d.external_id = 'id:essay' "
+                "ORDER BY v.number"
+            )
+        ).all()
+    return [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows]
+
+
+def in_time_order(vault: Vault) -> None:
+    vs = versions(vault)
+    days = [v[1] for v in vs]
+    assert days == sorted(days) and [v[0] for v in vs] == list(range(1, len(vs) + 1))
+    assert [v[2] for v in vs] == [False] * (len(vs) - 1) + [True]
+    assert [v[3] for v in vs] == [None, *days[:-1]]  # each revises the one before in time
+    with vault.engine.connect() as c:
+        # every section revises the same section of the version before it, and only that
+        bad = c.execute(
+            text(
+                "SELECT COUNT(*) FROM link l JOIN entry n ON n.id = l.from_entry_id "
+                "JOIN entry o ON o.id = l.to_entry_id JOIN version vn ON vn.id = n.version_id "
+                "JOIN version vo ON vo.id = o.version_id WHERE l.kind = 'revises' "
+                "AND (vo.number <> vn.number - 1 OR o.key <> n.key)"
+            )
+        ).scalar_one()
+        missing = c.execute(
+            text(
+                "SELECT COUNT(*) FROM entry n JOIN version vn ON vn.id = n.version_id "
+                "JOIN entry o ON o.key = n.key AND o.document_id = n.document_id "
+                "JOIN version vo ON vo.id = o.version_id AND vo.number = vn.number - 1 "
+                "WHERE NOT EXISTS (SELECT 1 FROM link l WHERE l.kind = 'revises' "
+                "AND l.from_entry_id = n.id AND l.to_entry_id = o.id)"
+            )
+        ).scalar_one()
+        stale = c.execute(
+            text(
+                "SELECT COUNT(*) FROM entry e JOIN version v ON v.id = e.version_id "
+                "WHERE e.current <> v.current"
+            )
+        ).scalar_one()
+    assert (bad, missing, stale) == (0, 0, 0)
+
+
+# ------------------------------------------------------------------------- version identity
+def test_a_folder_of_versions_ingested_again_adds_nothing(vault: Vault, tmp_path: Path) -> None:
+    # GIVEN one essay kept as 11 dated files (one front-matter id)
+    files = write_essay(tmp_path / "essay")
+    ing = Ingestor(vault)
+    ing.ingest_paths(files)
+    assert len(versions(vault)) == 11
+    in_time_order(vault)
+    # WHEN the same folder is ingested again (in another order)
+    again = ing.ingest_paths(list(reversed(files)))
+    # THEN nothing changes: still 11 versions, the newest-dated one current
+    assert len(versions(vault)) == 11 and again.failed == 0
+    assert versions(vault)[-1][1:3] == ("2024-11-12", True)
+    in_time_order(vault)
+    assert doctor(vault).ok
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_versions_in_random_order_are_placed_by_their_own_time(
+    vault: Vault, tmp_path: Path, seed: int
+) -> None:
+    files = write_essay(tmp_path / "essay")
+    order = list(files)
+    random.Random(seed).shuffle(order)
+    ing = Ingestor(vault)
+    for n, p in enumerate(order, 1):
+        ing.ingest_file(p)
+        # at every step the newest-dated version so far is the current one
+        newest = max(order[:n], key=lambda q: q.name).name[6:16]
+        vs = versions(vault)
+        assert len(vs) == n and next(v[1] for v in vs if v[2]) == newest
+    in_time_order(vault)
+    # an older-dated version arriving late never became current, nor took the title
+    for p in order:
+        ing.ingest_file(p)
+    assert len(versions(vault)) == 11
+    assert doctor(vault).ok
+
+
+def test_same_timestamp_orders_by_arrival(vault: Vault, tmp_path: Path) -> None:
+    a = write_note(tmp_path, "a.md", essay(0).replace("title: Essay", "date: 2024-05-01"))
+    b = write_note(tmp_path, "b.md", essay(6).replace("title: Essay", "date: 2024-05-01"))
+    ing = Ingestor(vault)
+    ing.ingest_file(b)
+    ing.ingest_file(a)
+    vs = versions(vault)
+    assert [v[2] for v in vs] == [False, True]  # the later arrival is current
+    got = when(vault, "budget is $4,000")
+    assert got.appearances[-1].version == 2 and got.in_current
+
+
+def test_an_edit_back_to_old_content_is_a_revert(vault: Vault, tmp_path: Path) -> None:
+    # GIVEN one file edited A -> B
+    p = write_note(tmp_path, "essay.md", essay(0))
+    ing = Ingestor(vault)
+    ing.ingest_file(p)
+    p.write_text(essay(8))
+    ing.ingest_file(p)
+    # WHEN it is edited back to A
+    p.write_text(essay(0))
+    assert ing.ingest_file(p).status == "ingested"
+    # THEN that is a new version (the same time: ordered by arrival, so current)
+    vs = versions(vault)
+    assert len(vs) == 3 and vs[-1][2]
+    assert when(vault, "budget is $4,000").in_current
+    # and ingesting it again changes nothing
+    ing.ingest_file(p)
+    assert len(versions(vault)) == 3
+    in_time_order(vault)
+
+
+def test_a_versions_file_edited_back_to_an_older_version_is_a_revert(
+    vault: Vault, tmp_path: Path
+) -> None:
+    files = write_essay(tmp_path / "essay")
+    ing = Ingestor(vault)
+    ing.ingest_paths(files)
+    # the newest file now holds what the oldest said (its date is still in its name)
+    files[-1].write_text(essay(0))
+    ing.ingest_file(files[-1])
+    vs = versions(vault)
+    assert len(vs) == 12 and vs[-1][1:3] == ("2024-11-12", True)
+    assert when(vault, "budget is $4,000").in_current
+    # a copy of an old version under a new name is not a new version
+    write_note(tmp_path / "elsewhere", "copy.md", essay(3))
+    ing.ingest_file(tmp_path / "elsewhere" / "copy.md")
+    assert len(versions(vault)) == 12
+    in_time_order(vault)
+
+
+# ------------------------------------------------------------------------------------- when
+def test_normalising_and_word_boundaries() -> None:
+    assert normalise("A  “Quoted”\n— text")[0] == 'a "quoted"-text'
+    t = "The nightly\n–  export ran. We planned it."
+    assert find_phrase(t, "NIGHTLY - EXPORT") == [(4, 21)]
+    assert find_phrase(t, "nightly export") == []
+    assert find_phrase(t, "plan") == [] and find_phrase(t, "planned") == [(30, 37)]
+    assert find_phrase("東京都に行く", "東京") == [(0, 2)]
+    assert sentences("- one item\n- two, e.g. this. Three\nwrapped.\n\nFour!") == [
+        "one item",
+        "two, e.g. this.",
+        "Three wrapped.",
+        "Four!",
+    ]
+
+
+def test_when_first_last_and_in_current(vault: Vault, tmp_path: Path) -> None:
+    Ingestor(vault).ingest_paths(write_essay(tmp_path / "essay"))
+    got = when(vault, 'the "nightly - export" runs')
+    assert got.match == "exact"
+    data = got.as_json()
+    jsonschema.validate(data, schema("when"))
+    assert (data["first"]["version"], data["first"]["timestamp"][:10]) == (3, "2024-03-04")
+    assert (data["last"]["version"], data["last"]["timestamp"][:10]) == (7, "2024-07-08")
+    assert data["in_current"] is False
+    assert data["present_in"][0]["versions"] == [3, 4, 5, 6, 7]
+    assert data["first"]["quote"] == "The “nightly — export” runs at 2am."
+    still = when(vault, "patient MATCHING uses the record number")
+    assert [a.version for a in still.appearances] == [5, 6, 7, 8, 9, 10, 11] and still.in_current
+    old = when(vault, "budget is $4,000").as_json()
+    assert (old["first"]["version"], old["last"]["version"], old["in_current"]) == (1, 5, False)
+
+
+def test_when_checks_every_candidate_exactly(vault: Vault, tmp_path: Path) -> None:
+    # The keyword index stems and folds: "planning meetings" is a candidate for "planned
+    # meeting", but not the phrase.
+    write_note(tmp_path, "a.md", "# A\n\nWe were planning meetings all week.\n")
+    write_note(tmp_path, "b.md", "# B\n\nThe planned meeting moved to Friday.\n")
+    Ingestor(vault).ingest_paths([tmp_path / "a.md", tmp_path / "b.md"])
+    got = when(vault, "planned meeting")
+    assert got.match == "exact" and [a.document for a in got.appearances] == ["B"]
+    assert when(vault, "zebra quartz lantern").match == "none"
+    topic = when(vault, "meetings planning week")  # not a phrase, but the topic is there
+    assert topic.match == "topic" and topic.appearances
+    with pytest.raises(TimelineError):
+        when(vault, " — ")
+    with pytest.raises(NotFound):
+        when(vault, "meeting", Filters(document_id=999))
+
+
+def test_when_stays_in_the_clients_scope(tmp_path: Path) -> None:
+    s = two_client_settings(tmp_path / "home")
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        ing = Ingestor(v)
+        for name, client, day in (("a.md", "Acme", "01"), ("b.md", "Beta", "02")):
+            write_note(
+                s.inbox,
+                name,
+                f"---\nclient: {client}\ndate: 2026-03-{day}\n---\n# {client} plan\n\n"
+                "The weekly sync is on Tuesday.\n",
+            )
+            ing.ingest_file(s.inbox / name)
+        assert len(when(v, "weekly sync").appearances) == 2
+        acme = when(v, "weekly sync", Filters(client="acme"))
+        assert [a.client for a in acme.appearances] == ["acme"]
+        assert when(v, "weekly sync", Filters(client="nobody")).match == "none"
+    finally:
+        v.close()
+
+
+def test_cli_when_and_diff_validate(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {"TRAILKEEP_EMBEDDER": "hash"}
+    r = CliRunner()
+
+    def run(*args: str) -> str:
+        out = r.invoke(main, ["--home", str(home), *args], env=env, obj={})
+        assert out.exit_code == 0, out.output
+        return out.stdout
+
+    run("init")
+    write_essay(home / "inbox")
+    run("ingest", str(home / "inbox"))
+    data = json.loads(run("when", "budget is $5,500", "--json"))
+    jsonschema.validate(data, schema("when"))
+    assert data["first"]["version"] == 6 and data["in_current"] is True
+    doc = data["first"]["document_id"]
+    assert "first: 2024-06-07" in run("when", "budget is $5,500")
+    d = json.loads(run("diff", "--document", str(doc), "--json"))
+    jsonschema.validate(d, schema("diff"))
+    assert (d["from"], d["to"]) == (10, 11)
+    d = json.loads(run("diff", "--document", str(doc), "--from", "4", "--to", "6", "--json"))
+    assert d["added"] == [
+        "The budget is $5,500.",
+        "Patient matching uses the record number plus clinic.",
+    ]
+    assert d["removed"] == ["The budget is $4,000."]
+    assert d["unified"].startswith("--- Essay v4 (2024-04-05)\n+++ Essay v6 (2024-06-07)")
+    assert "\n-We keep a reasoning trail" in d["unified"] and "\n+We keep" in d["unified"]
+    out = r.invoke(
+        main, ["--home", str(home), "diff", "--document", str(doc), "--to", "1"], env=env
+    )
+    assert out.exit_code == 1 and "no version before 1" in out.output
+    out = r.invoke(main, ["--home", str(home), "when", "x", "--client", "nobody"], env=env)
+    assert out.exit_code == 1 and "unknown client" in out.output
+
+
+# ------------------------------------------------------------------------ the bench, sampled
+def test_bench_sample_when_is_exact_and_reingest_adds_nothing(tmp_path: Path) -> None:
+    # GIVEN 6 documents x 5-15 versions, planted phrases that appear, change and disappear,
+    # shared timestamps, files ingested in random order and then again in another order
+    out = bench.run(tmp_path, docs=6, chunks=0, seed=11)
+    # THEN `when` gets every first/last appearance right and the re-ingest added nothing
+    assert out["versions_added_by_reingest"] == 0
+    assert out["when_exact_right"] == 1.0, out["wrong"]
+    assert out["shared_timestamps"] > 0 and out["planted_phrases"] >= 20

@@ -1,0 +1,177 @@
+"""Trail steps only where the topic is, each with what changed since the previous version and,
+when a value or a decision was reversed, ``changed_mind`` (notes/0014); `diff` of versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import write_note
+from tests.recall.test_timeline import write_essay
+from tests.ui.test_cli import schema
+from trailkeep.ingest import Ingestor
+from trailkeep.recall import document_trail, topic_trail, trail_json
+from trailkeep.recall.timeline import TimelineError, diff, sentence_changes, when
+from trailkeep.recall.trail import SAME_TIME, decision_reversed, value_changed, values
+from trailkeep.vault import NotFound, Vault
+
+
+def essay_trail(vault: Vault, tmp_path: Path, topic: str) -> list[dict[str, object]]:
+    Ingestor(vault).ingest_paths(write_essay(tmp_path / "essay"))
+    data = trail_json(topic, topic_trail(vault, topic))
+    jsonschema.validate(data, schema("trail"))
+    return data["steps"]  # type: ignore[no-any-return]
+
+
+def test_steps_only_where_the_topic_appeared_changed_or_was_dropped(
+    vault: Vault, tmp_path: Path
+) -> None:
+    # GIVEN one essay in 11 versions: "nightly export" is said in v3..v7, dropped in v8
+    steps = essay_trail(vault, tmp_path, "nightly export")
+    # THEN two steps, not one per version: where it appeared, and where it was dropped
+    assert [(s["version"], s["topic_removed"]) for s in steps] == [(3, False), (8, True)]
+    first, dropped = steps
+    assert first["changed"] == {
+        "added": ["The “nightly — export” runs at 2am."],
+        "removed": [],
+        "from_version": 2,
+        "from_entry_id": first["changed"]["from_entry_id"],  # type: ignore[index]
+    }
+    assert first["unchanged_until"] == {
+        "version": 7,
+        "timestamp": "2024-07-08T00:00:00+00:00",
+        "current": False,
+    }
+    assert dropped["changed"]["removed"] == ["The “nightly — export” runs at 2am."]  # type: ignore[index]
+    assert dropped["changed"]["from_version"] == 7  # type: ignore[index]
+
+
+def test_a_changed_value_is_a_changed_mind(vault: Vault, tmp_path: Path) -> None:
+    steps = essay_trail(vault, tmp_path, "budget")
+    assert [s["version"] for s in steps] == [1, 6]
+    assert steps[0]["changed_mind"] is None
+    assert steps[1]["changed_mind"] == {
+        "from": "The budget is $4,000.",
+        "from_date": "2024-01-02T00:00:00+00:00",  # when it was first said, not v5
+        "to": "The budget is $5,500.",
+        "to_date": "2024-06-07T00:00:00+00:00",
+    }
+    assert steps[1]["unchanged_until"]["current"] is True  # type: ignore[index]
+
+
+def test_a_decision_taken_back_is_a_changed_mind(vault: Vault, tmp_path: Path) -> None:
+    inbox = vault.settings.inbox
+    write_note(
+        inbox,
+        "db-1.md",
+        "---\nid: db\ndate: 2026-02-01\n---\n# Registry store\n\n"
+        "We decided to use Postgres for the registry.\n",
+    )
+    write_note(
+        inbox,
+        "db-2.md",
+        "---\nid: db\ndate: 2026-03-01\n---\n# Registry store\n\n"
+        "We decided not to use Postgres for the registry; SQLite instead.\n",
+    )
+    # Arriving newest first: still placed by their dates.
+    Ingestor(vault).ingest_paths([inbox / "db-2.md", inbox / "db-1.md"])
+    steps = topic_trail(vault, "Postgres registry")
+    assert [s.hit.version for s in steps] == [1, 2]
+    m = steps[1].changed_mind
+    assert m is not None and m["from"] == "We decided to use Postgres for the registry."
+    assert (m["from_date"][:10], m["to_date"][:10]) == ("2026-02-01", "2026-03-01")
+    assert steps[0].changed_mind is None and not steps[0].hit.current and steps[1].hit.current
+
+
+def test_changed_mind_rules() -> None:
+    assert values("Ship on March 3rd for $4,000 (20%) at 2pm.") == [
+        "march 3rd",
+        "$4,000",
+        "20%",
+        "2pm",
+    ]
+    assert value_changed("The deadline is March 3.", "The deadline is April 7.")
+    assert value_changed("We bill 40 hours at 150 USD.", "We bill 45 hours at 150 USD.")
+    # the same value, or another sentence that happens to hold a number, is no change of mind
+    assert not value_changed("The deadline is March 3.", "The deadline is March 3 at the latest.")
+    assert not value_changed("The deadline is March 3.", "We hired 3 more people for QA.")
+    assert not value_changed("The budget is fine.", "The budget is fine, really.")
+    assert decision_reversed(
+        "We decided to match patients on record number.",
+        "We decided to no longer match patients on record number alone.",
+    )
+    assert not decision_reversed(  # about something else
+        "We decided to use Postgres for the registry.",
+        "We decided not to send the weekly report.",
+    )
+    assert not decision_reversed(  # no reversal word
+        "We decided to use Postgres for the registry.",
+        "We decided to use Postgres 16 for the registry.",
+    )
+    assert sentence_changes(["a", "b", "c"], ["a", "x", "c", "d"]) == (["x", "d"], ["b"])
+
+
+def test_same_timestamp_is_said_and_document_trail_has_changes(
+    vault: Vault, tmp_path: Path
+) -> None:
+    for i, body in enumerate(("We ship weekly.", "We ship weekly. We ship on Fridays.")):
+        write_note(tmp_path, f"n{i}.md", f"---\nid: n\ndate: 2026-05-01\n---\n# Ship\n\n{body}\n")
+        Ingestor(vault).ingest_file(tmp_path / f"n{i}.md")
+    steps = topic_trail(vault, "ship weekly")
+    assert [s.hit.version for s in steps] == [1, 2]
+    assert steps[1].order_note == SAME_TIME and steps[0].order_note is None
+    doc = steps[0].hit.document_id
+    sections = [s for s in document_trail(vault, doc) if s.hit.kind == "section"]
+    assert sections[1].changed["added"] == ["We ship on Fridays."]
+    assert sections[0].changed == {}  # no version before it
+
+
+def test_diff_of_versions(vault: Vault, tmp_path: Path) -> None:
+    Ingestor(vault).ingest_paths(write_essay(tmp_path / "essay"))
+    doc = when(vault, "budget").appearances[0].document_id
+    d = diff(vault, doc)
+    # only the front matter changed (front matter is not what a note says)
+    assert (d.from_version, d.to_version, d.added, d.removed, d.unified) == (10, 11, [], [], "")
+    d = diff(vault, doc, 7, 8)
+    assert d.removed == ["The “nightly — export” runs at 2am."] and d.added == []
+    assert d.as_json()["from_timestamp"] == "2024-07-08T00:00:00+00:00"
+    with pytest.raises(TimelineError, match=r"versions 1\.\.11, not 12"):
+        diff(vault, doc, 1, 12)
+    with pytest.raises(NotFound):
+        diff(vault, 9999)
+    write_note(tmp_path, "one.md", "# One\n\nOnly once.\n")
+    Ingestor(vault).ingest_file(tmp_path / "one.md")
+    one = when(vault, "only once").appearances[0].document_id
+    with pytest.raises(TimelineError, match="no version before 1"):
+        diff(vault, one)
+
+
+def test_trail_page_shows_changes_and_the_when_box(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    import trailkeep.ui
+    from tests.conftest import make_settings
+    from trailkeep.vault import get_embedder, init_home
+
+    s = make_settings(tmp_path / "home")
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    Ingestor(v).ingest_paths(write_essay(tmp_path / "essay"))
+    v.close()
+    monkeypatch.setenv("TRAILKEEP_HOME", str(s.home))
+    monkeypatch.setenv("TRAILKEEP_EMBEDDER", "hash")
+    page = Path(trailkeep.ui.__file__).resolve().parent / "views" / "trail.py"
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.run()
+    at.text_input[0].set_value("budget").run()
+    at.text_input[1].set_value("budget is $4,000").run()
+    assert not at.exception, at.exception
+    shown = "\n".join(str(x.value) for x in [*at.markdown, *at.warning, *at.caption, *at.code])
+    assert "Changed mind: “The budget is $4,000.” (2024-01-02)" in shown
+    assert "+ The budget is $5,500." in shown and "unchanged through v11" in shown
+    assert "**First:** 2024-01-02 — Essay v1" in shown and "**Last:** 2024-05-06" in shown
+    assert "**In the current version:** no" in shown
