@@ -21,11 +21,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import BinaryIO, Concatenate, ParamSpec, TypeVar
 
 from trailkeep.vault import Origin, TrailkeepError, Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.errors import DiskFull
+from trailkeep.vault.filestate import (
+    Resume,
+    keep_in_place,
+    next_position,
+    resume_point,
+    set_resume_point,
+)
 from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParseProblem
 from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
@@ -72,6 +79,31 @@ class Summary:
             self.failed += 1
         else:
             self.skipped += 1
+
+
+class _SessionTail:
+    """Parses the appended lines of a session file (after its header line), numbering the new
+    entries after those already stored; the stored title stays unless the tail names a better
+    one (a summary or a custom title)."""
+
+    name = "agent-session"
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+
+    def score(self, name: str, head: bytes) -> int | None:
+        return None
+
+    def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[ParsedDocument | ParseProblem]:
+        from .parsers.sessions import _lines, parse_lines
+
+        for item in parse_lines(_lines(stream), origin=origin, start_position=self.position):
+            if isinstance(item, ParsedDocument) and item.meta.get("title_from") not in (
+                "summary",
+                "custom-title",
+            ):
+                item.meta["keep_title"] = True
+            yield item
 
 
 def identity_for(path: Path, inbox: Path | None) -> str:
@@ -337,19 +369,75 @@ class Ingestor:
             return self._fail_unread(path, exc)
         sha = hashlib.sha256(data).hexdigest()
         mtime = datetime.fromtimestamp(st.st_mtime, tz=UTC)
-        out = self.ingest_bytes(
-            data,
-            sha=sha,
-            path=key,
-            name=path.name,
-            identity=identity_for(path, self.inbox),
-            mtime=mtime,
-            embed=embed,
-        )
+        in_place = self.in_place(path)
+        tail = self._tail(key, data)
+        if tail is not None:  # a growing session file: only what was appended (notes/0015)
+            body, parser = tail
+            out = self.ingest_bytes(
+                body,
+                sha=hashlib.sha256(body).hexdigest(),
+                path=key,
+                name=path.name,
+                identity=identity_for(path, self.inbox),
+                mtime=mtime,
+                embed=embed,
+                in_place=in_place,
+                parser=parser,
+            )
+        else:
+            out = self.ingest_bytes(
+                data,
+                sha=sha,
+                path=key,
+                name=path.name,
+                identity=identity_for(path, self.inbox),
+                mtime=mtime,
+                embed=embed,
+                in_place=in_place,
+            )
         if out.status not in (CHANGING,):
             with self.vault.writer("file state"):
                 self.vault.set_file_state(key, st.st_size, st.st_mtime_ns, sha, out.status)
+            self._remember_resume(key, data, out)
         return out
+
+    # -- files read in place, files that grow
+    def in_place(self, path: Path) -> bool:
+        """Under a ``[[source]]`` folder: read where it lies, no copy in blobs/."""
+        return any(path.is_relative_to(r.path) for r in self.settings.sources)
+
+    def _tail(self, key: str, data: bytes) -> tuple[bytes, registry.Parser] | None:
+        """(the session header line + the bytes from the resume point, a parser for them) when
+        the file is a session that only grew since it was read; None: read it whole (new, or
+        rewritten from the start — compaction, truncation: its prefix no longer hashes the
+        same; entries are keyed by the provider's ids, so a whole re-read duplicates nothing)."""
+        if not key.endswith(".jsonl"):
+            return None
+        point = resume_point(self.vault, key)
+        if point is None or point.offset <= 0 or len(data) <= point.offset:
+            return None
+        if hashlib.sha256(data[: point.offset]).hexdigest() != point.sha256:
+            return None
+        first = data[: data.find(b"\n") + 1]
+        body = data[point.offset :]
+        if len(first) < point.offset:
+            body = first + body
+        return body, _SessionTail(point.position)
+
+    def _remember_resume(self, key: str, data: bytes, out: Outcome) -> None:
+        if not key.endswith(".jsonl") or out.source_id is None or out.status not in DONE:
+            return
+        from .parsers.sessions import safe_resume_offset
+
+        try:
+            offset = safe_resume_offset(data)
+        except Exception:  # never fail an ingest for the optimisation: re-read whole next time
+            offset = 0
+        point = None
+        if offset > 0:
+            position = next_position(self.vault, out.source_id)
+            point = Resume(offset, hashlib.sha256(data[:offset]).hexdigest(), position)
+        set_resume_point(self.vault, key, point)
 
     @_disk_full_stops
     def ingest_bytes(
@@ -362,8 +450,11 @@ class Ingestor:
         identity: str,
         mtime: datetime | None,
         embed: bool = True,
+        in_place: bool = False,
+        parser: registry.Parser | None = None,
     ) -> Outcome:
-        """Store and parse one file's bytes.
+        """Store and parse one file's bytes (``in_place``: keep no copy in blobs/; ``parser``:
+        this one, not the registry's pick).
 
         The write batch is the file for small formats (notes): the duplicate check and every
         document are written under one hold of the writer lock, so two writers never both take
@@ -371,15 +462,18 @@ class Ingestor:
         document instead, so a 300 MB import does not shut out the UI for minutes; their
         identity is the provider's ids, so a race cannot duplicate them.
         """
-        try:
-            parser: registry.Parser | None = registry.pick(name, data[: registry.HEAD_BYTES])
-            pick_error = None
-        except IngestError as exc:
-            parser, pick_error = None, str(exc)
+        pick_error = None
+        if parser is None:
+            try:
+                parser = registry.pick(name, data[: registry.HEAD_BYTES])
+            except IngestError as exc:
+                parser, pick_error = None, str(exc)
         streaming = bool(getattr(parser, "streaming", False))
         hold = contextlib.nullcontext() if streaming else self.vault.writer(f"ingest {name}")
         with hold:
-            return self._ingest(data, sha, path, name, identity, mtime, embed, parser, pick_error)
+            return self._ingest(
+                data, sha, path, name, identity, mtime, embed, parser, pick_error, in_place
+            )
 
     def _ingest(
         self,
@@ -392,6 +486,7 @@ class Ingestor:
         embed: bool,
         parser: registry.Parser | None,
         pick_error: str | None,
+        in_place: bool = False,
     ) -> Outcome:
         v = self.vault
         with v.writer(f"ingest {name}"):
@@ -404,9 +499,13 @@ class Ingestor:
                 sid = v.begin_source(path, name, sha, len(data))
                 v.finish_source(sid, "duplicate")
                 return Outcome(path, DUPLICATE, source_id=sid)
-            # The bytes first (atomic), then the source row: a source never lacks its blob.
-            v.store_blob(sha, data)
+            # The bytes first (atomic), then the source row: a source never lacks its blob —
+            # unless it is read in place from a watched folder, where it stays.
+            if not in_place:
+                v.store_blob(sha, data)
             sid = v.begin_source(path, name, sha, len(data))
+            if in_place:
+                keep_in_place(v, sid)
         if parser is None:
             return self._fail(sid, path, name, sha, pick_error or "no parser")
         if parser.name == "markdown-note" and len(data) > self.settings.max_note_bytes:

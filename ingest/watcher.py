@@ -15,7 +15,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,9 +117,13 @@ class Watcher:
         on_outcome: Callable[[Outcome], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         heartbeat: Path | None = None,
+        sources: Sequence[Path] = (),
     ) -> None:
+        """``sources``: more folders to watch, read in place (``[[source]]`` in config.toml);
+        a missing one is skipped until it exists (checked at each rescan)."""
         self.ingestor = ingestor
         self.inbox = inbox
+        self.sources = tuple(sources)
         self.tracker = StabilityTracker(stable_seconds, clock)
         self.rescan_seconds = rescan_seconds
         self.on_outcome = on_outcome
@@ -132,8 +136,18 @@ class Watcher:
         self.processed = 0
         self._beat_at = 0.0
 
+    def roots(self) -> list[Path]:
+        """The inbox and the watched folders that exist now."""
+        return [self.inbox, *(r for r in self.sources if r.is_dir())]
+
+    def _root_of(self, path: Path) -> Path:
+        for r in self.sources:
+            if path.is_relative_to(r):
+                return r
+        return self.inbox
+
     def consider(self, path: Path) -> None:
-        if is_ignored(path, self.inbox):
+        if is_ignored(path, self._root_of(path)):
             return
         try:
             st = os.lstat(path)
@@ -160,7 +174,7 @@ class Watcher:
     def scan(self) -> int:
         """Catch-up: queue files whose (size, mtime) differ from what the vault recorded."""
         n = 0
-        for p in walk([self.inbox]):
+        for p in walk(self.roots()):
             try:
                 st = os.lstat(p)
             except OSError:
@@ -226,7 +240,8 @@ class Watcher:
     def run(self, stop: threading.Event, poll: float = 0.1) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
         observer = Observer()
-        observer.schedule(_Handler(self), str(self.inbox), recursive=True)
+        for root in self.roots():
+            observer.schedule(_Handler(self), str(root), recursive=True)
         observer.start()
         self.state = "watching"
         try:

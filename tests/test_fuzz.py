@@ -27,6 +27,8 @@ from trailkeep.ingest import registry
 from trailkeep.ingest.parsers.chats import ChatExportParser
 from trailkeep.ingest.parsers.email import EmailParser
 from trailkeep.ingest.parsers.notes import NotesParser
+from trailkeep.ingest.parsers.plaintext import PlainTextParser
+from trailkeep.ingest.parsers.sessions import SessionParser
 from trailkeep.ingest.parsers.timesheet import TimesheetParser
 from trailkeep.vault import TrailkeepError
 from trailkeep.vault.records import Origin, ParsedDocument, ParseProblem
@@ -57,6 +59,9 @@ def _zip(name: str, data: bytes) -> bytes:
     return buf.getvalue()
 
 
+SESSIONS = Path(__file__).parent / "ingest" / "samples" / "sessions"
+CLAUDE_CODE = (SESSIONS / "claude_code_session.jsonl").read_bytes()
+CODEX = next(SESSIONS.glob("rollout-*.jsonl")).read_bytes()
 CHATGPT = json.dumps([chatgpt_conversation()]).encode()
 CLAUDE = json.dumps([claude_conversation()]).encode()
 SEEDS: dict[str, tuple[str, bytes]] = {
@@ -67,6 +72,9 @@ SEEDS: dict[str, tuple[str, bytes]] = {
     "eml": ("m.eml", EML),
     "mbox": ("box.mbox", MBOX),
     "timesheet": ("t.csv", CSV),
+    "claude-code": ("s.jsonl", CLAUDE_CODE),
+    "codex": ("rollout.jsonl", CODEX),
+    "text": ("note.txt", b"Plain notes\n\nA paragraph about the export.\n\n- 1h acme: fix\n"),
 }
 PARSERS = {
     "notes": NotesParser(),
@@ -76,6 +84,9 @@ PARSERS = {
     "eml": EmailParser(),
     "mbox": EmailParser(),
     "timesheet": TimesheetParser(),
+    "claude-code": SessionParser(),
+    "codex": SessionParser(),
+    "text": PlainTextParser(),
 }
 
 

@@ -68,7 +68,7 @@ def doctor(vault: Vault, repair: bool = False, verify_blobs: bool = True) -> Doc
             for r in c.execute(
                 text(
                     "SELECT DISTINCT sha256 FROM source WHERE status != 'forgotten' "
-                    "AND sha256 NOT LIKE 'unreadable:%'"
+                    "AND sha256 NOT LIKE 'unreadable:%' AND kept = 'blob'"
                 )
             )
         ]

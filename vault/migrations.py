@@ -291,6 +291,16 @@ def _scopes(conn: Connection, kw: KeywordIndex) -> None:
         )
 
 
+def _in_place_and_tails(conn: Connection, kw: KeywordIndex) -> None:
+    # Issue 18: files read in place from watched folders keep no copy in blobs/ (doctor does
+    # not look for one), and a growing file (a coding-agent session) remembers where a re-read
+    # may start: the offset, the hash of everything before it, the next entry position.
+    conn.execute(text("ALTER TABLE source ADD COLUMN kept TEXT NOT NULL DEFAULT 'blob'"))
+    conn.execute(text("ALTER TABLE file_state ADD COLUMN resume_offset INTEGER"))
+    conn.execute(text("ALTER TABLE file_state ADD COLUMN resume_sha256 TEXT"))
+    conn.execute(text("ALTER TABLE file_state ADD COLUMN resume_position INTEGER"))
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
@@ -299,6 +309,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (5, "work items and invoices", _billing),
     (6, "entry parent index", _neighbour_indexes),
     (7, "entry scopes and attribution rules", _scopes),
+    (8, "sources read in place, growing files", _in_place_and_tails),
 ]
 
 

@@ -33,6 +33,7 @@ class Source(SQLModel, table=True):
     attempts: int = 0
     created_at: datetime
     updated_at: datetime
+    kept: str = "blob"  # "blob": original bytes in blobs/; "in-place": read where it lies
 
 
 class Document(SQLModel, table=True):
@@ -130,6 +131,9 @@ class FileState(SQLModel, table=True):
     sha256: str
     status: str
     updated_at: datetime
+    resume_offset: int | None = None  # a growing file: re-read from here when the prefix
+    resume_sha256: str | None = None  # still hashes to this
+    resume_position: int | None = None  # the next entry position of its documents
 
 
 class VaultMeta(SQLModel, table=True):

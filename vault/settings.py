@@ -68,7 +68,28 @@ DEFAULT_CONFIG = """\
 # tax_id = ""
 # iban = ""
 # payment_terms_days = 30
+
+# Folders read in place (never copied into blobs/), watched like the inbox: where coding agents
+# keep their sessions, or a notes folder. `trailkeep init` offers the ones that exist here.
+# kind: "claude-code", "codex" or "notes" (a hint: files are recognised by their content).
+# [[source]]
+# path = "~/.claude/projects"
+# kind = "claude-code"
+# [[source]]
+# path = "~/.codex/sessions"
+# kind = "codex"
 """
+
+
+SOURCE_KINDS = ("claude-code", "codex", "notes")
+
+
+@dataclass(frozen=True)
+class WatchedSource:
+    """A ``[[source]]`` folder: read in place, never copied."""
+
+    path: Path
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,7 @@ class Settings:
     rescan_seconds: float = 300.0
     lock_timeout: float = 120.0
     min_free_bytes: int = 200 * 1024 * 1024  # [vault] min_free_mb: room kept free on the disk
+    sources: tuple[WatchedSource, ...] = ()  # [[source]]: folders read in place
     embedder: str = "minilm"
     backend: str = "auto"
     me_name: str = ""
@@ -175,6 +197,7 @@ def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
             rescan_seconds=float(ingest.get("rescan_seconds", 300.0)),
             lock_timeout=float(vault.get("lock_timeout_seconds", 120.0)),
             min_free_bytes=int(float(vault.get("min_free_mb", 200)) * 1024 * 1024),
+            sources=_sources(home, cfg.get("source", [])),
             embedder=str(env.get("TRAILKEEP_EMBEDDER") or vault.get("embedder", "minilm")),
             backend=str(answer.get("backend", "auto")),
             me_name=str(me.get("name", "")),
@@ -191,6 +214,24 @@ def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(str(home / "config.toml"), f"bad value: {exc}") from exc
+
+
+def _sources(home: Path, tables: object) -> tuple[WatchedSource, ...]:
+    if not isinstance(tables, list):
+        raise ConfigError(str(home / "config.toml"), "sources must be [[source]] tables")
+    out = []
+    for i, t in enumerate(tables):
+        if not isinstance(t, dict) or not str(t.get("path", "")).strip():
+            raise ConfigError(str(home / "config.toml"), f"[[source]] #{i + 1} has no path")
+        kind = str(t.get("kind", "notes"))
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(
+                str(home / "config.toml"),
+                f"[[source]] {t['path']!r}: kind {kind!r} is not one of {', '.join(SOURCE_KINDS)}",
+            )
+        path = Path(str(t["path"])).expanduser()
+        out.append(WatchedSource(path if path.is_absolute() else home / path, kind))
+    return tuple(out)
 
 
 def _opt(v: object) -> str | None:

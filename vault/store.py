@@ -474,14 +474,16 @@ class Vault:
                 sync_work_items(c, doc_id, version_id)
             c.execute(
                 text(
-                    "UPDATE document SET title=CASE WHEN kind = 'email' OR NOT :cur THEN title "
-                    "ELSE :t END, "
+                    "UPDATE document SET title=CASE WHEN kind = 'email' OR NOT :cur OR :keep "
+                    "THEN title ELSE :t END, "
                     "updated_at=CASE WHEN updated_at > :u THEN updated_at ELSE :u END, "
                     "client_id=:c, project_id=COALESCE(:p, project_id), meta=:m WHERE id=:d"
                 ),
                 {
                     "t": doc.title,
                     "cur": becomes_current,  # an older version arriving late keeps the title
+                    # the tail of a growing file knows no better title than the stored one
+                    "keep": bool(doc.meta.get("keep_title")),
                     "u": db_ts(ts_utc),
                     "c": client_id,
                     "p": project_id,

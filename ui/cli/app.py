@@ -84,6 +84,7 @@ def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: boo
         s.inbox,
         stable_seconds=s.stable_seconds,
         rescan_seconds=s.rescan_seconds,
+        sources=[r.path for r in s.sources],
         heartbeat=s.home / HEARTBEAT_FILE,
     )
     s.inbox.mkdir(parents=True, exist_ok=True)

@@ -93,6 +93,7 @@ def watch(ctx: click.Context, once: bool) -> None:
         s.inbox,
         stable_seconds=s.stable_seconds,
         rescan_seconds=s.rescan_seconds,
+        sources=[r.path for r in s.sources],
         on_outcome=report,
     )
     s.inbox.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,20 @@ import click
 from .context import client_id, emit, settings, vault
 
 
+AGENT_FOLDERS = (("~/.claude/projects", "claude-code"), ("~/.codex/sessions", "codex"))
+
+
 @click.command()
+@click.option(
+    "--sources/--no-sources",
+    default=None,
+    help="Read the coding-agent session folders found on this machine in place "
+    "(default: ask when interactive).",
+)
 @click.pass_context
-def init(ctx: click.Context) -> None:
-    """Create the home (inbox, config.toml, vault) if it does not exist."""
+def init(ctx: click.Context, sources: bool | None) -> None:
+    """Create the home (inbox, config.toml, vault) if it does not exist, and offer the
+    coding-agent session folders found on this machine as watched sources."""
     from trailkeep.vault import Vault, get_embedder, init_home
 
     s = settings(ctx)
@@ -24,6 +34,22 @@ def init(ctx: click.Context) -> None:
     for p in created:
         click.echo(f"created {p}")
     click.echo(f"home: {s.home}\ninbox: {s.inbox} (drop files here)")
+    known = {r.path for r in s.sources}
+    for folder, kind in AGENT_FOLDERS:
+        path = Path(folder).expanduser()
+        if not path.is_dir() or path in known:
+            continue
+        take = sources
+        if take is None and sys.stdin.isatty():
+            take = click.confirm(f"Read {kind} sessions from {path} in place?", default=True)
+        if take:
+            with s.config_path.open("a", encoding="utf-8") as fh:
+                fh.write(f'\n[[source]]\npath = "{path}"\nkind = "{kind}"\n')
+            click.echo(f"watching {path} ({kind}, read in place)")
+        else:
+            click.echo(f"found {path}: `trailkeep init --sources` reads its {kind} sessions")
+    for r in s.sources:
+        click.echo(f"source: {r.path} ({r.kind}{'' if r.path.is_dir() else ', missing'})")
 
 
 @click.command("status")

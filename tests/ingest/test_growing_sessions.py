@@ -1,0 +1,108 @@
+"""Coding-agent sessions read where they are written (issue 18): a `[[source]]` folder is read
+in place (no copy in blobs/), a session file that grows is read from where it was left, and a
+file rewritten from the start is read again without duplicating a turn."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import text
+
+from trailkeep.ingest import Ingestor
+from trailkeep.recall import search
+from trailkeep.vault import Vault, doctor
+from trailkeep.vault.settings import WatchedSource
+
+SAMPLE = Path(__file__).parent / "samples" / "sessions" / "claude_code_session.jsonl"
+SID = "7d3f9a2e-5b1c-4e8f-9a6d-2c4b8e1f0a37"
+
+
+def turn(n: int, parent: str, role: str, words: str) -> str:
+    msg: dict[str, object]
+    if role == "user":
+        msg = {"role": "user", "content": words}
+    else:
+        msg = {
+            "id": f"msg_grow{n}",
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "text", "text": words}],
+        }
+    return json.dumps(
+        {
+            "parentUuid": parent,
+            "isSidechain": False,
+            "cwd": "/home/sam/clients/acme/registry-import",
+            "sessionId": SID,
+            "type": role,
+            "message": msg,
+            "uuid": f"g-{n:04d}",
+            "timestamp": f"2026-03-02T10:{n:02d}:00.000Z",
+        }
+    )
+
+
+def lines_of(path: Path) -> list[str]:
+    good = []
+    for line in path.read_text().splitlines():
+        try:
+            json.loads(line)
+        except ValueError:
+            continue  # the sample's deliberately malformed line
+        good.append(line)
+    return good
+
+
+def entries(v: Vault) -> list[tuple[str, str]]:
+    with v.engine.connect() as c:
+        return [
+            (str(r[0]), str(r[1]))
+            for r in c.execute(text("SELECT key, text FROM entry ORDER BY key"))
+        ]
+
+
+def test_a_growing_session_in_a_watched_folder(vault: Vault, tmp_path: Path) -> None:
+    folder = tmp_path / "claude" / "projects" / "-home-sam-clients-acme"
+    folder.mkdir(parents=True)
+    vault.settings = replace(
+        vault.settings, sources=(WatchedSource(tmp_path / "claude" / "projects", "claude-code"),)
+    )
+    ing = Ingestor(vault)
+    f = folder / f"{SID}.jsonl"
+    base = lines_of(SAMPLE)
+    f.write_text("\n".join(base) + "\n")
+    assert ing.ingest_file(f).status == "ingested"
+    first = entries(vault)
+    assert not set(vault.blobs.all())  # read in place: no copy
+    assert doctor(vault).ok
+    # WHEN ten lines are appended while the user works
+    grown = [
+        turn(
+            i,
+            "u-0021" if i == 1 else f"g-{i - 1:04d}",
+            "user" if i % 2 else "assistant",
+            f"growing turn {i} about the quokkasync backfill",
+        )
+        for i in range(1, 11)
+    ]
+    with f.open("a") as fh:
+        fh.write("\n".join(grown) + "\n")
+    out = ing.ingest_file(f)
+    assert out.status == "ingested"
+    after = entries(vault)
+    # THEN only the new turns were added, none twice, the old ones unchanged
+    assert len(after) == len(first) + 10
+    assert set(first) <= set(after)
+    with vault.engine.connect() as c:
+        sizes = [int(r[0]) for r in c.execute(text("SELECT size FROM source ORDER BY id"))]
+        title = c.execute(text("SELECT title FROM document WHERE kind='session'")).scalar_one()
+    assert sizes[-1] < f.stat().st_size  # the re-read was the tail, not the file
+    assert title == "Dedupe patients in the Acme registry import"  # the summary stays
+    assert any("growing turn 7" in h.quote for h in search(vault, "quokkasync backfill", k=12))
+    # WHEN the file is rewritten from the start (compaction): fewer lines, same ids
+    f.write_text("\n".join(base[:6] + grown[:4]) + "\n")
+    assert ing.ingest_file(f).status in ("ingested", "duplicate")
+    assert len(entries(vault)) == len(after)  # nothing duplicated
+    assert doctor(vault).ok

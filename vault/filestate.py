@@ -1,0 +1,70 @@
+"""What the vault remembers about files on disk beyond their sources: where a growing file may be
+re-read from, and which sources are read in place (no copy in blobs/). notes/0015."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from .store import Vault
+
+
+@dataclass(frozen=True)
+class Resume:
+    offset: int  # a line start: re-read from here
+    sha256: str  # of the file's bytes before ``offset``
+    position: int  # the next entry position for its documents
+
+
+def resume_point(vault: Vault, path: str) -> Resume | None:
+    with vault.engine.connect() as c:
+        r = c.execute(
+            text(
+                "SELECT resume_offset, resume_sha256, resume_position FROM file_state "
+                "WHERE path = :p AND resume_offset IS NOT NULL AND status IN "
+                "('ingested', 'partial', 'duplicate')"
+            ),
+            {"p": path},
+        ).first()
+    return None if r is None or r[1] is None else Resume(int(r[0]), str(r[1]), int(r[2] or 0))
+
+
+def set_resume_point(vault: Vault, path: str, resume: Resume | None) -> None:
+    """After a file's state is recorded (``Vault.set_file_state``): where to re-read it."""
+    with vault.writer("file state"), vault.engine.begin() as c:
+        c.execute(
+            text(
+                "UPDATE file_state SET resume_offset = :o, resume_sha256 = :h, "
+                "resume_position = :n WHERE path = :p"
+            ),
+            {
+                "o": None if resume is None else resume.offset,
+                "h": None if resume is None else resume.sha256,
+                "n": None if resume is None else resume.position,
+                "p": path,
+            },
+        )
+
+
+def next_position(vault: Vault, source_id: int) -> int:
+    """One past the highest entry position of the documents a source wrote."""
+    with vault.engine.connect() as c:
+        return int(
+            c.execute(
+                text(
+                    "SELECT COALESCE(MAX(e.position), -1) + 1 FROM entry e WHERE e.document_id "
+                    "IN (SELECT document_id FROM source_document WHERE source_id = :s)"
+                ),
+                {"s": source_id},
+            ).scalar_one()
+        )
+
+
+def keep_in_place(vault: Vault, source_id: int) -> None:
+    """This source's bytes stay where they lie (a watched folder): no copy in blobs/."""
+    with vault.writer("source"), vault.engine.begin() as c:
+        c.execute(text("UPDATE source SET kept = 'in-place' WHERE id = :s"), {"s": source_id})
+
+
+__all__ = ["Resume", "keep_in_place", "next_position", "resume_point", "set_resume_point"]
