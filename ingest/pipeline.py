@@ -15,6 +15,7 @@ import functools
 import hashlib
 import io
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,7 @@ from trailkeep.vault.filestate import (
     resume_point,
     set_resume_point,
 )
+from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParseProblem
 from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
@@ -104,6 +106,26 @@ class _SessionTail:
             ):
                 item.meta["keep_title"] = True
             yield item
+
+
+_MARKER_WORD = re.compile(r"[\w][\w.@+'’-]*[\w]|[\w]")
+
+
+def names_forgotten(text: str, markers: set[str]) -> bool:
+    """Does the text name a forgotten marker? Markers are kept only as hashes, so candidate
+    words and runs of up to four words are hashed and looked up."""
+    words = [
+        w.lower().removesuffix("'s").removesuffix("’s").rstrip(".")
+        for w in _MARKER_WORD.findall(text)
+    ]
+    for i, w in enumerate(words):
+        cands = [w]
+        if "@" in w:
+            cands.append(w.rsplit("@", 1)[1])
+        cands += [" ".join(words[i : i + n]) for n in (2, 3, 4) if i + n <= len(words)]
+        if any(tomb_key("marker", c) in markers for c in cands):
+            return True
+    return False
 
 
 def identity_for(path: Path, inbox: Path | None) -> str:
@@ -314,6 +336,23 @@ class Ingestor:
             return self.refresh()
         return None
 
+    def _drop_forgotten(self, item: ParsedDocument) -> None:
+        """A forgotten client stays forgotten when its material arrives inside another file:
+        entries attributed to it, or naming one of its markers (kept as hashes), are dropped
+        here, before anything is written (issue 20)."""
+        clients, markers = forgotten_markers(self.vault)
+        if not clients and not markers:
+            return
+        if markers and names_forgotten(item.title, markers):
+            item.entries = []
+            return
+        item.entries = [
+            e
+            for e in item.entries
+            if not (e.client and tomb_key("client", e.client) in clients)
+            and not (markers and names_forgotten(f"{e.title}\n{e.text}", markers))
+        ]
+
     def _context(self) -> Context:
         if self._ctx is None:
             self._ctx = reattribution.context(self.vault, self._clients)
@@ -337,6 +376,7 @@ class Ingestor:
             if d.problem and d.client is None and isinstance(work, dict):
                 work.setdefault("problem", d.problem)
         item.client = dec.client
+        self._drop_forgotten(item)
         before = {x.id: (x.client, x.scope) for x in stored.entries} if stored else {}
         return [
             own.Assignment(f.row_id, d.client, d.scope, d.problem)
@@ -536,7 +576,11 @@ class Ingestor:
                         if item.kind == DOC_EMAIL:
                             item.external_id = v.email_thread(item)
                         reassign = self._attribute(item)
-                        res = v.write_document(item, chunks, sid, reassign)
+                        res = (
+                            v.write_document(item, chunks, sid, reassign)
+                            if item.entries
+                            else None  # all of it was a forgotten client's
+                        )
                     if res is not None:
                         docs += 1
                         if self.on_document is not None:

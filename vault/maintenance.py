@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,6 +167,26 @@ class ForgetReport:
         )
 
 
+def tomb_key(kind: str, key: str) -> str:
+    """What a tombstone keeps: a hash, never a readable title, path or name (a file's own
+    sha256 is already one)."""
+    if kind == "sha256":
+        return key
+    return "h:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def forgotten_markers(vault: Vault) -> tuple[set[str], set[str]]:
+    """(hashed ids of forgotten clients, hashed markers of forgotten clients)."""
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text("SELECT kind, key FROM tombstone WHERE kind IN ('client', 'marker')")
+        ).all()
+    return (
+        {str(r[1]) for r in rows if r[0] == "client"},
+        {str(r[1]) for r in rows if r[0] == "marker"},
+    )
+
+
 def forget(
     vault: Vault,
     *,
@@ -233,6 +254,13 @@ def forget(
             ).all():
                 entry_ids.add(int(r[0]))
                 tomb.append(("entry", f"{r[1]}:{r[2]}:{r[3]}"))
+            # The client stays forgotten when its material arrives again inside other files:
+            # its id and every marker clients.toml gives it (names, aliases, domains,
+            # addresses, people), as hashes only (notes/0013, issue 20).
+            tomb.append(("client", client_id))
+            spec = next((x for x in vault.settings.clients if x.id == client_id), None)
+            for marker in spec.markers if spec else ():
+                tomb.append(("marker", marker.strip().lower()))
         whole_docs = set()
         for d in list(doc_ids):
             row = c.execute(
@@ -296,8 +324,17 @@ def forget(
                     "INSERT INTO tombstone (kind, key, reason, created_at) "
                     "VALUES (:k, :key, 'forget', :t) ON CONFLICT DO NOTHING"
                 ),
-                {"k": kind, "key": key, "t": db_ts(utcnow())},
+                {"k": kind, "key": tomb_key(kind, key), "t": db_ts(utcnow())},
             )
+        if client_id is not None:  # its projects go too
+            c.execute(
+                text(
+                    "UPDATE document SET project_id = NULL WHERE project_id IN "
+                    "(SELECT id FROM project WHERE client_id = :c)"
+                ),
+                {"c": client_id},
+            )
+            c.execute(text("DELETE FROM project WHERE client_id = :c"), {"c": client_id})
         blobs_to_drop = [
             sha
             for sha in shas

@@ -301,6 +301,17 @@ def _in_place_and_tails(conn: Connection, kw: KeywordIndex) -> None:
     conn.execute(text("ALTER TABLE file_state ADD COLUMN resume_position INTEGER"))
 
 
+def _hashed_tombstones(conn: Connection, kw: KeywordIndex) -> None:
+    # Issue 20: tombstones keep hashes, never readable titles (section paths, note ids).
+    import hashlib
+
+    for rowid, key in conn.execute(
+        text("SELECT id, key FROM tombstone WHERE kind <> 'sha256' AND key NOT LIKE 'h:%'")
+    ).all():
+        digest = "h:" + hashlib.sha256(str(key).encode("utf-8", "surrogatepass")).hexdigest()
+        conn.execute(text("UPDATE tombstone SET key = :k WHERE id = :i"), {"k": digest, "i": rowid})
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
@@ -310,6 +321,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (6, "entry parent index", _neighbour_indexes),
     (7, "entry scopes and attribution rules", _scopes),
     (8, "sources read in place, growing files", _in_place_and_tails),
+    (9, "tombstones as hashes", _hashed_tombstones),
 ]
 
 

@@ -694,10 +694,12 @@ class Vault:
         return n_chunks, changed
 
     def is_tombstoned_conn(self, c: Connection, kind: str, key: str) -> bool:
+        from .maintenance import tomb_key
+
         return (
             c.execute(
-                text("SELECT 1 FROM tombstone WHERE kind=:k AND key=:key"),
-                {"k": kind, "key": key},
+                text("SELECT 1 FROM tombstone WHERE kind=:k AND key IN (:h, :key)"),
+                {"k": kind, "h": tomb_key(kind, key), "key": key},
             ).first()
             is not None
         )

@@ -1,0 +1,125 @@
+"""A forget that holds (issue 20): a forgotten client's text arriving again inside other files —
+a copy of a mixed daily note with one new line, a new mail from its domain, a chat naming it —
+brings back none of its entries or work items; tombstones are hashes, its projects are gone."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from sqlalchemy import text
+
+from tests.conftest import write_note
+from tests.fixtures.chats import msg, node
+from trailkeep.ingest import Ingestor
+from trailkeep.vault import Vault, doctor, forget
+from trailkeep.vault.billing import list_work
+from trailkeep.vault.clients import ClientSpec
+
+NORTHWIND = ClientSpec(
+    "northwind",
+    "Northwind Home Health",
+    aliases=("Northwind",),
+    domains=("northwind.example",),
+    people=("Dana Whitfield",),
+)
+CLEARVIEW = ClientSpec(
+    "clearview",
+    "Clearview Vision Therapy",
+    aliases=("Clearview",),
+    domains=("clearview.example",),
+    people=("Priya Raman",),
+    projects=("portal",),
+)
+
+DAILY = """# 2026-10-14
+
+## Northwind
+
+Northwind EVV export moved to 2am.
+
+## Clearview
+
+Clearview portal login uses magic links now; Priya Raman approved.
+
+- 2h northwind: EVV export schedule
+- 1.5h clearview: portal login fix
+"""
+
+
+def rows(v: Vault, sql: str) -> list[tuple[object, ...]]:
+    with v.engine.connect() as c:
+        return [tuple(r) for r in c.execute(text(sql))]
+
+
+def clearview_text(v: Vault) -> list[str]:
+    return [
+        str(r[0])
+        for r in rows(v, "SELECT text FROM entry")
+        if "clearview" in str(r[0]).lower() or "priya" in str(r[0]).lower()
+    ]
+
+
+def test_forgotten_client_stays_forgotten(vault: Vault) -> None:
+    vault.settings = replace(vault.settings, clients=(NORTHWIND, CLEARVIEW))
+    vault.sync_clients(vault.settings.clients)
+    inbox = vault.settings.inbox
+    ing = Ingestor(vault)
+    ing.ingest_file(write_note(inbox, "2026-10-14.md", DAILY))
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "portal.md",
+            "---\nclient: Clearview\nproject: portal\n---\n# Portal\n\nThe portal pilot.\n",
+        )
+    )
+    assert clearview_text(vault) and any(i.client == "clearview" for i in list_work(vault))
+    rep = forget(vault, client_id="clearview")
+    assert rep.entries > 0
+    assert clearview_text(vault) == []
+    assert not [i for i in list_work(vault) if i.client == "clearview"]
+    assert rows(vault, "SELECT COUNT(*) FROM project WHERE client_id = 'clearview'") == [(0,)]
+    # Tombstones keep hashes, never titles, names or paths.
+    for (key,) in rows(vault, "SELECT key FROM tombstone"):
+        k = str(key)
+        assert k.startswith("h:") or (len(k) == 64 and all(ch in "0123456789abcdef" for ch in k))
+    # WHEN the client is also gone from clients.toml (only hashed markers remember it) and its
+    # text arrives again inside other files
+    vault.settings = replace(vault.settings, clients=(NORTHWIND,))
+    ing = Ingestor(vault)
+    copy = DAILY.replace("moved to 2am.", "moved to 2am; also 3am on Sundays.") + (
+        "- 0.5h Clearview Vision Therapy: follow-up call\n"
+    )
+    ing.ingest_file(write_note(inbox, "copy of 2026-10-14.md", copy))
+    (inbox / "cv.eml").write_text(
+        "From: Priya Raman <priya@clearview.example>\nTo: sam@samconsult.example\n"
+        "Subject: portal\nDate: Tue, 20 Oct 2026 09:00:00 -0400\nMessage-ID: <cv9@clearview.example>\n\n"
+        "The portal needs another login option.\n"
+    )
+    ing.ingest_file(inbox / "cv.eml")
+    conv = {
+        "id": "c-cv",
+        "title": "Portal ideas",
+        "create_time": 1760000000.0,
+        "update_time": 1760000100.0,
+        "current_node": "a1",
+        "mapping": {
+            "root": node("root", None, ["u1"], None),
+            "u1": node(
+                "u1",
+                "root",
+                ["a1"],
+                msg("u1", "user", "Ideas for Clearview's portal?", 1760000000.0),
+            ),
+            "a1": node("a1", "u1", [], msg("a1", "assistant", "Offer passkeys.", 1760000050.0)),
+        },
+    }
+    (inbox / "conversations.json").write_text(json.dumps([conv]))
+    ing.ingest_file(inbox / "conversations.json")
+    # THEN nothing of Clearview came back; Northwind's new line did
+    assert clearview_text(vault) == []
+    assert not [
+        i for i in list_work(vault) if i.client == "clearview" or "follow-up" in i.description
+    ]
+    assert any("3am on Sundays" in str(r[0]) for r in rows(vault, "SELECT text FROM entry"))
+    assert doctor(vault).ok
