@@ -87,7 +87,7 @@ class MiniLMEmbedder:
         if _sha256(model) != MODEL_SHA256:
             raise EmbedderError(f"model.onnx does not match its pinned sha256 ({model})")
         tok.enable_truncation(MAX_TOKENS)
-        tok.enable_padding()  # to the longest in each batch
+        tok.no_padding()  # padded per batch in embed(), to the longest of the batch
         opts = ort.SessionOptions()
         if self._threads:
             opts.intra_op_num_threads = self._threads
@@ -102,6 +102,40 @@ class MiniLMEmbedder:
         return f"minilm-l6-int8-{MODEL_SHA256[:12]}"
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Texts are tokenised once, sorted by token count and cut into batches padded to their
+        longest member: padding is wasted work (it was 36 % of the tokens on note chunks when
+        batches were cut by character length; BENCHMARKS.md, `trailkeep bench embedder`)."""
+        if self._session is None:
+            self._load()
+        with self._lock:
+            enc = self._tok.encode_batch([t or " " for t in texts])
+        lengths = [len(e.ids) for e in enc]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        out: list[Any] = [None] * len(texts)
+        for start in range(0, len(order), self._batch):
+            idx = order[start : start + self._batch]
+            width = max(lengths[i] for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : lengths[i]] = enc[i].ids
+                mask[row, : lengths[i]] = 1
+            out_rows = self._run(ids, mask)
+            for row, i in enumerate(idx):
+                out[i] = out_rows[row].tolist()
+        return out
+
+    def _run(self, ids: Any, mask: Any) -> Any:
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feed)[0]
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return pooled
+
+    def embed_by_characters(self, texts: Sequence[str]) -> list[list[float]]:
+        """The previous batching (sorted by character length, padded by the tokenizer), kept
+        only so that `trailkeep bench embedder` measures both in one run."""
         if self._session is None:
             self._load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -110,16 +144,22 @@ class MiniLMEmbedder:
             idx = order[start : start + self._batch]
             with self._lock:
                 enc = self._tok.encode_batch([texts[i] or " " for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden = self._session.run(None, feed)[0]
-            m = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            width = max(len(e.ids) for e in enc)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, e in enumerate(enc):
+                ids[row, : len(e.ids)] = e.ids
+                mask[row, : len(e.ids)] = 1
+            pooled = self._run(ids, mask)
             for row, i in enumerate(idx):
                 out[i] = pooled[row].tolist()
         return out
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        if self._session is None:
+            self._load()
+        with self._lock:
+            return [len(e.ids) for e in self._tok.encode_batch([t or " " for t in texts])]
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
