@@ -13,9 +13,10 @@ the topic (hybrid search, strength as in ``ask``), labelled ``"match": "topic"``
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,22 +82,49 @@ def _wordish(ch: str) -> bool:
     return ch.isalnum() and not ("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
 
 
-def find_phrase(text: str, phrase: str) -> list[tuple[int, int]]:
-    """(start, end) in ``text`` of every exact occurrence of ``phrase`` (see :func:`normalise`),
-    on word boundaries: "plan" is not found in "planned"."""
+@functools.lru_cache(maxsize=64)
+def _pattern(phrase: str) -> tuple[re.Pattern[str], str] | None:
+    """A regular expression that finds, in raw text, what :func:`normalise` would make equal to
+    the normalised phrase (one C-speed scan per candidate instead of normalising its text):
+    a space is any white space, a dash any dash with any white space around it, a quote any
+    quote of its kind; case is ignored. Every start is tried (a lookahead), so a match that
+    fails its word boundary does not hide an overlapping one that passes."""
     needle = normalise(phrase)[0].strip()
     if not needle:
+        return None
+    single = "".join(k for k, v in _QUOTES.items() if v == "'") + "'"
+    double = "".join(k for k, v in _QUOTES.items() if v == '"') + '"'
+    parts = []
+    for ch in needle:
+        if ch == " ":
+            parts.append(r"\s+")
+        elif ch == "-":
+            parts.append(r"\s*[" + re.escape("".join(sorted(_DASHES))) + r"]\s*")
+        elif ch in "'\"":
+            parts.append("[" + re.escape(single if ch == "'" else double) + "]")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("(?=(" + "".join(parts) + "))", re.IGNORECASE), needle
+
+
+def find_phrase(text: str, phrase: str, first: bool = False) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of every exact occurrence of ``phrase`` (see :func:`normalise`),
+    on word boundaries: "plan" is not found in "planned". ``first``: stop at the first."""
+    compiled = _pattern(phrase)
+    if compiled is None:
         return []
-    hay, where = normalise(text)
+    pattern, needle = compiled
+    left, right = _wordish(needle[0]), _wordish(needle[-1])
     out = []
-    i = hay.find(needle)
-    while i >= 0:
-        j = i + len(needle)
-        left_ok = not (_wordish(needle[0]) and i > 0 and _wordish(hay[i - 1]))
-        right_ok = not (_wordish(needle[-1]) and j < len(hay) and _wordish(hay[j]))
-        if left_ok and right_ok:
-            out.append((where[i], where[j - 1] + 1))
-        i = hay.find(needle, i + 1)
+    for m in pattern.finditer(text):
+        a, b = m.span(1)
+        if left and a > 0 and _wordish(text[a - 1]):
+            continue
+        if right and b < len(text) and _wordish(text[b]):
+            continue
+        out.append((a, b))
+        if first:
+            break
     return out
 
 
@@ -276,13 +304,13 @@ def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
     found: list[Hit] = []
     texts: dict[int, str] = {}
     for r in rows:
-        spots = find_phrase(r.text, phrase)
+        spots = find_phrase(r.text, phrase, first=True)
         if spots:
             found.append(_hit(r, quote_around(r.text, *spots[0])))
             texts[r.entry_id] = r.text
     if scope is not None:
         # A quote clipped to the lines about the client must still say the phrase.
-        found = [h for h in admit(found, scope, texts) if find_phrase(h.quote, phrase)]
+        found = [h for h in admit(found, scope, texts) if find_phrase(h.quote, phrase, True)]
     searched = f"{len(rows)} candidate passages from the keyword index, {len(found)} exact"
     if found:
         return When(phrase, "exact", sorted(found, key=time_key), searched)
@@ -297,7 +325,6 @@ def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     searched += f"; topic: {len(res.hits)} passages, {len(strong)} strong"
     if not strong:
         return When(topic, "none", searched=searched)
-    strong = [replace(h, score=round(h.score, 6)) for h in strong]
     return When(topic, "topic", sorted(strong, key=time_key), searched)
 
 

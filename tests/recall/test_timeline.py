@@ -204,6 +204,34 @@ def test_normalising_and_word_boundaries() -> None:
     ]
 
 
+def _found_by_normalising(text: str, phrase: str) -> bool:
+    """The definition, slowly: normalise both, find, check the word boundaries."""
+    needle = normalise(phrase)[0].strip()
+    hay = normalise(text)[0]
+    for i in range(len(hay)):
+        if hay.startswith(needle, i):
+            j = i + len(needle)
+            left = not (needle[0].isalnum() and i > 0 and hay[i - 1].isalnum())
+            right = not (needle[-1].isalnum() and j < len(hay) and hay[j].isalnum())
+            if left and right:
+                return True
+    return False
+
+
+def test_the_fast_matcher_agrees_with_the_normalising_definition() -> None:
+    rnd = random.Random(5)
+    alphabet = ["a", "b", "A", " ", "  ", "\n", "-", "—", " – ", "'", "’", '"', "“", "”", "."]
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        phrase = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 5)))
+        if not normalise(phrase)[0].strip():
+            continue
+        assert bool(find_phrase(text, phrase)) == _found_by_normalising(text, phrase), (
+            text,
+            phrase,
+        )
+
+
 def test_when_first_last_and_in_current(vault: Vault, tmp_path: Path) -> None:
     Ingestor(vault).ingest_paths(write_essay(tmp_path / "essay"))
     got = when(vault, 'the "nightly - export" runs')
@@ -226,9 +254,12 @@ def test_when_checks_every_candidate_exactly(vault: Vault, tmp_path: Path) -> No
     # meeting", but not the phrase.
     write_note(tmp_path, "a.md", "# A\n\nWe were planning meetings all week.\n")
     write_note(tmp_path, "b.md", "# B\n\nThe planned meeting moved to Friday.\n")
-    Ingestor(vault).ingest_paths([tmp_path / "a.md", tmp_path / "b.md"])
+    write_note(tmp_path, "c.md", "# C\n\nIt was to be or not to be, for us.\n")
+    Ingestor(vault).ingest_paths([tmp_path / f"{n}.md" for n in "abc"])
     got = when(vault, "planned meeting")
     assert got.match == "exact" and [a.document for a in got.appearances] == ["B"]
+    # stop words only (PostgreSQL's full text has no query for it: LIKE finds candidates)
+    assert [a.document for a in when(vault, "To be or NOT to be").appearances] == ["C"]
     assert when(vault, "zebra quartz lantern").match == "none"
     topic = when(vault, "meetings planning week")  # not a phrase, but the topic is there
     assert topic.match == "topic" and topic.appearances
