@@ -275,6 +275,11 @@ def run(root: Path, docs: int, chunks: int, seed: int) -> dict[str, Any]:
         right, wrong, _ = check(vault, corpus)
         fill_s = fill(vault, chunks, seed) if chunks else 0.0
         right_big, wrong_big, lat = check(vault, corpus)
+        # The worst case: a word in nearly every filler chunk (every one is a candidate).
+        common = pseudo(1, "f")
+        t0 = time.perf_counter()
+        everywhere = len(when(vault, common).appearances)
+        common_ms = (time.perf_counter() - t0) * 1000
         n = len(corpus.typed)
         return {
             "docs": docs,
@@ -294,6 +299,7 @@ def run(root: Path, docs: int, chunks: int, seed: int) -> dict[str, Any]:
             "fill_s": round(fill_s, 1),
             "when_ms_p50": round(median(lat), 1),
             "when_ms_p95": round(pct(lat, 0.95), 1),
+            "when_common_word": {"appearances": everywhere, "ms": round(common_ms, 1)},
             "embedder": "hash (TRAILKEEP_EMBEDDER=hash as in tests; exact `when` uses no vectors)",
             "machine": machine(),
             "wrong": (wrong + wrong_big)[:5],

@@ -154,7 +154,7 @@ def test_trail_page_shows_changes_and_the_when_box(
     from streamlit.testing.v1 import AppTest
 
     import trailkeep.ui
-    from tests.conftest import make_settings
+    from tests.conftest import make_settings, server_env
     from trailkeep.vault import get_embedder, init_home
 
     s = make_settings(tmp_path / "home")
@@ -164,6 +164,8 @@ def test_trail_page_shows_changes_and_the_when_box(
     v.close()
     monkeypatch.setenv("TRAILKEEP_HOME", str(s.home))
     monkeypatch.setenv("TRAILKEEP_EMBEDDER", "hash")
+    for k, val in server_env(s.home).items():  # the same vault when the tests use servers
+        monkeypatch.setenv(k, val)
     page = Path(trailkeep.ui.__file__).resolve().parent / "views" / "trail.py"
     at = AppTest.from_file(str(page), default_timeout=60)
     at.run()
