@@ -159,7 +159,38 @@ def measure(v: Vault, queries: int = 50, kind: str = "small") -> dict[str, Any]:
         t0 = time.perf_counter()
         search(v, q, k=10)
         lat.append((time.perf_counter() - t0) * 1000)
-    return {"search_ms_p50": round(median(lat), 1), "search_ms_p95": round(pct(lat, 0.95), 1)}
+    out = {"search_ms_p50": round(median(lat), 1), "search_ms_p95": round(pct(lat, 0.95), 1)}
+    out.update(keyword_plans(v, qs))
+    return out
+
+
+def keyword_plans(v: Vault, qs: list[str], k: int = 50) -> dict[str, Any]:
+    """Keyword search alone, FTS5 ranking first (now) against join-then-rank (before), on the
+    same queries, alternating; and whether the top k agree (issue 16)."""
+    from trailkeep.vault import Filters, keyword_search
+
+    kw = v.keyword
+    if not hasattr(kw, "rank_first"):
+        return {}
+    lat: dict[bool, list[float]] = {True: [], False: []}
+    same = 0
+    for q in qs:
+        got = {}
+        for flag in (False, True):
+            kw.rank_first = flag
+            t0 = time.perf_counter()
+            got[flag] = keyword_search(v, q, k, Filters())
+            lat[flag].append((time.perf_counter() - t0) * 1000)
+        same += [c for c, _ in got[True]] == [c for c, _ in got[False]]
+    kw.rank_first = True
+    return {
+        "keyword_ms_before_p50_p95": [
+            round(median(lat[False]), 1),
+            round(pct(lat[False], 0.95), 1),
+        ],
+        "keyword_ms_after_p50_p95": [round(median(lat[True]), 1), round(pct(lat[True], 0.95), 1)],
+        "keyword_same_top50": f"{same}/{len(qs)}",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from typing import Protocol
 from sqlalchemy import Connection, text
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+RANK_FIRST = 300  # FTS5 ranks this many alone before the joins and filters
 PRUNE_MIN_ROWS = 20_000  # below this every query term is kept
 MAX_DF_SHARE = 0.5  # above this share of chunks a term's BM25 IDF is <= 0
 
@@ -144,6 +145,7 @@ class SqliteFts5Index:
 
     def __init__(self) -> None:
         self.pruner = CommonTermPruner()
+        self.rank_first = True  # False: the old plan (join, filter, then rank), for the bench
 
     def create(self, conn: Connection) -> None:
         conn.execute(
@@ -175,19 +177,32 @@ class SqliteFts5Index:
         terms = self._informative(conn, query_terms(query))
         if not terms:
             return []
-        match = " OR ".join(terms)
-        sql = (
-            "SELECT f.rowid, bm25(chunk_fts) AS s FROM chunk_fts f "
+        p: dict[str, object] = {"match": " OR ".join(terms), "k": k, "cap": max(RANK_FIRST, 6 * k)}
+        p.update(params or {})
+        joins = (
             "JOIN chunk c ON c.id = f.rowid JOIN entry e ON e.id = c.entry_id "
             "JOIN document d ON d.id = e.document_id "
-            "WHERE chunk_fts MATCH :match "
-            + (f"AND {where} " if where else "")
-            + "ORDER BY s LIMIT :k"
         )
-        p: dict[str, object] = {"match": match, "k": k}
-        p.update(params or {})
+        filters = f"WHERE {where} " if where else ""
+        # FTS5 ranks alone first (its own top-k heap) and only the best few hundred are joined
+        # and filtered; when the filters leave fewer than k of those, the whole match is
+        # filtered as before (notes/0003). Same top k either way.
+        sql = (
+            "WITH f AS (SELECT rowid, bm25(chunk_fts) AS s FROM chunk_fts "
+            "WHERE chunk_fts MATCH :match ORDER BY s LIMIT :cap) "
+            f"SELECT f.rowid, f.s FROM f {joins}{filters}ORDER BY f.s LIMIT :k"
+        )
+        rows = conn.execute(text(sql), p).all() if self.rank_first else []
+        if len(rows) < k:
+            full = (
+                "SELECT f.rowid, bm25(chunk_fts) AS s FROM chunk_fts f "
+                f"{joins}WHERE chunk_fts MATCH :match "
+                + (f"AND {where} " if where else "")
+                + "ORDER BY s LIMIT :k"
+            )
+            rows = conn.execute(text(full), p).all()
         # bm25() is lower-is-better; flip the sign so higher is better everywhere.
-        return [(int(r[0]), -float(r[1])) for r in conn.execute(text(sql), p)]
+        return [(int(r[0]), -float(r[1])) for r in rows]
 
     def _informative(self, conn: Connection, terms: list[str]) -> list[str]:
         return self.pruner.keep(

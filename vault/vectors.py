@@ -129,12 +129,11 @@ class VectorIndex:
         col = self._collection(False)
         if col is None or k <= 0:
             return []
-        n = col.count()
-        if n == 0:
-            return []
+        # No count() first: it cost more than the query (6 ms), and Chroma 1.x returns what
+        # it has when asked for more (an empty collection included).
         res = col.query(
             query_embeddings=[list(vector)],
-            n_results=min(k, n),
+            n_results=k,
             where=where or None,
             include=["distances"],
         )
