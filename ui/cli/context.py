@@ -53,6 +53,7 @@ COMMANDS: dict[str, str] = {
     "work": "trailkeep.ui.cli.billing:work_grp",
     "invoice": "trailkeep.ui.cli.billing:invoice_grp",
     "ui": "trailkeep.ui.cli.app:ui_cmd",
+    "brief": "trailkeep.ui.cli.brief:brief_cmd",
 }
 
 

@@ -1,0 +1,432 @@
+"""The morning briefing: what is waiting on me, which dates are coming, open money, what changed
+since the last visit, open questions and inbox health — offline, exact, every item linked to
+its source (document id, entry id, file name). notes/0015-briefing-and-mcp.md.
+
+Sections (``Brief.as_json()`` is the contract; CONTRACTS.md, ``ui/schemas/brief.schema.json``):
+
+- **waiting**: client threads whose last message (written up to ``today``, in the last
+  ``lookback`` days) is not from one of my addresses, oldest first, with the days waiting.
+- **dates**: days named in client mail and notes written in the last ``lookback`` days
+  (:mod:`.deadlines`), from ``today`` to ``today + horizon_days``; a day already passed that
+  was named in a message still waiting on me (after my last reply) is listed ``overdue``.
+- **unbilled**, **invoices**: work not on any invoice (dated up to ``today``), drafts not
+  issued, issued invoices not paid with their age — money as decimal strings.
+- **changed**: what arrived since ``since`` (the last visit, else the start of yesterday): new
+  documents, new versions, new messages, decisions and dead ends — by client.
+- **open_questions**: entries tagged ``open_question`` with no later ``decision`` in their
+  document.
+- **health**: failed or partly read files, and how much is unattributed.
+
+With ``client`` every section is confined to that client's scope by the rule drafts and search
+use (``Filters(client=C)`` in SQL, then :func:`trailkeep.recall.scope.admit`): quotes keep only
+lines about C, titles naming another client are withheld, failures (files of nobody's scope)
+are not listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from trailkeep.vault import Hit, TrailkeepError, Vault, iso
+from trailkeep.vault import briefing as sql
+from trailkeep.vault.briefing import TextRow
+
+from .deadlines import named_dates
+from .scope import WITHHELD, Scope, admit, scope_for
+from .timeline import sentences
+
+SCHEMA_VERSION = 1
+HORIZON_DAYS = 14
+LOOKBACK_DAYS = 60  # mail and notes older than this are not read for dates or waiting
+QUOTE_CHARS = 300
+CHANGED_TAGS = ("decision", "dead_end")
+
+
+class BriefError(TrailkeepError):
+    """A briefing that cannot be made as asked (a client clients.toml does not list)."""
+
+
+def configured(settings: Any) -> tuple[int, int]:
+    """(horizon_days, lookback_days) from ``[brief]`` in config.toml (defaults 14 and 60)."""
+    raw = settings.extra.get("brief", {}) if hasattr(settings, "extra") else {}
+    cfg: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+
+    def days(key: str, default: int) -> int:
+        try:
+            value = int(cfg.get(key, default))
+        except (TypeError, ValueError):
+            raise BriefError(f"[brief] {key} must be a whole number of days") from None
+        if value < 0:
+            raise BriefError(f"[brief] {key} must not be negative")
+        return value
+
+    return days("horizon_days", HORIZON_DAYS), days("lookback_days", LOOKBACK_DAYS)
+
+
+@dataclass
+class Brief:
+    """Every section as the JSON shows it (plain dicts of strings, numbers and booleans)."""
+
+    today: date
+    client: str | None
+    since: datetime
+    horizon_days: int
+    waiting: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    unbilled: list[dict[str, Any]] = field(default_factory=list)
+    drafts: list[dict[str, Any]] = field(default_factory=list)
+    unpaid: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    open_questions: list[dict[str, Any]] = field(default_factory=list)
+    health: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "today": self.today.isoformat(),
+            "client": self.client,
+            "since": iso(self.since),
+            "horizon_days": self.horizon_days,
+            "waiting": self.waiting,
+            "dates": self.dates,
+            "unbilled": self.unbilled,
+            "invoices": {"drafts": self.drafts, "unpaid": self.unpaid},
+            "changed": self.changed,
+            "open_questions": self.open_questions,
+            "health": self.health,
+        }
+
+
+def _midnight(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+def build_brief(
+    vault: Vault,
+    today: date,
+    client: str | None = None,
+    horizon_days: int = HORIZON_DAYS,
+    since: datetime | None = None,
+) -> Brief:
+    """The briefing for ``today``. ``client``: a clients.toml id (every section in its scope).
+    ``since``: the moment "changed" starts from (default: the last visit stored by
+    :func:`mark_visited`, else the start of yesterday, UTC). Reads only."""
+    scope: Scope | None = None
+    if client:
+        scope = scope_for(client, vault.settings.clients)
+        if scope is None:
+            raise BriefError(f"no client {client!r} in clients.toml: nothing is sure to be its")
+    _, lookback = configured(vault.settings)
+    if since is None:
+        since = sql.last_visit(vault) or _midnight(today - timedelta(days=1))
+    elif since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    b = Brief(today, client, since, horizon_days)
+    view = _View(scope)
+    # A day's margin either side in SQL (stored times are UTC); the messages' own dates decide.
+    start, end = today - timedelta(days=lookback), today
+    wide = (_midnight(start - timedelta(days=1)), _midnight(end + timedelta(days=2)))
+    mail = [m for m in sql.client_mail(vault, *wide, client) if _within(m, start, end)]
+    b.waiting, unanswered = _waiting(mail, sql.own_addresses(vault), today, view)
+    notes = [n for n in sql.recent_notes(vault, *wide, client) if _within(n, start, end)]
+    b.dates = _dates([*mail, *notes], today, horizon_days, unanswered, view)
+    b.unbilled = [
+        {
+            "client": u.client,
+            "hours": u.hours,
+            "amount": None if u.amount is None else str(u.amount),
+            "currency": u.currency,
+            "items": u.items,
+        }
+        for u in sql.unbilled(vault, today, client)
+    ]
+    b.drafts, b.unpaid = _invoices(vault, today, client)
+    b.changed = _changed(vault, since, client, view)
+    b.open_questions = [
+        item
+        for r in sql.open_questions(vault, client)
+        if (item := view.item(r, _question(r.text))) is not None
+    ]
+    b.health = {
+        "failures": [] if client else sql.failures(vault),
+        "unattributed": sql.unattributed(vault),
+    }
+    return b
+
+
+def mark_visited(vault: Vault, at: datetime) -> None:
+    """Remember ``at`` as the last visit: the next briefing's "changed" starts there."""
+    sql.set_last_visit(vault, at)
+
+
+# ------------------------------------------------------------------------------------ scope
+class _View:
+    """What the briefing may show of an entry: everything (no client), or what the client's
+    scope admits (the same clip as search and drafts)."""
+
+    def __init__(self, scope: Scope | None) -> None:
+        self.scope = scope
+
+    def client(self, row: TextRow) -> str | None:
+        c = row.client or (row.scope if row.scope[:1].isalnum() else None)
+        if self.scope is not None and c != self.scope.client.id:
+            return None  # general material in the client's scope
+        return c
+
+    def title(self, title: str) -> str:
+        return WITHHELD if self.scope is not None and self.scope.names_other(title) else title
+
+    def source(self, name: str | None) -> str | None:
+        return None if name and self.scope is not None and self.scope.names_other(name) else name
+
+    def text(self, row: TextRow) -> str | None:
+        """The entry's text as the scope may see it (its lines about the client), or None."""
+        if self.scope is None:
+            return row.text
+        parts = admit([_hit(row, row.text)], self.scope, {row.entry_id: row.text})
+        return "\n".join(p.quote for p in parts) if parts else None
+
+    def item(self, row: TextRow, quote: str) -> dict[str, Any] | None:
+        """document, entry, quote, date and source of an entry; None when the scope may not
+        see any of it."""
+        if self.scope is not None:
+            parts = admit([_hit(row, quote)], self.scope, {row.entry_id: row.text})
+            if not parts:
+                return None
+            quote = " … ".join(p.quote for p in parts)
+        return {
+            "client": self.client(row),
+            "document_id": row.document_id,
+            "document": self.title(row.document),
+            "entry_id": row.entry_id,
+            "quote": _cut(quote),
+            "date": iso(row.timestamp),
+            "source": self.source(row.source),
+        }
+
+
+def _hit(row: TextRow, quote: str) -> Hit:
+    return Hit(
+        score=0.0,
+        chunk_id=0,
+        document_id=row.document_id,
+        document=row.document,
+        entry_id=row.entry_id,
+        version=1,
+        timestamp=row.timestamp,
+        client=row.client,
+        kind=row.kind,
+        current=True,
+        quote=quote,
+        source=row.source,
+        document_kind=row.document_kind,
+        title=row.title,
+    )
+
+
+# ------------------------------------------------------------------------------------ sections
+def _within(row: TextRow, start: date, end: date) -> bool:
+    return row.timestamp is not None and start <= row.timestamp.date() <= end
+
+
+def _waiting(
+    mail: list[TextRow], me: frozenset[str], today: date, view: _View
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """(threads waiting on me, oldest first; the entry ids of their messages after my last
+    reply). ``mail`` is ordered by thread, then time."""
+    threads: dict[int, list[TextRow]] = {}
+    for m in mail:
+        threads.setdefault(m.document_id, []).append(m)
+    out: list[tuple[datetime, dict[str, Any]]] = []
+    unanswered: set[int] = set()
+    for msgs in threads.values():
+        last = msgs[-1]
+        if last.author in me or last.timestamp is None:
+            continue
+        mine = [i for i, m in enumerate(msgs) if m.author in me]
+        after = msgs[mine[-1] + 1 :] if mine else msgs
+        unanswered.update(m.entry_id for m in after)
+        out.append(
+            (
+                last.timestamp,
+                {
+                    "client": view.client(last),
+                    "document_id": last.document_id,
+                    "message_id": last.key,
+                    "from": last.sender,
+                    "date": iso(last.timestamp),
+                    "days": (today - last.timestamp.date()).days,
+                    "entry_id": last.entry_id,
+                    "subject": view.title(last.document),
+                    "source": view.source(last.source),
+                },
+            )
+        )
+    out.sort(key=lambda x: (x[0], x[1]["document_id"]))
+    return [w for _, w in out], unanswered
+
+
+def _dates(
+    rows: Iterable[TextRow], today: date, horizon: int, unanswered: set[int], view: _View
+) -> list[dict[str, Any]]:
+    last = today + timedelta(days=horizon)
+    out: list[tuple[date, datetime, dict[str, Any]]] = []
+    seen: set[tuple[str, str | None, str]] = set()
+    for r in rows:
+        assert r.timestamp is not None
+        body = view.text(r)
+        if not body:
+            continue
+        written = r.timestamp.date()
+        for nd in named_dates(body, written):
+            if today <= nd.day <= last:
+                overdue = False
+            elif r.entry_id in unanswered and written <= nd.day < today:
+                overdue = True
+            else:
+                continue
+            client = view.client(r)
+            key = (nd.day.isoformat(), client, nd.quote)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                (
+                    nd.day,
+                    r.timestamp,
+                    {
+                        "date": nd.day.isoformat(),
+                        "client": client,
+                        "quote": nd.quote,
+                        "source": view.source(r.source),
+                        "overdue": overdue,
+                        "document_id": r.document_id,
+                        "entry_id": r.entry_id,
+                        "kind": "email" if r.kind == "email" else "note",
+                        "said_on": written.isoformat(),
+                        "words": nd.text,
+                    },
+                )
+            )
+    out.sort(key=lambda x: (x[0], x[1], x[2]["entry_id"]))
+    return [d for _, _, d in out]
+
+
+def _money(x: Decimal) -> str:
+    return str(x.quantize(Decimal("0.01")))
+
+
+def _invoices(
+    vault: Vault, today: date, client: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    drafts_raw, unpaid_raw = sql.open_invoices(vault, client)
+    drafts: list[dict[str, Any]] = []
+    for d in drafts_raw:
+        if isinstance(d, tuple):
+            drafts.append(
+                {
+                    "id": d[0],
+                    "client": d[1],
+                    "period": d[2],
+                    "total": None,
+                    "currency": None,
+                    "lines": 0,
+                    "problem": d[3],
+                }
+            )
+            continue
+        drafts.append(
+            {
+                "id": d.id,
+                "client": d.client,
+                "period": d.period,
+                "total": _money(d.total),
+                "currency": d.currency,
+                "lines": len(d.lines),
+                "problem": None,
+            }
+        )
+    unpaid = []
+    for v in unpaid_raw:
+        issued = date.fromisoformat(v.issued_on) if v.issued_on else today
+        due = date.fromisoformat(v.due_on) if v.due_on else None
+        unpaid.append(
+            {
+                "id": v.id,
+                "number": v.number,
+                "client": v.client,
+                "total": _money(v.total),
+                "currency": v.currency,
+                "issued_on": v.issued_on,
+                "due_on": v.due_on,
+                "days": (today - issued).days,
+                "overdue": due is not None and today > due,
+            }
+        )
+    return drafts, unpaid
+
+
+def _changed(
+    vault: Vault, since: datetime, client: str | None, view: _View
+) -> list[dict[str, Any]]:
+    groups: dict[str | None, dict[str, Any]] = {}
+
+    def group(c: str | None) -> dict[str, Any]:
+        if c not in groups:
+            groups[c] = {"client": c, "documents": [], "decisions": [], "dead_ends": []}
+        return groups[c]
+
+    for a in sql.arrivals(vault, since, client):
+        c = a.client if client is None or a.client == client else None
+        group(c)["documents"].append(
+            {
+                "what": a.what,
+                "document_id": a.document_id,
+                "document": view.title(a.document),
+                "kind": a.kind,
+                "version": a.version,
+                "messages": a.messages,
+                "source": view.source(a.source),
+                "arrived": iso(a.arrived),
+            }
+        )
+    for tag, r in sql.tagged_since(vault, since, CHANGED_TAGS, client):
+        item = view.item(r, _lead(r.text))
+        if item is not None:
+            group(item["client"])["decisions" if tag == "decision" else "dead_ends"].append(item)
+    return [groups[c] for c in sorted(groups, key=lambda c: (c is None, c or ""))]
+
+
+# ------------------------------------------------------------------------------------ quotes
+_WS = re.compile(r"\s+")
+
+
+def _cut(s: str) -> str:
+    s = _WS.sub(" ", s).strip()
+    if len(s) <= QUOTE_CHARS:
+        return s
+    return s[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _lead(text: str) -> str:
+    """The start of an entry, about QUOTE_CHARS long (whole sentences when they fit)."""
+    out = ""
+    for s in sentences(text):
+        if out and len(out) + len(s) + 1 > QUOTE_CHARS:
+            break
+        out = f"{out} {s}".strip()
+    return out or text
+
+
+def _question(text: str) -> str:
+    """The question of an entry tagged open_question: its sentences that ask, else its start."""
+    asked = [s for s in sentences(text) if s.rstrip("*_)\"'”").endswith("?")]
+    return " ".join(asked) if asked else _lead(text)
+
+
+__all__ = ["Brief", "BriefError", "build_brief", "configured", "mark_visited"]

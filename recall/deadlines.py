@@ -1,0 +1,254 @@
+"""Dates named in a text — "by Nov 4", "closes October on Nov 10", "next Tuesday", "2026-11-20" —
+resolved against the date the text was written (notes/0015-briefing-and-mcp.md).
+
+Precision first. Candidates are found here by narrow patterns that always name a day: a month
+name with a day number (either order, an optional year), an ISO date, a weekday after a word
+that points ahead ("on", "by", "until", "before", "due", "for", "next", "this", "coming"),
+"tomorrow", "in/within N days|weeks", "end of the week|month". Each candidate is resolved by
+``dateparser.parse`` with the text's own date as ``RELATIVE_BASE`` and ``PREFER_DATES_FROM =
+"future"`` (an undated "Nov 4" written on Oct 28 is the coming one). "End of the week|month" is
+computed here (dateparser does not read it). Never taken: times ("10:30", "5pm"), numbers with
+units ("2.5h", "$1,200.50"), versions ("2.5", "v1.2.3"), bare ordinals ("the 14th": which
+month?), numeric day/month forms ("11/4": US or European?), "today", "next week", a bare weekday
+("Lauren's Friday upload came back"), "last Friday", "every Monday", a date followed by a time
+with seconds or a zone offset (a log line, a reply header), and the header lines of quoted
+replies ("On Tue, Nov 3, 2026, Dana wrote:", "Sent: Friday, ...").
+
+``dateparser`` is imported on first use (about 0.2 s; its first parse loads the English data,
+about 0.3 s more), so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from .timeline import sentence_spans
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+# Not a date when a digit, a decimal point or a time separator follows the number ("Nov 4.5",
+# "May 10:30") or a digit/currency/decimal sits before it ("2.4 November", "$4 Nov").
+_AFTER = r"(?![\d:]|[.,]\d|\s*(?:%|h\b|hrs?\b|hours?\b|am\b|pm\b))"
+_BEFORE = r"(?<![\w.,$€£/-])"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_COUNT = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "iso",
+        re.compile(r"(?<![\w.-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:3[01]|[12]\d|0[1-9])(?![\w-])"),
+    ),
+    ("month_day", re.compile(rf"\b{_MONTH}\.?\s+{_BEFORE}{_DAY}\b{_YEAR}{_AFTER}")),
+    ("day_month", re.compile(rf"{_BEFORE}\b{_DAY}(?:\s+of)?\s+{_MONTH}\b\.?{_YEAR}{_AFTER}")),
+    (
+        "weekday",
+        # Only after a word that points ahead ("on Friday", "by next Tuesday", "this Friday"):
+        # a bare weekday is as often a past one ("Lauren's Friday upload came back...").
+        re.compile(
+            r"\b(?i:on|by|until|till|before|due|for|next|this|coming)\s+"
+            rf"(?:(?i:next|this|coming)\s+)?(?P<wd>{_WEEKDAY})\b(?!s\b|'s\b)"
+        ),
+    ),
+    ("tomorrow", re.compile(r"\b[Tt]omorrow\b")),
+    (
+        "in_days",
+        re.compile(
+            r"\b(?:in|within|In|Within)\s+(?P<n>\d{1,2}|" + "|".join(_COUNT) + r")\s+"
+            r"(?P<unit>days?|weeks?)\b"
+        ),
+    ),
+    ("end_of", re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<unit>week|month)\b")),
+)
+# A line that only reports when someone else wrote: the head of a quoted reply or a forward.
+_HEADER_LINE = re.compile(
+    r"^\s*(?:>|On\b.{0,120}\bwrote:?\s*$|(?:Sent|Date|From|To|Cc|Subject|Gesendet|Envoyé)\s*:"
+    r"|On\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,"  # "On Tue, Aug 3, 2010 at 7:17 AM, X"
+    r"|On\s.{0,60}\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?,)",  # (its "wrote:" on the next line)
+    re.I,
+)
+MAX_QUOTE = 300
+
+
+@dataclass(frozen=True)
+class NamedDate:
+    day: date
+    quote: str  # the sentence naming it, whitespace collapsed
+    text: str  # the words that named it ("by Nov 4" -> "Nov 4")
+
+
+@lru_cache(maxsize=1)
+def _parse() -> Any:
+    import dateparser
+
+    return dateparser.parse
+
+
+@lru_cache(maxsize=4096)
+def _resolve(words: str, base: datetime) -> date | None:
+    got = _parse()(
+        words,
+        languages=["en"],
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future"},
+    )
+    return None if got is None else got.date()
+
+
+def _end_of(unit: str, base: date) -> date:
+    if unit == "week":  # the working week: its Friday (a Saturday or Sunday: the next one)
+        return base + timedelta(days=(4 - base.weekday()) % 7)
+    nxt = (base.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return nxt - timedelta(days=1)
+
+
+def resolve(kind: str, m: re.Match[str], written: date) -> date | None:
+    """The day a candidate names, read from ``written`` (the text's own date)."""
+    words = m.group(0)
+    base = datetime(written.year, written.month, written.day, 12)
+    if kind == "end_of":
+        return _end_of(m.group("unit"), written)
+    if kind == "in_days":
+        raw = m.group("n").lower()
+        n = _COUNT.get(raw) or int(raw)
+        return written + timedelta(days=n * (7 if m.group("unit").startswith("week") else 1))
+    if kind == "weekday":
+        words = m.group("wd")  # "next Tuesday" is read as the coming Tuesday, as dateparser does
+    got = _resolve(words, base)
+    if got is None:
+        return None
+    # "future" is strict: "October 28" written on October 28 is that day, not next year's.
+    same_day = (got.month, got.day) == (written.month, written.day)
+    if kind in ("month_day", "day_month") and not m.group("year") and same_day:
+        return written
+    return got
+
+
+# Every candidate holds one of these (case as written): only the lines around them are read, so
+# a long mail with no date in it costs a few substring scans, not seven regular expressions.
+_ANCHORS = (
+    *"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
+    *"Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
+    "omorrow",
+    " day",
+    " week",
+    "end of",
+    "-0",
+    "-1",
+)
+WINDOW = 120  # characters either side of an anchor, on a line longer than twice this
+# A date followed by a time with seconds or a zone offset is a machine's timestamp ("Feb 13
+# 17:12:22", "16 Nov 2010 06:51:17 -0800"): a log line or a reply header, never a deadline.
+_STAMP = re.compile(r",?\s+(?:(?:19|20)\d\d\s+)?(?:at\s+)?\d{1,2}:\d\d:\d\d|\s+[+-]\d{4}\b")
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` worth reading: the lines (or, on long lines, about WINDOW characters
+    either side, cut at spaces) around each anchor, merged."""
+    spots: list[int] = []
+    for anchor in _ANCHORS:
+        i = text.find(anchor)
+        while i >= 0:
+            spots.append(i)
+            i = text.find(anchor, i + 1)
+    spans: list[tuple[int, int]] = []
+    for p in sorted(spots):
+        ls = text.rfind("\n", 0, p) + 1
+        le = text.find("\n", p)
+        le = len(text) if le < 0 else le
+        a, b = max(ls, p - WINDOW), min(le, p + WINDOW)
+        if a > ls:
+            sp = text.rfind(" ", ls, a)
+            a = ls if sp < 0 else sp + 1
+        if b < le:
+            sp = text.find(" ", b, le)
+            b = le if sp < 0 else sp
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+        else:
+            spans.append((a, b))
+    return spans
+
+
+def _sentence(text: str, start: int, stop: int) -> tuple[int, int]:
+    """The sentence of ``text`` holding start..stop (sentences of its paragraph only)."""
+    pa = text.rfind("\n\n", 0, start)
+    pa = 0 if pa < 0 else pa + 2
+    pb = text.find("\n\n", stop)
+    pb = len(text) if pb < 0 else pb
+    for a, b in sentence_spans(text[pa:pb]):
+        if a + pa <= start < b + pa:
+            return a + pa, max(b + pa, stop)
+    return start, stop
+
+
+def named_dates(text: str, written: date) -> list[NamedDate]:
+    """Every date ``text`` names, resolved against ``written``, with the sentence naming it;
+    in text order, each (day, sentence) once."""
+    found: list[tuple[int, int, str, re.Match[str]]] = []
+    for a, b in _windows(text):
+        for kind, pat in _PATTERNS:
+            for m in pat.finditer(text, a, b):
+                found.append((m.start(), m.end(), kind, m))
+    if not found:
+        return []
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[NamedDate] = []
+    seen: set[tuple[date, str]] = set()
+    end = -1
+    for i, (start, stop, kind, m) in enumerate(found):
+        if start < end:  # inside a longer candidate
+            continue
+        end = stop
+        if kind == "weekday" and i + 1 < len(found) and found[i + 1][0] - stop <= 2:
+            continue  # "Thursday, September 13": the date itself says it
+        if kind != "weekday" and _STAMP.match(text, stop):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", stop)
+        if _HEADER_LINE.match(text[line_start : line_end if line_end >= 0 else len(text)]):
+            continue
+        day = resolve(kind, m, written)
+        if day is None:
+            continue
+        a, b = _sentence(text, start, stop)
+        quote = " ".join(text[a:b].split())
+        if len(quote) > MAX_QUOTE:
+            quote = _around(text, a, b, start, stop)
+        if (day, quote) in seen:
+            continue
+        seen.add((day, quote))
+        out.append(NamedDate(day, quote, m.group(0)))
+    return out
+
+
+def _around(text: str, a: int, b: int, start: int, stop: int) -> str:
+    """About MAX_QUOTE characters of the sentence a..b around start..stop, on word bounds."""
+    half = (MAX_QUOTE - (stop - start)) // 2
+    lo, hi = max(a, start - half), min(b, stop + half)
+    cut = text[lo:hi]
+    if lo > a and " " in cut:
+        cut = cut.split(" ", 1)[1]
+    if hi < b and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return ("… " if lo > a else "") + " ".join(cut.split()) + (" …" if hi < b else "")
+
+
+__all__ = ["NamedDate", "named_dates", "resolve"]

@@ -1,0 +1,562 @@
+"""The briefing (recall/brief.py) on a small two-client home built here: real .eml files with
+Message-ID / In-Reply-To, notes with work lines, clients.toml with rates, an issued unpaid
+invoice and a draft — every section asserted exactly, for everyone and for one client."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import corpora, make_settings, server_env, write_note
+from trailkeep.ingest import Ingestor
+from trailkeep.ingest.reattribution import STATE_INFERRED_ME, my_addresses
+from trailkeep.recall.brief import BriefError, build_brief, mark_visited
+from trailkeep.recall.deadlines import named_dates
+from trailkeep.ui.cli import main
+from trailkeep.vault import Settings, Vault, get_embedder, init_home, utcnow
+from trailkeep.vault import briefing as sql
+from trailkeep.vault.billing import create_invoice, issue_invoice
+
+TODAY = date(2026, 11, 3)  # a Tuesday
+
+CLIENTS = """
+[[client]]
+name = "Acme Health"
+id = "acme"
+aliases = ["Acme"]
+domains = ["acme.example"]
+rate = "150.00"
+currency = "USD"
+tax_rate = "0.10"
+
+[[client]]
+name = "Beta Logistics"
+id = "beta"
+aliases = ["BetaCorp"]
+domains = ["beta.example"]
+rate = "90.00"
+currency = "EUR"
+"""
+
+CONFIG = """
+[me]
+name = "Sam Example"
+emails = ["sam@consult.example"]
+payment_terms_days = 14
+"""
+
+
+def eml(
+    mid: str,
+    sender: str,
+    to: str,
+    when: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+) -> str:
+    head = [
+        f"From: {sender}",
+        f"To: {to}",
+        f"Subject: {subject}",
+        f"Date: {when}",
+        f"Message-ID: <{mid}>",
+    ]
+    if reply_to:
+        head += [f"In-Reply-To: <{reply_to}>", f"References: <{reply_to}>"]
+    head += ["MIME-Version: 1.0", 'Content-Type: text/plain; charset="utf-8"']
+    return "\n".join(head) + "\n\n" + body
+
+
+ANN = "Ann Lee <ann@acme.example>"
+SAM = "Sam Example <sam@consult.example>"
+BO = "Bo Berg <bo@beta.example>"
+
+MAIL = {
+    # Waiting on me 8 days; one date already passed (overdue), one ahead.
+    "a1-1.eml": eml(
+        "a1-1@acme.example",
+        ANN,
+        SAM,
+        "Mon, 26 Oct 2026 09:00:00 -0500",
+        "Claims export",
+        "Hi Sam,\n\nCould you send the revised claims export by Oct 30? Finance closes October "
+        "on Nov 10.\n\nThanks,\nAnn\n",
+    ),
+    # I replied last: not waiting; my "by Nov 2" has passed but nobody waits on it.
+    "a2-1.eml": eml(
+        "a2-1@acme.example",
+        ANN,
+        SAM,
+        "Wed, 28 Oct 2026 10:00:00 -0400",
+        "Dashboard review",
+        "Hi Sam,\n\nCan we meet next Tuesday to go through the dashboard?\n\nAnn\n",
+    ),
+    "a2-2.eml": eml(
+        "a2-2@consult.example",
+        SAM,
+        ANN,
+        "Wed, 28 Oct 2026 15:00:00 -0400",
+        "Re: Dashboard review",
+        "Hi Ann,\n\nYes, Tuesday at 10:00 works. I will send the agenda by Nov 2.\n\nSam\n\n"
+        "On Wed, Oct 28, 2026 at 10:00 AM, Ann Lee <ann@acme.example> wrote:\n"
+        "> Can we meet next Tuesday to go through the dashboard?\n",
+        reply_to="a2-1@acme.example",
+    ),
+    # Waiting 1 day; a date ahead among things that are not dates.
+    "b1-1.eml": eml(
+        "b1-1@beta.example",
+        BO,
+        SAM,
+        "Mon, 02 Nov 2026 08:00:00 +0100",
+        "Scanner rollout",
+        "Hi Sam,\n\nThe warehouse migration goes live on 2026-11-12. Version 2.5 of the scanner "
+        "app shipped; I spent 2.5h testing it at 10:30 and it costs $1,200.50 a year.\n\nBo\n",
+    ),
+    # Older than the lookback (60 days): neither waiting nor read for dates.
+    "old-1.eml": eml(
+        "old-1@acme.example",
+        ANN,
+        SAM,
+        "Sat, 01 Aug 2026 09:00:00 -0500",
+        "Old question",
+        "Hi Sam,\n\nPlease confirm by Nov 5.\n\nAnn\n",
+    ),
+    # Nobody's: no client thread, counted as unattributed.
+    "x-1.eml": eml(
+        "x-1@unknown.example",
+        "Zed <zed@unknown.example>",
+        SAM,
+        "Mon, 02 Nov 2026 09:00:00 +0000",
+        "Hello",
+        "Hi,\n\nCan we talk on Friday, Nov 6?\n\nZed\n",
+    ),
+}
+
+NOTES = {
+    "acme-status.md": "---\ntitle: Acme status\nclient: acme\ndate: 2026-10-30\n---\n"
+    "# Acme status\n\nWe will ship the export on Nov 6.\n\n## Archive\n\n"
+    "Open question: should we archive the 2019 claims?\n",
+    "scanner-notes.md": "---\ntitle: Scanner notes\nclient: beta\ndate: 2026-10-31\n---\n"
+    "# Scanner notes\n\nNotes from the warehouse.\n\n## Budget\n\n"
+    "Open question: who owns the scanner budget?\n\n## Vendor API\n\n"
+    "Dead end: the vendor API cannot filter by date.\n",
+    "2026-09-15.md": "---\ndate: 2026-09-15\n---\n# Day\n\n- 4h acme: September review\n",
+    "2026-09-20.md": "---\ndate: 2026-09-20\n---\n# Day\n\n- 2h beta: warehouse visit\n",
+    "2026-10-29.md": "---\ndate: 2026-10-29\n---\n# Day\n\n- 2.5h acme: fixed the claims export\n"
+    "- 20m acme: call with Ann\n- 1h30m beta: scanner rollout plan\n",
+    "2026-11-05.md": "---\ndate: 2026-11-05\n---\n# Day\n\n- 1h acme: workshop prep\n",
+}
+
+# After the first visit: a new version of a note (its question decided), a new message in a
+# thread, a new general note.
+LATER_NOTES = {
+    "acme-status.md": NOTES["acme-status.md"]
+    + "\n## Decided\n\nDecision: archive the 2019 claims after the export.\n",
+    "ideas.md": "---\ntitle: Ideas\ndate: 2026-11-02\n---\n# Ideas\n\nTry a nightly diff of "
+    "the stock table.\n",
+}
+LATER_MAIL = {
+    "a2-3.eml": eml(
+        "a2-3@consult.example",
+        SAM,
+        ANN,
+        "Mon, 02 Nov 2026 16:00:00 -0500",
+        "Re: Dashboard review",
+        "Hi Ann,\n\nThe agenda is attached.\n\nSam\n",
+        reply_to="a2-2@consult.example",
+    ),
+}
+
+
+def make_home(root: Path) -> Settings:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "clients.toml").write_text(CLIENTS, encoding="utf-8")
+    (root / "config.toml").write_text(CONFIG, encoding="utf-8")
+    s = make_settings(root, stable_seconds=0.2, lock_timeout=30.0)
+    init_home(s)
+    return s
+
+
+def ingest(v: Vault, files: dict[str, str]) -> None:
+    ing = Ingestor(v)
+    for name, body in files.items():
+        ing.ingest_file(write_note(v.settings.inbox, name, body))
+    ing.settle()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Settings:
+    return make_home(tmp_path / "home")
+
+
+@pytest.fixture
+def v(home: Settings) -> Any:
+    vault = Vault.open(home, get_embedder("hash"))
+    ingest(vault, {**MAIL, **NOTES})
+    Ingestor(vault).ingest_file(write_note(home.inbox, "broken.md", "\x00\x01"))
+    issue_invoice(vault, create_invoice(vault, "acme", "2026-09").id, date(2026, 10, 1))
+    create_invoice(vault, "beta", "2026-09")
+    yield vault
+    vault.close()
+
+
+def schema() -> dict[str, Any]:
+    ref = resources.files("trailkeep.ui") / "schemas" / "brief.schema.json"
+    loaded: dict[str, Any] = json.loads(ref.read_text())
+    return loaded
+
+
+def later(v: Vault) -> datetime:
+    """The moment of the first visit, then what arrived after it."""
+    time.sleep(0.01)
+    t0 = utcnow()
+    time.sleep(0.01)
+    ingest(v, {**LATER_NOTES, **LATER_MAIL})
+    return t0
+
+
+def ids(v: Vault) -> dict[str, int]:
+    from sqlalchemy import text
+
+    with v.engine.connect() as c:
+        return {
+            str(r[0]): int(r[1])
+            for r in c.execute(text("SELECT key, id FROM entry WHERE kind = 'email'"))
+        }
+
+
+def doc_of(v: Vault, title: str) -> int:
+    from sqlalchemy import text
+
+    with v.engine.connect() as c:
+        return int(
+            c.execute(text("SELECT id FROM document WHERE title = :t"), {"t": title}).scalar_one()
+        )
+
+
+# ------------------------------------------------------------------------------------ sections
+def test_waiting_on_me(v: Vault) -> None:
+    b = build_brief(v, TODAY).as_json()
+    e = ids(v)
+    assert b["waiting"] == [
+        {
+            "client": "acme",
+            "document_id": doc_of(v, "claims export"),
+            "message_id": "a1-1@acme.example",
+            "from": "Ann Lee <ann@acme.example>",
+            "date": "2026-10-26T09:00:00-05:00",
+            "days": 8,
+            "entry_id": e["a1-1@acme.example"],
+            "subject": "claims export",
+            "source": "a1-1.eml",
+        },
+        {
+            "client": "beta",
+            "document_id": doc_of(v, "scanner rollout"),
+            "message_id": "b1-1@beta.example",
+            "from": "Bo Berg <bo@beta.example>",
+            "date": "2026-11-02T08:00:00+01:00",
+            "days": 1,
+            "entry_id": e["b1-1@beta.example"],
+            "subject": "scanner rollout",
+            "source": "b1-1.eml",
+        },
+    ]
+    # The thread where I replied last, the thread older than the lookback and the mail of
+    # nobody's are not waiting.
+    assert "a2-1@acme.example" not in json.dumps(b["waiting"])
+
+
+def test_dates_ahead_and_overdue(v: Vault) -> None:
+    b = build_brief(v, TODAY).as_json()
+    e = ids(v)
+    got = [
+        (d["date"], d["client"], d["quote"], d["source"], d["overdue"], d["said_on"], d["kind"])
+        for d in b["dates"]
+    ]
+    assert got == [
+        (
+            "2026-10-30",
+            "acme",
+            "Could you send the revised claims export by Oct 30?",
+            "a1-1.eml",
+            True,
+            "2026-10-26",
+            "email",
+        ),
+        (
+            "2026-11-03",
+            "acme",
+            "Can we meet next Tuesday to go through the dashboard?",
+            "a2-1.eml",
+            False,
+            "2026-10-28",
+            "email",
+        ),
+        (
+            "2026-11-06",
+            "acme",
+            "We will ship the export on Nov 6.",
+            "acme-status.md",
+            False,
+            "2026-10-30",
+            "note",
+        ),
+        (
+            "2026-11-10",
+            "acme",
+            "Finance closes October on Nov 10.",
+            "a1-1.eml",
+            False,
+            "2026-10-26",
+            "email",
+        ),
+        (
+            "2026-11-12",
+            "beta",
+            "The warehouse migration goes live on 2026-11-12.",
+            "b1-1.eml",
+            False,
+            "2026-11-02",
+            "email",
+        ),
+    ]
+    assert b["dates"][0]["entry_id"] == e["a1-1@acme.example"]
+    assert b["dates"][0]["document_id"] == doc_of(v, "claims export")
+    # "by Nov 2" (mine, in a thread not waiting) has passed and is not listed; nor is "Nov 5"
+    # from the mail older than the lookback, nor anything past the horizon.
+    assert not [d for d in b["dates"] if d["date"] in ("2026-11-02", "2026-11-05")]
+    assert [d["date"] for d in build_brief(v, TODAY, horizon_days=3).as_json()["dates"]] == [
+        "2026-10-30",
+        "2026-11-03",
+        "2026-11-06",
+    ]
+
+
+def test_money(v: Vault) -> None:
+    b = build_brief(v, TODAY).as_json()
+    # acme: 2.5h + 20m = 17/6 h; 375.00 + 50.00 (each line rounded as an invoice would);
+    # the item dated after today is not counted. beta: 1.5h at 90.00.
+    assert b["unbilled"] == [
+        {"client": "acme", "hours": "2.83", "amount": "425.00", "currency": "USD", "items": 2},
+        {"client": "beta", "hours": "1.5", "amount": "135.00", "currency": "EUR", "items": 1},
+    ]
+    drafts, unpaid = b["invoices"]["drafts"], b["invoices"]["unpaid"]
+    assert [
+        {k: d[k] for k in ("client", "period", "total", "currency", "lines")} for d in drafts
+    ] == [{"client": "beta", "period": "2026-09", "total": "180.00", "currency": "EUR", "lines": 1}]
+    assert [{k: u[k] for k in u if k != "id"} for u in unpaid] == [
+        {
+            "number": "INV-2026-0001",
+            "client": "acme",
+            "total": "660.00",
+            "currency": "USD",
+            "issued_on": "2026-10-01",
+            "due_on": "2026-10-15",
+            "days": 33,
+            "overdue": True,
+        }
+    ]
+
+
+def test_open_questions_close_on_a_later_decision(v: Vault) -> None:
+    before = build_brief(v, TODAY).as_json()["open_questions"]
+    assert [(q["client"], q["quote"], q["source"]) for q in before] == [
+        ("beta", "Open question: who owns the scanner budget?", "scanner-notes.md"),
+        ("acme", "Open question: should we archive the 2019 claims?", "acme-status.md"),
+    ]
+    later(v)
+    after = build_brief(v, TODAY).as_json()["open_questions"]
+    assert [(q["client"], q["quote"]) for q in after] == [
+        ("beta", "Open question: who owns the scanner budget?")
+    ]
+    assert after[0]["document_id"] == doc_of(v, "Scanner notes")
+
+
+def test_what_changed_since_the_last_visit(v: Vault) -> None:
+    t0 = later(v)
+    b = build_brief(v, TODAY, since=t0).as_json()
+    assert b["since"] == t0.isoformat()
+    docs = {
+        g["client"]: sorted(
+            (d["what"], d["document"], d["version"], d["messages"], d["source"])
+            for d in g["documents"]
+        )
+        for g in b["changed"]
+    }
+    assert docs == {
+        "acme": [
+            ("new_messages", "dashboard review", 1, 1, "a2-3.eml"),
+            ("new_version", "Acme status", 2, 0, "acme-status.md"),
+        ],
+        None: [("new", "Ideas", 1, 0, "ideas.md")],
+    }
+    assert [g["client"] for g in b["changed"]] == ["acme", None]
+    acme = b["changed"][0]
+    assert [(x["quote"], x["source"]) for x in acme["decisions"]] == [
+        ("Decision: archive the 2019 claims after the export.", "acme-status.md")
+    ]
+    assert acme["dead_ends"] == []
+    # Remembered per home: without `since`, the last visit is where it starts.
+    mark_visited(v, t0)
+    assert build_brief(v, TODAY).as_json()["changed"] == b["changed"]
+    mark_visited(v, utcnow())
+    assert build_brief(v, TODAY).as_json()["changed"] == []
+    # Never visited: since the start of yesterday (everything here arrived after it).
+    sql.set_last_visit(v, datetime(2026, 11, 2, tzinfo=UTC))
+    everything = build_brief(v, TODAY).as_json()
+    assert {g["client"] for g in everything["changed"]} == {"acme", "beta", None}
+    dead = [x["quote"] for g in everything["changed"] for x in g["dead_ends"]]
+    assert dead == ["Dead end: the vendor API cannot filter by date."]
+
+
+def test_health(v: Vault) -> None:
+    h = build_brief(v, TODAY).as_json()["health"]
+    assert [(f["source"], f["status"]) for f in h["failures"]] == [("broken.md", "failed")]
+    assert h["unattributed"] == 1  # Zed's mail
+
+
+# ------------------------------------------------------------------------------------ scope
+def test_one_clients_scope(v: Vault) -> None:
+    t0 = later(v)
+    b = build_brief(v, TODAY, client="beta", since=t0).as_json()
+    assert b["client"] == "beta"
+    assert [w["message_id"] for w in b["waiting"]] == ["b1-1@beta.example"]
+    assert [(d["date"], d["client"]) for d in b["dates"]] == [("2026-11-12", "beta")]
+    assert [u["client"] for u in b["unbilled"]] == ["beta"]
+    assert [d["client"] for d in b["invoices"]["drafts"]] == ["beta"]
+    assert b["invoices"]["unpaid"] == []
+    # general material (a note naming no client) is in every client's scope
+    assert [(g["client"], [d["document"] for d in g["documents"]]) for g in b["changed"]] == [
+        (None, ["Ideas"])
+    ]
+    assert [q["client"] for q in b["open_questions"]] == ["beta"]
+    assert b["health"] == {"failures": [], "unattributed": 1}
+    dumped = json.dumps(b).lower()
+    for marker in ("acme", "ann lee", "ann@", "claims", "dashboard", "broken.md"):
+        assert marker not in dumped, marker
+    jsonschema.validate(b, schema())
+
+
+def test_scope_clips_lines_naming_another_client(v: Vault) -> None:
+    # Beta's own mail names Acme: beta's brief sees only its lines about beta.
+    ingest(
+        v,
+        {
+            "b2-1.eml": eml(
+                "b2-1@beta.example",
+                BO,
+                SAM,
+                "Sun, 01 Nov 2026 09:00:00 +0100",
+                "Cutover",
+                "Hi Sam,\n\nAcme Health moved their go-live to Nov 11.\n"
+                "BetaCorp cutover is on Nov 9.\n\nBo\n",
+            )
+        },
+    )
+    beta = build_brief(v, TODAY, client="beta").as_json()["dates"]
+    assert [(d["date"], d["quote"]) for d in beta if d["source"] == "b2-1.eml"] == [
+        ("2026-11-09", "BetaCorp cutover is on Nov 9.")
+    ]
+    everyone = build_brief(v, TODAY).as_json()["dates"]
+    assert [(d["date"], d["client"]) for d in everyone if d["source"] == "b2-1.eml"] == [
+        ("2026-11-09", "beta"),
+        ("2026-11-11", "beta"),
+    ]
+
+
+def test_unknown_client_is_refused(v: Vault) -> None:
+    with pytest.raises(BriefError):
+        build_brief(v, TODAY, client="globex")
+
+
+def test_own_addresses_are_my_addresses(v: Vault) -> None:
+    assert sql.INFERRED_ME == STATE_INFERRED_ME
+    assert sql.own_addresses(v) == set(my_addresses(v))
+
+
+# ------------------------------------------------------------------------------------ the CLI
+def run(home: Path, *args: str) -> str:
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}
+    r = CliRunner().invoke(main, ["--home", str(home), *args], env=env, obj={})
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+def test_cli_json_matches_the_schema_and_only_a_read_remembers(v: Vault, home: Settings) -> None:
+    data = json.loads(run(home.home, "brief", "--today", TODAY.isoformat(), "--json"))
+    jsonschema.validate(data, schema())
+    assert data == json.loads(json.dumps(build_brief(v, TODAY).as_json()))
+    assert sql.last_visit(v) is None  # --json does not count as a visit
+    scoped = json.loads(
+        run(home.home, "brief", "--today", TODAY.isoformat(), "--client", "BetaCorp", "--json")
+    )
+    jsonschema.validate(scoped, schema())
+    assert scoped["client"] == "beta"
+    before = utcnow()
+    out = run(home.home, "brief", "--today", TODAY.isoformat())
+    assert "Waiting on you (2)" in out and "OVERDUE" in out and "INV-2026-0001" in out
+    seen = sql.last_visit(v)
+    assert seen is not None and seen >= before - timedelta(seconds=1)
+
+
+# ------------------------------------------------------------------------------------ corpora
+@pytest.mark.slow
+def test_dates_on_the_shared_email_corpus_do_not_crash_or_flood() -> None:
+    """Every message of the shared corpora (spam, bounces, mailing lists, broken MIME): the
+    date finder never crashes, every date it finds is quoted from the text, and it stays
+    rare — real mail names few dates."""
+    from trailkeep.ingest.parsers.email import parse_message, split_mbox
+
+    root = corpora("emails")
+    messages = found = 0
+    for p in sorted(root.rglob("*")):
+        if p.suffix not in (".eml", ".mbox") or not p.is_file():
+            continue
+        raw = p.read_bytes()
+        for one in [raw] if p.suffix == ".eml" else split_mbox(raw):
+            for e in parse_message(one, p.name).entries:
+                messages += 1
+                written = e.timestamp.date() if e.timestamp else TODAY
+                for d in named_dates(e.text, written):
+                    found += 1
+                    assert d.text in d.quote or d.quote.startswith("…")
+    assert messages > 700
+    assert found <= messages // 20, (found, messages)
+
+
+@pytest.mark.slow
+def test_brief_on_a_mailing_list_does_not_flood(tmp_path: Path) -> None:
+    """notmuch's list (53 messages, Nov 2009 - Dec 2010) as one client's mail: a briefing for
+    every day of its busiest weeks lists only a few dates."""
+    src = corpora("emails") / "notmuch" / "default"
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(
+        '[[client]]\nname = "Notmuch"\nid = "notmuch"\nemails = ["notmuch@notmuchmail.org"]\n'
+    )
+    s = make_settings(home)
+    init_home(s)
+    vault = Vault.open(s, get_embedder("hash"))
+    try:
+        ing = Ingestor(vault)
+        for p in sorted(src.rglob("*.eml")):
+            ing.ingest_file(p)
+        ing.settle()
+        most = 0
+        for n in range(45):
+            b = build_brief(vault, date(2009, 11, 17) + timedelta(days=n)).as_json()
+            jsonschema.validate(b, schema())
+            most = max(most, len(b["dates"]))
+        assert most <= 5
+    finally:
+        vault.close()

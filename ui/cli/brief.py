@@ -1,0 +1,98 @@
+"""`trailkeep brief`: the morning briefing (recall/brief.py). Without --json it remembers the
+visit, so the next briefing's "what changed" starts here; --json (and the MCP tool) do not."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from .context import client_id, day_option, vault
+
+
+@click.command("brief")
+@click.option("--today", "today_", help="The day to brief for (YYYY-MM-DD; default today).")
+@click.option("--client", help="Only this client's scope (id, name or alias).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def brief_cmd(ctx: click.Context, today_: str | None, client: str | None, as_json: bool) -> None:
+    """What needs you today: threads waiting on your reply, dates ahead (and overdue), unbilled
+    work and unpaid invoices, what changed since your last visit, open questions, inbox health.
+    Horizon: [brief] horizon_days (14); mail and notes of the last [brief] lookback_days (60)."""
+    from trailkeep.recall.brief import build_brief, configured, mark_visited
+    from trailkeep.vault import utcnow
+
+    v = vault(ctx)
+    today = day_option(today_)
+    now = utcnow()
+    b = build_brief(v, today, client_id(v, client), configured(v.settings)[0])
+    if as_json:
+        click.echo(json.dumps(b.as_json(), ensure_ascii=False, indent=2))
+        return
+    _show(b.as_json())
+    mark_visited(v, now)
+
+
+def _day(ts: str | None) -> str:
+    return ts[:10] if ts else "undated"
+
+
+def _show(d: dict[str, Any]) -> None:
+    who = f"client {d['client']}" if d["client"] else "all clients"
+    click.echo(f"Briefing for {d['today']} ({who})")
+    click.echo(f"\nWaiting on you ({len(d['waiting'])})")
+    for w in d["waiting"]:
+        click.echo(
+            f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {w['subject']}"
+            f"  [{_day(w['date'])}, message {w['message_id']}, document {w['document_id']}]"
+        )
+    click.echo(f"\nDates ahead, next {d['horizon_days']} days ({len(d['dates'])})")
+    for x in d["dates"]:
+        flag = "OVERDUE " if x["overdue"] else ""
+        click.echo(f"  {x['date']}  {flag}{x['client'] or '-'}  “{x['quote']}”")
+        click.echo(f"              said {x['said_on']} in {x['source']} (entry {x['entry_id']})")
+    inv = d["invoices"]
+    click.echo("\nMoney")
+    for u in d["unbilled"]:
+        amount = f"{u['amount']} {u['currency'] or ''}".rstrip() if u["amount"] else "no rate"
+        click.echo(f"  unbilled  {u['client']}: {u['hours']} h = {amount} ({u['items']} items)")
+    for x in inv["drafts"]:
+        total = f"{x['total']} {x['currency']}" if x["total"] else x["problem"]
+        click.echo(f"  draft     #{x['id']} {x['client']} {x['period']}: {total} (not issued)")
+    for x in inv["unpaid"]:
+        late = ", OVERDUE" if x["overdue"] else ""
+        click.echo(
+            f"  unpaid    {x['number']} {x['client']}: {x['total']} {x['currency']}, issued "
+            f"{x['days']} days ago (due {x['due_on']}{late})"
+        )
+    if not (d["unbilled"] or inv["drafts"] or inv["unpaid"]):
+        click.echo("  nothing unbilled or unpaid")
+    click.echo(f"\nWhat changed since {_day(d['since'])} {d['since'][11:16]} UTC")
+    if not d["changed"]:
+        click.echo("  nothing new")
+    for g in d["changed"]:
+        docs = g["documents"]
+        counts = [
+            f"{sum(x['what'] == w for x in docs)} {label}"
+            for w, label in (
+                ("new", "new documents"),
+                ("new_version", "new versions"),
+                ("new_messages", "threads with new mail"),
+            )
+            if any(x["what"] == w for x in docs)
+        ]
+        click.echo(f"  {g['client'] or 'general'}: " + (", ".join(counts) or "no new documents"))
+        for x in docs[:5]:
+            click.echo(f"    {x['what']:<12} {x['document']}  [{x['source']}]")
+        for tag in ("decisions", "dead_ends"):
+            for x in g[tag]:
+                click.echo(f"    {tag[:-1]:<12} “{x['quote'][:120]}”  [{x['source']}]")
+    click.echo(f"\nOpen questions ({len(d['open_questions'])})")
+    for q in d["open_questions"][:10]:
+        click.echo(f"  {_day(q['date'])}  {q['client'] or '-'}  “{q['quote'][:140]}”")
+    h = d["health"]
+    click.echo(
+        f"\nInbox: {len(h['failures'])} files failed or partly read (trailkeep status), "
+        f"{h['unattributed']} items belong to nobody yet (trailkeep clients review)"
+    )

@@ -1,0 +1,412 @@
+"""The SQL behind the morning briefing (``trailkeep.recall.brief``): recent mail and notes, open
+questions, what arrived since a moment, open money, inbox health, and the last visit.
+
+Scope (notes/0013-attribution-and-scope.md): every function takes ``client`` — a clients.toml
+id confines it to that client's scope (its own entries and general ones, ``*``), exactly as
+``Filters(client=...)`` does; ``None`` is the user's whole vault. Mail in a *client's* thread is
+mail whose scope is a client id: unattributed (``?``) and mixed (``!``) mail is no client's.
+"Arrived" is when trailkeep first saw the file (``source.created_at``), not the date written
+in it. Readers never take the writer lock; :func:`set_last_visit` is the one write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import text
+
+from .billing import BillingError, InvoiceView, get_invoice, line_amount, list_work, show_hours
+from .ownership import count_unattributed, get_state, set_state
+from .query import SHOWN_TAGS_SQL
+from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts, from_utc, iso
+from .store import Vault
+
+LAST_VISIT = "brief_last_visit"
+# The own addresses inferred at the last attribution: the same vault_meta key as
+# trailkeep.ingest.reattribution.STATE_INFERRED_ME (tests/recall/test_brief.py holds them
+# equal; recall may not import ingest).
+INFERRED_ME = "me_inferred"
+# Kinds of a note's entries that are not prose: front matter, work lines, empty stubs.
+NOT_PROSE = ("front_matter", "work", "stub", "tool_result", "context")
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """One entry with what the briefing shows of it."""
+
+    entry_id: int
+    document_id: int
+    document: str
+    document_kind: str
+    kind: str
+    key: str
+    author: str  # email: the sender's address, lower case
+    sender: str  # email: "Name <address>" (or the address)
+    timestamp: datetime | None  # aware, in the entry's own offset
+    position: int
+    scope: str
+    client: str | None
+    title: str
+    text: str
+    source: str | None  # the file it came from
+
+
+_COLUMNS = (
+    "e.id, e.document_id, d.title, d.kind, e.kind, e.key, e.author, e.meta, e.ts, "
+    "e.tz_offset_min, e.position, e.scope, e.client_id, e.title, e.text, COALESCE(es.name, s.name)"
+)
+_JOINS = (
+    "JOIN document d ON d.id = e.document_id JOIN version v ON v.id = e.version_id "
+    "LEFT JOIN source s ON s.id = v.source_id LEFT JOIN source es ON es.id = e.source_id"
+)
+
+
+def _row(r: Any) -> TextRow:
+    meta = json.loads(r[7] or "{}")
+    sender = ""
+    frm = meta.get("from") if isinstance(meta, dict) else None
+    if isinstance(frm, list) and frm and isinstance(frm[0], list) and len(frm[0]) == 2:
+        name, addr = str(frm[0][0] or ""), str(frm[0][1] or "")
+        sender = f"{name} <{addr}>" if name and addr else (addr or name)
+    return TextRow(
+        entry_id=int(r[0]),
+        document_id=int(r[1]),
+        document=str(r[2] or ""),
+        document_kind=str(r[3]),
+        kind=str(r[4]),
+        key=str(r[5]),
+        author=str(r[6] or "").lower(),
+        sender=sender or str(r[6] or ""),
+        timestamp=from_utc(r[8], r[9]),
+        position=int(r[10] or 0),
+        scope=str(r[11]),
+        client=r[12],
+        title=str(r[13] or ""),
+        text=str(r[14] or ""),
+        source=r[15],
+    )
+
+
+def _scope_sql(client: str | None, p: dict[str, Any], mail_only_clients: bool = False) -> str:
+    """The scope condition on ``e``: the client's scope, or (no client) everything — or, for
+    mail threads, every entry that belongs to some client."""
+    if client:
+        p["sc"] = client
+        return f"e.scope IN (:sc, '{SCOPE_GENERAL}')"
+    if mail_only_clients:
+        return f"e.scope NOT IN ('{SCOPE_GENERAL}', '{SCOPE_UNATTRIBUTED}', '{SCOPE_MIXED}')"
+    return "TRUE"
+
+
+def _rows(vault: Vault, where: str, p: dict[str, Any], tail: str = "") -> list[TextRow]:
+    sql = f"SELECT {_COLUMNS} FROM entry e {_JOINS} WHERE {where} {tail}"
+    with vault.engine.connect() as c:
+        return [_row(r) for r in c.execute(text(sql), p)]
+
+
+# ---------------------------------------------------------------------------------- people
+def own_addresses(vault: Vault) -> frozenset[str]:
+    """The user's own addresses: ``[me] emails`` and those inferred from the mail — the same
+    set as ``trailkeep.ingest.reattribution.my_addresses``."""
+    raw = get_state(vault, INFERRED_ME)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    inferred = {str(k).lower() for k in data} if isinstance(data, dict) else set()
+    return frozenset(inferred | {a.lower() for a in vault.settings.me_emails})
+
+
+# ---------------------------------------------------------------------------------- text
+def client_mail(
+    vault: Vault, since: datetime, until: datetime, client: str | None
+) -> list[TextRow]:
+    """Every email message written in [since, until) in a client's thread (``client``: in
+    that client's scope), by thread, oldest first — with empty bodies (a reply is a reply)."""
+    p: dict[str, Any] = {"a": db_ts(since), "b": db_ts(until)}
+    where = (
+        "e.kind = 'email' AND d.kind = 'email' AND e.current AND e.ts >= :a AND e.ts < :b AND "
+        + _scope_sql(client, p, mail_only_clients=True)
+    )
+    return _rows(vault, where, p, "ORDER BY e.document_id, e.ts, e.id")
+
+
+def recent_notes(
+    vault: Vault, since: datetime, until: datetime, client: str | None
+) -> list[TextRow]:
+    """Current prose sections of notes dated in [since, until), oldest first."""
+    quiet = ", ".join(f"'{k}'" for k in NOT_PROSE)
+    p: dict[str, Any] = {"a": db_ts(since), "b": db_ts(until)}
+    where = (
+        "d.kind = 'note' AND e.current AND e.indexed AND e.ts >= :a AND e.ts < :b "
+        f"AND e.kind NOT IN ({quiet}) AND " + _scope_sql(client, p)
+    )
+    return _rows(vault, where, p, "ORDER BY e.ts, e.id")
+
+
+def open_questions(vault: Vault, client: str | None, limit: int = 50) -> list[TextRow]:
+    """Current entries tagged ``open_question`` with no later ``decision`` in the same
+    document (later: a later time, or the same time and a later position), newest first."""
+    p: dict[str, Any] = {"n": limit}
+    where = (
+        "e.current AND e.indexed AND EXISTS (SELECT 1 FROM entry_tag t WHERE t.entry_id = e.id "
+        f"AND t.tag = 'open_question' AND t.{SHOWN_TAGS_SQL}) AND NOT EXISTS ("
+        "SELECT 1 FROM entry x JOIN entry_tag tx ON tx.entry_id = x.id "
+        f"WHERE x.document_id = e.document_id AND x.current AND tx.tag = 'decision' "
+        f"AND tx.{SHOWN_TAGS_SQL} AND (x.ts > e.ts OR (x.ts = e.ts AND x.position > e.position)))"
+        " AND " + _scope_sql(client, p)
+    )
+    return _rows(vault, where, p, "ORDER BY e.ts DESC, e.id DESC LIMIT :n")
+
+
+# ---------------------------------------------------------------------------------- arrivals
+_ARRIVED = "COALESCE(es.created_at, s.created_at)"
+
+
+def tagged_since(
+    vault: Vault, since: datetime, tags: Sequence[str], client: str | None, limit: int = 200
+) -> list[tuple[str, TextRow]]:
+    """(tag, entry) for current entries carrying one of ``tags`` that arrived since ``since``,
+    in time order."""
+    p: dict[str, Any] = {"a": db_ts(since), "n": limit}
+    names = []
+    for i, t in enumerate(tags):
+        names.append(f":t{i}")
+        p[f"t{i}"] = t
+    sql = (
+        f"SELECT tg.tag, {_COLUMNS} FROM entry e {_JOINS} JOIN entry_tag tg ON tg.entry_id = e.id "
+        f"WHERE tg.tag IN ({', '.join(names)}) AND tg.{SHOWN_TAGS_SQL} AND e.current "
+        f"AND e.indexed AND {_ARRIVED} >= :a AND {_scope_sql(client, p)} "
+        "ORDER BY e.ts, e.id LIMIT :n"
+    )
+    with vault.engine.connect() as c:
+        return [(str(r[0]), _row(tuple(r)[1:])) for r in c.execute(text(sql), p)]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    document_id: int
+    document: str
+    kind: str
+    client: str | None
+    what: str  # "new", "new_version", "new_messages"
+    version: int  # the newest version that arrived (1 for mail and chats)
+    messages: int  # email: messages that arrived
+    source: str | None  # the newest file that brought it
+    arrived: datetime
+
+
+def arrivals(vault: Vault, since: datetime, client: str | None, limit: int = 500) -> list[Arrival]:
+    """Documents that arrived since ``since`` (``new``), got a version (``new_version``) or,
+    for mail threads, messages (``new_messages``), newest first. With ``client``: documents
+    holding a current entry in the client's scope."""
+    p: dict[str, Any] = {"a": db_ts(since), "n": limit}
+    scoped = ""
+    if client:
+        p["sc"] = client
+        scoped = (
+            "AND EXISTS (SELECT 1 FROM entry x WHERE x.document_id = d.id AND x.current "
+            f"AND x.scope IN (:sc, '{SCOPE_GENERAL}'))"
+        )
+    sql = (
+        "SELECT d.id, d.title, d.kind, d.client_id, MIN(s.created_at), MAX(s.created_at) "
+        "FROM document d JOIN source_document sd ON sd.document_id = d.id "
+        "JOIN source s ON s.id = sd.source_id WHERE d.id IN (SELECT sd2.document_id FROM "
+        "source_document sd2 JOIN source s2 ON s2.id = sd2.source_id WHERE s2.created_at >= :a) "
+        f"{scoped} GROUP BY d.id, d.title, d.kind, d.client_id ORDER BY MAX(s.created_at) DESC "
+        "LIMIT :n"
+    )
+    with vault.engine.connect() as c:
+        docs = c.execute(text(sql), p).all()
+        if not docs:
+            return []
+        marks = ",".join(str(int(r[0])) for r in docs)
+        newest = {
+            int(r[0]): (int(r[1]), r[2])
+            for r in c.execute(
+                text(
+                    "SELECT v.document_id, v.number, s.name FROM version v JOIN source s "
+                    f"ON s.id = v.source_id WHERE v.document_id IN ({marks}) "
+                    "AND s.created_at >= :a ORDER BY v.document_id, s.created_at, v.id"
+                ),
+                p,
+            )
+        }
+        mail = {
+            int(r[0]): (int(r[1]), r[2])
+            for r in c.execute(
+                text(
+                    "SELECT e.document_id, COUNT(*), MAX(es.name) FROM entry e JOIN source es "
+                    f"ON es.id = e.source_id WHERE e.document_id IN ({marks}) "
+                    "AND e.kind = 'email' AND es.created_at >= :a GROUP BY e.document_id"
+                ),
+                p,
+            )
+        }
+    out = []
+    for r in docs:
+        doc_id, first, last = int(r[0]), from_utc(r[4], 0), from_utc(r[5], 0)
+        assert first is not None and last is not None
+        number, name = newest.get(doc_id, (1, None))
+        msgs, msg_source = mail.get(doc_id, (0, None))
+        if first >= since.astimezone(UTC):
+            what = "new"
+        elif r[2] == "email":
+            if not msgs:
+                continue  # the same file again, nothing new in it
+            what = "new_messages"
+        elif doc_id in newest:
+            what = "new_version"
+        else:
+            continue  # seen again (a copy, a re-export), nothing new
+        title = str(r[1] or "")
+        out.append(
+            Arrival(doc_id, title, str(r[2]), r[3], what, number, msgs, msg_source or name, last)
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------- money
+@dataclass(frozen=True)
+class Unbilled:
+    client: str
+    hours: str  # exact ("7.25"; a third of an hour shown to 2 places)
+    amount: Decimal | None  # None: neither the items nor clients.toml give a rate
+    currency: str | None
+    items: int
+
+
+def unbilled(vault: Vault, today: date, client: str | None) -> list[Unbilled]:
+    """Per client: work items dated up to ``today`` on no invoice, with the exact hours and the
+    amount an invoice would bill (each line rounded half-up to cents, as ``invoice create``)."""
+    specs = {c.id: c for c in vault.settings.clients}
+    sums: dict[str, tuple[Fraction, Decimal | None, int]] = {}
+    for item in list_work(vault, client, unbilled=True):
+        if not item.billable or item.client is None or str(item.day) > today.isoformat():
+            continue
+        assert item.hours is not None
+        spec = specs.get(item.client)
+        rate = item.rate if item.rate is not None else (spec.rate if spec else None)
+        hours, amount, n = sums.get(item.client, (Fraction(0), Decimal("0.00"), 0))
+        line = None if rate is None or amount is None else line_amount(item.hours, rate)
+        sums[item.client] = (
+            hours + Fraction(item.hours),
+            None if line is None or amount is None else amount + line,
+            n + 1,
+        )
+    out = []
+    for cid in sorted(sums):
+        hours, amount, n = sums[cid]
+        shown = str(hours.numerator) if hours.denominator == 1 else str(hours)
+        spec = specs.get(cid)
+        out.append(
+            Unbilled(cid, show_hours(_exact(shown)), amount, spec.currency if spec else None, n)
+        )
+    return out
+
+
+def _exact(fraction: str) -> str:
+    """A rational as a finite decimal string when it is one ("29/4" -> "7.25"), else as is."""
+    if "/" not in fraction:
+        return fraction
+    f = Fraction(fraction)
+    d = f.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1:
+        return fraction
+    return format(Decimal(f.numerator) / Decimal(f.denominator), "f")
+
+
+def open_invoices(
+    vault: Vault, client: str | None
+) -> tuple[list[InvoiceView | tuple[int, str, str, str]], list[InvoiceView]]:
+    """(drafts, issued invoices not paid), oldest first. A draft whose total cannot be
+    computed (its client left clients.toml, no rate) is (id, client, period, the reason)."""
+    p: dict[str, Any] = {"c": client}
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT id, status, client_id, period FROM invoice WHERE kind = 'invoice' AND "
+                "status IN ('draft', 'issued') AND (CAST(:c AS TEXT) IS NULL OR client_id = :c) "
+                "ORDER BY id"
+            ),
+            p,
+        ).all()
+    drafts: list[InvoiceView | tuple[int, str, str, str]] = []
+    unpaid: list[InvoiceView] = []
+    for r in rows:
+        try:
+            view = get_invoice(vault, int(r[0]))
+        except BillingError as exc:
+            drafts.append((int(r[0]), str(r[2]), str(r[3]), str(exc)))
+            continue
+        if r[1] == "draft":
+            drafts.append(view)
+        else:
+            unpaid.append(view)
+    return drafts, unpaid
+
+
+# ---------------------------------------------------------------------------------- health
+def failures(vault: Vault, limit: int = 200) -> list[dict[str, str]]:
+    """Files that failed or were only partly read: file name, status, the reason."""
+    with vault.engine.connect() as c:
+        return [
+            {"source": str(r[0]), "status": str(r[1]), "error": str(r[2] or "")}
+            for r in c.execute(
+                text(
+                    "SELECT name, status, error FROM source WHERE status IN ('failed', "
+                    "'partial') ORDER BY updated_at DESC, id DESC LIMIT :n"
+                ),
+                {"n": limit},
+            )
+        ]
+
+
+def unattributed(vault: Vault) -> int:
+    return count_unattributed(vault)
+
+
+# ---------------------------------------------------------------------------------- visits
+def last_visit(vault: Vault) -> datetime | None:
+    """When the user last read the briefing (``trailkeep brief`` without ``--json``)."""
+    raw = get_state(vault, LAST_VISIT)
+    try:
+        at = datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    return None if at is None else (at if at.tzinfo else at.replace(tzinfo=UTC))
+
+
+def set_last_visit(vault: Vault, at: datetime) -> None:
+    set_state(vault, LAST_VISIT, iso(at) or "")
+
+
+__all__ = [
+    "INFERRED_ME",
+    "LAST_VISIT",
+    "Arrival",
+    "TextRow",
+    "Unbilled",
+    "arrivals",
+    "client_mail",
+    "failures",
+    "last_visit",
+    "open_invoices",
+    "open_questions",
+    "own_addresses",
+    "recent_notes",
+    "set_last_visit",
+    "tagged_since",
+    "unattributed",
+    "unbilled",
+]
