@@ -5,26 +5,63 @@ Consistency while the watcher runs: every writer (watcher, CLI, UI) takes the wr
 each batch, and Chroma is written only by writers. The blobs (immutable, content-addressed) are
 copied first without the lock; then, under the lock, the SQL snapshot is taken, Chroma is copied
 and any blob added meanwhile is copied too. So the snapshot is one moment of the vault, and the
-watcher waits only for the SQL and vector copy. See RELIABILITY.md.
+watcher waits only for the SQL and vector copy. The manifest holds the sha256 of every file but
+the blobs (whose names are their sha256). See RELIABILITY.md.
+
+Restore is atomic (issue 20). The backup is copied into a folder beside the home,
+``<home>.restoring-<pid>``, and checked there: every file against the manifest, the blob count,
+and ``doctor`` on the new folder (blobs re-hashed). Only then is it swapped in by renames: the
+old home becomes ``<home>.before-restore`` (one copy is kept aside; an earlier one there is
+replaced) and the new folder becomes the home; the inbox, the user's folder rather than the
+vault's, moves over with it. A restore killed before the swap leaves the old home live and
+untouched plus a leftover folder; killed during the swap (two renames) it leaves a marker saying
+so. :func:`cleanup_interrupted_restore`, cheap enough to run whenever a vault opens, removes the
+first and finishes the second.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import VaultError
-from .settings import Settings
-from .store import Vault
+from .lock import WriterLock
+from .settings import DEFAULT_CONFIG, Settings
+from .space import RESERVE_BYTES, as_disk_full, ensure_room
+
+if TYPE_CHECKING:
+    from .embedder import Embedder
+    from .maintenance import DoctorReport
+    from .store import Vault
 
 MANIFEST = "trailkeep-backup.json"
 FORMAT = 1
+ASIDE = ".before-restore"
+_RESTORING = ".restoring-"
+_DISCARD = ".restore-discard-"
+_MARK = ".trailkeep-restore.json"  # in the new folder from the first rename of the swap on
+_LOCK = ".trailkeep-restore.lock"  # flock held by the restore (or the cleaner) at work
+_DB = "trailkeep.sqlite3"
+# What doctor must find clean before a restored copy replaces the home. Chunks not yet embedded
+# (a backup taken mid-ingest, or another embedder configured) are not damage: the next writer
+# or `reindex` embeds them.
+INTEGRITY = (
+    "missing_keyword",
+    "orphan_keyword",
+    "missing_vectors",
+    "orphan_vectors",
+    "missing_blobs",
+    "corrupt_blobs",
+)
 
 
 class BackupError(VaultError):
@@ -38,6 +75,22 @@ class BackupReport:
     bytes: int
     locked_seconds: float
     seconds: float
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    home: Path
+    moved: Path | None  # where the previous home is now (``<home>.before-restore``), if any
+    replaced: bool  # an earlier copy at ``<home>.before-restore`` was replaced
+    doctor: DoctorReport  # of the restored copy, before it was swapped in
+    blobs: int
+    seconds: float
+    notes: list[str] = field(default_factory=list)  # an earlier interrupted restore, handled
+
+
+def aside_path(home: Path) -> Path:
+    """Where ``restore --force`` keeps the previous home: one copy, beside the home."""
+    return home.with_name(home.name + ASIDE)
 
 
 def _sqlite_copy(src: Path, dst: Path) -> None:
@@ -76,8 +129,48 @@ def _blob_files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tree_bytes(root: Path) -> int:
+    total = 0
+    for dirpath, _dirs, files in os.walk(root):
+        for f in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(dirpath, f)).st_size
+    return total
+
+
+def _same_disk(a: Path, b: Path) -> bool:
+    def dev(p: Path) -> int:
+        p = Path(os.path.abspath(p))
+        while not p.exists() and p != p.parent:
+            p = p.parent
+        return os.stat(p).st_dev
+
+    return dev(a) == dev(b)
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _disk_full_instead(exc: BaseException, where: Path, needed: int) -> None:
+    """Raise DiskFull from ``exc`` when it means the disk at ``where`` is full."""
+    if isinstance(exc, Exception):
+        full = as_disk_full(exc, where, needed)
+        if full is not None and full is not exc:
+            raise full from exc
+
+
 def backup(vault: Vault, dest: Path) -> BackupReport:
-    """Write a snapshot of the home to ``dest`` (a new or empty folder)."""
+    """Write a snapshot of the home to ``dest`` (a new or empty folder). When it fails (a full
+    disk: DiskFull), what it wrote there is removed again."""
     s = vault.settings
     t0 = time.perf_counter()
     if not s.embedded or s.chroma_url:
@@ -89,7 +182,26 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
         raise BackupError(f"{dest} is not empty; back up into a new folder")
     if dest.resolve().is_relative_to(s.home.resolve()):
         raise BackupError("the backup folder must be outside the home")
+    estimate = _tree_bytes(s.blobs) + _tree_bytes(s.chroma_path) + s.db_path.stat().st_size
+    # The home's margin when the backup lands on the home's disk; otherwise only a little slack.
+    margin = max(s.min_free_bytes, RESERVE_BYTES) if _same_disk(dest, s.home) else RESERVE_BYTES
+    ensure_room(dest, estimate, margin, home=dest)
+    created = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        return _backup(vault, dest, t0)
+    except BaseException as exc:
+        if created:
+            _remove(dest)
+        else:  # it was empty: empty it again
+            for p in dest.iterdir():
+                _remove(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+        _disk_full_instead(exc, dest, estimate + margin)
+        raise
+
+
+def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
+    s = vault.settings
     os.chmod(dest, 0o700)
     blobs_dst = dest / "blobs"
     _copy_tree(s.blobs, blobs_dst)  # the bulk, without holding anyone up
@@ -113,7 +225,13 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
             os.chmod(dest / name, 0o600)
     blobs = _blob_files(blobs_dst)
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
-    (dest / MANIFEST).write_text(
+    files = {
+        p.relative_to(dest).as_posix(): {"sha256": _sha256(p), "size": p.stat().st_size}
+        for p in sorted(dest.rglob("*"))
+        if p.is_file() and not p.relative_to(dest).as_posix().startswith("blobs/")
+    }
+    tmp = dest / (MANIFEST + ".tmp")  # the manifest last, whole: it is what makes a backup
+    tmp.write_text(
         json.dumps(
             {
                 "format": FORMAT,
@@ -121,44 +239,370 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
                 "embedder": vault.embedder.id,
                 "blobs": len(blobs),
                 "bytes": size,
+                "files": files,
             },
             indent=2,
         ),
         encoding="utf-8",
     )
+    os.replace(tmp, dest / MANIFEST)
     return BackupReport(dest, len(blobs), size, locked, time.perf_counter() - t0)
 
 
+# ---------------------------------------------------------------------------------- restore
+
+
 def restore(src: Path, settings: Settings, force: bool = False) -> Path | None:
-    """Bring a backup back into ``settings.home``. An existing vault there is refused, or with
-    ``force`` moved aside (never deleted); returns where it was moved."""
-    manifest = src / MANIFEST
+    """Bring a backup back into ``settings.home`` (see :func:`restore_home`); returns where the
+    previous home was moved, if anywhere."""
+    return restore_home(src, settings, force=force).moved
+
+
+def restore_home(
+    src: Path, settings: Settings, *, force: bool = False, embedder: Embedder | None = None
+) -> RestoreReport:
+    """Restore the backup at ``src`` as ``settings.home``, atomically (module docstring).
+
+    A home that holds a vault is refused unless ``force``; with it, the home is moved to
+    ``<home>.before-restore`` (replacing an earlier copy there). Raises BackupError when the
+    backup does not check out (the home untouched), DiskFull when there is no room beside the
+    home for the copy plus ``[vault] min_free_mb``."""
+    t0 = time.perf_counter()
+    home = settings.home
+    notes = cleanup_interrupted_restore(home)
+    meta = _manifest(src)
+    if not settings.embedded or settings.chroma_url:
+        raise BackupError("restore brings back an embedded vault; this home is set up for servers")
+    _check_target(home, settings, force)
+    if home.exists() and os.path.ismount(home):
+        raise BackupError(
+            f"{home} is a mount point: a restore swaps folders beside it, on the same disk. "
+            "Restore into a folder inside it and point TRAILKEEP_HOME there"
+        )
+    needed = int(meta.get("bytes") or _tree_bytes(src))
+    margin = max(settings.min_free_bytes, RESERVE_BYTES)
+    ensure_room(home.parent, needed, margin, home=home)
+    work = home.with_name(f"{home.name}{_RESTORING}{os.getpid()}")
+    _remove(work)  # a leftover of a dead process that had our pid
+    work.mkdir(parents=True, mode=0o700)
+    lock = os.open(work / _LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        meta = json.loads(manifest.read_text(encoding="utf-8"))
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _copy_backup(src, work)
+            report, blobs = _verify(src, work, meta, settings, embedder)
+            os.sync()  # the copy is on disk before any rename makes it the home
+            moved, replaced = _swap(home, work, settings, force)
+        except BaseException as exc:
+            if not (work / _MARK).exists():  # not yet swapping: the home is as it was
+                _remove(work)
+            _disk_full_instead(exc, home.parent, needed + margin)
+            raise
+    finally:
+        os.close(lock)
+    return RestoreReport(home, moved, replaced, report, blobs, time.perf_counter() - t0, notes)
+
+
+def _manifest(src: Path) -> dict[str, Any]:
+    try:
+        meta = json.loads((src / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BackupError(f"{src} is not a trailkeep backup ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise BackupError(f"{src} is not a trailkeep backup (its manifest is not an object)")
     if int(meta.get("format", 0)) > FORMAT:
         raise BackupError(f"{src} was written by a newer trailkeep (format {meta['format']})")
-    home = settings.home
-    moved: Path | None = None
+    return meta
+
+
+def _occupied(home: Path) -> bool:
+    return home.is_dir() and any(home.iterdir())
+
+
+def _check_target(home: Path, settings: Settings, force: bool) -> None:
+    if force:
+        return
     if settings.db_path.exists():
-        if not force:
-            raise BackupError(
-                f"{home} already holds a vault; restore into a new home, or use --force to move "
-                "it aside first"
-            )
-        moved = home.with_name(f"{home.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.rename(home, moved)
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(home, 0o700)
-    for name in (settings.db_path.name, "config.toml", "clients.toml"):
+        raise BackupError(
+            f"{home} already holds a vault; restore into a new home, or use --force to move "
+            f"it aside first (to {aside_path(home)}, replacing what is there)"
+        )
+    if _occupied(home) and aside_path(home).exists():
+        raise BackupError(
+            f"{home} is not empty and {aside_path(home)} already holds an earlier home; "
+            "use --force to move this one there in its place"
+        )
+
+
+def _copy_backup(src: Path, work: Path) -> None:
+    for name in (_DB, "config.toml", "clients.toml"):
         if (src / name).exists():
-            shutil.copy2(src / name, home / name)
-            os.chmod(home / name, 0o600)
+            shutil.copy2(src / name, work / name)
+            os.chmod(work / name, 0o600)
     for sub in ("chroma", "blobs"):
         if (src / sub).exists():
-            _copy_tree(src / sub, home / sub)
-    for d in (settings.inbox, settings.quarantine):
-        with contextlib.suppress(OSError):
-            d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return moved
+            _copy_tree(src / sub, work / sub)
+    for sub in ("inbox", "quarantine"):
+        (work / sub).mkdir(exist_ok=True, mode=0o700)
+
+
+def _verify(
+    src: Path, work: Path, meta: dict[str, Any], settings: Settings, embedder: Embedder | None
+) -> tuple[DoctorReport, int]:
+    """The copy against the manifest, then doctor on it; BackupError names what is wrong."""
+    from .embedder import get_embedder
+    from .maintenance import doctor
+    from .settings import load_settings
+    from .store import Vault
+
+    files = meta.get("files")
+    if isinstance(files, dict):  # backups before issue 20 carry no checksums
+        for rel, info in sorted(files.items()):
+            p = work / rel
+            if (
+                not p.is_file()
+                or p.stat().st_size != info.get("size")
+                or _sha256(p) != info.get("sha256")
+            ):
+                raise BackupError(
+                    f"the backup at {src} is damaged: {rel} does not match its manifest; "
+                    f"{settings.home} was not touched"
+                )
+    blobs = len(_blob_files(work / "blobs"))
+    if "blobs" in meta and blobs != int(meta["blobs"]):
+        raise BackupError(
+            f"the backup at {src} is incomplete: {blobs} original files of "
+            f"{meta['blobs']}; {settings.home} was not touched"
+        )
+    rs = replace(
+        load_settings({"TRAILKEEP_EMBEDDER": settings.embedder}, work),
+        home=work,
+        blobs_dir=None,
+        database_url=None,
+        chroma_url=None,
+        chroma_token=None,
+        vector_namespace="",
+        lock_timeout=settings.lock_timeout,
+    )
+    v = Vault.open(rs, embedder or get_embedder(settings.embedder))
+    try:
+        report = doctor(v, verify_blobs=True)
+    finally:
+        _close(v)
+    broken = [f"{n}: {getattr(report, n)[:5]}" for n in INTEGRITY if getattr(report, n)]
+    if broken:
+        raise BackupError(
+            f"the restored copy of {src} does not check out ({'; '.join(broken)}); "
+            f"{settings.home} was not touched"
+        )
+    return report, blobs
+
+
+def _close(v: Vault) -> None:
+    """Close a vault whose folder is about to be renamed, Chroma's client included: a client
+    left open in this process would keep pointing at the old path."""
+    v.close()
+    client = getattr(v.vectors, "_client", None)
+    with contextlib.suppress(Exception):
+        client.close()  # type: ignore[union-attr]
+
+
+def _identity(path: Path) -> list[int]:
+    st = os.stat(path)
+    return [st.st_dev, st.st_ino]
+
+
+def _write_mark(folder: Path, data: dict[str, Any]) -> None:
+    tmp = folder / (_MARK + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, json.dumps(data).encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, folder / _MARK)
+
+
+def _read_mark(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / _MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _swap(home: Path, work: Path, settings: Settings, force: bool) -> tuple[Path | None, bool]:
+    """The verified copy becomes the home, under the home's writer lock (no write batch of the
+    watcher or the UI is cut in two). Stop the watcher first: one already running keeps
+    writing to the files it has open, i.e. into ``<home>.before-restore``."""
+    hold: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    if settings.db_path.exists():
+        hold = WriterLock(settings.lock_path, settings.lock_timeout).hold("restore")
+    with hold:
+        _check_target(home, settings, force)  # again: the copy took a while
+        home_id = _identity(home) if _occupied(home) else None
+        _write_mark(work, {"state": "swapping", "home_id": home_id, "pid": os.getpid()})
+        return _finish_swap(home, work, home_id)
+
+
+def _finish_swap(
+    home: Path, work: Path | None, home_id: list[int] | None
+) -> tuple[Path | None, bool]:
+    """Every step of the swap, each skipped when already done, so that a swap cut by a kill
+    is finished by running this again (``work`` None: the renames are done). ``home_id`` is the
+    old home's (dev, inode), or None when there was nothing to move aside."""
+    aside = aside_path(home)
+    discard = home.with_name(f"{home.name}{_DISCARD}{os.getpid()}")
+    replaced = False
+    if work is not None and work.exists():
+        if home.exists():
+            if home_id is not None and _identity(home) == home_id:
+                if aside.exists():
+                    os.rename(aside, discard)
+                    replaced = True
+                os.rename(home, aside)
+            elif not _occupied(home):
+                os.rmdir(home)
+            else:  # made since the swap began, by a command run meanwhile: holds no vault
+                os.rename(home, discard.with_name(discard.name + "-new"))
+        os.rename(work, home)
+    moved = aside if home_id is not None else None
+    if moved is not None:
+        _carry_inbox(moved, home)
+    for name in (_MARK, _LOCK):
+        with contextlib.suppress(FileNotFoundError):
+            (home / name).unlink()
+    _remove(discard)
+    _remove(discard.with_name(discard.name + "-new"))
+    return moved, replaced
+
+
+def _carry_inbox(old_home: Path, home: Path) -> None:
+    """The inbox is the user's drop folder, not the vault's: it stays where the user knows it.
+    (Restore makes an empty one; the previous home's replaces it.)"""
+    old, new = old_home / "inbox", home / "inbox"
+    if not old.is_dir() or old.is_symlink():
+        return
+    if new.exists():
+        if not new.is_dir() or _occupied(new):
+            return
+        os.rmdir(new)
+    os.rename(old, new)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _try_lock(folder: Path) -> int | None:
+    """The restore lock of ``folder`` when no live process holds it (then its work was cut),
+    else None. A folder made by a restore killed before its lock file existed is judged by the
+    pid in its name."""
+    path = folder / _LOCK
+    try:
+        if not path.exists():
+            pid = folder.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+                return None
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _only_a_skeleton(home: Path) -> bool:
+    """What `init` makes (empty folders, the default config.toml), and nothing else."""
+    for dirpath, _dirs, files in os.walk(home):
+        for f in files:
+            p = Path(dirpath) / f
+            if p == home / "config.toml":
+                with contextlib.suppress(OSError):
+                    if p.read_text(encoding="utf-8") == DEFAULT_CONFIG:
+                        continue
+            if p.name in (_LOCK, "writer.lock"):
+                continue
+            return False
+    return True
+
+
+def cleanup_interrupted_restore(home: Path) -> list[str]:
+    """Deal with what a killed ``restore`` left beside ``home``; returns what was done (or
+    found), one sentence each, for the user. Cheap when there is nothing: one listing of the
+    home's parent and one stat.
+
+    - ``<home>.restoring-<pid>`` whose restore is dead and had not begun the swap: removed (the
+      home was never touched);
+    - one that had begun the swap: the swap is finished — the restored copy, already verified,
+      becomes the home and the previous home is at ``<home>.before-restore``. When the home was
+      made anew meanwhile and already holds a vault, nothing is moved and both are named;
+    - a restore still running: named, left alone;
+    - ``<home>.restore-discard-*`` (an earlier copy aside being deleted): removed.
+    """
+    notes: list[str] = []
+    parent = home.parent
+    prefixes = (home.name + _RESTORING, home.name + _DISCARD)
+    try:
+        found = sorted(n for n in os.listdir(parent) if n.startswith(prefixes))
+    except OSError:
+        found = []
+    if not found and not (home / _MARK).exists():
+        return notes
+    for name in found:
+        if not name.startswith(prefixes[0]):
+            continue
+        work = parent / name
+        fd = _try_lock(work)
+        if fd is None:
+            if work.exists():
+                notes.append(f"a restore into {home} is running ({work}); left alone")
+            continue
+        try:
+            mark = _read_mark(work)
+            if mark is None or mark.get("state") != "swapping":
+                _remove(work)
+                notes.append(f"removed {work}, left by an interrupted restore; {home} is as it was")
+                continue
+            home_id = mark.get("home_id")
+            ident = list(home_id) if isinstance(home_id, list) else None
+            if (
+                home.exists()
+                and (ident is None or _identity(home) != ident)
+                and not _only_a_skeleton(home)
+            ):
+                notes.append(
+                    f"an interrupted restore left a verified copy in {work}, but {home} was made "
+                    "anew since and holds data: nothing was moved; the previous home is at "
+                    f"{aside_path(home)}"
+                )
+                continue
+            moved, _ = _finish_swap(home, work, ident)
+            notes.append(
+                f"finished an interrupted restore: {home} is the restored vault"
+                + (f"; the previous one is at {moved}" if moved else "")
+            )
+        finally:
+            os.close(fd)
+    if (home / _MARK).exists():  # the renames were done, the last steps were not
+        fd = _try_lock(home)
+        if fd is not None:
+            try:
+                home_id = (_read_mark(home) or {}).get("home_id")
+                _finish_swap(home, None, list(home_id) if isinstance(home_id, list) else None)
+            finally:
+                os.close(fd)
+    for name in found:
+        if name.startswith(prefixes[1]) and (parent / name).exists():
+            _remove(parent / name)
+            notes.append(f"removed {parent / name}, an earlier copy being deleted")
+    return notes

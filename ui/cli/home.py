@@ -154,23 +154,33 @@ def backup_cmd(ctx: click.Context, dest: Path) -> None:
 
 @click.command("restore")
 @click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Move an existing vault in the home aside first.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a vault in the home; it is kept at <home>.before-restore (one copy).",
+)
 @click.pass_context
 def restore_cmd(ctx: click.Context, src: Path, force: bool) -> None:
-    """Bring a backup back into the home (a new home, or --force)."""
-    from trailkeep.vault import doctor
-    from trailkeep.vault.backup import restore
+    """Bring a backup back as the home: copied beside it, checked, then swapped in whole."""
+    from trailkeep.vault.backup import restore_home
 
-    s = settings(ctx)
-    moved = restore(src, s, force)
-    if moved:
-        click.echo(f"the previous vault was moved to {moved}")
-    rep = doctor(vault(ctx))
-    click.echo(f"restored into {s.home}; " + ("doctor: ok" if rep.ok else "doctor found problems:"))
-    if not rep.ok:
-        for line in rep.lines():
-            click.echo("  " + line)
-        raise click.exceptions.Exit(1)
+    rep = restore_home(src, settings(ctx), force=force)
+    for note in rep.notes:
+        click.echo(note, err=True)
+    if rep.moved:
+        click.echo(
+            f"the previous vault was moved to {rep.moved}"
+            + (" (replacing the copy kept there before)" if rep.replaced else "")
+        )
+    click.echo(
+        f"restored into {rep.home}: {rep.doctor.chunks} chunk(s), {rep.blobs} original file(s), "
+        f"checked by doctor before it replaced anything ({rep.seconds:.1f}s)"
+    )
+    if rep.doctor.not_embedded:
+        click.echo(
+            f"{len(rep.doctor.not_embedded)} chunk(s) have no vector from the configured "
+            "embedder yet: the next ingest embeds them (or run `trailkeep reindex`)"
+        )
 
 
 @click.command("migrate-to")
