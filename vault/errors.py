@@ -63,9 +63,13 @@ class ConfigError(VaultError):
         self.path = path
 
 
-def _mb(n: int) -> str:
-    mb = n / (1 << 20)
-    return f"{mb:.1f}" if mb < 10 else f"{mb:.0f}"
+def _mb(n: int, up: bool) -> str:
+    """MB to show: one decimal below 10 MB; rounded down for what is free and up for what is
+    needed, so that "needed" never reads as no more than "free"."""
+    step = 10 if n < 10 << 20 else 1
+    q = n * step / (1 << 20)
+    q = -(-q // 1) if up else q // 1
+    return f"{q / step:.1f}" if step == 10 else f"{q:.0f}"
 
 
 class DiskFull(VaultError):
@@ -75,7 +79,8 @@ class DiskFull(VaultError):
 
     def __init__(self, home: Path | str, free: int, needed: int) -> None:
         super().__init__(
-            f"the disk holding {home} is full: {_mb(free)} MB free, {_mb(needed)} MB needed"
+            f"the disk holding {home} is full: {_mb(free, False)} MB free, "
+            f"{_mb(needed, True)} MB needed"
         )
         self.home = Path(home)
         self.free = free
