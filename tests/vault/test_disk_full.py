@@ -308,3 +308,29 @@ def test_min_free_mb_is_read_from_config(tmp_path: Path) -> None:
     (home / "config.toml").write_text("[vault]\nmin_free_mb = 5\n")
     assert load_settings({}, home).min_free_bytes == 5 * MB
     assert load_settings({}, tmp_path / "none").min_free_bytes == 200 * MB
+
+
+def test_backup_and_restore_without_room_refuse_before_writing(disk: Path, tmp_path: Path) -> None:
+    from trailkeep.vault.backup import backup, restore_home
+
+    # GIVEN a small vault on a big disk, and a small disk with 256 KB left
+    s = make_settings(tmp_path / "home")
+    init_home(s)
+    make_notes(s.inbox, 30, seed=4)
+    v = Vault.open(s, get_embedder("hash"))
+    Ingestor(v).ingest_paths(sorted(s.inbox.iterdir()))
+    filler = fill(disk, MB // 4)
+    # WHEN it is backed up onto the small disk: refused before a byte is written
+    with pytest.raises(DiskFull) as caught:
+        backup(v, disk / "bk")
+    assert caught.value.home == disk / "bk" and caught.value.needed > caught.value.free
+    assert not (disk / "bk").exists()
+    # AND with room, the backup is made; a restore beside a home on the full disk is refused
+    filler.unlink()
+    backup(v, disk / "bk")
+    v.close()
+    filler = fill(disk, MB // 4)
+    target = replace(make_settings(disk / "restored"), min_free_bytes=0)
+    with pytest.raises(DiskFull):
+        restore_home(disk / "bk", target)
+    assert sorted(p.name for p in disk.iterdir()) == ["bk", "filler.bin"]
