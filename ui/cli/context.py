@@ -54,6 +54,7 @@ COMMANDS: dict[str, str] = {
     "invoice": "trailkeep.ui.cli.billing:invoice_grp",
     "ui": "trailkeep.ui.cli.app:ui_cmd",
     "brief": "trailkeep.ui.cli.brief:brief_cmd",
+    "mcp": "trailkeep.ui.cli.mcp:mcp_cmd",
 }
 
 

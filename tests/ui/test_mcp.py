@@ -1,0 +1,270 @@
+"""`trailkeep mcp` end to end: the MCP SDK's own client spawns `python -m trailkeep.ui mcp` over
+stdio on a real two-client home (tests/fixtures/twoclient), lists the tools, calls each, and a
+server confined to one client never returns the other client's text."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import make_settings, server_env
+from trailkeep.ingest import Ingestor
+from trailkeep.ui.cli import main
+from trailkeep.vault import Vault, get_embedder, init_home
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "twoclient"
+TODAY = "2026-02-26"
+TOOLS = {
+    "search": {"query", "k"},
+    "ask": {"question"},
+    "trail": {"topic"},
+    "when": {"text"},
+    "get_entry": {"entry_id"},
+    "brief": {"today"},
+}
+# Clearview's names, people, domain and words found only in its material.
+CLEARVIEW = (
+    "clearview",
+    "cvt",
+    "clearviewvt",
+    "elaine",
+    "tomas",
+    "exercise video",
+    "household account",
+    "optosuite",
+    "2.3 gb",
+    "duplicate accounts",
+)
+
+
+def schema(name: str) -> dict[str, Any]:
+    ref = resources.files("trailkeep.ui") / "schemas" / f"{name}.schema.json"
+    loaded: dict[str, Any] = json.loads(ref.read_text())
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    h = tmp_path_factory.mktemp("mcp") / "home"
+    h.mkdir()
+    (h / "clients.toml").write_bytes((FIXTURES / "clients.toml").read_bytes())
+    s = make_settings(h)
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        ing = Ingestor(v)
+        for p in sorted(FIXTURES.iterdir()):
+            if p.suffix in (".eml", ".md", ".json"):
+                ing.ingest_file(p)
+        ing.settle()
+    finally:
+        v.close()
+    yield h
+
+
+def env(home: Path) -> dict[str, str]:
+    return {
+        "TRAILKEEP_EMBEDDER": "hash",
+        "ANONYMIZED_TELEMETRY": "False",
+        "HF_HUB_OFFLINE": "1",
+        **server_env(home),
+    }
+
+
+def session(home: Path, client: str | None, calls: list[tuple[str, dict[str, Any]]]) -> Any:
+    """Spawn the server, list its tools, make the calls: (tools, [(is_error, text)])."""
+    from mcp import Client, StdioServerParameters
+
+    args = ["-m", "trailkeep.ui", "--home", str(home), "mcp"]
+    if client:
+        args += ["--client", client]
+    params = StdioServerParameters(command=sys.executable, args=args, env=env(home))
+
+    async def go() -> tuple[Any, list[tuple[bool, str]]]:
+        async with Client(params, read_timeout_seconds=120) as c:
+            listed = (await c.list_tools()).tools
+            out = []
+            for name, arguments in calls:
+                r = await c.call_tool(name, arguments)
+                out.append((bool(r.is_error), "".join(getattr(x, "text", "") for x in r.content)))
+            return listed, out
+
+    return asyncio.run(go())
+
+
+def cli_json(home: Path, *args: str) -> Any:
+    r = CliRunner().invoke(main, ["--home", str(home), *args, "--json"], env=env(home), obj={})
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def entry_of(home: Path, needle: str, client: str) -> int:
+    """The id of an entry of ``client`` whose text holds ``needle`` (read from the vault)."""
+    from sqlalchemy import text
+
+    v = Vault.open(make_settings(home), get_embedder("hash"))
+    try:
+        with v.engine.connect() as c:
+            return int(
+                c.execute(
+                    text(
+                        "SELECT id FROM entry WHERE client_id = :c AND text LIKE :t AND current "
+                        "ORDER BY id LIMIT 1"
+                    ),
+                    {"c": client, "t": f"%{needle}%"},
+                ).scalar_one()
+            )
+    finally:
+        v.close()
+
+
+def test_tools_listed_and_each_answers_as_the_cli_does(home: Path) -> None:
+    nw_entry = entry_of(home, "212 active patients", "northwind")
+    listed, results = session(
+        home,
+        "northwind",
+        [
+            ("search", {"query": "EVV exceptions aggregator", "k": 5}),
+            ("ask", {"question": "How many active patients does Northwind have?"}),
+            ("trail", {"topic": "visit matching"}),
+            ("when", {"text": "nightly export"}),
+            ("get_entry", {"entry_id": nw_entry}),
+            ("brief", {"today": TODAY}),
+        ],
+    )
+    assert {t.name: set(t.input_schema["properties"]) for t in listed} == TOOLS
+    assert all(t.annotations is not None and t.annotations.read_only_hint for t in listed)
+    assert not [text for err, text in results if err]
+    found, answer, trail, when, entry, brief = (json.loads(text) for _, text in results)
+    for data, name in (
+        (found, "search"),
+        (answer, "ask"),
+        (trail, "trail"),
+        (when, "when"),
+        (brief, "brief"),
+    ):
+        jsonschema.validate(data, schema(name))
+    # The same JSON as the CLI's --json.
+    assert found == cli_json(
+        home, "search", "EVV exceptions aggregator", "-k", "5", "--client", "northwind"
+    )
+    assert brief == cli_json(home, "brief", "--today", TODAY, "--client", "northwind")
+    assert trail == cli_json(home, "trail", "visit matching", "--client", "northwind")
+    assert found["hits"] and {h["client"] for h in found["hits"]} <= {"northwind", None}
+    question = "How many active patients does Northwind have?"
+    assert answer == cli_json(home, "ask", question, "--client", "northwind")
+    assert answer["backend"] == "extractive"
+    assert when["match"] in ("exact", "topic")
+    assert entry["entry_id"] == nw_entry and "212 active patients" in entry["text"]
+    assert entry["source"] == "nw-kickoff.md" and entry["client"] == "northwind"
+    assert brief["client"] == "northwind" and brief["waiting"]
+
+
+def test_a_scoped_server_cannot_return_another_clients_text(home: Path) -> None:
+    cv_entry = entry_of(home, "exercise videos", "clearview")
+    calls = [
+        ("search", {"query": "exercise videos household accounts OptoSuite", "k": 20}),
+        ("ask", {"question": "How many exercise videos does Clearview have?"}),
+        ("ask", {"question": "How do household accounts work for guardians?"}),
+        ("trail", {"topic": "exercise videos"}),
+        ("trail", {"topic": "duplicate accounts in the portal"}),
+        ("when", {"text": "exercise videos"}),
+        ("get_entry", {"entry_id": cv_entry}),
+        ("brief", {"today": TODAY}),
+    ]
+    _, scoped = session(home, "northwind", calls)
+    for (name, args), (err, text) in zip(calls, scoped, strict=True):
+        shown = text if err else json.loads(text)
+        if isinstance(shown, dict):  # the caller's own words, echoed back, are not a leak
+            for echo in ("query", "question", "topic"):
+                shown.pop(echo, None)
+        low = json.dumps(shown, ensure_ascii=False).lower()
+        leaked = [m for m in CLEARVIEW if m in low]
+        assert not leaked, f"{name}({args}) returned {leaked}: {text[:400]}"
+        assert err == (name == "get_entry"), (name, text[:200])
+    assert "out of northwind's scope" in scoped[6][1]
+    # Control: the same calls without a client do find it (the markers are really there).
+    _, everyone = session(home, None, calls[:1] + calls[6:7])
+    assert "exercise videos" in everyone[0][1].lower()
+    assert not everyone[1][0] and "46 exercise videos" in json.loads(everyone[1][1])["text"]
+
+
+def test_unknown_client_is_refused_before_serving(home: Path) -> None:
+    r = CliRunner().invoke(
+        main, ["--home", str(home), "mcp", "--client", "globex"], env=env(home), obj={}
+    )
+    assert r.exit_code != 0 and "unknown client 'globex'" in r.output
+
+
+def test_mcp_sdk_is_imported_only_by_the_command() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from trailkeep.ui.cli import main\n"
+        "r = CliRunner().invoke(main, ['mcp', '--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "import trailkeep.ui.mcp_server\n"
+        "print('mcp' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_the_guards_under_the_tools(home: Path) -> None:
+    """What the scoped tools add on top of search's scope, checked in process: trail steps of
+    entries outside the scope go, so does what changed when it comes from one; anything else
+    naming another client is dropped (objects) or masked (strings)."""
+    from dataclasses import replace
+
+    from trailkeep.recall import document_trail
+    from trailkeep.ui.mcp_server import OutOfScope, Tools
+
+    cv_entry = entry_of(home, "exercise videos", "clearview")
+    nw_entry = entry_of(home, "212 active patients", "northwind")
+    v = Vault.open(make_settings(home), get_embedder("hash"))
+    try:
+        tools = Tools(v, "northwind")
+        steps = document_trail(v, _document_of(v, cv_entry))
+        assert steps and tools._confine(steps) == []
+        own = document_trail(v, _document_of(v, nw_entry))
+        borrowed = replace(
+            own[0],
+            changed={"added": ["x"], "removed": ["Elaine filmed them"], "from_entry_id": cv_entry},
+        )
+        (kept,) = tools._confine([borrowed])
+        assert kept.changed == {} and kept.hit.entry_id == own[0].hit.entry_id
+        out = json.loads(
+            tools._out({"a": [{"quote": "Clearview's portal"}, {"quote": "fine"}], "b": "CVT x"})
+        )
+        assert out == {"a": [{"quote": "fine"}], "b": "[another client] x"}
+        with pytest.raises(OutOfScope):
+            Tools(v, "globex")
+        with pytest.raises(OutOfScope, match="out of northwind's scope"):
+            tools.get_entry(cv_entry)
+    finally:
+        v.close()
+
+
+def _document_of(v: Vault, entry_id: int) -> int:
+    from sqlalchemy import text
+
+    with v.engine.connect() as c:
+        return int(
+            c.execute(
+                text("SELECT document_id FROM entry WHERE id = :e"), {"e": entry_id}
+            ).scalar_one()
+        )

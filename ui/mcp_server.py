@@ -1,0 +1,326 @@
+"""`trailkeep mcp`: the vault as read-only tools for an MCP client (Claude Desktop, Claude Code,
+any agent), over stdio, with the official MCP Python SDK (``mcp``, imported only by
+:func:`serve`). notes/0015-briefing-and-mcp.md.
+
+Tools — each returns, as its text content, the JSON the CLI prints with ``--json``:
+
+``search(query, k=10)``, ``ask(question)``, ``trail(topic)``, ``when(text)``,
+``get_entry(entry_id)`` (an entry's full text and source; no CLI twin), ``brief(today=None)``.
+
+**Scope.** Started with ``--client C`` every tool sees only C's scope, through the rule the
+drafts use: ``Filters(client=C)`` in SQL, then :func:`trailkeep.recall.scope.admit` (lines
+naming another client are clipped, titles withheld). Three guards on top, because a tool's
+output is read by a model that may pass it anywhere:
+
+- trail steps (``trail``, and the trail under an ``ask``) are kept only for entries that pass
+  the scope filter and the clip — the trail adds linked entries and earlier versions, which
+  search's filter never saw; a step's ``changed``/``changed_mind`` sentences from an entry
+  outside the scope are dropped;
+- ``get_entry`` of an entry outside the scope is an error that says so, never its text;
+- last, every object in a tool's JSON that names another client (its names, aliases, domains,
+  addresses, people) is dropped, and any other string naming one is masked.
+
+The tools are plain methods of :class:`Tools` (testable without MCP); :func:`serve` registers
+them on an ``MCPServer`` and runs it on stdin/stdout. Calls are serialised (one vault).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from trailkeep.vault import Filters, TrailkeepError, iso
+
+if TYPE_CHECKING:
+    from trailkeep.recall import Backend, Step
+    from trailkeep.recall.scope import Scope
+    from trailkeep.vault import Vault
+
+SERVER_NAME = "trailkeep"
+INSTRUCTIONS = (
+    "trailkeep is the user's local vault of AI chats, client email, notes and billable work. "
+    "Every result cites its source (document_id, entry_id, file name): quote it, and fetch the "
+    "full text with get_entry(entry_id). ask abstains when the history does not answer; say so "
+    "instead of guessing. Tools are read-only."
+)
+
+
+class OutOfScope(TrailkeepError):
+    """What a scoped server was asked for lies outside its client's scope."""
+
+
+class Tools:
+    """The MCP tools over one vault, confined to ``client``'s scope when given (a
+    clients.toml id; the CLI resolves names and aliases before)."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        client: str | None = None,
+        backend: Backend | None = None,
+        *,
+        horizon_days: int | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        from trailkeep.recall.brief import configured
+        from trailkeep.recall.scope import scope_for
+
+        self.vault = vault
+        self.client = client
+        self.backend = backend
+        self.today = today
+        self.horizon = configured(vault.settings)[0] if horizon_days is None else horizon_days
+        self.scope: Scope | None = None
+        if client:
+            self.scope = scope_for(client, vault.settings.clients)
+            if self.scope is None:
+                raise OutOfScope(f"no client {client!r} in clients.toml: no scope to serve")
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------------------- the tools
+    def search(self, query: str, k: int = 10) -> str:
+        """Hybrid search (keywords + meaning): the best passages, each with its source."""
+        from trailkeep.recall import search
+
+        k = max(1, min(int(k), 50))
+        with self._lock:
+            hits = search(self.vault, query, k=k, filters=self._filters(), today=self.today())
+            return self._out(
+                {"schema_version": 1, "query": query, "hits": [h.as_json() for h in hits]}
+            )
+
+    def ask(self, question: str) -> str:
+        """A cited answer from the history, or an abstention that says it doesn't say."""
+        from trailkeep.recall import ask
+
+        with self._lock:
+            ans = ask(
+                self.vault,
+                question,
+                self._filters(),
+                self.backend,
+                today=self.today(),
+                redact=self.vault.settings.redact,
+            )
+            ans.trail = self._confine(ans.trail)
+            return self._out(ans.as_json())
+
+    def trail(self, topic: str) -> str:
+        """How a topic evolved: steps in time order, with what changed and reversed."""
+        from trailkeep.recall import topic_trail, trail_json
+
+        with self._lock:
+            steps = self._confine(topic_trail(self.vault, topic, self._filters()))
+            return self._out(trail_json(topic, steps))
+
+    def when(self, text: str) -> str:
+        """When a phrase was first and last said, and whether the current version says it."""
+        from trailkeep.recall.timeline import when
+
+        with self._lock:
+            return self._out(when(self.vault, text, self._filters()).as_json())
+
+    def get_entry(self, entry_id: int) -> str:
+        """One entry's full text, its document, version, time, client, tags and source."""
+        from trailkeep.recall.scope import admit
+        from trailkeep.vault import NotFound
+        from trailkeep.vault.history import entry_rows, passing
+        from trailkeep.vault.query import entry_authors, entry_links, entry_tags
+
+        eid = int(entry_id)
+        with self._lock:
+            rows = entry_rows(self.vault, [eid])
+            if not rows:
+                raise NotFound("entry", eid)
+            r = rows[0]
+            body, document, clipped = r.text, r.document, False
+            if self.scope is not None:
+                if eid not in passing(self.vault, [eid], self._filters()):
+                    raise OutOfScope(f"entry {eid} is out of {self.client}'s scope")
+                parts = admit([_row_hit(r)], self.scope, {eid: r.text})
+                if not parts:
+                    raise OutOfScope(
+                        f"entry {eid} is out of {self.client}'s scope (it names another client)"
+                    )
+                body = "\n".join(p.quote for p in parts)
+                document, clipped = parts[0].document, body != r.text
+            links = entry_links(self.vault, [eid]).get(eid, [])
+            if self.scope is not None:
+                ok = passing(self.vault, [ln["entry_id"] for ln in links], self._filters())
+                links = [ln for ln in links if ln["entry_id"] in ok]
+            data = {
+                "schema_version": 1,
+                "entry_id": r.entry_id,
+                "document_id": r.document_id,
+                "document": document,
+                "version": r.version,
+                "timestamp": iso(r.timestamp),
+                "client": r.client,
+                "kind": r.kind,
+                "current": r.current,
+                "source": r.source,
+                "title": r.title if not clipped else "",
+                "author": entry_authors(self.vault, [eid]).get(eid) or None,
+                "text": body,
+                "clipped": clipped,
+                "tags": entry_tags(self.vault, [eid]).get(eid, []),
+                "links": links,
+            }
+            return self._out(data)
+
+    def brief(self, today: str | None = None) -> str:
+        """The briefing: waiting on me, dates ahead, money, what changed, open questions."""
+        from trailkeep.recall.brief import build_brief
+
+        day = self.today()
+        if today:
+            try:
+                day = date.fromisoformat(today)
+            except ValueError:
+                raise OutOfScope(f"today {today!r} is not a date like 2026-11-04") from None
+        with self._lock:
+            return self._out(build_brief(self.vault, day, self.client, self.horizon).as_json())
+
+    # ---------------------------------------------------------------------------- scope
+    def _filters(self) -> Filters:
+        return Filters(client=self.client)
+
+    def _confine(self, steps: list[Step]) -> list[Step]:
+        """Trail steps the scope may see: their entry passes the scope filter and the clip;
+        what changed is kept only when it comes from an entry in the scope too."""
+        if self.scope is None or not steps:
+            return steps
+        from trailkeep.recall.scope import admit
+        from trailkeep.vault.history import entry_rows, passing
+
+        ids = {s.hit.entry_id for s in steps}
+        ids |= {int(s.changed["from_entry_id"]) for s in steps if s.changed.get("from_entry_id")}
+        ok = passing(self.vault, sorted(ids), self._filters())
+        texts = {r.entry_id: r.text for r in entry_rows(self.vault, sorted(ids & ok))}
+        out = []
+        for s in steps:
+            if s.hit.entry_id not in ok:
+                continue
+            parts = admit([s.hit], self.scope, {s.hit.entry_id: texts.get(s.hit.entry_id, "")})
+            if not parts:
+                continue
+            hit = replace(parts[0], quote="\n".join(p.quote for p in parts))
+            changed = dict(s.changed)
+            prev = changed.get("from_entry_id")
+            if prev is not None and int(prev) not in ok:
+                changed = {}
+            for side in ("added", "removed"):
+                if side in changed:
+                    changed[side] = [x for x in changed[side] if not self.scope.names_other(x)]
+            mind = s.changed_mind
+            if mind is not None and (not changed or self.scope.names_other(json.dumps(mind))):
+                mind = None
+            out.append(replace(s, hit=hit, changed=changed, changed_mind=mind))
+        return out
+
+    def _out(self, data: dict[str, Any]) -> str:
+        if self.scope is not None:
+            data = _guard(data, self.scope)
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _guard(data: Any, scope: Scope) -> Any:
+    """The last check on a scoped tool's JSON: objects in lists that name another client are
+    dropped, other strings that name one are masked."""
+    if isinstance(data, dict):
+        return {k: _guard(v, scope) for k, v in data.items()}
+    if isinstance(data, list):
+        return [
+            _guard(x, scope)
+            for x in data
+            if not (isinstance(x, dict) and scope.names_other(json.dumps(x, ensure_ascii=False)))
+        ]
+    if isinstance(data, str) and scope.names_other(data):
+        return scope.mask(data)
+    return data
+
+
+def _row_hit(r: Any) -> Any:
+    from trailkeep.vault import Hit
+
+    return Hit(
+        score=0.0,
+        chunk_id=r.chunk_id,
+        document_id=r.document_id,
+        document=r.document,
+        entry_id=r.entry_id,
+        version=r.version,
+        timestamp=r.timestamp,
+        client=r.client,
+        kind=r.kind,
+        current=r.current,
+        quote=r.text,
+        source=r.source,
+        document_kind=r.document_kind,
+        title=r.title,
+    )
+
+
+# -------------------------------------------------------------------------------- the server
+def serve(tools: Tools) -> None:
+    """Register the tools on an MCP server and serve them over stdin/stdout until the client
+    closes stdin. Library errors become tool errors with their message."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+    from mcp.types import ToolAnnotations
+
+    server: MCPServer[Any] = MCPServer(
+        name=SERVER_NAME,
+        instructions=INSTRUCTIONS
+        + (f" This server is confined to client {tools.client!r}." if tools.client else ""),
+        version="0.1.0",
+        log_level="WARNING",
+    )
+    read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+
+    def run(fn: Callable[..., str], *args: Any) -> str:
+        try:
+            return fn(*args)
+        except TrailkeepError as exc:
+            raise ToolError(str(exc)) from exc
+
+    def search(query: str, k: int = 10) -> str:
+        """Search the vault (keywords + meaning). Returns JSON: hits with score, quote,
+        document, entry_id, version, timestamp, client, kind, current and source file."""
+        return run(tools.search, query, k)
+
+    def ask(question: str) -> str:
+        """Answer a question from the history with numbered citations, or abstain when the
+        history does not answer it. Returns JSON: answer, abstained, reason, citations, trail."""
+        return run(tools.ask, question)
+
+    def trail(topic: str) -> str:
+        """How a topic evolved over time: steps in time order with tags (decision, dead_end,
+        open_question), what changed between versions and where a decision reversed."""
+        return run(tools.trail, topic)
+
+    def when(text: str) -> str:
+        """When a phrase was first and last said (exact phrase, else the topic), in which
+        versions, and whether the current version still says it."""
+        return run(tools.when, text)
+
+    def get_entry(entry_id: int) -> str:
+        """The full text of one entry (an entry_id from another tool's result), with its
+        document, version, time, client, tags, links and source file."""
+        return run(tools.get_entry, entry_id)
+
+    def brief(today: str | None = None) -> str:
+        """The briefing for today (or the given YYYY-MM-DD): threads waiting on the user, dates
+        ahead, unbilled work and open invoices, what changed, open questions, inbox health."""
+        return run(tools.brief, today)
+
+    for fn in (search, ask, trail, when, get_entry, brief):
+        server.add_tool(fn, annotations=read_only, structured_output=False)
+    server.run("stdio")
+
+
+__all__ = ["INSTRUCTIONS", "SERVER_NAME", "OutOfScope", "Tools", "serve"]
