@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from trailkeep.vault.billing import InvoiceView
+
+from .markup import safe_md
 
 
 def _me_lines(me: Mapping[str, Any]) -> list[str]:
@@ -33,9 +36,13 @@ def _rows(v: InvoiceView) -> list[tuple[str, str, str, str]]:
 
 
 def markdown(v: InvoiceView, me: Mapping[str, Any]) -> str:
+    """The invoice as Markdown. Every text from the user's files (names, addresses, work
+    descriptions from notes) is escaped: shown as written, never as markup or a remote image."""
+    e = partial(safe_md, lines=False)
     lines = [f"# {_heading(v)}", ""]
-    lines += ["**From**  ", *[f"{x}  " for x in _me_lines(me)], ""]
-    lines += ["**To**  ", f"{v.client_name}  ", *[f"{x}  " for x in v.billing_address.splitlines()]]
+    lines += ["**From**  ", *[f"{e(x)}  " for x in _me_lines(me)], ""]
+    to = [v.client_name, *v.billing_address.splitlines()]
+    lines += ["**To**  ", *[f"{e(x)}  " for x in to]]
     lines += [""]
     meta = [f"Period: {v.period}"]
     if v.issued_on:
@@ -45,7 +52,7 @@ def markdown(v: InvoiceView, me: Mapping[str, Any]) -> str:
     lines += ["  \n".join(meta), "", f"| Description | Hours | Rate ({v.currency}) | Amount |"]
     lines += ["|---|---:|---:|---:|"]
     for d, h, r, a in _rows(v):
-        lines.append(f"| {d.replace('|', '/')} | {h} | {r} | {a} |")
+        lines.append(f"| {e(d)} | {h} | {r} | {a} |")
     lines += [
         "",
         f"Subtotal: {v.currency} {v.subtotal}  ",
