@@ -41,6 +41,7 @@ from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 from . import reattribution, registry
 from .attribution import Context, decide, facts_of, merge
 from .chunking import chunk_document
+from .cues import cue_sentences
 from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
 
@@ -126,6 +127,33 @@ def names_forgotten(text: str, markers: set[str]) -> bool:
         if any(tomb_key("marker", c) in markers for c in cands):
             return True
     return False
+
+
+CUE_TAGS = ("decision", "dead_end", "open_question")
+
+
+def sentence_cues(doc: ParsedDocument) -> None:
+    """Trail tags at sentence level (notes/0005): each entry keeps the sentences that carry a
+    cue (``meta["cues"]``: tag, sentence, offsets into its text) and its cue tags are theirs.
+    A section's own heading counts as its label ("## Decisions" tags the items under it)."""
+    for e in doc.entries:
+        if not e.indexed or not e.text.strip() or e.kind in ("tool_result", "context"):
+            continue
+        head = ""
+        if e.kind == "section" and e.title:
+            head = "## " + e.title.rsplit(" > ", 1)[-1].strip() + "\n"
+        cues = [c for c in cue_sentences(head + e.text) if c.start >= len(head)]
+        e.tags = tuple(sorted({t for t in e.tags if t not in CUE_TAGS} | {c.tag for c in cues}))
+        if cues:
+            e.meta["cues"] = [
+                {
+                    "tag": c.tag,
+                    "sentence": c.sentence[:500],
+                    "start": c.start - len(head),
+                    "end": c.end - len(head),
+                }
+                for c in cues[:20]
+            ]
 
 
 def identity_for(path: Path, inbox: Path | None) -> str:
@@ -568,6 +596,7 @@ class Ingestor:
                     errors.append(f"{item.where}: {item.error}")
                     continue
                 try:
+                    sentence_cues(item)
                     unchanged = v.current_content(item.kind, item.external_id) == (
                         item.content_sha256
                     )

@@ -28,6 +28,7 @@ from trailkeep.vault.history import EntryRow, entry_rows, lineages, passing
 from trailkeep.vault.keyword import query_terms
 from trailkeep.vault.query import (
     document_entry_ids,
+    entry_cues,
     entry_hits,
     entry_links,
     entry_tags,
@@ -55,6 +56,7 @@ class Step:
     unchanged_until: dict[str, Any] | None = None  # later versions with the same text
     order_note: str | None = None  # SAME_TIME when a neighbour version has the same time
     topic_removed: bool = False  # the version where the topic's sentences were dropped
+    cues: list[dict[str, str]] = field(default_factory=list)  # tag, sentence (notes/0005)
 
     def as_json(self, n: int) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class Step:
             "unchanged_until": self.unchanged_until,
             "order_note": self.order_note,
             "topic_removed": self.topic_removed,
+            "cues": self.cues,
         }
 
 
@@ -79,10 +82,29 @@ def _steps(vault: Vault, hits: list[Hit], same_as: SameAs | None = None) -> list
     ids = [h.entry_id for h in hits]
     tags = entry_tags(vault, ids)
     links = entry_links(vault, ids)
-    steps = [Step(h, tags.get(h.entry_id, []), links.get(h.entry_id, [])) for h in hits]
+    cues = entry_cues(vault, ids)
+    steps = [
+        Step(h, tags.get(h.entry_id, []), links.get(h.entry_id, []), cues=cues.get(h.entry_id, []))
+        for h in hits
+    ]
     steps.sort(key=lambda s: time_key(s.hit))
     _annotate(vault, steps, same_as or _norm)
+    for s in steps:
+        _new_cues_only(s)
     return steps
+
+
+def _new_cues_only(step: Step) -> None:
+    """A later version carries the tags of the cue sentences it *added*: an essay whose one
+    "doesn't work" sentence survives eleven versions is a dead end once, where it was written.
+    Tags without a cue sentence (the user's, a model's) stay."""
+    if step.changed.get("from_version") is None and step.changed.get("from_entry_id") is None:
+        return
+    added = {" ".join(str(x).split()) for x in step.changed.get("added", [])}
+    fresh = [c for c in step.cues if any(" ".join(c["sentence"].split()) in a for a in added)]
+    cue_tags = {c["tag"] for c in step.cues}
+    step.tags = [t for t in step.tags if t not in cue_tags or any(c["tag"] == t for c in fresh)]
+    step.cues = fresh
 
 
 SameAs = Callable[[str], object]  # what of an entry's text must stay equal to be "unchanged"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -275,6 +276,22 @@ def entry_tags(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[str]]:
         ):
             out[int(r[0])].append(str(r[1]))
     return out
+
+
+def entry_cues(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The cue sentences of entries (tag, sentence), from ingest (notes/0005)."""
+    if not entry_ids:
+        return {}
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    with vault.engine.connect() as c:
+        return {
+            int(r[0]): [
+                {"tag": str(x.get("tag")), "sentence": str(x.get("sentence"))}
+                for x in json.loads(r[1] or "{}").get("cues", [])
+                if isinstance(x, dict)
+            ]
+            for r in c.execute(text(f"SELECT id, meta FROM entry WHERE id IN ({marks})"))
+        }
 
 
 QUOTE_CHARS = 500
