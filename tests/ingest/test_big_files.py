@@ -101,6 +101,9 @@ def test_a_1gb_file_of_every_kind_is_refused_without_being_read(tmp_path: Path) 
         assert f"{GB} bytes is over the {kind} limit" in r["error"], r
         assert r["seconds"] < 1.0, r
         assert r["extra_kb"] < 100 * 1024, r
+        print(
+            f"\n{name}: refused in {r['seconds'] * 1000:.0f} ms, +{r['extra_kb'] / 1024:.1f} MB peak"
+        )
     # AND nothing but the warm-up note reached blobs/
     blobs = [p for p in (home / "blobs").rglob("*") if p.is_file()]
     assert len(blobs) == 1 and all(p.stat().st_size < 1000 for p in blobs)
@@ -166,6 +169,7 @@ def test_an_accepted_file_is_read_into_one_buffer_of_its_size(tmp_path: Path) ->
     # THEN memory grows by about its size, not twice it (the old read-then-join: ~600 MB)
     assert isinstance(r, dict) and r["size"] == size
     assert r["extra_kb"] * 1024 < 1.2 * size, r
+    print(f"\nread {size // MB} MB: +{r['extra_kb'] // 1024} MB peak")
 
 
 def test_read_regular_refuses_by_stat_and_names_the_setting(tmp_path: Path) -> None:
