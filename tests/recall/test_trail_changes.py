@@ -155,6 +155,7 @@ def test_trail_page_shows_changes_and_the_when_box(
 
     import trailkeep.ui
     from tests.conftest import make_settings, server_env
+    from trailkeep.ui import markup
     from trailkeep.vault import get_embedder, init_home
 
     s = make_settings(tmp_path / "home")
@@ -172,7 +173,10 @@ def test_trail_page_shows_changes_and_the_when_box(
     at.text_input[0].set_value("budget").run()
     at.text_input[1].set_value("budget is $4,000").run()
     assert not at.exception, at.exception
-    shown = "\n".join(str(x.value) for x in [*at.markdown, *at.warning, *at.caption, *at.code])
+    # as a reader sees it (user text on the page is escaped Markdown, issue #19)
+    shown = markup.shown(
+        "\n".join(str(x.value) for x in [*at.markdown, *at.warning, *at.caption, *at.code])
+    )
     assert "Changed mind: “The budget is $4,000.” (2024-01-02)" in shown
     assert "+ The budget is $5,500." in shown and "unchanged through v11" in shown
     assert "**First:** 2024-01-02 — Essay v1" in shown and "**Last:** 2024-05-06" in shown
