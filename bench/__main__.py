@@ -20,6 +20,7 @@ from . import (
     notes,
     scale,
     servers,
+    sessions,
     ui,
     versions,
 )
@@ -41,6 +42,7 @@ BENCHES = {
     "concurrency": concurrency.main,
     "load": load.main,
     "servers": servers.main,
+    "sessions": sessions.main,
     "cues": cues.main,
     "versions": versions.main,
 }

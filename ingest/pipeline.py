@@ -438,6 +438,10 @@ class Ingestor:
         sha = hashlib.sha256(data).hexdigest()
         mtime = datetime.fromtimestamp(st.st_mtime, tz=UTC)
         in_place = self.in_place(path)
+        if key.endswith(".jsonl"):
+            known = self.vault.file_state(key)
+            if known is not None and known[2] == sha and known[3] in DONE:
+                return Outcome(key, DUPLICATE)  # a session read before, unchanged since
         tail = self._tail(key, data)
         if tail is not None:  # a growing session file: only what was appended (notes/0015)
             body, parser = tail
