@@ -33,6 +33,7 @@ from trailkeep.vault.filestate import (
     next_position,
     resume_point,
     set_resume_point,
+    unfinished_sources,
 )
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParseProblem
@@ -682,9 +683,9 @@ class Ingestor:
         q = self.settings.quarantine
         q.mkdir(parents=True, exist_ok=True, mode=0o700)
         base = q / f"{sid:06d}-{_safe_name(name)}"
-        if sha is not None and self.vault.blobs.has(sha) and not base.exists():
+        if sha is not None and self.vault.has_blob(sha) and not base.exists():
             with contextlib.suppress(OSError):
-                os.link(self.vault.blobs.path(sha), base)
+                os.link(self.vault.blob_path(sha), base)
         note = (
             f"source: {path}\nsource id: {sid}\nsha256: {sha or '-'}\n"
             f"when: {datetime.now(UTC).isoformat(timespec='seconds')}\nerror: {error}\n"
@@ -719,28 +720,16 @@ class Ingestor:
     def retry(self, source_ids: Iterable[int] | None = None) -> Summary:
         """Re-ingest failed, partial and pending sources (all, or the given ones) from their
         stored bytes (or the file)."""
-        from sqlalchemy import text
-
         only = None if source_ids is None else {int(i) for i in source_ids}
-        with self.vault.engine.connect() as c:
-            rows = [
-                r
-                for r in c.execute(
-                    text(
-                        "SELECT id, path, name, sha256 FROM source "
-                        "WHERE status IN ('failed', 'partial', 'pending') ORDER BY id"
-                    )
-                ).all()
-                if only is None or int(r[0]) in only
-            ]
+        rows = [r for r in unfinished_sources(self.vault) if only is None or r[0] in only]
         summary = Summary()
         t0 = time.perf_counter()
         for _sid, path, name, sha in rows:
             p = Path(path)
-            if p.exists() or not self.vault.blobs.has(str(sha)):
+            if p.exists() or not self.vault.has_blob(str(sha)):
                 summary.add(self.ingest_file(p, embed=False))
             else:
-                data = self.vault.blobs.read(str(sha))
+                data = self.vault.read_blob(str(sha))
                 summary.add(
                     self.ingest_bytes(
                         data,

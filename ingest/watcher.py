@@ -207,14 +207,10 @@ class Watcher:
 
     def recover(self) -> None:
         """Writers repair at start: embed chunks without vectors, retry interrupted sources."""
-        from sqlalchemy import text
+        from trailkeep.vault.filestate import pending_paths
 
         v = self.ingestor.vault
-        with v.engine.connect() as c:
-            pending = [
-                Path(r[0])
-                for r in c.execute(text("SELECT path FROM source WHERE status='pending'"))
-            ]
+        pending = [Path(p) for p in pending_paths(v)]
         for p in pending:
             if p.exists():
                 self.tracker.observe(p)
@@ -294,3 +290,11 @@ class Watcher:
             os.replace(tmp, self.heartbeat)
         except OSError as exc:  # the UI shows "unknown"; ingestion goes on
             log.warning("heartbeat: %s", exc)
+
+
+__all__ = [
+    "HEARTBEAT_FILE",
+    "TERMINAL",
+    "StabilityTracker",
+    "Watcher",
+]

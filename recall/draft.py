@@ -385,3 +385,18 @@ def draft_doc(
         today=today.isoformat(),
     )
     return _with_model(vault, draft, backend, prompt, f"draft {kind}", on_text, redact, scope)
+
+
+__all__ = [
+    "MAX_PASSAGES",
+    "MAX_POINTS",
+    "PER_QUERY",
+    "TO_WRITE",
+    "Draft",
+    "Incoming",
+    "client_points",
+    "draft_doc",
+    "draft_email",
+    "find_message",
+    "gather",
+]

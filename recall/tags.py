@@ -102,3 +102,12 @@ def refine_tags(
                 }
             )
     return rep
+
+
+__all__ = [
+    "PASSAGE_CHARS",
+    "RefineReport",
+    "passages",
+    "read_verdicts",
+    "refine_tags",
+]

@@ -672,3 +672,30 @@ def credit_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
                 {"i": item_id},
             )
         return _view(vault, c, credit_id)
+
+
+__all__ = [
+    "BILLED",
+    "CENT",
+    "BillingError",
+    "InvoiceLine",
+    "InvoiceView",
+    "WorkItem",
+    "create_invoice",
+    "credit_invoice",
+    "detach_work",
+    "discard_draft",
+    "get_invoice",
+    "issue_invoice",
+    "line_amount",
+    "list_invoices",
+    "list_work",
+    "mark_paid",
+    "payment_terms_days",
+    "resync_document",
+    "round_cents",
+    "show_hours",
+    "sync_work_items",
+    "to_fraction",
+    "totals",
+]

@@ -128,3 +128,15 @@ def email_message(vault: Vault, message_id: str) -> dict[str, Any] | None:
         return None
     r = rows[0]
     return {**r, "meta": json.loads(r["meta"] or "{}")}
+
+
+__all__ = [
+    "NO_CLIENT",
+    "documents",
+    "email_message",
+    "entries",
+    "failed_sources",
+    "incoming_emails",
+    "recent_sources",
+    "versions",
+]

@@ -85,3 +85,15 @@ class DiskFull(VaultError):
         self.home = Path(home)
         self.free = free
         self.needed = needed
+
+
+__all__ = [
+    "ConfigError",
+    "DiskFull",
+    "MigrationError",
+    "NotFound",
+    "SchemaTooNew",
+    "TrailkeepError",
+    "VaultError",
+    "WriterBusy",
+]

@@ -67,4 +67,34 @@ def keep_in_place(vault: Vault, source_id: int) -> None:
         c.execute(text("UPDATE source SET kept = 'in-place' WHERE id = :s"), {"s": source_id})
 
 
-__all__ = ["Resume", "keep_in_place", "next_position", "resume_point", "set_resume_point"]
+def unfinished_sources(vault: Vault) -> list[tuple[int, str, str, str]]:
+    """(id, path, name, sha256) of sources failed, partial or interrupted (pending)."""
+    with vault.engine.connect() as c:
+        return [
+            (int(r[0]), str(r[1]), str(r[2]), str(r[3]))
+            for r in c.execute(
+                text(
+                    "SELECT id, path, name, sha256 FROM source "
+                    "WHERE status IN ('failed', 'partial', 'pending') ORDER BY id"
+                )
+            )
+        ]
+
+
+def pending_paths(vault: Vault) -> list[str]:
+    """Paths of sources an interrupted writer left pending."""
+    with vault.engine.connect() as c:
+        return [
+            str(r[0]) for r in c.execute(text("SELECT path FROM source WHERE status='pending'"))
+        ]
+
+
+__all__ = [
+    "Resume",
+    "keep_in_place",
+    "next_position",
+    "pending_paths",
+    "resume_point",
+    "set_resume_point",
+    "unfinished_sources",
+]

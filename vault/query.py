@@ -469,3 +469,31 @@ def tags_to_review(vault: Vault, limit: int) -> list[dict[str, Any]]:
         {"entry_id": i, "text": texts[i][0], "client": texts[i][1], "cue_tags": cues[i]}
         for i in ids
     ]
+
+
+__all__ = [
+    "QUOTE_CHARS",
+    "SHOWN_TAGS_SQL",
+    "TAG_REJECTED",
+    "TAG_REMOVED",
+    "TRAIL_TAGS",
+    "Filters",
+    "chunks_holding",
+    "document_entry_ids",
+    "entry_authors",
+    "entry_cues",
+    "entry_hits",
+    "entry_links",
+    "entry_tags",
+    "entry_text",
+    "hydrate",
+    "keyword_search",
+    "linked_entry_ids",
+    "neighbour_chunks",
+    "resolve_client",
+    "status",
+    "tags_to_review",
+    "term_frequencies",
+    "vault_authors",
+    "vector_search",
+]

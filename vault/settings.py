@@ -267,3 +267,14 @@ def init_home(settings: Settings) -> list[Path]:
         os.chmod(settings.config_path, 0o600)
         created.append(settings.config_path)
     return created
+
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "SOURCE_KINDS",
+    "Settings",
+    "WatchedSource",
+    "default_home",
+    "init_home",
+    "load_settings",
+]

@@ -979,6 +979,15 @@ class Vault:
     def store_blob(self, sha256: str, data: bytes) -> Path:
         return self.blobs.put(sha256, data)
 
+    def has_blob(self, sha256: str) -> bool:
+        return self.blobs.has(sha256)
+
+    def read_blob(self, sha256: str) -> bytes:
+        return self.blobs.read(sha256)
+
+    def blob_path(self, sha256: str) -> Path:
+        return self.blobs.path(sha256)
+
     @contextlib.contextmanager
     def connect(self) -> Iterator[Connection]:
         with self.engine.connect() as c:

@@ -181,3 +181,13 @@ def _copy_blobs(src: Path, dst: Path) -> int:
                 shutil.copy2(p, target)
                 n += 1
     return n
+
+
+__all__ = [
+    "BATCH",
+    "BOOLEAN_COLUMNS",
+    "TABLES",
+    "TransferError",
+    "TransferReport",
+    "migrate_to",
+]
