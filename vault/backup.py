@@ -284,8 +284,15 @@ def restore_home(
     ensure_room(home.parent, needed, margin, home=home)
     work = home.with_name(f"{home.name}{_RESTORING}{os.getpid()}")
     _remove(work)  # a leftover of a dead process that had our pid
-    work.mkdir(parents=True, mode=0o700)
-    lock = os.open(work / _LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        work.mkdir(parents=True, mode=0o700)
+        lock = os.open(work / _LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        _disk_full_instead(exc, home.parent, needed + margin)
+        raise BackupError(
+            f"cannot write beside {home} ({exc.strerror}): a restore builds the new vault in "
+            f"{work} and swaps it in"
+        ) from exc
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
