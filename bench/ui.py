@@ -49,7 +49,8 @@ CHROMIUM_FLAGS = (
 RENDERED_JS = """
 const app = document.querySelector("[data-testid='stApp']");
 return !!app && app.getAttribute("data-test-script-state") === "notRunning"
-    && !!document.querySelector("[data-testid='stMainBlockContainer'] h1");
+    && !!document.querySelector("[data-testid='stMainBlockContainer'] h1")
+    && !document.querySelector("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']");
 """
 
 

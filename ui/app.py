@@ -1,4 +1,9 @@
-"""The Streamlit entry point started by `trailkeep ui`: one page per task, via st.navigation."""
+"""The Streamlit entry point started by `trailkeep ui`: one page per task, via st.navigation.
+
+The Briefing is the default page, served at the root ("/"); every other page has its own
+address (/ask, /trail, …) that can be opened directly. (Streamlit serves the default page only
+at the root: a default page's url_path is ignored, so a default Ask was "Page not found" at
+/ask.)"""
 
 from __future__ import annotations
 
@@ -6,16 +11,26 @@ from pathlib import Path
 
 import streamlit as st
 
-HERE = Path(__file__).resolve().parent / "views"
+from trailkeep.ui import page
 
-st.set_page_config(page_title="trailkeep", layout="wide")
-pages = [
-    st.Page(str(HERE / "ask.py"), title="Ask", url_path="ask", default=True),
-    st.Page(str(HERE / "trail.py"), title="Trail", url_path="trail"),
-    st.Page(str(HERE / "draft.py"), title="Draft", url_path="draft"),
-    st.Page(str(HERE / "invoices.py"), title="Invoices", url_path="invoices"),
-    st.Page(str(HERE / "inbox.py"), title="Inbox", url_path="inbox"),
-    st.Page(str(HERE / "vault.py"), title="Vault", url_path="vault"),
-    st.Page(str(HERE / "settings.py"), title="Settings", url_path="settings"),
+VIEWS = Path(__file__).resolve().parent / "views"
+PAGES = [
+    # (file, title, url path); the first is the default page
+    ("brief.py", "Briefing", "brief"),
+    ("ask.py", "Ask", "ask"),
+    ("trail.py", "Trail", "trail"),
+    ("draft.py", "Draft", "draft"),
+    ("invoices.py", "Invoices", "invoices"),
+    ("inbox.py", "Inbox", "inbox"),
+    ("vault.py", "Vault", "vault"),
+    ("settings.py", "Settings", "settings"),
 ]
-st.navigation(pages).run()
+
+st.set_page_config(page_title=page.APP_NAME, page_icon=page.icon(), layout="wide")
+nav = [
+    st.Page(str(VIEWS / f), title=title, url_path=url, default=i == 0)
+    for i, (f, title, url) in enumerate(PAGES)
+]
+page.NAV.update({url: p for (_, _, url), p in zip(PAGES, nav, strict=True)})
+page.navigating()
+st.navigation(nav).run()

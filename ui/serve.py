@@ -1,6 +1,7 @@
 """`python -m trailkeep.ui.serve run APP [flags]`: the Streamlit server started by
 `trailkeep ui`, with the vault opened in the background while the server starts, so the first
-page does not wait for imports, the vector index and the model."""
+page does not wait for the SQL and vector-index imports. The embedding model is not loaded here:
+it loads on the first search (pages that only read SQL never pay its ~180 MB)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import threading
 
 def _warm() -> None:
     try:
-        from trailkeep.ui import web
+        from trailkeep.ui import page
 
-        web.warm()
+        page.warm()
     except Exception as exc:  # the page will open the vault itself and show the error
         print(f"trailkeep: warm-up failed: {exc}", file=sys.stderr)
 

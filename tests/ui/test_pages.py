@@ -1,7 +1,9 @@
-"""Every Streamlit page in AppTest against a real temporary vault (two clients, notes, email)."""
+"""Every Streamlit page in AppTest against a real temporary vault (two clients, notes, email, a
+timesheet with one bad row, a file that cannot be read)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,28 @@ from tests.output.conftest import two_client_settings
 from tests.output.test_drafts import SECRET, seed
 from trailkeep.ingest import Ingestor
 from trailkeep.ui import auth
+from trailkeep.ui import page as ui_page
+from trailkeep.ui.markup import shown
 from trailkeep.ui.views.inbox import safe_name, save_upload
 from trailkeep.vault import Vault, get_embedder
 
 VIEWS = Path(trailkeep.ui.__file__).resolve().parent / "views"
 KEY = "dummy-anthropic-key-pages-0001"
+TIMESHEET = (
+    "date,client,hours,description\n"
+    "2026-03-09,acme,1.5,schema review\n"
+    "2026-03-09,acme,abc,a row with no duration\n"
+)
+# A plain-text note that carries markup: it must show as text on every page.
+HOSTILE = """---
+date: 2026-03-08
+client: acme
+---
+# Pixel ![x](http://127.0.0.1:9/t.png) <img src=http://127.0.0.1:9/b.png>
+
+The export check | col |
+<script>alert(1)</script> and [pay here](javascript:alert(1)) and $x$ and :red[alert].
+"""
 
 
 @pytest.fixture
@@ -28,7 +47,11 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "# Day\n\n- 2.5h acme: fixed the claims export\n- 1h beta: workshop\n", encoding="utf-8"
     )
     (s.inbox / "broken.json").write_text('{"not": "an export"', encoding="utf-8")
-    Ingestor(v).ingest_paths([s.inbox / "2026-03-10.md", s.inbox / "broken.json"])
+    (s.inbox / "hours.csv").write_text(TIMESHEET, encoding="utf-8")
+    (s.inbox / "pixel.md").write_text(HOSTILE, encoding="utf-8")
+    Ingestor(v).ingest_paths(
+        [s.inbox / n for n in ("2026-03-10.md", "broken.json", "hours.csv", "pixel.md")]
+    )
     v.close()
     monkeypatch.setenv("TRAILKEEP_HOME", str(s.home))
     monkeypatch.setenv("TRAILKEEP_EMBEDDER", "hash")
@@ -36,18 +59,43 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return s.home
 
 
-def page(name: str) -> AppTest:
+def page(name: str, **query: str) -> AppTest:
     at = AppTest.from_file(str(VIEWS / f"{name}.py"), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def texts(at: AppTest) -> str:
+def markdown_sources(at: AppTest) -> list[str]:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [x.value for x in at.info] + [x.value for x in at.warning]
     parts += [x.value for x in at.error] + [x.value for x in at.success]
-    return "\n".join(str(p) for p in parts)
+    parts += [e.label for e in at.expander]
+    return [str(p) for p in parts]
+
+
+def texts(at: AppTest) -> str:
+    """What a reader sees (escapes resolved)."""
+    return shown("\n".join(markdown_sources(at)))
+
+
+def tables(at: AppTest) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for df in at.dataframe:
+        rows += df.value.to_dict("records")
+    return rows
+
+
+# Markup that must never reach the page unescaped: an image, a link, a tag, math, a directive.
+# (Our own links to other pages, "](./vault?document=3)", are the only links allowed.)
+LIVE = re.compile(r"(?<!\\)!(?<!\\)\[|(?<!\\)\]\((?!\./)|(?<!\\)<[a-zA-Z/!]|(?<!\\)\$|(?<!\\):red")
+
+
+def assert_inert(at: AppTest) -> None:
+    for src in markdown_sources(at):
+        assert not LIVE.search(src), f"live markup in {src!r}"
 
 
 def test_ask_answers_with_citations_and_abstains_plainly(home: Path) -> None:
@@ -57,21 +105,82 @@ def test_ask_answers_with_citations_and_abstains_plainly(home: Path) -> None:
     assert not at.exception
     body = texts(at)
     assert "embedded newlines" in body and "[1]" in body
-    assert any("[1]" in e.label for e in at.expander)
+    assert any("[1]" in shown(e.label) for e in at.expander)
     at.chat_input[0].set_value("What is the capital of Mongolia?").run()
-    assert "doesn't say" in "\n".join(w.value for w in at.warning)
-    # A client filter in the sidebar narrows what is searched.
-    at.sidebar.selectbox[0].select("Beta Logistics (beta)").run()
+    assert "doesn't say" in shown("\n".join(w.value for w in at.warning))
+    # A client filter in the sidebar narrows what is searched; clients are named, not ids.
+    at.sidebar.selectbox[0].select("Beta Logistics").run()
     at.chat_input[0].set_value("What did we decide about the claims export format?").run()
     assert not at.exception
+
+
+def test_ask_shows_mail_and_notes_as_text(home: Path) -> None:
+    """The answer quoting a note full of markup shows it as text: no image, link or tag."""
+    at = page("ask")
+    at.chat_input[0].set_value("What does the export check pixel note say?").run()
+    assert not at.exception
+    assert_inert(at)
+    assert "export check" in texts(at)
+
+
+def test_citations_with_one_title_are_told_apart() -> None:
+    from datetime import datetime
+
+    from trailkeep.ui.answers import citation_labels
+    from trailkeep.vault import Hit
+
+    def hit(entry: int, source: str, title: str = "") -> Hit:
+        return Hit(
+            score=1.0,
+            chunk_id=entry,
+            document_id=1,
+            document="Claims export",
+            entry_id=entry,
+            version=1,
+            timestamp=datetime(2026, 3, 2, 9, 30),
+            client="acme",
+            kind="email",
+            current=True,
+            quote="q",
+            source=source,
+            title=title,
+        )
+
+    labels = citation_labels([hit(1, "/in/a.eml"), hit(2, "/in/b.eml"), hit(3, "/in/c.eml")])
+    assert labels == [
+        "[1] Claims export — 2026-03-02 · a.eml",
+        "[2] Claims export — 2026-03-02 · b.eml",
+        "[3] Claims export — 2026-03-02 · c.eml",
+    ]
+    same = citation_labels([hit(1, "/x/t.md", "Intro"), hit(2, "/x/t.md", "Plan")])
+    assert same == [
+        "[1] Claims export — 2026-03-02 · t.md · Intro",
+        "[2] Claims export — 2026-03-02 · t.md · Plan",
+    ]
+    assert citation_labels([hit(1, "/x/t.md"), hit(2, "/x/t.md")])[1].endswith("entry 2")
 
 
 def test_trail_page_draws_the_timeline(home: Path) -> None:
     at = page("trail")
     at.text_input[0].set_value("claims export").run()
     assert not at.exception
-    assert at.get("vega_lite_chart"), "no chart"
+    chart = at.get("vega_lite_chart")
+    assert chart, "no chart"
     assert "Claims export" in texts(at)
+    spec = chart[0].proto.spec
+    # Whole document names on the axis, wrapped in lines (never "Decision: EVV visi…").
+    assert "split(datum.label" in spec and '"labelLimit": 0' in spec
+    assert_inert(at)
+
+
+def test_trail_labels_wrap_whole_words() -> None:
+    from trailkeep.ui.views.trail import wrap
+
+    assert wrap("Decision: EVV visit verification rollout plan") == (
+        "Decision: EVV visit\nverification rollout plan"
+    )
+    assert wrap("short") == "short"
+    assert wrap(" ".join(["word"] * 40)).count("\n") == 2
 
 
 def test_draft_page_drafts_from_one_clients_history(home: Path) -> None:
@@ -82,28 +191,86 @@ def test_draft_page_drafts_from_one_clients_history(home: Path) -> None:
     assert "TO WRITE" in text and "JSON Lines" in text and SECRET not in text
 
 
+def test_draft_page_preselects_the_message_asked_for(home: Path) -> None:
+    at = page("draft", message="beta-1@beta.example")
+    assert at.selectbox(key="reply-client").value == "Beta Logistics"
+    assert "Parquet" in at.selectbox(key="reply-msg").value
+    at = page("draft", message="<attack-1@acme.example>")
+    assert at.selectbox(key="reply-client").value == "Acme Health"
+    assert "Claims export" in at.selectbox(key="reply-msg").value
+
+
 def test_invoices_page_creates_and_issues(home: Path) -> None:
     at = page("invoices")
-    assert "Unbilled work (1)" in "\n".join(h.value for h in at.subheader)
+    assert "Unbilled work (2)" in "\n".join(h.value for h in at.subheader)
+    rows = tables(at)
+    assert {r["client"] for r in rows} >= {"Acme Health"}
+    assert all(r["day"] != "None" and "None" not in map(str, r.values()) for r in rows)
     at.button[0].click().run()
     assert not at.exception and "Draft" in texts(at)
     at.button(key="issue-1").click().run()
     assert not at.exception
     at = page("invoices")
-    assert any("INV-" in e.label for e in at.expander)
-    # Beta has no rate: the page says so, without a traceback.
-    at.selectbox[0].select("Beta Logistics (beta)").run()
+    assert any("INV-" in shown(e.label) for e in at.expander)
+    # Beta has no rate: the page says so (and where to add it), without a traceback.
+    at.selectbox[0].select("Beta Logistics").run()
+    assert "no rate in clients.toml" in texts(at)
     at.button[0].click().run()
     assert not at.exception and "no rate" in "\n".join(e.value for e in at.error)
 
 
-def test_inbox_page_shows_failures_and_retries(home: Path) -> None:
+def test_work_rows_fill_in_the_clients_rate(home: Path) -> None:
+    at = page("invoices")
+    rates = {r["description"]: r["rate"] for r in tables(at)}
+    assert rates["fixed the claims export"] == "150.00 USD (client rate)"
+
+
+def test_invoice_text_from_notes_is_escaped() -> None:
+    from decimal import Decimal
+
+    from trailkeep.ui import render
+    from trailkeep.vault.billing import InvoiceLine, InvoiceView
+
+    v = InvoiceView(
+        id=1,
+        kind="invoice",
+        number="INV-2026-0001",
+        client="acme",
+        client_name="Acme <b>Health</b>",
+        period="2026-03",
+        currency="USD",
+        status="issued",
+        tax_rate=Decimal("0"),
+        lines=[InvoiceLine("![x](http://h/p.png) | cell", "1", "150.00", Decimal("150.00"), 1)],
+    )
+    md = render.markdown(v, {"name": "Sam_Example"})
+    assert "INV-2026-0001" in md and "Sam\\_Example" in md
+    assert "\\| cell" in md and "<b>" not in md and "](" not in md
+
+
+def test_inbox_separates_failures_from_partly_imported_files(home: Path) -> None:
     at = page("inbox")
     assert at.metric[0].value == "not running"
-    assert "broken.json" in texts(at)
+    heads = [h.value for h in at.subheader]
+    assert "Failures (1)" in heads and "Partly imported (1)" in heads
+    body = texts(at)
+    assert "broken.json" in body
+    assert "**hours.csv** — partly imported, line 3: hours 'abc' is not a duration" in body
+    assert "hours.csv line 3" not in body  # the file's name is not repeated in its reason
     retry = next(b for b in at.button if str(b.key).startswith("retry-"))
     retry.click().run()
     assert not at.exception and "still failing" in texts(at)
+
+
+def test_inbox_recent_table_is_readable(home: Path) -> None:
+    at = page("inbox")
+    rows = tables(at)
+    recent = [r for r in rows if "file" in r]
+    assert recent and set(recent[0]) == {"file", "result", "read as", "when", "note"}
+    for r in recent:
+        assert "None" not in map(str, r.values())
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", str(r["when"])), r["when"]
+    assert {"imported", "could not be read", "partly imported"} <= {r["result"] for r in recent}
 
 
 def test_uploads_land_in_the_inbox_safely(tmp_path: Path) -> None:
@@ -119,18 +286,40 @@ def test_uploads_land_in_the_inbox_safely(tmp_path: Path) -> None:
 def test_vault_page_browses_to_entries(home: Path) -> None:
     at = page("vault")
     assert at.expander, "no entries shown"
-    at.selectbox[0].select("Beta Logistics (beta)").run()
+    at.selectbox[0].select("Beta Logistics").run()
     assert not at.exception
-    assert all("acme" not in str(c.value) for c in at.caption if "client" in str(c.value))
+    assert all("Acme" not in shown(c.value) for c in at.caption)
+    assert_inert(at)
 
 
-def test_settings_page_never_shows_the_key(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vault_page_opens_the_document_asked_for(home: Path) -> None:
+    at = page("vault")
+    labels = at.selectbox[1].options
+    pixel = next(x for x in labels if "Pixel" in x)
+    doc_id = pixel.rsplit("#", 1)[1]
+    at = page("vault", document=doc_id)
+    assert at.selectbox[1].value == pixel
+    assert_inert(at)
+    assert "µ" not in texts(at) and not re.search(r"\d\d:\d\d:\d\d\.\d{6}", texts(at))
+
+
+def test_settings_page_is_readable_and_never_shows_the_key(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = page("settings")
-    assert "not set" in texts(at) and "Documents" in [m.label for m in at.metric]
+    assert not at.json, "a raw JSON tree"
+    settings = {r["setting"]: r["value"] for r in tables(at) if "setting" in r}
+    assert settings["Anthropic API key"] == "not set"
+    assert settings["Clients"] == "Acme Health, Beta Logistics"
+    files = {r["files"]: r["count"] for r in tables(at) if "files" in r}
+    assert files["partly imported"] == 1 and files["could not be read"] == 1
+    assert "Documents" in [m.label for m in at.metric]
     monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
     at = page("settings")
-    body = texts(at)
-    assert "configured" in body and KEY not in body and "anthropic" in body
+    settings = {r["setting"]: r["value"] for r in tables(at) if "setting" in r}
+    assert settings["Anthropic API key"] == "configured"
+    assert KEY not in texts(at) and KEY not in str(tables(at))
+    assert "anthropic" in settings["Backend"]
 
 
 def test_empty_vault_explains_what_to_drop_where(
@@ -138,8 +327,34 @@ def test_empty_vault_explains_what_to_drop_where(
 ) -> None:
     monkeypatch.setenv("TRAILKEEP_HOME", str(tmp_path / "empty"))
     monkeypatch.setenv("TRAILKEEP_EMBEDDER", "hash")
-    at = page("ask")
-    assert "vault is empty" in texts(at) and "inbox" in texts(at)
+    for name in ("brief", "ask", "vault"):
+        at = page(name)
+        body = texts(at)
+        assert "vault is empty" in body and "What it understands" in body, name
+        assert str(tmp_path / "empty" / "inbox") in [c.value for c in at.code]
+
+
+def test_clients_toml_template_is_created_once_never_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "fresh"
+    monkeypatch.setenv("TRAILKEEP_HOME", str(home))
+    monkeypatch.setenv("TRAILKEEP_EMBEDDER", "hash")
+    at = page("invoices")
+    assert str(home / "clients.toml") in [c.value for c in at.code]
+    assert any("[[client]]" in str(c.value) for c in at.code), "no example"
+    at.button(key="invoices-template").click().run()
+    assert not at.exception
+    text = (home / "clients.toml").read_text(encoding="utf-8")
+    assert text == ui_page.CLIENTS_TEMPLATE
+    import tomllib
+
+    assert tomllib.loads(text) == {}  # all comments: no client until the user writes one
+    (home / "clients.toml").write_text("# mine\n", encoding="utf-8")
+    assert not ui_page.write_clients_template(home / "clients.toml")
+    assert (home / "clients.toml").read_text(encoding="utf-8") == "# mine\n"
+    at = page("draft")
+    assert not any(b.key == "draft-template" for b in at.button)  # it exists: no button
 
 
 def test_password_gate(home: Path) -> None:
@@ -154,11 +369,67 @@ def test_password_gate(home: Path) -> None:
     assert at.chat_input, "the page did not open after the right password"
 
 
-def test_app_navigation_runs(home: Path) -> None:
+def test_app_opens_on_the_briefing(home: Path) -> None:
     at = AppTest.from_file(str(VIEWS.parent / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception
-    assert at.chat_input  # Ask is the default page
+    assert [t.value for t in at.title] == ["Briefing"]
+
+
+def test_briefing_lists_what_needs_you_with_links(home: Path) -> None:
+    at = page("brief", today="2026-03-10")
+    heads = "\n".join(h.value for h in at.subheader)
+    assert "Waiting on your reply (2)" in heads, heads
+    body = texts(at)
+    assert "Acme Health" in body and "Beta Logistics" in body and "Cara Client" in body
+    links = "\n".join(markdown_sources(at))
+    # Each waiting thread: its source in the Vault page and a reply drafted from it.
+    assert re.search(r"\]\(\./vault\?document=\d+\)", links)
+    assert "](./draft?message=attack-1%40acme.example&client=acme)" in links
+    # 2.5 h + 1.5 h at 150; Beta has no rate
+    assert "**Acme Health** · unbilled work, 4 h (2 items) · **600.00 USD**" in body
+    assert "**Beta Logistics** · unbilled work, 1 h (1 item) · **no rate in clients.toml**" in body
+    assert "Inbox" in heads and "partly imported" in body
+    assert_inert(at)
+
+
+def test_briefing_client_filter(home: Path) -> None:
+    at = page("brief", today="2026-03-10")
+    at.selectbox(key="brief-client").select("Beta Logistics").run()
+    assert not at.exception
+    body = texts(at)
+    assert "Waiting on your reply (1)" in "\n".join(h.value for h in at.subheader)
+    assert "Cara Client" not in body and "Acme Health" not in body
+
+
+def test_briefing_says_so_when_the_module_is_missing(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "trailkeep.recall.brief", None)  # import fails
+    at = page("brief")
+    assert "The briefing is not available" in texts(at)
+
+
+def test_the_page_refresh_stamp_moves_when_files_are_processed(home: Path) -> None:
+    from tests.conftest import make_settings
+
+    s = make_settings(home)
+    v = Vault.open(s, get_embedder("hash"))
+    ctx = ui_page.Ctx(s, v)
+    before = ui_page.change_stamp(ctx)
+    assert ui_page.change_stamp(ctx) == before
+    (s.inbox / "later.md").write_text("# Later\n\nA new note.\n", encoding="utf-8")
+    Ingestor(v).ingest_paths([s.inbox / "later.md"])
+    assert ui_page.change_stamp(ctx) != before
+    v.close()
+
+
+def test_heartbeat_name_matches_the_watcher() -> None:
+    from trailkeep.ingest.watcher import HEARTBEAT_FILE
+
+    assert ui_page.HEARTBEAT == HEARTBEAT_FILE
 
 
 def test_ui_refuses_a_public_address_without_a_password(tmp_path: Path) -> None:

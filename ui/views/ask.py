@@ -1,38 +1,41 @@
-"""Ask: chat-style, cited answers that stream, with the trail under each answer."""
+"""Ask: chat-style, cited answers that stream, with the trail under each answer. Questions,
+answers and quotes are shown as text (safe_md), never as markup."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from trailkeep.recall import ask
-from trailkeep.ui import web
+from trailkeep.ui import answers, page
+from trailkeep.ui.markup import safe_md
 
 
-def body(ctx: web.Ctx) -> None:
-    flt = web.sidebar_filters(ctx, "ask")
-    st.caption(f"Backend: {ctx.backend_description()}")
-    if web.is_empty(ctx.vault):
-        web.first_run(ctx.settings)
+def body(ctx: page.Ctx) -> None:
+    flt = page.sidebar_filters(ctx, "ask")
+    st.caption(safe_md(f"Backend: {ctx.backend_description()}", lines=False))
+    if page.is_empty(ctx.vault):
+        page.first_run(ctx.settings)
     history = st.session_state.setdefault("ask_history", [])
     for q, ans in history:
         with st.chat_message("user"):
-            st.markdown(q)
+            st.markdown(safe_md(q))
         with st.chat_message("assistant"):
-            web.show_answer(ans)
+            answers.show_answer(ctx, ans)
     question = st.chat_input(
         "Ask your history — e.g. what did we decide about the export, and why?"
     )
     if not question:
         return
+    from trailkeep.recall import ask  # retrieval and the model edge: only when asked
+
     with st.chat_message("user"):
-        st.markdown(question)
+        st.markdown(safe_md(question))
     with st.chat_message("assistant"):
         box = st.empty()
         parts: list[str] = []
 
         def stream(piece: str) -> None:
             parts.append(piece)
-            box.markdown("".join(parts) + "▌")
+            box.markdown(safe_md("".join(parts)) + "▌")
 
         with st.spinner("Searching your history…"):
             ans = ask(
@@ -44,12 +47,12 @@ def body(ctx: web.Ctx) -> None:
                 redact=ctx.settings.redact,
             )
         if parts and ans.backend != "extractive":
-            box.markdown(ans.answer)
-            web.show_answer(ans, streamed=True)
+            box.markdown(safe_md(ans.answer))
+            answers.show_answer(ctx, ans, streamed=True)
         else:
             box.empty()
-            web.show_answer(ans)
+            answers.show_answer(ctx, ans)
     history.append((question, ans))
 
 
-web.page("Ask your history", body)
+page.page("Ask your history", body)

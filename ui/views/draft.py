@@ -1,89 +1,145 @@
-"""Draft: reply to a client's email or draft a document; edit, export, citations."""
+"""Draft: reply to a client's email or draft a document; edit, export, citations.
+
+``?message=<Message-ID>`` (the Briefing's "draft a reply") preselects the message and its
+client; ``?client=<id>`` preselects a client."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from trailkeep.prompts import DOC_KINDS
-from trailkeep.recall.draft import Draft, draft_doc, draft_email
-from trailkeep.ui import drafts, web
-from trailkeep.vault.browse import incoming_emails
+from trailkeep.ui import answers, page
+from trailkeep.ui.markup import safe_md
+from trailkeep.vault.browse import email_message, incoming_emails
+
+if TYPE_CHECKING:
+    from trailkeep.recall.draft import Draft
 
 
-def _result(ctx: web.Ctx, key: str) -> None:
+def _result(ctx: page.Ctx, key: str) -> None:
     d: Draft | None = st.session_state.get(key)
     if d is None:
         return
-    st.caption(f"Backend: {d.backend}" + (f" — {d.reason}" if d.reason else ""))
+    st.caption(safe_md(f"Backend: {d.backend}" + (f" — {d.reason}" if d.reason else "")))
     text = st.text_area("Draft (edit freely)", d.text, height=420, key=f"{key}-text")
     c1, c2 = st.columns(2)
     c1.download_button("Download .md", text, file_name="draft.md", mime="text/markdown")
     stored = st.session_state.get(f"{key}-path")
     if c2.button("Save my edits as a new version", key=f"{key}-save") and stored:
+        from trailkeep.ui import drafts
+
         out = drafts.save_edit(ctx.vault, Path(stored), text)
         st.success(f"Saved as a new version of the draft ({out.status}).")
-    if st.session_state.get(f"{key}-path"):
-        st.caption(f"Stored as history: {st.session_state[f'{key}-path']}")
-    for i, h in enumerate(d.citations, 1):
-        web.citation(i, h)
+    if stored:
+        st.caption(safe_md(f"Stored as history: {stored}", lines=False))
+    answers.citations(ctx, d.citations)
 
 
-def body(ctx: web.Ctx) -> None:
+def _wanted(ctx: page.Ctx) -> tuple[str | None, dict[str, Any] | None]:
+    """(client id, message) asked for in the address, if any."""
+    mid = st.query_params.get("message")
+    msg = email_message(ctx.vault, mid) if mid else None
+    client = st.query_params.get("client") or (msg["scope"] if msg else None)
+    return client, msg
+
+
+def _message_label(m: dict[str, Any]) -> str:
+    return f"{m['date'] or 'undated'} · {m['from'] or 'unknown sender'} · {m['subject']}"
+
+
+def reply_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
     s = ctx.settings
-    st.caption(f"Backend: {ctx.backend_description()}")
-    if not s.clients:
-        st.info("Add your clients to clients.toml in the home to draft for them.")
-    reply, doc = st.tabs(["Reply to an email", "Document"])
-    names = {f"{c.name} ({c.id})": c for c in s.clients}
-    with reply:
-        if names:
-            label = st.selectbox("Client", list(names), key="reply-client")
-            client = names[label]
-            mails = incoming_emails(ctx.vault, client.id)
-            options = {
-                f"{m['date']} · {m['from']} · {m['subject']}": m["message_id"] for m in mails
-            }
-            pick = st.selectbox("Message", list(options) or ["(no incoming email)"])
-            brief = st.text_area("…or a brief, for a new email", key="reply-brief")
-            if st.button("Draft reply", type="primary", key="reply-go"):
-                reply_to = None if brief.strip() else options.get(pick)
-                if reply_to is None and not brief.strip():
-                    st.warning("This client has no incoming email yet: write a brief instead.")
-                else:
-                    with st.spinner("Drafting from this client's history only…"):
-                        d = draft_email(
-                            ctx.vault,
-                            client,
-                            reply_to=reply_to,
-                            brief=brief.strip() or None,
-                            backend=ctx.backend(),
-                            redact=s.redact,
-                            me_name=str(s.me.get("name") or ""),
-                        )
-                        path, _ = drafts.save(ctx.vault, d)
-                    st.session_state["draft-email"] = d
-                    st.session_state["draft-email-path"] = str(path)
-            _result(ctx, "draft-email")
-    with doc:
-        kind = st.selectbox("Kind", DOC_KINDS)
-        topic = st.text_input("Topic", key="doc-topic")
-        cl = st.selectbox("Client", ["(none: all my history)", *names], key="doc-client")
-        if st.button("Draft document", type="primary", disabled=not topic.strip()):
-            with st.spinner("Drafting…"):
-                d = draft_doc(
+    wanted_client, wanted_msg = _wanted(ctx)
+    asked = (st.query_params.get("message"), wanted_client)
+    # A new ?message= / ?client= preselects once; afterwards the user's own choice stands.
+    fresh = any(asked) and st.session_state.get("_draft_for") != asked
+    if fresh:
+        st.session_state["_draft_for"] = asked
+        name = next((k for k, c in clients.items() if c.id == wanted_client), None)
+        if name is not None:
+            st.session_state["reply-client"] = name
+    client = clients[st.selectbox("Client", list(clients), key="reply-client")]
+    mails = incoming_emails(ctx.vault, client.id, s.me_emails)
+    options = {_message_label(m): str(m["message_id"]) for m in mails}
+    if wanted_msg is not None and wanted_msg["scope"] == client.id:
+        key = str(wanted_msg["key"])
+        if key not in options.values():  # older than the 50 newest: offer it too
+            meta = wanted_msg["meta"]
+            sender = (meta.get("from") or [["", ""]])[0]
+            label = _message_label(
+                {
+                    "date": str(wanted_msg["ts"] or "")[:10],
+                    "from": sender[0] or sender[1],
+                    "subject": meta.get("subject") or "(no subject)",
+                }
+            )
+            options = {label: key, **options}
+        if fresh:
+            st.session_state["reply-msg"] = next(k for k, v in options.items() if v == key)
+    pick = st.selectbox("Message", list(options) or ["(no incoming email)"], key="reply-msg")
+    brief = st.text_area("…or a brief, for a new email", key="reply-brief")
+    if st.button("Draft reply", type="primary", key="reply-go"):
+        reply_to = None if brief.strip() else options.get(pick)
+        if reply_to is None and not brief.strip():
+            st.warning("This client has no incoming email yet: write a brief instead.")
+        else:
+            from trailkeep.recall.draft import draft_email
+            from trailkeep.ui import drafts
+
+            with st.spinner("Drafting from this client's history only…"):
+                d = draft_email(
                     ctx.vault,
-                    kind,
-                    topic.strip(),
-                    names.get(cl),
+                    client,
+                    reply_to=reply_to,
+                    brief=brief.strip() or None,
                     backend=ctx.backend(),
                     redact=s.redact,
+                    me_name=str(s.me.get("name") or ""),
                 )
                 path, _ = drafts.save(ctx.vault, d)
-            st.session_state["draft-doc"] = d
-            st.session_state["draft-doc-path"] = str(path)
-        _result(ctx, "draft-doc")
+            st.session_state["draft-email"] = d
+            st.session_state["draft-email-path"] = str(path)
+    _result(ctx, "draft-email")
 
 
-web.page("Draft", body)
+def document_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
+    kind = st.selectbox("Kind", DOC_KINDS)
+    topic = st.text_input("Topic", key="doc-topic")
+    cl = st.selectbox("Client", ["(none: all my history)", *clients], key="doc-client")
+    if st.button("Draft document", type="primary", disabled=not topic.strip()):
+        from trailkeep.recall.draft import draft_doc
+        from trailkeep.ui import drafts
+
+        with st.spinner("Drafting…"):
+            d = draft_doc(
+                ctx.vault,
+                kind,
+                topic.strip(),
+                clients.get(cl),
+                backend=ctx.backend(),
+                redact=ctx.settings.redact,
+            )
+            path, _ = drafts.save(ctx.vault, d)
+        st.session_state["draft-doc"] = d
+        st.session_state["draft-doc-path"] = str(path)
+    _result(ctx, "draft-doc")
+
+
+def body(ctx: page.Ctx) -> None:
+    s = ctx.settings
+    st.caption(safe_md(f"Backend: {ctx.backend_description()}", lines=False))
+    clients = {c.name: c for c in s.clients}
+    reply, doc = st.tabs(["Reply to an email", "Document"])
+    with reply:
+        if clients:
+            reply_tab(ctx, clients)
+        else:
+            page.clients_help(s, "to draft replies from one client's history", key="draft")
+    with doc:
+        document_tab(ctx, clients)
+
+
+page.page("Draft", body)

@@ -1,15 +1,17 @@
-"""Inbox: the watcher's state, recent ingests, failures with a retry, and an uploader."""
+"""Inbox: the watcher's state, an uploader, what belongs to no client yet, failures and
+partly imported files (each with a retry), and what was read recently."""
 
 from __future__ import annotations
 
 import os
 import re
 import secrets
+from typing import Any
 
 import streamlit as st
 
-from trailkeep.ingest import Ingestor
-from trailkeep.ui import web
+from trailkeep.ui import page, readable
+from trailkeep.ui.markup import safe_md
 from trailkeep.vault.browse import failed_sources, recent_sources
 
 MAX_UPLOAD_MB = 1024
@@ -42,56 +44,115 @@ def save_upload(inbox: os.PathLike[str] | str, name: str, data: bytes) -> str:
     return path
 
 
-def body(ctx: web.Ctx) -> None:
+STATUS_WORDS = {
+    "ingested": "imported",
+    "duplicate": "already in the vault",
+    "partial": "partly imported",
+    "failed": "could not be read",
+    "pending": "being read",
+    "forgotten": "forgotten",
+}
+
+
+def reason(row: dict[str, Any]) -> str:
+    """A source's error without its own file name in front ("notes.csv line 7: …" ->
+    "line 7: …"), one line."""
+    err = " ".join(str(row.get("error") or "").split())
+    name = str(row.get("name") or "")
+    if name and err.startswith(name):
+        err = err[len(name) :].lstrip(" :")
+    return err
+
+
+def recent_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "file": readable.cell(r["name"], 80),
+            "result": STATUS_WORDS.get(str(r["status"]), readable.dash(r["status"])),
+            "read as": readable.dash(str(r["parser"]).replace("-", " ") if r["parser"] else None),
+            "when": readable.minute(r["updated_at"]),
+            "note": readable.cell(reason(r) or None, 160),
+        }
+        for r in rows
+    ]
+
+
+def _retry_button(ctx: page.Ctx, row: dict[str, Any]) -> None:
+    if st.button("Retry", key=f"retry-{row['id']}"):
+        from trailkeep.ingest import Ingestor
+
+        summary = Ingestor(ctx.vault).retry([int(row["id"])])
+        st.info(
+            f"{summary.ingested} ingested, {summary.partial} partly imported, "
+            f"{summary.failed} still failing"
+        )
+
+
+def problems(ctx: page.Ctx) -> None:
+    """Files that could not be read, and files partly imported (some lines refused), apart."""
+    rows = failed_sources(ctx.vault)
+    failed = [r for r in rows if r["status"] != "partial"]
+    partial = [r for r in rows if r["status"] == "partial"]
+    st.subheader(f"Failures ({len(failed)})")
+    if not failed:
+        st.caption("Every file could be read.")
+    for bad in failed:
+        cols = st.columns([5, 1])
+        with cols[0]:
+            st.markdown(f"**{safe_md(bad['name'], lines=False)}** — could not be read")
+            st.caption(safe_md(reason(bad), lines=False, limit=600))
+        with cols[1]:
+            _retry_button(ctx, bad)
+    if partial:
+        st.subheader(f"Partly imported ({len(partial)})")
+        st.caption("The rest of each file is in the vault; fix the line and drop it in again.")
+    for part in partial:
+        cols = st.columns([5, 1])
+        with cols[0]:
+            st.markdown(
+                f"**{safe_md(part['name'], lines=False)}** — partly imported, "
+                + safe_md(reason(part), lines=False, limit=600)
+            )
+        with cols[1]:
+            _retry_button(ctx, part)
+
+
+def body(ctx: page.Ctx) -> None:
     s = ctx.settings
-    w = web.watcher_state(s)
+    w = page.watcher_state(s)
     state = w.get("state", "unknown")
     c1, c2, c3 = st.columns(3)
     c1.metric("Watcher", state)
     c2.metric("Waiting to settle", w.get("pending", 0))
     c3.metric("Processed since start", w.get("processed", 0))
     if w.get("detail"):
-        st.caption(w["detail"])
+        st.caption(safe_md(w["detail"], lines=False))
     if w.get("last_error"):
-        st.warning(f"Watcher: {w['last_error']}")
-    st.caption(f"Inbox: {s.inbox}")
+        st.warning(safe_md(f"Watcher: {w['last_error']}"))
+    st.markdown("**Your inbox folder** (files put here are read within seconds)")
+    st.code(str(s.inbox), language=None)
     up = st.file_uploader("Add files to the inbox", accept_multiple_files=True)
     if up and st.button("Save to inbox", type="primary"):
         for f in up:
             path = save_upload(s.inbox, f.name, f.getvalue())
-            st.success(f"saved {os.path.basename(path)}; the watcher ingests it once stable")
+            st.success(safe_md(f"Saved {os.path.basename(path)}; it is read once it is complete."))
     attribution(ctx)
-    failures = failed_sources(ctx.vault)
-    st.subheader(f"Failures ({len(failures)})")
-    for bad in failures:
-        cols = st.columns([5, 1])
-        cols[0].markdown(f"**{bad['name']}** — {bad['status']}")
-        cols[0].caption(str(bad["error"] or "")[:600])
-        if cols[1].button("Retry", key=f"retry-{bad['id']}"):
-            summary = Ingestor(ctx.vault).retry([int(bad["id"])])
-            st.info(
-                f"{summary.ingested} ingested, {summary.partial} partial, "
-                f"{summary.failed} still failing"
-            )
+    problems(ctx)
     st.subheader("Recent")
     rows = recent_sources(ctx.vault)
     if rows:
-        st.dataframe(
-            [{k: r[k] for k in ("name", "status", "parser", "updated_at", "error")} for r in rows],
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(recent_rows(rows), hide_index=True, width="stretch")
     else:
-        web.first_run(s)
+        page.first_run(s)
 
 
-def attribution(ctx: web.Ctx) -> None:
+def attribution(ctx: page.Ctx) -> None:
     """The review queue: what belongs to nobody yet, one assignment per group."""
     from trailkeep.ingest.reattribution import assign, review_groups
 
     groups = review_groups(ctx.vault)
     n = sum(len(g["items"]) for g in groups)  # type: ignore[arg-type,misc]
-    st.subheader(f"Attribution ({n} item(s) belong to no client yet)")
+    st.subheader(f"Attribution ({readable.plural(n, 'item')} belonging to no client yet)")
     if not groups:
         st.caption("Everything belongs to a client, or is your own general material.")
         return
@@ -99,13 +160,13 @@ def attribution(ctx: web.Ctx) -> None:
         "Until you assign them, these are in no client's drafts or answers. Assigning also "
         "re-attributes everything already in the vault."
     )
-    clients = {f"{c.name} ({c.id})": c.id for c in ctx.settings.clients}
+    clients = {c.name: c.id for c in ctx.settings.clients}
     choices = [*clients, "General (my own material)"]
     for g in groups[:30]:
         key = str(g["key"])
         items = g["items"]
         assert isinstance(items, list)
-        with st.expander(f"{key} — {len(items)} item(s)"):
+        with st.expander(safe_md(f"{key} — {readable.plural(len(items), 'item')}", lines=False)):
             for it in items[:8]:
                 st.text(f"{it['date'] or 'undated'} · {it['kind']} · {it['subject']}")
             hint = g["suggested_client"]
@@ -119,8 +180,9 @@ def attribution(ctx: web.Ctx) -> None:
 
                     write_down(ctx.settings.clients_path, target, key)
                 rep = assign(ctx.vault, key, target)
-                st.success(f"{rep.changed if rep else 0} entr(y/ies) re-attributed")
+                changed = rep.changed if rep else 0
+                st.success(f"{readable.plural(changed, 'entry', 'entries')} re-attributed")
                 st.rerun()
 
 
-web.page("Inbox", body)
+page.page("Inbox", body)

@@ -6,8 +6,10 @@ from datetime import date
 
 import streamlit as st
 
-from trailkeep.ui import render, web
+from trailkeep.ui import page, readable, render
+from trailkeep.ui.markup import safe_md
 from trailkeep.vault.billing import (
+    WorkItem,
     create_invoice,
     issue_invoice,
     list_invoices,
@@ -15,22 +17,60 @@ from trailkeep.vault.billing import (
 )
 
 
-def body(ctx: web.Ctx) -> None:
+def work_rows(ctx: page.Ctx, items: list[WorkItem]) -> list[dict[str, str]]:
+    """Work items as the user reads them: the client's name, "—" for nothing, the client's
+    rate (marked as such) where the item has none of its own."""
+    rates = {c.id: c for c in ctx.settings.clients}
+    rows = []
+    for i in items:
+        spec = rates.get(i.client or "")
+        if i.rate:
+            rate = i.rate
+        elif spec is not None and spec.rate is not None:
+            rate = f"{spec.rate} {spec.currency} (client rate)"
+        else:
+            rate = "no rate"
+        data = i.as_json()
+        rows.append(
+            {
+                "day": readable.day(i.day),
+                "client": ctx.client_name(i.client) if i.client else readable.dash(i.client_label),
+                "hours": readable.dash(data["hours"]),
+                "rate": rate,
+                "description": readable.cell(i.description),
+                "from": readable.dash(i.origin.replace("_", " ") if i.origin else None),
+                "invoice": readable.dash(data["invoice"]),
+                "attention": readable.cell(i.problem or i.flag),
+            }
+        )
+    return rows
+
+
+def body(ctx: page.Ctx) -> None:
     s = ctx.settings
     if not s.clients:
-        st.info("Add clients (with `rate`, `currency`, `tax_rate`) to clients.toml to invoice.")
+        page.clients_help(
+            s, "with a `rate`, `currency` and `tax_rate` each, to invoice them", key="invoices"
+        )
         return
-    names = {f"{c.name} ({c.id})": c for c in s.clients}
+    names = {c.name: c for c in s.clients}
     client = names[st.selectbox("Client", list(names))]
     items = list_work(ctx.vault, client.id, unbilled=True)
     st.subheader(f"Unbilled work ({len(items)})")
+    if client.rate is None:
+        st.caption(
+            safe_md(
+                f"{client.name} has no rate in clients.toml ({s.clients_path}): add "
+                '`rate = "150.00"` to its [[client]] table to invoice it.',
+                lines=False,
+            )
+        )
     if items:
-        st.dataframe([i.as_json() for i in items], hide_index=True, width="stretch")
+        st.dataframe(work_rows(ctx, items), hide_index=True, width="stretch")
     problems = [i for i in list_work(ctx.vault) if i.problem or i.flag]
     if problems:
-        with st.expander(f"{len(problems)} item(s) need attention"):
-            for i in problems:
-                st.write(f"{i.day} {i.description}: {i.problem or i.flag}")
+        with st.expander(f"{readable.plural(len(problems), 'item')} need attention"):
+            st.dataframe(work_rows(ctx, problems), hide_index=True, width="stretch")
     periods = sorted({str(i.day)[:7] for i in items if i.day}, reverse=True)
     period = st.selectbox("Period", periods or [date.today().strftime("%Y-%m")])
     if st.button("Create draft invoice", type="primary"):
@@ -39,7 +79,8 @@ def body(ctx: web.Ctx) -> None:
     st.subheader("Invoices")
     for inv in reversed(list_invoices(ctx.vault, client.id)):
         label = f"{inv.number or f'draft {inv.id}'} · {inv.period} · {inv.currency} {inv.total}"
-        with st.expander(f"{label} · {inv.status}"):
+        with st.expander(safe_md(f"{label} · {inv.status}", lines=False)):
+            # render.markdown escapes every text that came from notes or clients.toml
             st.markdown(render.markdown(inv, s.me))
             if inv.status == "draft" and st.button("Issue", key=f"issue-{inv.id}"):
                 done = issue_invoice(ctx.vault, inv.id, date.today())
@@ -54,4 +95,4 @@ def body(ctx: web.Ctx) -> None:
             )
 
 
-web.page("Invoices", body)
+page.page("Invoices", body)

@@ -6,21 +6,38 @@ import os
 
 import streamlit as st
 
-from trailkeep.ui import backend_config, web
+from trailkeep.ui import backend_config, page, readable
 from trailkeep.vault import doctor, status
 
+SOURCE_WORDS = {
+    "ingested": "imported",
+    "duplicates": "already in the vault (duplicates)",
+    "partial": "partly imported",
+    "failed": "could not be read",
+    "pending": "being read",
+}
 
-def body(ctx: web.Ctx) -> None:
+
+def body(ctx: page.Ctx) -> None:
     s = ctx.settings
-    st.markdown(
-        f"- **Home**: `{s.home}`\n- **Inbox**: `{s.inbox}`\n"
-        f"- **Backend**: {ctx.backend_description()}\n"
-        f"- **Anthropic API key**: "
-        f"{'configured' if backend_config.resolve_api_key(os.environ) else 'not set'}\n"
-        f"- **Redaction before model calls**: {'on' if s.redact else 'off'}\n"
-        f"- **Embedder**: {ctx.vault.embedder.id}\n"
-        f"- **Clients**: {', '.join(c.name for c in s.clients) or 'none in clients.toml'}"
+    key = "configured" if backend_config.resolve_api_key(os.environ) else "not set"
+    rows = [
+        ("Home", str(s.home)),
+        ("Inbox", str(s.inbox)),
+        ("Clients file", str(s.clients_path)),
+        ("Clients", ", ".join(c.name for c in s.clients) or "none yet"),
+        ("Backend", ctx.backend_description()),
+        ("Anthropic API key", key),
+        ("Redaction before model calls", "on" if s.redact else "off"),
+        ("Embedder", ctx.vault.embedder.id),
+    ]
+    st.dataframe(
+        [{"setting": k, "value": readable.cell(v, 300)} for k, v in rows],
+        hide_index=True,
+        width="stretch",
     )
+    if not s.clients:
+        page.clients_help(s, "so that mail, notes and work are filed under them", key="settings")
     me(ctx)
     st.subheader("Counts")
     data = status(ctx.vault)
@@ -29,12 +46,16 @@ def body(ctx: web.Ctx) -> None:
     cols[1].metric("Entries", data["entries"])
     cols[2].metric("Chunks", data["chunks"])
     cols[3].metric("Embedded", data["embedded"])
-    st.json(data["sources"])
+    st.markdown("**Files read**")
+    st.dataframe(
+        [{"files": SOURCE_WORDS.get(k, k), "count": int(v)} for k, v in data["sources"].items()],
+        hide_index=True,
+    )
     unattributed = data.get("unattributed", {})
     if unattributed.get("entries"):
         st.caption(
-            f"{unattributed['entries']} item(s) belong to no client yet: the Inbox page's "
-            "Attribution section assigns them."
+            f"{readable.plural(int(unattributed['entries']), 'item')} belong to no client yet: "
+            "the Inbox page's Attribution section assigns them."
         )
     if st.button("Check the vault (doctor)"):
         with st.spinner("Comparing SQL, keyword index, vectors and blobs…"):
@@ -43,10 +64,10 @@ def body(ctx: web.Ctx) -> None:
             st.success("SQL, keyword index, vectors and blobs agree.")
         else:
             st.error("Problems found: run `trailkeep doctor --repair`.")
-            st.code("\n".join(report.lines()))
+            st.code("\n".join(report.lines()), language=None)
 
 
-def me(ctx: web.Ctx) -> None:
+def me(ctx: page.Ctx) -> None:
     """Your own addresses (config.toml [me], or inferred from your mail)."""
     from dataclasses import replace
 
@@ -69,4 +90,4 @@ def me(ctx: web.Ctx) -> None:
         st.rerun()
 
 
-web.page("Settings and health", body)
+page.page("Settings and health", body)

@@ -11,15 +11,36 @@ import streamlit as st
 from trailkeep.recall import document_trail, topic_trail
 from trailkeep.recall.timeline import when
 from trailkeep.recall.trail import Step
-from trailkeep.ui import web
+from trailkeep.ui import answers, page, readable
+from trailkeep.ui.markup import safe_md
 from trailkeep.vault import Filters
+
+LABEL_WIDTH = 26  # characters per line of a document's name on the chart's axis
 
 
 def _day(ts: str | None) -> str:
-    return (ts or "undated")[:10]
+    return readable.day(ts, missing="undated")
 
 
-def when_box(ctx: web.Ctx, flt: Filters) -> None:
+def wrap(title: str, width: int = LABEL_WIDTH, lines: int = 3) -> str:
+    """A document's name in lines of about ``width`` characters (at most ``lines``, the last
+    ending in "…" when cut), joined by newlines: the chart draws each as a line of its label."""
+    words, out, cur = title.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    if cur:
+        out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return "\n".join(x if len(x) <= width + 8 else x[: width + 7] + "…" for x in out) or "—"
+
+
+def when_box(ctx: page.Ctx, flt: Filters) -> None:
     phrase = st.text_input(
         "When did I say…",
         placeholder="an exact phrase: first said, last said, still in the current version?",
@@ -29,18 +50,20 @@ def when_box(ctx: web.Ctx, flt: Filters) -> None:
         return
     data = when(ctx.vault, phrase, flt).as_json()
     if data["match"] == "none":
-        st.info(f"“{phrase}” is nowhere in your history.")
+        st.info(f"“{safe_md(phrase, lines=False)}” is nowhere in your history.")
         return
     if data["match"] == "topic":
         st.caption("No exact phrase; the earliest and latest passages that match the topic well:")
     for label in ("first", "last"):
         a: dict[str, Any] = data[label]
         st.markdown(
-            f"**{label.capitalize()}:** {_day(a['timestamp'])} — {a['document']} "
-            f"v{a['version']}  \n> " + " ".join(a["quote"].split())[:300]
+            f"**{label.capitalize()}:** {_day(a['timestamp'])} — "
+            f"{safe_md(a['document'], lines=False)} v{a['version']}  \n> "
+            + safe_md(a["quote"], lines=False, limit=300)
         )
     versions = "; ".join(
-        f"{d['document']}: v{', v'.join(str(n) for n in d['versions'])}" for d in data["present_in"]
+        f"{safe_md(d['document'], lines=False)}: v{', v'.join(str(n) for n in d['versions'])}"
+        for d in data["present_in"]
     )
     st.markdown(
         f"**In the current version:** {'yes' if data['in_current'] else 'no'} · in {versions}"
@@ -51,8 +74,8 @@ def step_changes(s: Step) -> None:
     if s.changed_mind:
         m = s.changed_mind
         st.warning(
-            f"Changed mind: “{m['from']}” ({_day(m['from_date'])}) → “{m['to']}” "
-            f"({_day(m['to_date'])})"
+            f"Changed mind: “{safe_md(m['from'], lines=False)}” ({_day(m['from_date'])}) → "
+            f"“{safe_md(m['to'], lines=False)}” ({_day(m['to_date'])})"
         )
     ch = s.changed
     if ch and (ch.get("added") or ch.get("removed")):
@@ -69,11 +92,11 @@ def step_changes(s: Step) -> None:
     if s.order_note:
         notes.append(s.order_note)
     if notes:
-        st.caption(" · ".join(notes))
+        st.caption(safe_md(" · ".join(notes), lines=False))
 
 
-def body(ctx: web.Ctx) -> None:
-    flt = web.sidebar_filters(ctx, "trail")
+def body(ctx: page.Ctx) -> None:
+    flt = page.sidebar_filters(ctx, "trail")
     doc = st.query_params.get("document")
     topic = st.text_input("Topic", placeholder="claims export, patient matching, …")
     when_box(ctx, flt)
@@ -87,7 +110,7 @@ def body(ctx: web.Ctx) -> None:
         st.caption("Type a topic to see how it evolved across chats, email and notes.")
         return
     if not steps:
-        st.info(f"Your history says nothing about “{label}”.")
+        st.info(f"Your history says nothing about “{safe_md(label, lines=False)}”.")
         return
     rows = []
     for s in steps:
@@ -101,9 +124,11 @@ def body(ctx: web.Ctx) -> None:
         rows.append(
             {
                 "when": s.hit.timestamp.isoformat() if s.hit.timestamp else None,
-                "document": s.hit.document[:40],
-                "mark": mark,
-                "text": " ".join(s.hit.quote.split())[:120],
+                "day": _day(s.hit.timestamp.isoformat() if s.hit.timestamp else None),
+                "document": wrap(s.hit.document),
+                "title": readable.cell(s.hit.document, 120),
+                "mark": mark.replace("_", " "),
+                "text": readable.cell(s.hit.quote, 160),
             }
         )
     left, right = st.columns([3, 2])
@@ -113,20 +138,34 @@ def body(ctx: web.Ctx) -> None:
             .mark_point(filled=True, size=140)
             .encode(
                 x=alt.X("when:T", title=None),
-                y=alt.Y("document:N", title=None),
+                # Whole names, a few words a line (labelExpr splits them), never cut mid-word.
+                y=alt.Y(
+                    "document:N",
+                    title=None,
+                    axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0),
+                ),
                 color=alt.Color("mark:N", title="step"),
                 shape=alt.Shape("mark:N", legend=None),
-                tooltip=["when:T", "document:N", "mark:N", "text:N"],
+                tooltip=[
+                    alt.Tooltip("day:N", title="date"),
+                    alt.Tooltip("title:N", title="document"),
+                    alt.Tooltip("mark:N", title="step"),
+                    alt.Tooltip("text:N", title="text"),
+                ],
             )
-            .properties(height=max(160, 40 * len({r["document"] for r in rows})))
+            .properties(height=max(160, 56 * len({r["document"] for r in rows})))
         )
         st.altair_chart(chart, width="stretch")
     with right:
         for i, s in enumerate(steps, 1):
             tags = f" · {', '.join(s.tags)}" if s.tags else ""
-            st.markdown(f"**{i}. {web.when(s.hit)}** — {s.hit.document} v{s.hit.version}{tags}")
-            st.caption(" ".join(s.hit.quote.split())[:300])
+            st.markdown(
+                f"**{i}. {answers.when(s.hit)}** — "
+                f"{safe_md(s.hit.document, lines=False)} v{s.hit.version}"
+                + safe_md(tags.replace("_", " "), lines=False)
+            )
+            st.caption(safe_md(s.hit.quote, lines=False, limit=300))
             step_changes(s)
 
 
-web.page("Trail", body)
+page.page("Trail", body)

@@ -1,50 +1,75 @@
-"""Vault: browse clients -> documents -> versions and entries."""
+"""Vault: browse clients -> documents -> versions and entries. ``?document=ID`` opens one
+document (every citation and briefing item links here). Titles, names and text are shown as
+text, never markup."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from trailkeep.ui import web
+from trailkeep.ui import page, readable
+from trailkeep.ui.markup import safe_md
 from trailkeep.vault.browse import NO_CLIENT, documents, entries, versions
 
 
-def body(ctx: web.Ctx) -> None:
-    clients = {"All": None, NO_CLIENT: NO_CLIENT}
-    clients.update({f"{c.name} ({c.id})": c.id for c in ctx.settings.clients})
+def _doc_label(d: dict[str, object]) -> str:
+    return f"{readable.cell(d['title'], 90)} · {d['kind']} · #{d['id']}"
+
+
+def body(ctx: page.Ctx) -> None:
+    clients: dict[str, str | None] = {"All clients": None, "No client": NO_CLIENT}
+    clients.update({c.name: c.id for c in ctx.settings.clients})
     wanted = st.query_params.get("document")
     client = clients[st.selectbox("Client", list(clients))]
     docs = documents(ctx.vault, client)
     if not docs:
-        web.first_run(ctx.settings)
+        if page.is_empty(ctx.vault):
+            page.first_run(ctx.settings)
+        else:
+            st.info("No documents for this client yet.")
         return
-    labels = {f"{d['title']} · {d['kind']} · #{d['id']}": d for d in docs}
+    labels = {_doc_label(d): d for d in docs}
     keys = list(labels)
     index = next(
         (i for i, k in enumerate(keys) if wanted and str(labels[k]["id"]) == str(wanted)), 0
     )
     doc = labels[st.selectbox(f"Document ({len(docs)})", keys, index=index)]
     st.caption(
-        f"client {doc['client_id'] or 'none'} · {doc['versions']} version(s) · "
-        f"{doc['entries']} entries · updated {str(doc['updated_at'])[:16]}"
+        safe_md(
+            f"{ctx.client_name(doc['client_id']) if doc['client_id'] else 'No client'} · "
+            f"{readable.plural(int(doc['versions']), 'version')} · "
+            f"{readable.plural(int(doc['entries']), 'entry', 'entries')} · "
+            f"updated {readable.minute(doc['updated_at'])}",
+            lines=False,
+        )
     )
+    if doc["kind"] in ("note", "draft") or int(doc["versions"]) > 1:
+        page.link("trail", "See how it evolved (Trail)", document=doc["id"])
     vers = versions(ctx.vault, int(doc["id"]))
     vlabels = {
-        f"v{v['number']}{' (current)' if v['current'] else ''} · {str(v['created_at'])[:16]}"
-        f" · {v['source'] or ''}": v
+        safe_md(
+            f"v{v['number']}{' (current)' if v['current'] else ''} · "
+            f"{readable.minute(v['created_at'])}"
+            + (f" · {readable.file_name(v['source'])}" if v["source"] else ""),
+            lines=False,
+        ): v
         for v in vers
     }
     ver = vlabels[st.radio("Version", list(vlabels), horizontal=True)]
     for e in entries(ctx.vault, int(ver["id"])):
-        head = f"{e['kind']} · {e['title'] or ''}"[:120]
+        head = f"{e['kind']} · {readable.cell(e['title'], 100) if e['title'] else '—'}"
         if e["tags"]:
-            head += f" · {', '.join(e['tags'])}"
-        with st.expander(head):
+            head += f" · {', '.join(t.replace('_', ' ') for t in e['tags'])}"
+        with st.expander(safe_md(head, lines=False)):
             st.caption(
-                f"entry {e['id']} · {str(e['ts'] or 'undated')[:16]} · "
-                f"{e['author'] or ''} · client {e['client_id'] or 'none'}"
-                + ("" if e["current"] else " · not current")
+                safe_md(
+                    f"{readable.minute(e['ts'], missing='undated')} · "
+                    f"{e['author'] or 'unknown author'} · "
+                    f"{ctx.client_name(e['client_id']) if e['client_id'] else 'No client'} · "
+                    f"entry {e['id']}" + ("" if e["current"] else " · not current"),
+                    lines=False,
+                )
             )
             st.text(e["text"][:5000])
 
 
-web.page("Vault", body)
+page.page("Vault", body)
