@@ -45,6 +45,7 @@ from .chunking import chunk_document
 from .cues import cue_sentences
 from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
+from .threading import email_thread
 
 INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
 DONE = (INGESTED, DUPLICATE, PARTIAL)
@@ -608,7 +609,7 @@ class Ingestor:
                     chunks = [] if unchanged else chunk_document(item)
                     with v.writer(f"ingest {name}"):
                         if item.kind == DOC_EMAIL:
-                            item.external_id = v.email_thread(item)
+                            item.external_id = email_thread(v, item)
                         reassign = self._attribute(item)
                         res = (
                             v.write_document(item, chunks, sid, reassign)

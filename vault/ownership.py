@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from .base import VaultBase
 from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts
 from .store import Vault, utcnow
 
@@ -179,7 +180,7 @@ def apply(vault: Vault, document_id: int, client: str | None, changes: Sequence[
     return len(changes)
 
 
-def retag_vectors(vault: Vault, moved: Sequence[tuple[int, str]]) -> None:
+def retag_vectors(vault: VaultBase, moved: Sequence[tuple[int, str]]) -> None:
     """Vectors carry their chunk's scope for pre-filtering (chunks not embedded yet get it
     when they are)."""
     if not moved:

@@ -1,0 +1,45 @@
+"""The model-call audit log: what was sent, what came back, tokens, latency, error (never a
+key).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from .base import (
+    VaultBase,
+    _pk,
+    utcnow,
+)
+from .models import LlmCall
+
+
+class AuditMixin(VaultBase):
+    def record_llm_call(self, **row: Any) -> int:
+        """Audit one model call (backend, model, prompt, response, tokens, latency, error)."""
+        with self.writer("audit"), self.engine.begin() as c:
+            res = c.execute(
+                LlmCall.__table__.insert().values(created_at=utcnow(), **row)  # type: ignore[attr-defined]
+            )
+            return _pk(res)
+
+    def llm_calls(self, limit: int = 20) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT id, created_at, purpose, backend, model, prompt, response, "
+                    "input_tokens, output_tokens, latency_ms, error FROM llm_call "
+                    "ORDER BY id DESC LIMIT :n"
+                ),
+                {"n": limit},
+            ).all()
+        keys = (
+            "id created_at purpose backend model prompt response input_tokens output_tokens "
+            "latency_ms error"
+        ).split()
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+__all__ = ["AuditMixin"]

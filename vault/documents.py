@@ -1,0 +1,474 @@
+"""Writing documents: one parsed document in ONE transaction — its versions, entries, chunks
+(with the keyword index) and links; clients from clients.toml, projects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from . import dialect, history
+from .base import (
+    _entry_hash,
+    _entry_meta,
+    _pk,
+    chunk_body,
+    entry_tag_insert,
+    utcnow,
+)
+from .clients import ClientSpec
+from .models import Chunk, Document, Entry, Project, Version
+from .records import (
+    SCOPE_UNATTRIBUTED,
+    ChunkSpec,
+    ParsedDocument,
+    WriteResult,
+    db_ts,
+    to_utc,
+)
+from .sources import SourcesMixin
+
+
+class DocumentsMixin(SourcesMixin):
+    def known_client(self, c: Connection, client_id: str | None) -> str | None:
+        """A client id from clients.toml, or None. Clients are never made from labels in
+        files (notes/0013): attribution resolves labels before anything is written."""
+        if not client_id:
+            return None
+        row = c.execute(text("SELECT id FROM client WHERE id = :c"), {"c": client_id}).first()
+        return None if row is None else str(row[0])
+
+    def sync_clients(self, clients: Sequence[ClientSpec]) -> None:
+        """Upsert clients from clients.toml (id, name, aliases)."""
+        with self.writer("clients"), self.engine.begin() as c:
+            for cl in clients:
+                c.execute(
+                    text(
+                        "INSERT INTO client (id, name, aliases, origin, created_at) "
+                        "VALUES (:id, :n, :a, 'clients.toml', :t) ON CONFLICT(id) DO UPDATE SET "
+                        "name=excluded.name, aliases=excluded.aliases"
+                    ),
+                    {
+                        "id": cl.id,
+                        "n": cl.name,
+                        "a": json.dumps(list(cl.aliases)),
+                        "t": db_ts(utcnow()),
+                    },
+                )
+
+    def _ensure_project(self, c: Connection, name: str | None, client_id: str | None) -> int | None:
+        if not name:
+            return None
+        row = c.execute(
+            text(
+                "SELECT id FROM project WHERE name=:n "
+                "AND (client_id = :c OR (client_id IS NULL AND CAST(:c AS TEXT) IS NULL))"
+            ),
+            {"n": name, "c": client_id},
+        ).first()
+        if row:
+            return int(row[0])
+        res = c.execute(
+            Project.__table__.insert().values(name=name, client_id=client_id)  # type: ignore[attr-defined]
+        )
+        return _pk(res)
+
+    def write_document(
+        self,
+        doc: ParsedDocument,
+        chunks: Sequence[ChunkSpec],
+        source_id: int | None,
+        reassign: Sequence[Any] = (),
+    ) -> WriteResult | None:
+        """Store one parsed document in ONE transaction (see :meth:`_write_document`), with
+        ``reassign`` (:class:`~trailkeep.vault.ownership.Assignment` for entries already
+        stored whose client or scope the new material changed — a thread that became a
+        client's). Vectors of chunks it replaced are removed after the commit (a crash in
+        between leaves orphan vectors, which the next writer's reconcile or `doctor --repair`
+        removes)."""
+        from .ownership import retag_vectors
+
+        stale: list[int] = []
+        moved: list[tuple[int, str]] = []
+        result = self._write_document(doc, chunks, source_id, stale, reassign, moved)
+        if stale:
+            self.vectors.delete(stale)
+        retag_vectors(self, moved)
+        return result
+
+    def _write_document(
+        self,
+        doc: ParsedDocument,
+        chunks: Sequence[ChunkSpec],
+        source_id: int | None,
+        stale: list[int],
+        reassign: Sequence[Any] = (),
+        moved: list[tuple[int, str]] | None = None,
+    ) -> WriteResult | None:
+        """Store one parsed document in ONE transaction. ``None`` when it is tombstoned.
+
+        Versioned documents (notes): equal content to the current version is a no-op; anything
+        else is a new current version whose entries link ``revises`` to the previous version's
+        entries with the same key. Accumulating documents (chats, email threads): entries are
+        matched by key, new ones added, changed ones updated.
+        """
+        if self.is_tombstoned("document", f"{doc.kind}:{doc.external_id}"):
+            return None
+        by_entry: dict[str, list[ChunkSpec]] = {}
+        for ch in chunks:
+            by_entry.setdefault(ch.entry_key, []).append(ch)
+        now = utcnow()
+        ts_utc, ts_off = to_utc(doc.timestamp) if doc.timestamp else (now, 0)
+        with self.engine.begin() as c:
+            client_id = self.known_client(c, doc.client)
+            project_id = self._ensure_project(c, doc.project, client_id)
+            row = c.execute(
+                text("SELECT id FROM document WHERE kind=:k AND external_id=:x"),
+                {"k": doc.kind, "x": doc.external_id},
+            ).first()
+            created = row is None
+            if row is None:
+                res = c.execute(
+                    Document.__table__.insert().values(  # type: ignore[attr-defined]
+                        kind=doc.kind,
+                        external_id=doc.external_id,
+                        title=doc.title,
+                        client_id=client_id,
+                        project_id=project_id,
+                        created_at=ts_utc,
+                        updated_at=ts_utc,
+                        meta=json.dumps(doc.meta, default=str, sort_keys=True),
+                    )
+                )
+                doc_id = _pk(res)
+            else:
+                doc_id = int(row[0])
+            cur = c.execute(
+                text(
+                    "SELECT id, number, content_sha256 FROM version "
+                    "WHERE document_id=:d AND current ORDER BY number DESC LIMIT 1"
+                ),
+                {"d": doc_id},
+            ).first()
+            # Version identity (notes/0014): the same content as the current version — or,
+            # for versioned documents, as any known version, unless its path had moved on to
+            # later content (a revert) — is a no-op (a re-export of an unchanged conversation,
+            # a note saved again, a folder of versions ingested again in any order).
+            same: tuple[int, int] | None = None
+            if cur is not None and cur[2] == doc.content_sha256:
+                same = int(cur[0]), int(cur[1])
+            elif doc.versioned and not created:
+                same = history.same_version(c, doc_id, doc.content_sha256, source_id)
+            if same is not None:
+                self._record_source(c, source_id, doc_id, same[0])
+                return WriteResult(doc_id, same[0], same[1], False, False, True, 0)
+            becomes_current = True
+            if doc.versioned or cur is None:
+                # Inserted last by arrival; history.reorder (after the entries) places it by
+                # its own time, renumbers, sets current and the revises links (notes/0014).
+                number = 1 + int(
+                    c.execute(
+                        text("SELECT COALESCE(MAX(number), 0) FROM version WHERE document_id=:d"),
+                        {"d": doc_id},
+                    ).scalar_one()
+                )
+                res = c.execute(
+                    Version.__table__.insert().values(  # type: ignore[attr-defined]
+                        document_id=doc_id,
+                        number=number,
+                        source_id=source_id,
+                        content_sha256=doc.content_sha256,
+                        created_at=ts_utc,
+                        tz_offset_min=ts_off,
+                        current=False,
+                        revises_id=None,
+                    )
+                )
+                version_id = _pk(res)
+                prev_version = None  # reorder links the entries
+                new_version = cur is not None
+            else:
+                version_id, number, prev_version, new_version = (
+                    int(cur[0]),
+                    int(cur[1]),
+                    None,
+                    False,
+                )
+                c.execute(
+                    text("UPDATE version SET content_sha256=:h WHERE id=:v"),
+                    {"h": doc.content_sha256, "v": version_id},
+                )
+            n_chunks, changed = self._write_entries(
+                c, doc, version_id, doc_id, client_id, by_entry, prev_version, stale, source_id
+            )
+            if doc.versioned or cur is None:
+                number, becomes_current = history.reorder(c, doc_id, version_id)
+            if doc.versioned and becomes_current:
+                # Work items follow the current version; an older one arriving late is history.
+                from .billing import sync_work_items
+
+                sync_work_items(c, doc_id, version_id)
+            c.execute(
+                text(
+                    "UPDATE document SET title=CASE WHEN kind = 'email' OR NOT :cur OR :keep "
+                    "THEN title ELSE :t END, "
+                    "updated_at=CASE WHEN updated_at > :u THEN updated_at ELSE :u END, "
+                    "client_id=:c, project_id=COALESCE(:p, project_id), meta=:m WHERE id=:d"
+                ),
+                {
+                    "t": doc.title,
+                    "cur": becomes_current,  # an older version arriving late keeps the title
+                    # the tail of a growing file knows no better title than the stored one
+                    "keep": bool(doc.meta.get("keep_title")),
+                    "u": db_ts(ts_utc),
+                    "c": client_id,
+                    "p": project_id,
+                    "m": json.dumps(doc.meta, default=str, sort_keys=True),
+                    "d": doc_id,
+                },
+            )
+            if reassign:
+                from .ownership import apply_assignments
+
+                got = apply_assignments(c, doc_id, client_id, reassign)
+                if moved is not None:
+                    moved.extend(got)
+            self._record_source(c, source_id, doc_id, version_id)
+            return WriteResult(
+                doc_id,
+                version_id,
+                number,
+                created,
+                new_version,
+                not created and not new_version and not changed,
+                n_chunks,
+            )
+
+    def _record_source(
+        self, c: Connection, source_id: int | None, doc_id: int, version_id: int
+    ) -> None:
+        if source_id is None:
+            return
+        c.execute(
+            text(
+                "INSERT INTO source_document (source_id, document_id, version_id) "
+                "VALUES (:s, :d, :v) ON CONFLICT DO NOTHING"
+            ),
+            {"s": source_id, "d": doc_id, "v": version_id},
+        )
+
+    def _write_entries(
+        self,
+        c: Connection,
+        doc: ParsedDocument,
+        version_id: int,
+        doc_id: int,
+        client_id: str | None,
+        by_entry: dict[str, list[ChunkSpec]],
+        prev_version: int | None,
+        stale: list[int],
+        source_id: int | None = None,
+    ) -> tuple[int, bool]:
+        """Entries, then their chunks, then the links between them; (chunks, anything changed)."""
+        ids, rechunk, changed = self._store_entries(c, doc, version_id, doc_id, stale, source_id)
+        n_chunks = self._store_chunks(c, rechunk, by_entry)
+        self._store_links(c, doc, version_id, ids, prev_version)
+        return n_chunks, changed
+
+    def _store_entries(
+        self,
+        c: Connection,
+        doc: ParsedDocument,
+        version_id: int,
+        doc_id: int,
+        stale: list[int],
+        source_id: int | None,
+    ) -> tuple[dict[str, int], list[tuple[int, str]], bool]:
+        """Insert new entries, update those whose text changed under the same key (their old
+        chunks go: ids into ``stale``), skip tombstoned ones. Returns (key -> entry id, (entry
+        id, key) of the entries whose chunks must be written, whether anything changed)."""
+        existing: dict[str, Any] = {
+            str(r[1]): r
+            for r in c.execute(
+                text(
+                    "SELECT id, key, content_sha256, on_current_path, client_id FROM entry "
+                    "WHERE version_id=:v"
+                ),
+                {"v": version_id},
+            )
+        }
+        ids: dict[str, int] = {k: int(r[0]) for k, r in existing.items()}
+        rechunk: list[tuple[int, str]] = []
+        changed = False
+        entry_table = Entry.__table__  # type: ignore[attr-defined]
+        for e in doc.entries:
+            if self.is_tombstoned_conn(c, "entry", f"{doc.kind}:{doc.external_id}:{e.key}"):
+                continue
+            e_client = self.known_client(c, e.client)
+            scope = e.scope or e_client or SCOPE_UNATTRIBUTED
+            h = _entry_hash(e)
+            ts, off = to_utc(e.timestamp) if e.timestamp else (None, 0)
+            current = e.on_current_path
+            old = existing.get(e.key)
+            if old is not None:
+                if old[2] == h and bool(old[3]) == e.on_current_path:
+                    continue
+                changed = True
+                c.execute(
+                    text("UPDATE entry SET on_current_path=:p, current=:p WHERE id=:id"),
+                    {"p": current, "id": old[0]},
+                )
+                if old[2] == h:
+                    continue
+                # Text changed under the same key: replace its chunks.
+                old_ids = [
+                    int(r[0])
+                    for r in c.execute(
+                        text("SELECT id FROM chunk WHERE entry_id=:e"), {"e": old[0]}
+                    )
+                ]
+                self.keyword.delete(c, old_ids)
+                stale.extend(old_ids)
+                c.execute(text("DELETE FROM chunk WHERE entry_id=:e"), {"e": old[0]})
+                c.execute(
+                    text(
+                        "UPDATE entry SET text=:t, title=:ti, content_sha256=:h, ts=:ts, "
+                        "tz_offset_min=:o, meta=:m, source_id=COALESCE(:s, source_id) "
+                        "WHERE id=:id"
+                    ),
+                    {
+                        "s": source_id,
+                        "t": e.text,
+                        "ti": e.title,
+                        "h": h,
+                        "ts": None if ts is None else db_ts(ts),
+                        "o": off,
+                        "m": json.dumps(_entry_meta(e), default=str, sort_keys=True),
+                        "id": old[0],
+                    },
+                )
+                entry_id = int(old[0])
+            else:
+                changed = True
+                res = c.execute(
+                    entry_table.insert().values(
+                        document_id=doc_id,
+                        version_id=version_id,
+                        key=e.key,
+                        kind=e.kind,
+                        author=e.author,
+                        ts=ts,
+                        tz_offset_min=off,
+                        position=e.position,
+                        title=e.title,
+                        text=e.text,
+                        client_id=e_client,
+                        scope=scope,
+                        source_id=source_id,
+                        on_current_path=e.on_current_path,
+                        current=current,
+                        indexed=e.indexed,
+                        content_sha256=h,
+                        meta=json.dumps(_entry_meta(e), default=str, sort_keys=True),
+                    )
+                )
+                entry_id = _pk(res)
+                ids[e.key] = entry_id
+                for tag in e.tags:
+                    c.execute(entry_tag_insert(), {"e": entry_id, "t": tag, "o": "cue"})
+            if e.indexed:
+                rechunk.append((entry_id, e.key))
+        return ids, rechunk, changed
+
+    def _store_chunks(
+        self,
+        c: Connection,
+        entries: list[tuple[int, str]],
+        by_entry: dict[str, list[ChunkSpec]],
+    ) -> int:
+        """The chunks of these entries, marked not yet embedded, and their keyword index rows
+        in the same transaction. Returns how many."""
+        chunk_table = Chunk.__table__  # type: ignore[attr-defined]
+        fresh: list[tuple[int, str]] = []
+        for entry_id, key in entries:
+            for ch in by_entry.get(key, []):
+                res = c.execute(
+                    chunk_table.insert().values(
+                        entry_id=entry_id,
+                        ord=ch.ord,
+                        text=ch.text,
+                        context=ch.context,
+                        char_start=ch.start,
+                        char_end=ch.end,
+                        embedded_by=None,
+                    )
+                )
+                fresh.append((_pk(res), chunk_body(ch.context, ch.text)))
+        self.keyword.add(c, fresh)
+        return len(fresh)
+
+    def _store_links(
+        self,
+        c: Connection,
+        doc: ParsedDocument,
+        version_id: int,
+        ids: dict[str, int],
+        prev_version: int | None,
+    ) -> None:
+        """Parents and typed links, now that every key has an id; parents that arrived after
+        their children; the document's reply links; a new version's ``revises`` links."""
+        for e in doc.entries:
+            if e.parent_key and e.key in ids and e.parent_key in ids:
+                c.execute(
+                    text(
+                        "UPDATE entry SET parent_id=:p WHERE id=:id "
+                        "AND (parent_id IS NULL OR parent_id <> :p)"
+                    ),
+                    {"p": ids[e.parent_key], "id": ids[e.key]},
+                )
+        for ln in doc.links:
+            if ln.from_key in ids and ln.to_key in ids:
+                c.execute(
+                    text(
+                        "INSERT INTO link (kind, from_entry_id, to_entry_id) "
+                        "VALUES (:kind, :f, :t) ON CONFLICT DO NOTHING"
+                    ),
+                    {"kind": ln.kind, "f": ids[ln.from_key], "t": ids[ln.to_key]},
+                )
+        # Parents that arrived after their children (email out of order): link them now.
+        c.execute(
+            text(
+                "UPDATE entry SET parent_id = (SELECT p.id FROM entry p "
+                "WHERE p.version_id = entry.version_id "
+                f"AND p.key = {dialect.json_text(c, 'entry.meta', '_parent')}) "
+                "WHERE version_id = :v AND parent_id IS NULL "
+                f"AND {dialect.json_text(c, 'meta', '_parent')} IS NOT NULL"
+            ),
+            {"v": version_id},
+        )
+        parent_link = doc.meta.get("parent_link")
+        if parent_link:
+            c.execute(
+                text(
+                    "INSERT INTO link (kind, from_entry_id, to_entry_id) "
+                    "SELECT :k, id, parent_id FROM entry WHERE version_id = :v "
+                    "AND parent_id IS NOT NULL AND kind = :kind ON CONFLICT DO NOTHING"
+                ),
+                {"k": parent_link, "v": version_id, "kind": doc.kind},
+            )
+        if prev_version is not None:
+            # A new version of a note: each section revises the same section of the previous one.
+            c.execute(
+                text(
+                    "INSERT INTO link (kind, from_entry_id, to_entry_id) "
+                    "SELECT 'revises', n.id, o.id FROM entry n JOIN entry o ON o.key = n.key "
+                    "WHERE n.version_id = :new AND o.version_id = :old ON CONFLICT DO NOTHING"
+                ),
+                {"new": version_id, "old": prev_version},
+            )
+
+
+__all__ = ["DocumentsMixin"]

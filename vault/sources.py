@@ -1,0 +1,159 @@
+"""Sources and file states: the source rows of ingested files, duplicates, tombstones,
+what the vault remembers of files on disk, and the original bytes (blobs/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from .base import (
+    SOURCE_STATUSES,
+    VaultBase,
+    _pk,
+    utcnow,
+)
+from .models import Source
+from .records import (
+    db_ts,
+)
+
+
+class SourcesMixin(VaultBase):
+    def begin_source(self, path: str, name: str, sha256: str, size: int) -> int:
+        now = utcnow()
+        with self.engine.begin() as c:
+            row = c.execute(
+                text("SELECT id FROM source WHERE path = :p AND sha256 = :s"),
+                {"p": path, "s": sha256},
+            ).first()
+            if row:
+                c.execute(
+                    text(
+                        "UPDATE source SET status='pending', error=NULL, name=:n, "
+                        "attempts=attempts+1, updated_at=:t WHERE id=:id"
+                    ),
+                    {"n": name, "t": db_ts(now), "id": row[0]},
+                )
+                return int(row[0])
+            res = c.execute(
+                Source.__table__.insert().values(  # type: ignore[attr-defined]
+                    path=path,
+                    name=name,
+                    sha256=sha256,
+                    size=size,
+                    status="pending",
+                    attempts=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return _pk(res)
+
+    def finish_source(
+        self, source_id: int, status: str, error: str | None = None, parser: str | None = None
+    ) -> None:
+        assert status in SOURCE_STATUSES
+        with self.engine.begin() as c:
+            c.execute(
+                text(
+                    "UPDATE source SET status=:st, error=:e, parser=COALESCE(:p, parser), "
+                    "updated_at=:t WHERE id=:id"
+                ),
+                {"st": status, "e": error, "p": parser, "t": db_ts(utcnow()), "id": source_id},
+            )
+
+    def find_source(self, path: str, sha256: str) -> tuple[int, str] | None:
+        with self.engine.connect() as c:
+            r = c.execute(
+                text("SELECT id, status FROM source WHERE path=:p AND sha256=:s"),
+                {"p": path, "s": sha256},
+            ).first()
+        return None if r is None else (int(r[0]), str(r[1]))
+
+    def is_current_duplicate(self, sha256: str) -> bool:
+        """Bytes already ingested whose every version is still current: nothing to do."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT s.id, (SELECT COUNT(*) FROM source_document sd JOIN version v "
+                    "ON v.id = sd.version_id WHERE sd.source_id = s.id AND NOT v.current), "
+                    "(SELECT COUNT(*) FROM source_document sd WHERE sd.source_id = s.id) "
+                    "FROM source s WHERE s.sha256 = :s AND s.status IN ('ingested', 'partial')"
+                ),
+                {"s": sha256},
+            ).all()
+        return any(r[1] == 0 and r[2] > 0 for r in rows)
+
+    def current_content(self, kind: str, external_id: str) -> str | None:
+        """The content hash of a document's current version (to skip unchanged re-imports
+        before any chunking)."""
+        with self.engine.connect() as c:
+            r = c.execute(
+                text(
+                    "SELECT v.content_sha256 FROM version v "
+                    "JOIN document d ON d.id = v.document_id "
+                    "WHERE d.kind = :k AND d.external_id = :x AND v.current "
+                    "ORDER BY v.number DESC LIMIT 1"
+                ),
+                {"k": kind, "x": external_id},
+            ).first()
+        return None if r is None else str(r[0])
+
+    def is_tombstoned(self, kind: str, key: str) -> bool:
+        with self.engine.connect() as c:
+            return self.is_tombstoned_conn(c, kind, key)
+
+    def is_tombstoned_conn(self, c: Connection, kind: str, key: str) -> bool:
+        from .maintenance import tomb_key
+
+        return (
+            c.execute(
+                text("SELECT 1 FROM tombstone WHERE kind=:k AND key IN (:h, :key)"),
+                {"k": kind, "h": tomb_key(kind, key), "key": key},
+            ).first()
+            is not None
+        )
+
+    def file_state(self, path: str) -> tuple[int, int, str, str] | None:
+        with self.engine.connect() as c:
+            r = c.execute(
+                text("SELECT size, mtime_ns, sha256, status FROM file_state WHERE path=:p"),
+                {"p": path},
+            ).first()
+        return None if r is None else (int(r[0]), int(r[1]), str(r[2]), str(r[3]))
+
+    def set_file_state(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO file_state (path, size, mtime_ns, sha256, status, updated_at) "
+                    "VALUES (:p, :s, :m, :h, :st, :t) ON CONFLICT(path) DO UPDATE SET "
+                    "size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, "
+                    "status=excluded.status, updated_at=excluded.updated_at"
+                ),
+                {
+                    "p": path,
+                    "s": size,
+                    "m": mtime_ns,
+                    "h": sha256,
+                    "st": status,
+                    "t": db_ts(utcnow()),
+                },
+            )
+
+    def store_blob(self, sha256: str, data: bytes) -> Path:
+        return self.blobs.put(sha256, data)
+
+    def has_blob(self, sha256: str) -> bool:
+        return self.blobs.has(sha256)
+
+    def read_blob(self, sha256: str) -> bytes:
+        return self.blobs.read(sha256)
+
+    def blob_path(self, sha256: str) -> Path:
+        return self.blobs.path(sha256)
+
+
+__all__ = ["SourcesMixin"]

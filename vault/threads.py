@@ -1,0 +1,49 @@
+"""Plain lookups the email threading rule needs (the rule itself is in
+``trailkeep.ingest.threading``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+
+from .records import db_ts
+from .store import Vault
+
+
+def document_holding(vault: Vault, key: str, kind: str) -> tuple[str, str] | None:
+    """(external id, title) of the document of ``kind`` holding an entry keyed ``key``."""
+    with vault.engine.connect() as c:
+        row = c.execute(
+            text(
+                "SELECT d.external_id, d.title FROM entry x "
+                "JOIN document d ON d.id = x.document_id "
+                "WHERE x.key = :k AND d.kind = :kind LIMIT 1"
+            ),
+            {"k": key, "kind": kind},
+        ).first()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
+def same_subject(
+    vault: Vault, kind: str, subject: str, lo: datetime, hi: datetime
+) -> list[tuple[str, dict[str, Any]]]:
+    """(external id, message meta) of messages of ``kind`` documents titled ``subject`` sent
+    between ``lo`` and ``hi``."""
+    with vault.engine.connect() as c:
+        return [
+            (str(r[0]), json.loads(r[1] or "{}"))
+            for r in c.execute(
+                text(
+                    "SELECT d.external_id, x.meta FROM document d JOIN entry x "
+                    "ON x.document_id = d.id WHERE d.kind = :kind AND d.title = :t "
+                    "AND x.ts BETWEEN :lo AND :hi AND x.kind = :kind"
+                ),
+                {"kind": kind, "t": subject, "lo": db_ts(lo), "hi": db_ts(hi)},
+            )
+        ]
+
+
+__all__ = ["document_holding", "same_subject"]
