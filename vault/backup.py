@@ -613,3 +613,18 @@ def cleanup_interrupted_restore(home: Path) -> list[str]:
             _remove(parent / name)
             notes.append(f"removed {parent / name}, an earlier copy being deleted")
     return notes
+
+
+__all__ = [
+    "ASIDE",
+    "FORMAT",
+    "MANIFEST",
+    "BackupError",
+    "BackupReport",
+    "RestoreReport",
+    "aside_path",
+    "backup",
+    "cleanup_interrupted_restore",
+    "restore",
+    "restore_home",
+]
