@@ -22,6 +22,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from trailkeep.vault.errors import DiskFull
+
 from .filters import is_ignored
 from .pipeline import CHANGING, GONE, Ingestor, Outcome, walk
 
@@ -190,6 +192,10 @@ class Watcher:
         for p in self.tracker.ready():
             try:
                 out = self.ingestor.ingest_file(p)
+            except DiskFull as exc:  # expected: say so once, try again on the next pass
+                self.last_error = str(exc)
+                self.tracker.observe(p)
+                break
             except Exception as exc:  # the watcher keeps going, whatever happens to one file
                 log.exception("ingest of %s failed", p)
                 self.last_error = f"{p}: {type(exc).__name__}: {exc}"

@@ -86,3 +86,57 @@ def test_no_export_shadows_a_submodule(pkg: str) -> None:
     mod = import_module(f"trailkeep.{pkg}")
     modules = {f.stem for f in (ROOT / pkg).glob("*.py")} - {"__init__"}
     assert not (set(mod.__all__) & modules) - {"registry"}
+
+
+PRODUCT = ("ingest", "recall", "ui", "prompts")
+
+
+@pytest.mark.parametrize("pkg", PRODUCT)
+def test_one_sql_gate(pkg: str) -> None:
+    """No SQL outside vault/: no SQLAlchemy, no engine, no blob store internals (issue 16)."""
+    for f in (ROOT / pkg).rglob("*.py"):
+        src = f.read_text()
+        tree = ast.parse(src)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith(("sqlalchemy", "sqlmodel")), f.name
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("sqlalchemy") for a in node.names), f.name
+            if isinstance(node, ast.Attribute) and node.attr in ("engine", "blobs"):
+                base = node.value
+                owner = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+                if owner in ("v", "vault", "_vault"):
+                    raise AssertionError(f"{f.relative_to(ROOT)}:{node.lineno} uses .{node.attr}")
+
+
+@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall", "ui", "prompts"])
+def test_the_product_never_imports_bench(pkg: str) -> None:
+    for f in (ROOT / pkg).rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(n.startswith("trailkeep.bench") for n in names), f.name
+
+
+def test_ui_imports_only_public_names() -> None:
+    """The UI uses what a package or module says it offers (its ``__all__``)."""
+    bad = []
+    for f in (ROOT / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if not (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.level == 0
+                and node.module.startswith("trailkeep.")
+                and not node.module.startswith("trailkeep.ui")
+            ):
+                continue
+            mod = import_module(node.module)
+            public = getattr(mod, "__all__", None)
+            for a in node.names:
+                if public is None or a.name not in public:
+                    bad.append(f"{f.relative_to(ROOT)}: {node.module}.{a.name}")
+    assert not bad, "\n".join(bad)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     )
     from .errors import (
         ConfigError,
+        DiskFull,
         MigrationError,
         NotFound,
         SchemaTooNew,
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "ChunkSpec": ".records",
     "ConfigError": ".errors",
+    "DiskFull": ".errors",
     "DEFAULT_CONFIG": ".settings",
     "DoctorReport": ".maintenance",
     "Embedder": ".embedder",
@@ -118,6 +120,7 @@ __all__ = [
     "DEFAULT_CONFIG",
     "ChunkSpec",
     "ConfigError",
+    "DiskFull",
     "DoctorReport",
     "Embedder",
     "Filters",

@@ -134,6 +134,9 @@ def _unmark(c: Connection, ids: list[int]) -> None:
 
 def reindex(vault: Vault) -> int:
     """Re-embed every chunk with the configured embedder and drop other embedders' vectors."""
+    from .space import ensure_room_for
+
+    ensure_room_for(vault.settings)  # a full disk stops here cleanly, before any write
     with vault.writer("reindex"):
         with vault.engine.begin() as c:
             c.execute(

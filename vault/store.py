@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 
 from .audit import AuditMixin
+from .backup import cleanup_interrupted_restore
 from .base import SOURCE_STATUSES, chunk_body, entry_tag_insert, sha256_text, slugify, utcnow
 from .blobs import BlobStore
 from .corrections import CorrectionsMixin
@@ -93,6 +94,9 @@ class Vault(DocumentsMixin, CorrectionsMixin, IndexingMixin, AuditMixin):
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder) -> Vault:
+        # A restore killed part-way left a folder beside the home: cleaned up or finished
+        # first, so the home is either the old vault or the restored one (issue 20).
+        cleanup_interrupted_restore(settings.home)
         settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         for d in (settings.blobs, settings.quarantine):
             d.mkdir(parents=True, exist_ok=True, mode=0o700)

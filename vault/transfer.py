@@ -71,7 +71,12 @@ def migrate_to(
     vector_namespace: str = "",
 ) -> TransferReport:
     from .maintenance import dump
+    from .space import ensure_room, ensure_room_for
 
+    ensure_room_for(source.settings)
+    if blobs_dir is not None:
+        size = sum(f.stat().st_size for f in source.settings.blobs.rglob("*") if f.is_file())
+        ensure_room(blobs_dir, size, source.settings.min_free_bytes, home=source.settings.home)
     if not source.settings.embedded:
         raise TransferError("the source vault is already on a database server")
     target_settings: Settings = replace(

@@ -11,7 +11,6 @@ import click
 
 from .context import client_id, emit, settings, vault
 
-
 AGENT_FOLDERS = (("~/.claude/projects", "claude-code"), ("~/.codex/sessions", "codex"))
 
 
