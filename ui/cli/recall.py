@@ -135,6 +135,18 @@ def trail_cmd(
         cur = "" if h.current else " (superseded)"
         click.echo(f"{i:>3}. {when} {h.document} [{h.kind}]{cur} {marks}".rstrip())
         click.echo("     " + " ".join(h.quote.split())[:200])
+        for cue in st.cues:
+            click.echo(f"     #{cue['tag']}: {' '.join(cue['sentence'].split())[:160]}")
+        for sentence in st.changed.get("added", [])[:5]:
+            click.echo(f"     + {' '.join(str(sentence).split())[:160]}")
+        for sentence in st.changed.get("removed", [])[:5]:
+            click.echo(f"     - {' '.join(str(sentence).split())[:160]}")
+        if st.changed_mind:
+            m = st.changed_mind
+            click.echo(
+                f"     changed mind: “{m.get('from')}” ({m.get('from_date')}) → "
+                f"“{m.get('to')}” ({m.get('to_date')})"
+            )
         for ln in st.links:
             click.echo(f"     ↳ {ln['kind']} entry {ln['entry_id']}")
 
