@@ -6,6 +6,7 @@ import sys
 
 from . import (
     answerability,
+    brief,
     chats,
     concurrency,
     crash,
@@ -17,6 +18,7 @@ from . import (
     embedder,
     load,
     locomo,
+    mcp,
     notes,
     scale,
     servers,
@@ -27,6 +29,7 @@ from . import (
 
 BENCHES = {
     "answerability": answerability.main,
+    "brief": brief.main,
     "notes": notes.main,
     "chats": chats.main,
     "chats-child": chats.child_main,
@@ -45,6 +48,7 @@ BENCHES = {
     "sessions": sessions.main,
     "cues": cues.main,
     "versions": versions.main,
+    "mcp": mcp.main,
 }
 
 
