@@ -1,6 +1,6 @@
 """The morning briefing: what is waiting on me, which dates are coming, open money, what changed
 since the last visit, open questions and inbox health — offline, exact, every item linked to
-its source (document id, entry id, file name). notes/0015-briefing-and-mcp.md.
+its source (document id, entry id, file name). notes/0016-briefing-and-mcp.md.
 
 Sections (``Brief.as_json()`` is the contract; CONTRACTS.md, ``ui/schemas/brief.schema.json``):
 

@@ -1,5 +1,5 @@
 """Dates named in a text — "by Nov 4", "closes October on Nov 10", "next Tuesday", "2026-11-20" —
-resolved against the date the text was written (notes/0015-briefing-and-mcp.md).
+resolved against the date the text was written (notes/0016-briefing-and-mcp.md).
 
 Precision first. Candidates are found here by narrow patterns that always name a day: a month
 name with a day number (either order, an optional year), an ISO date, a weekday after a word

@@ -1,6 +1,6 @@
 """`trailkeep mcp`: the vault as read-only tools for an MCP client (Claude Desktop, Claude Code,
 any agent), over stdio, with the official MCP Python SDK (``mcp``, imported only by
-:func:`serve`). notes/0015-briefing-and-mcp.md.
+:func:`serve`). notes/0016-briefing-and-mcp.md.
 
 Tools — each returns, as its text content, the JSON the CLI prints with ``--json``:
 
