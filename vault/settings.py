@@ -69,6 +69,12 @@ DEFAULT_CONFIG = """\
 # iban = ""
 # payment_terms_days = 30
 
+[brief]
+# The morning briefing: dates named in client mail and notes of the last lookback_days, for the
+# next horizon_days.
+# horizon_days = 14
+# lookback_days = 60
+
 # Folders read in place (never copied into blobs/), watched like the inbox: where coding agents
 # keep their sessions, or a notes folder. `trailkeep init` offers the ones that exist here.
 # kind: "claude-code", "codex" or "notes" (a hint: files are recognised by their content).
