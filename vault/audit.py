@@ -11,18 +11,16 @@ from sqlalchemy import text
 from .base import (
     VaultBase,
     _pk,
+    schema_table,
     utcnow,
 )
-from .models import LlmCall
 
 
 class AuditMixin(VaultBase):
     def record_llm_call(self, **row: Any) -> int:
         """Audit one model call (backend, model, prompt, response, tokens, latency, error)."""
         with self.writer("audit"), self.engine.begin() as c:
-            res = c.execute(
-                LlmCall.__table__.insert().values(created_at=utcnow(), **row)  # type: ignore[attr-defined]
-            )
+            res = c.execute(schema_table("LlmCall").insert().values(created_at=utcnow(), **row))
             return _pk(res)
 
     def llm_calls(self, limit: int = 20) -> list[dict[str, Any]]:

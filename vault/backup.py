@@ -409,9 +409,7 @@ def _close(v: Vault) -> None:
     """Close a vault whose folder is about to be renamed, Chroma's client included: a client
     left open in this process would keep pointing at the old path."""
     v.close()
-    client = getattr(v.vectors, "_client", None)
-    with contextlib.suppress(Exception):
-        client.close()  # type: ignore[union-attr]
+    v.vectors.close()
 
 
 def _identity(path: Path) -> list[int]:

@@ -30,6 +30,15 @@ if TYPE_CHECKING:
     from .settings import Settings
     from .vectors import VectorIndex
 
+
+def schema_table(name: str) -> Any:
+    """A table of the schema (``models.py``), imported on the first write: reading the vault
+    (`status`, search) never loads SQLModel and its ORM."""
+    from . import models
+
+    return getattr(models, name).__table__
+
+
 SOURCE_STATUSES = ("pending", "ingested", "duplicate", "partial", "failed", "forgotten")
 
 
@@ -95,6 +104,7 @@ __all__ = [
     "VaultBase",
     "chunk_body",
     "entry_tag_insert",
+    "schema_table",
     "sha256_text",
     "slugify",
     "utcnow",

@@ -17,10 +17,10 @@ from .base import (
     _pk,
     chunk_body,
     entry_tag_insert,
+    schema_table,
     utcnow,
 )
 from .clients import ClientSpec
-from .models import Chunk, Document, Entry, Project, Version
 from .records import (
     SCOPE_UNATTRIBUTED,
     ChunkSpec,
@@ -71,9 +71,7 @@ class DocumentsMixin(SourcesMixin):
         ).first()
         if row:
             return int(row[0])
-        res = c.execute(
-            Project.__table__.insert().values(name=name, client_id=client_id)  # type: ignore[attr-defined]
-        )
+        res = c.execute(schema_table("Project").insert().values(name=name, client_id=client_id))
         return _pk(res)
 
     def write_document(
@@ -132,7 +130,9 @@ class DocumentsMixin(SourcesMixin):
             created = row is None
             if row is None:
                 res = c.execute(
-                    Document.__table__.insert().values(  # type: ignore[attr-defined]
+                    schema_table("Document")
+                    .insert()
+                    .values(
                         kind=doc.kind,
                         external_id=doc.external_id,
                         title=doc.title,
@@ -176,7 +176,9 @@ class DocumentsMixin(SourcesMixin):
                     ).scalar_one()
                 )
                 res = c.execute(
-                    Version.__table__.insert().values(  # type: ignore[attr-defined]
+                    schema_table("Version")
+                    .insert()
+                    .values(
                         document_id=doc_id,
                         number=number,
                         source_id=source_id,
@@ -303,7 +305,7 @@ class DocumentsMixin(SourcesMixin):
         ids: dict[str, int] = {k: int(r[0]) for k, r in existing.items()}
         rechunk: list[tuple[int, str]] = []
         changed = False
-        entry_table = Entry.__table__  # type: ignore[attr-defined]
+        entry_table = schema_table("Entry")
         for e in doc.entries:
             if self.is_tombstoned_conn(c, "entry", f"{doc.kind}:{doc.external_id}:{e.key}"):
                 continue
@@ -391,7 +393,7 @@ class DocumentsMixin(SourcesMixin):
     ) -> int:
         """The chunks of these entries, marked not yet embedded, and their keyword index rows
         in the same transaction. Returns how many."""
-        chunk_table = Chunk.__table__  # type: ignore[attr-defined]
+        chunk_table = schema_table("Chunk")
         fresh: list[tuple[int, str]] = []
         for entry_id, key in entries:
             for ch in by_entry.get(key, []):

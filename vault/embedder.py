@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-
 from .errors import VaultError
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -105,6 +103,8 @@ class MiniLMEmbedder:
         """Texts are tokenised once, sorted by token count and cut into batches padded to their
         longest member: padding is wasted work (it was 36 % of the tokens on note chunks when
         batches were cut by character length; BENCHMARKS.md, `trailkeep bench embedder`)."""
+        import numpy as np  # here: `trailkeep --help` and `status` never load it
+
         if self._session is None:
             self._load()
         with self._lock:
@@ -126,6 +126,8 @@ class MiniLMEmbedder:
         return out
 
     def _run(self, ids: Any, mask: Any) -> Any:
+        import numpy as np  # here: `trailkeep --help` and `status` never load it
+
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, feed)[0]
         m = mask[:, :, None].astype(np.float32)
@@ -136,6 +138,8 @@ class MiniLMEmbedder:
     def embed_by_characters(self, texts: Sequence[str]) -> list[list[float]]:
         """The previous batching (sorted by character length, padded by the tokenizer), kept
         only so that `trailkeep bench embedder` measures both in one run."""
+        import numpy as np  # here: `trailkeep --help` and `status` never load it
+
         if self._session is None:
             self._load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -180,6 +184,8 @@ class HashEmbedder:
         return self._dim
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        import numpy as np  # here: `trailkeep --help` and `status` never load it
+
         out = []
         for t in texts:
             v = np.zeros(self._dim, dtype=np.float32)

@@ -12,9 +12,9 @@ from .base import (
     SOURCE_STATUSES,
     VaultBase,
     _pk,
+    schema_table,
     utcnow,
 )
-from .models import Source
 from .records import (
     db_ts,
 )
@@ -38,7 +38,9 @@ class SourcesMixin(VaultBase):
                 )
                 return int(row[0])
             res = c.execute(
-                Source.__table__.insert().values(  # type: ignore[attr-defined]
+                schema_table("Source")
+                .insert()
+                .values(
                     path=path,
                     name=name,
                     sha256=sha256,

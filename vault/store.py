@@ -122,6 +122,8 @@ class Vault(DocumentsMixin, CorrectionsMixin, IndexingMixin, AuditMixin):
                 token=settings.chroma_token,
                 namespace=settings.vector_namespace,
             )
+            if settings.chroma_url or not (settings.chroma_path / "chroma.sqlite3").exists():
+                vectors.ready()  # Chroma's first-time setup races: done here, under the lock
             vault = cls(settings, engine, embedder, kw, vectors)
             vault.lock = lock
             migrate(engine, kw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,27 +33,52 @@ class VectorIndex:
         token: str | None = None,
         namespace: str = "",
     ) -> None:
-        import chromadb  # imported here: commands that never open a vault start faster
+        self._path, self._url, self._token = path, url, token
+        self._client_obj: Any = None
+        self._client_lock = threading.Lock()
+        self.namespace = namespace
+        self.name = namespace + collection_name(embedder_id)
+        self._col: Any = None
+
+    @property
+    def _client(self) -> Any:
+        """The Chroma client, made on first use: commands that only read SQL (`status`, the
+        briefing) never import Chroma."""
+        with self._client_lock:
+            if self._client_obj is None:
+                self._client_obj = self._connect()
+            return self._client_obj
+
+    def _connect(self) -> Any:
+        import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        if url:
+        if self._url:
             from urllib.parse import urlsplit
 
-            u = urlsplit(url)
-            headers = {"Authorization": f"Bearer {token}"} if token else None
-            self._client = chromadb.HttpClient(
+            u = urlsplit(self._url)
+            headers = {"Authorization": f"Bearer {self._token}"} if self._token else None
+            return chromadb.HttpClient(
                 host=u.hostname or "127.0.0.1",
                 port=u.port or (443 if u.scheme == "https" else 8000),
                 ssl=u.scheme == "https",
                 headers=headers,
                 settings=settings,
             )
-        else:
-            self._client = chromadb.PersistentClient(path=str(path), settings=settings)
-        self.namespace = namespace
-        self.name = namespace + collection_name(embedder_id)
-        self._col: Any = None
+        return chromadb.PersistentClient(path=str(self._path), settings=settings)
+
+    def close(self) -> None:
+        """Close the client if one was made (a folder about to be renamed, a vault closed)."""
+        with self._client_lock:
+            client, self._client_obj, self._col = self._client_obj, None, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+
+    def ready(self) -> None:
+        """Make the client now (a new home's first-time setup, under the writer lock)."""
+        _ = self._client
 
     def _collection(self, create: bool) -> Any:
         if self._col is None:
