@@ -179,15 +179,21 @@ def memory(home: Path, embedder: str, settle: float, question: str | None) -> di
         out["idle_after_start_mb"] = rss_mb(pid)
         links = driver.find_elements(By.CSS_SELECTOR, "a[data-testid='stSidebarNavLink']")
         hrefs = [a.get_attribute("href") for a in links]
-        pages = []
+        pages: dict[str, float | str] = {}
         for i in range(len(hrefs)):
             link = driver.find_elements(By.CSS_SELECTOR, "a[data-testid='stSidebarNavLink']")[i]
-            pages.append(link.text.strip())
+            name = link.text.strip()
+            t0 = time.perf_counter()
             link.click()
             time.sleep(0.3)  # the click starts a rerun; wait for it to finish
-            wait_rendered(driver, time.perf_counter())
+            try:
+                pages[name] = round(wait_rendered(driver, t0, timeout=60), 2)
+            except RuntimeError:
+                pages[name] = "not rendered in 60 s"
+                driver.get(f"http://127.0.0.1:{port}/")
+                wait_rendered(driver, time.perf_counter())
         time.sleep(settle)
-        out["pages_visited"] = pages
+        out["pages_visited_s"] = pages
         out["idle_after_every_page_mb"] = rss_mb(pid)
         if question:
             ask_link = next(
@@ -320,11 +326,16 @@ def main(argv: list[str] | None = None) -> int:
         out["ask_offline_ms_p50"] = round(median(lat), 1)
         out["ask_offline_ms_p95"] = round(pct(lat, 0.95), 1)
     v.close()
-    out["cold_start_empty_vault"] = starts(empty.home, a.embedder, a.starts, browser)
-    out[f"cold_start_{a.chunks}_chunks"] = starts(s.home, a.embedder, a.starts, browser)
+
+    def done(key: str, value: Any) -> None:  # each figure as soon as it is known (stderr)
+        out[key] = value
+        print(json.dumps({key: value}), file=sys.stderr, flush=True)
+
+    done("cold_start_empty_vault", starts(empty.home, a.embedder, a.starts, browser))
+    done(f"cold_start_{a.chunks}_chunks", starts(s.home, a.embedder, a.starts, browser))
     if browser:
-        out["memory_empty_vault"] = memory(empty.home, a.embedder, a.settle, None)
-        out[f"memory_{a.chunks}_chunks"] = memory(s.home, a.embedder, a.settle, QUESTIONS[0])
+        done("memory_empty_vault", memory(empty.home, a.embedder, a.settle, None))
+        done(f"memory_{a.chunks}_chunks", memory(s.home, a.embedder, a.settle, QUESTIONS[0]))
     if not a.skip_ask:
         out.update(page_reruns(s.home, a.embedder, a.runs))
     out["settings"]["load_after"] = [round(x, 2) for x in os.getloadavg()]

@@ -10,7 +10,7 @@ import streamlit as st
 
 from . import readable
 from .markup import safe_md, safe_quote
-from .page import Ctx, link
+from .page import Ctx, link, table
 
 if TYPE_CHECKING:
     from trailkeep.recall import Answer
@@ -68,7 +68,7 @@ def citations(ctx: Ctx, hits: Sequence[Hit]) -> None:
 def trail_table(steps: Sequence[Step]) -> None:
     if not steps:
         return
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "date": when(s.hit),
             "document": readable.cell(s.hit.document, 80),
@@ -78,7 +78,7 @@ def trail_table(steps: Sequence[Step]) -> None:
         }
         for s in steps
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    table(rows)
 
 
 def show_answer(ctx: Ctx, ans: Answer, streamed: bool = False) -> None:

@@ -18,8 +18,9 @@ renderer; it then shows its own address, which is the rule: a link is shown with
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
-__all__ = ["plain", "safe_md", "safe_quote", "shown"]
+__all__ = ["md_table", "plain", "safe_md", "safe_quote", "shown"]
 
 # A Markdown image or link with an inline destination: ![alt](url "title") / [text](url).
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)\n]*)?\s*\)")
@@ -102,6 +103,21 @@ def safe_quote(text: object, *, limit: int | None = None) -> str:
     """A block quote of ``text`` (escaped as :func:`safe_md`), every line kept."""
     body = safe_md(text, limit=limit)
     return "\n".join("> " + ln if ln else ">" for ln in body.split("\n"))
+
+
+def md_table(rows: Sequence[Mapping[str, object]], right: Sequence[str] = ()) -> str:
+    """A Markdown table of ``rows`` (the first row's keys are the columns; ``right`` the
+    columns aligned right), every cell escaped as :func:`safe_md` on one line, "—" for an
+    empty one. The page draws it without pandas or pyarrow (about 80 MB a dataframe costs)."""
+    if not rows:
+        return ""
+    cols = list(rows[0])
+    head = "| " + " | ".join(safe_md(c, lines=False) for c in cols) + " |"
+    rule = "|" + "|".join("---:" if c in right else "---" for c in cols) + "|"
+    body = [
+        "| " + " | ".join(safe_md(r.get(c), lines=False) or "—" for c in cols) + " |" for r in rows
+    ]
+    return "\n".join([head, rule, *body])
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")

@@ -26,7 +26,7 @@ import streamlit as st
 from trailkeep.vault import Filters, Settings, TrailkeepError, load_settings
 
 from . import auth, backend_config
-from .markup import safe_md
+from .markup import md_table, safe_md
 
 if TYPE_CHECKING:
     from trailkeep.recall import Backend
@@ -191,6 +191,13 @@ def link(to: str, label: str, icon: str | None = None, **params: object) -> None
         st.page_link(target, label=safe_md(label, lines=False), icon=icon, query_params=query)
     else:
         st.markdown(f"[{safe_md(label, lines=False)}]({href(to, **query)})")
+
+
+def table(rows: list[dict[str, object]], right: tuple[str, ...] = ()) -> None:
+    """Rows as a Markdown table, every cell escaped (no dataframe: pandas and pyarrow would
+    add about 80 MB to the server for tables of a few dozen rows)."""
+    if rows:
+        st.markdown(md_table(rows, right))
 
 
 def href(to: str, **params: object) -> str:

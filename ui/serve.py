@@ -1,7 +1,8 @@
 """`python -m trailkeep.ui.serve run APP [flags]`: the Streamlit server started by
-`trailkeep ui`, with the vault opened in the background while the server starts, so the first
-page does not wait for the SQL and vector-index imports. The embedding model is not loaded here:
-it loads on the first search (pages that only read SQL never pay its ~180 MB)."""
+`trailkeep ui`, with the vault opened in the background while the browser loads the page's
+scripts, so the first page does not wait for the SQL imports. Neither the embedding model nor
+Chroma is loaded here: they load on the first search, so pages that only read SQL never pay for
+them (about 180 MB and 40 MB; bench/ui.py measures start-up and memory)."""
 
 from __future__ import annotations
 

@@ -143,3 +143,16 @@ def test_readable_values() -> None:
     assert readable.file_name("C:\\in\\b.csv") == "b.csv"
     assert readable.plural(1, "entry", "entries") == "1 entry"
     assert readable.plural(2, "file") == "2 files"
+
+
+def test_md_table_escapes_every_cell() -> None:
+    from trailkeep.ui.markup import md_table
+
+    md = md_table(
+        [{"file": "a|b.md", "note": "![x](http://h/p.png)", "n": 3}, {"file": None, "n": 4}],
+        right=("n",),
+    )
+    out = MD.render(md)
+    assert out.count("<tr>") == 3 and "<img" not in out and "<a " not in out
+    assert "a|b.md" in out and "—" in out and 'style="text-align:right"' in out
+    assert md_table([]) == ""

@@ -64,7 +64,7 @@ def reason(row: dict[str, Any]) -> str:
     return err
 
 
-def recent_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+def recent_rows(rows: list[dict[str, Any]]) -> list[dict[str, object]]:
     return [
         {
             "file": readable.cell(r["name"], 80),
@@ -141,7 +141,7 @@ def body(ctx: page.Ctx) -> None:
     st.subheader("Recent")
     rows = recent_sources(ctx.vault)
     if rows:
-        st.dataframe(recent_rows(rows), hide_index=True, width="stretch")
+        page.table(recent_rows(rows))
     else:
         page.first_run(s)
 

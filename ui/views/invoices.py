@@ -17,11 +17,11 @@ from trailkeep.vault.billing import (
 )
 
 
-def work_rows(ctx: page.Ctx, items: list[WorkItem]) -> list[dict[str, str]]:
+def work_rows(ctx: page.Ctx, items: list[WorkItem]) -> list[dict[str, object]]:
     """Work items as the user reads them: the client's name, "—" for nothing, the client's
     rate (marked as such) where the item has none of its own."""
     rates = {c.id: c for c in ctx.settings.clients}
-    rows = []
+    rows: list[dict[str, object]] = []
     for i in items:
         spec = rates.get(i.client or "")
         if i.rate:
@@ -66,11 +66,11 @@ def body(ctx: page.Ctx) -> None:
             )
         )
     if items:
-        st.dataframe(work_rows(ctx, items), hide_index=True, width="stretch")
+        page.table(work_rows(ctx, items), right=("hours",))
     problems = [i for i in list_work(ctx.vault) if i.problem or i.flag]
     if problems:
         with st.expander(f"{readable.plural(len(problems), 'item')} need attention"):
-            st.dataframe(work_rows(ctx, problems), hide_index=True, width="stretch")
+            page.table(work_rows(ctx, problems), right=("hours",))
     periods = sorted({str(i.day)[:7] for i in items if i.day}, reverse=True)
     period = st.selectbox("Period", periods or [date.today().strftime("%Y-%m")])
     if st.button("Create draft invoice", type="primary"):

@@ -31,11 +31,7 @@ def body(ctx: page.Ctx) -> None:
         ("Redaction before model calls", "on" if s.redact else "off"),
         ("Embedder", ctx.vault.embedder.id),
     ]
-    st.dataframe(
-        [{"setting": k, "value": readable.cell(v, 300)} for k, v in rows],
-        hide_index=True,
-        width="stretch",
-    )
+    page.table([{"setting": k, "value": readable.cell(v, 300)} for k, v in rows])
     if not s.clients:
         page.clients_help(s, "so that mail, notes and work are filed under them", key="settings")
     me(ctx)
@@ -47,9 +43,9 @@ def body(ctx: page.Ctx) -> None:
     cols[2].metric("Chunks", data["chunks"])
     cols[3].metric("Embedded", data["embedded"])
     st.markdown("**Files read**")
-    st.dataframe(
+    page.table(
         [{"files": SOURCE_WORDS.get(k, k), "count": int(v)} for k, v in data["sources"].items()],
-        hide_index=True,
+        right=("count",),
     )
     unattributed = data.get("unattributed", {})
     if unattributed.get("entries"):

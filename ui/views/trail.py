@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import streamlit as st
 
 from trailkeep.recall import document_trail, topic_trail
@@ -95,6 +94,39 @@ def step_changes(s: Step) -> None:
         st.caption(safe_md(" · ".join(notes), lines=False))
 
 
+def chart_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The timeline as a Vega-Lite spec: one point per step, documents on the y axis with
+    whole names a few words a line (labelExpr splits them; never cut mid-word), the full name,
+    date and text in the tooltip.
+
+    A plain spec, not altair: altair costs the server about 27 MB, and its data would go
+    through pandas and pyarrow (80 MB more). The data sits in the layer, which Streamlit
+    passes to the browser as JSON untouched (top-level data it converts to Arrow)."""
+    point = {
+        "data": {"values": rows},
+        "mark": {"type": "point", "filled": True, "size": 140},
+        "encoding": {
+            "x": {"field": "when", "type": "temporal", "title": None},
+            "y": {
+                "field": "document",
+                "type": "nominal",
+                "title": None,
+                "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 0},
+            },
+            "color": {"field": "mark", "type": "nominal", "title": "step"},
+            "shape": {"field": "mark", "type": "nominal", "legend": None},
+            "tooltip": [
+                {"field": "day", "type": "nominal", "title": "date"},
+                {"field": "title", "type": "nominal", "title": "document"},
+                {"field": "mark", "type": "nominal", "title": "step"},
+                {"field": "text", "type": "nominal", "title": "text"},
+            ],
+        },
+    }
+    height = max(160, 56 * len({r["document"] for r in rows}))
+    return {"layer": [point], "height": height}
+
+
 def body(ctx: page.Ctx) -> None:
     flt = page.sidebar_filters(ctx, "trail")
     doc = st.query_params.get("document")
@@ -133,29 +165,7 @@ def body(ctx: page.Ctx) -> None:
         )
     left, right = st.columns([3, 2])
     with left:
-        chart = (
-            alt.Chart(alt.Data(values=rows))  # type: ignore[no-untyped-call]
-            .mark_point(filled=True, size=140)
-            .encode(
-                x=alt.X("when:T", title=None),
-                # Whole names, a few words a line (labelExpr splits them), never cut mid-word.
-                y=alt.Y(
-                    "document:N",
-                    title=None,
-                    axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0),
-                ),
-                color=alt.Color("mark:N", title="step"),
-                shape=alt.Shape("mark:N", legend=None),
-                tooltip=[
-                    alt.Tooltip("day:N", title="date"),
-                    alt.Tooltip("title:N", title="document"),
-                    alt.Tooltip("mark:N", title="step"),
-                    alt.Tooltip("text:N", title="text"),
-                ],
-            )
-            .properties(height=max(160, 56 * len({r["document"] for r in rows})))
-        )
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(spec=chart_spec(rows), width="stretch")
     with right:
         for i, s in enumerate(steps, 1):
             tags = f" · {', '.join(s.tags)}" if s.tags else ""

@@ -10,6 +10,8 @@ from trailkeep.ui import page, readable
 from trailkeep.ui.markup import safe_md
 from trailkeep.vault.browse import NO_CLIENT, documents, entries, versions
 
+PAGE = 50  # entries shown at once: a chat export can hold thousands in one document
+
 
 def _doc_label(d: dict[str, object]) -> str:
     return f"{readable.cell(d['title'], 90)} · {d['kind']} · #{d['id']}"
@@ -55,7 +57,14 @@ def body(ctx: page.Ctx) -> None:
         for v in vers
     }
     ver = vlabels[st.radio("Version", list(vlabels), horizontal=True)]
-    for e in entries(ctx.vault, int(ver["id"])):
+    rows = entries(ctx.vault, int(ver["id"]))
+    start = 0
+    if len(rows) > PAGE:
+        pages = (len(rows) + PAGE - 1) // PAGE
+        n = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key=f"entries-{ver['id']}"))
+        start = (n - 1) * PAGE
+        st.caption(f"Entries {start + 1}–{min(start + PAGE, len(rows))} of {len(rows):,}")
+    for e in rows[start : start + PAGE]:
         head = f"{e['kind']} · {readable.cell(e['title'], 100) if e['title'] else '—'}"
         if e["tags"]:
             head += f" · {', '.join(t.replace('_', ' ') for t in e['tags'])}"
