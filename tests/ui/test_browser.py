@@ -352,7 +352,7 @@ def test_briefing_at_desktop_and_phone_width(tmp_path: Path, browser: Any) -> No
         link = next(
             a
             for a in browser.find_elements(By.CSS_SELECTOR, "a")
-            if a.text.strip() == "Draft a reply"
+            if a.text.strip().endswith("Draft a reply")
         )
         link.click()
         wait_for(lambda: "/draft" in browser.current_url, 30, "the Draft page")
@@ -368,5 +368,18 @@ def test_briefing_at_desktop_and_phone_width(tmp_path: Path, browser: Any) -> No
         print(chosen)
         assert any("Acme Health" in c for c in chosen), chosen
         assert any("claims export" in c.lower() for c in chosen), chosen
+        # The Trail chart: whole document names on its axis (a screenshot to look at).
+        open_page(browser, ui.url("trail"))
+        box = browser.find_element(By.CSS_SELECTOR, "input[aria-label='Topic']")
+        box.send_keys("claims export\n")
+        wait_for(
+            lambda: browser.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']"),
+            60,
+            "the trail chart",
+        )
+        time.sleep(1.5)
+        keep(tmp_path, browser, "ui-trail-1400", 1400)
+        open_page(browser, ui.url("inbox"))
+        keep(tmp_path, browser, "ui-inbox-390", 390)
     finally:
         ui.stop()

@@ -152,7 +152,9 @@ def attribution(ctx: page.Ctx) -> None:
 
     groups = review_groups(ctx.vault)
     n = sum(len(g["items"]) for g in groups)  # type: ignore[arg-type,misc]
-    st.subheader(f"Attribution ({readable.plural(n, 'item')} belonging to no client yet)")
+    st.subheader(
+        f"Attribution: {readable.plural(n, 'item')} belong to no client yet" if n else "Attribution"
+    )
     if not groups:
         st.caption("Everything belongs to a client, or is your own general material.")
         return

@@ -113,7 +113,12 @@ def chart_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "title": None,
                 "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 0},
             },
-            "color": {"field": "mark", "type": "nominal", "title": "step"},
+            "color": {
+                "field": "mark",
+                "type": "nominal",
+                "title": "step",
+                "legend": {"orient": "bottom", "columns": 3},
+            },
             "shape": {"field": "mark", "type": "nominal", "legend": None},
             "tooltip": [
                 {"field": "day", "type": "nominal", "title": "date"},
@@ -168,11 +173,11 @@ def body(ctx: page.Ctx) -> None:
         st.vega_lite_chart(spec=chart_spec(rows), width="stretch")
     with right:
         for i, s in enumerate(steps, 1):
-            tags = f" · {', '.join(s.tags)}" if s.tags else ""
+            tags = ", ".join(t.replace("_", " ") for t in s.tags)
             st.markdown(
                 f"**{i}. {answers.when(s.hit)}** — "
                 f"{safe_md(s.hit.document, lines=False)} v{s.hit.version}"
-                + safe_md(tags.replace("_", " "), lines=False)
+                + (f" · {safe_md(tags, lines=False)}" if tags else "")
             )
             st.caption(safe_md(s.hit.quote, lines=False, limit=300))
             step_changes(s)
