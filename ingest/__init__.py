@@ -6,8 +6,9 @@ Exports are imported on first use (PEP 562), so that `import trailkeep.ingest.<m
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from trailkeep.vault.lazy import lazy_getattr
 
 from . import registry
 from .errors import (
@@ -26,14 +27,7 @@ _EXPORTS = {
     name: ".pipeline" for name in ("Ingestor", "Outcome", "Summary", "identity_for", "walk")
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 __all__ = [

@@ -444,31 +444,19 @@ class Ingestor:
             known = self.vault.file_state(key)
             if known is not None and known[2] == sha and known[3] in DONE:
                 return Outcome(key, DUPLICATE)  # a session read before, unchanged since
-        tail = self._tail(key, data)
-        if tail is not None:  # a growing session file: only what was appended (notes/0015)
-            body, parser = tail
-            out = self.ingest_bytes(
-                body,
-                sha=hashlib.sha256(body).hexdigest(),
-                path=key,
-                name=path.name,
-                identity=identity_for(path, self.inbox),
-                mtime=mtime,
-                embed=embed,
-                in_place=in_place,
-                parser=parser,
-            )
-        else:
-            out = self.ingest_bytes(
-                data,
-                sha=sha,
-                path=key,
-                name=path.name,
-                identity=identity_for(path, self.inbox),
-                mtime=mtime,
-                embed=embed,
-                in_place=in_place,
-            )
+        tail = self._tail(key, data)  # a growing session: only what was appended (notes/0015)
+        body, parser = tail if tail is not None else (data, None)
+        out = self.ingest_bytes(
+            body,
+            sha=sha if tail is None else hashlib.sha256(body).hexdigest(),
+            path=key,
+            name=path.name,
+            identity=identity_for(path, self.inbox),
+            mtime=mtime,
+            embed=embed,
+            in_place=in_place,
+            parser=parser,
+        )
         if out.status not in (CHANGING,):
             with self.vault.writer("file state"):
                 self.vault.set_file_state(key, st.st_size, st.st_mtime_ns, sha, out.status)

@@ -332,7 +332,7 @@ def topic_trail(
         rows[r.entry_id] = r
         if r.kind == "front_matter" or (filters and filters.client and r.client != filters.client):
             continue
-        h = _row_hit(r, _quote(r.text, terms))
+        h = row_hit(r, _quote(r.text, terms))
         (candidates if on_topic(res, h, r.text, terms) else off)[r.entry_id] = h
     key = _topic_key(terms)
     keep: list[Hit] = []
@@ -371,7 +371,8 @@ def _topic_key(terms: set[str]) -> SameAs:
     return key
 
 
-def _row_hit(r: EntryRow, quote: str) -> Hit:
+def row_hit(r: EntryRow, quote: str = "") -> Hit:
+    """An entry row as a hit (score 0): the quote given, else the whole text."""
     return Hit(
         score=0.0,
         chunk_id=r.chunk_id,
@@ -413,6 +414,7 @@ __all__ = [
     "decision_reversed",
     "document_trail",
     "on_topic",
+    "row_hit",
     "topic_trail",
     "trail_json",
     "value_changed",

@@ -127,6 +127,7 @@ class Tools:
     def get_entry(self, entry_id: int) -> str:
         """One entry's full text, its document, version, time, client, tags and source."""
         from trailkeep.recall.scope import admit
+        from trailkeep.recall.trail import row_hit
         from trailkeep.vault import NotFound
         from trailkeep.vault.history import entry_rows, passing
         from trailkeep.vault.query import entry_authors, entry_links, entry_tags
@@ -141,7 +142,7 @@ class Tools:
             if self.scope is not None:
                 if eid not in passing(self.vault, [eid], self._filters()):
                     raise OutOfScope(f"entry {eid} is out of {self.client}'s scope")
-                parts = admit([_row_hit(r)], self.scope, {eid: r.text})
+                parts = admit([row_hit(r)], self.scope, {eid: r.text})
                 if not parts:
                     raise OutOfScope(
                         f"entry {eid} is out of {self.client}'s scope (it names another client)"
@@ -242,27 +243,6 @@ def _guard(data: Any, scope: Scope) -> Any:
     if isinstance(data, str) and scope.names_other(data):
         return scope.mask(data)
     return data
-
-
-def _row_hit(r: Any) -> Any:
-    from trailkeep.vault import Hit
-
-    return Hit(
-        score=0.0,
-        chunk_id=r.chunk_id,
-        document_id=r.document_id,
-        document=r.document,
-        entry_id=r.entry_id,
-        version=r.version,
-        timestamp=r.timestamp,
-        client=r.client,
-        kind=r.kind,
-        current=r.current,
-        quote=r.text,
-        source=r.source,
-        document_kind=r.document_kind,
-        title=r.title,
-    )
 
 
 # -------------------------------------------------------------------------------- the server
