@@ -172,9 +172,9 @@ def generate(root: Path, year: int, clients: int, threads_per_week: float, seed:
 
 def build_home(root: Path, year: int, clients: int, threads_per_week: float, embedder: str) -> Any:
     """Generate a year and ingest it; the open vault, the world and the ingest seconds."""
+    from trailkeep.billing import BillingError, create_invoice, issue_invoice, mark_paid
     from trailkeep.ingest import Ingestor
     from trailkeep.vault import Vault, get_embedder, init_home, load_settings
-    from trailkeep.vault.billing import BillingError, create_invoice, issue_invoice, mark_paid
 
     world = generate(root, year, clients, threads_per_week, seed=7)
     s = load_settings({"TRAILKEEP_EMBEDDER": embedder}, root)

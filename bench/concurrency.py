@@ -21,9 +21,9 @@ from typing import Any
 
 from sqlalchemy import text
 
+from trailkeep.billing import BillingError, create_invoice, issue_invoice
 from trailkeep.recall import ask, search
 from trailkeep.vault import Vault, get_embedder, load_settings
-from trailkeep.vault.billing import BillingError, create_invoice, issue_invoice
 
 from .common import machine, median, pct, temp_home
 from .scale import WORDS

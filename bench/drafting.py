@@ -15,10 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from trailkeep.billing import create_invoice, issue_invoice, list_work
 from trailkeep.ingest import Ingestor
 from trailkeep.recall.draft import draft_doc, draft_email
 from trailkeep.vault import Vault, get_embedder, load_settings
-from trailkeep.vault.billing import create_invoice, issue_invoice, list_work
 
 from .common import machine, median, pct, temp_home
 from .scale import WORDS, build

@@ -40,3 +40,13 @@ class FileChanged(IngestError):
 
 class ParseError(IngestError):
     pass
+
+
+__all__ = [
+    "FileChanged",
+    "FileTooLarge",
+    "IngestError",
+    "ParseError",
+    "UnsafeFile",
+    "UnsupportedFormat",
+]

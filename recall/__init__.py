@@ -18,12 +18,19 @@ if TYPE_CHECKING:
     )
     from .backends import (
         Backend,
-        BackendError,
         ModelReply,
     )
     from .backends.anthropic import AnthropicBackend, anthropic_client
     from .backends.llamaindex import LlamaIndexBackend
     from .backends.openai_compatible import OpenAICompatibleBackend
+    from .errors import (
+        BackendError,
+        BriefError,
+        ModelCallBlocked,
+        ModelCallFailed,
+        PromptError,
+        TimelineError,
+    )
     from .retrieval import (
         SearchResult,
         search,
@@ -40,7 +47,12 @@ _EXPORTS = {
     "Answer": ".answer",
     "AnthropicBackend": ".backends.anthropic",
     "Backend": ".backends",
-    "BackendError": ".backends",
+    "BackendError": ".errors",
+    "BriefError": ".errors",
+    "ModelCallBlocked": ".errors",
+    "ModelCallFailed": ".errors",
+    "PromptError": ".errors",
+    "TimelineError": ".errors",
     "LlamaIndexBackend": ".backends.llamaindex",
     "ModelReply": ".backends",
     "OpenAICompatibleBackend": ".backends.openai_compatible",
@@ -64,11 +76,16 @@ __all__ = [
     "AnthropicBackend",
     "Backend",
     "BackendError",
+    "BriefError",
     "LlamaIndexBackend",
+    "ModelCallBlocked",
+    "ModelCallFailed",
     "ModelReply",
     "OpenAICompatibleBackend",
+    "PromptError",
     "SearchResult",
     "Step",
+    "TimelineError",
     "anthropic_client",
     "ask",
     "ask_extractive",

@@ -22,7 +22,8 @@ from trailkeep.vault.query import entry_text, vault_authors
 from . import prompts
 from .answerable import answerable
 from .backends import Backend
-from .llm import ModelCallFailed, call_model
+from .errors import ModelCallFailed
+from .llm import call_model
 from .retrieval import SearchResult, search_detailed
 from .scope import scope_for
 from .trail import Step, _steps

@@ -32,11 +32,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from trailkeep.vault import Hit, TrailkeepError, Vault, iso
+from trailkeep.billing import open_invoices, unbilled
+from trailkeep.vault import Hit, Vault, iso
 from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow
 
 from .deadlines import named_dates
+from .errors import BriefError
 from .scope import WITHHELD, Scope, admit, scope_for
 from .timeline import sentences
 
@@ -45,10 +47,6 @@ HORIZON_DAYS = 14
 LOOKBACK_DAYS = 60  # mail and notes older than this are not read for dates or waiting
 QUOTE_CHARS = 300
 CHANGED_TAGS = ("decision", "dead_end")
-
-
-class BriefError(TrailkeepError):
-    """A briefing that cannot be made as asked (a client clients.toml does not list)."""
 
 
 def configured(settings: Any) -> tuple[int, int]:
@@ -143,7 +141,7 @@ def build_brief(
             "currency": u.currency,
             "items": u.items,
         }
-        for u in sql.unbilled(vault, today, client)
+        for u in unbilled(vault, today, client)
     ]
     b.drafts, b.unpaid = _invoices(vault, today, client)
     b.changed = _changed(vault, since, client, view)
@@ -324,7 +322,7 @@ def _money(x: Decimal) -> str:
 def _invoices(
     vault: Vault, today: date, client: str | None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    drafts_raw, unpaid_raw = sql.open_invoices(vault, client)
+    drafts_raw, unpaid_raw = open_invoices(vault, client)
     drafts: list[dict[str, Any]] = []
     for d in drafts_raw:
         if isinstance(d, tuple):

@@ -28,7 +28,8 @@ from trailkeep.vault.query import entry_text
 from . import prompts
 from .answer import evidence_strength, passages_block, read_reply, verified
 from .backends import Backend
-from .llm import ModelCallFailed, call_model
+from .errors import ModelCallFailed
+from .llm import call_model
 from .retrieval import search_detailed
 from .scope import Scope
 

@@ -7,32 +7,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from trailkeep.vault import TrailkeepError, Vault
+from trailkeep.vault import Vault
 
 from .backends import Backend, ModelReply
+from .errors import ModelCallBlocked, ModelCallFailed, PromptNamesOtherClient
 from .privacy import Redactor
 from .scope import Scope
-
-
-class ModelCallFailed(TrailkeepError):
-    def __init__(self, backend: str, cause: BaseException) -> None:
-        super().__init__(f"the {backend} call failed ({type(cause).__name__}: {cause})")
-        self.cause = cause
-
-
-class PromptNamesOtherClient(Exception):
-    """The last check before a model call found another client in a client's prompt."""
-
-    def __init__(self, client: str, found: list[tuple[str, str]]) -> None:
-        named = ", ".join(f"{cid} ({words!r})" for cid, words in found)
-        super().__init__(
-            f"blocked before sending: the prompt for {client} names another client: {named}"
-        )
-        self.found = found
-
-
-class ModelCallBlocked(ModelCallFailed):
-    """The call was never made (the audit log records the block)."""
 
 
 def call_model(

@@ -12,12 +12,7 @@ from typing import Any
 
 import yaml
 
-from trailkeep.vault.errors import TrailkeepError
-
-
-class PromptError(TrailkeepError):
-    pass
-
+from .errors import PromptError
 
 _VAR = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 

@@ -18,7 +18,8 @@ from trailkeep.vault.query import TRAIL_TAGS, tags_to_review
 
 from . import prompts
 from .backends import Backend
-from .llm import ModelCallFailed, call_model
+from .errors import ModelCallFailed
+from .llm import call_model
 
 PASSAGE_CHARS = 1200  # of each entry's text, per passage
 _LINE = re.compile(r"^\s*\[(\d{1,3})\]\s*(.*)$")

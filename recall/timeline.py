@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from trailkeep.vault import Filters, Hit, TrailkeepError, Vault, iso
+from trailkeep.vault import Filters, Hit, Vault, iso
 from trailkeep.vault.history import (
     EntryRow,
     document_title,
@@ -29,16 +29,13 @@ from trailkeep.vault.history import (
     version_entries,
 )
 
+from .errors import TimelineError
 from .retrieval import search_detailed
 from .scope import admit, scope_for
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 QUOTE_CHARS = 400  # a quote longer than this is cut around the phrase
 TOPIC_POOL = 30  # hits the topic fallback looks at
-
-
-class TimelineError(TrailkeepError):
-    """A time question that cannot be asked as put (no word in the phrase, no such version)."""
 
 
 # ------------------------------------------------------------------------------- normalising

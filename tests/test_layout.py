@@ -10,9 +10,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
-    "vault": ("trailkeep.ingest", "trailkeep.recall", "trailkeep.ui"),
+    "vault": ("trailkeep.ingest", "trailkeep.recall", "trailkeep.billing", "trailkeep.ui"),
     "ingest": ("trailkeep.recall", "trailkeep.ui"),
     "recall": ("trailkeep.ingest", "trailkeep.ui"),
+    "billing": ("trailkeep.ingest", "trailkeep.recall", "trailkeep.ui"),
 }
 
 
@@ -31,14 +32,14 @@ def test_imports_flow_one_way(pkg: str) -> None:
 
 
 def test_only_vault_imports_storage_libraries() -> None:
-    for pkg in ("ingest", "recall", "ui"):
+    for pkg in ("ingest", "recall", "billing", "ui"):
         for f in (ROOT / pkg).rglob("*.py"):
             src = f.read_text()
             for lib in ("chromadb", "sqlmodel"):
                 assert f"import {lib}" not in src and f"from {lib}" not in src, f.name
 
 
-@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall"])
+@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall", "billing"])
 def test_public_surface(pkg: str) -> None:
     mod = import_module(f"trailkeep.{pkg}")
     for name in mod.__all__:
@@ -52,7 +53,7 @@ def test_package_data_ships() -> None:
 
 
 def test_no_environment_reads_in_library_code() -> None:
-    for pkg in ("vault", "ingest", "recall"):
+    for pkg in ("vault", "ingest", "recall", "billing"):
         for f in (ROOT / pkg).rglob("*.py"):
             code = f.read_text().replace("``os.environ``", "")
             assert "os.environ" not in code and "os.getenv" not in code, f.name
@@ -79,7 +80,7 @@ def test_help_imports_nothing_heavy() -> None:
     assert out.stdout.strip() == "", f"--help imported {out.stdout.strip()}"
 
 
-@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall"])
+@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall", "billing"])
 def test_no_export_shadows_a_submodule(pkg: str) -> None:
     """Exports load on first use: an export named like a submodule would become the module
     once that submodule is imported elsewhere (`from trailkeep.recall import search`)."""
@@ -88,7 +89,7 @@ def test_no_export_shadows_a_submodule(pkg: str) -> None:
     assert not (set(mod.__all__) & modules) - {"registry"}
 
 
-PRODUCT = ("ingest", "recall", "ui", "prompts")
+PRODUCT = ("ingest", "recall", "billing", "ui", "prompts")
 
 
 @pytest.mark.parametrize("pkg", PRODUCT)
@@ -109,7 +110,7 @@ def test_one_sql_gate(pkg: str) -> None:
                     raise AssertionError(f"{f.relative_to(ROOT)}:{node.lineno} uses .{node.attr}")
 
 
-@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall", "ui", "prompts"])
+@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall", "billing", "ui", "prompts"])
 def test_the_product_never_imports_bench(pkg: str) -> None:
     for f in (ROOT / pkg).rglob("*.py"):
         for node in ast.walk(ast.parse(f.read_text())):
@@ -140,3 +141,28 @@ def test_ui_imports_only_public_names() -> None:
                 if public is None or a.name not in public:
                     bad.append(f"{f.relative_to(ROOT)}: {node.module}.{a.name}")
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("pkg", ["vault", "ingest", "recall", "billing"])
+def test_each_package_keeps_its_errors_in_errors_py(pkg: str) -> None:
+    """Issue 16: a package's public errors live in its errors.py, under one root
+    (TrailkeepError); a private helper exception may stay where it is used."""
+    strays = []
+    for f in (ROOT / pkg).rglob("*.py"):
+        if f.name == "errors.py":
+            continue
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                bases = [
+                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases
+                ]
+                if any(b.endswith(("Error", "Exception", "Failed")) for b in bases):
+                    strays.append(f"{f.relative_to(ROOT)}: {node.name}")
+    assert not strays, strays
+    from trailkeep.vault.errors import TrailkeepError
+
+    errors = import_module(f"trailkeep.{pkg}.errors")
+    for name in errors.__all__:
+        obj = getattr(errors, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            assert issubclass(obj, TrailkeepError), name

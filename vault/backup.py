@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import VaultError
+from .errors import BackupError
 from .lock import WriterLock
 from .settings import DEFAULT_CONFIG, Settings
 from .space import RESERVE_BYTES, as_disk_full, ensure_room
@@ -62,10 +62,6 @@ INTEGRITY = (
     "missing_blobs",
     "corrupt_blobs",
 )
-
-
-class BackupError(VaultError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The SQL behind the morning briefing (``trailkeep.recall.brief``): recent mail and notes, open
-questions, what arrived since a moment, open money, inbox health, and the last visit.
+questions, what arrived since a moment, inbox health, and the last visit.
 
 Scope (notes/0013-attribution-and-scope.md): every function takes ``client`` — a clients.toml
 id confines it to that client's scope (its own entries and general ones, ``*``), exactly as
@@ -14,14 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from fractions import Fraction
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
 
-from .billing import BillingError, InvoiceView, get_invoice, line_amount, list_work, show_hours
 from .ownership import count_unattributed, get_state, set_state
 from .query import SHOWN_TAGS_SQL
 from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts, from_utc, iso
@@ -272,90 +269,6 @@ def arrivals(vault: Vault, since: datetime, client: str | None, limit: int = 500
     return out
 
 
-# ---------------------------------------------------------------------------------- money
-@dataclass(frozen=True)
-class Unbilled:
-    client: str
-    hours: str  # exact ("7.25"; a third of an hour shown to 2 places)
-    amount: Decimal | None  # None: neither the items nor clients.toml give a rate
-    currency: str | None
-    items: int
-
-
-def unbilled(vault: Vault, today: date, client: str | None) -> list[Unbilled]:
-    """Per client: work items dated up to ``today`` on no invoice, with the exact hours and the
-    amount an invoice would bill (each line rounded half-up to cents, as ``invoice create``)."""
-    specs = {c.id: c for c in vault.settings.clients}
-    sums: dict[str, tuple[Fraction, Decimal | None, int]] = {}
-    for item in list_work(vault, client, unbilled=True):
-        if not item.billable or item.client is None or str(item.day) > today.isoformat():
-            continue
-        assert item.hours is not None
-        spec = specs.get(item.client)
-        rate = item.rate if item.rate is not None else (spec.rate if spec else None)
-        hours, amount, n = sums.get(item.client, (Fraction(0), Decimal("0.00"), 0))
-        line = None if rate is None or amount is None else line_amount(item.hours, rate)
-        sums[item.client] = (
-            hours + Fraction(item.hours),
-            None if line is None or amount is None else amount + line,
-            n + 1,
-        )
-    out = []
-    for cid in sorted(sums):
-        hours, amount, n = sums[cid]
-        shown = str(hours.numerator) if hours.denominator == 1 else str(hours)
-        spec = specs.get(cid)
-        out.append(
-            Unbilled(cid, show_hours(_exact(shown)), amount, spec.currency if spec else None, n)
-        )
-    return out
-
-
-def _exact(fraction: str) -> str:
-    """A rational as a finite decimal string when it is one ("29/4" -> "7.25"), else as is."""
-    if "/" not in fraction:
-        return fraction
-    f = Fraction(fraction)
-    d = f.denominator
-    while d % 2 == 0:
-        d //= 2
-    while d % 5 == 0:
-        d //= 5
-    if d != 1:
-        return fraction
-    return format(Decimal(f.numerator) / Decimal(f.denominator), "f")
-
-
-def open_invoices(
-    vault: Vault, client: str | None
-) -> tuple[list[InvoiceView | tuple[int, str, str, str]], list[InvoiceView]]:
-    """(drafts, issued invoices not paid), oldest first. A draft whose total cannot be
-    computed (its client left clients.toml, no rate) is (id, client, period, the reason)."""
-    p: dict[str, Any] = {"c": client}
-    with vault.engine.connect() as c:
-        rows = c.execute(
-            text(
-                "SELECT id, status, client_id, period FROM invoice WHERE kind = 'invoice' AND "
-                "status IN ('draft', 'issued') AND (CAST(:c AS TEXT) IS NULL OR client_id = :c) "
-                "ORDER BY id"
-            ),
-            p,
-        ).all()
-    drafts: list[InvoiceView | tuple[int, str, str, str]] = []
-    unpaid: list[InvoiceView] = []
-    for r in rows:
-        try:
-            view = get_invoice(vault, int(r[0]))
-        except BillingError as exc:
-            drafts.append((int(r[0]), str(r[2]), str(r[3]), str(exc)))
-            continue
-        if r[1] == "draft":
-            drafts.append(view)
-        else:
-            unpaid.append(view)
-    return drafts, unpaid
-
-
 # ---------------------------------------------------------------------------------- health
 def failures(vault: Vault, limit: int = 200) -> list[dict[str, str]]:
     """Files that failed or were only partly read: file name, status, the reason."""
@@ -396,17 +309,14 @@ __all__ = [
     "LAST_VISIT",
     "Arrival",
     "TextRow",
-    "Unbilled",
     "arrivals",
     "client_mail",
     "failures",
     "last_visit",
-    "open_invoices",
     "open_questions",
     "own_addresses",
     "recent_notes",
     "set_last_visit",
     "tagged_since",
     "unattributed",
-    "unbilled",
 ]

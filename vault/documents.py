@@ -210,7 +210,7 @@ class DocumentsMixin(SourcesMixin):
                 number, becomes_current = history.reorder(c, doc_id, version_id)
             if doc.versioned and becomes_current:
                 # Work items follow the current version; an older one arriving late is history.
-                from .billing import sync_work_items
+                from .work import sync_work_items
 
                 sync_work_items(c, doc_id, version_id)
             c.execute(

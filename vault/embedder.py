@@ -16,15 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import VaultError
+from .errors import EmbedderError
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
 MAX_TOKENS = 256
-
-
-class EmbedderError(VaultError):
-    pass
 
 
 class Embedder(Protocol):

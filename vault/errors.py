@@ -87,13 +87,28 @@ class DiskFull(VaultError):
         self.needed = needed
 
 
+class BackupError(VaultError):
+    """A backup that cannot be made or a restore that cannot be done (kept intact)."""
+
+
+class EmbedderError(VaultError):
+    """An embedder that is unknown, missing its model files, or changed under a vault."""
+
+
+class TransferError(VaultError):
+    """A move between stores (``migrate-to``) that cannot be done."""
+
+
 __all__ = [
+    "BackupError",
     "ConfigError",
     "DiskFull",
+    "EmbedderError",
     "MigrationError",
     "NotFound",
     "SchemaTooNew",
     "TrailkeepError",
+    "TransferError",
     "VaultError",
     "WriterBusy",
 ]

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from .billing import detach_work, resync_document
 from .errors import NotFound
 from .records import db_ts
 from .store import Vault, chunk_body, utcnow
+from .work import detach_work, resync_document
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from .embedder import Embedder
-from .errors import VaultError
+from .errors import TransferError
 from .settings import Settings
 from .store import Vault
 
@@ -47,10 +47,6 @@ BOOLEAN_COLUMNS = {
     "work_item": ("removed",),
 }
 BATCH = 2000
-
-
-class TransferError(VaultError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from trailkeep.vault.errors import ConfigError, TrailkeepError
+from trailkeep.vault.errors import ConfigError
 
-
-class BackendError(TrailkeepError):
-    pass
+from ..errors import BackendError
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from . import Backend, BackendConfig, BackendError, ModelReply
+from ..errors import BackendError
+from . import Backend, BackendConfig, ModelReply
 
 
 class OpenAICompatibleBackend:

@@ -11,11 +11,11 @@ from sqlalchemy import text
 
 from tests.conftest import make_settings
 from tests.fixtures.chats import msg, node
+from trailkeep.billing import create_invoice, list_work
 from trailkeep.ingest import Ingestor
 from trailkeep.ingest.reattribution import ensure_current
 from trailkeep.recall import search
 from trailkeep.vault import ConfigError, Filters, Vault, get_embedder, init_home, load_settings
-from trailkeep.vault.billing import create_invoice, list_work
 
 CLIENTS = """
 [[client]]

@@ -76,6 +76,8 @@ def test_work_and_invoice_commands(tmp_path: Path) -> None:
     assert "<table>" in html and "Acme Health" in html
     pdf = Path(run(home, "invoice", "render", str(inv["id"]), "--format", "pdf").strip())
     assert pdf.read_bytes().startswith(b"%PDF")
+    out = run(home, "invoice", "render", str(inv["id"]), "--format", "odt", code=1)
+    assert "no invoice format 'odt'; known: html, md, pdf" in out
     assert "INV-2026-0001" in run(home, "invoice", "list")
     credit = run_json(home, "invoice", "invoice", "credit", str(inv["id"]), "--date", "2026-04-02")
     assert credit["number"] == "CN-2026-0001" and credit["total"] == "-102.84"

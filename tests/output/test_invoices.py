@@ -11,9 +11,7 @@ import pytest
 
 from tests.conftest import write_note
 from tests.output.conftest import two_client_settings
-from trailkeep.ingest import Ingestor
-from trailkeep.vault import Vault, get_embedder
-from trailkeep.vault.billing import (
+from trailkeep.billing import (
     BillingError,
     create_invoice,
     credit_invoice,
@@ -24,9 +22,13 @@ from trailkeep.vault.billing import (
     list_invoices,
     list_work,
     mark_paid,
+    register_format,
+    render,
     round_cents,
     totals,
 )
+from trailkeep.ingest import Ingestor
+from trailkeep.vault import Vault, get_embedder
 
 
 def test_awkward_amounts_are_exact() -> None:
@@ -168,3 +170,30 @@ def test_numbers_are_gapless_when_issued_at_once(tmp_path: Path) -> None:
     assert nxt.number == "INV-2027-0001"
     for v in [v0, *vaults]:
         v.close()
+
+
+def test_a_registered_format_renders_the_invoice_as_frozen(
+    bvault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Formats are a registry (issue 16): a plugin adds one; it renders the invoice's own
+    amounts and never computes money."""
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    issued = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 2))
+
+    def csv(v: object, me: object) -> bytes:
+        assert hasattr(v, "lines")
+        rows = [f"{ln.description},{ln.amount}" for ln in issued.lines]
+        return "\n".join([*rows, f"total,{issued.total}"]).encode()
+
+    from trailkeep.billing import formats
+
+    monkeypatch.setattr(formats, "_FORMATS", dict(formats._FORMATS))  # this test's registry only
+    register_format("csv", csv, media_type="text/csv")
+    out = render("csv", get_invoice(bvault, issued.id), {}).decode().splitlines()
+    assert out == [
+        "2026-03-04 fixed the claims export,375.00",
+        "2026-03-04 quick call,50.00",
+        "total,460.06",
+    ]
+    with pytest.raises(BillingError, match="no invoice format 'odt'"):
+        render("odt", issued, {})

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import write_note
+from trailkeep.billing import list_work
 from trailkeep.ingest import Ingestor, ParseError
 from trailkeep.ingest.worklog import hours_text, match_work_line, parse_duration
 from trailkeep.vault import Vault
-from trailkeep.vault.billing import list_work
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_daily_note_lines_become_work_items(bvault: Vault, bingest: Ingestor) ->
 
 
 def test_identity_survives_new_versions(bvault: Vault, bingest: Ingestor) -> None:
-    from trailkeep.vault.billing import create_invoice, issue_invoice
+    from trailkeep.billing import create_invoice, issue_invoice
 
     inbox = bvault.settings.inbox
     note = write_note(inbox, "2026-03-04.md", DAILY)
@@ -182,8 +182,8 @@ def test_client_correction_and_forget_keep_billing_consistent(
 ) -> None:
     from datetime import date
 
+    from trailkeep.billing import create_invoice, get_invoice, issue_invoice
     from trailkeep.vault import forget
-    from trailkeep.vault.billing import create_invoice, get_invoice, issue_invoice
 
     bingest.ingest_file(write_note(bvault.settings.inbox, "2026-03-04.md", DAILY))
     wonka = next(i for i in list_work(bvault) if i.problem)

@@ -16,14 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import corpora, make_settings, server_env, write_note
+from trailkeep.billing import create_invoice, issue_invoice
 from trailkeep.ingest import Ingestor
 from trailkeep.ingest.reattribution import STATE_INFERRED_ME, my_addresses
-from trailkeep.recall.brief import BriefError, build_brief, mark_visited
+from trailkeep.recall.brief import build_brief, mark_visited
 from trailkeep.recall.deadlines import named_dates
+from trailkeep.recall.errors import BriefError
 from trailkeep.ui.cli import main
 from trailkeep.vault import Settings, Vault, get_embedder, init_home, utcnow
 from trailkeep.vault import briefing as sql
-from trailkeep.vault.billing import create_invoice, issue_invoice
 
 TODAY = date(2026, 11, 3)  # a Tuesday
 

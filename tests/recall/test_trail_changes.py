@@ -13,7 +13,8 @@ from tests.recall.test_timeline import write_essay
 from tests.ui.test_cli import schema
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import document_trail, topic_trail, trail_json
-from trailkeep.recall.timeline import TimelineError, diff, sentence_changes, when
+from trailkeep.recall.errors import TimelineError
+from trailkeep.recall.timeline import diff, sentence_changes, when
 from trailkeep.recall.trail import SAME_TIME, decision_reversed, value_changed, values
 from trailkeep.vault import NotFound, Vault
 

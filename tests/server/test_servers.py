@@ -114,7 +114,8 @@ def test_two_machines_share_one_vault_without_doubles_or_losses(tmp_path: Path) 
 
 def test_a_server_vault_refuses_a_file_backup_clearly(tmp_path: Path) -> None:
     from tests.conftest import make_settings
-    from trailkeep.vault.backup import BackupError, backup
+    from trailkeep.vault.backup import backup
+    from trailkeep.vault.errors import BackupError
 
     v = Vault.open(make_settings(tmp_path / "h"), get_embedder("hash"))
     with pytest.raises(BackupError, match="pg_dump"):

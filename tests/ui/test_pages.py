@@ -240,8 +240,7 @@ def test_work_rows_fill_in_the_clients_rate(home: Path) -> None:
 def test_invoice_text_from_notes_is_escaped() -> None:
     from decimal import Decimal
 
-    from trailkeep.ui import render
-    from trailkeep.vault.billing import InvoiceLine, InvoiceView
+    from trailkeep.billing import InvoiceLine, InvoiceView, render
 
     v = InvoiceView(
         id=1,
@@ -255,7 +254,7 @@ def test_invoice_text_from_notes_is_escaped() -> None:
         tax_rate=Decimal("0"),
         lines=[InvoiceLine("![x](http://h/p.png) | cell", "1", "150.00", Decimal("150.00"), 1)],
     )
-    md = render.markdown(v, {"name": "Sam_Example"})
+    md = render("md", v, {"name": "Sam_Example"}).decode()
     assert "INV-2026-0001" in md and "Sam\\_Example" in md
     assert "\\| cell" in md and "<b>" not in md and "](" not in md
 

@@ -12,11 +12,12 @@ import pytest
 from tests.conftest import make_notes, make_settings
 from tests.output.conftest import two_client_settings
 from trailkeep.bench.corpus import mixed
+from trailkeep.billing import create_invoice, issue_invoice
 from trailkeep.ingest import Ingestor, walk
 from trailkeep.ingest.watcher import Watcher
 from trailkeep.vault import Vault, doctor, dump, get_embedder
-from trailkeep.vault.backup import BackupError, backup, restore
-from trailkeep.vault.billing import create_invoice, issue_invoice
+from trailkeep.vault.backup import backup, restore
+from trailkeep.vault.errors import BackupError
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from tests.conftest import write_note
 from tests.fixtures.chats import msg, node
+from trailkeep.billing import list_work
 from trailkeep.ingest import Ingestor
 from trailkeep.vault import Vault, doctor, forget
-from trailkeep.vault.billing import list_work
 from trailkeep.vault.clients import ClientSpec
 
 NORTHWIND = ClientSpec(

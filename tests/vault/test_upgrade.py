@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import make_settings
+from trailkeep.billing import list_work
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import search
 from trailkeep.vault import MigrationError, Vault, doctor, get_embedder
-from trailkeep.vault.billing import list_work
 from trailkeep.vault.keyword import SqliteFts5Index
 from trailkeep.vault.migrations import MIGRATIONS, migrate
 from trailkeep.vault.store import make_engine

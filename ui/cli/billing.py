@@ -14,7 +14,7 @@ import click
 from .context import client_id, client_spec, day_option, vault
 
 if TYPE_CHECKING:
-    from trailkeep.vault.billing import InvoiceView
+    from trailkeep.billing import InvoiceView
 
 
 @click.group("work")
@@ -29,7 +29,7 @@ def work_grp() -> None:
 @click.pass_context
 def work_list(ctx: click.Context, client: str | None, unbilled: bool, as_json: bool) -> None:
     """Work items, with problems (unknown client, bad hours) and flags (changed after billing)."""
-    from trailkeep.vault.billing import list_work
+    from trailkeep.billing import list_work
 
     v = vault(ctx)
     items = list_work(v, client_id(v, client), unbilled)
@@ -58,12 +58,12 @@ def invoice_grp() -> None:
 
 
 def _show(v: InvoiceView, as_json: bool) -> None:
-    from trailkeep.ui import render
+    from trailkeep.billing import render
 
     if as_json:
         click.echo(json.dumps(v.as_json(), indent=2))
         return
-    click.echo(render.markdown(v, {}))
+    click.echo(render("md", v, {}).decode())
     click.echo(f"id {v.id} · {v.status}")
 
 
@@ -74,7 +74,7 @@ def _show(v: InvoiceView, as_json: bool) -> None:
 @click.pass_context
 def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) -> None:
     """A draft holding the client's unbilled items dated in PERIOD (or the existing draft)."""
-    from trailkeep.vault.billing import create_invoice
+    from trailkeep.billing import create_invoice
 
     v = vault(ctx)
     _show(create_invoice(v, client_spec(v, client).id, period), as_json)
@@ -94,7 +94,7 @@ def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command
 @_id_cmd("issue", "Assign the next number (gapless per year) and freeze the invoice.")
 @click.option("--date", "on", help="Issue date YYYY-MM-DD (default today).")
 def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
-    from trailkeep.vault.billing import issue_invoice
+    from trailkeep.billing import issue_invoice
 
     _show(issue_invoice(vault(ctx), invoice_id, day_option(on)), as_json)
 
@@ -102,7 +102,7 @@ def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | 
 @_id_cmd("paid", "Mark an issued invoice paid.")
 @click.option("--date", "on", help="Payment date YYYY-MM-DD (default today).")
 def invoice_paid(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
-    from trailkeep.vault.billing import mark_paid
+    from trailkeep.billing import mark_paid
 
     _show(mark_paid(vault(ctx), invoice_id, day_option(on)), as_json)
 
@@ -110,14 +110,14 @@ def invoice_paid(ctx: click.Context, invoice_id: int, as_json: bool, on: str | N
 @_id_cmd("credit", "Issue a credit note reversing an invoice; its items become unbilled again.")
 @click.option("--date", "on", help="Credit note date YYYY-MM-DD (default today).")
 def invoice_credit(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
-    from trailkeep.vault.billing import credit_invoice
+    from trailkeep.billing import credit_invoice
 
     _show(credit_invoice(vault(ctx), invoice_id, day_option(on)), as_json)
 
 
 @_id_cmd("show", "Show one invoice.")
 def invoice_show(ctx: click.Context, invoice_id: int, as_json: bool) -> None:
-    from trailkeep.vault.billing import get_invoice
+    from trailkeep.billing import get_invoice
 
     _show(get_invoice(vault(ctx), invoice_id), as_json)
 
@@ -127,7 +127,7 @@ def invoice_show(ctx: click.Context, invoice_id: int, as_json: bool) -> None:
 @click.pass_context
 def invoice_discard(ctx: click.Context, invoice_id: int) -> None:
     """Delete a draft (never an issued invoice); its items become unbilled again."""
-    from trailkeep.vault.billing import discard_draft
+    from trailkeep.billing import discard_draft
 
     discard_draft(vault(ctx), invoice_id)
     click.echo(f"draft {invoice_id} discarded")
@@ -139,7 +139,7 @@ def invoice_discard(ctx: click.Context, invoice_id: int) -> None:
 @click.pass_context
 def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
     """Every invoice and credit note."""
-    from trailkeep.vault.billing import list_invoices
+    from trailkeep.billing import list_invoices
 
     v = vault(ctx)
     invs = list_invoices(v, client_id(v, client))
@@ -157,33 +157,33 @@ def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
 
 @invoice_grp.command("render")
 @click.argument("invoice_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md")
+@click.option(
+    "--format",
+    "fmt",
+    default="md",
+    show_default=True,
+    help="md, html, pdf, or a format a plugin registered (trailkeep.billing.register_format).",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Default: stdout for md/html; <home>/invoices/<number>.pdf for pdf.",
+    help="Default: stdout for text formats; <home>/invoices/<number>.<format> for the others.",
 )
 @click.pass_context
 def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | None) -> None:
     """Render an invoice with your [me] details and the client's billing details."""
-    from trailkeep.ui import render
-    from trailkeep.vault.billing import get_invoice
+    from trailkeep.billing import get_format, get_invoice
 
+    form = get_format(fmt)  # an unknown format is refused before the vault opens
     v = vault(ctx)
     inv = get_invoice(v, invoice_id)
-    me = v.settings.me
-    if fmt == "pdf":
-        data = render.pdf_bytes(inv, me)
-        if out is None:
-            folder = v.settings.home / "invoices"
-            folder.mkdir(exist_ok=True, mode=0o700)
-            out = folder / f"{inv.number or f'draft-{inv.id}'}.pdf"
-        out.write_bytes(data)
-        click.echo(str(out))
+    data = form.render(inv, v.settings.me)
+    if out is None and form.media_type.startswith("text/"):
+        sys.stdout.write(data.decode())
         return
-    body = render.markdown(inv, me) if fmt == "md" else render.html_page(inv, me)
     if out is None:
-        sys.stdout.write(body)
-    else:
-        out.write_text(body, encoding="utf-8")
-        click.echo(str(out))
+        folder = v.settings.home / "invoices"
+        folder.mkdir(exist_ok=True, mode=0o700)
+        out = folder / f"{inv.number or f'draft-{inv.id}'}{form.suffix}"
+    out.write_bytes(data)
+    click.echo(str(out))

@@ -6,15 +6,16 @@ from datetime import date
 
 import streamlit as st
 
-from trailkeep.ui import page, readable, render
-from trailkeep.ui.markup import safe_md
-from trailkeep.vault.billing import (
+from trailkeep.billing import (
     WorkItem,
     create_invoice,
     issue_invoice,
     list_invoices,
     list_work,
+    render,
 )
+from trailkeep.ui import page, readable
+from trailkeep.ui.markup import safe_md
 
 
 def work_rows(ctx: page.Ctx, items: list[WorkItem]) -> list[dict[str, object]]:
@@ -80,15 +81,15 @@ def body(ctx: page.Ctx) -> None:
     for inv in reversed(list_invoices(ctx.vault, client.id)):
         label = f"{inv.number or f'draft {inv.id}'} · {inv.period} · {inv.currency} {inv.total}"
         with st.expander(safe_md(f"{label} · {inv.status}", lines=False)):
-            # render.markdown escapes every text that came from notes or clients.toml
-            st.markdown(render.markdown(inv, s.me))
+            # the md format escapes every text that came from notes or clients.toml
+            st.markdown(render("md", inv, s.me).decode())
             if inv.status == "draft" and st.button("Issue", key=f"issue-{inv.id}"):
                 done = issue_invoice(ctx.vault, inv.id, date.today())
                 st.success(f"Issued {done.number}")
                 st.rerun()
             st.download_button(
                 "Download PDF",
-                render.pdf_bytes(inv, s.me),
+                render("pdf", inv, s.me),
                 file_name=f"{inv.number or f'draft-{inv.id}'}.pdf",
                 mime="application/pdf",
                 key=f"pdf-{inv.id}",

@@ -1,17 +1,68 @@
-"""Invoices as Markdown, HTML or PDF (fpdf2), with the user's details from ``[me]`` and the
-client's billing details from clients.toml. Amounts are the invoice's own Decimal strings:
-rendering never computes money."""
+"""Invoices as files: a registry of output formats (``register_format``), with Markdown, HTML
+and PDF (fpdf2) built in. Each renders an :class:`InvoiceView` with the user's details from
+``[me]`` and the client's billing details from clients.toml. Amounts are the invoice's own
+Decimal strings: rendering never computes money. Every text from the user's files (names,
+addresses, work descriptions from notes) is escaped for its format: shown as written, never as
+markup, a link or a remote image.
+"""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from functools import partial
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from trailkeep.vault.billing import InvoiceView
+from .errors import BillingError
+from .invoices import InvoiceView
 
-from .markup import safe_md
+Render = Callable[[InvoiceView, Mapping[str, Any]], bytes]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    render: Render
+    suffix: str
+    media_type: str
+
+
+_FORMATS: dict[str, Format] = {}
+
+
+def register_format(
+    name: str, render: Render, *, suffix: str | None = None, media_type: str = "text/plain"
+) -> None:
+    """Add (or replace) an invoice format: ``render(view, me)`` returns the file's bytes."""
+    _FORMATS[name] = Format(name, render, suffix or f".{name}", media_type)
+
+
+def format_names() -> list[str]:
+    return sorted(_FORMATS)
+
+
+def get_format(name: str) -> Format:
+    try:
+        return _FORMATS[name]
+    except KeyError:
+        raise BillingError(
+            f"no invoice format {name!r}; known: {', '.join(format_names())}"
+        ) from None
+
+
+def render(name: str, view: InvoiceView, me: Mapping[str, Any]) -> bytes:
+    return get_format(name).render(view, me)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def _md(text: object) -> str:
+    """One line of the user's text as Markdown that shows exactly that text."""
+    flat = " ".join(_CONTROL.sub("", str(text)).split())
+    return _PUNCT.sub(r"\\\1", flat)
 
 
 def _me_lines(me: Mapping[str, Any]) -> list[str]:
@@ -38,7 +89,7 @@ def _rows(v: InvoiceView) -> list[tuple[str, str, str, str]]:
 def markdown(v: InvoiceView, me: Mapping[str, Any]) -> str:
     """The invoice as Markdown. Every text from the user's files (names, addresses, work
     descriptions from notes) is escaped: shown as written, never as markup or a remote image."""
-    e = partial(safe_md, lines=False)
+    e = _md
     lines = [f"# {_heading(v)}", ""]
     lines += ["**From**  ", *[f"{e(x)}  " for x in _me_lines(me)], ""]
     to = [v.client_name, *v.billing_address.splitlines()]
@@ -138,3 +189,19 @@ def pdf_bytes(v: InvoiceView, me: Mapping[str, Any]) -> bytes:
     pdf.cell(150, 7, "Total", align="R")
     pdf.cell(30, 7, f"{v.currency} {v.total}", align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+register_format("md", lambda v, me: markdown(v, me).encode(), media_type="text/markdown")
+register_format("html", lambda v, me: html_page(v, me).encode(), media_type="text/html")
+register_format("pdf", pdf_bytes, media_type="application/pdf")
+
+__all__ = [
+    "Format",
+    "format_names",
+    "get_format",
+    "html_page",
+    "markdown",
+    "pdf_bytes",
+    "register_format",
+    "render",
+]

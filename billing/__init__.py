@@ -1,0 +1,56 @@
+"""Billing: exact money, invoices that are never billed twice, and invoice formats.
+
+Above the vault and beside ``trailkeep.recall``: it reads and writes work items and invoice rows
+only through ``trailkeep.vault.work`` (the SQL), and keeps the rules here (notes/0010).
+"""
+
+from __future__ import annotations
+
+from trailkeep.vault.work import WorkItem, list_work  # the items billing bills
+
+from .formats import Format, format_names, get_format, register_format, render
+from .invoices import (
+    BillingError,
+    InvoiceLine,
+    InvoiceView,
+    create_invoice,
+    credit_invoice,
+    discard_draft,
+    get_invoice,
+    issue_invoice,
+    list_invoices,
+    mark_paid,
+    payment_terms_days,
+)
+from .money import CENT, line_amount, round_cents, show_hours, to_fraction, totals
+from .summary import Unbilled, open_invoices, unbilled
+
+__all__ = [
+    "CENT",
+    "BillingError",
+    "Format",
+    "InvoiceLine",
+    "InvoiceView",
+    "Unbilled",
+    "WorkItem",
+    "create_invoice",
+    "credit_invoice",
+    "discard_draft",
+    "format_names",
+    "get_format",
+    "get_invoice",
+    "issue_invoice",
+    "line_amount",
+    "list_invoices",
+    "list_work",
+    "mark_paid",
+    "open_invoices",
+    "payment_terms_days",
+    "register_format",
+    "render",
+    "round_cents",
+    "show_hours",
+    "to_fraction",
+    "totals",
+    "unbilled",
+]

@@ -1,0 +1,262 @@
+"""Invoices: never billed twice, gapless numbers, never edited once issued.
+
+``create`` makes (or returns) the one draft per client and period, reserving the items;
+``issue`` assigns ``INV-<year>-<nnnn>`` from a counter row updated in the issuing transaction
+(under the writer lock), so numbers are unique and gapless; an issued invoice is never edited;
+``credit`` issues a credit note (``CN-<year>-<nnnn>``) that reverses it and releases its items
+for a corrected invoice. Each operation is one transaction (``trailkeep.vault.work.transaction``):
+the rules are checked and the rows written in it, or nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from trailkeep.vault import Vault
+from trailkeep.vault import work as store
+from trailkeep.vault.clients import ClientSpec
+from trailkeep.vault.work import Connection, WorkItem
+
+from .errors import BillingError
+from .money import line_amount, show_hours, totals
+
+
+@dataclass
+class InvoiceLine:
+    description: str
+    hours: str
+    rate: str
+    amount: Decimal
+    work_item_id: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "hours": show_hours(self.hours),
+            "rate": self.rate,
+            "amount": str(self.amount),
+            "work_item_id": self.work_item_id,
+        }
+
+    def row(self) -> tuple[str, str, str, str, int | None]:
+        return (self.description, self.hours, self.rate, str(self.amount), self.work_item_id)
+
+
+@dataclass
+class InvoiceView:
+    id: int
+    kind: str
+    number: str | None
+    client: str
+    client_name: str
+    period: str
+    currency: str
+    status: str
+    tax_rate: Decimal
+    lines: list[InvoiceLine] = field(default_factory=list)
+    subtotal: Decimal = Decimal("0.00")
+    tax: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")
+    issued_on: str | None = None
+    due_on: str | None = None
+    paid_on: str | None = None
+    credit_of: int | None = None
+    billing_address: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "id": self.id,
+            "kind": self.kind,
+            "number": self.number,
+            "client": self.client,
+            "period": self.period,
+            "currency": self.currency,
+            "status": self.status,
+            "tax_rate": str(self.tax_rate),
+            "lines": [ln.as_json() for ln in self.lines],
+            "subtotal": str(self.subtotal),
+            "tax": str(self.tax),
+            "total": str(self.total),
+            "issued_on": self.issued_on,
+            "due_on": self.due_on,
+            "paid_on": self.paid_on,
+            "credit_of": self.credit_of,
+        }
+
+    def sums(self) -> tuple[str, str, str]:
+        return str(self.subtotal), str(self.tax), str(self.total)
+
+
+def _spec(vault: Vault, client_id: str) -> ClientSpec:
+    for s in vault.settings.clients:
+        if s.id == client_id:
+            return s
+    raise BillingError(f"client {client_id!r} is not in clients.toml; invoices need its details")
+
+
+def _check_period(period: str) -> None:
+    try:
+        y, m = period.split("-")
+        date(int(y), int(m), 1)
+        if len(y) != 4 or len(m) != 2:
+            raise ValueError
+    except ValueError:
+        raise BillingError(f"period {period!r} is not YYYY-MM") from None
+
+
+def _draft_lines(items: Sequence[WorkItem], spec: ClientSpec) -> list[InvoiceLine]:
+    no_rate = [i for i in items if i.rate is None and spec.rate is None]
+    if no_rate:
+        raise BillingError(
+            f"client {spec.id!r} has no rate in clients.toml and {len(no_rate)} item(s) carry "
+            f'none (first: {no_rate[0].day} {no_rate[0].description!r}); add `rate = "..."` '
+            "to the client in clients.toml"
+        )
+    lines = []
+    for i in items:
+        assert i.hours is not None
+        rate = i.rate if i.rate is not None else str(spec.rate)
+        desc = f"{i.day} {i.description}"
+        lines.append(InvoiceLine(desc, i.hours, rate, line_amount(i.hours, rate), i.id))
+    return lines
+
+
+def _view(vault: Vault, c: Connection, invoice_id: int) -> InvoiceView:
+    m = store.invoice_row(c, invoice_id)
+    spec = next((s for s in vault.settings.clients if s.id == m["client_id"]), None)
+    v = InvoiceView(
+        id=int(m["id"]),
+        kind=str(m["kind"]),
+        number=m["number"],
+        client=str(m["client_id"]),
+        client_name=spec.name if spec else str(m["client_id"]),
+        period=str(m["period"]),
+        currency=str(m["currency"]),
+        status=str(m["status"]),
+        tax_rate=Decimal(str(m["tax_rate"])),
+        issued_on=m["issued_on"],
+        due_on=m["due_on"],
+        paid_on=m["paid_on"],
+        credit_of=m["credit_of"],
+        billing_address=spec.billing_address if spec else "",
+    )
+    if v.status == "draft":
+        if spec is None:
+            raise BillingError(f"client {v.client!r} is not in clients.toml")
+        v.lines = _draft_lines(store.items_on(c, invoice_id), spec)
+        v.subtotal, v.tax, v.total = totals([ln.amount for ln in v.lines], v.tax_rate)
+    else:
+        v.lines = [
+            InvoiceLine(d, h, r, Decimal(a), w) for d, h, r, a, w in store.frozen_lines(c, v.id)
+        ]
+        v.subtotal, v.tax, v.total = (Decimal(str(m[k])) for k in ("subtotal", "tax", "total"))
+    return v
+
+
+def get_invoice(vault: Vault, invoice_id: int) -> InvoiceView:
+    with store.reading(vault) as c:
+        return _view(vault, c, invoice_id)
+
+
+def list_invoices(vault: Vault, client: str | None = None) -> list[InvoiceView]:
+    with store.reading(vault) as c:
+        return [_view(vault, c, i) for i in store.invoice_ids(c, client)]
+
+
+def create_invoice(vault: Vault, client: str, period: str) -> InvoiceView:
+    """The draft for (client, period) holding every unbilled item dated in the period. A second
+    call returns the same draft (with items that appeared since); an item is never on two."""
+    _check_period(period)
+    spec = _spec(vault, client)
+    with store.transaction(vault, "invoice create") as c:
+        items = store.billable_items(c, spec.id, period)
+        invoice_id = store.draft_for(c, spec.id, period)
+        if invoice_id is None and not items:
+            raise BillingError(f"nothing unbilled for {spec.id} in {period}")
+        _draft_lines(items, spec)  # a missing rate blocks the invoice here, clearly
+        if invoice_id is None:
+            invoice_id = store.insert_draft(c, spec.id, period, spec.currency, str(spec.tax_rate))
+        store.reserve(c, invoice_id, [i.id for i in items])
+        return _view(vault, c, invoice_id)
+
+
+def payment_terms_days(vault: Vault) -> int:
+    me = vault.settings.extra.get("me", {})
+    try:
+        return int(me.get("payment_terms_days", 30)) if isinstance(me, dict) else 30
+    except (TypeError, ValueError):
+        raise BillingError("[me] payment_terms_days must be a whole number of days") from None
+
+
+def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
+    terms = payment_terms_days(vault)
+    with store.transaction(vault, "invoice issue") as c:
+        v = _view(vault, c, invoice_id)
+        if v.status != "draft":
+            raise BillingError(f"invoice {v.number or v.id} is {v.status}; it cannot be issued")
+        if not v.lines:
+            raise BillingError(f"invoice {v.id} has no lines (its items changed); nothing to issue")
+        number = store.next_number(c, "INV", today.year)
+        store.freeze(c, invoice_id, [ln.row() for ln in v.lines])
+        due = (today + timedelta(days=terms)).isoformat()
+        store.set_issued(c, invoice_id, number, v.sums(), today.isoformat(), due)
+        return _view(vault, c, invoice_id)
+
+
+def mark_paid(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
+    with store.transaction(vault, "invoice paid") as c:
+        v = _view(vault, c, invoice_id)
+        if v.status != "issued" or v.kind != "invoice":
+            raise BillingError(f"invoice {v.number or v.id} is {v.status}; only issued can be paid")
+        store.set_status(c, invoice_id, "paid", paid_on=today.isoformat())
+        return _view(vault, c, invoice_id)
+
+
+def discard_draft(vault: Vault, invoice_id: int) -> None:
+    with store.transaction(vault, "invoice discard") as c:
+        v = _view(vault, c, invoice_id)
+        if v.status != "draft":
+            raise BillingError(f"invoice {v.number} is {v.status}; use a credit note instead")
+        store.delete_draft(c, v.id)
+
+
+def credit_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
+    """A credit note reversing an issued invoice in full; its items become unbilled again (so a
+    corrected invoice can bill them) and take their notes' current text."""
+    with store.transaction(vault, "invoice credit") as c:
+        v = _view(vault, c, invoice_id)
+        if v.kind != "invoice" or v.status not in ("issued", "paid"):
+            raise BillingError(f"invoice {v.number or v.id} is {v.status}; it cannot be credited")
+        number = store.next_number(c, "CN", today.year)
+        sums = (str(-v.subtotal), str(-v.tax), str(-v.total))
+        credit_id = store.insert_credit(
+            c, store.invoice_row(c, v.id), number, sums, today.isoformat()
+        )
+        reversed_lines = [
+            InvoiceLine(f"credit: {ln.description}", ln.hours, ln.rate, -ln.amount, None)
+            for ln in v.lines
+        ]
+        store.freeze(c, credit_id, [ln.row() for ln in reversed_lines])
+        store.set_status(c, v.id, "credited")
+        store.release(c, v.id)
+        return _view(vault, c, credit_id)
+
+
+__all__ = [
+    "BillingError",
+    "InvoiceLine",
+    "InvoiceView",
+    "create_invoice",
+    "credit_invoice",
+    "discard_draft",
+    "get_invoice",
+    "issue_invoice",
+    "list_invoices",
+    "mark_paid",
+    "payment_terms_days",
+]

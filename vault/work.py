@@ -1,0 +1,526 @@
+"""Work items and the invoice rows that bill them: the storage billing needs, and nothing else.
+
+Work items come from entries of kind ``work`` (note lines, note front matter, timesheet rows;
+the ingest side parses them). Their identity survives new versions of their note
+(:func:`sync_work_items`): an unchanged line is the same item; a changed line of an unbilled item
+updates it; a changed or removed line of a billed item is flagged and never billed again.
+
+The money and the rules of invoices (what may be issued, credited, discarded) live in
+``trailkeep.billing``; this module holds only their SQL: the unbilled items of a period,
+reserving them on a draft, the next gapless number, freezing lines, setting a status, releasing
+items. Every call that writes takes the connection of a transaction opened by
+:func:`transaction`, so one invoice operation is one transaction under the writer lock.
+Amounts cross this boundary as Decimal strings, never floats (notes/0010).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from .errors import NotFound
+from .records import db_ts
+from .store import Vault, utcnow
+
+BILLED = ("issued", "paid", "credited")
+
+
+def show_hours(hours: str) -> str:
+    """Hours for people: exact when finite ("1.25"), else to 2 places ("0.33")."""
+    if "/" not in hours:
+        return hours
+    f = Fraction(hours)
+    return str((Decimal(f.numerator) / Decimal(f.denominator)).quantize(Decimal("0.01")))
+
+
+# ---------------------------------------------------------------------------------- work items
+def _work_sha(w: dict[str, Any], client_id: str | None) -> str:
+    parts = [
+        str(w.get(k) or "") for k in ("origin", "day", "hours", "description", "rate", "problem")
+    ]
+    return hashlib.sha256("|".join([client_id or "", *parts]).encode()).hexdigest()
+
+
+def sync_work_items(c: Connection, doc_id: int, version_id: int) -> None:
+    """Match the work entries of a document's new version to its known work items (in the
+    writer's transaction)."""
+    new = []
+    for r in c.execute(
+        text(
+            "SELECT id, client_id, meta, text FROM entry WHERE version_id=:v AND kind='work' "
+            "ORDER BY position"
+        ),
+        {"v": version_id},
+    ):
+        w = json.loads(r[2] or "{}").get("work")
+        if isinstance(w, dict):
+            new.append((int(r[0]), r[1], w, str(r[3])))
+    old = [
+        dict(r._mapping)
+        for r in c.execute(
+            text(
+                "SELECT w.*, i.status AS inv_status, i.number AS inv_number FROM work_item w "
+                "LEFT JOIN invoice i ON i.id = w.invoice_id "
+                "WHERE w.document_id=:d AND NOT w.removed ORDER BY w.id"
+            ),
+            {"d": doc_id},
+        )
+    ]
+    if not new and not old:
+        return
+    now = db_ts(utcnow())
+    by_sha: dict[str, list[dict[str, Any]]] = {}
+    for item in old:
+        by_sha.setdefault(str(item["line_sha"]), []).append(item)
+    matched: set[int] = set()
+    unmatched_new = []
+    for entry_id, client_id, w, line in new:
+        same = by_sha.get(_work_sha(w, client_id))
+        if same:
+            item = same.pop(0)
+            matched.add(int(item["id"]))
+            c.execute(
+                text("UPDATE work_item SET entry_id=:e WHERE id=:i"),
+                {"e": entry_id, "i": item["id"]},
+            )
+        else:
+            unmatched_new.append((entry_id, client_id, w, line))
+    rest = [i for i in old if int(i["id"]) not in matched]
+    for entry_id, client_id, w, line in unmatched_new:
+        # A changed line: the first remaining item of the same client and day.
+        pair = next(
+            (
+                i
+                for i in rest
+                if i["client_label"] == str(w.get("client") or "") and i["day"] == w.get("day")
+            ),
+            None,
+        )
+        if pair is None:
+            _insert_item(c, doc_id, entry_id, client_id, w, now)
+            continue
+        rest.remove(pair)
+        if pair["inv_status"] in BILLED:
+            c.execute(
+                text("UPDATE work_item SET entry_id=:e, flag=:f, updated_at=:t WHERE id=:i"),
+                {
+                    "e": entry_id,
+                    "f": f"changed after it was billed on {pair['inv_number']}; now: {line}",
+                    "t": now,
+                    "i": pair["id"],
+                },
+            )
+        else:
+            _update_item(c, int(pair["id"]), entry_id, client_id, w, now)
+    for item in rest:
+        if item["inv_status"] in BILLED:
+            c.execute(
+                text("UPDATE work_item SET flag=:f, updated_at=:t WHERE id=:i"),
+                {
+                    "f": f"removed from its note after it was billed on {item['inv_number']}",
+                    "t": now,
+                    "i": item["id"],
+                },
+            )
+        else:
+            c.execute(
+                text(
+                    "UPDATE work_item SET removed=TRUE, invoice_id=NULL, updated_at=:t WHERE id=:i"
+                ),
+                {"t": now, "i": item["id"]},
+            )
+
+
+def _item_values(
+    entry_id: int, client_id: str | None, w: dict[str, Any], now: str
+) -> dict[str, Any]:
+    return {
+        "e": entry_id,
+        "sha": _work_sha(w, client_id),
+        "c": client_id,
+        "cl": str(w.get("client") or ""),
+        "day": w.get("day"),
+        "h": w.get("hours"),
+        "r": w.get("rate"),
+        "desc": str(w.get("description") or ""),
+        "p": w.get("problem") or (None if client_id else "no client"),
+        "o": str(w.get("origin") or "line"),
+        "t": now,
+    }
+
+
+def _insert_item(
+    c: Connection, doc_id: int, entry_id: int, client_id: str | None, w: dict[str, Any], now: str
+) -> None:
+    c.execute(
+        text(
+            "INSERT INTO work_item (document_id, entry_id, origin, line_sha, client_id, "
+            "client_label, day, hours, rate, description, problem, created_at, updated_at) "
+            "VALUES (:d, :e, :o, :sha, :c, :cl, :day, :h, :r, :desc, :p, :t, :t)"
+        ),
+        {"d": doc_id, **_item_values(entry_id, client_id, w, now)},
+    )
+
+
+def _update_item(
+    c: Connection, item_id: int, entry_id: int, client_id: str | None, w: dict[str, Any], now: str
+) -> None:
+    c.execute(
+        text(
+            "UPDATE work_item SET entry_id=:e, origin=:o, line_sha=:sha, client_id=:c, "
+            "client_label=:cl, day=:day, hours=:h, rate=:r, description=:desc, problem=:p, "
+            "flag=NULL, updated_at=:t WHERE id=:i"
+        ),
+        {"i": item_id, **_item_values(entry_id, client_id, w, now)},
+    )
+    # A draft invoice holds items of one client and period: an item that moved out leaves it.
+    c.execute(
+        text(
+            "UPDATE work_item SET invoice_id=NULL WHERE id=:i AND invoice_id IS NOT NULL AND "
+            "NOT EXISTS (SELECT 1 FROM invoice v WHERE v.id = work_item.invoice_id "
+            "AND v.client_id = work_item.client_id AND substr(work_item.day, 1, 7) = v.period)"
+        ),
+        {"i": item_id},
+    )
+
+
+def detach_work(c: Connection, entry_ids: set[int], documents: set[int]) -> None:
+    """Before entries are forgotten: unbilled items go with them; billed items stay (the
+    invoice needs them) without their source, flagged."""
+    if not entry_ids:
+        return
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    c.execute(
+        text(
+            f"DELETE FROM work_item WHERE entry_id IN ({marks}) AND (invoice_id IS NULL OR "
+            "invoice_id IN (SELECT id FROM invoice WHERE status = 'draft'))"
+        )
+    )
+    docs = ",".join(str(int(d)) for d in documents) or "NULL"
+    c.execute(
+        text(
+            "UPDATE work_item SET entry_id=NULL, flag='its source was forgotten after billing', "
+            f"document_id=CASE WHEN document_id IN ({docs}) THEN NULL ELSE document_id END "
+            f"WHERE entry_id IN ({marks})"
+        )
+    )
+
+
+def resync_document(c: Connection, doc_id: int) -> None:
+    row = c.execute(
+        text("SELECT id FROM version WHERE document_id=:d AND current"), {"d": doc_id}
+    ).first()
+    if row is not None:
+        sync_work_items(c, doc_id, int(row[0]))
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    id: int
+    client: str | None
+    client_label: str
+    day: str | None
+    hours: str | None
+    rate: str | None
+    description: str
+    origin: str
+    entry_id: int | None
+    invoice_id: int | None
+    invoice_number: str | None
+    invoice_status: str | None
+    problem: str | None
+    flag: str | None
+
+    @property
+    def billable(self) -> bool:
+        return self.problem is None and self.hours is not None and self.day is not None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "client": self.client,
+            "day": self.day,
+            "hours": show_hours(self.hours) if self.hours else None,
+            "rate": self.rate,
+            "description": self.description,
+            "origin": self.origin,
+            "entry_id": self.entry_id,
+            "invoice": self.invoice_number or (self.invoice_id and f"draft {self.invoice_id}"),
+            "problem": self.problem,
+            "flag": self.flag,
+        }
+
+
+def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
+    rows = c.execute(
+        text(
+            "SELECT w.id, w.client_id, w.client_label, w.day, w.hours, w.rate, w.description, "
+            "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem, w.flag "
+            "FROM work_item w LEFT JOIN invoice i ON i.id = w.invoice_id "
+            f"WHERE NOT w.removed AND {where} ORDER BY w.day, w.id"
+        ),
+        p,
+    )
+    return [WorkItem(*r) for r in rows]
+
+
+def list_work(vault: Vault, client: str | None = None, unbilled: bool = False) -> list[WorkItem]:
+    parts, p = ["TRUE"], {}
+    if client:
+        parts.append("w.client_id = :c")
+        p["c"] = client
+    if unbilled:
+        parts.append("w.invoice_id IS NULL")
+    with vault.engine.connect() as c:
+        return _items(c, " AND ".join(parts), p)
+
+
+# ---------------------------------------------------------------------------------- invoice rows
+@contextmanager
+def transaction(vault: Vault, what: str) -> Iterator[Connection]:
+    """One invoice operation: the writer lock, then one transaction (all of it or none)."""
+    with vault.writer(what), vault.engine.begin() as c:
+        yield c
+
+
+@contextmanager
+def reading(vault: Vault) -> Iterator[Connection]:
+    with vault.engine.connect() as c:
+        yield c
+
+
+def billable_items(c: Connection, client: str, period: str) -> list[WorkItem]:
+    """The client's items dated in ``period`` (YYYY-MM) on no invoice and fit to bill."""
+    return _items(
+        c,
+        "w.client_id = :c AND w.invoice_id IS NULL AND substr(w.day, 1, 7) = :p "
+        "AND w.problem IS NULL AND w.hours IS NOT NULL",
+        {"c": client, "p": period},
+    )
+
+
+def items_on(c: Connection, invoice_id: int) -> list[WorkItem]:
+    return _items(c, "w.invoice_id = :i", {"i": invoice_id})
+
+
+def invoice_row(c: Connection, invoice_id: int) -> Mapping[str, Any]:
+    r = c.execute(text("SELECT * FROM invoice WHERE id=:i"), {"i": invoice_id}).first()
+    if r is None:
+        raise NotFound("invoice", invoice_id)
+    return dict(r._mapping)
+
+
+def frozen_lines(c: Connection, invoice_id: int) -> list[tuple[str, str, str, str, int | None]]:
+    """An issued invoice's lines as written when it was issued: (description, hours, rate,
+    amount, work item id)."""
+    return [
+        (str(x[0]), str(x[1]), str(x[2]), str(x[3]), x[4])
+        for x in c.execute(
+            text(
+                "SELECT description, hours, rate, amount, work_item_id FROM invoice_line "
+                "WHERE invoice_id=:i ORDER BY position"
+            ),
+            {"i": invoice_id},
+        )
+    ]
+
+
+def invoice_ids(c: Connection, client: str | None = None, open_only: bool = False) -> list[int]:
+    """Invoice ids, oldest first; ``open_only``: invoices (not credit notes) still draft or
+    issued and unpaid."""
+    extra = " AND kind = 'invoice' AND status IN ('draft', 'issued')" if open_only else ""
+    return [
+        int(r[0])
+        for r in c.execute(
+            text(
+                "SELECT id FROM invoice WHERE (CAST(:c AS TEXT) IS NULL OR client_id = :c)"
+                f"{extra} ORDER BY id"
+            ),
+            {"c": client},
+        )
+    ]
+
+
+def draft_for(c: Connection, client: str, period: str) -> int | None:
+    row = c.execute(
+        text(
+            "SELECT id FROM invoice WHERE client_id=:c AND period=:p AND status='draft' "
+            "AND kind='invoice'"
+        ),
+        {"c": client, "p": period},
+    ).first()
+    return None if row is None else int(row[0])
+
+
+def insert_draft(c: Connection, client: str, period: str, currency: str, tax_rate: str) -> int:
+    res = c.execute(
+        text(
+            "INSERT INTO invoice (kind, client_id, period, status, currency, tax_rate, "
+            "created_at) VALUES ('invoice', :c, :p, 'draft', :cur, :tax, :t) RETURNING id"
+        ),
+        {"c": client, "p": period, "cur": currency, "tax": tax_rate, "t": db_ts(utcnow())},
+    )
+    return int(res.scalar_one())
+
+
+def reserve(c: Connection, invoice_id: int, item_ids: Sequence[int]) -> None:
+    """Put items on a draft: an item is on one invoice at most."""
+    if item_ids:
+        marks = ",".join(str(int(i)) for i in item_ids)
+        c.execute(
+            text(f"UPDATE work_item SET invoice_id=:i WHERE id IN ({marks})"), {"i": invoice_id}
+        )
+
+
+def next_number(c: Connection, series: str, year: int) -> str:
+    """``<series>-<year>-<nnnn>``: the counter row is updated in the caller's transaction, so
+    numbers are unique and gapless (a rolled-back issue takes no number)."""
+    res = c.execute(
+        text("UPDATE invoice_counter SET last = last + 1 WHERE series=:s AND year=:y"),
+        {"s": series, "y": year},
+    )
+    if res.rowcount == 0:
+        c.execute(
+            text("INSERT INTO invoice_counter (series, year, last) VALUES (:s, :y, 1)"),
+            {"s": series, "y": year},
+        )
+    last = c.execute(
+        text("SELECT last FROM invoice_counter WHERE series=:s AND year=:y"),
+        {"s": series, "y": year},
+    ).scalar_one()
+    return f"{series}-{year}-{int(last):04d}"
+
+
+def freeze(
+    c: Connection, invoice_id: int, lines: Sequence[tuple[str, str, str, str, int | None]]
+) -> None:
+    """Write an invoice's lines (description, hours, rate, amount, work item id) for good."""
+    for pos, (desc, hours, rate, amount, item) in enumerate(lines):
+        c.execute(
+            text(
+                "INSERT INTO invoice_line (invoice_id, position, work_item_id, description, "
+                "hours, rate, amount) VALUES (:i, :p, :w, :d, :h, :r, :a)"
+            ),
+            {"i": invoice_id, "p": pos, "w": item, "d": desc, "h": hours, "r": rate, "a": amount},
+        )
+
+
+def set_issued(
+    c: Connection, invoice_id: int, number: str, sums: tuple[str, str, str], on: str, due: str
+) -> None:
+    """A draft becomes issued with its number, (subtotal, tax, total) and dates."""
+    c.execute(
+        text(
+            "UPDATE invoice SET status='issued', number=:n, subtotal=:s, tax=:x, total=:t, "
+            "issued_on=:on, due_on=:due WHERE id=:i AND status='draft'"
+        ),
+        {
+            "n": number,
+            "s": sums[0],
+            "x": sums[1],
+            "t": sums[2],
+            "on": on,
+            "due": due,
+            "i": invoice_id,
+        },
+    )
+
+
+def set_status(c: Connection, invoice_id: int, status: str, paid_on: str | None = None) -> None:
+    c.execute(
+        text("UPDATE invoice SET status=:s, paid_on=COALESCE(:d, paid_on) WHERE id=:i"),
+        {"s": status, "d": paid_on, "i": invoice_id},
+    )
+
+
+def delete_draft(c: Connection, invoice_id: int) -> None:
+    """A draft goes; its items are unbilled again."""
+    c.execute(text("UPDATE work_item SET invoice_id=NULL WHERE invoice_id=:i"), {"i": invoice_id})
+    c.execute(text("DELETE FROM invoice WHERE id=:i AND status='draft'"), {"i": invoice_id})
+
+
+def insert_credit(
+    c: Connection, of: Mapping[str, Any], number: str, sums: tuple[str, str, str], on: str
+) -> int:
+    """A credit note for the invoice row ``of``, issued ``on``, with (subtotal, tax, total)."""
+    res = c.execute(
+        text(
+            "INSERT INTO invoice (kind, client_id, period, status, number, currency, "
+            "tax_rate, subtotal, tax, total, issued_on, credit_of, created_at) VALUES "
+            "('credit', :c, :p, 'issued', :n, :cur, :tr, :s, :x, :t, :on, :of, :now) "
+            "RETURNING id"
+        ),
+        {
+            "c": of["client_id"],
+            "p": of["period"],
+            "n": number,
+            "cur": of["currency"],
+            "tr": str(of["tax_rate"]),
+            "s": sums[0],
+            "x": sums[1],
+            "t": sums[2],
+            "on": on,
+            "of": of["id"],
+            "now": db_ts(utcnow()),
+        },
+    )
+    return int(res.scalar_one())
+
+
+def release(c: Connection, invoice_id: int) -> None:
+    """The items of a credited invoice are unbilled again, each taking its note's current
+    text (so a corrected invoice bills what the note says now)."""
+    released = [
+        (int(r[0]), int(r[1]))
+        for r in c.execute(
+            text("SELECT id, entry_id FROM work_item WHERE invoice_id=:i"), {"i": invoice_id}
+        )
+    ]
+    now = db_ts(utcnow())
+    for item_id, entry_id in released:
+        e = c.execute(
+            text("SELECT client_id, meta FROM entry WHERE id=:e"), {"e": entry_id}
+        ).first()
+        w = json.loads(e[1] or "{}").get("work") if e else None
+        if isinstance(w, dict) and e is not None:
+            _update_item(c, item_id, entry_id, e[0], w, now)
+        c.execute(
+            text("UPDATE work_item SET invoice_id=NULL, flag=NULL WHERE id=:i"), {"i": item_id}
+        )
+
+
+__all__ = [
+    "BILLED",
+    "Connection",
+    "WorkItem",
+    "billable_items",
+    "delete_draft",
+    "detach_work",
+    "draft_for",
+    "freeze",
+    "frozen_lines",
+    "insert_credit",
+    "insert_draft",
+    "invoice_ids",
+    "invoice_row",
+    "items_on",
+    "list_work",
+    "next_number",
+    "reading",
+    "release",
+    "reserve",
+    "resync_document",
+    "set_issued",
+    "set_status",
+    "show_hours",
+    "sync_work_items",
+    "transaction",
+]
