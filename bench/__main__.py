@@ -23,6 +23,7 @@ from . import (
     scale,
     servers,
     sessions,
+    startup,
     ui,
     versions,
 )
@@ -46,6 +47,7 @@ BENCHES = {
     "load": load.main,
     "servers": servers.main,
     "sessions": sessions.main,
+    "startup": startup.main,
     "cues": cues.main,
     "versions": versions.main,
     "mcp": mcp.main,
