@@ -74,7 +74,11 @@ def session_lines(
     for n in range(start, start + turns):
         role = "user" if n % 2 == 0 else "assistant"
         text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(8, 60)))
-        payload = ("x" * 64 + "\n") * (big // 65) if big and role == "user" else ""
+        # A big session: every user turn but the first of each call carries a tool's output;
+        # the first is the user's prompt, as in a real session (it is where a re-read of the
+        # tail may start: ingest/parsers/sessions.py, safe_resume_offset).
+        tool = big and role == "user" and n != start
+        payload = ("x" * 64 + "\n") * (big // 65) if tool else ""
         out.append(_line(sid, n, parent, role, text, payload))
         parent = f"{sid[:8]}-{n:06d}"
     return out
@@ -82,7 +86,15 @@ def session_lines(
 
 def peak_child(code: str) -> float:
     """Peak RSS (MB) of a child that runs ``code``."""
-    script = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    # VmHWM is this process image's own high-water mark; ru_maxrss would carry the parent's
+    # size over fork and exec (every parser then "peaked" at the bench's own 1.4 GB).
+    script = code + (
+        "\nimport re, resource\ntry:\n"
+        "    kb = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])\n"
+        "except OSError:\n"
+        "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(kb)"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return round(int(out.stdout.strip().splitlines()[-1]) / 1024, 1)
 
@@ -166,7 +178,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--big-mb", type=int, default=50)
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--no-peaks", action="store_true")
+    ap.add_argument("--peaks-only", action="store_true", help="only each parser's peak memory")
     args = ap.parse_args(argv)
+    if args.peaks_only:
+        with tempfile.TemporaryDirectory() as d:
+            for k, mb in parser_peaks(Path(d), args.big_mb).items():
+                print(f"peak memory, {k}: {mb} MB")
+        return 0
     rnd = random.Random(11)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

@@ -107,6 +107,11 @@ class SourcesMixin(VaultBase):
         with self.engine.connect() as c:
             return self.is_tombstoned_conn(c, kind, key)
 
+    def has_tombstones(self, c: Connection, kind: str) -> bool:
+        """Whether anything of this kind was ever forgotten (most vaults: nothing)."""
+        row = c.execute(text("SELECT 1 FROM tombstone WHERE kind=:k LIMIT 1"), {"k": kind})
+        return row.first() is not None
+
     def is_tombstoned_conn(self, c: Connection, kind: str, key: str) -> bool:
         from .maintenance import tomb_key
 
