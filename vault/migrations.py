@@ -264,7 +264,13 @@ def _scopes(conn: Connection, kw: KeywordIndex) -> None:
     conn.execute(text("CREATE INDEX ix_entry_scope ON entry (scope)"))
     # The file each entry came from (a reply in a thread is cited as its own file, not as the
     # thread's first); older entries fall back to their version's source.
-    conn.execute(text("ALTER TABLE entry ADD COLUMN source_id INTEGER REFERENCES source(id)"))
+    conn.execute(
+        text(
+            dialect.ddl(
+                conn, "ALTER TABLE entry ADD COLUMN source_id INTEGER REFERENCES source(id)"
+            )
+        )
+    )
     conn.execute(
         text(
             dialect.ddl(
@@ -296,9 +302,11 @@ def _in_place_and_tails(conn: Connection, kw: KeywordIndex) -> None:
     # not look for one), and a growing file (a coding-agent session) remembers where a re-read
     # may start: the offset, the hash of everything before it, the next entry position.
     conn.execute(text("ALTER TABLE source ADD COLUMN kept TEXT NOT NULL DEFAULT 'blob'"))
-    conn.execute(text("ALTER TABLE file_state ADD COLUMN resume_offset INTEGER"))
+    conn.execute(text(dialect.ddl(conn, "ALTER TABLE file_state ADD COLUMN resume_offset INTEGER")))
     conn.execute(text("ALTER TABLE file_state ADD COLUMN resume_sha256 TEXT"))
-    conn.execute(text("ALTER TABLE file_state ADD COLUMN resume_position INTEGER"))
+    conn.execute(
+        text(dialect.ddl(conn, "ALTER TABLE file_state ADD COLUMN resume_position INTEGER"))
+    )
 
 
 def _hashed_tombstones(conn: Connection, kw: KeywordIndex) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 
@@ -26,7 +27,9 @@ class Source(SQLModel, table=True):
     path: str
     name: str
     sha256: str
-    size: int
+    # BIGINT: a file's size can pass 2 GB (refused, but recorded); on PostgreSQL an Integer
+    # column would make the driver cast the value to a 32-bit int and fail.
+    size: int = Field(sa_type=BigInteger)
     parser: str | None = None
     status: str  # pending, ingested, duplicate, partial, failed, forgotten
     error: str | None = None
@@ -126,8 +129,8 @@ class Tombstone(SQLModel, table=True):
 class FileState(SQLModel, table=True):
     __tablename__ = "file_state"
     path: str = Field(primary_key=True)
-    size: int
-    mtime_ns: int
+    size: int = Field(sa_type=BigInteger)
+    mtime_ns: int = Field(sa_type=BigInteger)
     sha256: str
     status: str
     updated_at: datetime

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import make_settings
+from tests.conftest import make_settings, server_env
 from tests.fixtures.chats import msg, node
 from trailkeep.billing import create_invoice, list_work
 from trailkeep.ingest import Ingestor
@@ -127,7 +127,7 @@ def test_files_first_then_clients_toml_re_attributes_everything(tmp_path: Path) 
     v.close()
     # WHEN clients.toml is written afterwards
     (home / "clients.toml").write_text(CLIENTS)
-    s = load_settings({"TRAILKEEP_EMBEDDER": "hash"}, home)
+    s = load_settings({"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}, home)
     v = Vault.open(s, get_embedder("hash"))
     assert ensure_current(v) is not None
     # THEN everything already stored is re-attributed
@@ -202,7 +202,10 @@ def test_review_assign_and_me_from_the_command_line(tmp_path: Path) -> None:
 
     def run(*args: str) -> str:
         r = CliRunner().invoke(
-            main, ["--home", str(home), *args], env={"TRAILKEEP_EMBEDDER": "hash"}, obj={}
+            main,
+            ["--home", str(home), *args],
+            env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
+            obj={},
         )
         assert r.exit_code == 0, r.output
         return r.output

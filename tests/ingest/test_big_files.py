@@ -108,14 +108,19 @@ def test_a_1gb_file_of_every_kind_is_refused_without_being_read(tmp_path: Path) 
     blobs = [p for p in (home / "blobs").rglob("*") if p.is_file()]
     assert len(blobs) == 1 and all(p.stat().st_size < 1000 for p in blobs)
     # AND each refusal is a failed source: path, size, the sha256 of its first MB; no blob link
-    import sqlite3
+    from sqlalchemy import text
 
-    db = sqlite3.connect(home / "trailkeep.sqlite3")
-    rows = {
-        Path(r[0]).name: r[1:]
-        for r in db.execute("SELECT path, sha256, size, status FROM source WHERE status='failed'")
-    }
-    db.close()
+    from trailkeep.vault import Vault, get_embedder
+
+    v = Vault.open(s, get_embedder("hash"))  # the same store the child wrote (SQLite or servers)
+    with v.engine.connect() as c:
+        rows = {
+            Path(r[0]).name: tuple(r[1:])
+            for r in c.execute(
+                text("SELECT path, sha256, size, status FROM source WHERE status='failed'")
+            )
+        }
+    v.close()
     assert set(rows) == {p.name for p in paths}
     for p in paths:
         with p.open("rb") as fh:
