@@ -93,8 +93,9 @@ class _SessionTail:
 
     name = "agent-session"
 
-    def __init__(self, position: int) -> None:
+    def __init__(self, position: int, offset: int = 0) -> None:
         self.position = position
+        self.offset = offset  # where in the file the appended part was read from
 
     def score(self, name: str, head: bytes) -> int | None:
         return None
@@ -446,6 +447,7 @@ class Ingestor:
                 return Outcome(key, DUPLICATE)  # a session read before, unchanged since
         tail = self._tail(key, data)  # a growing session: only what was appended (notes/0015)
         body, parser = tail if tail is not None else (data, None)
+        read_from = parser.offset if isinstance(parser, _SessionTail) else 0
         out = self.ingest_bytes(
             body,
             sha=sha if tail is None else hashlib.sha256(body).hexdigest(),
@@ -460,7 +462,7 @@ class Ingestor:
         if out.status not in (CHANGING,):
             with self.vault.writer("file state"):
                 self.vault.set_file_state(key, st.st_size, st.st_mtime_ns, sha, out.status)
-            self._remember_resume(key, data, out)
+            self._remember_resume(key, data, out, read_from)
         return out
 
     # -- files read in place, files that grow
@@ -484,15 +486,25 @@ class Ingestor:
         body = data[point.offset :]
         if len(first) < point.offset:
             body = first + body
-        return body, _SessionTail(point.position)
+        return body, _SessionTail(point.position, point.offset)
 
-    def _remember_resume(self, key: str, data: bytes, out: Outcome) -> None:
+    def _remember_resume(self, key: str, data: bytes, out: Outcome, read_from: int = 0) -> None:
+        """Where the next re-read of this session may start. After a tail read, only the part
+        that was read is searched for it (parsing a 50 MB session whole to find the point cost
+        more than the append itself): the point found there, else the old one, which still
+        holds — the tail that was just read was read from it."""
         if not key.endswith(".jsonl") or out.source_id is None or out.status not in DONE:
             return
         from .parsers.sessions import safe_resume_offset
 
         try:
-            offset = safe_resume_offset(data)
+            if read_from <= 0:
+                offset = safe_resume_offset(data)
+            else:
+                first = data[: data.find(b"\n") + 1]
+                head = first if len(first) < read_from else b""  # as _tail parsed it
+                found = safe_resume_offset(head + data[read_from:])
+                offset = read_from + max(0, found - len(head))
         except Exception:  # never fail an ingest for the optimisation: re-read whole next time
             offset = 0
         point = None

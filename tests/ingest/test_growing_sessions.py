@@ -106,3 +106,49 @@ def test_a_growing_session_in_a_watched_folder(vault: Vault, tmp_path: Path) -> 
     assert ing.ingest_file(f).status in ("ingested", "duplicate")
     assert len(entries(vault)) == len(after)  # nothing duplicated
     assert doctor(vault).ok
+
+
+def test_appends_in_any_batches_store_what_one_whole_read_stores(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """Read after every append (the resume point found in the tail each time), a session ends
+    with exactly the entries a single read of the finished file gives; the resume point only
+    moves forward, and never back to the start."""
+    import random
+
+    from tests.conftest import make_settings
+    from trailkeep.vault import get_embedder, init_home
+    from trailkeep.vault.filestate import resume_point
+
+    root = tmp_path / "claude" / "projects"
+    folder = root / "-home-sam-clients-acme"
+    folder.mkdir(parents=True)
+    vault.settings = replace(vault.settings, sources=(WatchedSource(root, "claude-code"),))
+    ing = Ingestor(vault)
+    f = folder / f"{SID}.jsonl"
+    f.write_text("\n".join(lines_of(SAMPLE)) + "\n")
+    ing.ingest_file(f)
+    rnd = random.Random(18)
+    n, points = 1, []
+    for _ in range(12):
+        batch = []
+        for _ in range(rnd.randint(1, 7)):
+            parent = "u-0021" if n == 1 else f"g-{n - 1:04d}"
+            batch.append(turn(n, parent, "user" if n % 2 else "assistant", f"step {n} of work"))
+            n += 1
+        with f.open("a") as fh:
+            fh.write("\n".join(batch) + "\n")
+        assert ing.ingest_file(f).status == "ingested"
+        point = resume_point(vault, str(f))
+        assert point is not None and point.offset > 0
+        points.append(point.offset)
+    assert points == sorted(points) and points[-1] > points[0]
+    whole_settings = make_settings(tmp_path / "whole")
+    init_home(whole_settings)
+    whole = Vault.open(whole_settings, get_embedder("hash"))
+    try:
+        whole.settings = replace(whole.settings, sources=(WatchedSource(root, "claude-code"),))
+        assert Ingestor(whole).ingest_file(f).status == "ingested"
+        assert entries(vault) == entries(whole)
+    finally:
+        whole.close()
