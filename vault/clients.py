@@ -109,6 +109,15 @@ def load_clients(path: Path) -> tuple[ClientSpec, ...]:
 
 def parse_clients(data: dict[str, object], path: Path) -> tuple[ClientSpec, ...]:
     out: list[ClientSpec] = []
+    stray = sorted(k for k in data if k != "client")
+    if stray:
+        # Fail closed: a client written as [northwind] would otherwise be silently no client,
+        # and its mail and work nobody's.
+        raise ConfigError(
+            str(path),
+            f"[{stray[0]}] is not a client: write each client as a [[client]] table with "
+            'name = "..." (and id, aliases, domains ...); see README: clients.toml',
+        )
     tables = data.get("client", [])
     if not isinstance(tables, list):
         raise ConfigError(str(path), "clients must be [[client]] tables")

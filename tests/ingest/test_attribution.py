@@ -186,6 +186,18 @@ def test_an_ambiguous_clients_toml_is_refused_naming_both(
     assert "Northwind Home Health" in msg_ or "Clearview Vision Therapy" in msg_
 
 
+def test_a_client_written_as_a_plain_table_is_refused_not_ignored(tmp_path: Path) -> None:
+    """A new user's first guess at the format, [northwind], must not leave every client
+    unknown in silence (its mail would be nobody's): the file is refused, saying how."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text('[northwind]\nname = "Northwind Home Health"\n')
+    with pytest.raises(
+        ConfigError, match=r"\[northwind\] is not a client: write each client as a \[\[client\]\]"
+    ):
+        load_settings({}, home)
+
+
 def test_review_assign_and_me_from_the_command_line(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
