@@ -74,7 +74,9 @@ def test_help_imports_nothing_heavy() -> None:
         "assert 'search' in r.output and 'bench' in r.output, r.output\n"
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'numpy', 'chromadb', 'onnxruntime',"
         " 'streamlit', 'anthropic', 'yaml') if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
+        "loaded = [m for m in sys.modules if m.startswith('trailkeep.ui.cli.')"
+        " and m != 'trailkeep.ui.cli.context']\n"
+        "print(','.join(heavy + loaded))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"--help imported {out.stdout.strip()}"

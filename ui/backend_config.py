@@ -6,10 +6,14 @@ The backends themselves are a registry (``trailkeep.recall.backends``): ``auto``
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from trailkeep.recall.backends import Backend, BackendConfig, backend_names
 from trailkeep.recall.backends import make_backend as _make
-from trailkeep.vault import ConfigError, Settings
+from trailkeep.vault.errors import ConfigError
+
+if TYPE_CHECKING:  # reading settings is not needed to list the choices (`--help` stays light)
+    from trailkeep.vault import Settings
 
 OFFLINE = ("auto", "extractive")
 

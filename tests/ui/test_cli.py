@@ -100,12 +100,38 @@ def test_forget_retry_reindex(home: Path) -> None:
 
 
 def test_every_command_has_help() -> None:
+    import click
+
+    ctx = click.Context(main)
+    seen = []
+
     def walk(cmd: Any, path: str) -> None:
+        seen.append(path)
         assert cmd.help or cmd.callback.__doc__, f"{path} has no help text"
-        for name, sub in getattr(cmd, "commands", {}).items():
-            walk(sub, f"{path} {name}")
+        if isinstance(cmd, click.Group):
+            for name in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, name), f"{path} {name}")
 
     walk(main, "trailkeep")
+    assert {"trailkeep invoice issue", "trailkeep clients assign", "trailkeep bench"} <= set(seen)
+
+
+def test_the_command_list_is_the_commands_own() -> None:
+    """`trailkeep --help` lists commands from a table without importing them: every entry
+    loads the command of that name, and its line fits an 80-column listing."""
+    import click
+
+    from trailkeep.ui.cli.context import COMMANDS
+
+    ctx = click.Context(main)
+    listing = CliRunner().invoke(main, ["--help"]).output
+    for name, info in COMMANDS.items():
+        cmd = main.get_command(ctx, name)
+        assert isinstance(cmd, click.Command), name
+        assert cmd.name == name or (name, cmd.name) == ("client", "clients"), name
+        assert cmd.get_short_help_str(limit=1000) == info.summary, name  # before and after load
+        assert len(info.summary) <= 66, f"{name}: the summary is cut in an 80-column --help"
+        assert f"{name.ljust(10)}  {info.summary}" in listing, name
 
 
 def test_filters_on_search(home: Path) -> None:

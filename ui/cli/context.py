@@ -9,13 +9,14 @@ packages add groups through the ``trailkeep.commands`` entry point (bench does).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -26,35 +27,101 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 ENTRY_POINT_GROUP = "trailkeep.commands"
-# Command name -> "module:attribute", loaded when the command runs or help is shown.
-COMMANDS: dict[str, str] = {
-    "init": "trailkeep.ui.cli.home:init",
-    "status": "trailkeep.ui.cli.home:status_cmd",
-    "doctor": "trailkeep.ui.cli.home:doctor_cmd",
-    "retry": "trailkeep.ui.cli.capture:retry",
-    "reindex": "trailkeep.ui.cli.home:reindex_cmd",
-    "forget": "trailkeep.ui.cli.home:forget_cmd",
-    "backup": "trailkeep.ui.cli.home:backup_cmd",
-    "restore": "trailkeep.ui.cli.home:restore_cmd",
-    "migrate-to": "trailkeep.ui.cli.home:migrate_to_cmd",
-    "ingest": "trailkeep.ui.cli.capture:ingest",
-    "watch": "trailkeep.ui.cli.capture:watch",
-    "search": "trailkeep.ui.cli.recall:search_cmd",
-    "ask": "trailkeep.ui.cli.recall:ask_cmd",
-    "trail": "trailkeep.ui.cli.recall:trail_cmd",
-    "when": "trailkeep.ui.cli.history:when_cmd",
-    "diff": "trailkeep.ui.cli.history:diff_cmd",
-    "log": "trailkeep.ui.cli.recall:log_cmd",
-    "clients": "trailkeep.ui.cli.clients:clients_grp",
-    "client": "trailkeep.ui.cli.clients:client_alias",
-    "me": "trailkeep.ui.cli.clients:me_cmd",
-    "tag": "trailkeep.ui.cli.tags:tag_grp",
-    "draft": "trailkeep.ui.cli.drafting:draft_grp",
-    "work": "trailkeep.ui.cli.billing:work_grp",
-    "invoice": "trailkeep.ui.cli.billing:invoice_grp",
-    "ui": "trailkeep.ui.cli.app:ui_cmd",
-    "brief": "trailkeep.ui.cli.brief:brief_cmd",
-    "mcp": "trailkeep.ui.cli.mcp:mcp_cmd",
+
+
+class Command(NamedTuple):
+    """Where a command lives ("module:attribute", imported when it runs) and its one line in
+    `trailkeep --help`, so that listing the commands imports none of them (pip keeps its
+    commands the same way). The command's own `--help` shows its full docstring."""
+
+    target: str
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "init": Command(
+        "trailkeep.ui.cli.home:init", "Create the home; offer the agent session folders found."
+    ),
+    "status": Command(
+        "trailkeep.ui.cli.home:status_cmd", "Counts, failures and where things live."
+    ),
+    "doctor": Command(
+        "trailkeep.ui.cli.home:doctor_cmd",
+        "Check that SQL, keyword index, vectors and blobs agree.",
+    ),
+    "retry": Command(
+        "trailkeep.ui.cli.capture:retry", "Retry failed, partial and interrupted sources."
+    ),
+    "reindex": Command(
+        "trailkeep.ui.cli.home:reindex_cmd", "Re-embed every chunk with the configured embedder."
+    ),
+    "forget": Command(
+        "trailkeep.ui.cli.home:forget_cmd",
+        "Remove material for good (tombstoned, so it does not come back).",
+    ),
+    "backup": Command(
+        "trailkeep.ui.cli.home:backup_cmd",
+        "Snapshot the vault into DEST, safe while the watcher runs.",
+    ),
+    "restore": Command(
+        "trailkeep.ui.cli.home:restore_cmd",
+        "Bring a backup back as the home: copied, checked, swapped in.",
+    ),
+    "migrate-to": Command(
+        "trailkeep.ui.cli.home:migrate_to_cmd",
+        "Move this embedded vault to PostgreSQL (+ a Chroma server).",
+    ),
+    "ingest": Command("trailkeep.ui.cli.capture:ingest", "Ingest files or folders."),
+    "watch": Command(
+        "trailkeep.ui.cli.capture:watch", "Watch the inbox and ingest files once they are stable."
+    ),
+    "search": Command(
+        "trailkeep.ui.cli.recall:search_cmd", "Search the vault and print cited passages."
+    ),
+    "ask": Command(
+        "trailkeep.ui.cli.recall:ask_cmd",
+        "Answer from your history with citations, or say it doesn't.",
+    ),
+    "trail": Command(
+        "trailkeep.ui.cli.recall:trail_cmd", "How a topic (or one document) evolved, in time order."
+    ),
+    "when": Command(
+        "trailkeep.ui.cli.history:when_cmd",
+        "When TEXT was first and last said, and whether it still is.",
+    ),
+    "diff": Command(
+        "trailkeep.ui.cli.history:diff_cmd", "What changed between two versions of a document."
+    ),
+    "log": Command("trailkeep.ui.cli.recall:log_cmd", "The audit log of model calls."),
+    "clients": Command(
+        "trailkeep.ui.cli.clients:clients_grp",
+        "Clients: who an entry, a document or a correspondent belongs to.",
+    ),
+    "client": Command("trailkeep.ui.cli.clients:client_alias", "Same as `clients`."),
+    "me": Command(
+        "trailkeep.ui.cli.clients:me_cmd", "Your own addresses: from config.toml [me] and inferred."
+    ),
+    "tag": Command(
+        "trailkeep.ui.cli.tags:tag_grp",
+        "Correct an entry's tags (decision, dead_end, open_question, ...).",
+    ),
+    "draft": Command(
+        "trailkeep.ui.cli.drafting:draft_grp",
+        "Draft client emails and documents from that client's history.",
+    ),
+    "work": Command(
+        "trailkeep.ui.cli.billing:work_grp", "Billable work from notes and timesheets."
+    ),
+    "invoice": Command(
+        "trailkeep.ui.cli.billing:invoice_grp",
+        "Invoices: create, issue, mark paid, credit, render.",
+    ),
+    "ui": Command("trailkeep.ui.cli.app:ui_cmd", "Start the watcher and the web page together."),
+    "brief": Command("trailkeep.ui.cli.brief:brief_cmd", "What needs you today."),
+    "mcp": Command(
+        "trailkeep.ui.cli.mcp:mcp_cmd",
+        "Serve the vault to an MCP client (Claude Desktop, Claude Code).",
+    ),
 }
 
 
@@ -65,7 +132,10 @@ def _backend_choices() -> tuple[str, ...]:
     return choices()
 
 
+@functools.cache
 def _plugins() -> dict[str, str]:
+    """Groups other packages add (scanning installed packages costs ~60 ms: done once, and only
+    for `--help` or a name that is not one of ours)."""
     from importlib.metadata import entry_points
 
     return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
@@ -81,14 +151,32 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        target = COMMANDS.get(cmd_name) or _plugins().get(cmd_name)
+        ours = COMMANDS.get(cmd_name)
+        target = ours.target if ours else _plugins().get(cmd_name)
         if target is None:
             return None
         module, _, attr = target.partition(":")
         cmd = getattr(importlib.import_module(module), attr)
         if not isinstance(cmd, click.Command):
             raise TypeError(f"{target} is not a click command")
+        if ours and not cmd.short_help:
+            cmd.short_help = ours.summary  # the same line in `--help` before and after loading
         return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS` (nothing imported); other packages' groups
+        are loaded for their line."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in COMMANDS and name not in self.commands:
+                rows.append((name, COMMANDS[name].summary))
+                continue
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     class DiskFullExit(click.ClickException):
         """A full disk is a state, not a failure: exit 75 (sysexits.h EX_TEMPFAIL, "try again
