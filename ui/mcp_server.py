@@ -27,8 +27,10 @@ them on an ``MCPServer`` and runs it on stdin/stdout. Calls are serialised (one 
 from __future__ import annotations
 
 import json
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from trailkeep.vault import Filters, TrailkeepError, iso
 
 if TYPE_CHECKING:
+    from trailkeep.vault import Settings
     from trailkeep.recall import Backend, Step
     from trailkeep.recall.scope import Scope
     from trailkeep.vault import Vault
@@ -67,7 +70,6 @@ class Tools:
         today: Callable[[], date] = date.today,
     ) -> None:
         from trailkeep.recall.brief import configured
-        from trailkeep.recall.scope import scope_for
 
         self.vault = vault
         self.client = client
@@ -76,10 +78,38 @@ class Tools:
         self.horizon = configured(vault.settings)[0] if horizon_days is None else horizon_days
         self.scope: Scope | None = None
         if client:
-            self.scope = scope_for(client, vault.settings.clients)
-            if self.scope is None:
-                raise OutOfScope(f"no client {client!r} in clients.toml: no scope to serve")
+            self.scope = self._scope_of(vault.settings)
         self._lock = threading.Lock()
+        self._stamp = _settings_stamp(vault.settings)
+
+    def _scope_of(self, settings: Settings) -> Scope:
+        from trailkeep.recall.scope import scope_for
+
+        scope = scope_for(self.client or "", settings.clients)
+        if scope is None:
+            raise OutOfScope(f"no client {self.client!r} in clients.toml: no scope to serve")
+        return scope
+
+    @contextmanager
+    def _current(self) -> Iterator[None]:
+        """One call at a time, on the settings as they are on disk now. clients.toml and
+        config.toml are the truth at any moment (issue 15), and this server runs for days:
+        when either changed since the last call, settings are re-read, the vault is
+        re-attributed (as every entry point does) and the scope is rebuilt before the call.
+        A file that no longer reads, or a client no longer listed, stops the call with the
+        reason: the server never serves on the settings it can no longer confirm."""
+        with self._lock:
+            stamp = _settings_stamp(self.vault.settings)
+            if stamp != self._stamp:
+                from trailkeep.ingest.reattribution import ensure_current
+                from trailkeep.vault.settings import load_settings
+
+                fresh = load_settings(os.environ, self.vault.settings.home)
+                scope = self._scope_of(fresh) if self.client else None
+                self.vault.settings = fresh
+                ensure_current(self.vault)
+                self.scope, self._stamp = scope, stamp
+            yield
 
     # ---------------------------------------------------------------------------- the tools
     def search(self, query: str, k: int = 10) -> str:
@@ -87,7 +117,7 @@ class Tools:
         from trailkeep.recall import search
 
         k = max(1, min(int(k), 50))
-        with self._lock:
+        with self._current():
             hits = search(self.vault, query, k=k, filters=self._filters(), today=self.today())
             return self._out(
                 {"schema_version": 1, "query": query, "hits": [h.as_json() for h in hits]}
@@ -97,7 +127,7 @@ class Tools:
         """A cited answer from the history, or an abstention that says it doesn't say."""
         from trailkeep.recall import ask
 
-        with self._lock:
+        with self._current():
             ans = ask(
                 self.vault,
                 question,
@@ -113,7 +143,7 @@ class Tools:
         """How a topic evolved: steps in time order, with what changed and reversed."""
         from trailkeep.recall import topic_trail, trail_json
 
-        with self._lock:
+        with self._current():
             steps = self._confine(topic_trail(self.vault, topic, self._filters()))
             return self._out(trail_json(topic, steps))
 
@@ -121,7 +151,7 @@ class Tools:
         """When a phrase was first and last said, and whether the current version says it."""
         from trailkeep.recall.timeline import when
 
-        with self._lock:
+        with self._current():
             return self._out(when(self.vault, text, self._filters()).as_json())
 
     def get_entry(self, entry_id: int) -> str:
@@ -133,7 +163,7 @@ class Tools:
         from trailkeep.vault.query import entry_authors, entry_links, entry_tags
 
         eid = int(entry_id)
-        with self._lock:
+        with self._current():
             rows = entry_rows(self.vault, [eid])
             if not rows:
                 raise NotFound("entry", eid)
@@ -183,7 +213,7 @@ class Tools:
                 day = date.fromisoformat(today)
             except ValueError:
                 raise OutOfScope(f"today {today!r} is not a date like 2026-11-04") from None
-        with self._lock:
+        with self._current():
             return self._out(build_brief(self.vault, day, self.client, self.horizon).as_json())
 
     # ---------------------------------------------------------------------------- scope
@@ -227,6 +257,19 @@ class Tools:
         if self.scope is not None:
             data = _guard(data, self.scope)
         return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _settings_stamp(settings: Settings) -> tuple[tuple[int, int] | None, ...]:
+    """(mtime, size) of clients.toml and config.toml; None for a file that is not there."""
+    out: list[tuple[int, int] | None] = []
+    for path in (settings.clients_path, settings.config_path):
+        try:
+            st = path.stat()
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 def _guard(data: Any, scope: Scope) -> Any:

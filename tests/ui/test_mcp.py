@@ -268,3 +268,39 @@ def _document_of(v: Vault, entry_id: int) -> int:
                 text("SELECT document_id FROM entry WHERE id = :e"), {"e": entry_id}
             ).scalar_one()
         )
+
+
+def test_a_running_server_follows_clients_toml(tmp_path: Path) -> None:
+    """The server runs for days; clients.toml is the truth at any moment. A note that names no
+    client is general and a scoped server may show it — until clients.toml says the word it
+    names is another client's alias: the very next call no longer returns it. A clients.toml
+    that stops reading stops the calls (never served on the old one)."""
+    from trailkeep.ui.mcp_server import Tools
+    from trailkeep.vault import TrailkeepError
+
+    h = tmp_path / "home"
+    h.mkdir()
+    listed = (FIXTURES / "clients.toml").read_text()
+    (h / "clients.toml").write_text(listed)
+    note = tmp_path / "ideas.md"
+    note.write_text("# Sync ideas\n\nProject Zephyr: the offline sync queue retries every 5 min.\n")
+    s = make_settings(h)
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        Ingestor(v).ingest_file(note)
+        scoped, everyone = Tools(v, "northwind"), Tools(v)
+        query = "Zephyr offline sync queue"
+        assert "Zephyr" in scoped.search(query)  # general material: in every client's scope
+        (h / "clients.toml").write_text(
+            listed.replace(
+                'aliases = ["Clearview", "CVT"]', 'aliases = ["Clearview", "CVT", "Zephyr"]'
+            )
+        )
+        assert "zephyr" not in scoped.search(query).lower()
+        assert "Zephyr" in everyone.search(query)
+        (h / "clients.toml").write_text(listed + "\n[[client]]\nname = \n")
+        with pytest.raises(TrailkeepError, match="clients.toml"):
+            scoped.search(query)
+    finally:
+        v.close()
