@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
+import io
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import ParseError
 
@@ -40,6 +43,66 @@ def decode_text(data: bytes, what: str = "file") -> tuple[str, str]:
         return _no_bom(data.replace(codecs.BOM_UTF8, b"").decode("cp1252")), "cp1252"
     except UnicodeDecodeError as exc:
         raise ParseError(f"{what}: not valid UTF-8 (first bad byte at offset {first})") from exc
+
+
+STREAM_CHUNK = 1 << 20
+_CP1252_BOM = codecs.BOM_UTF8.decode("cp1252")  # "ï»¿": a UTF-8 BOM read as legacy bytes
+
+
+def text_lines(stream: BinaryIO, what: str = "file") -> tuple[Iterator[str], str, str]:
+    """:func:`decode_text` for a file read line by line: the same encodings and errors, but the
+    text is never whole in memory (a 1 GB file decoded at once is 1 GB of ``str``, and 4 GB more
+    in a ``StringIO``). One pass over the bytes checks the encoding and hashes them, then the
+    lines are decoded as they are read. Returns (lines with their ends, encoding, sha256 of the
+    bytes). UTF-16 (rare in the files read this way) is decoded whole."""
+    start = stream.tell()
+    head = stream.read(65536)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        stream.seek(start)
+        data = stream.read()
+        text, encoding = decode_text(data, what)
+        return iter(text.splitlines(keepends=True)), encoding, hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256()
+    check = codecs.getincrementaldecoder("utf-8")()
+    first_bad: int | None = None
+    # offsets as decode_text counts them: after a leading BOM
+    offset, chunk = -len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0, head
+    while chunk:
+        sha.update(chunk)
+        if first_bad is None:
+            try:
+                check.decode(chunk)
+            except UnicodeDecodeError as exc:
+                first_bad = offset + exc.start
+        offset += len(chunk)
+        chunk = stream.read(STREAM_CHUNK)
+    if first_bad is None:
+        try:
+            check.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            first_bad = offset - len(exc.object) + exc.start
+    encoding = "utf-8" if first_bad is None else "cp1252"
+    if first_bad is not None and sum(1 for b in head if b in _CONTROL) > len(head) // 100:
+        raise ParseError(f"{what}: binary content (control bytes), not a text file")
+    stream.seek(start)
+    return _decoded_lines(stream, encoding, what, first_bad), encoding, sha.hexdigest()
+
+
+def _decoded_lines(
+    stream: BinaryIO, encoding: str, what: str, first_bad: int | None
+) -> Iterator[str]:
+    wrapper = io.TextIOWrapper(
+        stream, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline=""
+    )
+    try:
+        for line in wrapper:
+            if encoding == "cp1252" and _CP1252_BOM in line:  # a seam between joined files
+                line = line.replace(_CP1252_BOM, "")
+            yield line.replace("\ufeff", "") if "\ufeff" in line else line
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{what}: not valid UTF-8 (first bad byte at offset {first_bad})") from exc
+    finally:
+        wrapper.detach()  # the stream is the caller's: leave it open
 
 
 def _no_bom(text: str) -> str:

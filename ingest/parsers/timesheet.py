@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
@@ -19,7 +18,7 @@ from typing import BinaryIO
 from trailkeep.vault.records import Origin, ParsedDocument, ParsedEntry, ParseProblem
 
 from ..errors import ParseError
-from ..text import decode_text, parse_time
+from ..text import parse_time, text_lines
 from ..worklog import hours_text, parse_duration
 
 DOC_TIMESHEET = "timesheet"
@@ -43,9 +42,8 @@ class TimesheetParser:
         return 60
 
     def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[ParsedDocument | ParseProblem]:
-        data = stream.read()
-        text, encoding = decode_text(data, origin.name)
-        reader = csv.reader(io.StringIO(text, newline=""))
+        lines, encoding, sha256 = text_lines(stream, origin.name)  # never the whole text
+        reader = csv.reader(lines)
         try:
             header = [c.strip().lower() for c in next(reader)]
         except StopIteration:
@@ -83,7 +81,7 @@ class TimesheetParser:
             kind=DOC_TIMESHEET,
             external_id=f"path:{origin.identity}",
             title=origin.name,
-            content_sha256=hashlib.sha256(data).hexdigest(),
+            content_sha256=sha256,
             timestamp=origin.mtime,
             entries=entries,
             versioned=True,

@@ -194,6 +194,14 @@ CASES: dict[str, tuple[str, Any, float, str]] = {
         "docs:1",
     ),
 }
+# A timesheet is read line by line, never decoded whole (a 1 GB CSV was 1 GB of str and 4 GB of
+# StringIO): 20 MB of rows that are all wrong stays small.
+CASES["csv-20mb-of-bad-rows"] = (
+    "t.csv",
+    lambda: b"date,client,hours,description\n" + b"someday,acme,1,%s\n" % (b"x" * 96) * 180_000,
+    30,
+    "error:no valid timesheet rows",
+)
 ENDLESS = CORPORA / "emails" / "flanker" / "enclosed-endless.eml"
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trailkeep.ingest import Ingestor, ParseError, registry
 from trailkeep.ingest.parsers.notes import NotesParser, date_from_name
 from trailkeep.ingest.parsers.plaintext import MERGE_CHARS, PlainTextParser, merge_blocks
-from trailkeep.ingest.text import decode_text
+from trailkeep.ingest.text import decode_text, text_lines
 from trailkeep.vault import Origin, Vault, doctor
 from trailkeep.vault.records import ParsedDocument
 
@@ -190,3 +193,39 @@ def test_bom_seams_inside_text_are_dropped() -> None:
     assert enc == "utf-8" and text == "part one\npart two\n"
     doc = parse(codecs.BOM_UTF8 + b"Plain title\n\nbody", "bom.txt")
     assert doc.title == "Plain title"
+
+
+# Pieces of text as files really hold them: ASCII, accents, a BOM (leading, or a seam between
+# joined files), legacy bytes, CR/LF line ends, bytes cp1252 has no character for.
+_PIECES = [
+    b"date,client,hours,description\r\n",
+    b"2026-10-01,acme,1.5,plain\n",
+    "caf\u00e9 na\u00efve \u2014 \u201cquoted\u201d\n".encode(),
+    codecs.BOM_UTF8,
+    b"legacy caf\xe9 \x93quoted\x94\n",
+    b"\r",
+    b"\n\n",
+    b"\x81",
+    "\u4e2d\u6587\n".encode(),
+    b"\xe4\xb8",  # a character cut in half
+    b"x" * 70_000,
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_reading_line_by_line_decodes_as_reading_whole(parts: list[bytes]) -> None:
+    """`text_lines` (the timesheet reads a file that way, never the whole text at once) gives
+    the same text, encoding and error as `decode_text` on the whole bytes."""
+    data = b"".join(parts)
+    try:
+        whole, encoding = decode_text(data, "f")
+    except ParseError as exc:
+        with pytest.raises(ParseError) as got:
+            lines, _, _ = text_lines(io.BytesIO(data), "f")
+            "".join(lines)
+        assert str(got.value) == str(exc)
+        return
+    lines, enc, sha = text_lines(io.BytesIO(data), "f")
+    assert ("".join(lines), enc) == (whole, encoding)
+    assert sha == hashlib.sha256(data).hexdigest()
