@@ -67,7 +67,7 @@ def _line(sid: str, n: int, parent: str | None, role: str, text: str, big: str =
 
 
 def session_lines(
-    rnd: random.Random, sid: str, turns: int, start: int = 0, big: int = 0
+    rnd: random.Random, sid: str, turns: int, start: int = 0, big: int = 0, prompt_at: int = -1
 ) -> list[str]:
     out = []
     parent = f"{sid[:8]}-{start - 1:06d}" if start else None
@@ -76,8 +76,9 @@ def session_lines(
         text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(8, 60)))
         # A big session: every user turn but the first of each call carries a tool's output;
         # the first is the user's prompt, as in a real session (it is where a re-read of the
-        # tail may start: ingest/parsers/sessions.py, safe_resume_offset).
-        tool = big and role == "user" and n != start
+        # tail may start: ingest/parsers/sessions.py, safe_resume_offset). ``prompt_at``: the
+        # only prompt is turn ``prompt_at`` (one long agent run: ``--one-prompt``).
+        tool = big and role == "user" and n != (start if prompt_at < 0 else prompt_at)
         payload = ("x" * 64 + "\n") * (big // 65) if tool else ""
         out.append(_line(sid, n, parent, role, text, payload))
         parent = f"{sid[:8]}-{n:06d}"
@@ -179,6 +180,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--no-peaks", action="store_true")
     ap.add_argument("--peaks-only", action="store_true", help="only each parser's peak memory")
+    ap.add_argument(
+        "--one-prompt",
+        action="store_true",
+        help="the big session is one long agent run: a single prompt, then only tool calls",
+    )
     args = ap.parse_args(argv)
     if args.peaks_only:
         with tempfile.TemporaryDirectory() as d:
@@ -227,15 +233,16 @@ def main(argv: list[str]) -> int:
         big.parent.mkdir(parents=True)
         sid = big.stem
         n = 0
+        once = 0 if args.one_prompt else -1
         with big.open("w") as fh:
             while fh.tell() < args.big_mb << 20:
-                fh.write("\n".join(session_lines(rnd, sid, 50, n, big=20_000)) + "\n")
+                fh.write("\n".join(session_lines(rnd, sid, 50, n, 20_000, once)) + "\n")
                 n += 50
         t0 = time.perf_counter()
         ing.ingest_file(big)
         big_first = time.perf_counter() - t0
         with big.open("a") as fh:
-            tail = session_lines(random.Random(5), sid, 10, n)
+            tail = session_lines(random.Random(5), sid, 10, n, 200 if args.one_prompt else 0, once)
             tail[-1] = tail[-1].replace('"text": "', '"text": "zanzibarquill ', 1)
             fh.write("\n".join(tail) + "\n")
         t0 = time.perf_counter()
@@ -258,7 +265,8 @@ def main(argv: list[str]) -> int:
         f"{again.duplicates} duplicate)"
     )
     print(
-        f"{big_mb} MB session: first read {big_first:.1f} s; 10 lines appended "
+        f"{big_mb} MB session{' (one prompt)' if args.one_prompt else ''}: first read "
+        f"{big_first:.1f} s; 10 lines appended "
         f"→ searchable in {append:.2f} s (found: {found})"
     )
     for k, mb in peaks.items():

@@ -52,10 +52,11 @@ the content of the lines parsed, never from line numbers or byte offsets; a pare
 not among them leaves the raw ``parentUuid`` as parent key (which is the right key whenever that
 line was a user or system line). :func:`parse_lines` takes any run of whole lines.
 :func:`safe_resume_offset` returns the byte offset to re-read from: the start of the last complete
-turn group (a turn group opens with a user prompt and is complete once the next one has begun),
-moved back to the nearest line from which every later line's references (parent lines, the first
-line of a streamed message, the tool use that started a sidechain, the user turn of a Codex turn)
-lie inside the tail. Parsing from that offset yields, for every line from there on, the same
+turn group (a turn group opens with a user prompt and is complete once the next one has begun) —
+or, in one long agent run with a single prompt, the line ``TAIL_LINES`` from the end — moved back
+to the nearest line from which every later line's references (parent lines, the first line of a
+streamed message, the tool use a result answers, the tool use that started a sidechain, the user
+turn of a Codex turn) lie inside the tail. Parsing from that offset yields, for every line from there on, the same
 entries (keys, parents, texts) as parsing the whole file; the pipeline writes them by key, so
 re-read entries are no-ops. Document-level fields (title, ``meta``, timestamp) describe what the
 tail shows; the stored document keeps its own when they are missing (``meta["title_from"]``).
@@ -524,6 +525,8 @@ class _Claude(_Builder):
             if not body.strip() and len(results) == 1:
                 body = _result_fallback(tur)  # the block is empty: the structured copy says it
             name = self.tools.get(tool_id, ("", "", 0))[0] or None
+            if tool_id in self.tools:  # the result is named after its call: read them together
+                self.need(i, self.tools[tool_id][2])
             key = uuid if not made else f"{uuid}:{len(made)}"
             e = _tool_result_entry(key, i, ts, tool_id or parent, name, body)
             e.meta.update(side_meta)
@@ -1011,11 +1014,14 @@ def parse_lines(
         yield ParseProblem(origin.name, f"{type(exc).__name__}: {exc}")
 
 
+TAIL_LINES = 64
+
+
 def safe_resume_offset(data: bytes) -> int:
     """Byte offset (at a line start) from which a re-read of this file's tail yields the same
     entries as the whole file for every line from there on: the start of the last complete turn
-    group, moved back until no later line refers to a line before it (module docstring).
-    0 when there is no complete turn group yet."""
+    group (with a single prompt, the line ``TAIL_LINES`` from the end), moved back until no later
+    line refers to a line before it (module docstring). 0 when there is no such line yet."""
     offsets: list[int] = []
     lines: list[bytes] = []
     pos = 0
@@ -1034,9 +1040,15 @@ def safe_resume_offset(data: bytes) -> int:
         starts = [i for i, obj in seen if builder.group_start(i, obj)]
     else:
         starts = builder.starts
-    if len(starts) < 2:
-        return 0
-    target = starts[-2]
+    if len(starts) >= 2:
+        target = starts[-2]
+    else:
+        # One long agent run (a single prompt, then hours of tool calls) has no second turn
+        # group to resume from: any line at least TAIL_LINES from the end will do, moved back
+        # as below, so that a message whose lines are still being streamed is read again whole.
+        target = len(lines) - TAIL_LINES
+        if target <= 0:
+            return 0
     suffix = len(lines)
     floor = [0] * (len(lines) + 1)
     floor[suffix] = suffix

@@ -496,3 +496,113 @@ def test_ingest_a_codex_rollout(vault: Vault, ingestor: Ingestor) -> None:
     assert out.status == "ingested" and out.documents == 1, out
     es = _session_entries(vault, "codex:0199a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b")
     assert list(es.values()).count("tool_result") == 3
+
+
+def agent_run(seed: int, steps: int) -> bytes:
+    """One long Claude Code agent run, as `claude -p "…"` writes it: a single prompt, then
+    assistant messages streamed one content block per line (thinking, text, tool uses sharing
+    ``message.id``), tool results, a sub-agent's sidechain now and then, system and
+    bookkeeping lines — never a second prompt."""
+    import random
+
+    rnd = random.Random(seed)
+    sid = "0e9c4a52-7d1b-4f3e-8a6c-5b2d1e0f9a8c"
+    out: list[str] = []
+    last: list[str | None] = [None]
+
+    def put(
+        kind: str, message: Any, *, side: bool = False, root: bool = False, **extra: Any
+    ) -> None:
+        uuid = f"r-{len(out):05d}"
+        parent = None if root else last[0]
+        out.append(
+            json.dumps(
+                {
+                    "parentUuid": parent,
+                    "isSidechain": side,
+                    "cwd": "/home/sam/src/acme-registry",
+                    "sessionId": sid,
+                    "type": kind,
+                    "message": message,
+                    "uuid": uuid,
+                    "timestamp": f"2026-03-0{1 + len(out) // 5000}T10:00:00.{len(out) % 1000:03d}Z",
+                    **extra,
+                }
+            )
+        )
+        if not side:
+            last[0] = uuid
+
+    def say(msg_id: str, blocks: list[dict[str, Any]], side: bool = False) -> None:
+        for b in blocks:  # one line per content block, sharing the message id
+            put("assistant", {"id": msg_id, "role": "assistant", "content": [b]}, side=side)
+
+    put("user", {"role": "user", "content": "Import the registry and dedupe the patients."})
+    for step in range(steps):
+        blocks: list[dict[str, Any]] = []
+        if rnd.random() < 0.4:
+            blocks.append({"type": "thinking", "thinking": f"step {step}: check the matcher"})
+        if rnd.random() < 0.7:
+            blocks.append({"type": "text", "text": f"Step {step}: looking at batch {step}."})
+        task = rnd.random() < 0.08
+        calls = [f"toolu_{step}_{k}" for k in range(1 if task else rnd.randint(1, 2))]
+        for c in calls:
+            if task:
+                blocks.append(
+                    {
+                        "type": "tool_use",
+                        "id": c,
+                        "name": "Task",
+                        "input": {"prompt": f"audit {step}"},
+                    }
+                )
+            else:
+                blocks.append(
+                    {
+                        "type": "tool_use",
+                        "id": c,
+                        "name": "Bash",
+                        "input": {"command": f"ls b{step}"},
+                    }
+                )
+        say(f"msg_{step}", blocks)
+        if task:  # the sub-agent's lines, inside the session file
+            put("user", {"role": "user", "content": f"audit {step}"}, side=True, root=True)
+            say(f"msg_side_{step}", [{"type": "text", "text": f"Audited batch {step}."}], side=True)
+        for c in calls:
+            result = {"type": "tool_result", "tool_use_id": c, "content": f"out {step} {c}"}
+            put("user", {"role": "user", "content": [result]}, toolUseResult={"stdout": "x"})
+        if rnd.random() < 0.1:
+            put("system", {"role": "system", "content": "Context compacted"}, subtype="info")
+        if rnd.random() < 0.1:
+            out.append(json.dumps({"type": "file-history-snapshot", "messageId": f"m{step}"}))
+    return ("\n".join(out) + "\n").encode()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_long_agent_run_resumes_without_a_second_prompt(seed: int) -> None:
+    """With one prompt and no other, a growing session still has resume points (it was re-read
+    whole on every append), and a tail read from any of them, at any cut, gives the whole
+    file's entries."""
+    data = agent_run(seed, 50)
+    name = "0e9c4a52-7d1b-4f3e-8a6c-5b2d1e0f9a8c.jsonl"
+    whole = _entries(parse(data, name))
+    links = {ln for d in parse(data, name) for ln in d.links}
+    cuts = [i + 1 for i, b in enumerate(data) if b == 0x0A]
+    resumed = 0
+    for cut in cuts:
+        prefix = data[:cut]
+        off = safe_resume_offset(prefix)
+        assert off <= cut and (off == 0 or prefix[off - 1] == 0x0A)
+        resumed += off > 0
+        merged = _entries(parse(prefix, name))
+        tail = parse(data[off:], name)
+        for k, v in _entries(tail).items():
+            assert whole[k] == v, (cut, k)
+        merged.update(_entries(tail))
+        assert merged == whole, cut
+        got = {ln for d in parse(prefix, name) for ln in d.links} | {
+            ln for d in tail for ln in d.links
+        }
+        assert got == links, cut
+    assert len(cuts) > 150 and resumed > len(cuts) // 3, (resumed, len(cuts))
