@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from trailkeep.billing import open_invoices, unbilled
-from trailkeep.vault import Hit, Vault, iso
+from trailkeep.vault import Vault, iso
 from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow
 
@@ -186,14 +186,14 @@ class _View:
         """The entry's text as the scope may see it (its lines about the client), or None."""
         if self.scope is None:
             return row.text
-        parts = admit([_hit(row, row.text)], self.scope, {row.entry_id: row.text})
+        parts = admit([row.as_hit()], self.scope, {row.entry_id: row.text})
         return "\n".join(p.quote for p in parts) if parts else None
 
     def item(self, row: TextRow, quote: str) -> dict[str, Any] | None:
         """document, entry, quote, date and source of an entry; None when the scope may not
         see any of it."""
         if self.scope is not None:
-            parts = admit([_hit(row, quote)], self.scope, {row.entry_id: row.text})
+            parts = admit([row.as_hit(quote)], self.scope, {row.entry_id: row.text})
             if not parts:
                 return None
             quote = " … ".join(p.quote for p in parts)
@@ -206,25 +206,6 @@ class _View:
             "date": iso(row.timestamp),
             "source": self.source(row.source),
         }
-
-
-def _hit(row: TextRow, quote: str) -> Hit:
-    return Hit(
-        score=0.0,
-        chunk_id=0,
-        document_id=row.document_id,
-        document=row.document,
-        entry_id=row.entry_id,
-        version=1,
-        timestamp=row.timestamp,
-        client=row.client,
-        kind=row.kind,
-        current=True,
-        quote=quote,
-        source=row.source,
-        document_kind=row.document_kind,
-        title=row.title,
-    )
 
 
 # ------------------------------------------------------------------------------------ sections

@@ -262,25 +262,6 @@ def time_key(h: Hit) -> tuple[datetime, int, int, int]:
     return (h.timestamp or _EPOCH, h.document_id, h.version, h.entry_id)
 
 
-def _hit(row: EntryRow, quote: str, score: float = 0.0) -> Hit:
-    return Hit(
-        score=score,
-        chunk_id=row.chunk_id,
-        document_id=row.document_id,
-        document=row.document,
-        entry_id=row.entry_id,
-        version=row.version,
-        timestamp=row.timestamp,
-        client=row.client,
-        kind=row.kind,
-        current=row.current,
-        quote=quote,
-        source=row.source,
-        document_kind=row.document_kind,
-        title=row.title,
-    )
-
-
 def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
     """When ``phrase`` was said: every appearance in time order (first, last, in current),
     exact when it can be, else the topic's strong passages, else nothing. ``filters.client``
@@ -303,7 +284,7 @@ def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
     for r in rows:
         spots = find_phrase(r.text, phrase, first=True)
         if spots:
-            found.append(_hit(r, quote_around(r.text, *spots[0])))
+            found.append(r.as_hit(quote_around(r.text, *spots[0])))
             texts[r.entry_id] = r.text
     if scope is not None:
         # A quote clipped to the lines about the client must still say the phrase.

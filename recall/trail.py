@@ -332,7 +332,7 @@ def topic_trail(
         rows[r.entry_id] = r
         if r.kind == "front_matter" or (filters and filters.client and r.client != filters.client):
             continue
-        h = row_hit(r, _quote(r.text, terms))
+        h = r.as_hit(_quote(r.text, terms))
         (candidates if on_topic(res, h, r.text, terms) else off)[r.entry_id] = h
     key = _topic_key(terms)
     keep: list[Hit] = []
@@ -371,26 +371,6 @@ def _topic_key(terms: set[str]) -> SameAs:
     return key
 
 
-def row_hit(r: EntryRow, quote: str = "") -> Hit:
-    """An entry row as a hit (score 0): the quote given, else the whole text."""
-    return Hit(
-        score=0.0,
-        chunk_id=r.chunk_id,
-        document_id=r.document_id,
-        document=r.document,
-        entry_id=r.entry_id,
-        version=r.version,
-        timestamp=r.timestamp,
-        client=r.client,
-        kind=r.kind,
-        current=r.current,
-        quote=quote or r.text,
-        source=r.source,
-        document_kind=r.document_kind,
-        title=r.title,
-    )
-
-
 def document_trail(vault: Vault, document_id: int, client: str | None = None) -> list[Step]:
     hits = entry_hits(vault, document_entry_ids(vault, document_id))
     if client:
@@ -414,7 +394,6 @@ __all__ = [
     "decision_reversed",
     "document_trail",
     "on_topic",
-    "row_hit",
     "topic_trail",
     "trail_json",
     "value_changed",

@@ -38,10 +38,9 @@ from typing import TYPE_CHECKING, Any
 from trailkeep.vault import Filters, TrailkeepError, iso
 
 if TYPE_CHECKING:
-    from trailkeep.vault import Settings
     from trailkeep.recall import Backend, Step
     from trailkeep.recall.scope import Scope
-    from trailkeep.vault import Vault
+    from trailkeep.vault import Settings, Vault
 
 SERVER_NAME = "trailkeep"
 INSTRUCTIONS = (
@@ -157,7 +156,6 @@ class Tools:
     def get_entry(self, entry_id: int) -> str:
         """One entry's full text, its document, version, time, client, tags and source."""
         from trailkeep.recall.scope import admit
-        from trailkeep.recall.trail import row_hit
         from trailkeep.vault import NotFound
         from trailkeep.vault.history import entry_rows, passing
         from trailkeep.vault.query import entry_authors, entry_links, entry_tags
@@ -172,7 +170,7 @@ class Tools:
             if self.scope is not None:
                 if eid not in passing(self.vault, [eid], self._filters()):
                     raise OutOfScope(f"entry {eid} is out of {self.client}'s scope")
-                parts = admit([row_hit(r)], self.scope, {eid: r.text})
+                parts = admit([r.as_hit()], self.scope, {eid: r.text})
                 if not parts:
                     raise OutOfScope(
                         f"entry {eid} is out of {self.client}'s scope (it names another client)"

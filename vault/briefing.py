@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from .ownership import count_unattributed, get_state, set_state
 from .query import SHOWN_TAGS_SQL
-from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts, from_utc, iso
+from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, Hit, db_ts, from_utc, iso
 from .store import Vault
 
 LAST_VISIT = "brief_last_visit"
@@ -52,6 +52,25 @@ class TextRow:
     title: str
     text: str
     source: str | None  # the file it came from
+
+    def as_hit(self, quote: str = "") -> Hit:
+        """This entry as a search hit (its current version): the quote given, else the text."""
+        return Hit(
+            score=0.0,
+            chunk_id=0,
+            document_id=self.document_id,
+            document=self.document,
+            entry_id=self.entry_id,
+            version=1,
+            timestamp=self.timestamp,
+            client=self.client,
+            kind=self.kind,
+            current=True,
+            quote=quote or self.text,
+            source=self.source,
+            document_kind=self.document_kind,
+            title=self.title,
+        )
 
 
 _COLUMNS = (

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, text
 
 from .errors import NotFound
 from .keyword import normalize_for_index, strip_diacritics
-from .records import from_utc
+from .records import Hit, from_utc
 
 if TYPE_CHECKING:
     from .query import Filters
@@ -178,6 +178,25 @@ class EntryRow:
     source: str | None
     position: int
     chunk_id: int  # its first chunk (0 when it has none)
+
+    def as_hit(self, quote: str = "", score: float = 0.0) -> Hit:
+        """This entry as a search hit: the quote given, else the whole text."""
+        return Hit(
+            score=score,
+            chunk_id=self.chunk_id,
+            document_id=self.document_id,
+            document=self.document,
+            entry_id=self.entry_id,
+            version=self.version,
+            timestamp=self.timestamp,
+            client=self.client,
+            kind=self.kind,
+            current=self.current,
+            quote=quote or self.text,
+            source=self.source,
+            document_kind=self.document_kind,
+            title=self.title,
+        )
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,11 @@ turn group (a turn group opens with a user prompt and is complete once the next 
 or, in one long agent run with a single prompt, the line ``TAIL_LINES`` from the end — moved back
 to the nearest line from which every later line's references (parent lines, the first line of a
 streamed message, the tool use a result answers, the tool use that started a sidechain, the user
-turn of a Codex turn) lie inside the tail. Parsing from that offset yields, for every line from there on, the same
-entries (keys, parents, texts) as parsing the whole file; the pipeline writes them by key, so
-re-read entries are no-ops. Document-level fields (title, ``meta``, timestamp) describe what the
-tail shows; the stored document keeps its own when they are missing (``meta["title_from"]``).
+turn of a Codex turn) lie inside the tail. Parsing from that offset yields, for every line from
+there on, the same entries (keys, parents, texts) as parsing the whole file; the pipeline writes
+them by key, so re-read entries are no-ops. Document-level fields (title, ``meta``, timestamp)
+describe what the tail shows; the stored document keeps its own when they are missing
+(``meta["title_from"]``).
 ``start_position`` numbers the tail's entries after those already stored.
 """
 

@@ -300,7 +300,7 @@ def test_a_running_server_follows_clients_toml(tmp_path: Path) -> None:
         assert "zephyr" not in scoped.search(query).lower()
         assert "Zephyr" in everyone.search(query)
         (h / "clients.toml").write_text(listed + "\n[[client]]\nname = \n")
-        with pytest.raises(TrailkeepError, match="clients.toml"):
+        with pytest.raises(TrailkeepError, match=r"clients\.toml"):
             scoped.search(query)
     finally:
         v.close()
