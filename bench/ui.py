@@ -54,13 +54,13 @@ return !!app && app.getAttribute("data-test-script-state") === "notRunning"
 """
 
 
-def _port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _get(url: str) -> bool:
+def served(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
             return bool(r.status == 200)
@@ -108,17 +108,20 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def _driver() -> Any:
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def chromium_driver() -> Any:
+    """Headless Chromium under Selenium, with the flags above (the browser test uses it too)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    opts.binary_location = CHROMIUM
     for f in CHROMIUM_FLAGS:
         opts.add_argument(f)
-    driver = webdriver.Chrome(
-        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts
-    )
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.get("about:blank")
     return driver
 
@@ -133,18 +136,18 @@ def wait_rendered(driver: Any, t0: float, timeout: float = 120) -> float:
 
 def cold_start(home: Path, embedder: str, browser: bool) -> dict[str, float]:
     """The browser is already open (as the user's is); the clock starts at `trailkeep ui`."""
-    port = _port()
-    driver = _driver() if browser else None
+    port = free_port()
+    driver = chromium_driver() if browser else None
     t0 = time.perf_counter()
     proc = launch(home, embedder, port)
     out: dict[str, float] = {}
     try:
-        while not _get(f"http://127.0.0.1:{port}/_stcore/health"):
+        while not served(f"http://127.0.0.1:{port}/_stcore/health"):
             if time.perf_counter() - t0 > 120:
                 raise RuntimeError("the UI did not start in 120 s")
             time.sleep(0.05)
         out["health_s"] = time.perf_counter() - t0
-        _get(f"http://127.0.0.1:{port}/")
+        served(f"http://127.0.0.1:{port}/")
         out["html_s"] = time.perf_counter() - t0
         if driver is not None:
             driver.get(f"http://127.0.0.1:{port}/")
@@ -162,14 +165,14 @@ def memory(home: Path, embedder: str, settle: float, question: str | None) -> di
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    port = _port()
-    driver = _driver()
+    port = free_port()
+    driver = chromium_driver()
     proc = launch(home, embedder, port)
     out: dict[str, Any] = {}
     try:
         pid = server_pid(proc.pid)
         t0 = time.perf_counter()
-        while not _get(f"http://127.0.0.1:{port}/_stcore/health"):
+        while not served(f"http://127.0.0.1:{port}/_stcore/health"):
             if time.perf_counter() - t0 > 120:
                 raise RuntimeError("the UI did not start in 120 s")
             time.sleep(0.05)

@@ -18,38 +18,27 @@ import http.server
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--window-size=1400,1000",
+from trailkeep.bench.ui import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    RENDERED_JS,
+    chromium_driver,
+    free_port,
+    served,
 )
-RENDERED_JS = """
-const app = document.querySelector("[data-testid='stApp']");
-return !!app && app.getAttribute("data-test-script-state") === "notRunning"
-    && !!document.querySelector("[data-testid='stMainBlockContainer'] h1")
-    && !document.querySelector("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']");
-"""
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
 NOTE = """---
 date: 2026-03-02
 client: acme
@@ -61,12 +50,6 @@ We decided to ship the claims export as JSON Lines, nightly at 2am.
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_for(cond: Callable[[], object], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -74,14 +57,6 @@ def wait_for(cond: Callable[[], object], timeout: float, what: str) -> None:
             return
         time.sleep(0.25)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def served(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return bool(r.status == 200)
-    except OSError:
-        return False
 
 
 class UI:
@@ -115,16 +90,9 @@ class UI:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
-    if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
         pytest.skip("chromium and chromium-driver are not installed (CI installs them with apt)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS:
-        opts.add_argument(flag)
-    d = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    d = chromium_driver()
     d.set_page_load_timeout(60)
     yield d
     d.quit()
