@@ -37,7 +37,7 @@ from trailkeep.vault.records import (
 )
 
 # Bump when the rules change: every vault re-attributes what it holds once.
-RULES_VERSION = 2
+RULES_VERSION = 3  # 3: addresses inside text, hyphenated names, parts of people's names
 # Document kinds whose unattributed entries are never general: what arrives from outside
 # (mail) or from a folder of some project (coding-agent sessions) is somebody's.
 NEVER_GENERAL = (DOC_EMAIL, DOC_SESSION)

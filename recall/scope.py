@@ -35,9 +35,10 @@ class Scope:
 
     @classmethod
     def for_client(cls, client: ClientSpec, everyone: Sequence[ClientSpec]) -> Scope:
+        own_parts = frozenset(part for person in client.people for part in person.split())
         return cls(
             client,
-            ClientDirectory(tuple(c for c in everyone if c.id != client.id)),
+            ClientDirectory(tuple(c for c in everyone if c.id != client.id), shared=own_parts),
             ClientDirectory((client,)),
         )
 

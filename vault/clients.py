@@ -177,21 +177,71 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
             claim("domain", d, c, f"the domain {d!r}")
 
 
+def _flex(term: str) -> str:
+    """A name as a pattern: spaces, hyphens and underscores between its words interchangeable
+    ("Harbor Lights Dental" = "Harbor-Lights Dental")."""
+    return r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", term.strip()) if w)
+
+
+def _alternation(terms: list[str]) -> str:
+    return "|".join(sorted(set(terms), key=len, reverse=True))
+
+
+NAME_PART_MIN = 3  # shorter parts of a person's name ("Li", "Ng") are never matched alone
+
+
 @dataclass(frozen=True)
 class ClientDirectory:
+    """How clients are recognised in text (notes/0013). A client is named by:
+
+    - its name, aliases and people's full names, in any case, with spaces, hyphens and
+      underscores between words interchangeable, and the leading two or more words of a name
+      of three or more ("Harbor Lights" for "Harbor Lights Dental");
+    - a domain or address, also inside a longer address or host ("ken@harborlights.example",
+      "mail.harborlights.example");
+    - one part of a person's name alone ("Whitfield", "Priya's"), written as clients.toml
+      writes it (capitalised: "will" is not "Will Baker"), at least ``NAME_PART_MIN`` letters,
+      unless another client's person shares it or it is in ``shared`` (a scope passes its own
+      client's people: their first names are not another client's).
+
+    Erring towards "named" is the safe side: a passage that names another client is withheld
+    from a client's scope, never shown."""
+
     clients: tuple[ClientSpec, ...] = ()
+    shared: frozenset[str] = frozenset()
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        owners: dict[str, set[str]] = {}
         for c in self.clients:
-            words = [re.escape(n) for n in c.markers if n.strip()]
-            if words:
-                self._patterns[c.id] = re.compile(
-                    r"(?<![\w.@-])("
-                    + "|".join(sorted(words, key=len, reverse=True))
-                    + r")(?![\w-])",
-                    re.IGNORECASE,
-                )
+            for person in c.people:
+                for part in person.split():
+                    owners.setdefault(part, set()).add(c.id)
+        for c in self.clients:
+            loose = [*c.names, *(p for p in c.people if len(p.split()) > 1)]
+            words = c.name.split()
+            loose += [" ".join(words[:n]) for n in range(2, len(words))]
+            exact = [p for p in c.people if len(p.split()) == 1]
+            exact += [
+                part
+                for p in c.people
+                if len(p.split()) > 1
+                for part in p.split()
+                if len(part) >= NAME_PART_MIN
+                and part[0].isupper()
+                and owners.get(part) == {c.id}
+                and part not in self.shared
+            ]
+            where = [*c.domains, *c.emails]
+            alts = []
+            if loose := [_flex(t) for t in loose if t.strip()]:
+                alts.append(r"(?<![\w.@-])(?i:" + _alternation(loose) + r")(?![\w-])")
+            if exact := [re.escape(t) for t in exact if t.strip()]:
+                alts.append(r"(?<![\w.@-])(?:" + _alternation(exact) + r")(?![\w-])")
+            if where := [re.escape(t) for t in where if t.strip()]:
+                alts.append(r"(?<![\w-])(?i:" + _alternation(where) + r")(?![\w-])")
+            if alts:
+                self._patterns[c.id] = re.compile("|".join(alts))
 
     def get(self, key: str) -> ClientSpec | None:
         """The client an id, name or alias (a label in a file, an option) names, or None.

@@ -239,3 +239,81 @@ def test_review_assign_and_me_from_the_command_line(tmp_path: Path) -> None:
     me = json.loads(run("me", "--add", "Sam@SamConsult.example", "--json"))
     assert {"address": "sam@samconsult.example", "source": "config"} in me["addresses"]
     assert 'emails = ["sam@samconsult.example"]' in (home / "config.toml").read_text()
+
+
+HARBOR_MESA = """
+[[client]]
+name = "Harbor Lights Dental"
+id = "harbor"
+domains = ["harborlights.example"]
+people = ["Ken Whitfield", "Priya Sandoval"]
+
+[[client]]
+name = "Mesa Freight Logistics"
+id = "mesa"
+aliases = ["Bluebird"]
+domains = ["mesafreight.example"]
+people = ["Oren Blackwood", "Ken Adams"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("sent to ken.whitfield@harborlights.example by mistake", {"harbor"}),
+        ("the mail.harborlights.example relay", {"harbor"}),
+        ("ideas for Harbor-Lights hygienists", {"harbor"}),
+        ("harbor_lights_dental export", {"harbor"}),
+        ("Whitfield liked the demo", {"harbor"}),
+        ("Priya's hygienist schedule", {"harbor"}),
+        ("Blackwood's team paid for it", {"mesa"}),
+        ("Ken called about it", set()),  # a first name two clients' people share: not alone
+        ("we will see whitfield later", set()),  # a name part counts as written: capitalised
+        ("notharborlights.example is someone else", set()),
+        ("the harbor lights were on", {"harbor"}),  # "Harbor Lights": a leading part of a name
+        ("a harbor and some lights", set()),
+    ],
+)
+def test_what_names_a_client(tmp_path: Path, line: str, named: set[str]) -> None:
+    """A client is named by its identifiers as people write them: inside an address, with a
+    hyphen for a space, by one part of a person's name (QA round, session 5: each of these
+    reached another client's scope before)."""
+    from trailkeep.vault.clients import ClientDirectory, load_clients
+
+    (tmp_path / "clients.toml").write_text(HARBOR_MESA)
+    directory = ClientDirectory(load_clients(tmp_path / "clients.toml"))
+    assert set(directory.named_in(line)) == named
+
+
+def test_a_note_naming_another_clients_address_or_person_stays_out_of_scope(
+    tmp_path: Path,
+) -> None:
+    """Sections that name Mesa and also Harbor (by an address at its domain, a hyphenated name,
+    a surname) are in neither client's scope; a scope's own people's first names do not count
+    as another client's."""
+    home = tmp_path / "home"
+    v = open_vault(home)
+    try:
+        (home / "clients.toml").write_text(HARBOR_MESA)
+        v.settings = load_settings(server_env(home), home)
+        note = tmp_path / "2026-11-06.md"
+        note.write_text(
+            "---\ntitle: Thursday\ndate: 2026-11-06\n---\n# Thursday\n\n"
+            "## One\nBluebird test data was sent to ken.whitfield@harborlights.example by mistake.\n\n"
+            "## Two\nBluebird ideas for Harbor-Lights hygienists.\n\n"
+            "## Three\nBluebird pilot feedback: Whitfield liked the demo.\n\n"
+            "## Four\nBluebird routing: Ken Adams signed off on the depot list.\n"
+        )
+        Ingestor(v).ingest_file(note)
+        ensure_current(v)
+        for client in ("mesa", "harbor"):
+            hits = search(v, "Bluebird", k=20, filters=Filters(client=client))
+            shown = " ".join(h.quote for h in hits).lower()
+            for marker in ("harborlights", "harbor-lights", "whitfield"):
+                assert marker not in shown, (client, marker, shown)
+        mesa = " ".join(
+            h.quote for h in search(v, "Bluebird", k=20, filters=Filters(client="mesa"))
+        )
+        assert "Ken Adams signed off" in mesa  # Mesa's own Ken is Mesa's
+    finally:
+        v.close()
