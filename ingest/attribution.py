@@ -95,10 +95,21 @@ class Context:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def rule(self, *keys: str) -> str | None:
+        """The user's assignment for the first key that has one. An assignment to a client
+        clients.toml no longer lists (its id was renamed or removed) is no assignment: the
+        material falls back on what clients.toml says, never on a client nobody can see."""
         for k in keys:
-            if k and k in self.rules:
+            if k and k in self.rules and self.listed(self.rules[k]):
                 return self.rules[k]
         return None
+
+    def corrected(self, e: EntryFacts) -> bool:
+        """The user set this entry's client (`clients set`), to one still listed."""
+        return e.user_set and self.listed(e.user_client)
+
+    def listed(self, client: str | None) -> bool:
+        """``client`` is general ("*"/None) or a client clients.toml lists now."""
+        return client in (None, SCOPE_GENERAL) or self.directory.get_id(client) is not None
 
 
 def _addresses(meta: Mapping[str, Any], *fields: str) -> list[str]:
@@ -200,7 +211,7 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         ruled = ctx.rule(path_rule_key(cwd)) if cwd else None
         doc_client = ruled if ruled and ruled != SCOPE_GENERAL else ctx.directory.by_path(cwd)
     for i, e in enumerate(doc.entries):
-        if e.user_set:
+        if ctx.corrected(e):
             own[i] = e.user_client or SCOPE_GENERAL
         elif e.kind == "work":
             work[i] = _work(e, ctx)
@@ -211,7 +222,7 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         # Attachments follow their message; unattributed messages follow their thread.
         by_key = {e.key: own[i] for i, e in enumerate(doc.entries) if e.kind == "email"}
         for i, e in enumerate(doc.entries):
-            if e.kind == "attachment" and own[i] is None and not e.user_set:
+            if e.kind == "attachment" and own[i] is None and not ctx.corrected(e):
                 parent = str(e.meta.get("_parent") or e.key.split("#att")[0])
                 own[i] = by_key.get(parent)
         thread = {c for c in own if c not in (None, SCOPE_MIXED, SCOPE_GENERAL)}

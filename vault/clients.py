@@ -254,6 +254,10 @@ class ClientDirectory:
                 return c
         return None
 
+    def get_id(self, client_id: str) -> ClientSpec | None:
+        """The client with exactly this id (ids, unlike labels, are not loosely matched)."""
+        return next((c for c in self.clients if c.id == client_id), None)
+
     def named_in(self, text: str) -> list[str]:
         """Client ids whose name, alias, domain, address or person appears in the text."""
         return [cid for cid, rx in self._patterns.items() if rx.search(text)]

@@ -236,6 +236,35 @@ def test_review_assign_and_me_from_the_command_line(tmp_path: Path) -> None:
     scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))
     assert set(scopes.values()) == {"northwind"}
     v.close()
+    # The client's id is renamed in clients.toml: what was assigned to it follows the file (the
+    # address was remembered there); an assignment to an id no longer listed is no assignment.
+    toml = (home / "clients.toml").read_text()
+    (home / "clients.toml").write_text(toml.replace('id = "northwind"', 'id = "nwhh"'))
+    run("status")
+    v = open_vault(home)
+    assert set(dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'")).values()) == {
+        "nwhh"
+    }
+    v.close()
+    (home / "clients.toml").write_text(
+        toml.replace("dana@northwind.example", "x@elsewhere.example")
+    )
+    run("status")  # the address is no longer listed and the rule still says "northwind"
+    v = open_vault(home)
+    assert set(dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'")).values()) == {
+        "northwind"
+    }
+    (home / "clients.toml").write_text(
+        toml.replace("dana@northwind.example", "x@elsewhere.example").replace(
+            'id = "northwind"', 'id = "nwhh"'
+        )
+    )
+    v.close()
+    run("status")  # renamed, address not listed: the stale rule is ignored, nothing guessed
+    v = open_vault(home)
+    assert set(dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'")).values()) == {"?"}
+    v.close()
+    (home / "clients.toml").write_text(toml)
     me = json.loads(run("me", "--add", "Sam@SamConsult.example", "--json"))
     assert {"address": "sam@samconsult.example", "source": "config"} in me["addresses"]
     assert 'emails = ["sam@samconsult.example"]' in (home / "config.toml").read_text()
