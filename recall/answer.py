@@ -18,6 +18,7 @@ from typing import Any
 from trailkeep.vault import Filters, Hit, Vault, iso
 from trailkeep.vault.clients import ClientDirectory
 from trailkeep.vault.query import entry_text, vault_authors
+from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
 from .answerable import answerable
@@ -231,6 +232,9 @@ def ask(
     res = search_detailed(
         vault, question, k=max(passages, 10), filters=filters, today=today or date.today()
     )
+    # Drafts are what was written from the history, not history: an offline worksheet quotes
+    # the client's questions under "your history says nothing about this" (notes/0011).
+    res.hits = [h for h in res.hits if h.document_kind != DOC_DRAFT]
     searched = (
         f"searched {len(res.keyword_ids)} keyword and {len(res.vector_sim)} vector matches"
         + (f" for client {filters.client}" if filters and filters.client else "")

@@ -24,6 +24,7 @@ from trailkeep.vault import Hit, NotFound, Vault, iso
 from trailkeep.vault.browse import email_message
 from trailkeep.vault.clients import ClientSpec
 from trailkeep.vault.query import entry_text
+from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
 from .answer import evidence_strength, passages_block, read_reply, verified
@@ -164,7 +165,7 @@ def gather(
         for h in res.hits:
             if len(mine) >= per_query or len(passages) >= MAX_PASSAGES:
                 break
-            if h.entry_id in exclude or h.document_kind == "draft":
+            if h.entry_id in exclude or h.document_kind == DOC_DRAFT:
                 continue
             if not evidence_strength(res, h)[0]:
                 continue

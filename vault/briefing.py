@@ -171,7 +171,9 @@ def open_questions(vault: Vault, client: str | None, limit: int = 50) -> list[Te
     document (later: a later time, or the same time and a later position), newest first."""
     p: dict[str, Any] = {"n": limit}
     where = (
-        "e.current AND e.indexed AND EXISTS (SELECT 1 FROM entry_tag t WHERE t.entry_id = e.id "
+        # a draft (an offline worksheet quotes the client's questions) is not an open question
+        "e.current AND e.indexed AND d.kind <> 'draft' AND EXISTS (SELECT 1 FROM entry_tag t "
+        "WHERE t.entry_id = e.id "
         f"AND t.tag = 'open_question' AND t.{SHOWN_TAGS_SQL}) AND NOT EXISTS ("
         "SELECT 1 FROM entry x JOIN entry_tag tx ON tx.entry_id = x.id "
         f"WHERE x.document_id = e.document_id AND x.current AND tx.tag = 'decision' "
@@ -198,7 +200,7 @@ def tagged_since(
     sql = (
         f"SELECT tg.tag, {_COLUMNS} FROM entry e {_JOINS} JOIN entry_tag tg ON tg.entry_id = e.id "
         f"WHERE tg.tag IN ({', '.join(names)}) AND tg.{SHOWN_TAGS_SQL} AND e.current "
-        f"AND e.indexed AND {_ARRIVED} >= :a AND {_scope_sql(client, p)} "
+        f"AND e.indexed AND d.kind <> 'draft' AND {_ARRIVED} >= :a AND {_scope_sql(client, p)} "
         "ORDER BY e.ts, e.id LIMIT :n"
     )
     with vault.engine.connect() as c:

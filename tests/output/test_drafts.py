@@ -201,3 +201,12 @@ def test_drafts_are_stored_searchable_and_not_duplicated(bvault: Vault, tmp_path
     # Later drafts do not cite earlier drafts: they cite the history itself.
     d2 = draft_email(bvault, acme(bvault), brief="claims export format", today=date(2026, 3, 9))
     assert all(h.document_kind != "draft" for h in d2.citations)
+    # Nor does an answer, nor the briefing: a worksheet quotes the client's questions under
+    # "your history says nothing about this" (QA, session 5).
+    from trailkeep.recall import ask
+    from trailkeep.recall.brief import build_brief
+
+    answer = ask(bvault, "TO WRITE opening claims export format", Filters(client="acme"))
+    assert all(h.document_kind != "draft" for h in answer.citations + answer.closest)
+    brief = build_brief(bvault, date(2026, 3, 9), "acme", 14).as_json()
+    assert "TO WRITE" not in str(brief["open_questions"]) + str(brief["changed"])
