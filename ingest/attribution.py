@@ -239,7 +239,12 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
             if len(mentioned) == 1:
                 doc_client = next(iter(mentioned))  # a chat clearly about one client
     for i, e in enumerate(doc.entries):
-        if own[i] is not None or e.kind == "work" or doc.kind in NEVER_GENERAL or unresolved_label:
+        if (
+            own[i] is not None
+            or e.kind == "work"
+            or (doc.kind in NEVER_GENERAL and doc_client is None)
+            or unresolved_label
+        ):
             continue
         named = _named(ctx, e.text, e.title) - ({doc_client} if doc_client else set())
         if len(named) == 1 and (doc_client is None or doc.kind == DOC_CHAT):

@@ -152,3 +152,47 @@ def test_appends_in_any_batches_store_what_one_whole_read_stores(
         assert entries(vault) == entries(whole)
     finally:
         whole.close()
+
+
+def test_a_session_in_a_clients_folder_is_that_clients_and_forget_holds(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """clients.toml `paths` give a session its client — every turn, not only the document —
+    so `--client` finds it; after `forget --client`, a new session in the client's folder is not
+    stored (QA, session 5: the turns stayed unattributed, invisible to the client and back after
+    a forget)."""
+    from trailkeep.vault import Filters, forget
+    from trailkeep.vault.clients import ClientSpec
+
+    acme = ClientSpec("acme", "Acme Health", paths=("/home/sam/clients/acme/*",))
+    vault.settings = replace(vault.settings, clients=(acme,))
+    vault.sync_clients(vault.settings.clients)
+    ing = Ingestor(vault)
+    f = tmp_path / f"{SID}.jsonl"
+    f.write_text("\n".join(lines_of(SAMPLE)) + "\n")  # cwd /home/sam/clients/acme/registry-import
+    assert ing.ingest_file(f).status == "ingested"
+    with vault.engine.connect() as c:
+        scopes = {str(r[0]) for r in c.execute(text("SELECT DISTINCT scope FROM entry"))}
+    assert scopes == {"acme"}
+    assert search(vault, "matcher birth date", k=5, filters=Filters(client="acme"))
+    forget(vault, client_id="acme")
+    later = tmp_path / "later.jsonl"
+    later.write_text(
+        json.dumps(
+            {
+                "type": "user",
+                "message": {"role": "user", "content": "A fresh acme session about the yak plan."},
+                "uuid": "z1",
+                "parentUuid": None,
+                "sessionId": "new-sess-2",
+                "cwd": "/home/sam/clients/acme/x",
+                "timestamp": "2026-04-02T10:00:00.000Z",
+            }
+        )
+        + "\n"
+    )
+    Ingestor(vault).ingest_file(later)
+    assert not [t for _, t in entries(vault) if "yak plan" in t]
+    with vault.engine.connect() as c:
+        assert not c.execute(text("SELECT 1 FROM project WHERE client_id = 'acme'")).first()
+    assert doctor(vault).ok
