@@ -92,6 +92,20 @@ class _BoundedLoader(yaml.SafeLoader):
             raise _TooLarge(f"expands to more than {MAX_YAML_NODES} values (aliases)")
         return node
 
+    def construct_lenient_timestamp(self, node: yaml.Node) -> Any:
+        """``date: 2026-02-30`` looks like a timestamp to YAML but is no date: kept as the text
+        written (the note is then dated by its file name or mtime, with a warning), never a
+        crash that loses the note."""
+        try:
+            return self.construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_BoundedLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _BoundedLoader.construct_lenient_timestamp
+)
+
 
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
@@ -203,6 +217,11 @@ class NotesParser:
             or parse_when(fm.get("created"))
             or name_time(origin.name, origin.mtime)
         )
+        for key in ("updated", "date", "created"):
+            value = fm.get(key)
+            if value not in (None, "") and parse_when(value) is None:
+                bad = f"front matter {key}: {str(value)[:40]!r} is not a date; not used"
+                warning = f"{warning}; {bad}" if warning else bad
         entries = self._entries(body, heads, title, when)
         draft_id = _opt_str(fm.get("trailkeep_draft"))
         if draft_id is None:  # a draft trailkeep wrote is never a source of billable work

@@ -106,3 +106,18 @@ def test_stub_note_with_only_front_matter_keeps_title_and_description() -> None:
     (doc,) = parse("---\nid: s1\ntitle: Journal\ndesc: Daily notes live below\n---\n")
     assert [e.kind for e in doc.entries] == ["stub"]
     assert doc.entries[0].text == "Journal\nDaily notes live below"
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "2026-13-45", "2026-02-30 10:00:00"])
+def test_an_impossible_front_matter_date_keeps_the_note(bad: str) -> None:
+    """YAML reads `2026-02-30` as a timestamp and then fails on it: the note was lost with a
+    parser crash (QA, session 5). It is kept, dated by its file name, with a warning, and the
+    rest of its front matter (its client) still counts."""
+    (doc,) = parse(
+        f"---\ntitle: Bad date\ndate: {bad}\nclient: acme\n---\n\nThe capybara note.\n",
+        Origin(name="2026-10-14.md", identity="notes/2026-10-14.md"),
+    )
+    assert doc.title == "Bad date" and doc.client == "acme"
+    assert doc.timestamp is not None and doc.timestamp.date().isoformat() == "2026-10-14"
+    assert any("is not a date" in w for w in doc.meta["warnings"])
+    assert any("capybara" in e.text for e in doc.entries)
