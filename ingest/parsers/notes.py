@@ -92,14 +92,14 @@ class _BoundedLoader(yaml.SafeLoader):
             raise _TooLarge(f"expands to more than {MAX_YAML_NODES} values (aliases)")
         return node
 
-    def construct_lenient_timestamp(self, node: yaml.Node) -> Any:
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
         """``date: 2026-02-30`` looks like a timestamp to YAML but is no date: kept as the text
         written (the note is then dated by its file name or mtime, with a warning), never a
         crash that loses the note."""
         try:
-            return self.construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+            return self.construct_yaml_timestamp(node)
         except ValueError:
-            return self.construct_scalar(node)  # type: ignore[arg-type]
+            return self.construct_scalar(node)
 
 
 _BoundedLoader.add_constructor(
