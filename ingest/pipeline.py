@@ -610,6 +610,16 @@ class Ingestor:
                     with v.writer(f"ingest {name}"):
                         if item.kind == DOC_EMAIL:
                             item.external_id = email_thread(v, item)
+                        if v.is_tombstoned("document", f"{item.kind}:{item.external_id}"):
+                            # Forget holds, and says so: new content at a forgotten
+                            # document's identity (its path, its conversation id) is not
+                            # stored, but never silently (QA: an edited note vanished).
+                            warnings.append(
+                                f"{item.title or item.external_id}: this document was "
+                                "forgotten (trailkeep forget); its new content is not stored. "
+                                "To keep it, save it under another file name."
+                            )
+                            continue
                         reassign = self._attribute(item)
                         res = (
                             v.write_document(item, chunks, sid, reassign)

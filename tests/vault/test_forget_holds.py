@@ -123,3 +123,22 @@ def test_forgotten_client_stays_forgotten(vault: Vault) -> None:
     ]
     assert any("3am on Sundays" in str(r[0]) for r in rows(vault, "SELECT text FROM entry"))
     assert doctor(vault).ok
+
+
+def test_new_content_at_a_forgotten_documents_path_is_refused_out_loud(vault: Vault) -> None:
+    """A forgotten document stays forgotten when its file is edited, and the user is told —
+    it used to be dropped silently with "ingested" (QA, session 5); under another name it is a
+    new document."""
+    inbox = vault.settings.inbox
+    ing = Ingestor(vault)
+    path = write_note(inbox, "good.md", "# Good note\n\nThe osprey survey finished.\n")
+    ing.ingest_file(path)
+    (doc,) = rows(vault, "SELECT id FROM document")
+    forget(vault, document_id=int(str(doc[0])))
+    path.write_text("# Puffins\n\nThe puffin count is 12.\n")
+    out = ing.ingest_file(path)
+    assert out.status == "partial" and "forgotten" in (out.error or "")
+    assert not [r for r in rows(vault, "SELECT text FROM entry") if "puffin" in str(r[0])]
+    kept = write_note(inbox, "puffins.md", path.read_text())
+    assert ing.ingest_file(kept).status == "ingested"
+    assert [r for r in rows(vault, "SELECT text FROM entry") if "puffin" in str(r[0])]
