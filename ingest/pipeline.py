@@ -593,7 +593,7 @@ class Ingestor:
                 parser.name,
             )
         origin = Origin(name=name, identity=identity, mtime=mtime)
-        docs = 0
+        docs = changed = 0
         errors: list[str] = []
         warnings: list[str] = []
         try:
@@ -628,6 +628,7 @@ class Ingestor:
                         )
                     if res is not None:
                         docs += 1
+                        changed += not res.noop
                         if self.on_document is not None:
                             self.on_document(name, docs)
                     warnings.extend(str(w) for w in item.meta.get("warnings", []))
@@ -649,6 +650,10 @@ class Ingestor:
             v.finish_source(sid, status, message, parser.name)
         if embed and v.pending_count() >= 1:
             v.embed_pending()  # the model runs outside the writer lock
+        if status == INGESTED and docs and not changed:
+            # Bytes this path gave before (an older version of its document, read again):
+            # nothing changed in the vault, and the count says so.
+            return Outcome(path, DUPLICATE, None, docs, sid)
         return Outcome(path, status, message, docs, sid)
 
     # -- failures

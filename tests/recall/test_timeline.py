@@ -110,6 +110,7 @@ def test_a_folder_of_versions_ingested_again_adds_nothing(vault: Vault, tmp_path
     again = ing.ingest_paths(list(reversed(files)))
     # THEN nothing changes: still 11 versions, the newest-dated one current
     assert len(versions(vault)) == 11 and again.failed == 0
+    assert (again.ingested, again.duplicates) == (0, 11)  # and says so (QA: "ingested: 10")
     assert versions(vault)[-1][1:3] == ("2024-11-12", True)
     in_time_order(vault)
     assert doctor(vault).ok
