@@ -241,10 +241,11 @@ def draft_email(
     if reply_to:
         msg = find_message(vault, reply_to)
         if msg.client != client.id:  # the message's scope: its client's, else nobody's
-            where = {"?": "unattributed: see `trailkeep clients review`", "!": "mixed"}.get(
-                str(msg.client), f"belongs to {msg.client}"
-            )
-            raise NotFound(f"email message for client {client.id} (this one is {where})", reply_to)
+            where = {
+                "?": "is unattributed: see `trailkeep clients review`",
+                "!": "names several clients",
+            }.get(str(msg.client), f"belongs to {msg.client}")
+            raise NotFound(f"email message for client {client.id} (this one {where})", reply_to)
         message, subject, greet = msg.text, msg.subject, msg.sender
         exclude.add(msg.entry_id)
         title = "Re: " + re.sub(r"^(re:\s*)+", "", subject, flags=re.IGNORECASE).strip()

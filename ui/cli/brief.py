@@ -82,7 +82,8 @@ def _show(d: dict[str, Any]) -> None:
             )
             if any(x["what"] == w for x in docs)
         ]
-        click.echo(f"  {g['client'] or 'general'}: " + (", ".join(counts) or "no new documents"))
+        who = g["client"] or "no client"  # general notes and unattributed mail alike
+        click.echo(f"  {who}: " + (", ".join(counts) or "no new documents"))
         for x in docs[:5]:
             click.echo(f"    {x['what']:<12} {x['document']}  [{x['source']}]")
         for tag in ("decisions", "dead_ends"):

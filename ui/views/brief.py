@@ -82,7 +82,8 @@ def _source(item: dict[str, Any]) -> list[Link]:
 
 
 def _who(ctx: page.Ctx, client: str | None) -> str:
-    return ctx.client_name(client) if client else "General"
+    # No client: general notes and unattributed mail alike (unattributed is not general)
+    return ctx.client_name(client) if client else "No client"
 
 
 def waiting(ctx: page.Ctx, items: list[dict[str, Any]]) -> None:
