@@ -304,6 +304,8 @@ def _disk_full_stops(
             raise full from exc
         if isinstance(out, Outcome) and out.source_id is not None and out.status in DONE:
             self._unquarantine(out.source_id, Path(out.path).name)
+            for sid, name in self.vault.earlier_problems(out.path, out.source_id):
+                self._unquarantine(sid, name)  # the same path read since: history now
         return out
 
     return wrapper

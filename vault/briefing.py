@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from .base import OPEN_PROBLEM
 from .ownership import count_unattributed, get_state, set_state
 from .query import SHOWN_TAGS_SQL
 from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, Hit, db_ts, from_utc, iso
@@ -298,8 +299,8 @@ def failures(vault: Vault, limit: int = 200) -> list[dict[str, str]]:
             {"source": str(r[0]), "status": str(r[1]), "error": str(r[2] or "")}
             for r in c.execute(
                 text(
-                    "SELECT name, status, error FROM source WHERE status IN ('failed', "
-                    "'partial') ORDER BY updated_at DESC, id DESC LIMIT :n"
+                    f"SELECT name, status, error FROM source WHERE {OPEN_PROBLEM} "
+                    "ORDER BY updated_at DESC, id DESC LIMIT :n"
                 ),
                 {"n": limit},
             )

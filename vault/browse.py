@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 
 from . import dialect
+from .base import OPEN_PROBLEM
 from .query import SHOWN_TAGS_SQL
 from .store import Vault
 
@@ -33,7 +34,7 @@ def failed_sources(vault: Vault, limit: int = 200) -> list[dict[str, Any]]:
     return _rows(
         vault,
         "SELECT id, name, path, status, error, updated_at FROM source "
-        "WHERE status IN ('failed', 'partial') ORDER BY updated_at DESC LIMIT :n",
+        f"WHERE {OPEN_PROBLEM} ORDER BY updated_at DESC LIMIT :n",
         n=limit,
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from .base import OPEN_PROBLEM
 from .store import Vault
 
 
@@ -75,7 +76,7 @@ def unfinished_sources(vault: Vault) -> list[tuple[int, str, str, str]]:
             for r in c.execute(
                 text(
                     "SELECT id, path, name, sha256 FROM source "
-                    "WHERE status IN ('failed', 'partial', 'pending') ORDER BY id"
+                    f"WHERE status = 'pending' OR ({OPEN_PROBLEM}) ORDER BY id"
                 )
             )
         ]

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 
 from . import dialect
+from .base import OPEN_PROBLEM
 from .clients import ClientDirectory
 from .records import NOT_SEARCHED_BY_DEFAULT, SCOPE_GENERAL, Hit, db_ts, from_utc
 from .store import Vault
@@ -184,11 +185,17 @@ def status(vault: Vault) -> dict[str, Any]:
             {"source": str(r[0]), "error": str(r[1] or "")}
             for r in c.execute(
                 text(
-                    "SELECT path, error FROM source WHERE status IN ('failed', 'partial') "
+                    f"SELECT path, error FROM source WHERE {OPEN_PROBLEM} "
                     "ORDER BY updated_at DESC LIMIT 200"
                 )
             )
         ]
+        open_problems = {
+            str(r[0]): int(r[1])
+            for r in c.execute(
+                text(f"SELECT status, COUNT(*) FROM source WHERE {OPEN_PROBLEM} GROUP BY status")
+            )
+        }
         at = dialect.find(c, "'@'", "author")
         domains_sql = (
             f"SELECT substr(author, {at} + 1) AS dom, COUNT(*) FROM entry "
@@ -199,8 +206,8 @@ def status(vault: Vault) -> dict[str, Any]:
             "sources": {
                 "ingested": counts.get("ingested", 0),
                 "duplicates": counts.get("duplicate", 0),
-                "partial": counts.get("partial", 0),
-                "failed": counts.get("failed", 0),
+                "partial": open_problems.get("partial", 0),
+                "failed": open_problems.get("failed", 0),
                 "pending": counts.get("pending", 0),
             },
             "documents": one("SELECT COUNT(*) FROM document"),

@@ -103,6 +103,21 @@ class SourcesMixin(VaultBase):
             ).first()
         return None if r is None else str(r[0])
 
+    def earlier_problems(self, path: str, source_id: int) -> list[tuple[int, str]]:
+        """(id, name) of the failed or partial sources of ``path`` before ``source_id``: read
+        successfully since, they are history (their quarantine copies can go)."""
+        with self.engine.connect() as c:
+            return [
+                (int(r[0]), str(r[1]))
+                for r in c.execute(
+                    text(
+                        "SELECT id, name FROM source WHERE path=:p AND id < :i "
+                        "AND status IN ('failed', 'partial')"
+                    ),
+                    {"p": path, "i": source_id},
+                )
+            ]
+
     def is_tombstoned(self, kind: str, key: str) -> bool:
         with self.engine.connect() as c:
             return self.is_tombstoned_conn(c, kind, key)

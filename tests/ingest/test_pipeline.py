@@ -147,3 +147,28 @@ def test_summary_counts(vault: Vault, ingestor: Ingestor) -> None:
     s2 = ingestor.ingest_paths(list(walk([inbox])))
     assert (s2.ingested, s2.duplicates) == (0, 2)
     assert doctor(vault).ok
+
+
+def test_a_failure_the_same_path_has_since_outgrown_is_history(
+    vault: Vault, ingestor: Ingestor
+) -> None:
+    """A file that failed and is then read whole at the same path: its failure leaves
+    `status`, the briefing's health and `retry`, and its quarantine copy goes (QA, session 5:
+    it stayed "failed" forever). A failure nothing has replaced stays."""
+    from trailkeep.vault.briefing import failures
+    from trailkeep.vault.filestate import unfinished_sources
+
+    stuck = vault.settings.inbox / "conversations.json"
+    stuck.write_text('[{"id": "c1", "title": "Puff')  # half copied, never finished
+    assert ingestor.ingest_file(stuck).status == "failed"
+    note = vault.settings.inbox / "notes.md"
+    note.write_bytes(b"\x00\x01binary\x00" * 10)  # a bad save, fixed later
+    assert ingestor.ingest_file(note).status == "failed"
+    assert status(vault)["sources"]["failed"] == 2 and len(failures(vault)) == 2
+    assert len(list(vault.settings.quarantine.iterdir())) == 4  # a link and a note each
+    note.write_text("# Notes\n\nNow a real note.\n")
+    assert ingestor.ingest_file(note).status == "ingested"
+    assert status(vault)["sources"]["failed"] == 1
+    assert [f["source"] for f in failures(vault)] == ["conversations.json"]
+    assert [r[2] for r in unfinished_sources(vault)] == ["conversations.json"]
+    assert len(list(vault.settings.quarantine.iterdir())) == 2
