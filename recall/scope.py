@@ -68,10 +68,15 @@ class Scope:
             hit = replace(hit, title="")
         if not self.names_other(entry_text):
             return [hit] if not self.names_other(hit.quote) else []
+        # The client's own mail (attributed to A by its sender) is A's words: every line that
+        # names no other client is A's, and a deadline in it stays in A's briefing. In the
+        # user's own writing (a note mixing clients) a line must name A: the lines around a
+        # mention of B may be about B under a name clients.toml does not know (notes/0013).
+        own_words = hit.client == self.client.id and hit.kind == "email"
         parts = []
         for line in hit.quote.split("\n"):
             s = line.strip()
-            if s and self.own.named_in(s) and not self.names_other(s):
+            if s and (own_words or self.own.named_in(s)) and not self.names_other(s):
                 parts.append(replace(hit, quote=s))
         return parts
 

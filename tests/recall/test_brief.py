@@ -449,7 +449,8 @@ def test_one_clients_scope(v: Vault) -> None:
 
 
 def test_scope_clips_lines_naming_another_client(v: Vault) -> None:
-    # Beta's own mail names Acme: beta's brief sees only its lines about beta.
+    # Beta's own mail names Acme: beta's brief sees every line but those naming Acme (its
+    # own words: a deadline that names no client is Beta's; QA, session 5).
     ingest(
         v,
         {
@@ -460,17 +461,19 @@ def test_scope_clips_lines_naming_another_client(v: Vault) -> None:
                 "Sun, 01 Nov 2026 09:00:00 +0100",
                 "Cutover",
                 "Hi Sam,\n\nAcme Health moved their go-live to Nov 11.\n"
-                "BetaCorp cutover is on Nov 9.\n\nBo\n",
+                "BetaCorp cutover is on Nov 9.\nCan you send the estimate by Nov 10?\n\nBo\n",
             )
         },
     )
     beta = build_brief(v, TODAY, client="beta").as_json()["dates"]
     assert [(d["date"], d["quote"]) for d in beta if d["source"] == "b2-1.eml"] == [
-        ("2026-11-09", "BetaCorp cutover is on Nov 9.")
+        ("2026-11-09", "Hi Sam, BetaCorp cutover is on Nov 9."),
+        ("2026-11-10", "Can you send the estimate by Nov 10?"),
     ]
     everyone = build_brief(v, TODAY).as_json()["dates"]
     assert [(d["date"], d["client"]) for d in everyone if d["source"] == "b2-1.eml"] == [
         ("2026-11-09", "beta"),
+        ("2026-11-10", "beta"),
         ("2026-11-11", "beta"),
     ]
 
