@@ -199,6 +199,21 @@ def _sentence(text: str, start: int, stop: int) -> tuple[int, int]:
     return start, stop
 
 
+# "on Thursday" in a sentence told in the past is the Thursday that was ("both asked about
+# pricing on Thursday"); precision first, so a past-tense verb without a future one drops it.
+_PAST = re.compile(
+    r"\b(?i:was|were|did|had|went|came|met|said|told|sent|got|took|gave|made|saw|spoke|"
+    r"(?!need|feed|seed|speed|indeed|proceed|succeed|exceed)[a-z]{2,}ed)\b"
+)
+_FUTURE = re.compile(r"\b(?i:will|shall|going to|gonna|let's|please|can you|could you)\b|'ll\b")
+
+
+def _told_in_the_past(words: str, sentence: str) -> bool:
+    """A weekday after "on" alone, in a sentence with a past-tense verb and no future."""
+    lead = words.split()[0].lower()
+    return lead == "on" and bool(_PAST.search(sentence)) and not _FUTURE.search(sentence)
+
+
 def named_dates(text: str, written: date) -> list[NamedDate]:
     """Every date ``text`` names, resolved against ``written``, with the sentence naming it;
     in text order, each (day, sentence) once."""
@@ -225,10 +240,12 @@ def named_dates(text: str, written: date) -> list[NamedDate]:
         line_end = text.find("\n", stop)
         if _HEADER_LINE.match(text[line_start : line_end if line_end >= 0 else len(text)]):
             continue
+        a, b = _sentence(text, start, stop)
+        if kind == "weekday" and _told_in_the_past(m.group(0), text[a:b]):
+            continue
         day = resolve(kind, m, written)
         if day is None:
             continue
-        a, b = _sentence(text, start, stop)
         quote = " ".join(text[a:b].split())
         if len(quote) > MAX_QUOTE:
             quote = _around(text, a, b, start, stop)

@@ -564,3 +564,21 @@ def test_brief_on_a_mailing_list_does_not_flood(tmp_path: Path) -> None:
         assert most <= 5
     finally:
         vault.close()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("Oren and Ken both asked about Bluebird pricing on Thursday.", None),
+        ("Lauren uploaded the file on Friday.", None),
+        ("The review is on Thursday.", "2026-11-12"),
+        ("Can we meet on Thursday?", "2026-11-12"),
+        ("We talked; the review will be on Thursday.", "2026-11-12"),
+        ("Please send it by Friday, we needed it last week.", "2026-11-13"),
+    ],
+)
+def test_a_weekday_told_in_the_past_is_not_ahead(sentence: str, day: str | None) -> None:
+    """"on Thursday" in a sentence told in the past is the Thursday that was (QA, session 5:
+    written on a Friday, it became the next Thursday in "dates ahead")."""
+    found = [d.day.isoformat() for d in named_dates(sentence, date(2026, 11, 6))]
+    assert found == ([day] if day else [])
