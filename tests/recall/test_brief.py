@@ -578,7 +578,7 @@ def test_brief_on_a_mailing_list_does_not_flood(tmp_path: Path) -> None:
     ],
 )
 def test_a_weekday_told_in_the_past_is_not_ahead(sentence: str, day: str | None) -> None:
-    """"on Thursday" in a sentence told in the past is the Thursday that was (QA, session 5:
+    """ "on Thursday" in a sentence told in the past is the Thursday that was (QA, session 5:
     written on a Friday, it became the next Thursday in "dates ahead")."""
     found = [d.day.isoformat() for d in named_dates(sentence, date(2026, 11, 6))]
     assert found == ([day] if day else [])
