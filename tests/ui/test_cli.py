@@ -179,3 +179,29 @@ def test_everything_in_the_home_is_the_users_only(tmp_path: Path) -> None:
                 loose.append(f"{oct(stat.S_IMODE(p.lstat().st_mode))} {p.relative_to(home)}")
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert loose == []
+
+
+def test_watch_names_its_folders_and_warns_of_a_missing_source(home: Path, tmp_path: Path) -> None:
+    """A `[[source]]` that is not there (a typo) is said, not silently "0 files" (QA)."""
+    from tests.conftest import server_env
+
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    cfg = home / "config.toml"
+    cfg.write_text(
+        cfg.read_text()
+        + f'\n[[source]]\npath = "{sessions}"\nkind = "claude-code"\n'
+        + f'\n[[source]]\npath = "{tmp_path / "nowhere"}"\nkind = "notes"\n'
+    )
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(home), "watch", "--once"],
+        env={
+            "TRAILKEEP_EMBEDDER": "hash",
+            **server_env(home),
+        },
+        obj={},
+    )
+    assert r.exit_code == 0, r.output
+    assert f"{tmp_path / 'nowhere'} is not a folder" in r.output
+    assert f"{sessions} (claude-code)" in r.output

@@ -97,9 +97,17 @@ def watch(ctx: click.Context, once: bool) -> None:
         on_outcome=report,
     )
     s.inbox.mkdir(parents=True, exist_ok=True)
+    folders = [str(s.inbox), *(f"{r.path} ({r.kind})" for r in s.sources)]
+    for r in s.sources:
+        if not r.path.is_dir():  # a typo in config.toml must not look like "nothing new"
+            click.echo(
+                f"warning: [[source]] {r.path} is not a folder on this machine; nothing is "
+                "read from it (config.toml)",
+                err=True,
+            )
     if once:
         n = w.run_once()
-        click.echo(f"processed {n} file(s) from {s.inbox}")
+        click.echo(f"processed {n} file(s) from {', '.join(folders)}")
         return
     stop = threading.Event()
 
@@ -108,7 +116,7 @@ def watch(ctx: click.Context, once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    click.echo(f"watching {s.inbox} (Ctrl-C to stop)", err=True)
+    click.echo(f"watching {', '.join(folders)} (Ctrl-C to stop)", err=True)
     w.run(stop)
     click.echo("stopped", err=True)
 
