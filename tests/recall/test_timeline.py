@@ -326,6 +326,13 @@ def test_cli_when_and_diff_validate(tmp_path: Path) -> None:
     assert out.exit_code == 1 and "no version before 1" in out.output
     out = r.invoke(main, ["--home", str(home), "when", "x", "--client", "nobody"], env=env)
     assert out.exit_code == 1 and "unknown client" in out.output
+    # Said in two documents, dropped from one: each says whether its own current version
+    # still says it (QA: one "in the current version: yes" read as if the essay still did).
+    (home / "inbox" / "aside.md").write_text("# Aside\n\nThe budget is $4,000.\n")
+    run("ingest", str(home / "inbox" / "aside.md"))
+    shown = run("when", "budget is $4,000")
+    assert "(not in its current version)" in shown and "Aside v1 (in its current version)" in shown
+    assert "in the current version:" not in shown
 
 
 # ------------------------------------------------------------------------ the bench, sampled

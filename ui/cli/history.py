@@ -45,14 +45,19 @@ def when_cmd(
             f"(document {a['document_id']}, entry {a['entry_id']})"
         )
         click.echo("       " + " ".join(a["quote"].split())[:200])
-    click.echo(f"{what} in " + "; ".join(_versions(d) for d in data["present_in"]))
-    click.echo("in the current version: " + ("yes" if res.in_current else "no"))
+    docs = data["present_in"]
+    click.echo(f"{what} in " + "; ".join(_versions(d, len(docs) > 1) for d in docs))
+    if len(docs) == 1:
+        click.echo("in the current version: " + ("yes" if res.in_current else "no"))
 
 
-def _versions(d: dict[str, object]) -> str:
+def _versions(d: dict[str, object], each: bool = False) -> str:
+    """A document's versions saying it; with ``each`` (several documents), whether its own
+    current version still does (one "current: yes" for all read as if every one did)."""
     nums = d["versions"]
     assert isinstance(nums, list)
-    return f"{d['document']} v{', v'.join(str(n) for n in nums)}"
+    now = " (in its current version)" if d["in_current"] else " (not in its current version)"
+    return f"{d['document']} v{', v'.join(str(n) for n in nums)}" + (now if each else "")
 
 
 @click.command("diff")

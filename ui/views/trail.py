@@ -60,13 +60,18 @@ def when_box(ctx: page.Ctx, flt: Filters) -> None:
             f"{safe_md(a['document'], lines=False)} v{a['version']}  \n> "
             + safe_md(a["quote"], lines=False, limit=300)
         )
+    docs = data["present_in"]
     versions = "; ".join(
         f"{safe_md(d['document'], lines=False)}: v{', v'.join(str(n) for n in d['versions'])}"
-        for d in data["present_in"]
+        + ("" if len(docs) == 1 else f" ({'still' if d['in_current'] else 'not'} in its current)")
+        for d in docs
     )
-    st.markdown(
-        f"**In the current version:** {'yes' if data['in_current'] else 'no'} · in {versions}"
-    )
+    if len(docs) == 1:
+        st.markdown(
+            f"**In the current version:** {'yes' if data['in_current'] else 'no'} · in {versions}"
+        )
+    else:  # several documents: each says whether its own current version still has it
+        st.markdown(f"**In:** {versions}")
 
 
 def step_changes(s: Step) -> None:
