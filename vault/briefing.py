@@ -115,6 +115,8 @@ def _scope_sql(client: str | None, p: dict[str, Any], mail_only_clients: bool = 
     mail threads, every entry that belongs to some client."""
     if client:
         p["sc"] = client
+        if mail_only_clients:  # mail the user called general is no client's thread (QA)
+            return "e.scope = :sc"
         return f"e.scope IN (:sc, '{SCOPE_GENERAL}')"
     if mail_only_clients:
         return f"e.scope NOT IN ('{SCOPE_GENERAL}', '{SCOPE_UNATTRIBUTED}', '{SCOPE_MIXED}')"

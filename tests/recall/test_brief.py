@@ -275,6 +275,27 @@ def test_waiting_on_me(v: Vault) -> None:
     # The thread where I replied last, the thread older than the lookback and the mail of
     # nobody's are not waiting.
     assert "a2-1@acme.example" not in json.dumps(b["waiting"])
+    # Mail the user called general is nobody's thread, in a client's briefing too (QA: a
+    # vendor's pitch was "waiting" in every client's).
+    from trailkeep.ingest.reattribution import assign
+
+    ingest(
+        v,
+        {
+            "v1.eml": eml(
+                "v1@vendor.example",
+                "Val <val@vendor.example>",
+                SAM,
+                "Mon, 02 Nov 2026 10:00:00 +0000",
+                "Our scanning API",
+                "Hi Sam, would you like a demo of our scanning API?",
+            )
+        },
+    )
+    assign(v, "val@vendor.example", "*")
+    for client in (None, "acme", "beta"):
+        waiting = build_brief(v, TODAY, client=client).as_json()["waiting"]
+        assert "v1@vendor.example" not in json.dumps(waiting), client
 
 
 def test_dates_ahead_and_overdue(v: Vault) -> None:
