@@ -27,6 +27,7 @@ from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, search_detailed
 from .scope import scope_for
+from .timeline import sentences
 from .trail import Step, _steps
 
 NOT_FOUND = "Your history doesn't say. Nothing in the vault answers this question."
@@ -78,6 +79,35 @@ def evidence_strength(res: SearchResult, hit: Hit) -> tuple[bool, float]:
     keyword = hit.chunk_id in res.keyword_ids
     strong = (keyword and cos >= MIN_COSINE_WITH_KEYWORDS) or cos >= MIN_COSINE_ALONE
     return strong, cos
+
+
+SENTENCE_HITS = 10  # keyword hits looked at sentence by sentence
+SENTENCE_MIN_COSINE = 0.35  # a sentence is short: it must be closer than a chunk (0.25)
+_WORDS = re.compile(r"[^\W_][\w'’-]*")
+
+
+def sentence_evidence(vault: Vault, question: str, res: SearchResult) -> set[int]:
+    """Chunks a keyword matched whose own embedding is too far from the question, but one of
+    whose sentences is close enough: a long email's chunk embeds its whole body ("Ken counted
+    87 patients who never got a text" sat at cosine 0.10 inside it). Only the sentences
+    sharing a word with the question are embedded (a few per hit)."""
+    asked = {w.lower() for w in _WORDS.findall(question) if len(w) > 3}
+    todo: list[tuple[int, str]] = []
+    for h in res.hits[:SENTENCE_HITS]:
+        if h.chunk_id not in res.keyword_ids or evidence_strength(res, h)[0]:
+            continue
+        for sent in sentences(h.quote):
+            if asked & {w.lower() for w in _WORDS.findall(sent)}:
+                todo.append((h.chunk_id, sent))
+    if not todo:
+        return set()
+    vecs = vault.embedder.embed([question] + [t for _, t in todo])
+    q = vecs[0]
+    return {
+        cid
+        for (cid, _), v in zip(todo, vecs[1:], strict=True)
+        if sum(a * b for a, b in zip(q, v, strict=True)) >= SENTENCE_MIN_COSINE
+    }
 
 
 ABOUT_TOP_N = 2  # the best evidence must be from or about the named person (notes/0006)
@@ -136,7 +166,8 @@ def judge(
     notes/0006-abstention.md. ``scoped``: asked within a client's scope."""
     if not res.hits:
         return [], "no passage matched"
-    strong = [h for h in res.hits if evidence_strength(res, h)[0]]
+    lifted = sentence_evidence(vault, question, res)
+    strong = [h for h in res.hits if evidence_strength(res, h)[0] or h.chunk_id in lifted]
     if not strong:
         best = evidence_strength(res, res.hits[0])[1]
         return [], (

@@ -201,3 +201,30 @@ def test_cli_ask_trail_log_and_the_key_is_never_written(tmp_path: Path) -> None:
     for p in home.rglob("*"):
         if p.is_file():
             assert KEY.encode() not in p.read_bytes(), p
+
+
+def test_a_sentence_in_a_long_message_is_evidence(vault: Vault) -> None:
+    """A long email's chunk embeds its whole body, so the one sentence that answers sits far
+    from the question: a keyword hit is looked at sentence by sentence before "your history
+    doesn't say" (QA, session 5: "How many patients did Ken count?" abstained beside it)."""
+    from trailkeep.recall.answer import evidence_strength, sentence_evidence
+    from trailkeep.recall.retrieval import search_detailed
+
+    filler = " ".join(
+        f"Item {i}: the {w} review moved to the {w} board after the {w} meeting."
+        for i, w in enumerate(["harbor", "gateway", "invoice", "dentrix", "schedule", "lobby"] * 4)
+    )
+    write_note(
+        vault.settings.inbox,
+        "long.md",
+        f"# Weekly digest\n\n{filler} Ken counted 87 patients without a text. {filler}\n",
+    )
+    Ingestor(vault).ingest_file(vault.settings.inbox / "long.md")
+    q = "How many patients has Ken counted without a text?"
+    res = search_detailed(vault, q, k=10)
+    (hit,) = [h for h in res.hits if "87 patients" in h.quote]
+    assert not evidence_strength(res, hit)[0]  # the chunk alone is too far
+    assert hit.chunk_id in sentence_evidence(vault, q, res)
+    ans = ask(vault, q)
+    assert not ans.abstained and any("87 patients" in c.quote for c in ans.citations)
+    assert ask(vault, "How many parking spaces does the clinic have?").abstained
