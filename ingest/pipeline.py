@@ -376,15 +376,23 @@ class Ingestor:
         clients, markers = forgotten_markers(self.vault)
         if not clients and not markers:
             return
+        before = len(item.entries)
         if markers and names_forgotten(item.title, markers):
             item.entries = []
-            return
-        item.entries = [
-            e
-            for e in item.entries
-            if not (e.client and tomb_key("client", e.client) in clients)
-            and not (markers and names_forgotten(f"{e.title}\n{e.text}", markers))
-        ]
+        else:
+            item.entries = [
+                e
+                for e in item.entries
+                if not (e.client and tomb_key("client", e.client) in clients)
+                and not (markers and names_forgotten(f"{e.title}\n{e.text}", markers))
+            ]
+        if dropped := before - len(item.entries):
+            # Said, not silent: a section that names a forgotten client goes whole, with
+            # whatever else it says (QA: another client's paragraph went with it unannounced).
+            item.meta.setdefault("warnings", []).append(
+                f"{dropped} of {before} part(s) not stored: they name or belong to a client "
+                "you forgot (trailkeep forget)"
+            )
 
     def _context(self) -> Context:
         if self._ctx is None:

@@ -90,7 +90,8 @@ def test_forgotten_client_stays_forgotten(vault: Vault) -> None:
     copy = DAILY.replace("moved to 2am.", "moved to 2am; also 3am on Sundays.") + (
         "- 0.5h Clearview Vision Therapy: follow-up call\n"
     )
-    ing.ingest_file(write_note(inbox, "copy of 2026-10-14.md", copy))
+    out = ing.ingest_file(write_note(inbox, "copy of 2026-10-14.md", copy))
+    assert out.status == "partial" and "client you forgot" in (out.error or "")  # said
     (inbox / "cv.eml").write_text(
         "From: Priya Raman <priya@clearview.example>\nTo: sam@samconsult.example\n"
         "Subject: portal\nDate: Tue, 20 Oct 2026 09:00:00 -0400\nMessage-ID: <cv9@clearview.example>\n\n"
