@@ -8,7 +8,8 @@ Tree::
           ├── UnsafeFile             not a regular file (FIFO, device, socket, link) or unreadable
           ├── FileTooLarge           over the configured size limit
           ├── FileChanged            the file changed while being read: retried when stable again
-          └── ParseError             the parser could not make sense of the bytes (.detail)
+          ├── ParseError             the parser could not make sense of the bytes (.detail)
+          └── AssignmentRefused      `clients assign` of a key that would give away strangers
 """
 
 from __future__ import annotations
@@ -42,7 +43,12 @@ class ParseError(IngestError):
     pass
 
 
+class AssignmentRefused(IngestError):
+    """An assignment that would attribute people who merely share a public mail domain."""
+
+
 __all__ = [
+    "AssignmentRefused",
     "FileChanged",
     "FileTooLarge",
     "IngestError",

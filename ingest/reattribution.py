@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
-from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients
+from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
 
 from .attribution import (
     Context,
@@ -27,6 +27,7 @@ from .attribution import (
     label_rule_key,
     path_rule_key,
 )
+from .errors import AssignmentRefused
 
 STATE_FINGERPRINT = "attribution"
 STATE_INFERRED_ME = "me_inferred"
@@ -198,14 +199,15 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             key = path_rule_key(str(dmeta["cwd"]))
         if key:
             keyed.append((key, item))
-    # Several addresses of one domain: one group for the domain.
+    # Several addresses of one domain: one group for the domain — never a public mail domain
+    # (two strangers at gmail.com are two correspondents, not one organisation).
     domains: dict[str, set[str]] = {}
     for key, _ in keyed:
-        if "@" in key:
+        if "@" in key and not public_mail_domain(key.rsplit("@", 1)[1]):
             domains.setdefault(key.rsplit("@", 1)[1], set()).add(key)
     groups: dict[str, list[dict[str, object]]] = {}
     for key, item in keyed:
-        if "@" in key and len(domains[key.rsplit("@", 1)[1]]) > 1:
+        if "@" in key and len(domains.get(key.rsplit("@", 1)[1], ())) > 1:
             key = key.rsplit("@", 1)[1]
         groups.setdefault(key, []).append(item)
     return [
@@ -221,6 +223,12 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
     key = key.strip()
     if "@" in key or ("." in key and ":" not in key):
         key = key.lower()
+    if client is not None and "@" not in key and ":" not in key and public_mail_domain(key):
+        raise AssignmentRefused(
+            f"{key} is a public mail domain: anyone can have an address there, so it cannot be "
+            "one client's. Assign the address instead (trailkeep clients assign "
+            f"someone@{key} CLIENT)."
+        )
     own.set_rule(vault, key, client)
     return ensure_current(vault)
 

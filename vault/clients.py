@@ -37,6 +37,21 @@ from pathlib import Path, PurePosixPath
 
 from .errors import ConfigError
 
+# Domains anyone can have an address at: never a client's, never grouped in the review queue,
+# never assignable as a whole (a client's person writing from gmail.com would give away every
+# gmail.com correspondent). Matched on the name before the public suffix, any suffix.
+PUBLIC_MAIL = frozenset(
+    "gmail googlemail outlook hotmail live msn yahoo ymail icloud me mac aol proton protonmail "
+    "pm gmx web mail yandex zoho fastmail hey tutanota tuta qq 163 126 comcast verizon att "
+    "btinternet orange free laposte t-online".split()
+)
+
+
+def public_mail_domain(domain: str) -> bool:
+    """``gmail.com``, ``outlook.co.uk``, ``gmx.de`` (also ``gmail.example`` in tests)."""
+    names = domain.lower().strip(".").split(".")[:-1]  # without the last suffix
+    return any(n in PUBLIC_MAIL for n in names[-2:])
+
 
 def slug(name: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
@@ -175,6 +190,12 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
             claim("email", e, c, f"the address {e!r}")
         for d in set(c.domains):
             claim("domain", d, c, f"the domain {d!r}")
+            if public_mail_domain(d):
+                raise ConfigError(
+                    str(path),
+                    f"client {c.name!r}: {d!r} is a public mail domain (anyone can have an "
+                    "address there); list the client's addresses under emails = [...] instead",
+                )
 
 
 def _flex(term: str) -> str:
@@ -314,11 +335,13 @@ class ClientDirectory:
 
 
 __all__ = [
+    "PUBLIC_MAIL",
     "ClientDirectory",
     "ClientSpec",
     "check_unambiguous",
     "label_key",
     "load_clients",
     "parse_clients",
+    "public_mail_domain",
     "slug",
 ]

@@ -346,3 +346,43 @@ def test_a_note_naming_another_clients_address_or_person_stays_out_of_scope(
         assert "Ken Adams signed off" in mesa  # Mesa's own Ken is Mesa's
     finally:
         v.close()
+
+
+def test_a_public_mail_domain_is_nobodys(tmp_path: Path) -> None:
+    """Two strangers writing from gmail.com are two correspondents in the review queue, not
+    one organisation; gmail.com cannot be assigned to a client, nor listed as its domain (QA,
+    session 5: Priya's personal address and an unrelated sender were one group)."""
+    from click.testing import CliRunner
+
+    from trailkeep.ui.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    for n, who in enumerate(("priya.home@gmail.example", "tom.baker77@gmail.example")):
+        (v.settings.inbox / f"g{n}.eml").write_text(
+            mail(f"g{n}@gmail.example", who, "sam@samconsult.example", f"Hello {n}", "Hi Sam.")
+        )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    v.close()
+
+    def run(*args: str, code: int = 0) -> str:
+        r = CliRunner().invoke(
+            main,
+            ["--home", str(home), *args],
+            env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
+            obj={},
+        )
+        assert r.exit_code == code, r.output
+        return r.output
+
+    keys = {g["key"] for g in json.loads(run("clients", "review", "--json"))["groups"]}
+    assert {"priya.home@gmail.example", "tom.baker77@gmail.example"} <= keys
+    assert "gmail.example" not in keys
+    assert "public mail domain" in run("clients", "assign", "gmail.example", "clearview", code=1)
+    run("clients", "assign", "priya.home@gmail.example", "clearview")  # the address is fine
+    (home / "clients.toml").write_text(
+        CLIENTS.replace('domains = ["clearview.example"]', 'domains = ["gmail.example"]')
+    )
+    assert "public mail domain" in run("status", code=1)
