@@ -216,8 +216,11 @@ def _within(row: TextRow, start: date, end: date) -> bool:
 def _waiting(
     mail: list[TextRow], me: frozenset[str], today: date, view: _View
 ) -> tuple[list[dict[str, Any]], set[int]]:
-    """(threads waiting on me, oldest first; the entry ids of their messages after my last
-    reply). ``mail`` is ordered by thread, then time."""
+    """(threads waiting on me, oldest first; the entry ids of the client's messages in them).
+    A date in any of those messages that has passed is overdue: the thread still waits on me,
+    whatever I replied in between (QA: "live by Nov 13", answered with "on it", then the
+    client wrote again — Nov 13 vanished instead of turning overdue). ``mail`` is ordered by
+    thread, then time."""
     threads: dict[int, list[TextRow]] = {}
     for m in mail:
         threads.setdefault(m.document_id, []).append(m)
@@ -227,9 +230,7 @@ def _waiting(
         last = msgs[-1]
         if last.author in me or last.timestamp is None:
             continue
-        mine = [i for i, m in enumerate(msgs) if m.author in me]
-        after = msgs[mine[-1] + 1 :] if mine else msgs
-        unanswered.update(m.entry_id for m in after)
+        unanswered.update(m.entry_id for m in msgs if m.author not in me)
         out.append(
             (
                 last.timestamp,

@@ -603,3 +603,43 @@ def test_a_weekday_told_in_the_past_is_not_ahead(sentence: str, day: str | None)
     written on a Friday, it became the next Thursday in "dates ahead")."""
     found = [d.day.isoformat() for d in named_dates(sentence, date(2026, 11, 6))]
     assert found == ([day] if day else [])
+
+
+def test_a_passed_date_in_a_thread_still_waiting_is_overdue(v: Vault) -> None:
+    """The client asked for a date, I answered "on it", the client wrote again: the thread
+    waits on me, and the date that passed is overdue — it used to vanish (QA, session 5)."""
+    ingest(
+        v,
+        {
+            "c1-1.eml": eml(
+                "c1-1@beta.example",
+                BO,
+                SAM,
+                "Tue, 27 Oct 2026 09:00:00 +0100",
+                "Label printer",
+                "Hi Sam,\n\nCan you have the label printer fix live by Oct 31?\n\nBo\n",
+            ),
+            "c1-2.eml": eml(
+                "c1-2@consult.example",
+                SAM,
+                BO,
+                "Wed, 28 Oct 2026 09:00:00 +0100",
+                "Re: Label printer",
+                "Hi Bo,\n\nOn it.\n\nSam\n",
+                reply_to="c1-1@beta.example",
+            ),
+            "c1-3.eml": eml(
+                "c1-3@beta.example",
+                BO,
+                SAM,
+                "Mon, 02 Nov 2026 09:00:00 +0100",
+                "Re: Label printer",
+                "Hi Sam,\n\nAny news?\n\nBo\n",
+                reply_to="c1-2@consult.example",
+            ),
+        },
+    )
+    b = build_brief(v, TODAY).as_json()
+    assert "c1-3@beta.example" in json.dumps(b["waiting"])
+    (d,) = [d for d in b["dates"] if d["source"] == "c1-1.eml"]
+    assert (d["date"], d["overdue"]) == ("2026-10-31", True)
