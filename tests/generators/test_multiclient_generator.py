@@ -24,6 +24,7 @@ import pytest
 
 from tests.generators.multiclient import World, generate
 from trailkeep.ingest.worklog import match_work_line
+from trailkeep.vault.clients import ClientDirectory, load_clients
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOCLIENT = ROOT / "tests" / "fixtures" / "twoclient"
@@ -107,9 +108,17 @@ def test_every_client_has_its_cast(worlds: Worlds) -> None:
             )
             assert {c.codename, *c.phrases, c.name, *c.aliases, c.id, c.domain} <= c.markers
             assert {p.name for p in c.people} | {p.email for p in c.people} <= c.markers
+            # each first name and surname alone, as ClientDirectory recognises them
+            assert {x for p in c.people for x in p.name.split()} <= c.markers
+            words = c.name.split()
+            assert {" ".join(words[:n]) for n in range(2, len(words))} <= c.markers
         people = [p.name for c in w.clients for p in c.people]
         assert len(people) == len(set(people))
         assert w.consultant.name not in people
+        # every part of every name is one person's: a part alone names one client
+        parts = [x for p in people for x in p.split()]
+        assert len(parts) == len(set(parts)) and all(len(x) >= 3 for x in parts)
+        assert not set(w.consultant.name.split()) & set(parts)
 
 
 def test_markers_belong_to_one_client_and_are_not_english(worlds: Worlds) -> None:
@@ -144,13 +153,21 @@ def _texts(w: World, root: Path) -> list[tuple[str | None, str, str]]:
 
 
 def test_no_material_carries_another_clients_marker(worlds: Worlds) -> None:
+    """Except the intended mentions (World.mentions), each in a line of its own client."""
     for w, root in worlds:
         every = frozenset().union(*(c.markers for c in w.clients))
         for owner, where, text in _texts(w, root):
             if owner is None:
-                assert not [m for m in every if has(text, m)], where
+                assert not w.find(every, text), where
+                assert not [m for m in every if " " in m and has(text, m)], where
             else:
-                assert w.leaks(owner, text) == [], where
+                meant = {
+                    leak
+                    for m in w.mentions
+                    if m.client == owner and m.text in text
+                    for leak in w.leaks(owner, m.text)
+                }
+                assert set(w.leaks(owner, text)) == meant, where
         # Every line of a mixed file is in the truth, and the truth's lines are the file's.
         for f in w.files:
             if f.kind in ("daily", "timesheet"):
@@ -162,12 +179,71 @@ def test_no_material_carries_another_clients_marker(worlds: Worlds) -> None:
 def test_leaks_finds_whole_words_only(worlds: Worlds) -> None:
     w, _ = worlds[0]
     a, b = w.clients[0], w.clients[1]
-    assert w.leaks(a.id, f"As discussed with {b.people[0].name} on {b.codename}.") == sorted(
-        {b.people[0].name, b.codename, b.codename.split()[1]}
+    p = b.people[0]
+    assert w.leaks(a.id, f"As discussed with {p.name} on {b.codename}.") == sorted(
+        {p.name, p.first, p.last, b.codename, b.codename.split()[1]}
     )
     assert w.leaks(a.id, f"{a.codename} and x{b.aliases[0]}y") == []
-    found = set(w.leaks(a.id, f"mail {b.people[0].email}"))
-    assert {b.people[0].email, b.domain} <= found <= b.markers
+    found = set(w.leaks(a.id, f"mail {p.email}"))
+    assert {p.email, b.domain} <= found <= b.markers
+    # A name part alone: capitalised as written, whole word, possessive too; full names in
+    # any case; the words of a name joined by hyphens or underscores.
+    assert w.leaks(a.id, f"{p.last} liked the demo") == [p.last]
+    assert w.leaks(a.id, f"check {p.first}'s schedule") == [p.first]
+    assert w.leaks(a.id, f"{p.last.lower()} and {p.first.lower()}'s and {p.last.upper()}") == []
+    assert w.leaks(a.id, f"{p.last}x and x{p.first}") == []
+    assert w.leaks(a.id, p.name.lower()) == [p.name]
+    assert b.name in w.leaks(a.id, b.name.replace(" ", "-") + " rollout")
+    assert b.name in w.leaks(a.id, b.name.replace(" ", "_", 1).upper())
+    assert w.leaks(b.id, f"{p.last} liked the demo") == []  # b's own person
+
+
+def test_mentions_name_another_client_by_a_cue_in_a_mixed_line(
+    worlds: Worlds, tmp_path: Path
+) -> None:
+    """The consultant's own writing names another client by a surname alone, a possessive
+    first name, an address or the hyphenated name, in a line that names its own client too:
+    what World.leaks flags is what trailkeep's ClientDirectory reads as naming that client."""
+    forms = {"surname", "possessive", "address", "hyphenated"}
+    wheres = set()
+    for w, root in worlds:
+        assert {m.form for m in w.mentions} == forms, w.seed  # every form in every world
+        assert {m.form for m in w.mentions if m.where == "daily"} == forms, w.seed
+        directory = ClientDirectory(load_clients(root / "clients.toml"))
+        files = {f.path: f for f in w.files}
+        chats = [t.text for c in w.chats if c.turns for t in c.turns[:1]]
+        for m in w.mentions:
+            wheres.add(m.where)
+            own, other = w.client(m.client), w.client(m.other)
+            assert m.client != m.other and m.marker in other.markers
+            assert m.label in (own.name, *own.aliases) and has(m.text, m.label)
+            found = w.leaks(m.client, m.text)
+            assert m.marker in found and set(found) <= other.markers, (m, found)
+            if m.form in ("surname", "possessive"):
+                assert found == [m.marker], m
+                part = {p.last if m.form == "surname" else p.first for p in other.people}
+                assert m.marker in part, m
+            elif m.form == "address":
+                assert {m.marker, other.domain} <= set(found), m
+            else:
+                assert "-" + other.name.split()[1] in m.text and other.name not in m.text, m
+            if m.form != "hyphenated":  # the cue is the only trace of the other client
+                assert w.leaks(m.client, m.text.replace(m.marker, "")) == [], m
+            # the product reads the line as naming both clients: it is mixed
+            assert {m.client, m.other} <= set(directory.named_in(m.text)), (m, w.seed)
+            # the line is in its file, and the file's truth knows both clients
+            f = files[m.path]
+            assert {m.client, m.other} <= f.clients
+            if m.where == "daily":
+                lines = (root / m.path).read_text().splitlines()
+                assert m.number is not None and lines[m.number - 1] == m.text
+                assert "## Notes" in lines[: m.number]
+            elif m.where == "note":
+                assert f.kind == "note" and f.client == m.client
+                assert m.text in (root / m.path).read_text()
+            else:
+                assert m.text in chats
+    assert wheres == {"daily", "note", "chat"}
 
 
 def test_clients_toml_is_the_only_config_and_keeps_secrets_out(worlds: Worlds) -> None:
