@@ -37,7 +37,7 @@ from trailkeep.vault.records import (
 )
 
 # Bump when the rules change: every vault re-attributes what it holds once.
-RULES_VERSION = 3  # 3: addresses inside text, hyphenated names, parts of people's names
+RULES_VERSION = 4  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents
 # Document kinds whose unattributed entries are never general: what arrives from outside
 # (mail) or from a folder of some project (coding-agent sessions) is somebody's.
 NEVER_GENERAL = (DOC_EMAIL, DOC_SESSION)
@@ -268,10 +268,13 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
             decisions.append(Decision(c, c))
         elif doc.kind in NEVER_GENERAL or unresolved_label:
             decisions.append(Decision(None, SCOPE_UNATTRIBUTED))
-        elif len(clients) == 1:
+        elif len(clients) == 1 and SCOPE_MIXED not in own:
             # No client of its own in a document that is one client's: that client's only.
             decisions.append(Decision(None, next(iter(clients))))
-        elif clients:
+        elif clients or SCOPE_MIXED in own:
+            # ... in a document of several clients — or with one part naming several: the
+            # parts naming nobody may be about any of them (session 5: a chat's turn named two
+            # clients, its other turns only one's codename, and they were general).
             decisions.append(Decision(None, SCOPE_MIXED))
         else:
             decisions.append(Decision(None, SCOPE_GENERAL))
