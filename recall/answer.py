@@ -21,7 +21,7 @@ from trailkeep.vault.query import entry_text, vault_authors
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answerable import answerable
+from .answerable import answerable, words_of
 from .backends import Backend
 from .errors import ModelCallFailed
 from .llm import call_model
@@ -83,7 +83,6 @@ def evidence_strength(res: SearchResult, hit: Hit) -> tuple[bool, float]:
 
 SENTENCE_HITS = 10  # keyword hits looked at sentence by sentence
 SENTENCE_MIN_COSINE = 0.35  # a sentence is short: it must be closer than a chunk (0.25)
-_WORDS = re.compile(r"[^\W_][\w'’-]*")
 
 
 def sentence_evidence(vault: Vault, question: str, res: SearchResult) -> set[int]:
@@ -91,21 +90,21 @@ def sentence_evidence(vault: Vault, question: str, res: SearchResult) -> set[int
     whose sentences is close enough: a long email's chunk embeds its whole body ("Ken counted
     87 patients who never got a text" sat at cosine 0.10 inside it). Only the sentences
     sharing a word with the question are embedded (a few per hit)."""
-    asked = {w.lower() for w in _WORDS.findall(question) if len(w) > 3}
+    asked = {w for w in words_of(question) if len(w) > 3}
     todo: list[tuple[int, str]] = []
     for h in res.hits[:SENTENCE_HITS]:
         if h.chunk_id not in res.keyword_ids or evidence_strength(res, h)[0]:
             continue
         for sent in sentences(h.quote):
-            if asked & {w.lower() for w in _WORDS.findall(sent)}:
+            if asked & set(words_of(sent)):
                 todo.append((h.chunk_id, sent))
     if not todo:
         return set()
-    vecs = vault.embedder.embed([question] + [t for _, t in todo])
-    q = vecs[0]
+    q = res.vector or tuple(vault.embedder.embed([question])[0])
+    vecs = vault.embedder.embed([t for _, t in todo])
     return {
         cid
-        for (cid, _), v in zip(todo, vecs[1:], strict=True)
+        for (cid, _), v in zip(todo, vecs, strict=True)
         if sum(a * b for a, b in zip(q, v, strict=True)) >= SENTENCE_MIN_COSINE
     }
 

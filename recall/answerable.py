@@ -89,7 +89,8 @@ class Support:
         return self.ratio >= (MIN_SUPPORT if self.about_client else MIN_SUPPORT_GENERAL)
 
 
-def _tokens(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
+    """The words of a text, lower case (apostrophes and hyphens inside kept)."""
     return [w.lower().strip("'’-") for w in _WORD.findall(text)]
 
 
@@ -97,9 +98,9 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     """The question's words that carry its content, in order, each once."""
     skip = set(SCAFFOLD)
     for n in names:
-        skip.update(_tokens(n))
+        skip.update(words_of(n))
     out: list[str] = []
-    for t in _tokens(question):
+    for t in words_of(question):
         t = t.removesuffix("'s").removesuffix("’s")
         if t in skip or (len(t) < 3 and not t.isdigit()) or t in out:
             continue
@@ -136,7 +137,7 @@ def support(vault: Vault, question: str, hits: Sequence[Hit], names: Iterable[st
     sup.weights = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) + 1.0 for t in terms}
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     text = " ".join(f"{h.document} {h.title} {h.quote}" for h in hits).lower()
-    words = set(_tokens(text))
+    words = set(words_of(text))
     for t in terms:
         if held.get(t) or t in words:
             sup.supported[t] = "keyword"

@@ -46,6 +46,7 @@ class SearchResult:
     vector_sim: dict[int, float] = field(default_factory=dict)  # chunk id -> cosine
     named: str | None = None  # the one known person the query names, if any
     authors: dict[int, str] = field(default_factory=dict)  # entry id -> author, for the hits
+    vector: tuple[float, ...] = ()  # the query's embedding (the judge reuses it)
 
 
 def named_authors(question: str, authors: set[str] | list[str]) -> set[str]:
@@ -141,6 +142,7 @@ def search_detailed(
         dict(vs),
         who,
         {h.entry_id: authors[h.entry_id] for h in out if h.entry_id in authors},
+        tuple(float(x) for x in vec),
     )
 
 

@@ -47,10 +47,16 @@ PUBLIC_MAIL = frozenset(
 )
 
 
+_SECOND_LEVEL = frozenset("co com org net ac gov ne or".split())  # outlook.co.uk, yahoo.co.jp
+
+
 def public_mail_domain(domain: str) -> bool:
-    """``gmail.com``, ``outlook.co.uk``, ``gmx.de`` (also ``gmail.example`` in tests)."""
-    names = domain.lower().strip(".").split(".")[:-1]  # without the last suffix
-    return any(n in PUBLIC_MAIL for n in names[-2:])
+    """``gmail.com``, ``outlook.co.uk``, ``gmx.de`` (also ``gmail.example`` in tests): the name
+    registered under the public suffix is a mail provider's. ``mail.acme.com`` is Acme's."""
+    labels = domain.lower().strip(".").split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        labels = labels[:-1]
+    return len(labels) >= 2 and labels[-2] in PUBLIC_MAIL
 
 
 def slug(name: str) -> str:

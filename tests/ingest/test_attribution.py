@@ -386,3 +386,21 @@ def test_a_public_mail_domain_is_nobodys(tmp_path: Path) -> None:
         CLIENTS.replace('domains = ["clearview.example"]', 'domains = ["gmail.example"]')
     )
     assert "public mail domain" in run("status", code=1)
+
+
+@pytest.mark.parametrize(
+    ("domain", "public"),
+    [
+        ("gmail.com", True),
+        ("outlook.co.uk", True),
+        ("yahoo.co.jp", True),
+        ("gmx.de", True),
+        ("mail.acme.com", False),  # a company's mail host is the company's
+        ("acme.co.uk", False),
+        ("harborlights.example", False),
+    ],
+)
+def test_public_mail_domains(domain: str, public: bool) -> None:
+    from trailkeep.vault.clients import public_mail_domain
+
+    assert public_mail_domain(domain) is public
