@@ -70,7 +70,7 @@ def build(data: Path, home: Path, embedder: str) -> Vault:
     shutil.copy(data / "clients.toml", home / "clients.toml")
     s = temp_home(home, embedder)
     v = Vault.open(s, get_embedder(embedder))
-    files = sorted(p for p in data.iterdir() if p.name not in ("clients.toml", "questions.jsonl"))
+    files = sorted(p for p in data.iterdir() if p.name != "clients.toml" and p.suffix != ".jsonl")
     Ingestor(v).ingest_paths(files)
     return v
 
@@ -78,13 +78,19 @@ def build(data: Path, home: Path, embedder: str) -> Vault:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="trailkeep bench answerability", description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT)
+    ap.add_argument(
+        "--questions",
+        default="questions.jsonl",
+        help="question file in --data: questions.jsonl (the set the rule was tuned on), "
+        "heldout.jsonl or final.jsonl (written by others without seeing the rule)",
+    )
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list the wrong calls")
     args = ap.parse_args(argv)
     questions = [
         json.loads(line)
-        for line in (args.data / "questions.jsonl").read_text().splitlines()
+        for line in (args.data / args.questions).read_text().splitlines()
         if line.strip()
     ]
     with tempfile.TemporaryDirectory() as tmp:
