@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from trailkeep.vault import Filters, Hit, Vault, iso
+from trailkeep.vault.briefing import own_names
 from trailkeep.vault.clients import ClientDirectory
 from trailkeep.vault.query import entry_text, vault_authors
 from trailkeep.vault.records import DOC_DRAFT
@@ -174,9 +175,14 @@ def judge(
         )
     names = [n for c in vault.settings.clients for n in (c.id, *c.names, *c.people)]
     about_client = scoped or bool(ClientDirectory(vault.settings.clients).named_in(question))
-    sup = answerable(vault, question, strong, [*names, *vault_authors(vault)], about_client)
+    names += [*vault_authors(vault), *own_names(vault)]
+    sup = answerable(vault, question, strong, names, about_client)
     if not sup.ok:
-        missing = ", ".join(f"“{t}”" for t in sup.missing[:4])
+        if sup.quantity is False and sup.missing == []:
+            return [], "no sentence of the closest passages gives the number this question asks for"
+        missing = ", ".join(f"“{t}”" for t in sup.missing[:4]) or "what it asks"
+        if sup.quantity is False:
+            missing += " or the number it asks for"
         return [], (
             f"the closest passages do not mention {missing}: they do not answer this question"
         )

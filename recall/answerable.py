@@ -22,9 +22,12 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from trailkeep.vault import Hit, Vault
 from trailkeep.vault.query import chunks_holding, term_frequencies
+
+from .timeline import sentences
 
 # Chosen on the project's labelled set and checked on LoCoMo's dev split (notes/0006). A
 # question about a client (it names one, or it is asked in a client's scope) must be supported
@@ -56,13 +59,74 @@ SCAFFOLD = frozenset(
     happen happens happening deal deals dealt keep keeps kept put puts let lets try tries tried
     find finds found reach reached spend spent seem seems seemed end ended
     long often far soon late early ago since until while during before after
+    against between among within without upon per via toward towards above below beyond both
+    few once further because myself ourselves yourself yourselves himself herself itself
+    themselves
+    roughly approximately originally initially finally eventually basically fully mostly
+    mainly usually typically generally specifically nearly almost simply even already
     """.split()
 )
+# A verb and its particle are one idea ("turned down" ~ "rejected", "kick off" ~ "start"): the
+# particle alone is scaffolding, the verb alone means little.
+PARTICLES = frozenset("up down off out away over back on in".split())
 _EXACT_ONLY = re.compile(
     r"^(\d[\d.,:/%-]*|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|\d+(st|nd|rd|th))$"
 )
+
+
+# A question asking for a quantity ("how many", "what share", "what fee") is answered only by a
+# sentence that holds a number and most of what the question asks about: "How many visits has
+# the Dayton team logged since go-live?" is not answered by "Go-live set for March 2" and a
+# sentence about test visits. notes/0006-abstention.md, "Expected answer type".
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (many|much|long|old|far|big|large)|(what|which)( [\w'’-]+){0,3} "
+    r"(share|percentage|percent|proportion|fraction|number|amount|rate|fee|fees|cost|costs|"
+    r"price|total|budget|count))\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = frozenset(
+    """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred hundreds thousand thousands million millions billion dozen dozens half third thirds
+    quarter quarters once twice thrice couple
+    """.split()
+)
+QUANTITY_COVER = 0.5  # share of the content terms the number's sentence must hold
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(_QUANTITY_QUESTION.search(question))
+
+
+_DATE_OR_TIME = re.compile(
+    r"\b((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?"
+    r"(, \d{4})?|\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|"
+    r"dec)[a-z]*( \d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def has_quantity(sentence: str) -> bool:
+    """A number that is not a date, a clock time or a year ("Go-live set for March 2" gives
+    no count)."""
+    rest = _DATE_OR_TIME.sub(" ", sentence)
+    return any(ch.isdigit() for ch in rest) or bool(_NUMBER_WORDS.intersection(words_of(rest)))
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper for matching a term inside one sentence ("visits" ~ "visit",
+    "logged" ~ "logging"); the keyword index does the real stemming for whole passages."""
+    w = word.lower().removesuffix("'s").removesuffix("’s")
+    for suf, rep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)] + rep
+            break
+    if len(w) > 3 and w[-1] == w[-2]:  # "logg" (logged) ~ "log"
+        w = w[:-1]
+    return w
 
 
 @dataclass
@@ -83,10 +147,17 @@ class Support:
         return sum(self.weights.get(t, 1.0) for t in self.supported) / total
 
     about_client: bool = True
+    # The passage words each supported term matched (its own stem, or its semantic neighbour).
+    matched: dict[str, set[str]] = field(default_factory=dict)
+    # For a quantity question: does a sentence hold a number and most of the terms? None: not
+    # a quantity question.
+    quantity: bool | None = None
 
     @property
     def ok(self) -> bool:
-        return self.ratio >= (MIN_SUPPORT if self.about_client else MIN_SUPPORT_GENERAL)
+        if not self.about_client:  # conversational questions paraphrase and count across days
+            return self.ratio >= MIN_SUPPORT_GENERAL
+        return self.quantity is not False and self.ratio >= MIN_SUPPORT
 
 
 def words_of(text: str) -> list[str]:
@@ -100,10 +171,12 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     for n in names:
         skip.update(words_of(n))
     out: list[str] = []
-    for t in words_of(question):
-        t = t.removesuffix("'s").removesuffix("’s")
+    qw = [t.removesuffix("'s").removesuffix("’s") for t in words_of(question)]
+    for i, t in enumerate(qw):
         if t in skip or (len(t) < 3 and not t.isdigit()) or t in out:
             continue
+        if i + 1 < len(qw) and qw[i + 1] in PARTICLES and not t.isdigit():
+            t = f"{t} {qw[i + 1]}"
         out.append(t)
     return out
 
@@ -127,7 +200,12 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))  # embeddings are L2-normalised
 
 
-def support(vault: Vault, question: str, hits: Sequence[Hit], names: Iterable[str] = ()) -> Support:
+def support(
+    vault: Vault,
+    question: str,
+    hits: Sequence[Hit],
+    names: Iterable[str] = (),
+) -> Support:
     """How far the passages support the question's content terms."""
     terms = content_terms(question, names)
     sup = Support(terms)
@@ -137,19 +215,71 @@ def support(vault: Vault, question: str, hits: Sequence[Hit], names: Iterable[st
     sup.weights = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) + 1.0 for t in terms}
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     text = " ".join(f"{h.document} {h.title} {h.quote}" for h in hits).lower()
-    words = set(words_of(text))
+    words = set(_with_parts(words_of(text)))
     for t in terms:
         if held.get(t) or t in words:
             sup.supported[t] = "keyword"
-    rest = [t for t in sup.missing if not _EXACT_ONLY.match(t)]
+            sup.matched[t] = {stem(t)}
+    for t, before in _numbered(question, terms):
+        # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
+        if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
+            del sup.supported[t]
+    quantity = asks_quantity(question)
+    # semantic neighbours of the missing terms; of every term when a quantity question's
+    # sentence must be found ("cost" ~ "fee" in "Phase 1 is a fixed fee of $9,500")
+    rest = [t for t in (terms if quantity else sup.missing) if not _EXACT_ONLY.match(t)]
     if rest:
         cands = [w for w in words - SCAFFOLD if len(w) >= 3 and not _EXACT_ONLY.match(w)]
         if cands:
             vec = _vectors(vault, rest + cands)
             for t in rest:
-                if max(_cos(vec[t], vec[w]) for w in cands) >= SEMANTIC_MIN:
-                    sup.supported[t] = "semantic"
+                near = {w for w in cands if _cos(vec[t], vec[w]) >= SEMANTIC_MIN}
+                if near:
+                    sup.supported.setdefault(t, "semantic")
+                    sup.matched[t] = sup.matched.get(t, set()) | {stem(w) for w in near}
+    if quantity:
+        sup.quantity = _quantity_sentence(sup, hits)
     return sup
+
+
+def _with_parts(words: Iterable[str]) -> Iterable[str]:
+    """Words, and the parts of hyphenated ones ("late-submission" holds "submission")."""
+    for w in words:
+        yield w
+        if "-" in w:
+            yield from (p for p in w.split("-") if p)
+
+
+def _numbered(question: str, terms: Sequence[str]) -> list[tuple[str, str]]:
+    """(number, the content word it follows) for numbers that name a thing: "phase 2"."""
+    qw = words_of(question)
+    return [
+        (b, a)
+        for a, b in pairwise(qw)
+        if b.isdigit() and b in terms and a in terms and not a.isdigit()
+    ]
+
+
+def _quantity_sentence(sup: Support, hits: Sequence[Hit]) -> bool:
+    """Does one sentence of the passages hold a number and most of the question's terms?"""
+    terms = [t for t in sup.terms if not t.isdigit()]
+    if not terms:
+        return True
+    total = sum(sup.weights.get(t, 1.0) for t in terms)
+    for h in hits:
+        heading = {stem(w) for w in _with_parts(words_of(h.title))}
+        said = sentences(h.quote)
+        for i, sent in enumerate(said):
+            if not has_quantity(sent):
+                continue
+            # read with its heading and the sentence before ("I estimate 38 of the 60 hours
+            # for it": "it" is the export the sentence before names)
+            around = " ".join(said[max(0, i - 1) : i + 1])
+            stems = heading | {stem(w) for w in _with_parts(words_of(around))}
+            held = sum(sup.weights.get(t, 1.0) for t in terms if sup.matched.get(t, set()) & stems)
+            if held >= QUANTITY_COVER * total:
+                return True
+    return False
 
 
 def answerable(
@@ -171,6 +301,8 @@ __all__ = [
     "SEMANTIC_MIN",
     "Support",
     "answerable",
+    "asks_quantity",
     "content_terms",
+    "has_quantity",
     "support",
 ]

@@ -142,6 +142,26 @@ def own_addresses(vault: Vault) -> frozenset[str]:
     return frozenset(inferred | {a.lower() for a in vault.settings.me_emails})
 
 
+def own_names(vault: Vault) -> list[str]:
+    """The user's own names: ``[me] name`` and the display names their own addresses sent
+    mail under ("Sam Keller <sam@…>: subject" is stored as the message's title)."""
+    names = [vault.settings.me_name] if vault.settings.me_name else []
+    addrs = sorted(own_addresses(vault))
+    if addrs:
+        marks = ",".join(f":a{i}" for i in range(len(addrs)))
+        sql = (
+            f"SELECT DISTINCT title FROM entry WHERE kind = 'email' AND author IN ({marks}) "
+            "LIMIT 50"
+        )
+        with vault.engine.connect() as c:
+            rows = c.execute(text(sql), {f"a{i}": a for i, a in enumerate(addrs)}).all()
+        for (title,) in rows:
+            name = str(title or "").split(" <", 1)[0].strip().strip('"')
+            if name and "@" not in name and ":" not in name and name not in names:
+                names.append(name)
+    return names
+
+
 # ---------------------------------------------------------------------------------- text
 def client_mail(
     vault: Vault, since: datetime, until: datetime, client: str | None
@@ -339,6 +359,7 @@ __all__ = [
     "last_visit",
     "open_questions",
     "own_addresses",
+    "own_names",
     "recent_notes",
     "set_last_visit",
     "tagged_since",

@@ -285,7 +285,7 @@ class PostgresFtsIndex:
 
     def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         n = int(conn.execute(text("SELECT COUNT(*) FROM chunk_fts")).scalar_one())
-        sql = f"SELECT COUNT(*) FROM chunk_fts WHERE tsv @@ plainto_tsquery('{self.config}', :t)"
+        sql = f"SELECT COUNT(*) FROM chunk_fts WHERE tsv @@ phraseto_tsquery('{self.config}', :t)"
         return n, {w: int(conn.execute(text(sql), {"t": w}).scalar_one()) for w in words}
 
     def holding(
@@ -294,7 +294,7 @@ class PostgresFtsIndex:
         marks = ",".join(str(int(i)) for i in chunk_ids) or "NULL"
         sql = (
             f"SELECT chunk_id FROM chunk_fts WHERE chunk_id IN ({marks}) "
-            f"AND tsv @@ plainto_tsquery('{self.config}', :t)"
+            f"AND tsv @@ phraseto_tsquery('{self.config}', :t)"
         )
         return {w: {int(r[0]) for r in conn.execute(text(sql), {"t": w})} for w in words}
 

@@ -394,8 +394,8 @@ STOP = set(
 CLIENT_WORDS = {"northwind", "clearview", "northwind's", "clearview's"}
 
 
-def _questions() -> list[dict[str, Any]]:
-    lines = (TWOCLIENT / "questions.jsonl").read_text().splitlines()
+def _questions(name: str = "questions.jsonl") -> list[dict[str, Any]]:
+    lines = (TWOCLIENT / name).read_text().splitlines()
     return [json.loads(x) for x in lines if x.strip()]
 
 
@@ -450,8 +450,10 @@ def test_twoclient_questions_are_labelled() -> None:
     assert len({q["q"] for q in qs}) == len(qs)
 
 
-def test_twoclient_evidence_is_in_the_named_file() -> None:
-    for q in _questions():
+@pytest.mark.parametrize("name", ["questions.jsonl", "heldout.jsonl", "final.jsonl"])
+def test_twoclient_evidence_is_in_the_named_file(name: str) -> None:
+    """Ours and the two sets written by others without seeing the rule (notes/0006)."""
+    for q in _questions(name):
         if not q["answerable"]:
             assert q["evidence"] == [] and q["file"] is None, q["q"]
             continue

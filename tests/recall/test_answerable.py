@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import ask, search
-from trailkeep.recall.answerable import content_terms, support
+from trailkeep.recall.answerable import asks_quantity, content_terms, has_quantity, support
 from trailkeep.vault import Filters, Vault
 
 CLIENTS = '[[client]]\nname = "Northwind Home Health"\nid = "northwind"\naliases = ["Northwind"]\npeople = ["Dana Whitfield"]\n'
@@ -70,18 +70,116 @@ def test_a_question_about_something_the_vault_never_mentions_abstains(nvault: Va
 
 
 @pytest.mark.slow
-def test_labelled_two_client_set_with_the_real_embedder(tmp_path: Path) -> None:
-    """The project's own labelled set (tests/fixtures/twoclient/questions.jsonl, 94 questions,
-    half unanswerable): measured 85.1 % / 85.1 % with MiniLM (BENCHMARKS.md); a floor here."""
+def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None:
+    """The labelled sets in tests/fixtures/twoclient, measured with MiniLM (BENCHMARKS.md,
+    session 6): ours (questions.jsonl, 94 questions) 87.2 % / 89.4 %; written by others without
+    seeing the rule: heldout.jsonl 73.3 % / 40.0 %, final.jsonl 66.7 % / 50.0 % (abstains on
+    the unanswerable / answers the answerable). Floors here, a little under those figures."""
     import json
 
     from trailkeep.bench.answerability import DEFAULT, build, evaluate
 
-    questions = [json.loads(x) for x in (DEFAULT / "questions.jsonl").read_text().splitlines() if x]
+    floors = {
+        "questions.jsonl": (0.87, 0.87),
+        "heldout.jsonl": (0.7, 0.4),
+        "final.jsonl": (0.65, 0.5),
+    }
     v = build(DEFAULT, tmp_path / "home", "minilm")
     try:
-        out = evaluate(v, questions)
+        for name, (abstain, answer) in floors.items():
+            qs = [json.loads(x) for x in (DEFAULT / name).read_text().splitlines() if x]
+            out = evaluate(v, qs)
+            assert out["abstain_rate_unanswerable"] >= abstain, name
+            assert out["answer_rate_answerable"] >= answer, name
     finally:
         v.close()
-    assert out["abstain_rate_unanswerable"] >= 0.85
-    assert out["answer_rate_answerable"] >= 0.85
+
+
+def test_scaffolding_adverbs_and_verb_particles() -> None:
+    # "roughly" asks nothing; "turned down" is one idea, "turned" alone is not
+    assert content_terms("Roughly how long does the office take to fix one exception?") == [
+        "office",
+        "fix",
+        "exception",
+    ]
+    assert content_terms("Why was a Stripe checkout turned down?") == [
+        "stripe",
+        "checkout",
+        "turned down",
+    ]
+
+
+def test_what_counts_as_the_number_a_quantity_question_asks_for() -> None:
+    assert asks_quantity("How many visits did the Dayton team log?")
+    assert asks_quantity("What was Northwind's exception rate in March?")
+    assert asks_quantity("What monthly fee would the gateway charge?")
+    assert not asks_quantity("Why did we drop the WordPress plugin?")
+    assert not asks_quantity("When does the portal launch?")
+    assert has_quantity("They have 212 active patients.")
+    assert has_quantity("Three families never logged in.")
+    assert has_quantity("It takes about 12 minutes.")
+    # a date, a clock time or a year is not a count
+    assert not has_quantity("Go-live set for March 2.")
+    assert not has_quantity("The export runs at 02:00 Eastern on 14 February 2026.")
+    assert not has_quantity("The 2023 file spec.")
+
+
+QUANTITY_NOTE = """---
+client: northwind
+date: 2026-03-20
+---
+# Dayton rollout
+
+The Dayton team logged their visits on tablets after go-live.
+Go-live was set for March 2.
+"""
+
+
+def test_a_quantity_question_needs_a_sentence_with_a_number(nvault: Vault) -> None:
+    """Every word of the question is in the passages, but no sentence gives the count: the
+    only number near them is a date."""
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "dayton.md", QUANTITY_NOTE))
+    scoped = Filters(client="northwind")
+    q = "How many visits did the Dayton team log after go-live?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
+    assert sup.missing == [] and sup.quantity is False and not sup.ok
+    a = ask(nvault, q, scoped)
+    assert a.abstained and "number" in a.reason
+    more = QUANTITY_NOTE.replace(
+        "Go-live was set for March 2.",
+        "Go-live was set for March 2.\n\nThe Dayton team logged 405 visits in the two weeks "
+        "after go-live.",
+    )
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "dayton.md", more))
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
+    assert sup.quantity is True and sup.ok
+
+
+def test_a_number_that_names_a_thing_must_follow_it(nvault: Vault) -> None:
+    """ "phase 2" is not held by "phase 1 ... on February 2"."""
+    note = NOTE.replace("# Northwind kickoff", "# Phases").replace(
+        "We budgeted", "Phase 1 starts on February 2. We budgeted"
+    )
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "phases.md", note))
+    scoped = Filters(client="northwind")
+    hits = search(nvault, "When does phase 2 start?", k=5, filters=scoped)
+    sup = support(nvault, "When does phase 2 start?", hits, ["northwind"])
+    assert "2" in sup.missing and "phase" in sup.supported
+    sup1 = support(nvault, "When does phase 1 start?", hits, ["northwind"])
+    assert "1" in sup1.supported
+
+
+def test_the_users_own_name_is_not_a_content_term(vault: Vault) -> None:
+    """Mail the user sent is stored as "Sam Keller <sam@…>: subject": that name, like a
+    client's, is why the passages were found, not what the question asks."""
+    from dataclasses import replace
+
+    from trailkeep.vault.briefing import own_names
+
+    assert own_names(vault) == []
+    vault.settings = replace(vault.settings, me_emails=("sam@kellerworks.example",))
+    src = Path(__file__).parents[1] / "fixtures" / "twoclient" / "nw-02-re-evv-rejections.eml"
+    Ingestor(vault).ingest_file(src)
+    assert own_names(vault) == ["Sam Keller"]
+    vault.settings = replace(vault.settings, me_name="Sam K.")
+    assert own_names(vault) == ["Sam K.", "Sam Keller"]
