@@ -177,6 +177,14 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             "subject": row["document"],
         }
         key = ""
+        if row["several_clients"]:
+            # a message addressed to several clients: the user gives it to one, message by
+            # message (its thread may hold other clients' messages)
+            keyed.append((f"{DOCUMENT_KEY}{row['document_id']}", item))
+            meta_from = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
+            item["from"] = meta_from[0] if meta_from else ""
+            item["subject"] = str(meta.get("subject") or row["document"])
+            continue
         if row["kind"] in ("email", "attachment") and row["document_kind"] == "email":
             sender = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
             rcpts = [
@@ -211,9 +219,22 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             key = key.rsplit("@", 1)[1]
         groups.setdefault(key, []).append(item)
     return [
-        {"key": k, "items": items, "suggested_client": _suggest(k, ctx.directory)}
+        {
+            "key": k,
+            "items": items,
+            "suggested_client": None if several(k) else _suggest(k, ctx.directory),
+            "several_clients": several(k),
+        }
         for k, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
+
+
+DOCUMENT_KEY = "document:"  # the review queue's key for a thread's messages to several clients
+
+
+def several(key: str) -> bool:
+    """Is this review key a thread's messages addressed to several clients?"""
+    return key.startswith(DOCUMENT_KEY)
 
 
 def assign(vault: Vault, key: str, client: str | None) -> Report | None:
@@ -221,6 +242,8 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
     ``path:…``) belongs to ``client`` (a clients.toml id), or is general (``*``); ``None``
     removes the assignment. What is stored is re-attributed at once."""
     key = key.strip()
+    if several(key):
+        return _give_mixed_messages(vault, key, client)
     if "@" in key or ("." in key and ":" not in key):
         key = key.lower()
     if client is not None and "@" not in key and ":" not in key and public_mail_domain(key):
@@ -233,7 +256,30 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
     return ensure_current(vault)
 
 
+def _give_mixed_messages(vault: Vault, key: str, client: str | None) -> Report:
+    """``document:N``: the messages of thread N addressed to several clients go to ``client``
+    as the user's own correction (as `clients set --entry`). Never general: a message naming
+    two clients is not the user's own material."""
+    if client is None or client == "*":
+        raise AssignmentRefused(
+            f"{key} holds messages addressed to several clients: give them to one client "
+            "(trailkeep clients assign KEY CLIENT); they cannot be general material"
+        )
+    raw = key.removeprefix(DOCUMENT_KEY)
+    if not raw.isdigit():
+        raise AssignmentRefused(f"{key}: expected document:<id>, as `clients review` lists it")
+    ids = [
+        int(str(r["entry_id"]))
+        for r in own.unattributed(vault)
+        if r["several_clients"] and r["document_id"] == int(raw)
+    ]
+    for eid in ids:
+        vault.set_client(client, entry_id=eid)
+    return Report(documents=1 if ids else 0, changed=len(ids), fingerprint="")
+
+
 __all__ = [
+    "DOCUMENT_KEY",
     "Report",
     "assign",
     "context",
@@ -244,5 +290,6 @@ __all__ = [
     "refresh_inferred_me",
     "reload_clients",
     "review_groups",
+    "several",
     "stored_facts",
 ]

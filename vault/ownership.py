@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from .base import VaultBase
-from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts
+from .records import REVIEWABLE, SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts
 from .store import Vault, utcnow
 
 SENTINELS = (SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED)
@@ -249,15 +249,14 @@ def email_headers(vault: Vault) -> list[tuple[int, dict[str, Any]]]:
 
 
 def unattributed(vault: Vault, limit: int = 5000) -> list[dict[str, Any]]:
-    """Entries in nobody's scope because nobody could be resolved (``?``), with what the
-    review queue groups them by."""
+    """Entries in nobody's scope that one assignment would settle (``REVIEWABLE``), with what
+    the review queue groups them by."""
     with vault.engine.connect() as c:
         rows = c.execute(
             text(
                 "SELECT e.id, e.document_id, e.kind, e.ts, e.meta, e.title, d.kind, d.title, "
-                "d.meta FROM entry e JOIN document d ON d.id = e.document_id "
-                "WHERE e.scope = '?' AND (e.indexed OR e.kind = 'work') AND e.current "
-                "ORDER BY e.ts, e.id LIMIT :n"
+                "d.meta, e.scope FROM entry e JOIN document d ON d.id = e.document_id "
+                f"WHERE {REVIEWABLE} ORDER BY e.ts, e.id LIMIT :n"
             ),
             {"n": limit},
         ).all()
@@ -274,6 +273,7 @@ def unattributed(vault: Vault, limit: int = 5000) -> list[dict[str, Any]]:
                 "document_kind": str(r[6]),
                 "document": str(r[7]),
                 "document_meta": json.loads(r[8] or "{}"),
+                "several_clients": r[9] == SCOPE_MIXED,
             }
         )
     return out
@@ -281,14 +281,7 @@ def unattributed(vault: Vault, limit: int = 5000) -> list[dict[str, Any]]:
 
 def count_unattributed(vault: Vault) -> int:
     with vault.engine.connect() as c:
-        return int(
-            c.execute(
-                text(
-                    "SELECT COUNT(*) FROM entry WHERE scope = '?' AND current "
-                    "AND (indexed OR kind = 'work')"
-                )
-            ).scalar_one()
-        )
+        return int(c.execute(text(f"SELECT COUNT(*) FROM entry e WHERE {REVIEWABLE}")).scalar_one())
 
 
 def prune_label_clients(vault: Vault, keep: Sequence[str]) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from . import dialect
 from .base import OPEN_PROBLEM
 from .clients import ClientDirectory
-from .records import NOT_SEARCHED_BY_DEFAULT, SCOPE_GENERAL, Hit, db_ts, from_utc
+from .records import NOT_SEARCHED_BY_DEFAULT, REVIEWABLE, SCOPE_GENERAL, Hit, db_ts, from_utc
 from .store import Vault
 
 
@@ -219,10 +219,7 @@ def status(vault: Vault) -> dict[str, Any]:
             "failures": failures,
             "unattributed": {
                 # in nobody's scope until attributed (`trailkeep clients review`)
-                "entries": one(
-                    "SELECT COUNT(*) FROM entry WHERE scope = '?' AND current "
-                    "AND (indexed OR kind = 'work')"
-                ),
+                "entries": one(f"SELECT COUNT(*) FROM entry e WHERE {REVIEWABLE}"),
                 "emails": one("SELECT COUNT(*) FROM entry WHERE kind = 'email' AND scope = '?'"),
                 "domains": [
                     {"domain": str(r[0]), "messages": int(r[1])}

@@ -23,6 +23,14 @@ SCOPE_GENERAL = "*"  # the user's own material, naming no client: every client's
 SCOPE_UNATTRIBUTED = "?"  # nobody could be resolved (mail, sessions, unknown labels): nobody's
 SCOPE_MIXED = "!"  # in a document or text of several clients, with no client of its own: nobody's
 
+# What the review queue offers: entries nobody could be resolved for (``?``), and email
+# messages addressed to several clients (``!``: in no client's scope until the user gives the
+# message to one). A note's section naming two clients is mixed by nature and stays so.
+REVIEWABLE = (
+    "e.current AND ((e.scope = '?' AND (e.indexed OR e.kind = 'work')) "
+    "OR (e.scope = '!' AND e.kind = 'email' AND e.indexed))"
+)
+
 # Entry kinds kept but left out of search unless asked for by --kind: a coding agent's tool
 # output excerpts and the instructions injected into its sessions (AGENTS.md, environment).
 NOT_SEARCHED_BY_DEFAULT = ("tool_result", "context")

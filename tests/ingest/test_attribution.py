@@ -404,3 +404,64 @@ def test_public_mail_domains(domain: str, public: bool) -> None:
     from trailkeep.vault.clients import public_mail_domain
 
     assert public_mail_domain(domain) is public
+
+
+def test_a_message_to_two_clients_is_offered_for_review(tmp_path: Path) -> None:
+    """A message addressed to both clients' people is in neither client's scope (``!``); the
+    review queue offers it, by thread, and gives it to one client — never to "general"."""
+    from click.testing import CliRunner
+
+    from trailkeep.ui.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    v.settings.inbox.mkdir(parents=True, exist_ok=True)
+    (v.settings.inbox / "both.eml").write_text(
+        mail(
+            "b1@samconsult.example",
+            "Sam <sam@samconsult.example>",
+            "Dana Whitfield <dana@northwind.example>, Priya Raman <priya@clearview.example>",
+            "Shared vendor call",
+            "Both of you use the same SMS vendor; shall we meet together on Friday?",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    (doc,) = rows(v, "SELECT document_id FROM entry WHERE kind = 'email'")
+    assert rows(v, "SELECT scope FROM entry WHERE kind = 'email'") == [("!",)]
+    v.close()
+
+    def run(*args: str, code: int = 0) -> str:
+        r = CliRunner().invoke(
+            main,
+            ["--home", str(home), *args],
+            env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
+            obj={},
+        )
+        assert r.exit_code == code, r.output
+        return r.output
+
+    groups = json.loads(run("clients", "review", "--json"))["groups"]
+    (g,) = [g for g in groups if g["several_clients"]]
+    assert g["key"] == f"document:{doc[0]}" and g["suggested_client"] is None
+    assert g["items"][0]["subject"] == "Shared vendor call"
+    assert g["items"][0]["from"] == "sam@samconsult.example"
+    assert json.loads(run("status", "--json"))["unattributed"]["entries"] >= 1
+    out = run("clients", "assign", g["key"], "--general", code=1)
+    assert "several clients" in out and "one client" in out
+    run("clients", "assign", g["key"], "--remember", "clearview", code=2)
+    run("clients", "assign", g["key"], "Clearview")
+    v = open_vault(home)
+    assert rows(v, "SELECT scope FROM entry WHERE kind = 'email'") == [("clearview",)]
+    hits = search(v, "shared SMS vendor Friday", k=3, filters=Filters(client="clearview"))
+    assert hits and hits[0].document_id == doc[0]
+    assert not search(v, "shared SMS vendor Friday", k=3, filters=Filters(client="northwind"))
+    v.close()
+    assert not [g for g in json.loads(run("clients", "review", "--json"))["groups"]]
+    # the user's choice holds when clients.toml changes and everything is re-resolved
+    (home / "clients.toml").write_text(CLIENTS.replace('"NWHH"]', '"NWHH", "North Wind"]'))
+    run("status")
+    v = open_vault(home)
+    assert rows(v, "SELECT scope FROM entry WHERE kind = 'email'") == [("clearview",)]
+    v.close()

@@ -476,3 +476,50 @@ def _settings(home: Path):  # type: ignore[no-untyped-def]
     from tests.conftest import make_settings
 
     return make_settings(home)
+
+
+def test_inbox_attribution_assigns_a_correspondent_and_a_message_to_two_clients(
+    home: Path,
+) -> None:
+    """The review queue on the page: an unknown correspondent (any client, or general) and a
+    message addressed to both clients (one client only: no "general", nothing to remember)."""
+    from tests.ingest.test_attribution import mail
+
+    s = two_client_settings(home)
+    (s.inbox / "stranger.eml").write_text(
+        mail("x1@other.example", "Lee <lee@other.example>", "sam@consult.example", "Hello", "Hi.")
+    )
+    (s.inbox / "both.eml").write_text(
+        mail(
+            "b1@consult.example",
+            "Sam Example <sam@consult.example>",
+            "ops@acme.example, ops@beta.example",
+            "Joint call",
+            "Shall we meet together on Friday?",
+        )
+    )
+    v = Vault.open(s, get_embedder("hash"))
+    Ingestor(v).ingest_paths([s.inbox / "stranger.eml", s.inbox / "both.eml"])
+    v.close()
+    at = page("inbox")
+    heads = [h.value for h in at.subheader]
+    assert "Attribution: 2 items belong to no client yet" in heads
+    labels = [shown(e.label) for e in at.expander]
+    assert any(x.startswith("lee@other.example") for x in labels)
+    assert any(x.startswith("addressed to several clients") for x in labels)
+    mixed = next(b for b in at.selectbox if str(b.key).startswith("as-document:"))
+    assert mixed.options == ["Acme Health", "Beta Logistics"]
+    other = next(b for b in at.selectbox if str(b.key) == "as-lee@other.example")
+    assert "General (my own material)" in other.options
+    assert not any(str(c.key).startswith("rem-document:") for c in at.checkbox)
+    mixed.select("Beta Logistics").run()
+    next(b for b in at.button if str(b.key).startswith("go-document:")).click().run()
+    assert not at.exception, at.exception
+    assert "Attribution: 1 item belongs to no client yet" in [h.value for h in at.subheader]
+    v = Vault.open(s, get_embedder("hash"))
+    from sqlalchemy import text
+
+    with v.engine.connect() as c:
+        scope = c.execute(text("SELECT scope FROM entry WHERE title LIKE '%Joint call%'")).all()
+    v.close()
+    assert scope == [("beta",)]

@@ -108,12 +108,16 @@ def clients_assign(
 
     if sum((client is not None, general, unassign)) != 1:
         raise click.UsageError("give a CLIENT, or --general, or --forget")
+    from trailkeep.ingest.reattribution import several
+
     v = vault(ctx)
     target: str | None = None
     if client is not None:
         target = client_id(v, client)
     elif general:
         target = "*"
+    if remember and several(key):
+        raise click.UsageError(f"{key} is one thread's messages: nothing to add to clients.toml")
     if remember:
         if target in (None, "*"):
             raise click.UsageError("--remember needs a CLIENT")

@@ -153,7 +153,10 @@ def attribution(ctx: page.Ctx) -> None:
     groups = review_groups(ctx.vault)
     n = sum(len(g["items"]) for g in groups)  # type: ignore[arg-type,misc]
     st.subheader(
-        f"Attribution: {readable.plural(n, 'item')} belong to no client yet" if n else "Attribution"
+        f"Attribution: {readable.plural(n, 'item')} {'belongs' if n == 1 else 'belong'} to no "
+        "client yet"
+        if n
+        else "Attribution"
     )
     if not groups:
         st.caption("Everything belongs to a client, or is your own general material.")
@@ -168,13 +171,21 @@ def attribution(ctx: page.Ctx) -> None:
         key = str(g["key"])
         items = g["items"]
         assert isinstance(items, list)
-        with st.expander(safe_md(f"{key} — {readable.plural(len(items), 'item')}", lines=False)):
+        mixed = bool(g.get("several_clients"))
+        title = "addressed to several clients" if mixed else key
+        with st.expander(safe_md(f"{title} — {readable.plural(len(items), 'item')}", lines=False)):
+            if mixed:
+                st.caption(
+                    "These messages name more than one client, so no client's drafts see them. "
+                    "Give them to the one they belong to."
+                )
             for it in items[:8]:
                 st.text(f"{it['date'] or 'undated'} · {it['kind']} · {it['subject']}")
             hint = g["suggested_client"]
-            default = next((i for i, k in enumerate(choices) if clients.get(k) == hint), 0)
-            pick = st.selectbox("Belongs to", choices, index=default, key=f"as-{key}")
-            remember = st.checkbox("Also add it to clients.toml", key=f"rem-{key}")
+            options = list(clients) if mixed else choices
+            default = next((i for i, k in enumerate(options) if clients.get(k) == hint), 0)
+            pick = st.selectbox("Belongs to", options, index=default, key=f"as-{key}")
+            remember = not mixed and st.checkbox("Also add it to clients.toml", key=f"rem-{key}")
             if st.button("Assign", key=f"go-{key}"):
                 target = clients.get(pick, "*")
                 if remember and target != "*":
