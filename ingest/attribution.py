@@ -37,6 +37,10 @@ from trailkeep.vault.records import (
 )
 
 # Bump when the rules change: every vault re-attributes what it holds once.
+# vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
+# addresses inferred from the mail then (JSON: address -> why)
+STATE_FINGERPRINT = "attribution"
+STATE_INFERRED_ME = "me_inferred"
 RULES_VERSION = 4  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents
 # Document kinds whose unattributed entries are never general: what arrives from outside
 # (mail) or from a folder of some project (coding-agent sessions) is somebody's.
@@ -76,6 +80,15 @@ class Decision:
 class DocDecision:
     client: str | None
     entries: list[Decision]
+
+
+def inferred_from_state(raw: str | None) -> dict[str, str]:
+    """The inferred addresses as stored under ``STATE_INFERRED_ME`` (address -> why)."""
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 @dataclass(frozen=True)

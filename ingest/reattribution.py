@@ -19,18 +19,18 @@ from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
 
 from .attribution import (
+    STATE_FINGERPRINT,
+    STATE_INFERRED_ME,
     Context,
     DocFacts,
     EntryFacts,
     decide,
     infer_me,
+    inferred_from_state,
     label_rule_key,
     path_rule_key,
 )
 from .errors import AssignmentRefused
-
-STATE_FINGERPRINT = "attribution"
-STATE_INFERRED_ME = "me_inferred"
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,7 @@ def stored_facts(d: own.StoredDocument) -> DocFacts:
 
 def inferred_me(vault: Vault) -> dict[str, str]:
     """The own addresses inferred when the vault was last attributed (address -> why)."""
-    raw = own.get_state(vault, STATE_INFERRED_ME)
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    return inferred_from_state(own.get_state(vault, STATE_INFERRED_ME))
 
 
 def context(vault: Vault, clients: Sequence[ClientSpec] | None = None) -> Context:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.engine import CursorResult
 
-from .records import ParsedEntry
+from .records import SOURCE_STATUSES, ParsedEntry
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -37,17 +37,6 @@ def schema_table(name: str) -> Any:
     from . import models
 
     return getattr(models, name).__table__
-
-
-SOURCE_STATUSES = ("pending", "ingested", "duplicate", "partial", "failed", "forgotten")
-# A failed or partly read source is a problem to show and retry until its path is read again
-# (a truncated export completed, a session read past its half-written line): then it is
-# history. SQL over the unaliased ``source`` table.
-OPEN_PROBLEM = (
-    "source.status IN ('failed', 'partial') AND NOT EXISTS (SELECT 1 FROM source later "
-    "WHERE later.path = source.path AND later.id > source.id "
-    "AND later.status IN ('ingested', 'duplicate', 'partial'))"
-)
 
 
 class VaultBase:

@@ -19,10 +19,18 @@ from typing import Any
 
 from sqlalchemy import text
 
-from .base import OPEN_PROBLEM
 from .ownership import count_unattributed, get_state, set_state
 from .query import SHOWN_TAGS_SQL
-from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, Hit, db_ts, from_utc, iso
+from .records import (
+    OPEN_PROBLEM,
+    SCOPE_GENERAL,
+    SCOPE_MIXED,
+    SCOPE_UNATTRIBUTED,
+    Hit,
+    db_ts,
+    from_utc,
+    iso,
+)
 from .store import Vault
 
 LAST_VISIT = "brief_last_visit"

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import text
 
 from . import dialect
-from .base import OPEN_PROBLEM
 from .query import SHOWN_TAGS_SQL
+from .records import OPEN_PROBLEM
 from .store import Vault
 
 NO_CLIENT = "(no client)"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from .base import OPEN_PROBLEM
+from .records import OPEN_PROBLEM
 from .store import Vault
 
 

@@ -12,9 +12,14 @@ from typing import Any
 from sqlalchemy import text
 
 from . import dialect
-from .base import OPEN_PROBLEM
 from .clients import ClientDirectory
-from .records import NOT_SEARCHED_BY_DEFAULT, REVIEWABLE, SCOPE_GENERAL, Hit, db_ts, from_utc
+from .records import (
+    NOT_SEARCHED_BY_DEFAULT,
+    SCOPE_GENERAL,
+    Hit,
+    db_ts,
+    from_utc,
+)
 from .store import Vault
 
 
@@ -172,66 +177,15 @@ def entry_text(vault: Vault, entry_id: int) -> str | None:
 
 
 def status(vault: Vault) -> dict[str, Any]:
+    """Counts, failures, the review queue's size and the clients (:mod:`.lite` has the SQL)."""
+    from .lite import status_report
+
     with vault.engine.connect() as c:
-        counts = {
-            str(r[0]): int(r[1])
-            for r in c.execute(text("SELECT status, COUNT(*) FROM source GROUP BY status"))
-        }
-
-        def one(sql: str, **p: object) -> int:
-            return int(c.execute(text(sql), p).scalar_one())
-
-        failures = [
-            {"source": str(r[0]), "error": str(r[1] or "")}
-            for r in c.execute(
-                text(
-                    f"SELECT path, error FROM source WHERE {OPEN_PROBLEM} "
-                    "ORDER BY updated_at DESC LIMIT 200"
-                )
-            )
-        ]
-        open_problems = {
-            str(r[0]): int(r[1])
-            for r in c.execute(
-                text(f"SELECT status, COUNT(*) FROM source WHERE {OPEN_PROBLEM} GROUP BY status")
-            )
-        }
-        at = dialect.find(c, "'@'", "author")
-        domains_sql = (
-            f"SELECT substr(author, {at} + 1) AS dom, COUNT(*) FROM entry "
-            "WHERE kind = 'email' AND scope = '?' AND author LIKE '%@%' "
-            "GROUP BY dom ORDER BY 2 DESC LIMIT 20"
+        return status_report(
+            lambda sql, p: [tuple(r) for r in c.execute(text(sql), dict(p))],
+            dialect.find(c, "'@'", "author"),
+            vault.embedder.id,
         )
-        out: dict[str, Any] = {
-            "sources": {
-                "ingested": counts.get("ingested", 0),
-                "duplicates": counts.get("duplicate", 0),
-                "partial": open_problems.get("partial", 0),
-                "failed": open_problems.get("failed", 0),
-                "pending": counts.get("pending", 0),
-            },
-            "documents": one("SELECT COUNT(*) FROM document"),
-            "entries": one("SELECT COUNT(*) FROM entry"),
-            "chunks": one("SELECT COUNT(*) FROM chunk"),
-            "embedded": one(
-                "SELECT COUNT(*) FROM chunk WHERE embedded_by = :e", e=vault.embedder.id
-            ),
-            "failures": failures,
-            "unattributed": {
-                # in nobody's scope until attributed (`trailkeep clients review`)
-                "entries": one(f"SELECT COUNT(*) FROM entry e WHERE {REVIEWABLE}"),
-                "emails": one("SELECT COUNT(*) FROM entry WHERE kind = 'email' AND scope = '?'"),
-                "domains": [
-                    {"domain": str(r[0]), "messages": int(r[1])}
-                    for r in c.execute(text(domains_sql))
-                ],
-            },
-            "clients": [
-                {"id": str(r[0]), "name": str(r[1])}
-                for r in c.execute(text("SELECT id, name FROM client ORDER BY id"))
-            ],
-        }
-    return out
 
 
 def resolve_client(vault: Vault, name: str) -> str | None:

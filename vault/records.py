@@ -31,6 +31,16 @@ REVIEWABLE = (
     "OR (e.scope = '!' AND e.kind = 'email' AND e.indexed))"
 )
 
+SOURCE_STATUSES = ("pending", "ingested", "duplicate", "partial", "failed", "forgotten")
+# A failed or partly read source is a problem to show and retry until its path is read again
+# (a truncated export completed, a session read past its half-written line): then it is
+# history. SQL over the unaliased ``source`` table.
+OPEN_PROBLEM = (
+    "source.status IN ('failed', 'partial') AND NOT EXISTS (SELECT 1 FROM source later "
+    "WHERE later.path = source.path AND later.id > source.id "
+    "AND later.status IN ('ingested', 'duplicate', 'partial'))"
+)
+
 # Entry kinds kept but left out of search unless asked for by --kind: a coding agent's tool
 # output excerpts and the instructions injected into its sessions (AGENTS.md, environment).
 NOT_SEARCHED_BY_DEFAULT = ("tool_result", "context")

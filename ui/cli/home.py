@@ -56,15 +56,23 @@ def init(ctx: click.Context, sources: bool | None) -> None:
 @click.pass_context
 def status_cmd(ctx: click.Context, as_json: bool) -> None:
     """Counts, failures and where things live."""
-    from trailkeep.vault import status
+    from trailkeep.ingest.quick import quick_status
+    from trailkeep.vault import get_embedder
 
-    v = vault(ctx)
-    st = status(v)
+    s = settings(ctx)
+    # a current embedded vault is read as it is, without SQLAlchemy (ingest/quick.py)
+    st = quick_status(s, get_embedder(s.embedder).id) if s.home.exists() else None
+    if st is None:
+        from trailkeep.vault import status
+
+        v = vault(ctx)
+        s = v.settings
+        st = status(v)
     if as_json:
-        emit({**st, "home": str(v.settings.home), "inbox": str(v.settings.inbox)})
+        emit({**st, "home": str(s.home), "inbox": str(s.inbox)})
         return
     src = st["sources"]
-    click.echo(f"home: {v.settings.home}\ninbox: {v.settings.inbox}")
+    click.echo(f"home: {s.home}\ninbox: {s.inbox}")
     click.echo(
         f"sources: {src['ingested']} ingested, {src['duplicates']} duplicate, "
         f"{src['partial']} partial, {src['failed']} failed, {src['pending']} pending"
