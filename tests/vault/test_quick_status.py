@@ -19,8 +19,8 @@ from trailkeep.ingest.quick import quick_status
 from trailkeep.ingest.reattribution import ensure_current
 from trailkeep.vault import Vault, get_embedder, init_home, load_settings, status
 from trailkeep.vault.lite import SCHEMA_VERSION
-from trailkeep.vault.ownership import set_rule
 from trailkeep.vault.migrations import MIGRATIONS
+from trailkeep.vault.ownership import set_rule
 
 TWOCLIENT = Path(__file__).parents[1] / "fixtures" / "twoclient"
 
