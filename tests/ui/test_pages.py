@@ -523,3 +523,25 @@ def test_inbox_attribution_assigns_a_correspondent_and_a_message_to_two_clients(
         scope = c.execute(text("SELECT scope FROM entry WHERE title LIKE '%Joint call%'")).all()
     v.close()
     assert scope == [("beta",)]
+
+
+def test_the_server_skips_streamlits_component_scan() -> None:
+    """`trailkeep ui` skips Streamlit's scan of every installed package for custom components
+    (0.6–0.8 s of each start here; BENCHMARKS.md): the hook exists in this Streamlit and is
+    replaced, in a fresh process so the suite's own AppTests keep the original."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from streamlit.components.v2.component_manager import BidiComponentManager as B\n"
+        "from trailkeep.ui.serve import skip_component_scan\n"
+        "before = B.discover_and_register_components\n"
+        "assert skip_component_scan()\n"
+        "assert B.discover_and_register_components is not before\n"
+        "assert B.__new__(B).discover_and_register_components() is None\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "ok"
