@@ -27,6 +27,25 @@ def test_wal_and_foreign_keys(vault: Vault) -> None:
         assert c.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
 
 
+@pytest.mark.sqlite_only
+def test_a_files_earlier_reads_are_found_by_index(vault: Vault) -> None:
+    """ "Is this failure history?" (OPEN_PROBLEM: a later read of the same path) and a path's
+    earlier reads are lookups, not scans of every source: UNIQUE (path, sha256) gives SQLite
+    (and PostgreSQL) an index whose first column is the path."""
+    from trailkeep.vault.records import OPEN_PROBLEM
+
+    def plan(sql: str) -> str:
+        with vault.engine.connect() as c:
+            return " ".join(str(r[-1]) for r in c.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+
+    for sql in (
+        f"SELECT id FROM source WHERE {OPEN_PROBLEM}",
+        "SELECT id FROM source WHERE path = 'x' AND id < 5",
+    ):
+        p = plan(sql)
+        assert "SCAN" not in p.replace("SCAN CONSTANT", "") and "(path=?)" in p, p
+
+
 def test_reopen_is_idempotent(vault: Vault) -> None:
     again = Vault.open(vault.settings, get_embedder("hash"))
     with again.engine.connect() as c:
