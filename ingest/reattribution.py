@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
@@ -153,7 +154,8 @@ def _suggest(key: str, directory: ClientDirectory) -> str | None:
 def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
     """The review queue: what is in nobody's scope because nobody could be resolved, grouped
     by what one assignment would settle — a correspondent's address (or their domain when
-    several share it), an unknown label, a session's project folder."""
+    several share it), an unknown label, a session's project folder — and each message
+    addressed to several clients (``message:N``, with the ``clients`` it may go to)."""
     ctx = context(vault)
     me = set(ctx.me)
     keyed: list[tuple[str, dict[str, object]]] = []
@@ -173,12 +175,13 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
         }
         key = ""
         if row["several_clients"]:
-            # a message addressed to several clients: the user gives it to one, message by
-            # message (its thread may hold other clients' messages)
-            keyed.append((f"{DOCUMENT_KEY}{row['document_id']}", item))
+            # a message of several clients: one group per message, to be given to one of the
+            # clients it names (its thread may hold other clients' messages)
             meta_from = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
             item["from"] = meta_from[0] if meta_from else ""
             item["subject"] = str(meta.get("subject") or row["document"])
+            item["clients"] = candidates(row, ctx.directory)
+            keyed.append((f"{MESSAGE_KEY}{row['entry_id']}", item))
             continue
         if row["kind"] in ("email", "attachment") and row["document_kind"] == "email":
             sender = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
@@ -213,32 +216,52 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
         if "@" in key and len(domains.get(key.rsplit("@", 1)[1], ())) > 1:
             key = key.rsplit("@", 1)[1]
         groups.setdefault(key, []).append(item)
-    return [
-        {
+    out: list[dict[str, object]] = []
+    for k, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        group: dict[str, object] = {
             "key": k,
             "items": items,
             "suggested_client": None if several(k) else _suggest(k, ctx.directory),
             "several_clients": several(k),
         }
-        for k, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
+        if several(k):
+            group["clients"] = items[0]["clients"]
+        out.append(group)
+    return out
 
 
-DOCUMENT_KEY = "document:"  # the review queue's key for a thread's messages to several clients
+MESSAGE_KEY = "message:"  # the review queue's key for one message of several clients
 
 
 def several(key: str) -> bool:
-    """Is this review key a thread's messages addressed to several clients?"""
-    return key.startswith(DOCUMENT_KEY)
+    """Is this review key one message of several clients (``message:<entry id>``)?"""
+    return key.startswith(MESSAGE_KEY)
+
+
+def candidates(row: dict[str, Any], directory: ClientDirectory) -> list[str]:
+    """The clients a message of several clients may be given to: those its sender and
+    recipients resolve to, those its text names, those its thread's other messages belong to
+    — clients.toml's only."""
+    meta = row["meta"]
+    found = {
+        cid
+        for f in ("from", "to", "cc")
+        for p in meta.get(f) or []
+        if len(p) == 2 and (cid := directory.by_address(str(p[1])))
+    }
+    found |= set(directory.named_in(str(row.get("text") or "")))
+    found |= set(row.get("thread_clients") or ())
+    return sorted(c for c in found if directory.get_id(c) is not None)
 
 
 def assign(vault: Vault, key: str, client: str | None) -> Report | None:
     """The user's assignment: everything KEY covers (an address, a domain, ``label:…``,
     ``path:…``) belongs to ``client`` (a clients.toml id), or is general (``*``); ``None``
-    removes the assignment. What is stored is re-attributed at once."""
+    removes the assignment. What is stored is re-attributed at once. ``message:N`` (a message
+    addressed to several clients) goes to one of the clients it names, never to general."""
     key = key.strip()
     if several(key):
-        return _give_mixed_messages(vault, key, client)
+        return _give_message(vault, key, client)
     if "@" in key or ("." in key and ":" not in key):
         key = key.lower()
     if client is not None and "@" not in key and ":" not in key and public_mail_domain(key):
@@ -251,32 +274,39 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
     return ensure_current(vault)
 
 
-def _give_mixed_messages(vault: Vault, key: str, client: str | None) -> Report:
-    """``document:N``: the messages of thread N addressed to several clients go to ``client``
-    as the user's own correction (as `clients set --entry`). Never general: a message naming
-    two clients is not the user's own material."""
+def _give_message(vault: Vault, key: str, client: str | None) -> Report:
+    """``message:N``: message N, addressed to several clients, goes to ``client`` — one of
+    the clients it names — as the user's own correction (as `clients set --entry`); its
+    attachments follow. Never general: a message naming two clients is not the user's own
+    material."""
+    raw = key.removeprefix(MESSAGE_KEY)
+    row = own.mixed_message(vault, int(raw)) if raw.isdigit() else None
+    if row is None:
+        raise AssignmentRefused(
+            f"{key}: no message of several clients by that key; `clients review` lists them"
+        )
     if client is None or client == "*":
         raise AssignmentRefused(
-            f"{key} holds messages addressed to several clients: give them to one client "
-            "(trailkeep clients assign KEY CLIENT); they cannot be general material"
+            f"{key} is addressed to several clients: give it to one of them "
+            "(trailkeep clients assign KEY CLIENT); it cannot be general material"
         )
-    raw = key.removeprefix(DOCUMENT_KEY)
-    if not raw.isdigit():
-        raise AssignmentRefused(f"{key}: expected document:<id>, as `clients review` lists it")
-    ids = [
-        int(str(r["entry_id"]))
-        for r in own.unattributed(vault)
-        if r["several_clients"] and r["document_id"] == int(raw)
-    ]
-    for eid in ids:
-        vault.set_client(client, entry_id=eid)
-    return Report(documents=1 if ids else 0, changed=len(ids), fingerprint="")
+    ctx = context(vault)
+    allowed = candidates(row, ctx.directory)
+    if client not in allowed:
+        raise AssignmentRefused(
+            f"{key} is not {client}'s: it names {', '.join(allowed) or 'no listed client'}. "
+            "Give it to one of them, or set it by hand (trailkeep clients set CLIENT --entry N)."
+        )
+    vault.set_client(client, entry_id=int(raw))
+    rep = reattribute(vault, ctx, [int(row["document_id"])])
+    return Report(documents=1, changed=max(1, rep.changed), fingerprint=rep.fingerprint)
 
 
 __all__ = [
-    "DOCUMENT_KEY",
+    "MESSAGE_KEY",
     "Report",
     "assign",
+    "candidates",
     "context",
     "ensure_current",
     "inferred_me",

@@ -248,18 +248,50 @@ def email_headers(vault: Vault) -> list[tuple[int, dict[str, Any]]]:
         ]
 
 
+_REVIEW_COLUMNS = (
+    "e.id, e.document_id, e.kind, e.ts, e.meta, e.title, d.kind, d.title, d.meta, e.scope, "
+    f"CASE WHEN e.scope = '{SCOPE_MIXED}' THEN e.text END"
+)
+
+
 def unattributed(vault: Vault, limit: int = 5000) -> list[dict[str, Any]]:
     """Entries in nobody's scope that one assignment would settle (``REVIEWABLE``), with what
-    the review queue groups them by."""
+    the review queue groups them by. A message to several clients (``several_clients``) also
+    carries its text and the clients its thread's other entries belong to."""
+    return _review_rows(vault, f"{REVIEWABLE} ORDER BY e.ts, e.id LIMIT :n", {"n": limit})
+
+
+def mixed_message(vault: Vault, entry_id: int) -> dict[str, Any] | None:
+    """One email message addressed to several clients (scope ``!``), as the review queue
+    lists it; None when the entry is not one (any more)."""
+    rows = _review_rows(
+        vault,
+        f"e.id = :e AND e.scope = '{SCOPE_MIXED}' AND e.kind = 'email' AND e.current",
+        {"e": entry_id},
+    )
+    return rows[0] if rows else None
+
+
+def _review_rows(vault: Vault, where: str, p: dict[str, Any]) -> list[dict[str, Any]]:
     with vault.engine.connect() as c:
         rows = c.execute(
             text(
-                "SELECT e.id, e.document_id, e.kind, e.ts, e.meta, e.title, d.kind, d.title, "
-                "d.meta, e.scope FROM entry e JOIN document d ON d.id = e.document_id "
-                f"WHERE {REVIEWABLE} ORDER BY e.ts, e.id LIMIT :n"
+                f"SELECT {_REVIEW_COLUMNS} FROM entry e JOIN document d ON d.id = e.document_id "
+                f"WHERE {where}"
             ),
-            {"n": limit},
+            p,
         ).all()
+        mixed_docs = sorted({int(r[1]) for r in rows if r[9] == SCOPE_MIXED})
+        thread: dict[int, set[str]] = {}
+        if mixed_docs:
+            marks = ",".join(str(d) for d in mixed_docs)
+            for doc, client in c.execute(
+                text(
+                    "SELECT DISTINCT document_id, client_id FROM entry WHERE document_id IN "
+                    f"({marks}) AND client_id IS NOT NULL AND current"
+                )
+            ):
+                thread.setdefault(int(doc), set()).add(str(client))
     out = []
     for r in rows:
         out.append(
@@ -274,6 +306,8 @@ def unattributed(vault: Vault, limit: int = 5000) -> list[dict[str, Any]]:
                 "document": str(r[7]),
                 "document_meta": json.loads(r[8] or "{}"),
                 "several_clients": r[9] == SCOPE_MIXED,
+                "text": str(r[10] or ""),
+                "thread_clients": sorted(thread.get(int(r[1]), ())),
             }
         )
     return out
@@ -312,6 +346,7 @@ __all__ = [
     "email_headers",
     "find_document",
     "get_state",
+    "mixed_message",
     "prune_label_clients",
     "retag_vectors",
     "rules",

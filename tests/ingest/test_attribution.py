@@ -408,17 +408,21 @@ def test_public_mail_domains(domain: str, public: bool) -> None:
 
 def test_a_message_to_two_clients_is_offered_for_review(tmp_path: Path) -> None:
     """A message addressed to both clients' people is in neither client's scope (``!``); the
-    review queue offers it, by thread, and gives it to one client — never to "general"."""
+    review queue offers it, message by message, to be given to one of the clients it names —
+    never to "general", never to a client it does not name."""
     from click.testing import CliRunner
 
     from trailkeep.ui.cli import main
 
     home = tmp_path / "home"
     home.mkdir()
-    (home / "clients.toml").write_text(CLIENTS)
+    (home / "clients.toml").write_text(
+        CLIENTS + '\n[[client]]\nname = "Bluefinch Labs"\nid = "bluefinch"\n'
+        'domains = ["bluefinch.example"]\n'
+    )
     v = open_vault(home)
     v.settings.inbox.mkdir(parents=True, exist_ok=True)
-    (v.settings.inbox / "both.eml").write_text(
+    (v.settings.inbox / "1.eml").write_text(
         mail(
             "b1@samconsult.example",
             "Sam <sam@samconsult.example>",
@@ -427,9 +431,22 @@ def test_a_message_to_two_clients_is_offered_for_review(tmp_path: Path) -> None:
             "Both of you use the same SMS vendor; shall we meet together on Friday?",
         )
     )
+    # a reply in the same thread, to Clearview and Bluefinch: not Northwind's, whatever is
+    # decided about the first message
+    (v.settings.inbox / "2.eml").write_text(
+        mail(
+            "b2@samconsult.example",
+            "Sam <sam@samconsult.example>",
+            "Priya Raman <priya@clearview.example>, Ola <ola@bluefinch.example>",
+            "Re: Shared vendor call",
+            "Clearview and Bluefinch pricing is confidential; Friday works.",
+            reply="b1@samconsult.example",
+        )
+    )
     Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
-    (doc,) = rows(v, "SELECT document_id FROM entry WHERE kind = 'email'")
-    assert rows(v, "SELECT scope FROM entry WHERE kind = 'email'") == [("!",)]
+    ids = dict(rows(v, "SELECT key, id FROM entry WHERE kind = 'email'"))
+    first, second = ids["b1@samconsult.example"], ids["b2@samconsult.example"]
+    assert set(dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'")).values()) == {"!"}
     v.close()
 
     def run(*args: str, code: int = 0) -> str:
@@ -442,26 +459,34 @@ def test_a_message_to_two_clients_is_offered_for_review(tmp_path: Path) -> None:
         assert r.exit_code == code, r.output
         return r.output
 
-    groups = json.loads(run("clients", "review", "--json"))["groups"]
-    (g,) = [g for g in groups if g["several_clients"]]
-    assert g["key"] == f"document:{doc[0]}" and g["suggested_client"] is None
-    assert g["items"][0]["subject"] == "Shared vendor call"
-    assert g["items"][0]["from"] == "sam@samconsult.example"
-    assert json.loads(run("status", "--json"))["unattributed"]["entries"] >= 1
-    out = run("clients", "assign", g["key"], "--general", code=1)
-    assert "several clients" in out and "one client" in out
-    run("clients", "assign", g["key"], "--remember", "clearview", code=2)
-    run("clients", "assign", g["key"], "Clearview")
+    groups = {g["key"]: g for g in json.loads(run("clients", "review", "--json"))["groups"]}
+    g1, g2 = groups[f"message:{first}"], groups[f"message:{second}"]
+    assert g1["several_clients"] and g1["suggested_client"] is None
+    assert g1["clients"] == ["clearview", "northwind"]
+    assert g2["clients"] == ["bluefinch", "clearview"]
+    assert g1["items"][0]["subject"] == "Shared vendor call"
+    assert g1["items"][0]["from"] == "sam@samconsult.example"
+    assert json.loads(run("status", "--json"))["unattributed"]["entries"] >= 2
+    out = run("clients", "assign", g1["key"], "--general", code=1)
+    assert "several clients" in out and "one of them" in out
+    run("clients", "assign", g1["key"], "--remember", "clearview", code=2)
+    out = run("clients", "assign", g2["key"], "northwind", code=1)
+    assert "not northwind's" in out and "bluefinch, clearview" in out
+    run("clients", "assign", g1["key"], "Northwind")
     v = open_vault(home)
-    assert rows(v, "SELECT scope FROM entry WHERE kind = 'email'") == [("clearview",)]
-    hits = search(v, "shared SMS vendor Friday", k=3, filters=Filters(client="clearview"))
-    assert hits and hits[0].document_id == doc[0]
-    assert not search(v, "shared SMS vendor Friday", k=3, filters=Filters(client="northwind"))
+    scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))
+    assert scopes["b1@samconsult.example"] == "northwind"
+    # the reply is still nobody's: Northwind never sees Bluefinch's pricing
+    assert scopes["b2@samconsult.example"] != "northwind"
+    hits = search(v, "shared SMS vendor Friday", k=3, filters=Filters(client="northwind"))
+    assert hits and all("pricing" not in h.quote for h in hits)
     v.close()
-    assert not [g for g in json.loads(run("clients", "review", "--json"))["groups"]]
+    run("clients", "assign", "message:999999", "northwind", code=1)
     # the user's choice holds when clients.toml changes and everything is re-resolved
-    (home / "clients.toml").write_text(CLIENTS.replace('"NWHH"]', '"NWHH", "North Wind"]'))
+    toml = (home / "clients.toml").read_text()
+    (home / "clients.toml").write_text(toml.replace('"NWHH"]', '"NWHH", "North Wind"]'))
     run("status")
     v = open_vault(home)
-    assert rows(v, "SELECT scope FROM entry WHERE kind = 'email'") == [("clearview",)]
+    scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))
+    assert scopes["b1@samconsult.example"] == "northwind"
     v.close()

@@ -506,14 +506,17 @@ def test_inbox_attribution_assigns_a_correspondent_and_a_message_to_two_clients(
     assert "Attribution: 2 items belong to no client yet" in heads
     labels = [shown(e.label) for e in at.expander]
     assert any(x.startswith("lee@other.example") for x in labels)
-    assert any(x.startswith("addressed to several clients") for x in labels)
-    mixed = next(b for b in at.selectbox if str(b.key).startswith("as-document:"))
+    assert any(x.startswith("“Joint call”, to several clients") for x in labels)
+    mixed = next(b for b in at.selectbox if str(b.key).startswith("as-message:"))
     assert mixed.options == ["Acme Health", "Beta Logistics"]
+    assert mixed.value is None, "nothing preselected: one click must not guess a client"
+    go = next(b for b in at.button if str(b.key).startswith("go-message:"))
+    assert go.disabled
     other = next(b for b in at.selectbox if str(b.key) == "as-lee@other.example")
     assert "General (my own material)" in other.options
-    assert not any(str(c.key).startswith("rem-document:") for c in at.checkbox)
+    assert not any(str(c.key).startswith("rem-message:") for c in at.checkbox)
     mixed.select("Beta Logistics").run()
-    next(b for b in at.button if str(b.key).startswith("go-document:")).click().run()
+    next(b for b in at.button if str(b.key).startswith("go-message:")).click().run()
     assert not at.exception, at.exception
     assert "Attribution: 1 item belongs to no client yet" in [h.value for h in at.subheader]
     v = Vault.open(s, get_embedder("hash"))

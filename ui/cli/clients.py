@@ -60,7 +60,8 @@ def clients_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def clients_review(ctx: click.Context, as_json: bool) -> None:
     """What belongs to nobody yet (no client could be resolved), grouped by correspondent,
-    domain, unknown label or project folder; assign a group with `clients assign`."""
+    domain, unknown label or project folder, and each message addressed to several clients
+    (message:N); assign a group with `clients assign`."""
     from trailkeep.ingest.reattribution import review_groups
 
     v = vault(ctx)
@@ -73,6 +74,8 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
         return
     for g in groups:
         hint = f"  (looks like {g['suggested_client']})" if g["suggested_client"] else ""
+        if g.get("several_clients"):
+            hint = f"  (to several clients: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
         items = g["items"]
         assert isinstance(items, list)
         click.echo(f"{g['key']}  — {len(items)} item(s){hint}")
@@ -80,7 +83,10 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"    {it['date'] or 'undated'}  {it['kind']:8} {str(it['subject'])[:70]}")
         if len(items) > 5:
             click.echo(f"    … {len(items) - 5} more")
-    click.echo("\nassign: trailkeep clients assign KEY CLIENT [--remember]   (or --general)")
+    click.echo(
+        "\nassign: trailkeep clients assign KEY CLIENT [--remember]   (or --general; "
+        "message:N goes to one of its clients)"
+    )
 
 
 @clients_grp.command("assign")
@@ -103,7 +109,8 @@ def clients_assign(
     unassign: bool,
 ) -> None:
     """Give everything KEY covers (an address, a domain, label:NAME, path:FOLDER — as
-    `clients review` lists them) to CLIENT, or mark it --general. Re-attributes at once."""
+    `clients review` lists them) to CLIENT, or mark it --general. Re-attributes at once. A
+    message addressed to several clients (message:N) goes to one of them, never --general."""
     from trailkeep.ingest.reattribution import assign
 
     if sum((client is not None, general, unassign)) != 1:

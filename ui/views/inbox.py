@@ -172,21 +172,32 @@ def attribution(ctx: page.Ctx) -> None:
         items = g["items"]
         assert isinstance(items, list)
         mixed = bool(g.get("several_clients"))
-        title = "addressed to several clients" if mixed else key
+        title = f"“{items[0]['subject']}”, to several clients" if mixed else key
         with st.expander(safe_md(f"{title} — {readable.plural(len(items), 'item')}", lines=False)):
             if mixed:
                 st.caption(
-                    "These messages name more than one client, so no client's drafts see them. "
-                    "Give them to the one they belong to."
+                    "This message concerns more than one client, so no client's drafts or "
+                    "answers see it. Give it to the one it belongs to."
                 )
             for it in items[:8]:
                 st.text(f"{it['date'] or 'undated'} · {it['kind']} · {it['subject']}")
             hint = g["suggested_client"]
-            options = list(clients) if mixed else choices
+            allowed = set(g.get("clients") or ()) if mixed else set()
+            options = [n for n, c in clients.items() if c in allowed] if mixed else choices
             default = next((i for i, k in enumerate(options) if clients.get(k) == hint), 0)
-            pick = st.selectbox("Belongs to", options, index=default, key=f"as-{key}")
+            # nothing preselected for a message of several clients: one click must not guess
+            pick = st.selectbox(
+                "Belongs to",
+                options,
+                index=None if mixed else default,
+                placeholder="Choose the client",
+                key=f"as-{key}",
+            )
             remember = not mixed and st.checkbox("Also add it to clients.toml", key=f"rem-{key}")
-            if st.button("Assign", key=f"go-{key}"):
+            if st.button("Assign", key=f"go-{key}", disabled=mixed and pick is None):
+                if pick is None:
+                    st.warning("Choose the client first.")
+                    return
                 target = clients.get(pick, "*")
                 if remember and target != "*":
                     from trailkeep.ui.config_files import remember as write_down
