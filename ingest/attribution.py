@@ -21,11 +21,11 @@ what the material says (a label, an address, a project folder, the client's name
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trailkeep.vault.clients import ClientDirectory, label_key
+from trailkeep.vault.clients import ClientDirectory, ClientSpec, label_key
 from trailkeep.vault.records import (
     DOC_CHAT,
     DOC_EMAIL,
@@ -80,6 +80,19 @@ class Decision:
 class DocDecision:
     client: str | None
     entries: list[Decision]
+
+
+def make_context(
+    clients: Sequence[ClientSpec],
+    me_emails: Iterable[str],
+    inferred_raw: str | None,
+    rules: Mapping[str, str],
+) -> Context:
+    """What attribution depends on, from its stored parts: clients.toml's clients, ``[me]``
+    emails, the inferred addresses as stored (``STATE_INFERRED_ME``) and the assignments.
+    The one constructor: `status`'s quick path compares the same fingerprint."""
+    me = {a.lower() for a in me_emails} | set(inferred_from_state(inferred_raw))
+    return Context(ClientDirectory(tuple(clients)), frozenset(me), rules)
 
 
 def inferred_from_state(raw: str | None) -> dict[str, str]:
@@ -384,6 +397,8 @@ def infer_me(
 __all__ = [
     "NEVER_GENERAL",
     "RULES_VERSION",
+    "STATE_FINGERPRINT",
+    "STATE_INFERRED_ME",
     "Context",
     "Decision",
     "DocDecision",
@@ -393,7 +408,9 @@ __all__ = [
     "email_keys",
     "facts_of",
     "infer_me",
+    "inferred_from_state",
     "label_rule_key",
+    "make_context",
     "merge",
     "path_rule_key",
 ]

@@ -14,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from trailkeep.vault.backup import cleanup_interrupted_restore
-from trailkeep.vault.clients import ClientDirectory
 from trailkeep.vault.lite import current_state, read_only, status_read_only
 from trailkeep.vault.settings import Settings
 
-from .attribution import STATE_FINGERPRINT, STATE_INFERRED_ME, Context, inferred_from_state
+from .attribution import STATE_FINGERPRINT, STATE_INFERRED_ME, make_context
 
 
 def quick_status(settings: Settings, embedder_id: str) -> dict[str, Any] | None:
@@ -31,9 +30,12 @@ def quick_status(settings: Settings, embedder_id: str) -> dict[str, Any] | None:
         state = current_state(con, (STATE_FINGERPRINT, STATE_INFERRED_ME))
         if state is None:
             return None
-        me = {a.lower() for a in settings.me_emails}
-        me |= set(inferred_from_state(state["meta"].get(STATE_INFERRED_ME)))
-        ctx = Context(ClientDirectory(tuple(settings.clients)), frozenset(me), state["rules"])
+        ctx = make_context(
+            settings.clients,
+            settings.me_emails,
+            state["meta"].get(STATE_INFERRED_ME),
+            state["rules"],
+        )
         if state["meta"].get(STATE_FINGERPRINT) != ctx.fingerprint():
             return None
         return status_read_only(con, embedder_id)

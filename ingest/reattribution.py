@@ -29,6 +29,7 @@ from .attribution import (
     infer_me,
     inferred_from_state,
     label_rule_key,
+    make_context,
     path_rule_key,
 )
 from .errors import AssignmentRefused
@@ -72,9 +73,12 @@ def inferred_me(vault: Vault) -> dict[str, str]:
 def context(vault: Vault, clients: Sequence[ClientSpec] | None = None) -> Context:
     """What attribution depends on, as the vault knows it now. ``clients`` defaults to the
     settings' (the CLI and the page re-read them on every command and page run)."""
-    directory = ClientDirectory(tuple(vault.settings.clients if clients is None else clients))
-    me = {a.lower() for a in vault.settings.me_emails} | set(inferred_me(vault))
-    return Context(directory, frozenset(me), own.rules(vault))
+    return make_context(
+        vault.settings.clients if clients is None else clients,
+        vault.settings.me_emails,
+        own.get_state(vault, STATE_INFERRED_ME),
+        own.rules(vault),
+    )
 
 
 def reattribute(vault: Vault, ctx: Context, document_ids: Sequence[int] | None = None) -> Report:

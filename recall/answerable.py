@@ -68,7 +68,7 @@ SCAFFOLD = frozenset(
 )
 # A verb and its particle are one idea ("turned down" ~ "rejected", "kick off" ~ "start"): the
 # particle alone is scaffolding, the verb alone means little.
-PARTICLES = frozenset("up down off out away over back on in".split())
+PARTICLES = frozenset("up down off out away back".split())
 _EXACT_ONLY = re.compile(
     r"^(\d[\d.,:/%-]*|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|"
@@ -86,13 +86,19 @@ _QUANTITY_QUESTION = re.compile(
     r"price|total|budget|count))\b",
     re.IGNORECASE,
 )
+# "one" and "once" are words more often than counts ("No one has logged visits yet"); a
+# fraction word counts only as a fraction ("half of the visits", "a third of the logs").
 _NUMBER_WORDS = frozenset(
     """
-    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    zero two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
     sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
-    hundred hundreds thousand thousands million millions billion dozen dozens half third thirds
-    quarter quarters once twice thrice couple
+    hundred hundreds thousand thousands million millions billion dozen dozens twice thrice
     """.split()
+)
+_FRACTION = re.compile(
+    r"\b((a|one|two|three|four) (half|thirds?|quarters?|fifths?|tenths?)|"
+    r"(half|thirds?|quarters?|fifths?|tenths?)\s+(of|the))\b",
+    re.IGNORECASE,
 )
 QUANTITY_COVER = 0.5  # share of the content terms the number's sentence must hold
 
@@ -104,16 +110,25 @@ def asks_quantity(question: str) -> bool:
 _DATE_OR_TIME = re.compile(
     r"\b((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?"
     r"(, \d{4})?|\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|"
-    r"dec)[a-z]*( \d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(19|20)\d{2})\b",
+    r"dec)[a-z]*( \d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(19|20)\d{2}|q[1-4]|"
+    r"\d{1,2} ?(am|pm)|\d{1,2}/\d{1,2}(/\d{2,4})?)\b",
     re.IGNORECASE,
 )
+_ADDRESS = re.compile(r"\S+@\S+")
 
 
-def has_quantity(sentence: str) -> bool:
-    """A number that is not a date, a clock time or a year ("Go-live set for March 2" gives
-    no count)."""
-    rest = _DATE_OR_TIME.sub(" ", sentence)
-    return any(ch.isdigit() for ch in rest) or bool(_NUMBER_WORDS.intersection(words_of(rest)))
+def has_quantity(sentence: str, asked: Iterable[str] = ()) -> bool:
+    """A number that is not a date, a clock time, a year, part of an address, or one of the
+    question's own numbers (``asked``: "phase 2" asks about phase 2, it does not count it):
+    "Go-live set for March 2" gives no count."""
+    rest = _DATE_OR_TIME.sub(" ", _ADDRESS.sub(" ", sentence))
+    for n in asked:
+        rest = re.sub(rf"(?<![\d.,]){re.escape(n)}(?![\d.,]*\d)", " ", rest)
+    return (
+        any(ch.isdigit() for ch in rest)
+        or bool(_NUMBER_WORDS.intersection(words_of(rest)))
+        or bool(_FRACTION.search(rest))
+    )
 
 
 def stem(word: str) -> str:
@@ -219,7 +234,7 @@ def support(
     for t in terms:
         if held.get(t) or t in words:
             sup.supported[t] = "keyword"
-            sup.matched[t] = {stem(t)}
+            sup.matched[t] = {stem(p) for p in t.split()}
     for t, before in _numbered(question, terms):
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
@@ -263,6 +278,7 @@ def _numbered(question: str, terms: Sequence[str]) -> list[tuple[str, str]]:
 def _quantity_sentence(sup: Support, hits: Sequence[Hit]) -> bool:
     """Does one sentence of the passages hold a number and most of the question's terms?"""
     terms = [t for t in sup.terms if not t.isdigit()]
+    asked = [t for t in sup.terms if t.isdigit()]
     if not terms:
         return True
     total = sum(sup.weights.get(t, 1.0) for t in terms)
@@ -270,7 +286,7 @@ def _quantity_sentence(sup: Support, hits: Sequence[Hit]) -> bool:
         heading = {stem(w) for w in _with_parts(words_of(h.title))}
         said = sentences(h.quote)
         for i, sent in enumerate(said):
-            if not has_quantity(sent):
+            if not has_quantity(sent, asked):
                 continue
             # read with its heading and the sentence before ("I estimate 38 of the 60 hours
             # for it": "it" is the export the sentence before names)

@@ -20,7 +20,7 @@ def _warm() -> None:
 
 
 def skip_component_scan() -> bool:
-    """Streamlit (1.5x) scans the metadata of every installed distribution for custom
+    """Streamlit (1.67 here) scans the metadata of every installed distribution for custom
     components when its runtime starts, before it answers: 0.6–0.8 s here with the ~170
     packages chromadb and llama-index bring. trailkeep uses no custom component, so the scan is
     skipped; if a Streamlit version has no such hook, there is nothing to skip (False)."""

@@ -12,6 +12,8 @@ in it. Readers never take the writer lock; :func:`set_last_visit` is the one wri
 from __future__ import annotations
 
 import json
+import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -152,22 +154,35 @@ def own_addresses(vault: Vault) -> frozenset[str]:
 
 def own_names(vault: Vault) -> list[str]:
     """The user's own names: ``[me] name`` and the display names their own addresses sent
-    mail under ("Sam Keller <sam@…>: subject" is stored as the message's title)."""
+    mail under ("Sam Keller <sam@…>: subject" is stored as the message's title) — a person's
+    name of at most four words, nothing else ("Sam | Keller Consulting" is not taken)."""
     names = [vault.settings.me_name] if vault.settings.me_name else []
-    addrs = sorted(own_addresses(vault))
-    if addrs:
-        marks = ",".join(f":a{i}" for i in range(len(addrs)))
-        sql = (
-            f"SELECT DISTINCT title FROM entry WHERE kind = 'email' AND author IN ({marks}) "
-            "LIMIT 50"
-        )
-        with vault.engine.connect() as c:
+    addrs = tuple(sorted(own_addresses(vault)))
+    if not addrs:
+        return names
+    with vault.engine.connect() as c:
+        newest = int(c.execute(text("SELECT COALESCE(MAX(id), 0) FROM entry")).scalar_one())
+        cached = _OWN_NAMES.get(vault)
+        if cached is not None and cached[:2] == (newest, addrs):
+            found = cached[2]
+        else:
+            marks = ",".join(f":a{i}" for i in range(len(addrs)))
+            sql = (
+                f"SELECT MIN(title) FROM entry WHERE kind = 'email' AND lower(author) IN "
+                f"({marks}) GROUP BY lower(author)"
+            )
             rows = c.execute(text(sql), {f"a{i}": a for i, a in enumerate(addrs)}).all()
-        for (title,) in rows:
-            name = str(title or "").split(" <", 1)[0].strip().strip('"')
-            if name and "@" not in name and ":" not in name and name not in names:
-                names.append(name)
-    return names
+            found = [str(t or "").split(" <", 1)[0].strip().strip('"') for (t,) in rows]
+            found = [n for n in found if _PERSON.fullmatch(n)]
+            _OWN_NAMES[vault] = (newest, addrs, found)
+    return names + [n for n in found if n not in names]
+
+
+_PERSON = re.compile(r"[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3}")
+# per vault: (newest entry id, own addresses, names) — every question asks
+_OWN_NAMES: weakref.WeakKeyDictionary[Vault, tuple[int, tuple[str, ...], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 # ---------------------------------------------------------------------------------- text

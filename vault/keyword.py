@@ -118,13 +118,14 @@ class KeywordIndex(Protocol):
     def ids(self, conn: Connection) -> set[int]: ...
 
     def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
-        """(index size, for each word the number of chunks that hold it, stems included)."""
+        """(index size, for each word — or phrase, "turned down" — the number of chunks that
+        hold it, stems included)."""
         ...
 
     def holding(
         self, conn: Connection, words: Sequence[str], chunk_ids: Sequence[int]
     ) -> dict[str, set[int]]:
-        """For each word, which of the given chunks hold it (stems included)."""
+        """For each word — or phrase — which of the given chunks hold it (stems included)."""
         ...
 
     def search(

@@ -96,6 +96,13 @@ def read_only(db_path: Path, timeout: float = 5.0) -> Iterator[sqlite3.Connectio
         yield None
         return
     with closing(con):
+        try:
+            # one snapshot for the currency check and every count (sqlite3 opens none before
+            # a SELECT): a concurrent ingest is seen wholly or not at all
+            con.execute("BEGIN")
+        except sqlite3.Error:
+            yield None
+            return
         yield con
 
 

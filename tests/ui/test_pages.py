@@ -536,12 +536,18 @@ def test_the_server_skips_streamlits_component_scan() -> None:
     import sys
 
     probe = (
+        "from streamlit.components.v2 import manifest_scanner as ms\n"
         "from streamlit.components.v2.component_manager import BidiComponentManager as B\n"
         "from trailkeep.ui.serve import skip_component_scan\n"
-        "before = B.discover_and_register_components\n"
+        "calls = []\n"
+        "ms.scan_component_manifests = lambda *a, **k: calls.append(1) or []\n"
+        "m = B.__new__(B)\n"
+        "B.discover_and_register_components(m, start_file_watching=False)\n"
+        "assert calls == [1], 'the original scans'\n"
         "assert skip_component_scan()\n"
-        "assert B.discover_and_register_components is not before\n"
-        "assert B.__new__(B).discover_and_register_components() is None\n"
+        "B.discover_and_register_components(m, start_file_watching=False)\n"
+        "B.discover_and_register_components(m)\n"
+        "assert calls == [1], 'skipped: no scan'\n"
         "print('ok')\n"
     )
     out = subprocess.run(

@@ -182,7 +182,8 @@ def attribution(ctx: page.Ctx) -> None:
             for it in items[:8]:
                 st.text(f"{it['date'] or 'undated'} · {it['kind']} · {it['subject']}")
             hint = g["suggested_client"]
-            allowed = set(g.get("clients") or ()) if mixed else set()
+            named = g.get("clients")
+            allowed = {str(c) for c in named} if mixed and isinstance(named, list) else set()
             options = [n for n, c in clients.items() if c in allowed] if mixed else choices
             default = next((i for i, k in enumerate(options) if clients.get(k) == hint), 0)
             # nothing preselected for a message of several clients: one click must not guess
