@@ -57,6 +57,22 @@ def rows(v: Vault, sql: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in c.execute(text(sql))]
 
 
+def cli(home: Path, *args: str, code: int = 0) -> str:
+    """`trailkeep --home HOME ARGS…` in process; the exit code is checked."""
+    from click.testing import CliRunner
+
+    from trailkeep.ui.cli import main
+
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(home), *args],
+        env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
+        obj={},
+    )
+    assert r.exit_code == code, r.output
+    return r.output
+
+
 def drop_files(inbox: Path) -> None:
     """A small two-client inbox, as a new user has it: no [me], the consultant's own domain
     unknown to clients.toml."""
@@ -199,10 +215,6 @@ def test_a_client_written_as_a_plain_table_is_refused_not_ignored(tmp_path: Path
 
 
 def test_review_assign_and_me_from_the_command_line(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from trailkeep.ui.cli import main
-
     home = tmp_path / "home"
     home.mkdir()
     # Northwind is listed without its domain: its mail can't be resolved yet.
@@ -212,15 +224,8 @@ def test_review_assign_and_me_from_the_command_line(tmp_path: Path) -> None:
     Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
     v.close()
 
-    def run(*args: str) -> str:
-        r = CliRunner().invoke(
-            main,
-            ["--home", str(home), *args],
-            env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
-            obj={},
-        )
-        assert r.exit_code == 0, r.output
-        return r.output
+    def run(*args: str, code: int = 0) -> str:
+        return cli(home, *args, code=code)
 
     review = json.loads(run("clients", "review", "--json"))
     groups = {g["key"]: g for g in review["groups"]}
@@ -352,10 +357,6 @@ def test_a_public_mail_domain_is_nobodys(tmp_path: Path) -> None:
     """Two strangers writing from gmail.com are two correspondents in the review queue, not
     one organisation; gmail.com cannot be assigned to a client, nor listed as its domain (QA,
     session 5: Priya's personal address and an unrelated sender were one group)."""
-    from click.testing import CliRunner
-
-    from trailkeep.ui.cli import main
-
     home = tmp_path / "home"
     home.mkdir()
     (home / "clients.toml").write_text(CLIENTS)
@@ -368,14 +369,7 @@ def test_a_public_mail_domain_is_nobodys(tmp_path: Path) -> None:
     v.close()
 
     def run(*args: str, code: int = 0) -> str:
-        r = CliRunner().invoke(
-            main,
-            ["--home", str(home), *args],
-            env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
-            obj={},
-        )
-        assert r.exit_code == code, r.output
-        return r.output
+        return cli(home, *args, code=code)
 
     keys = {g["key"] for g in json.loads(run("clients", "review", "--json"))["groups"]}
     assert {"priya.home@gmail.example", "tom.baker77@gmail.example"} <= keys
@@ -410,10 +404,6 @@ def test_a_message_to_two_clients_is_offered_for_review(tmp_path: Path) -> None:
     """A message addressed to both clients' people is in neither client's scope (``!``); the
     review queue offers it, message by message, to be given to one of the clients it names —
     never to "general", never to a client it does not name."""
-    from click.testing import CliRunner
-
-    from trailkeep.ui.cli import main
-
     home = tmp_path / "home"
     home.mkdir()
     (home / "clients.toml").write_text(
@@ -450,14 +440,7 @@ def test_a_message_to_two_clients_is_offered_for_review(tmp_path: Path) -> None:
     v.close()
 
     def run(*args: str, code: int = 0) -> str:
-        r = CliRunner().invoke(
-            main,
-            ["--home", str(home), *args],
-            env={"TRAILKEEP_EMBEDDER": "hash", **server_env(home)},
-            obj={},
-        )
-        assert r.exit_code == code, r.output
-        return r.output
+        return cli(home, *args, code=code)
 
     groups = {g["key"]: g for g in json.loads(run("clients", "review", "--json"))["groups"]}
     g1, g2 = groups[f"message:{first}"], groups[f"message:{second}"]
