@@ -34,6 +34,7 @@ from trailkeep.vault.records import (
     SCOPE_MIXED,
     SCOPE_UNATTRIBUTED,
     ParsedDocument,
+    inferred_from_state,
 )
 
 # Bump when the rules change: every vault re-attributes what it holds once.
@@ -93,15 +94,6 @@ def make_context(
     The one constructor: `status`'s quick path compares the same fingerprint."""
     me = {a.lower() for a in me_emails} | set(inferred_from_state(inferred_raw))
     return Context(ClientDirectory(tuple(clients)), frozenset(me), rules)
-
-
-def inferred_from_state(raw: str | None) -> dict[str, str]:
-    """The inferred addresses as stored under ``STATE_INFERRED_ME`` (address -> why)."""
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -408,7 +400,6 @@ __all__ = [
     "email_keys",
     "facts_of",
     "infer_me",
-    "inferred_from_state",
     "label_rule_key",
     "make_context",
     "merge",

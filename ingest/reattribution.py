@@ -18,6 +18,7 @@ from typing import Any
 from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
+from trailkeep.vault.records import inferred_from_state
 
 from .attribution import (
     STATE_FINGERPRINT,
@@ -27,7 +28,6 @@ from .attribution import (
     EntryFacts,
     decide,
     infer_me,
-    inferred_from_state,
     label_rule_key,
     make_context,
     path_rule_key,
@@ -178,17 +178,16 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             "subject": row["document"],
         }
         key = ""
+        sender = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
         if row["several_clients"]:
             # a message of several clients: one group per message, to be given to one of the
             # clients it names (its thread may hold other clients' messages)
-            meta_from = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
-            item["from"] = meta_from[0] if meta_from else ""
+            item["from"] = sender[0] if sender else ""
             item["subject"] = str(meta.get("subject") or row["document"])
             item["clients"] = candidates(row, ctx.directory)
             keyed.append((f"{MESSAGE_KEY}{row['entry_id']}", item))
             continue
         if row["kind"] in ("email", "attachment") and row["document_kind"] == "email":
-            sender = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
             rcpts = [
                 str(p[1]).lower()
                 for f in ("to", "cc")

@@ -31,6 +31,7 @@ from .records import (
     Hit,
     db_ts,
     from_utc,
+    inferred_from_state,
     iso,
 )
 from .store import Vault
@@ -143,12 +144,7 @@ def _rows(vault: Vault, where: str, p: dict[str, Any], tail: str = "") -> list[T
 def own_addresses(vault: Vault) -> frozenset[str]:
     """The user's own addresses: ``[me] emails`` and those inferred from the mail — the same
     set as ``trailkeep.ingest.reattribution.my_addresses``."""
-    raw = get_state(vault, INFERRED_ME)
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    inferred = {str(k).lower() for k in data} if isinstance(data, dict) else set()
+    inferred = {k.lower() for k in inferred_from_state(get_state(vault, INFERRED_ME))}
     return frozenset(inferred | {a.lower() for a in vault.settings.me_emails})
 
 

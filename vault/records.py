@@ -6,6 +6,7 @@ queries with :class:`Hit` and friends.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -40,6 +41,17 @@ OPEN_PROBLEM = (
     "WHERE later.path = source.path AND later.id > source.id "
     "AND later.status IN ('ingested', 'duplicate', 'partial'))"
 )
+
+
+def inferred_from_state(raw: str | None) -> dict[str, str]:
+    """The user's addresses inferred from the mail, as stored in ``vault_meta`` (JSON:
+    address -> why); anything unreadable is none."""
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
 
 # Entry kinds kept but left out of search unless asked for by --kind: a coding agent's tool
 # output excerpts and the instructions injected into its sessions (AGENTS.md, environment).
