@@ -81,18 +81,19 @@ def main(argv: list[str]) -> int:
     ap.add_argument(
         "--questions",
         default="questions.jsonl",
-        help="question file in --data: questions.jsonl (the set the rule was tuned on), "
+        help="question file, as given or in --data: questions.jsonl (the set the rule was tuned on), "
         "heldout.jsonl or final.jsonl (written by others without seeing the rule)",
     )
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list the wrong calls")
     args = ap.parse_args(argv)
-    questions = [
-        json.loads(line)
-        for line in (args.data / args.questions).read_text().splitlines()
-        if line.strip()
-    ]
+    qfile = Path(args.questions)
+    if not qfile.is_file():
+        qfile = args.data / args.questions
+    if not qfile.is_file():
+        ap.error(f"no question file {args.questions!r} (looked as given and in {args.data})")
+    questions = [json.loads(line) for line in qfile.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         v = build(args.data, Path(tmp) / "home", args.embedder)
         try:
