@@ -180,13 +180,17 @@ def words_of(text: str) -> list[str]:
     return [w.lower().strip("'’-") for w in _WORD.findall(text)]
 
 
+# "why'd", "who's", "how'll", "they're": the word before the contraction carries the meaning
+_CONTRACTION = re.compile(r"['’](s|d|ll|re|ve|m)$")
+
+
 def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     """The question's words that carry its content, in order, each once."""
     skip = set(SCAFFOLD)
     for n in names:
         skip.update(words_of(n))
     out: list[str] = []
-    qw = [t.removesuffix("'s").removesuffix("’s") for t in words_of(question)]
+    qw = [_CONTRACTION.sub("", t) for t in words_of(question)]
     for i, t in enumerate(qw):
         if t in skip or (len(t) < 3 and not t.isdigit()) or t in out:
             continue

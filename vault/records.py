@@ -74,7 +74,7 @@ class Origin:
     mtime: datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedEntry:
     key: str  # stable within its document: section path, provider message id, ...
     kind: str  # section, message, thinking, artifact, email, ...

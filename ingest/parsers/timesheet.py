@@ -13,7 +13,7 @@ import csv
 import hashlib
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from trailkeep.vault.records import Origin, ParsedDocument, ParsedEntry, ParseProblem
 
@@ -59,6 +59,7 @@ class TimesheetParser:
         col = {name: header.index(name) for name in (*REQUIRED, "rate") if name in header}
         entries: list[ParsedEntry] = []
         seen: dict[str, int] = {}
+        shared: dict[Any, Any] = {}  # one object per repeated date, client, hours, title
         rows = 0
         try:
             for row in reader:
@@ -70,7 +71,7 @@ class TimesheetParser:
                 if not any(c.strip() for c in row):
                     continue
                 try:
-                    entries.append(_row_entry(row, col, line, seen))
+                    entries.append(_row_entry(row, col, line, seen, shared))
                 except ParseError as exc:
                     yield ParseProblem(f"{origin.name} line {line}", str(exc))
         except csv.Error as exc:
@@ -94,9 +95,23 @@ def _cell(row: list[str], col: dict[str, int], name: str) -> str:
     return row[i].strip() if i is not None and i < len(row) else ""
 
 
-def _row_entry(row: list[str], col: dict[str, int], line: int, seen: dict[str, int]) -> ParsedEntry:
-    day_raw, client = _cell(row, col, "date"), _cell(row, col, "client")
-    when = parse_time(day_raw) if day_raw else None
+def _row_entry(
+    row: list[str],
+    col: dict[str, int],
+    line: int,
+    seen: dict[str, int],
+    shared: dict[Any, Any],
+) -> ParsedEntry:
+    """One row as a work item. ``shared`` holds one copy of each value rows repeat (a day's
+    date, the client, the hours, the title): a 200,000-row file keeps one of each, not 200,000."""
+
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
+    day_raw, client = _cell(row, col, "date"), one(_cell(row, col, "client"))
+    when = shared.get(("time", day_raw))
+    if when is None and day_raw:
+        when = shared.setdefault(("time", day_raw), parse_time(day_raw))
     if when is None:
         raise ParseError(f"date {day_raw!r} is not a date (use YYYY-MM-DD)")
     if not client:
@@ -114,8 +129,8 @@ def _row_entry(row: list[str], col: dict[str, int], line: int, seen: dict[str, i
             raise ParseError(f"rate {rate_raw!r} is not a number") from None
         if not r.is_finite() or r < 0:
             raise ParseError(f"rate {rate_raw!r} is not a positive amount")
-        rate = str(r)
-    day = when.date().isoformat()
+        rate = one(str(r))
+    day = one(when.date().isoformat())
     text = f"{day} {client} {_cell(row, col, 'hours')}: {desc}"
     norm = "|".join(c.strip().lower() for c in row)
     key = "row:" + hashlib.sha256(norm.encode()).hexdigest()[:12]
@@ -127,7 +142,7 @@ def _row_entry(row: list[str], col: dict[str, int], line: int, seen: dict[str, i
         kind="work",
         text=text,
         position=line,
-        title=f"timesheet {day} {client}",
+        title=one(f"timesheet {day} {client}"),
         client=client,
         timestamp=when,
         meta={
@@ -135,7 +150,7 @@ def _row_entry(row: list[str], col: dict[str, int], line: int, seen: dict[str, i
                 "origin": "timesheet",
                 "day": day,
                 "client": client,
-                "hours": hours_text(hours),
+                "hours": one(hours_text(hours)),
                 "description": desc,
                 "rate": rate,
                 "line": line,

@@ -35,6 +35,9 @@ def test_content_terms_leave_out_scaffolding_and_names() -> None:
         "active",
         "patients",
     ]
+    # a contraction adds nothing to the word before it: "why'd" is "why", "who's" is "who"
+    assert content_terms("Why'd the go-live slip?", names) == ["go-live", "slip"]
+    assert content_terms("Who's Dana's manager, and where'll they be?", names) == ["manager"]
 
 
 @pytest.fixture
