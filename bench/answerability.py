@@ -81,8 +81,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument(
         "--questions",
         default="questions.jsonl",
-        help="question file, as given or in --data: questions.jsonl (the set the rule was tuned on), "
-        "heldout.jsonl or final.jsonl (written by others without seeing the rule)",
+        help="question file, as given or in --data: questions.jsonl (the set the rule was "
+        "tuned on), heldout.jsonl, final.jsonl or unseen.jsonl (written by others without "
+        "seeing the rule)",
     )
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--json", action="store_true")
