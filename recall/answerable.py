@@ -80,8 +80,16 @@ _EXACT_ONLY = re.compile(
 # sentence that holds a number and most of what the question asks about: "How many visits has
 # the Dayton team logged since go-live?" is not answered by "Go-live set for March 2" and a
 # sentence about test visits. notes/0006-abstention.md, "Expected answer type".
+# The quantity word heads the "what" phrase ("what was the monthly fee", "which share"); when
+# an auxiliary or a preposition comes between, it is the subject or object of something else
+# ("what did the budget review decide?", "what happened to the fee waiver?").
+_NOT_IN_PHRASE = (
+    r"(?!(?:do|does|did|done|will|would|can|could|should|shall|may|might|must|has|have|had|"
+    r"happened|happens|about|to|with|for|on|in|of|from)\b)"
+)
 _QUANTITY_QUESTION = re.compile(
-    r"\b(how (many|much|long|old|far|big|large)|(what|which)( [\w'’-]+){0,3} "
+    r"\b(how (many|much|long|old|far|big|large)|(what|which)(['’]s)?"
+    rf"( {_NOT_IN_PHRASE}[\w'’-]+){{0,3}} "
     r"(share|percentage|percent|proportion|fraction|number|amount|rate|fee|fees|cost|costs|"
     r"price|total|budget|count))\b",
     re.IGNORECASE,

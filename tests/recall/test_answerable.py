@@ -116,6 +116,12 @@ def test_what_counts_as_the_number_a_quantity_question_asks_for() -> None:
     assert asks_quantity("What monthly fee would the gateway charge?")
     assert not asks_quantity("Why did we drop the WordPress plugin?")
     assert not asks_quantity("When does the portal launch?")
+    assert asks_quantity("What's the agreed price for the first phase?")
+    assert asks_quantity("Which hourly rate applies?")
+    # the quantity word is not what is asked about: it belongs to another phrase
+    assert not asks_quantity("What did the budget review decide?")
+    assert not asks_quantity("What happened to the fee waiver?")
+    assert not asks_quantity("What do we know about the rate limits?")
     assert has_quantity("They have 212 active patients.")
     assert has_quantity("Three families never logged in.")
     assert has_quantity("It takes about 12 minutes.")
