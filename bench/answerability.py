@@ -5,6 +5,7 @@ reported: abstentions on the unanswerable, answers on the answerable, and how ma
 answers cite a passage holding the evidence.
 
     trailkeep bench answerability [--data tests/fixtures/twoclient] [--embedder minilm]
+        [--questions FILE] [--unscoped] [--errors]
 """
 
 from __future__ import annotations
@@ -28,11 +29,15 @@ from .common import median, pct, temp_home
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "twoclient"
 
 
-def evaluate(vault: Vault, questions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def evaluate(
+    vault: Vault, questions: Sequence[dict[str, Any]], scoped: bool = True
+) -> dict[str, Any]:
+    """Each question asked in its client's scope (``ask --client C``), or, not ``scoped``, with
+    no client selected (the Ask page's "all clients")."""
     rows = []
     for q in questions:
         t0 = time.perf_counter()
-        flt = Filters(client=q["client"]) if q.get("client") else None
+        flt = Filters(client=q["client"]) if scoped and q.get("client") else None
         res = search_detailed(vault, q["q"], k=10, filters=flt)
         strong, why = judge(vault, q["q"], res, scoped=flt is not None)
         ms = (time.perf_counter() - t0) * 1000
@@ -88,6 +93,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list the wrong calls")
+    ap.add_argument(
+        "--unscoped",
+        action="store_true",
+        help="ask with no client selected (the Ask page's 'all clients'), not `ask --client C`",
+    )
     args = ap.parse_args(argv)
     qfile = Path(args.questions)
     if not qfile.is_file():
@@ -98,17 +108,19 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         v = build(args.data, Path(tmp) / "home", args.embedder)
         try:
-            out = evaluate(v, questions)
+            out = evaluate(v, questions, scoped=not args.unscoped)
         finally:
             v.close()
     out["embedder"] = args.embedder
+    out["scoped"] = not args.unscoped
     rows = out.pop("rows")
     if args.json:
         print(json.dumps(out, indent=2))
     else:
         print(
             f"{out['questions']} questions ({out['answerable']} answerable, "
-            f"{out['unanswerable']} not), embedder {args.embedder}\n"
+            f"{out['unanswerable']} not), embedder {args.embedder}, "
+            f"{'no client selected' if args.unscoped else 'asked in the client scope'}\n"
             f"abstains on unanswerable: {out['abstain_rate_unanswerable']:.1%}\n"
             f"answers answerable:       {out['answer_rate_answerable']:.1%} "
             f"(evidence cited in {out['evidence_cited_when_answered']:.1%} of those)\n"

@@ -26,7 +26,7 @@ from .answerable import answerable, words_of
 from .backends import Backend
 from .errors import ModelCallFailed
 from .llm import call_model
-from .retrieval import SearchResult, search_detailed
+from .retrieval import SearchResult, named_authors, search_detailed
 from .scope import scope_for
 from .timeline import sentences
 from .trail import Step, _steps
@@ -174,9 +174,18 @@ def judge(
             f"evidence too weak (best cosine {best:.2f}, below the threshold); no model was asked"
         )
     names = [n for c in vault.settings.clients for n in (c.id, *c.names, *c.people)]
-    about_client = scoped or bool(ClientDirectory(vault.settings.clients).named_in(question))
-    names += [*vault_authors(vault), *own_names(vault)]
-    sup = answerable(vault, question, strong, names, about_client)
+    authors = vault_authors(vault)
+    # The strict rule, unless the question is about someone's conversation: it names a chat
+    # speaker and no client (conversational questions paraphrase and count across days). A
+    # question that names nobody has nothing but its content to be found by: its content must
+    # be there (notes/0006, "Questions that name no client").
+    strict = (
+        scoped
+        or bool(ClientDirectory(vault.settings.clients).named_in(question))
+        or not named_authors(question, authors)
+    )
+    names += [*authors, *own_names(vault)]
+    sup = answerable(vault, question, strong, names, strict)
     if not sup.ok:
         if sup.quantity is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the number this question asks for"

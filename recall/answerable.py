@@ -30,11 +30,12 @@ from trailkeep.vault.query import chunks_holding, term_frequencies
 from .timeline import sentences
 
 # Chosen on the project's labelled set and checked on LoCoMo's dev split (notes/0006). A
-# question about a client (it names one, or it is asked in a client's scope) must be supported
-# well: the client's name is what makes its passages look close. Other questions need some
-# support: conversational questions paraphrase their evidence (LoCoMo answered stays >= 90 %).
-MIN_SUPPORT = 0.75  # about a client: share of the (IDF-weighted) content terms supported
-MIN_SUPPORT_GENERAL = 0.1  # any other question
+# question must be supported well (``strict``): about a client, the client's name is what makes
+# its passages look close; naming nobody, its content is all it was found by. A question about a
+# chat speaker's conversation needs some support: such questions paraphrase their evidence
+# (LoCoMo answered stays >= 90 %).
+MIN_SUPPORT = 0.75  # strict: share of the (IDF-weighted) content terms supported
+MIN_SUPPORT_GENERAL = 0.1  # a question about a chat speaker's conversation
 SEMANTIC_MIN = 0.62  # cosine of a term and a passage word that counts as the same idea
 PASSAGES = 5  # the best strong passages the terms are looked for in
 
@@ -169,7 +170,7 @@ class Support:
             return 1.0
         return sum(self.weights.get(t, 1.0) for t in self.supported) / total
 
-    about_client: bool = True
+    strict: bool = True
     # The passage words each supported term matched (its own stem, or its semantic neighbour).
     matched: dict[str, set[str]] = field(default_factory=dict)
     # For a quantity question: does a sentence hold a number and most of the terms? None: not
@@ -178,7 +179,7 @@ class Support:
 
     @property
     def ok(self) -> bool:
-        if not self.about_client:  # conversational questions paraphrase and count across days
+        if not self.strict:  # a conversation: its questions paraphrase and count across days
             return self.ratio >= MIN_SUPPORT_GENERAL
         return self.quantity is not False and self.ratio >= MIN_SUPPORT
 
@@ -315,11 +316,11 @@ def answerable(
     question: str,
     strong: Sequence[Hit],
     names: Iterable[str] = (),
-    about_client: bool = True,
+    strict: bool = True,
 ) -> Support:
     """Support of the question by its best strong passages (``Support.ok``)."""
     sup = support(vault, question, strong[:PASSAGES], names)
-    sup.about_client = about_client
+    sup.strict = strict
     return sup
 
 

@@ -51,7 +51,8 @@ class SearchResult:
 
 def named_authors(question: str, authors: set[str] | list[str]) -> set[str]:
     """Known authors (chat speakers) the question names: the whole name, or its first word."""
-    words = {w.lower() for w in _WORDS.findall(question)}
+    # "Caroline's" names Caroline
+    words = {w.lower().removesuffix("'s").removesuffix("’s") for w in _WORDS.findall(question)}
     low = question.lower()
     out = set()
     for a in authors:

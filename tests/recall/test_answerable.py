@@ -72,6 +72,15 @@ def test_a_question_about_something_the_vault_never_mentions_abstains(nvault: Va
     assert not b.abstained and any("212 active patients" in h.quote for h in b.citations)
 
 
+def test_a_question_naming_nobody_must_be_supported_as_strictly(nvault: Vault) -> None:
+    """Asked with no client selected and naming no one, a question has only its content to be
+    found by: "offices" alone does not answer a parking policy (it used to, on a tenth)."""
+    a = ask(nvault, "What is the parking policy at the offices?")
+    assert a.abstained and not a.answerable and a.closest
+    b = ask(nvault, "How many active patients are there across the offices?")
+    assert not b.abstained and any("212 active patients" in h.quote for h in b.citations)
+
+
 @pytest.mark.slow
 def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None:
     """The labelled sets in tests/fixtures/twoclient, measured with MiniLM (BENCHMARKS.md,

@@ -128,6 +128,9 @@ def test_named_authors_whole_name_or_first_word() -> None:
     assert named_authors("what did jane doe decide", known) == {"Jane Doe"}
     assert named_authors("Timeline of the export", known) == set()
     assert named_authors("Did Tim and Melanie meet?", known) == {"Tim", "Melanie"}
+    # a possessive names the person too (it missed 131 of LoCoMo's 885 answerable questions)
+    assert named_authors("What is Melanie's dog called?", {"Melanie"}) == {"Melanie"}
+    assert named_authors("When is Jane's birthday?", known) == {"Jane Doe"}
 
 
 def test_chat_roles_are_not_people(vault: Vault) -> None:
