@@ -15,7 +15,6 @@ import functools
 import hashlib
 import io
 import os
-import re
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +34,7 @@ from trailkeep.vault.filestate import (
     set_resume_point,
     unfinished_sources,
 )
-from trailkeep.vault.maintenance import forgotten_markers, tomb_key
+from trailkeep.vault.maintenance import forgotten_markers, names_forgotten, tomb_key
 from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParseProblem
 from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
@@ -110,26 +109,6 @@ class _SessionTail:
             ):
                 item.meta["keep_title"] = True
             yield item
-
-
-_MARKER_WORD = re.compile(r"[\w][\w.@+'’-]*[\w]|[\w]")
-
-
-def names_forgotten(text: str, markers: set[str]) -> bool:
-    """Does the text name a forgotten marker? Markers are kept only as hashes, so candidate
-    words and runs of up to four words are hashed and looked up."""
-    words = [
-        w.lower().removesuffix("'s").removesuffix("’s").rstrip(".")
-        for w in _MARKER_WORD.findall(text)
-    ]
-    for i, w in enumerate(words):
-        cands = [w]
-        if "@" in w:
-            cands.append(w.rsplit("@", 1)[1])
-        cands += [" ".join(words[i : i + n]) for n in (2, 3, 4) if i + n <= len(words)]
-        if any(tomb_key("marker", c) in markers for c in cands):
-            return True
-    return False
 
 
 CUE_TAGS = ("decision", "dead_end", "open_question")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,6 +191,65 @@ def forgotten_markers(vault: Vault) -> tuple[set[str], set[str]]:
     )
 
 
+_MARKER_WORD = re.compile(r"[\w][\w.@+'’-]*[\w]|[\w]")
+
+
+def names_forgotten(text: str, markers: set[str]) -> bool:
+    """Does the text name a forgotten marker? Markers are kept only as hashes, so candidate
+    words and runs of up to four words are hashed and looked up."""
+    words = [
+        w.lower().removesuffix("'s").removesuffix("’s").rstrip(".")
+        for w in _MARKER_WORD.findall(text)
+    ]
+    for i, w in enumerate(words):
+        cands = [w]
+        if "@" in w:
+            cands.append(w.rsplit("@", 1)[1])
+        cands += [" ".join(words[i : i + n]) for n in (2, 3, 4) if i + n <= len(words)]
+        if any(tomb_key("marker", c) in markers for c in cands):
+            return True
+    return False
+
+
+def _naming(c: Connection, markers: list[str]) -> list[Any]:
+    """Entries that name one of these (plain) markers: the rule ingest applies to a forgotten
+    client's text arriving again (``names_forgotten``), applied to what is already stored.
+    SQL narrows to entries holding a marker as a substring; the word rule decides."""
+    if not markers:
+        return []
+    hashed = {tomb_key("marker", m) for m in markers}
+    like = " OR ".join(
+        f"lower(e.title) LIKE :m{i} OR lower(e.text) LIKE :m{i}" for i in range(len(markers))
+    )
+    rows = c.execute(
+        text(
+            "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text FROM entry e "
+            f"JOIN document d ON d.id = e.document_id WHERE {like}"
+        ),
+        {f"m{i}": f"%{m}%" for i, m in enumerate(markers)},
+    ).all()
+    return [r for r in rows if names_forgotten(f"{r[4]}\n{r[5]}", hashed)]
+
+
+def _emptied_sources(c: Connection, entry_ids: set[int]) -> set[int]:
+    """Sources every entry of which is going: a client's email inside another client's thread
+    keeps no source row, no blob, once its message is forgotten."""
+    if not entry_ids:
+        return set()
+    ids = ",".join(str(i) for i in sorted(entry_ids))
+    out = set()
+    for (s,) in c.execute(
+        text(f"SELECT DISTINCT source_id FROM entry WHERE id IN ({ids}) AND source_id IS NOT NULL")
+    ).all():
+        left = c.execute(
+            text(f"SELECT COUNT(*) FROM entry WHERE source_id=:s AND id NOT IN ({ids})"),
+            {"s": int(s)},
+        ).scalar_one()
+        if left == 0:
+            out.add(int(s))
+    return out
+
+
 def forget(
     vault: Vault,
     *,
@@ -262,8 +322,12 @@ def forget(
             # addresses, people), as hashes only (notes/0013, issue 20).
             tomb.append(("client", client_id))
             spec = next((x for x in vault.settings.clients if x.id == client_id), None)
-            for marker in spec.markers if spec else ():
-                tomb.append(("marker", marker.strip().lower()))
+            markers = sorted({m.strip().lower() for m in (spec.markers if spec else ()) if m})
+            tomb += [("marker", m) for m in markers]
+            # What names it in other clients' or general material goes as it would at ingest
+            for r in _naming(c, markers):
+                entry_ids.add(int(r[0]))
+                tomb.append(("entry", f"{r[1]}:{r[2]}:{r[3]}"))
         whole_docs = set()
         for d in list(doc_ids):
             row = c.execute(
@@ -290,6 +354,8 @@ def forget(
                         {"d": d},
                     )
                 )
+        emptied = _emptied_sources(c, entry_ids) if client_id is not None else set()
+        source_ids |= emptied
         chunk_ids = _chunks_of(c, entry_ids)
         vault.keyword.delete(c, chunk_ids)
         detach_work(c, entry_ids, whole_docs)
@@ -309,7 +375,7 @@ def forget(
             row = c.execute(text("SELECT sha256 FROM source WHERE id=:s"), {"s": s}).first()
             if row is None:
                 continue
-            if left == 0 or s == source_id:
+            if left == 0 or s == source_id or s in emptied:
                 shas.add(str(row[0]))
                 tomb.append(("sha256", str(row[0])))
                 c.execute(

@@ -143,3 +143,64 @@ def test_new_content_at_a_forgotten_documents_path_is_refused_out_loud(vault: Va
     kept = write_note(inbox, "puffins.md", path.read_text())
     assert ing.ingest_file(kept).status == "ingested"
     assert [r for r in rows(vault, "SELECT text FROM entry") if "puffin" in str(r[0])]
+
+
+def _mail(mid: str, sender: str, to: str, body: str, reply_to: str | None = None) -> str:
+    head = [
+        f"From: {sender}",
+        f"To: {to}",
+        "Subject: EVV export",
+        "Date: Tue, 13 Oct 2026 09:00:00 -0500",
+        f"Message-ID: <{mid}>",
+    ]
+    if reply_to:
+        head += [f"In-Reply-To: <{reply_to}>", f"References: <{reply_to}>"]
+    return "\n".join(head) + "\n\n" + body + "\n"
+
+
+def test_forgetting_a_client_takes_its_mail_out_of_another_clients_thread(vault: Vault) -> None:
+    """QA, session 7: a forgotten client's message inside another client's thread lost its
+    entry but kept its source row and its original bytes in blobs/, and a later message naming
+    it stayed searchable. Forget applies the rule ingest applies to text arriving again."""
+    vault.settings = replace(vault.settings, clients=(NORTHWIND, CLEARVIEW))
+    vault.sync_clients(vault.settings.clients)
+    inbox = vault.settings.inbox
+    ing = Ingestor(vault)
+    dana = "Dana Whitfield <dana@northwind.example>"
+    files = {
+        "01.eml": _mail("n1@northwind.example", dana, "sam@consult.example", "Export at 2am?"),
+        "02.eml": _mail(
+            "c2@clearview.example",
+            "Priya Raman <priya@clearview.example>",
+            "dana@northwind.example",
+            "We run ours at 3am, works well.",
+            reply_to="n1@northwind.example",
+        ),
+        "03.eml": _mail(
+            "n3@northwind.example",
+            dana,
+            "sam@consult.example",
+            "Let's do 2am then; Priya Raman's clinic does the same.",
+            reply_to="c2@clearview.example",
+        ),
+    }
+    for name, body in files.items():
+        p = inbox / name
+        p.write_text(body)
+        ing.ingest_file(p)
+    clearview_sha = rows(vault, "SELECT sha256 FROM source WHERE path LIKE '%02.eml'")[0][0]
+    assert vault.blobs.path(str(clearview_sha)).exists()
+    assert clearview_text(vault)
+
+    forget(vault, client_id="clearview")
+
+    assert clearview_text(vault) == []  # its message, and the one naming Priya
+    assert rows(vault, "SELECT status FROM source WHERE path LIKE '%02.eml'") == [("forgotten",)]
+    assert not vault.blobs.path(str(clearview_sha)).exists()
+    kept = [str(r[0]) for r in rows(vault, "SELECT text FROM entry")]
+    assert any("Export at 2am?" in t for t in kept)  # Northwind's own message stays
+    assert doctor(vault).ok
+    # and the same files dropped again bring nothing of it back
+    for name in files:
+        ing.ingest_file(inbox / name)
+    assert clearview_text(vault) == []
