@@ -66,6 +66,15 @@ class SourcesMixin(VaultBase):
                 {"st": status, "e": error, "p": parser, "t": db_ts(utcnow()), "id": source_id},
             )
 
+    def sources_at(self, path: str) -> list[int]:
+        """Ids of the sources read from ``path`` (its versions), not already forgotten."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                text("SELECT id FROM source WHERE path=:p AND status != 'forgotten' ORDER BY id"),
+                {"p": path},
+            ).all()
+        return [int(r[0]) for r in rows]
+
     def find_source(self, path: str, sha256: str) -> tuple[int, str] | None:
         with self.engine.connect() as c:
             r = c.execute(

@@ -95,6 +95,16 @@ def test_forget_retry_reindex(home: Path) -> None:
     assert "Backups" in run(home, "forget", "--document", str(doc), "--yes")
     run(home, "forget", "--document", "999", "--yes", code=1)
     run(home, "forget", code=2)
+    # not at a terminal (CliRunner's stdin is not one), forget needs --yes: it never deletes
+    # because nobody was there to be asked
+    (home / "inbox" / "b.md").write_text("# B\n\nbravo\n")
+    run(home, "ingest", str(home / "inbox"))
+    assert "--yes" in run(home, "forget", "--source", str(home / "inbox" / "b.md"), code=2)
+    assert run_json(home, "search", "search", "bravo")["hits"]
+    # a source is named by the file it was read from
+    run(home, "forget", "--source", str(home / "inbox" / "b.md"), "--yes")
+    assert not run_json(home, "search", "search", "bravo")["hits"]
+    assert "no source" in run(home, "forget", "--source", str(home / "nowhere.md"), "--yes", code=2)
     assert "re-embedded" in run(home, "reindex")
     assert "still failing" in run(home, "retry")
 

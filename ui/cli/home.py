@@ -3,6 +3,7 @@ migrate-to."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -120,14 +121,18 @@ def reindex_cmd(ctx: click.Context) -> None:
 
 
 @click.command("forget")
-@click.option("--source", "source_id", type=int, help="A source id (see `status --json`).")
+@click.option(
+    "--source",
+    "source",
+    help="A file as it was ingested (its path; every version read from it), or a source id.",
+)
 @click.option("--document", "document_id", type=int, help="A document id.")
 @click.option("--client", help="Everything of one client (id, name or alias).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def forget_cmd(
     ctx: click.Context,
-    source_id: int | None,
+    source: str | None,
     document_id: int | None,
     client: str | None,
     yes: bool,
@@ -135,14 +140,23 @@ def forget_cmd(
     """Remove material for good (tombstoned, so it does not come back)."""
     from trailkeep.vault import forget
 
-    if sum(x is not None for x in (source_id, document_id, client)) != 1:
+    if sum(x is not None for x in (source, document_id, client)) != 1:
         raise click.UsageError("give exactly one of --source, --document, --client")
+    if not yes and not sys.stdin.isatty():
+        # Fail closed: a script or a pipe cannot answer the question, so it must say --yes
+        raise click.UsageError("forget removes material for good: confirm with --yes")
     v = vault(ctx)
     cid = client_id(v, client) if client else None
-    if not yes and sys.stdin.isatty():
+    sources: list[int | None] = [None]
+    if source is not None:
+        sources = [int(source)] if source.isdigit() else list(v.sources_at(os.path.abspath(source)))
+        if not sources:
+            raise click.UsageError(f"no source was ingested from {source}")
+    if not yes:
         click.confirm("This removes it from the vault for good. Continue?", abort=True)
-    rep = forget(v, source_id=source_id, document_id=document_id, client_id=cid)
-    click.echo(rep.message())
+    for sid in sources:
+        rep = forget(v, source_id=sid, document_id=document_id, client_id=cid)
+        click.echo(rep.message())
 
 
 @click.command("backup")
