@@ -39,7 +39,7 @@ def evaluate(
         t0 = time.perf_counter()
         flt = Filters(client=q["client"]) if scoped and q.get("client") else None
         res = search_detailed(vault, q["q"], k=10, filters=flt)
-        strong, why = judge(vault, q["q"], res, scoped=flt is not None)
+        strong, why = judge(vault, q["q"], res, client=flt.client if flt else None)
         ms = (time.perf_counter() - t0) * 1000
         cited = " ".join(h.quote for h in strong[:3])
         rows.append(

@@ -159,11 +159,22 @@ def about_the_named(strong: list[Hit], who: str, authors: dict[int, str], known:
 
 
 def judge(
-    vault: Vault, question: str, res: SearchResult, scoped: bool = False
+    vault: Vault, question: str, res: SearchResult, client: str | None = None
 ) -> tuple[list[Hit], str | None]:
     """(the strong evidence, or the reason to abstain). The one abstention rule, used by `ask`
     and measured by `trailkeep bench locomo` and `bench answerability`;
-    notes/0006-abstention.md. ``scoped``: asked within a client's scope."""
+    notes/0006-abstention.md. ``client``: asked within that client's scope."""
+    directory = ClientDirectory(vault.settings.clients)
+    named = directory.named_in(question)
+    others = [c for c in named if c != client] if client else []
+    if others:
+        # Asked within A's scope about B: B's material is out of this scope by design, so
+        # whatever A's passages say, they do not answer it (QA: "what is <B>'s budget?" in
+        # A's scope answered from A's "learning budget").
+        return [], (
+            f"the question is about {', '.join(others)}, and it was asked within {client}'s "
+            f"history: {', '.join(others)}'s material is outside this scope"
+        )
     if not res.hits:
         return [], "no passage matched"
     lifted = sentence_evidence(vault, question, res)
@@ -179,11 +190,7 @@ def judge(
     # speaker and no client (conversational questions paraphrase and count across days). A
     # question that names nobody has nothing but its content to be found by: its content must
     # be there (notes/0006, "Questions that name no client").
-    strict = (
-        scoped
-        or bool(ClientDirectory(vault.settings.clients).named_in(question))
-        or not named_authors(question, authors)
-    )
+    strict = client is not None or bool(named) or not named_authors(question, authors)
     names += [*authors, *own_names(vault)]
     sup = answerable(vault, question, strong, names, strict)
     if not sup.ok:
@@ -285,7 +292,7 @@ def ask(
         + (f" for client {filters.client}" if filters and filters.client else "")
     )
     name = backend.name if backend else "extractive"
-    strong, why = judge(vault, question, res, scoped=bool(filters and filters.client))
+    strong, why = judge(vault, question, res, client=filters.client if filters else None)
     if why is not None:
         closest = verified(vault, res.hits[:3])
         return Answer(question, NOT_FOUND, True, why, name, [], searched, closest=closest)

@@ -210,3 +210,35 @@ def test_the_users_own_name_is_not_a_content_term(vault: Vault) -> None:
     assert own_names(vault) == ["Sam Keller"]
     vault.settings = replace(vault.settings, me_name="Sam K.")
     assert own_names(vault) == ["Sam K.", "Sam Keller"]
+
+
+def test_a_question_about_another_client_abstains_in_a_clients_scope(vault: Vault) -> None:
+    """QA, session 7: asked within one client's history about another client ("what is
+    Clearview's migration budget?" in Northwind's scope), Northwind's passages about a
+    "budget" and a "migration" answered it. The other client's material is out of scope by
+    design: nothing in this scope can answer it."""
+    import tomllib
+    from dataclasses import replace
+
+    from trailkeep.vault.clients import parse_clients
+
+    two = (
+        CLIENTS
+        + '[[client]]\nname = "Clearview Vision Therapy"\nid = "clearview"\naliases = ["Clearview"]\n'
+    )
+    specs = parse_clients(tomllib.loads(two), Path("clients.toml"))
+    vault.settings = replace(vault.settings, clients=specs)
+    vault.sync_clients(specs)
+    Ingestor(vault).ingest_file(
+        write_note(
+            vault.settings.inbox,
+            "nw.md",
+            "---\nclient: northwind\n---\n# Northwind budget\n\n"
+            "The Northwind data migration has a budget of 40 hours.\n",
+        )
+    )
+    scoped = Filters(client="northwind")
+    a = ask(vault, "What is Clearview's migration budget?", scoped)
+    assert a.abstained and "clearview" in (a.reason or "")
+    b = ask(vault, "What is Northwind's migration budget?", scoped)
+    assert not b.abstained
