@@ -12,10 +12,13 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BillingError
 from .invoices import InvoiceView
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 Render = Callable[[InvoiceView, Mapping[str, Any]], bytes]
 
@@ -56,13 +59,27 @@ def render(name: str, view: InvoiceView, me: Mapping[str, Any]) -> bytes:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# Markup wherever it stands: escapes, code, emphasis, links and images, raw HTML and autolinks
+# (`<`, `>`), entities, table cells, GFM strikethrough, and `$` (Streamlit's st.markdown, which
+# shows this Markdown on the invoices page, reads `$...$` as LaTeX).
+_INLINE = re.compile(r"([\\`*_\[<>&|~$])")
+# Markup only in context: a link's destination (`](`), a URL scheme (`http://`), a Streamlit
+# shortcode or colour (`:smile:`, `:red[`), a host name or an e-mail address an autolinker would
+# link (`acme.com`, `sam@acme`). A date (2026-10-03), a comma, a sentence's full stop or
+# "Tax ID: 1" is none of these, and reads as written.
+_CONTEXT = re.compile(r"((?<=\])\(|:(?=//|[A-Za-z_])|(?<=\w)[.@](?=[A-Za-z]))")
+# What starts a block at the beginning of a line (the From and To lines are lines): a heading,
+# quote, list item, rule or setext underline, or an ordered list item (`1. `, `1) `).
+_BLOCK = re.compile(r"^([#>+=-])")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
 def _md(text: object) -> str:
-    """One line of the user's text as Markdown that shows exactly that text."""
+    """One line of the user's text as Markdown that shows exactly that text (also as a table
+    cell), escaping only what would be read as markup, so dates and commas read plainly."""
     flat = " ".join(_CONTROL.sub("", str(text)).split())
-    return _PUNCT.sub(r"\\\1", flat)
+    flat = _CONTEXT.sub(r"\\\1", _INLINE.sub(r"\\\1", flat))
+    return _ORDERED.sub(r"\1\\\2", _BLOCK.sub(r"\\\1", flat))
 
 
 def _me_lines(me: Mapping[str, Any]) -> list[str]:
@@ -114,6 +131,15 @@ def markdown(v: InvoiceView, me: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# A plain string, not part of the f-string below: CSS braces are written once, as CSS has them.
+_CSS = (
+    "body{font-family:sans-serif;max-width:48em;margin:2em auto}"
+    "table{border-collapse:collapse;width:100%}"
+    "td,th{border-bottom:1px solid #ddd;padding:.3em}"
+    ".n{text-align:right}"
+)
+
+
 def html_page(v: InvoiceView, me: Mapping[str, Any]) -> str:
     e = html.escape
     rows = "".join(
@@ -134,9 +160,7 @@ def html_page(v: InvoiceView, me: Mapping[str, Any]) -> str:
     )
     return (
         "<!doctype html><html><head><meta charset=utf-8>"
-        f"<title>{e(_heading(v))}</title><style>body{{font-family:sans-serif;max-width:48em;"
-        "margin:2em auto}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:"
-        "1px solid #ddd;padding:.3em}}.n{{text-align:right}}</style></head><body>"
+        f"<title>{e(_heading(v))}</title><style>{_CSS}</style></head><body>"
         f"<h1>{e(_heading(v))}</h1><p><b>From</b><br>{frm}</p><p><b>To</b><br>{to}</p>"
         f"<p>{dates}</p><table><tr><th>Description</th><th class=n>Hours</th>"
         f"<th class=n>Rate ({e(v.currency)})</th><th class=n>Amount</th></tr>{rows}</table>"
@@ -145,49 +169,78 @@ def html_page(v: InvoiceView, me: Mapping[str, Any]) -> str:
     )
 
 
-def _latin(s: str) -> str:
-    # The PDF core fonts are Latin-1; anything else is replaced visibly, never dropped silently.
-    return s.encode("latin-1", "replace").decode("latin-1")
+def _pdf_text(s: str) -> str:
+    """Text the PDF's core fonts can show. Their encoding is WinAnsi (cp1252), which has the euro
+    sign, dashes, curly quotes, the ellipsis and bullets; a character it lacks becomes a
+    visible "?", never dropped silently. fpdf2 (with ``core_fonts_encoding`` cp1252) writes the
+    cp1252 bytes and escapes ``\\``, ``(`` and ``)`` of the PDF literal string itself."""
+    return s.encode("cp1252", "replace").decode("cp1252")
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """``text`` in lines at most ``width`` mm wide, broken at spaces (a word wider than a line is
+    broken inside it): a long description is shown whole, never cut off."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        joined = f"{line} {word}" if line else word
+        if pdf.get_string_width(joined) <= width:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while pdf.get_string_width(line) > width:
+            cut = max(1, len(line) - 1)
+            while cut > 1 and pdf.get_string_width(line[:cut]) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    return [*lines, line]
 
 
 def pdf_bytes(v: InvoiceView, me: Mapping[str, Any]) -> bytes:
     from fpdf import FPDF
 
+    t = _pdf_text
     pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "cp1252"  # the WinAnsiEncoding fpdf2 declares for core fonts
     pdf.set_creator("trailkeep")
-    pdf.set_title(_latin(_heading(v)))
+    pdf.set_title(t(_heading(v)))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin(_heading(v)), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, t(_heading(v)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     for x in ["From:", *_me_lines(me), "", "To:", v.client_name, *v.billing_address.splitlines()]:
-        pdf.cell(0, 5, _latin(x), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, t(x), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     when = f"Period {v.period}"
     if v.issued_on:
         when += f"   Issued {v.issued_on}   Due {v.due_on}"
-    pdf.cell(0, 6, _latin(when), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, t(when), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    widths = (100, 20, 30, 30)
+    desc_w, *num_ws = widths = (100, 20, 30, 30)
     pdf.set_font("Helvetica", "B", 10)
     for w, head in zip(
         widths, ("Description", "Hours", f"Rate {v.currency}", "Amount"), strict=True
     ):
-        pdf.cell(w, 7, _latin(head), border="B", align="L" if w == 100 else "R")
+        pdf.cell(w, 7, t(head), border="B", align="L" if w == desc_w else "R")
     pdf.ln()
     pdf.set_font("Helvetica", "", 10)
-    for row in _rows(v):
-        for w, cell in zip(widths, row, strict=True):
-            text = cell if len(cell) < 60 else cell[:57] + "..."
-            pdf.cell(w, 6, _latin(text), align="L" if w == 100 else "R")
-        pdf.ln()
+    for desc, *nums in _rows(v):
+        # The numbers stand on the description's first line; its further lines leave them empty.
+        for k, line in enumerate(_wrap(pdf, t(desc), desc_w - 2 * pdf.c_margin)):
+            pdf.cell(desc_w, 6, line)
+            for w, cell in zip(num_ws, nums if k == 0 else ["", "", ""], strict=True):
+                pdf.cell(w, 6, t(cell), align="R")
+            pdf.ln()
     pdf.ln(3)
     for label, amount in (("Subtotal", v.subtotal), (f"Tax ({v.tax_rate})", v.tax)):
-        pdf.cell(150, 6, _latin(label), align="R")
-        pdf.cell(30, 6, f"{v.currency} {amount}", align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(150, 6, t(label), align="R")
+        pdf.cell(30, 6, t(f"{v.currency} {amount}"), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(150, 7, "Total", align="R")
-    pdf.cell(30, 7, f"{v.currency} {v.total}", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(30, 7, t(f"{v.currency} {v.total}"), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -193,7 +193,48 @@ def payment_terms_days(vault: Vault) -> int:
         raise BillingError("[me] payment_terms_days must be a whole number of days") from None
 
 
+def _last_issued(c: Connection, year: int, kind: str = "invoice") -> tuple[date, str] | None:
+    """The latest issue date among the invoices (or credit notes: ``kind`` "credit") numbered in
+    ``year`` (``INV-<year>-...``; their year is their issue date's), with that one's number;
+    None when there is none yet."""
+    latest: tuple[date, str] | None = None
+    for i in store.invoice_ids(c):
+        m = store.invoice_row(c, i)
+        if m["kind"] != kind or not m["number"] or not m["issued_on"]:
+            continue
+        on = date.fromisoformat(str(m["issued_on"]))
+        if on.year == year and (latest is None or on > latest[0]):
+            latest = (on, str(m["number"]))
+    return latest
+
+
+def _check_issue_date(c: Connection, invoice_id: int, on: date) -> None:
+    """Refuse an issue date that would misdate the invoice: before the last work it bills (it
+    would be due, even overdue, before the work was done), or before an invoice already issued
+    that year (numbers are gapless per year and must follow their dates, so a later number may
+    not carry an earlier date). The error names the earliest date allowed."""
+    days = [date.fromisoformat(str(i.day)) for i in store.items_on(c, invoice_id) if i.day]
+    last_work = max(days, default=None)
+    if last_work is not None and on < last_work:
+        earliest = last_work
+        before = _last_issued(c, last_work.year)
+        if before is not None and before[0] > earliest:
+            earliest = before[0]
+        raise BillingError(
+            f"issue date {on} is before {last_work}, the last work this invoice bills; "
+            f"the earliest allowed issue date is {earliest}"
+        )
+    before = _last_issued(c, on.year)
+    if before is not None and on < before[0]:
+        raise BillingError(
+            f"issue date {on} is before {before[0]}, the date of {before[1]}: invoice numbers "
+            f"follow their dates within a year; the earliest allowed issue date is {before[0]}"
+        )
+
+
 def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
+    """Number, freeze and date the draft ``invoice_id`` as issued on ``today`` (the CLI's
+    ``--date``); a date before its work or before that year's last invoice is refused."""
     terms = payment_terms_days(vault)
     with store.transaction(vault, "invoice issue") as c:
         v = _view(vault, c, invoice_id)
@@ -201,6 +242,7 @@ def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
             raise BillingError(f"invoice {v.number or v.id} is {v.status}; it cannot be issued")
         if not v.lines:
             raise BillingError(f"invoice {v.id} has no lines (its items changed); nothing to issue")
+        _check_issue_date(c, invoice_id, today)
         number = store.next_number(c, "INV", today.year)
         store.freeze(c, invoice_id, [ln.row() for ln in v.lines])
         due = (today + timedelta(days=terms)).isoformat()
@@ -232,6 +274,19 @@ def credit_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
         v = _view(vault, c, invoice_id)
         if v.kind != "invoice" or v.status not in ("issued", "paid"):
             raise BillingError(f"invoice {v.number or v.id} is {v.status}; it cannot be credited")
+        # As for invoices: not before what it credits, and numbers follow dates within a year
+        if v.issued_on and today < date.fromisoformat(str(v.issued_on)):
+            raise BillingError(
+                f"credit date {today} is before {v.issued_on}, when {v.number} was issued; "
+                f"the earliest allowed credit date is {v.issued_on}"
+            )
+        before = _last_issued(c, today.year, "credit")
+        if before is not None and today < before[0]:
+            raise BillingError(
+                f"credit date {today} is before {before[0]}, the date of {before[1]}: credit "
+                "note numbers follow their dates within a year; the earliest allowed date is "
+                f"{before[0]}"
+            )
         number = store.next_number(c, "CN", today.year)
         sums = (str(-v.subtotal), str(-v.tax), str(-v.total))
         credit_id = store.insert_credit(

@@ -100,7 +100,8 @@ def _money(path: Path, name: str, key: str, value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, float):
-        raise ConfigError(str(path), f'client {name!r}: {key} must be a string like "150.00"')
+        example = "0.0825" if key == "tax_rate" else "150.00"  # a tax rate is a fraction
+        raise ConfigError(str(path), f'client {name!r}: {key} must be a string like "{example}"')
     try:
         return Decimal(str(value))
     except InvalidOperation as exc:

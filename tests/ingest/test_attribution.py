@@ -473,3 +473,16 @@ def test_a_message_to_two_clients_is_offered_for_review(tmp_path: Path) -> None:
     scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))
     assert scopes["b1@samconsult.example"] == "northwind"
     v.close()
+
+
+@pytest.mark.parametrize(("key", "example"), [("rate", '"150.00"'), ("tax_rate", '"0.0825"')])
+def test_a_money_setting_written_as_a_float_is_refused_with_an_example_of_its_kind(
+    tmp_path: Path, key: str, example: str
+) -> None:
+    """A float would round money; the error shows a string of the right kind (QA: a tax rate
+    was asked for "like 150.00")."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(f'[[client]]\nname = "Acme"\n{key} = 0.5\n')
+    with pytest.raises(ConfigError, match=f"{key} must be a string like {example}"):
+        load_settings({}, home)

@@ -28,7 +28,7 @@ from trailkeep.billing import (
     totals,
 )
 from trailkeep.ingest import Ingestor
-from trailkeep.vault import Vault, get_embedder
+from trailkeep.vault import Settings, Vault, get_embedder
 
 
 def test_awkward_amounts_are_exact() -> None:
@@ -197,3 +197,74 @@ def test_a_registered_format_renders_the_invoice_as_frozen(
     ]
     with pytest.raises(BillingError, match="no invoice format 'odt'"):
         render("odt", issued, {})
+
+
+AUTUMN = {
+    "2026-09-10.md": "# Day\n\n- 1h acme: september work\n",
+    "2026-10-03.md": "# Day\n\n- 1h acme: october work\n",
+    "2026-12-10.md": "# Day\n\n- 1h acme: december work\n",
+}
+
+
+def test_an_issue_date_must_follow_its_work_and_the_years_numbers(bvault: Vault) -> None:
+    """GIVEN INV-2026-0001 issued 2026-11-29 and drafts for October and December work
+    WHEN a draft is dated before its last work, or before 2026-11-29 within 2026
+    THEN it is refused, naming the earliest date allowed, and nothing changes (no number taken)"""
+    for name, body in AUTUMN.items():
+        _ingest(bvault, name, body)
+    first = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-09").id, date(2026, 11, 29))
+    assert first.number == "INV-2026-0001"
+    october = create_invoice(bvault, "acme", "2026-10").id
+    # A 2025 date for October 2026 work: it would be INV-2025-0001 and overdue for a year.
+    with pytest.raises(
+        BillingError,
+        match=r"2025-12-31 is before 2026-10-03, the last work .* earliest allowed .* 2026-11-29",
+    ):
+        issue_invoice(bvault, october, date(2025, 12, 31))
+    # After its work but before INV-2026-0001: INV-2026-0002 would predate INV-2026-0001.
+    with pytest.raises(
+        BillingError,
+        match=r"2026-11-05 is before 2026-11-29, the date of INV-2026-0001.*"
+        r"earliest allowed issue date is 2026-11-29",
+    ):
+        issue_invoice(bvault, october, date(2026, 11, 5))
+    still = get_invoice(bvault, october)
+    assert still.status == "draft" and still.number is None
+    assert still.issued_on is None and still.due_on is None
+    assert issue_invoice(bvault, october, date(2026, 11, 29)).number == "INV-2026-0002"  # same day
+    december = create_invoice(bvault, "acme", "2026-12").id
+    with pytest.raises(BillingError, match="earliest allowed issue date is 2026-12-10"):
+        issue_invoice(bvault, december, date(2026, 12, 5))
+    # Refusals took no number: the numbers stay gapless and in date order.
+    assert issue_invoice(bvault, december, date(2026, 12, 10)).number == "INV-2026-0003"
+    assert [(i.number, i.issued_on) for i in list_invoices(bvault)] == [
+        ("INV-2026-0001", "2026-11-29"),
+        ("INV-2026-0002", "2026-11-29"),
+        ("INV-2026-0003", "2026-12-10"),
+    ]
+    # A credit note the same way: not before what it credits, numbers in date order
+    with pytest.raises(BillingError, match="earliest allowed credit date is 2026-12-10"):
+        credit_invoice(bvault, december, date(2026, 12, 1))
+    assert credit_invoice(bvault, december, date(2026, 12, 11)).number == "CN-2026-0001"
+    with pytest.raises(BillingError, match="the earliest allowed date is 2026-12-11"):
+        credit_invoice(bvault, october, date(2026, 12, 2))
+
+
+def test_the_cli_refuses_a_misdated_issue(bsettings: Settings) -> None:
+    """GIVEN a draft for October 2026 work WHEN `invoice issue --date 2025-12-31`
+    THEN the usual error path (exit 1, "Error: ...") names the earliest date; it stays a draft."""
+    from tests.ui.test_cli import run, run_json
+
+    v = Vault.open(bsettings, get_embedder("hash"))
+    _ingest(v, "2026-10-03.md", AUTUMN["2026-10-03.md"])
+    draft = create_invoice(v, "acme", "2026-10").id
+    v.close()
+    out = run(bsettings.home, "invoice", "issue", str(draft), "--date", "2025-12-31", code=1)
+    assert "Error: issue date 2025-12-31 is before 2026-10-03" in out
+    assert "earliest allowed issue date is 2026-10-03" in out
+    shown = run_json(bsettings.home, "invoice", "invoice", "show", str(draft))
+    assert (shown["status"], shown["number"]) == ("draft", None)
+    issued = run_json(
+        bsettings.home, "invoice", "invoice", "issue", str(draft), "--date", "2026-10-03"
+    )
+    assert issued["number"] == "INV-2026-0001"

@@ -92,7 +92,12 @@ def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command
 
 
 @_id_cmd("issue", "Assign the next number (gapless per year) and freeze the invoice.")
-@click.option("--date", "on", help="Issue date YYYY-MM-DD (default today).")
+@click.option(
+    "--date",
+    "on",
+    help="Issue date YYYY-MM-DD (default today); not before the last work the invoice bills "
+    "nor before the year's last issued invoice (numbers follow dates).",
+)
 def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
     from trailkeep.billing import issue_invoice
 
