@@ -83,6 +83,37 @@ class StabilityTracker:
                     del self._seen[path]
         return out
 
+    def pending(self) -> list[Path]:
+        """The paths observed and not yet ready."""
+        with self._lock:
+            return list(self._seen)
+
+
+def wait_until_stable(
+    paths: Sequence[Path],
+    delay: float,
+    timeout: float,
+    *,
+    on_wait: Callable[[int], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Path]:
+    """Wait, at most ``timeout`` seconds, until each of ``paths`` has stopped changing (the
+    watcher's rule: size and mtime unchanged for ``delay``); returns those still changing when
+    the time ran out. Files untouched for ``delay`` already cost no wait; vanished ones are not
+    returned. ``on_wait`` hears once how many files it waits for, if any."""
+    tracker = StabilityTracker(delay, clock)
+    for p in paths:
+        tracker.observe(p)
+    deadline = clock() + timeout
+    tracker.ready()
+    if len(tracker) and on_wait:
+        on_wait(len(tracker))
+    while len(tracker) and clock() < deadline:
+        sleep(min(0.1, delay / 4 + 0.01))
+        tracker.ready()
+    return tracker.pending()
+
 
 class _Handler(FileSystemEventHandler):
     def __init__(self, watcher: Watcher) -> None:
@@ -303,4 +334,5 @@ __all__ = [
     "TERMINAL",
     "StabilityTracker",
     "Watcher",
+    "wait_until_stable",
 ]

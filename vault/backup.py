@@ -1,5 +1,6 @@
 """Backup and restore of a whole home: SQL (SQLite online backup), vectors (Chroma's files,
-its SQLite through the online backup too), blobs, config.toml and clients.toml.
+its SQLite through the online backup too), blobs, config.toml, clients.toml and the draft files
+(``drafts/``; backups made before carry none and restore without).
 
 Consistency while the watcher runs: every writer (watcher, CLI, UI) takes the writer lock for
 each batch, and Chroma is written only by writers. The blobs (immutable, content-addressed) are
@@ -51,6 +52,7 @@ _DISCARD = ".restore-discard-"
 _MARK = ".trailkeep-restore.json"  # in the new folder from the first rename of the swap on
 _LOCK = ".trailkeep-restore.lock"  # flock held by the restore (or the cleaner) at work
 _DB = "trailkeep.sqlite3"
+_DRAFTS = "drafts"  # the draft files (ui/drafts.py), in the home beside the vault
 # What doctor must find clean before a restored copy replaces the home. Chunks not yet embedded
 # (a backup taken mid-ingest, or another embedder configured) are not damage: the next writer
 # or `reindex` embeds them.
@@ -117,6 +119,24 @@ def _copy_tree(src: Path, dst: Path, skip: set[str] = frozenset()) -> int:  # ty
                 n += 1
         dirs.sort()
     return n
+
+
+def _copy_drafts(src: Path, dst: Path) -> None:
+    """The draft files: the vault holds each version's bytes, but the file is the one the user
+    works on. Edits replace a file whole, so a copy is one version or the next; the temporary
+    file of an edit under way (a dot name) is left out, and one deleted meanwhile too."""
+    if not src.is_dir() or src.is_symlink():
+        return
+    for root, dirs, files in os.walk(src):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = Path(root).relative_to(src)
+        (dst / rel).mkdir(parents=True, exist_ok=True, mode=0o700)
+        for f in files:
+            if f.startswith(".") or not os.path.isfile(os.path.join(root, f)):
+                continue
+            with contextlib.suppress(FileNotFoundError):  # deleted meanwhile: not in the backup
+                shutil.copy2(Path(root) / f, dst / rel / f)
+                os.chmod(dst / rel / f, 0o600)
 
 
 def _blob_files(root: Path) -> set[str]:
@@ -219,6 +239,7 @@ def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
         if (s.home / name).exists():
             shutil.copy2(s.home / name, dest / name)
             os.chmod(dest / name, 0o600)
+    _copy_drafts(s.home / _DRAFTS, dest / _DRAFTS)
     blobs = _blob_files(blobs_dst)
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
     files = {
@@ -342,7 +363,7 @@ def _copy_backup(src: Path, work: Path) -> None:
         if (src / name).exists():
             shutil.copy2(src / name, work / name)
             os.chmod(work / name, 0o600)
-    for sub in ("chroma", "blobs"):
+    for sub in ("chroma", "blobs", _DRAFTS):  # no drafts/ in backups made before it was kept
         if (src / sub).exists():
             _copy_tree(src / sub, work / sub)
     for sub in ("inbox", "quarantine"):

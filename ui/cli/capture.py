@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,21 +39,61 @@ def _progress_printer(total: int, quiet: bool) -> Callable[[Outcome], None]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-file progress lines.")
+@click.option(
+    "--wait",
+    "max_wait",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait at most for files still being written; those still changing "
+    "then are left for the next run.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
-    """Ingest files or folders (folders recursively; symlinks are not followed)."""
-    from trailkeep.ingest import Ingestor, walk
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, quiet: bool, max_wait: float
+) -> None:
+    """Ingest files or folders (folders recursively; symlinks are not followed).
 
+    A file changed in the last `stable_seconds` (config.toml) is read once its size and mtime
+    stop changing, as the watcher does; one still changing after --wait is not read at all.
+    A path that does not exist is an error (exit 1) once the others are ingested."""
+    from trailkeep.ingest import Ingestor, Outcome, walk
+    from trailkeep.ingest.pipeline import CHANGING
+    from trailkeep.ingest.watcher import wait_until_stable
+
+    missing = [p for p in paths if not (p.exists() or p.is_symlink())]
+    if len(missing) == len(paths):
+        raise click.ClickException(_no_such(missing))
     v = vault(ctx)
-    files = list(walk(paths))
+    t0 = time.perf_counter()
+    files = list(walk(p for p in paths if p not in missing))
+
+    def waiting(n: int) -> None:
+        if not quiet:
+            click.echo(
+                f"waiting (up to {max_wait:g}s) for {n} file(s) still being written", err=True
+            )
+
+    # Never read a file half written (a note saved by a sync client, a copy in progress).
+    changing = set(wait_until_stable(files, v.settings.stable_seconds, max_wait, on_wait=waiting))
+    ready = [f for f in files if f not in changing]
 
     def inside(name: str, docs: int) -> None:
         if not quiet and docs % 100 == 0:
             click.echo(f"  {name}: {docs} conversations/threads so far", err=True)
 
     summary = Ingestor(v, on_document=inside).ingest_paths(
-        files, progress=_progress_printer(len(files), quiet)
+        ready, progress=_progress_printer(len(ready), quiet)
     )
+    for f in files:
+        if f in changing:
+            summary.add(Outcome(str(f), CHANGING, "still being written"))
+            click.echo(
+                f"still being written, not ingested: {f} (run `trailkeep ingest` again once it "
+                "is finished)",
+                err=True,
+            )
+    summary.seconds = time.perf_counter() - t0
     data = {
         "ingested": summary.ingested,
         "duplicates": summary.duplicates,
@@ -69,6 +110,12 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, quiet: bo
             f"partial, {summary.failed} failed, {summary.skipped} skipped "
             f"in {summary.seconds:.1f}s"
         )
+    if missing:
+        raise click.ClickException(_no_such(missing))
+
+
+def _no_such(paths: list[Path]) -> str:
+    return "\n".join(f"no such file or folder: {p}" for p in paths)
 
 
 @click.command()

@@ -12,7 +12,9 @@ from .context import backend_option, client_id, emit, filter_options, filters, m
 
 @click.command("search")
 @click.argument("query")
-@click.option("-k", default=10, show_default=True, help="How many hits.")
+@click.option(
+    "-k", type=click.IntRange(min=1), default=10, show_default=True, help="How many hits."
+)
 @filter_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -152,7 +154,14 @@ def trail_cmd(
 
 
 @click.command("log")
-@click.option("-n", "limit", default=20, show_default=True, help="How many calls.")
+@click.option(
+    "-n",
+    "limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="How many calls.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def log_cmd(ctx: click.Context, limit: int, as_json: bool) -> None:

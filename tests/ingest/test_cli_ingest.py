@@ -1,0 +1,148 @@
+"""`trailkeep ingest` end to end: paths that do not exist, files still being written."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import server_env
+from trailkeep.ui.cli import main
+
+
+def cli(home: Path, *args: str) -> Result:
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}
+    return CliRunner().invoke(main, ["--home", str(home), *args], env=env, obj={})
+
+
+def stored(home: Path, words: str) -> list[str]:
+    r = cli(home, "search", words, "--json")
+    assert r.exit_code == 0, r.output
+    return [h["quote"] for h in json.loads(r.stdout)["hits"]]
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    h = tmp_path / "home"
+    assert cli(h, "init").exit_code == 0
+    return h
+
+
+def stable_seconds(home: Path, seconds: float) -> None:
+    cfg = home / "config.toml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(
+        text.replace("# stable_seconds = 1.0", f"stable_seconds = {seconds}"), encoding="utf-8"
+    )
+
+
+def slow_writer(path: Path, lines: int, pause: float) -> threading.Thread:
+    """A note written a line at a time, as an editor or a sync client might."""
+
+    def write() -> None:
+        with path.open("w", encoding="utf-8") as fh:
+            for i in range(1, lines + 1):
+                fh.write(f"line {i} about the zebra{i} enclosure\n")
+                fh.flush()
+                time.sleep(pause)
+
+    t = threading.Thread(target=write, daemon=True)
+    t.start()
+    return t
+
+
+def test_a_path_that_does_not_exist_is_an_error_and_the_others_are_ingested(
+    home: Path, tmp_path: Path
+) -> None:
+    # GIVEN one note that exists and one path that does not
+    note = tmp_path / "kept.md"
+    note.write_text("# Kept\n\nthe quokka budget was approved\n", encoding="utf-8")
+    missing = tmp_path / "nonexistent"
+    # WHEN both are ingested
+    r = cli(home, "ingest", str(missing), str(note))
+    # THEN the missing one is named in an error, the exit is 1, and the note is stored
+    assert r.exit_code == 1, r.output
+    assert f"no such file or folder: {missing}" in r.stderr
+    assert "1 ingested" in r.stdout
+    assert stored(home, "quokka budget")
+
+
+def test_only_paths_that_do_not_exist_fail_at_once(home: Path, tmp_path: Path) -> None:
+    r = cli(home, "ingest", str(tmp_path / "nonexistent"), "--json")
+    assert r.exit_code == 1, r.output
+    assert f"no such file or folder: {tmp_path / 'nonexistent'}" in r.stderr
+    assert r.stdout == ""
+
+
+def test_files_that_fail_to_parse_do_not_change_the_exit_code(home: Path, tmp_path: Path) -> None:
+    # CONTRACTS.md says nothing about ingest's exit code for failed files: it stays 0 and the
+    # summary counts them.
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    r = cli(home, "ingest", str(bad), "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["failed"] == 1
+
+
+def test_a_note_still_being_written_is_read_once_it_is_complete(home: Path, tmp_path: Path) -> None:
+    # GIVEN a note written over about three seconds (stable_seconds is 1.0 by default)
+    note = tmp_path / "slow.md"
+    writer = slow_writer(note, 10, 0.3)
+    time.sleep(0.5)
+    # WHEN it is ingested while the writer is still at it
+    r = cli(home, "ingest", str(note), "--json")
+    writer.join()
+    # THEN the whole note is stored, not the part written so far
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["ingested"] == 1
+    quotes = " ".join(stored(home, "zebra10 enclosure"))
+    assert "zebra10" in quotes and "zebra1 " in quotes
+
+
+def test_a_note_that_keeps_changing_is_left_for_later_never_half_read(
+    home: Path, tmp_path: Path
+) -> None:
+    # GIVEN a note written over four seconds, and one finished long ago
+    old = tmp_path / "old.md"
+    old.write_text("# Old\n\nthe platypus report\n", encoding="utf-8")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    note = tmp_path / "slow.md"
+    writer = slow_writer(note, 10, 0.4)
+    time.sleep(0.3)
+    # WHEN they are ingested with at most one second of waiting
+    r = cli(home, "ingest", "--wait", "1", str(old), str(note), "--json")
+    writer.join()
+    # THEN the old one is stored, the changing one is named and not stored at all
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert (data["ingested"], data["skipped"]) == (1, 1)
+    assert f"still being written, not ingested: {note}" in r.stderr
+    assert stored(home, "platypus report")
+    assert not any("zebra" in q for q in stored(home, "zebra1 enclosure"))
+    # and ingesting it again once finished stores all of it
+    r = cli(home, "ingest", str(note), "--json")
+    assert json.loads(r.stdout)["ingested"] == 1
+    assert any("zebra10" in q for q in stored(home, "zebra10 enclosure"))
+
+
+def test_old_files_cost_no_wait(home: Path, tmp_path: Path) -> None:
+    # GIVEN a long stability delay and a folder of files last changed an hour ago
+    stable_seconds(home, 60)
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(5):
+        p = folder / f"n{i}.md"
+        p.write_text(f"# N{i}\n\nbody {i}\n", encoding="utf-8")
+        os.utime(p, (time.time() - 3600, time.time() - 3600))
+    # WHEN the folder is ingested
+    t0 = time.monotonic()
+    r = cli(home, "ingest", str(folder), "--json")
+    # THEN nothing waited for the delay
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["ingested"] == 5
+    assert time.monotonic() - t0 < 30
