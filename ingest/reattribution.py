@@ -163,8 +163,11 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
     ctx = context(vault)
     me = set(ctx.me)
     keyed: list[tuple[str, dict[str, object]]] = []
-    # Mail is grouped by the correspondent who opened the thread (the consultant's own reply
-    # goes with the client's message it answers, not under the consultant's address).
+    # Mail is grouped by the correspondent who opened the thread when assigning that address
+    # settles it too: the consultant's own reply (it answers them), or a message written to
+    # the opener alone (mail to one client's people is that client's). Anyone else is their
+    # own group (QA: a third party's message, written to others too, sat under the opener and
+    # stayed unassigned when the opener's address was assigned).
     opener: dict[object, str] = {}
     for row in own.unattributed(vault, limit):
         meta = row["meta"]
@@ -195,9 +198,12 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
                 if len(p) == 2 and str(p[1]).lower() not in me
             ]
             item["from"] = sender[0] if sender else ""
-            other = sender[0] if sender and sender[0] not in me else (rcpts[:1] or [""])[0]
             item["subject"] = str(meta.get("subject") or row["document"])
-            key = opener.setdefault(row["document_id"], other)
+            if sender and sender[0] not in me:
+                first = opener.setdefault(row["document_id"], sender[0])
+                key = first if rcpts and set(rcpts) == {first} else sender[0]
+            else:
+                key = opener.get(row["document_id"]) or (rcpts[:1] or [""])[0]
         elif row["kind"] == "work":
             work = meta.get("work") if isinstance(meta.get("work"), dict) else {}
             label = str((work or {}).get("client") or "")

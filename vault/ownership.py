@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from .base import VaultBase
-from .records import REVIEWABLE, SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts
+from .records import REVIEWABLE, SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts, from_utc
 from .store import Vault, utcnow
 
 SENTINELS = (SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED)
@@ -250,7 +250,7 @@ def email_headers(vault: Vault) -> list[tuple[int, dict[str, Any]]]:
 
 _REVIEW_COLUMNS = (
     "e.id, e.document_id, e.kind, e.ts, e.meta, e.title, d.kind, d.title, d.meta, e.scope, "
-    f"CASE WHEN e.scope = '{SCOPE_MIXED}' THEN e.text END"
+    f"CASE WHEN e.scope = '{SCOPE_MIXED}' THEN e.text END, e.tz_offset_min"
 )
 
 
@@ -299,7 +299,7 @@ def _review_rows(vault: Vault, where: str, p: dict[str, Any]) -> list[dict[str, 
                 "entry_id": int(r[0]),
                 "document_id": int(r[1]),
                 "kind": str(r[2]),
-                "ts": r[3],
+                "ts": from_utc(r[3], r[11]),  # in the message's own offset, as search shows
                 "meta": json.loads(r[4] or "{}"),
                 "title": str(r[5] or ""),
                 "document_kind": str(r[6]),

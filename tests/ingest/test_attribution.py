@@ -486,3 +486,36 @@ def test_a_money_setting_written_as_a_float_is_refused_with_an_example_of_its_ki
     (home / "clients.toml").write_text(f'[[client]]\nname = "Acme"\n{key} = 0.5\n')
     with pytest.raises(ConfigError, match=f"{key} must be a string like {example}"):
         load_settings({}, home)
+
+
+def test_review_groups_each_correspondent_under_their_own_address(tmp_path: Path) -> None:
+    """QA, session 7: a third party's message in a thread, written to others too, was listed
+    under the thread opener's address, and assigning that address left it unassigned. It is
+    its own group; the consultant's reply to the opener goes with the opener. The date shown
+    is the message's own (a 23:30 -0500 message is on the 17th, not UTC's 18th)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS.replace('domains = ["northwind.example"]\n', ""))
+    v = open_vault(home)
+    inbox = v.settings.inbox
+    drop_files(inbox)
+    (inbox / "03_re-evv.eml").write_text(
+        mail(
+            "x1@vendor.example",
+            "Lee Park <lee@vendor.example>",
+            "Ops <ops@vendor.example>, Dana Whitfield <dana@northwind.example>",
+            "Re: EVV export",
+            "Our side can send the file at 2am too.",
+            reply="s1@samconsult.example",
+        ).replace("Tue, 13 Oct 2026 09:00:00 -0400", "Tue, 17 Nov 2026 23:30:00 -0500")
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    v.close()
+    groups = {g["key"]: g for g in json.loads(cli(home, "clients", "review", "--json"))["groups"]}
+    assert [i["from"] for i in groups["dana@northwind.example"]["items"]] == [
+        "dana@northwind.example",
+        "sam@samconsult.example",
+    ]
+    assert [(i["from"], i["date"]) for i in groups["lee@vendor.example"]["items"]] == [
+        ("lee@vendor.example", "2026-11-17")
+    ]
