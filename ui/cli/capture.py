@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .context import emit, vault
+from .context import clip, emit, vault
 
 if TYPE_CHECKING:
     from trailkeep.ingest import Outcome
@@ -29,7 +29,7 @@ def _progress_printer(total: int, quiet: bool) -> Callable[[Outcome], None]:
         )
         line = f"[{count['n']}/{total}] {mark} {out.path}"
         if out.error and out.status in ("failed", "partial"):
-            line += f"  ({out.error[:200]})"
+            line += f"  ({clip(out.error)})"
         click.echo(line, err=True)
 
     return show
@@ -132,7 +132,7 @@ def watch(ctx: click.Context, once: bool) -> None:
     def report(out: Outcome) -> None:
         msg = f"{out.status}: {out.path}"
         if out.error:
-            msg += f" ({out.error[:200]})"
+            msg += f" ({clip(out.error)})"
         click.echo(msg, err=True)
 
     w = Watcher(

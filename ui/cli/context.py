@@ -279,6 +279,18 @@ def make_backend(s: Settings, choice: str | None) -> Backend | None:
         raise click.ClickException(str(exc)) from exc
 
 
+def clip(text: object, limit: int = 200) -> str:
+    """One line of at most ``limit`` characters, cut between words and marked "…" when cut:
+    a cut inside a word misleads ("line 10: …" read as "line 1")."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def emit(data: dict[str, Any]) -> None:
     """Print a --json result with its schema version."""
     click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **data}, ensure_ascii=False, indent=2))

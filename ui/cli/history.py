@@ -7,7 +7,7 @@ import json
 
 import click
 
-from .context import client_id, vault
+from .context import client_id, clip, vault
 
 
 def _day(ts: str | None) -> str:
@@ -44,7 +44,7 @@ def when_cmd(
             f"{label:>5}: {_day(a['timestamp'])}  {a['document']} v{a['version']} "
             f"(document {a['document_id']}, entry {a['entry_id']})"
         )
-        click.echo("       " + " ".join(a["quote"].split())[:200])
+        click.echo("       " + clip(a["quote"]))
     docs = data["present_in"]
     click.echo(f"{what} in " + "; ".join(_versions(d, len(docs) > 1) for d in docs))
     if len(docs) == 1:

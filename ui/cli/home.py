@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .context import client_id, emit, settings, vault
+from .context import client_id, clip, emit, settings, vault
 
 AGENT_FOLDERS = (("~/.claude/projects", "claude-code"), ("~/.codex/sessions", "codex"))
 
@@ -83,7 +83,7 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         f"embedded {st['embedded']}"
     )
     for f in st["failures"][:20]:
-        click.echo(f"  ! {f['source']}: {f['error'][:200]}")
+        click.echo(f"  ! {f['source']}: {clip(f['error'])}")
 
 
 @click.command("doctor")

@@ -7,7 +7,16 @@ from datetime import date
 
 import click
 
-from .context import backend_option, client_id, emit, filter_options, filters, make_backend, vault
+from .context import (
+    backend_option,
+    client_id,
+    clip,
+    emit,
+    filter_options,
+    filters,
+    make_backend,
+    vault,
+)
 
 
 @click.command("search")
@@ -136,13 +145,13 @@ def trail_cmd(
         marks = " ".join(f"#{t}" for t in st.tags)
         cur = "" if h.current else " (superseded)"
         click.echo(f"{i:>3}. {when} {h.document} [{h.kind}]{cur} {marks}".rstrip())
-        click.echo("     " + " ".join(h.quote.split())[:200])
+        click.echo("     " + clip(h.quote))
         for cue in st.cues:
-            click.echo(f"     #{cue['tag']}: {' '.join(cue['sentence'].split())[:160]}")
+            click.echo(f"     #{cue['tag']}: {clip(cue['sentence'], 160)}")
         for sentence in st.changed.get("added", [])[:5]:
-            click.echo(f"     + {' '.join(str(sentence).split())[:160]}")
+            click.echo(f"     + {clip(sentence, 160)}")
         for sentence in st.changed.get("removed", [])[:5]:
-            click.echo(f"     - {' '.join(str(sentence).split())[:160]}")
+            click.echo(f"     - {clip(sentence, 160)}")
         if st.changed_mind:
             m = st.changed_mind
             click.echo(
