@@ -111,6 +111,20 @@ class _SessionTail:
             yield item
 
 
+def forgotten_again(item: ParsedDocument) -> str:
+    """What to say when new content arrives at a forgotten document's identity. A file's
+    identity is its path, so another name keeps it; a thread, conversation or session is
+    known by its own ids, whatever the file is called (QA: a renamed copy of a forgotten
+    email was told to save it under another name)."""
+    what = f"{item.title or item.external_id}: this {item.kind} was forgotten (trailkeep forget)"
+    if item.external_id.startswith("path:"):
+        return f"{what}; its new content is not stored. To keep it, save it under another name."
+    return (
+        f"{what}; its messages are not stored again, under any file name — they are known by "
+        f"the {item.kind}'s own ids. Nothing else in this file was affected."
+    )
+
+
 CUE_TAGS = ("decision", "dead_end", "open_question")
 
 
@@ -603,11 +617,7 @@ class Ingestor:
                             # Forget holds, and says so: new content at a forgotten
                             # document's identity (its path, its conversation id) is not
                             # stored, but never silently (QA: an edited note vanished).
-                            warnings.append(
-                                f"{item.title or item.external_id}: this document was "
-                                "forgotten (trailkeep forget); its new content is not stored. "
-                                "To keep it, save it under another file name."
-                            )
+                            warnings.append(forgotten_again(item))
                             continue
                         reassign = self._attribute(item)
                         res = (

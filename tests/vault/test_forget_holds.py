@@ -139,6 +139,7 @@ def test_new_content_at_a_forgotten_documents_path_is_refused_out_loud(vault: Va
     path.write_text("# Puffins\n\nThe puffin count is 12.\n")
     out = ing.ingest_file(path)
     assert out.status == "partial" and "forgotten" in (out.error or "")
+    assert "save it under another name" in (out.error or "")
     assert not [r for r in rows(vault, "SELECT text FROM entry") if "puffin" in str(r[0])]
     kept = write_note(inbox, "puffins.md", path.read_text())
     assert ing.ingest_file(kept).status == "ingested"
@@ -204,3 +205,21 @@ def test_forgetting_a_client_takes_its_mail_out_of_another_clients_thread(vault:
     for name in files:
         ing.ingest_file(inbox / name)
     assert clearview_text(vault) == []
+
+
+def test_a_renamed_copy_of_a_forgotten_email_is_not_told_to_rename_it(vault: Vault) -> None:
+    """QA, session 7: a copy of a forgotten email under another name was refused with "save it
+    under another file name" — which is what had just been done. A thread is known by its
+    messages' ids: the message says so."""
+    inbox = vault.settings.inbox
+    ing = Ingestor(vault)
+    first = inbox / "01.eml"
+    first.write_text(_mail("q1@acme.example", "Ann <ann@acme.example>", "me@x.example", "Hi"))
+    ing.ingest_file(first)
+    (doc,) = rows(vault, "SELECT id FROM document")
+    forget(vault, document_id=int(str(doc[0])))
+    copy = inbox / "copy.eml"
+    copy.write_text(first.read_text().replace("Hi", "Hi again"))
+    out = ing.ingest_file(copy)
+    assert "forgotten" in (out.error or "") and "another name" not in (out.error or "")
+    assert "under any file name" in (out.error or "")
