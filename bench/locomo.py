@@ -290,10 +290,17 @@ def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
     }
 
 
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a count of at least 1")
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="trailkeep bench locomo", description=__doc__)
     ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--k", type=_positive, default=10)
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--limit", type=int, default=0, help="only the first N conversations")
     ap.add_argument("--json", action="store_true", help="print JSON only")

@@ -36,7 +36,9 @@ def tag_remove(ctx: click.Context, tag: str, entry_id: int) -> None:
 
 @tag_grp.command("refine")
 @backend_option
-@click.option("--limit", type=int, default=100, show_default=True, help="entries this run")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=100, show_default=True, help="entries this run"
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def tag_refine(ctx: click.Context, backend: str | None, limit: int, as_json: bool) -> None:
