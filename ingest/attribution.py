@@ -33,6 +33,7 @@ from trailkeep.vault.records import (
     SCOPE_GENERAL,
     SCOPE_MIXED,
     SCOPE_UNATTRIBUTED,
+    STATE_INFERRED_ME,
     ParsedDocument,
     inferred_from_state,
 )
@@ -41,7 +42,6 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-STATE_INFERRED_ME = "me_inferred"
 RULES_VERSION = 4  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents
 # Document kinds whose unattributed entries are never general: what arrives from outside
 # (mail) or from a folder of some project (coding-agent sessions) is somebody's.

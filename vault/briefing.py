@@ -28,6 +28,7 @@ from .records import (
     SCOPE_GENERAL,
     SCOPE_MIXED,
     SCOPE_UNATTRIBUTED,
+    STATE_INFERRED_ME,
     Hit,
     db_ts,
     from_utc,
@@ -37,10 +38,6 @@ from .records import (
 from .store import Vault
 
 LAST_VISIT = "brief_last_visit"
-# The own addresses inferred at the last attribution: the same vault_meta key as
-# trailkeep.ingest.reattribution.STATE_INFERRED_ME (tests/recall/test_brief.py holds them
-# equal; recall may not import ingest).
-INFERRED_ME = "me_inferred"
 # Kinds of a note's entries that are not prose: front matter, work lines, empty stubs.
 NOT_PROSE = ("front_matter", "work", "stub", "tool_result", "context")
 
@@ -144,7 +141,7 @@ def _rows(vault: Vault, where: str, p: dict[str, Any], tail: str = "") -> list[T
 def own_addresses(vault: Vault) -> frozenset[str]:
     """The user's own addresses: ``[me] emails`` and those inferred from the mail — the same
     set as ``trailkeep.ingest.reattribution.my_addresses``."""
-    inferred = {k.lower() for k in inferred_from_state(get_state(vault, INFERRED_ME))}
+    inferred = {k.lower() for k in inferred_from_state(get_state(vault, STATE_INFERRED_ME))}
     return frozenset(inferred | {a.lower() for a in vault.settings.me_emails})
 
 
@@ -368,7 +365,6 @@ def set_last_visit(vault: Vault, at: datetime) -> None:
 
 
 __all__ = [
-    "INFERRED_ME",
     "LAST_VISIT",
     "Arrival",
     "TextRow",

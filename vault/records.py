@@ -43,6 +43,11 @@ OPEN_PROBLEM = (
 )
 
 
+# vault_meta key of the own addresses inferred at the last attribution (ingest writes it, the
+# briefing reads it)
+STATE_INFERRED_ME = "me_inferred"
+
+
 def inferred_from_state(raw: str | None) -> dict[str, str]:
     """The user's addresses inferred from the mail, as stored in ``vault_meta`` (JSON:
     address -> why); anything unreadable is none."""

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from tests.conftest import corpora, make_settings, server_env, write_note
 from trailkeep.billing import create_invoice, issue_invoice
 from trailkeep.ingest import Ingestor
-from trailkeep.ingest.reattribution import STATE_INFERRED_ME, my_addresses
+from trailkeep.ingest.reattribution import my_addresses
 from trailkeep.recall.brief import build_brief, mark_visited
 from trailkeep.recall.deadlines import named_dates
 from trailkeep.recall.errors import BriefError
@@ -505,7 +505,6 @@ def test_unknown_client_is_refused(v: Vault) -> None:
 
 
 def test_own_addresses_are_my_addresses(v: Vault) -> None:
-    assert sql.INFERRED_ME == STATE_INFERRED_ME
     assert sql.own_addresses(v) == set(my_addresses(v))
 
 
