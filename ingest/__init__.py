@@ -21,16 +21,18 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .pipeline import Ingestor, Outcome, Summary, identity_for, walk
+    from .pipeline import CHANGING, Ingestor, Outcome, Summary, identity_for, walk
 
 _EXPORTS = {
-    name: ".pipeline" for name in ("Ingestor", "Outcome", "Summary", "identity_for", "walk")
+    name: ".pipeline"
+    for name in ("CHANGING", "Ingestor", "Outcome", "Summary", "identity_for", "walk")
 }
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 __all__ = [
+    "CHANGING",
     "FileChanged",
     "FileTooLarge",
     "IngestError",

@@ -112,9 +112,15 @@ def _copy_tree(src: Path, dst: Path, skip: set[str] = frozenset()) -> int:  # ty
         for f in files:
             if (rel / f).as_posix() in skip or f.endswith(("-wal", "-shm", "-journal")):
                 continue
+            if f.startswith(".tmp-"):  # a blob being written (renamed into place when whole)
+                continue
             target = dst / rel / f
             if not target.exists():
-                shutil.copy2(Path(root) / f, target)
+                try:
+                    shutil.copy2(Path(root) / f, target)
+                except FileNotFoundError:  # gone meanwhile (a blob forgotten while copying)
+                    target.unlink(missing_ok=True)
+                    continue
                 os.chmod(target, 0o600)
                 n += 1
         dirs.sort()

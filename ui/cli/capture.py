@@ -57,8 +57,7 @@ def ingest(
     A file changed in the last `stable_seconds` (config.toml) is read once its size and mtime
     stop changing, as the watcher does; one still changing after --wait is not read at all.
     A path that does not exist is an error (exit 1) once the others are ingested."""
-    from trailkeep.ingest import Ingestor, Outcome, walk
-    from trailkeep.ingest.pipeline import CHANGING
+    from trailkeep.ingest import CHANGING, Ingestor, Outcome, walk
     from trailkeep.ingest.watcher import wait_until_stable
 
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
