@@ -194,13 +194,32 @@ def forgotten_markers(vault: Vault) -> tuple[set[str], set[str]]:
 _MARKER_WORD = re.compile(r"[\w][\w.@+'’-]*[\w]|[\w]")
 
 
+def _marker_words(text: str) -> list[str]:
+    """The words a marker is looked for in, lower case, possessives dropped. Hyphens and
+    underscores join a name's words as spaces do ("Tendmaloom-Family-Clinic", as the client
+    matcher reads it, notes/0013); an address or a domain stays one word."""
+    out: list[str] = []
+    for raw in _MARKER_WORD.findall(text):
+        w = raw.lower().removesuffix("'s").removesuffix("’s").rstrip(".")
+        if "@" in w or "." in w:
+            out.append(w)
+        else:
+            out += [p for p in re.split(r"[-_]+", w) if p]
+    return out
+
+
+def _marker_keys(marker: str) -> set[str]:
+    """A clients.toml marker as tombstones keep it: as written (lower case) and with its
+    words joined by spaces ("Harbor-Lights" is found as "harbor lights", see
+    ``_marker_words``)."""
+    m = marker.strip().lower()
+    return {m, " ".join(_marker_words(m))} - {""}
+
+
 def names_forgotten(text: str, markers: set[str]) -> bool:
     """Does the text name a forgotten marker? Markers are kept only as hashes, so candidate
     words and runs of up to four words are hashed and looked up."""
-    words = [
-        w.lower().removesuffix("'s").removesuffix("’s").rstrip(".")
-        for w in _MARKER_WORD.findall(text)
-    ]
+    words = _marker_words(text)
     for i, w in enumerate(words):
         cands = [w]
         if "@" in w:
@@ -218,15 +237,17 @@ def _naming(c: Connection, markers: list[str]) -> list[Any]:
     if not markers:
         return []
     hashed = {tomb_key("marker", m) for m in markers}
+    # a marker's first word (its first part, for a hyphenated name): what any mention holds
+    probes = sorted({m if "@" in m else re.split(r"[\s_-]+", m)[0] for m in markers} - {""})
     like = " OR ".join(
-        f"lower(e.title) LIKE :m{i} OR lower(e.text) LIKE :m{i}" for i in range(len(markers))
+        f"lower(e.title) LIKE :m{i} OR lower(e.text) LIKE :m{i}" for i in range(len(probes))
     )
     rows = c.execute(
         text(
             "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text FROM entry e "
             f"JOIN document d ON d.id = e.document_id WHERE {like}"
         ),
-        {f"m{i}": f"%{m}%" for i, m in enumerate(markers)},
+        {f"m{i}": f"%{m}%" for i, m in enumerate(probes)},
     ).all()
     return [r for r in rows if names_forgotten(f"{r[4]}\n{r[5]}", hashed)]
 
@@ -322,7 +343,9 @@ def forget(
             # addresses, people), as hashes only (notes/0013, issue 20).
             tomb.append(("client", client_id))
             spec = next((x for x in vault.settings.clients if x.id == client_id), None)
-            markers = sorted({m.strip().lower() for m in (spec.markers if spec else ()) if m})
+            markers = sorted(
+                {k for m in (spec.markers if spec else ()) if m for k in _marker_keys(m)}
+            )
             tomb += [("marker", m) for m in markers]
             # What names it in other clients' or general material goes as it would at ingest
             for r in _naming(c, markers):

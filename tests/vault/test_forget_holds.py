@@ -223,3 +223,21 @@ def test_a_renamed_copy_of_a_forgotten_email_is_not_told_to_rename_it(vault: Vau
     out = ing.ingest_file(copy)
     assert "forgotten" in (out.error or "") and "another name" not in (out.error or "")
     assert "under any file name" in (out.error or "")
+
+
+def test_a_forgotten_name_is_found_hyphenated_as_the_client_matcher_finds_it() -> None:
+    """Generated worlds (tests/vault/test_forget_generated.py, seed 0): "the
+    Tendmaloom-Family-Clinic rollout" stayed after its client was forgotten; the matcher that
+    attributes text reads hyphens and underscores as spaces, and forget now does too."""
+    from trailkeep.vault.maintenance import _marker_keys, names_forgotten, tomb_key
+
+    keys = {
+        tomb_key("marker", k)
+        for m in ("Tendmaloom Family Clinic", "Harbor-Lights")
+        for k in _marker_keys(m)
+    }
+    assert names_forgotten("Reuse the Tendmaloom-Family-Clinic test plan", keys)
+    assert names_forgotten("the tendmaloom_family_clinic export", keys)
+    assert names_forgotten("Harbor Lights hygienists", keys)
+    assert names_forgotten("harbor-lights hygienists", keys)
+    assert not names_forgotten("a family clinic in Tendmaloom county", keys)
