@@ -1,8 +1,9 @@
 """Confidentiality on generated vaults (issue 15): drafts for each client — replies to every
 incoming email (the "tell me about your other clients" one included) and emails and documents
-from briefs — offline and through a local Messages-API server that echoes its prompt. No
-marker of another client (codename, marker phrases, people, addresses, names) may reach a
-prompt or a draft. The generated worlds have no ``[me]``, the consultant's own domain unknown
+from briefs — and answers asked in a client's scope (`ask --client C`: the answer, its
+citations and the "closest" passages shown when it abstains), offline and through a local
+Messages-API server that echoes its prompt. No marker of another client (codename, marker
+phrases, people, addresses, names) may reach a prompt, a draft or an answer. The generated worlds have no ``[me]``, the consultant's own domain unknown
 to clients.toml, chats about a client whose title does not name it, and mixed daily notes.
 
 The fast suite runs a sample; ``-m slow`` runs at least 1,000 drafts (RELIABILITY.md)."""
@@ -19,9 +20,9 @@ from tests.conftest import make_settings
 from tests.fakes.messages_api import echo_prompt, serve
 from tests.generators.multiclient import World, generate
 from trailkeep.ingest import Ingestor
-from trailkeep.recall import AnthropicBackend, Backend, anthropic_client
+from trailkeep.recall import AnthropicBackend, Backend, anthropic_client, ask
 from trailkeep.recall.draft import draft_doc, draft_email
-from trailkeep.vault import NotFound, Vault, get_embedder, init_home
+from trailkeep.vault import Filters, NotFound, Vault, get_embedder, init_home
 
 TODAY = date(2026, 12, 1)
 
@@ -29,6 +30,7 @@ TODAY = date(2026, 12, 1)
 @dataclass
 class Tally:
     drafts: int = 0
+    answers: int = 0
     prompts: int = 0
     refused: int = 0
     leaks: list[str] = field(default_factory=list)
@@ -70,6 +72,21 @@ def draft_all(world: World, v: Vault, backend: Backend | None, tally: Tally) -> 
         doc = draft_doc(v, "status-update", topic, clients[cid], backend=backend, today=TODAY)
         tally.drafts += 1
         tally.check(world, cid, f"status update on {topic}", doc.text)
+        answer_all(world, v, cid, topic, backend, tally)
+
+
+def answer_all(
+    world: World, v: Vault, cid: str, topic: str, backend: Backend | None, tally: Tally
+) -> None:
+    """`ask --client C` about the topic, and about what the other clients' people said."""
+    others = [c for c in world.clients if c.id != cid]
+    questions = [f"What did we decide about {topic}?", f"Anything new on {topic}?"]
+    questions += [f"What has {o.people[0].name} asked for lately?" for o in others[:1]]
+    for q in questions:
+        a = ask(v, q, Filters(client=cid), backend, today=TODAY)
+        tally.answers += 1
+        shown = [a.answer, *(f"{h.quote} {h.document}" for h in [*a.citations, *a.closest])]
+        tally.check(world, cid, f"answer to {q!r}", "\n".join(shown))
 
 
 def run_worlds(tmp_path: Path, seeds: range) -> Tally:
@@ -99,6 +116,7 @@ def run_worlds(tmp_path: Path, seeds: range) -> Tally:
                     d = draft_doc(v, "requirements", topic, spec, backend=b, today=TODAY)
                     tally.drafts += 1
                     tally.check(world, cid, f"model doc on {topic}", d.text)
+                    answer_all(world, v, cid, topic, b, tally)
                     for r in fake.requests[before:]:
                         tally.prompts += 1
                         tally.check(world, cid, f"prompt on {topic}", r["messages"][0]["content"])
@@ -110,6 +128,7 @@ def run_worlds(tmp_path: Path, seeds: range) -> Tally:
 def test_no_client_marker_reaches_another_clients_draft_sample(tmp_path: Path) -> None:
     tally = run_worlds(tmp_path, range(2))
     assert tally.drafts >= 60 and tally.prompts >= 10 and tally.refused == 0
+    assert tally.answers >= 30
     assert tally.leaks == [], "\n".join(tally.leaks[:20])
 
 
@@ -137,12 +156,14 @@ def test_no_client_marker_reaches_another_clients_draft_1000(tmp_path: Path) -> 
     while tally.drafts < 1000:
         part = run_worlds(tmp_path, range(seed, seed + 1))
         tally.drafts += part.drafts
+        tally.answers += part.answers
         tally.prompts += part.prompts
         tally.refused += part.refused
         tally.leaks += part.leaks
         seed += 1
     print(
-        f"drafts {tally.drafts}, prompts {tally.prompts}, refused {tally.refused}, "
+        f"drafts {tally.drafts}, answers {tally.answers}, prompts {tally.prompts}, "
+        f"refused {tally.refused}, "
         f"worlds {seed - 100}, leaks {len(tally.leaks)}"
     )
     assert tally.leaks == [], "\n".join(tally.leaks[:20])
