@@ -3,16 +3,27 @@
 SQL is the truth; this index can always be rebuilt from the chunk table. Chroma's default
 embedding function downloads a model, so ``embedding_function=None`` is passed on *every*
 ``get_collection`` call and vectors are always given explicitly.
+
+Several processes share one embedded index: the watcher writes while the page and the MCP
+server read. An embedded Chroma client keeps the index it loaded: after another process wrote,
+it returned the old vectors without a filter and failed with a filter ("Error finding id";
+QA, session 7: Ask with a client and every draft failed on the page until a restart). So every
+write leaves a new generation stamp beside the index (``GENERATION``), and a client that sees
+a stamp newer than its own reconnects before it reads (notes/0001, "Several processes, one embedded vector index").
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+GENERATION = "trailkeep-generation"  # replaced (new inode) by every write of this index
 
 
 def collection_name(embedder_id: str) -> str:
@@ -35,19 +46,49 @@ class VectorIndex:
     ) -> None:
         self._path, self._url, self._token = path, url, token
         self._client_obj: Any = None
-        self._client_lock = threading.Lock()
+        self._client_lock = threading.RLock()
+        self._seen: tuple[int, int] | None = None  # the generation the client was made at
         self.namespace = namespace
         self.name = namespace + collection_name(embedder_id)
         self._col: Any = None
+        self._col_client: Any = None
 
     @property
     def _client(self) -> Any:
         """The Chroma client, made on first use: commands that only read SQL (`status`, the
         briefing) never import Chroma."""
         with self._client_lock:
+            if self._client_obj is not None and not self._url and self._stamp() != self._seen:
+                self.close()  # another process wrote: this client's index is out of date
             if self._client_obj is None:
+                self._seen = None if self._url else self._stamp()
                 self._client_obj = self._connect()
             return self._client_obj
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self._path / GENERATION)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def _wrote(self) -> None:
+        """A new generation stamp after a write (an embedded index only; a server serves every
+        client the same index). This client saw its own write: it takes the stamp as seen."""
+        if self._url:
+            return
+        tmp = self._path / f".{GENERATION}-{os.getpid()}-{threading.get_ident()}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(time.time_ns()))
+            os.replace(tmp, self._path / GENERATION)
+        except OSError:  # a full disk: readers reconnect on their error instead (query)
+            tmp.unlink(missing_ok=True)
+            return
+        with self._client_lock:
+            if self._client_obj is not None:
+                self._seen = self._stamp()
 
     def _connect(self) -> Any:
         import chromadb
@@ -81,16 +122,18 @@ class VectorIndex:
         _ = self._client
 
     def _collection(self, create: bool) -> Any:
-        if self._col is None:
+        client = self._client  # reconnects first when another process wrote
+        if self._col is None or self._col_client is not client:
             if create:
-                self._col = self._client.get_or_create_collection(
+                self._col = client.get_or_create_collection(
                     self.name, embedding_function=None, metadata={"hnsw:space": "cosine"}
                 )
             else:
                 try:
-                    self._col = self._client.get_collection(self.name, embedding_function=None)
+                    self._col = client.get_collection(self.name, embedding_function=None)
                 except Exception:  # chromadb raises NotFoundError/ValueError by version
                     return None
+            self._col_client = client
         return self._col
 
     def upsert(
@@ -106,6 +149,7 @@ class VectorIndex:
             embeddings=[list(v) for v in vectors],
             metadatas=list(metas),
         )
+        self._wrote()
 
     def set_scope(self, ids: Sequence[int], scopes: Sequence[str]) -> None:
         """Rewrite the ``client`` metadata (an entry's scope) of existing vectors, without
@@ -124,11 +168,13 @@ class VectorIndex:
             ]
             if upd:
                 col.update(ids=[u[0] for u in upd], metadatas=[u[1] for u in upd])
+        self._wrote()
 
     def delete(self, ids: Sequence[int]) -> None:
         col = self._collection(True)
         for i in range(0, len(ids), 1000):
             col.delete(ids=[str(x) for x in ids[i : i + 1000]])
+        self._wrote()
 
     def ids(self) -> set[int]:
         col = self._collection(False)
@@ -157,12 +203,26 @@ class VectorIndex:
             return []
         # No count() first: it cost more than the query (6 ms), and Chroma 1.x returns what
         # it has when asked for more (an empty collection included).
-        res = col.query(
-            query_embeddings=[list(vector)],
-            n_results=k,
-            where=where or None,
-            include=["distances"],
-        )
+        try:
+            res = col.query(
+                query_embeddings=[list(vector)],
+                n_results=k,
+                where=where or None,
+                include=["distances"],
+            )
+        except Exception:
+            # an index changed under this client by a writer that left no stamp (an older
+            # trailkeep, a write cut short by a full disk): reconnect and ask once more
+            self.close()
+            col = self._collection(False)
+            if col is None:
+                return []
+            res = col.query(
+                query_embeddings=[list(vector)],
+                n_results=k,
+                where=where or None,
+                include=["distances"],
+            )
         ids = res["ids"][0]
         dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
         return [(int(i), 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
@@ -171,6 +231,7 @@ class VectorIndex:
         with contextlib.suppress(Exception):  # already absent
             self._client.delete_collection(self.name)
         self._col = None
+        self._wrote()
 
     def other_collections(self) -> list[str]:
         """This vault's collections for other embedders (never another namespace's)."""
@@ -183,3 +244,4 @@ class VectorIndex:
 
     def drop_named(self, name: str) -> None:
         self._client.delete_collection(name)
+        self._wrote()
