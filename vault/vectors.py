@@ -9,7 +9,8 @@ server read. An embedded Chroma client keeps the index it loaded: after another 
 it returned the old vectors without a filter and failed with a filter ("Error finding id";
 QA, session 7: Ask with a client and every draft failed on the page until a restart). So every
 write leaves a new generation stamp beside the index (``GENERATION``), and a client that sees
-a stamp newer than its own reconnects before it reads (notes/0001, "Several processes, one embedded vector index").
+a stamp newer than its own reconnects before it reads (notes/0001, "Several processes, one
+embedded vector index").
 """
 
 from __future__ import annotations
