@@ -120,8 +120,13 @@ def test_ask_answers_with_citations_and_abstains_plainly(home: Path) -> None:
     assert "doesn't say" in shown("\n".join(w.value for w in at.warning))
     # A client filter in the sidebar narrows what is searched; clients are named, not ids.
     at.sidebar.selectbox[0].select("Beta Logistics").run()
+    # and it is another conversation: the answers asked before (Acme's CSV export) are not
+    # shown under Beta's filter (QA, session 7)
+    assert "embedded newlines" not in texts(at) and "Beta Logistics's history" in texts(at)
     at.chat_input[0].set_value("What did we decide about the claims export format?").run()
     assert not at.exception
+    at.sidebar.selectbox[0].select("All clients").run()
+    assert "embedded newlines" in texts(at)  # the first conversation is still there
 
 
 def test_ask_shows_mail_and_notes_as_text(home: Path) -> None:

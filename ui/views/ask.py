@@ -14,7 +14,13 @@ def body(ctx: page.Ctx) -> None:
     st.caption(safe_md(f"Backend: {ctx.backend_description()}", lines=False))
     if page.is_empty(ctx.vault):
         page.first_run(ctx.settings)
-    history = st.session_state.setdefault("ask_history", [])
+    # One conversation per client filter: switching to another client shows that client's
+    # questions, never the answers and passages of the client before (QA: Acme's answers
+    # stayed on screen under Northwind's filter).
+    scope = flt.client or ""
+    history = st.session_state.setdefault("ask_history", {}).setdefault(scope, [])
+    if scope:
+        st.caption(safe_md(f"Asking within {ctx.client_name(scope)}'s history.", lines=False))
     for q, ans in history:
         with st.chat_message("user"):
             st.markdown(safe_md(q))
