@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from trailkeep.vault.clients import parse_clients
+from trailkeep.vault.clients import ClientDirectory, ClientSpec, parse_clients
 from trailkeep.vault.errors import ConfigError
 
 
@@ -46,6 +46,27 @@ def set_key(path: Path, section: str, key: str, literal: str) -> None:
     except tomllib.TOMLDecodeError as exc:  # never leave the user a broken file
         raise ConfigError(str(path), f"could not set {section}.{key}: {exc}") from exc
     _write(path, text)
+
+
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def own_address_problem(address: str, clients: tuple[ClientSpec, ...]) -> str | None:
+    """Why ``address`` cannot be one of the user's own addresses, or None. A client's address
+    (listed, or at a client's domain) marked as the user's would make that client's mail the
+    user's own replies: its threads would stop waiting, its messages lose their client (QA,
+    session 7: the Settings page took one silently)."""
+    a = address.strip().lower()
+    if not _ADDRESS.fullmatch(a):
+        return f"{address.strip()!r} is not an email address"
+    cid = ClientDirectory(clients).by_address(a)
+    if cid is not None:
+        name = next((c.name for c in clients if c.id == cid), cid)
+        return (
+            f"{a} is {name}'s (clients.toml lists it or its domain), so it cannot be yours; "
+            "if it really is yours, take it out of clients.toml first"
+        )
+    return None
 
 
 def set_me_emails(config: Path, emails: list[str]) -> None:

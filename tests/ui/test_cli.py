@@ -215,3 +215,14 @@ def test_watch_names_its_folders_and_warns_of_a_missing_source(home: Path, tmp_p
     assert r.exit_code == 0, r.output
     assert f"{tmp_path / 'nowhere'} is not a folder" in r.output
     assert f"{sessions} (claude-code)" in r.output
+
+
+def test_me_refuses_a_clients_address(home: Path) -> None:
+    (home / "clients.toml").write_text(
+        '[[client]]\nname = "Acme Health"\nid = "acme"\ndomains = ["acme.example"]\n'
+    )
+    out = run(home, "me", "--add", "dana@acme.example", code=2)
+    assert "Acme Health's" in out and "cannot be yours" in out
+    assert "not an email address" in run(home, "me", "--add", "sam", code=2)
+    assert "sam@consult.example" in run(home, "me", "--add", "sam@consult.example")
+    assert "dana@acme.example" not in (home / "config.toml").read_text()

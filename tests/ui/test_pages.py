@@ -338,6 +338,28 @@ def test_settings_page_is_readable_and_never_shows_the_key(
     assert "anthropic" in settings["Backend"]
 
 
+def test_settings_refuses_a_clients_address_as_mine_and_removes_mine(home: Path) -> None:
+    """QA, session 7: "Add an address of yours" took a client's address silently (its threads
+    stopped waiting, its mail lost its client), took "not an address" with no word, and had
+    no way to remove one."""
+    config = home / "config.toml"
+    at = page("settings")
+    at.text_input(key="me-add").input("dana@acme.example").run()
+    at.button(key="me-add-go").click().run()
+    assert "Acme Health's" in shown("\n".join(e.value for e in at.error))
+    at.text_input(key="me-add").input("not an address").run()
+    at.button(key="me-add-go").click().run()
+    assert "not an email address" in shown("\n".join(e.value for e in at.error))
+    assert "dana@acme.example" not in config.read_text()
+    at.text_input(key="me-add").input("sam@private.example").run()
+    at.button(key="me-add-go").click().run()
+    assert "sam@private.example" in config.read_text()
+    at.selectbox(key="me-remove").select("sam@consult.example").run()
+    at.button(key="me-remove-go").click().run()
+    assert "sam@consult.example" not in config.read_text()
+    assert "sam@private.example" in config.read_text()
+
+
 def test_empty_vault_explains_what_to_drop_where(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

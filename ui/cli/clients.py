@@ -154,10 +154,13 @@ def me_cmd(
     if add or remove:
         from dataclasses import replace
 
-        from trailkeep.ui.config_files import set_me_emails
+        from trailkeep.ui.config_files import own_address_problem, set_me_emails
 
+        problems = [p for a in add if (p := own_address_problem(a, v.settings.clients))]
+        if problems:
+            raise click.UsageError("; ".join(problems))
         emails = [a for a in v.settings.me_emails if a not in {r.lower() for r in remove}]
-        emails += [a.strip().lower() for a in add if "@" in a]
+        emails += [a.strip().lower() for a in add]
         set_me_emails(v.settings.config_path, emails)
         v.settings = replace(v.settings, me_emails=tuple(sorted(set(emails))))
         ensure_current(v)

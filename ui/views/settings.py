@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from trailkeep.ui import backend_config, page, readable
+from trailkeep.ui.markup import safe_md
 from trailkeep.vault import doctor, status
 
 SOURCE_WORDS = {
@@ -65,10 +66,8 @@ def body(ctx: page.Ctx) -> None:
 
 def me(ctx: page.Ctx) -> None:
     """Your own addresses (config.toml [me], or inferred from your mail)."""
-    from dataclasses import replace
-
-    from trailkeep.ingest.reattribution import ensure_current, inferred_me, my_addresses
-    from trailkeep.ui.config_files import set_me_emails
+    from trailkeep.ingest.reattribution import inferred_me, my_addresses
+    from trailkeep.ui.config_files import own_address_problem
 
     st.subheader("Your addresses")
     mine = my_addresses(ctx.vault)
@@ -77,13 +76,39 @@ def me(ctx: page.Ctx) -> None:
         st.caption("None known yet: add yours so your outgoing mail is recognised.")
     for a, src in sorted(mine.items()):
         st.text(f"{a} — {'config.toml' if src == 'config' else 'inferred: ' + why.get(a, '')}")
+    configured = sorted(ctx.settings.me_emails)
+    gone = (
+        st.selectbox(
+            "Remove an address of yours",
+            configured,
+            index=None,
+            key="me-remove",
+            placeholder="one of those in config.toml",
+        )
+        if configured
+        else None
+    )
+    if gone and st.button("Remove", key="me-remove-go"):
+        _set_me(ctx, [a for a in configured if a != gone])
     new = st.text_input("Add an address of yours", key="me-add").strip().lower()
-    if st.button("Add", key="me-add-go") and "@" in new:
-        emails = sorted({*ctx.settings.me_emails, new})
-        set_me_emails(ctx.settings.config_path, emails)
-        ctx.vault.settings = replace(ctx.settings, me_emails=tuple(emails))
-        ensure_current(ctx.vault)
-        st.rerun()
+    if st.button("Add", key="me-add-go"):
+        problem = own_address_problem(new, ctx.settings.clients) if new else "type an address"
+        if problem:
+            st.error(safe_md(problem, lines=False))
+        else:
+            _set_me(ctx, sorted({*configured, new}))
+
+
+def _set_me(ctx: page.Ctx, emails: list[str]) -> None:
+    from dataclasses import replace
+
+    from trailkeep.ingest.reattribution import ensure_current
+    from trailkeep.ui.config_files import set_me_emails
+
+    set_me_emails(ctx.settings.config_path, emails)
+    ctx.vault.settings = replace(ctx.settings, me_emails=tuple(emails))
+    ensure_current(ctx.vault)
+    st.rerun()
 
 
 page.page("Settings and health", body)
