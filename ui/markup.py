@@ -7,8 +7,8 @@ an image the browser fetches (a tracking beacon), ``[pay here](javascript:…)``
 link, ``<script>`` must not be markup, and ``:red[…]``, ``$x$`` or a table must stay as typed.
 
 :func:`safe_md` turns any text into Markdown that displays that text: images and raw HTML are
-removed (an image is named with its address), a link is shown as its text and its address, and
-every Markdown/HTML metacharacter is backslash-escaped (CommonMark escapes any ASCII
+removed (an image is named with the host it came from), a link is shown as its text and its
+address, and every Markdown/HTML metacharacter is backslash-escaped (CommonMark escapes any ASCII
 punctuation), so nothing the text contains is ever interpreted — Streamlit's extensions
 included (``:red[…]``, ``:smile:``, ``:material/x:``, ``$…$``: checked in Chromium, see
 tests/ui/test_browser.py). A bare address (``http://…``) may still be made a link by the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
 
 __all__ = ["md_table", "plain", "safe_md", "safe_quote", "shown"]
 
@@ -39,9 +40,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 
 
+def _removed(alt: str, url: str) -> str:
+    """What stands where an image was: its alt text and the host it would have come from —
+    not its address, which a renderer would turn into a link one click from the tracker (its
+    path carries the tracking id; QA, session 7), and without "www." (which GFM links)."""
+    host = urlsplit(url).netloc if "//" in url else ""
+    host = host.rsplit("@", 1)[-1].removeprefix("www.")
+    where = f"from {host}" if host else ""
+    return (
+        "[image removed"
+        + (": " if alt or where else "")
+        + ", ".join(x for x in (alt, where) if x)
+        + "]"
+    )
+
+
 def _image(m: re.Match[str]) -> str:
-    alt, url = m.group(1).strip(), m.group(2).strip()
-    return f"[image removed: {alt + ', ' if alt else ''}{url}]"
+    return _removed(m.group(1).strip(), m.group(2).strip())
 
 
 def _link(m: re.Match[str]) -> str:
@@ -53,7 +68,7 @@ def _link(m: re.Match[str]) -> str:
 
 def _tag(m: re.Match[str]) -> str:
     src = _IMG_SRC.search(m.group(0)) if m.group(0).lower().startswith("<img") else None
-    return f"[image removed: {src.group(1)}]" if src else ""
+    return _removed("", src.group(1)) if src else ""
 
 
 def plain(text: object) -> str:

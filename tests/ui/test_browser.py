@@ -243,6 +243,11 @@ def test_remote_content_in_mail_is_never_fetched(tmp_path: Path, browser: Any) -
             "return Array.from(document.querySelectorAll('img')).map(i => i.src)"
         )
         assert not [i for i in imgs if "127.0.0.1:" + str(server.server_address[1]) in i]
+        # nor a link to it, one click away (QA, session 7)
+        hrefs = browser.execute_script(
+            "return Array.from(document.querySelectorAll('a')).map(a => a.href)"
+        )
+        assert not [h for h in hrefs if "127.0.0.1:" + str(server.server_address[1]) in h]
         keep(tmp_path, browser, "ui-ask-no-beacon", 1400)
     finally:
         ui.stop()
