@@ -30,6 +30,7 @@ from . import prompts
 from .answer import evidence_strength, passages_block, read_reply, verified
 from .backends import Backend
 from .errors import ModelCallFailed
+from .inert import plain
 from .llm import call_model
 from .retrieval import search_detailed
 from .scope import Scope
@@ -58,6 +59,11 @@ class Draft:
     llm_call_id: int | None = None
     reply_to: str | None = None
     dropped_citations: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # A draft is Markdown a viewer renders and a mail client may send: what it quotes from
+        # mail and notes is text (a client's tracking pixel stays a named, dead image)
+        self.text = plain(self.text)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -210,3 +210,22 @@ def test_drafts_are_stored_searchable_and_not_duplicated(bvault: Vault, tmp_path
     assert all(h.document_kind != "draft" for h in answer.citations + answer.closest)
     brief = build_brief(bvault, date(2026, 3, 9), "acme", 14).as_json()
     assert "TO WRITE" not in str(brief["open_questions"]) + str(brief["changed"])
+
+
+def test_a_tracking_pixel_in_the_clients_mail_is_dead_text_in_the_draft(bvault: Vault) -> None:
+    """QA, session 7: the offline reply quoted the client's `![tracker](http://…)` as it was,
+    and the draft file (Markdown, opened in any viewer) would fetch it."""
+    write_note(
+        bvault.settings.inbox,
+        "pixel.eml",
+        "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
+        "Subject: Pilot\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n"
+        "Message-ID: <pixel-1@acme.example>\n\n"
+        "Could you confirm the pilot schedule? ![tracker](http://t.example/p.png?id=7)\n"
+        "<img src='http://t.example/b.png'>\n",
+    )
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "pixel.eml")
+    d = draft_email(bvault, acme(bvault), reply_to="pixel-1@acme.example", today=date(2026, 3, 10))
+    assert "pilot schedule" in d.text
+    assert "![" not in d.text and "<img" not in d.text and "p.png" not in d.text
+    assert "[image removed: tracker, from t.example]" in d.text

@@ -5,6 +5,7 @@ client; ``?client=<id>`` preselects a client."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ import streamlit as st
 
 from trailkeep.prompts import DOC_KINDS
 from trailkeep.ui import answers, page
-from trailkeep.ui.markup import safe_md
+from trailkeep.ui.markup import plain, safe_md
 from trailkeep.vault.browse import email_message, incoming_emails
 
 if TYPE_CHECKING:
@@ -26,7 +27,10 @@ def _result(ctx: page.Ctx, key: str) -> None:
     st.caption(safe_md(f"Backend: {d.backend}" + (f" — {d.reason}" if d.reason else "")))
     text = st.text_area("Draft (edit freely)", d.text, height=420, key=f"{key}-text")
     c1, c2 = st.columns(2)
-    c1.download_button("Download .md", text, file_name="draft.md", mime="text/markdown")
+    name = re.sub(r"[^a-z0-9]+", "-", d.title.lower()).strip("-")[:60] or "draft"
+    c1.download_button(
+        "Download .md", plain(text), file_name=f"{name}.md", mime="text/markdown"
+    )  # the user's edits are text too
     stored = st.session_state.get(f"{key}-path")
     if c2.button("Save my edits as a new version", key=f"{key}-save") and stored:
         from trailkeep.ui import drafts
