@@ -182,7 +182,8 @@ def judge(
     if not strong:
         best = evidence_strength(res, res.hits[0])[1]
         return [], (
-            f"evidence too weak (best cosine {best:.2f}, below the threshold); no model was asked"
+            "nothing in your history is close enough to this question (the closest passage "
+            f"scores {best:.2f}, below the bar); no model was asked"
         )
     names = [n for c in vault.settings.clients for n in (c.id, *c.names, *c.people)]
     authors = vault_authors(vault)
@@ -269,6 +270,10 @@ def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[
     return "\n".join(lines), cites
 
 
+def _client_name(vault: Vault, client: str) -> str:
+    return next((c.name for c in vault.settings.clients if c.id == client), client)
+
+
 def ask(
     vault: Vault,
     question: str,
@@ -288,8 +293,9 @@ def ask(
     # the client's questions under "your history says nothing about this" (notes/0011).
     res.hits = [h for h in res.hits if h.document_kind != DOC_DRAFT]
     searched = (
-        f"searched {len(res.keyword_ids)} keyword and {len(res.vector_sim)} vector matches"
-        + (f" for client {filters.client}" if filters and filters.client else "")
+        f"{len(res.keyword_ids)} passage(s) sharing its words and {len(res.vector_sim)} close "
+        "in meaning"
+        + (f", within {_client_name(vault, filters.client)}" if filters and filters.client else "")
     )
     name = backend.name if backend else "extractive"
     strong, why = judge(vault, question, res, client=filters.client if filters else None)
