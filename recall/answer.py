@@ -18,7 +18,7 @@ from typing import Any
 from trailkeep.vault import Filters, Hit, Vault, iso
 from trailkeep.vault.briefing import own_names
 from trailkeep.vault.clients import ClientDirectory
-from trailkeep.vault.query import entry_text, vault_authors
+from trailkeep.vault.query import entry_tags, entry_text, vault_authors
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
@@ -270,6 +270,24 @@ def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[
     return "\n".join(lines), cites
 
 
+_ASKS_DECISION = re.compile(
+    r"\b(decid\w*|decision\w*|settled? on|go(?:ing)? with|went with|cho(?:se|sen|ose)|"
+    r"agreed? on|conclu\w+)\b",
+    re.IGNORECASE,
+)
+
+
+def decisions_first(vault: Vault, question: str, strong: list[Hit]) -> list[Hit]:
+    """For "what did we decide …?", the passages that state a decision (tagged ``decision``,
+    notes/0005) come first, in their order; the rest keep theirs. A thread of messages
+    asking about the topic outranked the note saying "We decided …" (QA, session 7)."""
+    if not strong or not _ASKS_DECISION.search(question):
+        return strong
+    tags = entry_tags(vault, [h.entry_id for h in strong])
+    first = [h for h in strong if "decision" in tags.get(h.entry_id, ())]
+    return first + [h for h in strong if h not in first] if first else strong
+
+
 def _client_name(vault: Vault, client: str) -> str:
     return next((c.name for c in vault.settings.clients if c.id == client), client)
 
@@ -302,6 +320,7 @@ def ask(
     if why is not None:
         closest = verified(vault, res.hits[:3])
         return Answer(question, NOT_FOUND, True, why, name, [], searched, closest=closest)
+    strong = decisions_first(vault, question, strong)
     if backend is None:
         text, cites = extractive(question, vault, strong, k)
         return Answer(
