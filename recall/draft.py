@@ -23,7 +23,7 @@ from trailkeep.prompts import DOC_KINDS
 from trailkeep.vault import Hit, NotFound, Vault, iso
 from trailkeep.vault.browse import email_message
 from trailkeep.vault.clients import ClientSpec
-from trailkeep.vault.query import entry_text
+from trailkeep.vault.query import entry_tags, entry_text
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
@@ -355,9 +355,8 @@ def draft_doc(
         raise ValueError(f"unknown document kind {kind!r}; one of {', '.join(DOC_KINDS)}")
     today = today or date.today()
     template = prompts.load(f"doc_{kind}")
-    sections = [
-        (str(s["title"]), str(s.get("query", ""))) for s in template.meta.get("sections", [])
-    ]
+    meta = template.meta.get("sections", [])
+    sections = [(str(s["title"]), str(s.get("query", ""))) for s in meta]
     scope = Scope.for_client(client, vault.settings.clients) if client else None
     queries = [topic] + [f"{topic} {q}" for _, q in sections]
     passages, per = gather(vault, scope, queries, exclude=set(), today=today)
@@ -365,9 +364,13 @@ def draft_doc(
     lines = [f"# {title}", ""]
     if client:
         lines.extend([f"Client: {client.name}", ""])
+    owner = _tagged_sections(vault, passages, [set(s.get("tags") or ()) for s in meta])
     shown: set[int] = set()
-    for (head, _), idx in zip(sections, per[1:], strict=True):
+    for k, ((head, _), idx) in enumerate(zip(sections, per[1:], strict=True)):
         lines.extend([f"## {head}", ""])
+        # a passage tagged for a section (a decision for "Decisions") goes there, not to
+        # whichever section's search found it first (QA: "Decisions" said "See [4] above")
+        idx = [i for i, s in owner.items() if s == k] + [i for i in idx if i not in owner]
         fresh = [i for i in idx if i not in shown]
         if fresh:
             lines.extend(_cite_line(i + 1, passages[i]) for i in fresh)
@@ -394,6 +397,22 @@ def draft_doc(
         today=today.isoformat(),
     )
     return _with_model(vault, draft, backend, prompt, f"draft {kind}", on_text, redact, scope)
+
+
+def _tagged_sections(
+    vault: Vault, passages: Sequence[Hit], wants: list[set[str]]
+) -> dict[int, int]:
+    """passage index -> the first section whose tags (a template's ``tags``, notes/0005) the
+    passage carries, for the passages that carry one."""
+    if not passages or not any(wants):
+        return {}
+    tags = entry_tags(vault, [p.entry_id for p in passages])
+    owner: dict[int, int] = {}
+    for k, want in enumerate(wants):
+        for i, p in enumerate(passages):
+            if want and i not in owner and want & set(tags.get(p.entry_id, ())):
+                owner[i] = k
+    return owner
 
 
 __all__ = [

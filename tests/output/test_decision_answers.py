@@ -30,3 +30,21 @@ def test_the_decision_is_cited_first(bvault: Vault) -> None:
     # a question that asks for no decision keeps the search's order
     b = ask(bvault, "Is the claims export format question still open?", scoped)
     assert not b.abstained and "still open" in b.citations[0].quote
+
+
+def test_an_offline_status_update_puts_the_decision_under_decisions(bvault: Vault) -> None:
+    """QA, session 7: every section after the first said "See [1], [2], [3] above"; the
+    decision note was listed under "Done" and "Decisions" pointed back at it."""
+    from trailkeep.recall.draft import draft_doc
+
+    seed(bvault)
+    inbox = bvault.settings.inbox
+    for i in range(3):
+        write_note(inbox, f"ask{i}.eml", ASKING.format(i=i))
+    Ingestor(bvault).ingest_paths(sorted(inbox.glob("ask*.eml")))
+    acme = next(c for c in bvault.settings.clients if c.id == "acme")
+    d = draft_doc(bvault, "status-update", "claims export", acme)
+    decisions = d.text.split("## Decisions", 1)[1].split("## ", 1)[0]
+    assert "We decided to ship the claims export as JSON Lines" in decisions
+    done = d.text.split("## Done", 1)[1].split("## ", 1)[0]
+    assert "We decided" not in done
