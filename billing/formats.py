@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .errors import BillingError
@@ -82,6 +83,12 @@ def _md(text: object) -> str:
     return _ORDERED.sub(r"\1\\\2", _BLOCK.sub(r"\\\1", flat))
 
 
+def percent(rate: Decimal) -> str:
+    """A tax rate as people read it: 0.0825 -> "8.25 %", 0.2 -> "20 %" (exact, no float)."""
+    p = (rate * 100).normalize()
+    return f"{p:f} %"
+
+
 def _me_lines(me: Mapping[str, Any]) -> list[str]:
     out = [str(me.get("name") or "")]
     out += str(me.get("address") or "").splitlines()
@@ -124,7 +131,7 @@ def markdown(v: InvoiceView, me: Mapping[str, Any]) -> str:
     lines += [
         "",
         f"Subtotal: {v.currency} {v.subtotal}  ",
-        f"Tax ({v.tax_rate}): {v.currency} {v.tax}  ",
+        f"Tax ({percent(v.tax_rate)}): {v.currency} {v.tax}  ",
         f"**Total: {v.currency} {v.total}**",
         "",
     ]
@@ -164,7 +171,7 @@ def html_page(v: InvoiceView, me: Mapping[str, Any]) -> str:
         f"<h1>{e(_heading(v))}</h1><p><b>From</b><br>{frm}</p><p><b>To</b><br>{to}</p>"
         f"<p>{dates}</p><table><tr><th>Description</th><th class=n>Hours</th>"
         f"<th class=n>Rate ({e(v.currency)})</th><th class=n>Amount</th></tr>{rows}</table>"
-        f"<p class=n>Subtotal {e(v.currency)} {v.subtotal}<br>Tax ({v.tax_rate}) "
+        f"<p class=n>Subtotal {e(v.currency)} {v.subtotal}<br>Tax ({percent(v.tax_rate)}) "
         f"{e(v.currency)} {v.tax}<br><b>Total {e(v.currency)} {v.total}</b></p></body></html>"
     )
 
@@ -235,7 +242,7 @@ def pdf_bytes(v: InvoiceView, me: Mapping[str, Any]) -> bytes:
                 pdf.cell(w, 6, t(cell), align="R")
             pdf.ln()
     pdf.ln(3)
-    for label, amount in (("Subtotal", v.subtotal), (f"Tax ({v.tax_rate})", v.tax)):
+    for label, amount in (("Subtotal", v.subtotal), (f"Tax ({percent(v.tax_rate)})", v.tax)):
         pdf.cell(150, 6, t(label), align="R")
         pdf.cell(30, 6, t(f"{v.currency} {amount}"), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 11)

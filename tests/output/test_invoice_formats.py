@@ -155,3 +155,14 @@ def test_from_and_to_lines_start_no_block() -> None:
     assert MD.render(md).count("<h1>") == 1
     for shown in ("# Sam", "1. Main St", "- unit 2", "&gt; quoted", "+ plus", "===", "2) two"):
         assert shown in MD.render(md)
+
+
+def test_a_tax_rate_reads_as_a_percentage() -> None:
+    """QA, session 7: invoices said "Tax (0.20)"."""
+    from decimal import Decimal
+
+    from trailkeep.billing.formats import percent
+
+    assert percent(Decimal("0.20")) == "20 %"
+    assert percent(Decimal("0.0825")) == "8.25 %"
+    assert percent(Decimal("0")) == "0 %"

@@ -225,6 +225,7 @@ def test_invoices_page_creates_and_issues(home: Path) -> None:
     assert all(r["day"] != "None" and "None" not in map(str, r.values()) for r in rows)
     at.button[0].click().run()
     assert not at.exception and "Draft" in texts(at)
+    at.checkbox(key="confirm-issue-1").check().run()
     at.button(key="issue-1").click().run()
     assert not at.exception
     at = page("invoices")

@@ -4,14 +4,16 @@ your last visit, open questions, inbox health. Every item links to its source in
 
 It shows ``trailkeep.recall.brief.build_brief(vault, today, client).as_json()`` (the contract of
 ``trailkeep brief --json``); quotes, subjects and names are text (safe_md), never markup. The
-first view in a session remembers the visit, as ``trailkeep brief`` does, so the next session's
-"what changed" starts there; reruns of the same session keep their starting point."""
+first view of a sitting (SITTING, 3 h) remembers the visit, as ``trailkeep brief`` does, so the
+next sitting's "what changed" starts there; reloads, new tabs and reruns within the sitting keep
+its starting point."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -20,6 +22,17 @@ from trailkeep.ui import page, readable
 from trailkeep.ui.markup import safe_md
 
 _SINCE = "brief_since"
+_MARKED = "brief_marked"
+# "What changed since …" lasts a sitting: a reload, a new tab or a visit to another page and
+# back within SITTING of the sitting's first view shows the changes since the same mark (the
+# visit before the sitting), plus whatever arrived meanwhile. Only the first view of a new
+# sitting moves the last-visit mark (recall.brief.mark_visited, as `trailkeep brief` does;
+# `--json` and the MCP tool never move it). Before, every first view in a browser session was a
+# visit, so a reload wiped the list a second after it was shown.
+SITTING = timedelta(hours=3)
+# vault_meta: {"since": …, "at": …}, the mark the page's current sitting shows changes since,
+# and when the sitting began (the page's own: the CLI reads and writes only the last visit).
+_SITTING_KEY = "brief_page_sitting"
 
 
 def _load() -> Any:
@@ -31,11 +44,41 @@ def _load() -> Any:
     return brief if hasattr(brief, "build_brief") else None
 
 
+def _aware(raw: object) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(str(raw))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def sitting_since(ctx: page.Ctx, now: datetime) -> datetime | None:
+    """The mark of the page's sitting still going on at ``now`` (it began less than SITTING
+    ago), else None: a new sitting starts."""
+    from trailkeep.vault.ownership import get_state
+
+    try:
+        data = json.loads(get_state(ctx.vault, _SITTING_KEY) or "{}")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    since, began = _aware(data.get("since")), _aware(data.get("at"))
+    if since is None or began is None or not timedelta(0) <= now - began < SITTING:
+        return None
+    return since
+
+
 def _build(ctx: page.Ctx, mod: Any, today: date, client: str | None) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if hasattr(mod, "configured"):
         kwargs["horizon_days"] = mod.configured(ctx.settings)[0]
     since = st.session_state.get(_SINCE)
+    if since is None and hasattr(mod, "mark_visited"):
+        since = sitting_since(ctx, datetime.now(UTC))
+        if since is not None:  # a reload or a new tab in the sitting: its visit is recorded
+            st.session_state[_SINCE] = since
+            st.session_state[_MARKED] = True
     if since is not None:
         kwargs["since"] = since
     accepted = inspect.signature(mod.build_brief).parameters
@@ -49,17 +92,36 @@ def _build(ctx: page.Ctx, mod: Any, today: date, client: str | None) -> dict[str
 
 
 def _remember_visit(ctx: page.Ctx, mod: Any) -> None:
-    if st.session_state.get("brief_marked") or not hasattr(mod, "mark_visited"):
+    """The first view of a sitting: remember the sitting (what it shows changes since) and the
+    visit (where the next sitting's, and `trailkeep brief`'s, changes start)."""
+    if st.session_state.get(_MARKED) or not hasattr(mod, "mark_visited"):
         return
-    st.session_state["brief_marked"] = True
+    st.session_state[_MARKED] = True
+    from trailkeep.vault.ownership import set_state
+
+    now = datetime.now(UTC)
+    since = st.session_state.get(_SINCE)
     try:
-        mod.mark_visited(ctx.vault, datetime.now(UTC))
+        if isinstance(since, datetime):
+            sitting = {"since": since.isoformat(), "at": now.isoformat()}
+            set_state(ctx.vault, _SITTING_KEY, json.dumps(sitting))
+        mod.mark_visited(ctx.vault, now)
     except Exception:  # the vault is busy writing: this visit is simply not remembered
         return
 
 
 def _days(n: object) -> str:
-    return readable.plural(int(n), "day") if isinstance(n, int) else readable.dash(n)
+    """How long: "today" for 0 days ("0 days" read as a glitch), "1 day", "5 days"."""
+    if not isinstance(n, int):
+        return readable.dash(n)
+    return "today" if n == 0 else readable.plural(n, "day")
+
+
+def _ago(n: object) -> str:
+    """When: "today", "1 day ago", "5 days ago" (never "0 days ago")."""
+    if not isinstance(n, int):
+        return readable.dash(n)
+    return "today" if n == 0 else f"{readable.plural(n, 'day')} ago"
 
 
 Link = tuple[str, str, str, dict[str, object]]  # page, label, icon, query parameters
@@ -157,7 +219,7 @@ def money(ctx: page.Ctx, unbilled: list[dict[str, Any]], inv: dict[str, Any]) ->
             (
                 _who(ctx, x.get("client")),
                 f"invoice {readable.dash(x.get('number'))} unpaid, issued "
-                f"{_days(x.get('days'))} ago{due}{late}",
+                f"{_ago(x.get('days'))}{due}{late}",
                 f"{x.get('total')} {x.get('currency') or ''}".strip(),
             )
         )
@@ -228,7 +290,8 @@ def health(data: dict[str, Any]) -> None:
     if partial:
         parts.append(f"{readable.plural(len(partial), 'file')} partly imported")
     if n:
-        parts.append(f"{readable.plural(n, 'item')} belong to no client yet")
+        verb = "belongs" if n == 1 else "belong"
+        parts.append(f"{readable.plural(n, 'item')} {verb} to no client yet")
     st.markdown(safe_md("; ".join(parts) + "."))
     page.link("inbox", "Review them on the Inbox page", ":material/inbox:")
 

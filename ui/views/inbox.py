@@ -185,20 +185,28 @@ def attribution(ctx: page.Ctx) -> None:
             named = g.get("clients")
             allowed = {str(c) for c in named} if mixed and isinstance(named, list) else set()
             options = [n for n, c in clients.items() if c in allowed] if mixed else choices
-            default = next((i for i, k in enumerate(options) if clients.get(k) == hint), 0)
-            # nothing preselected for a message of several clients: one click must not guess
+            suggested = next((n for n, c in clients.items() if c == hint), None)
+            if suggested and not mixed:
+                # a suggestion only (its label, domain or folder names the client): never picked
+                st.caption(safe_md(f"Suggested: {suggested} (the name matches)", lines=False))
+            # Nothing preselected, ever: one click must not guess a client, nor make a stranger's
+            # mail general (general material is in every client's scope).
             pick = st.selectbox(
                 "Belongs to",
                 options,
-                index=None if mixed else default,
+                index=None,
                 placeholder="Choose the client",
                 key=f"as-{key}",
             )
             remember = not mixed and st.checkbox("Also add it to clients.toml", key=f"rem-{key}")
-            if st.button("Assign", key=f"go-{key}", disabled=mixed and pick is None):
-                if pick is None:
-                    st.warning("Choose the client first.")
-                    return
+            # nothing chosen: the button does nothing, and says why
+            go = st.button(
+                "Assign",
+                key=f"go-{key}",
+                disabled=pick is None,
+                help="Choose the client first." if pick is None else None,
+            )
+            if go and pick is not None:
                 target = clients.get(pick, "*")
                 if remember and target != "*":
                     from trailkeep.ui.config_files import remember as write_down

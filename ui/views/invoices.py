@@ -7,6 +7,8 @@ from datetime import date
 import streamlit as st
 
 from trailkeep.billing import (
+    BillingError,
+    InvoiceView,
     WorkItem,
     create_invoice,
     issue_invoice,
@@ -16,6 +18,7 @@ from trailkeep.billing import (
 )
 from trailkeep.ui import page, readable
 from trailkeep.ui.markup import safe_md
+from trailkeep.vault.clients import ClientSpec
 
 
 def work_rows(ctx: page.Ctx, items: list[WorkItem]) -> list[dict[str, object]]:
@@ -47,6 +50,48 @@ def work_rows(ctx: page.Ctx, items: list[WorkItem]) -> list[dict[str, object]]:
     return rows
 
 
+_FLASH = "invoices-flash"  # a message that must outlive the rerun that follows an action
+
+
+def named(message: str, client: ClientSpec) -> str:
+    """A billing error as the user reads it: the client's name where it says its id
+    ("client 'acme' has no rate…", "nothing unbilled for acme in 2026-03")."""
+    return message.replace(f"client {client.id!r}", client.name).replace(
+        f" for {client.id} in ", f" for {client.name} in "
+    )
+
+
+def next_number(ctx: page.Ctx, on: date) -> str:
+    """The number issuing on ``on`` will most likely give (INV-<year>-<nnnn>, gapless per year;
+    the vault allocates it for real when the invoice is issued)."""
+    prefix = f"INV-{on.year}-"
+    taken = [
+        int(n[len(prefix) :])
+        for i in list_invoices(ctx.vault)
+        if (n := i.number or "").startswith(prefix) and n[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(taken, default=0) + 1:04d}"
+
+
+def issue(ctx: page.Ctx, inv: InvoiceView, client: ClientSpec) -> None:
+    """Issuing numbers the invoice for good: a box to tick first, which names the number and
+    the date, then the button."""
+    today = date.today()
+    sure = st.checkbox(
+        f"I have checked this invoice; issue it as number {next_number(ctx, today)}, "
+        f"dated {today.isoformat()} (this cannot be undone)",
+        key=f"confirm-issue-{inv.id}",
+    )
+    if st.button("Issue", key=f"issue-{inv.id}", type="primary", disabled=not sure) and sure:
+        try:
+            done = issue_invoice(ctx.vault, inv.id, today)
+        except BillingError as exc:
+            st.error(safe_md(named(str(exc), client), lines=False))
+            return
+        st.session_state[_FLASH] = f"Issued {done.number}"
+        st.rerun()
+
+
 def body(ctx: page.Ctx) -> None:
     s = ctx.settings
     if not s.clients:
@@ -54,6 +99,8 @@ def body(ctx: page.Ctx) -> None:
             s, "with a `rate`, `currency` and `tax_rate` each, to invoice them", key="invoices"
         )
         return
+    if flash := st.session_state.pop(_FLASH, None):
+        st.success(safe_md(flash, lines=False))
     names = {c.name: c for c in s.clients}
     client = names[st.selectbox("Client", list(names))]
     items = list_work(ctx.vault, client.id, unbilled=True)
@@ -75,18 +122,22 @@ def body(ctx: page.Ctx) -> None:
     periods = sorted({str(i.day)[:7] for i in items if i.day}, reverse=True)
     period = st.selectbox("Period", periods or [date.today().strftime("%Y-%m")])
     if st.button("Create draft invoice", type="primary"):
-        inv = create_invoice(ctx.vault, client.id, period)
-        st.success(f"Draft {inv.id}: {inv.currency} {inv.total}")
+        try:
+            inv = create_invoice(ctx.vault, client.id, period)
+        except BillingError as exc:
+            st.error(safe_md(named(str(exc), client), lines=False))
+        else:
+            # rerun: the unbilled list above must lose the items the draft now holds
+            st.session_state[_FLASH] = f"Draft {inv.id}: {inv.currency} {inv.total}"
+            st.rerun()
     st.subheader("Invoices")
     for inv in reversed(list_invoices(ctx.vault, client.id)):
         label = f"{inv.number or f'draft {inv.id}'} · {inv.period} · {inv.currency} {inv.total}"
         with st.expander(safe_md(f"{label} · {inv.status}", lines=False)):
             # the md format escapes every text that came from notes or clients.toml
             st.markdown(render("md", inv, s.me).decode())
-            if inv.status == "draft" and st.button("Issue", key=f"issue-{inv.id}"):
-                done = issue_invoice(ctx.vault, inv.id, date.today())
-                st.success(f"Issued {done.number}")
-                st.rerun()
+            if inv.status == "draft":
+                issue(ctx, inv, client)
             st.download_button(
                 "Download PDF",
                 render("pdf", inv, s.me),

@@ -12,7 +12,7 @@ from trailkeep.recall.timeline import when
 from trailkeep.recall.trail import Step
 from trailkeep.ui import answers, page, readable
 from trailkeep.ui.markup import safe_md
-from trailkeep.vault import Filters
+from trailkeep.vault import Filters, Hit
 
 LABEL_WIDTH = 26  # characters per line of a document's name on the chart's axis
 
@@ -39,6 +39,34 @@ def wrap(title: str, width: int = LABEL_WIDTH, lines: int = 3) -> str:
     return "\n".join(x if len(x) <= width + 8 else x[: width + 7] + "…" for x in out) or "—"
 
 
+def whose(ctx: page.Ctx, flt: Filters) -> str:
+    """ "your", or the client's name as a possessive ("Acme Health’s", "Beta Logistics’") when
+    the filter confines the page to one client's scope."""
+    if not flt.client:
+        return "your"
+    name = safe_md(ctx.client_name(flt.client), lines=False)
+    return f"{name}’" if name.endswith("s") else f"{name}’s"
+
+
+def _subject(hit: Hit) -> str:
+    """An entry's title; an email's without its sender ("Cara <cara@acme.example>: Claims
+    export", as the email parser titles a message, is "Claims export")."""
+    if hit.kind == "email":
+        for sep in (">: ", "unknown sender: "):
+            if sep in hit.title:
+                return hit.title.split(sep, 1)[1]
+    return hit.title
+
+
+def row_name(hit: Hit) -> str:
+    """A step's document as the chart names it: its title, else the entry's (an email's
+    subject), else its file's name, else its number: never a row without a label."""
+    for text in (hit.document, _subject(hit), readable.file_name(hit.source) if hit.source else ""):
+        if text and text.strip() and text.strip() != readable.DASH:
+            return " ".join(text.split())
+    return f"document {hit.document_id}"
+
+
 def when_box(ctx: page.Ctx, flt: Filters) -> None:
     phrase = st.text_input(
         "When did I say…",
@@ -49,7 +77,8 @@ def when_box(ctx: page.Ctx, flt: Filters) -> None:
         return
     data = when(ctx.vault, phrase, flt).as_json()
     if data["match"] == "none":
-        st.info(f"“{safe_md(phrase, lines=False)}” is nowhere in your history.")
+        # within a client's scope: that client's history, never a hint of anyone else's
+        st.info(f"“{safe_md(phrase, lines=False)}” is nowhere in {whose(ctx, flt)} history.")
         return
     if data["match"] == "topic":
         st.caption("No exact phrase; the earliest and latest passages that match the topic well:")
@@ -63,7 +92,11 @@ def when_box(ctx: page.Ctx, flt: Filters) -> None:
     docs = data["present_in"]
     versions = "; ".join(
         f"{safe_md(d['document'], lines=False)}: v{', v'.join(str(n) for n in d['versions'])}"
-        + ("" if len(docs) == 1 else f" ({'still' if d['in_current'] else 'not'} in its current)")
+        + (
+            ""
+            if len(docs) == 1
+            else f" ({'still' if d['in_current'] else 'no longer'} in its current version)"
+        )
         for d in docs
     )
     if len(docs) == 1:
@@ -111,7 +144,13 @@ def chart_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "data": {"values": rows},
         "mark": {"type": "point", "filled": True, "size": 140},
         "encoding": {
-            "x": {"field": "when", "type": "temporal", "title": None},
+            # the same dates as the list beside it: "Wed 21" said no month (nor year)
+            "x": {
+                "field": "when",
+                "type": "temporal",
+                "title": None,
+                "axis": {"format": "%Y-%m-%d", "labelOverlap": True},
+            },
             "y": {
                 "field": "document",
                 "type": "nominal",
@@ -152,7 +191,11 @@ def body(ctx: page.Ctx) -> None:
         st.caption("Type a topic to see how it evolved across chats, email and notes.")
         return
     if not steps:
-        st.info(f"Your history says nothing about “{safe_md(label, lines=False)}”.")
+        owner = whose(ctx, flt)
+        st.info(
+            f"{owner[:1].upper()}{owner[1:]} history says nothing about "
+            f"“{safe_md(label, lines=False)}”."
+        )
         return
     rows = []
     for s in steps:
@@ -167,8 +210,8 @@ def body(ctx: page.Ctx) -> None:
             {
                 "when": s.hit.timestamp.isoformat() if s.hit.timestamp else None,
                 "day": _day(s.hit.timestamp.isoformat() if s.hit.timestamp else None),
-                "document": wrap(s.hit.document),
-                "title": readable.cell(s.hit.document, 120),
+                "document": wrap(row_name(s.hit)),
+                "title": readable.cell(row_name(s.hit), 120),
                 "mark": mark.replace("_", " "),
                 "text": readable.cell(s.hit.quote, 160),
             }
