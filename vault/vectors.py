@@ -75,9 +75,11 @@ class VectorIndex:
 
     def _wrote(self) -> None:
         """A new generation stamp after a write (an embedded index only; a server serves every
-        client the same index). This client saw its own write: it takes the stamp as seen."""
+        client the same index). This client saw its own write: it takes the stamp as seen,
+        unless another process had written since it connected."""
         if self._url:
             return
+        before = self._stamp()
         tmp = self._path / f".{GENERATION}-{os.getpid()}-{threading.get_ident()}"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -88,7 +90,9 @@ class VectorIndex:
             tmp.unlink(missing_ok=True)
             return
         with self._client_lock:
-            if self._client_obj is not None:
+            # Only when nobody else wrote since this client was made: otherwise replacing the
+            # stamp would hide their write from this client, which must reconnect to see it.
+            if self._client_obj is not None and before == self._seen:
                 self._seen = self._stamp()
 
     def _connect(self) -> Any:
