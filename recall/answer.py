@@ -171,9 +171,10 @@ def judge(
         # Asked within A's scope about B: B's material is out of this scope by design, so
         # whatever A's passages say, they do not answer it (QA: "what is <B>'s budget?" in
         # A's scope answered from A's "learning budget").
+        them = ", ".join(_client_name(vault, c) for c in others)
         return [], (
-            f"the question is about {', '.join(others)}, and it was asked within {client}'s "
-            f"history: {', '.join(others)}'s material is outside this scope"
+            f"the question is about {them}, and it was asked within "
+            f"{_client_name(vault, client)}'s history: {them}'s material is outside this scope"
         )
     if not res.hits:
         return [], "no passage matched"

@@ -239,6 +239,7 @@ def test_a_question_about_another_client_abstains_in_a_clients_scope(vault: Vaul
     )
     scoped = Filters(client="northwind")
     a = ask(vault, "What is Clearview's migration budget?", scoped)
-    assert a.abstained and "clearview" in (a.reason or "")
+    assert a.abstained and "Clearview Vision Therapy" in (a.reason or "")
+    assert "Northwind Home Health's history" in (a.reason or "")  # names, not ids
     b = ask(vault, "What is Northwind's migration budget?", scoped)
     assert not b.abstained
