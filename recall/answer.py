@@ -167,7 +167,7 @@ def judge(
     directory = ClientDirectory(vault.settings.clients)
     named = directory.named_in(question)
     others = [c for c in named if c != client] if client else []
-    if others:
+    if client and others:
         # Asked within A's scope about B: B's material is out of this scope by design, so
         # whatever A's passages say, they do not answer it (QA: "what is <B>'s budget?" in
         # A's scope answered from A's "learning budget").
