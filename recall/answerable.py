@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -65,8 +65,15 @@ SCAFFOLD = frozenset(
     themselves
     roughly approximately originally initially finally eventually basically fully mostly
     mainly usually typically generally specifically nearly almost simply even already
+    person people someone somebody anyone anybody everyone everybody guy guys folks
     """.split()
 )
+# "Feb 14" is "February 14": a month is one term however it is written
+MONTHS = {
+    m[:3]: m
+    for m in "january february march april may june july august september october november "
+    "december".split()
+} | {"sept": "september"}
 # A verb and its particle are one idea ("turned down" ~ "rejected", "kick off" ~ "start"): the
 # particle alone is scaffolding, the verb alone means little.
 PARTICLES = frozenset("up down off out away back".split())
@@ -114,6 +121,60 @@ QUANTITY_COVER = 0.5  # share of the content terms the number's sentence must ho
 
 def asks_quantity(question: str) -> bool:
     return bool(_QUANTITY_QUESTION.search(question))
+
+
+# A question asking for a name ("who approved the export?", "which payroll provider does
+# Northwind use?", "what's the name of the company…") is answered only by a sentence that holds
+# a name the question does not already give, and most of what it asks about: "Which SMS
+# provider did we price the codes with?" is not answered by "SMS codes cost about a cent each".
+# The kind word heads the "what/which" phrase, as for quantities ("what error did the aggregator
+# give?" asks for an error, not an aggregator). notes/0006-abstention.md, "Expected answer type".
+_NAME_QUESTION = re.compile(
+    r"^\W*(who|whom)\b|\bwho(['’]s| is| was| did| do| does| will| would| are)\b|"
+    r"\bwhat(['’]s| is| was) the name\b|"
+    r"\b(what|which)(['’]s| is| was)?"
+    rf"( {_NOT_IN_PHRASE}[\w'’-]+){{0,3}} "
+    r"(provider|vendor|service|tool|company|plugin|product|app|library|platform|software|firm|"
+    r"agency|bank|host|gateway|contractor|consultant|person|contact|manager|director)\b",
+    re.IGNORECASE,
+)
+# A name: a capitalised word inside the sentence ("… signed by Maria"), a word with a capital
+# inside it ("OptoSuite"), an address or a domain. Not an acronym ("EVV", "SFTP": the topic,
+# rarely the answer) and not the sentence's first word ("The", "Go-live"). The user is a name
+# too ("they want a named technical contact. I put myself.").
+_NAME = re.compile(
+    r"\b(myself|ourselves)\b|(?<!^)(?<![.!?:]\s)\b[A-Z][a-z][\w'’&-]*|\b[a-z]+[A-Z]\w*|\b[A-Z][a-z]+[A-Z]\w*|"
+    r"\S+@\S+|\b[\w-]+\.(com|io|net|org|co|dev|app)\b"
+)
+_CALENDAR = re.compile(_EXACT_ONLY.pattern.replace(r"\d[\d.,:/%-]*|", ""), re.IGNORECASE)
+
+
+def asks_name(question: str) -> bool:
+    return bool(_NAME_QUESTION.search(question))
+
+
+# "Hi Sam," and "Best, Sam" name someone without saying anything about them
+SALUTATION = re.compile(
+    r"^\W*((hi|hello|hey|dear|good (morning|afternoon|evening))\b[\w\s.'’-]{0,40}|"
+    r"((kind |best |warm )?regards|best|cheers|thanks|thank you|many thanks|sincerely|warmly|"
+    r"talk soon)\b[\s,!.]*([A-Z][\w.'’-]*\s*){0,3})[\s,!.:;-]*$",
+    re.IGNORECASE,
+)
+
+
+def has_name(sentence: str, asked: Iterable[str] = ()) -> bool:
+    """A name in the sentence that the question (``asked``: its words) does not give."""
+    sentence = sentence.strip()
+    if SALUTATION.match(sentence):
+        return False
+    given = {w.lower() for w in asked}
+    for m in _NAME.finditer(sentence):
+        word = m.group(0).lower().removesuffix("'s").removesuffix("’s")
+        if word in ("myself", "ourselves"):
+            return True
+        if word not in given and not _CALENDAR.match(word) and word not in SCAFFOLD:
+            return True
+    return False
 
 
 _DATE_OR_TIME = re.compile(
@@ -176,12 +237,15 @@ class Support:
     # For a quantity question: does a sentence hold a number and most of the terms? None: not
     # a quantity question.
     quantity: bool | None = None
+    # For a question asking for a name: does a sentence hold a name it does not give and most
+    # of the terms? None: not such a question.
+    name: bool | None = None
 
     @property
     def ok(self) -> bool:
         if not self.strict:  # a conversation: its questions paraphrase and count across days
             return self.ratio >= MIN_SUPPORT_GENERAL
-        return self.quantity is not False and self.ratio >= MIN_SUPPORT
+        return self.quantity is not False and self.name is not False and self.ratio >= MIN_SUPPORT
 
 
 def words_of(text: str) -> list[str]:
@@ -193,15 +257,28 @@ def words_of(text: str) -> list[str]:
 _CONTRACTION = re.compile(r"['’](s|d|ll|re|ve|m)$")
 
 
+def shouted(question: str) -> set[str]:
+    """Acronyms whose letters spell a small word ("the IT person", "US office"): content, but
+    matched only in capitals ("it" is everywhere)."""
+    return {
+        w.lower()
+        for w in _WORD.findall(question)
+        if len(w) >= 2 and w.isupper() and (w.lower() in SCAFFOLD or len(w) < 3)
+    }
+
+
 def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     """The question's words that carry its content, in order, each once."""
-    skip = set(SCAFFOLD)
+    named: set[str] = set()
     for n in names:
-        skip.update(words_of(n))
+        named.update(words_of(n))
+    acronyms = shouted(question)
     out: list[str] = []
-    qw = [_CONTRACTION.sub("", t) for t in words_of(question)]
+    qw = [MONTHS.get(w, w) for w in (_CONTRACTION.sub("", t) for t in words_of(question))]
     for i, t in enumerate(qw):
-        if t in skip or (len(t) < 3 and not t.isdigit()) or t in out:
+        if t in named or t in out:
+            continue
+        if (t in SCAFFOLD or (len(t) < 3 and not t.isdigit())) and t not in acronyms:
             continue
         if i + 1 < len(qw) and qw[i + 1] in PARTICLES and not t.isdigit():
             t = f"{t} {qw[i + 1]}"
@@ -243,9 +320,14 @@ def support(
     sup.weights = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) + 1.0 for t in terms}
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     text = " ".join(f"{h.document} {h.title} {h.quote}" for h in hits).lower()
-    words = set(_with_parts(words_of(text)))
+    words = {MONTHS.get(w, w) for w in _with_parts(words_of(text))}
+    caps = shouted(question) & set(terms)
     for t in terms:
-        if held.get(t) or t in words:
+        if t in caps:
+            found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {h.quote}") for h in hits)
+        else:
+            found = bool(held.get(t)) or t in words
+        if found:
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
     for t, before in _numbered(question, terms):
@@ -253,9 +335,14 @@ def support(
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
             del sup.supported[t]
     quantity = asks_quantity(question)
-    # semantic neighbours of the missing terms; of every term when a quantity question's
-    # sentence must be found ("cost" ~ "fee" in "Phase 1 is a fixed fee of $9,500")
-    rest = [t for t in (terms if quantity else sup.missing) if not _EXACT_ONLY.match(t)]
+    name = not quantity and asks_name(question)
+    # semantic neighbours of the missing terms; of every term when a typed answer's sentence
+    # must be found ("cost" ~ "fee" in "Phase 1 is a fixed fee of $9,500")
+    rest = [
+        t
+        for t in (terms if quantity or name else sup.missing)
+        if not _EXACT_ONLY.match(t) and t not in caps
+    ]
     if rest:
         cands = [w for w in words - SCAFFOLD if len(w) >= 3 and not _EXACT_ONLY.match(w)]
         if cands:
@@ -266,7 +353,11 @@ def support(
                     sup.supported.setdefault(t, "semantic")
                     sup.matched[t] = sup.matched.get(t, set()) | {stem(w) for w in near}
     if quantity:
-        sup.quantity = _quantity_sentence(sup, hits)
+        asked = [t for t in terms if t.isdigit()]
+        sup.quantity = _typed_sentence(sup, hits, lambda s: has_quantity(s, asked), caps)
+    elif name:
+        given = words_of(question)
+        sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
     return sup
 
 
@@ -288,10 +379,12 @@ def _numbered(question: str, terms: Sequence[str]) -> list[tuple[str, str]]:
     ]
 
 
-def _quantity_sentence(sup: Support, hits: Sequence[Hit]) -> bool:
-    """Does one sentence of the passages hold a number and most of the question's terms?"""
+def _typed_sentence(
+    sup: Support, hits: Sequence[Hit], holds: Callable[[str], bool], caps: set[str]
+) -> bool:
+    """Does one sentence of the passages hold the answer's kind (``holds``: a number, a name)
+    and most of the question's terms (``caps``: those matched only in capitals)?"""
     terms = [t for t in sup.terms if not t.isdigit()]
-    asked = [t for t in sup.terms if t.isdigit()]
     if not terms:
         return True
     total = sum(sup.weights.get(t, 1.0) for t in terms)
@@ -299,13 +392,21 @@ def _quantity_sentence(sup: Support, hits: Sequence[Hit]) -> bool:
         heading = {stem(w) for w in _with_parts(words_of(h.title))}
         said = sentences(h.quote)
         for i, sent in enumerate(said):
-            if not has_quantity(sent, asked):
+            if not holds(sent):
                 continue
             # read with its heading and the sentence before ("I estimate 38 of the 60 hours
             # for it": "it" is the export the sentence before names)
             around = " ".join(said[max(0, i - 1) : i + 1])
             stems = heading | {stem(w) for w in _with_parts(words_of(around))}
-            held = sum(sup.weights.get(t, 1.0) for t in terms if sup.matched.get(t, set()) & stems)
+            held = sum(
+                sup.weights.get(t, 1.0)
+                for t in terms
+                if (
+                    re.search(rf"\b{t.upper()}\b", f"{h.title} {around}")
+                    if t in caps
+                    else sup.matched.get(t, set()) & stems
+                )
+            )
             if held >= QUANTITY_COVER * total:
                 return True
     return False
@@ -330,8 +431,10 @@ __all__ = [
     "SEMANTIC_MIN",
     "Support",
     "answerable",
+    "asks_name",
     "asks_quantity",
     "content_terms",
+    "has_name",
     "has_quantity",
     "support",
 ]

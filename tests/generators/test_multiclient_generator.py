@@ -450,9 +450,11 @@ def test_twoclient_questions_are_labelled() -> None:
     assert len({q["q"] for q in qs}) == len(qs)
 
 
-@pytest.mark.parametrize("name", ["questions.jsonl", "heldout.jsonl", "final.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["questions.jsonl", "heldout.jsonl", "final.jsonl", "unseen.jsonl", "fresh.jsonl"]
+)
 def test_twoclient_evidence_is_in_the_named_file(name: str) -> None:
-    """Ours and the two sets written by others without seeing the rule (notes/0006)."""
+    """Ours and the four sets written by others without seeing the rule (notes/0006)."""
     for q in _questions(name):
         if not q["answerable"]:
             assert q["evidence"] == [] and q["file"] is None, q["q"]

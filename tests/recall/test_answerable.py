@@ -10,7 +10,14 @@ import pytest
 from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import ask, search
-from trailkeep.recall.answerable import asks_quantity, content_terms, has_quantity, support
+from trailkeep.recall.answerable import (
+    asks_name,
+    asks_quantity,
+    content_terms,
+    has_name,
+    has_quantity,
+    support,
+)
 from trailkeep.vault import Filters, Vault
 
 CLIENTS = '[[client]]\nname = "Northwind Home Health"\nid = "northwind"\naliases = ["Northwind"]\npeople = ["Dana Whitfield"]\n'
@@ -84,16 +91,16 @@ def test_a_question_naming_nobody_must_be_supported_as_strictly(nvault: Vault) -
 @pytest.mark.slow
 def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None:
     """The labelled sets in tests/fixtures/twoclient, measured with MiniLM (BENCHMARKS.md,
-    session 6): ours (questions.jsonl, 94 questions) 87.2 % / 89.4 %; heldout.jsonl, written by
-    someone who had not seen the rule, 70.0 % / 40.0 % (abstains on the unanswerable / answers
-    the answerable). Floors one question under those figures. final.jsonl is not run here: it
-    is measured by `trailkeep bench answerability --questions final.jsonl` when the rule
-    changes, not checked on every run."""
+    session 8): ours (questions.jsonl, 94 questions) 87.2 % / 89.4 %; heldout.jsonl, written by
+    someone who had not seen the rule, 73.3 % / 40.0 % (abstains on the unanswerable / answers
+    the answerable). Floors one question under those figures. final, unseen and fresh are not
+    run here: `trailkeep bench answerability --questions FILE` measures them when the rule
+    changes, not on every run."""
     import json
 
     from trailkeep.bench.answerability import DEFAULT, build, evaluate
 
-    floors = {"questions.jsonl": (0.85, 0.87), "heldout.jsonl": (0.66, 0.36)}
+    floors = {"questions.jsonl": (0.85, 0.87), "heldout.jsonl": (0.70, 0.36)}
     v = build(DEFAULT, tmp_path / "home", "minilm")
     try:
         for name, (abstain, answer) in floors.items():
@@ -149,6 +156,66 @@ def test_what_counts_as_the_number_a_quantity_question_asks_for() -> None:
     assert has_quantity("Half of the visits came back.")
     assert has_quantity("A third of the logs come back complete.")
     assert has_quantity("Elaine estimates only a third come back complete.")
+
+
+def test_what_counts_as_the_name_a_question_asks_for() -> None:
+    assert asks_name("Who approved the nightly export?")
+    assert asks_name("who's the IT person at Northwind?")
+    assert asks_name("Which payroll provider does Northwind use?")
+    assert asks_name("What's the name of the company that runs the aggregator?")
+    assert asks_name("what email service is sending the magic links?")
+    # the kind word belongs to another phrase: "what error did the aggregator give?"
+    assert not asks_name("What error did the aggregator give for the test visits?")
+    assert not asks_name("Why did we drop the WordPress plugin?")
+    assert not asks_name("When does the portal launch?")
+    given = ["which", "sms", "provider", "did", "we", "price", "codes", "with"]
+    assert has_name("We priced the codes with Twilio.", given)
+    assert has_name("The links go out through postmarkapp.com.", given)
+    assert has_name("Attendees: Dana Whitfield (IT manager), me.", given)
+    assert has_name("They want a named technical contact. I put myself.", given)
+    assert has_name("OptoSuite sends the reminders.", given)  # a capital inside the word
+    # the question's own names, the first word, acronyms, months and greetings are not answers
+    assert not has_name("SMS codes cost about a cent each.", given)
+    assert not has_name("The SMS price was high in March.", given)
+    assert not has_name("Codes go out by EVV and SFTP.", given)
+    assert not has_name("Hi Sam,", given)
+    assert not has_name("Best, Sam", given)
+
+
+def test_months_and_acronyms_in_the_question() -> None:
+    # "Feb" is February however the passages write it; "IT" is content, "it" is not
+    assert content_terms("Why'd the upload fail on Feb 14?") == ["upload", "fail", "february", "14"]
+    assert content_terms("who's the IT person at Northwind?", ["Northwind"]) == ["it"]
+    assert content_terms("is it done?") == []
+
+
+NAME_NOTE = """---
+client: northwind
+date: 2026-02-20
+---
+# Certification
+
+The aggregator wants a named technical contact for the certification slot.
+SMS codes would cost about a cent each.
+"""
+
+
+def test_a_name_question_needs_a_sentence_with_a_name(nvault: Vault) -> None:
+    """Every word of the question is in the passages, but no sentence names who or which."""
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "cert.md", NAME_NOTE))
+    scoped = Filters(client="northwind")
+    q = "Who is the named technical contact for the certification?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
+    assert sup.missing == [] and sup.name is False and not sup.ok
+    assert ask(nvault, q, scoped).abstained
+    more = NAME_NOTE.replace("certification slot.", "certification slot. I put myself.")
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "cert.md", more))
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
+    assert sup.name is True and sup.ok
+    # "IT" is matched in capitals only: "it" in every sentence does not hold it
+    q = "Who's the IT person for the certification?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
+    assert "it" in sup.missing and not sup.ok
 
 
 QUANTITY_NOTE = """---
