@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from trailkeep.vault.records import DOC_CHAT, DOC_SESSION, ChunkSpec, ParsedDocument, ParsedEntry
 
 MAX_CHARS = 600  # ~150 word pieces; cost grows with length (notes/0004-chunking.md)
+SMALL_CHARS = 60  # a piece this short never stands alone in a longer text
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
@@ -67,7 +68,14 @@ def _cut(text: str, start: int, end: int, max_chars: int) -> Iterable[tuple[int,
         yield start + s, start + len(piece)
 
 
+def _small(text: str, start: int, end: int) -> bool:
+    return end - start <= 2 * SMALL_CHARS and len(text[start:end].strip()) <= SMALL_CHARS
+
+
 def spans(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, int]]:
+    """Verbatim (start, end) spans of at most ``max_chars`` + 2 × ``SMALL_CHARS`` characters;
+    in a text longer than ``max_chars``, a piece of ``SMALL_CHARS`` or fewer (a greeting, a
+    heading, a sign-off) is joined to its neighbour."""
     if len(text) <= max_chars:
         return [(0, len(text))] if text.strip() else []
     pieces: list[tuple[int, int]] = []
@@ -78,10 +86,14 @@ def spans(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, int]]:
             pieces.append((b0, b1))
     packed: list[tuple[int, int]] = []
     for p0, p1 in pieces:
-        if packed and p1 - packed[-1][0] <= max_chars:
+        # a greeting or a heading alone ("Hi Sam,", "## Options") goes with what follows it,
+        # even past max_chars: on its own it is found by its context line and cited as nothing
+        if packed and (p1 - packed[-1][0] <= max_chars or _small(text, *packed[-1])):
             packed[-1] = (packed[-1][0], p1)
         else:
             packed.append((p0, p1))
+    if len(packed) > 1 and _small(text, *packed[-1]):  # a sign-off ("Best, Sam") goes back
+        packed[-2:] = [(packed[-2][0], packed[-1][1])]
     out = []
     for s, e in packed:
         seg = text[s:e]
