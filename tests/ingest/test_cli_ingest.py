@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import server_env
+from tests.conftest import server_env, write_note
 from trailkeep.ui.cli import main
 
 
@@ -79,14 +79,31 @@ def test_only_paths_that_do_not_exist_fail_at_once(home: Path, tmp_path: Path) -
     assert r.stdout == ""
 
 
-def test_files_that_fail_to_parse_do_not_change_the_exit_code(home: Path, tmp_path: Path) -> None:
-    # CONTRACTS.md says nothing about ingest's exit code for failed files: it stays 0 and the
-    # summary counts them.
-    bad = tmp_path / "bad.json"
+def test_files_that_fail_to_parse_make_the_exit_status_65(home: Path, tmp_path: Path) -> None:
+    # GIVEN a corrupt export beside a good note
+    bad = tmp_path / "in" / "bad.json"
+    bad.parent.mkdir()
     bad.write_text("{not json", encoding="utf-8")
-    r = cli(home, "ingest", str(bad), "--json")
-    assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["failed"] == 1
+    write_note(bad.parent, "good.md", "# Good\n\nthe good note\n")
+    # WHEN the folder is ingested
+    r = cli(home, "ingest", str(bad.parent), "--json")
+    # THEN the good note is in, the summary counts the failure, and a script can tell (65:
+    # sysexits' EX_DATAERR; a full disk is 75, success 0)
+    assert r.exit_code == 65, r.output
+    assert json.loads(r.stdout) | {"seconds": 0} == {
+        "schema_version": 1,
+        "ingested": 1,
+        "duplicates": 0,
+        "partial": 0,
+        "failed": 1,
+        "skipped": 0,
+        "seconds": 0,
+    }
+    assert "1 file(s) could not be ingested (the others were)" in r.stderr
+    assert "trailkeep retry" in r.stderr
+    # AND once nothing fails, the status is 0 again
+    bad.unlink()
+    assert cli(home, "ingest", str(bad.parent)).exit_code == 0
 
 
 def test_a_note_still_being_written_is_read_once_it_is_complete(home: Path, tmp_path: Path) -> None:

@@ -56,7 +56,9 @@ def ingest(
 
     A file changed in the last `stable_seconds` (config.toml) is read once its size and mtime
     stop changing, as the watcher does; one still changing after --wait is not read at all.
-    A path that does not exist is an error (exit 1) once the others are ingested."""
+    A path that does not exist is an error (exit 1) once the others are ingested; a file that
+    could not be read (corrupt, refused, unknown format) makes the exit status 65 once the
+    others are ingested."""
     from trailkeep.ingest import CHANGING, Ingestor, Outcome, walk
     from trailkeep.ingest.watcher import wait_until_stable
 
@@ -111,6 +113,18 @@ def ingest(
         )
     if missing:
         raise click.ClickException(_no_such(missing))
+    if summary.failed:
+        raise SomeFailed(
+            f"{summary.failed} file(s) could not be ingested (the others were): `trailkeep "
+            "status` lists them with the reason, `trailkeep retry` reads them again"
+        )
+
+
+class SomeFailed(click.ClickException):
+    """Some files could not be read; the rest were ingested: exit 65 (sysexits.h EX_DATAERR),
+    so a script can tell it from success (0), a usage error (1, 2) and a full disk (75)."""
+
+    exit_code = 65
 
 
 def _no_such(paths: list[Path]) -> str:
