@@ -198,9 +198,13 @@ def judge(
     if not sup.ok:
         if sup.quantity is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the number this question asks for"
+        if sup.name is False and sup.missing == []:
+            return [], "no sentence of the closest passages gives the name this question asks for"
         missing = ", ".join(f"“{t}”" for t in sup.missing[:4]) or "what it asks"
         if sup.quantity is False:
             missing += " or the number it asks for"
+        elif sup.name is False:
+            missing += " or the name it asks for"
         return [], (
             f"the closest passages do not mention {missing}: they do not answer this question"
         )

@@ -207,7 +207,8 @@ def test_a_name_question_needs_a_sentence_with_a_name(nvault: Vault) -> None:
     q = "Who is the named technical contact for the certification?"
     sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
     assert sup.missing == [] and sup.name is False and not sup.ok
-    assert ask(nvault, q, scoped).abstained
+    a = ask(nvault, q, scoped)
+    assert a.abstained and "the name this question asks for" in a.reason
     more = NAME_NOTE.replace("certification slot.", "certification slot. I put myself.")
     Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "cert.md", more))
     sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
