@@ -68,6 +68,7 @@ def test_init_ingest_search_ask_status(home: Path) -> None:
     run(home, "search", "record", "--client", "nobody", code=1)
     st = run_json(home, "status", "status")
     assert st["sources"]["ingested"] == 1 and st["failures"][0]["source"].endswith("broken.md")
+    assert "1 file(s) still cannot be read" in run(home, "retry", code=65)
     ans = run_json(home, "ask", "ask", "zebra giraffe")
     assert ans["abstained"] is True and ans["citations"] == []
     assert "doesn't say" in ans["answer"]

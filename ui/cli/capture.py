@@ -184,7 +184,8 @@ def watch(ctx: click.Context, once: bool) -> None:
 @click.command()
 @click.pass_context
 def retry(ctx: click.Context) -> None:
-    """Retry failed, partial and interrupted sources (from their stored bytes)."""
+    """Retry failed, partial and interrupted sources (from their stored bytes). Exit 65 while
+    some still fail, as `ingest`."""
     from trailkeep.ingest import Ingestor
 
     v = vault(ctx)
@@ -192,3 +193,8 @@ def retry(ctx: click.Context) -> None:
     click.echo(
         f"{summary.ingested} ingested, {summary.partial} partial, {summary.failed} still failing"
     )
+    if summary.failed:
+        raise SomeFailed(
+            f"{summary.failed} file(s) still cannot be read: `trailkeep status` lists them with "
+            "the reason"
+        )
