@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from trailkeep.ingest import Ingestor
-from trailkeep.recall.answer import judge
-from trailkeep.recall.retrieval import search_detailed
+from trailkeep.recall.answer import gather, judge
 from trailkeep.vault import Filters, Vault, get_embedder
 
 from .common import median, pct, temp_home
@@ -38,7 +37,7 @@ def evaluate(
     for q in questions:
         t0 = time.perf_counter()
         flt = Filters(client=q["client"]) if scoped and q.get("client") else None
-        res = search_detailed(vault, q["q"], k=10, filters=flt)
+        res, flt, _ = gather(vault, q["q"], flt)  # as `ask` gathers them
         strong, why = judge(vault, q["q"], res, client=flt.client if flt else None)
         ms = (time.perf_counter() - t0) * 1000
         cited = " ".join(h.quote for h in strong[:3])

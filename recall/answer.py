@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ from trailkeep.vault.query import entry_tags, entry_text, vault_authors
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answerable import answerable, words_of
+from .answerable import answerable, by_cover, words_of
 from .backends import Backend
 from .errors import ModelCallFailed
 from .llm import call_model
@@ -186,7 +186,7 @@ def judge(
             "nothing in your history is close enough to this question (the closest passage "
             f"scores {best:.2f}, below the bar); no model was asked"
         )
-    names = [n for c in vault.settings.clients for n in (c.id, *c.names, *c.people)]
+    names = [n for c in vault.settings.clients for n in (c.id, *c.names)]
     authors = vault_authors(vault)
     # The strict rule, unless the question is about someone's conversation: it names a chat
     # speaker and no client (conversational questions paraphrase and count across days). A
@@ -219,7 +219,8 @@ def judge(
                 f"{who}'s best passages only ask about or answer someone else's story; "
                 "nothing they said tells it"
             )
-    return strong, None
+    # a conversation's questions paraphrase: their passages keep search's order
+    return (by_cover(sup, strong) if strict else strong), None
 
 
 def verified(vault: Vault, hits: list[Hit]) -> list[Hit]:
@@ -297,6 +298,34 @@ def _client_name(vault: Vault, client: str) -> str:
     return next((c.name for c in vault.settings.clients if c.id == client), client)
 
 
+def gather(
+    vault: Vault,
+    question: str,
+    filters: Filters | None,
+    k: int = 10,
+    today: date | None = None,
+) -> tuple[SearchResult, Filters | None, list[str]]:
+    """The passages a question is judged and answered on: (search result, the filters used,
+    the clients the question names when none was selected)."""
+    named = (
+        []
+        if filters and filters.client
+        else ClientDirectory(vault.settings.clients).named_in(question)
+    )
+    if len(named) == 1:
+        # Asked with no client selected, a question about one client is asked within that
+        # client's scope: another client's passages cannot answer it (QA: "what did we decide
+        # about push notifications for Northwind?" was answered from Clearview's chat).
+        filters = replace(filters or Filters(), client=named[0])
+    res = search_detailed(vault, question, k=k, filters=filters, today=today or date.today())
+    # Drafts are what was written from the history, not history: an offline worksheet quotes
+    # the client's questions under "your history says nothing about this" (notes/0011).
+    res.hits = [h for h in res.hits if h.document_kind != DOC_DRAFT]
+    if len(named) > 1:  # about several clients: theirs, or nobody's
+        res.hits = [h for h in res.hits if h.client is None or h.client in named]
+    return res, filters, named
+
+
 def ask(
     vault: Vault,
     question: str,
@@ -309,16 +338,12 @@ def ask(
     today: date | None = None,
     redact: bool = False,
 ) -> Answer:
-    res = search_detailed(
-        vault, question, k=max(passages, 10), filters=filters, today=today or date.today()
-    )
-    # Drafts are what was written from the history, not history: an offline worksheet quotes
-    # the client's questions under "your history says nothing about this" (notes/0011).
-    res.hits = [h for h in res.hits if h.document_kind != DOC_DRAFT]
+    res, filters, named = gather(vault, question, filters, max(passages, 10), today)
     searched = (
         f"{len(res.keyword_ids)} passage(s) sharing its words and {len(res.vector_sim)} close "
         "in meaning"
         + (f", within {_client_name(vault, filters.client)}" if filters and filters.client else "")
+        + (" (the client the question names)" if len(named) == 1 else "")
     )
     name = backend.name if backend else "extractive"
     strong, why = judge(vault, question, res, client=filters.client if filters else None)

@@ -240,6 +240,7 @@ class Support:
     # For a question asking for a name: does a sentence hold a name it does not give and most
     # of the terms? None: not such a question.
     name: bool | None = None
+    caps: set[str] = field(default_factory=set)  # terms matched only in capitals ("IT")
 
     @property
     def ok(self) -> bool:
@@ -321,7 +322,7 @@ def support(
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     text = " ".join(f"{h.document} {h.title} {h.quote}" for h in hits).lower()
     words = {MONTHS.get(w, w) for w in _with_parts(words_of(text))}
-    caps = shouted(question) & set(terms)
+    caps = sup.caps = shouted(question) & set(terms)
     for t in terms:
         if t in caps:
             found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {h.quote}") for h in hits)
@@ -412,6 +413,40 @@ def _typed_sentence(
     return False
 
 
+def cover(sup: Support, hit: Hit) -> float:
+    """The (IDF-weighted) share of the question's terms this one passage holds."""
+    text = f"{hit.title} {hit.quote}"
+    stems = {stem(w) for w in _with_parts(words_of(text))}
+    total = sum(sup.weights.get(t, 1.0) for t in sup.terms) or 1.0
+    held = sum(
+        sup.weights.get(t, 1.0)
+        for t in sup.terms
+        if (
+            re.search(rf"\b{t.upper()}\b", text)
+            if t in sup.caps
+            else sup.matched.get(t, set()) & stems
+        )
+    )
+    return held / total
+
+
+COVER_KEEP = 0.5  # a passage holding under half what the best one holds is not cited
+
+
+def by_cover(sup: Support, hits: Sequence[Hit]) -> list[Hit]:
+    """The passages, the one holding most of the question first (ties keep search's order),
+    without those holding under half of what the best holds: "what is the clock-in
+    tolerance?" cited "The state allows 7 days after the visit." first (QA, session 8), and
+    filler after the answer."""
+    if not sup.terms or not hits:
+        return list(hits)
+    score = {id(h): cover(sup, h) for h in hits}
+    best = max(score.values())
+    return sorted(
+        (h for h in hits if score[id(h)] >= COVER_KEEP * best), key=lambda h: -score[id(h)]
+    )
+
+
 def answerable(
     vault: Vault,
     question: str,
@@ -433,7 +468,9 @@ __all__ = [
     "answerable",
     "asks_name",
     "asks_quantity",
+    "by_cover",
     "content_terms",
+    "cover",
     "has_name",
     "has_quantity",
     "support",

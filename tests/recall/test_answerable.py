@@ -13,7 +13,9 @@ from trailkeep.recall import ask, search
 from trailkeep.recall.answerable import (
     asks_name,
     asks_quantity,
+    by_cover,
     content_terms,
+    cover,
     has_name,
     has_quantity,
     support,
@@ -311,3 +313,69 @@ def test_a_question_about_another_client_abstains_in_a_clients_scope(vault: Vaul
     assert "Northwind Home Health's history" in (a.reason or "")  # names, not ids
     b = ask(vault, "What is Northwind's migration budget?", scoped)
     assert not b.abstained
+
+
+TWO_CLIENTS = CLIENTS + '[[client]]\nname = "Clearview Vision Therapy"\nid = "clearview"\n'
+TWO_CLIENTS += 'aliases = ["Clearview"]\npeople = ["Elaine Foster"]\n'
+
+
+@pytest.fixture
+def two(vault: Vault) -> Vault:
+    import tomllib
+    from dataclasses import replace
+
+    from trailkeep.vault.clients import parse_clients
+
+    (vault.settings.home / "clients.toml").write_text(TWO_CLIENTS)
+    specs = parse_clients(tomllib.loads(TWO_CLIENTS), Path("clients.toml"))
+    vault.settings = replace(vault.settings, clients=specs)
+    vault.sync_clients(specs)
+    ing = Ingestor(vault)
+    ing.ingest_file(write_note(vault.settings.inbox, "kickoff.md", NOTE))
+    ing.ingest_file(
+        write_note(
+            vault.settings.inbox,
+            "reminders.md",
+            "---\nclient: clearview\ndate: 2026-02-10\n---\n# Push notifications\n\n"
+            "We decided against push notifications for Clearview's reminders: the portal "
+            "cannot send push notifications to iPhones, so reminders go by email.\n",
+        )
+    )
+    return vault
+
+
+def test_a_question_naming_one_client_is_asked_in_its_scope(two: Vault) -> None:
+    """With no client selected (the Ask page's "all clients"), a question about Northwind is
+    not answered from Clearview's notes (QA, session 8)."""
+    a = ask(two, "What did we decide about push notifications for Northwind?")
+    assert a.abstained and not a.citations
+    assert "within Northwind Home Health (the client the question names)" in a.searched
+    b = ask(two, "What did we decide about push notifications for Clearview?")
+    assert not b.abstained, b.reason
+    assert {h.client for h in b.citations} == {"clearview"}
+
+
+def test_a_clients_person_named_in_the_question_must_be_in_the_passages(two: Vault) -> None:
+    # "What did Dev Patel say about the Clearview portal?" was answered from Clearview's notes
+    # that never name him: a person's name is content, unlike a client's
+    a = ask(two, "What did Dana Whitfield say about push notifications for Clearview?")
+    assert a.abstained and "dana" in a.reason
+    b = ask(two, "What does Dana Whitfield want the EVV exception rate to be?")
+    assert not b.abstained
+
+
+def test_the_passage_holding_most_of_the_question_is_cited_first(two: Vault) -> None:
+    note = (
+        "---\nclient: northwind\ndate: 2026-02-12\n---\n# Offline clock-in\n\n"
+        "Caregivers clock in offline; the state allows 7 days after the visit.\n\n"
+        "## Matching\n\nWiden the clock-in tolerance from 10 to 20 minutes for visit matching.\n"
+    )
+    Ingestor(two).ingest_file(write_note(two.settings.inbox, "clockin.md", note))
+    hits = search(two, "clock-in tolerance for visit matching", k=5)
+    q = "what is the clock-in tolerance for visit matching?"
+    sup = support(two, q, hits, ["northwind"])
+    ranked = by_cover(sup, list(reversed(hits)))
+    assert "tolerance from 10 to 20 minutes" in ranked[0].quote
+    # and a passage holding under half of what the best holds is not cited at all
+    assert all(cover(sup, h) >= 0.5 * cover(sup, ranked[0]) for h in ranked)
+    assert len(ranked) < len(hits)
