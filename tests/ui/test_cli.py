@@ -71,6 +71,10 @@ def test_init_ingest_search_ask_status(home: Path) -> None:
     assert "1 file(s) still cannot be read" in run(home, "retry", code=65)
     ans = run_json(home, "ask", "ask", "zebra giraffe")
     assert ans["abstained"] is True and ans["citations"] == []
+    # the text says what the JSON says: the nearest passages, not presented as an answer
+    assert ans["closest"]
+    out = run(home, "ask", "zebra giraffe")
+    assert "Closest, but not an answer:" in out and "acme.md" in out
     assert "doesn't say" in ans["answer"]
 
 

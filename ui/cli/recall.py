@@ -102,6 +102,12 @@ def ask_cmd(
             click.echo(f"[{i}] {h.document}, {when} [{h.source}]")
     if ans.reason:
         click.echo(f"({ans.reason}; {ans.searched})")
+    if ans.abstained and ans.closest:
+        click.echo("\nClosest, but not an answer:")
+        for h in ans.closest:
+            when = h.timestamp.date().isoformat() if h.timestamp else "undated"
+            quote = " ".join(h.quote.split())
+            click.echo(f"- {clip(quote, 160)}\n  — {h.document}, {when} [{h.source}]")
 
 
 @click.command("trail")
