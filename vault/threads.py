@@ -30,19 +30,21 @@ def document_holding(vault: Vault, key: str, kind: str) -> tuple[str, str] | Non
 def same_subject(
     vault: Vault, kind: str, subject: str, lo: datetime, hi: datetime
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(external id, message meta) of messages of ``kind`` documents titled ``subject`` sent
-    between ``lo`` and ``hi``."""
+    """(external id, message meta) of messages of ``kind`` documents titled ``subject`` (the
+    lower-case key: a title keeps its writer's case, compared here in lower case, which SQL's
+    ``lower`` does not do beyond ASCII) sent between ``lo`` and ``hi``."""
     with vault.engine.connect() as c:
         return [
             (str(r[0]), json.loads(r[1] or "{}"))
             for r in c.execute(
                 text(
-                    "SELECT d.external_id, x.meta FROM document d JOIN entry x "
-                    "ON x.document_id = d.id WHERE d.kind = :kind AND d.title = :t "
+                    "SELECT d.external_id, x.meta, d.title FROM document d JOIN entry x "
+                    "ON x.document_id = d.id WHERE d.kind = :kind "
                     "AND x.ts BETWEEN :lo AND :hi AND x.kind = :kind"
                 ),
-                {"kind": kind, "t": subject, "lo": db_ts(lo), "hi": db_ts(hi)},
+                {"kind": kind, "lo": db_ts(lo), "hi": db_ts(hi)},
             )
+            if str(r[2]).lower() == subject
         ]
 
 

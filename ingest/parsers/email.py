@@ -39,14 +39,21 @@ _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr|antw|rif)\s*(\[\d+\])
 _LIST_TAG = re.compile(r"^\s*\[[^\]]{1,40}\]\s*")
 
 
-def normalize_subject(s: str) -> str:
+def shown_subject(s: str) -> str:
+    """The subject without reply and list prefixes, as its writer cased it: "Re: [list] EVV
+    rejections" -> "EVV rejections" (the thread's title)."""
     prev = None
     s = s or ""
     while prev != s:
         prev = s
         s = _SUBJECT_PREFIX.sub("", s)
         s = _LIST_TAG.sub("", s)
-    return " ".join(s.split()).lower()
+    return " ".join(s.split())
+
+
+def normalize_subject(s: str) -> str:
+    """The subject as threading compares it: ``shown_subject``, lower case."""
+    return shown_subject(s).lower()
 
 
 _REPLY_PREFIX = re.compile(
@@ -348,7 +355,7 @@ def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> 
     return ParsedDocument(
         kind=DOC_EMAIL,
         external_id=f"email:{root}",
-        title=normalize_subject(subject) or "(no subject)",
+        title=shown_subject(subject) or "(no subject)",
         content_sha256=hashlib.sha256(raw).hexdigest(),
         timestamp=when,
         entries=entries,

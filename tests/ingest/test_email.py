@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from tests.conftest import corpora, make_settings
 from trailkeep.ingest import Ingestor, walk
-from trailkeep.ingest.parsers.email import normalize_subject, strip_quotes
+from trailkeep.ingest.parsers.email import normalize_subject, shown_subject, strip_quotes
 from trailkeep.recall import search
 from trailkeep.vault import Vault, doctor, get_embedder, init_home, status
 
@@ -216,6 +216,8 @@ def test_broken_messages_do_not_stop_an_mbox(home: Path) -> None:
 
 def test_quote_and_subject_helpers() -> None:
     assert normalize_subject("RE: Fwd: [acme-list] Re[2]:  Export  plan") == "export plan"
+    # the thread's title keeps its writer's case (QA: "evv rejections from the aggregator")
+    assert shown_subject("RE: Fwd: [acme-list] Re[2]:  EVV  plan") == "EVV plan"
     body, removed = strip_quotes(
         "Sounds good.\n\nOn Tue, 3 Mar 2026, Cara <c@x> wrote:\n> old\n> text\n\n-- \nSam\n"
     )

@@ -251,24 +251,24 @@ def test_waiting_on_me(v: Vault) -> None:
     assert b["waiting"] == [
         {
             "client": "acme",
-            "document_id": doc_of(v, "claims export"),
+            "document_id": doc_of(v, "Claims export"),
             "message_id": "a1-1@acme.example",
             "from": "Ann Lee <ann@acme.example>",
             "date": "2026-10-26T09:00:00-05:00",
             "days": 8,
             "entry_id": e["a1-1@acme.example"],
-            "subject": "claims export",
+            "subject": "Claims export",
             "source": "a1-1.eml",
         },
         {
             "client": "beta",
-            "document_id": doc_of(v, "scanner rollout"),
+            "document_id": doc_of(v, "Scanner rollout"),
             "message_id": "b1-1@beta.example",
             "from": "Bo Berg <bo@beta.example>",
             "date": "2026-11-02T08:00:00+01:00",
             "days": 1,
             "entry_id": e["b1-1@beta.example"],
-            "subject": "scanner rollout",
+            "subject": "Scanner rollout",
             "source": "b1-1.eml",
         },
     ]
@@ -353,7 +353,7 @@ def test_dates_ahead_and_overdue(v: Vault) -> None:
         ),
     ]
     assert b["dates"][0]["entry_id"] == e["a1-1@acme.example"]
-    assert b["dates"][0]["document_id"] == doc_of(v, "claims export")
+    assert b["dates"][0]["document_id"] == doc_of(v, "Claims export")
     # "by Nov 2" (mine, in a thread not waiting) has passed and is not listed; nor is "Nov 5"
     # from the mail older than the lookback, nor anything past the horizon.
     assert not [d for d in b["dates"] if d["date"] in ("2026-11-02", "2026-11-05")]
@@ -417,7 +417,7 @@ def test_what_changed_since_the_last_visit(v: Vault) -> None:
     }
     assert docs == {
         "acme": [
-            ("new_messages", "dashboard review", 1, 1, "a2-3.eml"),
+            ("new_messages", "Dashboard review", 1, 1, "a2-3.eml"),
             ("new_version", "Acme status", 2, 0, "acme-status.md"),
         ],
         None: [("new", "Ideas", 1, 0, "ideas.md")],

@@ -55,7 +55,7 @@ def test_an_unknown_sender_is_given_to_no_one_until_the_user_chooses(home: Path)
     preselected, Assign does nothing until one is chosen; choosing Acme then assigns it."""
     _stranger(home)
     scope = "SELECT DISTINCT e.scope FROM entry e JOIN document d ON d.id = e.document_id "
-    scope += "WHERE d.title = 'hello'"
+    scope += "WHERE d.title = 'Hello'"
     assert _sql(home, scope) == [("?",)]
     at = page("inbox")
     pick = at.selectbox(key="as-lee@other.example")
