@@ -214,6 +214,28 @@ def _told_in_the_past(words: str, sentence: str) -> bool:
     return lead == "on" and bool(_PAST.search(sentence)) and not _FUTURE.search(sentence)
 
 
+# A date the sentence says will not happen ("we cannot go live on March 2") or that a change
+# leaves behind ("move go-live from March 2 to March 16") is not ahead of anyone (QA, session
+# 8: both were listed under "Dates ahead"). A contrast after the negation gives the date back:
+# "we can't do Tuesday but Thursday works".
+_NEGATION = re.compile(
+    r"\b(?i:cannot|can't|can not|couldn't|could not|won't|will not|isn't|aren't|not going to|"
+    r"no longer|not on|not by|instead of|rather than|unable to)\b"
+)
+_CONTRAST = re.compile(r"\b(?i:but|instead|rather|however|so|then)\b|[;:]")
+_MOVED = re.compile(
+    r"\b(?i:mov|push|postpon|reschedul|shift|slip|delay|bump)\w*\b.*\bfrom\s+(?:the\s+)?$"
+)
+
+
+def _not_ahead(before: str) -> bool:
+    """Does the sentence, up to the date, negate it or move away from it?"""
+    if _MOVED.search(before):
+        return True
+    negations = list(_NEGATION.finditer(before))
+    return bool(negations) and not _CONTRAST.search(before, negations[-1].end())
+
+
 def named_dates(text: str, written: date) -> list[NamedDate]:
     """Every date ``text`` names, resolved against ``written``, with the sentence naming it;
     in text order, each (day, sentence) once."""
@@ -242,6 +264,8 @@ def named_dates(text: str, written: date) -> list[NamedDate]:
             continue
         a, b = _sentence(text, start, stop)
         if kind == "weekday" and _told_in_the_past(m.group(0), text[a:b]):
+            continue
+        if _not_ahead(text[a:start]):
             continue
         day = resolve(kind, m, written)
         if day is None:

@@ -604,6 +604,25 @@ def test_a_weekday_told_in_the_past_is_not_ahead(sentence: str, day: str | None)
     assert found == ([day] if day else [])
 
 
+@pytest.mark.parametrize(
+    ("sentence", "days"),
+    [
+        ("That means we cannot go live on March 2.", []),
+        ("We could not go live on March 2, so go-live is March 16.", ["2026-03-16"]),
+        ("Can we move go-live from March 2 to March 16?", ["2026-03-16"]),
+        ("We can't do March 10 but March 12 works.", ["2026-03-12"]),
+        ("I cannot make it; March 12 works.", ["2026-03-12"]),
+        ("Go-live set for March 2.", ["2026-03-02"]),
+        ("Please send it by March 5.", ["2026-03-05"]),
+    ],
+)
+def test_a_date_said_not_to_happen_or_moved_away_from_is_not_ahead(
+    sentence: str, days: list[str]
+) -> None:
+    """QA, session 8: "we cannot go live on March 2" was listed under "Dates ahead"."""
+    assert [d.day.isoformat() for d in named_dates(sentence, date(2026, 2, 24))] == days
+
+
 def test_a_passed_date_in_a_thread_still_waiting_is_overdue(v: Vault) -> None:
     """The client asked for a date, I answered "on it", the client wrote again: the thread
     waits on me, and the date that passed is overdue — it used to vanish (QA, session 5)."""
