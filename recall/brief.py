@@ -110,10 +110,12 @@ def build_brief(
     client: str | None = None,
     horizon_days: int = HORIZON_DAYS,
     since: datetime | None = None,
+    until: datetime | None = None,
 ) -> Brief:
     """The briefing for ``today``. ``client``: a clients.toml id (every section in its scope).
     ``since``: the moment "changed" starts from (default: the last visit stored by
-    :func:`mark_visited`, else the start of yesterday, UTC). Reads only."""
+    :func:`mark_visited`, else the start of yesterday, UTC); ``until``: where it ends (default:
+    now). Reads only."""
     scope: Scope | None = None
     if client:
         scope = scope_for(client, vault.settings.clients)
@@ -144,7 +146,7 @@ def build_brief(
         for u in unbilled(vault, today, client)
     ]
     b.drafts, b.unpaid = _invoices(vault, today, client)
-    b.changed = _changed(vault, since, client, view)
+    b.changed = _changed(vault, since, client, view, until)
     b.open_questions = [
         item
         for r in sql.open_questions(vault, client)
@@ -155,6 +157,13 @@ def build_brief(
         "unattributed": sql.unattributed(vault),
     }
     return b
+
+
+def another_day(today: date) -> tuple[datetime, datetime]:
+    """(since, until) of "changed" for a briefing of a day that is not today (``--today``, the
+    MCP ``brief(today=…)``): what arrived that day and the day before — not since the last
+    visit, which may lie after that day."""
+    return _midnight(today - timedelta(days=1)), _midnight(today + timedelta(days=1))
 
 
 def mark_visited(vault: Vault, at: datetime) -> None:
@@ -352,7 +361,7 @@ def _invoices(
 
 
 def _changed(
-    vault: Vault, since: datetime, client: str | None, view: _View
+    vault: Vault, since: datetime, client: str | None, view: _View, until: datetime | None = None
 ) -> list[dict[str, Any]]:
     groups: dict[str | None, dict[str, Any]] = {}
 
@@ -361,7 +370,7 @@ def _changed(
             groups[c] = {"client": c, "documents": [], "decisions": [], "dead_ends": []}
         return groups[c]
 
-    for a in sql.arrivals(vault, since, client):
+    for a in sql.arrivals(vault, since, client, until=until):
         c = a.client if client is None or a.client == client else None
         group(c)["documents"].append(
             {
@@ -375,7 +384,7 @@ def _changed(
                 "arrived": iso(a.arrived),
             }
         )
-    for tag, r in sql.tagged_since(vault, since, CHANGED_TAGS, client):
+    for tag, r in sql.tagged_since(vault, since, CHANGED_TAGS, client, until=until):
         item = view.item(r, _lead(r.text))
         if item is not None:
             group(item["client"])["decisions" if tag == "decision" else "dead_ends"].append(item)

@@ -203,7 +203,7 @@ class Tools:
 
     def brief(self, today: str | None = None) -> str:
         """The briefing: waiting on me, dates ahead, money, what changed, open questions."""
-        from trailkeep.recall.brief import build_brief
+        from trailkeep.recall.brief import another_day, build_brief
 
         day = self.today()
         if today:
@@ -211,8 +211,11 @@ class Tools:
                 day = date.fromisoformat(today)
             except ValueError:
                 raise OutOfScope(f"today {today!r} is not a date like 2026-11-04") from None
+        # another day: what arrived that day and the day before (as `brief --today`)
+        since, until = another_day(day) if day != self.today() else (None, None)
         with self._current():
-            return self._out(build_brief(self.vault, day, self.client, self.horizon).as_json())
+            b = build_brief(self.vault, day, self.client, self.horizon, since, until)
+            return self._out(b.as_json())
 
     # ---------------------------------------------------------------------------- scope
     def _filters(self) -> Filters:

@@ -227,11 +227,20 @@ _ARRIVED = "COALESCE(es.created_at, s.created_at)"
 
 
 def tagged_since(
-    vault: Vault, since: datetime, tags: Sequence[str], client: str | None, limit: int = 200
+    vault: Vault,
+    since: datetime,
+    tags: Sequence[str],
+    client: str | None,
+    limit: int = 200,
+    until: datetime | None = None,
 ) -> list[tuple[str, TextRow]]:
-    """(tag, entry) for current entries carrying one of ``tags`` that arrived since ``since``,
-    in time order."""
+    """(tag, entry) for current entries carrying one of ``tags`` that arrived since ``since``
+    (and before ``until``), in time order."""
     p: dict[str, Any] = {"a": db_ts(since), "n": limit}
+    before = ""
+    if until is not None:
+        p["u"] = db_ts(until)
+        before = f"AND {_ARRIVED} < :u "
     names = []
     for i, t in enumerate(tags):
         names.append(f":t{i}")
@@ -239,7 +248,8 @@ def tagged_since(
     sql = (
         f"SELECT tg.tag, {_COLUMNS} FROM entry e {_JOINS} JOIN entry_tag tg ON tg.entry_id = e.id "
         f"WHERE tg.tag IN ({', '.join(names)}) AND tg.{SHOWN_TAGS_SQL} AND e.current "
-        f"AND e.indexed AND d.kind <> 'draft' AND {_ARRIVED} >= :a AND {_scope_sql(client, p)} "
+        f"AND e.indexed AND d.kind <> 'draft' AND {_ARRIVED} >= :a {before}"
+        f"AND {_scope_sql(client, p)} "
         "ORDER BY e.ts, e.id LIMIT :n"
     )
     with vault.engine.connect() as c:
@@ -259,11 +269,21 @@ class Arrival:
     arrived: datetime
 
 
-def arrivals(vault: Vault, since: datetime, client: str | None, limit: int = 500) -> list[Arrival]:
-    """Documents that arrived since ``since`` (``new``), got a version (``new_version``) or,
-    for mail threads, messages (``new_messages``), newest first. With ``client``: documents
-    holding a current entry in the client's scope."""
+def arrivals(
+    vault: Vault,
+    since: datetime,
+    client: str | None,
+    limit: int = 500,
+    until: datetime | None = None,
+) -> list[Arrival]:
+    """Documents that arrived since ``since`` (and before ``until``: ``new``), got a version
+    (``new_version``) or, for mail threads, messages (``new_messages``), newest first. With
+    ``client``: documents holding a current entry in the client's scope."""
     p: dict[str, Any] = {"a": db_ts(since), "n": limit}
+    before = ""
+    if until is not None:
+        p["u"] = db_ts(until)
+        before = "AND s2.created_at < :u "
     scoped = ""
     if client:
         p["sc"] = client
@@ -275,7 +295,8 @@ def arrivals(vault: Vault, since: datetime, client: str | None, limit: int = 500
         "SELECT d.id, d.title, d.kind, d.client_id, MIN(s.created_at), MAX(s.created_at) "
         "FROM document d JOIN source_document sd ON sd.document_id = d.id "
         "JOIN source s ON s.id = sd.source_id WHERE d.id IN (SELECT sd2.document_id FROM "
-        "source_document sd2 JOIN source s2 ON s2.id = sd2.source_id WHERE s2.created_at >= :a) "
+        "source_document sd2 JOIN source s2 ON s2.id = sd2.source_id WHERE s2.created_at >= :a "
+        f"{before}) "
         f"{scoped} GROUP BY d.id, d.title, d.kind, d.client_id ORDER BY MAX(s.created_at) DESC "
         "LIMIT :n"
     )

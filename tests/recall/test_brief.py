@@ -19,7 +19,7 @@ from tests.conftest import corpora, make_settings, server_env, write_note
 from trailkeep.billing import create_invoice, issue_invoice
 from trailkeep.ingest import Ingestor
 from trailkeep.ingest.reattribution import my_addresses
-from trailkeep.recall.brief import build_brief, mark_visited
+from trailkeep.recall.brief import another_day, build_brief, mark_visited
 from trailkeep.recall.deadlines import named_dates
 from trailkeep.recall.errors import BriefError
 from trailkeep.ui.cli import main
@@ -519,16 +519,23 @@ def run(home: Path, *args: str) -> str:
 def test_cli_json_matches_the_schema_and_only_a_read_remembers(v: Vault, home: Settings) -> None:
     data = json.loads(run(home.home, "brief", "--today", TODAY.isoformat(), "--json"))
     jsonschema.validate(data, schema())
-    assert data == json.loads(json.dumps(build_brief(v, TODAY).as_json()))
+    # another day than today: "changed" is what arrived that day and the day before
+    since, until = another_day(TODAY)
+    assert data == json.loads(json.dumps(build_brief(v, TODAY, since=since, until=until).as_json()))
+    assert data["since"].startswith((TODAY - timedelta(days=1)).isoformat())
     assert sql.last_visit(v) is None  # --json does not count as a visit
     scoped = json.loads(
         run(home.home, "brief", "--today", TODAY.isoformat(), "--client", "BetaCorp", "--json")
     )
     jsonschema.validate(scoped, schema())
     assert scoped["client"] == "beta"
-    before = utcnow()
     out = run(home.home, "brief", "--today", TODAY.isoformat())
     assert "Waiting on you (2)" in out and "OVERDUE" in out and "INV-2026-0001" in out
+    assert f"What arrived from {TODAY - timedelta(days=1)} to {TODAY}" in out
+    assert sql.last_visit(v) is None  # another day's briefing is no visit (QA, session 8)
+    before = utcnow()
+    out = run(home.home, "brief")
+    assert "What changed since" in out
     seen = sql.last_visit(v)
     assert seen is not None and seen >= before - timedelta(seconds=1)
 

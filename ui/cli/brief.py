@@ -20,25 +20,31 @@ def brief_cmd(ctx: click.Context, today_: str | None, client: str | None, as_jso
     """What needs you today: threads waiting on your reply, dates ahead (and overdue), unbilled
     work and unpaid invoices, what changed since your last visit, open questions, inbox health.
     Horizon: [brief] horizon_days (14); mail and notes of the last [brief] lookback_days (60)."""
-    from trailkeep.recall.brief import build_brief, configured, mark_visited
+    from trailkeep.recall.brief import another_day, build_brief, configured, mark_visited
     from trailkeep.vault import utcnow
 
     v = vault(ctx)
     today = day_option(today_)
     now = utcnow()
-    b = build_brief(v, today, client_id(v, client), configured(v.settings)[0])
+    # Another day's briefing (--today) shows what arrived that day and the day before, and is
+    # no visit: the next real briefing still starts from the last one (QA, session 8: it said
+    # "changed since" a moment after the day it briefed for).
+    other = today != now.date() and today_ is not None
+    since, until = another_day(today) if other else (None, None)
+    b = build_brief(v, today, client_id(v, client), configured(v.settings)[0], since, until)
     if as_json:
         click.echo(json.dumps(b.as_json(), ensure_ascii=False, indent=2))
         return
-    _show(b.as_json())
-    mark_visited(v, now)
+    _show(b.as_json(), other)
+    if not other:
+        mark_visited(v, now)
 
 
 def _day(ts: str | None) -> str:
     return ts[:10] if ts else "undated"
 
 
-def _show(d: dict[str, Any]) -> None:
+def _show(d: dict[str, Any], other_day: bool = False) -> None:
     who = f"client {d['client']}" if d["client"] else "all clients"
     click.echo(f"Briefing for {d['today']} ({who})")
     click.echo(f"\nWaiting on you ({len(d['waiting'])})")
@@ -68,7 +74,10 @@ def _show(d: dict[str, Any]) -> None:
         )
     if not (d["unbilled"] or inv["drafts"] or inv["unpaid"]):
         click.echo("  nothing unbilled or unpaid")
-    click.echo(f"\nWhat changed since {_day(d['since'])} {d['since'][11:16]} UTC")
+    if other_day:
+        click.echo(f"\nWhat arrived from {_day(d['since'])} to {d['today']} (UTC)")
+    else:
+        click.echo(f"\nWhat changed since {_day(d['since'])} {d['since'][11:16]} UTC")
     if not d["changed"]:
         click.echo("  nothing new")
     for g in d["changed"]:
@@ -86,6 +95,8 @@ def _show(d: dict[str, Any]) -> None:
         click.echo(f"  {who}: " + (", ".join(counts) or "no new documents"))
         for x in docs[:5]:
             click.echo(f"    {x['what']:<12} {x['document']}  [{x['source']}]")
+        if len(docs) > 5:
+            click.echo(f"    … and {len(docs) - 5} more (--json lists them all)")
         for tag in ("decisions", "dead_ends"):
             for x in g[tag]:
                 click.echo(f"    {tag[:-1]:<12} “{x['quote'][:120]}”  [{x['source']}]")
