@@ -75,6 +75,9 @@ class Brief:
     since: datetime
     horizon_days: int
     waiting: list[dict[str, Any]] = field(default_factory=list)
+    # threads still without my reply whose last message is older than the lookback: counted,
+    # not listed (QA, session 8: a thread 61 days unanswered vanished from "waiting")
+    waiting_older: dict[str, Any] = field(default_factory=dict)
     dates: list[dict[str, Any]] = field(default_factory=list)
     unbilled: list[dict[str, Any]] = field(default_factory=list)
     drafts: list[dict[str, Any]] = field(default_factory=list)
@@ -91,6 +94,7 @@ class Brief:
             "since": iso(self.since),
             "horizon_days": self.horizon_days,
             "waiting": self.waiting,
+            "waiting_older": self.waiting_older,
             "dates": self.dates,
             "unbilled": self.unbilled,
             "invoices": {"drafts": self.drafts, "unpaid": self.unpaid},
@@ -132,7 +136,22 @@ def build_brief(
     start, end = today - timedelta(days=lookback), today
     wide = (_midnight(start - timedelta(days=1)), _midnight(end + timedelta(days=2)))
     mail = [m for m in sql.client_mail(vault, *wide, client) if _within(m, start, end)]
-    b.waiting, unanswered = _waiting(mail, sql.own_addresses(vault), today, view)
+    me = sql.own_addresses(vault)
+    b.waiting, unanswered = _waiting(mail, me, today, view)
+    listed = {w["document_id"] for w in b.waiting}
+    older = [
+        m
+        for m in sql.thread_ends_before(vault, _midnight(start + timedelta(days=1)), client)
+        if m.author not in me
+        and m.document_id not in listed
+        and m.timestamp is not None
+        and m.timestamp.date() < start
+    ]
+    b.waiting_older = {
+        "threads": len(older),
+        "oldest": iso(older[0].timestamp) if older else None,
+        "lookback_days": lookback,
+    }
     notes = [n for n in sql.recent_notes(vault, *wide, client) if _within(n, start, end)]
     b.dates = _dates([*mail, *notes], today, horizon_days, unanswered, view)
     b.unbilled = [

@@ -192,6 +192,19 @@ def client_mail(
     return _rows(vault, where, p, "ORDER BY e.document_id, e.ts, e.id")
 
 
+def thread_ends_before(vault: Vault, until: datetime, client: str | None) -> list[TextRow]:
+    """The last message of every client email thread (``client``: in that client's scope)
+    that has no message since ``until``: the threads older than the briefing reads."""
+    p: dict[str, Any] = {"b": db_ts(until)}
+    where = (
+        "e.kind = 'email' AND d.kind = 'email' AND e.current AND e.ts < :b AND NOT EXISTS ("
+        "SELECT 1 FROM entry x WHERE x.document_id = e.document_id AND x.kind = 'email' AND "
+        "x.current AND (x.ts > e.ts OR (x.ts = e.ts AND x.id > e.id))) AND "
+        + _scope_sql(client, p, mail_only_clients=True)
+    )
+    return _rows(vault, where, p, "ORDER BY e.ts, e.id")
+
+
 def recent_notes(
     vault: Vault, since: datetime, until: datetime, client: str | None
 ) -> list[TextRow]:

@@ -668,3 +668,58 @@ def test_a_passed_date_in_a_thread_still_waiting_is_overdue(v: Vault) -> None:
     assert "c1-3@beta.example" in json.dumps(b["waiting"])
     (d,) = [d for d in b["dates"] if d["source"] == "c1-1.eml"]
     assert (d["date"], d["overdue"]) == ("2026-10-31", True)
+
+
+def test_a_thread_waiting_longer_than_the_lookback_is_counted_not_lost(v: Vault) -> None:
+    """QA, session 8: an unanswered thread vanished from "waiting" on its 61st day. Older than
+    the lookback it is counted (with the oldest date), so the user knows to look."""
+    before = build_brief(v, TODAY).as_json()
+    # Ann's "Old question" of August 1, never answered, 94 days before TODAY
+    assert before["waiting_older"] == {
+        "threads": 1,
+        "oldest": "2026-08-01T09:00:00-05:00",
+        "lookback_days": 60,
+    }
+    assert "old-1@acme.example" not in json.dumps(before["waiting"])
+    ingest(
+        v,
+        {
+            "late-1.eml": eml(
+                "late-1@beta.example",
+                BO,
+                SAM,
+                "Mon, 03 Aug 2026 09:00:00 +0200",
+                "Warehouse badges",
+                "Hi Sam,\n\nCould you look at the warehouse badge readers?\n\nBo\n",
+            ),
+            "late-2.eml": eml(  # answered: not waiting, however old
+                "late-2@beta.example",
+                BO,
+                SAM,
+                "Tue, 04 Aug 2026 09:00:00 +0200",
+                "Dock doors",
+                "Hi Sam,\n\nThe dock door sensors again.\n\nBo\n",
+            ),
+            "late-3.eml": eml(
+                "late-3@consult.example",
+                SAM,
+                BO,
+                "Wed, 05 Aug 2026 09:00:00 +0200",
+                "Re: Dock doors",
+                "Hi Bo,\n\nFixed.\n\nSam\n",
+                reply_to="late-2@beta.example",
+            ),
+        },
+    )
+    b = build_brief(v, TODAY).as_json()
+    jsonschema.validate(b, schema())
+    assert b["waiting"] == before["waiting"]  # the listed threads are the same
+    assert b["waiting_older"] == {
+        "threads": 2,
+        "oldest": "2026-08-01T09:00:00-05:00",
+        "lookback_days": 60,
+    }
+    # each in its client's scope
+    beta = build_brief(v, TODAY, "beta").as_json()["waiting_older"]
+    assert (beta["threads"], beta["oldest"]) == (1, "2026-08-03T09:00:00+02:00")
+    assert build_brief(v, TODAY, "acme").as_json()["waiting_older"]["threads"] == 1

@@ -53,6 +53,13 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
             f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {w['subject']}"
             f"  [{_day(w['date'])}, message {w['message_id']}, document {w['document_id']}]"
         )
+    older = d.get("waiting_older") or {}
+    if older.get("threads"):
+        click.echo(
+            f"  and {older['threads']} older thread(s) still without your reply: last message "
+            f"over {older['lookback_days']} days ago, the oldest {_day(older['oldest'])} "
+            "([brief] lookback_days in config.toml)"
+        )
     click.echo(f"\nDates ahead, next {d['horizon_days']} days ({len(d['dates'])})")
     for x in d["dates"]:
         flag = "OVERDUE " if x["overdue"] else ""

@@ -148,10 +148,19 @@ def _who(ctx: page.Ctx, client: str | None) -> str:
     return ctx.client_name(client) if client else "No client"
 
 
-def waiting(ctx: page.Ctx, items: list[dict[str, Any]]) -> None:
+def waiting(
+    ctx: page.Ctx, items: list[dict[str, Any]], older: dict[str, Any] | None = None
+) -> None:
     st.subheader(f"Waiting on your reply ({len(items)})")
     if not items:
         st.caption("No client thread is waiting on you.")
+    if older and older.get("threads"):
+        st.caption(
+            f"And {older['threads']} older thread(s) still without your reply: the last "
+            f"message is over {older['lookback_days']} days old (the oldest "
+            f"{str(older.get('oldest') or '')[:10]}). `[brief] lookback_days` in config.toml "
+            "lists them."
+        )
     for w in items:
         who = safe_md(w.get("from") or "someone", lines=False)
         subject = safe_md(w.get("subject") or "(no subject)", lines=False)
@@ -322,7 +331,7 @@ def body(ctx: page.Ctx) -> None:
     today = _today()
     data = _build(ctx, mod, today, client)
     st.caption(safe_md(f"{today:%A %d %B %Y}", lines=False))
-    waiting(ctx, data.get("waiting") or [])
+    waiting(ctx, data.get("waiting") or [], data.get("waiting_older"))
     dates(ctx, data.get("dates") or [], data.get("horizon_days", 14))
     money(ctx, data.get("unbilled") or [], data.get("invoices") or {})
     changed(ctx, data.get("changed") or [], data.get("since"))
