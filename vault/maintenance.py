@@ -161,12 +161,25 @@ class ForgetReport:
     sources: int
     blobs: int
     tombstones: int
+    # Original files kept because they also hold material not forgotten (a chat export with
+    # another client's conversations, a daily note mixing clients): their stored bytes still
+    # hold the forgotten text.
+    kept: tuple[str, ...] = ()
 
     def message(self) -> str:
-        return (
+        out = (
             f"forgot {self.documents} document(s), {self.entries} entr(y/ies), "
             f"{self.chunks} chunk(s), {self.sources} source(s), {self.blobs} blob(s); "
             f"{self.tombstones} tombstone(s) keep them from coming back. "
+        )
+        if self.kept:
+            names = ", ".join(self.kept[:5]) + (" …" if len(self.kept) > 5 else "")
+            out += (
+                f"{len(self.kept)} original file(s) also hold other material, so their stored "
+                f"copy is kept and still holds the forgotten text: {names} (`trailkeep forget "
+                "--source PATH` removes a file with everything read from it). "
+            )
+        return out + (
             "Backups made before now still hold this material: delete or re-make them to erase it."
         )
 
@@ -250,6 +263,25 @@ def _naming(c: Connection, markers: list[str]) -> list[Any]:
         {f"m{i}": f"%{m}%" for i, m in enumerate(probes)},
     ).all()
     return [r for r in rows if names_forgotten(f"{r[4]}\n{r[5]}", hashed)]
+
+
+def _sources_holding(c: Connection, entry_ids: set[int]) -> set[int]:
+    """The sources the entries were read from (an email's own file, else its version's)."""
+    out: set[int] = set()
+    ids = sorted(entry_ids)
+    for i in range(0, len(ids), 500):
+        marks = ",".join(str(x) for x in ids[i : i + 500])
+        out.update(
+            int(r[0])
+            for r in c.execute(
+                text(
+                    "SELECT DISTINCT COALESCE(e.source_id, v.source_id) FROM entry e JOIN "
+                    f"version v ON v.id = e.version_id WHERE e.id IN ({marks})"
+                )
+            )
+            if r[0] is not None
+        )
+    return out
 
 
 def _emptied_sources(c: Connection, entry_ids: set[int]) -> set[int]:
@@ -391,6 +423,7 @@ def forget(
                 )
         emptied = _emptied_sources(c, entry_ids) if client_id is not None else set()
         source_ids |= emptied
+        holding = _sources_holding(c, entry_ids)
         chunk_ids = _chunks_of(c, entry_ids)
         vault.keyword.delete(c, chunk_ids)
         detach_work(c, entry_ids, whole_docs)
@@ -403,14 +436,16 @@ def forget(
         # A source is dropped once nothing it produced remains.
         shas: set[str] = set()
         dropped_sources = 0
+        dropped: set[int] = set()
         for s in source_ids:
             left = c.execute(
                 text("SELECT COUNT(*) FROM source_document WHERE source_id=:s"), {"s": s}
             ).scalar_one()
-            row = c.execute(text("SELECT sha256 FROM source WHERE id=:s"), {"s": s}).first()
+            row = c.execute(text("SELECT sha256, name FROM source WHERE id=:s"), {"s": s}).first()
             if row is None:
                 continue
             if left == 0 or s == source_id or s in emptied:
+                dropped.add(s)
                 shas.add(str(row[0]))
                 tomb.append(("sha256", str(row[0])))
                 c.execute(
@@ -422,6 +457,15 @@ def forget(
                 )
                 c.execute(text("DELETE FROM source_document WHERE source_id=:s"), {"s": s})
                 dropped_sources += 1
+        kept = tuple(
+            sorted(
+                {
+                    str(r[0])
+                    for s in (holding | source_ids) - dropped
+                    for r in c.execute(text("SELECT name FROM source WHERE id=:s"), {"s": s})
+                }
+            )
+        )
         for kind, key in tomb:
             c.execute(
                 text(
@@ -459,6 +503,7 @@ def forget(
         dropped_sources,
         len(blobs_to_drop),
         len(set(tomb)),
+        kept,
     )
 
 

@@ -76,6 +76,10 @@ def test_forgotten_client_stays_forgotten(vault: Vault) -> None:
     assert clearview_text(vault) and any(i.client == "clearview" for i in list_work(vault))
     rep = forget(vault, client_id="clearview")
     assert rep.entries > 0
+    # the mixed daily note stays (Northwind's lines): its stored copy still holds Clearview's,
+    # and the message says so, naming the file (QA, session 8)
+    assert rep.kept == ("2026-10-14.md",)
+    assert "2026-10-14.md" in rep.message() and "still holds the forgotten text" in rep.message()
     assert clearview_text(vault) == []
     assert not [i for i in list_work(vault) if i.client == "clearview"]
     assert rows(vault, "SELECT COUNT(*) FROM project WHERE client_id = 'clearview'") == [(0,)]
