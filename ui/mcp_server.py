@@ -115,7 +115,9 @@ class Tools:
         """Hybrid search (keywords + meaning): the best passages, each with its source."""
         from trailkeep.recall import search
 
-        k = max(1, min(int(k), 50))
+        k = int(k)
+        if not 1 <= k <= 50:  # as the CLI: a count below 1 is an error, not 1
+            raise OutOfScope(f"k must be between 1 and 50, not {k}")
         with self._current():
             hits = search(self.vault, query, k=k, filters=self._filters(), today=self.today())
             return self._out(

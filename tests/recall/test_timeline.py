@@ -333,6 +333,10 @@ def test_cli_when_and_diff_validate(tmp_path: Path) -> None:
     shown = run("when", "budget is $4,000")
     assert "(not in its current version)" in shown and "Aside v1 (in its current version)" in shown
     assert "in the current version:" not in shown
+    # not found: where it was not looked for is said (QA: "nowhere in your history" for a
+    # phrase in another client's material)
+    assert "is nowhere in your history" in run("when", "zebra crossing")
+    assert "is nowhere in document 1" in run("when", "zebra crossing", "--document", "1")
 
 
 # ------------------------------------------------------------------------ the bench, sampled

@@ -255,6 +255,10 @@ def test_the_guards_under_the_tools(home: Path) -> None:
             Tools(v, "globex")
         with pytest.raises(OutOfScope, match="out of northwind's scope"):
             tools.get_entry(cv_entry)
+        # a count the CLI refuses is refused here too, not quietly made 1 (QA, session 8)
+        for bad in (-5, 0, 51):
+            with pytest.raises(OutOfScope, match="k must be between 1 and 50"):
+                tools.search("export", k=bad)
     finally:
         v.close()
 

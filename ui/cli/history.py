@@ -30,13 +30,20 @@ def when_cmd(
     from trailkeep.vault import Filters
 
     v = vault(ctx)
-    res = when(v, text, Filters(client=client_id(v, client), document_id=document_id))
+    cid = client_id(v, client)
+    res = when(v, text, Filters(client=cid, document_id=document_id))
     data = res.as_json()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if res.match == "none":
-        click.echo(f"“{text}” is nowhere in your history")
+        # within a client, say so: it may well be in another client's history (QA)
+        where = "your history"
+        if cid:
+            where = f"{next((c.name for c in v.settings.clients if c.id == cid), cid)}'s scope"
+        if document_id is not None:
+            where = f"document {document_id}" + (f" within {where}" if cid else "")
+        click.echo(f"“{text}” is nowhere in {where}")
         return
     what = "said" if res.match == "exact" else "the topic comes up (no exact phrase)"
     for label, a in (("first", data["first"]), ("last", data["last"])):
