@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["TAGS", "Cue", "cue_sentences", "sentence_spans", "tag_text"]
+__all__ = ["TAGS", "Cue", "cue_sentences", "heading_tags", "sentence_spans", "tag_text"]
 
 TAGS: tuple[str, ...] = ("decision", "dead_end", "open_question")
 
@@ -238,9 +238,12 @@ _CUES: list[tuple[str, str, str]] = [
      r"(?:call|calling|reach|reaching|phon|email|ring))[^.;!?]{0,100}?\bbut\b"),
     ("dead_end", "", r"\b(?:without (?:success|luck)|no luck|to no avail|didn't help"
      r"|did not help|made no difference|had no effect)\b"),
-    ("dead_end", "", r"\bfailed (?:because|on|due to|for us)\b|(?:^|[,;:]\s*|\b(?:and|but|so"
-     r"|then)\s+)(?:that|this|it)\s+(?:also\s+|then\s+|just\s+)?failed\b"),
+    ("dead_end", "recovered", r"\bfailed (?:because|on|due to|for us)\b|(?:^|[,;:]\s*|\b(?:and"
+     r"|but|so|then)\s+)(?:that|this|it)\s+(?:also\s+|then\s+|just\s+)?failed\b"),
     ("dead_end", "relative", r"\bfailed\s*(?:[,;.!]|$)"),
+    # a label: "Rejected: anyone with the link can pass it on"
+    ("dead_end", "", _DATE + r"(?:rejected|ruled out|dropped|abandoned|dead end)"
+     r"(?:\s*\([^)]*\))?\s*[:\-–—]\s"),
     # open_question: flagged as open, TBD, unclear, undecided, to find out, waiting for an answer
     ("open_question", "", r"\bopen (?:questions?|points?|decisions?)\b|\bopen issues?\s*:"
      r"|\bunanswered\b|\bno decision yet\b|\bdecision (?:is )?pending\b"),
@@ -277,7 +280,7 @@ _ANY = {
     "|rejected|final|signed off",
     "dead_end": "work|dead|starter|abandon|gave up|ruled out|scrapped|ditched|shelved|backed out"
     "|rolled back|revert|dropped|viable|feasible|too |unusabl|mistake|bad idea|waste of|tried"
-    "|attempted|luck|avail|help|difference|effect|failed",
+    "|attempted|luck|avail|help|difference|effect|failed|rejected",
     "open_question": "decid|agreed|settled|open|unanswered|unresolved|tbd|tbc|t.b.d|to be |still "
     "|remain|unclear|need to|needs to|have to|has to|not sure|not certain|not clear|know |wonder"
     "|waiting|pending|??",
@@ -340,6 +343,14 @@ def _ends(before: str, pattern: str) -> bool:
     return re.search(pattern + r"\s+$", before, re.I) is not None
 
 
+_RECOVERED = re.compile(
+    r"\b(?:retry|rerun|second (?:try|attempt)|next (?:night|run|day))\b[^.;!?]*\b(?:worked|"
+    r"succeeded|went through|passed)\b|\b(?:worked|succeeded) (?:on|after) (?:the )?(?:retry|"
+    r"second)",
+    re.I,
+)
+
+
 def _guarded(tag: str, guard: str, s: str, m: re.Match[str]) -> bool:
     """True when this match is not a cue: negated, hypothetical, generic, or no failure at all."""
     before = re.sub(r"\([^()]*\)", " ", s[max(0, m.start() - 100) : m.start()])
@@ -373,6 +384,8 @@ def _guarded(tag: str, guard: str, s: str, m: re.Match[str]) -> bool:
         )  # "Rolled back transactions ...": an adjective
     if guard == "relative":
         return _ends(before, r"\b(?:that|which|who)")  # "rerun the tests that failed."
+    if guard == "recovered":  # "the upload failed because …; the retry at 03:00 worked"
+        return bool(_RECOVERED.search(s, m.end()))
     return guard == "dropped" and bool(_DROPPED_THING.search(s[m.end() - 7 : m.end() + 80]))
 
 
@@ -418,6 +431,16 @@ def cue_sentences(text: str) -> list[Cue]:
             tags.append(inherited)
         out.extend(Cue(tag, text[start:end], start, end) for tag in TAGS if tag in tags)
     return out
+
+
+def heading_tags(heading: str) -> tuple[str, ...]:
+    """What a section's own heading says of the whole section: a label ("## Decision", "## Open
+    questions") or a cue ("## Dead end 1: WordPress plugin") — QA, session 8: such sections,
+    their heading cut off by the section split, were tagged nothing."""
+    label = _normal(_mask(heading)).rstrip("#: ").strip()
+    found = {t for t, rx in _SECTION.items() if rx.match(label)}
+    found.update(c.tag for c in cue_sentences(heading))
+    return tuple(t for t in TAGS if t in found)
 
 
 def tag_text(text: str) -> tuple[str, ...]:

@@ -41,7 +41,7 @@ from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 from . import reattribution, registry
 from .attribution import Context, decide, facts_of, merge
 from .chunking import chunk_document
-from .cues import cue_sentences
+from .cues import cue_sentences, heading_tags
 from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
 from .threading import email_thread
@@ -135,11 +135,14 @@ def sentence_cues(doc: ParsedDocument) -> None:
     for e in doc.entries:
         if not e.indexed or not e.text.strip() or e.kind in ("tool_result", "context"):
             continue
-        head = ""
-        if e.kind == "section" and e.title:
-            head = "## " + e.title.rsplit(" > ", 1)[-1].strip() + "\n"
+        head, labelled = "", ()
+        if e.kind == "section" and e.title:  # its heading: a label or a cue for all of it
+            heading = e.title.rsplit(" > ", 1)[-1].strip()
+            head, labelled = "## " + heading + "\n", heading_tags(heading)
         cues = [c for c in cue_sentences(head + e.text) if c.start >= len(head)]
-        e.tags = tuple(sorted({t for t in e.tags if t not in CUE_TAGS} | {c.tag for c in cues}))
+        e.tags = tuple(
+            sorted({t for t in e.tags if t not in CUE_TAGS} | {c.tag for c in cues} | set(labelled))
+        )
         if cues:
             e.meta["cues"] = [
                 {

@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trailkeep.bench.cues import CORPORA, LABELS, load, resolve, scores
-from trailkeep.ingest.cues import TAGS, Cue, cue_sentences, sentence_spans, tag_text
+from trailkeep.ingest.cues import (
+    TAGS,
+    Cue,
+    cue_sentences,
+    heading_tags,
+    sentence_spans,
+    tag_text,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -160,6 +167,27 @@ def test_a_label_heading_tags_the_items_below_it() -> None:
         "Nightly at 2am.": ["decision"],
         "who owns the key": ["open_question"],
     }
+
+
+def test_a_sections_own_heading_speaks_for_the_section() -> None:
+    # QA, session 8: a note is split by heading, so "## Dead end 1: WordPress plugin" and a
+    # prose paragraph under "## Decision" were tagged nothing
+    assert heading_tags("Decision") == ("decision",)
+    assert heading_tags("Dead end 1: WordPress plugin") == ("dead_end",)
+    assert heading_tags("Open questions") == ("open_question",)
+    assert heading_tags("Dayton pilot results") == ()
+    assert heading_tags("Next steps") == ()
+
+
+def test_a_rejected_label_and_a_failure_the_retry_fixed() -> None:
+    assert tag_text("Unlisted links. Rejected: anyone with the link can pass it on.") == (
+        "dead_end",
+    )
+    assert tag_text("The client rejected the quote.") == ()
+    # a failure recovered within the sentence is no dead end ("Dayton pilot results" was one)
+    recovered = "On February 14 the upload failed because the key rotated; the retry worked."
+    assert "dead_end" not in tag_text(recovered)
+    assert "dead_end" in tag_text("On February 14 the upload failed because the key rotated.")
 
 
 # --- guards ------------------------------------------------------------------------------------

@@ -43,3 +43,28 @@ def test_a_dead_end_sentence_is_a_dead_end_once(vault: Vault) -> None:
     assert "dead_end" not in v2.tags and "dead_end" not in v3.tags
     assert "decision" in v3.tags
     assert any("Decided 2026-10-20" in c["sentence"] for c in v3.cues)
+
+
+def test_a_sections_heading_tags_it_in_the_vault(vault: Vault) -> None:
+    """QA, session 8: "Portal login" had "## Dead end 1: WordPress plugin" and a prose
+    "## Decision", and no tag at all; "Dayton pilot results" was a dead end for an upload the
+    retry fixed."""
+    note = (
+        "# Portal login\n\n## Dead end 1: WordPress plugin\n\nA form plugin stored logs in "
+        "the WordPress database.\n\n## Decision\n\nMagic links by email, with a 6-digit code."
+        "\n\n## Pilot\n\nOn February 14 the upload failed because the key rotated; the retry "
+        "at 03:00 worked.\n"
+    )
+    Ingestor(vault).ingest_file(write_note(vault.settings.inbox, "login.md", note))
+    steps = document_trail(vault, document_trail_id(vault))
+    tags = {s.hit.title.rsplit(" > ", 1)[-1]: s.tags for s in steps}
+    assert tags["Dead end 1: WordPress plugin"] == ["dead_end"]
+    assert tags["Decision"] == ["decision"]
+    assert tags["Pilot"] == []
+
+
+def document_trail_id(vault: Vault) -> int:
+    from sqlalchemy import text
+
+    with vault.engine.connect() as c:
+        return int(c.execute(text("SELECT id FROM document WHERE kind = 'note'")).scalar_one())
