@@ -312,6 +312,8 @@ class NotesParser:
         seen: dict[str, int] = {}
         for pos, (path, start, end) in enumerate(spans):
             chunk_text = "\n".join(lines[start:end]).strip("\n")
+            if not chunk_text.strip() and len(spans) > 1:
+                continue  # a heading straight over its subheadings: no entry of nothing
             key = " > ".join(path)
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:

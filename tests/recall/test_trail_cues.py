@@ -57,6 +57,12 @@ def test_a_sections_heading_tags_it_in_the_vault(vault: Vault) -> None:
     )
     Ingestor(vault).ingest_file(write_note(vault.settings.inbox, "login.md", note))
     steps = document_trail(vault, document_trail_id(vault))
+    # the title heading straight over its sections is no (empty) step of its own
+    assert [s.hit.title for s in steps] == [
+        "Portal login > Dead end 1: WordPress plugin",
+        "Portal login > Decision",
+        "Portal login > Pilot",
+    ]
     tags = {s.hit.title.rsplit(" > ", 1)[-1]: s.tags for s in steps}
     assert tags["Dead end 1: WordPress plugin"] == ["dead_end"]
     assert tags["Decision"] == ["decision"]

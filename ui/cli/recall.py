@@ -150,7 +150,9 @@ def trail_cmd(
         when = h.timestamp.date().isoformat() if h.timestamp else "undated"
         marks = " ".join(f"#{t}" for t in st.tags)
         cur = "" if h.current else " (superseded)"
-        click.echo(f"{i:>3}. {when} {h.document} [{h.kind}]{cur} {marks}".rstrip())
+        # a note's section by its heading ("Portal login > Decision"), not the note's title alone
+        name = h.title if h.title.startswith(f"{h.document} > ") else h.document
+        click.echo(f"{i:>3}. {when} {name} [{h.kind}]{cur} {marks}".rstrip())
         click.echo("     " + clip(h.quote))
         for cue in st.cues:
             click.echo(f"     #{cue['tag']}: {clip(cue['sentence'], 160)}")
