@@ -320,7 +320,9 @@ def support(
     n, df = term_frequencies(vault, terms)
     sup.weights = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) + 1.0 for t in terms}
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
-    text = " ".join(f"{h.document} {h.title} {h.quote}" for h in hits).lower()
+    # a passage's own date is part of what it says: "what did Maria approve on February 3?"
+    # is answered by her message of February 3 (QA, session 8)
+    text = " ".join(f"{h.document} {h.title} {h.quote} {_dated(h)}" for h in hits).lower()
     words = {MONTHS.get(w, w) for w in _with_parts(words_of(text))}
     caps = sup.caps = shouted(question) & set(terms)
     for t in terms:
@@ -360,6 +362,11 @@ def support(
         given = words_of(question)
         sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
     return sup
+
+
+def _dated(hit: Hit) -> str:
+    ts = hit.timestamp
+    return f"{ts:%B} {ts.day} {ts.year}" if ts is not None else ""
 
 
 def _with_parts(words: Iterable[str]) -> Iterable[str]:
@@ -415,7 +422,7 @@ def _typed_sentence(
 
 def cover(sup: Support, hit: Hit) -> float:
     """The (IDF-weighted) share of the question's terms this one passage holds."""
-    text = f"{hit.title} {hit.quote}"
+    text = f"{hit.title} {hit.quote} {_dated(hit)}"
     stems = {stem(w) for w in _with_parts(words_of(text))}
     total = sum(sup.weights.get(t, 1.0) for t in sup.terms) or 1.0
     held = sum(

@@ -379,3 +379,17 @@ def test_the_passage_holding_most_of_the_question_is_cited_first(two: Vault) -> 
     # and a passage holding under half of what the best holds is not cited at all
     assert all(cover(sup, h) >= 0.5 * cover(sup, ranked[0]) for h in ranked)
     assert len(ranked) < len(hits)
+
+
+def test_a_passages_own_date_is_part_of_what_it_says(two: Vault) -> None:
+    """ "What did we approve on February 3?" — the message of February 3 says "Approved"; the
+    date is its own, not in its text (QA, session 8: it abstained, "no 'february', '3'")."""
+    for day, body in (("2026-02-01", "Can you approve the Dayton pilot?"), ("2026-02-03", "")):
+        text = body or "Approved: the Dayton pilot starts with the Dayton team."
+        note = f"---\nclient: northwind\ndate: {day}\n---\n# Dayton pilot {day}\n\n{text}\n"
+        Ingestor(two).ingest_file(write_note(two.settings.inbox, f"{day}.md", note))
+    q = "What was approved for the Dayton pilot on February 3?"
+    a = ask(two, q, Filters(client="northwind"))
+    assert not a.abstained, a.reason
+    assert a.citations[0].timestamp is not None
+    assert a.citations[0].timestamp.date().isoformat() == "2026-02-03"
