@@ -54,7 +54,9 @@ def test_init_ingest_search_ask_status(home: Path) -> None:
     (inbox / "broken.md").write_bytes(b"\x00\x01")
     data = run_json(home, "ingest", "ingest", str(inbox), code=65)  # some failed
     assert (data["ingested"], data["failed"]) == (1, 1)
-    # Files first, clients.toml after (as a new user does): the label waits for review...
+    # Files first, clients.toml after (as a new user does): status says where it goes...
+    assert "no clients yet: write " in run(home, "status")
+    # ...the label waits for review...
     found = run_json(home, "search", "search", "record number clinic", "-k", "3")
     assert found["hits"][0]["client"] is None
     run(home, "search", "record", "--client", "ACME", code=1)
@@ -66,6 +68,7 @@ def test_init_ingest_search_ask_status(home: Path) -> None:
     assert found["hits"][0]["client"] == "acme"
     assert run_json(home, "search", "search", "record", "--client", "ACME")["hits"]
     run(home, "search", "record", "--client", "nobody", code=1)
+    assert "no clients yet" not in run(home, "status")
     st = run_json(home, "status", "status")
     assert st["sources"]["ingested"] == 1 and st["failures"][0]["source"].endswith("broken.md")
     assert "1 file(s) still cannot be read" in run(home, "retry", code=65)

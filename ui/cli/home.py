@@ -34,6 +34,7 @@ def init(ctx: click.Context, sources: bool | None) -> None:
     for p in created:
         click.echo(f"created {p}")
     click.echo(f"home: {s.home}\ninbox: {s.inbox} (drop files here)")
+    _clients_hint(s.clients_path)
     known = {r.path for r in s.sources}
     for folder, kind in AGENT_FOLDERS:
         path = Path(folder).expanduser()
@@ -84,6 +85,19 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     )
     for f in st["failures"][:20]:
         click.echo(f"  ! {f['source']}: {clip(f['error'])}")
+    _clients_hint(s.clients_path)
+
+
+def _clients_hint(path: Path) -> None:
+    """Without clients.toml nothing is anyone's: say where it goes and what it holds (QA)."""
+    if path.exists():
+        return
+    click.echo(
+        f"no clients yet: write {path} to give mail, notes, chats and hours to your clients "
+        "(what is already in the vault is re-attributed when it appears), e.g.\n"
+        '  [[client]]\n  name = "Acme Health"\n  id = "acme"\n  domains = ["acme.example"]\n'
+        '  rate = "150.00"\n  currency = "USD"'
+    )
 
 
 @click.command("doctor")
