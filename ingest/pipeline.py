@@ -135,7 +135,8 @@ def sentence_cues(doc: ParsedDocument) -> None:
     for e in doc.entries:
         if not e.indexed or not e.text.strip() or e.kind in ("tool_result", "context"):
             continue
-        head, labelled = "", ()
+        head = ""
+        labelled: tuple[str, ...] = ()
         if e.kind == "section" and e.title:  # its heading: a label or a cue for all of it
             heading = e.title.rsplit(" > ", 1)[-1].strip()
             head, labelled = "## " + heading + "\n", heading_tags(heading)

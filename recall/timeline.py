@@ -286,6 +286,11 @@ def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
         if spots:
             found.append(r.as_hit(quote_around(r.text, *spots[0])))
             texts[r.entry_id] = r.text
+        elif r.kind == "section" and find_phrase(heading := r.title.rsplit(" > ", 1)[-1], phrase):
+            # a note's section says what its heading says ("Go-live checklist (March 16)"):
+            # the heading is not in the section's text (QA, session 8)
+            found.append(r.as_hit(heading))
+            texts[r.entry_id] = heading
     if scope is not None:
         # A quote clipped to the lines about the client must still say the phrase.
         found = [h for h in admit(found, scope, texts) if find_phrase(h.quote, phrase, True)]

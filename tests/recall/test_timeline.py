@@ -250,6 +250,30 @@ def test_when_first_last_and_in_current(vault: Vault, tmp_path: Path) -> None:
     assert (old["first"]["version"], old["last"]["version"], old["in_current"]) == (1, 5, False)
 
 
+def test_a_heading_says_what_its_section_says(vault: Vault) -> None:
+    """QA, session 8: `when "go-live"` missed the note "Go-live checklist (March 16)", whose
+    only mention is its title."""
+    ing = Ingestor(vault)
+    inbox = vault.settings.inbox
+    ing.ingest_file(
+        write_note(
+            inbox, "a.md", "---\ndate: 2026-02-24\n---\n# Move\n\nMove go-live to March 16.\n"
+        )
+    )
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "b.md",
+            "---\ndate: 2026-03-10\n---\n# Go-live checklist (March 16)\n\n- train the office\n"
+            "- switch off the Friday upload\n",
+        )
+    )
+    got = when(vault, "go-live").as_json()
+    assert got["first"]["timestamp"][:10] == "2026-02-24"
+    assert got["last"]["timestamp"][:10] == "2026-03-10"
+    assert got["last"]["quote"] == "Go-live checklist (March 16)"
+
+
 def test_when_checks_every_candidate_exactly(vault: Vault, tmp_path: Path) -> None:
     # The keyword index stems and folds: "planning meetings" is a candidate for "planned
     # meeting", but not the phrase.
