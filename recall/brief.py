@@ -437,4 +437,4 @@ def _question(text: str) -> str:
     return " ".join(asked) if asked else _lead(text)
 
 
-__all__ = ["Brief", "BriefError", "build_brief", "configured", "mark_visited"]
+__all__ = ["Brief", "BriefError", "another_day", "build_brief", "configured", "mark_visited"]

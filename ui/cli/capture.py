@@ -72,7 +72,9 @@ def ingest(
     def waiting(n: int) -> None:
         if not quiet:
             click.echo(
-                f"waiting (up to {max_wait:g}s) for {n} file(s) still being written", err=True
+                f"{n} file(s) changed less than {v.settings.stable_seconds:g}s ago: waiting (up "
+                f"to {max_wait:g}s) until they stop changing, so none is read half written",
+                err=True,
             )
 
     # Never read a file half written (a note saved by a sync client, a copy in progress).
