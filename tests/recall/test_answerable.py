@@ -49,17 +49,22 @@ def test_content_terms_leave_out_scaffolding_and_names() -> None:
     assert content_terms("Who's Dana's manager, and where'll they be?", names) == ["manager"]
 
 
-@pytest.fixture
-def nvault(vault: Vault) -> Vault:
+def with_clients(vault: Vault, toml: str) -> None:
+    """Write clients.toml into the vault's home and take it as the running settings."""
     import tomllib
     from dataclasses import replace
 
     from trailkeep.vault.clients import parse_clients
 
-    (vault.settings.home / "clients.toml").write_text(CLIENTS)
-    specs = parse_clients(tomllib.loads(CLIENTS), Path("clients.toml"))
+    (vault.settings.home / "clients.toml").write_text(toml)
+    specs = parse_clients(tomllib.loads(toml), Path("clients.toml"))
     vault.settings = replace(vault.settings, clients=specs)
     vault.sync_clients(specs)
+
+
+@pytest.fixture
+def nvault(vault: Vault) -> Vault:
+    with_clients(vault, CLIENTS)
     Ingestor(vault).ingest_file(write_note(vault.settings.inbox, "kickoff.md", NOTE))
     return vault
 
@@ -321,15 +326,7 @@ TWO_CLIENTS += 'aliases = ["Clearview"]\npeople = ["Elaine Foster"]\n'
 
 @pytest.fixture
 def two(vault: Vault) -> Vault:
-    import tomllib
-    from dataclasses import replace
-
-    from trailkeep.vault.clients import parse_clients
-
-    (vault.settings.home / "clients.toml").write_text(TWO_CLIENTS)
-    specs = parse_clients(tomllib.loads(TWO_CLIENTS), Path("clients.toml"))
-    vault.settings = replace(vault.settings, clients=specs)
-    vault.sync_clients(specs)
+    with_clients(vault, TWO_CLIENTS)
     ing = Ingestor(vault)
     ing.ingest_file(write_note(vault.settings.inbox, "kickoff.md", NOTE))
     ing.ingest_file(
