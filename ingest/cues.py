@@ -16,7 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["TAGS", "Cue", "cue_sentences", "heading_tags", "sentence_spans", "tag_text"]
+__all__ = [
+    "TAGS",
+    "Cue",
+    "cue_sentences",
+    "heading_tags",
+    "label_tags",
+    "sentence_spans",
+    "tag_text",
+]
 
 TAGS: tuple[str, ...] = ("decision", "dead_end", "open_question")
 
@@ -440,6 +448,39 @@ def heading_tags(heading: str) -> tuple[str, ...]:
     label = _normal(_mask(heading)).rstrip("#: ").strip()
     found = {t for t, rx in _SECTION.items() if rx.match(label)}
     found.update(c.tag for c in cue_sentences(heading))
+    return tuple(t for t in TAGS if t in found)
+
+
+# A note's own front-matter tags that name a trail tag (``tags: [decision]``, ``dead-end``,
+# ``open-question``): the user's label for the whole note, beside the heading labels above.
+_LABEL_WORDS = {
+    "decision": "decision",
+    "decisions": "decision",
+    "decided": "decision",
+    "deadend": "dead_end",
+    "deadends": "dead_end",
+    "rejected": "dead_end",
+    "abandoned": "dead_end",
+    "ruledout": "dead_end",
+    "openquestion": "open_question",
+    "openquestions": "open_question",
+    "question": "open_question",
+    "questions": "open_question",
+    "unresolved": "open_question",
+    "tbd": "open_question",
+}
+
+
+def label_tags(labels: object) -> tuple[str, ...]:
+    """The trail tags a note's front-matter ``tags`` name, in ``TAGS`` order; other tags, and
+    anything that is not a list of strings, name none."""
+    if not isinstance(labels, (list, tuple)):
+        return ()
+    found = {
+        _LABEL_WORDS.get(re.sub(r"[\s_#/-]+", "", str(t).lower()), "")
+        for t in labels
+        if isinstance(t, str)
+    }
     return tuple(t for t in TAGS if t in found)
 
 

@@ -41,7 +41,7 @@ from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 from . import reattribution, registry
 from .attribution import Context, decide, facts_of, merge
 from .chunking import chunk_document
-from .cues import cue_sentences, heading_tags
+from .cues import cue_sentences, heading_tags, label_tags
 from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
 from .threading import email_thread
@@ -131,7 +131,9 @@ CUE_TAGS = ("decision", "dead_end", "open_question")
 def sentence_cues(doc: ParsedDocument) -> None:
     """Trail tags at sentence level (notes/0005): each entry keeps the sentences that carry a
     cue (``meta["cues"]``: tag, sentence, offsets into its text) and its cue tags are theirs.
-    A section's own heading counts as its label ("## Decisions" tags the items under it)."""
+    A section's own heading counts as its label ("## Decisions" tags the items under it), and a
+    note's front-matter tags as the label of all of it (``tags: [decision]``)."""
+    noted = label_tags(doc.meta.get("tags"))
     for e in doc.entries:
         if not e.indexed or not e.text.strip() or e.kind in ("tool_result", "context"):
             continue
@@ -140,6 +142,7 @@ def sentence_cues(doc: ParsedDocument) -> None:
         if e.kind == "section" and e.title:  # its heading: a label or a cue for all of it
             heading = e.title.rsplit(" > ", 1)[-1].strip()
             head, labelled = "## " + heading + "\n", heading_tags(heading)
+        labelled = (*labelled, *noted)
         cues = [c for c in cue_sentences(head + e.text) if c.start >= len(head)]
         e.tags = tuple(
             sorted({t for t in e.tags if t not in CUE_TAGS} | {c.tag for c in cues} | set(labelled))

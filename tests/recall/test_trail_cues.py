@@ -70,7 +70,35 @@ def test_a_sections_heading_tags_it_in_the_vault(vault: Vault) -> None:
 
 
 def document_trail_id(vault: Vault) -> int:
+    (only,) = note_ids(vault)
+    return only
+
+
+def test_a_notes_front_matter_tags_label_all_of_it(vault: Vault) -> None:
+    """``tags: [decision]`` in a note's front matter is the user's own label for the note (left
+    unused until session 9); tags that name no trail tag label nothing."""
+    note = (
+        "---\ntags: [billing, Decision]\n---\n# Invoice numbering\n\n"
+        "Numbers are gapless per year, and a credit note takes the next number.\n"
+    )
+    other = "---\ntags: [dead-end, open_question]\n---\n# Nightly sync\n\nSync over SFTP.\n"
+    plain = "---\ntags: [billing]\n---\n# Rates\n\nThe rate is 120 an hour.\n"
+    ing = Ingestor(vault)
+    for name, text in (("numbering.md", note), ("sync.md", other), ("rates.md", plain)):
+        ing.ingest_file(write_note(vault.settings.inbox, name, text))
+    tags = {}
+    for doc_id in note_ids(vault):
+        for step in document_trail(vault, doc_id):
+            tags[step.hit.title] = step.tags
+    assert tags == {
+        "Invoice numbering": ["decision"],
+        "Nightly sync": ["dead_end", "open_question"],
+        "Rates": [],
+    }
+
+
+def note_ids(vault: Vault) -> list[int]:
     from sqlalchemy import text
 
     with vault.engine.connect() as c:
-        return int(c.execute(text("SELECT id FROM document WHERE kind = 'note'")).scalar_one())
+        return [int(r.id) for r in c.execute(text("SELECT id FROM document WHERE kind = 'note'"))]
