@@ -37,7 +37,7 @@ from trailkeep.vault import Vault, iso
 from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow
 
-from .deadlines import named_dates
+from .deadlines import DateChanges, NamedDate, read_dates
 from .errors import BriefError
 from .scope import WITHHELD, Scope, admit, scope_for
 from .timeline import sentences
@@ -283,20 +283,30 @@ def _dates(
     rows: Iterable[TextRow], today: date, horizon: int, unanswered: set[int], view: _View
 ) -> list[dict[str, Any]]:
     last = today + timedelta(days=horizon)
+    read: list[tuple[TextRow, datetime, list[NamedDate]]] = []
+    # What each thread's or note's later entries say against the dates its earlier ones named.
+    later: dict[int, list[tuple[datetime, DateChanges]]] = {}
+    for r in rows:
+        body = view.text(r)
+        if r.timestamp is None or not body:
+            continue
+        named, changes = read_dates(body, r.timestamp.date())
+        read.append((r, r.timestamp, named))
+        if changes.withdrawn or changes.moves:
+            later.setdefault(r.document_id, []).append((r.timestamp, changes))
     out: list[tuple[date, datetime, dict[str, Any]]] = []
     seen: set[tuple[str, str | None, str]] = set()
-    for r in rows:
-        assert r.timestamp is not None
-        body = view.text(r)
-        if not body:
-            continue
-        written = r.timestamp.date()
-        for nd in named_dates(body, written):
+    for r, at, named in read:
+        written = at.date()
+        after = [c for t, c in later.get(r.document_id, ()) if t > at]
+        for nd in named:
             if today <= nd.day <= last:
                 overdue = False
             elif r.entry_id in unanswered and written <= nd.day < today:
                 overdue = True
             else:
+                continue
+            if _superseded(nd, after):
                 continue
             client = view.client(r)
             key = (nd.day.isoformat(), client, nd.quote)
@@ -306,7 +316,7 @@ def _dates(
             out.append(
                 (
                     nd.day,
-                    r.timestamp,
+                    at,
                     {
                         "date": nd.day.isoformat(),
                         "client": client,
@@ -323,6 +333,44 @@ def _dates(
             )
     out.sort(key=lambda x: (x[0], x[1], x[2]["entry_id"]))
     return [d for _, _, d in out]
+
+
+# Words that say nothing of what a date is for: a move to another date names the same thing as
+# an earlier date when their sentences share a word that is none of these.
+_PLAIN = frozenset(
+    (
+        "this that these those with will would could should shall have has had from into onto "
+        "your yours ours their them they then than when what which where there here about also "
+        "just please thanks thank again still only over after before until till since next week "
+        "weeks month days today tomorrow date dates move moved moves moving push pushed pushing "
+        "postpone postponed reschedule rescheduled shift shifted slip slipped delay delayed bump "
+        "bumped instead new now planned scheduled happy sure okay make works work going able "
+        "let's lets can't cannot know think need want like been being were does done sorry hope "
+        "january february march april june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday"
+    ).split()
+)
+_TERM = re.compile(r"[a-z][a-z'-]{3,}")
+_JOINS = re.compile(r"[,;:]|\s(?:and|but|while|whereas|or)\s", re.I)
+
+
+def _terms(nd: NamedDate) -> set[str]:
+    """What the date is for: the words of its own clause ("the workshop is on Nov 9 and the
+    invoice run on Nov 13": Nov 13 is the invoice run's), less the plain ones."""
+    at = max(nd.quote.find(nd.text), 0)
+    cuts = [0, *(m.end() for m in _JOINS.finditer(nd.quote)), len(nd.quote)]
+    start = max(c for c in cuts if c <= at)
+    stop = min((m.start() for m in _JOINS.finditer(nd.quote, at + len(nd.text))), default=None)
+    return set(_TERM.findall(nd.quote[start:stop].lower())) - _PLAIN
+
+
+def _superseded(nd: NamedDate, after: list[DateChanges]) -> bool:
+    """A date a later entry of the same thread or note withdraws ("we cannot make Dec 4", "moved
+    from Dec 4"), or moves the same thing away from ("the review moves to Dec 11")."""
+    if any(nd.day in c.withdrawn for c in after):
+        return True
+    mine = _terms(nd)
+    return any(m.day != nd.day and mine & _terms(m) for c in after for m in c.moves)
 
 
 def _money(x: Decimal) -> str:

@@ -21,6 +21,7 @@ about 0.3 s more), so importing this module stays cheap.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -238,17 +239,61 @@ def _not_ahead(before: str) -> bool:
 
 def named_dates(text: str, written: date) -> list[NamedDate]:
     """Every date ``text`` names, resolved against ``written``, with the sentence naming it;
-    in text order, each (day, sentence) once."""
+    in text order, each (day, sentence) once. Dates the sentence negates or moves away from
+    are not among them (see :func:`date_changes`)."""
+    return read_dates(text, written)[0]
+
+
+@dataclass(frozen=True)
+class DateChanges:
+    """What a text says against dates named before it (QA, session 9: a deadline a later mail
+    moved stayed under "Dates ahead" beside the new one)."""
+
+    withdrawn: frozenset[date]  # "cannot make Dec 4", "moved from Dec 4 to Dec 11": Dec 4
+    moves: tuple[NamedDate, ...]  # "the review moves to Dec 11": the new date, with its sentence
+
+
+# A new date a change leads to: "moved/pushed/postponed … to Dec 11", "the new date is …",
+# "now due …". Not in a question ("Could we move it to Friday?" asks; it does not decide).
+_MOVED_TO = re.compile(
+    r"(?:\b(?i:mov|push|postpon|reschedul|shift|slip|slipp|delay|bump)\w*\b.*"
+    r"\b(?i:to|until|till|for)\s+(?:the\s+)?(?:(?i:next|this|coming)\s+)?"
+    r"|\b(?i:new (?:date|deadline|due date) is|now (?:due|on|by|planned for|scheduled for))\s+"
+    r"(?:(?i:on|by|the)\s+)?)$"
+)
+
+
+def date_changes(text: str, written: date) -> DateChanges:
+    """The dates ``text`` withdraws, and the dates it moves something to."""
+    return read_dates(text, written)[1]
+
+
+def read_dates(text: str, written: date) -> tuple[list[NamedDate], DateChanges]:
+    """:func:`named_dates` and :func:`date_changes` of ``text`` in one reading."""
+    ahead_: list[NamedDate] = []
+    withdrawn: set[date] = set()
+    moves: list[NamedDate] = []
+    for nd, ahead, before in _scan(text, written):
+        if not ahead:
+            withdrawn.add(nd.day)
+            continue
+        ahead_.append(nd)
+        if _MOVED_TO.search(before) and not nd.quote.rstrip().endswith("?"):
+            moves.append(nd)
+    return ahead_, DateChanges(frozenset(withdrawn), tuple(moves))
+
+
+def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
+    """(date, ahead, the sentence up to it) for every date ``text`` names, in text order."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
     for a, b in _windows(text):
         for kind, pat in _PATTERNS:
             for m in pat.finditer(text, a, b):
                 found.append((m.start(), m.end(), kind, m))
     if not found:
-        return []
+        return
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    out: list[NamedDate] = []
-    seen: set[tuple[date, str]] = set()
+    seen: set[tuple[date, str, bool]] = set()
     end = -1
     for i, (start, stop, kind, m) in enumerate(found):
         if start < end:  # inside a longer candidate
@@ -265,19 +310,17 @@ def named_dates(text: str, written: date) -> list[NamedDate]:
         a, b = _sentence(text, start, stop)
         if kind == "weekday" and _told_in_the_past(m.group(0), text[a:b]):
             continue
-        if _not_ahead(text[a:start]):
-            continue
+        ahead = not _not_ahead(text[a:start])
         day = resolve(kind, m, written)
         if day is None:
             continue
         quote = " ".join(text[a:b].split())
         if len(quote) > MAX_QUOTE:
             quote = _around(text, a, b, start, stop)
-        if (day, quote) in seen:
+        if (day, quote, ahead) in seen:
             continue
-        seen.add((day, quote))
-        out.append(NamedDate(day, quote, m.group(0)))
-    return out
+        seen.add((day, quote, ahead))
+        yield NamedDate(day, quote, m.group(0)), ahead, text[a:start]
 
 
 def _around(text: str, a: int, b: int, start: int, stop: int) -> str:
@@ -292,4 +335,4 @@ def _around(text: str, a: int, b: int, start: int, stop: int) -> str:
     return ("… " if lo > a else "") + " ".join(cut.split()) + (" …" if hi < b else "")
 
 
-__all__ = ["NamedDate", "named_dates", "resolve"]
+__all__ = ["DateChanges", "NamedDate", "date_changes", "named_dates", "read_dates", "resolve"]

@@ -20,7 +20,7 @@ from trailkeep.billing import create_invoice, issue_invoice
 from trailkeep.ingest import Ingestor
 from trailkeep.ingest.reattribution import my_addresses
 from trailkeep.recall.brief import another_day, build_brief, mark_visited
-from trailkeep.recall.deadlines import named_dates
+from trailkeep.recall.deadlines import date_changes, named_dates
 from trailkeep.recall.errors import BriefError
 from trailkeep.ui.cli import main
 from trailkeep.vault import Settings, Vault, get_embedder, init_home, utcnow
@@ -628,6 +628,84 @@ def test_a_date_said_not_to_happen_or_moved_away_from_is_not_ahead(
 ) -> None:
     """QA, session 8: "we cannot go live on March 2" was listed under "Dates ahead"."""
     assert [d.day.isoformat() for d in named_dates(sentence, date(2026, 2, 24))] == days
+
+
+@pytest.mark.parametrize(
+    ("sentence", "withdrawn", "moves"),
+    [
+        ("We have to move the review from Dec 4 to Dec 11.", ["2026-12-04"], ["2026-12-11"]),
+        ("We cannot make Dec 4.", ["2026-12-04"], []),
+        ("The workshop is postponed to Dec 9.", [], ["2026-12-09"]),
+        ("The new deadline is Dec 14.", [], ["2026-12-14"]),
+        ("Could we push the workshop to Dec 9?", [], []),  # asks; decides nothing
+        ("Please send the proposal by Dec 4.", [], []),
+    ],
+)
+def test_what_a_text_says_against_earlier_dates(
+    sentence: str, withdrawn: list[str], moves: list[str]
+) -> None:
+    got = date_changes(sentence, date(2026, 11, 20))
+    assert sorted(d.isoformat() for d in got.withdrawn) == withdrawn
+    assert [m.day.isoformat() for m in got.moves] == moves
+
+
+def test_a_date_a_later_message_moves_is_not_ahead_any_more(v: Vault) -> None:
+    """QA, session 9: the client moved the review from Dec 4 to Dec 11 and the workshop to
+    Nov 12 in later mail of the same threads, and the briefing listed the old dates beside the
+    new ones. A date in another thread, or a thing the move does not name, stays."""
+
+    def mail(n: int, subject: str, when: str, body: str, reply: int | None = None) -> str:
+        return eml(
+            f"m{n}@beta.example",
+            BO,
+            SAM,
+            when,
+            ("Re: " if reply else "") + subject,
+            f"Hi Sam,\n\n{body}\n\nBo\n",
+            reply_to=f"m{reply}@beta.example" if reply else None,
+        )
+
+    ingest(
+        v,
+        {
+            "m1.eml": mail(
+                1,
+                "Review",
+                "Mon, 26 Oct 2026 09:00:00 +0100",
+                "The review is on Nov 6. Please send the deck by Nov 5.",
+            ),
+            "m2.eml": mail(
+                2,
+                "Review",
+                "Tue, 27 Oct 2026 09:00:00 +0100",
+                "We cannot make Nov 6, sorry. More soon.",
+                reply=1,
+            ),
+            "m3.eml": mail(
+                3,
+                "Workshop",
+                "Tue, 27 Oct 2026 10:00:00 +0100",
+                "The workshop is on Nov 9 and the invoice run on Nov 13.",
+            ),
+            "m4.eml": mail(
+                4,
+                "Workshop",
+                "Wed, 28 Oct 2026 10:00:00 +0100",
+                "The workshop is postponed to Nov 12.",
+                reply=3,
+            ),
+            "m5.eml": mail(
+                5, "Dock", "Wed, 28 Oct 2026 11:00:00 +0100", "The dock review is on Nov 6."
+            ),
+        },
+    )
+    got = {(d["date"], d["source"]) for d in build_brief(v, TODAY).as_json()["dates"]}
+    assert ("2026-11-06", "m1.eml") not in got  # withdrawn in the same thread
+    assert ("2026-11-05", "m1.eml") in got  # the deck: nothing said against it
+    assert ("2026-11-06", "m5.eml") in got  # another thread's Nov 6
+    assert ("2026-11-09", "m3.eml") not in got  # the workshop moved
+    assert ("2026-11-12", "m4.eml") in got
+    assert ("2026-11-13", "m3.eml") in got  # the invoice run did not move
 
 
 def test_a_passed_date_in_a_thread_still_waiting_is_overdue(v: Vault) -> None:
