@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 from .base import VaultBase
 from .records import REVIEWABLE, SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED, db_ts, from_utc
 from .store import Vault, utcnow
+from .work import rekey_items
 
 SENTINELS = (SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED)
 
@@ -154,6 +155,7 @@ def apply_assignments(
             ),
             {"c": cid, "p": a.problem or "no client", "t": db_ts(utcnow()), "e": a.entry_id},
         )
+        rekey_items(c, a.entry_id, cid)
         # A draft invoice holds one client's items: an item that changed client leaves it.
         c.execute(
             text(

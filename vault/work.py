@@ -42,10 +42,20 @@ def show_hours(hours: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- work items
-def _work_sha(w: dict[str, Any], client_id: str | None) -> str:
-    parts = [
-        str(w.get(k) or "") for k in ("origin", "day", "hours", "description", "rate", "problem")
-    ]
+def line_problem(w: Mapping[str, Any], client_id: str | None) -> str | None:
+    """What is wrong with a work line itself ("hours 'abc' is not a duration"). Why it has no
+    client is attribution's answer and holds only while it has none: until session 9 the
+    pipeline wrote "unknown client 'x' (not in clients.toml)" into the line, and a line
+    attributed later stayed unbillable once credited (QA, session 9)."""
+    p = str(w.get("problem") or "") or None
+    if p and client_id and (p.startswith("unknown client ") or p.endswith("no client")):
+        return None
+    return p
+
+
+def _work_sha(w: Mapping[str, Any], client_id: str | None) -> str:
+    parts = [str(w.get(k) or "") for k in ("origin", "day", "hours", "description", "rate")]
+    parts.append(line_problem(w, client_id) or "")
     return hashlib.sha256("|".join([client_id or "", *parts]).encode()).hexdigest()
 
 
@@ -151,7 +161,7 @@ def _item_values(
         "h": w.get("hours"),
         "r": w.get("rate"),
         "desc": str(w.get("description") or ""),
-        "p": w.get("problem") or (None if client_id else "no client"),
+        "p": line_problem(w, client_id) or (None if client_id else "no client"),
         "o": str(w.get("origin") or "line"),
         "t": now,
     }
@@ -220,6 +230,22 @@ def resync_document(c: Connection, doc_id: int) -> None:
     ).first()
     if row is not None:
         sync_work_items(c, doc_id, int(row[0]))
+
+
+def rekey_items(c: Connection, entry_id: int, client_id: str | None) -> None:
+    """An entry's client changed (re-attribution, a correction): its unbilled items are matched
+    by the line as it now reads, so that the next version of the note finds them unchanged."""
+    row = c.execute(text("SELECT meta FROM entry WHERE id=:e"), {"e": entry_id}).first()
+    w = json.loads(row[0] or "{}").get("work") if row else None
+    if not isinstance(w, dict):
+        return
+    c.execute(
+        text(
+            "UPDATE work_item SET line_sha=:sha WHERE entry_id=:e AND (invoice_id IS NULL OR "
+            "invoice_id IN (SELECT id FROM invoice WHERE status = 'draft'))"
+        ),
+        {"sha": _work_sha(w, client_id), "e": entry_id},
+    )
 
 
 @dataclass(frozen=True)
@@ -512,9 +538,11 @@ __all__ = [
     "invoice_ids",
     "invoice_row",
     "items_on",
+    "line_problem",
     "list_work",
     "next_number",
     "reading",
+    "rekey_items",
     "release",
     "reserve",
     "resync_document",

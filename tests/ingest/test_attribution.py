@@ -4,6 +4,7 @@ whatever order files and settings arrive in, and failing closed."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import text
 
 from tests.conftest import make_settings, server_env
 from tests.fixtures.chats import msg, node
-from trailkeep.billing import create_invoice, list_work
+from trailkeep.billing import create_invoice, credit_invoice, issue_invoice, list_work
 from trailkeep.ingest import Ingestor
 from trailkeep.ingest.reattribution import ensure_current
 from trailkeep.recall import search
@@ -163,6 +164,41 @@ def test_files_first_then_clients_toml_re_attributes_everything(tmp_path: Path) 
     for q in ("EVV export nightly", "Bluefinch", "migrate visit data"):
         for h in search(v, q, k=10, filters=Filters(client="clearview")):
             assert "Bluefinch" not in h.quote and "EVV" not in h.quote
+    v.close()
+
+
+def test_work_attributed_late_bills_like_any_other(tmp_path: Path) -> None:
+    """QA, session 9: work lines ingested before clients.toml kept their "unknown client"
+    reason in the line itself: once credited they were unbillable for good, and editing
+    another line of the same note flagged the billed, unchanged one as changed after billing."""
+    home = tmp_path / "home"
+    v = open_vault(home)
+    day = v.settings.inbox / "2026-10-14.md"
+    day.write_text("# 2026-10-14\n\n- 2h northwind: EVV export schedule\n- 1h clearview: login\n")
+    sheet = v.settings.inbox / "hours.csv"
+    sheet.write_text("date,client,hours,description\n2026-10-15,NWHH,1.5,Kickoff with Dana\n")
+    Ingestor(v).ingest_paths([day, sheet])
+    assert {i.problem for i in list_work(v)} == {
+        "unknown client 'northwind' (not in clients.toml)",
+        "unknown client 'clearview' (not in clients.toml)",
+        "unknown client 'NWHH' (not in clients.toml)",
+    }
+    v.close()
+    (home / "clients.toml").write_text(CLIENTS)
+    s = load_settings({"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}, home)
+    v = Vault.open(s, get_embedder("hash"))
+    assert ensure_current(v) is not None
+    issued = issue_invoice(v, create_invoice(v, "northwind", "2026-10").id, date(2026, 11, 2))
+    assert [ln.hours for ln in issued.lines] == ["2", "1.5"]
+    # another line of the note changes: the billed one did not
+    day.write_text("# 2026-10-14\n\n- 2h northwind: EVV export schedule\n- 1.5h clearview: login\n")
+    Ingestor(v).ingest_paths([day])
+    assert [i.flag for i in list_work(v, "northwind")] == [None, None]
+    credit_invoice(v, issued.id, date(2026, 11, 3))
+    assert [(i.problem, i.invoice_id) for i in list_work(v, "northwind")] == [(None, None)] * 2
+    again = create_invoice(v, "northwind", "2026-10")
+    assert [ln.hours for ln in again.lines] == ["2", "1.5"]
+    assert [i.hours for i in list_work(v, "clearview", unbilled=True)] == ["1.5"]
     v.close()
 
 
