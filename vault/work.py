@@ -203,15 +203,24 @@ def _update_item(
 
 
 def detach_work(c: Connection, entry_ids: set[int], documents: set[int]) -> None:
-    """Before entries are forgotten: unbilled items go with them; billed items stay (the
-    invoice needs them) without their source, flagged."""
+    """Before entries are forgotten: unbilled items go with them; items an issued invoice or a
+    credit note names stay (the documents need them) without their source, flagged — and out of
+    billing for good when a credit note released them (QA, session 9: deleting those broke the
+    invoice's frozen lines, and `forget` died on the foreign key)."""
     if not entry_ids:
         return
     marks = ",".join(str(int(i)) for i in entry_ids)
+    unbilled = (
+        "(invoice_id IS NULL OR invoice_id IN (SELECT id FROM invoice WHERE status = 'draft'))"
+    )
+    named = "id IN (SELECT work_item_id FROM invoice_line WHERE work_item_id IS NOT NULL)"
+    c.execute(
+        text(f"DELETE FROM work_item WHERE entry_id IN ({marks}) AND {unbilled} AND NOT {named}")
+    )
     c.execute(
         text(
-            f"DELETE FROM work_item WHERE entry_id IN ({marks}) AND (invoice_id IS NULL OR "
-            "invoice_id IN (SELECT id FROM invoice WHERE status = 'draft'))"
+            "UPDATE work_item SET removed=TRUE, invoice_id=NULL "
+            f"WHERE entry_id IN ({marks}) AND {unbilled}"
         )
     )
     docs = ",".join(str(int(d)) for d in documents) or "NULL"

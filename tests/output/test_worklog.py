@@ -203,3 +203,26 @@ def test_client_correction_and_forget_keep_billing_consistent(
     assert {i.client for i in left} == {"acme"} and len(left) == 2
     assert all(i.entry_id is None and i.flag for i in left)
     assert get_invoice(bvault, inv.id).total == inv.total
+
+
+def test_forgetting_a_client_after_a_credit_note_keeps_both_documents(
+    bvault: Vault, bingest: Ingestor
+) -> None:
+    """QA, session 9: `forget --client` died on a foreign key once an invoice of the client had
+    been credited — the released items were deleted while the invoice's frozen lines still
+    named them. Both documents stay whole; the items are out of billing for good."""
+    from datetime import date
+
+    from trailkeep.billing import create_invoice, credit_invoice, get_invoice, issue_invoice
+    from trailkeep.vault import forget
+
+    bingest.ingest_file(write_note(bvault.settings.inbox, "2026-03-04.md", DAILY))
+    inv = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    credit = credit_invoice(bvault, inv.id, date(2026, 4, 2))
+    forget(bvault, client_id="acme")
+    assert list_work(bvault, "acme") == [] and list_work(bvault, "acme", unbilled=True) == []
+    assert get_invoice(bvault, inv.id).total == inv.total
+    assert get_invoice(bvault, credit.id).total == credit.total
+    assert [ln.description for ln in get_invoice(bvault, inv.id).lines] == [
+        ln.description for ln in inv.lines
+    ]
