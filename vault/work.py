@@ -273,6 +273,7 @@ class WorkItem:
     invoice_status: str | None
     problem: str | None
     flag: str | None
+    same_as: int | None = None  # the item of another file holding the same work
 
     @property
     def billable(self) -> bool:
@@ -291,20 +292,47 @@ class WorkItem:
             "invoice": self.invoice_number or (self.invoice_id and f"draft {self.invoice_id}"),
             "problem": self.problem,
             "flag": self.flag,
+            "same_as": self.same_as,
         }
+
+
+# The same work arriving in another file — a timesheet exported again under a new name, a
+# daily note's line also typed into the timesheet — is billed once (QA, session 9: the second
+# export billed every row again). The earliest item is the one; the others name it. Rows
+# repeated inside one file are the file's own business and stay.
+_SAME_WORK = (
+    "(SELECT MIN(o.id) FROM work_item o WHERE o.id < w.id AND NOT o.removed "
+    "AND o.client_id = w.client_id AND o.day = w.day AND o.hours = w.hours "
+    "AND lower(o.description) = lower(w.description) "
+    "AND COALESCE(o.document_id, -1) <> COALESCE(w.document_id, -1))"
+)
+
+
+def _same_work_problem(first: int) -> str:
+    return (
+        f"the same work as item {first} from another file: billed once "
+        "(reword one of them if it is other work)"
+    )
 
 
 def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
     rows = c.execute(
         text(
             "SELECT w.id, w.client_id, w.client_label, w.day, w.hours, w.rate, w.description, "
-            "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem, w.flag "
+            "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem, w.flag, "
+            f"{_SAME_WORK} AS same_as "
             "FROM work_item w LEFT JOIN invoice i ON i.id = w.invoice_id "
             f"WHERE NOT w.removed AND {where} ORDER BY w.day, w.id"
         ),
         p,
     )
-    return [WorkItem(*r) for r in rows]
+    items = []
+    for r in rows:
+        *cols, problem, flag, same_as = tuple(r)
+        if problem is None and same_as is not None:
+            problem = _same_work_problem(int(same_as))
+        items.append(WorkItem(*cols, problem, flag, same_as))
+    return items
 
 
 def list_work(vault: Vault, client: str | None = None, unbilled: bool = False) -> list[WorkItem]:
@@ -337,7 +365,7 @@ def billable_items(c: Connection, client: str, period: str) -> list[WorkItem]:
     return _items(
         c,
         "w.client_id = :c AND w.invoice_id IS NULL AND substr(w.day, 1, 7) = :p "
-        "AND w.problem IS NULL AND w.hours IS NOT NULL",
+        f"AND w.problem IS NULL AND w.hours IS NOT NULL AND {_SAME_WORK} IS NULL",
         {"c": client, "p": period},
     )
 

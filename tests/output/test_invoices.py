@@ -268,3 +268,38 @@ def test_the_cli_refuses_a_misdated_issue(bsettings: Settings) -> None:
         bsettings.home, "invoice", "invoice", "issue", str(draft), "--date", "2026-10-03"
     )
     assert issued["number"] == "INV-2026-0001"
+
+
+def test_the_same_work_in_another_file_is_billed_once(bvault: Vault) -> None:
+    """QA, session 9: the month's timesheet exported again under a new name (its rows plus one)
+    billed every row a second time. Rows repeated inside one file stay that file's own."""
+    from trailkeep.billing import unbilled
+
+    inbox = bvault.settings.inbox
+    head = "date,client,hours,description\n"
+    rows = "2026-03-02,acme,1.5,Menu review\n2026-03-03,acme,2,Order form bug\n"
+    (inbox / "march.csv").write_text(head + rows + "2026-03-03,acme,2,Order form bug\n")
+    Ingestor(bvault).ingest_file(inbox / "march.csv")
+    first = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    assert [ln.hours for ln in first.lines] == ["1.5", "2", "2"]  # the file's own repeat stays
+    (inbox / "march-final.csv").write_text(
+        head + rows.upper().replace("ACME", "acme") + "2026-03-04,acme,1,Quick call\n"
+    )
+    Ingestor(bvault).ingest_file(inbox / "march-final.csv")  # the same rows, in capitals
+    assert [u.items for u in unbilled(bvault, date(2026, 4, 30), "acme")] == [1]
+    again = create_invoice(bvault, "acme", "2026-03")
+    assert [(ln.hours, ln.description[-10:]) for ln in again.lines] == [("1", "Quick call")]
+    same = [i for i in list_work(bvault, "acme") if i.same_as is not None]
+    assert len(same) == 2 and all("billed once" in (i.problem or "") for i in same)
+    assert {i.same_as for i in same} <= {i.id for i in list_work(bvault, "acme")}
+    # the first file forgotten, its copy is the work: billable (on the draft's next create)
+    discard_draft(bvault, again.id)
+    credit_invoice(bvault, first.id, date(2026, 4, 2))
+    from trailkeep.vault import forget
+
+    with bvault.engine.connect() as c:
+        from sqlalchemy import text
+
+        doc = c.execute(text("SELECT id FROM document WHERE title = 'march.csv'")).scalar_one()
+    forget(bvault, document_id=doc)
+    assert [ln.hours for ln in create_invoice(bvault, "acme", "2026-03").lines] == ["1.5", "2", "1"]
