@@ -96,6 +96,7 @@ _NOT_IN_PHRASE = (
     r"happened|happens|about|to|with|for|on|in|of|from)\b)"
 )
 _QUANTITY_QUESTION = re.compile(
+    r"\bwhat (does|do|did|will|would) (\w+ ){1,6}(cost|charge|pay)\b|"
     r"\b(how (many|much|long|old|far|big|large)|(what|which)(['’]s)?"
     rf"( {_NOT_IN_PHRASE}[\w'’-]+){{0,3}} "
     r"(share|percentage|percent|proportion|fraction|number|amount|rate|fee|fees|cost|costs|"
@@ -322,12 +323,16 @@ def support(
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     # a passage's own date is part of what it says: "what did Maria approve on February 3?"
     # is answered by her message of February 3 (QA, session 8)
-    text = " ".join(f"{h.document} {h.title} {h.quote} {_dated(h)}" for h in hits).lower()
+    text = " ".join(f"{h.document} {h.title} {stated(h)} {_dated(h)}" for h in hits).lower()
     words = {MONTHS.get(w, w) for w in _with_parts(words_of(text))}
+    stems = {stem(w) for w in words}
+    asked = any(stated(h) != h.quote for h in hits)
     caps = sup.caps = shouted(question) & set(terms)
     for t in terms:
         if t in caps:
-            found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {h.quote}") for h in hits)
+            found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {stated(h)}") for h in hits)
+        elif asked:  # the keyword index read the questions too: its word must be stated
+            found = t in words or (bool(held.get(t)) and stem(t) in stems)
         else:
             found = bool(held.get(t)) or t in words
         if found:
@@ -362,6 +367,17 @@ def support(
         given = words_of(question)
         sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
     return sup
+
+
+def stated(hit: Hit) -> str:
+    """What a passage states: its quote without the sentences that ask. A client's mail asking
+    "how much will the SmileText plan cost for three locations?" holds every word of that
+    question and answers none of it (QA, session 9). Chat turns keep their questions: a
+    conversation's question and its reply are one exchange ("Did you paint that lake?")."""
+    if hit.kind == "message" or "?" not in hit.quote:
+        return hit.quote
+    said = sentences(hit.quote)
+    return " ".join(s for s in said if not s.rstrip().endswith("?"))
 
 
 def _dated(hit: Hit) -> str:
@@ -400,7 +416,9 @@ def _typed_sentence(
         heading = {stem(w) for w in _with_parts(words_of(h.title))}
         said = sentences(h.quote)
         for i, sent in enumerate(said):
-            if not holds(sent):
+            # a question states no answer: the client's "how much will the plan cost for
+            # three locations?" holds a number and every term (QA, session 9)
+            if sent.rstrip().endswith("?") or not holds(sent):
                 continue
             # read with its heading and the sentence before ("I estimate 38 of the 60 hours
             # for it": "it" is the export the sentence before names)
