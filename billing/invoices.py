@@ -22,7 +22,7 @@ from trailkeep.vault.clients import ClientSpec
 from trailkeep.vault.work import Connection, WorkItem
 
 from .errors import BillingError
-from .money import line_amount, show_hours, totals
+from .money import line_amount, line_hours, totals
 
 
 @dataclass
@@ -36,7 +36,7 @@ class InvoiceLine:
     def as_json(self) -> dict[str, Any]:
         return {
             "description": self.description,
-            "hours": show_hours(self.hours),
+            "hours": line_hours(self.hours),
             "rate": self.rate,
             "amount": str(self.amount),
             "work_item_id": self.work_item_id,

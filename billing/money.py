@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from trailkeep.vault.work import show_hours
+from trailkeep.vault.work import line_hours, show_hours
 
 CENT = Fraction(1, 100)
 
@@ -54,6 +54,7 @@ __all__ = [
     "CENT",
     "exact_hours",
     "line_amount",
+    "line_hours",
     "round_cents",
     "show_hours",
     "to_fraction",

@@ -34,11 +34,32 @@ BILLED = ("issued", "paid", "credited")
 
 
 def show_hours(hours: str) -> str:
-    """Hours for people: exact when finite ("1.25"), else to 2 places ("0.33")."""
+    """Hours as a decimal number: exact when finite ("1.25"), else to 2 places ("0.33") — the
+    machine form of JSON totals. Lines a person checks use :func:`line_hours`."""
     if "/" not in hours:
         return hours
     f = Fraction(hours)
     return str((Decimal(f.numerator) / Decimal(f.denominator)).quantize(Decimal("0.01")))
+
+
+def line_hours(hours: str) -> str:
+    """Hours of one line, exact: a decimal when finite ("1.25"); a third of an hour as the
+    minutes it was written in ("1h20m": "1.33" × 137.50 is 182.88, not the 183.33 the line
+    bills — QA, session 9); anything else to 4 places."""
+    if "/" not in hours:
+        return hours
+    f = Fraction(hours)
+    d = f.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d == 1:  # a finite decimal written as a fraction ("29/4")
+        return format(Decimal(f.numerator) / Decimal(f.denominator), "f")
+    minutes = f * 60
+    if minutes.denominator == 1:
+        h, m = divmod(int(minutes), 60)
+        return f"{h}h{m:02d}m" if h else f"{m}m"
+    return str((Decimal(f.numerator) / Decimal(f.denominator)).quantize(Decimal("0.0001")))
 
 
 # ---------------------------------------------------------------------------------- work items
@@ -284,7 +305,7 @@ class WorkItem:
             "id": self.id,
             "client": self.client,
             "day": self.day,
-            "hours": show_hours(self.hours) if self.hours else None,
+            "hours": line_hours(self.hours) if self.hours else None,
             "rate": self.rate,
             "description": self.description,
             "origin": self.origin,
@@ -575,6 +596,7 @@ __all__ = [
     "invoice_ids",
     "invoice_row",
     "items_on",
+    "line_hours",
     "line_problem",
     "list_work",
     "next_number",

@@ -303,3 +303,15 @@ def test_the_same_work_in_another_file_is_billed_once(bvault: Vault) -> None:
         doc = c.execute(text("SELECT id FROM document WHERE title = 'march.csv'")).scalar_one()
     forget(bvault, document_id=doc)
     assert [ln.hours for ln in create_invoice(bvault, "acme", "2026-03").lines] == ["1.5", "2", "1"]
+
+
+def test_a_lines_hours_reproduce_its_amount(bvault: Vault) -> None:
+    """QA, session 9: 1h20m at 137.50 showed "1.33 | 137.50 | 183.33", and 1.33 × 137.50 is
+    182.88. A third of an hour is shown in the minutes it was written in."""
+    _ingest(bvault, "2026-03-05.md", "---\ndate: 2026-03-05\n---\n- 1h20m acme: review\n")
+    inv = create_invoice(bvault, "acme", "2026-03")
+    (line,) = inv.as_json()["lines"]
+    assert (line["hours"], line["rate"], line["amount"]) == ("1h20m", "150.00", "200.00")
+    md = render("md", inv, {}).decode()
+    assert "1h20m" in md and "1.33" not in md
+    assert [i.as_json()["hours"] for i in list_work(bvault, "acme")] == ["1h20m"]
