@@ -270,6 +270,30 @@ def test_the_cli_refuses_a_misdated_issue(bsettings: Settings) -> None:
     assert issued["number"] == "INV-2026-0001"
 
 
+def test_issuing_with_no_seller_warns(bsettings: Settings) -> None:
+    """QA, session 9: with no [me] name or address the invoice's "From" was empty, silently."""
+    from click.testing import CliRunner
+
+    from tests.conftest import server_env
+    from trailkeep.ui.cli import main
+
+    v = Vault.open(bsettings, get_embedder("hash"))
+    _ingest(v, "2026-10-03.md", AUTUMN["2026-10-03.md"])
+    draft = create_invoice(v, "acme", "2026-10").id
+    v.close()
+    (bsettings.home / "config.toml").write_text('[me]\nname = "Sam Example"\n')
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(bsettings.home)}
+    home = ["--home", str(bsettings.home)]
+    r = CliRunner().invoke(
+        main, [*home, "invoice", "issue", str(draft), "--date", "2026-10-31"], env=env, obj={}
+    )
+    assert r.exit_code == 0 and "[me] has no address" in r.stderr, r.output
+    assert "INV-2026-0001" in r.stdout
+    (bsettings.home / "config.toml").write_text('[me]\nname = "Sam"\naddress = "9 Side St"\n')
+    r = CliRunner().invoke(main, [*home, "invoice", "render", str(draft)], env=env, obj={})
+    assert r.exit_code == 0 and "warning" not in r.stderr and "9 Side St" in r.stdout
+
+
 def test_the_same_work_in_another_file_is_billed_once(bvault: Vault) -> None:
     """QA, session 9: the month's timesheet exported again under a new name (its rows plus one)
     billed every row a second time. Rows repeated inside one file stay that file's own."""

@@ -101,7 +101,23 @@ def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command
 def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | None) -> None:
     from trailkeep.billing import issue_invoice
 
-    _show(issue_invoice(vault(ctx), invoice_id, day_option(on)), as_json)
+    v = vault(ctx)
+    _seller_warning(v)
+    _show(issue_invoice(v, invoice_id, day_option(on)), as_json)
+
+
+def _seller_warning(v: Any) -> None:
+    """An invoice names who bills: rendered with no [me] name or address, its "From" is empty
+    (QA, session 9). The seller is read when it is rendered, so adding them later mends it."""
+    me = v.settings.me or {}
+    missing = [k for k in ("name", "address") if not str(me.get(k) or "").strip()]
+    if missing:
+        click.echo(
+            f"warning: config.toml's [me] has no {' or '.join(missing)}: the invoice will show "
+            f"no seller. Add them under [me] in {v.settings.home / 'config.toml'} "
+            '(name = "...", address = "...") before you render it.',
+            err=True,
+        )
 
 
 @_id_cmd("paid", "Mark an issued invoice paid.")
@@ -182,6 +198,7 @@ def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | No
     form = get_format(fmt)  # an unknown format is refused before the vault opens
     v = vault(ctx)
     inv = get_invoice(v, invoice_id)
+    _seller_warning(v)
     data = form.render(inv, v.settings.me)
     if out is None and form.media_type.startswith("text/"):
         sys.stdout.write(data.decode())
