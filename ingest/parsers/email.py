@@ -11,6 +11,7 @@ Decisions: notes/0008-email.md.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import hashlib
@@ -80,8 +81,31 @@ def _ids(value: str | None) -> list[str]:
     return found
 
 
+def _eight_bit(msg: Message, name: str) -> str | None:
+    """A header written in raw 8-bit bytes (not RFC 2047), read in UTF-8, else the message's
+    own charset, else Windows-1252 — the standard library shows those bytes as "\ufffd"
+    ("Cr\ufffdme br\ufffdl\ufffde": QA, session 9)."""
+    try:
+        for k, v in msg.raw_items():
+            if k.lower() != name.lower() or not isinstance(v, str):
+                continue
+            if not any("\udc80" <= ch <= "\udcff" for ch in v):
+                return None
+            data = v.encode("ascii", "surrogateescape")
+            for charset in ("utf-8", msg.get_content_charset() or "", "cp1252"):
+                with contextlib.suppress(UnicodeDecodeError, LookupError):
+                    if charset:
+                        return data.decode(charset)
+            return data.decode("latin-1")
+    except Exception:  # a header the library cannot even list: the caller's path decides
+        return None
+    return None
+
+
 def _header(msg: Message, name: str) -> str:
     """A header as text; defective headers fall back to the raw value, never raise."""
+    if (eight := _eight_bit(msg, name)) is not None:
+        return " ".join(eight.split())
     try:
         v = msg.get(name)
     except Exception:  # policy.default parses lazily and can raise on broken headers

@@ -226,6 +226,32 @@ def test_quote_and_subject_helpers() -> None:
     assert outlook == "Yes."
 
 
+@pytest.mark.parametrize(
+    ("subject", "charset", "shown"),
+    [
+        ("Crème brûlée order form".encode("latin-1"), "iso-8859-1", "Crème brûlée order form"),
+        ("Crème brûlée order form".encode(), "iso-8859-1", "Crème brûlée order form"),
+        ("Gâteaux – price".encode("cp1252"), "", "Gâteaux – price"),
+        (b"=?utf-8?q?G=C3=A2teaux?=", "utf-8", "Gâteaux"),
+    ],
+)
+def test_a_subject_in_raw_8bit_bytes_is_read_in_the_mails_charset(
+    subject: bytes, charset: str, shown: str
+) -> None:
+    """QA, session 9: an 8-bit Latin-1 subject showed as "Cr\ufffdme br\ufffdl\ufffde" while
+    its body was read right."""
+    from trailkeep.ingest.parsers.email import parse_message
+
+    ctype = f'text/plain; charset="{charset}"' if charset else "text/plain"
+    raw = (
+        b"From: Jo <jo@lumen.example>\nTo: Alex <alex@consult.example>\nSubject: "
+        + subject
+        + b"\nDate: Wed, 18 Nov 2026 07:30:00 +0100\nMessage-ID: <l1@lumen.example>\n"
+        + f"MIME-Version: 1.0\nContent-Type: {ctype}\n\nBonjour\n".encode()
+    )
+    assert parse_message(raw, "l1.eml").title == shown
+
+
 @pytest.mark.slow
 def test_whole_email_corpus_no_crash_no_hang(tmp_path: Path) -> None:
     root = corpora("emails")
