@@ -434,3 +434,30 @@ def test_a_question_in_the_vault_is_not_its_own_answer(nvault: Vault) -> None:
     Ingestor(nvault).ingest_file(nvault.settings.inbox / "answer.eml")
     a = ask(nvault, "What does the SmileText plan cost per month for three locations?", scoped)
     assert not a.abstained and "$349" in a.citations[0].quote
+
+
+def test_the_sentence_giving_the_number_is_cited_first(nvault: Vault) -> None:
+    """QA, session 9: "how many patients got duplicate recall reminders?" cited a passage about
+    the duplicate recall reminders first, and the one saying how many second (or not at all)."""
+    ing = Ingestor(nvault)
+    ing.ingest_file(
+        write_note(
+            nvault.settings.inbox,
+            "work.md",
+            "---\nclient: northwind\n---\n# Northwind recall reminders\n\nAnalysed the duplicate "
+            "recall reminders of Northwind patients: duplicate recall reminders come from both "
+            "reminder services sending recall reminders.\n",
+        )
+    )
+    ing.ingest_file(
+        write_note(
+            nvault.settings.inbox,
+            "count.md",
+            "---\nclient: northwind\n---\n# Northwind mail\n\nDuplicate reminders went to "
+            "about 200 patients.\n",
+        )
+    )
+    a = ask(
+        nvault, "How many patients got duplicate recall reminders?", Filters(client="northwind")
+    )
+    assert not a.abstained and "200 patients" in a.citations[0].quote
