@@ -27,6 +27,7 @@ from itertools import pairwise
 from trailkeep.vault import Hit, Vault
 from trailkeep.vault.query import chunks_holding, term_frequencies
 
+from .greetings import SALUTATION
 from .timeline import sentences
 
 # Chosen on the project's labelled set and checked on LoCoMo's dev split (notes/0006). A
@@ -152,15 +153,6 @@ _CALENDAR = re.compile(_EXACT_ONLY.pattern.replace(r"\d[\d.,:/%-]*|", ""), re.IG
 
 def asks_name(question: str) -> bool:
     return bool(_NAME_QUESTION.search(question))
-
-
-# "Hi Sam," and "Best, Sam" name someone without saying anything about them
-SALUTATION = re.compile(
-    r"^\W*((hi|hello|hey|dear|good (morning|afternoon|evening))\b[\w\s.'’-]{0,40}|"
-    r"((kind |best |warm )?regards|best|cheers|thanks|thank you|many thanks|sincerely|warmly|"
-    r"talk soon)\b[\s,!.]*([A-Z][\w.'’-]*\s*){0,3})[\s,!.:;-]*$",
-    re.IGNORECASE,
-)
 
 
 def has_name(sentence: str, asked: Iterable[str] = ()) -> bool:

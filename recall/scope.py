@@ -17,11 +17,14 @@ tools — so there is one rule. The last check before a model call is :func:`lea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trailkeep.vault import Filters, Hit
 from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+from .greetings import SALUTATION
 
 WITHHELD = "(title withheld: it names another client)"
 MASK = "[another client]"
@@ -73,11 +76,20 @@ class Scope:
         # user's own writing (a note mixing clients) a line must name A: the lines around a
         # mention of B may be about B under a name clients.toml does not know (notes/0013).
         own_words = hit.client == self.client.id and hit.kind == "email"
-        parts = []
-        for line in hit.quote.split("\n"):
+        # Adjacent lines kept are one part (a paragraph, not a citation per line), and a part
+        # that is only a greeting or a signature says nothing: the QA of session 9 found
+        # "Hi Hannah," and "Alex" cited on their own, and a trail step reading "Alex".
+        parts: list[Hit] = []
+        run: list[str] = []
+        for line in [*hit.quote.split("\n"), ""]:
             s = line.strip()
             if s and (own_words or self.own.named_in(s)) and not self.names_other(s):
-                parts.append(replace(hit, quote=s))
+                run.append(line)
+                continue
+            block = "\n".join(run).strip()
+            run = []
+            if block and not _says_nothing(block):
+                parts.append(replace(hit, quote=block))
         return parts
 
     def mask(self, text: str) -> str:
@@ -89,6 +101,14 @@ class Scope:
     def leaks(self, text: str) -> list[tuple[str, str]]:
         """(client id, the words) of every other client named in ``text``."""
         return self.others.markers_in(text)
+
+
+def _says_nothing(text: str) -> bool:
+    """A greeting, a sign-off or a bare name: under four words, no number."""
+    return bool(SALUTATION.match(text)) or (len(text.split()) < 4 and not _DIGIT.search(text))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def scope_for(client_id: str, everyone: Sequence[ClientSpec]) -> Scope | None:

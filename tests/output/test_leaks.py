@@ -167,3 +167,24 @@ def test_no_client_marker_reaches_another_clients_draft_1000(tmp_path: Path) -> 
         f"worlds {seed - 100}, leaks {len(tally.leaks)}"
     )
     assert tally.leaks == [], "\n".join(tally.leaks[:20])
+
+
+def test_the_clip_keeps_paragraphs_and_drops_bare_greetings() -> None:
+    """QA, session 9: a kestrel mail naming another client was clipped line by line, and
+    "Hi Hannah," and "Alex" became citations (and a trail step) of their own."""
+    from trailkeep.recall.scope import Scope
+    from trailkeep.vault import Hit
+    from trailkeep.vault.clients import ClientSpec
+
+    kestrel = ClientSpec("kestrel", "Kestrel Freight", people=("Hannah Cole",))
+    birch = ClientSpec("birchwood", "Birchwood Dental", aliases=("Birchwood",))
+    text = (
+        "Hi Hannah,\n\nThe reminder service runs nightly at 02:00 and retries twice.\n"
+        "It sends 40 texts a night.\n\nBirchwood uses the same service.\n\nAlex"
+    )
+    hit = Hit(0.5, 1, 1, "Reminder service", 7, 1, None, "kestrel", "email", True, text, "k.eml")
+    parts = Scope.for_client(kestrel, [kestrel, birch]).clip(hit, text)
+    assert [p.quote for p in parts] == [
+        "The reminder service runs nightly at 02:00 and retries twice.\nIt sends 40 texts a night."
+    ]
+    assert all(p.quote in text for p in parts)  # a citation stays a substring of its entry

@@ -488,7 +488,7 @@ def test_scope_clips_lines_naming_another_client(v: Vault) -> None:
     )
     beta = build_brief(v, TODAY, client="beta").as_json()["dates"]
     assert [(d["date"], d["quote"]) for d in beta if d["source"] == "b2-1.eml"] == [
-        ("2026-11-09", "Hi Sam, BetaCorp cutover is on Nov 9."),
+        ("2026-11-09", "BetaCorp cutover is on Nov 9."),  # "Hi Sam," alone says nothing
         ("2026-11-10", "Can you send the estimate by Nov 10?"),
     ]
     everyone = build_brief(v, TODAY).as_json()["dates"]
