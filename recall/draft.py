@@ -380,6 +380,12 @@ def draft_doc(
         else:
             lines.append("Your history says nothing for this section.")
         lines.extend(["", f"[{TO_WRITE}: {head.lower()}]", ""])
+    # found for the topic by no section's search: cited here, not listed under Sources
+    # uncited (QA, session 9: "[3]" was in Sources and nowhere in the text)
+    if rest := [i for i in range(len(passages)) if i not in shown]:
+        lines.extend(["## Also on this topic", ""])
+        lines.extend(_cite_line(i + 1, passages[i]) for i in rest)
+        lines.append("")
     if passages:
         lines.append(_sources(passages))
     draft = Draft(kind, title, "\n".join(lines), client.id if client else None, "extractive")

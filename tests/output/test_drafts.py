@@ -176,6 +176,12 @@ def test_document_drafts_cite_and_stay_in_scope(bvault: Vault) -> None:
     for head in ("## Decisions", "## Rejected approaches", "## Open questions"):
         assert head in d.text
     assert "JSON Lines" in d.text and SECRET not in d.text
+    # every source listed is cited in the text (QA, session 9: "[3]" was listed, never cited)
+    for kind in ("requirements", "user-guide", "status-update", "meeting-recap"):
+        doc = draft_doc(bvault, kind, "claims export", acme(bvault), today=date(2026, 3, 9))
+        body, _, sources = doc.text.partition("\nSources:\n")
+        for n in range(1, len(doc.citations) + 1):
+            assert f"[{n}] " in sources and f"  [{n}] “" in body, (kind, n)
     with serve(echo_prompt) as fake:
         b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
         for kind in ("user-guide", "status-update", "meeting-recap"):
