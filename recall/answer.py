@@ -205,6 +205,17 @@ def judge(
             missing += " or the number it asks for"
         elif sup.name is False:
             missing += " or the name it asks for"
+        if asked := [t for t in sup.missing[:4] if t in sup.asked]:  # QA, session 9
+            absent = [t for t in sup.missing[:4] if t not in sup.asked]
+            said = ", ".join(f"“{t}”" for t in asked)
+            lead = (
+                "do not mention " + ", ".join(f"“{t}”" for t in absent) + f", and hold {said}"
+                if absent
+                else f"hold {said}"
+            )
+            return [], (
+                f"the closest passages {lead} only in a question: they ask, they do not answer"
+            )
         return [], (
             f"the closest passages do not mention {missing}: they do not answer this question"
         )

@@ -236,6 +236,8 @@ class Support:
     caps: set[str] = field(default_factory=set)  # terms matched only in capitals ("IT")
     # the passages (chunk ids) whose sentence holds the typed answer: cited first
     typed: set[int] = field(default_factory=set)
+    # terms the passages hold only in sentences that ask (not evidence; the reason says so)
+    asked: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -320,18 +322,25 @@ def support(
     text = " ".join(f"{h.document} {h.title} {stated(h)} {_dated(h)}" for h in hits).lower()
     words = {MONTHS.get(w, w) for w in _with_parts(words_of(text))}
     stems = {stem(w) for w in words}
-    asked = any(stated(h) != h.quote for h in hits)
+    has_questions = any(stated(h) != h.quote for h in hits)
+    questions = (
+        set(_with_parts(words_of(" ".join(h.quote for h in hits).lower())))
+        if has_questions
+        else set()
+    )
     caps = sup.caps = shouted(question) & set(terms)
     for t in terms:
         if t in caps:
             found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {stated(h)}") for h in hits)
-        elif asked:  # the keyword index read the questions too: its word must be stated
+        elif has_questions:  # the keyword index read the questions too: its word must be stated
             found = t in words or (bool(held.get(t)) and stem(t) in stems)
         else:
             found = bool(held.get(t)) or t in words
         if found:
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
+        elif t in questions:
+            sup.asked.add(t)
     for t, before in _numbered(question, terms):
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):

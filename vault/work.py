@@ -340,7 +340,8 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
     rows = c.execute(
         text(
             "SELECT w.id, w.client_id, w.client_label, w.day, w.hours, w.rate, w.description, "
-            "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem, w.flag, "
+            "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem AS problem, "
+            "w.flag AS flag, "
             f"{_SAME_WORK} AS same_as "
             "FROM work_item w LEFT JOIN invoice i ON i.id = w.invoice_id "
             f"WHERE NOT w.removed AND {where} ORDER BY w.day, w.id"
@@ -349,10 +350,29 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
     )
     items = []
     for r in rows:
-        *cols, problem, flag, same_as = tuple(r)
+        same_as = None if r.same_as is None else int(r.same_as)
+        problem = r.problem
         if problem is None and same_as is not None:
-            problem = _same_work_problem(int(same_as))
-        items.append(WorkItem(*cols, problem, flag, same_as))
+            problem = _same_work_problem(same_as)
+        items.append(
+            WorkItem(
+                id=r[0],
+                client=r[1],
+                client_label=r[2],
+                day=r[3],
+                hours=r[4],
+                rate=r[5],
+                description=r[6],
+                origin=r[7],
+                entry_id=r[8],
+                invoice_id=r[9],
+                invoice_number=r[10],
+                invoice_status=r[11],
+                problem=problem,
+                flag=r.flag,
+                same_as=same_as,
+            )
+        )
     return items
 
 
