@@ -445,6 +445,10 @@ def test_health(v: Vault) -> None:
     h = build_brief(v, TODAY).as_json()["health"]
     assert [(f["source"], f["status"]) for f in h["failures"]] == [("broken.md", "failed")]
     assert h["unattributed"] == 1  # Zed's mail
+    assert h["failed"] == 1
+    # a client's briefing lists no file (its name can name another client) but counts them
+    scoped = build_brief(v, TODAY, client="acme").as_json()["health"]
+    assert (scoped["failures"], scoped["failed"]) == ([], 1)
 
 
 # ------------------------------------------------------------------------------------ scope
@@ -462,7 +466,7 @@ def test_one_clients_scope(v: Vault) -> None:
         (None, ["Ideas"])
     ]
     assert [q["client"] for q in b["open_questions"]] == ["beta"]
-    assert b["health"] == {"failures": [], "unattributed": 1}
+    assert b["health"] == {"failures": [], "failed": 1, "unattributed": 1}
     dumped = json.dumps(b).lower()
     for marker in ("acme", "ann lee", "ann@", "claims", "dashboard", "broken.md"):
         assert marker not in dumped, marker

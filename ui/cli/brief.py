@@ -112,6 +112,7 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
         click.echo(f"  {_day(q['date'])}  {q['client'] or '-'}  “{q['quote'][:140]}”")
     h = d["health"]
     click.echo(
-        f"\nInbox: {len(h['failures'])} files failed or partly read (trailkeep status), "
+        f"\nInbox: {h.get('failed', len(h['failures']))} files failed or partly read "
+        "(trailkeep status), "
         f"{h['unattributed']} items belong to nobody yet (trailkeep clients review)"
     )

@@ -290,10 +290,13 @@ def health(data: dict[str, Any]) -> None:
     partial = [f for f in failures if f.get("status") == "partial"]
     failed = [f for f in failures if f.get("status") != "partial"]
     n = int(data.get("unattributed") or 0)
-    if not (failures or n):
+    unlisted = int(data.get("failed") or 0) - len(failures)  # a client's briefing lists none
+    if not (failures or n or unlisted > 0):
         return
     st.subheader("Inbox")
     parts = []
+    if unlisted > 0:
+        parts.append(f"{readable.plural(unlisted, 'file')} failed or partly imported")
     if failed:
         parts.append(f"{readable.plural(len(failed), 'file')} could not be read")
     if partial:
