@@ -116,7 +116,9 @@ def forgotten_again(item: ParsedDocument) -> str:
     identity is its path, so another name keeps it; a thread, conversation or session is
     known by its own ids, whatever the file is called (QA: a renamed copy of a forgotten
     email was told to save it under another name)."""
-    what = f"{item.title or item.external_id}: this {item.kind} was forgotten (trailkeep forget)"
+    # never its title: a forgotten document's name is kept as a hash only, and this message
+    # is stored with the source (QA, session 9: "Twice: this note was forgotten…")
+    what = f"this {item.kind} was forgotten (trailkeep forget)"
     if item.external_id.startswith("path:"):
         return f"{what}; its new content is not stored. To keep it, save it under another name."
     return (
@@ -603,7 +605,7 @@ class Ingestor:
                 parser.name,
             )
         origin = Origin(name=name, identity=identity, mtime=mtime)
-        docs = changed = 0
+        docs = changed = refused = 0
         errors: list[str] = []
         warnings: list[str] = []
         try:
@@ -625,6 +627,7 @@ class Ingestor:
                             # document's identity (its path, its conversation id) is not
                             # stored, but never silently (QA: an edited note vanished).
                             warnings.append(forgotten_again(item))
+                            refused += 1
                             continue
                         reassign = self._attribute(item)
                         res = (
@@ -650,6 +653,15 @@ class Ingestor:
             errors.append(f"parser {parser.name} crashed: {type(exc).__name__}: {exc}")
         if errors and docs == 0:
             return self._fail(sid, path, name, sha, "; ".join(errors)[:4000], parser.name)
+        if refused and docs == 0 and not errors:
+            # all of it was forgotten content: no bytes of it are kept (QA, session 9: the
+            # edited note's new bytes stayed in blobs/ although "not stored")
+            message = "; ".join(warnings)[:4000]
+            with v.writer(f"ingest {name}"):
+                v.finish_source(sid, "forgotten", message, parser.name)
+                if not in_place:
+                    v.drop_blob_unless_held(sha, sid)
+            return Outcome(path, SKIPPED, message, 0, sid)
         status = PARTIAL if errors or warnings else INGESTED
         message = "; ".join(errors + warnings)[:4000] or None
         with v.writer(f"ingest {name}"):

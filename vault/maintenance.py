@@ -483,6 +483,16 @@ def forget(
                 {"c": client_id},
             )
             c.execute(text("DELETE FROM project WHERE client_id = :c"), {"c": client_id})
+        # a file that arrived as a duplicate of forgotten bytes holds them too: it is forgotten
+        # with them (QA, session 9: a copy under another name kept the text in blobs/)
+        for sha in shas:
+            c.execute(
+                text(
+                    "UPDATE source SET status='forgotten', error=NULL, updated_at=:t "
+                    "WHERE sha256=:h AND status='duplicate'"
+                ),
+                {"h": sha, "t": db_ts(utcnow())},
+            )
         blobs_to_drop = [
             sha
             for sha in shas

@@ -174,6 +174,21 @@ class SourcesMixin(VaultBase):
                 },
             )
 
+    def drop_blob_unless_held(self, sha256: str, source_id: int) -> bool:
+        """Delete the blob of ``source_id``'s bytes unless another source, not forgotten,
+        holds them too. True when it went."""
+        with self.engine.connect() as c:
+            held = c.execute(
+                text(
+                    "SELECT 1 FROM source WHERE sha256=:h AND id != :s "
+                    "AND status != 'forgotten' LIMIT 1"
+                ),
+                {"h": sha256, "s": source_id},
+            ).first()
+        if held is None:
+            self.blobs.delete(sha256)
+        return held is None
+
     def store_blob(self, sha256: str, data: bytes) -> Path:
         return self.blobs.put(sha256, data)
 

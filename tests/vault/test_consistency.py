@@ -123,3 +123,30 @@ def test_writer_lock_names_the_holder_and_times_out(vault: Vault) -> None:
     t.join()
     with other.hold():  # free again
         pass
+
+
+def test_forget_keeps_no_bytes_and_no_title(vault: Vault) -> None:
+    """QA, session 9: a copy of the forgotten note under another name kept its bytes in
+    blobs/; an edit of the forgotten note was "not stored" but its bytes were; and the source's
+    message named the forgotten title."""
+    body = "# Heron plan\n\nConfidential: the heron merger closes in March.\n"
+    for name in ("a.md", "b.md"):  # the same bytes: b.md is a duplicate
+        Ingestor(vault).ingest_file(write_note(vault.settings.inbox, name, body))
+    doc_id = search(vault, "heron merger", k=1)[0].document_id
+    rep = forget(vault, document_id=doc_id)
+    assert rep.blobs == 1
+    blobs = [p for p in vault.settings.blobs.rglob("*") if p.is_file()]
+    assert not [p for p in blobs if b"heron" in p.read_bytes()]
+    p = vault.settings.inbox / "a.md"
+    p.write_text(body + "\nSecret walrus codename Bluefin.\n")
+    out = Ingestor(vault).ingest_file(p)
+    assert out.status == "skipped" and "forgotten" in (out.error or "")
+    assert "Heron" not in (out.error or "")
+    blobs = [p for p in vault.settings.blobs.rglob("*") if p.is_file()]
+    assert not [p for p in blobs if b"walrus" in p.read_bytes() or b"heron" in p.read_bytes()]
+    with vault.engine.connect() as c:
+        from sqlalchemy import text
+
+        errors = [str(r[0]) for r in c.execute(text("SELECT error FROM source")) if r[0]]
+    assert not [e for e in errors if "Heron" in e or "heron" in e]
+    assert doctor(vault).ok

@@ -142,7 +142,7 @@ def test_new_content_at_a_forgotten_documents_path_is_refused_out_loud(vault: Va
     forget(vault, document_id=int(str(doc[0])))
     path.write_text("# Puffins\n\nThe puffin count is 12.\n")
     out = ing.ingest_file(path)
-    assert out.status == "partial" and "forgotten" in (out.error or "")
+    assert out.status == "skipped" and "forgotten" in (out.error or "")  # and no bytes kept
     assert "save it under another name" in (out.error or "")
     assert not [r for r in rows(vault, "SELECT text FROM entry") if "puffin" in str(r[0])]
     kept = write_note(inbox, "puffins.md", path.read_text())
