@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import BackupError
-from .lock import WriterLock
+from .lock import WriterLock, in_use_by
 from .settings import DEFAULT_CONFIG, Settings
 from .space import RESERVE_BYTES, as_disk_full, ensure_room
 
@@ -297,6 +297,12 @@ def restore_home(
     if not settings.embedded or settings.chroma_url:
         raise BackupError("restore brings back an embedded vault; this home is set up for servers")
     _check_target(home, settings, force)
+    if home.exists() and (busy := in_use_by(home)):
+        raise BackupError(
+            f"{home} is in use by {busy[0]}: stop it first (a running `trailkeep watch` or "
+            "`trailkeep ui`) — a restore swaps the home's folder, and it would go on writing "
+            "into the one moved aside"
+        )
     if home.exists() and os.path.ismount(home):
         raise BackupError(
             f"{home} is a mount point: a restore swaps folders beside it, on the same disk. "

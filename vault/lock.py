@@ -180,3 +180,60 @@ class PostgresAdvisoryLock(_Reentrant):
                 conn.commit()
         finally:
             conn.close()
+
+
+# A running watcher (`trailkeep watch`, `trailkeep ui`) holds a shared flock on this file in the
+# home for its whole life; a restore that would swap the home takes it exclusively, so it never
+# swaps a vault from under a process that keeps writing to the old one (QA, session 9: a file
+# ingested after `restore --force` went half into the home moved aside). The kernel releases it
+# when the process dies.
+IN_USE_FILE = "in-use.lock"
+
+
+def hold_in_use(home: Path, what: str) -> int:
+    """Mark ``home`` in use by this process until it exits (or the fd is closed)."""
+    fd = os.open(home / IN_USE_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    with contextlib.suppress(OSError):  # who: for the refusal's message only
+        (home / f"in-use.{os.getpid()}").write_text(_describe(what))
+    return fd
+
+
+def in_use_by(home: Path) -> list[str]:
+    """The processes holding ``home`` in use (empty when none); never waits."""
+    path = home / IN_USE_FILE
+    if not path.exists():
+        return []
+    fd = os.open(path, os.O_RDWR)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            held = []
+            for p in sorted(home.glob("in-use.*")):
+                pid = p.name.rsplit(".", 1)[-1]
+                if pid.isdigit() and _alive(int(pid)):
+                    with contextlib.suppress(OSError):
+                        held.append(p.read_text().strip())
+            return held or ["another trailkeep process"]
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        for p in home.glob("in-use.*"):  # notes of processes gone
+            if p.name != IN_USE_FILE:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+        return []
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+__all__ = ["IN_USE_FILE", "PostgresAdvisoryLock", "WriterLock", "hold_in_use", "in_use_by"]

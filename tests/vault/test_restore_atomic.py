@@ -37,6 +37,7 @@ from trailkeep.vault.backup import (
     cleanup_interrupted_restore,
     restore_home,
 )
+from trailkeep.vault.lock import in_use_by
 from trailkeep.vault.store import make_engine
 
 pytestmark = pytest.mark.sqlite_only
@@ -128,6 +129,35 @@ def test_restore_swaps_in_a_checked_copy_and_keeps_one_copy_aside(
     assert fingerprint(home) == two_backups["old"]
     assert (home / "inbox" / "dropped.md").exists()
     assert home.stat().st_mode & 0o077 == 0
+
+
+def test_restore_refuses_a_home_a_watcher_is_writing_to(
+    two_backups: dict[str, Path | str], tmp_path: Path
+) -> None:
+    """QA, session 9: `restore --force` beside a running `trailkeep watch` swapped the home;
+    the watcher went on writing into the copy moved aside (a file "ingested", found nowhere,
+    and doctor inconsistent). While a watcher runs, restore refuses and names it."""
+    home = fresh_home(two_backups, tmp_path)
+    watch = subprocess.Popen(
+        [*CLI, "--home", str(home), "watch"],
+        env=ENV,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not in_use_by(home) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with pytest.raises(BackupError, match=r"in use by pid \d+.*watch"):
+            restore_home(cast(Path, two_backups["bk-new"]), make_settings(home), force=True)
+        assert fingerprint(home) == two_backups["old"] and not aside_path(home).exists()
+    finally:
+        watch.send_signal(signal.SIGINT)
+        watch.wait(timeout=60)
+    assert in_use_by(home) == []
+    restore_home(cast(Path, two_backups["bk-new"]), make_settings(home), force=True)
+    assert fingerprint(home) == two_backups["new"]
 
 
 def test_a_damaged_backup_is_refused_and_the_home_is_not_touched(

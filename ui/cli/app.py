@@ -55,6 +55,7 @@ def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: boo
     """Start the watcher and the web page together (Ctrl-C or SIGTERM stops both)."""
     from trailkeep.ingest import Ingestor
     from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
+    from trailkeep.vault.lock import hold_in_use
 
     s = settings(ctx)
     if set_password:
@@ -78,6 +79,7 @@ def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: boo
     env = {**os.environ, "TRAILKEEP_HOME": str(s.home)}
     proc = subprocess.Popen(streamlit_command(address, port), env=env)
     v = vault(ctx)
+    hold_in_use(s.home, "ui")  # until this process exits: a restore refuses to swap the home
     stop = threading.Event()
     watcher = Watcher(
         Ingestor(v),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -139,7 +140,8 @@ def _no_such(paths: list[Path]) -> str:
 def watch(ctx: click.Context, once: bool) -> None:
     """Watch the inbox and ingest files once they are stable. Ctrl-C stops."""
     from trailkeep.ingest import Ingestor
-    from trailkeep.ingest.watcher import Watcher
+    from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
+    from trailkeep.vault.lock import hold_in_use
 
     v = vault(ctx)
     s = v.settings
@@ -157,6 +159,7 @@ def watch(ctx: click.Context, once: bool) -> None:
         rescan_seconds=s.rescan_seconds,
         sources=[r.path for r in s.sources],
         on_outcome=report,
+        heartbeat=None if once else s.home / HEARTBEAT_FILE,
     )
     s.inbox.mkdir(parents=True, exist_ok=True)
     folders = [str(s.inbox), *(f"{r.path} ({r.kind})" for r in s.sources)]
@@ -178,8 +181,12 @@ def watch(ctx: click.Context, once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    in_use = hold_in_use(s.home, "watch")  # a restore refuses to swap the home meanwhile
     click.echo(f"watching {', '.join(folders)} (Ctrl-C to stop)", err=True)
-    w.run(stop)
+    try:
+        w.run(stop)
+    finally:
+        os.close(in_use)
     click.echo("stopped", err=True)
 
 
