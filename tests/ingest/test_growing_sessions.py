@@ -196,3 +196,24 @@ def test_a_session_in_a_clients_folder_is_that_clients_and_forget_holds(
     with vault.engine.connect() as c:
         assert not c.execute(text("SELECT 1 FROM project WHERE client_id = 'acme'")).first()
     assert doctor(vault).ok
+
+
+def test_a_line_still_being_written_is_read_when_complete(vault: Vault, tmp_path: Path) -> None:
+    """QA, session 9: ingesting while the agent wrote its last line marked the session
+    "partial" ("line 5: not valid JSON"). A last line without its end is read next time."""
+    folder = tmp_path / "projects" / "-home-sam-acme"
+    folder.mkdir(parents=True)
+    vault.settings = replace(
+        vault.settings, sources=(WatchedSource(tmp_path / "projects", "claude-code"),)
+    )
+    f = folder / f"{SID}.jsonl"
+    done = [turn(1, "", "user", "how do we backfill the quokkasync table?")]
+    last = turn(2, "g-0001", "assistant", "backfill the quokkasync table in batches of 500")
+    f.write_text("\n".join(done) + "\n" + last[:40])  # cut mid-line
+    ing = Ingestor(vault)
+    out = ing.ingest_file(f)
+    assert out.status == "ingested" and not out.error, out.error
+    assert [t for _, t in entries(vault) if "batches of 500" in t] == []
+    f.write_text("\n".join(done) + "\n" + last + "\n")  # the agent finished the line
+    assert ing.ingest_file(f).status == "ingested"
+    assert len([t for _, t in entries(vault) if "batches of 500" in t]) == 1
