@@ -579,6 +579,10 @@ class Ingestor:
             if v.is_tombstoned("sha256", sha):
                 return Outcome(path, SKIPPED, "forgotten earlier (tombstone); not ingested again")
             if v.is_current_duplicate(sha):
+                if not in_place:
+                    # the same bytes again mend a stored original that went missing or bad
+                    # (QA, session 9: doctor could not heal it, and a re-drop was a no-op)
+                    v.store_blob(sha, data, heal=True)
                 same = v.find_source(path, sha)
                 if same is not None and same[1] in ("ingested", "partial", "duplicate"):
                     return Outcome(path, DUPLICATE, source_id=same[0])

@@ -73,6 +73,10 @@ class BackupReport:
     bytes: int
     locked_seconds: float
     seconds: float
+    # originals the vault itself lacks or holds damaged: the backup copies the damage, and a
+    # restore refuses it until they are fixed (QA, session 9: "backed up", exit 0)
+    missing_blobs: tuple[str, ...] = ()
+    corrupt_blobs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,7 +273,18 @@ def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
         encoding="utf-8",
     )
     os.replace(tmp, dest / MANIFEST)
-    return BackupReport(dest, len(blobs), size, locked, time.perf_counter() - t0)
+    from .maintenance import doctor
+
+    health = doctor(vault, verify_blobs=True)
+    return BackupReport(
+        dest,
+        len(blobs),
+        size,
+        locked,
+        time.perf_counter() - t0,
+        tuple(health.missing_blobs),
+        tuple(health.corrupt_blobs),
+    )
 
 
 # ---------------------------------------------------------------------------------- restore

@@ -19,12 +19,13 @@ class BlobStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def put(self, sha256: str, data: bytes) -> Path:
-        """Store ``data`` under its hash (the caller computed it; it is checked)."""
+    def put(self, sha256: str, data: bytes, *, heal: bool = False) -> Path:
+        """Store ``data`` under its hash (the caller computed it; it is checked). ``heal``:
+        also replace a stored copy that is damaged (its bytes no longer hash to its name)."""
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ValueError("blob bytes do not match their sha256")
         dest = self.path(sha256)
-        if dest.is_file():
+        if dest.is_file() and not (heal and not self.verify(sha256)):
             return dest
         dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")

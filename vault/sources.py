@@ -189,8 +189,8 @@ class SourcesMixin(VaultBase):
             self.blobs.delete(sha256)
         return held is None
 
-    def store_blob(self, sha256: str, data: bytes) -> Path:
-        return self.blobs.put(sha256, data)
+    def store_blob(self, sha256: str, data: bytes, *, heal: bool = False) -> Path:
+        return self.blobs.put(sha256, data, heal=heal)
 
     def has_blob(self, sha256: str) -> bool:
         return self.blobs.has(sha256)

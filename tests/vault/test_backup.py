@@ -84,3 +84,45 @@ def test_backup_refuses_a_folder_inside_the_home(tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="outside the home"):
         backup(v, s.home / "bk")
     v.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_names_damaged_originals_and_a_redrop_mends_them(tmp_path: Path) -> None:
+    """QA, session 9: with one original damaged and one gone, `backup` said "backed up"
+    (exit 0) and the backup would not restore; `doctor --repair` could not mend the originals
+    and dropping the same file again was a no-op."""
+    from click.testing import CliRunner
+
+    from tests.conftest import server_env, write_note
+    from trailkeep.ui.cli import main
+
+    s = make_settings(tmp_path / "home")
+    v = Vault.open(s, get_embedder("hash"))
+    ing = Ingestor(v)
+    a = write_note(s.inbox, "a.md", "# A\n\nThe first note.\n")
+    b = write_note(s.inbox, "b.md", "# B\n\nThe second note.\n")
+    for p in (a, b):
+        ing.ingest_file(p)
+    import hashlib
+
+    shas = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (a, b)]
+    with v.blob_path(shas[0]).open("ab") as fh:
+        fh.write(b"x")
+    v.blob_path(shas[1]).unlink()
+    rep = backup(v, tmp_path / "bk1")
+    assert rep.missing_blobs == (shas[1],) and rep.corrupt_blobs == (shas[0],)
+    v.close()
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(s.home), "backup", str(tmp_path / "bk2")],
+        env={"TRAILKEEP_EMBEDDER": "hash", **server_env(s.home)},
+        obj={},
+    )
+    assert r.exit_code == 1 and "will not restore" in r.output, r.output
+    v = Vault.open(s, get_embedder("hash"))
+    for p in (a, b):  # the user drops the originals again
+        Ingestor(v).ingest_file(p)
+    assert doctor(v).ok
+    assert backup(v, tmp_path / "bk3").missing_blobs == ()
+    v.close()
+    restore(tmp_path / "bk3", make_settings(tmp_path / "home2"))

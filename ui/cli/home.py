@@ -185,6 +185,13 @@ def backup_cmd(ctx: click.Context, dest: Path) -> None:
         f"backed up to {rep.path}: {rep.blobs} blob(s), {rep.bytes / 1e6:.1f} MB in "
         f"{rep.seconds:.1f}s (writers paused {rep.locked_seconds:.2f}s)"
     )
+    if rep.missing_blobs or rep.corrupt_blobs:
+        raise click.ClickException(
+            f"the vault lacks {len(rep.missing_blobs)} and holds {len(rep.corrupt_blobs)} "
+            "damaged original file(s): this backup copies that damage and will not restore "
+            "until they are fixed. `trailkeep doctor` names them; drop the originals into the "
+            "inbox again (or restore an older backup) and back up again."
+        )
 
 
 @click.command("restore")
