@@ -4,6 +4,7 @@ what the vault remembers of files on disk, and the original bytes (blobs/).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Connection, text
@@ -188,6 +189,22 @@ class SourcesMixin(VaultBase):
         if held is None:
             self.blobs.delete(sha256)
         return held is None
+
+    def paths_holding(self, shas: Sequence[str]) -> list[str]:
+        """The paths the sources of these bytes came from (not forgotten), sorted."""
+        if not shas:
+            return []
+        with self.engine.connect() as c:
+            return sorted(
+                {
+                    str(r[0])
+                    for sha in shas
+                    for r in c.execute(
+                        text("SELECT path FROM source WHERE sha256=:h AND status != 'forgotten'"),
+                        {"h": sha},
+                    )
+                }
+            )
 
     def store_blob(self, sha256: str, data: bytes, *, heal: bool = False) -> Path:
         return self.blobs.put(sha256, data, heal=heal)

@@ -119,6 +119,14 @@ def test_a_backup_names_damaged_originals_and_a_redrop_mends_them(tmp_path: Path
         obj={},
     )
     assert r.exit_code == 1 and "will not restore" in r.output, r.output
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(s.home), "doctor", "--repair"],
+        env={"TRAILKEEP_EMBEDDER": "hash", **server_env(s.home)},
+        obj={},
+    )
+    assert r.exit_code == 1 and "cannot rebuild them" in r.output
+    assert str(a) in r.output and str(b) in r.output
     v = Vault.open(s, get_embedder("hash"))
     for p in (a, b):  # the user drops the originals again
         Ingestor(v).ingest_file(p)

@@ -111,6 +111,12 @@ def doctor_cmd(ctx: click.Context, repair: bool) -> None:
     rep = doctor(v, repair=repair)
     for line in rep.lines():
         click.echo(line)
+    if damaged := v.paths_holding([*rep.missing_blobs, *rep.corrupt_blobs]):
+        # no repair can make an original up (QA, session 9: "run --repair", again and again)
+        click.echo(
+            "originals missing or damaged — --repair cannot rebuild them; ingest the file "
+            "again (the same bytes mend it) or restore a backup: " + ", ".join(damaged[:10])
+        )
     if repair:
         after = doctor(v)
         click.echo("after repair: " + ("consistent" if after.ok else "still inconsistent"))
