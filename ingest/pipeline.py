@@ -660,12 +660,12 @@ class Ingestor:
         if refused and docs == 0 and not errors:
             # all of it was forgotten content: no bytes of it are kept (QA, session 9: the
             # edited note's new bytes stayed in blobs/ although "not stored")
-            message = "; ".join(warnings)[:4000]
+            refusal = "; ".join(warnings)[:4000]
             with v.writer(f"ingest {name}"):
-                v.finish_source(sid, "forgotten", message, parser.name)
+                v.finish_source(sid, "forgotten", refusal, parser.name)
                 if not in_place:
                     v.drop_blob_unless_held(sha, sid)
-            return Outcome(path, SKIPPED, message, 0, sid)
+            return Outcome(path, SKIPPED, refusal, 0, sid)
         status = PARTIAL if errors or warnings else INGESTED
         message = "; ".join(errors + warnings)[:4000] or None
         with v.writer(f"ingest {name}"):
