@@ -141,7 +141,7 @@ def watch(ctx: click.Context, once: bool) -> None:
     """Watch the inbox and ingest files once they are stable. Ctrl-C stops."""
     from trailkeep.ingest import Ingestor
     from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
-    from trailkeep.vault.lock import hold_in_use
+    from trailkeep.vault.lock import hold_in_use, in_use_by
 
     v = vault(ctx)
     s = v.settings
@@ -181,6 +181,8 @@ def watch(ctx: click.Context, once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    for other in in_use_by(s.home):  # two watchers work (one writer at a time), to no gain
+        click.echo(f"note: this home is already watched by {other}", err=True)
     in_use = hold_in_use(s.home, "watch")  # a restore refuses to swap the home meanwhile
     click.echo(f"watching {', '.join(folders)} (Ctrl-C to stop)", err=True)
     try:
