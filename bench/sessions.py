@@ -43,7 +43,9 @@ def _line(sid: str, n: int, parent: str | None, role: str, text: str, big: str =
     if role == "user":
         content: object = text
         if big:
-            content = [{"type": "tool_result", "tool_use_id": f"t{n}", "content": big}]
+            content = [
+                {"type": "tool_result", "tool_use_id": f"toolu_{sid[:8]}_{n}", "content": big}
+            ]
         msg: dict[str, object] = {"role": "user", "content": content}
     else:
         msg = {

@@ -44,7 +44,7 @@ from .chunking import chunk_document
 from .cues import cue_sentences, heading_tags, label_tags
 from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
 from .filters import is_ignored
-from .threading import email_thread
+from .threading import drop_repeated_turns, email_thread
 
 INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
 DONE = (INGESTED, DUPLICATE, PARTIAL)
@@ -619,6 +619,7 @@ class Ingestor:
                     continue
                 try:
                     sentence_cues(item)
+                    drop_repeated_turns(v, item)  # a resumed session's copied turns
                     unchanged = v.current_content(item.kind, item.external_id) == (
                         item.content_sha256
                     )

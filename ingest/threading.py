@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from trailkeep.vault import ParsedDocument, Vault
-from trailkeep.vault.threads import document_holding, same_subject
+from trailkeep.vault.records import DOC_SESSION
+from trailkeep.vault.threads import document_holding, keys_held_elsewhere, same_subject
 
 WINDOW_DAYS = 30
 
@@ -41,4 +42,23 @@ def email_thread(vault: Vault, doc: ParsedDocument, window_days: int = WINDOW_DA
     return doc.external_id
 
 
-__all__ = ["WINDOW_DAYS", "email_thread"]
+def drop_repeated_turns(vault: Vault, doc: ParsedDocument) -> int:
+    """A Claude Code session resumed into a new file (a new session id) repeats the earlier
+    session's messages under their own provider ids: those turns are the earlier session's, and
+    the new session keeps only its own (QA, session 9: every turn stored twice, and `when` said
+    the copy was the last time a phrase was written). Returns how many were dropped."""
+    if doc.kind != DOC_SESSION or doc.meta.get("provider") != "claude-code" or not doc.entries:
+        return 0
+    held = keys_held_elsewhere(vault, doc.kind, doc.external_id, [e.key for e in doc.entries])
+    if not held:
+        return 0
+    doc.entries = [e for e in doc.entries if e.key not in held]
+    for e in doc.entries:
+        if e.parent_key in held:
+            e.parent_key = None  # its parent is in the earlier session
+    doc.links = [ln for ln in doc.links if ln.from_key not in held and ln.to_key not in held]
+    doc.meta["repeated_turns"] = len(held)
+    return len(held)
+
+
+__all__ = ["WINDOW_DAYS", "drop_repeated_turns", "email_thread"]

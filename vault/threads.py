@@ -1,9 +1,10 @@
-"""Plain lookups the email threading rule needs (the rule itself is in
-``trailkeep.ingest.threading``)."""
+"""Plain lookups the threading rules need — email threads, resumed agent sessions (the rules
+themselves are in ``trailkeep.ingest.threading``)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -48,4 +49,24 @@ def same_subject(
         ]
 
 
-__all__ = ["document_holding", "same_subject"]
+def keys_held_elsewhere(vault: Vault, kind: str, external_id: str, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` entries of *other* ``kind`` documents already hold."""
+    found: set[str] = set()
+    with vault.engine.connect() as c:
+        for i in range(0, len(keys), 500):
+            part = list(keys[i : i + 500])
+            marks = ", ".join(f":k{n}" for n in range(len(part)))
+            found.update(
+                str(r[0])
+                for r in c.execute(
+                    text(
+                        "SELECT x.key FROM entry x JOIN document d ON d.id = x.document_id "
+                        f"WHERE d.kind = :kind AND d.external_id != :x AND x.key IN ({marks})"
+                    ),
+                    {"kind": kind, "x": external_id, **{f"k{n}": k for n, k in enumerate(part)}},
+                )
+            )
+    return found
+
+
+__all__ = ["document_holding", "keys_held_elsewhere", "same_subject"]

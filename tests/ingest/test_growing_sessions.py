@@ -217,3 +217,40 @@ def test_a_line_still_being_written_is_read_when_complete(vault: Vault, tmp_path
     f.write_text("\n".join(done) + "\n" + last + "\n")  # the agent finished the line
     assert ing.ingest_file(f).status == "ingested"
     assert len([t for _, t in entries(vault) if "batches of 500" in t]) == 1
+
+
+def test_a_resumed_session_keeps_only_its_own_turns(vault: Vault, tmp_path: Path) -> None:
+    """QA, session 9: `claude --resume` writes a new session file (a new session id) that
+    repeats the earlier messages under their ids; each repeated turn was stored twice."""
+    first = [
+        turn(i, "" if i == 1 else f"g-{i - 1:04d}", "user" if i % 2 else "assistant", w)
+        for i, w in enumerate(
+            ["plan the quokkasync backfill", "batches of 500 rows", "and the indexes?", "later"],
+            start=1,
+        )
+    ]
+    a = tmp_path / "a.jsonl"
+    a.write_text("\n".join(first) + "\n")
+    ing = Ingestor(vault)
+    assert ing.ingest_file(a).status == "ingested"
+    other = "0f1e2d3c-4b5a-4968-8776-655443322110"
+    resumed = [line.replace(SID, other) for line in first] + [
+        turn(5, "g-0004", "user", "resume: build the quokkasync indexes now").replace(SID, other),
+        turn(6, "g-0005", "assistant", "indexes built after the backfill").replace(SID, other),
+    ]
+    b = tmp_path / "b.jsonl"
+    b.write_text("\n".join(resumed) + "\n")
+    assert ing.ingest_file(b).status == "ingested"
+    with vault.engine.connect() as c:
+        per_doc = dict(
+            c.execute(
+                text(
+                    "SELECT d.external_id, COUNT(*) FROM entry x JOIN document d "
+                    "ON d.id = x.document_id WHERE d.kind = 'session' GROUP BY d.external_id"
+                )
+            ).all()
+        )
+    assert sorted(per_doc.values()) == [2, 4] and sum(per_doc.values()) == 6
+    assert len([t for _, t in entries(vault) if "batches of 500" in t]) == 1
+    assert ing.ingest_file(b).status in ("ingested", "duplicate")  # again: nothing new
+    assert len(entries(vault)) == 6
