@@ -190,9 +190,13 @@ class PostgresAdvisoryLock(_Reentrant):
 IN_USE_FILE = "in-use.lock"
 
 
-def hold_in_use(home: Path, what: str) -> int:
-    """Mark ``home`` in use by this process until it exits (or the fd is closed)."""
-    fd = os.open(home / IN_USE_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+def hold_in_use(home: Path, what: str) -> int | None:
+    """Mark ``home`` in use by this process until it exits (or the fd is closed). None when
+    the mark cannot be made (a full disk, a read-only home): the watcher runs all the same."""
+    try:
+        fd = os.open(home / IN_USE_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
     fcntl.flock(fd, fcntl.LOCK_SH)
     with contextlib.suppress(OSError):  # who: for the refusal's message only
         (home / f"in-use.{os.getpid()}").write_text(_describe(what))
@@ -202,9 +206,10 @@ def hold_in_use(home: Path, what: str) -> int:
 def in_use_by(home: Path) -> list[str]:
     """The processes holding ``home`` in use (empty when none); never waits."""
     path = home / IN_USE_FILE
-    if not path.exists():
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # none (or unreadable): nobody marked it
         return []
-    fd = os.open(path, os.O_RDWR)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

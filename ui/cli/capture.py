@@ -188,7 +188,8 @@ def watch(ctx: click.Context, once: bool) -> None:
     try:
         w.run(stop)
     finally:
-        os.close(in_use)
+        if in_use is not None:
+            os.close(in_use)
     click.echo("stopped", err=True)
 
 
