@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import BackupError
-from .lock import WriterLock, in_use_by
+from .lock import WriterLock, in_use_by, pid_alive
 from .settings import DEFAULT_CONFIG, Settings
 from .space import RESERVE_BYTES, as_disk_full, ensure_room
 
@@ -539,16 +539,6 @@ def _carry_inbox(old_home: Path, home: Path) -> None:
     os.rename(old, new)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _try_lock(folder: Path) -> int | None:
     """The restore lock of ``folder`` when no live process holds it (then its work was cut),
     else None. A folder made by a restore killed before its lock file existed is judged by the
@@ -557,7 +547,7 @@ def _try_lock(folder: Path) -> int | None:
     try:
         if not path.exists():
             pid = folder.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid)):
                 return None
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:

@@ -217,7 +217,7 @@ def in_use_by(home: Path) -> list[str]:
             held = []
             for p in sorted(home.glob("in-use.*")):
                 pid = p.name.rsplit(".", 1)[-1]
-                if pid.isdigit() and _alive(int(pid)):
+                if pid.isdigit() and pid_alive(int(pid)):
                     with contextlib.suppress(OSError):
                         held.append(p.read_text().strip())
             return held or ["another trailkeep process"]
@@ -231,7 +231,8 @@ def in_use_by(home: Path) -> list[str]:
         os.close(fd)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Is a process with this pid running (on this machine)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -241,4 +242,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-__all__ = ["IN_USE_FILE", "PostgresAdvisoryLock", "WriterLock", "hold_in_use", "in_use_by"]
+__all__ = [
+    "IN_USE_FILE",
+    "PostgresAdvisoryLock",
+    "WriterLock",
+    "hold_in_use",
+    "in_use_by",
+    "pid_alive",
+]
