@@ -23,7 +23,10 @@ from ..worklog import hours_text, parse_duration
 
 DOC_TIMESHEET = "timesheet"
 REQUIRED = ("date", "client", "hours", "description")
-MAX_ROWS = 200_000
+# A busy consultant logs a few thousand rows a year; 50,000 rows are decades of work. The rows are
+# held until the document is stored (about 1 kB each), so the limit is what bounds memory: a
+# timesheet of any size parses in under ~60 MB (notes/0010, "How many rows").
+MAX_ROWS = 50_000
 
 
 def _header(head: bytes) -> list[str]:
@@ -103,7 +106,7 @@ def _row_entry(
     shared: dict[Any, Any],
 ) -> ParsedEntry:
     """One row as a work item. ``shared`` holds one copy of each value rows repeat (a day's
-    date, the client, the hours, the title): a 200,000-row file keeps one of each, not 200,000."""
+    date, the client, the hours, the title): a 50,000-row file keeps one of each, not 50,000."""
 
     def one(value: Any) -> Any:
         return shared.setdefault(value, value)

@@ -202,6 +202,17 @@ CASES["csv-20mb-of-bad-rows"] = (
     30,
     "error:no valid timesheet rows",
 )
+# Rows past the limit are skipped and said to be: what a timesheet holds in memory is bounded by
+# the limit, not by the file (200,000 rows held ~230 MB).
+CASES["csv-rows-past-the-limit"] = (
+    "t.csv",
+    lambda: (
+        b"date,client,hours,description\n"
+        + b"".join(b"2026-10-01,acme,1.5,task %d %s\n" % (i, b"w " * 40) for i in range(120_000))
+    ),
+    80,
+    "warning:more than 50000 rows; rest skipped",
+)
 ENDLESS = CORPORA / "emails" / "flanker" / "enclosed-endless.eml"
 
 
