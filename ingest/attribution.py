@@ -42,7 +42,11 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 4  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents
+RULES_VERSION = 5  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+# 5: each version's own label, a chat turn naming another client is mixed, projects name clients
+# Entry meta key: the label of the version an entry was written in (a note relabelled from one
+# client to another keeps its older versions with the client they named).
+ENTRY_LABEL = "client_label"
 # Document kinds whose unattributed entries are never general: what arrives from outside
 # (mail) or from a folder of some project (coding-agent sessions) is somebody's.
 NEVER_GENERAL = (DOC_EMAIL, DOC_SESSION)
@@ -208,6 +212,15 @@ def _work(e: EntryFacts, ctx: Context) -> Decision:
     return Decision(spec.id, spec.id)
 
 
+def _by_label(label: str, ctx: Context) -> tuple[str | None, bool]:
+    """(the client a label names — None when the user ruled it general —, whether it resolved)."""
+    ruled = ctx.rule(label_rule_key(label))
+    if ruled is not None:
+        return (None if ruled == SCOPE_GENERAL else ruled), True
+    spec = ctx.directory.get(label)
+    return (spec.id, True) if spec is not None else (None, False)
+
+
 def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     """Client and scope of every entry of one document (in ``doc.entries`` order)."""
     n = len(doc.entries)
@@ -216,14 +229,22 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     doc_client: str | None = None
     unresolved_label = False
     if doc.label:
-        ruled = ctx.rule(label_rule_key(doc.label))
-        spec = ctx.directory.get(doc.label)
-        if ruled is not None:
-            doc_client = None if ruled == SCOPE_GENERAL else ruled
-        elif spec is not None:
-            doc_client = spec.id
-        else:
-            unresolved_label = True
+        doc_client, resolved = _by_label(doc.label, ctx)
+        unresolved_label = not resolved
+    # An older version written under another label keeps the client that label names (QA,
+    # session 10: a note file reused for another client handed its old version to the new one).
+    unresolved: set[int] = set()
+    for i, e in enumerate(doc.entries):
+        lab = e.meta.get(ENTRY_LABEL)
+        if not isinstance(lab, str) or not lab or e.kind == "work" or ctx.corrected(e):
+            continue
+        if doc.label and label_key(lab) == label_key(doc.label):
+            continue
+        client, resolved = _by_label(lab, ctx)
+        if client is not None:
+            own[i] = client
+        elif not resolved:
+            unresolved.add(i)
     if doc.kind == DOC_SESSION and doc_client is None:
         cwd = str(doc.meta.get("cwd") or "")
         ruled = ctx.rule(path_rule_key(cwd)) if cwd else None
@@ -259,14 +280,20 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     for i, e in enumerate(doc.entries):
         if (
             own[i] is not None
+            or i in unresolved
             or e.kind == "work"
             or (doc.kind in NEVER_GENERAL and doc_client is None)
             or unresolved_label
         ):
             continue
         named = _named(ctx, e.text, e.title) - ({doc_client} if doc_client else set())
-        if len(named) == 1 and (doc_client is None or doc.kind == DOC_CHAT):
-            own[i] = next(iter(named))  # names exactly one (other) client: that client's
+        if len(named) == 1 and doc_client is None:
+            own[i] = next(iter(named))  # names exactly one client: that client's
+        elif named and doc.kind == DOC_CHAT:
+            # A turn naming another client inside one client's conversation is about both
+            # (QA, session 10: "For Acme you used backoff; for NIGHTJAR apply it…" in a Globex
+            # chat went to Acme with Globex's plans): in neither scope.
+            own[i] = SCOPE_MIXED
         elif doc_client is not None:
             own[i] = doc_client
         elif len(named) > 1:
@@ -284,7 +311,7 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
             decisions.append(Decision(None, SCOPE_MIXED))
         elif c is not None:
             decisions.append(Decision(c, c))
-        elif doc.kind in NEVER_GENERAL or unresolved_label:
+        elif doc.kind in NEVER_GENERAL or unresolved_label or i in unresolved:
             decisions.append(Decision(None, SCOPE_UNATTRIBUTED))
         elif len(clients) == 1 and SCOPE_MIXED not in own:
             # No client of its own in a document that is one client's: that client's only.
@@ -387,6 +414,7 @@ def infer_me(
 
 
 __all__ = [
+    "ENTRY_LABEL",
     "NEVER_GENERAL",
     "RULES_VERSION",
     "STATE_FINGERPRINT",

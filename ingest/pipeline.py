@@ -39,7 +39,7 @@ from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParsePr
 from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
 from . import reattribution, registry
-from .attribution import Context, decide, facts_of, merge
+from .attribution import ENTRY_LABEL, Context, decide, facts_of, merge
 from .chunking import chunk_document
 from .cues import cue_sentences, heading_tags, label_tags
 from .errors import FileChanged, FileTooLarge, IngestError, UnsafeFile
@@ -407,6 +407,9 @@ class Ingestor:
         decision changed. Called under the writer lock, just before the write."""
         if item.client:
             item.meta["client_label"] = item.client
+            if item.versioned:  # each version keeps the label it was written under
+                for e in item.entries:
+                    e.meta[ENTRY_LABEL] = item.client
         stored = own.find_document(self.vault, item.kind, item.external_id)
         new = facts_of(item)
         facts = merge(reattribution.stored_facts(stored) if stored else None, new, item.versioned)
@@ -593,6 +596,7 @@ class Ingestor:
             # unless it is read in place from a watched folder, where it stays.
             if not in_place:
                 v.store_blob(sha, data)
+            before = v.find_source(path, sha)  # this path gave these bytes before: its state
             sid = v.begin_source(path, name, sha, len(data))
             if in_place:
                 keep_in_place(v, sid)
@@ -626,7 +630,7 @@ class Ingestor:
                     chunks = [] if unchanged else chunk_document(item)
                     with v.writer(f"ingest {name}"):
                         if item.kind == DOC_EMAIL:
-                            item.external_id = email_thread(v, item)
+                            item.external_id = email_thread(v, item, me=self._context().me)
                         if v.is_tombstoned("document", f"{item.kind}:{item.external_id}"):
                             # Forget holds, and says so: new content at a forgotten
                             # document's identity (its path, its conversation id) is not
@@ -668,14 +672,18 @@ class Ingestor:
                     v.drop_blob_unless_held(sha, sid)
             return Outcome(path, SKIPPED, refusal, 0, sid)
         status = PARTIAL if errors or warnings else INGESTED
+        nothing_new = bool(status == INGESTED and docs and not changed)
+        # Bytes already held (an older version of its document, from this path or a copy):
+        # nothing changed in the vault, and the count says so — and so does `status`, unless
+        # this very path stored them first (QA, session 10: ingest said "10 duplicates" of a
+        # copied folder and status counted 7 of them as ingested sources).
+        recorded = before[1] if before is not None and before[1] in DONE else DUPLICATE
         message = "; ".join(errors + warnings)[:4000] or None
         with v.writer(f"ingest {name}"):
-            v.finish_source(sid, status, message, parser.name)
+            v.finish_source(sid, recorded if nothing_new else status, message, parser.name)
         if embed and v.pending_count() >= 1:
             v.embed_pending()  # the model runs outside the writer lock
-        if status == INGESTED and docs and not changed:
-            # Bytes this path gave before (an older version of its document, read again):
-            # nothing changed in the vault, and the count says so.
+        if nothing_new:
             return Outcome(path, DUPLICATE, None, docs, sid)
         return Outcome(path, status, message, docs, sid)
 

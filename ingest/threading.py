@@ -1,7 +1,7 @@
 """Which thread an email belongs to (notes/0008-email.md): the thread of the same Message-ID,
 or of a message it replies to or references; else, for mail without threading headers, the
-thread with the same normalized subject and a shared participant within a time window; else
-its own root. The vault answers the lookups (``trailkeep.vault.threads``)."""
+thread with the same normalized subject and two shared participants (one not the user) within
+a time window; else its own root. The vault answers the lookups (``trailkeep.vault.threads``)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,19 @@ from trailkeep.vault.threads import document_holding, keys_held_elsewhere, same_
 WINDOW_DAYS = 30
 
 
-def email_thread(vault: Vault, doc: ParsedDocument, window_days: int = WINDOW_DAYS) -> str:
-    """The external id of the thread document ``doc`` (one parsed message) belongs to."""
+def email_thread(
+    vault: Vault,
+    doc: ParsedDocument,
+    window_days: int = WINDOW_DAYS,
+    me: frozenset[str] = frozenset(),
+) -> str:
+    """The external id of the thread document ``doc`` (one parsed message) belongs to.
+
+    Mail without threading headers joins a thread of the same subject only when the two share
+    two participants, one of them not the user (``me``: ``[me]`` and inferred addresses). The
+    user is on every thread: a client's "Weekly status" and someone else's "Weekly status" to
+    the user share only the user, and joining them put one client's mail in another client's
+    thread (QA, session 10)."""
     e = doc.entries[0]
     hint = doc.meta.get("thread_hint") or {}
     refs = [*reversed(e.meta.get("in_reply_to", [])), *reversed(e.meta.get("references", []))]
@@ -37,7 +48,8 @@ def email_thread(vault: Vault, doc: ParsedDocument, window_days: int = WINDOW_DA
         vault, doc.kind, subject, doc.timestamp - window, doc.timestamp + window
     ):
         theirs = {str(a[1]) for k in ("from", "to", "cc") for a in meta.get(k, [])}
-        if people & theirs:
+        shared = people & theirs
+        if len(shared) >= 2 and shared - me:
             return external_id
     return doc.external_id
 

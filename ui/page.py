@@ -247,6 +247,7 @@ CLIENTS_TEMPLATE = """\
 # domains = ["acme.example"]        # their mail domain(s)
 # emails = ["cto@gmail.example"]    # single addresses (win over a domain)
 # people = ["Dana Whitfield"]       # their people, as named in your notes
+# projects = ["Bluefinch"]          # codenames: any text naming one is theirs
 # paths = ["~/src/acme-*"]          # project folders of your coding-agent sessions
 # rate = "150.00"                   # hourly rate, as a string (exact money)
 # currency = "USD"

@@ -11,7 +11,7 @@ Schema (one table per client)::
     emails = ["cto@gmail.example"]   # an address listed here wins over its domain
     people = ["Dana Whitfield"]      # the client's people, as they are named in text
     paths = ["~/src/acme-*"]         # project folders whose coding-agent sessions are Acme's
-    projects = ["registry"]
+    projects = ["Bluefinch"]          # codenames: a text naming one is the client's
     rate = "150.00"                  # money as strings: exact Decimals
     currency = "USD"
     tax_rate = "0.0825"
@@ -31,6 +31,7 @@ import json
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
@@ -92,8 +93,8 @@ class ClientSpec:
     @property
     def markers(self) -> tuple[str, ...]:
         """Everything that, found in a text, says it is about this client: names, aliases,
-        domains, addresses and people."""
-        return (*self.names, *self.domains, *self.emails, *self.people)
+        projects, domains, addresses and people."""
+        return (*self.names, *self.projects, *self.domains, *self.emails, *self.people)
 
 
 def _money(path: Path, name: str, key: str, value: object) -> Decimal | None:
@@ -215,6 +216,10 @@ def _alternation(terms: list[str]) -> str:
     return "|".join(sorted(set(terms), key=len, reverse=True))
 
 
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 NAME_PART_MIN = 3  # shorter parts of a person's name ("Li", "Ng") are never matched alone
 
 
@@ -222,7 +227,8 @@ NAME_PART_MIN = 3  # shorter parts of a person's name ("Li", "Ng") are never mat
 class ClientDirectory:
     """How clients are recognised in text (notes/0013). A client is named by:
 
-    - its name, aliases and people's full names, in any case, with spaces, hyphens and
+    - its name, aliases, projects (codenames) and people's full names, in any case, with
+      spaces, hyphens and
       underscores between words interchangeable, and the leading two or more words of a name
       of three or more ("Harbor Lights" for "Harbor Lights Dental");
     - a domain or address, also inside a longer address or host ("ken@harborlights.example",
@@ -246,7 +252,7 @@ class ClientDirectory:
                 for part in person.split():
                     owners.setdefault(part, set()).add(c.id)
         for c in self.clients:
-            loose = [*c.names, *(p for p in c.people if len(p.split()) > 1)]
+            loose = [*c.names, *c.projects, *(p for p in c.people if len(p.split()) > 1)]
             words = c.name.split()
             loose += [" ".join(words[:n]) for n in range(2, len(words))]
             exact = [p for p in c.people if len(p.split()) == 1]
@@ -262,6 +268,9 @@ class ClientDirectory:
             ]
             where = [*c.domains, *c.emails]
             alts = []
+            # Names are matched composed (NFC), as the text is: "José" typed or pasted
+            # decomposed is the same name (QA, session 10).
+            loose, exact, where = ([_nfc(t) for t in x] for x in (loose, exact, where))
             if loose := [_flex(t) for t in loose if t.strip()]:
                 alts.append(r"(?<![\w.@-])(?i:" + _alternation(loose) + r")(?![\w-])")
             if exact := [re.escape(t) for t in exact if t.strip()]:
@@ -288,11 +297,13 @@ class ClientDirectory:
 
     def named_in(self, text: str) -> list[str]:
         """Client ids whose name, alias, domain, address or person appears in the text."""
+        text = _nfc(text)
         return [cid for cid, rx in self._patterns.items() if rx.search(text)]
 
     def markers_in(self, text: str) -> list[tuple[str, str]]:
         """(client id, the words that matched) for every client named in the text."""
         out = []
+        text = _nfc(text)
         for cid, rx in self._patterns.items():
             m = rx.search(text)
             if m:
@@ -300,7 +311,8 @@ class ClientDirectory:
         return out
 
     def mask(self, text: str, replacement: str) -> str:
-        """``text`` with every client marker replaced."""
+        """``text`` (composed, NFC) with every client marker replaced."""
+        text = _nfc(text)
         for rx in self._patterns.values():
             text = rx.sub(replacement, text)
         return text
@@ -335,7 +347,7 @@ class ClientDirectory:
     def fingerprint(self) -> str:
         """Changes whenever anything attribution depends on changes."""
         rows = [
-            [c.id, c.name, c.aliases, c.domains, c.emails, c.people, c.paths]
+            [c.id, c.name, c.aliases, c.projects, c.domains, c.emails, c.people, c.paths]
             for c in sorted(self.clients, key=lambda c: c.id)
         ]
         return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]

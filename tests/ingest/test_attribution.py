@@ -555,3 +555,149 @@ def test_review_groups_each_correspondent_under_their_own_address(tmp_path: Path
     assert [(i["from"], i["date"]) for i in groups["lee@vendor.example"]["items"]] == [
         ("lee@vendor.example", "2026-11-17")
     ]
+
+
+def scope_of(v: Vault, needle: str) -> set[str]:
+    """The scopes of the entries whose text holds ``needle``."""
+    with v.engine.connect() as c:
+        found = c.execute(
+            text("SELECT scope FROM entry WHERE text LIKE :t"), {"t": f"%{needle}%"}
+        ).all()
+    return {str(r[0]) for r in found}
+
+
+def test_a_note_relabelled_for_another_client_keeps_its_old_version_with_the_first(
+    tmp_path: Path,
+) -> None:
+    """A note file reused for another client (its label changed) keeps each version with the
+    client that version named (QA, session 10: the old Clearview version became Northwind's,
+    and Clearview lost it), in either order of arrival."""
+    for order in ((0, 1), (1, 0)):
+        home = tmp_path / f"home{order[0]}"
+        home.mkdir()
+        (home / "clients.toml").write_text(CLIENTS)
+        v = open_vault(home)
+        note = tmp_path / f"prep{order[0]}" / "meeting-prep.md"
+        note.parent.mkdir()
+        versions = [
+            "---\nclient: clearview\ndate: 2026-10-01\n---\n# Prep\n\nPortal budget is $48,500.\n",
+            "---\nclient: northwind\ndate: 2026-10-08\n---\n# Prep\n\nEVV cutover on Monday.\n",
+        ]
+        for i in order:
+            note.write_text(versions[i])
+            Ingestor(v).ingest_file(note)
+        assert scope_of(v, "$48,500") == {"clearview"}
+        assert scope_of(v, "EVV cutover") == {"northwind"}
+        assert not [
+            h
+            for h in search(v, "portal budget", k=10, filters=Filters(client="northwind"))
+            if "48,500" in h.quote
+        ]
+        v.close()
+
+
+def test_headerless_mail_sharing_only_the_user_starts_its_own_thread(tmp_path: Path) -> None:
+    """Mail without threading headers joins a same-subject thread only when it shares two
+    participants with it: a stranger's "Weekly status" to the user is not Northwind's because
+    Northwind's weekly mail to the user has that subject (QA, session 10); the user's own
+    headerless reply to Dana still joins Dana's thread."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    inbox = v.settings.inbox
+    dana = "Dana Whitfield <dana@northwind.example>"
+    (inbox / "a.eml").write_text(
+        mail("w1@northwind.example", dana, "sam@samconsult.example", "Weekly status", "All green.")
+    )
+    (inbox / "b.eml").write_text(
+        mail(
+            "p1@mail.example",
+            "P. <p.raman.home@mail.example>",
+            "sam@samconsult.example",
+            "Weekly status",
+            "Our cutover moved to December 10.",
+        )
+    )
+    (inbox / "c.eml").write_text(
+        mail("s9@samconsult.example", "sam@samconsult.example", dana, "Re: Weekly status", "Ok.")
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "cutover moved") == {"?"}
+    hits = search(v, "cutover moved", k=5, filters=Filters(client="northwind"))
+    assert not any("cutover" in h.quote for h in hits)
+    docs = dict(
+        rows(
+            v,
+            "SELECT e.key, d.external_id FROM entry e JOIN document d ON d.id = e.document_id "
+            "WHERE e.kind = 'email'",
+        )
+    )
+    assert docs["s9@samconsult.example"] == docs["w1@northwind.example"]
+    assert docs["p1@mail.example"] != docs["w1@northwind.example"]
+    v.close()
+
+
+def test_a_chat_turn_naming_another_client_is_in_neither_scope(tmp_path: Path) -> None:
+    """In Clearview's conversation, a turn that names Northwind is about both: in neither
+    client's scope (QA, session 10: it went to Northwind with Clearview's plans)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    conv = {
+        "id": "conv-cv",
+        "title": "Clearview portal planning",
+        "create_time": 1760000000.0,
+        "update_time": 1760000100.0,
+        "current_node": "a1",
+        "mapping": {
+            "root": node("root", None, ["u1"], None),
+            "u1": node(
+                "u1", "root", ["a1"], msg("u1", "user", "Plan the portal login fix.", 1760000000.0)
+            ),
+            "a1": node(
+                "a1",
+                "u1",
+                [],
+                msg(
+                    "a1",
+                    "assistant",
+                    "As for Northwind, use backoff; for the portal, the Oxbow tariff feed.",
+                    1760000050.0,
+                ),
+            ),
+        },
+    }
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([conv]))
+    Ingestor(v).ingest_file(path)
+    assert scope_of(v, "Oxbow tariff") == {"!"}
+    assert scope_of(v, "portal login fix") == {"clearview"}
+    for client in ("northwind", "clearview"):
+        hits = search(v, "Oxbow tariff feed", k=10, filters=Filters(client=client))
+        assert not any("Oxbow" in h.quote for h in hits), client
+    v.close()
+
+
+def test_a_project_codename_and_a_decomposed_name_name_their_client(tmp_path: Path) -> None:
+    """`projects` are codenames that name their client, in any case; a person's name written
+    decomposed (NFD) is the same name (QA, session 10: both left notes general, in every
+    client's scope)."""
+    import unicodedata
+
+    from trailkeep.vault.clients import ClientDirectory, load_clients
+
+    (tmp_path / "clients.toml").write_text(
+        CLIENTS.replace(
+            'people = ["Priya Raman"]', 'people = ["José Núñez"]\nprojects = ["Nightjar"]'
+        )
+    )
+    d = ClientDirectory(load_clients(tmp_path / "clients.toml"))
+    assert d.named_in("NIGHTJAR go-live is Friday") == ["clearview"]
+    assert d.named_in("nightjar cutover") == ["clearview"]
+    assert d.named_in(unicodedata.normalize("NFD", "Call with José Núñez")) == ["clearview"]
+    assert d.named_in(unicodedata.normalize("NFD", "Núñez agreed")) == ["clearview"]
+    masked = d.mask(unicodedata.normalize("NFD", "José Núñez, NIGHTJAR"), "[x]")
+    assert "Núñez" not in masked and "NIGHTJAR" not in masked
+    assert d.named_in("a night jar of honey") == []

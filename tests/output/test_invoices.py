@@ -339,3 +339,27 @@ def test_a_lines_hours_reproduce_its_amount(bvault: Vault) -> None:
     md = render("md", inv, {}).decode()
     assert "1h20m" in md and "1.33" not in md
     assert [i.as_json()["hours"] for i in list_work(bvault, "acme")] == ["1h20m"]
+
+
+def test_a_line_naming_another_client_is_warned_about(bsettings: Settings) -> None:
+    """An invoice goes to its client: a work line that names another client is said before the
+    invoice is issued or rendered (QA, session 10: Acme's invoice printed Globex's name)."""
+    from click.testing import CliRunner
+
+    from tests.conftest import server_env
+    from trailkeep.ui.cli import main
+
+    v = Vault.open(bsettings, get_embedder("hash"))
+    _ingest(
+        v,
+        "2026-10-03.md",
+        "# Day\n\n- 1h acme: compared retry code with BetaCorp's engine\n- 2h acme: login fix\n",
+    )
+    v.close()
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(bsettings.home)}
+    home = ["--home", str(bsettings.home)]
+    r = CliRunner().invoke(
+        main, [*home, "invoice", "create", "--client", "acme", "--period", "2026-10"], env=env
+    )
+    assert r.exit_code == 0, r.output
+    assert "names Beta Logistics" in r.stderr and "login fix" not in r.stderr, r.stderr

@@ -77,7 +77,28 @@ def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) 
     from trailkeep.billing import create_invoice
 
     v = vault(ctx)
-    _show(create_invoice(v, client_spec(v, client).id, period), as_json)
+    inv = create_invoice(v, client_spec(v, client).id, period)
+    _names_another_client(v, inv)
+    _show(inv, as_json)
+
+
+def _names_another_client(v: Any, inv: InvoiceView) -> None:
+    """An invoice goes to its client: a line whose words name another client ("compared with
+    Globex's engine") would tell one client about another (QA, session 10). Said, not changed:
+    the line is the user's own work note; `work list` shows where it came from."""
+    from trailkeep.vault.clients import ClientDirectory
+
+    directory = ClientDirectory(tuple(v.settings.clients))
+    names = {c.id: c.name for c in v.settings.clients}
+    for n, line in enumerate(inv.lines, 1):
+        others = [names[c] for c in directory.named_in(line.description) if c != inv.client]
+        if others:
+            click.echo(
+                f"warning: line {n} ({line.description!r}) names {', '.join(others)}; this "
+                f"invoice goes to {inv.client_name}. Edit the work line in its note (or the "
+                "timesheet) and run `trailkeep ingest` before you issue it.",
+                err=True,
+            )
 
 
 def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command]:
@@ -103,7 +124,9 @@ def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | 
 
     v = vault(ctx)
     _seller_warning(v)
-    _show(issue_invoice(v, invoice_id, day_option(on)), as_json)
+    inv = issue_invoice(v, invoice_id, day_option(on))
+    _names_another_client(v, inv)
+    _show(inv, as_json)
 
 
 def _seller_warning(v: Any) -> None:
@@ -199,6 +222,7 @@ def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | No
     v = vault(ctx)
     inv = get_invoice(v, invoice_id)
     _seller_warning(v)
+    _names_another_client(v, inv)
     data = form.render(inv, v.settings.me)
     if out is None and form.media_type.startswith("text/"):
         sys.stdout.write(data.decode())
