@@ -19,6 +19,7 @@ from tests.output.conftest import two_client_settings
 from tests.ui.test_cli import schema
 from trailkeep.bench import versions as bench
 from trailkeep.ingest import Ingestor
+from trailkeep.recall.answer import ask, when_question
 from trailkeep.recall.timeline import (
     TimelineError,
     find_phrase,
@@ -28,6 +29,7 @@ from trailkeep.recall.timeline import (
 )
 from trailkeep.ui.cli import main
 from trailkeep.vault import Filters, NotFound, Vault, doctor, get_embedder
+from trailkeep.vault.query import status
 
 DAYS = [date(2024, m, 1 + m) for m in range(1, 12)]  # 11 versions, one a month
 
@@ -114,6 +116,16 @@ def test_a_folder_of_versions_ingested_again_adds_nothing(vault: Vault, tmp_path
     assert versions(vault)[-1][1:3] == ("2024-11-12", True)
     in_time_order(vault)
     assert doctor(vault).ok
+    # a copy of the folder elsewhere: duplicates, in the count and in `status` alike (QA,
+    # session 10: status recorded the copies of older versions as 7 more ingested sources)
+    copies = tmp_path / "copy"
+    copies.mkdir()
+    for f in files:
+        (copies / f.name).write_bytes(f.read_bytes())
+    copy = ing.ingest_paths(sorted(copies.iterdir()))
+    assert (copy.ingested, copy.duplicates) == (0, 11)
+    sources = status(vault)["sources"]
+    assert (sources["ingested"], sources["duplicates"]) == (11, 11), sources
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -372,3 +384,40 @@ def test_bench_sample_when_is_exact_and_reingest_adds_nothing(tmp_path: Path) ->
     assert out["versions_added_by_reingest"] == 0
     assert out["when_exact_right"] == 1.0, out["wrong"]
     assert out["shared_timestamps"] > 0 and out["planted_phrases"] >= 20
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When did I first mention the nightly export?", ("first", "nightly export")),
+        ("when did we last talk about patient matching", ("last", "patient matching")),
+        ("When did I decide to use SQLite?", ("both", "use SQLite")),
+        ("When was the budget first discussed?", ("first", "budget")),
+        ("When is the cutover?", None),
+        ("What did I first mention?", None),
+    ],
+)
+def test_which_questions_ask_when(question: str, expected: tuple[str, str] | None) -> None:
+    assert when_question(question) == expected
+
+
+def test_ask_when_did_i_first_answers_from_the_trail(vault: Vault, tmp_path: Path) -> None:
+    """ "When did I first …" is answered by the first appearance on the trail, cited, and says
+    whether it is still current (QA, session 10: ask cited only the newest version)."""
+    Ingestor(vault).ingest_paths(write_essay(tmp_path / "essay"))
+    first = ask(vault, "When did I first mention the “nightly — export”?")
+    assert not first.abstained
+    assert (first.citations[0].version, str(first.citations[0].timestamp)[:10]) == (
+        3,
+        "2024-03-04",
+    )
+    assert "2024-03-04" in first.answer and "no longer in the current version" in first.answer
+    last = ask(vault, "when did we last write about patient matching?")
+    assert last.citations[-1].version == 11 and "still in the current version" in last.answer
+    assert "2024-11-12" in last.answer
+    # a phrase quoted or ending the sentence is the phrase (it fell back to a topic match)
+    for typed in ('"nightly - export"', "nightly - export?", "'nightly - export.'"):
+        got = when(vault, typed)
+        assert got.match == "exact" and got.appearances[0].version == 3, typed
+    # an identifier is found as written or not at all
+    assert when(vault, "NIGHTLY-EXPORT-42").match == "none"
