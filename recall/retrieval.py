@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from trailkeep.vault import Filters, Hit, Vault, hydrate, keyword_search, vector_search
-from trailkeep.vault.query import entry_authors, entry_text, neighbour_chunks, vault_authors
+from trailkeep.vault.query import (
+    chunks_holding,
+    entry_authors,
+    entry_text,
+    neighbour_chunks,
+    term_frequencies,
+    vault_authors,
+)
 
 from .dates import window
 from .scope import admit, scope_for
@@ -36,6 +43,15 @@ NAMED_AUTHOR_BOOST = 3.0  # entries written by the one person the question names
 NOT_CURRENT_PENALTY = 0.5  # multiplies the fused score of superseded entries
 IN_WINDOW_BOOST = 1.5  # multiplies the fused score of hits inside a date the question names
 _WORDS = re.compile(r"[^\W\d_][\w'-]*")
+# A lookup (a few words, not a question) for a word few passages hold — a codename, a person,
+# an error code — wants the passages that hold it: those holding every such word come first,
+# before those only near it in meaning, whatever the turns around them add (QA, session 10: the
+# only passage with "fourth-prompt-badger" came second, behind the turn after it). Rare = in at
+# most RARE_SHARE of the indexed chunks (never fewer than RARE_MIN). Questions keep the fused
+# ranking: a boost for rare words on LoCoMo's questions cost recall@10 (0.774 -> 0.772).
+LOOKUP_WORDS = 4
+RARE_SHARE = 0.01
+RARE_MIN = 3
 
 
 @dataclass
@@ -103,6 +119,8 @@ def search_detailed(
     if extra:
         for h in hydrate(vault, [(cid, 0.0) for cid in extra.values()]):
             best.setdefault(h.entry_id, h)
+    rare = _rare_words(vault, query)
+    held = chunks_holding(vault, rare, [h.chunk_id for h in best.values()]) if rare else {}
     known = vault_authors(vault)
     named = named_authors(query, known) if known else set()
     who = next(iter(named)) if len(named) == 1 else None
@@ -116,7 +134,15 @@ def search_detailed(
             s *= IN_WINDOW_BOOST
         return s
 
-    ranked = sorted((replace(h, score=shaped(h)) for h in best.values()), key=lambda h: -h.score)
+    def holds_rare(h: Hit) -> bool:
+        # in the passage itself, not only in the context its chunk was indexed with (a turn's
+        # chunk carries the turn it replies to)
+        return bool(held) and all(h.chunk_id in held.get(w, ()) and _says(h.quote, w) for w in rare)
+
+    ranked = sorted(
+        (replace(h, score=shaped(h)) for h in best.values()),
+        key=lambda h: (not holds_rare(h), -h.score),
+    )
     # A client's scope: the SQL filter let through its entries and general material; what
     # names another client is clipped to the lines about this one (recall/scope.py).
     scope = scope_for(filters.client, vault.settings.clients) if filters.client else None
@@ -145,6 +171,28 @@ def search_detailed(
         {h.entry_id: authors[h.entry_id] for h in out if h.entry_id in authors},
         tuple(float(x) for x in vec),
     )
+
+
+def _says(text: str, word: str) -> bool:
+    """``word`` in ``text`` as the keyword index would find it, roughly: each part of it, any
+    case, its ending free ("migrations" says "migration"), parts joined by anything."""
+    parts = [p[: max(3, len(p) - 2)] for p in re.findall(r"[^\W_]+", word.lower())]
+    if not parts:
+        return False
+    rx = r"(?<![^\W_])" + r"[^\W_]*[\W_]+".join(re.escape(p) for p in parts)
+    return re.search(rx, text.lower()) is not None
+
+
+def _rare_words(vault: Vault, query: str) -> list[str]:
+    """The words of a lookup query that few passages hold (see RARE_SHARE)."""
+    if len(query.split()) > LOOKUP_WORDS or query.rstrip().endswith("?"):
+        return []
+    words = list(dict.fromkeys(w.lower() for w in _WORDS.findall(query) if len(w) >= 3))
+    if not words:
+        return []
+    n, df = term_frequencies(vault, words)
+    cap = max(RARE_MIN, RARE_SHARE * n)
+    return [w for w in words if 0 < df.get(w, 0) <= cap]
 
 
 def search(

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import write_note
+from tests.fixtures.chats import msg, node
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import search
 from trailkeep.recall.dates import window
@@ -73,3 +77,39 @@ def test_date_boost_and_duplicate_suppression(vault: Vault) -> None:
     assert quotes.count("The export runs nightly at two.") == 1  # the pasted copy shows once
     march = search(vault, "when does the export run in March", k=5, today=TODAY)
     assert march[0].quote == "The export runs weekly on Sundays."
+
+
+def test_a_lookup_for_a_rare_word_puts_the_passages_holding_it_first(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """A search-box lookup for a word one passage holds returns that passage first, ahead of
+    the turns around it, which inherit its score and hold the word only in the context they
+    were indexed with (QA, session 10: it came second or third)."""
+    turns = [
+        ("user", "Third prompt: add jitter to the backoff (third-prompt-ocelot)."),
+        ("assistant", "Added jitter to the retry backoff."),
+        ("user", "Fourth prompt: write the changelog entry (fourth-prompt-badger)."),
+        ("assistant", "Wrote the changelog entry for the retry work."),
+        ("user", "Fifth prompt: tidy the retry prompt code (fifth-prompt-gecko)."),
+        ("assistant", "Tidied the prompt code after the changelog."),
+    ]
+    mapping: dict[str, Any] = {"root": node("root", None, ["t0"], None)}
+    for i, (role, words) in enumerate(turns):
+        kids = [f"t{i + 1}"] if i + 1 < len(turns) else []
+        mapping[f"t{i}"] = node(
+            f"t{i}", "root" if i == 0 else f"t{i - 1}", kids, msg(f"t{i}", role, words, 1.76e9 + i)
+        )
+    conv = {
+        "id": "c-retry",
+        "title": "Retry work",
+        "create_time": 1.76e9,
+        "update_time": 1.76e9 + 9,
+        "current_node": f"t{len(turns) - 1}",
+        "mapping": mapping,
+    }
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([conv]))
+    Ingestor(vault).ingest_file(path)
+    for word in ("fourth-prompt-badger", "third-prompt-ocelot", "fifth-prompt-gecko"):
+        hits = search(vault, word, k=5)
+        assert word in hits[0].quote, (word, [h.quote for h in hits])
