@@ -747,7 +747,9 @@ class _Codex(_Builder):
             elif t == "compacted":
                 text = str(payload.get("message") or "")
                 if text.strip():
-                    self._add(i, "context", "system", ts, text, "compacted", None, "item")
+                    # keyed by its time and text like any line: a rollout rewritten after a
+                    # second compaction kept one "compacted" key and lost the first summary
+                    self._add(i, "context", "system", ts, text, None, None, "item")
             return
         if "payload" in obj and isinstance(t, str):
             self.unknown[t] = self.unknown.get(t, 0) + 1

@@ -606,3 +606,44 @@ def test_a_long_agent_run_resumes_without_a_second_prompt(seed: int) -> None:
         }
         assert got == links, cut
     assert len(cuts) > 150 and resumed > len(cuts) // 3, (resumed, len(cuts))
+
+
+def test_a_codex_rollout_rewritten_after_a_second_compaction_keeps_both_summaries(
+    vault: Vault, ingestor: Ingestor
+) -> None:
+    """QA, session 10: both compaction summaries were keyed "compacted"; the rollout rewritten
+    from its second compaction replaced the first summary."""
+    sid = "0199a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a77"
+    path = vault.settings.inbox / f"rollout-2026-03-03T14-02-11-{sid}.jsonl"
+
+    def line(ts: str, kind: str, payload: dict[str, Any]) -> str:
+        return json.dumps({"timestamp": ts, "type": kind, "payload": payload})
+
+    def user(ts: str, words: str) -> str:
+        content = [{"type": "input_text", "text": words}]
+        return line(ts, "response_item", {"type": "message", "role": "user", "content": content})
+
+    meta = line("2026-03-03T14:02:11Z", "session_meta", {"id": sid, "cwd": "/src/x"})
+    first = [
+        meta,
+        user("2026-03-03T14:03:00Z", "First task: add caching"),
+        line("2026-03-03T14:30:00Z", "compacted", {"message": "Summary one: caching added."}),
+        user("2026-03-03T14:31:00Z", "Second task: add metrics"),
+    ]
+    path.write_text("\n".join(first) + "\n")
+    assert ingestor.ingest_file(path).status == "ingested"
+    path.write_text(
+        "\n".join(
+            [
+                meta,
+                line("2026-03-03T15:00:00Z", "compacted", {"message": "Summary two: metrics."}),
+                user("2026-03-03T15:01:00Z", "Third task: add tracing"),
+            ]
+        )
+        + "\n"
+    )
+    assert ingestor.ingest_file(path).status == "ingested"
+    with vault.engine.connect() as c:
+        said = {str(r[0]) for r in c.execute(text("SELECT text FROM entry"))}
+    assert {"Summary one: caching added.", "Summary two: metrics."} <= said
+    assert {"First task: add caching", "Third task: add tracing"} <= said
