@@ -36,7 +36,14 @@ from trailkeep.vault.query import (
 )
 
 from .retrieval import SearchResult, search_detailed
-from .timeline import sentence_changes, sentence_spans, sentences, time_key
+from .timeline import (
+    bare_phrase,
+    find_phrase,
+    sentence_changes,
+    sentence_spans,
+    sentences,
+    time_key,
+)
 
 TRAIL_LINKS = ("revises", "supersedes", "reply_to", "continues")
 SAME_TIME = "same timestamp, ordered by arrival"
@@ -322,7 +329,21 @@ def topic_trail(
     res = search_detailed(vault, topic, k=k, filters=filters)
     terms = topic_terms(topic)
     rows = {r.entry_id: r for r in entry_rows(vault, [h.entry_id for h in res.hits])}
-    candidates = {h.entry_id: h for h in res.hits if on_topic(res, h, _text(rows, h), terms)}
+    # A topic of several words that the history says word for word is that phrase in a note's
+    # versions: its steps are where a section says it and where it stopped saying it (QA,
+    # session 10: "nightly claims export" had steps in versions that only said "claims" and
+    # "export", and its removal went unmarked). Messages keep the floor: a reply answers
+    # without repeating the question's words.
+    phrase = bare_phrase(topic)
+    if len(phrase.split()) < 2 or not any(find_phrase(_text(rows, h), phrase) for h in res.hits):
+        phrase = ""
+
+    def relevant(h: Hit, text: str) -> bool:
+        if phrase and h.kind == "section":
+            return bool(find_phrase(text, phrase))
+        return on_topic(res, h, text, terms)
+
+    candidates = {h.entry_id: h for h in res.hits if relevant(h, _text(rows, h))}
     lines = lineages(vault, list(candidates))
     near = linked_entry_ids(vault, list(candidates), TRAIL_LINKS)
     near |= {r.entry_id for line in lines.values() for r in line}
@@ -333,7 +354,7 @@ def topic_trail(
         if r.kind == "front_matter" or (filters and filters.client and r.client != filters.client):
             continue
         h = r.as_hit(_quote(r.text, terms))
-        (candidates if on_topic(res, h, r.text, terms) else off)[r.entry_id] = h
+        (candidates if relevant(h, r.text) else off)[r.entry_id] = h
     key = _topic_key(terms)
     keep: list[Hit] = []
     removed: set[int] = set()

@@ -182,3 +182,30 @@ def test_trail_page_shows_changes_and_the_when_box(
     assert "+ The budget is $5,500." in shown and "unchanged through v11" in shown
     assert "**First:** 2024-01-02 — Essay v1" in shown and "**Last:** 2024-05-06" in shown
     assert "**In the current version:** no" in shown
+
+
+def test_a_phrase_topic_has_steps_only_where_the_phrase_is(vault: Vault, tmp_path: Path) -> None:
+    """A topic the history says word for word is that phrase: versions that share its words
+    but not the phrase are no steps, and the version that dropped it is marked (QA, session
+    10: every version that said "claims" and "export" was a step, the removal unmarked)."""
+    files = []
+    for i in range(6):
+        said = ["The pipeline moves claims from intake to the export queue."]
+        if i in (1, 2, 4):
+            said.append("We run the nightly claims export at 2am.")
+        said.append(f"Version marker {i}.")
+        files.append(
+            write_note(
+                tmp_path,
+                f"v{i}.md",
+                f"---\nid: claims\ndate: 2026-09-0{i + 1}\n---\n# Claims\n\n{' '.join(said)}\n",
+            )
+        )
+    Ingestor(vault).ingest_paths(files)
+    steps = trail_json("x", topic_trail(vault, "nightly claims export"))["steps"]
+    assert [(s["version"], s["topic_removed"]) for s in steps] == [
+        (2, False),
+        (4, True),
+        (5, False),
+        (6, True),
+    ]
