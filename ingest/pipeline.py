@@ -35,7 +35,7 @@ from trailkeep.vault.filestate import (
     unfinished_sources,
 )
 from trailkeep.vault.maintenance import forgotten_markers, names_forgotten, tomb_key
-from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, ParsedDocument, ParseProblem
+from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, DOC_SESSION, ParsedDocument, ParseProblem
 from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
 from . import reattribution, registry
@@ -411,6 +411,15 @@ class Ingestor:
                 for e in item.entries:
                     e.meta[ENTRY_LABEL] = item.client
         stored = own.find_document(self.vault, item.kind, item.external_id)
+        if (
+            stored is not None
+            and item.kind == DOC_SESSION
+            and stored.meta.get("title_from") == "first_prompt"
+            and item.meta.get("title_from") in ("first_prompt", "none")
+        ):
+            # a session rewritten from a later point (a compaction) starts at a later prompt:
+            # the session is still called by its first (QA, session 10)
+            item.meta["keep_title"] = True
         new = facts_of(item)
         facts = merge(reattribution.stored_facts(stored) if stored else None, new, item.versioned)
         dec = decide(facts, self._context())

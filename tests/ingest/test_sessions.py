@@ -612,7 +612,8 @@ def test_a_codex_rollout_rewritten_after_a_second_compaction_keeps_both_summarie
     vault: Vault, ingestor: Ingestor
 ) -> None:
     """QA, session 10: both compaction summaries were keyed "compacted"; the rollout rewritten
-    from its second compaction replaced the first summary."""
+    from its second compaction replaced the first summary, and took its later prompt as the
+    session's title."""
     sid = "0199a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a77"
     path = vault.settings.inbox / f"rollout-2026-03-03T14-02-11-{sid}.jsonl"
 
@@ -647,3 +648,6 @@ def test_a_codex_rollout_rewritten_after_a_second_compaction_keeps_both_summarie
         said = {str(r[0]) for r in c.execute(text("SELECT text FROM entry"))}
     assert {"Summary one: caching added.", "Summary two: metrics."} <= said
     assert {"First task: add caching", "Third task: add tracing"} <= said
+    with vault.engine.connect() as c:
+        titles = [str(r[0]) for r in c.execute(text("SELECT title FROM document"))]
+    assert titles == ["First task: add caching"]  # called by its first prompt still
