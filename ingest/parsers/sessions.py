@@ -162,6 +162,18 @@ def _result_fallback(tur: Any) -> str:
     file = tur.get("file")
     if not out and isinstance(file, dict) and file.get("content"):
         out.append(str(file["content"]))
+    if not out and tur.get("filePath"):
+        # an Edit / Write result: the file and the change, as the patch shows it (QA, session
+        # 10: stored as an empty excerpt)
+        out.append(f"edited {tur['filePath']}")
+        patch = tur.get("structuredPatch")
+        hunks = patch if isinstance(patch, list) else []
+        for h in hunks:
+            lines = h.get("lines") if isinstance(h, dict) else None
+            if isinstance(lines, list):
+                out.extend(str(x) for x in lines)
+        if len(out) == 1 and tur.get("newString"):
+            out.append(str(tur["newString"]))
     return "\n".join(out)
 
 

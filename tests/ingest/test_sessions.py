@@ -651,3 +651,20 @@ def test_a_codex_rollout_rewritten_after_a_second_compaction_keeps_both_summarie
     with vault.engine.connect() as c:
         titles = [str(r[0]) for r in c.execute(text("SELECT title FROM document"))]
     assert titles == ["First task: add caching"]  # called by its first prompt still
+
+
+def test_an_edit_result_with_an_empty_block_keeps_the_file_and_the_change() -> None:
+    """QA, session 10: an Edit's tool_result block was empty and its toolUseResult (file,
+    strings, patch) was stored as an empty excerpt."""
+    tur = {
+        "filePath": "src/retry.py",
+        "oldString": "delay = 1",
+        "newString": "delay = backoff(n)",
+        "structuredPatch": [{"oldStart": 3, "lines": ["-delay = 1", "+delay = backoff(n)"]}],
+    }
+    assert sessions._result_fallback(tur) == (
+        "edited src/retry.py\n-delay = 1\n+delay = backoff(n)"
+    )
+    del tur["structuredPatch"]
+    assert sessions._result_fallback(tur) == "edited src/retry.py\ndelay = backoff(n)"
+    assert sessions._result_fallback({"stdout": "ok"}) == "ok"
