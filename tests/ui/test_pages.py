@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -204,8 +205,34 @@ def test_draft_page_drafts_from_one_clients_history(home: Path) -> None:
     at = page("draft")
     at.button(key="reply-go").click().run()
     assert not at.exception
-    text = at.text_area(key="draft-email-text").value
+    text = draft_box(at, "draft-email").value
     assert "TO WRITE" in text and "JSON Lines" in text and SECRET not in text
+
+
+def draft_box(at: AppTest, tab: str) -> Any:
+    """The text box of the draft on screen (one per draft: its key names the draft)."""
+    boxes = [t for t in at.text_area if str(t.key).startswith(f"{tab}-text-")]
+    assert len(boxes) == 1, [t.key for t in at.text_area]
+    return boxes[0]
+
+
+def test_a_new_draft_for_another_client_replaces_the_text_on_screen(home: Path) -> None:
+    """QA, session 10: after a draft for one client, a draft for another showed the first
+    client's text, and "Save my edits" stored it as a version of the second client's draft."""
+    at = page("draft")
+    at.button(key="reply-go").click().run()
+    acme = draft_box(at, "draft-email").value
+    at.selectbox(key="reply-client").select("Beta Logistics").run()
+    assert not [t for t in at.text_area if str(t.key).startswith("draft-email-text-")]
+    assert "last draft was for another client" in texts(at)
+    at.button(key="reply-go").click().run()
+    assert not at.exception
+    beta = draft_box(at, "draft-email").value
+    assert "Hi Cara" in acme and SECRET not in acme
+    assert "Hi Bob" in beta and SECRET in beta and "Hi Cara" not in beta  # Beta's own codename
+    at.button(key="draft-email-save").click().run()
+    stored = Path(at.session_state["draft-email-path"]).read_text()
+    assert "Hi Bob" in stored and "Hi Cara" not in stored
 
 
 def test_draft_page_preselects_the_message_asked_for(home: Path) -> None:
@@ -483,7 +510,7 @@ def test_ui_refuses_a_public_address_without_a_password(tmp_path: Path) -> None:
 def test_draft_edits_become_a_new_version(home: Path) -> None:
     at = page("draft")
     at.button(key="reply-go").click().run()
-    at.text_area(key="draft-email-text").input("Hi Cara,\n\nJSON Lines, nightly at 2am.\n")
+    draft_box(at, "draft-email").input("Hi Cara,\n\nJSON Lines, nightly at 2am.\n")
     at.button(key="draft-email-save").click().run()
     assert not at.exception and "new version" in texts(at)
     v = Vault.open(_settings(home), get_embedder("hash"))

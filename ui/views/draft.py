@@ -5,6 +5,7 @@ client; ``?client=<id>`` preselects a client."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,18 +21,27 @@ if TYPE_CHECKING:
     from trailkeep.recall.draft import Draft
 
 
-def _result(ctx: page.Ctx, key: str) -> None:
+def _result(ctx: page.Ctx, key: str, client: str | None) -> None:
+    """The last draft made on this tab — only while the client it was made for is selected:
+    switching client left it on screen, its Save button under the new client (QA, session 10)."""
     d: Draft | None = st.session_state.get(key)
     if d is None:
         return
+    if d.client != client:
+        st.caption("The last draft was for another client; draft again for this one.")
+        return
     st.caption(safe_md(f"Backend: {d.backend}" + (f" — {d.reason}" if d.reason else "")))
-    text = st.text_area("Draft (edit freely)", d.text, height=420, key=f"{key}-text")
+    stored = st.session_state.get(f"{key}-path")
+    # One text box per draft: with one key for all, Streamlit kept the box's old value, and
+    # "Save my edits" stored the previous client's draft as a version of this one (QA, session
+    # 10). The stored file is new for every draft.
+    box = hashlib.sha256(str(stored or d.text).encode()).hexdigest()[:12]
+    text = st.text_area("Draft (edit freely)", d.text, height=420, key=f"{key}-text-{box}")
     c1, c2 = st.columns(2)
     name = re.sub(r"[^a-z0-9]+", "-", d.title.lower()).strip("-")[:60] or "draft"
     c1.download_button(
         "Download .md", plain(text), file_name=f"{name}.md", mime="text/markdown"
     )  # the user's edits are text too
-    stored = st.session_state.get(f"{key}-path")
     if c2.button("Save my edits as a new version", key=f"{key}-save") and stored:
         from trailkeep.ui import drafts
 
@@ -106,7 +116,7 @@ def reply_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
                 path, _ = drafts.save(ctx.vault, d)
             st.session_state["draft-email"] = d
             st.session_state["draft-email-path"] = str(path)
-    _result(ctx, "draft-email")
+    _result(ctx, "draft-email", client.id)
 
 
 def document_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
@@ -129,7 +139,7 @@ def document_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
             path, _ = drafts.save(ctx.vault, d)
         st.session_state["draft-doc"] = d
         st.session_state["draft-doc-path"] = str(path)
-    _result(ctx, "draft-doc")
+    _result(ctx, "draft-doc", chosen.id if (chosen := clients.get(cl)) else None)
 
 
 def body(ctx: page.Ctx) -> None:
