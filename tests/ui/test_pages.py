@@ -609,3 +609,23 @@ def test_the_server_skips_streamlits_component_scan() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "ok"
+
+
+def test_invoices_list_only_this_clients_work_and_count_what_can_be_billed(home: Path) -> None:
+    """QA, session 10: "items need attention" listed every client's flagged work under each
+    client, and "Unbilled work (6)" counted a copy that can never be billed (the briefing: 5)."""
+    s = _settings(home)
+    v = Vault.open(s, get_embedder("hash"))
+    for name, title in (("2026-03-11.md", "Day"), ("2026-03-11-copy.md", "Copy")):
+        # the same Beta work in two files
+        (s.inbox / name).write_text(f"# {title}\n\n- 3h beta: data mapping\n", encoding="utf-8")
+        Ingestor(v).ingest_file(s.inbox / name)
+    v.close()
+    at = page("invoices")
+    at.selectbox[0].select("Beta Logistics").run()
+    heads = "\n".join(h.value for h in at.subheader)
+    beta_rows = [r for r in tables(at) if r.get("description") == "data mapping"]
+    assert len(beta_rows) == 2 and "same work" in " ".join(r["attention"] for r in beta_rows)
+    assert "Unbilled work (2)" in heads, heads  # the workshop and one of the two copies
+    at.selectbox[0].select("Acme Health").run()
+    assert not [r for r in tables(at) if r.get("description") == "data mapping"]

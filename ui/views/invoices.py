@@ -37,6 +37,7 @@ def work_rows(ctx: page.Ctx, items: list[WorkItem]) -> list[dict[str, object]]:
         data = i.as_json()
         rows.append(
             {
+                "item": i.id,  # what "the same work as item 10" refers to
                 "day": readable.day(i.day),
                 "client": ctx.client_name(i.client) if i.client else readable.dash(i.client_label),
                 "hours": readable.dash(data["hours"]),
@@ -103,7 +104,11 @@ def body(ctx: page.Ctx) -> None:
         st.success(safe_md(flash, lines=False))
     names = {c.name: c for c in s.clients}
     client = names[st.selectbox("Client", list(names))]
-    items = list_work(ctx.vault, client.id, unbilled=True)
+    # What this client's invoice can bill; items it cannot (a copy of work billed from another
+    # file, an unreadable duration) are listed under "need attention" — the page said 6
+    # unbilled where the briefing, counting billable work, said 5 (QA, session 10).
+    unbilled = list_work(ctx.vault, client.id, unbilled=True)
+    items = [i for i in unbilled if i.billable]
     st.subheader(f"Unbilled work ({len(items)})")
     if client.rate is None:
         st.caption(
@@ -115,7 +120,13 @@ def body(ctx: page.Ctx) -> None:
         )
     if items:
         page.table(work_rows(ctx, items), right=("hours",))
-    problems = [i for i in list_work(ctx.vault) if i.problem or i.flag]
+    # this client's, and work no client could be found for yet — never another client's (QA,
+    # session 10: Northwind's flagged item was listed under Acme)
+    problems = [
+        i
+        for i in list_work(ctx.vault)
+        if (i.problem or i.flag or not i.billable) and i.client in (client.id, None)
+    ]
     if problems:
         with st.expander(f"{readable.plural(len(problems), 'item')} need attention"):
             page.table(work_rows(ctx, problems), right=("hours",))
