@@ -18,7 +18,8 @@ The people in a world
     **none of them is in clients.toml**, so only the text around them ties them to a client.
 
 ``clients.toml``
-    ``[[client]]`` tables with ``name, id, aliases, domains, people, rate, currency``.
+    ``[[client]]`` tables with ``name, id, aliases, domains, people, rate, currency``, and
+    ``projects`` for the clients with a project codename (*QA session 10's shapes*).
 
 ``inbox/*.eml`` (RFC 5322, ``Message-ID``, ``Date`` with a UTC offset, ``From``/``To``/``Cc``,
 ``In-Reply-To`` + ``References`` on replies, 7bit text wrapped at 72 columns, LF or CRLF)
@@ -68,6 +69,31 @@ Mentions (``World.mentions``)
     the client name hyphenated ("Varrowmere-Home", "Varrowmere-Home-Health"). Each is a
     :class:`Mention` (where, whose line, which client it names, the form, the marker carried).
 
+QA session 10's shapes (``World.planted``: each passage with the scope trailkeep must give it)
+    Leak shapes a QA pass found, drawn from a random stream of their own (the rest of the
+    world is what the seed gave before they were added), one of each per world:
+    - ``inbox/<meeting-prep>.md``, a note file reused for another client: on disk with front
+      matter ``client: <A>`` and A's codename and markers; ``World.second_pass`` rewrites it
+      with ``client: <B>`` and B's (``World.rewrite(root)``, to run after a first ingest). Each
+      version stays its own client's; neither names its client in its text.
+    - a headerless email (no In-Reply-To, References) to the consultant under the subject of
+      client A's thread (no other client's: "Status for the board" when A alone has one, else
+      the request before a call), from one of B's people at a personal address
+      (``gmail.example``-like, a marker of B), B's codename and markers in the body, signed
+      with the person's name: nobody's (``?``). It is in ``World.second_pass`` (arriving after
+      A's thread is in the vault), not in ``files``.
+    - ``inbox/conversations (1).json``, a second export: a conversation whose title names A,
+      whose last answer names B ("For <B> you used <B's phrase>; for <A's codename> apply
+      it…"): that turn is mixed (``!``), the others A's.
+    - ``inbox/workstream-notes.md``: for 1-2 clients, a second codename listed under
+      ``projects`` (``Client.projects``, a marker; the confidential codename stays out of
+      clients.toml) and a note without ``client:`` naming the client only by it, lower case
+      more often than not: the client's.
+    - ``inbox/call-with-<first>.md``: a person with an accented name ("José Núñez", composed
+      in clients.toml) joins a client of two people, and a note saved decomposed (NFD) names
+      the client only by them: the client's. Worlds whose clients all have three people have
+      no such note.
+
 Ground truth (:class:`World`)
     ``clients[i].markers``: everything that must NEVER appear in another client's draft or
     prompt (codename and its word, marker phrases and their made-up words, people's names,
@@ -75,7 +101,8 @@ Ground truth (:class:`World`)
     and its leading words, aliases, id, domain); ``World.forbidden(cid)`` is the union over
     the other clients and ``World.leaks(cid, text)`` finds them (whole words; spaces, hyphens
     and underscores between a marker's words interchangeable; case-insensitive, except a first
-    name or surname alone, matched only capitalised as written: "Hale" but not "hale").
+    name or surname alone, matched only capitalised as written: "Hale" but not "hale"; text
+    compared composed, NFC).
     ``clients[i].incoming``: Message-IDs (without angle brackets, as trailkeep keys them) of
     the client's incoming mail, candidates for "draft a reply"; ``clients[i].briefs``: topics
     for "draft an email about X". ``mails``, ``lines``, ``chats`` and ``files`` say who owns
@@ -90,6 +117,7 @@ import os
 import random
 import re
 import textwrap
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -106,6 +134,8 @@ __all__ = [
     "Mail",
     "Mention",
     "Person",
+    "Planted",
+    "Rewrite",
     "Turn",
     "World",
     "generate",
@@ -314,6 +344,64 @@ _BRIEFS = (
     "the {focus} go-live date",
 )
 
+# QA session 10's leak shapes (_Builder.shapes). People whose names carry accents: composed
+# (NFC) in clients.toml, decomposed (NFD) in a note, as some editors and macOS write them.
+_ACCENTED_FIRST = ("José", "Chloé", "Jürgen", "Inês", "Björn", "Agnès", "Andrés", "Zoë")
+_ACCENTED_LAST = ("Núñez", "Lefèvre", "Schröder", "Gonçalves", "Åkesson", "Peña", "Ibáñez")
+assert all(
+    len(x) >= 3 and unicodedata.is_normalized("NFC", x) and unicodedata.normalize("NFD", x) != x
+    for x in _ACCENTED_FIRST + _ACCENTED_LAST
+), "accented parts: 3+ letters, composed, with something to decompose"
+assert not {*_ACCENTED_FIRST, *_ACCENTED_LAST} & set(_ALL_PARTS)
+# Personal mail providers (public domains: never a client's, never in clients.toml).
+_PERSONAL = ("gmail.example", "outlook.example", "icloud.example", "yahoo.example")
+# A note file kept as a template and reused for the next client: the same title and headings,
+# each version under its own client's label, neither naming its client in the text.
+_REUSED_NAMES = ("meeting-prep", "call-prep", "steering-prep", "weekly-call-notes")
+_REUSED = (
+    "# Meeting prep\n\n## Timeline\n\n{codename}: the {m0} finishes by {weekday}, and the "
+    "{focus} go-live date holds at {when} if nothing slips.\n\n## Blocking\n\nRead access for "
+    "the {m2} is still missing; without it the timeline moves by {days} days.\n\n"
+    "## Next steps\n\n- Walk the team through the {m1} ({n} records in the sample).\n"
+)
+# A client's person writing from a personal address, no threading headers, under the subject
+# of another client's thread.
+_PERSONAL_MAIL = (
+    "Writing from my personal address, the office mail is down today. Quick update on "
+    "{codename}: the {m0} is done for the first two sites, and the {m1} needs one more pass "
+    "before {weekday}. Can we still keep the {focus} go-live date?"
+)
+# A client's conversation (the title names it) whose last answer names another client.
+_CHAT_MIXED = (
+    (
+        "user",
+        "Planning the nightly {focus} import for {own}: the {m1} times out after {mins} "
+        "minutes on the full file. Options?",
+    ),
+    (
+        "assistant",
+        "For {codename}, split the {m1} by site and run the {m0} between batches, so a failed "
+        "batch is retried alone.",
+    ),
+    ("user", "Didn't I solve this once already?"),
+    (
+        "assistant",
+        "Yes. For {other} you used the {om0} with a {days}-day lookback; for {codename} apply "
+        "it to the {m2}: same batches, same retry rule, and the {m0} stays the check.",
+    ),
+)
+# A note naming its client only by a codename that clients.toml lists under ``projects``.
+_PROJECT_NOTE = (
+    "# {pw} workstream\n\n{pw} is the {focus} track of {codename}. The {m0} moves to "
+    "{weekday}; the {m1} stays the single source of identifiers.\n\n## Open\n\n"
+    "- {pw}: confirm who owns the {m2} before the go-live date.\n"
+)
+# A note naming its client only by a person with an accented name, saved decomposed (NFD).
+_NFD_NOTE = (
+    "# Call with {full}\n\n{full} joined from the {focus} side. {last} wants the {m0} report "
+    "before {weekday} and a dry run of the {m1}; {codename} keeps its go-live date.\n"
+)
+
 
 # ------------------------------------------------------------------ ground truth
 
@@ -353,6 +441,7 @@ class Client:
     incoming: tuple[str, ...]  # Message-IDs of mail from the client (no angle brackets)
     briefs: tuple[str, ...]  # topics for "draft an email about X"
     markers: frozenset[str]  # never in another client's draft or prompt
+    projects: tuple[str, ...] = ()  # codenames listed in clients.toml (``projects``)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -420,9 +509,35 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Planted:
+    """A passage of one of QA session 10's leak shapes, and the scope trailkeep must give it
+    (``entry.scope``: a client id, ``?`` unattributed, ``!`` mixed)."""
+
+    shape: str  # reused-note | personal-mail | chat-own-turn | chat-mixed-turn | project-note
+    # | nfd-note
+    path: str  # the file it is in
+    client: str  # whose material it is (its conversation's client, for a chat turn)
+    scope: str  # the scope it must get
+    needle: str  # words only this passage holds (composed, whitespace collapsed)
+    text: str  # the passage (a note version, a message body, a turn) as written
+    names: frozenset[str]  # every client whose markers it carries
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A file written after the first ingest (``World.rewrite``): a note file reused for
+    another client, or mail that arrives once its namesake thread is in the vault."""
+
+    path: str
+    data: bytes
+    mtime: float
+
+
+@dataclass(frozen=True)
 class FileInfo:
     path: str  # relative to root ("inbox/2025-03-04.md", "clients.toml")
     kind: str  # clients | email | daily | timesheet | note | general-note | chat-export
+    # | reused-note | mixed-chat-export | project-note | nfd-note (the shapes)
     client: str | None  # the one client owning the whole file; None if general or mixed
     clients: frozenset[str]  # every client with material in the file, or mentioned in it
     mtime: float
@@ -441,6 +556,19 @@ class World:
     injection: str  # Message-ID of the prompt-injection email
     forward: str  # Message-ID of the consultant's forward to their second address
     mentions: tuple[Mention, ...] = ()  # other clients named by surname, address, ...
+    planted: tuple[Planted, ...] = ()  # QA session 10's shapes, with the scope each must get
+    second_pass: tuple[Rewrite, ...] = ()  # files written after the first ingest (not in files)
+
+    def rewrite(self, root: Path) -> list[Path]:
+        """Write the second pass under ``root`` (a note file reused, mail arriving later) and
+        return the paths written, to be ingested after the first pass."""
+        out = []
+        for r in self.second_pass:
+            target = root / r.path
+            target.write_bytes(r.data)
+            os.utime(target, (r.mtime, r.mtime))
+            out.append(target)
+        return out
 
     def client(self, cid: str) -> Client:
         for c in self.clients:
@@ -462,8 +590,9 @@ class World:
         still counts, and spaces, hyphens and underscores between a marker's words are
         interchangeable ("Varrowmere-Home Health"). Case-insensitive, except a person's first
         name or surname alone: matched only as written, capitalised ("Hale", "Priya's"; not
-        "hale"), as clients.toml writes it — lower case it is an ordinary word."""
-        text = " ".join(text.split())
+        "hale"), as clients.toml writes it — lower case it is an ordinary word. The text is
+        compared composed (NFC): "José" written decomposed is still "José"."""
+        text = " ".join(unicodedata.normalize("NFC", text).split())
         low = text.lower()
         parts = {x for c in self.clients for p in c.people for x in p.name.split()}
         out = []
@@ -519,6 +648,8 @@ class _Builder:
         self.lines: list[Line] = []
         self.chats: list[Chat] = []
         self.mentions: list[Mention] = []
+        self.planted: list[Planted] = []
+        self.second: list[Rewrite] = []
         self.forms: list[str] = []  # the mention forms still to use, refilled when empty
         self.start = date(2024, 9, 2) + timedelta(days=self.rng.randrange(540))
         self.me_tz = timezone(timedelta(hours=self.rng.choice(_OFFSETS)))
@@ -563,7 +694,7 @@ class _Builder:
         self.files.append((path, data, mtime, kind, client, clients))
 
     def unique_name(self, stem: str, ext: str) -> str:
-        taken = {p for p, *_ in self.files}
+        taken = {p for p, *_ in self.files} | {r.path for r in self.second}
         name, i = f"inbox/{stem}{ext}", 2
         while name in taken:
             name, i = f"inbox/{stem}-{i}{ext}", i + 1
@@ -977,7 +1108,13 @@ class _Builder:
         )
 
     def conversation(
-        self, title: str, client: str | None, turns: list[tuple[str, str]], t0: float
+        self,
+        title: str,
+        client: str | None,
+        turns: list[tuple[str, str]],
+        t0: float,
+        *,
+        record: bool = True,
     ) -> dict[str, Any]:
         cid = self.uuid()
         ids = [self.uuid() for _ in range(len(turns) + 2)]
@@ -1000,7 +1137,8 @@ class _Builder:
             nxt = [chain[i + 1][0]] if i + 1 < len(chain) else []
             mapping[nid] = {"id": nid, "parent": prev, "children": nxt, "message": msg}
             prev = nid
-        self.chats.append(Chat(cid, title, client, tuple(Turn(r, t) for r, t in turns)))
+        if record:
+            self.chats.append(Chat(cid, title, client, tuple(Turn(r, t) for r, t in turns)))
         return {
             "title": title,
             "create_time": t0,
@@ -1078,6 +1216,157 @@ class _Builder:
         end = _stamp(self.start + timedelta(days=43), 8)
         self.add(path, data, end, "chat-export", None, frozenset(owners))
 
+    # -- QA session 10's leak shapes
+    def shapes(self, clients: list[dict[str, Any]], me: Consultant, names: dict[str, str]) -> None:
+        """One of each shape per world, on clients drawn at random (the accented person needs
+        a client of two people: a world whose clients all have three goes without)."""
+        rng = self.rng
+        self.reused_note(*rng.sample(clients, 2))
+        self.personal_mail(clients, me, names)
+        self.mixed_chat(*rng.sample(clients, 2))
+        for c in rng.sample(clients, rng.randint(1, max(1, len(clients) // 2))):
+            self.project_note(c)
+        self.nfd_note(clients)
+
+    def plant(
+        self, shape: str, path: str, c: dict[str, Any], scope: str, needle: str, text: str
+    ) -> None:
+        self.planted.append(
+            Planted(shape, path, c["id"], scope, " ".join(needle.split()), text, frozenset())
+        )
+
+    def reused_note(self, a: dict[str, Any], b: dict[str, Any]) -> None:
+        """The same path twice: first ``client: <a>`` with a's content, then, after the first
+        ingest (``World.second_pass``), ``client: <b>`` with b's. The old version stays a's."""
+        rng = self.rng
+        path = self.unique_name(rng.choice(_REUSED_NAMES), ".md")
+        d = self.day(0, 20)
+        for c in (a, b):
+            vals = self.values(c)
+            label = self.label(c, rng.choice(["name", "alias", "id"]))
+            body = self.fill(c, _REUSED, vals)
+            fm = f"title: Meeting prep\nclient: {label}\ndate: {d.isoformat()}"
+            data = f"---\n{fm}\n---\n{body}".encode()
+            needle = self.fill(c, "{codename}: the {m0} finishes by {weekday}", vals)
+            self.plant("reused-note", path, c, c["id"], needle, body)
+            mtime = _stamp(d, 17) + rng.randint(0, 3600)
+            if c is a:
+                self.add(path, data, mtime, "reused-note", a["id"], frozenset({b["id"]}))
+            else:
+                self.second.append(Rewrite(path, data, mtime))
+            d += timedelta(days=rng.randint(7, 20))
+
+    def personal_mail(
+        self, clients: list[dict[str, Any]], me: Consultant, names: dict[str, str]
+    ) -> None:
+        """Mail without In-Reply-To or References from one of b's people at a personal address,
+        under the subject of a's thread ("Status for the board" when only a has one, else the
+        request before a call: subjects that name nothing of a), arriving after the first
+        ingest (``World.second_pass``). It is nobody's ("?"), not a's thread's."""
+        rng = self.rng
+        roots = [m for m in self.mails if m.direction == "incoming" and m.in_reply_to is None]
+        # one client's thread: a subject several clients' threads share is no one's to join
+        alone = [m for m in roots if [r.subject for r in roots].count(m.subject) == 1]
+        generic = [m for m in alone if m.subject == "Status for the board"]
+        first = rng.choice(generic or [m for m in roots if m.injection])
+        a = next(c for c in clients if c["id"] == first.client)
+        b = rng.choice([c for c in clients if c is not a])
+        p: Person = rng.choice([x for x in b["people"] if x.name.isascii()])
+        local = rng.choice(
+            [f"{p.first}.{p.last}{rng.randint(10, 99)}", f"{p.first}{p.last[0]}", f"{p.last}.home"]
+        )
+        addr = f"{local.lower()}@{rng.choice(_PERSONAL)}"
+        b.setdefault("extra", []).append(addr)
+        vals = self.values(b)
+        said = self.fill(b, _PERSONAL_MAIL, vals)
+        body = f"Hi {me.name.split()[0]},\n\n{_wrap(said)}\n\nThanks,\n{p.name}\n"
+        body += "Sent from my phone"
+        subject = rng.choice([first.subject, f"Re: {first.subject}"])
+        at = first.date + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8))
+        mail = Mail(
+            message_id=f"{self.hexid()}@mail.{addr.split('@')[1]}",
+            path=self.unique_name(_slug(subject)[:48], ".eml"),
+            client=b["id"],
+            direction="incoming",
+            sender=addr,
+            to=(me.email,),
+            cc=(),
+            subject=subject,
+            date=at.astimezone(b["tz"]),
+            in_reply_to=None,
+            thread="",
+            body=body,
+        )
+        data = self.eml(mail, {**names, addr: p.name}, [])
+        saved = mail.date.timestamp() + rng.randint(60, 72 * 3600)
+        # It arrives after a's thread is in the vault (the second pass): in the first, a path
+        # sorting before the thread's would give it no thread to join, whatever the rule.
+        self.second.append(Rewrite(mail.path, data, saved))
+        needle = self.fill(b, "Quick update on {codename}: the {m0} is done", vals)
+        self.plant("personal-mail", mail.path, b, "?", needle, body)
+
+    def mixed_chat(self, a: dict[str, Any], b: dict[str, Any]) -> None:
+        """A conversation whose title names a; its last answer names b ("For <b> you used X;
+        for <a's codename> apply it"): that turn is mixed ("!"), the others a's. A second
+        export file: ``conversations.json`` keeps its three conversations."""
+        rng = self.rng
+        vals = {
+            **self.values(a),
+            "own": self.label(a, rng.choice(["name", "alias"])),
+            "other": self.label(b, rng.choice(["name", "alias"])),
+            "om0": b["phrases"][0],
+        }
+        turns = [(r, t.format(**vals)) for r, t in _CHAT_MIXED]
+        title = f"{vals['own']} nightly import"
+        conv = self.conversation(title, a["id"], turns, _stamp(self.day(), 11), record=False)
+        path = self.unique_name("conversations (1)", ".json")
+        end = _stamp(self.start + timedelta(days=43), 9)
+        data = json.dumps([conv], indent=1).encode()
+        self.add(path, data, end, "mixed-chat-export", None, frozenset({a["id"], b["id"]}))
+        needle = f"split the {vals['m1']} by site"
+        self.plant("chat-own-turn", path, a, a["id"], needle, turns[1][1])
+        needle = f"For {vals['other']} you used the {vals['om0']}"
+        self.plant("chat-mixed-turn", path, a, "!", needle, turns[3][1])
+
+    def project_note(self, c: dict[str, Any]) -> None:
+        """A codename listed under the client's ``projects``, and a note (no ``client:``)
+        naming only it, in lower case more often than not: the note is the client's."""
+        rng = self.rng
+        pw = self.word().capitalize()
+        c.setdefault("projects", []).append(pw)
+        c.setdefault("extra", []).append(pw)
+        vals = {**self.values(c), "pw": rng.choice([pw, pw.lower(), pw.lower()])}
+        body = self.fill(c, _PROJECT_NOTE, vals)
+        fm = "---\ntags: [workstream]\n---\n" if rng.random() < 0.5 else ""
+        path = self.unique_name("workstream-notes", ".md")
+        mtime = _stamp(self.day(), 16)
+        self.add(path, (fm + body).encode(), mtime, "project-note", c["id"])
+        needle = self.fill(c, "is the {focus} track of {codename}", vals)
+        self.plant("project-note", path, c, c["id"], needle, body)
+
+    def nfd_note(self, clients: list[dict[str, Any]]) -> None:
+        """A person with an accented name joins a client of two people (clients.toml lists the
+        name composed); a note saved decomposed (NFD) names the client only by that person."""
+        rng = self.rng
+        small = [c for c in clients if len(c["people"]) < 3]
+        if not small:
+            return
+        c = rng.choice(small)
+        first, last = rng.choice(_ACCENTED_FIRST), rng.choice(_ACCENTED_LAST)
+
+        def plain(s: str) -> str:
+            return unicodedata.normalize("NFD", s).encode("ascii", "ignore").decode().lower()
+
+        p = Person(f"{first} {last}", f"{plain(first)}.{plain(last)}@{c['domain']}")
+        c["people"].append(p)
+        vals = {**self.values(c), "full": p.name, "last": last}
+        body = unicodedata.normalize("NFD", self.fill(c, _NFD_NOTE, vals))
+        path = self.unique_name(f"call-with-{plain(first)}", ".md")
+        mtime = _stamp(self.day(), 15)
+        self.add(path, body.encode(), mtime, "nfd-note", c["id"])
+        needle = self.fill(c, "wants the {m0} report before {weekday}", vals)
+        self.plant("nfd-note", path, c, c["id"], needle, body)
+
     def clients_toml(self, clients: list[dict[str, Any]]) -> None:
         out = ["# Clients: one [[client]] table each (written by tests/generators/multiclient.py)"]
         for c in clients:
@@ -1088,7 +1377,8 @@ class _Builder:
                 f"id = {json.dumps(c['id'])}",
                 f"aliases = {json.dumps(c['aliases'])}",
                 f"domains = {json.dumps([c['domain']])}",
-                f"people = {json.dumps([p.name for p in c['people']])}",
+                f"people = {json.dumps([p.name for p in c['people']], ensure_ascii=False)}",
+                *([f"projects = {json.dumps(c['projects'])}"] if c.get("projects") else []),
                 f'rate = "{c["rate"]}"',
                 'currency = "USD"',
             ]
@@ -1116,6 +1406,7 @@ def _markers(c: dict[str, Any], clients: list[dict[str, Any]]) -> frozenset[str]
         + [p.name for p in people]
         + [p.email for p in people]
         + parts
+        + list(c.get("extra", []))  # project codenames, personal addresses (the shapes)
     )
 
 
@@ -1136,10 +1427,19 @@ def generate(seed: int, root: Path, *, n_clients: int | None = None) -> World:
     b.notes(clients)
     b.general_note(general)
     b.export(clients, general)
+    # QA session 10's shapes draw from a stream of their own, so the rest of a world is what
+    # the same seed gave before they were added (its files, briefs and drafts).
+    b.rng = random.Random(f"session-10-shapes-{seed}")
+    n = len(b.files)
+    b.shapes(clients, me, names)
+    shaped, b.files[n:] = b.files[n:], []
+    shape_rng, b.rng = b.rng, rng
     b.clients_toml(clients)
 
     order = list(b.files)
     rng.shuffle(order)  # written in a random order: nothing may depend on directory order
+    for f in shaped:
+        order.insert(shape_rng.randint(0, len(order)), f)
     (root / "inbox").mkdir(parents=True, exist_ok=True)
     infos = []
     for path, data, mtime, kind, client, owners in order:
@@ -1160,10 +1460,11 @@ def generate(seed: int, root: Path, *, n_clients: int | None = None) -> World:
             incoming=tuple(c["incoming"]),
             briefs=tuple(b.fill(c, t) for t in rng.sample(_BRIEFS, rng.randint(2, 3))),
             markers=_markers(c, clients),
+            projects=tuple(c.get("projects", [])),
         )
         for c in clients
     )
-    return World(
+    world = World(
         seed=seed,
         consultant=me,
         clients=out_clients,
@@ -1175,4 +1476,10 @@ def generate(seed: int, root: Path, *, n_clients: int | None = None) -> World:
         injection=injection,
         forward=forward,
         mentions=tuple(b.mentions),
+        second_pass=tuple(b.second),
     )
+    planted = [
+        replace(p, names=frozenset(c.id for c in out_clients if world.find(c.markers, p.text)))
+        for p in b.planted
+    ]
+    return replace(world, planted=tuple(planted))

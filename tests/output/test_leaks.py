@@ -6,23 +6,37 @@ Messages-API server that echoes its prompt. No marker of another client (codenam
 phrases, people, addresses, names) may reach a prompt, a draft or an answer. The generated worlds have no ``[me]``, the consultant's own domain unknown
 to clients.toml, chats about a client whose title does not name it, and mixed daily notes.
 
+They also hold QA session 10's leak shapes (``World.planted``): a note file reused for another
+client (ingested, then rewritten and ingested again: ``World.second_pass``), headerless mail
+from a client's person at a personal address under another client's thread subject, a chat
+turn naming another client in a client's conversation, a note naming its client only by a
+``projects`` codename, and one naming it only by an accented name saved decomposed. Each
+planted passage must be in the vault with the scope the world says (``?`` for the mail, ``!``
+for the turn, its client's for the others, the old version of the note its first client's).
+
 The fast suite runs a sample; ``-m slow`` runs at least 1,000 drafts (RELIABILITY.md)."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from tests.conftest import make_settings
 from tests.fakes.messages_api import echo_prompt, serve
-from tests.generators.multiclient import World, generate
+from tests.generators.multiclient import Planted, World, generate
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import AnthropicBackend, Backend, anthropic_client, ask
 from trailkeep.recall.draft import draft_doc, draft_email
 from trailkeep.vault import Filters, NotFound, Vault, get_embedder, init_home
+from trailkeep.vault.clients import ClientDirectory, load_clients, public_mail_domain
 
 TODAY = date(2026, 12, 1)
 
@@ -34,11 +48,24 @@ class Tally:
     prompts: int = 0
     refused: int = 0
     leaks: list[str] = field(default_factory=list)
+    planted: int = 0
+    misattributed: list[str] = field(default_factory=list)
 
     def check(self, world: World, client: str, what: str, text: str) -> None:
         found = world.leaks(client, text)
         if found:
             self.leaks.append(f"seed {world.seed} {client} {what}: {found}")
+
+    def check_planted(self, world: World, v: Vault) -> None:
+        """Every planted passage is in the vault, each entry holding it in the scope the world
+        says: the shapes are there, and attributed as trailkeep's rules promise."""
+        for p, scopes in planted_scopes(world, v):
+            self.planted += 1
+            if scopes != {p.scope}:
+                self.misattributed.append(
+                    f"seed {world.seed} {p.shape} {p.path} ({p.client}): scopes {sorted(scopes)},"
+                    f" expected {p.scope!r}: {p.needle!r}"
+                )
 
 
 def world_vault(root: Path, seed: int) -> tuple[World, Vault]:
@@ -49,8 +76,19 @@ def world_vault(root: Path, seed: int) -> tuple[World, Vault]:
     s = make_settings(home, stable_seconds=0.2, lock_timeout=30.0)
     init_home(s)
     v = Vault.open(s, get_embedder("hash"))
-    Ingestor(v).ingest_paths(sorted((root / "inbox").iterdir()))
+    ingest = Ingestor(v)
+    ingest.ingest_paths(sorted((root / "inbox").iterdir()))
+    ingest.ingest_paths(world.rewrite(root))  # files rewritten after the first ingest
     return world, v
+
+
+def planted_scopes(world: World, v: Vault) -> list[tuple[Planted, set[str]]]:
+    """(planted passage, the scopes of the entries holding its needle), every version kept;
+    texts compared composed and whitespace-collapsed."""
+    with v.engine.connect() as c:
+        rows = c.execute(text("SELECT scope, title || '\n' || text FROM entry")).all()
+    entries = [(str(s), " ".join(unicodedata.normalize("NFC", str(t)).split())) for s, t in rows]
+    return [(p, {s for s, t in entries if p.needle in t}) for p in world.planted]
 
 
 def draft_all(world: World, v: Vault, backend: Backend | None, tally: Tally) -> None:
@@ -94,6 +132,7 @@ def run_worlds(tmp_path: Path, seeds: range) -> Tally:
     for seed in seeds:
         world, v = world_vault(tmp_path / f"w{seed}", seed)
         try:
+            tally.check_planted(world, v)
             draft_all(world, v, None, tally)
             with serve(echo_prompt) as fake:
                 b = AnthropicBackend(anthropic_client("k", fake.url, timeout=5, max_retries=0), "m")
@@ -129,6 +168,7 @@ def test_no_client_marker_reaches_another_clients_draft_sample(tmp_path: Path) -
     tally = run_worlds(tmp_path, range(2))
     assert tally.drafts >= 60 and tally.prompts >= 10 and tally.refused == 0
     assert tally.answers >= 30
+    assert tally.planted >= 14 and tally.misattributed == [], "\n".join(tally.misattributed)
     assert tally.leaks == [], "\n".join(tally.leaks[:20])
 
 
@@ -149,6 +189,81 @@ def test_the_leak_check_can_fail(tmp_path: Path) -> None:
     assert found
 
 
+def test_the_planted_shapes_are_the_ones_qa_found(tmp_path: Path) -> None:
+    """The generator's side of QA session 10's shapes, without ingesting: each is in every
+    world (the accented name where a client has two people), has the form QA found, carries
+    its client's markers, and would be flagged by ``World.leaks`` in any scope it must not
+    reach; trailkeep's matcher names the client where the shape relies on it."""
+    counts: dict[str, int] = {}
+    lower_case_projects = 0
+    for seed in range(12):
+        root = tmp_path / f"w{seed}"
+        w = generate(seed, root)
+        d = ClientDirectory(load_clients(root / "clients.toml"))
+        shapes = [p.shape for p in w.planted]
+        for shape in set(shapes):
+            counts[shape] = counts.get(shape, 0) + 1
+        assert {"reused-note", "personal-mail", "chat-own-turn", "chat-mixed-turn"} <= set(shapes)
+        assert "project-note" in shapes
+        for p in w.planted:
+            assert p.client in p.names, p  # it carries its own client's markers
+            for c in w.clients:  # and is caught in any other client's scope (a mixed one: in
+                if c.id != p.client or p.scope == "!":  # every client's)
+                    assert w.leaks(c.id, p.text), (seed, p.shape, c.id)
+            assert p.needle in " ".join(unicodedata.normalize("NFC", p.text).split()), p
+        # 1. a note file reused: the first version on disk, the second written after ingest
+        old, new = [p for p in w.planted if p.shape == "reused-note"]
+        assert old.path == new.path and old.client != new.client
+        later = {r.path: r.data for r in w.second_pass}
+        assert old.text in (root / old.path).read_text() and new.text in later[new.path].decode()
+        for p, raw in ((old, (root / old.path).read_text()), (new, later[new.path].decode())):
+            label = raw.split("client: ", 1)[1].split("\n", 1)[0]
+            spec = d.get(label)
+            assert spec is not None and spec.id == p.client, label
+            assert d.named_in(p.text) == [], p  # only the label says whose it is
+        # 2. headerless mail from a personal address, under another client's thread subject,
+        # arriving after the first ingest
+        (mail,) = [p for p in w.planted if p.shape == "personal-mail"]
+        assert set(later) == {old.path, mail.path} and not (root / mail.path).exists()
+        msg = email.message_from_bytes(later[mail.path], policy=email.policy.default)
+        assert msg["In-Reply-To"] is None and msg["References"] is None
+        sender = msg["From"].addresses[0]
+        domain = sender.addr_spec.split("@")[1]
+        assert public_mail_domain(domain) and domain not in {c.domain for c in w.clients}
+        assert sender.addr_spec in w.client(mail.client).markers
+        assert sender.display_name in {x.name for x in w.client(mail.client).people}
+        subject = str(msg["Subject"]).removeprefix("Re: ")
+        (thread,) = {m.client for m in w.mails if m.subject == subject and not m.in_reply_to}
+        assert thread != mail.client and mail.names == {mail.client}
+        # 3. a chat turn naming another client in a client's conversation
+        (own,) = [p for p in w.planted if p.shape == "chat-own-turn"]
+        (mixed,) = [p for p in w.planted if p.shape == "chat-mixed-turn"]
+        (conv,) = json.loads((root / own.path).read_text())
+        assert d.named_in(conv["title"]) == [own.client] == [mixed.client]
+        assert own.names == {own.client} and len(mixed.names) == 2
+        assert w.client(mixed.client).codename in mixed.text
+        assert set(d.named_in(mixed.text)) - {mixed.client}  # it names the other client
+        # 4. a codename listed under `projects`, in a note that names nothing else
+        for p in (p for p in w.planted if p.shape == "project-note"):
+            c = w.client(p.client)
+            assert c.projects and d.named_in(p.text) == [c.id]
+            assert not d.named_in(
+                p.text.replace(c.projects[0], "x").replace(c.projects[0].lower(), "x")
+            )
+            lower_case_projects += c.projects[0] not in p.text
+        # 5. an accented name in clients.toml, in a note saved decomposed
+        for p in (p for p in w.planted if p.shape == "nfd-note"):
+            raw = (root / p.path).read_bytes().decode()
+            assert raw == p.text and not unicodedata.is_normalized("NFC", raw)
+            person = next(x for x in w.client(p.client).people if not x.name.isascii())
+            assert person.name in (root / "clients.toml").read_text()
+            assert person.name not in raw and unicodedata.normalize("NFC", raw).count(person.name)
+            assert d.named_in(raw) == [p.client]
+            other = next(c for c in w.clients if c.id != p.client)
+            assert person.name in w.leaks(other.id, raw)
+    assert counts["nfd-note"] >= 9 and lower_case_projects >= 3, (counts, lower_case_projects)
+
+
 @pytest.mark.slow
 def test_no_client_marker_reaches_another_clients_draft_1000(tmp_path: Path) -> None:
     tally = Tally()
@@ -160,12 +275,16 @@ def test_no_client_marker_reaches_another_clients_draft_1000(tmp_path: Path) -> 
         tally.prompts += part.prompts
         tally.refused += part.refused
         tally.leaks += part.leaks
+        tally.planted += part.planted
+        tally.misattributed += part.misattributed
         seed += 1
     print(
         f"drafts {tally.drafts}, answers {tally.answers}, prompts {tally.prompts}, "
         f"refused {tally.refused}, "
-        f"worlds {seed - 100}, leaks {len(tally.leaks)}"
+        f"worlds {seed - 100}, leaks {len(tally.leaks)}, "
+        f"planted passages {tally.planted}, misattributed {len(tally.misattributed)}"
     )
+    assert tally.misattributed == [], "\n".join(tally.misattributed[:20])
     assert tally.leaks == [], "\n".join(tally.leaks[:20])
 
 
