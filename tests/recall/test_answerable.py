@@ -463,3 +463,24 @@ def test_the_sentence_giving_the_number_is_cited_first(nvault: Vault) -> None:
         nvault, "How many patients got duplicate recall reminders?", Filters(client="northwind")
     )
     assert not a.abstained and "200 patients" in a.citations[0].quote
+
+
+def test_what_time_is_answered_by_a_time_of_day(nvault: Vault) -> None:
+    """QA, session 10: "what time does the claims export run?" was withheld beside "the export
+    will run nightly at 2am" — "time" was found only in the client's question. The answer to
+    "what time" is a time of day, not the word."""
+    ing = Ingestor(nvault)
+    ing.ingest_file(
+        write_note(
+            nvault.settings.inbox,
+            "export.md",
+            "---\nclient: northwind\n---\n# Northwind claims export\n\nWhat time would the "
+            "claims export run? The claims export will run nightly at 2am, before the "
+            "warehouse load.\n\n## Backup\n\nThe weekly backup runs nightly on Sundays.\n",
+        )
+    )
+    scoped = Filters(client="northwind")
+    a = ask(nvault, "What time does the Northwind claims export run?", scoped)
+    assert not a.abstained and "at 2am" in a.citations[0].quote, a.reason
+    assert ask(nvault, "What time does the Northwind weekly backup run?", scoped).abstained
+    assert ask(nvault, "What time does the Northwind payroll sync run?", scoped).abstained
