@@ -35,7 +35,14 @@ from trailkeep.vault.filestate import (
     unfinished_sources,
 )
 from trailkeep.vault.maintenance import forgotten_markers, names_forgotten, tomb_key
-from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE, DOC_SESSION, ParsedDocument, ParseProblem
+from trailkeep.vault.records import (
+    DOC_DRAFT,
+    DOC_EMAIL,
+    DOC_NOTE,
+    DOC_SESSION,
+    ParsedDocument,
+    ParseProblem,
+)
 from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
 from . import reattribution, registry
@@ -135,6 +142,13 @@ def sentence_cues(doc: ParsedDocument) -> None:
     cue (``meta["cues"]``: tag, sentence, offsets into its text) and its cue tags are theirs.
     A section's own heading counts as its label ("## Decisions" tags the items under it), and a
     note's front-matter tags as the label of all of it (``tags: [decision]``)."""
+    if doc.kind == DOC_DRAFT:
+        # A draft is what was written from the history, not history: its placeholders
+        # ("[✎ TO WRITE: decisions]") and its quotes are no decision or dead end of the trail
+        # (QA, session 10: the Trail showed a draft's empty heading as a decision).
+        for e in doc.entries:
+            e.tags = tuple(t for t in e.tags if t not in CUE_TAGS)
+        return
     noted = label_tags(doc.meta.get("tags"))
     for e in doc.entries:
         if not e.indexed or not e.text.strip() or e.kind in ("tool_result", "context"):

@@ -235,3 +235,25 @@ def test_a_tracking_pixel_in_the_clients_mail_is_dead_text_in_the_draft(bvault: 
     assert "pilot schedule" in d.text
     assert "![" not in d.text and "<img" not in d.text and "p.png" not in d.text
     assert "[image removed: tracker, from t.example]" in d.text
+
+
+def test_a_saved_draft_carries_no_trail_cues(bvault: Vault) -> None:
+    """QA, session 10: a requirements draft's "## Decisions" heading and "[✎ TO WRITE:
+    decisions]" placeholder were tagged decision (and dead end, open question): the Trail showed
+    them as the user's decisions."""
+    from trailkeep.ui.drafts import save
+
+    seed(bvault)
+    d = draft_doc(bvault, "requirements", "claims export", acme(bvault), today=date(2026, 3, 9))
+    assert "## Decisions" in d.text and "## Rejected approaches" in d.text
+    save(bvault, d)
+    with bvault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT t.tag FROM entry_tag t JOIN entry e ON e.id = t.entry_id "
+                "JOIN document d ON d.id = e.document_id WHERE d.kind = 'draft'"
+            )
+        ).all()
+    tags = " ".join(str(r[0]) for r in rows)
+    for cue in ("decision", "dead_end", "open_question"):
+        assert cue not in tags, tags
