@@ -364,13 +364,24 @@ def draft_doc(
     lines = [f"# {title}", ""]
     if client:
         lines.extend([f"Client: {client.name}", ""])
-    owner = _tagged_sections(vault, passages, [set(s.get("tags") or ()) for s in meta])
+    wants = [set(s.get("tags") or ()) for s in meta]
+    ptags = entry_tags(vault, [p.entry_id for p in passages]) if any(wants) else {}
+    kinds = [set(ptags.get(p.entry_id, ())) for p in passages]
+    owner = _tagged_sections(kinds, wants)
     shown: set[int] = set()
     for k, ((head, _), idx) in enumerate(zip(sections, per[1:], strict=True)):
         lines.extend([f"## {head}", ""])
         # a passage tagged for a section (a decision for "Decisions") goes there, not to
         # whichever section's search found it first (QA: "Decisions" said "See [4] above")
-        idx = [i for i, s in owner.items() if s == k] + [i for i in idx if i not in owner]
+        # A section that asks for a kind (decisions, dead ends, open questions) holds only
+        # passages of that kind: its search always finds something, and "Rejected approaches"
+        # listed a plain work line (QA, session 10); the rest go under "Also on this topic".
+        if wants[k]:
+            idx = [i for i, s in owner.items() if s == k] + [
+                i for i in range(len(passages)) if wants[k] & kinds[i] and owner.get(i) != k
+            ]
+        else:
+            idx = [i for i, s in owner.items() if s == k] + [i for i in idx if i not in owner]
         fresh = [i for i in idx if i not in shown]
         if fresh:
             lines.extend(_cite_line(i + 1, passages[i]) for i in fresh)
@@ -405,18 +416,13 @@ def draft_doc(
     return _with_model(vault, draft, backend, prompt, f"draft {kind}", on_text, redact, scope)
 
 
-def _tagged_sections(
-    vault: Vault, passages: Sequence[Hit], wants: list[set[str]]
-) -> dict[int, int]:
+def _tagged_sections(kinds: list[set[str]], wants: list[set[str]]) -> dict[int, int]:
     """passage index -> the first section whose tags (a template's ``tags``, notes/0005) the
-    passage carries, for the passages that carry one."""
-    if not passages or not any(wants):
-        return {}
-    tags = entry_tags(vault, [p.entry_id for p in passages])
+    passage carries (``kinds``: each passage's tags), for the passages that carry one."""
     owner: dict[int, int] = {}
     for k, want in enumerate(wants):
-        for i, p in enumerate(passages):
-            if want and i not in owner and want & set(tags.get(p.entry_id, ())):
+        for i, tags in enumerate(kinds):
+            if want and i not in owner and want & tags:
                 owner[i] = k
     return owner
 

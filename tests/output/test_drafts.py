@@ -257,3 +257,30 @@ def test_a_saved_draft_carries_no_trail_cues(bvault: Vault) -> None:
     tags = " ".join(str(r[0]) for r in rows)
     for cue in ("decision", "dead_end", "open_question"):
         assert cue not in tags, tags
+
+
+def test_a_section_asking_for_dead_ends_holds_only_dead_ends(bvault: Vault) -> None:
+    """QA, session 10: the requirements worksheet listed a plain work line under "Rejected
+    approaches" — that section's search always finds something. A section that asks for a kind
+    of passage (dead ends, decisions, open questions) cites only passages of that kind, also
+    when an earlier section cited them first ("See [3] above")."""
+    import re
+
+    seed(bvault)
+    write_note(
+        bvault.settings.inbox,
+        "2026-03-08.md",
+        "---\nclient: acme\n---\n# Claims export field list\n\nThe claims export carries the "
+        "member id, the visit date and the payer code.\n",
+    )
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "2026-03-08.md")
+    d = draft_doc(bvault, "requirements", "claims export", acme(bvault), today=date(2026, 3, 9))
+
+    def cited(head: str) -> set[str]:
+        part = d.text.split(f"## {head}", 1)[1].split("\n## ", 1)[0].split("\nSources:", 1)[0]
+        return {d.citations[int(n) - 1].quote for n in re.findall(r"\[(\d+)\]", part)}
+
+    rejected = cited("Rejected approaches")
+    assert rejected and all("failed" in q for q in rejected), rejected
+    assert not cited("Open questions"), d.text
+    assert any("field list" in h.document for h in d.citations)
