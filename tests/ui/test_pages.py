@@ -574,6 +574,9 @@ def test_inbox_attribution_assigns_a_correspondent_and_a_message_to_two_clients(
     next(b for b in at.button if str(b.key).startswith("go-message:")).click().run()
     assert not at.exception, at.exception
     assert "Attribution: 1 item belongs to no client yet" in [h.value for h in at.subheader]
+    # and says what it did, after the rerun that drops the group (QA, session 10: it did not)
+    said = [shown(str(m.value)) for m in at.success]
+    assert "“Joint call”, to several clients → Beta Logistics: 1 entry re-attributed" in said, said
     v = Vault.open(s, get_embedder("hash"))
     from sqlalchemy import text
 

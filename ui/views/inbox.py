@@ -17,6 +17,9 @@ from trailkeep.vault.browse import failed_sources, recent_sources
 MAX_UPLOAD_MB = 1024
 
 
+_FLASH = "inbox-flash"  # a message that must outlive the rerun that follows an action
+
+
 def safe_name(name: str) -> str:
     """A plain file name: no folders, no leading dots, printable."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -150,6 +153,8 @@ def attribution(ctx: page.Ctx) -> None:
     """The review queue: what belongs to nobody yet, one assignment per group."""
     from trailkeep.ingest.reattribution import assign, review_groups
 
+    if flash := st.session_state.pop(_FLASH, None):
+        st.success(safe_md(flash, lines=False))
     groups = review_groups(ctx.vault)
     n = sum(len(g["items"]) for g in groups)  # type: ignore[arg-type,misc]
     st.subheader(
@@ -214,7 +219,9 @@ def attribution(ctx: page.Ctx) -> None:
                     write_down(ctx.settings.clients_path, target, key)
                 rep = assign(ctx.vault, key, target)
                 changed = rep.changed if rep else 0
-                st.success(f"{readable.plural(changed, 'entry', 'entries')} re-attributed")
+                # said after the rerun that drops the group (QA, session 10: shown, then wiped)
+                done = readable.plural(changed, "entry", "entries")
+                st.session_state[_FLASH] = f"{title} → {pick}: {done} re-attributed"
                 st.rerun()
 
 

@@ -51,7 +51,8 @@ def body(ctx: page.Ctx) -> None:
     unattributed = data.get("unattributed", {})
     if unattributed.get("entries"):
         st.caption(
-            f"{readable.plural(int(unattributed['entries']), 'item')} belong to no client yet: "
+            f"{readable.plural(n := int(unattributed['entries']), 'item')} "
+            f"{'belongs' if n == 1 else 'belong'} to no client yet: "
             "the Inbox page's Attribution section assigns them."
         )
     if st.button("Check the vault (doctor)"):
