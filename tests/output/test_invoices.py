@@ -292,6 +292,9 @@ def test_issuing_with_no_seller_warns(bsettings: Settings) -> None:
     (bsettings.home / "config.toml").write_text('[me]\nname = "Sam"\naddress = "9 Side St"\n')
     r = CliRunner().invoke(main, [*home, "invoice", "render", str(draft)], env=env, obj={})
     assert r.exit_code == 0 and "warning" not in r.stderr and "9 Side St" in r.stdout
+    # `invoice show` prints the seller as `render` does (QA, session 10: its "From" was empty)
+    r = CliRunner().invoke(main, [*home, "invoice", "show", str(draft)], env=env, obj={})
+    assert r.exit_code == 0 and "9 Side St" in r.stdout, r.stdout
 
 
 def test_the_same_work_in_another_file_is_billed_once(bvault: Vault) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .context import client_id, client_spec, day_option, vault
+from .context import client_id, client_spec, day_option, settings, vault
 
 if TYPE_CHECKING:
     from trailkeep.billing import InvoiceView
@@ -63,7 +63,9 @@ def _show(v: InvoiceView, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(v.as_json(), indent=2))
         return
-    click.echo(render("md", v, {}).decode())
+    # with the seller, as `render` and the page print it (QA, session 10: "From" was empty)
+    me = settings(click.get_current_context()).me
+    click.echo(render("md", v, me).decode())
     click.echo(f"id {v.id} · {v.status}")
 
 
