@@ -30,6 +30,18 @@ def recent_sources(vault: Vault, limit: int = 50) -> list[dict[str, Any]]:
     )
 
 
+def sources_under(vault: Vault, folder: str) -> dict[str, int]:
+    """How many files read from inside ``folder`` are in each state (ingested, failed, …)."""
+    prefix = folder.rstrip("/") + "/"
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = _rows(
+        vault,
+        "SELECT status, COUNT(*) AS n FROM source WHERE path LIKE :p ESCAPE '\\' GROUP BY status",
+        p=escaped + "%",
+    )
+    return {str(r["status"]): int(r["n"]) for r in rows}
+
+
 def failed_sources(vault: Vault, limit: int = 200) -> list[dict[str, Any]]:
     return _rows(
         vault,
@@ -139,5 +151,6 @@ __all__ = [
     "failed_sources",
     "incoming_emails",
     "recent_sources",
+    "sources_under",
     "versions",
 ]

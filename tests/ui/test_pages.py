@@ -632,3 +632,30 @@ def test_invoices_list_only_this_clients_work_and_count_what_can_be_billed(home:
     assert "Unbilled work (2)" in heads, heads  # the workshop and one of the two copies
     at.selectbox[0].select("Acme Health").run()
     assert not [r for r in tables(at) if r.get("description") == "data mapping"]
+
+
+def test_settings_lists_the_folders_read_in_place(home: Path, tmp_path: Path) -> None:
+    """QA, session 10: no page showed the `[[source]]` folders the watcher reads in place."""
+    from trailkeep.vault import load_settings
+
+    at = page("settings")
+    assert "Folders read in place" in [h.value for h in at.subheader]
+    assert "None." in texts(at)
+    sessions = tmp_path / "agent_sessions"
+    sessions.mkdir()
+    (sessions / "2026-03-12.md").write_text("# Notes\n\nRead in place.\n", encoding="utf-8")
+    config = home / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f'\n[[source]]\npath = "{sessions}"\nkind = "notes"\n'
+        + f'\n[[source]]\npath = "{tmp_path / "gone"}"\nkind = "codex"\n',
+        encoding="utf-8",
+    )
+    s = load_settings({"TRAILKEEP_EMBEDDER": "hash"}, home)
+    v = Vault.open(s, get_embedder("hash"))
+    Ingestor(v).ingest_file(sessions / "2026-03-12.md")
+    v.close()
+    at = page("settings")
+    rows = {r["kind"]: r for r in tables(at) if "folder" in r}
+    assert rows["notes"]["files read"] == "1" and rows["notes"]["state"] == "watched"
+    assert rows["codex"]["state"] == "not a folder on this machine"

@@ -19,6 +19,38 @@ SOURCE_WORDS = {
 }
 
 
+def folders(ctx: page.Ctx) -> None:
+    """The folders read in place (config.toml's ``[[source]]``), each with its state: what the
+    watcher reads besides the inbox (QA, session 10: no page showed them)."""
+    from trailkeep.vault.browse import sources_under
+
+    st.subheader("Folders read in place")
+    s = ctx.settings
+    if not s.sources:
+        st.caption(
+            safe_md(
+                "None. Coding-agent sessions and notes can be read where they are, never "
+                f"copied: add a `[[source]]` table (`path`, `kind`) to {s.home / 'config.toml'} "
+                "(`trailkeep init` offers the ones it finds).",
+                lines=False,
+            )
+        )
+        return
+    rows = []
+    for r in s.sources:
+        counts = sources_under(ctx.vault, str(r.path))
+        rows.append(
+            {
+                "folder": readable.cell(str(r.path), 200),
+                "kind": r.kind,
+                "state": "watched" if r.path.is_dir() else "not a folder on this machine",
+                "files read": sum(counts.values()),
+                "could not be read": counts.get("failed", 0),
+            }
+        )
+    page.table(rows, right=("files read", "could not be read"))
+
+
 def body(ctx: page.Ctx) -> None:
     s = ctx.settings
     key = "configured" if backend_config.resolve_api_key(os.environ) else "not set"
@@ -36,6 +68,7 @@ def body(ctx: page.Ctx) -> None:
     if not s.clients:
         page.clients_help(s, "so that mail, notes and work are filed under them", key="settings")
     me(ctx)
+    folders(ctx)
     st.subheader("Counts")
     data = status(ctx.vault)
     cols = st.columns(4)
