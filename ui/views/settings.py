@@ -36,7 +36,7 @@ def folders(ctx: page.Ctx) -> None:
             )
         )
         return
-    rows = []
+    rows: list[dict[str, object]] = []
     for r in s.sources:
         counts = sources_under(ctx.vault, str(r.path))
         rows.append(
