@@ -42,6 +42,17 @@ NAV: dict[str, Any] = {}  # url path -> st.Page, set by app.py on every run
 _NAV_FLAG = "_trailkeep_nav"
 _STAMP = "_trailkeep_vault_stamp"
 KINDS = ["message", "section", "email", "thinking", "artifact", "work", "attachment"]
+# What each kind is, in the user's words (QA, session 10: the filter listed "section" and
+# "thinking")
+KIND_WORDS = {
+    "message": "chat and session turns",
+    "section": "notes (a section each)",
+    "email": "email",
+    "thinking": "a model's reasoning",
+    "artifact": "chat artifacts (code, documents)",
+    "work": "work log lines",
+    "attachment": "email attachments",
+}
 
 
 @dataclass
@@ -309,7 +320,9 @@ def sidebar_filters(ctx: Ctx, key: str) -> Filters:
     opts = client_options(ctx.settings)
     client = opts[sb.selectbox("Client", list(opts), key=f"{key}-client")]
     project = sb.text_input("Project", key=f"{key}-project").strip() or None
-    kinds = sb.multiselect("Kind", KINDS, key=f"{key}-kinds")
+    kinds = sb.multiselect(
+        "Kind", KINDS, format_func=lambda k: KIND_WORDS.get(k, k), key=f"{key}-kinds"
+    )
     since = sb.date_input("Since", value=None, key=f"{key}-since")
     until = sb.date_input("Until", value=None, key=f"{key}-until")
     return Filters(

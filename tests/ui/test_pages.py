@@ -659,3 +659,14 @@ def test_settings_lists_the_folders_read_in_place(home: Path, tmp_path: Path) ->
     rows = {r["kind"]: r for r in tables(at) if "folder" in r}
     assert rows["notes"]["files read"] == "1" and rows["notes"]["state"] == "watched"
     assert rows["codex"]["state"] == "not a folder on this machine"
+
+
+def test_filters_and_empty_lists_speak_the_users_language(home: Path) -> None:
+    """QA, session 10: the Kind filter listed "section" and "thinking"; a client with no
+    invoices had an empty "Invoices" heading."""
+    at = page("ask")
+    kinds = at.sidebar.multiselect[0]
+    assert "notes (a section each)" in kinds.options and "section" not in kinds.options
+    at = page("invoices")
+    at.selectbox[0].select("Beta Logistics").run()
+    assert "No invoices for Beta Logistics yet" in texts(at)

@@ -142,7 +142,10 @@ def body(ctx: page.Ctx) -> None:
             st.session_state[_FLASH] = f"Draft {inv.id}: {inv.currency} {inv.total}"
             st.rerun()
     st.subheader("Invoices")
-    for inv in reversed(list_invoices(ctx.vault, client.id)):
+    made = list_invoices(ctx.vault, client.id)
+    if not made:
+        st.caption(f"No invoices for {client.name} yet: create a draft above.")
+    for inv in reversed(made):
         label = f"{inv.number or f'draft {inv.id}'} · {inv.period} · {inv.currency} {inv.total}"
         with st.expander(safe_md(f"{label} · {inv.status}", lines=False)):
             # the md format escapes every text that came from notes or clients.toml
