@@ -52,6 +52,15 @@ def minute(value: object, missing: str = DASH) -> str:
     return d.isoformat()
 
 
+def moment(value: object, missing: str = DASH) -> str:
+    """Like :func:`minute`, but a time of exactly midnight — a note dated by its day — is the
+    day alone (QA, session 10: notes showed a "00:00" nobody wrote)."""
+    d = _parse(value)
+    if isinstance(d, datetime) and (d.hour, d.minute, d.second, d.microsecond) == (0, 0, 0, 0):
+        return d.date().isoformat()
+    return minute(value, missing)
+
+
 def cell(value: object, limit: int = 200) -> str:
     """One line of plain text for a table cell (the grid draws text; it is never markup)."""
     s = _WS.sub(" ", dash(value)).strip()

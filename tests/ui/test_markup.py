@@ -144,6 +144,10 @@ def test_readable_values() -> None:
     assert readable.day(None) == "—" and readable.day(None, missing="undated") == "undated"
     assert readable.minute("2026-03-02 14:05:06.123456") == "2026-03-02 14:05"
     assert readable.minute("2026-03-02T14:05:06Z") == "2026-03-02 14:05"
+    # a note dated by its day shows the day, not a "00:00" nobody wrote (QA, session 10)
+    assert readable.moment("2026-03-02 00:00:00") == "2026-03-02"
+    assert readable.moment("2026-03-02 14:05:06") == "2026-03-02 14:05"
+    assert readable.moment(None, missing="undated") == "undated"
     assert readable.cell("a\nb\t c") == "a b c" and readable.cell(None) == "—"
     assert readable.cell("x" * 300, 10) == "x" * 9 + "…"
     assert readable.file_name("/home/me/inbox/a.eml") == "a.eml"

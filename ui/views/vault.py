@@ -13,6 +13,10 @@ from trailkeep.vault.browse import NO_CLIENT, documents, entries, versions
 PAGE = 50  # entries shown at once: a chat export can hold thousands in one document
 
 
+# the entries nobody is named as writing: the user's own (notes, work lines)
+_NO_AUTHOR = {"section": "you", "work": "you", "front_matter": "you"}
+
+
 def _doc_label(d: dict[str, object]) -> str:
     return f"{readable.cell(d['title'], 90)} · {d['kind']} · #{d['id']}"
 
@@ -50,7 +54,7 @@ def body(ctx: page.Ctx) -> None:
     vlabels = {
         safe_md(
             f"v{v['number']}{' (current)' if v['current'] else ''} · "
-            f"{readable.minute(v['created_at'])}"
+            f"{readable.moment(v['created_at'])}"
             + (f" · {readable.file_name(v['source'])}" if v["source"] else ""),
             lines=False,
         ): v
@@ -71,8 +75,8 @@ def body(ctx: page.Ctx) -> None:
         with st.expander(safe_md(head, lines=False)):
             st.caption(
                 safe_md(
-                    f"{readable.minute(e['ts'], missing='undated')} · "
-                    f"{e['author'] or 'unknown author'} · "
+                    f"{readable.moment(e['ts'], missing='undated')} · "
+                    f"{e['author'] or _NO_AUTHOR.get(e['kind'], 'unknown author')} · "
                     f"{ctx.client_name(e['client_id']) if e['client_id'] else 'No client'} · "
                     f"entry {e['id']}" + ("" if e["current"] else " · not current"),
                     lines=False,
