@@ -24,8 +24,11 @@ def _rows(vault: Vault, sql: str, **p: object) -> list[dict[str, Any]]:
 def recent_sources(vault: Vault, limit: int = 50) -> list[dict[str, Any]]:
     return _rows(
         vault,
-        "SELECT id, name, path, status, parser, error, attempts, updated_at FROM source "
-        "ORDER BY updated_at DESC, id DESC LIMIT :n",
+        "SELECT id, name, path, status, parser, error, attempts, updated_at, "
+        # the version of its document a file gave (a note saved three times: versions 1–3)
+        "(SELECT MAX(v.number) FROM source_document sd JOIN version v ON v.id = sd.version_id "
+        "WHERE sd.source_id = source.id) AS version "
+        "FROM source ORDER BY updated_at DESC, id DESC LIMIT :n",
         n=limit,
     )
 

@@ -315,6 +315,15 @@ def test_inbox_recent_table_is_readable(home: Path) -> None:
         assert "None" not in map(str, r.values())
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", str(r["when"])), r["when"]
     assert {"imported", "could not be read", "partly imported"} <= {r["result"] for r in recent}
+    # a note saved twice: two rows told apart by version (QA, session 10: identical rows)
+    s = _settings(home)
+    v = Vault.open(s, get_embedder("hash"))
+    for body in ("# Plan\n\nFirst.\n", "# Plan\n\nSecond.\n"):
+        (s.inbox / "plan.md").write_text(body, encoding="utf-8")
+        Ingestor(v).ingest_file(s.inbox / "plan.md")
+    v.close()
+    files = [r["file"] for r in tables(page("inbox")) if "file" in r]
+    assert "plan.md (version 2)" in files and "plan.md" in files
 
 
 def test_uploads_land_in_the_inbox_safely(tmp_path: Path) -> None:
