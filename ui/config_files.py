@@ -34,11 +34,20 @@ def set_key(path: Path, section: str, key: str, literal: str) -> None:
     line = f"{key} = {literal}"
     m = re.search(rf"(?m)^\[{re.escape(section)}\][ \t]*$", text)
     if m:
+        # In place when the key is there, else at the end of the section: the section's own
+        # comments stay where the user (or `init`) wrote them (QA, session 10: the line went
+        # above the [me] comment, and a blank line appeared each time).
         start = m.end()
         nxt = re.search(r"(?m)^\[", text[start:])
         end = start + nxt.start() if nxt else len(text)
-        body = _array_item(text, key).sub("", text[start:end]).lstrip("\n")
-        text = text[:start] + "\n" + line + "\n" + body + text[end:]
+        section = text[start:end]
+        rx = _array_item(section, key)
+        if rx.search(section):
+            section = rx.sub(lambda _: line, section, count=1)
+        else:
+            body = section.rstrip("\n")
+            section = body + "\n" + line + "\n" + ("\n" if nxt else "")
+        text = text[:start] + section + text[end:]
     else:
         text = text.rstrip("\n") + f"\n\n[{section}]\n{line}\n"
     try:

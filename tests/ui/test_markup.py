@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -167,3 +168,24 @@ def test_md_table_escapes_every_cell() -> None:
     assert out.count("<tr>") == 3 and "<img" not in out and "<a " not in out
     assert "a|b.md" in out and "—" in out and 'style="text-align:right"' in out
     assert md_table([]) == ""
+
+
+def test_setting_a_key_keeps_the_files_comments_in_place(tmp_path: Path) -> None:
+    """The [me] section `init` writes is comments only: a new key goes at its end, after them;
+    a key already there changes in place; other sections are untouched (QA, session 10)."""
+    from trailkeep.ui.config_files import set_key
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[me]\n# Your own details.\n# emails = ["sam@example.com"]\n\n[ui]\naddress = "127.0.0.1"\n'
+    )
+    set_key(config, "me", "emails", '["sam@mine.example"]')
+    assert config.read_text() == (
+        '[me]\n# Your own details.\n# emails = ["sam@example.com"]\nemails = ["sam@mine.example"]'
+        '\n\n[ui]\naddress = "127.0.0.1"\n'
+    )
+    set_key(config, "me", "emails", '["a@mine.example", "b@mine.example"]')
+    assert config.read_text().count("\nemails = [") == 1
+    assert 'emails = ["a@mine.example", "b@mine.example"]\n\n[ui]' in config.read_text()
+    set_key(config, "ui", "address", '"0.0.0.0"')
+    assert config.read_text().endswith('[ui]\naddress = "0.0.0.0"\n')

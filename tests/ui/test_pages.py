@@ -389,8 +389,17 @@ def test_settings_refuses_a_clients_address_as_mine_and_removes_mine(home: Path)
     assert "not an email address" in shown("\n".join(e.value for e in at.error))
     assert "dana@acme.example" not in config.read_text()
     at.text_input(key="me-add").input("sam@private.example").run()
+    before = config.read_text()
     at.button(key="me-add-go").click().run()
-    assert "sam@private.example" in config.read_text()
+    after = config.read_text()
+    assert "sam@private.example" in after
+    assert at.text_input(key="me-add").value == "", "the box is empty again"
+    # the line changed in place: everything else as it was (QA, session 10: the emails line
+    # moved above [me]'s comment and a blank line was added each time)
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and changed[0][1].startswith("emails = "), changed
     at.selectbox(key="me-remove").select("sam@consult.example").run()
     at.button(key="me-remove-go").click().run()
     assert "sam@consult.example" not in config.read_text()

@@ -130,6 +130,7 @@ def me(ctx: page.Ctx) -> None:
         if problem:
             st.error(safe_md(problem, lines=False))
         else:
+            st.session_state.pop("me-add", None)  # the box is empty again after the rerun
             _set_me(ctx, sorted({*configured, new}))
 
 
