@@ -700,7 +700,9 @@ class Ingestor:
         # nothing changed in the vault, and the count says so — and so does `status`, unless
         # this very path stored them first (QA, session 10: ingest said "10 duplicates" of a
         # copied folder and status counted 7 of them as ingested sources).
-        recorded = before[1] if before is not None and before[1] in DONE else DUPLICATE
+        # (a row of this path left pending by a crash after its write is this path's own:
+        # ingested, not a duplicate — review, session 10)
+        recorded = DUPLICATE if before is None else (before[1] if before[1] in DONE else status)
         message = "; ".join(errors + warnings)[:4000] or None
         with v.writer(f"ingest {name}"):
             v.finish_source(sid, recorded if nothing_new else status, message, parser.name)

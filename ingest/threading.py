@@ -23,10 +23,10 @@ def email_thread(
     """The external id of the thread document ``doc`` (one parsed message) belongs to.
 
     Mail without threading headers joins a thread of the same subject only when the two share
-    two participants, one of them not the user (``me``: ``[me]`` and inferred addresses). The
-    user is on every thread: a client's "Weekly status" and someone else's "Weekly status" to
-    the user share only the user, and joining them put one client's mail in another client's
-    thread (QA, session 10)."""
+    two participants, one of them not the user (``me``: ``[me]`` and inferred addresses), and
+    one's sender is among the other's participants. The user is on every thread: a client's
+    "Weekly status" and someone else's "Weekly status" to the user share only the user, and
+    joining them put one client's mail in another client's thread (QA, session 10)."""
     e = doc.entries[0]
     hint = doc.meta.get("thread_hint") or {}
     refs = [*reversed(e.meta.get("in_reply_to", [])), *reversed(e.meta.get("references", []))]
@@ -42,14 +42,19 @@ def email_thread(
     subject = str(hint.get("subject") or "")
     if hint.get("has_thread_headers") or len(subject) < 4 or doc.timestamp is None:
         return doc.external_id
-    people = set(hint.get("participants") or [])
+    people = {str(p).lower() for p in hint.get("participants") or []}
+    sender = {str(a[1]).lower() for a in e.meta.get("from", [])}
     window = timedelta(days=window_days)
     for external_id, meta in same_subject(
         vault, doc.kind, subject, doc.timestamp - window, doc.timestamp + window
     ):
-        theirs = {str(a[1]) for k in ("from", "to", "cc") for a in meta.get(k, [])}
+        wrote = {str(a[1]).lower() for a in meta.get("from", [])}
+        theirs = wrote | {str(a[1]).lower() for k in ("to", "cc") for a in meta.get(k, [])}
         shared = people & theirs
-        if len(shared) >= 2 and shared - me:
+        # the two messages are between the same correspondents: one's sender is among the
+        # other's people (a team address on copy is shared by strangers too: review, session 10)
+        answers = bool(sender & theirs) or bool(wrote & (people - sender))
+        if len(shared) >= 2 and shared - me and answers:
             return external_id
     return doc.external_id
 

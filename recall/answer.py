@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -23,12 +23,13 @@ from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
 from .answerable import answerable, by_cover, words_of
+from .asked_when import answer_when, question_scope
 from .backends import Backend
 from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
 from .scope import scope_for
-from .timeline import When, sentences, when
+from .timeline import sentences
 from .trail import Step, _steps
 
 NOT_FOUND = "Your history doesn't say. Nothing in the vault answers this question."
@@ -318,16 +319,7 @@ def gather(
 ) -> tuple[SearchResult, Filters | None, list[str]]:
     """The passages a question is judged and answered on: (search result, the filters used,
     the clients the question names when none was selected)."""
-    named = (
-        []
-        if filters and filters.client
-        else ClientDirectory(vault.settings.clients).named_in(question)
-    )
-    if len(named) == 1:
-        # Asked with no client selected, a question about one client is asked within that
-        # client's scope: another client's passages cannot answer it (QA: "what did we decide
-        # about push notifications for Northwind?" was answered from Clearview's chat).
-        filters = replace(filters or Filters(), client=named[0])
+    filters, named = question_scope(vault, question, filters)
     res = search_detailed(vault, question, k=k, filters=filters, today=today or date.today())
     # Drafts are what was written from the history, not history: an offline worksheet quotes
     # the client's questions under "your history says nothing about this" (notes/0011).
@@ -335,83 +327,6 @@ def gather(
     if len(named) > 1:  # about several clients: theirs, or nobody's
         res.hits = [h for h in res.hits if h.client is None or h.client in named]
     return res, filters, named
-
-
-# "When did I first mention X?", "when did we last discuss X", "when was X first raised": a
-# time question on the trail, answered by `when` (first and last appearance) rather than by the
-# passages closest to the question — those are the newest version as often as not (QA, session
-# 10: "when did I first decide to use SQLite" cited only the eighth version).
-_VERBS = (
-    r"(?:mention|say|said|write|wrote|written|talk(?:ed)?\s+about|discuss|decide(?:d)?(?:\s+to)?|"
-    r"bring\s+up|brought\s+up|raise|propose|suggest|use|note|consider|plan|try|tried|"
-    r"start(?:ed)?\s+(?:using|talking\s+about)|hear\s+about|heard\s+about)(?:e?d)?"
-)
-_WHEN_I = re.compile(
-    r"^\s*when\s+(?:did|have|had)\s+(?:i|we)\s+(?:(?P<which>first|last)\s+)?(?:ever\s+)?"
-    + _VERBS
-    + r"(?:\s+(?:about|of|on))?\s+(?P<topic>.+?)[\s?.!]*$",
-    re.IGNORECASE,
-)
-_WHEN_WAS = re.compile(
-    r"^\s*when\s+(?:was|were)\s+(?P<topic>.+?)\s+(?P<which>first|last)\s+"
-    r"(?:mentioned|discussed|raised|decided|proposed|suggested|used|written|said|brought\s+up)"
-    r"[\s?.!]*$",
-    re.IGNORECASE,
-)
-
-
-def when_question(question: str) -> tuple[str, str] | None:
-    """("first" | "last" | "both", the phrase) when the question asks when something was said."""
-    m = _WHEN_I.match(question) or _WHEN_WAS.match(question)
-    if not m or not m.group("topic").strip():
-        return None
-    topic = re.sub(
-        r"^(?:the\s+(?:phrase|words?|idea\s+of)\s+|(?:the|a|an|our|my)\s+)",
-        "",
-        m.group("topic").strip(),
-        flags=re.I,
-    )
-    return (m.group("which") or "both").lower(), topic
-
-
-def _at(h: Hit) -> str:
-    day = h.timestamp.date().isoformat() if h.timestamp else "an undated moment"
-    version = f", version {h.version}" if h.version > 1 or not h.current else ""
-    return f"{day} in “{h.document}”{version}"
-
-
-def _answer_when(question: str, which: str, got: When, name: str) -> Answer:
-    first, last = got.appearances[0], got.appearances[-1]
-    exact = got.match == "exact"
-    cites: list[Hit] = []
-
-    def cite(h: Hit, label: str, quoted: bool = True) -> str:
-        cites.append(h)
-        quote = f": “{h.quote.rstrip()}”" if quoted else ""
-        return f"{label} {_at(h)} [{len(cites)}]{quote}"
-
-    if first is last:
-        parts = [cite(first, "said once:" if exact else "one passage on it:")]
-    elif which == "last":
-        parts = [cite(last, "last said:" if exact else "the latest passage on it:")]
-    else:
-        parts = [
-            cite(first, "first said:" if exact else "the earliest passage on it:"),
-            cite(last, "last:" if exact else "the latest:", quoted=which == "both"),
-        ]
-    text = "; ".join(parts)
-    text = ("" if exact else f"No passage says “{got.query}” word for word. ") + (
-        text[0].upper() + text[1:]
-    )
-    text += "" if text.endswith((".", "”")) else "."
-    if exact:
-        text += (
-            " It is still in the current version."
-            if got.in_current
-            else " It is no longer in the current version of any document."
-        )
-    searched = f"when: {got.searched} ({len(got.appearances)} appearance(s))"
-    return Answer(question, text, False, "", name, cites, searched)
 
 
 def ask(
@@ -426,16 +341,10 @@ def ask(
     today: date | None = None,
     redact: bool = False,
 ) -> Answer:
-    asked_when = when_question(question)
-    if asked_when is not None:
-        scoped = filters
-        if not (filters and filters.client):
-            named_here = ClientDirectory(vault.settings.clients).named_in(question)
-            if len(named_here) == 1:
-                scoped = replace(filters or Filters(), client=named_here[0])
-        got = when(vault, asked_when[1], scoped)
-        if got.appearances:
-            return _answer_when(question, asked_when[0], got, "extractive")
+    told = answer_when(vault, question, filters)
+    if told is not None:  # "when did I first …": the trail answers it (recall/asked_when.py)
+        text, cites, searched = told
+        return Answer(question, text, False, "", "extractive", cites, searched)
     res, filters, named = gather(vault, question, filters, max(passages, 10), today)
     searched = (
         f"{len(res.keyword_ids)} passage(s) sharing its words and {len(res.vector_sim)} close "

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from trailkeep.vault import Filters, Hit, Vault, hydrate, keyword_search, vector_search
+from trailkeep.vault.keyword import STOP_WORDS
 from trailkeep.vault.query import (
     chunks_holding,
     entry_authors,
     entry_text,
+    estimated_frequencies,
     neighbour_chunks,
-    term_frequencies,
     vault_authors,
 )
 
@@ -187,10 +188,14 @@ def _rare_words(vault: Vault, query: str) -> list[str]:
     """The words of a lookup query that few passages hold (see RARE_SHARE)."""
     if len(query.split()) > LOOKUP_WORDS or query.rstrip().endswith("?"):
         return []
-    words = list(dict.fromkeys(w.lower() for w in _WORDS.findall(query) if len(w) >= 3))
+    words = [
+        w
+        for w in dict.fromkeys(w.lower() for w in _WORDS.findall(query) if len(w) >= 3)
+        if w not in STOP_WORDS
+    ]
     if not words:
         return []
-    n, df = term_frequencies(vault, words)
+    n, df = estimated_frequencies(vault, words)  # cached: a lookup pays no full count
     cap = max(RARE_MIN, RARE_SHARE * n)
     return [w for w in words if 0 < df.get(w, 0) <= cap]
 

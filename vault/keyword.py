@@ -31,6 +31,7 @@ _STOP = frozenset(
         "your their his her as from about into than then so if not no"
     ).split()
 )
+STOP_WORDS = _STOP  # public: words no lookup is about
 
 
 def normalize_for_index(s: str) -> str:
@@ -93,17 +94,24 @@ class CommonTermPruner:
         n = int(conn.execute(text(size_sql)).scalar_one())
         if n < self.min_rows:
             return terms
-        out = []
-        for t in terms:
-            cached = self._df.get(t)
-            if cached is None or abs(n - cached[0]) > 0.05 * n:
-                df = int(conn.execute(text(df_sql), {"t": t}).scalar_one())
-                if len(self._df) > 50_000:
-                    self._df.clear()
-                self._df[t] = cached = (n, df)
-            if cached[1] <= MAX_DF_SHARE * n:
-                out.append(t)
-        return out
+        return [t for t in terms if self._df_of(conn, t, n, df_sql) <= MAX_DF_SHARE * n]
+
+    def estimate(
+        self, conn: Connection, terms: Sequence[str], size_sql: str, df_sql: str
+    ) -> tuple[int, dict[str, int]]:
+        """(index size — its highest id, an upper bound —, each term's document frequency),
+        cached like :meth:`keep`'s: cheap enough for every search (a lookup's rare words)."""
+        n = int(conn.execute(text(size_sql)).scalar_one())
+        return n, {t: self._df_of(conn, t, n, df_sql) for t in terms}
+
+    def _df_of(self, conn: Connection, t: str, n: int, df_sql: str) -> int:
+        cached = self._df.get(t)
+        if cached is None or abs(n - cached[0]) > 0.05 * n:
+            df = int(conn.execute(text(df_sql), {"t": t}).scalar_one())
+            if len(self._df) > 50_000:
+                self._df.clear()
+            self._df[t] = cached = (n, df)
+        return cached[1]
 
 
 class KeywordIndex(Protocol):
@@ -120,6 +128,12 @@ class KeywordIndex(Protocol):
     def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         """(index size, for each word — or phrase, "turned down" — the number of chunks that
         hold it, stems included)."""
+        ...
+
+    def estimated_frequencies(
+        self, conn: Connection, words: Sequence[str]
+    ) -> tuple[int, dict[str, int]]:
+        """Like :meth:`frequencies`, from a cache and the index's highest id (not a count)."""
         ...
 
     def holding(
@@ -213,6 +227,18 @@ class SqliteFts5Index:
             "SELECT COUNT(*) FROM chunk_fts WHERE chunk_fts MATCH :t",
         )
 
+    def estimated_frequencies(
+        self, conn: Connection, words: Sequence[str]
+    ) -> tuple[int, dict[str, int]]:
+        keys = {w: '"' + strip_diacritics(w).replace('"', "") + '"' for w in words}
+        n, df = self.pruner.estimate(
+            conn,
+            list(keys.values()),
+            "SELECT COALESCE(MAX(rowid), 0) FROM chunk_fts",
+            "SELECT COUNT(*) FROM chunk_fts WHERE chunk_fts MATCH :t",
+        )
+        return n, {w: df[k] for w, k in keys.items()}
+
     def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         n = int(conn.execute(text("SELECT COUNT(*) FROM chunk_fts")).scalar_one())
         out = {}
@@ -283,6 +309,18 @@ class PostgresFtsIndex:
 
     def ids(self, conn: Connection) -> set[int]:
         return {int(r[0]) for r in conn.execute(text("SELECT chunk_id FROM chunk_fts"))}
+
+    def estimated_frequencies(
+        self, conn: Connection, words: Sequence[str]
+    ) -> tuple[int, dict[str, int]]:
+        keys = {w: strip_diacritics(w) for w in words}
+        n, df = self.pruner.estimate(
+            conn,
+            list(keys.values()),
+            "SELECT COALESCE(MAX(chunk_id), 0) FROM chunk_fts",
+            f"SELECT COUNT(*) FROM chunk_fts WHERE tsv @@ phraseto_tsquery('{self.config}', :t)",
+        )
+        return n, {w: df[k] for w, k in keys.items()}
 
     def frequencies(self, conn: Connection, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         n = int(conn.execute(text("SELECT COUNT(*) FROM chunk_fts")).scalar_one())

@@ -701,3 +701,24 @@ def test_a_project_codename_and_a_decomposed_name_name_their_client(tmp_path: Pa
     masked = d.mask(unicodedata.normalize("NFD", "José Núñez, NIGHTJAR"), "[x]")
     assert "Núñez" not in masked and "NIGHTJAR" not in masked
     assert d.named_in("a night jar of honey") == []
+
+
+def test_a_stranger_sharing_a_copied_team_address_starts_its_own_thread(tmp_path: Path) -> None:
+    """Review, session 10: a team address on copy made two participants shared with a
+    stranger's headerless "Weekly status", and it joined the client's thread."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    inbox = v.settings.inbox
+    dana = "Dana Whitfield <dana@northwind.example>"
+    team = "sam@samconsult.example, ops@samconsult.example"
+    (inbox / "a.eml").write_text(
+        mail("w1@northwind.example", dana, team, "Weekly status", "All green.")
+    )
+    (inbox / "b.eml").write_text(
+        mail("r1@mail.example", "rita@mail.example", team, "Weekly status", "Cutover slipped.")
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "Cutover slipped") == {"?"}
+    v.close()

@@ -44,6 +44,13 @@ def test_same_bytes_again_is_a_duplicate_and_adds_nothing(vault: Vault, ingestor
     for k in ("documents", "entries", "chunks"):
         assert after[k] == before[k]
     assert rows(vault, "SELECT status FROM source WHERE path LIKE '%/a.md'") == [("ingested",)]
+    # a run killed after the write, before its source was finished, left it pending: the
+    # next run finds nothing new, and the file is still the one that stored it (review,
+    # session 10: it was recorded "duplicate", and no source held those bytes as ingested)
+    with vault.engine.begin() as c:
+        c.execute(text("UPDATE source SET status = 'pending' WHERE path LIKE '%/a.md'"))
+    assert ingestor.ingest_file(p).status == "duplicate"  # what this run did: nothing new
+    assert rows(vault, "SELECT status FROM source WHERE path LIKE '%/a.md'") == [("ingested",)]
 
 
 def test_edit_makes_a_new_version_and_revert_another(vault: Vault, ingestor: Ingestor) -> None:

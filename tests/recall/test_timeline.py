@@ -19,7 +19,8 @@ from tests.output.conftest import two_client_settings
 from tests.ui.test_cli import schema
 from trailkeep.bench import versions as bench
 from trailkeep.ingest import Ingestor
-from trailkeep.recall.answer import ask, when_question
+from trailkeep.recall.answer import ask
+from trailkeep.recall.asked_when import when_question
 from trailkeep.recall.timeline import (
     TimelineError,
     find_phrase,
@@ -421,3 +422,11 @@ def test_ask_when_did_i_first_answers_from_the_trail(vault: Vault, tmp_path: Pat
         assert got.match == "exact" and got.appearances[0].version == 3, typed
     # an identifier is found as written or not at all
     assert when(vault, "NIGHTLY-EXPORT-42").match == "none"
+    # a draft repeating the phrase is not history (review, session 10: it was "last said")
+    from trailkeep.recall.draft import Draft
+    from trailkeep.ui.drafts import save
+
+    save(vault, Draft("status-update", "Status", "The “nightly — export” runs at 2am.", None, "x"))
+    again = ask(vault, "When did I last mention the “nightly — export”?")
+    assert [h.document_kind for h in again.citations] == ["note"], again.citations
+    assert not ask(vault, "when did I last say '...'?").answer.startswith("Last")  # no words
