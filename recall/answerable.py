@@ -102,12 +102,16 @@ _QUANTITY_QUESTION = re.compile(
     rf"( {_NOT_IN_PHRASE}[\w'’-]+){{0,3}} "
     r"(share|percentage|percent|proportion|fraction|number|amount|rate|fee|fees|cost|costs|"
     r"price|total|budget|count))\b|"
-    r"\b(at )?what (time|hour)\b",
+    r"\b(at )?what (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|"
+    r"limits?|boxes?)\b)",
     re.IGNORECASE,
 )
 # "What time does the export run?" asks for a time: the answer says "at 2am", not "time"
 # (QA, session 10: the page withheld it, "time" found only in the client's question).
-_ASKS_TIME = re.compile(r"\bwhat (time|hour)\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(
+    r"\bwhat (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|limits?|boxes?)\b)",
+    re.IGNORECASE,
+)  # not "what time zone", "what time frame": those ask for a thing
 # "one" and "once" are words more often than counts ("No one has logged visits yet"); a
 # fraction word counts only as a fraction ("half of the visits", "a third of the logs").
 _NUMBER_WORDS = frozenset(

@@ -340,7 +340,9 @@ def topic_trail(
 
     def relevant(h: Hit, text: str) -> bool:
         if phrase and h.kind == "section":
-            return bool(find_phrase(text, phrase))
+            # a section also says what its heading says, as for `when` (session 8)
+            heading = (rows[h.entry_id].title if h.entry_id in rows else h.title).rsplit(" > ", 1)
+            return bool(find_phrase(text, phrase) or find_phrase(heading[-1], phrase))
         return on_topic(res, h, text, terms)
 
     candidates = {h.entry_id: h for h in res.hits if relevant(h, _text(rows, h))}

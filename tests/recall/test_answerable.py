@@ -484,3 +484,9 @@ def test_what_time_is_answered_by_a_time_of_day(nvault: Vault) -> None:
     assert not a.abstained and "at 2am" in a.citations[0].quote, a.reason
     assert ask(nvault, "What time does the Northwind weekly backup run?", scoped).abstained
     assert ask(nvault, "What time does the Northwind payroll sync run?", scoped).abstained
+    # "what time zone" asks for a zone, not a time of day (review, session 10)
+    from trailkeep.recall.answerable import asks_quantity
+
+    assert asks_quantity("What time does it run?") and asks_quantity("at what hour?")
+    assert not asks_quantity("What time zone is the clinic in?")
+    assert not asks_quantity("what time frame did we agree for the migration?")

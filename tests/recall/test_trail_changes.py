@@ -209,3 +209,24 @@ def test_a_phrase_topic_has_steps_only_where_the_phrase_is(vault: Vault, tmp_pat
         (5, False),
         (6, True),
     ]
+
+
+def test_a_section_whose_heading_says_the_phrase_is_a_step(vault: Vault, tmp_path: Path) -> None:
+    """Review, session 10: in phrase mode a section whose heading says the phrase (its body
+    does not) was dropped, though `when` counts the heading."""
+    files = [
+        write_note(
+            tmp_path,
+            "a.md",
+            "---\ndate: 2026-03-01\n---\n# Kickoff\n\nThe nightly claims export runs at 2am.\n",
+        ),
+        write_note(
+            tmp_path,
+            "b.md",
+            "---\ndate: 2026-03-10\n---\n# Ops log\n\n## Nightly claims export\n\nMoved to 3am: "
+            "the clinic backup holds the table until then.\n",
+        ),
+    ]
+    Ingestor(vault).ingest_paths(files)
+    steps = topic_trail(vault, "nightly claims export")
+    assert {s.hit.document for s in steps} == {"Kickoff", "Ops log"}
