@@ -158,6 +158,26 @@ def _view(vault: Vault, c: Connection, invoice_id: int) -> InvoiceView:
     return v
 
 
+def lines_naming_others(inv: InvoiceView, clients: Sequence[ClientSpec]) -> list[str]:
+    """What to tell the user before an invoice goes out: each line whose words name another
+    client ("compared with Globex's engine") — an invoice would tell its client about another
+    (QA, session 10). Said, not changed: the line is the user's own work note."""
+    from trailkeep.vault.clients import ClientDirectory
+
+    directory = ClientDirectory(tuple(clients))
+    names = {c.id: c.name for c in clients}
+    out = []
+    for n, line in enumerate(inv.lines, 1):
+        others = [names[c] for c in directory.named_in(line.description) if c != inv.client]
+        if others:
+            out.append(
+                f"line {n} ({line.description!r}) names {', '.join(others)}; this invoice goes "
+                f"to {inv.client_name}. Edit the work line in its note (or the timesheet) and "
+                "ingest it again before you issue it."
+            )
+    return out
+
+
 def get_invoice(vault: Vault, invoice_id: int) -> InvoiceView:
     with store.reading(vault) as c:
         return _view(vault, c, invoice_id)

@@ -688,3 +688,20 @@ def test_filters_and_empty_lists_speak_the_users_language(home: Path) -> None:
     at = page("invoices")
     at.selectbox[0].select("Beta Logistics").run()
     assert "No invoices for Beta Logistics yet" in texts(at)
+
+
+def test_an_invoice_line_naming_another_client_is_warned_about_on_the_page(home: Path) -> None:
+    """Review, session 10: the warning was the CLI's only; the page created and issued the
+    invoice without a word."""
+    s = _settings(home)
+    v = Vault.open(s, get_embedder("hash"))
+    (s.inbox / "2026-03-12.md").write_text(
+        "# Day\n\n- 2h acme: ported the retry code we wrote for Beta Logistics\n", encoding="utf-8"
+    )
+    Ingestor(v).ingest_file(s.inbox / "2026-03-12.md")
+    v.close()
+    at = page("invoices")
+    at.button[0].click().run()  # Create draft invoice (Acme, the newest period)
+    assert not at.exception
+    said = " ".join(shown(str(w.value)) for w in at.warning)
+    assert "names Beta Logistics" in said and "goes to Acme Health" in said, said

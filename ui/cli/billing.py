@@ -15,6 +15,7 @@ from .context import client_id, client_spec, day_option, settings, vault
 
 if TYPE_CHECKING:
     from trailkeep.billing import InvoiceView
+    from trailkeep.vault import Vault
 
 
 @click.group("work")
@@ -84,23 +85,11 @@ def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) 
     _show(inv, as_json)
 
 
-def _names_another_client(v: Any, inv: InvoiceView) -> None:
-    """An invoice goes to its client: a line whose words name another client ("compared with
-    Globex's engine") would tell one client about another (QA, session 10). Said, not changed:
-    the line is the user's own work note; `work list` shows where it came from."""
-    from trailkeep.vault.clients import ClientDirectory
+def _names_another_client(v: Vault, inv: InvoiceView) -> None:
+    from trailkeep.billing import lines_naming_others
 
-    directory = ClientDirectory(tuple(v.settings.clients))
-    names = {c.id: c.name for c in v.settings.clients}
-    for n, line in enumerate(inv.lines, 1):
-        others = [names[c] for c in directory.named_in(line.description) if c != inv.client]
-        if others:
-            click.echo(
-                f"warning: line {n} ({line.description!r}) names {', '.join(others)}; this "
-                f"invoice goes to {inv.client_name}. Edit the work line in its note (or the "
-                "timesheet) and run `trailkeep ingest` before you issue it.",
-                err=True,
-            )
+    for warning in lines_naming_others(inv, v.settings.clients):
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command]:
@@ -165,7 +154,10 @@ def invoice_credit(ctx: click.Context, invoice_id: int, as_json: bool, on: str |
 def invoice_show(ctx: click.Context, invoice_id: int, as_json: bool) -> None:
     from trailkeep.billing import get_invoice
 
-    _show(get_invoice(vault(ctx), invoice_id), as_json)
+    v = vault(ctx)
+    inv = get_invoice(v, invoice_id)
+    _names_another_client(v, inv)
+    _show(inv, as_json)
 
 
 @invoice_grp.command("discard")

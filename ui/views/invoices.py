@@ -12,6 +12,7 @@ from trailkeep.billing import (
     WorkItem,
     create_invoice,
     issue_invoice,
+    lines_naming_others,
     list_invoices,
     list_work,
     render,
@@ -149,6 +150,8 @@ def body(ctx: page.Ctx) -> None:
         label = f"{inv.number or f'draft {inv.id}'} · {inv.period} · {inv.currency} {inv.total}"
         with st.expander(safe_md(f"{label} · {inv.status}", lines=False)):
             # the md format escapes every text that came from notes or clients.toml
+            for warning in lines_naming_others(inv, s.clients):  # before it goes out
+                st.warning(safe_md(warning, lines=False))
             st.markdown(render("md", inv, s.me).decode())
             if inv.status == "draft":
                 issue(ctx, inv, client)
