@@ -40,14 +40,13 @@ def set_key(path: Path, section: str, key: str, literal: str) -> None:
         start = m.end()
         nxt = re.search(r"(?m)^\[", text[start:])
         end = start + nxt.start() if nxt else len(text)
-        section = text[start:end]
-        rx = _array_item(section, key)
-        if rx.search(section):
-            section = rx.sub(lambda _: line, section, count=1)
+        part = text[start:end]
+        rx = _array_item(part, key)
+        if rx.search(part):
+            part = rx.sub(lambda _: line, part, count=1)
         else:
-            body = section.rstrip("\n")
-            section = body + "\n" + line + "\n" + ("\n" if nxt else "")
-        text = text[:start] + section + text[end:]
+            part = part.rstrip("\n") + "\n" + line + "\n" + ("\n" if nxt else "")
+        text = text[:start] + part + text[end:]
     else:
         text = text.rstrip("\n") + f"\n\n[{section}]\n{line}\n"
     try:

@@ -34,13 +34,18 @@ def recent_sources(vault: Vault, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def sources_under(vault: Vault, folder: str) -> dict[str, int]:
-    """How many files read from inside ``folder`` are in each state (ingested, failed, …)."""
+    """How many files inside ``folder`` are in each state (ingested, failed, …): each path once,
+    in the state of its latest reading (a note saved three times is one file), the folder
+    compared exactly (case matters on both backends)."""
     prefix = folder.rstrip("/") + "/"
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = _rows(
         vault,
-        "SELECT status, COUNT(*) AS n FROM source WHERE path LIKE :p ESCAPE '\\' GROUP BY status",
-        p=escaped + "%",
+        "SELECT s.status, COUNT(*) AS n FROM source s "
+        "WHERE substr(s.path, 1, :n) = :prefix "
+        "AND s.id = (SELECT MAX(t.id) FROM source t WHERE t.path = s.path) "
+        "GROUP BY s.status",
+        n=len(prefix),
+        prefix=prefix,
     )
     return {str(r["status"]): int(r["n"]) for r in rows}
 

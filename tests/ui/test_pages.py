@@ -672,6 +672,13 @@ def test_settings_lists_the_folders_read_in_place(home: Path, tmp_path: Path) ->
     s = load_settings({"TRAILKEEP_EMBEDDER": "hash"}, home)
     v = Vault.open(s, get_embedder("hash"))
     Ingestor(v).ingest_file(sessions / "2026-03-12.md")
+    # saved again: still one file; a folder differing only in case is another folder
+    (sessions / "2026-03-12.md").write_text("# Notes\n\nRead in place, twice.\n")
+    Ingestor(v).ingest_file(sessions / "2026-03-12.md")
+    other = tmp_path / "Agent_Sessions"
+    other.mkdir()
+    (other / "x.md").write_text("# X\n\nElsewhere.\n", encoding="utf-8")
+    Ingestor(v).ingest_file(other / "x.md")
     v.close()
     at = page("settings")
     rows = {r["kind"]: r for r in tables(at) if "folder" in r}
