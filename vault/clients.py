@@ -67,8 +67,10 @@ def slug(name: str) -> str:
 
 def label_key(label: str) -> str:
     """How labels are compared: case, spacing and punctuation do not matter
-    ("Northwind Home-Health" = "northwind home health" = "northwind-home-health")."""
-    return slug(label)
+    ("Northwind Home-Health" = "northwind home health" = "northwind-home-health"), nor accents
+    however they are encoded ("Café" composed or decomposed = "cafe": review, session 10)."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    return slug("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,7 @@ class ClientDirectory:
         owners: dict[str, set[str]] = {}
         for c in self.clients:
             for person in c.people:
-                for part in person.split():
+                for part in _nfc(person).split():
                     owners.setdefault(part, set()).add(c.id)
         for c in self.clients:
             loose = [*c.names, *c.projects, *(p for p in c.people if len(p.split()) > 1)]
@@ -258,7 +260,7 @@ class ClientDirectory:
             exact = [p for p in c.people if len(p.split()) == 1]
             exact += [
                 part
-                for p in c.people
+                for p in map(_nfc, c.people)
                 if len(p.split()) > 1
                 for part in p.split()
                 if len(part) >= NAME_PART_MIN

@@ -701,6 +701,14 @@ def test_a_project_codename_and_a_decomposed_name_name_their_client(tmp_path: Pa
     masked = d.mask(unicodedata.normalize("NFD", "José Núñez, NIGHTJAR"), "[x]")
     assert "Núñez" not in masked and "NIGHTJAR" not in masked
     assert d.named_in("a night jar of honey") == []
+    # a label written decomposed resolves too (review, session 10)
+    spec = d.get(unicodedata.normalize("NFD", "Clearview Vision Therapy"))
+    assert spec is not None and spec.id == "clearview"
+    from trailkeep.vault.clients import label_key
+
+    assert (
+        label_key(unicodedata.normalize("NFD", "Café Olé")) == label_key("Café Olé") == ("cafe-ole")
+    )
 
 
 def test_a_stranger_sharing_a_copied_team_address_starts_its_own_thread(tmp_path: Path) -> None:
