@@ -320,6 +320,17 @@ def _hashed_tombstones(conn: Connection, kw: KeywordIndex) -> None:
         conn.execute(text("UPDATE tombstone SET key = :k WHERE id = :i"), {"k": digest, "i": rowid})
 
 
+def _drafts_without_cues(conn: Connection, kw: KeywordIndex) -> None:
+    # Session 10: a draft's placeholder headings ("## Decisions", "[✎ TO WRITE: decisions]")
+    # are not the user's decisions; drafts saved before carry the trail cues they were given.
+    conn.execute(
+        text(
+            "DELETE FROM entry_tag WHERE origin = 'cue' AND entry_id IN (SELECT e.id FROM entry "
+            "e JOIN document d ON d.id = e.document_id WHERE d.kind = 'draft')"
+        )
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
@@ -330,6 +341,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (7, "entry scopes and attribution rules", _scopes),
     (8, "sources read in place, growing files", _in_place_and_tails),
     (9, "tombstones as hashes", _hashed_tombstones),
+    (10, "drafts carry no trail cues", _drafts_without_cues),
 ]
 
 

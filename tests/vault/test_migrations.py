@@ -85,3 +85,43 @@ def test_a_newer_vault_is_refused(tmp_path: Path) -> None:
         c.execute(text("INSERT INTO schema_migrations VALUES (500, 'future', '2030-01-01')"))
     with pytest.raises(SchemaTooNew):
         migrate(engine, SqliteFts5Index())
+
+
+def test_drafts_saved_before_lose_their_trail_cues(tmp_path: Path) -> None:
+    """Session 10: a draft's placeholder headings were tagged decision; migration 10 drops the
+    cue tags drafts were given before, and keeps every other entry's."""
+    engine = make_engine(tmp_path / "v.sqlite3")
+    kw = SqliteFts5Index()
+    assert migrate(engine, kw, MIGRATIONS[:9]) == 9
+    with engine.begin() as c:
+        for n, kind in ((1, "draft"), (2, "note")):
+            c.execute(
+                text(
+                    "INSERT INTO document (id, kind, external_id, title, created_at, updated_at) "
+                    "VALUES (:n, :k, :e, 't', '2026-01-01', '2026-01-01')"
+                ),
+                {"n": n, "k": kind, "e": f"{kind}:1"},
+            )
+            c.execute(
+                text(
+                    "INSERT INTO version (id, document_id, number, content_sha256, created_at, "
+                    "current) VALUES (:n, :n, 1, 'h', '2026-01-01', 1)"
+                ),
+                {"n": n},
+            )
+            c.execute(
+                text(
+                    "INSERT INTO entry (id, document_id, version_id, key, kind, text, position, "
+                    "content_sha256) VALUES (:n, :n, :n, 'k', 'section', 'x', 0, 'h')"
+                ),
+                {"n": n},
+            )
+            c.execute(
+                text(
+                    "INSERT INTO entry_tag (entry_id, tag, origin) VALUES (:n, 'decision', 'cue')"
+                ),
+                {"n": n},
+            )
+    assert migrate(engine, kw) == MIGRATIONS[-1][0]
+    with engine.connect() as c:
+        assert c.execute(text("SELECT entry_id FROM entry_tag")).all() == [(2,)]
