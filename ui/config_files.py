@@ -32,7 +32,7 @@ def set_key(path: Path, section: str, key: str, literal: str) -> None:
     """Set ``[section] key = literal`` (a TOML literal) in a config file."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     line = f"{key} = {literal}"
-    m = re.search(rf"(?m)^\[{re.escape(section)}\][ \t]*$", text)
+    m = re.search(rf"(?m)^\[{re.escape(section)}\][ \t]*(#[^\n]*)?$", text)  # a comment may follow
     if m:
         # In place when the key is there, else at the end of the section: the section's own
         # comments stay where the user (or `init`) wrote them (QA, session 10: the line went

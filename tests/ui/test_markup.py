@@ -189,3 +189,9 @@ def test_setting_a_key_keeps_the_files_comments_in_place(tmp_path: Path) -> None
     assert 'emails = ["a@mine.example", "b@mine.example"]\n\n[ui]' in config.read_text()
     set_key(config, "ui", "address", '"0.0.0.0"')
     assert config.read_text().endswith('[ui]\naddress = "0.0.0.0"\n')
+    # a header with a comment after it is the same section (review, session 10: a second [me])
+    config.write_text('[me]  # my own addresses\nname = "Sam"\n')
+    set_key(config, "me", "emails", '["sam@mine.example"]')
+    assert config.read_text() == (
+        '[me]  # my own addresses\nname = "Sam"\nemails = ["sam@mine.example"]\n'
+    )
