@@ -17,11 +17,11 @@ import io
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Concatenate, ParamSpec, TypeVar
+from typing import Any, BinaryIO, Concatenate, ParamSpec, TypeVar
 
 from trailkeep.vault import Origin, TrailkeepError, Vault
 from trailkeep.vault import ownership as own
@@ -116,6 +116,19 @@ class _SessionTail:
             ):
                 item.meta["keep_title"] = True
             yield item
+
+
+def keep_session_title(item: ParsedDocument, stored_meta: Mapping[str, Any]) -> None:
+    """A session rewritten from a later point (a compaction) starts at a later prompt, or at
+    none: it is still called by its first (QA, session 10). What the title came from stays
+    with it, or the next rewrite would take a later prompt after all (review, session 10)."""
+    if (
+        item.kind == DOC_SESSION
+        and stored_meta.get("title_from") == "first_prompt"
+        and item.meta.get("title_from") in ("first_prompt", "none")
+    ):
+        item.meta["keep_title"] = True
+        item.meta["title_from"] = "first_prompt"
 
 
 def forgotten_again(item: ParsedDocument) -> str:
@@ -425,15 +438,8 @@ class Ingestor:
                 for e in item.entries:
                     e.meta[ENTRY_LABEL] = item.client
         stored = own.find_document(self.vault, item.kind, item.external_id)
-        if (
-            stored is not None
-            and item.kind == DOC_SESSION
-            and stored.meta.get("title_from") == "first_prompt"
-            and item.meta.get("title_from") in ("first_prompt", "none")
-        ):
-            # a session rewritten from a later point (a compaction) starts at a later prompt:
-            # the session is still called by its first (QA, session 10)
-            item.meta["keep_title"] = True
+        if stored is not None:
+            keep_session_title(item, stored.meta)
         new = facts_of(item)
         facts = merge(reattribution.stored_facts(stored) if stored else None, new, item.versioned)
         dec = decide(facts, self._context())

@@ -651,6 +651,17 @@ def test_a_codex_rollout_rewritten_after_a_second_compaction_keeps_both_summarie
     with vault.engine.connect() as c:
         titles = [str(r[0]) for r in c.execute(text("SELECT title FROM document"))]
     assert titles == ["First task: add caching"]  # called by its first prompt still
+    # rewritten again from a compaction with no prompt after it, then from a later prompt:
+    # still the first (review, session 10: the second rewrite took the later prompt)
+    for tail in (
+        [line("2026-03-03T16:00:00Z", "compacted", {"message": "Summary three."})],
+        [user("2026-03-03T17:00:00Z", "Fourth task: add alerts")],
+    ):
+        path.write_text("\n".join([meta, *tail]) + "\n")
+        assert ingestor.ingest_file(path).status == "ingested"
+    with vault.engine.connect() as c:
+        titles = [str(r[0]) for r in c.execute(text("SELECT title FROM document"))]
+    assert titles == ["First task: add caching"]
 
 
 def test_an_edit_result_with_an_empty_block_keeps_the_file_and_the_change() -> None:
