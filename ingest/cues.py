@@ -143,7 +143,15 @@ def _blocks(masked: str) -> list[tuple[int, int, str]]:
         prev = body.strip()
     if start >= 0:
         blocks.append((start, end, kind))
-    return [b for b in blocks if b[1] > b[0]]
+    # a block opened by a marker-only line ("> " then a line break) starts at its first word
+    # (the property test found "> \r:": the span began with the space)
+    trimmed = []
+    for s, e, k in blocks:
+        while s < e and masked[s].isspace():
+            s += 1
+        if e > s:
+            trimmed.append((s, e, k))
+    return trimmed
 
 
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")

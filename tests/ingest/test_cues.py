@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from trailkeep.bench.cues import CORPORA, LABELS, load, resolve, scores
@@ -50,6 +50,7 @@ TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=40).map("".joi
 
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
+@example("> \r:")  # a marker-only line, then the sentence (found by this test, session 10)
 def test_every_cue_is_its_exact_sentence_and_spans_are_ordered(text: str) -> None:
     spans = sentence_spans(text)
     last = 0
