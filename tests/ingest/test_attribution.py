@@ -53,6 +53,14 @@ def open_vault(home: Path) -> Vault:
     return Vault.open(s, get_embedder("hash"))
 
 
+def clients_vault(tmp_path: Path) -> Vault:
+    """A vault whose home has the two clients' clients.toml."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    return open_vault(home)
+
+
 def rows(v: Vault, sql: str) -> list[tuple[object, ...]]:
     with v.engine.connect() as c:
         return [tuple(r) for r in c.execute(text(sql))]
@@ -203,10 +211,7 @@ def test_work_attributed_late_bills_like_any_other(tmp_path: Path) -> None:
 
 
 def test_a_reply_is_cited_as_its_own_file(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "clients.toml").write_text(CLIENTS)
-    v = open_vault(home)
+    v = clients_vault(tmp_path)
     drop_files(v.settings.inbox)
     Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
     hits = search(v, "Bluefinch nightly 2am Monday", k=5, filters=Filters(client="northwind"))
@@ -393,10 +398,8 @@ def test_a_public_mail_domain_is_nobodys(tmp_path: Path) -> None:
     """Two strangers writing from gmail.com are two correspondents in the review queue, not
     one organisation; gmail.com cannot be assigned to a client, nor listed as its domain (QA,
     session 5: Priya's personal address and an unrelated sender were one group)."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "clients.toml").write_text(CLIENTS)
-    v = open_vault(home)
+    v = clients_vault(tmp_path)
+    home = v.settings.home
     for n, who in enumerate(("priya.home@gmail.example", "tom.baker77@gmail.example")):
         (v.settings.inbox / f"g{n}.eml").write_text(
             mail(f"g{n}@gmail.example", who, "sam@samconsult.example", f"Hello {n}", "Hi Sam.")
@@ -601,10 +604,7 @@ def test_headerless_mail_sharing_only_the_user_starts_its_own_thread(tmp_path: P
     participants with it: a stranger's "Weekly status" to the user is not Northwind's because
     Northwind's weekly mail to the user has that subject (QA, session 10); the user's own
     headerless reply to Dana still joins Dana's thread."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "clients.toml").write_text(CLIENTS)
-    v = open_vault(home)
+    v = clients_vault(tmp_path)
     inbox = v.settings.inbox
     dana = "Dana Whitfield <dana@northwind.example>"
     (inbox / "a.eml").write_text(
@@ -641,10 +641,7 @@ def test_headerless_mail_sharing_only_the_user_starts_its_own_thread(tmp_path: P
 def test_a_chat_turn_naming_another_client_is_in_neither_scope(tmp_path: Path) -> None:
     """In Clearview's conversation, a turn that names Northwind is about both: in neither
     client's scope (QA, session 10: it went to Northwind with Clearview's plans)."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "clients.toml").write_text(CLIENTS)
-    v = open_vault(home)
+    v = clients_vault(tmp_path)
     conv = {
         "id": "conv-cv",
         "title": "Clearview portal planning",
@@ -714,10 +711,7 @@ def test_a_project_codename_and_a_decomposed_name_name_their_client(tmp_path: Pa
 def test_a_stranger_sharing_a_copied_team_address_starts_its_own_thread(tmp_path: Path) -> None:
     """Review, session 10: a team address on copy made two participants shared with a
     stranger's headerless "Weekly status", and it joined the client's thread."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "clients.toml").write_text(CLIENTS)
-    v = open_vault(home)
+    v = clients_vault(tmp_path)
     inbox = v.settings.inbox
     dana = "Dana Whitfield <dana@northwind.example>"
     team = "sam@samconsult.example, ops@samconsult.example"
