@@ -10,8 +10,10 @@ import re
 from dataclasses import replace
 
 from trailkeep.vault import Filters, Hit, Vault
+from trailkeep.vault.briefing import own_addresses
 from trailkeep.vault.clients import ClientDirectory
-from trailkeep.vault.records import DOC_DRAFT
+from trailkeep.vault.query import entry_authors
+from trailkeep.vault.records import DOC_DRAFT, DOC_EMAIL, DOC_NOTE
 
 from .timeline import When, bare_phrase, when
 
@@ -21,7 +23,7 @@ _VERBS = (
     r"start(?:ed)?\s+(?:using|talking\s+about)|hear\s+about|heard\s+about)(?:e?d)?"
 )
 _WHEN_I = re.compile(
-    r"^\s*when\s+(?:did|have|had)\s+(?:i|we)\s+(?:(?P<which>first|last)\s+)?(?:ever\s+)?"
+    r"^\s*when\s+(?:did|have|had)\s+(?P<who>i|we)\s+(?:(?P<which>first|last)\s+)?(?:ever\s+)?"
     + _VERBS
     + r"(?:\s+(?:about|of|on))?\s+(?P<topic>.+?)[\s?.!]*$",
     re.IGNORECASE,
@@ -39,13 +41,23 @@ def when_question(question: str) -> tuple[str, str] | None:
     m = _WHEN_I.match(question) or _WHEN_WAS.match(question)
     if not m or not m.group("topic").strip():
         return None
-    topic = re.sub(
+    return (m.group("which") or "both").lower(), _topic(m)
+
+
+def asks_about_me(question: str) -> bool:
+    """ "When did *I* first say …": the user's own words are asked for, not a client's mail or
+    an assistant's reply ("we" and "when was … mentioned" ask about anyone's)."""
+    m = _WHEN_I.match(question)
+    return bool(m and m.group("who").lower() == "i")
+
+
+def _topic(m: re.Match[str]) -> str:
+    return re.sub(
         r"^(?:the\s+(?:phrase|words?|idea\s+of)\s+|(?:the|a|an|our|my)\s+)",
         "",
         m.group("topic").strip(),
         flags=re.I,
     )
-    return (m.group("which") or "both").lower(), topic
 
 
 def _at(h: Hit) -> str:
@@ -83,7 +95,33 @@ def answer_when(
     got.appearances = [h for h in got.appearances if h.document_kind != DOC_DRAFT]
     if not got.appearances:
         return None
-    return _told(asked[0], got)
+    if not asks_about_me(question):
+        return _told(asked[0], got)
+    mine = written_by_me(vault, got.appearances)
+    if mine:
+        got.appearances = mine
+        return _told(asked[0], got)
+    # only others said it: tell who did and when, and that the user never wrote it (QA, session
+    # 10: the first appearance by anyone was told as "first said" by the user)
+    text, cites, searched = _told(asked[0], got)
+    return f"Your own words never say it; others did. {text}", cites, searched
+
+
+def written_by_me(vault: Vault, hits: list[Hit]) -> list[Hit]:
+    """The passages the user wrote: notes, the user's turns in chats and sessions, and mail
+    sent from the user's own addresses (``[me]`` or inferred)."""
+    authors = entry_authors(vault, [h.entry_id for h in hits])
+    me = own_addresses(vault)
+
+    def mine(h: Hit) -> bool:
+        author = (authors.get(h.entry_id) or "").lower()
+        if h.document_kind == DOC_NOTE:
+            return True
+        if h.document_kind == DOC_EMAIL:
+            return author in me
+        return h.kind == "message" and author == "user"
+
+    return [h for h in hits if mine(h)]
 
 
 def _told(which: str, got: When) -> tuple[str, list[Hit], str]:
@@ -120,4 +158,4 @@ def _told(which: str, got: When) -> tuple[str, list[Hit], str]:
     return text, cites, searched
 
 
-__all__ = ["answer_when", "question_scope", "when_question"]
+__all__ = ["answer_when", "asks_about_me", "question_scope", "when_question", "written_by_me"]

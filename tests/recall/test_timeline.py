@@ -430,3 +430,50 @@ def test_ask_when_did_i_first_answers_from_the_trail(vault: Vault, tmp_path: Pat
     again = ask(vault, "When did I last mention the “nightly — export”?")
     assert [h.document_kind for h in again.citations] == ["note"], again.citations
     assert not ask(vault, "when did I last say '...'?").answer.startswith("Last")  # no words
+
+
+def test_when_did_i_asks_for_my_own_words(tmp_path: Path) -> None:
+    """ "When did *I* first mention X" is the user's own first mention — a note, a chat turn of
+    theirs, or mail they sent — not the client's mail that raised it earlier; when only others
+    said it the answer says so. "We" and "when was X mentioned" ask about anyone."""
+    home = tmp_path / "home"
+    s = two_client_settings(home)
+    inbox = tmp_path / "in"
+    mail = (
+        "From: Ann <ann@acme.example>\nTo: sam@consult.example\nSubject: Export\n"
+        "Date: Mon, 03 Mar 2025 09:00:00 +0000\nMessage-ID: <a1@acme.example>\n\n"
+        "Could the nightly claims export also carry the visit notes?\n"
+    )
+    reply = (
+        "From: Sam <sam@consult.example>\nTo: ann@acme.example\nSubject: Re: Export\n"
+        "Date: Fri, 07 Mar 2025 10:00:00 +0000\nMessage-ID: <a2@consult.example>\n"
+        "In-Reply-To: <a1@acme.example>\n\nYes: the nightly claims export will carry them.\n"
+    )
+    write_note(inbox, "01.eml", mail)
+    write_note(inbox, "02.eml", reply)
+    write_note(
+        inbox,
+        "2025-03-10.md",
+        "# Acme\n\nDecided: the nightly claims export runs at 02:00.\n"
+        "Nobody asked about the retention policy.\n",
+    )
+    write_note(
+        inbox,
+        "03.eml",
+        "From: Ann <ann@acme.example>\nTo: sam@consult.example\nSubject: Retention\n"
+        "Date: Tue, 04 Mar 2025 09:00:00 +0000\nMessage-ID: <a3@acme.example>\n\n"
+        "We also need a data retention schedule before June.\n",
+    )
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+        mine = ask(v, "When did I first mention the nightly claims export?")
+        assert [str(h.timestamp)[:10] for h in mine.citations][:1] == ["2025-03-07"], mine.answer
+        assert "2025-03-03" not in mine.answer
+        anyone = ask(v, "When did we first discuss the nightly claims export?")
+        assert str(anyone.citations[0].timestamp)[:10] == "2025-03-03", anyone.answer
+        theirs = ask(v, "When did I first mention the data retention schedule?")
+        assert theirs.answer.startswith("Your own words never say it"), theirs.answer
+        assert "2025-03-04" in theirs.answer
+    finally:
+        v.close()
