@@ -9,7 +9,12 @@ from datetime import timedelta
 
 from trailkeep.vault import ParsedDocument, Vault
 from trailkeep.vault.records import DOC_SESSION
-from trailkeep.vault.threads import document_holding, keys_held_elsewhere, same_subject
+from trailkeep.vault.threads import (
+    document_holding,
+    entry_texts,
+    keys_held_elsewhere,
+    same_subject,
+)
 
 WINDOW_DAYS = 30
 
@@ -60,13 +65,24 @@ def email_thread(
 
 
 def drop_repeated_turns(vault: Vault, doc: ParsedDocument) -> int:
-    """A Claude Code session resumed into a new file (a new session id) repeats the earlier
-    session's messages under their own provider ids: those turns are the earlier session's, and
-    the new session keeps only its own (QA, session 9: every turn stored twice, and `when` said
-    the copy was the last time a phrase was written). Returns how many were dropped."""
-    if doc.kind != DOC_SESSION or doc.meta.get("provider") != "claude-code" or not doc.entries:
+    """A session that starts by repeating an earlier one keeps only its own turns (the copies
+    are the earlier session's). Returns how many were dropped.
+
+    - Claude Code: a session resumed into a new file (a new session id) repeats the earlier
+      messages under their own provider ids (QA, session 9: every turn stored twice, and `when`
+      said the copy was the last time a phrase was written).
+    - Codex: a forked rollout names the rollout it came from (``forked_from_id``) and copies its
+      lines with the times rewritten; the copies are found by what they say, as the leading
+      entries the earlier rollout holds word for word (notes/0015)."""
+    if doc.kind != DOC_SESSION or not doc.entries:
         return 0
-    held = keys_held_elsewhere(vault, doc.kind, doc.external_id, [e.key for e in doc.entries])
+    provider = doc.meta.get("provider")
+    if provider == "claude-code":
+        held = keys_held_elsewhere(vault, doc.kind, doc.external_id, [e.key for e in doc.entries])
+    elif provider == "codex" and doc.meta.get("forked_from"):
+        held = _copied_prefix(vault, doc, f"codex:{doc.meta['forked_from']}")
+    else:
+        return 0
     if not held:
         return 0
     doc.entries = [e for e in doc.entries if e.key not in held]
@@ -76,6 +92,35 @@ def drop_repeated_turns(vault: Vault, doc: ParsedDocument) -> int:
     doc.links = [ln for ln in doc.links if ln.from_key not in held and ln.to_key not in held]
     doc.meta["repeated_turns"] = len(held)
     return len(held)
+
+
+def _said(kind: str, author: str | None, text: str) -> tuple[str, str, str]:
+    return kind, author or "", " ".join(text.split())
+
+
+def _copied_prefix(vault: Vault, doc: ParsedDocument, original: str) -> set[str]:
+    """Keys of the fork's entries, up to its first turn of its own, that the original holds
+    word for word (context lines between them included; none when the original is not in the
+    vault)."""
+    if original == doc.external_id:
+        return set()
+    theirs = {_said(*t) for t in entry_texts(vault, doc.kind, original)}
+    if not theirs:
+        return set()
+    ordered = sorted(doc.entries, key=lambda e: e.position)
+    own = next(
+        (
+            e.position
+            for e in ordered
+            if e.kind != "context" and _said(e.kind, e.author, e.text) not in theirs
+        ),
+        None,
+    )
+    return {
+        e.key
+        for e in ordered
+        if (own is None or e.position < own) and _said(e.kind, e.author, e.text) in theirs
+    }
 
 
 __all__ = ["WINDOW_DAYS", "drop_repeated_turns", "email_thread"]

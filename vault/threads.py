@@ -69,4 +69,20 @@ def keys_held_elsewhere(vault: Vault, kind: str, external_id: str, keys: Sequenc
     return found
 
 
-__all__ = ["document_holding", "keys_held_elsewhere", "same_subject"]
+def entry_texts(vault: Vault, kind: str, external_id: str) -> list[tuple[str, str, str]]:
+    """(entry kind, author, text) of every entry of the ``kind`` document ``external_id``
+    (empty when there is none)."""
+    with vault.engine.connect() as c:
+        return [
+            (str(r[0]), str(r[1] or ""), str(r[2] or ""))
+            for r in c.execute(
+                text(
+                    "SELECT x.kind, x.author, x.text FROM entry x JOIN document d "
+                    "ON d.id = x.document_id WHERE d.kind = :kind AND d.external_id = :x"
+                ),
+                {"kind": kind, "x": external_id},
+            )
+        ]
+
+
+__all__ = ["document_holding", "entry_texts", "keys_held_elsewhere", "same_subject"]

@@ -723,6 +723,7 @@ class _Codex(_Builder):
         self.pending: list[tuple[int, dict[str, Any], str]] = []
         self.meta: dict[str, Any] = {}
         self.started: datetime | None = None
+        self.headed = False  # a session_meta line with an id was read
 
     def the_doc(self) -> _Doc:
         if self.doc is None:
@@ -775,8 +776,17 @@ class _Codex(_Builder):
             self._item(i, obj, str(obj.get("timestamp") or ""), "item")  # legacy bare item
 
     def _session(self, p: dict[str, Any]) -> None:
-        if p.get("id") and not self.doc:
-            self.sid = str(p["id"])
+        sid = str(p.get("id") or "")
+        if self.headed and sid and sid != self.sid:
+            # a fork copies the rollout it came from, that rollout's own header included: the
+            # file's first header says whose it is (notes/0015)
+            self.meta.setdefault("forked_from", sid)
+            return
+        if sid and not self.doc:
+            self.sid = sid
+        self.headed = self.headed or bool(sid)
+        if p.get("forked_from_id"):
+            self.meta["forked_from"] = str(p["forked_from_id"])
         self.started = self.started or parse_time(p.get("timestamp"))
         for k in ("cwd", "originator", "cli_version"):
             if p.get(k):

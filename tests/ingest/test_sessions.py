@@ -498,6 +498,74 @@ def test_ingest_a_codex_rollout(vault: Vault, ingestor: Ingestor) -> None:
     assert list(es.values()).count("tool_result") == 3
 
 
+FORK = "0199f0f0-1111-4222-8333-944455556666"
+
+
+def forked_rollout(extra: list[dict[str, Any]]) -> bytes:
+    """A Codex fork of the CODEX sample as codex writes one: its own header naming the rollout
+    it came from, then that rollout's lines (its header included) with the times rewritten,
+    then the fork's own turns."""
+    out = [
+        {
+            "timestamp": "2026-03-05T09:00:00.000Z",
+            "type": "session_meta",
+            "payload": {
+                "id": FORK,
+                "forked_from_id": "0199a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b",
+                "timestamp": "2026-03-05T09:00:00.000Z",
+                "cwd": "/home/sam/clients/globex/billing-api",
+            },
+        }
+    ]
+    for n, raw in enumerate(CODEX.read_bytes().splitlines()):
+        obj = json.loads(raw)
+        obj["timestamp"] = f"2026-03-05T09:00:01.{n:03d}Z"
+        out.append(obj)
+    return lines(*out, *extra)
+
+
+def test_a_forked_codex_rollout_keeps_only_its_own_turns(vault: Vault, ingestor: Ingestor) -> None:
+    """A fork copies the earlier rollout (its header too) with the times rewritten: the copies
+    are the earlier session's, the fork keeps its own turns and its own id (the copied header
+    had made the fork the original's document)."""
+    original = vault.settings.inbox / CODEX.name
+    original.write_bytes(CODEX.read_bytes())
+    assert ingestor.ingest_file(original).status == "ingested"
+    before = _session_entries(vault, "codex:0199a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b")
+    mine = [
+        {
+            "timestamp": "2026-03-05T09:05:00.000Z",
+            "type": "event_msg",
+            "payload": {"type": "user_message", "message": "Now try banker's rounding instead."},
+        },
+        {
+            "timestamp": "2026-03-05T09:05:09.000Z",
+            "type": "response_item",
+            "payload": {
+                "type": "message",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": "Banker's rounding fixed 49 of 50."}],
+            },
+        },
+    ]
+    fork = vault.settings.inbox / f"rollout-2026-03-05T09-00-00-{FORK}.jsonl"
+    fork.write_bytes(forked_rollout(mine))
+    out = ingestor.ingest_file(fork)
+    assert out.status == "ingested", out
+    assert _session_entries(vault, "codex:0199a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b") == before
+    own = _session_entries(vault, f"codex:{FORK}")
+    assert sorted(own.values()) == ["message", "message"], own
+    with vault.engine.connect() as c:
+        said = c.execute(
+            text("SELECT COUNT(*) FROM entry WHERE text LIKE '%round to the wrong cent%'")
+        ).scalar_one()
+    assert said == 1
+    # without the original in the vault nothing is dropped (the copies are all there is)
+    alone = parse(forked_rollout(mine), fork.name)
+    assert alone[0].external_id == f"codex:{FORK}"
+    assert alone[0].meta["forked_from"] == "0199a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b"
+
+
 def agent_run(seed: int, steps: int) -> bytes:
     """One long Claude Code agent run, as `claude -p "…"` writes it: a single prompt, then
     assistant messages streamed one content block per line (thinking, text, tool uses sharing
