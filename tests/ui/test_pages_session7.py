@@ -211,3 +211,21 @@ def test_the_briefing_wording(home: Path) -> None:
     body = texts(at)
     assert "1 item belongs to no client yet" in body, body
     assert ", issued today" in body and "0 days ago" not in body
+
+
+def test_the_trail_axis_ticks_a_day_at_most() -> None:
+    """Steps within one day had hourly ticks, each labelled with the same date (QA, session
+    10): a span of days ticks on day boundaries; a span of years keeps Vega's own ticks."""
+    from trailkeep.ui.views.trail import time_axis
+
+    def rows(*whens: str) -> list[dict[str, object]]:
+        return [{"when": w} for w in whens]
+
+    one_day = time_axis(rows("2024-03-04T09:00:00+01:00", "2024-03-04T17:30:00+01:00"))
+    assert one_day["axis"]["tickCount"] == {"interval": "day", "step": 1}, one_day
+    assert one_day["scale"]["nice"] == {"interval": "day", "step": 1}
+    weeks = time_axis(rows("2024-03-01T09:00:00", "2024-04-10T09:00:00+00:00"))
+    assert weeks["axis"]["tickCount"]["step"] > 1, weeks
+    years = time_axis(rows("2022-01-01T00:00:00+00:00", "2024-04-10T09:00:00+00:00"))
+    assert "tickCount" not in years["axis"] and "scale" not in years
+    assert time_axis([{"when": None}])["axis"]["format"] == "%Y-%m-%d"

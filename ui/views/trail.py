@@ -3,6 +3,8 @@ step changed — and a "when" box: when a phrase was first and last said, still 
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
@@ -132,6 +134,24 @@ def step_changes(s: Step) -> None:
         st.caption(safe_md(" · ".join(notes), lines=False))
 
 
+def time_axis(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The x axis: dates, one tick a day at most. Steps within a few days had ticks every few
+    hours, each labelled with the same date (QA, session 10: "2024-03-04 2024-03-04 …"); the
+    scale is widened to whole days and ticks fall on day boundaries, a few days apart for a
+    span of weeks. Longer spans keep Vega's own ticks (months, years: each a different date)."""
+    axis: dict[str, Any] = {"format": "%Y-%m-%d", "labelOverlap": True}
+    times = [datetime.fromisoformat(r["when"]) for r in rows if r.get("when")]
+    times = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in times]
+    if not times:
+        return {"axis": axis}
+    days = (max(times) - min(times)).days + 1
+    if days > 60:
+        return {"axis": axis}
+    step = max(1, math.ceil(days / 8))
+    axis["tickCount"] = {"interval": "day", "step": step}
+    return {"axis": axis, "scale": {"nice": {"interval": "day", "step": 1}}}
+
+
 def chart_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The timeline as a Vega-Lite spec: one point per step, documents on the y axis with
     whole names a few words a line (labelExpr splits them; never cut mid-word), the full name,
@@ -145,12 +165,7 @@ def chart_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mark": {"type": "point", "filled": True, "size": 140},
         "encoding": {
             # the same dates as the list beside it: "Wed 21" said no month (nor year)
-            "x": {
-                "field": "when",
-                "type": "temporal",
-                "title": None,
-                "axis": {"format": "%Y-%m-%d", "labelOverlap": True},
-            },
+            "x": {"field": "when", "type": "temporal", "title": None, **time_axis(rows)},
             "y": {
                 "field": "document",
                 "type": "nominal",
