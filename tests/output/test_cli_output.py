@@ -56,6 +56,8 @@ def test_work_and_invoice_commands(tmp_path: Path) -> None:
     home = home_with_history(tmp_path)
     listing = run(home, "work", "list", "--client", "acme", "--unbilled")
     assert "call" in listing and "review" in listing and "x" not in listing.split("acme")[0]
+    # hours say their unit once: "0.1h", "20m" (QA, session 11: "20mh")
+    assert " 20m " in listing and "mh" not in listing and " 0.1h " in listing, listing
     inv = run_json(home, "invoice", "invoice", "create", "--client", "acme", "--period", "2026-03")
     # 0.1h + 0.2h + 20m at 150.00: 15.00 + 30.00 + 50.00; tax 8.25 % of 95.00 = 7.8375 -> 7.84
     assert [ln["amount"] for ln in inv["lines"]] == ["15.00", "30.00", "50.00"]

@@ -44,7 +44,9 @@ def work_list(ctx: click.Context, client: str | None, unbilled: bool, as_json: b
     for i in items:
         j = i.as_json()
         state = j["invoice"] or "unbilled"
-        line = f"{i.id:>5}  {i.day or '?':10}  {i.client or '?':10} {j['hours'] or '?':>6}h  "
+        hours = j["hours"] or "?"
+        hours += "" if hours.endswith("m") else "h"  # "1.5h", "1h20m" (not "1h20mh")
+        line = f"{i.id:>5}  {i.day or '?':10}  {i.client or '?':10} {hours:>7}  "
         line += f"{i.description[:60]}  [{state}]"
         if i.problem:
             line += f"  ! {i.problem}"
