@@ -7,8 +7,10 @@ Sections (``Brief.as_json()`` is the contract; CONTRACTS.md, ``ui/schemas/brief.
 - **waiting**: client threads whose last message (written up to ``today``, in the last
   ``lookback`` days) is not from one of my addresses, oldest first, with the days waiting.
 - **dates**: days named in client mail and notes written in the last ``lookback`` days
-  (:mod:`.deadlines`), from ``today`` to ``today + horizon_days``; a day already passed that
-  was named in a message still waiting on me (after my last reply) is listed ``overdue``.
+  (:mod:`.deadlines`), from ``today`` to ``today + horizon_days``; a deadline already passed
+  ("by", "due", "no later than" …) that a client named in a thread still waiting on me is
+  listed ``overdue`` — whatever I replied in between. A meeting or go-live day that has passed
+  is not overdue: it is past. Mail a machine wrote (auto-replies, lists) is not read.
 - **unbilled**, **invoices**: work not on any invoice (dated up to ``today``), drafts not
   issued, issued invoices not paid with their age — money as decimal strings.
 - **changed**: what arrived since ``since`` (the last visit, else the start of yesterday): new
@@ -135,7 +137,12 @@ def build_brief(
     # A day's margin either side in SQL (stored times are UTC); the messages' own dates decide.
     start, end = today - timedelta(days=lookback), today
     wide = (_midnight(start - timedelta(days=1)), _midnight(end + timedelta(days=2)))
-    mail = [m for m in sql.client_mail(vault, *wide, client) if _within(m, start, end)]
+    # mail a machine wrote (an out-of-office, a newsletter) neither waits nor names deadlines
+    mail = [
+        m
+        for m in sql.client_mail(vault, *wide, client)
+        if _within(m, start, end) and not m.automated
+    ]
     me = sql.own_addresses(vault)
     b.waiting, unanswered = _waiting(mail, me, today, view)
     listed = {w["document_id"] for w in b.waiting}
@@ -143,6 +150,7 @@ def build_brief(
         m
         for m in sql.thread_ends_before(vault, _midnight(start + timedelta(days=1)), client)
         if m.author not in me
+        and not m.automated
         and m.document_id not in listed
         and m.timestamp is not None
         and m.timestamp.date() < start
@@ -306,7 +314,7 @@ def _dates(
         for nd in named:
             if today <= nd.day <= last:
                 overdue = False
-            elif r.entry_id in unanswered and written <= nd.day < today:
+            elif r.entry_id in unanswered and written <= nd.day < today and is_deadline(nd):
                 overdue = True
             else:
                 continue
@@ -356,6 +364,23 @@ _PLAIN = frozenset(
 )
 _TERM = re.compile(r"[a-z][a-z'-]{3,}")
 _JOINS = re.compile(r"[,;:]|\s(?:and|but|while|whereas|or)\s", re.I)
+
+
+# What makes a named day a deadline rather than the day of an event: a date that has passed
+# is overdue only when something was due by it (QA, session 11: "the steering committee is next
+# Tuesday", a go-live day and a webinar were all listed "overdue").
+_DEADLINE = re.compile(
+    r"\b(?i:by|before|due|deadline|no later than|not later than|latest|until|till|"
+    r"eod|cob|end of (?:day|business))\b"
+)
+
+
+def is_deadline(nd: NamedDate) -> bool:
+    """Does the clause naming the date say something is due by it?"""
+    at = max(nd.quote.find(nd.text), 0)
+    cuts = [0, *(m.end() for m in _JOINS.finditer(nd.quote)), len(nd.quote)]
+    start = max(c for c in cuts if c <= at)
+    return bool(_DEADLINE.search(nd.quote[start : at + len(nd.text)]))
 
 
 def _terms(nd: NamedDate) -> set[str]:

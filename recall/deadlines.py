@@ -20,6 +20,7 @@ about 0.3 s more), so importing this module stays cheap.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -137,8 +138,16 @@ def resolve(kind: str, m: re.Match[str], written: date) -> date | None:
         return None
     # "future" is strict: "October 28" written on October 28 is that day, not next year's.
     same_day = (got.month, got.day) == (written.month, written.day)
-    if kind in ("month_day", "day_month") and not m.group("year") and same_day:
-        return written
+    if kind in ("month_day", "day_month") and not m.group("year"):
+        if same_day:
+            return written
+        # A day with no year is the one nearest the text's own date: "was due December 20"
+        # written on December 28 is that December 20, not next year's, and "as discussed on
+        # Dec 30" written on January 3 is the Dec 30 just gone (QA, session 11); "by January
+        # 5" written in December is still the coming one.
+        if (got - written).days > 183:
+            with contextlib.suppress(ValueError):  # February 29
+                return got.replace(year=got.year - 1)
     return got
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import text
 from .ownership import count_unattributed, get_state, set_state
 from .query import SHOWN_TAGS_SQL
 from .records import (
+    AUTO_SUBJECT,
     OPEN_PROBLEM,
     SCOPE_GENERAL,
     SCOPE_MIXED,
@@ -61,6 +62,7 @@ class TextRow:
     title: str
     text: str
     source: str | None  # the file it came from
+    automated: bool = False  # email a machine wrote: an auto-reply, a list, a bounce
 
     def as_hit(self, quote: str = "") -> Hit:
         """This entry as a search hit (its current version): the quote given, else the text."""
@@ -115,6 +117,10 @@ def _row(r: Any) -> TextRow:
         title=str(r[13] or ""),
         text=str(r[14] or ""),
         source=r[15],
+        automated=isinstance(meta, dict)
+        and (
+            bool(meta.get("automated")) or bool(AUTO_SUBJECT.match(str(meta.get("subject") or "")))
+        ),
     )
 
 

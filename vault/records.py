@@ -7,6 +7,7 @@ queries with :class:`Hit` and friends.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -17,6 +18,15 @@ DOC_CHAT = "chat"
 DOC_EMAIL = "email"
 DOC_DRAFT = "draft"
 DOC_SESSION = "session"  # a coding-agent session (Claude Code, Codex), read in place
+
+# The subject of mail a machine wrote in reply (an out-of-office, a bounce): the parser records
+# why a message is automated (``meta.automated``, its headers first); mail stored before it did
+# is known by this subject alone.
+AUTO_SUBJECT = re.compile(
+    r"^\s*(?:automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (?:the )?office|"
+    r"undeliverable|delivery status notification|mail delivery failed)\b",
+    re.IGNORECASE,
+)
 
 # An entry's scope: which client's drafts, answers and tools may see it
 # (notes/0013-attribution-and-scope.md). Otherwise a client id: that client's only.

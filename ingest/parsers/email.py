@@ -22,7 +22,14 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any, BinaryIO
 
-from trailkeep.vault.records import DOC_EMAIL, Origin, ParsedDocument, ParsedEntry, ParseProblem
+from trailkeep.vault.records import (
+    AUTO_SUBJECT,
+    DOC_EMAIL,
+    Origin,
+    ParsedDocument,
+    ParsedEntry,
+    ParseProblem,
+)
 
 from ..cues import tag_text
 from ..errors import ParseError
@@ -278,6 +285,28 @@ def _filename(part: Message) -> str | None:
     return str(fn) if fn else None
 
 
+def automated(msg: Message, subject: str) -> str | None:
+    """Why the message was written by a machine (the header that says so), else None: mail no
+    person wrote (RFC 3834 auto-replies, mailing lists and newsletters, bounces) neither waits
+    on the user nor names their deadlines (QA, session 11: an out-of-office reply made its
+    thread "waiting on you", and its "back on December 7" turned overdue)."""
+    auto = _header(msg, "Auto-Submitted").strip().lower()
+    if auto and not auto.startswith("no"):
+        return f"Auto-Submitted: {auto}"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Reply"):
+        if _header(msg, name).strip():
+            return name
+    prec = _header(msg, "Precedence").strip().lower()
+    if prec in ("bulk", "list", "junk", "auto_reply", "auto-reply"):
+        return f"Precedence: {prec}"
+    for name in ("List-Id", "List-Unsubscribe"):
+        if _header(msg, name).strip():
+            return name
+    if AUTO_SUBJECT.match(subject or ""):
+        return "Subject"
+    return None
+
+
 def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> ParsedDocument:
     message_id = next(iter(_ids(_header(msg, "Message-ID"))), "")
     if not message_id:
@@ -357,6 +386,7 @@ def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> 
                 "attachments": attachments,
                 "quoted_chars_removed": quoted,
                 "body_from": source_format,
+                **({"automated": why} if (why := automated(msg, subject)) else {}),
             },
         )
     ]

@@ -805,3 +805,81 @@ def test_a_thread_waiting_longer_than_the_lookback_is_counted_not_lost(v: Vault)
     beta = build_brief(v, TODAY, "beta").as_json()["waiting_older"]
     assert (beta["threads"], beta["oldest"]) == (1, "2026-08-03T09:00:00+02:00")
     assert build_brief(v, TODAY, "acme").as_json()["waiting_older"]["threads"] == 1
+
+
+def test_mail_a_machine_wrote_neither_waits_nor_names_deadlines(v: Vault) -> None:
+    """QA, session 11: an out-of-office reply after my answer made the thread "waiting on you"
+    and its "back on Nov 5" a date; a client's newsletter was waiting with its webinar date."""
+    auto = eml(
+        "c2-2@beta.example",
+        BO,
+        SAM,
+        "Mon, 02 Nov 2026 10:00:00 +0100",
+        "Automatic reply: Re: Pallet labels",
+        "I am out of the office until Nov 5 and will reply by Nov 6.\n",
+        reply_to="c2-1@consult.example",
+    ).replace("MIME-Version", "Auto-Submitted: auto-replied\nMIME-Version")
+    news = eml(
+        "n-1@beta.example",
+        "Beta News <news@beta.example>",
+        SAM,
+        "Mon, 02 Nov 2026 07:00:00 +0100",
+        "Beta Monthly: November",
+        "Register by Nov 8 for our webinar on Nov 10.\n",
+    ).replace("MIME-Version", "List-Unsubscribe: <mailto:off@beta.example>\nMIME-Version")
+    mine = eml(
+        "c2-1@consult.example",
+        SAM,
+        BO,
+        "Mon, 02 Nov 2026 09:00:00 +0100",
+        "Pallet labels",
+        "Hi Bo,\n\nThe pallet labels are ready.\n\nSam\n",
+    )
+    ingest(v, {"c2-1.eml": mine, "c2-2.eml": auto, "n-1.eml": news})
+    b = build_brief(v, TODAY).as_json()
+    waiting = json.dumps(b["waiting"])
+    assert "c2-2@beta.example" not in waiting and "n-1@beta.example" not in waiting, waiting
+    sources = {d["source"] for d in b["dates"]}
+    assert not sources & {"c2-2.eml", "n-1.eml"}, b["dates"]
+    # the same mail without the headers would have been listed: the filter is what hides it
+    plain = news.replace("List-Unsubscribe: <mailto:off@beta.example>\n", "")
+    ingest(v, {"n-2.eml": plain.replace("n-1@beta.example", "n-2@beta.example")})
+    assert "n-2.eml" in {d["source"] for d in build_brief(v, TODAY).as_json()["dates"]}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "written", "day"),
+    [
+        ("The capacity report was due December 20.", date(2026, 12, 28), "2026-12-20"),
+        ("As discussed on Dec 30, we go ahead.", date(2027, 1, 3), "2026-12-30"),
+        ("Please send it by January 5.", date(2026, 12, 20), "2027-01-05"),
+        ("Please send it by March 1.", date(2026, 11, 1), "2027-03-01"),
+    ],
+)
+def test_a_day_without_a_year_is_the_one_nearest_the_text(
+    sentence: str, written: date, day: str
+) -> None:
+    """QA, session 11: "was due December 20" written on December 28 was read as next year's."""
+    assert [d.day.isoformat() for d in named_dates(sentence, written)] == [day]
+
+
+def test_only_a_passed_deadline_is_overdue(v: Vault) -> None:
+    """A day something was due by is overdue once passed in a thread waiting on me; the day of a
+    meeting or a go-live that has passed is just past (QA, session 11: "the steering committee
+    is next Tuesday" was listed overdue)."""
+    ingest(
+        v,
+        {
+            "d1-1.eml": eml(
+                "d1-1@beta.example",
+                BO,
+                SAM,
+                "Tue, 27 Oct 2026 09:00:00 +0100",
+                "Steering",
+                "Hi Sam,\n\nThe steering committee meets on Oct 29. Please send the deck by "
+                "Oct 30.\n\nBo\n",
+            ),
+        },
+    )
+    dates = [d for d in build_brief(v, TODAY).as_json()["dates"] if d["source"] == "d1-1.eml"]
+    assert [(d["date"], d["overdue"]) for d in dates] == [("2026-10-30", True)], dates
