@@ -29,7 +29,7 @@ from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
 from .scope import scope_for
-from .timeline import sentences
+from .sentences import sentences
 from .trail import Step, _steps
 
 NOT_FOUND = "Your history doesn't say. Nothing in the vault answers this question."

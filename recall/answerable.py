@@ -28,7 +28,7 @@ from trailkeep.vault import Hit, Vault
 from trailkeep.vault.query import chunks_holding, term_frequencies
 
 from .greetings import SALUTATION
-from .timeline import sentences
+from .sentences import sentences
 
 # Chosen on the project's labelled set and checked on LoCoMo's dev split (notes/0006). A
 # question must be supported well (``strict``): about a client, the client's name is what makes

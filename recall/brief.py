@@ -42,7 +42,7 @@ from trailkeep.vault.briefing import TextRow
 from .deadlines import DateChanges, NamedDate, read_dates
 from .errors import BriefError
 from .scope import WITHHELD, Scope, admit, scope_for
-from .timeline import sentences
+from .sentences import sentences
 
 SCHEMA_VERSION = 1
 HORIZON_DAYS = 14

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .timeline import sentence_spans
+from .sentences import sentence_spans
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"

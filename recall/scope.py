@@ -25,6 +25,7 @@ from trailkeep.vault import Filters, Hit
 from trailkeep.vault.clients import ClientDirectory, ClientSpec
 
 from .greetings import SALUTATION
+from .sentences import sentence_spans
 
 WITHHELD = "(title withheld: it names another client)"
 MASK = "[another client]"
@@ -76,6 +77,8 @@ class Scope:
         # user's own writing (a note mixing clients) a line must name A: the lines around a
         # mention of B may be about B under a name clients.toml does not know (notes/0013).
         own_words = hit.client == self.client.id and hit.kind == "email"
+        if own_words:
+            return self._own_sentences(hit)
         # Adjacent lines kept are one part (a paragraph, not a citation per line), and a part
         # that is only a greeting or a signature says nothing: the QA of session 9 found
         # "Hi Hannah," and "Alex" cited on their own, and a trail step reading "Alex".
@@ -83,13 +86,35 @@ class Scope:
         run: list[str] = []
         for line in [*hit.quote.split("\n"), ""]:
             s = line.strip()
-            if s and (own_words or self.own.named_in(s)) and not self.names_other(s):
+            if s and self.own.named_in(s) and not self.names_other(s):
                 run.append(line)
                 continue
             block = "\n".join(run).strip()
             run = []
             if block and not _says_nothing(block):
                 parts.append(replace(hit, quote=block))
+        return parts
+
+    def _own_sentences(self, hit: Hit) -> list[Hit]:
+        """The client's own mail, sentence by sentence: every sentence that names no other
+        client is A's, runs of them one part each. By line, a wrapped paragraph naming another
+        client lost every sentence after the mention (QA, session 11: Cobalt's "the phase 1
+        payment of $12,480.00 is due by Dec 15" left Cobalt's briefing, search and MCP)."""
+        parts: list[Hit] = []
+        first: int | None = None
+        last = 0
+        quote = hit.quote
+        for a, b in [*sentence_spans(quote), (len(quote), len(quote))]:
+            clean = b > a and not self.names_other(quote[a:b])
+            if clean and (first is None or "\n\n" not in quote[last:a]):
+                first = a if first is None else first
+                last = b
+                continue
+            if first is not None:  # a sentence naming another client, or a new paragraph
+                block = quote[first:last].strip()
+                if block and not _says_nothing(block):
+                    parts.append(replace(hit, quote=block))
+            first, last = (a, b) if clean else (None, 0)
         return parts
 
     def mask(self, text: str) -> str:

@@ -883,3 +883,33 @@ def test_only_a_passed_deadline_is_overdue(v: Vault) -> None:
     )
     dates = [d for d in build_brief(v, TODAY).as_json()["dates"] if d["source"] == "d1-1.eml"]
     assert [(d["date"], d["overdue"]) for d in dates] == [("2026-10-30", True)], dates
+
+
+def test_a_clients_own_mail_keeps_its_sentences_after_naming_another(v: Vault) -> None:
+    """QA, session 11: in Beta's own mail, a wrapped paragraph naming Acme lost every sentence
+    after the mention — Beta's payment date left Beta's briefing. Sentence by sentence, only
+    the one naming Acme goes (a name wrapped over two lines included)."""
+    ingest(
+        v,
+        {
+            "b3-1.eml": eml(
+                "b3-1@beta.example",
+                BO,
+                SAM,
+                "Mon, 02 Nov 2026 09:00:00 +0100",
+                "Pilot timing",
+                "Hi Sam,\n\nWe heard great things about your Acme\nHealth rollout. The phase 1 "
+                "payment of\n$12,480.00 is due by Nov 12. Thanks for the help.\n\nBo\n",
+            )
+        },
+    )
+    beta = build_brief(v, TODAY, client="beta").as_json()["dates"]
+    quotes = [(d["date"], d["quote"]) for d in beta if d["source"] == "b3-1.eml"]
+    assert quotes == [("2026-11-12", "The phase 1 payment of $12,480.00 is due by Nov 12.")]
+    from trailkeep.recall.retrieval import search
+    from trailkeep.vault import Filters
+
+    seen = " ".join(
+        h.quote for h in search(v, "phase 1 payment", k=5, filters=Filters(client="beta"))
+    )
+    assert "12,480.00" in seen and "Acme" not in seen and "Health" not in seen, seen
