@@ -128,6 +128,7 @@ def build_brief(
         if scope is None:
             raise BriefError(f"no client {client!r} in clients.toml: nothing is sure to be its")
     _, lookback = configured(vault.settings)
+    in_range(today)
     if since is None:
         since = sql.last_visit(vault) or _midnight(today - timedelta(days=1))
     elif since.tzinfo is None:
@@ -190,10 +191,19 @@ def build_brief(
     return b
 
 
+def in_range(today: date) -> date:
+    """``today`` when a briefing can be made for it; the sections reach days around it, and
+    9999-12-31 ended in an OverflowError traceback (QA, session 11)."""
+    if not date(1900, 1, 1) <= today <= date(9000, 12, 31):
+        raise BriefError(f"{today.isoformat()} is out of range (1900-01-01 to 9000-12-31)")
+    return today
+
+
 def another_day(today: date) -> tuple[datetime, datetime]:
     """(since, until) of "changed" for a briefing of a day that is not today (``--today``, the
     MCP ``brief(today=…)``): what arrived that day and the day before — not since the last
     visit, which may lie after that day."""
+    in_range(today)
     return _midnight(today - timedelta(days=1)), _midnight(today + timedelta(days=1))
 
 

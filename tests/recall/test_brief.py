@@ -913,3 +913,13 @@ def test_a_clients_own_mail_keeps_its_sentences_after_naming_another(v: Vault) -
         h.quote for h in search(v, "phase 1 payment", k=5, filters=Filters(client="beta"))
     )
     assert "12,480.00" in seen and "Acme" not in seen and "Health" not in seen, seen
+
+
+def test_a_day_out_of_range_is_a_clear_error(v: Vault) -> None:
+    """QA, session 11: `brief --today 9999-12-31` ended in an OverflowError traceback."""
+    with pytest.raises(BriefError, match="out of range"):
+        build_brief(v, date(9999, 12, 31))
+    out = CliRunner().invoke(
+        main, ["--home", str(v.settings.home), "brief", "--today", "9999-12-31"]
+    )
+    assert out.exit_code != 0 and "out of range" in out.output and "Traceback" not in out.output
