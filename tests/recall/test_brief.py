@@ -388,6 +388,8 @@ def test_money(v: Vault) -> None:
             "overdue": True,
         }
     ]
+    # a briefing of a day before the invoice was issued does not list it (it said "-8 days")
+    assert build_brief(v, date(2026, 9, 30)).as_json()["invoices"]["unpaid"] == []
 
 
 def test_open_questions_close_on_a_later_decision(v: Vault) -> None:
