@@ -65,8 +65,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "weekday",
         # Only after a word that points ahead ("on Friday", "by next Tuesday", "this Friday"):
         # a bare weekday is as often a past one ("Lauren's Friday upload came back...").
+        # "by EOD Friday", "COB Wednesday": the end of that working day (QA, session 11).
         re.compile(
-            r"\b(?i:on|by|until|till|before|due|for|next|this|coming)\s+"
+            r"\b(?:(?i:on|by|until|till|before|due|for|next|this|coming)\s+"
+            r"(?:(?:the\s+)?(?i:eod|cob|end of (?:the )?(?:day|business)(?: on)?)\s+)?"
+            r"|(?:EOD|COB)\s+)"
             rf"(?:(?i:next|this|coming)\s+)?(?P<wd>{_WEEKDAY})\b(?!s\b|'s\b)"
         ),
     ),

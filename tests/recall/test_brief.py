@@ -925,3 +925,20 @@ def test_a_day_out_of_range_is_a_clear_error(v: Vault) -> None:
         main, ["--home", str(v.settings.home), "brief", "--today", "9999-12-31"]
     )
     assert out.exit_code != 0 and "out of range" in out.output and "Traceback" not in out.output
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("Please send it by EOD Friday.", "2026-12-04"),
+        ("Need the deck COB Wednesday.", "2026-12-02"),
+        ("The numbers by end of day Monday, please.", "2026-12-07"),
+        ("Send it by Friday.", "2026-12-04"),
+        ("We met on Friday.", None),
+    ],
+)
+def test_end_of_day_deadlines_are_read(sentence: str, day: str | None) -> None:
+    """QA, session 11: "by EOD Friday" and "COB Wednesday", the commonest deadlines in client
+    mail, named no date (written on Monday 2026-11-30)."""
+    got = [d.day.isoformat() for d in named_dates(sentence, date(2026, 11, 30))]
+    assert got == ([day] if day else [])
