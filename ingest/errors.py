@@ -5,6 +5,7 @@ Tree::
     TrailkeepError (trailkeep.vault.errors)
      └── IngestError                 (.path where known)
           ├── UnsupportedFormat      no parser accepts the file
+          │    └── BinaryContent     its first bytes are binary: refused without reading it
           ├── UnsafeFile             not a regular file (FIFO, device, socket, link) or unreadable
           ├── FileTooLarge           over the configured size limit
           ├── FileChanged            the file changed while being read: retried when stable again
@@ -25,6 +26,11 @@ class IngestError(TrailkeepError):
 
 class UnsupportedFormat(IngestError):
     pass
+
+
+class BinaryContent(UnsupportedFormat):
+    """The file's first bytes are binary (NUL bytes, no archive signature, not UTF-16): it is
+    refused without being read whole."""
 
 
 class UnsafeFile(IngestError):
@@ -49,6 +55,7 @@ class AssignmentRefused(IngestError):
 
 __all__ = [
     "AssignmentRefused",
+    "BinaryContent",
     "FileChanged",
     "FileTooLarge",
     "IngestError",

@@ -45,6 +45,15 @@ def decode_text(data: bytes, what: str = "file") -> tuple[str, str]:
         raise ParseError(f"{what}: not valid UTF-8 (first bad byte at offset {first})") from exc
 
 
+def binary_head(head: bytes) -> bool:
+    """Are a file's first bytes binary — NUL bytes, and neither UTF-16 text nor a zip archive?
+    (A sparse file, an image or a database renamed ``.eml``: QA, session 11 — 1 GB of them was
+    read whole before any parser said no.)"""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"PK")):
+        return False
+    return b"\x00" in head and _utf16_without_bom(head) is None
+
+
 STREAM_CHUNK = 1 << 20
 _CP1252_BOM = codecs.BOM_UTF8.decode("cp1252")  # "ï»¿": a UTF-8 BOM read as legacy bytes
 

@@ -430,7 +430,7 @@ class _Claude(_Builder):
 
     # -- lines
     def feed(self, i: int, obj: dict[str, Any]) -> None:
-        t = obj.get("type")
+        t = _type(obj)
         if t == "summary":
             if isinstance(obj.get("summary"), str):
                 self.summaries.append((str(obj.get("leafUuid") or ""), obj["summary"]))
@@ -740,7 +740,7 @@ class _Codex(_Builder):
         return self.doc
 
     def feed(self, i: int, obj: dict[str, Any]) -> None:
-        t = obj.get("type")
+        t = _type(obj)
         if "payload" in obj and t in CODEX_TYPES:
             payload = obj.get("payload")
             if not isinstance(payload, dict):
@@ -995,8 +995,15 @@ def _objects(lines: Iterable[bytes], warnings: list[str]) -> Iterator[tuple[int,
             warnings.append(f"line {i + 1}: a JSON {type(obj).__name__}, not an object; skipped")
 
 
-def _kind(obj: dict[str, Any]) -> str | None:
+def _type(obj: dict[str, Any]) -> str | None:
+    """A line's ``type``; "" for one that is not a string ({"type": {...}} is no line either
+    format writes, and a dict in a frozenset test raised TypeError: fuzzing, session 11)."""
     t = obj.get("type")
+    return t if isinstance(t, str | None) else ""
+
+
+def _kind(obj: dict[str, Any]) -> str | None:
+    t = _type(obj)
     if ("payload" in obj and t in CODEX_TYPES) or "record_type" in obj:
         return "codex"
     if t is None and obj.get("id") and "timestamp" in obj:

@@ -188,3 +188,30 @@ def test_read_regular_refuses_by_stat_and_names_the_setting(tmp_path: Path) -> N
     seen: list[int] = []
     data, _ = read_regular(p, 20 * MB, room=seen.append)
     assert seen == [10 * MB] and len(data) == 10 * MB
+
+
+def test_a_1gb_sparse_file_within_the_limits_is_refused_from_its_first_bytes(
+    tmp_path: Path,
+) -> None:
+    """QA, session 11: with the default limits (1024 MB for data files), a sparse file of
+    exactly 1 GB was under the limit and read whole — 1.1 GB of memory, 1 GB into blobs/ —
+    before its parser said "binary content" or "no parser accepts". A file over SNIFF_ABOVE is
+    judged by its first bytes: binary or nobody's format, it is refused unread."""
+    from trailkeep.ingest.pipeline import SNIFF_ABOVE
+
+    home = tmp_path / "home"
+    s = make_settings(home)
+    init_home(s)
+    kinds = [k for k in KINDS if k not in NOTE_SUFFIXES]
+    paths = [_sparse(s.inbox / f"big{ext}", GB) for ext in kinds]
+    results = _child(CHILD, str(home), str(20 * MB), str(GB), *map(str, paths))
+    assert isinstance(results, list) and len(results) == len(kinds)
+    for r in results:
+        assert r["status"] == "failed", r
+        # "binary content", "no parser accepts", "not a complete zip archive" (a zip's head,
+        # then zeros: no end of central directory)
+        assert "refused without reading it whole" in r["error"] or "no parser" in r["error"], r
+        assert r["seconds"] < 1.0, r
+        assert r["extra_kb"] < 100 * 1024, r
+    blobs = [p for p in (home / "blobs").rglob("*") if p.is_file() and p.stat().st_size > MB]
+    assert blobs == [] and SNIFF_ABOVE < GB

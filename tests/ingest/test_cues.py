@@ -51,6 +51,7 @@ TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=40).map("".joi
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
 @example("> \r:")  # a marker-only line, then the sentence (found by this test, session 10)
+@example("<!-- \n\n -->")  # a block ending in white space (found by this test, session 11)
 def test_every_cue_is_its_exact_sentence_and_spans_are_ordered(text: str) -> None:
     spans = sentence_spans(text)
     last = 0

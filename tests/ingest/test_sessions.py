@@ -747,3 +747,14 @@ def test_an_edit_result_with_an_empty_block_keeps_the_file_and_the_change() -> N
     del tur["structuredPatch"]
     assert sessions._result_fallback(tur) == "edited src/retry.py\ndelay = backoff(n)"
     assert sessions._result_fallback({"stdout": "ok"}) == "ok"
+
+
+@pytest.mark.parametrize("odd", [{"x": 1}, ["a"], 3])
+def test_a_line_whose_type_is_not_a_string_is_skipped(odd: Any) -> None:
+    """Fuzzing (session 11): a Codex or Claude Code line with ``"type": {...}`` raised
+    TypeError (a dict tested against a frozenset) instead of being skipped."""
+    for path in (CODEX, CLAUDE):
+        good = path.read_bytes()
+        bad = json.dumps({"type": odd, "payload": {}, "sessionId": "s", "uuid": "u-odd"}).encode()
+        docs = parse(good + bad + b"\n", path.name)
+        assert len(docs) == 1 and docs[0].entries, path.name
