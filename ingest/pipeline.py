@@ -34,7 +34,7 @@ from trailkeep.vault.filestate import (
     set_resume_point,
     unfinished_sources,
 )
-from trailkeep.vault.maintenance import forgotten_markers, names_forgotten, tomb_key
+from trailkeep.vault.maintenance import forgotten_markers, names_forgotten, said_to, tomb_key
 from trailkeep.vault.records import (
     DOC_DRAFT,
     DOC_EMAIL,
@@ -450,7 +450,7 @@ class Ingestor:
                 e
                 for e in item.entries
                 if not (e.client and tomb_key("client", e.client) in clients)
-                and not (markers and names_forgotten(f"{e.title}\n{e.text}", markers))
+                and not (markers and names_forgotten(said_to(e.title, e.text, e.meta), markers))
             ]
         if dropped := before - len(item.entries):
             # Said, not silent: a section that names a forgotten client goes whole, with

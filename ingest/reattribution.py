@@ -18,6 +18,7 @@ from typing import Any
 from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
+from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import inferred_from_state
 
 from .attribution import (
@@ -162,6 +163,7 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
     addressed to several clients (``message:N``, with the ``clients`` it may go to)."""
     ctx = context(vault)
     me = set(ctx.me)
+    gone = forgotten_clients(vault)  # never offered (QA, session 11)
     keyed: list[tuple[str, dict[str, object]]] = []
     # Mail is grouped by the correspondent who opened the thread when assigning that address
     # settles it too: the consultant's own reply (it answers them), or a message written to
@@ -187,7 +189,7 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             # clients it names (its thread may hold other clients' messages)
             item["from"] = sender[0] if sender else ""
             item["subject"] = str(meta.get("subject") or row["document"])
-            item["clients"] = candidates(row, ctx.directory)
+            item["clients"] = [c for c in candidates(row, ctx.directory) if c not in gone]
             keyed.append((f"{MESSAGE_KEY}{row['entry_id']}", item))
             continue
         if row["kind"] in ("email", "attachment") and row["document_kind"] == "email":
@@ -247,6 +249,12 @@ def several(key: str) -> bool:
     return key.startswith(MESSAGE_KEY)
 
 
+def forgotten_clients(vault: Vault) -> set[str]:
+    """The clients.toml ids of clients the user forgot (their tombstones are hashes)."""
+    gone, _ = forgotten_markers(vault)
+    return {c.id for c in vault.settings.clients if tomb_key("client", c.id) in gone}
+
+
 def candidates(row: dict[str, Any], directory: ClientDirectory) -> list[str]:
     """The clients a message of several clients may be given to: those its sender and
     recipients resolve to, those its text names, those its thread's other messages belong to
@@ -269,6 +277,13 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
     removes the assignment. What is stored is re-attributed at once. ``message:N`` (a message
     addressed to several clients) goes to one of the clients it names, never to general."""
     key = key.strip()
+    if client not in (None, "*") and client in forgotten_clients(vault):
+        # QA, session 11: the review offered a forgotten client, and assigning a message to it
+        # brought the forgotten client's material back into its scope
+        raise AssignmentRefused(
+            f"{client} was forgotten (trailkeep forget): nothing is given to it again. Remove "
+            "it from clients.toml, or give the item to another client."
+        )
     if several(key):
         return _give_message(vault, key, client)
     if "@" in key or ("." in key and ":" not in key):

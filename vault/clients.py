@@ -248,26 +248,12 @@ class ClientDirectory:
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        owners: dict[str, set[str]] = {}
-        for c in self.clients:
-            for person in c.people:
-                for part in _nfc(person).split():
-                    owners.setdefault(part, set()).add(c.id)
         for c in self.clients:
             loose = [*c.names, *c.projects, *(p for p in c.people if len(p.split()) > 1)]
             words = c.name.split()
             loose += [" ".join(words[:n]) for n in range(2, len(words))]
             exact = [p for p in c.people if len(p.split()) == 1]
-            exact += [
-                part
-                for p in map(_nfc, c.people)
-                if len(p.split()) > 1
-                for part in p.split()
-                if len(part) >= NAME_PART_MIN
-                and part[0].isupper()
-                and owners.get(part) == {c.id}
-                and part not in self.shared
-            ]
+            exact += self.name_parts(c.id)
             where = [*c.domains, *c.emails]
             alts = []
             # Names are matched composed (NFC), as the text is: "José" typed or pasted
@@ -296,6 +282,27 @@ class ClientDirectory:
     def get_id(self, client_id: str) -> ClientSpec | None:
         """The client with exactly this id (ids, unlike labels, are not loosely matched)."""
         return next((c for c in self.clients if c.id == client_id), None)
+
+    def name_parts(self, client_id: str) -> list[str]:
+        """The parts of the client's people's names that name the client alone ("Whitfield",
+        "Tomas"): at least ``NAME_PART_MIN`` letters, capitalised, no other client's person
+        shares it, not in ``shared``."""
+        owners: dict[str, set[str]] = {}
+        for c in self.clients:
+            for person in c.people:
+                for part in _nfc(person).split():
+                    owners.setdefault(part, set()).add(c.id)
+        c = next((x for x in self.clients if x.id == client_id), None)
+        return [
+            part
+            for p in map(_nfc, c.people if c else ())
+            if len(p.split()) > 1
+            for part in p.split()
+            if len(part) >= NAME_PART_MIN
+            and part[0].isupper()
+            and owners.get(part) == {client_id}
+            and part not in self.shared
+        ]
 
     def named_in(self, text: str) -> list[str]:
         """Client ids whose name, alias, domain, address or person appears in the text."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from .clients import ClientDirectory
 from .errors import NotFound
 from .records import db_ts
 from .store import Vault, chunk_body, utcnow
@@ -253,16 +255,35 @@ def _naming(c: Connection, markers: list[str]) -> list[Any]:
     # a marker's first word (its first part, for a hyphenated name): what any mention holds
     probes = sorted({m if "@" in m else re.split(r"[\s_-]+", m)[0] for m in markers} - {""})
     like = " OR ".join(
-        f"lower(e.title) LIKE :m{i} OR lower(e.text) LIKE :m{i}" for i in range(len(probes))
+        f"lower(e.title) LIKE :m{i} OR lower(e.text) LIKE :m{i} OR lower(e.meta) LIKE :m{i}"
+        for i in range(len(probes))
     )
     rows = c.execute(
         text(
-            "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text FROM entry e "
+            "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text, e.meta FROM entry e "
             f"JOIN document d ON d.id = e.document_id WHERE {like}"
         ),
         {f"m{i}": f"%{m}%" for i, m in enumerate(probes)},
     ).all()
-    return [r for r in rows if names_forgotten(f"{r[4]}\n{r[5]}", hashed)]
+    return [r for r in rows if names_forgotten(said_to(r[4], r[5], r[6]), hashed)]
+
+
+def said_to(title: str | None, body: str | None, meta: Any) -> str:
+    """What a forgotten client's markers are looked for in: an entry's title and text, and for
+    mail the addresses it came from and went to (QA, session 11: a reply addressed to the
+    forgotten client's people, naming only another client, came back after a forget)."""
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta or "{}")
+        except ValueError:
+            meta = {}
+    people: list[str] = []
+    if isinstance(meta, dict):
+        for field_ in ("from", "to", "cc"):
+            for pair in meta.get(field_) or ():
+                if isinstance(pair, list | tuple) and len(pair) == 2:
+                    people.append(str(pair[1] or ""))
+    return "\n".join([title or "", body or "", " ".join(people)])
 
 
 def _sources_holding(c: Connection, entry_ids: set[int]) -> set[int]:
@@ -387,8 +408,12 @@ def forget(
             # addresses, people), as hashes only (notes/0013, issue 20).
             tomb.append(("client", client_id))
             spec = next((x for x in vault.settings.clients if x.id == client_id), None)
+            # and each part of its people's names that names it alone ("Tomas" of "Tomas
+            # Reyes"), as the scope's matcher reads text (QA, session 11: "Tomas, the
+            # walrus-grade tier costs more" came back after a forget)
+            parts = ClientDirectory(tuple(vault.settings.clients)).name_parts(client_id)
             markers = sorted(
-                {k for m in (spec.markers if spec else ()) if m for k in _marker_keys(m)}
+                {k for m in (*(spec.markers if spec else ()), *parts) if m for k in _marker_keys(m)}
             )
             tomb += [("marker", m) for m in markers]
             # What names it in other clients' or general material goes as it would at ingest

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import text
 
 from tests.conftest import write_note
@@ -245,3 +246,60 @@ def test_a_forgotten_name_is_found_hyphenated_as_the_client_matcher_finds_it() -
     assert names_forgotten("Harbor Lights hygienists", keys)
     assert names_forgotten("harbor-lights hygienists", keys)
     assert not names_forgotten("a family clinic in Tendmaloom county", keys)
+
+
+def test_a_reply_to_the_forgotten_clients_people_stays_forgotten(vault: Vault) -> None:
+    """QA, session 11: after `forget --client clearview`, my reply to Clearview's Priya and
+    Northwind's Dana — naming only Northwind and "Priya" — came back from an mbox, and the
+    review queue offered to give it to Clearview, which brought it back into Clearview's scope.
+    Mail to or from the forgotten client's addresses, or naming one of its people by a first
+    name only it has, is the forgotten client's; a forgotten client is never offered again."""
+    from trailkeep.ingest.errors import AssignmentRefused
+    from trailkeep.ingest.reattribution import assign, review_groups
+
+    vault.settings = replace(vault.settings, clients=(NORTHWIND, CLEARVIEW))
+    vault.sync_clients(vault.settings.clients)
+    ing = Ingestor(vault)
+    first = vault.settings.inbox / "c1.eml"
+    first.write_text(
+        _mail(
+            "c1@clearview.example",
+            "Priya Raman <priya@clearview.example>",
+            "sam@consult.example",
+            "Which SMS vendor do you use?",
+        )
+    )
+    ing.ingest_file(first)
+    forget(vault, client_id="clearview")
+    again = {
+        "r1.eml": _mail(
+            "r1@consult.example",
+            "Sam <sam@consult.example>",
+            "priya@clearview.example, dana@northwind.example",
+            "Adding Dana: Northwind uses the same vendor. The walrus tier costs more.",
+            reply_to="c1@clearview.example",
+        ),
+        "r2.eml": _mail(
+            "r2@consult.example",
+            "Sam <sam@consult.example>",
+            "dana@northwind.example",
+            "Priya, the otter tier is cheaper.",
+        ),
+        "r3.eml": _mail(
+            "r3@consult.example",
+            "Sam <sam@consult.example>",
+            "dana@northwind.example",
+            "Dana, the export runs at 2am.",
+        ),
+    }
+    for name, body in again.items():
+        p = vault.settings.inbox / name
+        p.write_text(body)
+        ing.ingest_file(p)
+    kept = [str(r[0]) for r in rows(vault, "SELECT text FROM entry")]
+    assert not any("walrus" in t or "otter" in t for t in kept), kept
+    assert any("export runs at 2am" in t for t in kept)  # Northwind's own stays
+    offered = [g for g in review_groups(vault) if "clearview" in json.dumps(g)]
+    assert offered == []
+    with pytest.raises(AssignmentRefused, match="forgotten"):
+        assign(vault, "sam@consult.example", "clearview")
