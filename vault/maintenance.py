@@ -466,20 +466,16 @@ def forget(
             left = c.execute(
                 text("SELECT COUNT(*) FROM source_document WHERE source_id=:s"), {"s": s}
             ).scalar_one()
-            row = c.execute(text("SELECT sha256, name FROM source WHERE id=:s"), {"s": s}).first()
+            row = c.execute(
+                text("SELECT sha256, name, path FROM source WHERE id=:s"), {"s": s}
+            ).first()
             if row is None:
                 continue
             if left == 0 or s == source_id or s in emptied:
                 dropped.add(s)
                 shas.add(str(row[0]))
                 tomb.append(("sha256", str(row[0])))
-                c.execute(
-                    text(
-                        "UPDATE source SET status='forgotten', error=NULL, updated_at=:t "
-                        "WHERE id=:s"
-                    ),
-                    {"s": s, "t": db_ts(utcnow())},
-                )
+                _forget_source(c, s, str(row[2]))
                 c.execute(text("DELETE FROM source_document WHERE source_id=:s"), {"s": s})
                 dropped_sources += 1
         kept = tuple(
@@ -511,13 +507,11 @@ def forget(
         # a file that arrived as a duplicate of forgotten bytes holds them too: it is forgotten
         # with them (QA, session 9: a copy under another name kept the text in blobs/)
         for sha in shas:
-            c.execute(
-                text(
-                    "UPDATE source SET status='forgotten', error=NULL, updated_at=:t "
-                    "WHERE sha256=:h AND status='duplicate'"
-                ),
-                {"h": sha, "t": db_ts(utcnow())},
-            )
+            for sid, spath in c.execute(
+                text("SELECT id, path FROM source WHERE sha256=:h AND status='duplicate'"),
+                {"h": sha},
+            ).all():
+                _forget_source(c, int(sid), str(spath))
         blobs_to_drop = [
             sha
             for sha in shas
@@ -539,6 +533,20 @@ def forget(
         len(blobs_to_drop),
         len(set(tomb)),
         kept,
+    )
+
+
+def _forget_source(c: Connection, source_id: int, path: str) -> None:
+    """A forgotten source keeps its row (its status says what happened) but not its name: a
+    file's path often carries its title ("cv-portal-login.md"), and a tombstone is a hash,
+    never a readable title (QA, session 11). Its bytes are recognised by their sha256
+    tombstone, so nothing looks it up by path any more."""
+    c.execute(
+        text(
+            "UPDATE source SET status='forgotten', error=NULL, updated_at=:t, path=:p, "
+            "name='(forgotten)' WHERE id=:s"
+        ),
+        {"s": source_id, "t": db_ts(utcnow()), "p": f"forgotten:{tomb_key('path', path)}"},
     )
 
 

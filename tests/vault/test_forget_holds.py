@@ -201,7 +201,15 @@ def test_forgetting_a_client_takes_its_mail_out_of_another_clients_thread(vault:
     forget(vault, client_id="clearview")
 
     assert clearview_text(vault) == []  # its message, and the one naming Priya
-    assert rows(vault, "SELECT status FROM source WHERE path LIKE '%02.eml'") == [("forgotten",)]
+    # its source row stays, forgotten, with its path and name as a hash (a file name carries
+    # a title: QA, session 11)
+    assert rows(
+        vault, "SELECT status FROM source WHERE sha256 = :h".replace(":h", f"'{clearview_sha}'")
+    ) == [("forgotten",)]
+    assert rows(vault, "SELECT path, name FROM source WHERE path LIKE '%02.eml'") == []
+    assert {r[0] for r in rows(vault, "SELECT name FROM source WHERE status = 'forgotten'")} == {
+        "(forgotten)"
+    }
     assert not vault.blobs.path(str(clearview_sha)).exists()
     kept = [str(r[0]) for r in rows(vault, "SELECT text FROM entry")]
     assert any("Export at 2am?" in t for t in kept)  # Northwind's own message stays
