@@ -443,6 +443,17 @@ class Ingestor:
         if not clients and not markers:
             return
         before = len(item.entries)
+        if (
+            markers
+            and item.meta.get("title_from") == "first_prompt"
+            and names_forgotten(item.title, markers)
+        ):
+            # a session titled by its first prompt: the title is that one turn's, not what the
+            # whole session is about (QA, session 11: a Northwind session whose first turn
+            # named a forgotten client lost all its Northwind turns); the turn goes below
+            sid = str(item.meta.get("session_id") or "")[:8]
+            item.title = f"{item.meta.get('provider') or 'agent'} session {sid}".strip()
+            item.meta["title_from"] = "none"
         if markers and names_forgotten(item.title, markers):
             item.entries = []
         else:

@@ -254,3 +254,43 @@ def test_a_resumed_session_keeps_only_its_own_turns(vault: Vault, tmp_path: Path
     assert len([t for _, t in entries(vault) if "batches of 500" in t]) == 1
     assert ing.ingest_file(b).status in ("ingested", "duplicate")  # again: nothing new
     assert len(entries(vault)) == 6
+
+
+def test_a_first_prompt_naming_a_forgotten_client_drops_that_turn_only(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """QA, session 11: a Northwind session whose first prompt named a forgotten client was
+    titled by that prompt, and the title took the whole session — every Northwind turn — with
+    it. The turn goes; the session stays, titled without it."""
+    from trailkeep.vault import forget
+    from trailkeep.vault.clients import ClientSpec
+
+    gone = ClientSpec("clearview", "Clearview Vision", aliases=("Clearview",))
+    vault.settings = replace(vault.settings, clients=(gone,))
+    vault.sync_clients(vault.settings.clients)
+    forget(vault, client_id="clearview")
+    sid = "0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f"
+    said = [
+        "Port the Clearview portal otter-login fix here",
+        "done: ported the login fix",
+        "Now add retry to the export job",
+        "Added retry with backoff to the export job",
+    ]
+    f = tmp_path / f"{sid}.jsonl"
+    f.write_text(
+        "\n".join(
+            turn(
+                i, "" if i == 1 else f"g-{i - 1:04d}", "user" if i % 2 else "assistant", w
+            ).replace(SID, sid)
+            for i, w in enumerate(said, start=1)
+        )
+        + "\n"
+    )
+    out = Ingestor(vault).ingest_file(f)
+    assert out.status in ("ingested", "partial"), out
+    kept = [t for _, t in entries(vault)]
+    assert any("retry with backoff" in t for t in kept), kept
+    assert not any("Clearview" in t or "otter" in t for t in kept), kept
+    with vault.engine.connect() as c:
+        titles = [str(r[0]) for r in c.execute(text("SELECT title FROM document"))]
+    assert not any("Clearview" in t for t in titles), titles
