@@ -9,6 +9,7 @@ events. Any failure is recorded on the source and the loop goes on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -23,9 +24,12 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from trailkeep.vault.errors import DiskFull
+from trailkeep.vault.space import as_disk_full, is_disk_full
 
 from .filters import is_ignored
 from .pipeline import CHANGING, GONE, Ingestor, Outcome, walk
+
+DISK_RETRY_SECONDS = 10.0  # after a full disk, how soon the queued files are tried again
 
 log = logging.getLogger("trailkeep.watcher")
 HEARTBEAT_FILE = "watcher.json"  # in the home; read by the UI's Inbox page
@@ -168,6 +172,7 @@ class Watcher:
         self.started = time.time()
         self.processed = 0
         self._beat_at = 0.0
+        self._full_until = 0.0  # the disk was full: no ingest before this (clock time)
 
     def roots(self) -> list[Path]:
         """The inbox and the watched folders that exist now."""
@@ -220,12 +225,18 @@ class Watcher:
 
     def _process_ready(self) -> int:
         done = 0
-        for p in self.tracker.ready():
+        ready = self.tracker.ready()
+        for i, p in enumerate(ready):
+            if self.clock() < self._full_until:  # the disk was full a moment ago: wait
+                self._requeue(ready[i:])
+                break
             try:
                 out = self.ingestor.ingest_file(p)
-            except DiskFull as exc:  # expected: say so once, try again on the next pass
-                self.last_error = str(exc)
-                self.tracker.observe(p)
+            except DiskFull as exc:  # expected: say so once, try again in a little while
+                self._disk_full(exc)
+                # every file taken for this pass waits, not only this one (QA, session 11:
+                # the rest left the queue and came back only at the 5-minute rescan)
+                self._requeue(ready[i:])
                 break
             except Exception as exc:  # the watcher keeps going, whatever happens to one file
                 log.exception("ingest of %s failed", p)
@@ -241,6 +252,19 @@ class Watcher:
         if done:
             self.ingestor.settle()  # mail may have revealed the user's own addresses
         return done
+
+    def _requeue(self, paths: list[Path]) -> None:
+        for q in paths:
+            self.tracker.observe(q)
+
+    def _disk_full(self, exc: DiskFull) -> None:
+        """Say once that the disk is full (the message says nothing was lost), and try again
+        in DISK_RETRY_SECONDS: the files stay queued, and the first pass with room takes them."""
+        said = f"{exc}; nothing was lost: the files wait, and go in when there is room"
+        if self.last_error != said:
+            log.warning("%s", said)
+        self.last_error = said
+        self._full_until = self.clock() + DISK_RETRY_SECONDS
 
     def recover(self) -> None:
         """Writers repair at start: embed chunks without vectors, retry interrupted sources."""
@@ -295,8 +319,12 @@ class Watcher:
                         self.scan()
                         last_scan = self.clock()
                 except Exception as exc:  # e.g. the vault lock held too long: wait and go on
-                    log.warning("watcher loop: %s", exc)
-                    self.last_error = str(exc)
+                    full = as_disk_full(exc, self.ingestor.settings.home)
+                    if full is not None:  # one clear message, not SQLAlchemy's (QA, session 11)
+                        self._disk_full(full)
+                    else:
+                        log.warning("watcher loop: %s", exc)
+                        self.last_error = str(exc)
                     stop.wait(1.0)
                 stop.wait(poll)
         finally:
@@ -326,7 +354,10 @@ class Watcher:
             tmp.write_text(json.dumps(data), encoding="utf-8")
             os.replace(tmp, self.heartbeat)
         except OSError as exc:  # the UI shows "unknown"; ingestion goes on
-            log.warning("heartbeat: %s", exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if not is_disk_full(exc):  # a full disk is said once, by _disk_full
+                log.warning("heartbeat: %s", exc)
 
 
 __all__ = [

@@ -338,3 +338,49 @@ def test_backup_and_restore_without_room_refuse_before_writing(disk: Path, tmp_p
     with pytest.raises(DiskFull):
         restore_home(disk / "bk", target)
     assert sorted(p.name for p in disk.iterdir()) == ["bk", "filler.bin"]
+
+
+def test_the_watcher_waits_out_a_full_disk_and_takes_every_queued_file(
+    disk: Path, tmp_path: Path
+) -> None:
+    """QA, session 11: with the watcher running, a full disk put back in the queue only the
+    file at hand; the rest came back at the 5-minute rescan. Every file taken for the pass
+    stays queued, one clear message is kept, and the files go in soon after room returns
+    (DISK_RETRY_SECONDS), with the rescan an hour away."""
+    import threading
+    import time
+
+    from trailkeep.ingest.watcher import DISK_RETRY_SECONDS, Watcher
+
+    home = disk / "home"
+    # the inbox on another disk (files keep arriving there while the home's disk is full)
+    s = replace(make_settings(home), min_free_bytes=0, inbox=tmp_path / "inbox")
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        w = Watcher(Ingestor(v), s.inbox, stable_seconds=0.2, rescan_seconds=3600)
+        stop = threading.Event()
+        t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+        t.start()
+        deadline = time.monotonic() + 30
+        while w.state != "watching" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        filler = fill(disk, 0)
+        for i in range(6):
+            (s.inbox / f"n{i}.md").write_text(f"# Note {i}\n\nThe walrus plan, part {i}.\n")
+        deadline = time.monotonic() + 20
+        while "is full" not in (w.last_error or "") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "is full" in (w.last_error or ""), w.last_error
+        assert "nothing was lost: the files wait" in (w.last_error or "")
+        time.sleep(1.0)
+        assert len(w.tracker) == 6, "every file stays queued while the disk is full"
+        filler.unlink()
+        deadline = time.monotonic() + DISK_RETRY_SECONDS + 20
+        while sources(home).get("ingested", 0) < 6 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        stop.set()
+        t.join(timeout=10)
+        assert sources(home) == {"ingested": 6}
+    finally:
+        v.close()
