@@ -292,10 +292,10 @@ class ClientDirectory:
             for person in c.people:
                 for part in _nfc(person).split():
                     owners.setdefault(part, set()).add(c.id)
-        c = next((x for x in self.clients if x.id == client_id), None)
+        spec = next((x for x in self.clients if x.id == client_id), None)
         return [
             part
-            for p in map(_nfc, c.people if c else ())
+            for p in map(_nfc, spec.people if spec else ())
             if len(p.split()) > 1
             for part in p.split()
             if len(part) >= NAME_PART_MIN
