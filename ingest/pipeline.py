@@ -305,6 +305,16 @@ def read_regular(
     return data, st3
 
 
+def said_once(lines: list[str]) -> list[str]:
+    """Each warning once, in order, with how many times it was said: an mbox of four messages
+    each dropped for a forgotten client said "1 of 1 part(s) not stored" four times (QA,
+    session 11)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    return [line if n == 1 else f"{line} ({n} times)" for line, n in counts.items()]
+
+
 def refuse_unreadable(name: str, head: bytes, tail: bytes = b"") -> None:
     """Refuse, from its first (and last) bytes, a file no parser takes, whose content is binary,
     or that starts like a zip archive without ending like one: such a file is never read whole
@@ -738,6 +748,7 @@ class Ingestor:
             if is_disk_full(exc, self.settings.home):
                 raise  # not the file's fault: it stays pending, no quarantine (issue 20)
             errors.append(f"parser {parser.name} crashed: {type(exc).__name__}: {exc}")
+        warnings = said_once(warnings)
         if errors and docs == 0:
             return self._fail(sid, path, name, sha, "; ".join(errors)[:4000], parser.name)
         if refused and docs == 0 and not errors:

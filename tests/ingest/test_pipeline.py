@@ -179,3 +179,15 @@ def test_a_failure_the_same_path_has_since_outgrown_is_history(
     assert [f["source"] for f in failures(vault)] == ["conversations.json"]
     assert [r[2] for r in unfinished_sources(vault)] == ["conversations.json"]
     assert len(list(vault.settings.quarantine.iterdir())) == 2
+
+
+def test_a_warning_said_by_many_parts_is_said_once_with_its_count() -> None:
+    """QA, session 11: an mbox of four messages dropped for a forgotten client repeated "1 of 1
+    part(s) not stored …" once per message in the file's status."""
+    from trailkeep.ingest.pipeline import said_once
+
+    assert said_once(["x not stored", "y", "x not stored", "x not stored"]) == [
+        "x not stored (3 times)",
+        "y",
+    ]
+    assert said_once([]) == []
