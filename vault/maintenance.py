@@ -42,6 +42,18 @@ class DoctorReport:
             or self.corrupt_blobs
         )
 
+    @property
+    def only_waiting(self) -> bool:
+        """Nothing is wrong but chunks that wait for their vectors."""
+        return bool(self.not_embedded) and not (
+            self.missing_keyword
+            or self.orphan_keyword
+            or self.missing_vectors
+            or self.orphan_vectors
+            or self.missing_blobs
+            or self.corrupt_blobs
+        )
+
     def lines(self) -> list[str]:
         def n(xs: list[Any]) -> str:
             return f"{len(xs)}" + (f" (e.g. {xs[:5]})" if xs else "")

@@ -94,6 +94,13 @@ def test_doctor_exit_codes_and_repair(home: Path) -> None:
     assert "INCONSISTENT" in run(home, "doctor", code=1)
     assert "after repair: consistent" in run(home, "doctor", "--repair")
     run(home, "doctor")
+    # chunks waiting for their vectors (a full disk stopped an ingest) are work, not damage
+    con = sqlite3.connect(home / "trailkeep.sqlite3")
+    con.execute("UPDATE chunk SET embedded_by = NULL")
+    con.commit()
+    con.close()
+    out = run(home, "doctor")
+    assert "wait for their vectors" in out and "INCONSISTENT" not in out, out
 
 
 def test_forget_retry_reindex(home: Path) -> None:

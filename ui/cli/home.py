@@ -123,6 +123,14 @@ def doctor_cmd(ctx: click.Context, repair: bool) -> None:
         if not after.ok:
             sys.exit(1)
         return
+    if not rep.ok and rep.only_waiting:
+        # chunks not embedded yet (a full disk, an interrupted ingest) are work to do, not
+        # damage: the next ingest or the watcher embeds them (QA, session 11)
+        click.echo(
+            f"consistent; {len(rep.not_embedded)} chunk(s) wait for their vectors (the next "
+            "ingest, the watcher or `trailkeep doctor --repair` embeds them)"
+        )
+        return
     click.echo("consistent" if rep.ok else "INCONSISTENT (run `trailkeep doctor --repair`)")
     if not rep.ok:
         sys.exit(1)
