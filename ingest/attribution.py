@@ -410,6 +410,24 @@ def infer_me(
             continue
         if any(client_threads.get(t) for t in threads) and writes_to.get(s):
             out[s] = "replies inside client threads"
+    # A second address of the user's: it writes to a client under a name one of the user's
+    # addresses writes under, copying that address (QA, session 11: a reply sent from a
+    # personal address, the work address in Cc, left the thread "waiting on you").
+    names: dict[str, set[str]] = {}
+    for _, m in messages:
+        for pair in m.get("from") or []:
+            if isinstance(pair, list | tuple) and len(pair) == 2 and pair[0] and pair[1]:
+                name = " ".join(str(pair[0]).split()).lower()
+                if len(name.split()) >= 2:  # "Priya Shah", not "Priya" or "Support"
+                    names.setdefault(str(pair[1]).strip().lower(), set()).add(name)
+    for _, m in messages:
+        sender = _addresses(m, "from")
+        if not sender or sender[0] in out or directory.by_address(sender[0]) is not None:
+            continue
+        s = sender[0]
+        copied = [a for a in _addresses(m, "to", "cc") if a in out]
+        if writes_to.get(s) and any(names.get(s, set()) & names.get(a, set()) for a in copied):
+            out[s] = f"writes as you to a client, copying {copied[0]}"
     return out
 
 

@@ -724,3 +724,42 @@ def test_a_stranger_sharing_a_copied_team_address_starts_its_own_thread(tmp_path
     Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
     assert scope_of(v, "Cutover slipped") == {"?"}
     v.close()
+
+
+def test_a_second_address_writing_as_me_and_copying_me_is_mine() -> None:
+    """QA, session 11: a reply sent from the user's personal address, their work address in
+    Cc, was not theirs: the thread showed "waiting on you" for the user's own reply. An address
+    writing to a client under the name one of the user's addresses writes under, copying that
+    address, is the user's; the same name without the copy is not (a namesake)."""
+    from trailkeep.ingest.attribution import infer_me
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+    d = ClientDirectory(
+        (
+            ClientSpec("acme", "Acme", domains=("acme.example",)),
+            ClientSpec("beta", "Beta", domains=("beta.example",)),
+        )
+    )
+    work = ["Priya Shah", "priya@shah.example"]
+    mail = [
+        (1, {"from": [work], "to": [["Dana", "dana@acme.example"]]}),
+        (2, {"from": [work], "to": [["Bo", "bo@beta.example"]]}),
+        (
+            1,
+            {
+                "from": [["Priya Shah", "priya.shah@fastmail.example"]],
+                "to": [["Dana", "dana@acme.example"]],
+                "cc": [work],
+            },
+        ),
+        (  # the same name, no copy to the user: a namesake, not the user
+            3,
+            {
+                "from": [["Priya Shah", "p.shah@other.example"]],
+                "to": [["Dana", "dana@acme.example"]],
+            },
+        ),
+    ]
+    got = infer_me(mail, d)
+    assert set(got) == {"priya@shah.example", "priya.shah@fastmail.example"}, got
+    assert "copying priya@shah.example" in got["priya.shah@fastmail.example"]
