@@ -40,6 +40,14 @@ def brief_cmd(ctx: click.Context, today_: str | None, client: str | None, as_jso
         mark_visited(v, now)
 
 
+def _short(text: str, limit: int) -> str:
+    """``text`` cut at a word to about ``limit`` characters, with "…" when cut ("…for th”":
+    QA, session 11)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
 def _day(ts: str | None) -> str:
     return ts[:10] if ts else "undated"
 
@@ -106,10 +114,10 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
             click.echo(f"    … and {len(docs) - 5} more (--json lists them all)")
         for tag in ("decisions", "dead_ends"):
             for x in g[tag]:
-                click.echo(f"    {tag[:-1]:<12} “{x['quote'][:120]}”  [{x['source']}]")
+                click.echo(f"    {tag[:-1]:<12} “{_short(x['quote'], 120)}”  [{x['source']}]")
     click.echo(f"\nOpen questions ({len(d['open_questions'])})")
     for q in d["open_questions"][:10]:
-        click.echo(f"  {_day(q['date'])}  {q['client'] or '-'}  “{q['quote'][:140]}”")
+        click.echo(f"  {_day(q['date'])}  {q['client'] or '-'}  “{_short(q['quote'], 140)}”")
     h = d["health"]
     click.echo(
         f"\nInbox: {h.get('failed', len(h['failures']))} files failed or partly read "
