@@ -942,3 +942,12 @@ def test_end_of_day_deadlines_are_read(sentence: str, day: str | None) -> None:
     mail, named no date (written on Monday 2026-11-30)."""
     got = [d.day.isoformat() for d in named_dates(sentence, date(2026, 11, 30))]
     assert got == ([day] if day else [])
+
+
+def test_the_cli_cuts_a_quote_at_a_word() -> None:
+    """QA, session 11: "What changed" printed "…for th”" (cut mid-word, no mark)."""
+    from trailkeep.ui.cli.brief import _short
+
+    said = "The fee we agreed is 9,500 for the first phase and more for the rest of it"
+    assert _short(said, 40) == "The fee we agreed is 9,500 for the …"
+    assert _short("short", 40) == "short"
