@@ -53,10 +53,6 @@ def streamlit_command(address: str, port: int) -> list[str]:
 @click.pass_context
 def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: bool) -> None:
     """Start the watcher and the web page together (Ctrl-C or SIGTERM stops both)."""
-    from trailkeep.ingest import Ingestor
-    from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
-    from trailkeep.vault.lock import hold_in_use
-
     s = settings(ctx)
     if set_password:
         pw = click.prompt("New UI password", hide_input=True, confirmation_prompt=True)
@@ -78,6 +74,12 @@ def ui_cmd(ctx: click.Context, port: int, address: str | None, set_password: boo
         vault(ctx)  # a new home: create it (and the vault) before two processes open it
     env = {**os.environ, "TRAILKEEP_HOME": str(s.home)}
     proc = subprocess.Popen(streamlit_command(address, port), env=env)
+    # The server starts first: the ingest stack (~0.35 s of imports here) loads while it does,
+    # not before it (bench/ui.py `cold_start`).
+    from trailkeep.ingest import Ingestor
+    from trailkeep.ingest.watcher import HEARTBEAT_FILE, Watcher
+    from trailkeep.vault.lock import hold_in_use
+
     v = vault(ctx)
     hold_in_use(s.home, "ui")  # until this process exits: a restore refuses to swap the home
     stop = threading.Event()
