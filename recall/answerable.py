@@ -28,6 +28,7 @@ from trailkeep.vault import Hit, Vault
 from trailkeep.vault.query import chunks_holding, term_frequencies
 
 from .greetings import SALUTATION
+from .paraphrase import said_otherwise
 from .sentences import sentences
 
 # Chosen on the project's labelled set and checked on LoCoMo's dev split (notes/0006). A
@@ -67,6 +68,7 @@ SCAFFOLD = frozenset(
     roughly approximately originally initially finally eventually basically fully mostly
     mainly usually typically generally specifically nearly almost simply even already
     person people someone somebody anyone anybody everyone everybody guy guys folks
+    remind past
     """.split()
 )
 # "Feb 14" is "February 14": a month is one term however it is written
@@ -127,6 +129,14 @@ _FRACTION = re.compile(
     re.IGNORECASE,
 )
 QUANTITY_COVER = 0.5  # share of the content terms the number's sentence must hold
+# The kind of number a quantity question asks for: any number answers "what number", and a
+# ratio answers "what share" ("what fraction of the logs…": "about 40% of the logs", "a third").
+QUANTITY_KINDS = frozenset("number amount count".split())
+RATIO_KINDS = frozenset("share percentage percent proportion fraction".split())
+_RATIO = re.compile(
+    r"\d\s*%|\bpercent\b|\b(half|thirds?|quarters?|fifths?|tenths?)\b|\b\d+ (of|in|out of) \d+\b",
+    re.IGNORECASE,
+)
 
 
 def asks_quantity(question: str) -> bool:
@@ -229,7 +239,8 @@ def stem(word: str) -> str:
 @dataclass
 class Support:
     terms: list[str]
-    supported: dict[str, str] = field(default_factory=dict)  # term -> "keyword" | "semantic"
+    # term -> "keyword" | "paraphrase" | "semantic"
+    supported: dict[str, str] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -293,6 +304,8 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     out: list[str] = []
     if _ASKS_TIME.search(question):
         named |= {"time", "hour"}  # the kind of answer asked for, not what it is about
+    elif asks_quantity(question):
+        named |= QUANTITY_KINDS  # "what share of visits…": the number is the share
     qw = [MONTHS.get(w, w) for w in (_CONTRACTION.sub("", t) for t in words_of(question))]
     for i, t in enumerate(qw):
         if t in named or t in out:
@@ -341,7 +354,8 @@ def support(
     # a passage's own date is part of what it says: "what did Maria approve on February 3?"
     # is answered by her message of February 3 (QA, session 8)
     text = " ".join(f"{h.document} {h.title} {stated(h)} {_dated(h)}" for h in hits).lower()
-    words = {MONTHS.get(w, w) for w in _with_parts(words_of(text))}
+    in_order = [MONTHS.get(w, w) for w in _with_parts(words_of(text))]
+    words = set(in_order)
     stems = {stem(w) for w in words}
     has_questions = any(stated(h) != h.quote for h in hits)
     questions = (
@@ -366,6 +380,7 @@ def support(
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
             del sup.supported[t]
+    _reworded(vault, sup, hits, caps)
     quantity = asks_quantity(question)
     name = not quantity and asks_name(question)
     # semantic neighbours of the missing terms; of every term when a typed answer's sentence
@@ -393,6 +408,30 @@ def support(
         given = words_of(question)
         sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
     return sup
+
+
+def _reworded(vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str]) -> None:
+    """Missing terms the passages state in other words: "slip" ~ "moved", "scrap" ~ "dropped"
+    (recall/paraphrase.py); "what share" ~ "40%". Only what a passage states counts (a question
+    "how should the export handle late visits?" solves nothing), and a reworded term weighs what
+    its rarest rewording in the passages weighs: it is that word that was found."""
+    told = [s for h in hits for s in sentences(stated(h)) if not s.rstrip().endswith("?")]
+    surface = [w for w in _with_parts(words_of(" ".join(told).lower()))]
+    said = [stem(w) for w in surface]
+    for t in sup.missing:
+        if t in RATIO_KINDS and any(_RATIO.search(s) for s in told):
+            sup.supported[t] = "keyword"  # "what share…": a ratio says it
+            sup.matched[t] = {"%"}
+            continue
+        if t in caps or _EXACT_ONLY.match(t):
+            continue
+        if alts := said_otherwise(t, said, stem):
+            sup.supported[t] = "paraphrase"
+            got = {w for a in alts for w in a.split() if w not in PARTICLES}
+            sup.matched[t] = got
+            found = sorted({w for w, st in zip(surface, said, strict=True) if st in got})
+            n, df = term_frequencies(vault, found)
+            sup.weights[t] = max(math.log((n + 1) / (df.get(w, 0) + 0.5)) + 1.0 for w in found)
 
 
 def stated(hit: Hit) -> str:
@@ -439,6 +478,8 @@ def _typed_sentence(
     if not terms:
         return True
     total = sum(sup.weights.get(t, 1.0) for t in terms)
+    # asked about two things ("price per session"), a sentence with one is about something else
+    need = 1.0 if len(terms) <= 2 else QUANTITY_COVER
     for h in hits:
         heading = {stem(w) for w in _with_parts(words_of(h.title))}
         said = sentences(h.quote)
@@ -460,7 +501,15 @@ def _typed_sentence(
                     else sup.matched.get(t, set()) & stems
                 )
             )
-            if held >= QUANTITY_COVER * total:
+            # a term the passages say in other words is what the number (the name) is of, in
+            # the sentence itself: "Clearview's price per session" is not "24 weekly sessions"
+            own = heading | {stem(w) for w in _with_parts(words_of(sent))}
+            reworded = all(
+                sup.matched.get(t, set()) & own
+                for t in terms
+                if sup.supported.get(t) == "paraphrase"
+            )
+            if held >= need * total and reworded:
                 sup.typed.add(h.chunk_id)
                 break
     return bool(sup.typed)

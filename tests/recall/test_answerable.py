@@ -11,6 +11,7 @@ from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import ask, search
 from trailkeep.recall.answerable import (
+    Support,
     asks_name,
     asks_quantity,
     by_cover,
@@ -98,16 +99,16 @@ def test_a_question_naming_nobody_must_be_supported_as_strictly(nvault: Vault) -
 @pytest.mark.slow
 def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None:
     """The labelled sets in tests/fixtures/twoclient, measured with MiniLM (BENCHMARKS.md,
-    session 9): ours (questions.jsonl, 94 questions) 87.2 % / 87.2 %; heldout.jsonl, written by
-    someone who had not seen the rule, 73.3 % / 40.0 % (abstains on the unanswerable / answers
-    the answerable). Floors one question under those figures. final, unseen and fresh are not
-    run here: `trailkeep bench answerability --questions FILE` measures them when the rule
-    changes, not on every run."""
+    session 12): ours (questions.jsonl, 94 questions) 87.2 % / 87.2 %; heldout.jsonl, written by
+    someone who had not seen the rule, 73.3 % / 56.7 % (abstains on the unanswerable / answers
+    the answerable). Floors one question under those figures. final, unseen, fresh and sixth
+    are not run here: `trailkeep bench answerability --questions FILE` measures them when the
+    rule changes, not on every run."""
     import json
 
     from trailkeep.bench.answerability import DEFAULT, build, evaluate
 
-    floors = {"questions.jsonl": (0.85, 0.85), "heldout.jsonl": (0.70, 0.36)}
+    floors = {"questions.jsonl": (0.85, 0.85), "heldout.jsonl": (0.70, 0.53)}
     v = build(DEFAULT, tmp_path / "home", "minilm")
     try:
         for name, (abstain, answer) in floors.items():
@@ -490,3 +491,54 @@ def test_what_time_is_answered_by_a_time_of_day(nvault: Vault) -> None:
     assert asks_quantity("What time does it run?") and asks_quantity("at what hour?")
     assert not asks_quantity("What time zone is the clinic in?")
     assert not asks_quantity("what time frame did we agree for the migration?")
+
+
+PLAN_NOTE = """---
+client: northwind
+date: 2026-02-20
+---
+# Go-live plan
+
+Go-live was set for March 2. The first certification slot is March 9, so we moved go-live to March 16.
+The WordPress plugin route is dropped: the hosting company will not sign a BAA.
+Phase 1 is a fixed fee of $9,500.
+A typical program is 24 weekly sessions.
+"""
+
+
+def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
+    from trailkeep.recall.answerable import stem
+    from trailkeep.recall.paraphrase import alternatives, said_otherwise
+
+    said = [stem(w) for w in "so we moved go-live to march 16".split()]
+    assert said_otherwise("slip", said, stem) == {stem("moved")}
+    assert said_otherwise("pushed back", said, stem), "a verb and its particle are one term"
+    # a refusal by someone else is not our dropping it
+    assert stem("dropped") not in alternatives("refused", stem)
+    assert stem("rejected") in alternatives("refused", stem)
+    assert not alternatives("parking", stem)
+
+
+def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
+    """ "slip" is said as "moved" and "scrap" as "dropped"; a rewording found only in a
+    question proves nothing, and a number's sentence must hold the reworded term ("price per
+    session" is not "24 weekly sessions")."""
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "plan.md", PLAN_NOTE))
+    scoped = Filters(client="northwind")
+    names = ["northwind", "Northwind Home Health", "Northwind"]
+
+    def sup(q: str) -> Support:
+        return support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
+
+    s = sup("Why did Northwind's go-live slip past March 2?")
+    assert s.supported.get("slip") == "paraphrase" and s.ok
+    s = sup("Why did we scrap the WordPress plugin?")
+    assert s.supported.get("scrap") == "paraphrase" and s.ok
+    s = sup("What is Northwind's price per session?")
+    assert s.quantity is False and not s.ok
+    s = sup("How much are we paid for phase 1?")
+    assert s.ok
+    asked = NOTE.replace("Northwind has 212", "How should we handle the audit? Northwind has 212")
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "kickoff.md", asked))
+    s = sup("How did we solve the Medicaid audit?")
+    assert "solve" in s.missing

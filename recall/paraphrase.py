@@ -1,0 +1,104 @@
+"""Words a consultant uses for the same event, so that a question in its own words finds the
+passage that says it differently: "why did go-live slip?" is answered by "we moved go-live to
+March 16"; "why did we scrap the plugin?" by "the plugin route is dropped".
+
+The offline embedder does not know these are the same idea (MiniLM puts "slip" and "moved" at
+cosine 0.38, "parking" and "visits" at 0.32: no threshold separates them), so the answerability
+check (:mod:`trailkeep.recall.answerable`) also looks a missing term up here. The groups are
+general business English about plans, changes and outcomes — what a reasoning trail is made
+of — not the vocabulary of any one client; notes/0006-abstention.md, "Paraphrases" says how
+they were written and measured. A group is a set of ways to say one thing; a phrase is a verb
+and its particle ("push back"). Every word is matched by its light stem, as terms are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from itertools import pairwise
+
+# One line per idea: the ways to say it, comma-separated.
+GROUPS: tuple[str, ...] = (
+    # a date or plan moved
+    "slip, slipped, delay, delayed, postpone, postponed, push back, pushed back, move, moved, "
+    "reschedule, rescheduled, defer, deferred, shift, shifted, hold off",
+    # an approach given up (ours)
+    "drop, dropped, abandon, abandoned, give up, gave up, given up, scrap, scrapped, ditch, "
+    "ditched, kill, killed, shelve, shelved, discard, discarded, die, died, dead, rule out, "
+    "ruled out, reject, rejected",
+    # a no (ours or theirs): "the host refused" is not "we dropped it"
+    "reject, rejected, decline, declined, turn down, turned down, refuse, refused, bounce, "
+    "bounced, rule out, ruled out",
+    # something went wrong
+    "break, broke, broken, fail, failed, failure, crash, crashed, error, wrong, problem, issue, "
+    "bug, outage, stop working, stopped working",
+    # something began
+    "start, started, begin, began, kick off, kicked off, launch, launched, trigger",
+    # a choice
+    "choose, chose, chosen, pick, picked, select, selected, settle, settled, opt, opted, prefer, "
+    "preferred",
+    # the plan when the plan fails
+    "fallback, fall back, backup, contingency, workaround, plan b",
+    # money asked or agreed
+    "price, cost, fee, charge, paid, quote, quoted",
+    # the means to an end
+    "approach, route, option, method, alternative, strategy, path",
+    # a plan's date or aim
+    "planned, plan, scheduled, schedule, target, intended, supposed, expected",
+    # a reason
+    "reason, cause, caused, because, argument, rationale, purpose",
+    # a problem dealt with
+    "solve, solved, resolve, resolved, handle, handled, sort out, sorted out",  # not "fixed" (a fee)
+    # no activity
+    "idle, inactive, inactivity, timeout, time out",
+    # a trial run
+    "pilot, trial, test run, dry run",
+    # a goal reached
+    "hit, reach, reached, achieve, achieved",
+    # going over a limit
+    "exceed, exceeded, overrun, go over, went over, blow, blew",
+    # the people of an organisation
+    "staff, employees, headcount, workforce",
+    # signing in
+    "sign in, signed in, login, log in, logged in, sign-in, authenticate",
+    # a try
+    "attempt, try",
+)
+
+
+Stemmer = Callable[[str], str]
+_INDEX: dict[Stemmer, dict[str, frozenset[str]]] = {}
+
+
+def _phrase(phrase: str, stem: Stemmer) -> str:
+    return " ".join(stem(w) for w in phrase.replace("-", " ").split())
+
+
+def _index(stem: Stemmer) -> dict[str, frozenset[str]]:
+    if stem not in _INDEX:
+        index: dict[str, set[str]] = {}
+        for group in GROUPS:
+            stems = {_phrase(p, stem) for p in group.split(",")}
+            for s in stems:
+                index.setdefault(s, set()).update(stems - {s})
+        _INDEX[stem] = {k: frozenset(v) for k, v in index.items()}
+    return _INDEX[stem]
+
+
+def alternatives(term: str, stem: Stemmer) -> frozenset[str]:
+    """The other ways to say ``term`` (stemmed by ``stem``: words or phrases); empty when it
+    has none."""
+    return _index(stem).get(_phrase(term, stem), frozenset())
+
+
+def said_otherwise(term: str, stems: Iterable[str], stem: Stemmer) -> set[str]:
+    """The ways of saying ``term`` that ``stems`` (the passages' words stemmed by ``stem``, in
+    order) hold."""
+    alts = alternatives(term, stem)
+    if not alts:
+        return set()
+    seq = list(stems)
+    have = set(seq) | {f"{a} {b}" for a, b in pairwise(seq)}
+    return {a for a in alts if a in have}
+
+
+__all__ = ["GROUPS", "alternatives", "said_otherwise"]
