@@ -21,6 +21,7 @@ what the material says (a label, an address, a project folder, the client's name
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -221,6 +222,39 @@ def _by_label(label: str, ctx: Context) -> tuple[str | None, bool]:
     return (spec.id, True) if spec is not None else (None, False)
 
 
+_LONG = 20  # characters: a sentence long enough to say something (not a heading)
+RESTATED = 0.5  # share of an old version's sentences the current version holds: a correction
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _sentences_of(text: str) -> set[str]:
+    parts = _SENTENCE_END.split(text)
+    return {" ".join(p.split()).casefold() for p in parts if len(p.strip()) >= _LONG}
+
+
+def _current_sentences(doc: DocFacts) -> set[str]:
+    """The sentences of the entries written under the document's current label."""
+    if not doc.label:
+        return set()
+    key = label_key(doc.label)
+    out: set[str] = set()
+    for e in doc.entries:
+        lab = e.meta.get(ENTRY_LABEL)
+        if isinstance(lab, str) and label_key(lab) == key:
+            out |= _sentences_of(e.text)
+    return out
+
+
+def _restated(text: str, current: set[str]) -> bool:
+    """Does the current version say most of what this older entry says?"""
+    said = _sentences_of(text)
+    if not said:
+        return bool(text.strip()) and " ".join(text.split()).casefold() in current
+    return len(said & current) >= RESTATED * len(said)
+
+
 def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     """Client and scope of every entry of one document (in ``doc.entries`` order)."""
     n = len(doc.entries)
@@ -231,9 +265,12 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     if doc.label:
         doc_client, resolved = _by_label(doc.label, ctx)
         unresolved_label = not resolved
-    # An older version written under another label keeps the client that label names (QA,
-    # session 10: a note file reused for another client handed its old version to the new one).
+    # An older version written under another label: a file reused for another client keeps
+    # its old version with the client that version named (QA, session 10: the old version went
+    # to the new one); a label *corrected* (the text the same) moves the old version with it
+    # (QA, session 12: the mislabelled version stayed in the scope it was corrected away from).
     unresolved: set[int] = set()
+    current = _current_sentences(doc)
     for i, e in enumerate(doc.entries):
         lab = e.meta.get(ENTRY_LABEL)
         if not isinstance(lab, str) or not lab or e.kind == "work" or ctx.corrected(e):
@@ -241,7 +278,9 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         if doc.label and label_key(lab) == label_key(doc.label):
             continue
         client, resolved = _by_label(lab, ctx)
-        if client is not None:
+        if doc_client is not None and client != doc_client and _restated(e.text, current):
+            own[i] = doc_client  # the same words under the corrected label
+        elif client is not None:
             own[i] = client
         elif not resolved:
             unresolved.add(i)

@@ -85,10 +85,18 @@ def no_change() -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------ steps
-def _steps(vault: Vault, hits: list[Hit], same_as: SameAs | None = None) -> list[Step]:
+def _steps(
+    vault: Vault, hits: list[Hit], same_as: SameAs | None = None, filters: Filters | None = None
+) -> list[Step]:
     ids = [h.entry_id for h in hits]
     tags = entry_tags(vault, ids)
     links = entry_links(vault, ids)
+    if filters is not None and filters.client:
+        # a link names the entry it points at: within a client's scope, only its entries
+        # (QA, session 12: a scoped trail listed another client's entry id)
+        linked = {ln["entry_id"] for lns in links.values() for ln in lns}
+        ok = passing(vault, sorted(linked), filters)
+        links = {e: [ln for ln in lns if ln["entry_id"] in ok] for e, lns in links.items()}
     cues = entry_cues(vault, ids)
     steps = [
         Step(h, tags.get(h.entry_id, []), links.get(h.entry_id, []), cues=cues.get(h.entry_id, []))
@@ -371,7 +379,7 @@ def topic_trail(
         if nxt is not None and nxt.entry_id in off:
             keep.append(off[nxt.entry_id])  # it was dropped there
             removed.add(nxt.entry_id)
-    steps = _steps(vault, keep, key)
+    steps = _steps(vault, keep, key, filters)
     for st in steps:
         if st.hit.entry_id in removed:
             st.topic_removed, st.unchanged_until = True, None
@@ -398,7 +406,7 @@ def document_trail(vault: Vault, document_id: int, client: str | None = None) ->
     hits = entry_hits(vault, document_entry_ids(vault, document_id))
     if client:
         hits = [h for h in hits if h.client == client]
-    return _steps(vault, hits)
+    return _steps(vault, hits, filters=Filters(client=client) if client else None)
 
 
 def trail_json(topic: str, steps: list[Step]) -> dict[str, Any]:

@@ -233,6 +233,7 @@ class Tools:
 
         ids = {s.hit.entry_id for s in steps}
         ids |= {int(s.changed["from_entry_id"]) for s in steps if s.changed.get("from_entry_id")}
+        ids |= {int(ln["entry_id"]) for s in steps for ln in s.links if ln.get("entry_id")}
         ok = passing(self.vault, sorted(ids), self._filters())
         texts = {r.entry_id: r.text for r in entry_rows(self.vault, sorted(ids & ok))}
         out = []
@@ -253,7 +254,9 @@ class Tools:
             mind = s.changed_mind
             if mind is not None and (not changed or self.scope.names_other(json.dumps(mind))):
                 mind = None
-            out.append(replace(s, hit=hit, changed=changed, changed_mind=mind))
+            # a link to another scope's entry gives its id away (QA, session 12): as get_entry
+            links = [ln for ln in s.links if ln.get("entry_id") and int(ln["entry_id"]) in ok]
+            out.append(replace(s, hit=hit, changed=changed, changed_mind=mind, links=links))
         return out
 
     def _out(self, data: dict[str, Any]) -> str:

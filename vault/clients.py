@@ -106,9 +106,22 @@ def _money(path: Path, name: str, key: str, value: object) -> Decimal | None:
         example = "0.0825" if key == "tax_rate" else "150.00"  # a tax rate is a fraction
         raise ConfigError(str(path), f'client {name!r}: {key} must be a string like "{example}"')
     try:
-        return Decimal(str(value))
+        amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise ConfigError(str(path), f"client {name!r}: {key} {value!r} is not a number") from exc
+    # "NaN" and "Infinity" are Decimals, and "-95" or a tax of "20" are numbers: none is a rate
+    # (QA, session 12: NaN crashed `invoice create`; "20" taxed at 2000 %)
+    if not amount.is_finite():
+        raise ConfigError(str(path), f"client {name!r}: {key} {value!r} is not a number")
+    if amount < 0:
+        raise ConfigError(str(path), f"client {name!r}: {key} {value!r} is negative")
+    if key == "tax_rate" and amount >= 1:
+        raise ConfigError(
+            str(path),
+            f"client {name!r}: tax_rate {value!r} is a fraction, not a percentage: 8.25 % is "
+            f'"0.0825"',
+        )
+    return amount
 
 
 def _strings(path: Path, name: str, key: str, value: object) -> tuple[str, ...]:
@@ -218,7 +231,25 @@ def _alternation(terms: list[str]) -> str:
     return "|".join(sorted(set(terms), key=len, reverse=True))
 
 
+# Format characters that do not show but split a word: a soft hyphen ("Blue&shy;fin"), zero-width
+# spaces and joiners, word joiners, bidi controls, a BOM. A name written with one inside is the
+# same name (QA, session 12: "Blue\u00adfin" in an HTML mail hid the client from the clip).
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+# What ingest drops from stored text: the same, but a zero-width joiner (U+200D) holds emoji
+# sequences together, and bidi marks keep right-to-left text readable.
+_HIDES_WORDS = re.compile("[\u00ad\u200b\u200c\u2060\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` without the invisible characters that split words (soft hyphen, zero-width
+    space, word joiner, BOM): what ingest stores."""
+    return _HIDES_WORDS.sub("", text)
+
+
 def _nfc(text: str) -> str:
+    text = _INVISIBLE.sub("", text)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
@@ -372,4 +403,5 @@ __all__ = [
     "parse_clients",
     "public_mail_domain",
     "slug",
+    "visible",
 ]

@@ -22,6 +22,7 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any, BinaryIO
 
+from trailkeep.vault.clients import visible
 from trailkeep.vault.records import (
     AUTO_SUBJECT,
     DOC_EMAIL,
@@ -221,6 +222,13 @@ _ORIGINAL = re.compile(
 )
 
 
+_FORWARDED = re.compile(
+    r"^-{2,}\s*(forwarded message|message transféré|weitergeleitete nachricht)\s*-{2,}|"
+    r"^begin forwarded message:",
+    re.I,
+)
+
+
 def strip_quotes(text: str) -> tuple[str, int]:
     """Remove quoted replies, attribution lines and signatures. Returns (text, chars removed)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -228,6 +236,11 @@ def strip_quotes(text: str) -> tuple[str, int]:
     for i, line in enumerate(lines):
         s = line.strip()
         if line in ("-- ", "--"):  # RFC 3676 signature delimiter: the rest is the signature
+            break
+        if _FORWARDED.match(s):
+            # a forward is what was sent to the user, not a quote of their thread: kept whole
+            # (QA, session 12: "TextBridge retires API v1 on April 30" was thrown away)
+            kept.extend(lines[i:])
             break
         if _ORIGINAL.match(s):
             break
@@ -361,6 +374,7 @@ def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> 
     if not body.strip() and html:
         body = "\n\n".join(html_to_text(h) for h in html if h.strip())
         source_format = "html"
+    body = visible(body)  # "Blue&shy;fin" is Bluefin, to search and to the scope rules
     clean, quoted = strip_quotes(body) if strip else (body.strip(), 0)
     author = f"{sender[0][0]} <{sender[0][1]}>".strip() if sender else "unknown sender"
     entries = [

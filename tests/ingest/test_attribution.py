@@ -347,6 +347,9 @@ people = ["Oren Blackwood", "Ken Adams"]
         ("notharborlights.example is someone else", set()),
         ("the harbor lights were on", {"harbor"}),  # "Harbor Lights": a leading part of a name
         ("a harbor and some lights", set()),
+        ("met Har\u00adbor Lights today", {"harbor"}),  # a soft hyphen (QA, session 12)
+        ("Black\u200bwood's team paid", {"mesa"}),  # a zero-width space
+        ("Black\u2060wood and \ufeffHarbor Lights", {"harbor", "mesa"}),
     ],
 )
 def test_what_names_a_client(tmp_path: Path, line: str, named: set[str]) -> None:
@@ -524,6 +527,28 @@ def test_a_money_setting_written_as_a_float_is_refused_with_an_example_of_its_ki
     home.mkdir()
     (home / "clients.toml").write_text(f'[[client]]\nname = "Acme"\n{key} = 0.5\n')
     with pytest.raises(ConfigError, match=f"{key} must be a string like {example}"):
+        load_settings({}, home)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "why"),
+    [
+        ("rate", "NaN", "not a number"),
+        ("rate", "Infinity", "not a number"),
+        ("rate", "-95.00", "negative"),
+        ("tax_rate", "20", "a fraction, not a percentage"),
+        ("tax_rate", "-0.1", "negative"),
+    ],
+)
+def test_a_money_setting_that_is_no_rate_is_refused(
+    tmp_path: Path, key: str, value: str, why: str
+) -> None:
+    """QA, session 12: "NaN" crashed `invoice create` and the briefing; a negative rate made a
+    negative invoice; "20" taxed at 2000 %."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(f'[[client]]\nname = "Acme"\n{key} = "{value}"\n')
+    with pytest.raises(ConfigError, match=why):
         load_settings({}, home)
 
 
@@ -763,3 +788,79 @@ def test_a_second_address_writing_as_me_and_copying_me_is_mine() -> None:
     got = infer_me(mail, d)
     assert set(got) == {"priya@shah.example", "priya.shah@fastmail.example"}, got
     assert "copying priya@shah.example" in got["priya.shah@fastmail.example"]
+
+
+def test_a_corrected_label_takes_the_old_version_with_it(tmp_path: Path) -> None:
+    """The same note, its label corrected from one client to the other: the first version is
+    the second client's too (QA, session 12: it stayed in the scope it was corrected away
+    from, and a scoped search served the other client's confidential discount)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    note = tmp_path / "in" / "carrier.md"
+    note.parent.mkdir()
+    body = "# Carrier\n\nThe carrier gives a 23 percent discount. Keep it confidential.\n"
+    for label in ("clearview", "northwind"):
+        note.write_text(f"---\nclient: {label}\ndate: 2026-10-01\n---\n{body}")
+        Ingestor(v).ingest_file(note)
+    assert scope_of(v, "23 percent") == {"northwind"}
+    assert not search(v, "carrier discount", k=10, filters=Filters(client="clearview"))
+    v.close()
+
+
+def test_a_name_split_by_an_invisible_character_still_names_its_client() -> None:
+    """A soft hyphen or a zero-width space inside a name hides nothing (QA, session 12: an HTML
+    mail writing "Blue&shy;fin" reached the other client's scope whole): ingest drops it, and
+    the scope rules read past it in what is already stored."""
+    from trailkeep.ingest.parsers.email import parse_message
+
+    raw = (
+        b"From: Dana <dana@clearview.example>\nTo: me@me.example\nSubject: hi\n"
+        b"Message-ID: <z1@x>\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n"
+        b"Content-Type: text/html; charset=utf-8\n\n"
+        b"<p>I met North&shy;wind's director, Ken&#8203;ji.</p>\n"
+    )
+    doc = parse_message(raw, "m.eml")
+    assert "I met Northwind's director, Kenji." in doc.entries[0].text
+
+
+def test_a_scoped_trail_links_only_to_entries_in_its_scope(tmp_path: Path) -> None:
+    """My mail to Clearview's person, sent by mistake as a reply on Northwind's thread, is
+    Clearview's; its link to the Northwind message it replies to names an entry of another
+    scope, so a Clearview trail leaves it out (QA, session 12; get_entry already did)."""
+    from trailkeep.recall import document_trail, topic_trail
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    (home / "config.toml").write_text('[me]\nemails = ["sam@me.example"]\n')
+    v = open_vault(home)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    first = mail(
+        "n1@northwind.example",
+        "Dana Whitfield <dana@northwind.example>",
+        "sam@me.example",
+        "Go-live plan",
+        "The go-live stays on March 16.",
+    )
+    wrong = mail(
+        "s1@me.example",
+        "Sam <sam@me.example>",
+        "Priya Raman <priya@clearview.example>",
+        "Re: Go-live plan",
+        "Priya, the portal go-live checklist is attached.",
+        reply="n1@northwind.example",
+    )
+    (inbox / "01.eml").write_text(first)
+    (inbox / "02.eml").write_text(wrong)
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "portal go-live checklist") == {"clearview"}
+    unscoped = topic_trail(v, "portal go-live checklist")
+    assert any(s.links for s in unscoped), "the reply is linked to what it replies to"
+    steps = topic_trail(v, "portal go-live checklist", Filters(client="clearview"))
+    assert steps and all(not s.links for s in steps)
+    doc = steps[0].hit.document_id
+    assert all(not s.links for s in document_trail(v, doc, "clearview"))
+    v.close()

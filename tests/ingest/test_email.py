@@ -224,6 +224,12 @@ def test_quote_and_subject_helpers() -> None:
     assert body == "Sounds good." and removed > 0
     outlook, _ = strip_quotes("Yes.\n\n-----Original Message-----\nFrom: x\nSent: y\nold stuff")
     assert outlook == "Yes."
+    # a forward is new to the user: its message is kept (QA, session 12)
+    fwd, _ = strip_quotes(
+        "FYI, from our old vendor.\n\n---------- Forwarded message ---------\nFrom: TextBridge "
+        "<no-reply@textbridge.example>\nSubject: API v1\n\nAPI v1 retires on April 30, 2026.\n"
+    )
+    assert fwd.startswith("FYI") and "retires on April 30, 2026" in fwd
 
 
 @pytest.mark.parametrize(
