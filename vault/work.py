@@ -125,16 +125,9 @@ def sync_work_items(c: Connection, doc_id: int, version_id: int) -> None:
         else:
             unmatched_new.append((entry_id, client_id, w, line))
     rest = [i for i in old if int(i["id"]) not in matched]
+    pairs = _pair_changed(unmatched_new, rest)
     for entry_id, client_id, w, line in unmatched_new:
-        # A changed line: the first remaining item of the same client and day.
-        pair = next(
-            (
-                i
-                for i in rest
-                if i["client_label"] == str(w.get("client") or "") and i["day"] == w.get("day")
-            ),
-            None,
-        )
+        pair = pairs.get(entry_id)
         if pair is None:
             _insert_item(c, doc_id, entry_id, client_id, w, now)
             continue
@@ -168,6 +161,47 @@ def sync_work_items(c: Connection, doc_id: int, version_id: int) -> None:
                 ),
                 {"t": now, "i": item["id"]},
             )
+
+
+def _same_client(item: Mapping[str, Any], client_id: str | None, w: Mapping[str, Any]) -> bool:
+    if client_id and item["client_id"] == client_id:
+        return True
+    return str(item["client_label"] or "").casefold() == str(w.get("client") or "").casefold()
+
+
+def _said(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _pair_changed(
+    new: list[tuple[int, str | None, dict[str, Any], str]], old: list[dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """Which known item each changed line is (entry id -> item), most alike first: the same
+    description for the same client (its hours, day or label's case corrected), then the
+    same client and day (its description reworded), then the same description and day (its
+    client corrected). A line matching none is new work. (QA, session 12: pairing by client
+    and day in file order made a line inserted above a billed one take its place — the billed
+    work was billed again and the new work never.)"""
+    rules = (
+        lambda i, cid, w: (
+            _same_client(i, cid, w) and _said(i["description"]) == _said(w.get("description"))
+        ),
+        lambda i, cid, w: _same_client(i, cid, w) and i["day"] == w.get("day"),
+        lambda i, cid, w: (
+            i["day"] == w.get("day") and _said(i["description"]) == _said(w.get("description"))
+        ),
+    )
+    free = list(old)
+    out: dict[int, dict[str, Any]] = {}
+    for rule in rules:
+        for entry_id, client_id, w, _ in new:
+            if entry_id in out:
+                continue
+            pair = next((i for i in free if rule(i, client_id, w)), None)
+            if pair is not None:
+                free.remove(pair)
+                out[entry_id] = pair
+    return out
 
 
 def _item_values(
@@ -583,19 +617,33 @@ def release(c: Connection, invoice_id: int) -> None:
     """The items of a credited invoice are unbilled again, each taking its note's current
     text (so a corrected invoice bills what the note says now)."""
     released = [
-        (int(r[0]), int(r[1]))
+        (int(r[0]), None if r[1] is None else int(r[1]))
         for r in c.execute(
             text("SELECT id, entry_id FROM work_item WHERE invoice_id=:i"), {"i": invoice_id}
         )
     ]
     now = db_ts(utcnow())
     for item_id, entry_id in released:
-        e = c.execute(
-            text("SELECT client_id, meta FROM entry WHERE id=:e"), {"e": entry_id}
-        ).first()
+        e = (
+            c.execute(
+                text("SELECT client_id, meta, current FROM entry WHERE id=:e"), {"e": entry_id}
+            ).first()
+            if entry_id is not None
+            else None
+        )
         w = json.loads(e[1] or "{}").get("work") if e else None
-        if isinstance(w, dict) and e is not None:
-            _update_item(c, item_id, entry_id, e[0], w, now)
+        if e is None or not e[2] or not isinstance(w, dict):
+            # its note was forgotten, or the line is no longer in it: nothing to bill again
+            # (QA, session 12: a line deleted after it was billed came back on the corrected
+            # invoice; a forgotten note's item made the credit fail)
+            c.execute(
+                text(
+                    "UPDATE work_item SET invoice_id=NULL, removed=TRUE, updated_at=:t WHERE id=:i"
+                ),
+                {"t": now, "i": item_id},
+            )
+            continue
+        _update_item(c, item_id, entry_id, e[0], w, now)
         c.execute(
             text("UPDATE work_item SET invoice_id=NULL, flag=NULL WHERE id=:i"), {"i": item_id}
         )

@@ -366,3 +366,47 @@ def test_a_line_naming_another_client_is_warned_about(bsettings: Settings) -> No
     )
     assert r.exit_code == 0, r.output
     assert "names Beta Logistics" in r.stderr and "login fix" not in r.stderr, r.stderr
+
+
+def test_editing_billed_work_never_bills_it_twice(bvault: Vault) -> None:
+    """QA, session 12: a line inserted above a billed one took its place (the billed work was
+    billed again, the new work never); a label's case or the note's date corrected made every
+    line billable again; a credit re-billed a line deleted from its note, and failed once the
+    note was forgotten."""
+    note = "---\ndate: 2026-03-02\n---\n# Day\n\n- 1h acme: fixed export\n- 20m acme: call\n"
+    _ingest(bvault, "day.md", note)
+    inv = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    edited = note.replace("- 20m acme: call", "- 4h acme: workshop\n- 30m Acme: call")
+    _ingest(bvault, "day.md", edited)
+    unbilled = list_work(bvault, "acme", unbilled=True)
+    assert [(i.description, i.hours) for i in unbilled] == [("workshop", "4")]
+    flagged = [i for i in list_work(bvault, "acme") if i.flag]
+    assert [i.description for i in flagged] == ["call"]
+    edited = edited.replace("2026-03-02", "2026-04-01")
+    _ingest(bvault, "day.md", edited)
+    assert [(i.description, i.day) for i in list_work(bvault, "acme", unbilled=True)] == [
+        ("workshop", "2026-04-01")
+    ]
+    # the workshop billed, then deleted from the note, then the invoice credited: not again
+    second = create_invoice(bvault, "acme", "2026-04")
+    issue_invoice(bvault, second.id, date(2026, 4, 2))
+    _ingest(bvault, "day.md", edited.replace("- 4h acme: workshop\n", ""))
+    credit_invoice(bvault, second.id, date(2026, 4, 3))
+    assert list_work(bvault, "acme", unbilled=True) == []
+    credit_invoice(bvault, inv.id, date(2026, 4, 3))
+    assert sorted(i.description for i in list_work(bvault, "acme", unbilled=True)) == [
+        "call",
+        "fixed export",
+    ]
+
+
+def test_an_invoice_whose_note_was_forgotten_can_be_credited(bvault: Vault) -> None:
+    from trailkeep.vault.maintenance import forget
+
+    out = Ingestor(bvault).ingest_file(write_note(bvault.settings.inbox, "day.md", MARCH))
+    inv = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    assert out.source_id is not None
+    forget(bvault, source_id=out.source_id)
+    credit = credit_invoice(bvault, inv.id, date(2026, 4, 2))
+    assert credit.total == -inv.total
+    assert list_work(bvault, "acme", unbilled=True) == []
