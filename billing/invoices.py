@@ -148,6 +148,9 @@ def _view(vault: Vault, c: Connection, invoice_id: int) -> InvoiceView:
     if v.status == "draft":
         if spec is None:
             raise BillingError(f"client {v.client!r} is not in clients.toml")
+        # a draft is what clients.toml says now — its rate, and its currency and tax with it
+        # (QA, session 12: a draft took the new rate but kept the old currency and tax)
+        v.currency, v.tax_rate = spec.currency, spec.tax_rate
         v.lines = _draft_lines(store.items_on(c, invoice_id), spec)
         v.subtotal, v.tax, v.total = totals([ln.amount for ln in v.lines], v.tax_rate)
     else:
@@ -266,7 +269,9 @@ def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
         number = store.next_number(c, "INV", today.year)
         store.freeze(c, invoice_id, [ln.row() for ln in v.lines])
         due = (today + timedelta(days=terms)).isoformat()
-        store.set_issued(c, invoice_id, number, v.sums(), today.isoformat(), due)
+        store.set_issued(
+            c, invoice_id, number, v.sums(), today.isoformat(), due, v.currency, str(v.tax_rate)
+        )
         return _view(vault, c, invoice_id)
 
 

@@ -552,15 +552,26 @@ def freeze(
 
 
 def set_issued(
-    c: Connection, invoice_id: int, number: str, sums: tuple[str, str, str], on: str, due: str
+    c: Connection,
+    invoice_id: int,
+    number: str,
+    sums: tuple[str, str, str],
+    on: str,
+    due: str,
+    currency: str,
+    tax_rate: str,
 ) -> None:
-    """A draft becomes issued with its number, (subtotal, tax, total) and dates."""
+    """A draft becomes issued with its number, (subtotal, tax, total), dates, currency and tax
+    rate (a draft follows clients.toml until then)."""
     c.execute(
         text(
             "UPDATE invoice SET status='issued', number=:n, subtotal=:s, tax=:x, total=:t, "
-            "issued_on=:on, due_on=:due WHERE id=:i AND status='draft'"
+            "issued_on=:on, due_on=:due, currency=:cur, tax_rate=:rate "
+            "WHERE id=:i AND status='draft'"
         ),
         {
+            "cur": currency,
+            "rate": tax_rate,
             "n": number,
             "s": sums[0],
             "x": sums[1],

@@ -410,3 +410,30 @@ def test_an_invoice_whose_note_was_forgotten_can_be_credited(bvault: Vault) -> N
     credit = credit_invoice(bvault, inv.id, date(2026, 4, 2))
     assert credit.total == -inv.total
     assert list_work(bvault, "acme", unbilled=True) == []
+
+
+def test_a_draft_follows_the_clients_currency_and_tax_until_it_is_issued(bvault: Vault) -> None:
+    """QA, session 12: a draft took the new rate from clients.toml but kept its old currency
+    and tax: 95.00/h issued as USD with 0 % tax after the client moved to EUR at 19 %."""
+    from dataclasses import replace
+
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    draft = create_invoice(bvault, "acme", "2026-03")
+    acme = next(c for c in bvault.settings.clients if c.id == "acme")
+    moved = replace(acme, rate=Decimal("95.00"), currency="EUR", tax_rate=Decimal("0.19"))
+    bvault.settings = replace(
+        bvault.settings,
+        clients=tuple(moved if c.id == "acme" else c for c in bvault.settings.clients),
+    )
+    j = get_invoice(bvault, draft.id).as_json()
+    assert (j["currency"], j["lines"][0]["rate"]) == ("EUR", "95.00")
+    issued = issue_invoice(bvault, draft.id, date(2026, 4, 2))
+    assert issued.currency == "EUR" and issued.tax_rate == Decimal("0.19")
+    # issued, it keeps what it was issued with whatever clients.toml says later
+    bvault.settings = replace(
+        bvault.settings,
+        clients=tuple(acme if c.id == "acme" else c for c in bvault.settings.clients),
+    )
+    again = get_invoice(bvault, draft.id)
+    assert again.currency == "EUR" and again.tax_rate == Decimal("0.19")
+    assert again.total == issued.total
