@@ -106,6 +106,19 @@ def _heading(v: InvoiceView) -> str:
     return f"{word} {v.number}" if v.number else f"{word} (draft {v.id}, not issued)"
 
 
+def _dates(v: InvoiceView) -> list[str]:
+    """Period, issue and due dates, and for a credit note the invoice it reverses (QA,
+    session 12: a credit note printed "Due None" and never named what it credits)."""
+    out = [f"Period {v.period}"]
+    if v.credit_of_number:
+        out.append(f"Credits invoice {v.credit_of_number}")
+    if v.issued_on:
+        out.append(f"Issued {v.issued_on}")
+    if v.due_on:
+        out.append(f"Due {v.due_on}")
+    return out
+
+
 def _rows(v: InvoiceView) -> list[tuple[str, str, str, str]]:
     return [(ln.description, ln.as_json()["hours"], ln.rate, str(ln.amount)) for ln in v.lines]
 
@@ -119,11 +132,7 @@ def markdown(v: InvoiceView, me: Mapping[str, Any]) -> str:
     to = [v.client_name, *v.billing_address.splitlines()]
     lines += ["**To**  ", *[f"{e(x)}  " for x in to]]
     lines += [""]
-    meta = [f"Period: {v.period}"]
-    if v.issued_on:
-        meta.append(f"Issued: {v.issued_on}")
-    if v.due_on:
-        meta.append(f"Due: {v.due_on}")
+    meta = [e(x) for x in _dates(v)]
     lines += ["  \n".join(meta), "", f"| Description | Hours | Rate ({v.currency}) | Amount |"]
     lines += ["|---|---:|---:|---:|"]
     for d, h, r, a in _rows(v):
@@ -156,15 +165,7 @@ def html_page(v: InvoiceView, me: Mapping[str, Any]) -> str:
     )
     to = "<br>".join(e(x) for x in [v.client_name, *v.billing_address.splitlines()])
     frm = "<br>".join(e(x) for x in _me_lines(me))
-    dates = " · ".join(
-        e(x)
-        for x in (
-            f"Period {v.period}",
-            f"Issued {v.issued_on}" if v.issued_on else "",
-            f"Due {v.due_on}" if v.due_on else "",
-        )
-        if x
-    )
+    dates = " · ".join(e(x) for x in _dates(v))
     return (
         "<!doctype html><html><head><meta charset=utf-8>"
         f"<title>{e(_heading(v))}</title><style>{_CSS}</style></head><body>"
@@ -221,9 +222,7 @@ def pdf_bytes(v: InvoiceView, me: Mapping[str, Any]) -> bytes:
     for x in ["From:", *_me_lines(me), "", "To:", v.client_name, *v.billing_address.splitlines()]:
         pdf.cell(0, 5, t(x), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    when = f"Period {v.period}"
-    if v.issued_on:
-        when += f"   Issued {v.issued_on}   Due {v.due_on}"
+    when = "   ".join(_dates(v))
     pdf.cell(0, 6, t(when), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     desc_w, *num_ws = widths = (100, 20, 30, 30)

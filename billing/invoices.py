@@ -66,6 +66,7 @@ class InvoiceView:
     paid_on: str | None = None
     credit_of: int | None = None
     billing_address: str = ""
+    credit_of_number: str | None = None  # the number of the invoice a credit note reverses
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -145,6 +146,8 @@ def _view(vault: Vault, c: Connection, invoice_id: int) -> InvoiceView:
         credit_of=m["credit_of"],
         billing_address=spec.billing_address if spec else "",
     )
+    if v.credit_of is not None:
+        v.credit_of_number = store.invoice_row(c, int(v.credit_of))["number"]
     if v.status == "draft":
         if spec is None:
             raise BillingError(f"client {v.client!r} is not in clients.toml")
@@ -278,8 +281,14 @@ def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
 def mark_paid(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
     with store.transaction(vault, "invoice paid") as c:
         v = _view(vault, c, invoice_id)
-        if v.status != "issued" or v.kind != "invoice":
+        if v.kind != "invoice":
+            raise BillingError(f"{v.number or v.id} is a credit note; only invoices are paid")
+        if v.status != "issued":
             raise BillingError(f"invoice {v.number or v.id} is {v.status}; only issued can be paid")
+        if v.issued_on and today < date.fromisoformat(str(v.issued_on)):
+            raise BillingError(
+                f"payment date {today} is before {v.issued_on}, when {v.number} was issued"
+            )
         store.set_status(c, invoice_id, "paid", paid_on=today.isoformat())
         return _view(vault, c, invoice_id)
 

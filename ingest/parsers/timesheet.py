@@ -73,6 +73,15 @@ class TimesheetParser:
                     break
                 if not any(c.strip() for c in row):
                     continue
+                if len(row) != len(header) and any(c.strip() for c in row[len(header) :]):
+                    # "2026-03-02,acme,1,5,workshop": a decimal comma shifted the cells, and
+                    # billing 1 h described as "5" would be wrong (QA, session 12)
+                    yield ParseProblem(
+                        f"{origin.name} line {line}",
+                        f"{len(row)} cells for {len(header)} columns (a comma inside a value? "
+                        'quote it: "1,5")',
+                    )
+                    continue
                 try:
                     entries.append(_row_entry(row, col, line, seen, shared))
                 except ParseError as exc:

@@ -437,3 +437,20 @@ def test_a_draft_follows_the_clients_currency_and_tax_until_it_is_issued(bvault:
     again = get_invoice(bvault, draft.id)
     assert again.currency == "EUR" and again.tax_rate == Decimal("0.19")
     assert again.total == issued.total
+
+
+def test_a_credit_note_names_what_it_credits_and_payments_follow_the_issue(
+    bvault: Vault,
+) -> None:
+    """QA, session 12: a credit note's PDF said "Due None" and no render named the invoice it
+    reverses; a payment dated before the invoice was issued was taken."""
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    inv = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 2))
+    with pytest.raises(BillingError, match="before 2026-04-02"):
+        mark_paid(bvault, inv.id, date(2026, 4, 1))
+    credit = credit_invoice(bvault, inv.id, date(2026, 4, 5))
+    with pytest.raises(BillingError, match="credit note"):
+        mark_paid(bvault, credit.id, date(2026, 4, 6))
+    for fmt in ("md", "html"):
+        doc = render(fmt, get_invoice(bvault, credit.id), {}).decode()
+        assert "Credits invoice INV-2026-0001" in doc and "None" not in doc, fmt

@@ -170,6 +170,23 @@ def test_timesheet_rows_are_items_and_bad_rows_are_named(
     assert "nobody" in (nobody.problem or "")
 
 
+def test_a_row_with_more_cells_than_columns_is_named_not_billed(
+    bvault: Vault, bingest: Ingestor
+) -> None:
+    """An unquoted decimal comma shifts the cells: "1,5" was billed as 1 h described as "5"
+    (QA, session 12)."""
+    p = bvault.settings.inbox / "april.csv"
+    p.write_text(
+        "date,client,hours,description\n2026-04-01,acme,2,review\n"
+        "2026-04-02,acme,1,5,workshop one and a half hours\n",
+        encoding="utf-8",
+    )
+    out = bingest.ingest_file(p)
+    assert out.status == "partial" and out.error
+    assert "line 3" in out.error and "5 cells for 4 columns" in out.error
+    assert [i.description for i in list_work(bvault)] == ["review"]
+
+
 def test_timesheet_without_the_header_is_refused(bvault: Vault, bingest: Ingestor) -> None:
     p = bvault.settings.inbox / "other.csv"
     p.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
