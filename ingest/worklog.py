@@ -6,7 +6,9 @@ Grammar (notes/0010-work-log-and-invoices.md)::
     BULLET      := "-" | "*" | "+"   (at the start of a line, indentation allowed)
     DURATION    := HOURS | MINUTES | HOURS MINUTES
     HOURS       := NUMBER ("h" | "hr" | "hrs" | "hour" | "hours")
-    MINUTES     := INTEGER ("m" | "min" | "mins")
+    MINUTES     := INTEGER ("m" | "min" | "mins" | "minute" | "minutes")
+    CLOCK       := H ":" MM   (timesheet hours and front matter only: "0:20" is 20 minutes;
+                               in a note's line "- 9:30 Acme: standup" is a time of day)
     NUMBER      := digits, optionally "." or "," and digits   ("2,5h" is 2.5 hours)
     CLIENT      := the client's id, name or alias as in clients.toml (up to 60 characters)
 
@@ -29,11 +31,12 @@ from fractions import Fraction
 from .errors import ParseError
 
 _HOURS = r"(?P<h>\d{1,4}(?:[.,]\d{1,4})?)\s?(?:hours?|hrs?|h)"
-_MINUTES = r"(?P<m>\d{1,5})\s?(?:mins?|m)"
+_MINUTES = r"(?P<m>\d{1,5})\s?(?:minutes?|mins?|m)"
 DURATION = re.compile(rf"^(?:{_HOURS})?(?:\s?{_MINUTES})?$", re.IGNORECASE)
+CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>[0-5]\d)$")  # "0:20", "1:30": hours and minutes
 _DUR_IN_LINE = (
-    r"(?P<dur>\d{1,4}(?:[.,]\d{1,4})?\s?(?:hours?|hrs?|h)(?:\s?\d{1,5}\s?(?:mins?|m))?"
-    r"|\d{1,5}\s?(?:mins?|m))"
+    r"(?P<dur>\d{1,4}(?:[.,]\d{1,4})?\s?(?:hours?|hrs?|h)(?:\s?\d{1,5}\s?(?:minutes?|mins?|m))?"
+    r"|\d{1,5}\s?(?:minutes?|mins?|m))"
 )
 WORK_LINE = re.compile(
     rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^:\n]{{1,60}}?)[ \t]*:[ \t]*"
@@ -48,6 +51,9 @@ def parse_duration(text: str) -> Fraction:
     s = text.strip()
     if re.fullmatch(r"\d{1,4}(?:[.,]\d{1,4})?", s):
         s += "h"
+    clock = CLOCK.match(s)
+    if clock:
+        s = f"{clock.group('h')}h{clock.group('m')}m"
     m = DURATION.match(s)
     if not m or not (m.group("h") or m.group("m")):
         raise ParseError(f"hours {text!r} is not a duration (use 2.5h, 2,5h, 90m or 1h15m)")
@@ -94,6 +100,35 @@ class WorkLine:
         """Stable across versions of the note for an unchanged line."""
         norm = " ".join(self.line.split()).lower()
         return "work:" + hashlib.sha256(norm.encode()).hexdigest()[:12]
+
+
+# A bullet, something like a duration, a label and a colon: what a work line looks like even
+# when its duration cannot be read ("- 7.5 acme: …" has no unit, "- 25h acme: …" is too long).
+_LOOKS_LIKE_WORK = re.compile(
+    r"^[ \t]*[-*+][ \t]+(?P<dur>\d[\d.,:]*(?:\s?(?:hours?|hrs?|h|minutes?|mins?|m)\b)?"
+    r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\b)?)[ \t]+[^:\n]{1,60}?[ \t]*:[ \t]*\S",
+    re.IGNORECASE,
+)
+
+
+def unread_work_line(line: str) -> str | None:
+    """Why a line that looks like a work line is not one ("hours '25h' is more than 24…"), or
+    None. A bare whole number ("- 3 options: …") is a list, not a duration: not said."""
+    m = _LOOKS_LIKE_WORK.match(line)
+    if not m or match_work_line(line) is not None:
+        return None
+    dur = m.group("dur").strip()
+    if re.fullmatch(r"\d+", dur):
+        return None
+    if re.fullmatch(r"\d{1,4}[.,]\d{1,4}", dur):
+        return f"hours {dur!r} has no unit (write {dur}h or {dur}m)"
+    if re.fullmatch(r"0:[0-5]\d", dur):  # "1:30" may be a time of day in a log: not said
+        return f"{dur!r} is not read as a duration in a note: write {int(dur[2:])}m"
+    try:
+        parse_duration(dur)
+    except ParseError as exc:
+        return str(exc)
+    return None
 
 
 def match_work_line(line: str) -> WorkLine | None:

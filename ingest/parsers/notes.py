@@ -26,7 +26,7 @@ from trailkeep.vault.records import DOC_DRAFT, DOC_NOTE, Origin, ParsedDocument,
 from ..cues import tag_text
 from ..errors import ParseError
 from ..text import decode_text, parse_time
-from ..worklog import WorkLine, hours_text, match_work_line, parse_duration
+from ..worklog import WorkLine, hours_text, match_work_line, parse_duration, unread_work_line
 
 _FM = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
@@ -227,6 +227,8 @@ class NotesParser:
         if draft_id is None:  # a draft trailkeep wrote is never a source of billable work
             day = work_day(fm, origin.name, when)
             entries = split_work_lines(entries, day)
+            for why in unread_work(entries):
+                warning = f"{warning}; {why}" if warning else why
             fm_work = front_matter_work(fm, title, day, when)
             if fm_work is not None:
                 entries.append(fm_work)
@@ -442,6 +444,29 @@ def split_work_lines(entries: list[ParsedEntry], day: str | None) -> list[Parsed
     for i, e in enumerate(out):
         e.position = i
     return out
+
+
+MAX_UNREAD_SAID = 5  # lines that look like work but are not, each named; then a count
+
+
+def unread_work(entries: list[ParsedEntry]) -> list[str]:
+    """The lines left in sections that look like work lines but cannot be read as one ("- 7.5
+    acme: …" has no unit, "- 25h acme: …" is over a day): the user is told instead of the
+    hours being lost without a word (QA, session 12)."""
+    found: list[str] = []
+    for e in entries:
+        if e.kind != "section" or not _DIGIT.search(e.text):
+            continue
+        fenced = False
+        for line in e.text.split("\n"):
+            if _FENCE.match(line):
+                fenced = not fenced
+            why = None if fenced else unread_work_line(line)
+            if why:
+                found.append(f"not a work line, {why}: {line.strip()[:80]!r}")
+    if len(found) > MAX_UNREAD_SAID:
+        found = [*found[:MAX_UNREAD_SAID], f"and {len(found) - MAX_UNREAD_SAID} more such lines"]
+    return found
 
 
 def front_matter_work(

@@ -28,6 +28,9 @@ from trailkeep.vault import Vault
         ("2 hours", Fraction(2)),
         ("20m", Fraction(1, 3)),
         ("0.1h", Fraction(1, 10)),
+        ("45 minutes", Fraction(3, 4)),
+        ("0:20", Fraction(1, 3)),  # a timesheet's hours column (QA, session 12)
+        ("1:30", Fraction(3, 2)),
     ],
 )
 def test_durations_are_understood_exactly(text: str, hours: Fraction) -> None:
@@ -43,6 +46,23 @@ def test_bad_durations_are_rejected_clearly(text: str) -> None:
 @given(st.fractions(min_value=Fraction(1, 1000), max_value=24))
 def test_hours_text_round_trips(h: Fraction) -> None:
     assert Fraction(hours_text(h)) == h
+
+
+def test_a_line_that_looks_like_work_but_is_not_is_said(bvault: Vault, bingest: Ingestor) -> None:
+    """QA, session 12: "- 0:20 acme: …", "- 7.5 acme: …" and "- 25h acme: …" were dropped
+    without a word, and the hours lost; "45 minutes" is a duration. A numbered list and a
+    time of day in a log are neither work nor warned about."""
+    note = (
+        "---\ndate: 2026-03-02\n---\n# Day\n\n- 45 minutes acme: call\n- 0:20 acme: standup\n"
+        "- 7.5 acme: workshop\n- 25h acme: marathon\n- 3 options: a, b, c\n"
+        "- 9:30 Acme: standup at half past nine\n"
+    )
+    out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-03-02.md", note))
+    assert [(i.description, i.hours) for i in list_work(bvault)] == [("call", "0.75")]
+    assert out.status == "partial" and out.error
+    for said in ("'0:20'", "'7.5' has no unit", "'25h' is more than 24"):
+        assert said in out.error, said
+    assert "3 options" not in out.error and "9:30" not in out.error
 
 
 def test_work_line_grammar() -> None:
