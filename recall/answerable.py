@@ -212,7 +212,9 @@ def has_time(sentence: str) -> bool:
 def has_quantity(sentence: str, asked: Iterable[str] = ()) -> bool:
     """A number that is not a date, a clock time, a year, part of an address, or one of the
     question's own numbers (``asked``: "phase 2" asks about phase 2, it does not count it):
-    "Go-live set for March 2" gives no count."""
+    "Go-live set for March 2" gives no count. A percentage counts: "how many visits stayed
+    unmatched?" is answered by "3.1%" (and so, wrongly, "how many patients does it have?" by
+    "12% of patients": QA, session 12 — telling them apart is beyond this check)."""
     rest = _DATE_OR_TIME.sub(" ", _ADDRESS.sub(" ", sentence))
     for n in asked:
         rest = re.sub(rf"(?<![\d.,]){re.escape(n)}(?![\d.,]*\d)", " ", rest)
@@ -547,10 +549,17 @@ def by_cover(sup: Support, hits: Sequence[Hit]) -> list[Hit]:
     # the passage whose sentence gives the number (the name) asked for comes first: "how many
     # patients got duplicate reminders?" cited a work line about the reminders before the
     # mail saying "about 200 patients" (QA, session 9)
+    # a passage that only asks (the user's question to an AI) holds the question's words and
+    # none of its answer: the reply is cited before it (QA, session 12)
     return sorted(
         (h for h in hits if score[id(h)] >= COVER_KEEP * best or h.chunk_id in sup.typed),
-        key=lambda h: (h.chunk_id not in sup.typed, -score[id(h)]),
+        key=lambda h: (h.chunk_id not in sup.typed, only_asks(h.quote), -score[id(h)]),
     )
+
+
+def only_asks(quote: str) -> bool:
+    said = [s for s in sentences(quote) if s.strip()]
+    return bool(said) and all(s.rstrip().endswith("?") for s in said)
 
 
 def answerable(

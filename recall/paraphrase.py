@@ -46,8 +46,8 @@ GROUPS: tuple[str, ...] = (
     "planned, plan, scheduled, schedule, target, intended, supposed, expected",
     # a reason
     "reason, cause, caused, because, argument, rationale, purpose",
-    # a problem dealt with
-    "solve, solved, resolve, resolved, handle, handled, sort out, sorted out",  # not "fixed" (a fee)
+    # a problem dealt with (not "fix": "a fixed fee" is no fix)
+    "solve, solved, resolve, resolved, handle, handled, sort out, sorted out",
     # no activity
     "idle, inactive, inactivity, timeout, time out",
     # a trial run

@@ -252,6 +252,10 @@ def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
         # A code, an id, a name written as one token ("TOOLOUT-GIRAFFE", "E1234") is found
         # as written or not at all: passages near it in meaning are not it (QA, session 10).
         return When(phrase, "none", searched=searched + "; an identifier: exact only")
+    if any(ch.isdigit() for ch in phrase):
+        # "April 30" is not "June 30", nor "phase 2" "phase 1": passages near a date or a
+        # number in meaning are another date (QA, session 12: `when "April 30"` gave June 30)
+        return When(phrase, "none", searched=searched + "; a date or a number: exact only")
     return _topic(vault, phrase, flt, searched)
 
 

@@ -542,3 +542,28 @@ def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
     Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "kickoff.md", asked))
     s = sup("How did we solve the Medicaid audit?")
     assert "solve" in s.missing
+
+
+def test_a_passage_that_only_asks_is_cited_after_the_one_that_answers(two: Vault) -> None:
+    """QA, session 12: the user's question to an AI ("should the scanners upload counts in
+    batches or one by one?") was cited first, the reply that answers it not at all."""
+    inbox = two.settings.inbox
+    ingest = Ingestor(two)
+    ingest.ingest_file(
+        write_note(
+            inbox,
+            "q.md",
+            "# Scanners\n\nHow often should the Zebra scanners upload counts, in batches or "
+            "one by one?\n",
+        )
+    )
+    ingest.ingest_file(
+        write_note(
+            inbox, "a.md", "# Upload\n\nBatch every 15 minutes: the scanners upload counts.\n"
+        )
+    )
+    q = "How often should the scanners upload counts?"
+    hits = search(two, q, k=5)
+    sup = support(two, q, hits, [])
+    ranked = by_cover(sup, hits)
+    assert "Batch every 15 minutes" in ranked[0].quote

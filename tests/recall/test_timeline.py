@@ -301,6 +301,9 @@ def test_when_checks_every_candidate_exactly(vault: Vault, tmp_path: Path) -> No
     assert when(vault, "zebra quartz lantern").match == "none"
     topic = when(vault, "meetings planning week")  # not a phrase, but the topic is there
     assert topic.match == "topic" and topic.appearances
+    # a date or a number is found as written or not at all: "Friday 30" is not "Friday"
+    # (QA, session 12: `when "April 30"` answered with "June 30")
+    assert when(vault, "planned meeting Friday 30").match == "none"
     with pytest.raises(TimelineError):
         when(vault, " — ")
     with pytest.raises(NotFound):
