@@ -56,7 +56,11 @@ def get_format(name: str) -> Format:
 
 
 def render(name: str, view: InvoiceView, me: Mapping[str, Any]) -> bytes:
-    return get_format(name).render(view, me)
+    """The invoice in format ``name``: an issued one with the seller it was issued by, a draft
+    with today's ``[me]``. What ``[me]`` lacked when it was issued (the warning said so) is
+    taken from today's: a document only gains what it was missing."""
+    seller = me if view.seller is None else {**me, **{k: v for k, v in view.seller.items() if v}}
+    return get_format(name).render(view, seller)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

@@ -10,6 +10,7 @@ the rules are checked and the rows written in it, or nothing is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -67,6 +68,8 @@ class InvoiceView:
     credit_of: int | None = None
     billing_address: str = ""
     credit_of_number: str | None = None  # the number of the invoice a credit note reverses
+    # the seller ([me]) as it was when issued; None for a draft (it shows today's [me])
+    seller: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -127,6 +130,9 @@ def _draft_lines(items: Sequence[WorkItem], spec: ClientSpec) -> list[InvoiceLin
     return lines
 
 
+SELLER = ("name", "address", "emails", "tax_id", "bank", "iban")  # [me] as an invoice shows it
+
+
 def _view(vault: Vault, c: Connection, invoice_id: int) -> InvoiceView:
     m = store.invoice_row(c, invoice_id)
     spec = next((s for s in vault.settings.clients if s.id == m["client_id"]), None)
@@ -148,6 +154,14 @@ def _view(vault: Vault, c: Connection, invoice_id: int) -> InvoiceView:
     )
     if v.credit_of is not None:
         v.credit_of_number = store.invoice_row(c, int(v.credit_of))["number"]
+    # an issued invoice names its parties as they were that day: a copy printed later is the
+    # document that was sent (QA, session 12: a renamed client and a new address showed)
+    parties = json.loads(m.get("meta") or "{}").get("parties")
+    if v.status != "draft" and isinstance(parties, dict):
+        v.client_name = str(parties.get("client_name") or v.client_name)
+        v.billing_address = str(parties.get("billing_address") or "")
+        seller = parties.get("seller")
+        v.seller = dict(seller) if isinstance(seller, dict) else None
     if v.status == "draft":
         if spec is None:
             raise BillingError(f"client {v.client!r} is not in clients.toml")
@@ -273,7 +287,19 @@ def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
         store.freeze(c, invoice_id, [ln.row() for ln in v.lines])
         due = (today + timedelta(days=terms)).isoformat()
         store.set_issued(
-            c, invoice_id, number, v.sums(), today.isoformat(), due, v.currency, str(v.tax_rate)
+            c,
+            invoice_id,
+            number,
+            v.sums(),
+            today.isoformat(),
+            due,
+            v.currency,
+            str(v.tax_rate),
+            {
+                "client_name": v.client_name,
+                "billing_address": v.billing_address,
+                "seller": {k: vault.settings.me[k] for k in SELLER if k in vault.settings.me},
+            },
         )
         return _view(vault, c, invoice_id)
 

@@ -560,18 +560,20 @@ def set_issued(
     due: str,
     currency: str,
     tax_rate: str,
+    parties: Mapping[str, Any],
 ) -> None:
     """A draft becomes issued with its number, (subtotal, tax, total), dates, currency and tax
-    rate (a draft follows clients.toml until then)."""
+    rate (a draft follows clients.toml until then), and its parties as they were that day."""
     c.execute(
         text(
             "UPDATE invoice SET status='issued', number=:n, subtotal=:s, tax=:x, total=:t, "
-            "issued_on=:on, due_on=:due, currency=:cur, tax_rate=:rate "
+            "issued_on=:on, due_on=:due, currency=:cur, tax_rate=:rate, meta=:meta "
             "WHERE id=:i AND status='draft'"
         ),
         {
             "cur": currency,
             "rate": tax_rate,
+            "meta": json.dumps({"parties": dict(parties)}, ensure_ascii=False),
             "n": number,
             "s": sums[0],
             "x": sums[1],
@@ -603,13 +605,14 @@ def insert_credit(
     res = c.execute(
         text(
             "INSERT INTO invoice (kind, client_id, period, status, number, currency, "
-            "tax_rate, subtotal, tax, total, issued_on, credit_of, created_at) VALUES "
-            "('credit', :c, :p, 'issued', :n, :cur, :tr, :s, :x, :t, :on, :of, :now) "
+            "tax_rate, subtotal, tax, total, issued_on, credit_of, created_at, meta) VALUES "
+            "('credit', :c, :p, 'issued', :n, :cur, :tr, :s, :x, :t, :on, :of, :now, :meta) "
             "RETURNING id"
         ),
         {
             "c": of["client_id"],
             "p": of["period"],
+            "meta": of.get("meta") or "{}",  # to the parties of the invoice it reverses
             "n": number,
             "cur": of["currency"],
             "tr": str(of["tax_rate"]),

@@ -454,3 +454,33 @@ def test_a_credit_note_names_what_it_credits_and_payments_follow_the_issue(
     for fmt in ("md", "html"):
         doc = render(fmt, get_invoice(bvault, credit.id), {}).decode()
         assert "Credits invoice INV-2026-0001" in doc and "None" not in doc, fmt
+
+
+def test_an_issued_invoice_keeps_the_parties_it_was_issued_to(bvault: Vault) -> None:
+    """QA, session 12: re-rendered after the client was renamed and the user moved, an issued
+    invoice showed the new names and addresses — not the document that was sent. A credit
+    note reverses it to the same parties."""
+    from dataclasses import replace
+
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    me = {"name": "Sam Q", "address": "9 Side St"}
+    bvault.settings = replace(bvault.settings, extra={**bvault.settings.extra, "me": me})
+    inv = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 2))
+    before = render("md", get_invoice(bvault, inv.id), bvault.settings.me).decode()
+    acme = next(c for c in bvault.settings.clients if c.id == "acme")
+    renamed = replace(acme, name="Acme Holdings GmbH", billing_address="99 New Rd\nBerlin")
+    bvault.settings = replace(
+        bvault.settings,
+        clients=tuple(renamed if c.id == "acme" else c for c in bvault.settings.clients),
+        extra={**bvault.settings.extra, "me": {"name": "Sam Q", "address": "5 Other Ave"}},
+    )
+    after = render("md", get_invoice(bvault, inv.id), bvault.settings.me).decode()
+    assert after == before and "9 Side St" in after and "Acme Holdings" not in after
+    credit = credit_invoice(bvault, inv.id, date(2026, 4, 3))
+    note = render("md", get_invoice(bvault, credit.id), bvault.settings.me).decode()
+    assert "9 Side St" in note and "Acme Holdings" not in note
+    # a draft shows what the settings say today
+    _ingest(bvault, "2026-03-05.md", MARCH.replace("2026-03-04", "2026-03-05"))
+    draft = create_invoice(bvault, "acme", "2026-03")
+    shown = render("md", get_invoice(bvault, draft.id), bvault.settings.me).decode()
+    assert "Acme Holdings GmbH" in shown and "5 Other Ave" in shown

@@ -212,14 +212,14 @@ def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
 @click.pass_context
 def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | None) -> None:
     """Render an invoice with your [me] details and the client's billing details."""
-    from trailkeep.billing import get_format, get_invoice
+    from trailkeep.billing import get_format, get_invoice, render
 
     form = get_format(fmt)  # an unknown format is refused before the vault opens
     v = vault(ctx)
     inv = get_invoice(v, invoice_id)
     _seller_warning(v)
     _names_another_client(v, inv)
-    data = form.render(inv, v.settings.me)
+    data = render(fmt, inv, v.settings.me)
     if out is None and form.media_type.startswith("text/"):
         sys.stdout.write(data.decode())
         return
