@@ -182,15 +182,17 @@ def _pair_changed(
     client corrected). A line matching none is new work. (QA, session 12: pairing by client
     and day in file order made a line inserted above a billed one take its place — the billed
     work was billed again and the new work never.)"""
-    rules = (
-        lambda i, cid, w: (
-            _same_client(i, cid, w) and _said(i["description"]) == _said(w.get("description"))
-        ),
-        lambda i, cid, w: _same_client(i, cid, w) and i["day"] == w.get("day"),
-        lambda i, cid, w: (
-            i["day"] == w.get("day") and _said(i["description"]) == _said(w.get("description"))
-        ),
-    )
+
+    def same_words(i: Mapping[str, Any], cid: str | None, w: Mapping[str, Any]) -> bool:
+        return _same_client(i, cid, w) and _said(i["description"]) == _said(w.get("description"))
+
+    def same_day(i: Mapping[str, Any], cid: str | None, w: Mapping[str, Any]) -> bool:
+        return _same_client(i, cid, w) and i["day"] == w.get("day")
+
+    def relabelled(i: Mapping[str, Any], cid: str | None, w: Mapping[str, Any]) -> bool:
+        return i["day"] == w.get("day") and _said(i["description"]) == _said(w.get("description"))
+
+    rules = (same_words, same_day, relabelled)
     free = list(old)
     out: dict[int, dict[str, Any]] = {}
     for rule in rules:
@@ -646,7 +648,7 @@ def release(c: Connection, invoice_id: int) -> None:
             else None
         )
         w = json.loads(e[1] or "{}").get("work") if e else None
-        if e is None or not e[2] or not isinstance(w, dict):
+        if entry_id is None or e is None or not e[2] or not isinstance(w, dict):
             # its note was forgotten, or the line is no longer in it: nothing to bill again
             # (QA, session 12: a line deleted after it was billed came back on the corrected
             # invoice; a forgotten note's item made the credit fail)
