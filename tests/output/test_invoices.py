@@ -484,3 +484,29 @@ def test_an_issued_invoice_keeps_the_parties_it_was_issued_to(bvault: Vault) -> 
     draft = create_invoice(bvault, "acme", "2026-03")
     shown = render("md", get_invoice(bvault, draft.id), bvault.settings.me).decode()
     assert "Acme Holdings GmbH" in shown and "5 Other Ave" in shown
+
+
+def test_the_cli_warns_of_an_issue_date_in_the_future(bsettings: Settings) -> None:
+    """QA, session 12: `--date 2026-12-01` for an April invoice (a typo) was taken silently,
+    and every later invoice of the year was refused until December."""
+    from datetime import timedelta
+
+    from click.testing import CliRunner
+
+    from tests.conftest import server_env
+    from trailkeep.ui.cli import main
+
+    v = Vault.open(bsettings, get_embedder("hash"))
+    _ingest(v, "2026-10-03.md", AUTUMN["2026-10-03.md"])
+    draft = create_invoice(v, "acme", "2026-10").id
+    v.close()
+    ahead = date.today() + timedelta(days=40)
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(bsettings.home)}
+    r = CliRunner().invoke(
+        main,
+        ["--home", str(bsettings.home), "invoice", "issue", str(draft), "--date", str(ahead)],
+        env=env,
+        obj={},
+    )
+    assert r.exit_code == 0, r.output
+    assert f"dated {ahead}, 40 day(s) from now" in r.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,8 +118,18 @@ def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | 
 
     v = vault(ctx)
     _seller_warning(v)
-    inv = issue_invoice(v, invoice_id, day_option(on))
+    day = day_option(on)
+    inv = issue_invoice(v, invoice_id, day)
     _names_another_client(v, inv)
+    if day > date.today():
+        # numbers follow dates within a year: a typo'd future date holds every later invoice
+        # of the year until that day (QA, session 12)
+        click.echo(
+            f"warning: {inv.number} is dated {day}, {(day - date.today()).days} day(s) from "
+            f"now: numbers follow dates, so no later invoice of {day.year} can be dated "
+            "before it.",
+            err=True,
+        )
     _show(inv, as_json)
 
 
