@@ -347,6 +347,14 @@ def serve(tools: Tools) -> None:
         ahead, unbilled work and open invoices, what changed, open questions, inbox health."""
         return run(tools.brief, today)
 
+    # a count or an id is a JSON integer: `true` is not 1 (QA, session 12)
+    from typing import Annotated
+
+    from pydantic import Field
+
+    strict_int = Annotated[int, Field(strict=True)]
+    search.__annotations__["k"] = strict_int
+    get_entry.__annotations__["entry_id"] = strict_int
     for fn in (search, ask, trail, when, get_entry, brief):
         server.add_tool(fn, annotations=read_only, structured_output=False)
     server.run("stdio")

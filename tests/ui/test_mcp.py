@@ -197,6 +197,11 @@ def test_a_scoped_server_cannot_return_another_clients_text(home: Path) -> None:
     _, everyone = session(home, None, calls[:1] + calls[6:7])
     assert "exercise videos" in everyone[0][1].lower()
     assert not everyone[1][0] and "46 exercise videos" in json.loads(everyone[1][1])["text"]
+    # a count or an id is a JSON integer: `true` is refused, not read as 1 (QA, session 12)
+    _, typed = session(
+        home, None, [("search", {"query": "export", "k": True}), ("get_entry", {"entry_id": True})]
+    )
+    assert all(err for err, _ in typed), typed
 
 
 def test_unknown_client_is_refused_before_serving(home: Path) -> None:
