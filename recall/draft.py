@@ -260,8 +260,10 @@ def draft_email(
         title = f"Email to {client.name}: {brief[:60]}"
     else:
         raise ValueError("draft_email needs reply_to or brief")
-    # The client's own words may name another client: that name goes nowhere (notes/0013).
-    message = scope.mask(message)
+    # The client's own words may name another client: that name goes nowhere (notes/0013) —
+    # nor into the draft's title, which is stored and listed with the client's history (QA,
+    # session 12: "Rollback like Harborline Tidewater?" titled a Juniper draft).
+    message, title = scope.mask(message), scope.mask(title)
     points = client_points(message) or [" ".join(message.split())[:300]]
     passages, per = gather(vault, scope, points, exclude=exclude, today=today)
     worksheet = _email_worksheet(greet, points, passages, per, me_name)
@@ -306,6 +308,24 @@ def _with_model(
         body,
     )
     cites = [passages[n - 1] for n in cited]
+    if passages and not cites:
+        # Your history had passages and the model cited none: what it wrote is not grounded
+        # in them (QA, session 12: it moved a rehearsal from Saturday the 14th to Sunday the
+        # 15th). The worksheet stays the draft.
+        draft.reason = (
+            "the model's reply cited none of the passages from your history, so it was not "
+            "used; this is the offline worksheet"
+        )
+        draft.llm_call_id = call_id
+        return draft
+    reason = "" if cites else "nothing in your history for this: written from your brief alone"
+    if scope is not None and scope.names_other(body):
+        # The prompt named no other client (checked before the call); a reply that does was
+        # not told it by us — masked, and said (QA, session 12)
+        body = scope.mask(body)
+        reason = "; ".join(
+            x for x in (reason, "the model's reply named another client: masked") if x
+        )
     text = body + ("\n\n" + _sources(cites) if cites else "")
     return Draft(
         draft.kind,
@@ -314,7 +334,7 @@ def _with_model(
         draft.client,
         backend.name,
         cites,
-        "" if cites else "the model cited no passage",
+        reason,
         call_id,
         draft.reply_to,
         bad,
@@ -361,6 +381,8 @@ def draft_doc(
     queries = [topic] + [f"{topic} {q}" for _, q in sections]
     passages, per = gather(vault, scope, queries, exclude=set(), today=today)
     title = f"{kind.replace('-', ' ').capitalize()}: {topic}"
+    if scope is not None:
+        title = scope.mask(title)  # a topic naming another client stays out (QA, session 12)
     lines = [f"# {title}", ""]
     if client:
         lines.extend([f"Client: {client.name}", ""])

@@ -284,3 +284,38 @@ def test_a_section_asking_for_dead_ends_holds_only_dead_ends(bvault: Vault) -> N
     assert rejected and all("failed" in q for q in rejected), rejected
     assert not cited("Open questions"), d.text
     assert any("field list" in h.document for h in d.citations)
+
+
+def test_another_client_named_by_a_subject_or_a_model_stays_out_of_the_draft(
+    bvault: Vault,
+) -> None:
+    """QA, session 12: a reply's title came from the client's subject unmasked ("Rollback like
+    Harborline?" titled the draft); a model reply naming another client went into the draft
+    (only the prompt was checked); a model reply citing none of the passages replaced the
+    worksheet, with a date it made up."""
+    seed(bvault)
+    subject = ATTACK.replace(
+        "Subject: Claims export", "Subject: Claims export like Beta Logistics?"
+    )
+    subject = subject.replace("attack-1@", "attack-2@")
+    write_note(bvault.settings.inbox, "attack2.eml", subject)
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "attack2.eml")
+    d = draft_email(bvault, acme(bvault), reply_to="attack-2@acme.example", today=date(2026, 3, 9))
+    assert "Beta" not in d.title and "[another client]" in d.title
+
+    def names_beta(req: dict[str, object]) -> str:
+        return "We ship JSON Lines nightly [1], as Beta Logistics does with Parquet."
+
+    def cites_nothing(req: dict[str, object]) -> str:
+        return "We ship it on Sunday the 15th."
+
+    with serve(names_beta) as fake:
+        b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
+        m = draft_email(bvault, acme(bvault), reply_to="attack-1@acme.example", backend=b)
+    assert "Beta" not in m.text and "[another client]" in m.text and m.citations
+    assert "named another client" in m.reason
+    with serve(cites_nothing) as fake:
+        b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
+        w = draft_email(bvault, acme(bvault), reply_to="attack-1@acme.example", backend=b)
+    assert "Sunday the 15th" not in w.text and "✎ TO WRITE" in w.text
+    assert w.backend == "extractive" and "cited none" in w.reason and w.llm_call_id
