@@ -50,6 +50,12 @@ def test_draft_commands(tmp_path: Path) -> None:
     assert "exactly one of --reply-to, --brief" in out
     out = run(home, "draft", "email", "--client", "wonka", "--brief", "x", code=1)
     assert "unknown client" in out
+    # an empty value is a usage error, not a traceback (QA, session 12)
+    for flag in ("--brief", "--reply-to"):
+        out = run(home, "draft", "email", "--client", "acme", flag, "", code=2)
+        assert "need a value" in out
+    out = run(home, "draft", "doc", "--kind", "meeting-recap", "--topic", " ", code=2)
+    assert "--topic needs a value" in out
 
 
 def test_work_and_invoice_commands(tmp_path: Path) -> None:

@@ -75,6 +75,8 @@ def draft_email_cmd(
 
     if (reply_to is None) == (brief is None):
         raise click.UsageError("give exactly one of --reply-to, --brief")
+    if not (reply_to or brief or "").strip():  # QA, session 12: "" ended in a traceback
+        raise click.UsageError("--reply-to and --brief need a value (a Message-ID, a text)")
     v = vault(ctx)
     spec = client_spec(v, client)
     streamed = [False]
@@ -109,6 +111,8 @@ def draft_doc_cmd(
     """Draft a user guide, requirements, status update or meeting recap (Markdown)."""
     from trailkeep.recall.draft import draft_doc
 
+    if not topic.strip():
+        raise click.UsageError("--topic needs a value")
     v = vault(ctx)
     spec = client_spec(v, client) if client else None
     streamed = [False]
