@@ -21,6 +21,7 @@ from typing import Any
 
 from trailkeep.prompts import DOC_KINDS
 from trailkeep.vault import Hit, NotFound, Vault, iso
+from trailkeep.vault.briefing import own_addresses
 from trailkeep.vault.browse import email_message
 from trailkeep.vault.clients import ClientSpec
 from trailkeep.vault.query import entry_tags, entry_text
@@ -89,6 +90,7 @@ class Incoming:
     sender: str
     text: str
     when: str
+    address: str = ""  # the sender's address
 
 
 def find_message(vault: Vault, message_id: str) -> Incoming:
@@ -105,6 +107,7 @@ def find_message(vault: Vault, message_id: str) -> Incoming:
         sender=str(sender[0][0] or sender[0][1]),
         text=str(r["text"]),
         when=str(r["ts"] or "")[:10],
+        address=str(sender[0][1] or ""),
     )
 
 
@@ -252,6 +255,14 @@ def draft_email(
                 "!": "names several clients",
             }.get(str(msg.client), f"belongs to {msg.client}")
             raise NotFound(f"email message for client {client.id} (this one {where})", reply_to)
+        if msg.address and msg.address.lower() in own_addresses(vault):
+            # QA, session 12: a reply to the user's own mail greeted the client's person and
+            # listed the user's question as the client's point
+            raise NotFound(
+                f"client's email to answer (this one is yours, from {msg.address}: reply to "
+                "the client's message in the thread)",
+                reply_to,
+            )
         message, subject, greet = msg.text, msg.subject, msg.sender
         exclude.add(msg.entry_id)
         title = "Re: " + re.sub(r"^(re:\s*)+", "", subject, flags=re.IGNORECASE).strip()

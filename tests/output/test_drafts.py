@@ -319,3 +319,19 @@ def test_another_client_named_by_a_subject_or_a_model_stays_out_of_the_draft(
         w = draft_email(bvault, acme(bvault), reply_to="attack-1@acme.example", backend=b)
     assert "Sunday the 15th" not in w.text and "✎ TO WRITE" in w.text
     assert w.backend == "extractive" and "cited none" in w.reason and w.llm_call_id
+
+
+def test_the_users_own_mail_is_not_a_message_to_answer(bvault: Vault) -> None:
+    """QA, session 12: replying to the user's own mail greeted the client's person and listed
+    the user's own question as the client's point."""
+    seed(bvault)
+    mine = (
+        "From: Sam <sam@consult.example>\nTo: Cara Client <cara@acme.example>\n"
+        "Subject: Re: Claims export\nDate: Mon, 09 Mar 2026 12:00:00 +0100\n"
+        "Message-ID: <mine-1@consult.example>\nIn-Reply-To: <attack-1@acme.example>\n\n"
+        "Cara, could you send me the schema by Friday?\n\nSam\n"
+    )
+    write_note(bvault.settings.inbox, "mine.eml", mine)
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "mine.eml")
+    with pytest.raises(NotFound, match="this one is yours"):
+        draft_email(bvault, acme(bvault), reply_to="mine-1@consult.example")
