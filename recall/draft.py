@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from trailkeep.prompts import DOC_KINDS
-from trailkeep.vault import Hit, NotFound, Vault, iso
+from trailkeep.vault import Filters, Hit, NotFound, Vault, iso
 from trailkeep.vault.briefing import own_addresses
 from trailkeep.vault.browse import email_message
 from trailkeep.vault.clients import ClientSpec
@@ -167,7 +167,9 @@ def gather(
     passages: list[Hit] = []
     seen: dict[tuple[int, str], int] = {}
     per: list[list[int]] = []
-    filters = scope.filters() if scope else None
+    # earlier drafts are left out by the search itself, not after its cut: two dozen saved
+    # drafts crowded the evidence out of the top ten (QA, session 12)
+    filters = replace(scope.filters() if scope else Filters(), without_document_kinds=(DOC_DRAFT,))
     for q in queries:
         mine: list[int] = []
         res = search_detailed(vault, q, k=10, filters=filters, today=today)

@@ -30,6 +30,7 @@ class Filters:
     client: str | None = None
     kinds: tuple[str, ...] = ()  # entry kinds
     document_kinds: tuple[str, ...] = ()
+    without_document_kinds: tuple[str, ...] = ()  # e.g. drafts, when they are no evidence
     document_id: int | None = None
     project: str | None = None
     since: datetime | None = None  # naive UTC
@@ -59,6 +60,12 @@ class Filters:
                 names.append(f":f_dkind{i}")
                 p[f"f_dkind{i}"] = k
             parts.append(f"d.kind IN ({', '.join(names)})")
+        if self.without_document_kinds:
+            names = []
+            for i, k in enumerate(self.without_document_kinds):
+                names.append(f":f_xkind{i}")
+                p[f"f_xkind{i}"] = k
+            parts.append(f"d.kind NOT IN ({', '.join(names)})")
         if self.document_id is not None:
             parts.append("d.id = :f_doc")
             p["f_doc"] = self.document_id

@@ -335,3 +335,20 @@ def test_the_users_own_mail_is_not_a_message_to_answer(bvault: Vault) -> None:
     Ingestor(bvault).ingest_file(bvault.settings.inbox / "mine.eml")
     with pytest.raises(NotFound, match="this one is yours"):
         draft_email(bvault, acme(bvault), reply_to="mine-1@consult.example")
+
+
+def test_saved_drafts_do_not_crowd_the_evidence_out(bvault: Vault) -> None:
+    """QA, session 12: each saved draft is history, and drafts were left out only after the
+    search's top ten — after two dozen drafts on one topic, a draft cited nothing."""
+    from trailkeep.ui.drafts import save
+
+    seed(bvault)
+    first = draft_email(bvault, acme(bvault), brief="claims export format", today=date(2026, 3, 9))
+    assert any("JSON Lines" in h.quote for h in first.citations)
+    for n in range(14):
+        d = draft_email(
+            bvault, acme(bvault), brief=f"claims export format, take {n}", today=date(2026, 3, 9)
+        )
+        save(bvault, d)
+    later = draft_email(bvault, acme(bvault), brief="claims export format", today=date(2026, 3, 9))
+    assert any("JSON Lines" in h.quote for h in later.citations)
