@@ -588,5 +588,6 @@ __all__ = [
     "cover",
     "has_name",
     "has_quantity",
+    "only_asks",
     "support",
 ]

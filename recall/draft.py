@@ -29,6 +29,7 @@ from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
 from .answer import evidence_strength, passages_block, read_reply, verified
+from .answerable import only_asks
 from .backends import Backend
 from .errors import ModelCallFailed
 from .inert import plain
@@ -43,7 +44,11 @@ MAX_PASSAGES = 16
 _REQUEST = re.compile(
     r"^(?:(?:also|and|so|then|but),?\s+)?"
     r"(please|could you|can you|would you|will you|let us know|let me know|we need|i need|"
-    r"kindly|what|when|how|why|where|which|who|is it|are we|do we|does)\b",
+    r"kindly|what|when|how|why|where|which|who|is it|are we|do we|does|"
+    # asked without a question mark (QA, session 12: these points were missed)
+    r"we also need|i also need|i'd like to know|i would like to know|we'd like to know|"
+    r"i wonder|we wonder|i was wondering|we were wondering|could we|can we|"
+    r"would it be possible|is there any way|[A-Z][a-z]+ (?:also )?asked (?:whether|if|for))\b",
     re.IGNORECASE,
 )
 
@@ -133,8 +138,30 @@ def _units(message: str) -> list[str]:
             out.append(" ".join(current))
     sentences: list[str] = []
     for unit in out:
-        sentences.extend(x.strip() for x in _SENTENCE_END.split(unit) if x.strip())
+        sentences.extend(x.strip() for x in _split(unit) if x.strip())
     return sentences
+
+
+# "Nov. 14", "Mr. Olsen", "i.e. to me": a full stop that ends no sentence (QA, session 12:
+# "…by Nov. 14 to Mr. Olsen's team?" became two points, and "14 to Mr." was lost)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:mr|mrs|ms|dr|prof|st|jr|sr|vs|etc|approx|no|nos|fig|jan|feb|mar|apr|jun|jul|aug|"
+    r"sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|inc|ltd|co|corp)|"
+    r"\b(?:e\.g|i\.e|a\.m|p\.m|u\.s)|\b[A-Z])\.$",
+    re.IGNORECASE,
+)
+
+
+def _split(unit: str) -> list[str]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(unit):
+        before = unit[start : m.start()]
+        if _ABBREVIATION.search(before):
+            continue
+        out.append(unit[start : m.start()])
+        start = m.end()
+    out.append(unit[start:])
+    return out
 
 
 def client_points(message: str) -> list[str]:
@@ -176,8 +203,8 @@ def gather(
         for h in res.hits:
             if len(mine) >= per_query or len(passages) >= MAX_PASSAGES:
                 break
-            if h.entry_id in exclude or h.document_kind == DOC_DRAFT:
-                continue
+            if h.entry_id in exclude or h.document_kind == DOC_DRAFT or only_asks(h.quote):
+                continue  # a passage that only asks (the client's question) is no answer
             if not evidence_strength(res, h)[0]:
                 continue
             body = entry_text(vault, h.entry_id) or ""

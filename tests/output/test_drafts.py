@@ -109,6 +109,7 @@ def test_points_are_whole_sentences_never_fragments_of_wrapped_lines() -> None:
     pts = client_points(wrapped)
     assert pts == [
         "Could you send the schema for the claims export by Friday?",
+        "We also need the nightly run moved to 3am.",  # a request (QA, session 12)
         "What format do you recommend?",
         "please confirm the go-live date.",
     ]
@@ -352,3 +353,42 @@ def test_saved_drafts_do_not_crowd_the_evidence_out(bvault: Vault) -> None:
         save(bvault, d)
     later = draft_email(bvault, acme(bvault), brief="claims export format", today=date(2026, 3, 9))
     assert any("JSON Lines" in h.quote for h in later.citations)
+
+
+def test_points_asked_without_a_question_mark_and_abbreviations() -> None:
+    """QA, session 12: indirect asks were missed, and "Nov. 14 to Mr. Olsen's team" split a
+    question in two (losing "14 to Mr.")."""
+    mail = (
+        "Hi,\n\nCould you send the reconciliation report by Nov. 14 to Mr. Olsen's team, i.e. "
+        "to me and the AP desk? Greg asked whether the rehearsal can run on a weekend. We also "
+        "need the reminder templates in Spanish. I'd like to know if the export is ready. I "
+        "wonder whether we can skip the pilot. Thanks for all. The team met Dr. Smith.\n\nInes\n"
+    )
+    assert client_points(mail) == [
+        "Could you send the reconciliation report by Nov. 14 to Mr. Olsen's team, i.e. to me "
+        "and the AP desk?",
+        "Greg asked whether the rehearsal can run on a weekend.",
+        "We also need the reminder templates in Spanish.",
+        "I'd like to know if the export is ready.",
+        "I wonder whether we can skip the pilot.",
+    ]
+
+
+def test_the_clients_own_question_is_not_what_your_history_says(bvault: Vault) -> None:
+    """QA, session 12: under "What your history says", the worksheet cited the client's own
+    question mails."""
+    seed(bvault)
+    asks = (
+        "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
+        "Subject: Retention\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n"
+        "Message-ID: <asks-1@acme.example>\n\nHow long do we keep the claims export files?\n"
+    )
+    write_note(bvault.settings.inbox, "asks.eml", asks)
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "asks.eml")
+    d = draft_email(
+        bvault,
+        acme(bvault),
+        brief="how long do we keep the claims export files?",
+        today=date(2026, 3, 11),
+    )
+    assert all("How long do we keep" not in h.quote for h in d.citations)
