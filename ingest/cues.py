@@ -385,6 +385,8 @@ def _guarded(tag: str, guard: str, s: str, m: re.Match[str]) -> bool:
             return True  # "if we decided", "before we agreed on": a condition, not a decision
         if guard == "label" and _ends(before, r"\b(?:pending|open|outstanding|upcoming|next)"):
             return True  # "Pending decision: ..."
+        if re.match(r"(?:not|never|no|nobody|nothing|none)\b", m.group(0), re.I):
+            return True  # "Not decided yet.": the capitalised "Not" is no one who decided
         return bool(_NEGATION.search(before))  # "we haven't decided on", "yet to be decided"
     if tag == "open_question":
         if _CONDITION.search(before):

@@ -205,6 +205,9 @@ def test_a_rejected_label_and_a_failure_the_retry_fixed() -> None:
         "Dana asked whether we went with the nightly batch.",
         "We went with Dana to the warehouse.",
         "Let's go with that?",
+        "Not decided yet.",  # QA, session 12: "Not" read as someone who decided
+        "**Not decided yet.**",
+        "Nobody decided on the rollout window.",
     ],
 )
 def test_not_a_decision(text: str) -> None:
