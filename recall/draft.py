@@ -304,7 +304,11 @@ def draft_email(
     # nor into the draft's title, which is stored and listed with the client's history (QA,
     # session 12: "Rollback like Harborline Tidewater?" titled a Juniper draft).
     message, title = scope.mask(message), scope.mask(title)
-    points = client_points(message) or [" ".join(message.split())[:300]]
+    points = client_points(message)
+    asked = " ".join(re.sub(r"^((re|fwd?|aw|wg):\s*)+", "", subject, flags=re.I).split())
+    if asked.endswith("?") and asked not in points:
+        points.insert(0, scope.mask(asked))  # the question is the subject (QA, session 12)
+    points = points or [" ".join(message.split())[:300]]
     passages, per = gather(vault, scope, points, exclude=exclude, today=today)
     worksheet = _email_worksheet(greet, points, passages, per, me_name)
     draft = Draft("email", title, worksheet, client.id, "extractive", passages, reply_to=reply_to)
@@ -428,7 +432,8 @@ def draft_doc(
         lines.extend([f"Client: {client.name}", ""])
     wants = [set(s.get("tags") or ()) for s in meta]
     ptags = entry_tags(vault, [p.entry_id for p in passages]) if any(wants) else {}
-    kinds = [set(ptags.get(p.entry_id, ())) for p in passages]
+    # a work line is billing, not a decision, whatever its note's front matter tags say
+    kinds = [set(ptags.get(p.entry_id, ())) if p.kind != "work" else set() for p in passages]
     owner = _tagged_sections(kinds, wants)
     shown: set[int] = set()
     for k, ((head, _), idx) in enumerate(zip(sections, per[1:], strict=True)):

@@ -392,3 +392,35 @@ def test_the_clients_own_question_is_not_what_your_history_says(bvault: Vault) -
         today=date(2026, 3, 11),
     )
     assert all("How long do we keep" not in h.quote for h in d.citations)
+
+
+def test_a_question_in_the_subject_is_a_point(bvault: Vault) -> None:
+    """QA, session 12: a mail whose only question was its subject had no point."""
+    seed(bvault)
+    mail = (
+        "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
+        "Subject: Re: Is the claims export format final?\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n"
+        "Message-ID: <subj-1@acme.example>\n\nThanks, Sam. Looking forward to it.\n\nCara\n"
+    )
+    write_note(bvault.settings.inbox, "subj.eml", mail)
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "subj.eml")
+    d = draft_email(bvault, acme(bvault), reply_to="subj-1@acme.example", today=date(2026, 3, 11))
+    assert "> Is the claims export format final?" in d.text
+
+
+def test_a_work_line_is_no_decision_whatever_its_note_is_tagged(bvault: Vault) -> None:
+    """QA, session 12: a note tagged `decision` in its front matter put its work line under a
+    status update's Decisions."""
+    import re
+
+    write_note(
+        bvault.settings.inbox,
+        "2026-03-08.md",
+        "---\nclient: acme\ntags: [decision]\n---\n# Claims export decided\n\nWe decided the "
+        "claims export ships as JSON Lines.\n\n- 2h acme: claims export decided and agreed\n",
+    )
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "2026-03-08.md")
+    d = draft_doc(bvault, "status-update", "claims export", acme(bvault), today=date(2026, 3, 9))
+    part = d.text.split("## Decisions", 1)[1].split("\n## ", 1)[0].split("\nSources:", 1)[0]
+    cited = [d.citations[int(n) - 1] for n in re.findall(r"\[(\d+)\]", part)]
+    assert cited and all(h.kind != "work" for h in cited), [h.quote for h in cited]
