@@ -270,7 +270,7 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     # to the new one); a label *corrected* (the text the same) moves the old version with it
     # (QA, session 12: the mislabelled version stayed in the scope it was corrected away from).
     unresolved: set[int] = set()
-    current = _current_sentences(doc)
+    current: set[str] | None = None  # read only when an older label differs
     for i, e in enumerate(doc.entries):
         lab = e.meta.get(ENTRY_LABEL)
         if not isinstance(lab, str) or not lab or e.kind == "work" or ctx.corrected(e):
@@ -278,9 +278,13 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         if doc.label and label_key(lab) == label_key(doc.label):
             continue
         client, resolved = _by_label(lab, ctx)
-        if doc_client is not None and client != doc_client and _restated(e.text, current):
-            own[i] = doc_client  # the same words under the corrected label
-        elif client is not None:
+        if doc_client is not None and client != doc_client:
+            if current is None:
+                current = _current_sentences(doc)
+            if _restated(e.text, current):
+                own[i] = doc_client  # the same words under the corrected label
+                continue
+        if client is not None:
             own[i] = client
         elif not resolved:
             unresolved.add(i)
