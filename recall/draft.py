@@ -36,6 +36,7 @@ from .inert import plain
 from .llm import call_model
 from .retrieval import search_detailed
 from .scope import Scope
+from .sentences import sentences
 
 TO_WRITE = "✎ TO WRITE"
 MAX_POINTS = 8
@@ -117,7 +118,6 @@ def find_message(vault: Vault, message_id: str) -> Incoming:
 
 
 _ITEM = re.compile(r"^\s*(?:[-*•>]|\d{1,2}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 def _units(message: str) -> list[str]:
@@ -136,32 +136,8 @@ def _units(message: str) -> list[str]:
                 current.append(_ITEM.sub("", ln).strip() if _ITEM.match(ln) else ln.strip())
         if current:
             out.append(" ".join(current))
-    sentences: list[str] = []
-    for unit in out:
-        sentences.extend(x.strip() for x in _split(unit) if x.strip())
-    return sentences
-
-
-# "Nov. 14", "Mr. Olsen", "i.e. to me": a full stop that ends no sentence (QA, session 12:
-# "…by Nov. 14 to Mr. Olsen's team?" became two points, and "14 to Mr." was lost)
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:mr|mrs|ms|dr|prof|st|jr|sr|vs|etc|approx|no|nos|fig|jan|feb|mar|apr|jun|jul|aug|"
-    r"sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|inc|ltd|co|corp)|"
-    r"\b(?:e\.g|i\.e|a\.m|p\.m|u\.s)|\b[A-Z])\.$",
-    re.IGNORECASE,
-)
-
-
-def _split(unit: str) -> list[str]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(unit):
-        before = unit[start : m.start()]
-        if _ABBREVIATION.search(before):
-            continue
-        out.append(unit[start : m.start()])
-        start = m.end()
-    out.append(unit[start:])
-    return out
+    # the shared splitter: "Nov. 14 to Mr. Olsen's team" is one sentence (QA, session 12)
+    return [x for unit in out for x in sentences(unit)]
 
 
 def client_points(message: str) -> list[str]:

@@ -12,7 +12,10 @@ import re
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|#{1,6}\s|>|\|)")
 _MARKER = re.compile(r"\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+|#{1,6}\s+|>\s*)")
 _END = re.compile(r"[.!?]+[\"')\]]*\s+")
-_ABBREV = frozenset("e.g i.e vs etc cf mr mrs ms dr st no approx fig al".split())
+_ABBREV = frozenset(
+    "e.g i.e vs etc cf mr mrs ms dr st no approx fig al prof jr sr inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)  # "by Nov. 14 to Mr. Olsen's team" is one sentence (QA, session 12)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
