@@ -23,6 +23,13 @@ from .records import (
 from .store import Vault
 
 
+def _bind(params: dict[str, object], prefix: str, values: Sequence[str]) -> str:
+    """Bound placeholders for ``values`` (``:prefix0, :prefix1, …``), added to ``params``."""
+    for i, v in enumerate(values):
+        params[f"{prefix}{i}"] = v
+    return ", ".join(f":{prefix}{i}" for i in range(len(values)))
+
+
 @dataclass(frozen=True)
 class Filters:
     # A client id: that client's scope — its own entries and the user's general material
@@ -46,26 +53,14 @@ class Filters:
             parts.append(f"e.scope IN (:f_client, '{SCOPE_GENERAL}')")
             p["f_client"] = self.client
         if self.kinds:
-            names = []
-            for i, k in enumerate(self.kinds):
-                names.append(f":f_kind{i}")
-                p[f"f_kind{i}"] = k
-            parts.append(f"e.kind IN ({', '.join(names)})")
+            parts.append(f"e.kind IN ({_bind(p, 'f_kind', self.kinds)})")
         else:
             quiet = ", ".join(f"'{k}'" for k in NOT_SEARCHED_BY_DEFAULT)
             parts.append(f"e.kind NOT IN ({quiet})")
         if self.document_kinds:
-            names = []
-            for i, k in enumerate(self.document_kinds):
-                names.append(f":f_dkind{i}")
-                p[f"f_dkind{i}"] = k
-            parts.append(f"d.kind IN ({', '.join(names)})")
+            parts.append(f"d.kind IN ({_bind(p, 'f_dkind', self.document_kinds)})")
         if self.without_document_kinds:
-            names = []
-            for i, k in enumerate(self.without_document_kinds):
-                names.append(f":f_xkind{i}")
-                p[f"f_xkind{i}"] = k
-            parts.append(f"d.kind NOT IN ({', '.join(names)})")
+            parts.append(f"d.kind NOT IN ({_bind(p, 'f_xkind', self.without_document_kinds)})")
         if self.document_id is not None:
             parts.append("d.id = :f_doc")
             p["f_doc"] = self.document_id
