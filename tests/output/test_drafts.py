@@ -86,6 +86,16 @@ def acme(v: Vault) -> ClientSpec:
     return next(c for c in v.settings.clients if c.id == "acme")
 
 
+def cara_mail(v: Vault, mid: str, subject: str, body: str, day: str = "Tue, 10 Mar 2026") -> None:
+    """Ingest one mail from Acme's Cara to the user."""
+    raw = (
+        "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
+        f"Subject: {subject}\nDate: {day} 10:00:00 +0100\nMessage-ID: <{mid}>\n\n{body}\n"
+    )
+    path = write_note(v.settings.inbox, f"{mid.split('@')[0]}.eml", raw)
+    Ingestor(v).ingest_file(path)
+
+
 def test_client_points_are_quoted_from_the_message() -> None:
     pts = client_points("Hi,\n\nWhat format? Also please send the schema.\nThanks.\n")
     assert (
@@ -228,7 +238,7 @@ def test_a_tracking_pixel_in_the_clients_mail_is_dead_text_in_the_draft(bvault: 
         "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
         "Subject: Pilot\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n"
         "Message-ID: <pixel-1@acme.example>\n\n"
-        "Could you confirm the pilot schedule? ![tracker](http://t.example/p.png?id=7)\n"
+        "Could you confirm the ![tracker](http://t.example/p.png?id=7) pilot schedule?\n"
         "<img src='http://t.example/b.png'>\n",
     )
     Ingestor(bvault).ingest_file(bvault.settings.inbox / "pixel.eml")
@@ -378,13 +388,9 @@ def test_the_clients_own_question_is_not_what_your_history_says(bvault: Vault) -
     """QA, session 12: under "What your history says", the worksheet cited the client's own
     question mails."""
     seed(bvault)
-    asks = (
-        "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
-        "Subject: Retention\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n"
-        "Message-ID: <asks-1@acme.example>\n\nHow long do we keep the claims export files?\n"
+    cara_mail(
+        bvault, "asks-1@acme.example", "Retention", "How long do we keep the claims export files?"
     )
-    write_note(bvault.settings.inbox, "asks.eml", asks)
-    Ingestor(bvault).ingest_file(bvault.settings.inbox / "asks.eml")
     d = draft_email(
         bvault,
         acme(bvault),
@@ -397,13 +403,12 @@ def test_the_clients_own_question_is_not_what_your_history_says(bvault: Vault) -
 def test_a_question_in_the_subject_is_a_point(bvault: Vault) -> None:
     """QA, session 12: a mail whose only question was its subject had no point."""
     seed(bvault)
-    mail = (
-        "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
-        "Subject: Re: Is the claims export format final?\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n"
-        "Message-ID: <subj-1@acme.example>\n\nThanks, Sam. Looking forward to it.\n\nCara\n"
+    cara_mail(
+        bvault,
+        "subj-1@acme.example",
+        "Re: Is the claims export format final?",
+        "Thanks, Sam. Looking forward to it.\n\nCara",
     )
-    write_note(bvault.settings.inbox, "subj.eml", mail)
-    Ingestor(bvault).ingest_file(bvault.settings.inbox / "subj.eml")
     d = draft_email(bvault, acme(bvault), reply_to="subj-1@acme.example", today=date(2026, 3, 11))
     assert "> Is the claims export format final?" in d.text
 
