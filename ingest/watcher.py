@@ -275,8 +275,7 @@ class Watcher:
         for p in pending:
             if p.exists():
                 self.tracker.observe(p)
-        with v.writer("recover"):
-            v.reconcile_vectors()
+        v.reconcile_vectors()
         v.embed_pending()
 
     def run_once(self, timeout: float = 600.0) -> int:

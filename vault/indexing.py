@@ -14,13 +14,19 @@ from .base import (
 
 class IndexingMixin(VaultBase):
     def reconcile_vectors(self) -> int:
-        """Remove vectors whose chunk no longer exists. Writers call it at start."""
-        with self.engine.connect() as c:
-            sql_ids = {int(r[0]) for r in c.execute(text("SELECT id FROM chunk"))}
-        orphans = sorted(self.vectors.ids() - sql_ids)
-        if orphans:
-            self.vectors.delete(orphans)
-        return len(orphans)
+        """Remove vectors whose chunk no longer exists. Writers call it at start.
+
+        Takes the writer lock for the comparison (a chunk written meanwhile would look like an
+        orphan), but imports Chroma and connects before it: that is ~0.6 s, and the page's
+        first vault open waited for it behind `trailkeep ui`'s watcher (bench/ui.py)."""
+        self.vectors.ready()
+        with self.writer("recover"):
+            with self.engine.connect() as c:
+                sql_ids = {int(r[0]) for r in c.execute(text("SELECT id FROM chunk"))}
+            orphans = sorted(self.vectors.ids() - sql_ids)
+            if orphans:
+                self.vectors.delete(orphans)
+            return len(orphans)
 
     def pending_count(self) -> int:
         with self.engine.connect() as c:

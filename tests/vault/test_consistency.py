@@ -150,3 +150,27 @@ def test_forget_keeps_no_bytes_and_no_title(vault: Vault) -> None:
         errors = [str(r[0]) for r in c.execute(text("SELECT error FROM source")) if r[0]]
     assert not [e for e in errors if "Heron" in e or "heron" in e]
     assert doctor(vault).ok
+
+
+def test_writers_start_by_dropping_vectors_whose_chunk_is_gone(vault: Vault) -> None:
+    """reconcile_vectors (the watcher's start) removes orphan vectors and keeps live ones; it
+    holds the writer lock for the comparison, not for connecting to Chroma."""
+    _ingest(vault, "a.md", "alpha beta")
+    live = vault.vectors.ids()
+    assert live
+    vault.vectors.upsert([8888], HashEmbedder().embed(["orphan"]), [{"client": ""}])
+    held: list[tuple[str, bool]] = []
+    real = vault.lock.hold
+
+    def spy(what: str = "write"):  # type: ignore[no-untyped-def]
+        held.append((what, vault.vectors._client_obj is not None))  # connected before locking
+        return real(what)
+
+    vault.vectors.close()  # a writer starting: no Chroma client yet
+    vault.lock.hold = spy  # type: ignore[method-assign]
+    try:
+        assert vault.reconcile_vectors() == 1
+    finally:
+        del vault.lock.hold
+    assert held == [("recover", True)]
+    assert vault.vectors.ids() == live
