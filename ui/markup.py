@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 from trailkeep.recall.inert import plain
 
-__all__ = ["md_table", "plain", "safe_md", "safe_quote", "shown"]
+__all__ = ["code_lines", "md_table", "plain", "safe_md", "safe_quote", "shown"]
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 
@@ -60,6 +60,21 @@ def safe_quote(text: object, *, limit: int | None = None) -> str:
     """A block quote of ``text`` (escaped as :func:`safe_md`), every line kept."""
     body = safe_md(text, limit=limit)
     return "\n".join("> " + ln if ln else ">" for ln in body.split("\n"))
+
+
+def code_lines(text: object) -> str:
+    """Markdown showing each line of ``text`` as an inline code span: fixed-width, selectable,
+    nothing in it interpreted. For a path or a short file example, where ``st.code`` would load
+    Streamlit's 1.5 MB syntax highlighter before the page counts as drawn (bench/ui.py)."""
+    out = []
+    for line in plain(text).split("\n"):
+        body = line.rstrip()
+        if not body.strip():
+            continue
+        ticks = "`" * (max((len(r) for r in re.findall(r"`+", body)), default=0) + 1)
+        pad = " " if body.startswith("`") or body.endswith("`") else ""
+        out.append(f"{ticks}{pad}{body}{pad}{ticks}")
+    return "  \n".join(out)
 
 
 def md_table(rows: Sequence[Mapping[str, object]], right: Sequence[str] = ()) -> str:

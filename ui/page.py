@@ -26,7 +26,7 @@ import streamlit as st
 from trailkeep.vault import Filters, Settings, TrailkeepError, load_settings
 
 from . import auth, backend_config
-from .markup import md_table, safe_md
+from .markup import code_lines, md_table, safe_md
 
 if TYPE_CHECKING:
     from trailkeep.recall import Backend
@@ -232,7 +232,7 @@ def first_run(s: Settings) -> None:
         "updates by itself."
     )
     st.markdown("**Your inbox folder**")
-    st.code(str(s.inbox), language=None)
+    st.markdown(code_lines(s.inbox))
     st.markdown(
         "**What it understands**\n\n"
         "- ChatGPT exports (`conversations.json` or the export .zip) and Claude exports "
@@ -294,9 +294,9 @@ def clients_help(s: Settings, why: str, key: str = "clients") -> None:
     path = s.clients_path
     st.info(f"Add your clients to **clients.toml** {why}.")
     st.markdown("**The file**")
-    st.code(str(path), language=None)
+    st.markdown(code_lines(path))
     st.markdown("**An example**")
-    st.code(CLIENTS_EXAMPLE, language="toml")
+    st.markdown(code_lines(CLIENTS_EXAMPLE))
     if path.exists():
         st.caption("The file exists: open it in your editor and add a [[client]] table.")
     elif st.button("Create a commented clients.toml", key=f"{key}-template"):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from trailkeep.ui import readable
-from trailkeep.ui.markup import plain, safe_md, safe_quote, shown
+from trailkeep.ui.markup import code_lines, plain, safe_md, safe_quote, shown
 
 # CommonMark + tables + strikethrough: what the page's renderer does, minus Streamlit's own
 # extensions (covered by the browser test).
@@ -195,3 +195,17 @@ def test_setting_a_key_keeps_the_files_comments_in_place(tmp_path: Path) -> None
     assert config.read_text() == (
         '[me]  # my own addresses\nname = "Sam"\nemails = ["sam@mine.example"]\n'
     )
+
+
+def test_code_lines_show_every_line_fixed_width_and_uninterpreted() -> None:
+    md = MarkdownIt("commonmark")
+    text = '[[client]]\nname = "A `b` ``c``"\n\n![x](http://h/p.png) <b>x</b>\n`edge`'
+    html = md.render(code_lines(text))
+    assert "<img" not in html and "<b>" not in html and "<a " not in html
+    spans = re.findall(r"<code>(.*?)</code>", html)
+    assert [s.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">") for s in spans] == [
+        "[[client]]",
+        'name = "A `b` ``c``"',
+        "[image removed: x, from h] x",  # plain(): as everywhere on the page
+        "`edge`",
+    ]

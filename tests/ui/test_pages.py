@@ -415,7 +415,9 @@ def test_empty_vault_explains_what_to_drop_where(
         at = page(name)
         body = texts(at)
         assert "vault is empty" in body and "What it understands" in body, name
-        assert str(tmp_path / "empty" / "inbox") in [c.value for c in at.code]
+        assert f"`{tmp_path / 'empty' / 'inbox'}`" in [m.value for m in at.markdown]
+        # st.code loads a 1.5 MB syntax highlighter before the first page counts as drawn
+        assert not at.code, name
 
 
 def test_clients_toml_template_is_created_once_never_overwritten(
@@ -425,8 +427,8 @@ def test_clients_toml_template_is_created_once_never_overwritten(
     monkeypatch.setenv("TRAILKEEP_HOME", str(home))
     monkeypatch.setenv("TRAILKEEP_EMBEDDER", "hash")
     at = page("invoices")
-    assert str(home / "clients.toml") in [c.value for c in at.code]
-    assert any("[[client]]" in str(c.value) for c in at.code), "no example"
+    assert f"`{home / 'clients.toml'}`" in [m.value for m in at.markdown]
+    assert any("`[[client]]`" in str(m.value) for m in at.markdown), "no example"
     at.button(key="invoices-template").click().run()
     assert not at.exception
     text = (home / "clients.toml").read_text(encoding="utf-8")
