@@ -283,6 +283,11 @@ def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
         if not v.lines:
             raise BillingError(f"invoice {v.id} has no lines (its items changed); nothing to issue")
         _check_issue_date(c, invoice_id, today)
+        if bad := [i for i in store.items_on(c, invoice_id) if i.problem]:
+            raise BillingError(
+                f"invoice {v.id} holds work that cannot be billed as it is (item {bad[0].id}: "
+                f"{bad[0].problem}); fix the line, then issue"
+            )
         number = store.next_number(c, "INV", today.year)
         store.freeze(c, invoice_id, [ln.row() for ln in v.lines])
         due = (today + timedelta(days=terms)).isoformat()

@@ -365,6 +365,38 @@ _SAME_WORK = (
 )
 
 
+MAX_DAY_HOURS = Fraction(24)
+
+
+def _overfull_days(c: Connection) -> dict[str, Fraction]:
+    """Days whose work, every client together, adds up to more than MAX_DAY_HOURS: a typo
+    ("15h" for "1.5h") or one day's lines written under another day. Work repeated from another
+    file counts once; lines with a problem of their own do not count."""
+    totals: dict[str, Fraction] = {}
+    rows = c.execute(
+        text(
+            "SELECT w.day, w.hours FROM work_item w WHERE NOT w.removed AND w.day IS NOT NULL "
+            f"AND w.hours IS NOT NULL AND w.problem IS NULL AND {_SAME_WORK} IS NULL"
+        )
+    )
+    for day, hours in rows:
+        try:
+            totals[str(day)] = totals.get(str(day), Fraction(0)) + Fraction(str(hours))
+        except (ValueError, ZeroDivisionError):
+            continue
+    return {d: t for d, t in totals.items() if t > MAX_DAY_HOURS}
+
+
+def _overfull_problem(day: str, total: Fraction) -> str:
+    hours = line_hours(str(total))
+    hours = hours if hours.endswith("m") else f"{hours} h"
+    return (
+        f"the work on {day} adds up to {hours} across your notes and "
+        f"timesheets, more than {MAX_DAY_HOURS} in a day: check the hours (not billed until "
+        "they add up)"
+    )
+
+
 def _same_work_problem(first: int) -> str:
     return (
         f"the same work as item {first} from another file: billed once "
@@ -383,13 +415,17 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
             f"WHERE NOT w.removed AND {where} ORDER BY w.day, w.id"
         ),
         p,
-    )
+    ).all()
+    overfull = _overfull_days(c) if rows else {}
     items = []
     for r in rows:
         same_as = None if r.same_as is None else int(r.same_as)
         problem = r.problem
         if problem is None and same_as is not None:
             problem = _same_work_problem(same_as)
+        unbilled = r.invoice_id is None or r.status == "draft"
+        if problem is None and unbilled and str(r.day) in overfull:
+            problem = _overfull_problem(str(r.day), overfull[str(r.day)])
         items.append(
             WorkItem(
                 id=r[0],
@@ -439,12 +475,13 @@ def reading(vault: Vault) -> Iterator[Connection]:
 
 def billable_items(c: Connection, client: str, period: str) -> list[WorkItem]:
     """The client's items dated in ``period`` (YYYY-MM) on no invoice and fit to bill."""
-    return _items(
+    items = _items(
         c,
         "w.client_id = :c AND w.invoice_id IS NULL AND substr(w.day, 1, 7) = :p "
         f"AND w.problem IS NULL AND w.hours IS NOT NULL AND {_SAME_WORK} IS NULL",
         {"c": client, "p": period},
     )
+    return [i for i in items if i.problem is None]  # a day of more than 24 h waits
 
 
 def items_on(c: Connection, invoice_id: int) -> list[WorkItem]:

@@ -510,3 +510,34 @@ def test_the_cli_warns_of_an_issue_date_in_the_future(bsettings: Settings) -> No
     )
     assert r.exit_code == 0, r.output
     assert f"dated {ahead}, 40 day(s) from now" in r.stderr
+
+
+
+def test_a_day_of_more_than_24_hours_is_not_billed_until_it_adds_up(bvault: Vault) -> None:
+    """Each line under 24 h, the day over it ("22h" typed for "2.2h"; every client counts):
+    its lines wait with a problem that says so, a draft holding one cannot be issued, and the
+    corrected file bills as usual. Another day's work is not held up."""
+    inbox = bvault.settings.inbox
+    _ingest(bvault, "2026-03-04.md", MARCH)  # 2.5 h + 20 m acme, 90 m beta
+    draft = create_invoice(bvault, "acme", "2026-03")
+    head = "date,client,hours,description\n"
+    (inbox / "sheet.csv").write_text(head + "2026-03-04,beta,22,Review\n2026-03-05,acme,1,Call\n")
+    Ingestor(bvault).ingest_file(inbox / "sheet.csv")
+    day = [i for i in list_work(bvault) if i.day == "2026-03-04"]
+    assert len(day) == 4
+    for i in day:
+        assert not i.billable and "adds up to 26h20m across" in str(i.problem), i
+    with pytest.raises(BillingError, match="more than 24 in a day"):
+        issue_invoice(bvault, draft.id, date(2026, 4, 1))
+    # the draft takes the other day's work; the long day's lines stay on it, and block it
+    assert [ln.hours for ln in create_invoice(bvault, "acme", "2026-03").lines] == [
+        "2.5",
+        "1/3",
+        "1",
+    ]
+    assert [i.description for i in list_work(bvault, "beta") if i.billable] == []
+    (inbox / "sheet.csv").write_text(head + "2026-03-04,beta,2.2,Review\n2026-03-05,acme,1,Call\n")
+    Ingestor(bvault).ingest_file(inbox / "sheet.csv")
+    assert all(i.billable for i in list_work(bvault))
+    issued = issue_invoice(bvault, draft.id, date(2026, 4, 1))
+    assert [ln.hours for ln in issued.lines] == ["2.5", "1/3", "1"]
