@@ -302,7 +302,21 @@ def serve(tools: Tools) -> None:
     from mcp.server.mcpserver.exceptions import ToolError
     from mcp.types import ToolAnnotations
 
-    server: MCPServer[Any] = MCPServer(
+    class Strict(MCPServer[Any]):
+        """A call naming an argument the tool does not take is refused, not run without it
+        (`search(query, limit=3)` searched with k=10 and said nothing; QA, session 12)."""
+
+        async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+            known = {
+                t.name: set(t.input_schema.get("properties", {})) for t in await self.list_tools()
+            }
+            extra = sorted(set(arguments) - known.get(name, set(arguments)))
+            if extra:
+                takes = ", ".join(sorted(known[name])) or "no arguments"
+                raise ToolError(f"{name} takes {takes}; unknown argument: {', '.join(extra)}")
+            return await super().call_tool(name, arguments, context)
+
+    server = Strict(
         name=SERVER_NAME,
         instructions=INSTRUCTIONS
         + (f" This server is confined to client {tools.client!r}." if tools.client else ""),

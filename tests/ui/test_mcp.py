@@ -199,9 +199,16 @@ def test_a_scoped_server_cannot_return_another_clients_text(home: Path) -> None:
     assert not everyone[1][0] and "46 exercise videos" in json.loads(everyone[1][1])["text"]
     # a count or an id is a JSON integer: `true` is refused, not read as 1 (QA, session 12)
     _, typed = session(
-        home, None, [("search", {"query": "export", "k": True}), ("get_entry", {"entry_id": True})]
+        home,
+        None,
+        [
+            ("search", {"query": "export", "k": True}),
+            ("get_entry", {"entry_id": True}),
+            ("search", {"query": "export", "limit": 3}),  # an argument it does not take
+        ],
     )
     assert all(err for err, _ in typed), typed
+    assert "unknown argument: limit" in typed[2][1] and "k, query" in typed[2][1], typed[2]
 
 
 def test_unknown_client_is_refused_before_serving(home: Path) -> None:
