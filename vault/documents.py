@@ -124,7 +124,7 @@ class DocumentsMixin(SourcesMixin):
             client_id = self.known_client(c, doc.client)
             project_id = self._ensure_project(c, doc.project, client_id)
             row = c.execute(
-                text("SELECT id FROM document WHERE kind=:k AND external_id=:x"),
+                text("SELECT id, meta FROM document WHERE kind=:k AND external_id=:x"),
                 {"k": doc.kind, "x": doc.external_id},
             ).first()
             created = row is None
@@ -165,6 +165,8 @@ class DocumentsMixin(SourcesMixin):
             if same is not None:
                 self._record_source(c, source_id, doc_id, same[0])
                 return WriteResult(doc_id, same[0], same[1], False, False, True, 0)
+            stored_meta = _meta(row[1]) if row is not None else {}
+            older = not created and _older_export(doc.meta, stored_meta)
             becomes_current = True
             if doc.versioned or cur is None:
                 # Inserted last by arrival; history.reorder (after the entries) places it by
@@ -204,8 +206,22 @@ class DocumentsMixin(SourcesMixin):
                     {"h": doc.content_sha256, "v": version_id},
                 )
             n_chunks, changed = self._write_entries(
-                c, doc, version_id, doc_id, client_id, by_entry, prev_version, stale, source_id
+                c,
+                doc,
+                version_id,
+                doc_id,
+                client_id,
+                by_entry,
+                prev_version,
+                stale,
+                source_id,
+                older,
             )
+            if doc.meta.get("whole") and not older:
+                # the export holds the whole conversation: what it leaves off its active path
+                # is off it, whatever an earlier import said (never two active branches)
+                _leave_path(c, version_id, {e.key for e in doc.entries if e.on_current_path})
+            meta = stored_meta if older else doc.meta
             if doc.versioned or cur is None:
                 number, becomes_current = history.reorder(c, doc_id, version_id)
             if doc.versioned and becomes_current:
@@ -223,12 +239,13 @@ class DocumentsMixin(SourcesMixin):
                 {
                     "t": doc.title,
                     "cur": becomes_current,  # an older version arriving late keeps the title
-                    # the tail of a growing file knows no better title than the stored one
-                    "keep": bool(doc.meta.get("keep_title")),
+                    # the tail of a growing file knows no better title than the stored one;
+                    # nor does an export older than the one stored
+                    "keep": bool(doc.meta.get("keep_title")) or older,
                     "u": db_ts(ts_utc),
                     "c": client_id,
                     "p": project_id,
-                    "m": json.dumps(doc.meta, default=str, sort_keys=True),
+                    "m": json.dumps(meta, default=str, sort_keys=True),
                     "d": doc_id,
                 },
             )
@@ -273,9 +290,12 @@ class DocumentsMixin(SourcesMixin):
         prev_version: int | None,
         stale: list[int],
         source_id: int | None = None,
+        older: bool = False,
     ) -> tuple[int, bool]:
         """Entries, then their chunks, then the links between them; (chunks, anything changed)."""
-        ids, rechunk, changed = self._store_entries(c, doc, version_id, doc_id, stale, source_id)
+        ids, rechunk, changed = self._store_entries(
+            c, doc, version_id, doc_id, stale, source_id, older
+        )
         n_chunks = self._store_chunks(c, rechunk, by_entry)
         self._store_links(c, doc, version_id, ids, prev_version)
         return n_chunks, changed
@@ -288,10 +308,15 @@ class DocumentsMixin(SourcesMixin):
         doc_id: int,
         stale: list[int],
         source_id: int | None,
+        older: bool = False,
     ) -> tuple[dict[str, int], list[tuple[int, str]], bool]:
         """Insert new entries, update those whose text changed under the same key (their old
         chunks go: ids into ``stale``), skip tombstoned ones. Returns (key -> entry id, (entry
-        id, key) of the entries whose chunks must be written, whether anything changed)."""
+        id, key) of the entries whose chunks must be written, whether anything changed).
+
+        ``older``: the document is an export older than the one stored — it adds what the
+        vault lacks (off the active path: the newer export left it out) and changes nothing
+        that is stored."""
         existing: dict[str, Any] = {
             str(r[1]): r
             for r in c.execute(
@@ -312,7 +337,7 @@ class DocumentsMixin(SourcesMixin):
         for e in doc.entries:
             h = _entry_hash(e)
             old = existing.get(e.key)
-            if old is not None and old[2] == h and bool(old[3]) == e.on_current_path:
+            if old is not None and (older or (old[2] == h and bool(old[3]) == e.on_current_path)):
                 continue  # stored as it is (an appended session's earlier turns)
             if tombs and self.is_tombstoned_conn(
                 c, "entry", f"{doc.kind}:{doc.external_id}:{e.key}"
@@ -321,7 +346,7 @@ class DocumentsMixin(SourcesMixin):
             e_client = self.known_client(c, e.client)
             scope = e.scope or e_client or SCOPE_UNATTRIBUTED
             ts, off = to_utc(e.timestamp) if e.timestamp else (None, 0)
-            current = e.on_current_path
+            current = e.on_current_path and not older
             if old is not None:
                 changed = True
                 c.execute(
@@ -376,7 +401,7 @@ class DocumentsMixin(SourcesMixin):
                         "client_id": e_client,
                         "scope": scope,
                         "source_id": source_id,
-                        "on_current_path": e.on_current_path,
+                        "on_current_path": current,
                         "current": current,
                         "indexed": e.indexed,
                         "content_sha256": h,
@@ -477,6 +502,35 @@ class DocumentsMixin(SourcesMixin):
                     "WHERE n.version_id = :new AND o.version_id = :old ON CONFLICT DO NOTHING"
                 ),
                 {"new": version_id, "old": prev_version},
+            )
+
+
+def _meta(raw: object) -> dict[str, Any]:
+    try:
+        got = json.loads(str(raw or "{}"))
+    except ValueError:
+        return {}
+    return got if isinstance(got, dict) else {}
+
+
+def _older_export(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """An export of a whole conversation last changed before the one already stored (last
+    week's download read after this week's, e.g. ``ingest ~/Downloads`` in name order)."""
+    new, have = incoming.get("exported_at"), stored.get("exported_at")
+    return bool(incoming.get("whole") and new and have and str(new) < str(have))
+
+
+def _leave_path(c: Connection, version_id: int, on_path: set[str]) -> None:
+    """Entries of ``version_id`` not on the active path of the export just read leave it."""
+    rows = c.execute(
+        text("SELECT id, key FROM entry WHERE version_id = :v AND (current OR on_current_path)"),
+        {"v": version_id},
+    ).all()
+    for entry_id, key in rows:
+        if str(key) not in on_path:
+            c.execute(
+                text("UPDATE entry SET on_current_path = FALSE, current = FALSE WHERE id = :i"),
+                {"i": entry_id},
             )
 
 

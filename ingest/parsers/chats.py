@@ -40,10 +40,22 @@ def _ts(value: Any) -> datetime | None:
     return parse_time(value)
 
 
+def _exported(value: Any) -> str | None:
+    """A conversation's last-changed time as UTC ISO text (comparable as a string), or None."""
+    ts = _ts(value)
+    return None if ts is None else ts.astimezone(UTC).isoformat()
+
+
 def _hash(obj: Any) -> str:
     return hashlib.sha256(
         json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode()
     ).hexdigest()
+
+
+def _whole(updated: Any) -> dict[str, Any]:
+    """Meta of a conversation read whole from an export: its active path is the export's, and
+    an older export read later does not move it (notes/0007, "Exports read out of order")."""
+    return {"whole": True, "exported_at": _exported(updated)}
 
 
 # ---------------------------------------------------------------- ChatGPT
@@ -212,12 +224,17 @@ def chatgpt_document(conv: dict[str, Any]) -> ParsedDocument:
         kind=DOC_CHAT,
         external_id=f"chatgpt:{cid}",
         title=title,
-        content_sha256=_hash([[e.key, e.text, e.on_current_path] for e in entries]),
+        # the title too: a conversation renamed in the account is not "the same" (QA, s. 13)
+        content_sha256=_hash([title, [[e.key, e.text, e.on_current_path] for e in entries]]),
         timestamp=conv_ts,
         entries=entries,
         links=links,
         versioned=False,
-        meta={"provider": "chatgpt", "model": conv.get("default_model_slug")},
+        meta={
+            "provider": "chatgpt",
+            "model": conv.get("default_model_slug"),
+            **_whole(conv.get("update_time")),
+        },
     )
 
 
@@ -384,12 +401,12 @@ def claude_document(conv: dict[str, Any]) -> ParsedDocument:
         kind=DOC_CHAT,
         external_id=f"claude:{uuid}",
         title=title,
-        content_sha256=_hash([[e.key, e.text, e.on_current_path] for e in entries]),
+        content_sha256=_hash([title, [[e.key, e.text, e.on_current_path] for e in entries]]),
         timestamp=_ts(conv.get("created_at")),
         entries=entries,
         links=_sibling_revisions(entries),
         versioned=False,
-        meta={"provider": "claude"},
+        meta={"provider": "claude", **_whole(conv.get("updated_at"))},
     )
 
 

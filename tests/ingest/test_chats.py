@@ -113,12 +113,42 @@ def test_import_order_does_not_matter(tmp_path: Path) -> None:
         for i in order:
             conv = chatgpt_conversation() if i == 1 else chatgpt_conversation_grown()
             ing.ingest_file(put(s.inbox, f"e{i}.json", [conv]))
-        dumps.append([r for r in dump(v) if r[0] != "source"])
+        dumps.append(sorted(r for r in dump(v) if r[0] == "entry"))
         v.close()
-    # Newest-imported wins for "current"; what differs is only which branch is current.
-    assert {r[:5] for r in dumps[0] if r[0] == "entry"} == {
-        r[:5] for r in dumps[1] if r[0] == "entry"
-    }
+    # The newer export's active path wins whatever the order they were read in (QA, session
+    # 13: last week's download read after this week's left both branches current)
+    assert dumps[0] == dumps[1]
+    current = {r[3] for r in dumps[0] if r[6]}
+    assert "u4" in current and "a2b" not in current and "th" not in current
+
+
+def test_an_export_sets_the_whole_active_path_and_the_title(
+    vault: Vault, ingestor: Ingestor
+) -> None:
+    """Read in arrival order with equal export times, the later export's path is the only
+    one; a renamed conversation takes its new title, and an older export does not rename it
+    back or move the path."""
+    inbox = vault.settings.inbox
+    grown = chatgpt_conversation_grown()
+    grown["update_time"] = chatgpt_conversation()["update_time"]  # no time to go by
+    ingestor.ingest_file(put(inbox, "a.json", [grown]))
+    ingestor.ingest_file(put(inbox, "b.json", [chatgpt_conversation()]))
+    es = entries(vault, "chatgpt:conv-acme-1")
+    on = {k for k, v in es.items() if v[2]}
+    assert on == {"sys", "ctx", "u1", "a1", "u2", "a2b", "code", "out", "th"}  # b's alone
+    assert on == {k for k, v in es.items() if v[4]}
+    renamed = chatgpt_conversation_grown()
+    renamed["title"] = "Patient matching runbook"
+    assert ingestor.ingest_file(put(inbox, "c.json", [renamed])).status != "failed"
+    title = "SELECT title FROM document WHERE external_id = 'chatgpt:conv-acme-1'"
+    with vault.engine.connect() as c:
+        assert c.execute(text(title)).scalar_one() == "Patient matching runbook"
+    ingestor.ingest_file(put(inbox, "d.json", [chatgpt_conversation()]))  # last week's, again
+    with vault.engine.connect() as c:
+        assert c.execute(text(title)).scalar_one() == "Patient matching runbook"
+    es = entries(vault, "chatgpt:conv-acme-1")
+    assert {k for k, v in es.items() if v[2]} == {"sys", "ctx", "u1", "a1", "u2b", "a3", "u4"}
+    assert doctor(vault).ok
 
 
 def test_zip_export_with_projects(vault: Vault, ingestor: Ingestor) -> None:
