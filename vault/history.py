@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
+from . import dialect
 from .errors import NotFound
 from .keyword import normalize_for_index, strip_diacritics
 from .records import Hit, from_utc
@@ -149,11 +150,30 @@ def _relink(c: Connection, doc_id: int, vid: int, prev: int | None) -> None:
         c.execute(
             text(
                 "INSERT INTO link (kind, from_entry_id, to_entry_id) "
-                "SELECT 'revises', n.id, o.id FROM entry n JOIN entry o ON o.key = n.key "
+                "SELECT 'revises', n.id, o.id FROM entry n "
+                f"JOIN entry o ON {same_part(c, 'n', 'o')} "
                 "WHERE n.version_id = :new AND o.version_id = :old ON CONFLICT DO NOTHING"
             ),
             {"new": vid, "old": prev},
         )
+
+
+def same_part(c: Connection, a: str, b: str) -> str:
+    """SQL: entries ``a`` and ``b`` (table aliases) are the same part of their document — the
+    same key, or, for note sections, the same heading path whatever the note was called. A
+    section's key starts with the note's title ("Spec > Scope"), so a renamed note — or one
+    note kept as dated files with no title, named after each file — linked no section to its
+    previous version (QA, session 13). The keys stay as they are: forgotten sections are
+    remembered by key."""
+
+    def path(x: str) -> str:
+        at = dialect.find(c, "' > '", f"{x}.key")
+        return f"(CASE WHEN {at} > 0 THEN substr({x}.key, {at} + 3) ELSE '' END)"
+
+    return (
+        f"({a}.key = {b}.key OR ({a}.kind = 'section' AND {b}.kind = 'section' "
+        f"AND {path(a)} = {path(b)}))"
+    )
 
 
 # ----------------------------------------------------------------------------------- read side
@@ -368,7 +388,7 @@ def lineages(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[EntryRow]
             rows = c.execute(
                 text(
                     f"SELECT {_ENTRY_COLUMNS}, x.id FROM entry x JOIN entry e "
-                    "ON e.document_id = x.document_id AND e.key = x.key "
+                    f"ON e.document_id = x.document_id AND {same_part(c, 'e', 'x')} "
                     f"{_ENTRY_JOINS} WHERE x.id IN ({marks}) ORDER BY x.id, v.number"
                 )
             ).all()

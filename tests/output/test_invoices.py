@@ -512,7 +512,6 @@ def test_the_cli_warns_of_an_issue_date_in_the_future(bsettings: Settings) -> No
     assert f"dated {ahead}, 40 day(s) from now" in r.stderr
 
 
-
 def test_a_day_of_more_than_24_hours_is_not_billed_until_it_adds_up(bvault: Vault) -> None:
     """Each line under 24 h, the day over it ("22h" typed for "2.2h"; every client counts):
     its lines wait with a problem that says so, a draft holding one cannot be issued, and the

@@ -230,3 +230,26 @@ def test_a_section_whose_heading_says_the_phrase_is_a_step(vault: Vault, tmp_pat
     Ingestor(vault).ingest_paths(files)
     steps = topic_trail(vault, "nightly claims export")
     assert {s.hit.document for s in steps} == {"Kickoff", "Ops log"}
+
+
+@pytest.mark.parametrize("named", ["title", "file"])
+def test_a_renamed_note_still_revises_its_sections(
+    vault: Vault, tmp_path: Path, named: str
+) -> None:
+    """One note (front-matter id) whose title changed, or which has no title and is kept as
+    dated files (its title is each file's name): each section still revises the same section
+    of the version before, so the trail shows what changed (QA, session 13)."""
+    inbox = vault.settings.inbox
+    for day, month in (("2026-01-06", "March"), ("2026-01-10", "April")):
+        head = f"title: Hippo plan {day}\n" if named == "title" else ""
+        body = f"---\nid: hippo\ndate: {day}\n{head}---\n\nThe hippo rollout starts in {month}.\n"
+        body += "\n## Risks\n\nThe hippo vendor is late.\n"
+        Ingestor(vault).ingest_file(write_note(inbox, f"hippo-{day}.md", body))
+    steps = trail_json("hippo rollout", topic_trail(vault, "hippo rollout"))["steps"]
+    assert [s["version"] for s in steps] == [1, 2]
+    assert steps[1]["changed"]["removed"] == ["The hippo rollout starts in March."]  # type: ignore[index]
+    assert steps[1]["changed_mind"]["to"] == "The hippo rollout starts in April."  # type: ignore[index]
+    assert {"kind": "revises", "entry_id": steps[0]["entry_id"]} in steps[1]["links"]  # type: ignore[operator]
+    # every section of the later version revises its own, and only its own
+    risks = trail_json("hippo vendor", topic_trail(vault, "hippo vendor"))["steps"]
+    assert [s["version"] for s in risks] == [1]  # said once, unchanged since
