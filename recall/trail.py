@@ -156,7 +156,12 @@ def _annotate(vault: Vault, steps: list[Step], same_as: SameAs) -> None:
         if at >= 0:
             s.unchanged_until = _unchanged_until(line, at, same_as)
         said = s.changed["added"] if s.changed else now
-        old = [(r, _first_said(line, at - 1, r)) for r in removed]
+        # a chat message's edit has no earlier version in its lineage: the message it revises
+        # was said when it was sent (QA, session 13: "changed mind … (None) → …")
+        old = [
+            (r, _first_said(line, at - 1, r) if at > 0 or prev is None else prev.timestamp)
+            for r in removed
+        ]
         s.changed_mind = changed_mind(old, earlier, said, s.hit.timestamp)
         decision = "decision" in s.tags
         earlier.extend((x, s.hit.timestamp, decision) for x in now)

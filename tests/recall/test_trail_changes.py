@@ -253,3 +253,28 @@ def test_a_renamed_note_still_revises_its_sections(
     # every section of the later version revises its own, and only its own
     risks = trail_json("hippo vendor", topic_trail(vault, "hippo vendor"))["steps"]
     assert [s["version"] for s in risks] == [1]  # said once, unchanged since
+
+
+def test_an_edited_chat_message_changes_mind_from_when_it_was_sent(vault: Vault) -> None:
+    """A chat edit has no earlier version: its changed mind dates the message it revises."""
+    import json
+
+    from tests.fixtures.chats import msg, node
+
+    m = {
+        "u1": node("u1", None, ["u2", "u2b"], msg("u1", "user", "Plan the budget.", 1767225600.0)),
+        "u2": node("u2", "u1", [], msg("u2", "user", "The axolotl budget is 55k.", 1767225700.0)),
+        "u2b": node(
+            "u2b", "u1", [], msg("u2b", "user", "The axolotl budget is 70k.", 1767830400.0)
+        ),
+    }
+    conv = {"title": "Budget", "create_time": 1767225600.0, "update_time": 1767830400.0}
+    conv |= {"mapping": m, "current_node": "u2b", "id": "c1", "conversation_id": "c1"}
+    p = vault.settings.inbox / "conversations.json"
+    p.write_text(json.dumps([conv]))
+    Ingestor(vault).ingest_file(p)
+    steps = trail_json("axolotl budget", topic_trail(vault, "axolotl budget"))["steps"]
+    mind = steps[-1]["changed_mind"]
+    assert mind["from"] == "The axolotl budget is 55k."  # type: ignore[index]
+    assert mind["from_date"] == "2026-01-01T00:01:40+00:00"  # type: ignore[index]
+    assert mind["to_date"] == "2026-01-08T00:00:00+00:00"  # type: ignore[index]

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .context import client_id, day_option, vault
+from .context import client_id, day_of, day_option, vault
 
 
 @click.command("brief")
@@ -48,10 +48,6 @@ def _short(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
-def _day(ts: str | None) -> str:
-    return ts[:10] if ts else "undated"
-
-
 def _show(d: dict[str, Any], other_day: bool = False) -> None:
     who = f"client {d['client']}" if d["client"] else "all clients"
     click.echo(f"Briefing for {d['today']} ({who})")
@@ -59,13 +55,13 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
     for w in d["waiting"]:
         click.echo(
             f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {w['subject']}"
-            f"  [{_day(w['date'])}, message {w['message_id']}, document {w['document_id']}]"
+            f"  [{day_of(w['date'])}, message {w['message_id']}, document {w['document_id']}]"
         )
     older = d.get("waiting_older") or {}
     if older.get("threads"):
         click.echo(
             f"  and {older['threads']} older thread(s) still without your reply: last message "
-            f"over {older['lookback_days']} days ago, the oldest {_day(older['oldest'])} "
+            f"over {older['lookback_days']} days ago, the oldest {day_of(older['oldest'])} "
             "([brief] lookback_days in config.toml)"
         )
     click.echo(f"\nDates ahead, next {d['horizon_days']} days ({len(d['dates'])})")
@@ -90,9 +86,9 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
     if not (d["unbilled"] or inv["drafts"] or inv["unpaid"]):
         click.echo("  nothing unbilled or unpaid")
     if other_day:
-        click.echo(f"\nWhat arrived from {_day(d['since'])} to {d['today']} (UTC)")
+        click.echo(f"\nWhat arrived from {day_of(d['since'])} to {d['today']} (UTC)")
     else:
-        click.echo(f"\nWhat changed since {_day(d['since'])} {d['since'][11:16]} UTC")
+        click.echo(f"\nWhat changed since {day_of(d['since'])} {d['since'][11:16]} UTC")
     if not d["changed"]:
         click.echo("  nothing new")
     for g in d["changed"]:
@@ -117,7 +113,7 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
                 click.echo(f"    {tag[:-1]:<12} “{_short(x['quote'], 120)}”  [{x['source']}]")
     click.echo(f"\nOpen questions ({len(d['open_questions'])})")
     for q in d["open_questions"][:10]:
-        click.echo(f"  {_day(q['date'])}  {q['client'] or '-'}  “{_short(q['quote'], 140)}”")
+        click.echo(f"  {day_of(q['date'])}  {q['client'] or '-'}  “{_short(q['quote'], 140)}”")
     h = d["health"]
     click.echo(
         f"\nInbox: {h.get('failed', len(h['failures']))} files failed or partly read "

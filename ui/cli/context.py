@@ -279,6 +279,12 @@ def make_backend(s: Settings, choice: str | None) -> Backend | None:
         raise click.ClickException(str(exc)) from exc
 
 
+def day_of(ts: str | None) -> str:
+    """The day of an ISO timestamp as the human output shows it ("2026-01-08"), "undated"
+    for none."""
+    return ts[:10] if ts else "undated"
+
+
 def clip(text: object, limit: int = 200) -> str:
     """One line of at most ``limit`` characters, cut between words and marked "…" when cut:
     a cut inside a word misleads ("line 10: …" read as "line 1")."""

@@ -7,11 +7,7 @@ import json
 
 import click
 
-from .context import client_id, clip, vault
-
-
-def _day(ts: str | None) -> str:
-    return ts[:10] if ts else "undated"
+from .context import client_id, clip, day_of, vault
 
 
 @click.command("when")
@@ -48,7 +44,7 @@ def when_cmd(
     what = "said" if res.match == "exact" else "the topic comes up (no exact phrase)"
     for label, a in (("first", data["first"]), ("last", data["last"])):
         click.echo(
-            f"{label:>5}: {_day(a['timestamp'])}  {a['document']} v{a['version']} "
+            f"{label:>5}: {day_of(a['timestamp'])}  {a['document']} v{a['version']} "
             f"(document {a['document_id']}, entry {a['entry_id']})"
         )
         click.echo("       " + clip(a["quote"]))
@@ -85,8 +81,8 @@ def diff_cmd(
         click.echo(json.dumps(d.as_json(), ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{d.document}: v{d.from_version} ({_day(d.as_json()['from_timestamp'])}) -> "
-        f"v{d.to_version} ({_day(d.as_json()['to_timestamp'])})"
+        f"{d.document}: v{d.from_version} ({day_of(d.as_json()['from_timestamp'])}) -> "
+        f"v{d.to_version} ({day_of(d.as_json()['to_timestamp'])})"
     )
     for s in d.added:
         click.echo(f"  + {s}")

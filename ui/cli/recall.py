@@ -11,6 +11,7 @@ from .context import (
     backend_option,
     client_id,
     clip,
+    day_of,
     emit,
     filter_options,
     filters,
@@ -163,8 +164,8 @@ def trail_cmd(
         if st.changed_mind:
             m = st.changed_mind
             click.echo(
-                f"     changed mind: “{m.get('from')}” ({m.get('from_date')}) → "
-                f"“{m.get('to')}” ({m.get('to_date')})"
+                f"     changed mind: “{m.get('from')}” ({day_of(m.get('from_date'))}) → "
+                f"“{m.get('to')}” ({day_of(m.get('to_date'))})"
             )
         for ln in st.links:
             click.echo(f"     ↳ {ln['kind']} entry {ln['entry_id']}")
