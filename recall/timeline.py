@@ -340,6 +340,16 @@ def diff(
     by_number = {v.number: v for v in versions}
     current = next((v for v in versions if v.current), versions[-1])
     to_n = current.number if to_version is None else to_version
+    if len(versions) == 1:
+        # a conversation or a mail thread grows in place: its edits are links, not versions
+        # (QA, session 13: "give --from" led nowhere)
+        raise TimelineError(
+            f"document {document_id} has one version: nothing to compare. Conversations and "
+            "mail threads grow in place; their edited messages and replies are on their "
+            f"trail: trailkeep trail --document {document_id}"
+        )
+    if from_version is not None and from_version == to_n:
+        raise TimelineError(f"--from and --to are both version {to_n}: give two versions")
     if from_version is None:
         if to_n - 1 not in by_number:
             raise TimelineError(
