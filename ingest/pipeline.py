@@ -59,7 +59,7 @@ from .errors import (
 )
 from .filters import is_ignored
 from .text import binary_head
-from .threading import drop_repeated_turns, email_thread
+from .threading import drop_repeated_turns, email_thread, follow_rename
 
 INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
 DONE = (INGESTED, DUPLICATE, PARTIAL)
@@ -712,6 +712,7 @@ class Ingestor:
                 try:
                     sentence_cues(item)
                     drop_repeated_turns(v, item)  # a resumed session's copied turns
+                    follow_rename(v, item, path, sid)
                     unchanged = v.current_content(item.kind, item.external_id) == (
                         item.content_sha256
                     )

@@ -1,7 +1,10 @@
-"""Which thread an email belongs to (notes/0008-email.md): the thread of the same Message-ID,
-or of a message it replies to or references; else, for mail without threading headers, the
-thread with the same normalized subject and two shared participants (one not the user) within
-a time window; else its own root. The vault answers the lookups (``trailkeep.vault.threads``)."""
+"""Which document a parsed item continues.
+
+A note renamed in the inbox, then edited, is the note it was (notes/0001, "A renamed note").
+An email belongs to the thread of the same Message-ID, or of a message it replies to or
+references; else, for mail without threading headers, the thread with the same normalized
+subject and two shared participants (one not the user) within a time window; else its own
+root (notes/0008-email.md). The vault answers the lookups (``trailkeep.vault.threads``)."""
 
 from __future__ import annotations
 
@@ -62,6 +65,22 @@ def email_thread(
         if len(shared) >= 2 and shared - me and answers:
             return external_id
     return doc.external_id
+
+
+def follow_rename(vault: Vault, doc: ParsedDocument, path: str, source_id: int) -> bool:
+    """A note known by its path (no front-matter ``id``) that is new to the vault continues
+    the note whose file was renamed to this path: the rename was read as a duplicate of that
+    note, its old path is gone, and now its bytes changed (QA, session 13: the edit became a
+    second document, and ``when`` called the replaced sentence current). True when it did."""
+    if not (doc.versioned and doc.external_id.startswith("path:")):
+        return False
+    if vault.current_content(doc.kind, doc.external_id) is not None:
+        return False
+    moved = vault.moved_here(path, doc.kind, source_id)
+    if moved is None:
+        return False
+    doc.external_id = moved
+    return True
 
 
 def drop_repeated_turns(vault: Vault, doc: ParsedDocument) -> int:

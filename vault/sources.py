@@ -84,6 +84,37 @@ class SourcesMixin(VaultBase):
             ).first()
         return None if r is None else (int(r[0]), str(r[1]))
 
+    def moved_here(self, path: str, kind: str, before: int) -> str | None:
+        """The identity (external id) of the ``kind`` document whose file was moved to
+        ``path``: what this path held last, before source ``before``, were the very bytes of
+        one document, read from a file that is no longer where it was (a rename, then an
+        edit). None for anything else: a copy beside its original is a new document, and bytes
+        several documents hold say nothing."""
+        with self.engine.connect() as c:
+            last = c.execute(
+                text(
+                    "SELECT sha256, status FROM source WHERE path = :p AND id < :b "
+                    "AND status IN ('duplicate', 'ingested', 'partial') ORDER BY id DESC LIMIT 1"
+                ),
+                {"p": path, "b": before},
+            ).first()
+            if last is None or last[1] != "duplicate":
+                return None
+            rows = c.execute(
+                text(
+                    "SELECT s.path, d.external_id FROM source s "
+                    "JOIN source_document sd ON sd.source_id = s.id "
+                    "JOIN document d ON d.id = sd.document_id "
+                    "WHERE s.sha256 = :s AND s.status IN ('ingested', 'partial') "
+                    "AND d.kind = :k AND s.path <> :p"
+                ),
+                {"s": last[0], "k": kind, "p": path},
+            ).all()
+        owners = {str(r[1]) for r in rows}
+        if len(owners) != 1 or any(Path(str(r[0])).exists() for r in rows):
+            return None
+        return owners.pop()
+
     def is_current_duplicate(self, sha256: str) -> bool:
         """Bytes already ingested whose every version is still current: nothing to do."""
         with self.engine.connect() as c:

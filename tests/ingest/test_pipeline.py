@@ -69,6 +69,33 @@ def test_edit_makes_a_new_version_and_revert_another(vault: Vault, ingestor: Ing
     assert doctor(vault).ok
 
 
+def test_a_renamed_note_edited_later_is_the_same_note(vault: Vault, ingestor: Ingestor) -> None:
+    """Renamed in the inbox (read as a duplicate), then edited: a new version of that note,
+    not a second document (QA, session 13). A copy beside its original is a new document."""
+    inbox = vault.settings.inbox
+    p = write_note(inbox, "plan.md", NOTE.format(body="output in Postgres"))
+    ingestor.ingest_file(p)
+    moved = p.rename(inbox / "iguana-plan.md")
+    assert ingestor.ingest_file(moved).status == "duplicate"
+    moved.write_text(NOTE.format(body="output in S3 instead"))
+    assert ingestor.ingest_file(moved).status == "ingested"
+    assert status(vault)["documents"] == 1
+    assert rows(vault, "SELECT number, current FROM version ORDER BY 1") == [(1, 0), (2, 1)]
+    # renamed again, then edited: still the one note
+    again = moved.rename(inbox / "final.md")
+    ingestor.ingest_file(again)
+    again.write_text(NOTE.format(body="output in S3, partitioned by day"))
+    ingestor.ingest_file(again)
+    assert status(vault)["documents"] == 1
+    # a copy whose original stays where it was, then edited: its own document
+    copy = write_note(inbox, "copy.md", again.read_text())
+    assert ingestor.ingest_file(copy).status == "duplicate"
+    copy.write_text(NOTE.format(body="a variant for the other team"))
+    ingestor.ingest_file(copy)
+    assert status(vault)["documents"] == 2
+    assert doctor(vault).ok
+
+
 def test_failure_is_recorded_quarantined_and_retried(vault: Vault, ingestor: Ingestor) -> None:
     inbox = vault.settings.inbox
     bad = inbox / "junk.md"
