@@ -42,7 +42,16 @@ class DocumentsMixin(SourcesMixin):
         return None if row is None else str(row[0])
 
     def sync_clients(self, clients: Sequence[ClientSpec]) -> None:
-        """Upsert clients from clients.toml (id, name, aliases)."""
+        """Upsert clients from clients.toml (id, name, aliases). Nothing is written, and the
+        writer lock is not taken, when the table already says so (every open calls this)."""
+        want = {cl.id: (cl.name, json.dumps(list(cl.aliases))) for cl in clients}
+        with self.engine.connect() as c:
+            have = {
+                str(r[0]): (str(r[1]), str(r[2]))
+                for r in c.execute(text("SELECT id, name, aliases FROM client"))
+            }
+        if all(have.get(k) == v for k, v in want.items()):
+            return
         with self.writer("clients"), self.engine.begin() as c:
             for cl in clients:
                 c.execute(

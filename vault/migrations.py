@@ -356,6 +356,18 @@ def current_version(conn: Connection) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def pending(engine: Engine) -> bool:
+    """Whether the schema lacks a migration (or the database is new), read without writing:
+    an up-to-date vault opens without the writer lock."""
+    known = max((n for n, _, _ in MIGRATIONS), default=0)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT MAX(version) FROM schema_migrations")).first()
+    except Exception:  # no table yet: a new database (sqlite3 and psycopg name it differently)
+        return True
+    return not row or row[0] is None or int(row[0]) != known
+
+
 def migrate(
     engine: Engine,
     kw: KeywordIndex,

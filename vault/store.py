@@ -27,7 +27,7 @@ from .embedder import Embedder
 from .indexing import IndexingMixin
 from .keyword import KeywordIndex, PostgresFtsIndex, SqliteFts5Index
 from .lock import PostgresAdvisoryLock, WriterLock
-from .migrations import migrate
+from .migrations import migrate, pending
 from .settings import Settings
 from .vectors import VectorIndex
 
@@ -113,8 +113,12 @@ class Vault(DocumentsMixin, CorrectionsMixin, IndexingMixin, AuditMixin):
         if not settings.chroma_url:
             settings.chroma_path.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Under the lock: SQL migrations, and Chroma's own first-time setup, which races when
-        # two processes open a new home at once ("table collections already exists").
-        with lock.hold("open"):
+        # two processes open a new home at once ("table collections already exists"). A vault
+        # with neither to do opens without it: the page's first open waited for the
+        # watcher's start-up (bench/ui.py), and a search for an ingest's batch.
+        fresh = bool(settings.chroma_url) or not (settings.chroma_path / "chroma.sqlite3").exists()
+        setup = fresh or pending(engine)
+        with lock.hold("open") if setup else contextlib.nullcontext():
             vectors = VectorIndex(
                 settings.chroma_path,
                 embedder.id,
@@ -122,13 +126,14 @@ class Vault(DocumentsMixin, CorrectionsMixin, IndexingMixin, AuditMixin):
                 token=settings.chroma_token,
                 namespace=settings.vector_namespace,
             )
-            if settings.chroma_url or not (settings.chroma_path / "chroma.sqlite3").exists():
+            if fresh:
                 vectors.ready()  # Chroma's first-time setup races: done here, under the lock
             vault = cls(settings, engine, embedder, kw, vectors)
             vault.lock = lock
-            migrate(engine, kw)
+            if setup:
+                migrate(engine, kw)
             if settings.clients:
-                vault.sync_clients(settings.clients)
+                vault.sync_clients(settings.clients)  # takes the lock when they changed
         if settings.embedded:
             with contextlib.suppress(OSError):
                 settings.db_path.chmod(0o600)

@@ -174,3 +174,44 @@ def test_writers_start_by_dropping_vectors_whose_chunk_is_gone(vault: Vault) -> 
         del vault.lock.hold
     assert held == [("recover", True)]
     assert vault.vectors.ids() == live
+
+
+def test_an_up_to_date_vault_opens_while_a_writer_works(vault: Vault) -> None:
+    """Opening takes the writer lock only to set up (a new home, a migration) or to write
+    changed clients: the page's first open, or a search, does not wait for an ingest's batch
+    or the watcher's start. A vault with a migration to do still waits, and says for whom."""
+    from dataclasses import replace
+
+    from trailkeep.vault import get_embedder
+    from trailkeep.vault.clients import ClientSpec
+
+    s = replace(vault.settings, lock_timeout=0.3)
+    whose = "long batch" if s.embedded else ""  # PostgreSQL names the holder's connection
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with vault.lock.hold("long batch"):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    try:
+        held.wait(5)
+        Vault.open(s, get_embedder("hash")).close()  # no wait, no WriterBusy
+        # clients.toml changed: that write waits for the lock, and says whose it is
+        changed = replace(s, clients=(ClientSpec(id="zeta", name="Zeta"),))
+        with pytest.raises(WriterBusy, match=whose):
+            Vault.open(changed, get_embedder("hash"))
+        with vault.engine.begin() as c:  # a migration to do
+            c.execute(
+                text(
+                    "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) "
+                    "FROM schema_migrations)"
+                )
+            )
+        with pytest.raises(WriterBusy, match=whose):
+            Vault.open(s, get_embedder("hash"))
+    finally:
+        release.set()
+        t.join()
