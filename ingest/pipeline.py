@@ -74,6 +74,7 @@ class Outcome:
     error: str | None = None
     documents: int = 0
     source_id: int | None = None
+    note: str | None = None  # worth knowing, not a problem ("stored, not current: …")
 
 
 @dataclass
@@ -137,6 +138,18 @@ def keep_session_title(item: ParsedDocument, stored_meta: Mapping[str, Any]) -> 
     ):
         item.meta["keep_title"] = True
         item.meta["title_from"] = "first_prompt"
+
+
+def earlier_text(doc: ParsedDocument, version: int) -> str:
+    """What to tell of a file whose new text is dated before the document's current version
+    (a dated note edited back): it is history, not current, and how to change that (QA,
+    session 13: nothing said the file on disk was not the current version)."""
+    day = doc.timestamp.date().isoformat() if doc.timestamp else "its date"
+    return (
+        f"“{doc.title}” now says what it said on {day}: stored as version {version} by that "
+        "date, and a later-dated version stays current (give the note a later `updated:` "
+        "date to make this text current)"
+    )
 
 
 def forgotten_again(item: ParsedDocument) -> str:
@@ -701,6 +714,9 @@ class Ingestor:
                 parser.name,
             )
         origin = Origin(name=name, identity=identity, mtime=mtime)
+        # this path was read before (with other bytes): an older-dated text now is a revert
+        before_here = any(s != sid for s in v.sources_at(path))
+        notes: list[str] = []
         docs = changed = refused = 0
         errors: list[str] = []
         warnings: list[str] = []
@@ -736,6 +752,8 @@ class Ingestor:
                     if res is not None:
                         docs += 1
                         changed += not res.noop
+                        if res.new_version and not res.current and before_here:
+                            notes.append(earlier_text(item, res.version))
                         if self.on_document is not None:
                             self.on_document(name, docs)
                     warnings.extend(str(w) for w in item.meta.get("warnings", []))
@@ -777,7 +795,7 @@ class Ingestor:
             v.embed_pending()  # the model runs outside the writer lock
         if nothing_new:
             return Outcome(path, DUPLICATE, None, docs, sid)
-        return Outcome(path, status, message, docs, sid)
+        return Outcome(path, status, message, docs, sid, "; ".join(notes) or None)
 
     # -- failures
     def _fail_unread(self, path: Path, exc: IngestError) -> Outcome:

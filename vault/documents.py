@@ -273,6 +273,7 @@ class DocumentsMixin(SourcesMixin):
                 new_version,
                 not created and not new_version and not changed,
                 n_chunks,
+                becomes_current,
             )
 
     def _record_source(

@@ -157,6 +157,7 @@ class WriteResult:
     new_version: bool
     noop: bool  # nothing changed
     chunks: int
+    current: bool = True  # the written version is the document's current one
 
 
 @dataclass(frozen=True)

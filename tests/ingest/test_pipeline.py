@@ -96,6 +96,22 @@ def test_a_renamed_note_edited_later_is_the_same_note(vault: Vault, ingestor: In
     assert doctor(vault).ok
 
 
+def test_a_dated_note_edited_back_says_it_is_not_current(vault: Vault, ingestor: Ingestor) -> None:
+    """A dated note whose file goes back to an earlier-dated text is stored by its date, and
+    the later-dated version stays current: the outcome says so and how to change it."""
+    inbox = vault.settings.inbox
+    first = "---\ndate: 2026-01-05\n---\n# Plan\n\nOutput in Postgres.\n"
+    p = write_note(inbox, "plan.md", first)
+    assert ingestor.ingest_file(p).note is None
+    p.write_text("---\ndate: 2026-01-05\nupdated: 2026-01-12\n---\n# Plan\n\nOutput in S3.\n")
+    assert ingestor.ingest_file(p).note is None
+    p.write_text(first.replace("Postgres", "Postgres, partitioned"))  # dated as the first
+    out = ingestor.ingest_file(p)
+    assert out.status == "ingested" and "now says what it said on 2026-01-05" in str(out.note)
+    assert "later `updated:`" in str(out.note)
+    assert rows(vault, "SELECT number, current FROM version ORDER BY 1") == [(1, 0), (2, 0), (3, 1)]
+
+
 def test_failure_is_recorded_quarantined_and_retried(vault: Vault, ingestor: Ingestor) -> None:
     inbox = vault.settings.inbox
     bad = inbox / "junk.md"

@@ -31,6 +31,8 @@ def _progress_printer(total: int, quiet: bool) -> Callable[[Outcome], None]:
         line = f"[{count['n']}/{total}] {mark} {out.path}"
         if out.error and out.status in ("failed", "partial"):
             line += f"  ({clip(out.error)})"
+        if out.note:
+            line += f"\n      note: {clip(out.note, 400)}"
         click.echo(line, err=True)
 
     return show
