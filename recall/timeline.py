@@ -341,15 +341,23 @@ def diff(
     current = next((v for v in versions if v.current), versions[-1])
     to_n = current.number if to_version is None else to_version
     if len(versions) == 1:
-        # a conversation or a mail thread grows in place: its edits are links, not versions
-        # (QA, session 13: "give --from" led nowhere)
+        # QA, session 13: "give --from" led nowhere for a conversation
+        kinds = {e.kind for e in version_entries(vault, versions[0].id)}
+        grows = not kinds & {"section", "front_matter", "work"}
         raise TimelineError(
-            f"document {document_id} has one version: nothing to compare. Conversations and "
-            "mail threads grow in place; their edited messages and replies are on their "
-            f"trail: trailkeep trail --document {document_id}"
+            f"document {document_id} has one version: nothing to compare. "
+            + (
+                "A conversation or a mail thread grows in place: its edited messages and "
+                "replies are on its trail (trail --document)."
+                if grows
+                else "This note has been read once."
+            )
         )
     if from_version is not None and from_version == to_n:
-        raise TimelineError(f"--from and --to are both version {to_n}: give two versions")
+        raise TimelineError(
+            f"version {to_n} cannot be compared with itself: give an earlier --from or a "
+            "later --to"
+        )
     if from_version is None:
         if to_n - 1 not in by_number:
             raise TimelineError(
