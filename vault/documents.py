@@ -200,16 +200,10 @@ class DocumentsMixin(SourcesMixin):
                         revises_id=None,
                     )
                 )
-                version_id = _pk(res)
-                prev_version = None  # reorder links the entries
+                version_id = _pk(res)  # history.reorder links its entries to the version before
                 new_version = cur is not None
             else:
-                version_id, number, prev_version, new_version = (
-                    int(cur[0]),
-                    int(cur[1]),
-                    None,
-                    False,
-                )
+                version_id, number, new_version = int(cur[0]), int(cur[1]), False
                 c.execute(
                     text("UPDATE version SET content_sha256=:h WHERE id=:v"),
                     {"h": doc.content_sha256, "v": version_id},
@@ -221,7 +215,6 @@ class DocumentsMixin(SourcesMixin):
                 doc_id,
                 client_id,
                 by_entry,
-                prev_version,
                 stale,
                 source_id,
                 older,
@@ -297,7 +290,6 @@ class DocumentsMixin(SourcesMixin):
         doc_id: int,
         client_id: str | None,
         by_entry: dict[str, list[ChunkSpec]],
-        prev_version: int | None,
         stale: list[int],
         source_id: int | None = None,
         older: bool = False,
@@ -307,7 +299,7 @@ class DocumentsMixin(SourcesMixin):
             c, doc, version_id, doc_id, stale, source_id, older
         )
         n_chunks = self._store_chunks(c, rechunk, by_entry)
-        self._store_links(c, doc, version_id, ids, prev_version)
+        self._store_links(c, doc, version_id, ids)
         return n_chunks, changed
 
     def _store_entries(
@@ -460,10 +452,10 @@ class DocumentsMixin(SourcesMixin):
         doc: ParsedDocument,
         version_id: int,
         ids: dict[str, int],
-        prev_version: int | None,
     ) -> None:
         """Parents and typed links, now that every key has an id; parents that arrived after
-        their children; the document's reply links; a new version's ``revises`` links."""
+        their children; the document's reply links. (A new version's ``revises`` links are
+        history.reorder's.)"""
         for e in doc.entries:
             if e.parent_key and e.key in ids and e.parent_key in ids:
                 c.execute(
@@ -502,16 +494,6 @@ class DocumentsMixin(SourcesMixin):
                     "AND parent_id IS NOT NULL AND kind = :kind ON CONFLICT DO NOTHING"
                 ),
                 {"k": parent_link, "v": version_id, "kind": doc.kind},
-            )
-        if prev_version is not None:
-            # A new version of a note: each section revises the same section of the previous one.
-            c.execute(
-                text(
-                    "INSERT INTO link (kind, from_entry_id, to_entry_id) "
-                    "SELECT 'revises', n.id, o.id FROM entry n JOIN entry o ON o.key = n.key "
-                    "WHERE n.version_id = :new AND o.version_id = :old ON CONFLICT DO NOTHING"
-                ),
-                {"new": version_id, "old": prev_version},
             )
 
 

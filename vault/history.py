@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
-from . import dialect
 from .errors import NotFound
 from .keyword import normalize_for_index, strip_diacritics
 from .records import Hit, from_utc
@@ -147,33 +146,57 @@ def _relink(c: Connection, doc_id: int, vid: int, prev: int | None) -> None:
         {"v": vid, "d": doc_id},
     )
     if prev is not None:
-        c.execute(
-            text(
-                "INSERT INTO link (kind, from_entry_id, to_entry_id) "
-                "SELECT 'revises', n.id, o.id FROM entry n "
-                f"JOIN entry o ON {same_part(c, 'n', 'o')} "
-                "WHERE n.version_id = :new AND o.version_id = :old ON CONFLICT DO NOTHING"
-            ),
-            {"new": vid, "old": prev},
-        )
+        parts = _parts(c, prev)
+        pairs = []
+        for entry_id, key, kind in _entries_of(c, vid):
+            old = parts.get((kind, key)) or parts.get((kind, part_of(key, kind)))
+            if old is not None:
+                pairs.append({"n": entry_id, "o": old})
+        if pairs:
+            c.execute(
+                text(
+                    "INSERT INTO link (kind, from_entry_id, to_entry_id) "
+                    "VALUES ('revises', :n, :o) ON CONFLICT DO NOTHING"
+                ),
+                pairs,
+            )
 
 
-def same_part(c: Connection, a: str, b: str) -> str:
-    """SQL: entries ``a`` and ``b`` (table aliases) are the same part of their document — the
-    same key, or, for note sections, the same heading path whatever the note was called. A
-    section's key starts with the note's title ("Spec > Scope"), so a renamed note — or one
-    note kept as dated files with no title, named after each file — linked no section to its
-    previous version (QA, session 13). The keys stay as they are: forgotten sections are
-    remembered by key."""
+def _entries_of(c: Connection, version_id: int) -> list[tuple[int, str, str]]:
+    rows = c.execute(
+        text("SELECT id, key, kind FROM entry WHERE version_id = :v ORDER BY position, id"),
+        {"v": version_id},
+    ).all()
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
-    def path(x: str) -> str:
-        at = dialect.find(c, "' > '", f"{x}.key")
-        return f"(CASE WHEN {at} > 0 THEN substr({x}.key, {at} + 3) ELSE '' END)"
 
-    return (
-        f"({a}.key = {b}.key OR ({a}.kind = 'section' AND {b}.kind = 'section' "
-        f"AND {path(a)} = {path(b)}))"
-    )
+def _parts(c: Connection, version_id: int) -> dict[tuple[str, str], int]:
+    """(kind, key) and (kind, part) -> entry id, for the entries of one version."""
+    out: dict[tuple[str, str], int] = {}
+    for entry_id, key, kind in _entries_of(c, version_id):
+        out.setdefault((kind, key), entry_id)
+        out.setdefault((kind, part_of(key, kind)), entry_id)
+    return out
+
+
+_NUMBERED = re.compile(r" (#\d+)$")
+
+
+def part_of(key: str, kind: str) -> str:
+    """Which part of its document an entry is, whatever the document was called: a note
+    section's key starts with the note's title ("Spec > Scope", "Spec #2" for a plain-text
+    note's second block, "Spec" for the text before the first heading), so a renamed note — or
+    one note kept as dated files with no title, each named after its file — linked no section
+    to its previous version (QA, session 13). The part is the key without that title: "Scope",
+    "#2", "". Other entries (messages, mail) are their key. Keys themselves stay: a forgotten
+    section is remembered by its key."""
+    if kind != "section":
+        return key
+    _, sep, rest = key.partition(" > ")
+    if sep:
+        return rest
+    numbered = _NUMBERED.search(key)
+    return numbered.group(1) if numbered else ""
 
 
 # ----------------------------------------------------------------------------------- read side
@@ -385,15 +408,24 @@ def lineages(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[EntryRow]
     with vault.engine.connect() as c:
         for i in range(0, len(ids), _BATCH):
             marks = ",".join(str(x) for x in ids[i : i + _BATCH])
+            # candidates: the same key, or any section of the same note (part_of decides)
             rows = c.execute(
                 text(
-                    f"SELECT {_ENTRY_COLUMNS}, x.id FROM entry x JOIN entry e "
-                    f"ON e.document_id = x.document_id AND {same_part(c, 'e', 'x')} "
-                    f"{_ENTRY_JOINS} WHERE x.id IN ({marks}) ORDER BY x.id, v.number"
+                    f"SELECT {_ENTRY_COLUMNS}, x.id, x.key, x.kind FROM entry x JOIN entry e "
+                    "ON e.document_id = x.document_id AND (e.key = x.key OR "
+                    "(e.kind = 'section' AND x.kind = 'section')) "
+                    f"{_ENTRY_JOINS} WHERE x.id IN ({marks}) ORDER BY x.id, v.number, e.id"
                 )
             ).all()
+            seen: set[tuple[int, int]] = set()  # (entry, version): one entry per version
             for r in rows:
-                out.setdefault(int(r[18]), []).append(_entry_row(r))
+                x, row = int(r[18]), _entry_row(r)
+                if part_of(row.key, row.kind) != part_of(str(r[19]), str(r[20])):
+                    continue
+                if (x, row.version_id) in seen and row.entry_id != x:
+                    continue
+                seen.add((x, row.version_id))
+                out.setdefault(x, []).append(row)
     return out
 
 

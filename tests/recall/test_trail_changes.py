@@ -278,3 +278,68 @@ def test_an_edited_chat_message_changes_mind_from_when_it_was_sent(vault: Vault)
     assert mind["from"] == "The axolotl budget is 55k."  # type: ignore[index]
     assert mind["from_date"] == "2026-01-01T00:01:40+00:00"  # type: ignore[index]
     assert mind["to_date"] == "2026-01-08T00:00:00+00:00"  # type: ignore[index]
+
+
+def _revises(vault: Vault) -> tuple[list[tuple[int, int]], int]:
+    """(position of the new entry, position of the entry it revises) of every revises link,
+    and how many entries the current version has."""
+    from sqlalchemy import text
+
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT n.position, o.position FROM link l JOIN entry n ON n.id = l.from_entry_id "
+                "JOIN entry o ON o.id = l.to_entry_id WHERE l.kind = 'revises' ORDER BY n.id"
+            )
+        ).all()
+        n = c.execute(text("SELECT COUNT(*) FROM entry WHERE current")).scalar_one()
+    return [(int(a), int(b)) for a, b in rows], int(n)
+
+
+_LONG = " ".join(["word"] * 160)  # over half of MERGE_CHARS: blocks stay apart
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "second"),
+    [
+        (  # headings under a changed title
+            "a.md",
+            "---\ntitle: Spec\n---\nIntro.\n\n## Scope\n\nBilling.\n\n## Risks\n\nLate.\n",
+            "---\ntitle: Spec v2\n---\nIntro!\n\n## Scope\n\nBilling, reports.\n\n## Risks\n\nLater.\n",
+        ),
+        (  # text before an H1 that equals the title: two parts, not one
+            "ops.md",
+            "Preamble.\n\n# ops\n\nBody one.\n",
+            "Preamble two.\n\n# ops\n\nBody two.\n",
+        ),
+        (  # plain-text blocks (long enough not to be merged), under a title that changed
+            "b.txt",
+            f"Plan A\n\nFirst {_LONG}.\n\nSecond {_LONG}.\n\nThird {_LONG}.\n",
+            f"Plan B\n\nFirst {_LONG}!\n\nSecond {_LONG}!\n\nThird {_LONG}!\n",
+        ),
+    ],
+)
+def test_each_part_revises_its_own_part_once(
+    vault: Vault, name: str, first: str, second: str
+) -> None:
+    p = vault.settings.inbox / name
+    p.write_text(first)
+    Ingestor(vault).ingest_file(p)
+    p.write_text(second)
+    Ingestor(vault).ingest_file(p)
+    links, parts = _revises(vault)
+    assert parts >= 2 and len(links) == parts, links
+    assert all(new == old for new, old in links), links
+
+
+def test_a_note_read_once_has_no_change_between_its_paragraphs(vault: Vault) -> None:
+    """Two parts of one version are two parts: no step says one changed into the other."""
+    p = vault.settings.inbox / "zebra.txt"
+    p.write_text(
+        f"Zebra\n\nThe zebra budget is 50k. {_LONG}.\n\nThe zebra budget is 70k. {_LONG}.\n"
+    )
+    Ingestor(vault).ingest_file(p)
+    steps = trail_json("zebra budget", topic_trail(vault, "zebra budget"))["steps"]
+    assert len(steps) == 2, steps
+    for st in steps:
+        assert st["changed"]["from_version"] is None and st["changed_mind"] is None, st  # type: ignore[index]
