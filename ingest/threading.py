@@ -9,6 +9,7 @@ root (notes/0008-email.md). The vault answers the lookups (``trailkeep.vault.thr
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from trailkeep.vault import ParsedDocument, Vault
 from trailkeep.vault.records import DOC_SESSION
@@ -70,16 +71,21 @@ def email_thread(
 def follow_rename(vault: Vault, doc: ParsedDocument, path: str, source_id: int) -> bool:
     """A note known by its path (no front-matter ``id``) that is new to the vault continues
     the note whose file was renamed to this path: the rename was read as a duplicate of that
-    note, its old path is gone, and now its bytes changed (QA, session 13: the edit became a
-    second document, and ``when`` called the replaced sentence current). True when it did."""
+    note, the file it was read from is gone, and now its bytes changed (QA, session 13: the
+    edit became a second document, and ``when`` called the replaced sentence current). The
+    note takes the new path as its identity: the next edit here is its next version, and a
+    new file at the old path is a new note. True when it did."""
     if not (doc.versioned and doc.external_id.startswith("path:")):
         return False
     if vault.current_content(doc.kind, doc.external_id) is not None:
         return False
-    moved = vault.moved_here(path, doc.kind, source_id)
-    if moved is None:
+    found = vault.renamed_from(path, doc.kind, source_id)
+    if found is None:
         return False
-    doc.external_id = moved
+    old, paths = found
+    if any(Path(p).exists() for p in paths):
+        return False  # a copy beside its original: a variant, its own note
+    vault.rekey_document(doc.kind, old, doc.external_id)
     return True
 
 

@@ -218,12 +218,15 @@ class DocumentsMixin(SourcesMixin):
                 stale,
                 source_id,
                 older,
+                tuple(stored_meta.get("formerly", ())),
             )
             if doc.meta.get("whole") and not older:
                 # the export holds the whole conversation: what it leaves off its active path
                 # is off it, whatever an earlier import said (never two active branches)
                 _leave_path(c, version_id, {e.key for e in doc.entries if e.on_current_path})
             meta = stored_meta if older else doc.meta
+            if stored_meta.get("formerly") and not older:  # a renamed note's old identities
+                meta = {**meta, "formerly": stored_meta["formerly"]}
             if doc.versioned or cur is None:
                 number, becomes_current = history.reorder(c, doc_id, version_id)
             if doc.versioned and becomes_current:
@@ -293,10 +296,11 @@ class DocumentsMixin(SourcesMixin):
         stale: list[int],
         source_id: int | None = None,
         older: bool = False,
+        formerly: Sequence[str] = (),
     ) -> tuple[int, bool]:
         """Entries, then their chunks, then the links between them; (chunks, anything changed)."""
         ids, rechunk, changed = self._store_entries(
-            c, doc, version_id, doc_id, stale, source_id, older
+            c, doc, version_id, doc_id, stale, source_id, older, formerly
         )
         n_chunks = self._store_chunks(c, rechunk, by_entry)
         self._store_links(c, doc, version_id, ids)
@@ -311,6 +315,7 @@ class DocumentsMixin(SourcesMixin):
         stale: list[int],
         source_id: int | None,
         older: bool = False,
+        formerly: Sequence[str] = (),
     ) -> tuple[dict[str, int], list[tuple[int, str]], bool]:
         """Insert new entries, update those whose text changed under the same key (their old
         chunks go: ids into ``stale``), skip tombstoned ones. Returns (key -> entry id, (entry
@@ -318,7 +323,8 @@ class DocumentsMixin(SourcesMixin):
 
         ``older``: the document is an export older than the one stored — it adds what the
         vault lacks (off the active path: the newer export left it out) and changes nothing
-        that is stored."""
+        that is stored. ``formerly``: the document's earlier identities (a renamed note):
+        a section forgotten under one stays forgotten."""
         existing: dict[str, Any] = {
             str(r[1]): r
             for r in c.execute(
@@ -341,8 +347,9 @@ class DocumentsMixin(SourcesMixin):
             old = existing.get(e.key)
             if old is not None and (older or (old[2] == h and bool(old[3]) == e.on_current_path)):
                 continue  # stored as it is (an appended session's earlier turns)
-            if tombs and self.is_tombstoned_conn(
-                c, "entry", f"{doc.kind}:{doc.external_id}:{e.key}"
+            if tombs and any(
+                self.is_tombstoned_conn(c, "entry", f"{doc.kind}:{x}:{e.key}")
+                for x in (doc.external_id, *formerly)
             ):
                 continue
             e_client = self.known_client(c, e.client)

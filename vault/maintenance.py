@@ -435,7 +435,7 @@ def forget(
         whole_docs = set()
         for d in list(doc_ids):
             row = c.execute(
-                text("SELECT kind, external_id FROM document WHERE id=:d"), {"d": d}
+                text("SELECT kind, external_id, meta FROM document WHERE id=:d"), {"d": d}
             ).first()
             if row is None:
                 continue
@@ -447,6 +447,9 @@ def forget(
             if document_id == d or client_id is not None or remaining == 0:
                 whole_docs.add(d)
                 tomb.append(("document", f"{row[0]}:{row[1]}"))
+                # a renamed note: its old paths are it too (a file dropped there again)
+                for former in json.loads(str(row[2] or "{}")).get("formerly", []):
+                    tomb.append(("document", f"{row[0]}:{former}"))
                 entry_ids.update(
                     int(r[0])
                     for r in c.execute(text("SELECT id FROM entry WHERE document_id=:d"), {"d": d})

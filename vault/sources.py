@@ -84,12 +84,11 @@ class SourcesMixin(VaultBase):
             ).first()
         return None if r is None else (int(r[0]), str(r[1]))
 
-    def moved_here(self, path: str, kind: str, before: int) -> str | None:
-        """The identity (external id) of the ``kind`` document whose file was moved to
-        ``path``: what this path held last, before source ``before``, were the very bytes of
-        one document, read from a file that is no longer where it was (a rename, then an
-        edit). None for anything else: a copy beside its original is a new document, and bytes
-        several documents hold say nothing."""
+    def renamed_from(self, path: str, kind: str, before: int) -> tuple[str, list[str]] | None:
+        """What ``path`` held last, before source ``before``, when those were the very bytes
+        of exactly one ``kind`` document read from elsewhere: (its external id, the paths it
+        read those bytes from). None for anything else. Whether those files are gone — a
+        rename, not a copy — is the caller's to check."""
         with self.engine.connect() as c:
             last = c.execute(
                 text(
@@ -111,9 +110,30 @@ class SourcesMixin(VaultBase):
                 {"s": last[0], "k": kind, "p": path},
             ).all()
         owners = {str(r[1]) for r in rows}
-        if len(owners) != 1 or any(Path(str(r[0])).exists() for r in rows):
+        if len(owners) != 1:
             return None
-        return owners.pop()
+        return owners.pop(), sorted({str(r[0]) for r in rows})
+
+    def rekey_document(self, kind: str, old: str, new: str) -> None:
+        """The document known as ``old`` is known as ``new`` from now on (its file was
+        renamed); ``old`` is kept in its meta as ``formerly``, so what was forgotten of it
+        stays forgotten (entry tombstones name the identity they were made under) and a
+        forget of the document covers its old identity too."""
+        import json
+
+        with self.writer("rename"), self.engine.begin() as c:
+            row = c.execute(
+                text("SELECT id, meta FROM document WHERE kind = :k AND external_id = :x"),
+                {"k": kind, "x": old},
+            ).first()
+            if row is None:
+                return
+            meta = json.loads(str(row[1] or "{}"))
+            meta["formerly"] = sorted({*meta.get("formerly", []), old})
+            c.execute(
+                text("UPDATE document SET external_id = :n, meta = :m WHERE id = :d"),
+                {"n": new, "m": json.dumps(meta, default=str, sort_keys=True), "d": row[0]},
+            )
 
     def is_current_duplicate(self, sha256: str) -> bool:
         """Bytes already ingested whose every version is still current: nothing to do."""

@@ -81,19 +81,56 @@ def test_a_renamed_note_edited_later_is_the_same_note(vault: Vault, ingestor: In
     assert ingestor.ingest_file(moved).status == "ingested"
     assert status(vault)["documents"] == 1
     assert rows(vault, "SELECT number, current FROM version ORDER BY 1") == [(1, 0), (2, 1)]
+    moved.write_text(NOTE.format(body="output in S3, gzipped"))  # edited again, in place
+    ingestor.ingest_file(moved)
+    assert status(vault)["documents"] == 1
+    # a new file at the old path is a new note; the moved one keeps its current version
+    fresh = write_note(inbox, "plan.md", NOTE.format(body="an unrelated plan"))
+    ingestor.ingest_file(fresh)
+    assert status(vault)["documents"] == 2
+    current = (
+        "SELECT d.external_id, v.number FROM version v JOIN document d ON d.id = v.document_id "
+    )
+    assert rows(vault, current + "WHERE v.current ORDER BY d.id") == [
+        ("path:iguana-plan.md", 3),
+        ("path:plan.md", 1),
+    ]
+    vault_ids = rows(vault, "SELECT external_id FROM document ORDER BY id")
+    assert vault_ids == [("path:iguana-plan.md",), ("path:plan.md",)]
     # renamed again, then edited: still the one note
     again = moved.rename(inbox / "final.md")
     ingestor.ingest_file(again)
     again.write_text(NOTE.format(body="output in S3, partitioned by day"))
     ingestor.ingest_file(again)
-    assert status(vault)["documents"] == 1
+    assert status(vault)["documents"] == 2
     # a copy whose original stays where it was, then edited: its own document
     copy = write_note(inbox, "copy.md", again.read_text())
     assert ingestor.ingest_file(copy).status == "duplicate"
     copy.write_text(NOTE.format(body="a variant for the other team"))
     ingestor.ingest_file(copy)
-    assert status(vault)["documents"] == 2
+    assert status(vault)["documents"] == 3
     assert doctor(vault).ok
+    moved_ids = rows(vault, "SELECT external_id FROM document ORDER BY id")
+    assert moved_ids[0] == ("path:final.md",)
+
+
+def test_forgetting_a_renamed_note_forgets_its_old_path_too(
+    vault: Vault, ingestor: Ingestor
+) -> None:
+    from trailkeep.vault import forget
+
+    inbox = vault.settings.inbox
+    p = write_note(inbox, "plan.md", NOTE.format(body="the heron merger closes in March"))
+    ingestor.ingest_file(p)
+    moved = p.rename(inbox / "plan-2026.md")
+    ingestor.ingest_file(moved)
+    moved.write_text(NOTE.format(body="the heron merger closes in April"))
+    ingestor.ingest_file(moved)
+    assert rows(vault, "SELECT external_id FROM document") == [("path:plan-2026.md",)]
+    forget(vault, document_id=rows(vault, "SELECT id FROM document")[0][0])
+    again = write_note(inbox, "plan.md", NOTE.format(body="the heron merger, once more"))
+    assert ingestor.ingest_file(again).status == "skipped"  # its old identity is forgotten too
+    assert status(vault)["documents"] == 0
 
 
 def test_a_dated_note_edited_back_says_it_is_not_current(vault: Vault, ingestor: Ingestor) -> None:
