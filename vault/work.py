@@ -24,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from .errors import NotFound
 from .records import db_ts
@@ -368,32 +368,44 @@ _SAME_WORK = (
 MAX_DAY_HOURS = Fraction(24)
 
 
-def _overfull_days(c: Connection) -> dict[str, Fraction]:
-    """Days whose work, every client together, adds up to more than MAX_DAY_HOURS: a typo
-    ("15h" for "1.5h") or one day's lines written under another day. Work repeated from another
-    file counts once; lines with a problem of their own do not count."""
-    totals: dict[str, Fraction] = {}
+def _overfull_days(c: Connection, days: set[str]) -> dict[str, tuple[Fraction, str]]:
+    """Of ``days``, those whose work, every client together, adds up to more than
+    MAX_DAY_HOURS — a typo ("22h" for "2.2h") or a day's lines written under another day —
+    with the total and the day's longest line, which is most often the wrong one. Work
+    repeated from another file counts once; lines with a problem of their own do not count."""
+    if not days:
+        return {}
     rows = c.execute(
         text(
-            "SELECT w.day, w.hours FROM work_item w WHERE NOT w.removed AND w.day IS NOT NULL "
-            f"AND w.hours IS NOT NULL AND w.problem IS NULL AND {_SAME_WORK} IS NULL"
-        )
+            "SELECT w.day, w.hours, w.client_label, w.description FROM work_item w "
+            "WHERE NOT w.removed AND w.day IN :days AND w.hours IS NOT NULL "
+            f"AND w.problem IS NULL AND {_SAME_WORK} IS NULL"
+        ).bindparams(bindparam("days", expanding=True)),
+        {"days": sorted(days)},
     )
-    for day, hours in rows:
+    totals: dict[str, Fraction] = {}
+    longest: dict[str, tuple[Fraction, str]] = {}
+    for day, hours, label, description in rows:
         try:
-            totals[str(day)] = totals.get(str(day), Fraction(0)) + Fraction(str(hours))
+            h = Fraction(str(hours))
         except (ValueError, ZeroDivisionError):
             continue
-    return {d: t for d, t in totals.items() if t > MAX_DAY_HOURS}
+        totals[str(day)] = totals.get(str(day), Fraction(0)) + h
+        if h > longest.get(str(day), (Fraction(-1), ""))[0]:
+            longest[str(day)] = (h, f"{_shown(h)} {label}: {description}")
+    return {d: (t, longest[d][1]) for d, t in totals.items() if t > MAX_DAY_HOURS}
 
 
-def _overfull_problem(day: str, total: Fraction) -> str:
-    hours = line_hours(str(total))
-    hours = hours if hours.endswith("m") else f"{hours} h"
+def _shown(hours: Fraction) -> str:
+    h = line_hours(str(hours))
+    return h if h.endswith("m") else f"{h}h"
+
+
+def _overfull_problem(day: str, total: Fraction, longest: str) -> str:
     return (
-        f"the work on {day} adds up to {hours} across your notes and "
-        f"timesheets, more than {MAX_DAY_HOURS} in a day: check the hours (not billed until "
-        "they add up)"
+        f"the work on {day} adds up to {_shown(total)} across your notes and timesheets, more "
+        f"than {MAX_DAY_HOURS} in a day (the longest line: “{longest}”): check the hours (not "
+        "billed until they add up)"
     )
 
 
@@ -416,7 +428,7 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
         ),
         p,
     ).all()
-    overfull = _overfull_days(c) if rows else {}
+    overfull = _overfull_days(c, {str(r.day) for r in rows if r.day is not None})
     items = []
     for r in rows:
         same_as = None if r.same_as is None else int(r.same_as)
@@ -425,7 +437,7 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
             problem = _same_work_problem(same_as)
         unbilled = r.invoice_id is None or r.status == "draft"
         if problem is None and unbilled and str(r.day) in overfull:
-            problem = _overfull_problem(str(r.day), overfull[str(r.day)])
+            problem = _overfull_problem(str(r.day), *overfull[str(r.day)])
         items.append(
             WorkItem(
                 id=r[0],

@@ -526,6 +526,7 @@ def test_a_day_of_more_than_24_hours_is_not_billed_until_it_adds_up(bvault: Vaul
     assert len(day) == 4
     for i in day:
         assert not i.billable and "adds up to 26h20m across" in str(i.problem), i
+        assert "the longest line: “22h beta: Review”" in str(i.problem)  # the culprit, named
     with pytest.raises(BillingError, match="more than 24 in a day"):
         issue_invoice(bvault, draft.id, date(2026, 4, 1))
     # the draft takes the other day's work; the long day's lines stay on it, and block it
@@ -540,3 +541,17 @@ def test_a_day_of_more_than_24_hours_is_not_billed_until_it_adds_up(bvault: Vaul
     assert all(i.billable for i in list_work(bvault))
     issued = issue_invoice(bvault, draft.id, date(2026, 4, 1))
     assert [ln.hours for ln in issued.lines] == ["2.5", "1/3", "1"]
+
+
+def test_work_repeated_in_another_file_counts_once_towards_a_day(bvault: Vault) -> None:
+    """13 h in a note and the same 13 h in the timesheet is 13 h, not 26: billed once, and
+    the day is not over 24 h."""
+    inbox = bvault.settings.inbox
+    _ingest(bvault, "2026-03-06.md", "---\ndate: 2026-03-06\n---\n# Day\n\n- 13h acme: offsite\n")
+    (inbox / "sheet.csv").write_text("date,client,hours,description\n2026-03-06,acme,13,offsite\n")
+    Ingestor(bvault).ingest_file(inbox / "sheet.csv")
+    items = list_work(bvault, "acme")
+    assert len(items) == 2
+    assert [i.billable for i in items] == [True, False]  # the copy is "the same work", only
+    assert "same work" in str(items[1].problem)
+    assert [ln.hours for ln in create_invoice(bvault, "acme", "2026-03").lines] == ["13"]
