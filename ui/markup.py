@@ -64,8 +64,10 @@ def safe_quote(text: object, *, limit: int | None = None) -> str:
 
 def code_lines(text: object) -> str:
     """Markdown showing each line of ``text`` as an inline code span: fixed-width, selectable,
-    nothing in it interpreted. For a path or a short file example, where ``st.code`` would load
-    Streamlit's 1.5 MB syntax highlighter before the page counts as drawn (bench/ui.py)."""
+    nothing in it interpreted (after :func:`plain`, which drops control characters and
+    rewrites image and HTML syntax, as for all text the page shows). Blank lines are left out.
+    For a path or a short file example, where ``st.code`` would load Streamlit's 1.5 MB syntax
+    highlighter before the page counts as drawn (bench/ui.py)."""
     out = []
     for line in plain(text).split("\n"):
         body = line.rstrip()

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from . import dialect, history
 from .base import (
@@ -204,10 +204,11 @@ class DocumentsMixin(SourcesMixin):
                 new_version = cur is not None
             else:
                 version_id, number, new_version = int(cur[0]), int(cur[1]), False
-                c.execute(
-                    text("UPDATE version SET content_sha256=:h WHERE id=:v"),
-                    {"h": doc.content_sha256, "v": version_id},
-                )
+                if not older:  # the stored content stays the newer export's
+                    c.execute(
+                        text("UPDATE version SET content_sha256=:h WHERE id=:v"),
+                        {"h": doc.content_sha256, "v": version_id},
+                    )
             n_chunks, changed = self._write_entries(
                 c,
                 doc,
@@ -239,7 +240,10 @@ class DocumentsMixin(SourcesMixin):
                     "UPDATE document SET title=CASE WHEN kind = 'email' OR NOT :cur OR :keep "
                     "THEN title ELSE :t END, "
                     "updated_at=CASE WHEN updated_at > :u THEN updated_at ELSE :u END, "
-                    "client_id=:c, project_id=COALESCE(:p, project_id), meta=:m WHERE id=:d"
+                    "client_id=CASE WHEN :older THEN client_id ELSE :c END, "
+                    "project_id=CASE WHEN :older THEN project_id "
+                    "ELSE COALESCE(:p, project_id) END, "
+                    "meta=:m WHERE id=:d"
                 ),
                 {
                     "t": doc.title,
@@ -247,6 +251,7 @@ class DocumentsMixin(SourcesMixin):
                     # the tail of a growing file knows no better title than the stored one;
                     # nor does an export older than the one stored
                     "keep": bool(doc.meta.get("keep_title")) or older,
+                    "older": older,
                     "u": db_ts(ts_utc),
                     "c": client_id,
                     "p": project_id,
@@ -254,7 +259,7 @@ class DocumentsMixin(SourcesMixin):
                     "d": doc_id,
                 },
             )
-            if reassign:
+            if reassign and not older:
                 from .ownership import apply_assignments
 
                 got = apply_assignments(c, doc_id, client_id, reassign)
@@ -521,16 +526,13 @@ def _older_export(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
 
 def _leave_path(c: Connection, version_id: int, on_path: set[str]) -> None:
     """Entries of ``version_id`` not on the active path of the export just read leave it."""
-    rows = c.execute(
-        text("SELECT id, key FROM entry WHERE version_id = :v AND (current OR on_current_path)"),
-        {"v": version_id},
-    ).all()
-    for entry_id, key in rows:
-        if str(key) not in on_path:
-            c.execute(
-                text("UPDATE entry SET on_current_path = FALSE, current = FALSE WHERE id = :i"),
-                {"i": entry_id},
-            )
+    c.execute(
+        text(
+            "UPDATE entry SET on_current_path = FALSE, current = FALSE WHERE version_id = :v "
+            "AND (current OR on_current_path) AND key NOT IN :keys"
+        ).bindparams(bindparam("keys", expanding=True)),
+        {"v": version_id, "keys": sorted(on_path) or [""]},
+    )
 
 
 __all__ = ["DocumentsMixin"]

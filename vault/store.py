@@ -116,7 +116,10 @@ class Vault(DocumentsMixin, CorrectionsMixin, IndexingMixin, AuditMixin):
         # two processes open a new home at once ("table collections already exists"). A vault
         # with neither to do opens without it: the page's first open waited for the
         # watcher's start-up (bench/ui.py), and a search for an ingest's batch.
-        fresh = bool(settings.chroma_url) or not (settings.chroma_path / "chroma.sqlite3").exists()
+        # (A Chroma server makes its collection atomically: only an embedded store is set up
+        # here. A store whose file exists but whose setup is still running in another process
+        # is not waited for: this process makes its client on first use, later.)
+        fresh = not settings.chroma_url and not (settings.chroma_path / "chroma.sqlite3").exists()
         setup = fresh or pending(engine)
         with lock.hold("open") if setup else contextlib.nullcontext():
             vectors = VectorIndex(

@@ -16,6 +16,8 @@ from tests.fixtures.chats import (
     chatgpt_conversation,
     chatgpt_conversation_grown,
     claude_conversation,
+    msg,
+    node,
     other_conversation,
 )
 from trailkeep.ingest import Ingestor
@@ -143,11 +145,23 @@ def test_an_export_sets_the_whole_active_path_and_the_title(
     title = "SELECT title FROM document WHERE external_id = 'chatgpt:conv-acme-1'"
     with vault.engine.connect() as c:
         assert c.execute(text(title)).scalar_one() == "Patient matching runbook"
-    ingestor.ingest_file(put(inbox, "d.json", [chatgpt_conversation()]))  # last week's, again
+    # last week's export again, holding one message this week's does not (deleted since)
+    old = chatgpt_conversation()
+    old["mapping"]["a3"]["children"] = ["gone"]
+    old["mapping"]["gone"] = node(
+        "gone", "a3", [], msg("gone", "user", "Scratch that.", 1700000250.0)
+    )
+    old["current_node"] = "gone"
+    version_hash = "SELECT content_sha256 FROM version"
+    with vault.engine.connect() as c:
+        stored = c.execute(text(version_hash)).scalar_one()
+    ingestor.ingest_file(put(inbox, "d.json", [old]))
     with vault.engine.connect() as c:
         assert c.execute(text(title)).scalar_one() == "Patient matching runbook"
+        assert c.execute(text(version_hash)).scalar_one() == stored
     es = entries(vault, "chatgpt:conv-acme-1")
     assert {k for k, v in es.items() if v[2]} == {"sys", "ctx", "u1", "a1", "u2b", "a3", "u4"}
+    assert es["gone"][2] == 0 and es["gone"][4] == 0  # kept, off the active path
     assert doctor(vault).ok
 
 

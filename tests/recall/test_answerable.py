@@ -120,6 +120,33 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         v.close()
 
 
+TWOCLIENT = Path(__file__).resolve().parents[1] / "fixtures" / "twoclient"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TWOCLIENT.glob("*.jsonl")))
+def test_every_labelled_set_is_well_formed(name: str) -> None:
+    """Each labelled question set: valid lines, known clients, at least a third of each kind,
+    and every piece of evidence found verbatim in the file it names (a wrong label or a
+    mistyped quote would silently skew `bench answerability`)."""
+    import json
+    import tomllib
+
+    clients = {c["id"] for c in tomllib.loads((TWOCLIENT / "clients.toml").read_text())["client"]}
+    rows = [json.loads(x) for x in (TWOCLIENT / name).read_text().splitlines() if x.strip()]
+    assert len(rows) >= 60 and len({r["q"] for r in rows}) == len(rows)
+    answerable = [r for r in rows if r["answerable"]]
+    assert len(rows) / 3 <= len(answerable) <= 2 * len(rows) / 3
+    for r in rows:
+        assert r["client"] in clients or r["client"] is None, r  # None: asked of no client
+        if not r["answerable"]:
+            assert not r.get("evidence"), r
+            continue
+        assert r["evidence"], r
+        if r.get("file"):
+            text = (TWOCLIENT / r["file"]).read_text(encoding="utf-8")
+            assert all(e in text for e in r["evidence"]), r
+
+
 def test_scaffolding_adverbs_and_verb_particles() -> None:
     # "roughly" asks nothing; "turned down" is one idea, "turned" alone is not
     assert content_terms("Roughly how long does the office take to fix one exception?") == [

@@ -159,20 +159,28 @@ def test_writers_start_by_dropping_vectors_whose_chunk_is_gone(vault: Vault) -> 
     live = vault.vectors.ids()
     assert live
     vault.vectors.upsert([8888], HashEmbedder().embed(["orphan"]), [{"client": ""}])
-    held: list[tuple[str, bool]] = []
-    real = vault.lock.hold
-
-    def spy(what: str = "write"):  # type: ignore[no-untyped-def]
-        held.append((what, vault.vectors._client_obj is not None))  # connected before locking
-        return real(what)
-
     vault.vectors.close()  # a writer starting: no Chroma client yet
-    vault.lock.hold = spy  # type: ignore[method-assign]
-    try:
-        assert vault.reconcile_vectors() == 1
-    finally:
-        del vault.lock.hold
-    assert held == [("recover", True)]
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with vault.lock.hold("long batch"):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    assert held.wait(5)
+    out: list[int] = []
+    r = threading.Thread(target=lambda: out.append(vault.reconcile_vectors()))
+    r.start()
+    deadline = time.monotonic() + 10
+    while vault.vectors._client_obj is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    connected_while_waiting = vault.vectors._client_obj is not None and not out
+    release.set()
+    t.join()
+    r.join(10)
+    assert connected_while_waiting and out == [1]
     assert vault.vectors.ids() == live
 
 
@@ -197,7 +205,7 @@ def test_an_up_to_date_vault_opens_while_a_writer_works(vault: Vault) -> None:
     t = threading.Thread(target=holder)
     t.start()
     try:
-        held.wait(5)
+        assert held.wait(5)
         Vault.open(s, get_embedder("hash")).close()  # no wait, no WriterBusy
         # clients.toml changed: that write waits for the lock, and says whose it is
         changed = replace(s, clients=(ClientSpec(id="zeta", name="Zeta"),))
