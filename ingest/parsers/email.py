@@ -190,13 +190,41 @@ def _decode(part: Message) -> str:
     return payload.decode("latin-1")
 
 
-def html_to_text(html: str) -> str:
+# Where mail programs put the message replied to, in HTML: Gmail, Yahoo, Thunderbird and
+# Apple/Outlook blockquotes; Outlook's reply header block (everything after it is the old mail).
+_HTML_QUOTES = "blockquote, div.gmail_quote, div.yahoo_quoted, div.moz-cite-prefix"
+_HTML_REPLY_HEADER = "#divRplyFwdMsg, #appendonsend, #mail-editor-reference-message-container"
+
+
+def _forward_near(node: Any) -> bool:
+    """A quote container that holds or follows a forward marker: what was forwarded to the
+    user is kept, as in plain text."""
+    near = [node.text(separator=" ")[:300]]
+    prev, seen = node.prev, 0
+    while prev is not None and seen < 3:
+        near.append((prev.text(separator=" ") or "")[-300:])
+        prev, seen = prev.prev, seen + 1
+    return any(_FORWARDED.search(" ".join(t.split())) for t in near if t)
+
+
+def html_to_text(html: str, quotes: bool = True) -> str:
+    """The text of an HTML body. ``quotes=False`` leaves out what the mail program marked as
+    the message replied to (replaced by a ">" line, so the attribution before it goes with it
+    in :func:`strip_quotes`, and by an "Original Message" line for Outlook's reply header, so
+    everything after it goes): an HTML-only reply kept the whole chain as the client's new
+    words, and a "by Friday" of February was read again from a reply of March (QA, s. 13)."""
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
     for sel in ("script", "style", "head", "title"):
         for n in tree.css(sel):
             n.decompose()
+    if not quotes:
+        for n in tree.css(_HTML_REPLY_HEADER):
+            n.replace_with("\n-----Original Message-----\n")
+        for n in tree.css(_HTML_QUOTES):
+            if not _forward_near(n):
+                n.replace_with("\n> \n")
     for n in tree.css("br"):
         n.replace_with("\n")
     for n in tree.css("p, div, li, tr, h1, h2, h3, h4, h5, h6, blockquote"):
@@ -229,6 +257,15 @@ _FORWARDED = re.compile(
 )
 
 
+_HEADER_FROM = re.compile(r"^\*?from:\*?\s+\S", re.I)
+_HEADER_SENT = re.compile(r"^\*?(sent|date|gesendet|envoyé|enviado):\*?\s+\S", re.I)
+
+
+def _reply_header(line: str, after: list[str]) -> bool:
+    """Outlook's header of the message replied to, a line each: "From: …" then "Sent: …"."""
+    return bool(_HEADER_FROM.match(line)) and any(_HEADER_SENT.match(x.strip()) for x in after)
+
+
 def strip_quotes(text: str) -> tuple[str, int]:
     """Remove quoted replies, attribution lines and signatures. Returns (text, chars removed)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -242,7 +279,7 @@ def strip_quotes(text: str) -> tuple[str, int]:
             # (QA, session 12: "TextBridge retires API v1 on April 30" was thrown away)
             kept.extend(lines[i:])
             break
-        if _ORIGINAL.match(s):
+        if _ORIGINAL.match(s) or _reply_header(s, lines[i + 1 : i + 4]):
             break
         if s.startswith(">") or s.startswith("|>"):
             continue
@@ -268,7 +305,7 @@ def _walk(msg: Message) -> Iterator[tuple[Message, int, str]]:
         count += 1
         if count > MAX_PARTS:
             return  # bounded: the rest of an absurdly large tree is not read
-        if part.is_multipart():
+        if part.is_multipart() and _content_type(part) != "message/rfc822":
             if depth >= MAX_DEPTH:
                 continue  # bounded depth: deeper parts are skipped
             try:
@@ -320,7 +357,40 @@ def automated(msg: Message, subject: str) -> str | None:
     return None
 
 
-def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> ParsedDocument:
+def _attached_message(part: Message) -> Message | None:
+    try:
+        payload = part.get_payload()
+    except Exception:
+        return None
+    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+        return payload[0]
+    return payload if isinstance(payload, Message) else None
+
+
+MAX_FORWARD_NESTING = 3  # a forward of a forward of a forward; deeper ones are only named
+
+
+def _forwarded_text(inner: Message, where: str, nest: int) -> tuple[str, dict[str, Any]]:
+    """A message attached to another, as an inline forward reads: a marker, its headers, its
+    own text (its quotes removed as any message's). And its attachment record."""
+    rec = message_record(inner, b"", where, nest=nest + 1)
+    first = rec.entries[0]
+    sender = ", ".join(f"{n} <{a}>".strip() for n, a in first.meta.get("from", []))
+    subject = str(first.meta.get("subject") or "")
+    lines = ["---------- Forwarded message ---------", f"From: {sender}"]
+    if first.timestamp is not None:
+        lines.append(f"Date: {first.timestamp.isoformat()}")
+    lines += [f"Subject: {subject}", "", first.text]
+    meta = {
+        "filename": f"{shown_subject(subject) or 'message'}.eml",
+        "content_type": "message/rfc822",
+    }
+    return "\n".join(lines).strip(), meta
+
+
+def message_record(
+    msg: Message, raw: bytes, where: str, strip: bool = True, nest: int = 0
+) -> ParsedDocument:
     message_id = next(iter(_ids(_header(msg, "Message-ID"))), "")
     if not message_id:
         message_id = "sha256-" + hashlib.sha256(raw).hexdigest()[:32] + "@trailkeep"
@@ -341,8 +411,21 @@ def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> 
     html: list[str] = []
     attachments: list[dict[str, Any]] = []
     att_texts: list[tuple[str, str]] = []
+    forwarded: list[str] = []
     for part, _depth, path in _walk(msg):
         ctype = _content_type(part)
+        if ctype == "message/rfc822":
+            # a message forwarded as an attachment: its own mail, kept whole after the
+            # sender's text (not merged into it, where the sender's signature cut it off or
+            # its text replaced the sender's HTML; QA, session 13)
+            inner = _attached_message(part)
+            if inner is not None and nest < MAX_FORWARD_NESTING:
+                text, meta = _forwarded_text(inner, where, nest)
+                forwarded.append(text)
+                attachments.append({**meta, "part": path})
+            else:
+                attachments.append({"filename": "message.eml", "content_type": ctype, "part": path})
+            continue
         fn = _filename(part)
         disp = str(part.get("Content-Disposition", "") or "").lower()
         if fn or disp.startswith("attachment"):
@@ -372,10 +455,12 @@ def message_record(msg: Message, raw: bytes, where: str, strip: bool = True) -> 
     body = "\n\n".join(p for p in plain if p.strip())
     source_format = "text"
     if not body.strip() and html:
-        body = "\n\n".join(html_to_text(h) for h in html if h.strip())
+        body = "\n\n".join(html_to_text(h, quotes=not strip) for h in html if h.strip())
         source_format = "html"
     body = visible(body)  # "Blue&shy;fin" is Bluefin, to search and to the scope rules
     clean, quoted = strip_quotes(body) if strip else (body.strip(), 0)
+    if forwarded:
+        clean = "\n\n".join([clean, *forwarded]).strip()
     author = f"{sender[0][0]} <{sender[0][1]}>".strip() if sender else "unknown sender"
     entries = [
         ParsedEntry(

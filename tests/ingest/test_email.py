@@ -232,6 +232,84 @@ def test_quote_and_subject_helpers() -> None:
     assert fwd.startswith("FYI") and "retires on April 30, 2026" in fwd
 
 
+def _text_of(raw: bytes) -> str:
+    from email import message_from_bytes, policy
+
+    from trailkeep.ingest.parsers.email import message_record
+
+    return message_record(message_from_bytes(raw, policy=policy.default), raw, "t").entries[0].text
+
+
+def _html_mail(html: str) -> bytes:
+    return mail("h@acme.example", "RE: plan", html, extra="\r\nContent-Type: text/html")
+
+
+def test_an_html_reply_keeps_only_its_new_words() -> None:
+    """Outlook (a header block on separate lines, or #divRplyFwdMsg), Gmail (div.gmail_quote)
+    and blockquotes: the message replied to is not the client's new text (QA, session 13: an
+    old "by Friday" was read again from the reply's date)."""
+    outlook = (
+        "<p>Please have the spec ready before March 3.</p><p>Dana</p>"
+        "<div style='border-top:solid #E1E1E1 1.0pt'><p><b>From:</b> Sam<br><b>Sent:</b> "
+        "Tuesday<br><b>Subject:</b> Re: plan</p></div><p>Yes, on Thursday.</p>"
+        "<blockquote><p>Could you send it by Friday?</p></blockquote>"
+    )
+    assert _text_of(_html_mail(outlook)) == "Please have the spec ready before March 3.\nDana"
+    web = "<div>New words.</div><div id=divRplyFwdMsg><b>From:</b> x</div><div>old words</div>"
+    assert _text_of(_html_mail(web)) == "New words."
+    gmail = (
+        "<div>Sounds good.</div><div class=gmail_quote><div class=gmail_attr>On Mon, Sam "
+        "wrote:</div><blockquote class=gmail_quote>by Friday</blockquote></div>"
+    )
+    assert _text_of(_html_mail(gmail)) == "Sounds good."
+    inline = "<p>See below.</p><p>On Mon, Sam wrote:</p><blockquote>old</blockquote><p>Yes.</p>"
+    assert _text_of(_html_mail(inline)) == "See below.\n\nYes."
+    # a forward is what was sent to the user: kept, in HTML as in plain text
+    fwd = (
+        "<div>FYI.</div><div class=gmail_quote><div class=gmail_attr>---------- Forwarded "
+        "message ---------<br>From: TextBridge</div><div>API v1 retires on April 30.</div></div>"
+    )
+    assert "API v1 retires on April 30." in _text_of(_html_mail(fwd))
+    apple = (
+        "<div>FYI</div><div>Begin forwarded message:</div><blockquote>Rates rise 7%.</blockquote>"
+    )
+    assert "Rates rise 7%." in _text_of(_html_mail(apple))
+
+
+def _forward_as_attachment(outer: str, html: bool, depth: int = 1) -> bytes:
+    from email.message import EmailMessage
+
+    inner = EmailMessage()
+    inner["From"], inner["Subject"] = "Carrier <d@carrier.example>", "Rate notice"
+    inner["Date"] = "Tue, 24 Feb 2026 07:00:00 -0600"
+    inner.set_content("Dear customer,\n\nThe linehaul rate rises 7 percent on April 1.\n")
+    for _ in range(depth - 1):
+        wrap = EmailMessage()
+        wrap["Subject"] = "Fwd: Rate notice"
+        wrap.set_content("again")
+        wrap.add_attachment(inner)
+        inner = wrap
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "Rosa <rosa@mesa.example>", "sam@me.example", "Fwd"
+    m["Date"], m["Message-ID"] = "Thu, 26 Feb 2026 09:00:00 -0600", "<f@mesa.example>"
+    m.set_content(outer, subtype="html" if html else "plain")
+    m.add_attachment(inner)
+    return bytes(m)
+
+
+def test_a_message_forwarded_as_an_attachment_is_kept_after_the_senders_words() -> None:
+    """Its text was merged into the sender's: cut by her signature, or put in place of her
+    HTML-only words (QA, session 13)."""
+    signed = _text_of(_forward_as_attachment("Can you factor it in?\n\n-- \nRosa\n", False))
+    assert signed.startswith("Can you factor it in?") and "rises 7 percent" in signed
+    assert "---------- Forwarded message ---------" in signed and "From: Carrier" in signed
+    html = _text_of(_forward_as_attachment("<p>Rerun the model by March 4.</p>", True))
+    assert html.startswith("Rerun the model by March 4.") and "rises 7 percent" in html
+    # a forward inside a forward inside …: read to a bounded depth, never a crash
+    deep = _text_of(_forward_as_attachment("Deep.", False, depth=50))
+    assert deep.startswith("Deep.") and deep.count("Forwarded message") <= 3
+
+
 @pytest.mark.parametrize(
     ("subject", "charset", "shown"),
     [
