@@ -38,6 +38,7 @@ from trailkeep.billing import open_invoices, unbilled
 from trailkeep.vault import Vault, iso
 from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow
+from trailkeep.vault.clients import ClientDirectory
 
 from .deadlines import DateChanges, NamedDate, read_dates
 from .errors import BriefError
@@ -145,12 +146,15 @@ def build_brief(
         if _within(m, start, end) and not m.automated
     ]
     me = sql.own_addresses(vault)
-    b.waiting, unanswered = _waiting(mail, me, today, view)
+    directory = ClientDirectory(tuple(vault.settings.clients))
+    ends = sql.thread_ends(vault, [m.document_id for m in mail])
+    b.waiting, unanswered = _waiting(mail, me, today, view, ends, directory)
     listed = {w["document_id"] for w in b.waiting}
     older = [
         m
         for m in sql.thread_ends_before(vault, _midnight(start + timedelta(days=1)), client)
         if m.author not in me
+        and not to_the_client(m, directory)
         and not m.automated
         and m.document_id not in listed
         and m.timestamp is not None
@@ -263,8 +267,25 @@ def _within(row: TextRow, start: date, end: date) -> bool:
     return row.timestamp is not None and start <= row.timestamp.date() <= end
 
 
+def to_the_client(m: TextRow, directory: ClientDirectory) -> bool:
+    """A message from outside the client to the client's addresses only: the user's own (or
+    someone writing as the user), though ``[me]`` does not say so — a thread that ends with it
+    waits on the client, not on the user (QA, session 13: a new user's own first mail, and a
+    reply to mail sent to a shared address, were "waiting on you")."""
+    return (
+        directory.by_address(m.author) is None
+        and bool(m.recipients)
+        and all(directory.by_address(a) is not None for a in m.recipients)
+    )
+
+
 def _waiting(
-    mail: list[TextRow], me: frozenset[str], today: date, view: _View
+    mail: list[TextRow],
+    me: frozenset[str],
+    today: date,
+    view: _View,
+    ends: Mapping[int, TextRow] | None = None,
+    directory: ClientDirectory | None = None,
 ) -> tuple[list[dict[str, Any]], set[int]]:
     """(threads waiting on me, oldest first; the entry ids of the client's messages in them).
     A date in any of those messages that has passed is overdue: the thread still waits on me,
@@ -276,9 +297,15 @@ def _waiting(
         threads.setdefault(m.document_id, []).append(m)
     out: list[tuple[datetime, dict[str, Any]]] = []
     unanswered: set[int] = set()
-    for msgs in threads.values():
+    for doc, msgs in threads.items():
         last = msgs[-1]
-        if last.author in me or last.timestamp is None:
+        if last.timestamp is None:
+            continue
+        # who wrote last decides, whatever scope that message is in (a reply to two clients
+        # is in neither's); only the in-scope message is shown
+        end = (ends or {}).get(doc)
+        who = end if end is not None and end.timestamp and end.timestamp >= last.timestamp else last
+        if who.author in me or (directory is not None and to_the_client(who, directory)):
             continue
         unanswered.update(m.entry_id for m in msgs if m.author not in me)
         out.append(

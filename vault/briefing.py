@@ -63,6 +63,7 @@ class TextRow:
     text: str
     source: str | None  # the file it came from
     automated: bool = False  # email a machine wrote: an auto-reply, a list, a bounce
+    recipients: tuple[str, ...] = ()  # email: To and Cc addresses, lower case
 
     def as_hit(self, quote: str = "") -> Hit:
         """This entry as a search hit (its current version): the quote given, else the text."""
@@ -121,7 +122,19 @@ def _row(r: Any) -> TextRow:
         and (
             bool(meta.get("automated")) or bool(AUTO_SUBJECT.match(str(meta.get("subject") or "")))
         ),
+        recipients=_recipients(meta),
     )
+
+
+def _recipients(meta: object) -> tuple[str, ...]:
+    if not isinstance(meta, dict):
+        return ()
+    out = []
+    for field in ("to", "cc"):
+        for pair in meta.get(field) or []:
+            if isinstance(pair, list | tuple) and len(pair) == 2 and pair[1]:
+                out.append(str(pair[1]).strip().lower())
+    return tuple(out)
 
 
 def _scope_sql(client: str | None, p: dict[str, Any], mail_only_clients: bool = False) -> str:
@@ -196,6 +209,23 @@ def client_mail(
         + _scope_sql(client, p, mail_only_clients=True)
     )
     return _rows(vault, where, p, "ORDER BY e.document_id, e.ts, e.id")
+
+
+def thread_ends(vault: Vault, document_ids: Sequence[int]) -> dict[int, TextRow]:
+    """The last message of each of these threads, whoever's scope it is in — only to tell who
+    wrote last (a reply to two clients is in neither's scope, and still answers the thread:
+    QA, session 13). Its text is not for showing."""
+    out: dict[int, TextRow] = {}
+    ids = sorted({int(d) for d in document_ids})
+    for i in range(0, len(ids), 500):
+        marks = ",".join(str(x) for x in ids[i : i + 500])
+        where = (
+            f"e.kind = 'email' AND e.current AND e.document_id IN ({marks}) AND e.ts IS NOT NULL"
+        )
+        for r in _rows(vault, where, {}, "ORDER BY e.document_id, e.ts, e.id"):
+            if not r.automated:  # an out-of-office after a reply answers nothing
+                out[r.document_id] = r
+    return out
 
 
 def thread_ends_before(vault: Vault, until: datetime, client: str | None) -> list[TextRow]:
@@ -418,5 +448,7 @@ __all__ = [
     "recent_notes",
     "set_last_visit",
     "tagged_since",
+    "thread_ends",
+    "thread_ends_before",
     "unattributed",
 ]

@@ -951,3 +951,72 @@ def test_the_cli_cuts_a_quote_at_a_word() -> None:
     said = "The fee we agreed is 9,500 for the first phase and more for the rest of it"
     assert _short(said, 40) == "The fee we agreed is 9,500 for the …"
     assert _short("short", 40) == "short"
+
+
+def test_a_new_users_own_mail_does_not_wait_on_them(tmp_path: Path) -> None:
+    """No [me] (what `init` leaves): a reply to mail the client sent to a shared address, a
+    thread the user started, and a reply to two clients at once (in neither's scope) end their
+    threads — none waits on the user. A client's unanswered mail still does (QA, session 13)."""
+    root = tmp_path / "new"
+    root.mkdir()
+    (root / "clients.toml").write_text(CLIENTS, encoding="utf-8")
+    s = make_settings(root, stable_seconds=0.2, lock_timeout=30.0)
+    init_home(s)
+    vault = Vault.open(s, get_embedder("hash"))
+    me = "Sam Keller <sam@keller.example>"
+    day = "Mon, 02 Nov 2026 {}:00:00 +0100"
+    ingest(
+        vault,
+        {
+            "a1.eml": eml(
+                "a1@acme.example",
+                ANN,
+                "info@keller.example",
+                day.format("09"),
+                "Audit",
+                "Can you look at the audit file?\n",
+            ),
+            "a2.eml": eml(
+                "a2@keller.example",
+                me,
+                ANN,
+                day.format("10"),
+                "Re: Audit",
+                "Yes, tomorrow.\n",
+                reply_to="a1@acme.example",
+            ),
+            "b1.eml": eml(
+                "b1@keller.example",
+                me,
+                BO,
+                day.format("11"),
+                "Pallet labels",
+                "The labels are ready.\n",
+            ),
+            "c1.eml": eml(
+                "c1@acme.example", ANN, f"{me}, {BO}", day.format("08"), "Intro", "Sam, meet Bo.\n"
+            ),
+            "c2.eml": eml(
+                "c2@keller.example",
+                me,
+                f"{ANN}, {BO}",
+                day.format("12"),
+                "Re: Intro",
+                "Hello both.\n",
+                reply_to="c1@acme.example",
+            ),
+            "d1.eml": eml(
+                "d1@acme.example",
+                ANN,
+                me,
+                day.format("13"),
+                "Invoice question",
+                "Which rate applies?\n",
+            ),
+        },
+    )
+    try:
+        waiting = build_brief(vault, TODAY).as_json()["waiting"]
+        assert [w["message_id"] for w in waiting] == ["d1@acme.example"], waiting
+    finally:
+        vault.close()
