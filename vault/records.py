@@ -24,7 +24,13 @@ DOC_SESSION = "session"  # a coding-agent session (Claude Code, Codex), read in 
 # is known by this subject alone.
 AUTO_SUBJECT = re.compile(
     r"^\s*(?:automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (?:the )?office|"
-    r"undeliverable|delivery status notification|mail delivery failed)\b",
+    r"undeliverable|delivery status notification|mail delivery failed|"
+    # Outlook and others in the client's language (QA, session 13: a German out-of-office was
+    # "waiting on you" with its "until March 9" listed as a date)
+    r"automatische antwort|abwesenheitsnotiz|r[ée]ponse automatique|absence du bureau|"
+    r"respuesta autom[áa]tica|fuera de la oficina|risposta automatica|resposta autom[áa]tica|"
+    r"automatisch antwoord|automatiskt svar|automatisk svar|automaattinen vastaus|autosvar|"
+    r"odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d[’']?|自動応答|自动回复|自動回覆)",
     re.IGNORECASE,
 )
 

@@ -843,6 +843,20 @@ def test_mail_a_machine_wrote_neither_waits_nor_names_deadlines(v: Vault) -> Non
     assert "c2-2@beta.example" not in waiting and "n-1@beta.example" not in waiting, waiting
     sources = {d["source"] for d in b["dates"]}
     assert not sources & {"c2-2.eml", "n-1.eml"}, b["dates"]
+    # an out-of-office in the client's language, with no header saying so (Exchange)
+    german = eml(
+        "c2-3@beta.example",
+        BO,
+        SAM,
+        "Mon, 02 Nov 2026 11:00:00 +0100",
+        "Automatische Antwort: Re: Pallet labels",
+        "Ich bin bis 9. November nicht im Büro. I am out of the office until Nov 9.\n",
+        reply_to="c2-1@consult.example",
+    )
+    ingest(v, {"c2-3.eml": german})
+    b = build_brief(v, TODAY).as_json()
+    assert "c2-3@beta.example" not in json.dumps(b["waiting"]), b["waiting"]
+    assert "c2-3.eml" not in {d["source"] for d in b["dates"]}, b["dates"]
     # the same mail without the headers would have been listed: the filter is what hides it
     plain = news.replace("List-Unsubscribe: <mailto:off@beta.example>\n", "")
     ingest(v, {"n-2.eml": plain.replace("n-1@beta.example", "n-2@beta.example")})
