@@ -146,21 +146,43 @@ def _addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
     return out
 
 
-def _date(msg: Message) -> datetime | None:
-    raw = _header(msg, "Date")
+def _when(raw: str) -> datetime | None:
+    """An RFC 5322 date, else an ISO 8601 one ("2026-03-05T10:00:00+05:30", which some tools
+    write); None when neither or out of range."""
+    raw = raw.strip()
     if not raw:
         return None
+    dt: datetime | None
     try:
         dt = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+        try:
+            dt = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            return None
     if dt is None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    if not (1900 <= dt.year <= 2200):
-        return None
-    return dt
+    return dt if 1900 <= dt.year <= 2200 else None
+
+
+def _date(msg: Message) -> datetime | None:
+    """When the message was written: its Date header, else when the last server received it
+    (the topmost ``Received:`` header's date): a message without a readable Date was undated,
+    so it never waited on the user nor named a deadline (QA, session 13)."""
+    dt = _when(_header(msg, "Date"))
+    if dt is not None:
+        return dt
+    try:
+        received = msg.get_all("Received") or []
+    except Exception:
+        received = []
+    for r in received[:1]:
+        dt = _when(str(r).rsplit(";", 1)[-1]) if ";" in str(r) else None
+        if dt is not None:
+            return dt
+    return None
 
 
 def _decode(part: Message) -> str:
@@ -393,7 +415,13 @@ def message_record(
 ) -> ParsedDocument:
     message_id = next(iter(_ids(_header(msg, "Message-ID"))), "")
     if not message_id:
-        message_id = "sha256-" + hashlib.sha256(raw).hexdigest()[:32] + "@trailkeep"
+        # from what the message says, not its bytes: the same message as an .eml and inside
+        # an .mbox (other line ends, an escaped "From ") is one message (QA, session 13)
+        said = "\n".join(
+            [_header(msg, h) for h in ("From", "To", "Subject", "Date")]
+            + [" ".join(_decode(p).split()) for p, _, _ in _walk(msg)][:20]
+        )
+        message_id = "sha256-" + hashlib.sha256(said.encode()).hexdigest()[:32] + "@trailkeep"
     refs = _ids(_header(msg, "References"))
     irt = _ids(_header(msg, "In-Reply-To"))
     parent = irt[-1] if irt else (refs[-1] if refs else None)

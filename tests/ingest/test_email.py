@@ -310,6 +310,41 @@ def test_a_message_forwarded_as_an_attachment_is_kept_after_the_senders_words() 
     assert deep.startswith("Deep.") and deep.count("Forwarded message") <= 3
 
 
+def test_a_message_is_dated_by_iso_dates_and_received_and_known_without_an_id(
+    home: Path,
+) -> None:
+    """An ISO 8601 Date header, or none (the last server's Received: date), still dates the
+    message; one with no Message-ID is the same message as an .eml and inside an .mbox."""
+    from email import message_from_bytes, policy
+
+    from trailkeep.ingest.parsers.email import message_record
+
+    def when(raw: bytes) -> str | None:
+        rec = message_record(message_from_bytes(raw, policy=policy.default), raw, "t")
+        ts = rec.entries[0].timestamp
+        return None if ts is None else ts.isoformat()
+
+    iso = mail("i@acme.example", "ISO", "Hi.", date="2026-03-05T10:00:00+05:30")
+    assert when(iso) == "2026-03-05T10:00:00+05:30"
+    recv = "\r\nReceived: from mx.acme.example by mx.me.example; Thu, 5 Mar 2026 10:00:04 -0500"
+    undated = mail("u@acme.example", "Undated", "Hi.", extra=recv).replace(
+        b"Date: Mon, 02 Mar 2026 10:00:00 +0100\r\n", b""
+    )
+    assert b"Date:" not in undated and when(undated) == "2026-03-05T10:00:04-05:00"
+    nameless = mail("x", "No id", "Renew the credentials by March 11.\r\n").replace(
+        b"Message-ID: <x>\r\n", b""
+    )
+    v = open_home(home)
+    (v.settings.inbox / "a.eml").write_bytes(nameless)
+    mbox = b"From someone@acme.example Thu Mar  5 10:00:00 2026\n" + nameless.replace(
+        b"\r\n", b"\n"
+    )
+    (v.settings.inbox / "b.mbox").write_bytes(mbox + b"\n")
+    Ingestor(v).ingest_paths(sorted(walk([v.settings.inbox])))
+    assert status(v)["entries"] == 1
+    v.close()
+
+
 @pytest.mark.parametrize(
     ("subject", "charset", "shown"),
     [
