@@ -326,6 +326,8 @@ def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
         day = resolve(kind, m, written)
         if day is None:
             continue
+        if kind == "weekday" and (dom := _ORDINAL_AFTER.match(text, stop)):
+            day = _weekday_on(day.weekday(), int(dom.group(1)), written) or day
         quote = " ".join(text[a:b].split())
         if len(quote) > MAX_QUOTE:
             quote = _around(text, a, b, start, stop)
@@ -333,6 +335,26 @@ def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
             continue
         seen.add((day, quote, ahead))
         yield NamedDate(day, quote, m.group(0)), ahead, text[a:start]
+
+
+# "Friday the 13th", "Monday, 2nd": the weekday with its day of the month (QA, session 13:
+# "by Friday the 13th" was taken as the coming Friday, a week early)
+_ORDINAL_AFTER = re.compile(r",?\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def _weekday_on(weekday: int, dom: int, written: date) -> date | None:
+    """The first day from ``written`` on that is the ``dom``-th of its month and falls on
+    ``weekday``, within a year; None when there is none."""
+    y, mo = written.year, written.month
+    for _ in range(13):
+        try:
+            d = date(y, mo, dom)
+        except ValueError:
+            d = None
+        if d is not None and d >= written and d.weekday() == weekday:
+            return d
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    return None
 
 
 def _around(text: str, a: int, b: int, start: int, stop: int) -> str:

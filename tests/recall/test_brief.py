@@ -608,6 +608,10 @@ def test_brief_on_a_mailing_list_does_not_flood(tmp_path: Path) -> None:
         ("Can we meet on Thursday?", "2026-11-12"),
         ("We talked; the review will be on Thursday.", "2026-11-12"),
         ("Please send it by Friday, we needed it last week.", "2026-11-13"),
+        # with its day of the month, the weekday is that day (QA, session 13)
+        ("The board needs the signed quote by Friday the 13th.", "2026-11-13"),
+        ("The board meets on Friday the 11th of December.", "2026-12-11"),
+        ("Can we meet on Monday, the 16th?", "2026-11-16"),
     ],
 )
 def test_a_weekday_told_in_the_past_is_not_ahead(sentence: str, day: str | None) -> None:
