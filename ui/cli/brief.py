@@ -54,7 +54,7 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
     click.echo(f"\nWaiting on you ({len(d['waiting'])})")
     for w in d["waiting"]:
         click.echo(
-            f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {w['subject']}"
+            f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {_short(w['subject'], 120)}"
             f"  [{day_of(w['date'])}, message {w['message_id']}, document {w['document_id']}]"
         )
     older = d.get("waiting_older") or {}
