@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +15,26 @@ from trailkeep.ingest import Ingestor
 from trailkeep.recall import search
 from trailkeep.vault import HashEmbedder, Vault, WriterBusy, doctor, forget, reindex, status
 from trailkeep.vault.lock import PostgresAdvisoryLock, WriterLock
+
+
+@contextlib.contextmanager
+def held_elsewhere(vault: Vault, what: str = "long batch") -> Iterator[None]:
+    """The vault's writer lock held by another thread (as by another writer) for the block."""
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with vault.lock.hold(what):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    try:
+        assert held.wait(5)
+        yield
+    finally:
+        release.set()
+        t.join()
 
 
 def _ingest(vault: Vault, name: str, body: str, client: str = "Acme") -> int:
@@ -104,23 +126,11 @@ def test_writer_lock_names_the_holder_and_times_out(vault: Vault) -> None:
         other = WriterLock(vault.settings.lock_path, timeout=0.3)
     else:
         other = PostgresAdvisoryLock(vault.engine, timeout=0.3)
-    held = threading.Event()
-    release = threading.Event()
-
-    def holder() -> None:
-        with vault.lock.hold("long batch"):
-            held.set()
-            release.wait(5)
-
-    t = threading.Thread(target=holder)
-    t.start()
-    held.wait(5)
-    t0 = time.monotonic()
-    with pytest.raises(WriterBusy) as exc, other.hold():
-        pass
-    assert "long batch" in str(exc.value) and time.monotonic() - t0 < 2
-    release.set()
-    t.join()
+    with held_elsewhere(vault):
+        t0 = time.monotonic()
+        with pytest.raises(WriterBusy) as exc, other.hold():
+            pass
+        assert "long batch" in str(exc.value) and time.monotonic() - t0 < 2
     with other.hold():  # free again
         pass
 
@@ -160,25 +170,14 @@ def test_writers_start_by_dropping_vectors_whose_chunk_is_gone(vault: Vault) -> 
     assert live
     vault.vectors.upsert([8888], HashEmbedder().embed(["orphan"]), [{"client": ""}])
     vault.vectors.close()  # a writer starting: no Chroma client yet
-    held, release = threading.Event(), threading.Event()
-
-    def holder() -> None:
-        with vault.lock.hold("long batch"):
-            held.set()
-            release.wait(10)
-
-    t = threading.Thread(target=holder)
-    t.start()
-    assert held.wait(5)
     out: list[int] = []
     r = threading.Thread(target=lambda: out.append(vault.reconcile_vectors()))
-    r.start()
-    deadline = time.monotonic() + 10
-    while vault.vectors._client_obj is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    connected_while_waiting = vault.vectors._client_obj is not None and not out
-    release.set()
-    t.join()
+    with held_elsewhere(vault):
+        r.start()
+        deadline = time.monotonic() + 10
+        while vault.vectors._client_obj is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        connected_while_waiting = vault.vectors._client_obj is not None and not out
     r.join(10)
     assert connected_while_waiting and out == [1]
     assert vault.vectors.ids() == live
@@ -195,17 +194,7 @@ def test_an_up_to_date_vault_opens_while_a_writer_works(vault: Vault) -> None:
 
     s = replace(vault.settings, lock_timeout=0.3)
     whose = "long batch" if s.embedded else ""  # PostgreSQL names the holder's connection
-    held, release = threading.Event(), threading.Event()
-
-    def holder() -> None:
-        with vault.lock.hold("long batch"):
-            held.set()
-            release.wait(10)
-
-    t = threading.Thread(target=holder)
-    t.start()
-    try:
-        assert held.wait(5)
+    with held_elsewhere(vault):
         Vault.open(s, get_embedder("hash")).close()  # no wait, no WriterBusy
         # clients.toml changed: that write waits for the lock, and says whose it is
         changed = replace(s, clients=(ClientSpec(id="zeta", name="Zeta"),))
@@ -220,6 +209,3 @@ def test_an_up_to_date_vault_opens_while_a_writer_works(vault: Vault) -> None:
             )
         with pytest.raises(WriterBusy, match=whose):
             Vault.open(s, get_embedder("hash"))
-    finally:
-        release.set()
-        t.join()
