@@ -355,8 +355,7 @@ def diff(
         )
     if from_version is not None and from_version == to_n:
         raise TimelineError(
-            f"version {to_n} cannot be compared with itself: give an earlier --from or a "
-            "later --to"
+            f"version {to_n} cannot be compared with itself: give an earlier --from or a later --to"
         )
     if from_version is None:
         if to_n - 1 not in by_number:
