@@ -156,6 +156,19 @@ def _suggest(key: str, directory: ClientDirectory) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
+def _person_of(items: list[dict[str, object]], directory: ClientDirectory) -> str | None:
+    """The client whose ``people`` names every named sender of these items — one of their
+    people writing from a personal address (QA, session 13: the queue showed a bare gmail
+    address and suggested nobody). Only a suggestion: the mail stays nobody's until assigned."""
+    names = {" ".join(str(i["name"]).lower().split()) for i in items if i.get("name")}
+    if not names:
+        return None
+    hits = {
+        c.id for c in directory.clients if names <= {" ".join(p.lower().split()) for p in c.people}
+    }
+    return hits.pop() if len(hits) == 1 else None
+
+
 def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
     """The review queue: what is in nobody's scope because nobody could be resolved, grouped
     by what one assignment would settle — a correspondent's address (or their domain when
@@ -184,6 +197,9 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
         }
         key = ""
         sender = [str(p[1]).lower() for p in meta.get("from") or [] if len(p) == 2]
+        named = [str(p[0]).strip() for p in meta.get("from") or [] if len(p) == 2 and p[0]]
+        if named:
+            item["name"] = named[0]  # "Dana Whitfield", from a personal address
         if row["several_clients"]:
             # a message of several clients: one group per message, to be given to one of the
             # clients it names (its thread may hold other clients' messages)
@@ -232,7 +248,9 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
         group: dict[str, object] = {
             "key": k,
             "items": items,
-            "suggested_client": None if several(k) else _suggest(k, ctx.directory),
+            "suggested_client": None
+            if several(k)
+            else _suggest(k, ctx.directory) or _person_of(items, ctx.directory),
             "several_clients": several(k),
         }
         if several(k):

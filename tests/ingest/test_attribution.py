@@ -585,6 +585,31 @@ def test_review_groups_each_correspondent_under_their_own_address(tmp_path: Path
     ]
 
 
+def test_review_names_the_sender_and_suggests_the_client_of_their_person(tmp_path: Path) -> None:
+    """One of a client's people writing from a personal address stays nobody's (no guess),
+    and the queue shows their name and suggests the client whose person they are."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    (v.settings.inbox / "g.eml").write_text(
+        mail(
+            "g1@gmail.example",
+            "Dana Whitfield <dana.w71@gmail.com>",
+            "Sam <sam@samconsult.example>",
+            "Board deck",
+            "Can you send the board deck tonight?",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    v.close()
+    groups = {g["key"]: g for g in json.loads(cli(home, "clients", "review", "--json"))["groups"]}
+    g = groups["dana.w71@gmail.com"]
+    assert g["items"][0]["name"] == "Dana Whitfield" and g["suggested_client"] == "northwind"
+    shown = cli(home, "clients", "review")
+    assert "dana.w71@gmail.com (Dana Whitfield)" in shown and "looks like northwind" in shown
+
+
 def scope_of(v: Vault, needle: str) -> set[str]:
     """The scopes of the entries whose text holds ``needle``."""
     with v.engine.connect() as c:

@@ -78,7 +78,9 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
             hint = f"  (to several clients: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
         items = g["items"]
         assert isinstance(items, list)
-        click.echo(f"{g['key']}  — {len(items)} item(s){hint}")
+        names = sorted({str(it["name"]) for it in items if it.get("name")})
+        who = f" ({', '.join(names[:3])})" if names else ""
+        click.echo(f"{g['key']}{who}  — {len(items)} item(s){hint}")
         for it in items[:5]:
             click.echo(f"    {it['date'] or 'undated'}  {it['kind']:8} {str(it['subject'])[:70]}")
         if len(items) > 5:

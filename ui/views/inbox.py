@@ -183,7 +183,9 @@ def attribution(ctx: page.Ctx) -> None:
         items = g["items"]
         assert isinstance(items, list)
         mixed = bool(g.get("several_clients"))
-        title = f"“{items[0]['subject']}”, to several clients" if mixed else key
+        names = sorted({str(it["name"]) for it in items if it.get("name")})
+        who = f" ({', '.join(names[:3])})" if names else ""
+        title = f"“{items[0]['subject']}”, to several clients" if mixed else f"{key}{who}"
         with st.expander(safe_md(f"{title} — {readable.plural(len(items), 'item')}", lines=False)):
             if mixed:
                 st.caption(
@@ -199,7 +201,7 @@ def attribution(ctx: page.Ctx) -> None:
             suggested = next((n for n, c in clients.items() if c == hint), None)
             if suggested and not mixed:
                 # a suggestion only (its label, domain or folder names the client): never picked
-                st.caption(safe_md(f"Suggested: {suggested} (the name matches)", lines=False))
+                st.caption(safe_md(f"Suggested: {suggested} (a name matches)", lines=False))
             # Nothing preselected, ever: one click must not guess a client, nor make a stranger's
             # mail general (general material is in every client's scope).
             pick = st.selectbox(
