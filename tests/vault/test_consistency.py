@@ -193,7 +193,7 @@ def test_an_up_to_date_vault_opens_while_a_writer_works(vault: Vault) -> None:
     from trailkeep.vault.clients import ClientSpec
 
     s = replace(vault.settings, lock_timeout=0.3)
-    whose = "long batch" if s.embedded else ""  # PostgreSQL names the holder's connection
+    whose = "long batch" if s.embedded else None  # PostgreSQL names the holder's connection
     with held_elsewhere(vault):
         Vault.open(s, get_embedder("hash")).close()  # no wait, no WriterBusy
         # clients.toml changed: that write waits for the lock, and says whose it is
