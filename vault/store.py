@@ -120,23 +120,29 @@ class Vault(DocumentsMixin, CorrectionsMixin, IndexingMixin, AuditMixin):
         # here. A store whose file exists but whose setup is still running in another process
         # is not waited for: this process makes its client on first use, later.)
         fresh = not settings.chroma_url and not (settings.chroma_path / "chroma.sqlite3").exists()
-        setup = fresh or pending(engine)
-        with lock.hold("open") if setup else contextlib.nullcontext():
-            vectors = VectorIndex(
-                settings.chroma_path,
-                embedder.id,
-                url=settings.chroma_url,
-                token=settings.chroma_token,
-                namespace=settings.vector_namespace,
-            )
-            if fresh:
-                vectors.ready()  # Chroma's first-time setup races: done here, under the lock
-            vault = cls(settings, engine, embedder, kw, vectors)
-            vault.lock = lock
-            if setup:
-                migrate(engine, kw)
-            if settings.clients:
-                vault.sync_clients(settings.clients)  # takes the lock when they changed
+        vectors = VectorIndex(
+            settings.chroma_path,
+            embedder.id,
+            url=settings.chroma_url,
+            token=settings.chroma_token,
+            namespace=settings.vector_namespace,
+        )
+        try:
+            setup = fresh or pending(engine)
+            with lock.hold("open") if setup else contextlib.nullcontext():
+                if fresh:
+                    vectors.ready()  # Chroma's first-time setup races: done here, under the lock
+                vault = cls(settings, engine, embedder, kw, vectors)
+                vault.lock = lock
+                if setup:
+                    migrate(engine, kw)
+                if settings.clients:
+                    vault.sync_clients(settings.clients)  # takes the lock when they changed
+        except BaseException:
+            # not opened (the writer busy, a migration failed): nothing left connected
+            vectors.close()
+            engine.dispose()
+            raise
         if settings.embedded:
             with contextlib.suppress(OSError):
                 settings.db_path.chmod(0o600)
