@@ -118,9 +118,11 @@ class VectorIndex:
         """Close the client if one was made (a folder about to be renamed, a vault closed)."""
         with self._client_lock:
             client, self._client_obj, self._col = self._client_obj, None, None
+            self._col_client = None
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()
+            _close_http_session(client)
 
     def ready(self) -> None:
         """Make the client now (a new home's first-time setup, under the writer lock)."""
@@ -250,3 +252,15 @@ class VectorIndex:
     def drop_named(self, name: str) -> None:
         self._client.delete_collection(name)
         self._wrote()
+
+
+def _close_http_session(client: Any) -> None:
+    """chromadb 1.5's HttpClient.close() stops its Systems, but a System's HTTP session stays
+    open (its FastAPI has no stop()), and so does the one of the admin client it made to check
+    the tenant: their sockets waited for the garbage collector. Every HTTP client has Systems
+    of its own (a new identifier each), so closing their sessions touches no other client."""
+    for owner in (client, getattr(client, "_admin_client", None)):
+        session = getattr(getattr(owner, "_server", None), "_session", None)
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.close()

@@ -162,7 +162,6 @@ def test_forget_keeps_no_bytes_and_no_title(vault: Vault) -> None:
     assert doctor(vault).ok
 
 
-@pytest.mark.sqlite_only  # a Chroma server's client closed and reopened left a socket (CI)
 def test_writers_start_by_dropping_vectors_whose_chunk_is_gone(vault: Vault) -> None:
     """reconcile_vectors (the watcher's start) removes orphan vectors and keeps live ones; it
     holds the writer lock for the comparison, not for connecting to Chroma."""
@@ -184,7 +183,6 @@ def test_writers_start_by_dropping_vectors_whose_chunk_is_gone(vault: Vault) -> 
     assert vault.vectors.ids() == live
 
 
-@pytest.mark.sqlite_only  # on PostgreSQL a refused open left a socket to the GC (CI, s. 13)
 def test_an_up_to_date_vault_opens_while_a_writer_works(vault: Vault) -> None:
     """Opening takes the writer lock only to set up (a new home, a migration) or to write
     changed clients: the page's first open, or a search, does not wait for an ingest's batch
