@@ -223,8 +223,22 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
 
 def _flex(term: str) -> str:
     """A name as a pattern: spaces, hyphens and underscores between its words interchangeable
-    ("Harbor Lights Dental" = "Harbor-Lights Dental")."""
-    return r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", term.strip()) if w)
+    ("Harbor Lights Dental" = "Harbor-Lights Dental"); in a script written without spaces
+    they may be left out ("田中 太郎" = "田中太郎")."""
+    gap = r"[\s_-]*" if _UNSPACED.search(term) else r"[\s_-]+"
+    return gap.join(re.escape(w) for w in re.split(r"[\s_-]+", term.strip()) if w)
+
+
+# Scripts written without spaces between words (Han, kana, Hangul, Thai, Lao, Myanmar, Khmer):
+# there a name has no word boundary around it — "さくら精機との打ち合わせ" names さくら精機
+# (QA, session 14: such notes were nobody's, so every client's draft quoted them).
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff]"
+)
+# A Latin-script name this long may carry a suffix: German compounds and genitives
+# ("Bergkristallprojekt", "Müllers"), plurals. Shorter ones ("Acme", "Ken") would catch words.
+SUFFIX_MIN = 5
 
 
 def _alternation(terms: list[str]) -> str:
@@ -290,9 +304,17 @@ class ClientDirectory:
             # Names are matched composed (NFC), as the text is: "José" typed or pasted
             # decomposed is the same name (QA, session 10).
             loose, exact, where = ([_nfc(t) for t in x] for x in (loose, exact, where))
-            if loose := [_flex(t) for t in loose if t.strip()]:
-                alts.append(r"(?<![\w.@-])(?i:" + _alternation(loose) + r")(?![\w-])")
-            if exact := [re.escape(t) for t in exact if t.strip()]:
+            loose = [t.strip() for t in loose if t.strip()]
+            if unspaced := [_flex(t) for t in loose if _UNSPACED.search(t)]:
+                alts.append(r"(?i:" + _alternation(unspaced) + ")")
+            loose = [t for t in loose if not _UNSPACED.search(t)]
+            if long := [_flex(t) for t in loose if len(t) >= SUFFIX_MIN and t[-1].isalpha()]:
+                alts.append(r"(?<![\w.@-])(?i:" + _alternation(long) + r")[^\W\d_]*(?![\w-])")
+            if short := [_flex(t) for t in loose if len(t) < SUFFIX_MIN or not t[-1].isalpha()]:
+                alts.append(r"(?<![\w.@-])(?i:" + _alternation(short) + r")(?![\w-])")
+            if unspaced := [re.escape(t) for t in exact if _UNSPACED.search(t)]:
+                alts.append("(?:" + _alternation(unspaced) + ")")
+            if exact := [re.escape(t) for t in exact if t.strip() and not _UNSPACED.search(t)]:
                 alts.append(r"(?<![\w.@-])(?:" + _alternation(exact) + r")(?![\w-])")
             if where := [re.escape(t) for t in where if t.strip()]:
                 alts.append(r"(?<![\w-])(?i:" + _alternation(where) + r")(?![\w-])")
@@ -329,8 +351,10 @@ class ClientDirectory:
             for p in map(_nfc, spec.people if spec else ())
             if len(p.split()) > 1
             for part in p.split()
-            if len(part) >= NAME_PART_MIN
-            and part[0].isupper()
+            if (
+                (len(part) >= NAME_PART_MIN and part[0].isupper())
+                or (len(part) >= 2 and _UNSPACED.match(part))  # 田中: a surname in two signs
+            )
             and owners.get(part) == {client_id}
             and part not in self.shared
         ]

@@ -397,6 +397,78 @@ def test_a_note_naming_another_clients_address_or_person_stays_out_of_scope(
         v.close()
 
 
+MUELLER_SAKURA = """
+[[client]]
+name = "Müller & Söhne GmbH"
+id = "mueller"
+aliases = ["Müller"]
+projects = ["Bergkristall"]
+people = ["Jürgen Weiß"]
+
+[[client]]
+name = "さくら精機"
+id = "sakura"
+aliases = ["Sakura Seiki"]
+people = ["田中 太郎"]
+
+[[client]]
+name = "Équipe Été SARL"
+id = "ete"
+aliases = ["Acme"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("さくら精機との打ち合わせ：予算", {"sakura"}),  # no spaces around a Japanese name
+        ("田中 太郎さんから電話", {"sakura"}),
+        ("田中太郎さんから電話", {"sakura"}),  # the name written without its space
+        ("田中さんの話", {"sakura"}),  # a surname in two signs
+        ("Das Bergkristallprojekt braucht zwölf Server", {"mueller"}),  # a German compound
+        ("die Müllers wollen es bis Freitag", {"mueller"}),  # a genitive
+        ("Herr Weiß sagte zu", {"mueller"}),
+        ("Weißbier im Biergarten", set()),  # a name part takes no suffix
+        ("Acmes and other words", set()),  # a short name neither: it would catch words
+        ("Sakura Seikis Angebot", {"sakura"}),
+    ],
+)
+def test_a_name_is_found_in_scripts_without_spaces_and_inside_compounds(
+    tmp_path: Path, line: str, named: set[str]
+) -> None:
+    """QA, session 14: a Japanese note naming さくら精機 or 田中 太郎, and a German one writing
+    "Bergkristallprojekt" or "die Müllers", named nobody — general material, quoted in another
+    client's draft. A name in a script without spaces has no word boundary; a Latin name of five
+    letters or more may carry a suffix."""
+    from trailkeep.vault.clients import ClientDirectory, load_clients
+
+    (tmp_path / "clients.toml").write_text(MUELLER_SAKURA)
+    directory = ClientDirectory(load_clients(tmp_path / "clients.toml"))
+    assert set(directory.named_in(line)) == named
+
+
+def test_a_japanese_or_compound_mention_keeps_a_note_out_of_other_scopes(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    v = open_vault(home)
+    try:
+        (home / "clients.toml").write_text(MUELLER_SAKURA)
+        v.settings = load_settings(server_env(home), home)
+        for name, body in {
+            "ja-memo.md": "# 電話メモ\n\n田中 太郎さんから電話：検査ラインの予算は800万円に決まりました。\n",
+            "de-memo.md": "# Serverplanung\n\nDas Bergkristallprojekt braucht zwölf Server.\n",
+        }.items():
+            (tmp_path / name).write_text(body)
+            Ingestor(v).ingest_file(tmp_path / name)
+        ensure_current(v)
+        for client, absent in (("mueller", "800万円"), ("ete", "800万円"), ("ete", "zwölf")):
+            hits = search(v, "検査ライン 予算 Server zwölf", k=20, filters=Filters(client=client))
+            assert absent not in " ".join(h.quote for h in hits), client
+        sakura = search(v, "検査ライン 予算", k=20, filters=Filters(client="sakura"))
+        assert any("800万円" in h.quote for h in sakura)  # its own client still sees it
+    finally:
+        v.close()
+
+
 def test_a_public_mail_domain_is_nobodys(tmp_path: Path) -> None:
     """Two strangers writing from gmail.com are two correspondents in the review queue, not
     one organisation; gmail.com cannot be assigned to a client, nor listed as its domain (QA,
