@@ -71,6 +71,82 @@ SCAFFOLD = frozenset(
     remind past
     """.split()
 )
+# A question in German, French or Spanish has its own scaffolding (QA, session 14: "Wie viele
+# Lizenzen hat Müller in Japan gestohlen?" was answered — "wie", "viele", "hat" were content,
+# found in the licence mail — and "Wann tagt der Vorstand?" abstained for want of "wann"). A
+# language's list applies only to a question in that language: "die", "war", "hat", "den",
+# "son" are English words too.
+FOREIGN_SCAFFOLD = {
+    "de": frozenset(
+        """
+        der die das den dem des ein eine einen einem einer eines und oder aber doch nicht kein
+        keine keinen ist sind war waren wird werden wurde wurden hat haben hatte hatten sein
+        gewesen worden kann können konnte soll sollte muss müssen will wollen darf mag möchte
+        wer wen wem wessen was wann wo wohin woher warum wieso weshalb wie welche welcher
+        welches welchen welchem viel viele wieviel wieviele ich mich mir mein meine wir uns
+        unser unsere du dich dir dein er ihn ihm sein seine sie ihr ihre es man sich dass ob
+        im in am an auf aus bei bis für gegen mit nach ohne seit über um unter von vor zu zum
+        zur zwischen durch schon noch auch nur sehr denn dann also so eigentlich genau gesagt
+        sagte sagen erwähnt gesprochen entschieden beschlossen gemacht gibt gab geben
+        """.split()
+    ),
+    "fr": frozenset(
+        """
+        le la les l un une des du de d et ou mais donc car ni ne pas n plus jamais rien est
+        sont était étaient été être a ai as ont avait avaient avoir sera seront fait faire
+        peut peuvent pouvait doit doivent veut qui que qu quoi quel quelle quels quelles
+        lequel laquelle combien comment pourquoi quand où je j me m moi mon ma mes nous notre
+        nos tu te vous votre vos il elle ils elles on se s son sa ses leur leurs ce cet cette
+        ces c ça cela en y dans sur sous avec sans pour par chez entre vers depuis pendant
+        avant après contre déjà encore aussi très bien tout tous toute toutes dit dire
+        mentionné parlé décidé décidée combien
+        """.split()
+    ),
+    "es": frozenset(
+        """
+        el la los las lo un una unos unas y o pero ni no es son era eran fue fueron ser estar
+        está están estaba ha han había haber hecho hacer puede pueden debe quiere qué que
+        quién quiénes cuál cuáles cuánto cuánta cuántos cuántas cómo por porqué cuándo dónde
+        yo me mi mis nosotros nuestro nuestra tú te tu tus usted ustedes él ella ellos ellas
+        se su sus le les del al de en con sin para por sobre entre hasta desde durante antes
+        después contra ya también muy todo todos dijo decir mencionó hablamos decidió
+        """.split()
+    ),
+}
+# Words that mark a question as written in one of them: question words and function words no
+# English sentence uses.
+_LANGUAGE_MARKS = {
+    "de": frozenset(
+        "wer wen wem wann wo warum wieso weshalb wie welche welcher welches viele wieviel "
+        "ist sind hat haben wurde wird und der das dem nicht ein eine mit für von zum zur "
+        "über".split()
+    ),
+    "fr": frozenset(
+        "qui quoi quel quelle quels quelles combien comment pourquoi quand où est sont les "
+        "des du une pour avec dans sur nous vous été avons avez ont".split()
+    ),
+    "es": frozenset(
+        "qué quién cuál cuánto cuánta cuántos cuántas cómo cuándo dónde está están los las "
+        "una del para con fue han hay".split()
+    ),
+}
+# French and Italian elide an article into the next word: "l'hébergement" is "hébergement"
+_ELIDED = re.compile(r"^(?:l|d|j|n|s|c|m|t|qu|jusqu|lorsqu|puisqu)['’](?=\w)")
+
+
+def scaffold_for(words: Sequence[str]) -> frozenset[str]:
+    """The scaffolding of a question given its words: English's, and that of the one other
+    language whose marks the question carries most (two at least, or one question word)."""
+    best, count = "", 0
+    for lang, marks in _LANGUAGE_MARKS.items():
+        n = sum(w in marks for w in words)
+        if n > count:
+            best, count = lang, n
+    if count >= 2 or (count == 1 and words and words[0] in _LANGUAGE_MARKS[best]):
+        return SCAFFOLD | FOREIGN_SCAFFOLD[best]
+    return SCAFFOLD
+
+
 # "Feb 14" is "February 14": a month is one term however it is written
 MONTHS = {
     m[:3]: m
@@ -308,11 +384,13 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
         named |= {"time", "hour"}  # the kind of answer asked for, not what it is about
     elif asks_quantity(question):
         named |= QUANTITY_KINDS  # "what share of visits…": the number is the share
-    qw = [MONTHS.get(w, w) for w in (_CONTRACTION.sub("", t) for t in words_of(question))]
+    raw = [_ELIDED.sub("", _CONTRACTION.sub("", t)) for t in words_of(question)]
+    scaffold = scaffold_for(raw)
+    qw = [MONTHS.get(w, w) for w in raw]
     for i, t in enumerate(qw):
         if t in named or t in out:
             continue
-        if (t in SCAFFOLD or (len(t) < 3 and not t.isdigit())) and t not in acronyms:
+        if (t in scaffold or (len(t) < 3 and not t.isdigit())) and t not in acronyms:
             continue
         if i + 1 < len(qw) and qw[i + 1] in PARTICLES and not t.isdigit():
             t = f"{t} {qw[i + 1]}"

@@ -50,6 +50,43 @@ def test_content_terms_leave_out_scaffolding_and_names() -> None:
     assert content_terms("Who's Dana's manager, and where'll they be?", names) == ["manager"]
 
 
+def test_a_question_in_german_french_or_spanish_has_its_own_scaffolding() -> None:
+    """QA, session 14: "wie", "viele", "hat" were content terms, found in a licence mail, so a
+    German question the history cannot answer was answered; "wann" and "par" made answerable
+    ones abstain. A language's function words count only in a question in that language."""
+    assert content_terms("Wie viele Lizenzen hat Müller in Japan gestohlen?", ["Müller"]) == [
+        "lizenzen",
+        "japan",
+        "gestohlen",
+    ]
+    assert content_terms("Wann tagt der Vorstand?") == ["tagt", "vorstand"]
+    assert content_terms("Combien coûte l'hébergement par mois ?") == [
+        "coûte",
+        "hébergement",
+        "mois",
+    ]
+    assert content_terms("¿Cuándo empieza la migración?") == ["empieza", "migración"]
+    # English words that are German or French function words stay content in English
+    assert content_terms("Why did the project die in the war?") == ["project", "die", "war"]
+    assert content_terms("What did Dana say about the hat?", ["Dana"]) == ["hat"]
+
+
+def test_a_german_question_is_answered_only_by_what_answers_it(vault: Vault) -> None:
+    Ingestor(vault).ingest_file(
+        write_note(
+            vault.settings.inbox,
+            "lizenzen.md",
+            "# Lizenzen\n\nWir haben uns für 40 Lizenzen entschieden; der Vorstand tagt am "
+            "12. Januar und gibt das Budget frei.\n",
+        )
+    )
+    no = ask(vault, "Wie viele Lizenzen hat Müller in Japan gestohlen?")
+    assert no.abstained and not no.citations
+    yes = ask(vault, "Wie viele Lizenzen haben wir entschieden?")
+    assert not yes.abstained and any("40 Lizenzen" in h.quote for h in yes.citations)
+    assert not ask(vault, "Wann tagt der Vorstand?").abstained
+
+
 def with_clients(vault: Vault, toml: str) -> None:
     """Write clients.toml into the vault's home and take it as the running settings."""
     import tomllib
