@@ -13,7 +13,7 @@ from trailkeep.vault import Filters, Hit, Vault
 from trailkeep.vault.briefing import own_addresses
 from trailkeep.vault.clients import ClientDirectory
 from trailkeep.vault.query import entry_authors
-from trailkeep.vault.records import DOC_DRAFT, DOC_EMAIL, DOC_NOTE
+from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE
 
 from .timeline import When, bare_phrase, when
 
@@ -90,9 +90,7 @@ def answer_when(
     if asked is None or not any(ch.isalnum() for ch in bare_phrase(asked[1])):
         return None
     scoped, _ = question_scope(vault, question, filters)
-    got = when(vault, asked[1], scoped)
-    # drafts are what was written from the history, not history (notes/0011; review, session 10)
-    got.appearances = [h for h in got.appearances if h.document_kind != DOC_DRAFT]
+    got = when(vault, asked[1], scoped)  # drafts are not history: `when` leaves them out
     if not got.appearances:
         return None
     if not asks_about_me(question):

@@ -28,6 +28,7 @@ from trailkeep.vault.history import (
     phrase_entries,
     version_entries,
 )
+from trailkeep.vault.records import DOC_DRAFT
 
 from .errors import TimelineError
 from .retrieval import search_detailed
@@ -230,6 +231,11 @@ def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
         if scope is None:  # a client clients.toml does not list: nothing is sure to be its
             return When(phrase, "none", searched=f"no client {flt.client!r} in clients.toml")
     rows = [r for r in phrase_entries(vault, phrase, flt) if r.kind != "front_matter"]
+    if flt.document_id is None:
+        # Drafts are what was written from the history, not history: a draft made today that
+        # quotes a phrase is not when it was last said (QA, session 14; notes/0011). Asked of
+        # the draft itself (--document), it answers.
+        rows = [r for r in rows if r.document_kind != DOC_DRAFT]
     found: list[Hit] = []
     texts: dict[int, str] = {}
     for r in rows:
@@ -278,9 +284,16 @@ def bare_phrase(phrase: str) -> str:
 
 def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     from .answer import evidence_strength  # answer imports the trail, which imports this
+    from .answerable import MIN_SUPPORT, support
 
     res = search_detailed(vault, topic, k=TOPIC_POOL, filters=flt)
     strong = [h for h in res.hits if evidence_strength(res, h)[0] and h.kind != "front_matter"]
+    if flt.document_id is None:
+        strong = [h for h in strong if h.document_kind != DOC_DRAFT]
+    # A passage is on the topic when it says most of it (IDF-weighted, stems and close words
+    # as `ask` counts them): close in meaning is not enough — `when "nightly export"` gave as
+    # first mention a section under "Acme export decision" that says neither (QA, session 14).
+    strong = [h for h in strong if support(vault, topic, [h]).ratio >= MIN_SUPPORT]
     searched += f"; topic: {len(res.hits)} passages, {len(strong)} strong"
     if not strong:
         return When(topic, "none", searched=searched)

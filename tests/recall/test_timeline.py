@@ -287,6 +287,49 @@ def test_a_heading_says_what_its_section_says(vault: Vault) -> None:
     assert got["last"]["quote"] == "Go-live checklist (March 16)"
 
 
+def test_a_topic_match_says_the_topic_and_a_draft_is_not_history(vault: Vault) -> None:
+    """QA, session 14: `when "nightly export"` (no exact phrase) gave as first mention a
+    section under "Acme export decision" that says neither word, and as last a draft made
+    today quoting the history; `ask "when did I first …"` agreed with neither."""
+    ing = Ingestor(vault)
+    inbox = vault.settings.inbox
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "decision.md",
+            "---\ntitle: Acme export decision\ndate: 2026-03-01\n---\n# Exceptions file\n\n"
+            "We decided to write rows with a missing member id to an exceptions file.\n\n"
+            "# Backfill\n\nBackfilling from the eligibility feed was considered.\n",
+        )
+    )
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "sunday.md",
+            "---\ndate: 2026-03-02\n---\n# Sunday\n\nThe nightly claims export failed again.\n",
+        )
+    )
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "draft.md",
+            "---\ntrailkeep_draft: d1\ndate: 2026-11-30\n---\n# Status\n\n"
+            "Your history says: “The nightly claims export failed again.”\n",
+        )
+    )
+    got = when(vault, "nightly export")
+    assert got.match == "topic"
+    assert [a.quote for a in got.appearances] == ["The nightly claims export failed again."]
+    exact = when(vault, "nightly claims export")
+    assert [a.timestamp.date().isoformat() for a in exact.appearances] == ["2026-03-02"]
+    with vault.engine.connect() as c:
+        draft = c.execute(text("SELECT id FROM document WHERE kind = 'draft'")).scalar_one()
+    asked = when(vault, "nightly claims export", Filters(document_id=draft))
+    assert asked.match == "exact"  # asked of the draft itself, it answers
+    said = ask(vault, "When did I first mention the nightly export?")
+    assert [h.quote for h in said.citations] == ["The nightly claims export failed again."]
+
+
 def test_when_checks_every_candidate_exactly(vault: Vault, tmp_path: Path) -> None:
     # The keyword index stems and folds: "planning meetings" is a candidate for "planned
     # meeting", but not the phrase.
