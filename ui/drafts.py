@@ -16,7 +16,7 @@ import yaml
 
 from trailkeep.ingest import Ingestor, Outcome
 from trailkeep.recall.draft import Draft
-from trailkeep.vault import Vault
+from trailkeep.vault import DRAFTS_DIR, Vault
 
 
 def render_file(draft: Draft, draft_id: str, created: datetime) -> str:
@@ -51,9 +51,10 @@ def save(vault: Vault, draft: Draft) -> tuple[Path, Outcome]:
     """Write the draft file (0600) and ingest it. Returns (path, ingest outcome)."""
     created = datetime.now(UTC)
     draft_id = f"{created:%Y%m%d}-{uuid.uuid4().hex[:10]}"
-    folder = vault.settings.home / "drafts"
+    folder = vault.settings.home / DRAFTS_DIR
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    slug = re.sub(r"[^a-z0-9]+", "-", draft.title.lower()).strip("-")[:50] or "draft"
+    # the title's letters in any script ("angebot-für-die-…", not "angebot-f-r-die": QA, s. 14)
+    slug = re.sub(r"[\W_]+", "-", draft.title.lower()).strip("-")[:50] or "draft"
     path = folder / f"{draft_id}-{slug}.md"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         vector_search,
     )
     from .records import (
+        DRAFTS_DIR,
         ChunkSpec,
         Hit,
         Origin,
@@ -70,6 +71,7 @@ _EXPORTS = {
     "ConfigError": ".errors",
     "DiskFull": ".errors",
     "DEFAULT_CONFIG": ".settings",
+    "DRAFTS_DIR": ".records",
     "DoctorReport": ".maintenance",
     "Embedder": ".embedder",
     "Filters": ".query",
@@ -112,6 +114,7 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 __all__ = [
     "DEFAULT_CONFIG",
+    "DRAFTS_DIR",
     "ChunkSpec",
     "ConfigError",
     "DiskFull",

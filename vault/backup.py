@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import BackupError
 from .lock import WriterLock, in_use_by, pid_alive
+from .records import DRAFTS_DIR
 from .settings import DEFAULT_CONFIG, Settings
 from .space import RESERVE_BYTES, as_disk_full, ensure_room
 
@@ -52,7 +53,6 @@ _DISCARD = ".restore-discard-"
 _MARK = ".trailkeep-restore.json"  # in the new folder from the first rename of the swap on
 _LOCK = ".trailkeep-restore.lock"  # flock held by the restore (or the cleaner) at work
 _DB = "trailkeep.sqlite3"
-_DRAFTS = "drafts"  # the draft files (ui/drafts.py), in the home beside the vault
 # What doctor must find clean before a restored copy replaces the home. Chunks not yet embedded
 # (a backup taken mid-ingest, or another embedder configured) are not damage: the next writer
 # or `reindex` embeds them.
@@ -249,7 +249,7 @@ def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
         if (s.home / name).exists():
             shutil.copy2(s.home / name, dest / name)
             os.chmod(dest / name, 0o600)
-    _copy_drafts(s.home / _DRAFTS, dest / _DRAFTS)
+    _copy_drafts(s.home / DRAFTS_DIR, dest / DRAFTS_DIR)
     blobs = _blob_files(blobs_dst)
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
     files = {
@@ -390,7 +390,7 @@ def _copy_backup(src: Path, work: Path) -> None:
         if (src / name).exists():
             shutil.copy2(src / name, work / name)
             os.chmod(work / name, 0o600)
-    for sub in ("chroma", "blobs", _DRAFTS):  # no drafts/ in backups made before it was kept
+    for sub in ("chroma", "blobs", DRAFTS_DIR):  # no drafts/ in backups made before it was kept
         if (src / sub).exists():
             _copy_tree(src / sub, work / sub)
     for sub in ("inbox", "quarantine"):

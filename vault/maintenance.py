@@ -6,13 +6,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from .clients import ClientDirectory
 from .errors import NotFound
-from .records import db_ts
+from .records import DOC_DRAFT, DRAFTS_DIR, db_ts
 from .store import Vault, chunk_body, utcnow
 from .work import detach_work, resync_document
 
@@ -179,6 +180,7 @@ class ForgetReport:
     # another client's conversations, a daily note mixing clients): their stored bytes still
     # hold the forgotten text.
     kept: tuple[str, ...] = ()
+    drafts: int = 0  # draft files (in the home's drafts/) that quoted it, deleted with it
 
     def message(self) -> str:
         out = (
@@ -186,6 +188,8 @@ class ForgetReport:
             f"{self.chunks} chunk(s), {self.sources} source(s), {self.blobs} blob(s); "
             f"{self.tombstones} tombstone(s) keep them from coming back. "
         )
+        if self.drafts:
+            out += f"{self.drafts} draft(s) quoting it were deleted with it (drafts/). "
         if self.kept:
             names = ", ".join(self.kept[:5]) + (" …" if len(self.kept) > 5 else "")
             out += (
@@ -432,7 +436,26 @@ def forget(
             for r in _naming(c, markers):
                 entry_ids.add(int(r[0]))
                 tomb.append(("entry", f"{r[1]}:{r[2]}:{r[3]}"))
-        whole_docs = set()
+        whole_docs: set[int] = set()
+
+        def take_whole(d: int, row: Any) -> None:
+            whole_docs.add(d)
+            tomb.append(("document", f"{row[0]}:{row[1]}"))
+            # a renamed note: its old paths are it too (a file dropped there again)
+            for former in json.loads(str(row[2] or "{}")).get("formerly", []):
+                tomb.append(("document", f"{row[0]}:{former}"))
+            entry_ids.update(
+                int(r[0])
+                for r in c.execute(text("SELECT id FROM entry WHERE document_id=:d"), {"d": d})
+            )
+            source_ids.update(
+                int(r[0])
+                for r in c.execute(
+                    text("SELECT source_id FROM source_document WHERE document_id=:d"),
+                    {"d": d},
+                )
+            )
+
         for d in list(doc_ids):
             row = c.execute(
                 text("SELECT kind, external_id, meta FROM document WHERE id=:d"), {"d": d}
@@ -445,22 +468,12 @@ def forget(
                 if int(r[0]) not in versions
             )
             if document_id == d or client_id is not None or remaining == 0:
-                whole_docs.add(d)
-                tomb.append(("document", f"{row[0]}:{row[1]}"))
-                # a renamed note: its old paths are it too (a file dropped there again)
-                for former in json.loads(str(row[2] or "{}")).get("formerly", []):
-                    tomb.append(("document", f"{row[0]}:{former}"))
-                entry_ids.update(
-                    int(r[0])
-                    for r in c.execute(text("SELECT id FROM entry WHERE document_id=:d"), {"d": d})
-                )
-                source_ids.update(
-                    int(r[0])
-                    for r in c.execute(
-                        text("SELECT source_id FROM source_document WHERE document_id=:d"),
-                        {"d": d},
-                    )
-                )
+                take_whole(d, row)
+        # A draft quoting what goes holds it too: it goes with it, file and all (QA, session
+        # 14: a draft's quote of a forgotten chat stayed searchable, and in drafts/).
+        for d, row in _drafts_citing(c, entry_ids, whole_docs):
+            take_whole(d, row)
+        draft_files = _draft_files(c, whole_docs)
         emptied = _emptied_sources(c, entry_ids) if client_id is not None else set()
         source_ids |= emptied
         holding = _sources_holding(c, entry_ids)
@@ -540,6 +553,10 @@ def forget(
     vault.vectors.delete(chunk_ids)
     for sha in blobs_to_drop:
         vault.blobs.delete(sha)
+    drafts_dir = (vault.settings.home / DRAFTS_DIR).resolve()
+    for path in draft_files:
+        if path.resolve().parent == drafts_dir:  # trailkeep's own copy, never a user's file
+            path.unlink(missing_ok=True)
     return ForgetReport(
         len(whole_docs),
         len(entry_ids),
@@ -548,7 +565,40 @@ def forget(
         len(blobs_to_drop),
         len(set(tomb)),
         kept,
+        len(draft_files),
     )
+
+
+def _drafts_citing(c: Connection, entry_ids: set[int], skip: set[int]) -> list[tuple[int, Any]]:
+    """(id, row) of the draft documents whose citations name one of the entries."""
+    out = []
+    for r in c.execute(
+        text("SELECT id, kind, external_id, meta FROM document WHERE kind = :k"), {"k": DOC_DRAFT}
+    ).all():
+        if int(r[0]) in skip:
+            continue
+        cites = json.loads(str(r[3] or "{}")).get("front_matter", {}).get("citations") or []
+        if any(isinstance(x, dict) and x.get("entry_id") in entry_ids for x in cites):
+            out.append((int(r[0]), r[1:]))
+    return out
+
+
+def _draft_files(c: Connection, doc_ids: set[int]) -> list[Path]:
+    """The files the draft documents among these were read from."""
+    if not doc_ids:
+        return []
+    marks = ",".join(str(d) for d in sorted(doc_ids))
+    return [
+        Path(str(r[0]))
+        for r in c.execute(
+            text(
+                "SELECT DISTINCT s.path FROM source s JOIN source_document sd ON "
+                f"sd.source_id = s.id JOIN document d ON d.id = sd.document_id "
+                f"WHERE d.id IN ({marks}) AND d.kind = :k"
+            ),
+            {"k": DOC_DRAFT},
+        )
+    ]
 
 
 def _forget_source(c: Connection, source_id: int, path: str) -> None:

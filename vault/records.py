@@ -17,6 +17,7 @@ DOC_NOTE = "note"
 DOC_CHAT = "chat"
 DOC_EMAIL = "email"
 DOC_DRAFT = "draft"
+DRAFTS_DIR = "drafts"  # where drafts are written, in the home beside the vault (ui/drafts.py)
 DOC_SESSION = "session"  # a coding-agent session (Claude Code, Codex), read in place
 
 # The subject of mail a machine wrote in reply (an out-of-office, a bounce): the parser records

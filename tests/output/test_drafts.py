@@ -3,6 +3,7 @@ another client's material, even when the client's email tells the model to."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -227,6 +228,30 @@ def test_drafts_are_stored_searchable_and_not_duplicated(bvault: Vault, tmp_path
     assert all(h.document_kind != "draft" for h in answer.citations + answer.closest)
     brief = build_brief(bvault, date(2026, 3, 9), "acme", 14).as_json()
     assert "TO WRITE" not in str(brief["open_questions"]) + str(brief["changed"])
+
+
+def test_forgetting_what_a_draft_quotes_forgets_the_draft(bvault: Vault) -> None:
+    """QA, session 14: after `forget --document` of a chat, the saved draft that quoted it kept
+    the quote searchable (the draft's entry) and on disk (drafts/). A draft citing what goes
+    goes with it; a draft citing nothing forgotten stays."""
+    from trailkeep.ui.drafts import save
+    from trailkeep.vault import forget
+
+    seed(bvault)
+    d = draft_email(bvault, acme(bvault), brief="claims export format", today=date(2026, 3, 9))
+    assert d.citations
+    path, _ = save(bvault, d)
+    other = draft_email(bvault, acme(bvault), brief="nothing at all", today=date(2026, 3, 9))
+    kept, _ = save(bvault, replace(other, citations=[]))
+    cited = d.citations[0]
+    quote = cited.quote
+    rep = forget(bvault, document_id=cited.document_id)
+    assert rep.drafts == 1 and "1 draft(s) quoting it were deleted" in rep.message()
+    assert not path.exists() and kept.exists()
+    with bvault.engine.connect() as c:
+        drafts = c.execute(text("SELECT COUNT(*) FROM document WHERE kind='draft'")).scalar_one()
+    assert drafts == 1
+    assert all(quote not in h.quote for h in search(bvault, quote, k=20))
 
 
 def test_a_tracking_pixel_in_the_clients_mail_is_dead_text_in_the_draft(bvault: Vault) -> None:
