@@ -181,12 +181,15 @@ def html_page(v: InvoiceView, me: Mapping[str, Any]) -> str:
     )
 
 
-def _pdf_text(s: str) -> str:
+def _pdf_text(s: str, lost: set[str]) -> str:
     """Text the PDF's core fonts can show. Their encoding is WinAnsi (cp1252), which has the euro
-    sign, dashes, curly quotes, the ellipsis and bullets; a character it lacks becomes a
-    visible "?", never dropped silently. fpdf2 (with ``core_fonts_encoding`` cp1252) writes the
-    cp1252 bytes and escapes ``\\``, ``(`` and ``)`` of the PDF literal string itself."""
-    return s.encode("cp1252", "replace").decode("cp1252")
+    sign, dashes, curly quotes, the ellipsis and bullets; a character it lacks is added to
+    ``lost`` (the PDF is then refused: :func:`pdf_bytes`). fpdf2 (with ``core_fonts_encoding``
+    cp1252) writes the cp1252 bytes and escapes ``\\``, ``(`` and ``)`` of the literal itself."""
+    out = s.encode("cp1252", "replace").decode("cp1252")
+    if out != s:
+        lost.update(ch for ch in s if ch.encode("cp1252", "replace") == b"?" and ch != "?")
+    return out
 
 
 def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
@@ -214,7 +217,11 @@ def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
 def pdf_bytes(v: InvoiceView, me: Mapping[str, Any]) -> bytes:
     from fpdf import FPDF
 
-    t = _pdf_text
+    lost: set[str] = set()
+
+    def t(s: str) -> str:
+        return _pdf_text(s, lost)
+
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = "cp1252"  # the WinAnsiEncoding fpdf2 declares for core fonts
     pdf.set_creator("trailkeep")
@@ -251,6 +258,14 @@ def pdf_bytes(v: InvoiceView, me: Mapping[str, Any]) -> bytes:
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(150, 7, "Total", align="R")
     pdf.cell(30, 7, t(f"{v.currency} {v.total}"), align="R", new_x="LMARGIN", new_y="NEXT")
+    if lost:
+        # An invoice reading "To: ?????????" is no invoice (QA, session 14: a Japanese client's
+        # name and lines came out as question marks, and the command said nothing).
+        shown = " ".join(sorted(lost)[:12]) + (" …" if len(lost) > 12 else "")
+        raise BillingError(
+            f"the PDF's fonts cannot show {shown} (in the client's name, the lines or your "
+            "details): render it as HTML (`--format html`) and print that to PDF from a browser"
+        )
     return bytes(pdf.output())
 
 

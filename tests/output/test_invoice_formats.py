@@ -77,16 +77,29 @@ def pdf_text(data: bytes) -> bytes:
 
 
 def test_pdf_shows_winansi_characters_as_cp1252() -> None:
-    desc = "€ 5 — 10 – “quoted” ‘single’ … • (paren) back\\slash ✓"
+    desc = "€ 5 — 10 – “quoted” ‘single’ … • (paren) back\\slash Müller?"
     data = render("pdf", invoice(desc), ME)
     text = pdf_text(data)
     for b in (b"\x80", b"\x97", b"\x96", b"\x93", b"\x94", b"\x91", b"\x92", b"\x85", b"\x95"):
         assert b in text, b
-    # The whole description, in cp1252; only ✓ (which cp1252 lacks) is a "?".
-    assert desc.replace("✓", "?").encode("cp1252") in text
+    assert desc.encode("cp1252") in text  # the whole description, in cp1252
     assert b"EUR 150.00" in text
     # The literal string is still escaped: its parentheses and backslash do not end or break it.
     assert re.search(rb"\\\(paren\\\) back\\\\slash", b"".join(streams(data)))
+
+
+def test_a_pdf_that_would_lose_characters_is_refused_naming_them() -> None:
+    """QA, session 14: a Japanese client's invoice came out "To: ?????????" with its lines as
+    question marks, and the command said nothing. An invoice that cannot be shown whole is
+    refused, naming what it lacks and what to do; HTML shows it whole."""
+    from trailkeep.billing import BillingError
+
+    with pytest.raises(BillingError, match=r"cannot show .*精.*--format html"):
+        render("pdf", invoice("調整", client_name="さくら精機"), ME)
+    with pytest.raises(BillingError, match="✓"):
+        render("pdf", invoice("checked ✓"), ME)
+    page = render("html", invoice("調整", client_name="さくら精機"), ME).decode()
+    assert "さくら精機" in page and "調整" in page
 
 
 def test_pdf_wraps_a_long_description_whole_with_amounts_aligned() -> None:

@@ -155,10 +155,23 @@ def body(ctx: page.Ctx) -> None:
             st.markdown(render("md", inv, s.me).decode())
             if inv.status == "draft":
                 issue(ctx, inv, client)
+            name = inv.number or f"draft-{inv.id}"
+            try:
+                pdf = render("pdf", inv, s.me)
+            except BillingError as exc:  # characters the PDF's fonts lack: HTML instead
+                st.warning(safe_md(str(exc), lines=False))
+                st.download_button(
+                    "Download HTML",
+                    render("html", inv, s.me),
+                    file_name=f"{name}.html",
+                    mime="text/html",
+                    key=f"html-{inv.id}",
+                )
+                continue
             st.download_button(
                 "Download PDF",
-                render("pdf", inv, s.me),
-                file_name=f"{inv.number or f'draft-{inv.id}'}.pdf",
+                pdf,
+                file_name=f"{name}.pdf",
                 mime="application/pdf",
                 key=f"pdf-{inv.id}",
             )
