@@ -126,7 +126,8 @@ def _draft_lines(items: Sequence[WorkItem], spec: ClientSpec) -> list[InvoiceLin
         assert i.hours is not None
         rate = i.rate if i.rate is not None else str(spec.rate)
         desc = f"{i.day} {i.description}"
-        lines.append(InvoiceLine(desc, i.hours, rate, line_amount(i.hours, rate), i.id))
+        amount = line_amount(i.hours, rate, spec.currency)
+        lines.append(InvoiceLine(desc, i.hours, rate, amount, i.id))
     return lines
 
 
@@ -169,7 +170,7 @@ def _view(vault: Vault, c: Connection, invoice_id: int) -> InvoiceView:
         # (QA, session 12: a draft took the new rate but kept the old currency and tax)
         v.currency, v.tax_rate = spec.currency, spec.tax_rate
         v.lines = _draft_lines(store.items_on(c, invoice_id), spec)
-        v.subtotal, v.tax, v.total = totals([ln.amount for ln in v.lines], v.tax_rate)
+        v.subtotal, v.tax, v.total = totals([ln.amount for ln in v.lines], v.tax_rate, v.currency)
     else:
         v.lines = [
             InvoiceLine(d, h, r, Decimal(a), w) for d, h, r, a, w in store.frozen_lines(c, v.id)

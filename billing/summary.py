@@ -35,8 +35,9 @@ def unbilled(vault: Vault, today: date, client: str | None) -> list[Unbilled]:
         assert item.hours is not None
         spec = specs.get(item.client)
         rate = item.rate if item.rate is not None else (spec.rate if spec else None)
-        hours, amount, n = sums.get(item.client, (Fraction(0), Decimal("0.00"), 0))
-        line = None if rate is None or amount is None else line_amount(item.hours, rate)
+        hours, amount, n = sums.get(item.client, (Fraction(0), Decimal(0), 0))
+        currency = spec.currency if spec else ""
+        line = None if rate is None or amount is None else line_amount(item.hours, rate, currency)
         sums[item.client] = (
             hours + Fraction(item.hours),
             None if line is None or amount is None else amount + line,

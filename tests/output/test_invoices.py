@@ -439,6 +439,37 @@ def test_a_draft_follows_the_clients_currency_and_tax_until_it_is_issued(bvault:
     assert again.total == issued.total
 
 
+def test_amounts_round_to_the_currencys_smallest_unit(bvault: Vault) -> None:
+    """QA, session 14: a JPY invoice billed 4950.33 for 0.33 h at 15001 and totalled
+    "13695.36": a yen has no fractions. ISO 4217's minor units: yen whole, dinars to
+    thousandths, cents otherwise."""
+    from dataclasses import replace
+
+    assert line_amount("0.33", "15001", "JPY") == Decimal("4950")
+    assert line_amount("1/3", "100", "jpy") == Decimal("33")
+    assert line_amount("1/3", "1", "KWD") == Decimal("0.333")
+    assert totals([Decimal("4950"), Decimal("7500")], Decimal("0.10"), "JPY") == (
+        Decimal("12450"),
+        Decimal("1245"),
+        Decimal("13695"),
+    )
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    acme = next(c for c in bvault.settings.clients if c.id == "acme")
+    yen = replace(acme, rate=Decimal("15001"), currency="JPY", tax_rate=Decimal("0.10"))
+    bvault.settings = replace(
+        bvault.settings,
+        clients=tuple(yen if c.id == "acme" else c for c in bvault.settings.clients),
+    )
+    j = get_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id).as_json()
+    for amount in (*(ln["amount"] for ln in j["lines"]), j["subtotal"], j["tax"], j["total"]):
+        assert "." not in amount, j
+    import jsonschema
+
+    from tests.ui.test_cli import schema
+
+    jsonschema.validate({"schema_version": 1, **j}, schema("invoice"))
+
+
 def test_a_credit_note_names_what_it_credits_and_payments_follow_the_issue(
     bvault: Vault,
 ) -> None:
