@@ -57,7 +57,14 @@ BENCHES = {
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in BENCHES:
-        print(f"usage: python -m trailkeep.bench {{{','.join(BENCHES)}}} [args]")
+        usage = (
+            f"usage: trailkeep bench {{{','.join(BENCHES)}}} [args]\n"
+            "       trailkeep bench NAME --help  (what one measures, and its options)"
+        )
+        if args and args[0] in ("-h", "--help"):
+            print(usage)
+            return 0
+        print(usage if not args else f"{usage}\nno benchmark {args[0]!r}", file=sys.stderr)
         return 2
     return BENCHES[args[0]](args[1:])
 

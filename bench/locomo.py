@@ -305,7 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N conversations")
     ap.add_argument("--json", action="store_true", help="print JSON only")
     a = ap.parse_args(argv)
-    data = json.loads(a.data.read_text())
+    try:
+        data = json.loads(a.data.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        ap.error(f"cannot read {a.data} as LoCoMo's JSON: {exc}")
+    if not isinstance(data, (list, dict)):
+        ap.error(f"{a.data} holds no LoCoMo conversations (a list of them, or one)")
     if isinstance(data, dict):
         data = [data]
     if a.limit:
@@ -325,5 +330,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"abstain(5) {c['abstain_rate_unanswerable']}  "
                 f"answer(1-4) {c['answer_rate_answerable']}"
             )
-    print(json.dumps(result, indent=2))
+    else:
+        print(json.dumps(result, indent=2))
     return 0

@@ -99,6 +99,11 @@ class TransferError(VaultError):
     """A move between stores (``migrate-to``) that cannot be done."""
 
 
+class Unreachable(VaultError):
+    """A database or Chroma server that does not answer (down, a wrong address or password).
+    The message names the server without its password."""
+
+
 __all__ = [
     "BackupError",
     "ConfigError",
@@ -109,6 +114,7 @@ __all__ = [
     "SchemaTooNew",
     "TrailkeepError",
     "TransferError",
+    "Unreachable",
     "VaultError",
     "WriterBusy",
 ]

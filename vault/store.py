@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 from .audit import AuditMixin
 from .backup import cleanup_interrupted_restore
@@ -24,6 +25,7 @@ from .blobs import BlobStore
 from .corrections import CorrectionsMixin
 from .documents import DocumentsMixin
 from .embedder import Embedder
+from .errors import Unreachable
 from .indexing import IndexingMixin
 from .keyword import KeywordIndex, PostgresFtsIndex, SqliteFts5Index
 from .lock import PostgresAdvisoryLock, WriterLock
@@ -62,6 +64,22 @@ def make_server_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=16)
+
+
+def _unreachable(what: str, url: str, exc: BaseException) -> Unreachable:
+    """A clear error for a server that does not answer, naming it without its password (QA,
+    session 14: a Python traceback)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: its scheme and host only
+        shown = url.split("@")[-1]
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return Unreachable(
+        f"cannot reach the {what} server at {shown}: {reason}. Is it running, and are its "
+        "address and password right?"
+    )
 
 
 @dataclass(frozen=True)
@@ -138,10 +156,12 @@ class Vault(DocumentsMixin, CorrectionsMixin, IndexingMixin, AuditMixin):
                     migrate(engine, kw)
                 if settings.clients:
                     vault.sync_clients(settings.clients)  # takes the lock when they changed
-        except BaseException:
+        except BaseException as exc:
             # not opened (the writer busy, a migration failed): nothing left connected
             vectors.close()
             engine.dispose()
+            if settings.database_url and isinstance(exc, OperationalError):
+                raise _unreachable("database", settings.database_url, exc) from exc
             raise
         if settings.embedded:
             with contextlib.suppress(OSError):

@@ -105,13 +105,24 @@ class VectorIndex:
 
             u = urlsplit(self._url)
             headers = {"Authorization": f"Bearer {self._token}"} if self._token else None
-            return chromadb.HttpClient(
-                host=u.hostname or "127.0.0.1",
-                port=u.port or (443 if u.scheme == "https" else 8000),
-                ssl=u.scheme == "https",
-                headers=headers,
-                settings=settings,
-            )
+            try:
+                return chromadb.HttpClient(
+                    host=u.hostname or "127.0.0.1",
+                    port=u.port or (443 if u.scheme == "https" else 8000),
+                    ssl=u.scheme == "https",
+                    headers=headers,
+                    settings=settings,
+                )
+            except Exception as exc:  # chromadb says ValueError, httpx ConnectError, by version
+                from .errors import Unreachable
+
+                reason = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
+                raise Unreachable(
+                    f"cannot reach the Chroma server at {u.scheme}://{u.hostname}:{u.port}: "
+                    f"{reason} (`chroma_url` in config.toml, or TRAILKEEP_CHROMA_URL)"
+                ) from exc
         return chromadb.PersistentClient(path=str(self._path), settings=settings)
 
     def close(self) -> None:

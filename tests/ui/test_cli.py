@@ -241,3 +241,35 @@ def test_me_refuses_a_clients_address(home: Path) -> None:
     assert "not an email address" in run(home, "me", "--add", "sam", code=2)
     assert "sam@consult.example" in run(home, "me", "--add", "sam@consult.example")
     assert "dana@acme.example" not in (home / "config.toml").read_text()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def test_a_server_that_does_not_answer_is_a_clear_error(tmp_path: Path) -> None:
+    """QA, session 14: a PostgreSQL or Chroma server that is down (or a wrong address) gave a
+    Python traceback; now one line naming the server — never its password."""
+    port = _closed_port()
+    base = {"TRAILKEEP_EMBEDDER": "hash", "TRAILKEEP_CHROMA_URL": "", "TRAILKEEP_DATABASE_URL": ""}
+    db = {**base, "TRAILKEEP_DATABASE_URL": f"postgresql+psycopg://sam:s3cret@127.0.0.1:{port}/tk"}
+    r = CliRunner().invoke(main, ["--home", str(tmp_path / "a"), "status"], env=db, obj={})
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert f"server at postgresql+psycopg://sam:***@127.0.0.1:{port}/tk" in r.output
+    assert "s3cret" not in r.output
+    chroma = {**base, "TRAILKEEP_CHROMA_URL": f"http://127.0.0.1:{port}"}
+    r = CliRunner().invoke(main, ["--home", str(tmp_path / "b"), "search", "x"], env=chroma, obj={})
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert f"cannot reach the Chroma server at http://127.0.0.1:{port}" in r.output
+
+
+def test_bench_help_and_a_missing_data_file(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["bench", "--help"], obj={})
+    assert r.exit_code == 0 and "usage: trailkeep bench {" in r.output
+    r = CliRunner().invoke(main, ["bench", "locomo", "--data", str(tmp_path / "no.json")], obj={})
+    assert r.exit_code == 2 and "cannot read" in r.output and "Traceback" not in r.output
