@@ -907,19 +907,41 @@ def _safe_name(name: str) -> str:
     return "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in name)[:120]
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under the given paths: symlinks are not followed, hidden dirs and junk skipped."""
+def walk(paths: Iterable[Path], not_files: list[Path] | None = None) -> Iterator[Path]:
+    """Files under the given paths: symlinks are not followed, hidden dirs and junk skipped.
+    Inside a folder, a link, FIFO, device or socket is passed over (appended to
+    ``not_files``), never opened and never a failure: a notes folder holding a symlink made
+    `ingest` exit 65 for good (QA, session 14). A path given by itself is yielded whatever it
+    is: asked for by name, it gets its reason."""
     for p in paths:
         if p.is_dir() and not p.is_symlink():
             root = p
             for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                if not_files is not None:  # a linked folder is not followed: say so
+                    not_files += [Path(dirpath) / d for d in dirnames if _linked(dirpath, d)]
                 for f in sorted(filenames):
                     fp = Path(dirpath) / f
-                    if not is_ignored(fp, root):
-                        yield fp
+                    if is_ignored(fp, root):
+                        continue
+                    if not _regular(fp):
+                        if not_files is not None:
+                            not_files.append(fp)
+                        continue
+                    yield fp
         else:
             yield p
+
+
+def _linked(folder: str, name: str) -> bool:
+    return os.path.islink(os.path.join(folder, name))
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return True  # gone or unreadable: its reading says so
 
 
 __all__ = [

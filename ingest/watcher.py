@@ -194,6 +194,8 @@ class Watcher:
         if stat.S_ISDIR(st.st_mode):
             self.request_scan()
             return
+        if not stat.S_ISREG(st.st_mode):  # a link, FIFO, device, socket: never opened (walk)
+            return
         if self._unchanged(path, st):
             return
         self.tracker.observe(path)

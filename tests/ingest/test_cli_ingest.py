@@ -106,6 +106,22 @@ def test_files_that_fail_to_parse_make_the_exit_status_65(home: Path, tmp_path: 
     assert cli(home, "ingest", str(bad.parent)).exit_code == 0
 
 
+def test_a_link_or_fifo_in_a_folder_is_not_opened_and_no_failure(
+    home: Path, tmp_path: Path
+) -> None:
+    """QA, session 14: a notes folder holding a symlink made `ingest` exit 65 for good, the
+    link listed as a failure that `retry` never cleared."""
+    folder = tmp_path / "notes"
+    write_note(folder, "good.md", "# Good\n\nthe good note\n")
+    (folder / "link.md").symlink_to(folder / "good.md")
+    os.mkfifo(folder / "pipe.md")
+    r = cli(home, "ingest", str(folder), "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["failed"] == 0 and json.loads(r.stdout)["ingested"] == 1
+    assert "2 link(s), FIFO(s), device(s) or socket(s) not opened" in r.stderr
+    assert cli(home, "status").exit_code == 0
+
+
 def test_a_note_still_being_written_is_read_once_it_is_complete(home: Path, tmp_path: Path) -> None:
     # GIVEN a note written over about three seconds (stable_seconds is 1.0 by default)
     note = tmp_path / "slow.md"

@@ -70,7 +70,14 @@ def ingest(
         raise click.ClickException(_no_such(missing))
     v = vault(ctx)
     t0 = time.perf_counter()
-    files = list(walk(p for p in paths if p not in missing))
+    not_files: list[Path] = []
+    files = list(walk((p for p in paths if p not in missing), not_files))
+    if not_files and not quiet:
+        shown = ", ".join(str(p) for p in not_files[:3]) + (" …" if len(not_files) > 3 else "")
+        click.echo(
+            f"{len(not_files)} link(s), FIFO(s), device(s) or socket(s) not opened: {shown}",
+            err=True,
+        )
 
     def waiting(n: int) -> None:
         if not quiet:
