@@ -58,7 +58,7 @@ from .errors import (
     UnsupportedFormat,
 )
 from .filters import is_ignored
-from .text import binary_head
+from .text import binary_head, composed
 from .threading import drop_repeated_turns, email_thread, follow_rename
 
 INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
@@ -726,6 +726,7 @@ class Ingestor:
                     errors.append(f"{item.where}: {item.error}")
                     continue
                 try:
+                    composed(item)
                     sentence_cues(item)
                     drop_repeated_turns(v, item)  # a resumed session's copied turns
                     follow_rename(v, item, path, sid)

@@ -163,3 +163,18 @@ def parse_time(value: Any) -> datetime | None:
             return None
         return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
     return None
+
+
+def composed(doc: Any) -> None:
+    """A parsed document's text in composed form (NFC), as its stored text: "spätestens" written
+    decomposed (macOS, some mail clients) is the word typed, for `when`'s exact phrase, the
+    client rules and search (QA, session 14). Its content hash stays the parser's: the same
+    bytes are the same version."""
+    import unicodedata
+
+    def nfc(s: str) -> str:
+        return s if unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
+
+    doc.title = nfc(doc.title)
+    for e in doc.entries:
+        e.text, e.title = nfc(e.text), nfc(e.title)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -220,7 +221,7 @@ def when(vault: Vault, phrase: str, filters: Filters | None = None) -> When:
     confines it to that client's scope (as search does, clipped the same way);
     ``filters.document_id`` to one document."""
     flt = filters or Filters()
-    phrase = bare_phrase(phrase)
+    phrase = unicodedata.normalize("NFC", bare_phrase(phrase))  # as stored (ingest/text.py)
     if not any(ch.isalnum() for ch in phrase):
         raise TimelineError(f"{phrase!r} has no word to look for")
     if flt.document_id is not None:

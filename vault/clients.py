@@ -25,6 +25,7 @@ refused with an error naming both entries.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import json
@@ -49,6 +50,20 @@ PUBLIC_MAIL = frozenset(
 
 
 _SECOND_LEVEL = frozenset("co com org net ac gov ne or".split())  # outlook.co.uk, yahoo.co.jp
+
+
+def domain_forms(domain: str) -> tuple[str, ...]:
+    """A domain as written, and in its other IDNA form: "müller-soehne.de" is what a person
+    types, "xn--mller-soehne-dlb.de" what mail headers carry (QA, session 14: mail from the
+    punycode form was nobody's). Each form names the client."""
+    forms = [unicodedata.normalize("NFC", domain)]
+    for convert in (
+        lambda d: d.encode("idna").decode("ascii"),
+        lambda d: d.encode("ascii").decode("idna"),
+    ):
+        with contextlib.suppress(UnicodeError):  # already in that form, or no IDNA host name
+            forms.append(convert(forms[0]).lower())
+    return tuple(dict.fromkeys(forms))
 
 
 def public_mail_domain(domain: str) -> bool:
@@ -169,9 +184,20 @@ def parse_clients(data: dict[str, object], path: Path) -> tuple[ClientSpec, ...]
                 name=name,
                 aliases=_strings(path, name, "aliases", t.get("aliases")),
                 domains=tuple(
-                    d.lower().lstrip("@") for d in _strings(path, name, "domains", t.get("domains"))
+                    dict.fromkeys(
+                        form
+                        for d in _strings(path, name, "domains", t.get("domains"))
+                        for form in domain_forms(d.lower().lstrip("@"))
+                    )
                 ),
-                emails=tuple(e.lower() for e in _strings(path, name, "emails", t.get("emails"))),
+                emails=tuple(
+                    dict.fromkeys(
+                        f"{local}@{form}"
+                        for e in _strings(path, name, "emails", t.get("emails"))
+                        for local, _, host in [e.lower().rpartition("@")]
+                        for form in domain_forms(host)
+                    )
+                ),
                 projects=_strings(path, name, "projects", t.get("projects")),
                 rate=_money(path, name, "rate", t.get("rate")),
                 currency=str(t.get("currency", "USD")),

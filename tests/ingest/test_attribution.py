@@ -447,6 +447,24 @@ def test_a_name_is_found_in_scripts_without_spaces_and_inside_compounds(
     assert set(directory.named_in(line)) == named
 
 
+def test_an_accented_domain_is_its_punycode_form_and_back(tmp_path: Path) -> None:
+    """QA, session 14: clients.toml listing "müller-soehne.de" did not claim mail from
+    "@xn--mller-soehne-dlb.de" (the form headers carry), nor the other way round."""
+    from trailkeep.vault.clients import ClientDirectory, load_clients
+
+    (tmp_path / "clients.toml").write_text(
+        '[[client]]\nname = "Müller"\nid = "mueller"\ndomains = ["müller-soehne.de"]\n'
+        '[[client]]\nname = "Été"\nid = "ete"\ndomains = ["xn--t-9fab.fr"]\n'
+        'emails = ["anne@xn--t-9fab.fr"]\n'
+    )
+    d = ClientDirectory(load_clients(tmp_path / "clients.toml"))
+    assert d.by_address("juergen@xn--mller-soehne-dlb.de") == "mueller"
+    assert d.by_address("juergen@müller-soehne.de") == "mueller"
+    assert d.by_address("anne@été.fr") == "ete"
+    assert d.named_in("mail to info@xn--mller-soehne-dlb.de") == ["mueller"]
+    assert d.named_in("see été.fr for it") == ["ete"]
+
+
 def test_a_japanese_or_compound_mention_keeps_a_note_out_of_other_scopes(tmp_path: Path) -> None:
     home = tmp_path / "home"
     v = open_vault(home)

@@ -330,6 +330,29 @@ def test_a_topic_match_says_the_topic_and_a_draft_is_not_history(vault: Vault) -
     assert [h.quote for h in said.citations] == ["The nightly claims export failed again."]
 
 
+def test_text_written_decomposed_is_stored_composed(vault: Vault) -> None:
+    """QA, session 14: mail and notes written decomposed (NFD: "a" + a combining diaeresis)
+    were no exact match for the word typed (`when "spätestens"` fell back to a topic)."""
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Das Angebot muss spätestens am Freitag fertig sein.")
+    inbox = vault.settings.inbox
+    Ingestor(vault).ingest_file(write_note(inbox, "frist.md", f"# Frist\n\n{nfd}\n"))
+    (inbox / "frist.eml").write_bytes(
+        (
+            "From: A <a@x.example>\nTo: b@y.example\nSubject: Frist\n"
+            "Date: Mon, 30 Nov 2026 10:00:00 +0000\nMessage-ID: <nfd-1@x.example>\n"
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+            f"Hallo,\n\n{nfd}\n"
+        ).encode()
+    )
+    Ingestor(vault).ingest_file(inbox / "frist.eml")
+    for typed in ("spätestens", unicodedata.normalize("NFD", "spätestens")):
+        got = when(vault, typed)
+        assert got.match == "exact" and len(got.appearances) == 2, got.searched
+        assert all(unicodedata.is_normalized("NFC", a.quote) for a in got.appearances)
+
+
 def test_when_checks_every_candidate_exactly(vault: Vault, tmp_path: Path) -> None:
     # The keyword index stems and folds: "planning meetings" is a candidate for "planned
     # meeting", but not the phrase.
