@@ -237,6 +237,14 @@ def _model_text(
     return body.strip(), cited, bad, call_id
 
 
+# The reply prefixes of mail clients in many languages (AW: German, SV: Nordic, VS: Finnish,
+# Antw: Dutch, RIF: Italian, RES: Portuguese, ODP: Polish, YNT: Turkish): a reply to "AW: AW:
+# Angebot" is "Re: Angebot" (QA, session 14: "Re: AW: AW: …"). A forward's prefix stays.
+_REPLY_PREFIX = re.compile(
+    r"^\s*((re|aw|sv|vs|antw|rif|res|odp|ynt|réf|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
+)
+
+
 def draft_email(
     vault: Vault,
     client: ClientSpec,
@@ -270,7 +278,7 @@ def draft_email(
             )
         message, subject, greet = msg.text, msg.subject, msg.sender
         exclude.add(msg.entry_id)
-        title = "Re: " + re.sub(r"^(re:\s*)+", "", subject, flags=re.IGNORECASE).strip()
+        title = "Re: " + _REPLY_PREFIX.sub("", subject).strip()
     elif brief:
         message, subject, greet = brief, "", ""
         title = f"Email to {client.name}: {brief[:60]}"

@@ -273,6 +273,20 @@ def test_a_tracking_pixel_in_the_clients_mail_is_dead_text_in_the_draft(bvault: 
     assert "[image removed: tracker, from t.example]" in d.text
 
 
+def test_a_reply_to_a_german_reply_is_re_once(bvault: Vault) -> None:
+    """QA, session 14: replying to "AW: AW: Angebot" made "Re: AW: AW: Angebot"."""
+    write_note(
+        bvault.settings.inbox,
+        "aw.eml",
+        "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
+        "Subject: AW: AW: Angebot Pilot\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n"
+        "Message-ID: <aw-1@acme.example>\n\nKönnen Sie das Angebot bis Freitag schicken?\n",
+    )
+    Ingestor(bvault).ingest_file(bvault.settings.inbox / "aw.eml")
+    d = draft_email(bvault, acme(bvault), reply_to="aw-1@acme.example", today=date(2026, 3, 10))
+    assert d.title == "Re: Angebot Pilot"
+
+
 def test_a_saved_draft_carries_no_trail_cues(bvault: Vault) -> None:
     """QA, session 10: a requirements draft's "## Decisions" heading and "[✎ TO WRITE:
     decisions]" placeholder were tagged decision (and dead end, open question): the Trail showed
