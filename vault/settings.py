@@ -50,15 +50,31 @@ DEFAULT_CONFIG = """\
 # chroma_url = "http://chroma.example:8000"
 # chroma_token = ""
 # blobs = "/shared/trailkeep-blobs"   # the original bytes; a shared filesystem for several machines
+# vector_namespace = ""               # prefix of the Chroma collection: several vaults, one server
 
 [answer]
-# Backend: "auto" (Claude when ANTHROPIC_API_KEY is set, else extractive) or "extractive".
+# Backend: "auto" (Claude when ANTHROPIC_API_KEY is set, else extractive), "extractive" (no
+# model: quoted passages), "anthropic", "openai-compatible" (a local server speaking the
+# OpenAI chat API) or "llama-index" (any llama-index LLM class you have installed).
 # backend = "auto"
+# model = "claude-sonnet-5-5"         # the Claude model (anthropic)
+# timeout = 30                         # seconds a model call may take (openai-compatible: 60)
+# max_retries = 1                      # retries of a failed Claude call
+# anthropic_base_url = ""              # another Messages API endpoint (a proxy, a gateway)
+# openai_base_url = "http://127.0.0.1:8080/v1"
+# openai_model = "local"
+# llama_index_class = "llama_index.llms.ollama:Ollama"
+# llama_index_args = {model = "llama3"}
 
 [privacy]
 # Replace email addresses, phone numbers and similar identifiers in what is sent to a model,
 # and restore them in the reply. The audit log (`trailkeep log`) shows what was sent.
 # redact = false
+
+[ui]
+# The web page's password, as a hash: set it with `trailkeep ui --set-password` (needed before
+# the page listens on anything but 127.0.0.1).
+# password_hash = ""
 
 [me]
 # Your own details: used to tell your outgoing mail from incoming, and on invoices.
