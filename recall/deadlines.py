@@ -83,11 +83,83 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("end_of", re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<unit>week|month)\b")),
 )
+# German and French (QA, session 14: "bis zum 5. Januar", "avant le 5 janvier", "bis Freitag",
+# "d'ici vendredi" never reached the briefing). Read without dateparser: the month or weekday
+# by name, the year nearest the text's own date, as in English.
+_FOREIGN_MONTHS = {
+    **dict.fromkeys(("januar", "jänner", "janvier", "janv"), 1),
+    **dict.fromkeys(("februar", "février", "fevrier", "févr", "fevr"), 2),
+    **dict.fromkeys(("märz", "maerz", "mars"), 3),
+    **dict.fromkeys(("april", "avril"), 4),
+    **dict.fromkeys(("mai",), 5),
+    **dict.fromkeys(("juni", "juin"), 6),
+    **dict.fromkeys(("juli", "juillet", "juil"), 7),
+    **dict.fromkeys(("august", "août", "aout"), 8),
+    **dict.fromkeys(("september", "septembre"), 9),
+    **dict.fromkeys(("oktober", "octobre"), 10),
+    **dict.fromkeys(("november", "novembre"), 11),
+    **dict.fromkeys(("dezember", "décembre", "decembre", "déc", "dec"), 12),
+}
+_FOREIGN_WEEKDAYS = {
+    **dict.fromkeys(("montag", "lundi"), 0),
+    **dict.fromkeys(("dienstag", "mardi"), 1),
+    **dict.fromkeys(("mittwoch", "mercredi"), 2),
+    **dict.fromkeys(("donnerstag", "jeudi"), 3),
+    **dict.fromkeys(("freitag", "vendredi"), 4),
+    **dict.fromkeys(("samstag", "samedi"), 5),
+    **dict.fromkeys(("sonntag", "dimanche"), 6),
+}
+
+
+def _names(words: dict[str, int]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_FOREIGN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "foreign_day_month",  # "5. Januar", "5 janvier 2027", "1er mars"
+        re.compile(
+            rf"{_BEFORE}\b(?P<d>3[01]|[12]\d|0?[1-9])(?:\.|er)?\s+"
+            rf"(?P<m>(?i:{_names(_FOREIGN_MONTHS)}))\b(?!-)\.?(?:\s+(?P<year>(?:19|20)\d\d))?"
+            rf"{_AFTER}"
+        ),
+    ),
+    (
+        "foreign_weekday",  # after a word pointing ahead, as in English: "bis Freitag"
+        re.compile(
+            r"\b(?i:bis(?:\s+zum|\s+spätestens)?|spätestens(?:\s+am)?|am|zum|vor|ab|"
+            r"d['’]ici|avant|pour|jusqu['’]à|dès|le)\s+"
+            r"(?:(?i:nächsten|kommenden|diesen|diesem|nächstem|kommendem)\s+)?"
+            rf"(?P<fwd>(?i:{_names(_FOREIGN_WEEKDAYS)}))\b(?!\s+(?i:dernier|letzten))"
+        ),
+    ),
+)
+
+
+def _foreign(kind: str, m: re.Match[str], written: date) -> date | None:
+    if kind == "foreign_weekday":
+        ahead = (_FOREIGN_WEEKDAYS[m.group("fwd").lower()] - written.weekday()) % 7 or 7
+        return written + timedelta(days=ahead)
+    month, day = _FOREIGN_MONTHS[m.group("m").lower()], int(m.group("d"))
+    try:
+        if m.group("year"):
+            return date(int(m.group("year")), month, day)
+        got = date(written.year, month, day)
+    except ValueError:
+        return None
+    if got < written:  # the nearest one, as in English: ahead unless half a year back
+        with contextlib.suppress(ValueError):
+            ahead = got.replace(year=got.year + 1)
+            got = ahead if (written - got).days > 183 else got
+    return got
+
+
 # A line that only reports when someone else wrote: the head of a quoted reply or a forward.
 _HEADER_LINE = re.compile(
     r"^\s*(?:>|On\b.{0,120}\bwrote:?\s*$|(?:Sent|Date|From|To|Cc|Subject|Gesendet|Envoyé)\s*:"
     r"|On\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,"  # "On Tue, Aug 3, 2010 at 7:17 AM, X"
-    r"|On\s.{0,60}\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?,)",  # (its "wrote:" on the next line)
+    r"|On\s.{0,60}\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?,"  # (its "wrote:" on the next line)
+    r"|Am\b.{0,120}\bschrieb\b|Le\b.{0,120}\ba\s+écrit)",  # German and French quote heads
     re.I,
 )
 MAX_QUOTE = 300
@@ -130,6 +202,8 @@ def resolve(kind: str, m: re.Match[str], written: date) -> date | None:
     base = datetime(written.year, written.month, written.day, 12)
     if kind == "end_of":
         return _end_of(m.group("unit"), written)
+    if kind.startswith("foreign_"):
+        return _foreign(kind, m, written)
     if kind == "in_days":
         raw = m.group("n").lower()
         n = _COUNT.get(raw) or int(raw)
@@ -165,6 +239,11 @@ _ANCHORS = (
     "end of",
     "-0",
     "-1",
+    # German and French months and weekdays the English anchors do not hold
+    *"Mär mär Maerz Mai Okt okt Dez dez anvier évrier evrier mars vril juin juil août aout".split(),
+    *"ptembre ctobre ovembre écembre ecembre ontag ienstag ittwoch onnerstag reitag".split(),
+    *"amstag onntag undi ardi ercredi eudi endredi amedi imanche".split(),
+    " mai ",
 )
 WINDOW = 120  # characters either side of an anchor, on a line longer than twice this
 # A date followed by a time with seconds or a zone offset is a machine's timestamp ("Feb 13
@@ -299,7 +378,7 @@ def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
     """(date, ahead, the sentence up to it) for every date ``text`` names, in text order."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
     for a, b in _windows(text):
-        for kind, pat in _PATTERNS:
+        for kind, pat in (*_PATTERNS, *_FOREIGN_PATTERNS):
             for m in pat.finditer(text, a, b):
                 found.append((m.start(), m.end(), kind, m))
     if not found:
@@ -311,9 +390,9 @@ def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
         if start < end:  # inside a longer candidate
             continue
         end = stop
-        if kind == "weekday" and i + 1 < len(found) and found[i + 1][0] - stop <= 2:
+        if kind.endswith("weekday") and i + 1 < len(found) and found[i + 1][0] - stop <= 2:
             continue  # "Thursday, September 13": the date itself says it
-        if kind != "weekday" and _STAMP.match(text, stop):
+        if not kind.endswith("weekday") and _STAMP.match(text, stop):
             continue
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", stop)

@@ -622,6 +622,28 @@ def test_a_weekday_told_in_the_past_is_not_ahead(sentence: str, day: str | None)
 
 
 @pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("Bitte schicken Sie das Angebot bis zum 5. Januar.", "2027-01-05"),
+        ("Die Lieferung verschiebt sich auf den 12. Januar 2027.", "2027-01-12"),
+        ("Wir brauchen die Zahlen bis Freitag.", "2026-12-25"),
+        ("Spätestens am Donnerstag, bitte.", "2026-12-24"),
+        ("Merci de l'envoyer avant le 5 janvier.", "2027-01-05"),
+        ("Pouvez-vous le faire d'ici lundi ?", "2026-12-21"),
+        ("Le comité se réunit le 1er mars.", "2027-03-01"),
+        ("La réunion a eu lieu le vendredi dernier.", None),
+        ("Am 03.12.2026 um 10:15 schrieb Jürgen Weiß:", None),  # a quote's head
+        ("Er pflanzt 5 Mai-Bäume.", None),
+    ],
+)
+def test_german_and_french_dates(sentence: str, day: str | None) -> None:
+    """QA, session 14: "bis zum 5. Januar", "avant le 5 janvier", "bis Freitag" never reached
+    the briefing (written on Friday 2026-12-18)."""
+    found = [d.day.isoformat() for d in named_dates(sentence, date(2026, 12, 18))]
+    assert found == ([day] if day else [])
+
+
+@pytest.mark.parametrize(
     ("sentence", "days"),
     [
         ("That means we cannot go live on March 2.", []),
