@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ from trailkeep.vault.query import (
     entry_tags,
     linked_entry_ids,
 )
+from trailkeep.vault.records import DOC_DRAFT
 
 from .retrieval import SearchResult, search_detailed
 from .timeline import (
@@ -339,6 +340,10 @@ def topic_trail(
     linked to them (one hop) and the same note section in every version — of a section, only
     the versions where what it says about the topic appeared or changed, and the version
     where it was dropped (``topic_removed``)."""
+    # drafts are what was written from the history, not history (as for `when`; QA, session
+    # 14: a trail's last steps were two drafts made today quoting it)
+    base = filters or Filters()
+    filters = replace(base, without_document_kinds=(*base.without_document_kinds, DOC_DRAFT))
     res = search_detailed(vault, topic, k=k, filters=filters)
     terms = topic_terms(topic)
     rows = {r.entry_id: r for r in entry_rows(vault, [h.entry_id for h in res.hits])}

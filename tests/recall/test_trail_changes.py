@@ -343,3 +343,42 @@ def test_a_note_read_once_has_no_change_between_its_paragraphs(vault: Vault) -> 
     assert len(steps) == 2, steps
     for st in steps:
         assert st["changed"]["from_version"] is None and st["changed_mind"] is None, st  # type: ignore[index]
+
+
+def test_a_passage_kept_to_the_current_version_is_not_superseded_and_drafts_are_no_step(
+    tmp_path: Path,
+) -> None:
+    """QA, session 14: `trail "exceptions file"` showed the decision's v1 "(superseded)" and not
+    v2, which says the same about it (so the trail never said it was still current), and its
+    last steps were two drafts made today quoting the history."""
+    from click.testing import CliRunner
+
+    from tests.conftest import server_env
+    from trailkeep.ui.cli import main
+
+    home, notes = tmp_path / "home", tmp_path / "notes"
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}
+
+    def cli(*args: str) -> str:
+        r = CliRunner().invoke(main, ["--home", str(home), *args], env=env, obj={})
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    cli("init")
+    head = "---\nid: decision\ntitle: Export decision\ndate: 2026-03-02\n"
+    body = "# Exceptions file\n\nWe decided to write the rows to an exceptions file. {who}\n"
+    write_note(notes / "v1", "d.md", head + "---\n" + body.format(who="Raj reviews it."))
+    write_note(
+        notes / "v2", "d.md", head + "updated: 2026-03-04\n---\n" + body.format(who="Dana does.")
+    )
+    write_note(
+        notes,
+        "draft.md",
+        "---\ntrailkeep_draft: d1\ndate: 2026-11-30\n---\n# Status\n\n"
+        "“We decided to write the rows to an exceptions file.”\n",
+    )
+    cli("ingest", str(notes / "v1"))
+    cli("ingest", str(notes / "v2"), str(notes / "draft.md"))
+    out = cli("trail", "exceptions file")
+    assert "(superseded)" not in out and "unchanged on it through v2, still current" in out, out
+    assert "Status" not in out, out

@@ -150,13 +150,19 @@ def trail_cmd(
         h = st.hit
         when = h.timestamp.date().isoformat() if h.timestamp else "undated"
         marks = " ".join(f"#{t}" for t in st.tags)
-        cur = "" if h.current else " (superseded)"
+        # a passage later versions kept word for word is still what the note says (QA, session
+        # 14: the current version of a decision was shown as "superseded", the newer one hidden)
+        kept = st.unchanged_until or {}
+        cur = "" if h.current or kept.get("current") else " (superseded)"
         # a note's section by its heading ("Portal login > Decision"), not the note's title alone
         name = h.title if h.title.startswith(f"{h.document} > ") else h.document
         click.echo(f"{i:>3}. {when} {name} [{h.kind}]{cur} {marks}".rstrip())
         click.echo("     " + clip(h.quote))
         for cue in st.cues:
             click.echo(f"     #{cue['tag']}: {clip(cue['sentence'], 160)}")
+        if kept:
+            still = ", still current" if kept.get("current") else ""
+            click.echo(f"     unchanged on it through v{kept['version']}{still}")
         for sentence in st.changed.get("added", [])[:5]:
             click.echo(f"     + {clip(sentence, 160)}")
         for sentence in st.changed.get("removed", [])[:5]:

@@ -219,8 +219,8 @@ def body(ctx: page.Ctx) -> None:
             mark = "revision" if any(ln["kind"] == "revises" for ln in s.links) else "entry"
         if s.changed_mind:
             mark = "changed mind"
-        if not s.hit.current:
-            mark = f"{mark} (superseded)"
+        if not s.hit.current and not (s.unchanged_until or {}).get("current"):
+            mark = f"{mark} (superseded)"  # not when later versions kept it word for word
         rows.append(
             {
                 "when": s.hit.timestamp.isoformat() if s.hit.timestamp else None,
