@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from .records import (
         DRAFTS_DIR,
+        INVOICES_DIR,
         ChunkSpec,
         Hit,
         Origin,
@@ -72,6 +73,7 @@ _EXPORTS = {
     "DiskFull": ".errors",
     "DEFAULT_CONFIG": ".settings",
     "DRAFTS_DIR": ".records",
+    "INVOICES_DIR": ".records",
     "DoctorReport": ".maintenance",
     "Embedder": ".embedder",
     "Filters": ".query",
@@ -115,6 +117,7 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS)
 __all__ = [
     "DEFAULT_CONFIG",
     "DRAFTS_DIR",
+    "INVOICES_DIR",
     "ChunkSpec",
     "ConfigError",
     "DiskFull",

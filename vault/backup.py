@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import BackupError
 from .lock import WriterLock, in_use_by, pid_alive
-from .records import DRAFTS_DIR
+from .records import DRAFTS_DIR, INVOICES_DIR
 from .settings import DEFAULT_CONFIG, Settings
 from .space import RESERVE_BYTES, as_disk_full, ensure_room
 
@@ -131,10 +131,11 @@ def _copy_tree(src: Path, dst: Path, skip: set[str] = frozenset()) -> int:  # ty
     return n
 
 
-def _copy_drafts(src: Path, dst: Path) -> None:
-    """The draft files: the vault holds each version's bytes, but the file is the one the user
-    works on. Edits replace a file whole, so a copy is one version or the next; the temporary
-    file of an edit under way (a dot name) is left out, and one deleted meanwhile too."""
+def _copy_files(src: Path, dst: Path) -> None:
+    """The draft files (and rendered invoices): the vault holds each version's bytes, but the
+    file is the one the user works on. Edits replace a file whole, so a copy is one version or
+    the next; the temporary file of an edit under way (a dot name) is left out, and one
+    deleted meanwhile too."""
     if not src.is_dir() or src.is_symlink():
         return
     for root, dirs, files in os.walk(src):
@@ -249,7 +250,8 @@ def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
         if (s.home / name).exists():
             shutil.copy2(s.home / name, dest / name)
             os.chmod(dest / name, 0o600)
-    _copy_drafts(s.home / DRAFTS_DIR, dest / DRAFTS_DIR)
+    _copy_files(s.home / DRAFTS_DIR, dest / DRAFTS_DIR)
+    _copy_files(s.home / INVOICES_DIR, dest / INVOICES_DIR)  # the invoices as they were sent
     blobs = _blob_files(blobs_dst)
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
     files = {
@@ -390,7 +392,8 @@ def _copy_backup(src: Path, work: Path) -> None:
         if (src / name).exists():
             shutil.copy2(src / name, work / name)
             os.chmod(work / name, 0o600)
-    for sub in ("chroma", "blobs", DRAFTS_DIR):  # no drafts/ in backups made before it was kept
+    # no drafts/ or invoices/ in backups made before they were kept
+    for sub in ("chroma", "blobs", DRAFTS_DIR, INVOICES_DIR):
         if (src / sub).exists():
             _copy_tree(src / sub, work / sub)
     for sub in ("inbox", "quarantine"):

@@ -18,6 +18,7 @@ DOC_CHAT = "chat"
 DOC_EMAIL = "email"
 DOC_DRAFT = "draft"
 DRAFTS_DIR = "drafts"  # where drafts are written, in the home beside the vault (ui/drafts.py)
+INVOICES_DIR = "invoices"  # where `invoice render` writes files by default (ui/cli/billing.py)
 DOC_SESSION = "session"  # a coding-agent session (Claude Code, Codex), read in place
 
 # The subject of mail a machine wrote in reply (an out-of-office, a bounce): the parser records

@@ -49,6 +49,19 @@ def test_drafts_come_back_byte_identical(tmp_path: Path) -> None:
     r.close()
 
 
+def test_rendered_invoices_come_back_too(tmp_path: Path) -> None:
+    """QA, session 14: `restore` did not bring back invoices/ — the PDFs as they were sent."""
+    v, _ = a_home_with_a_draft(tmp_path / "home")
+    sent = tmp_path / "home" / "invoices" / "INV-2026-0001.pdf"
+    sent.parent.mkdir(mode=0o700)
+    sent.write_bytes(b"%PDF-1.3 as sent")
+    backup(v, tmp_path / "bk")
+    v.close()
+    restore(tmp_path / "bk", make_settings(tmp_path / "restored"))
+    back = tmp_path / "restored" / "invoices" / sent.name
+    assert back.read_bytes() == sent.read_bytes() and back.stat().st_mode & 0o077 == 0
+
+
 def test_a_damaged_draft_in_a_backup_is_refused(tmp_path: Path) -> None:
     v, draft = a_home_with_a_draft(tmp_path / "home")
     backup(v, tmp_path / "bk")

@@ -224,6 +224,7 @@ def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
 def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | None) -> None:
     """Render an invoice with your [me] details and the client's billing details."""
     from trailkeep.billing import get_format, get_invoice, render
+    from trailkeep.vault import INVOICES_DIR
 
     form = get_format(fmt)  # an unknown format is refused before the vault opens
     v = vault(ctx)
@@ -235,7 +236,7 @@ def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | No
         sys.stdout.write(data.decode())
         return
     if out is None:
-        folder = v.settings.home / "invoices"
+        folder = v.settings.home / INVOICES_DIR
         folder.mkdir(exist_ok=True, mode=0o700)
         out = folder / f"{inv.number or f'draft-{inv.id}'}{form.suffix}"
     out.write_bytes(data)
