@@ -119,7 +119,7 @@ def test_forget_retry_reindex(home: Path) -> None:
     # a source is named by the file it was read from
     run(home, "forget", "--source", str(home / "inbox" / "b.md"), "--yes")
     assert not run_json(home, "search", "search", "bravo")["hits"]
-    assert "no source" in run(home, "forget", "--source", str(home / "nowhere.md"), "--yes", code=2)
+    assert "no source" in run(home, "forget", "--source", str(home / "nowhere.md"), "--yes", code=1)
     assert "re-embedded" in run(home, "reindex")
     assert "still failing" in run(home, "retry")
 
@@ -273,3 +273,33 @@ def test_bench_help_and_a_missing_data_file(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "usage: trailkeep bench {" in r.output
     r = CliRunner().invoke(main, ["bench", "locomo", "--data", str(tmp_path / "no.json")], obj={})
     assert r.exit_code == 2 and "cannot read" in r.output and "Traceback" not in r.output
+
+
+def test_me_remove_clients_list_and_invoice_list_say_what_they_do(home: Path) -> None:
+    """QA, session 14: `me --remove` of an address not listed exited 0 having done nothing;
+    `clients list` left out addresses and listed a forgotten client as any other; `invoice
+    list --json` repeated schema_version inside each invoice."""
+    (home / "clients.toml").write_text(
+        '[[client]]\nname = "Initech"\nid = "initech"\nemails = ["bill@initech.example"]\n'
+        '[[client]]\nname = "Acme"\nid = "acme"\ndomains = ["acme.example"]\n'
+    )
+    out = run(home, "me", "--remove", "nobody@example.com", code=1)
+    assert "nobody@example.com is not in [me] emails" in out
+    listed = run_json_plain(home, "clients", "list")
+    assert [c["emails"] for c in listed["clients"]] == [["bill@initech.example"], []]
+    assert "bill@initech.example" in run(home, "clients", "list")
+    run(home, "forget", "--client", "initech", "--yes")
+    assert "initech" in run(home, "clients", "list") and "(forgotten" in run(
+        home, "clients", "list"
+    )
+    assert [c["forgotten"] for c in run_json_plain(home, "clients", "list")["clients"]] == [
+        True,
+        False,
+    ]
+    invoices = run_json_plain(home, "invoice", "list")
+    assert invoices == {"schema_version": 1, "invoices": []}
+
+
+def run_json_plain(home: Path, *args: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(run(home, *args, "--json", stdout=True))
+    return data

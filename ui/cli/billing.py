@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .context import client_id, client_spec, day_option, settings, vault
+from .context import client_id, client_spec, day_option, emit, settings, vault
 
 if TYPE_CHECKING:
     from trailkeep.billing import InvoiceView
@@ -195,7 +195,9 @@ def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
     v = vault(ctx)
     invs = list_invoices(v, client_id(v, client))
     if as_json:
-        click.echo(json.dumps({"schema_version": 1, "invoices": [i.as_json() for i in invs]}))
+        # one schema_version, at the top (QA, session 14: repeated inside every invoice)
+        items = [{k: x for k, x in i.as_json().items() if k != "schema_version"} for i in invs]
+        emit({"invoices": items})
         return
     if not invs:
         click.echo("no invoices")

@@ -42,8 +42,17 @@ client_alias = click.Group(
 def clients_list(ctx: click.Context, as_json: bool) -> None:
     """The clients clients.toml lists (the only clients there are)."""
     v = vault(ctx)
+    # its addresses too, and whether it was forgotten (it stays listed while clients.toml
+    # lists it, and nothing of it comes back): QA, session 14
     rows = [
-        {"id": c.id, "name": c.name, "aliases": list(c.aliases), "domains": list(c.domains)}
+        {
+            "id": c.id,
+            "name": c.name,
+            "aliases": list(c.aliases),
+            "domains": list(c.domains),
+            "emails": list(c.emails),
+            "forgotten": v.is_tombstoned("client", c.id),
+        }
         for c in v.settings.clients
     ]
     if as_json:
@@ -51,8 +60,9 @@ def clients_list(ctx: click.Context, as_json: bool) -> None:
         return
     if not rows:
         click.echo(f"no clients yet: add them to {v.settings.clients_path} (README: clients.toml)")
-    for c in v.settings.clients:
-        click.echo(f"{c.id:16} {c.name}  {', '.join((*c.aliases, *c.domains))}")
+    for c, row in zip(v.settings.clients, rows, strict=True):
+        gone = "  (forgotten: nothing of it is kept or comes back)" if row["forgotten"] else ""
+        click.echo(f"{c.id:16} {c.name}  {', '.join((*c.aliases, *c.domains, *c.emails))}{gone}")
 
 
 @clients_grp.command("review")
@@ -161,6 +171,22 @@ def me_cmd(
         problems = [p for a in add if (p := own_address_problem(a, v.settings.clients))]
         if problems:
             raise click.UsageError("; ".join(problems))
+        # QA, session 14: removing an address that is not listed did nothing, silently
+        unlisted = [r for r in remove if r.strip().lower() not in v.settings.me_emails]
+        if unlisted:
+            inferred = set(my_addresses(v)) - set(v.settings.me_emails)
+            raise click.ClickException(
+                "; ".join(
+                    f"{r} is not in [me] emails"
+                    + (
+                        " (it is inferred from your mail: it writes to two or more clients or "
+                        "replies inside their threads)"
+                        if r.strip().lower() in inferred
+                        else ""
+                    )
+                    for r in unlisted
+                )
+            )
         emails = [a for a in v.settings.me_emails if a not in {r.lower() for r in remove}]
         emails += [a.strip().lower() for a in add]
         set_me_emails(v.settings.config_path, emails)

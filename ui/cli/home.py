@@ -179,7 +179,8 @@ def forget_cmd(
     if source is not None:
         sources = [int(source)] if source.isdigit() else list(v.sources_at(os.path.abspath(source)))
         if not sources:
-            raise click.UsageError(f"no source was ingested from {source}")
+            # not found, as `--document 999` (exit 1), not a usage error (QA, session 14)
+            raise click.ClickException(f"no source was ingested from {source}")
     if not yes:
         click.confirm("This removes it from the vault for good. Continue?", abort=True)
     for sid in sources:
