@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
@@ -27,11 +28,25 @@ REQUIRED = ("date", "client", "hours", "description")
 # held until the document is stored (about 1 kB each), so the limit is what bounds memory: a
 # timesheet of any size parses in under ~60 MB (notes/0010, "How many rows").
 MAX_ROWS = 50_000
+_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+# Excel in German, French and other locales saves CSV with ";" (the comma is their decimal
+# mark), and some tools with tabs (QA, session 14: a ";" timesheet was "no parser accepts").
+DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(first_line: str) -> str:
+    """The delimiter whose split of the header names every required column (a comma if none)."""
+    for d in DELIMITERS:
+        if set(REQUIRED) <= {c.strip().strip('"').lower() for c in first_line.split(d)}:
+            return d
+    return ","
 
 
 def _header(head: bytes) -> list[str]:
     first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip().lower()
-    return [c.strip() for c in first.split(",")]
+    return [c.strip().strip('"') for c in first.split(_delimiter(first))]
 
 
 class TimesheetParser:
@@ -46,7 +61,10 @@ class TimesheetParser:
 
     def parse(self, stream: BinaryIO, *, origin: Origin) -> Iterator[ParsedDocument | ParseProblem]:
         lines, encoding, sha256 = text_lines(stream, origin.name)  # never the whole text
-        reader = csv.reader(lines)
+        lines = iter(lines)
+        first = next(lines, "")
+        delimiter = _delimiter(first)
+        reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
         try:
             header = [c.strip().lower() for c in next(reader)]
         except StopIteration:
@@ -78,8 +96,8 @@ class TimesheetParser:
                     # billing 1 h described as "5" would be wrong (QA, session 12)
                     yield ParseProblem(
                         f"{origin.name} line {line}",
-                        f"{len(row)} cells for {len(header)} columns (a comma inside a value? "
-                        'quote it: "1,5")',
+                        f"{len(row)} cells for {len(header)} columns (a {_NAMES[delimiter]} "
+                        'inside a value? quote it: "1,5")',
                     )
                     continue
                 try:

@@ -207,6 +207,28 @@ def test_a_row_with_more_cells_than_columns_is_named_not_billed(
     assert [i.description for i in list_work(bvault)] == ["review"]
 
 
+def test_a_semicolon_or_tab_timesheet_is_read_with_decimal_commas(
+    bvault: Vault, bingest: Ingestor
+) -> None:
+    """QA, session 14: German and French Excel save CSV with ";" (the comma is their decimal
+    mark): such a timesheet was "no parser accepts"."""
+    p = bvault.settings.inbox / "dezember.csv"
+    p.write_text(
+        "Date;Client;Hours;Description;Rate\n2026-12-30;acme;3,5;Workshop Datenmodell;\n"
+        "2026-12-31;beta;1,25;relecture;95,50\n",
+        encoding="utf-8",
+    )
+    assert bingest.ingest_file(p).status == "ingested"
+    got = sorted((i.client, i.hours, i.rate, i.description) for i in list_work(bvault))
+    assert got == [
+        ("acme", "3.5", None, "Workshop Datenmodell"),
+        ("beta", "1.25", "95.50", "relecture"),
+    ]
+    t = bvault.settings.inbox / "tabs.csv"
+    t.write_text("date\tclient\thours\tdescription\n2026-12-29\tacme\t2\treview\n")
+    assert bingest.ingest_file(t).status == "ingested"
+
+
 def test_timesheet_without_the_header_is_refused(bvault: Vault, bingest: Ingestor) -> None:
     p = bvault.settings.inbox / "other.csv"
     p.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
