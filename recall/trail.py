@@ -363,7 +363,15 @@ def topic_trail(
             return bool(find_phrase(text, phrase) or find_phrase(heading[-1], phrase))
         return on_topic(res, h, text, terms)
 
-    candidates = {h.entry_id: h for h in res.hits if relevant(h, _text(rows, h))}
+    # A client's clip can give one entry as several parts (its sentences that name no other
+    # client): the part saying most of the topic stands for it — not the last one (QA,
+    # session 14: a mail's signature, "Bien cordialement, …", was its step's quote).
+    candidates: dict[int, Hit] = {}
+    for h in res.hits:
+        if relevant(h, _text(rows, h)):
+            held = candidates.get(h.entry_id)
+            if held is None or term_share(terms, h.quote) > term_share(terms, held.quote):
+                candidates[h.entry_id] = h
     lines = lineages(vault, list(candidates))
     near = linked_entry_ids(vault, list(candidates), TRAIL_LINKS)
     near |= {r.entry_id for line in lines.values() for r in line}

@@ -382,3 +382,30 @@ def test_a_passage_kept_to_the_current_version_is_not_superseded_and_drafts_are_
     out = cli("trail", "exceptions file")
     assert "(superseded)" not in out and "unchanged on it through v2, still current" in out, out
     assert "Status" not in out, out
+
+
+def test_a_clipped_mail_steps_with_its_part_on_the_topic(vault: Vault) -> None:
+    """QA, session 14: in a client's trail, a client's mail that also names another client was
+    clipped to its own sentences, and the step quoted the last part: the signature."""
+    from tests.recall.test_answerable import with_clients
+    from trailkeep.vault import Filters
+
+    with_clients(
+        vault,
+        '[[client]]\nname = "Equipe Ete"\nid = "ete"\ndomains = ["ete.example"]\n'
+        '[[client]]\nname = "Mueller Soehne"\nid = "mueller"\n',
+    )
+    write_note(
+        vault.settings.inbox,
+        "m.eml",
+        "From: Elodie <elodie@ete.example>\nTo: zoe@conseil.example\nSubject: Lancement\n"
+        "Date: Tue, 29 Dec 2026 10:00:00 +0100\nMessage-ID: <ete-1@ete.example>\n\n"
+        "Bonjour Zoe,\n\nNous avons choisi OVH pour l'hebergement, pour des raisons de cout.\n"
+        "Notre directeur a entendu que Mueller Soehne utilise deja votre methode.\n\n"
+        "Bien cordialement,\nElodie\nEquipe Ete\n",
+    )
+    Ingestor(vault).ingest_file(vault.settings.inbox / "m.eml")
+    steps = topic_trail(vault, "OVH hebergement", Filters(client="ete"))
+    assert [s.hit.quote for s in steps if s.hit.kind == "email"] == [
+        "Nous avons choisi OVH pour l'hebergement, pour des raisons de cout."
+    ]
