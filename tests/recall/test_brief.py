@@ -986,11 +986,11 @@ def test_end_of_day_deadlines_are_read(sentence: str, day: str | None) -> None:
 
 def test_the_cli_cuts_a_quote_at_a_word() -> None:
     """QA, session 11: "What changed" printed "…for th”" (cut mid-word, no mark)."""
-    from trailkeep.ui.cli.brief import _short
+    from trailkeep.ui.cli.context import clip
 
     said = "The fee we agreed is 9,500 for the first phase and more for the rest of it"
-    assert _short(said, 40) == "The fee we agreed is 9,500 for the …"
-    assert _short("short", 40) == "short"
+    assert clip(said, 40) == "The fee we agreed is 9,500 for the…"
+    assert clip("short", 40) == "short"
 
 
 def test_a_new_users_own_mail_does_not_wait_on_them(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .context import client_id, day_of, day_option, vault
+from .context import client_id, clip, day_of, day_option, vault
 
 
 @click.command("brief")
@@ -40,21 +40,13 @@ def brief_cmd(ctx: click.Context, today_: str | None, client: str | None, as_jso
         mark_visited(v, now)
 
 
-def _short(text: str, limit: int) -> str:
-    """``text`` cut at a word to about ``limit`` characters, with "…" when cut ("…for th”":
-    QA, session 11)."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
-
-
 def _show(d: dict[str, Any], other_day: bool = False) -> None:
     who = f"client {d['client']}" if d["client"] else "all clients"
     click.echo(f"Briefing for {d['today']} ({who})")
     click.echo(f"\nWaiting on you ({len(d['waiting'])})")
     for w in d["waiting"]:
         click.echo(
-            f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {_short(w['subject'], 120)}"
+            f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {clip(w['subject'], 120)}"
             f"  [{day_of(w['date'])}, message {w['message_id']}, document {w['document_id']}]"
         )
     older = d.get("waiting_older") or {}
@@ -110,10 +102,10 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
             click.echo(f"    … and {len(docs) - 5} more (--json lists them all)")
         for tag in ("decisions", "dead_ends"):
             for x in g[tag]:
-                click.echo(f"    {tag[:-1]:<12} “{_short(x['quote'], 120)}”  [{x['source']}]")
+                click.echo(f"    {tag[:-1]:<12} “{clip(x['quote'], 120)}”  [{x['source']}]")
     click.echo(f"\nOpen questions ({len(d['open_questions'])})")
     for q in d["open_questions"][:10]:
-        click.echo(f"  {day_of(q['date'])}  {q['client'] or '-'}  “{_short(q['quote'], 140)}”")
+        click.echo(f"  {day_of(q['date'])}  {q['client'] or '-'}  “{clip(q['quote'], 140)}”")
     h = d["health"]
     click.echo(
         f"\nInbox: {h.get('failed', len(h['failures']))} files failed or partly read "
