@@ -38,7 +38,8 @@ def round_cents(x: Fraction, currency: str = "") -> Decimal:
     digits = minor_digits(currency)
     sign = -1 if x < 0 else 1
     units = (abs(x) * 10**digits + Fraction(1, 2)).__floor__()
-    return (Decimal(sign * units) / 10**digits).quantize(Decimal(1).scaleb(-digits))
+    amount: Decimal = (Decimal(sign * units) / 10**digits).quantize(Decimal(1).scaleb(-digits))
+    return amount
 
 
 def line_amount(hours: str, rate: str | Decimal, currency: str = "") -> Decimal:

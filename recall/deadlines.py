@@ -149,8 +149,8 @@ def _foreign(kind: str, m: re.Match[str], written: date) -> date | None:
         return None
     if got < written:  # the nearest one, as in English: ahead unless half a year back
         with contextlib.suppress(ValueError):
-            ahead = got.replace(year=got.year + 1)
-            got = ahead if (written - got).days > 183 else got
+            later = got.replace(year=got.year + 1)
+            got = later if (written - got).days > 183 else got
     return got
 
 

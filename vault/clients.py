@@ -57,12 +57,10 @@ def domain_forms(domain: str) -> tuple[str, ...]:
     types, "xn--mller-soehne-dlb.de" what mail headers carry (QA, session 14: mail from the
     punycode form was nobody's). Each form names the client."""
     forms = [unicodedata.normalize("NFC", domain)]
-    for convert in (
-        lambda d: d.encode("idna").decode("ascii"),
-        lambda d: d.encode("ascii").decode("idna"),
-    ):
-        with contextlib.suppress(UnicodeError):  # already in that form, or no IDNA host name
-            forms.append(convert(forms[0]).lower())
+    with contextlib.suppress(UnicodeError):  # no host name IDNA takes
+        forms.append(forms[0].encode("idna").decode("ascii").lower())
+    with contextlib.suppress(UnicodeError):  # not ASCII: already the person's form
+        forms.append(forms[0].encode("ascii").decode("idna").lower())
     return tuple(dict.fromkeys(forms))
 
 
