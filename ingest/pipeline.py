@@ -737,6 +737,12 @@ class Ingestor:
                     with v.writer(f"ingest {name}"):
                         if item.kind == DOC_EMAIL:
                             item.external_id = email_thread(v, item, me=self._context().me)
+                            if reused := item.meta.get("reused_message_id"):
+                                warnings.append(
+                                    f"a message reusing the Message-ID {reused} of another "
+                                    "message (another sender or other words) is kept apart, "
+                                    "in a thread of its own: nothing was written over"
+                                )
                         if v.is_tombstoned("document", f"{item.kind}:{item.external_id}"):
                             # Forget holds, and says so: new content at a forgotten
                             # document's identity (its path, its conversation id) is not

@@ -8,6 +8,7 @@ root (notes/0008-email.md). The vault answers the lookups (``trailkeep.vault.thr
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from trailkeep.vault.threads import (
     entry_texts,
     keys_held_elsewhere,
     same_subject,
+    stored_message,
 )
 
 WINDOW_DAYS = 30
@@ -37,6 +39,8 @@ def email_thread(
     "Weekly status" and someone else's "Weekly status" to the user share only the user, and
     joining them put one client's mail in another client's thread (QA, session 10)."""
     e = doc.entries[0]
+    if _reuses_an_id(vault, doc):
+        return f"email:{e.key}"  # its own thread: it says nothing of the one it collided with
     hint = doc.meta.get("thread_hint") or {}
     refs = [*reversed(e.meta.get("in_reply_to", [])), *reversed(e.meta.get("references", []))]
     for i, k in enumerate([e.key, *refs]):
@@ -66,6 +70,30 @@ def email_thread(
         if len(shared) >= 2 and shared - me and answers:
             return external_id
     return doc.external_id
+
+
+def _reuses_an_id(vault: Vault, doc: ParsedDocument) -> bool:
+    """A message whose Message-ID an earlier message holds, from another sender or saying
+    something else, is another message: it is re-keyed (its attachments with it), never
+    written over the one stored (QA, session 14: a mail from client B carrying client A's
+    Message-ID replaced A's message, and took A's thread with it). The same message again
+    (an .eml and its copy in an .mbox) has the same sender and words."""
+    e = doc.entries[0]
+    held = stored_message(vault, e.key, doc.kind)
+    if held is None:
+        return False
+    senders = {str(a[1]).lower() for a in e.meta.get("from", [])}
+    if held[0] == senders and " ".join(held[1].split()) == " ".join(e.text.split()):
+        return False
+    digest = hashlib.sha256(f"{sorted(senders)}\n{e.text}".encode()).hexdigest()[:12]
+    old, new = e.key, f"{e.key}#reused-{digest}"
+    for x in doc.entries:
+        if x.key == old or x.key.startswith(f"{old}#att"):
+            x.key = new + x.key[len(old) :]
+        if x.parent_key == old:
+            x.parent_key = new
+    doc.meta["reused_message_id"] = old
+    return True
 
 
 def follow_rename(vault: Vault, doc: ParsedDocument, path: str, source_id: int) -> bool:

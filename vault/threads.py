@@ -28,6 +28,22 @@ def document_holding(vault: Vault, key: str, kind: str) -> tuple[str, str] | Non
     return None if row is None else (str(row[0]), str(row[1]))
 
 
+def stored_message(vault: Vault, key: str, kind: str) -> tuple[set[str], str] | None:
+    """(sender addresses, text) of the message of ``kind`` keyed ``key``, or None."""
+    with vault.engine.connect() as c:
+        row = c.execute(
+            text(
+                "SELECT x.meta, x.text FROM entry x JOIN document d ON d.id = x.document_id "
+                "WHERE x.key = :k AND d.kind = :kind LIMIT 1"
+            ),
+            {"k": key, "kind": kind},
+        ).first()
+    if row is None:
+        return None
+    meta = json.loads(row[0] or "{}")
+    return {str(a[1]).lower() for a in meta.get("from", [])}, str(row[1])
+
+
 def same_subject(
     vault: Vault, kind: str, subject: str, lo: datetime, hi: datetime
 ) -> list[tuple[str, dict[str, Any]]]:
@@ -85,4 +101,10 @@ def entry_texts(vault: Vault, kind: str, external_id: str) -> list[tuple[str, st
         ]
 
 
-__all__ = ["document_holding", "entry_texts", "keys_held_elsewhere", "same_subject"]
+__all__ = [
+    "document_holding",
+    "entry_texts",
+    "keys_held_elsewhere",
+    "same_subject",
+    "stored_message",
+]

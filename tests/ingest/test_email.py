@@ -129,6 +129,46 @@ def test_thread_out_of_order_across_files_and_formats(home: Path) -> None:
     v.close()
 
 
+def test_a_message_reusing_another_ones_id_never_writes_over_it(home: Path) -> None:
+    """QA, session 14: a mail from client B carrying client A's Message-ID replaced A's
+    message (B's text, B's client, in A's thread); a spoofed From with A's address did too,
+    turning A's message into "the deal is off". It is kept apart, in its own thread, and said;
+    the same message again (.eml, then inside an .mbox) is still one message."""
+    v = open_home(home)
+    inbox = v.settings.inbox
+    ing = Ingestor(v)
+    (inbox / "a.eml").write_bytes(mail("a-1@acme.example", "Pricing", "The price is 4.2M."))
+    assert ing.ingest_file(inbox / "a.eml").status == "ingested"
+    b = mail("a-1@acme.example", "Hello", "Hello from Globex.", frm="Rex <rex@globex.example>")
+    (inbox / "b.eml").write_bytes(b)
+    out = ing.ingest_file(inbox / "b.eml")
+    assert out.status == "partial" and "reusing the Message-ID" in (out.error or "")
+    spoof = mail("a-1@acme.example", "Pricing", "CORRECTION: the deal is off.")
+    (inbox / "spoof.eml").write_bytes(spoof)
+    ing.ingest_file(inbox / "spoof.eml")
+    again = b"From sam@me.example Mon Mar  2 10:00:00 2026\n" + mail(
+        "a-1@acme.example", "Pricing", "The price is 4.2M."
+    ).replace(b"\r\n", b"\n")
+    (inbox / "copy.mbox").write_bytes(again)
+    ing.ingest_file(inbox / "copy.mbox")
+    with v.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT e.key, e.text, e.client_id, d.external_id FROM entry e "
+                "JOIN document d ON d.id = e.document_id WHERE e.kind = 'email' ORDER BY e.id"
+            )
+        ).all()
+    first = rows[0]
+    assert first[0] == "a-1@acme.example" and first[1] == "The price is 4.2M."
+    assert first[2] == "acme"
+    others = rows[1:]
+    assert len(others) == 2  # B's and the spoof, each its own; the .mbox copy is the same
+    assert all(r[0].startswith("a-1@acme.example#reused-") for r in others)
+    assert all(r[3] != first[3] for r in others)  # not in A's thread
+    assert {r[2] for r in others if "Globex" in r[1]} == {"globex"}
+    v.close()
+
+
 def test_subject_fallback_threads_mail_without_headers(home: Path) -> None:
     v = open_home(home)
     inbox = v.settings.inbox
