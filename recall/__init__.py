@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         search,
         search_detailed,
     )
+    from .secrets import mask_secrets
     from .trail import (
         Step,
         document_trail,
@@ -62,6 +63,7 @@ _EXPORTS = {
     "ask": ".answer",
     "ask_extractive": ".answer",
     "document_trail": ".trail",
+    "mask_secrets": ".secrets",
     "search": ".retrieval",
     "search_detailed": ".retrieval",
     "topic_trail": ".trail",
@@ -90,6 +92,7 @@ __all__ = [
     "ask",
     "ask_extractive",
     "document_trail",
+    "mask_secrets",
     "search",
     "search_detailed",
     "topic_trail",

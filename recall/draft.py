@@ -32,10 +32,11 @@ from .answer import evidence_strength, passages_block, read_reply, verified
 from .answerable import only_asks
 from .backends import Backend
 from .errors import ModelCallFailed
-from .inert import plain
+from .inert import plain, printable
 from .llm import call_model
 from .retrieval import search_detailed
 from .scope import Scope
+from .secrets import mask_secrets
 from .sentences import sentences
 
 TO_WRITE = "✎ TO WRITE"
@@ -71,6 +72,9 @@ class Draft:
         # A draft is Markdown a viewer renders and a mail client may send: what it quotes from
         # mail and notes is text (a client's tracking pixel stays a named, dead image)
         self.text = plain(self.text)
+        # nor does it carry a key or a password pasted into a note, or a terminal's escape
+        # sequences from a subject (QA, session 14: recall/secrets.py)
+        self.text, self.title = mask_secrets(self.text), printable(mask_secrets(self.title))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -82,7 +86,10 @@ class Draft:
             "backend": self.backend,
             "reason": self.reason,
             "reply_to": self.reply_to,
-            "citations": [{"n": i + 1, **h.as_json()} for i, h in enumerate(self.citations)],
+            "citations": [
+                {"n": i + 1, **h.as_json(), "quote": mask_secrets(h.quote)}
+                for i, h in enumerate(self.citations)
+            ],
             "dropped_citations": self.dropped_citations,
         }
 

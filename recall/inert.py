@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["plain"]
+__all__ = [
+    "plain",
+    "printable",
+]
 
 # A Markdown image or link with an inline destination: ![alt](url "title") / [text](url).
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)\n]*)?\s*\)")
@@ -24,7 +27,7 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>")
 _IMG_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
 # Control characters other than tab and newline (a terminal escape, a NUL) never display.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _removed(alt: str, url: str) -> str:
@@ -56,6 +59,12 @@ def _link(m: re.Match[str]) -> str:
 def _tag(m: re.Match[str]) -> str:
     src = _IMG_SRC.search(m.group(0)) if m.group(0).lower().startswith("<img") else None
     return _removed("", src.group(1)) if src else ""
+
+
+def printable(text: object) -> str:
+    """One line of text with no control, format or bidi-override character: what a terminal or
+    a file name shows as written (an escape sequence in a subject cleared the screen)."""
+    return _CONTROL.sub("", "" if text is None else str(text))
 
 
 def plain(text: object) -> str:

@@ -13,6 +13,7 @@ from .backends import Backend, ModelReply
 from .errors import ModelCallBlocked, ModelCallFailed, PromptNamesOtherClient
 from .privacy import Redactor
 from .scope import Scope
+from .secrets import mask_secrets
 
 
 def call_model(
@@ -30,6 +31,7 @@ def call_model(
     With a client ``scope``, the prompt is scanned last for every other client's names,
     aliases, domains, addresses and people; a hit blocks the call (ModelCallBlocked, and an
     audit row saying what matched). Defense in depth: scoped retrieval is the main mechanism."""
+    prompt = mask_secrets(prompt)  # a pasted key never leaves the machine (recall/secrets.py)
     if scope is not None:
         found = scope.leaks(prompt)
         if found:

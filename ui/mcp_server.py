@@ -260,6 +260,7 @@ class Tools:
         return out
 
     def _out(self, data: dict[str, Any]) -> str:
+        data = _no_secrets(data)  # what a tool returns goes to a model (recall/secrets.py)
         if self.scope is not None:
             data = _guard(data, self.scope)
         return json.dumps(data, ensure_ascii=False, indent=2)
@@ -276,6 +277,16 @@ def _settings_stamp(settings: Settings) -> tuple[tuple[int, int] | None, ...]:
         else:
             out.append((st.st_mtime_ns, st.st_size))
     return tuple(out)
+
+
+def _no_secrets(data: Any) -> Any:
+    from trailkeep.recall import mask_secrets
+
+    if isinstance(data, dict):
+        return {k: _no_secrets(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_no_secrets(x) for x in data]
+    return mask_secrets(data) if isinstance(data, str) else data
 
 
 def _guard(data: Any, scope: Scope) -> Any:

@@ -1,0 +1,82 @@
+"""A secret pasted into a note, a chat or a client's mail — an API key, a token, a private key,
+a password — never leaves the machine or reaches a client: not in a model's prompt (nor the
+audit log, which keeps the prompt), not in a draft, not in an MCP tool's result (QA, session 14:
+all four carried a pasted `sk-ant-…` key, with `redact = true` too)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import write_note
+from tests.fakes.messages_api import echo_prompt, serve
+from tests.output.test_drafts import acme, cara_mail
+from trailkeep.ingest import Ingestor
+from trailkeep.recall import AnthropicBackend, anthropic_client, ask
+from trailkeep.recall.draft import draft_doc, draft_email
+from trailkeep.recall.secrets import SECRET, mask_secrets
+from trailkeep.vault import Filters, Vault
+
+ANTHROPIC = "sk-ant-api03-" + "Q" * 40
+AWS = "AKIA" + "Z" * 16
+PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"
+PASSWORD = "Hunter2-horse"
+PASTED = (ANTHROPIC, AWS, "b3BlbnNzaC1rZXktdjEAAAAA", PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        (f"Here is their key: {ANTHROPIC}", "Here is their key: [secret removed]"),
+        (f"{AWS} and more", "[secret removed] and more"),
+        (f"db password: {PASSWORD}", "db password: [secret removed]"),
+        ("api_key = 'abcd1234efgh'", "api_key = '[secret removed]'"),
+        (f"{PEM}\nafter", "[secret removed]\nafter"),
+        ("https://bob:s3cret@db.example/x", "https://bob:[secret removed]@db.example/x"),
+        # words that only look like it
+        ("the password: we reset it", "the password: we reset it"),
+        ("The secret is that we ship Friday.", "The secret is that we ship Friday."),
+        ("scikit-learn (sk-learn) is fine", "scikit-learn (sk-learn) is fine"),
+    ],
+)
+def test_what_counts_as_a_secret(said: str, kept: str) -> None:
+    assert mask_secrets(said) == kept
+
+
+def test_a_pasted_secret_reaches_no_prompt_log_draft_or_tool(bvault: Vault) -> None:
+    note = (
+        "---\nclient: acme\ndate: 2026-03-02\n---\n# Claims export deploy\n\n"
+        f"The claims export deploy uses the key {ANTHROPIC} and {AWS}.\n\n"
+        f"The claims export database password: {PASSWORD}\n\n{PEM}\n"
+    )
+    Ingestor(bvault).ingest_file(write_note(bvault.settings.inbox, "deploy.md", note))
+    cara_mail(bvault, "keys-1@acme.example", "Deploy", "How does the claims export deploy work?")
+    scoped = Filters(client="acme")
+    with serve(echo_prompt) as fake:
+        b = AnthropicBackend(anthropic_client("k", fake.url, timeout=5, max_retries=0), "m")
+        ask(bvault, "How does the claims export deploy work?", scoped, backend=b)
+        by_model = draft_email(
+            bvault, acme(bvault), reply_to="keys-1@acme.example", backend=b, today=date(2026, 3, 10)
+        )
+    prompts = json.dumps(fake.requests)
+    assert fake.requests and SECRET in prompts
+    offline = draft_doc(
+        bvault, "status-update", "claims export deploy", acme(bvault), today=date(2026, 3, 10)
+    )
+    with bvault.engine.connect() as c:
+        logged = json.dumps([list(r) for r in c.execute(text("SELECT * FROM llm_call")).all()])
+    from trailkeep.ui.mcp_server import Tools
+
+    tool = Tools(bvault, "acme").search("claims export deploy key password")
+    for where, said in (
+        ("prompt", prompts),
+        ("audit log", logged),
+        ("model draft", json.dumps(by_model.as_json())),
+        ("offline draft", json.dumps(offline.as_json())),
+        ("MCP search", tool),
+    ):
+        for secret in PASTED:
+            assert secret not in said, (where, secret)
