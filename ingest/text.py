@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any, BinaryIO
@@ -165,16 +166,39 @@ def parse_time(value: Any) -> datetime | None:
     return None
 
 
+# Control characters (C0 but tab and line ends, DEL, C1) and the bidi overrides that spoof
+# text direction ("‮gpj.exe"): a subject carrying a terminal's escape sequences cleared the
+# screen or wrote the clipboard when `brief` printed it (QA, session 14). Embeddings and
+# isolates (U+202A-C, U+2066-9), which right-to-left text needs, stay.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
+
+
 def composed(doc: Any) -> None:
-    """A parsed document's text in composed form (NFC), as its stored text: "spätestens" written
-    decomposed (macOS, some mail clients) is the word typed, for `when`'s exact phrase, the
-    client rules and search (QA, session 14). Its content hash stays the parser's: the same
-    bytes are the same version."""
+    """A parsed document's text as stored: composed (NFC) — "spätestens" written decomposed
+    (macOS, some mail clients) is the word typed, for `when`'s exact phrase, the client rules
+    and search (QA, session 14) — and without control characters (``_CONTROLS``), in its text,
+    titles and the names in its metadata. Its content hash stays the parser's: the same bytes
+    are the same version."""
     import unicodedata
 
-    def nfc(s: str) -> str:
+    def clean(s: str) -> str:
+        s = _CONTROLS.sub("", s)
         return s if unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
 
-    doc.title = nfc(doc.title)
+    def deep(x: Any) -> Any:
+        if isinstance(x, str):
+            return clean(x)
+        if isinstance(x, list):
+            return [deep(v) for v in x]
+        if isinstance(x, tuple):
+            return tuple(deep(v) for v in x)
+        if isinstance(x, dict):
+            return {k: deep(v) for k, v in x.items()}
+        return x
+
+    doc.title = clean(doc.title)
     for e in doc.entries:
-        e.text, e.title = nfc(e.text), nfc(e.title)
+        e.text, e.title = clean(e.text), clean(e.title)
+        if e.author:
+            e.author = clean(e.author)
+        e.meta = deep(e.meta)

