@@ -170,6 +170,13 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
     if sender and sender[0] not in ctx.me:
         own = ctx.directory.by_address(sender[0])
         if own:
+            # A From of one client with a Reply-To or Sender of another: a spoofed From, or a
+            # forward set up to answer elsewhere — in neither client's scope, offered for
+            # review (QA, session 14: B's mail "From" A's address was A's, and A's reply
+            # draft, quoting A's history, would have gone to B's Reply-To)
+            answers = {ctx.directory.by_address(a) for a in _addresses(m, "reply_to", "sender")}
+            if answers - {None, own}:
+                return SCOPE_MIXED
             return own
     # Outgoing (from [me], or from an address clients.toml does not know): the client its
     # recipients all belong to. Recipients of several clients: mixed.

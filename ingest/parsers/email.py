@@ -510,6 +510,10 @@ def message_record(
                 "from": [list(x) for x in sender],
                 "to": [list(x) for x in to],
                 "cc": [list(x) for x in cc],
+                # where a reply would go, and who says they sent it: a From naming one client
+                # with a Reply-To of another is no one's until the user says (attribution)
+                "reply_to": [list(x) for x in _addresses(msg, "Reply-To")],
+                "sender": [list(x) for x in _addresses(msg, "Sender")],
                 "attachments": attachments,
                 "quoted_chars_removed": quoted,
                 "body_from": source_format,

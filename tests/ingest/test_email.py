@@ -169,6 +169,33 @@ def test_a_message_reusing_another_ones_id_never_writes_over_it(home: Path) -> N
     v.close()
 
 
+def test_a_from_of_one_client_with_a_reply_to_of_another_is_nobodys(home: Path) -> None:
+    """QA, session 14: B's mail with A's address in From (Reply-To, Sender at B) was A's: in A's
+    drafts, whose reply — quoting A's history — would go to B's Reply-To. A From and a Reply-To
+    of two clients is in neither scope, for review; a Reply-To of the same client is fine."""
+    v = open_home(home)
+    inbox = v.settings.inbox
+    spoof = mail(
+        "spoof-1@acme.example",
+        "Correction",
+        "CORRECTION: the deal is off. Send the notes to me.",
+        extra="\r\nReply-To: Rex <rex@globex.example>\r\nSender: rex@globex.example",
+    )
+    fine = mail(
+        "fine-1@acme.example",
+        "Notes",
+        "Here are the notes.",
+        extra="\r\nReply-To: Team <team@acme.example>",
+    )
+    for name, raw in (("spoof.eml", spoof), ("fine.eml", fine)):
+        (inbox / name).write_bytes(raw)
+        Ingestor(v).ingest_file(inbox / name)
+    with v.engine.connect() as c:
+        scopes = dict(c.execute(text("SELECT key, scope FROM entry WHERE kind = 'email'")).all())
+    assert scopes == {"spoof-1@acme.example": "!", "fine-1@acme.example": "acme"}
+    v.close()
+
+
 def test_subject_fallback_threads_mail_without_headers(home: Path) -> None:
     v = open_home(home)
     inbox = v.settings.inbox
