@@ -57,7 +57,7 @@ from .errors import (
     UnsafeFile,
     UnsupportedFormat,
 )
-from .filters import is_ignored
+from .filters import is_conflict_copy, is_ignored
 from .text import binary_head, composed
 from .threading import drop_repeated_turns, email_thread, follow_rename
 
@@ -916,10 +916,10 @@ def _safe_name(name: str) -> str:
 
 def walk(paths: Iterable[Path], not_files: list[Path] | None = None) -> Iterator[Path]:
     """Files under the given paths: symlinks are not followed, hidden dirs and junk skipped.
-    Inside a folder, a link, FIFO, device or socket is passed over (appended to
-    ``not_files``), never opened and never a failure: a notes folder holding a symlink made
-    `ingest` exit 65 for good (QA, session 14). A path given by itself is yielded whatever it
-    is: asked for by name, it gets its reason."""
+    Inside a folder, a link, FIFO, device or socket, or a sync service's conflict copy, is
+    passed over (appended to ``not_files``), never opened and never a failure: a notes folder
+    holding a symlink made `ingest` exit 65 for good (QA, session 14). A path given by itself
+    is yielded whatever it is: asked for by name, it gets its reason."""
     for p in paths:
         if p.is_dir() and not p.is_symlink():
             root = p
@@ -930,6 +930,8 @@ def walk(paths: Iterable[Path], not_files: list[Path] | None = None) -> Iterator
                 for f in sorted(filenames):
                     fp = Path(dirpath) / f
                     if is_ignored(fp, root):
+                        if not_files is not None and is_conflict_copy(f):
+                            not_files.append(fp)  # said, for the user to resolve
                         continue
                     if not _regular(fp):
                         if not_files is not None:

@@ -118,7 +118,7 @@ def test_a_link_or_fifo_in_a_folder_is_not_opened_and_no_failure(
     r = cli(home, "ingest", str(folder), "--json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["failed"] == 0 and json.loads(r.stdout)["ingested"] == 1
-    assert "2 link(s), FIFO(s), device(s) or socket(s) not opened" in r.stderr
+    assert "2 link(s), FIFO(s), device(s), socket(s) or sync conflict copies" in r.stderr
     assert cli(home, "status").exit_code == 0
 
 

@@ -232,6 +232,35 @@ def test_walk_skips_junk_hidden_dirs_and_symlinked_dirs(vault: Vault, tmp_path: 
     assert [p.name for p in walk([inbox / "link.md"])] == ["link.md"]
 
 
+def test_sync_conflict_copies_and_sync_folders_are_not_notes(vault: Vault, tmp_path: Path) -> None:
+    """QA, session 14: a Dropbox "(conflicted copy …)" sharing the note's front-matter id
+    became its current version; Syncthing's ".sync-conflict-…" and OneDrive's "-DESKTOP-…"
+    copies became second current notes; Synology's "#recycle" and Logseq's backups were read
+    as notes; rclone's ".partial" and Resilio's ".!sync" failed for good. Conflict copies are
+    named for the user to resolve; the rest is junk."""
+    inbox = vault.settings.inbox
+    names = [
+        "Meeting (conflicted copy 2026-11-30).md",
+        "Plan (Sam's MacBook's conflicted copy).md",
+        "Plan.sync-conflict-20261130-101010-ABCDEFG.md",
+        "Plan-DESKTOP-AB12CD.md",
+        "#recycle/Plan.md",
+        "logseq/bak/pages/Plan.md",
+        "@eaDir/Plan.md/SynoEAStream",
+        "Draft.md.partial",
+        "Draft.md.!sync",
+        "Icon\r",
+        "Plan.md",
+        "Desktop setup.md",
+    ]
+    for name in names:
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_text("---\nid: plan\n---\n# Plan\n\nx\n")
+    passed: list[Path] = []
+    assert sorted(p.name for p in walk([inbox], passed)) == ["Desktop setup.md", "Plan.md"]
+    assert sorted(p.name for p in passed) == sorted(names[:4])
+
+
 def test_summary_counts(vault: Vault, ingestor: Ingestor) -> None:
     inbox = vault.settings.inbox
     write_note(inbox, "a.md", NOTE.format(body="a"))

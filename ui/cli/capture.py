@@ -75,7 +75,8 @@ def ingest(
     if not_files and not quiet:
         shown = ", ".join(str(p) for p in not_files[:3]) + (" …" if len(not_files) > 3 else "")
         click.echo(
-            f"{len(not_files)} link(s), FIFO(s), device(s) or socket(s) not opened: {shown}",
+            f"{len(not_files)} link(s), FIFO(s), device(s), socket(s) or sync conflict copies "
+            f"(resolve those in the sync app) not opened: {shown}",
             err=True,
         )
 
