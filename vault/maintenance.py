@@ -495,14 +495,18 @@ def forget(
                 text("SELECT COUNT(*) FROM source_document WHERE source_id=:s"), {"s": s}
             ).scalar_one()
             row = c.execute(
-                text("SELECT sha256, name, path FROM source WHERE id=:s"), {"s": s}
+                text("SELECT sha256, name, path, status FROM source WHERE id=:s"), {"s": s}
             ).first()
             if row is None:
                 continue
             if left == 0 or s == source_id or s in emptied:
                 dropped.add(s)
-                shas.add(str(row[0]))
-                tomb.append(("sha256", str(row[0])))
+                if not (row[3] == "duplicate" and _read_elsewhere(c, str(row[0]), source_ids)):
+                    shas.add(str(row[0]))
+                    tomb.append(("sha256", str(row[0])))
+                # else: a copy of a file that stays (a sync service's conflict copy, byte for
+                # byte the note): its path goes, not the bytes — they are the note's, and the
+                # note edited back to them was refused as forgotten (QA, session 14)
                 _forget_source(c, s, str(row[2]))
                 c.execute(text("DELETE FROM source_document WHERE source_id=:s"), {"s": s})
                 dropped_sources += 1
@@ -567,6 +571,17 @@ def forget(
         kept,
         len(draft_files),
     )
+
+
+def _read_elsewhere(c: Connection, sha: str, going: set[int]) -> bool:
+    """Did a source that stays read these bytes (it is not a duplicate, nor forgotten now)?"""
+    for r in c.execute(
+        text("SELECT id FROM source WHERE sha256 = :h AND status IN ('ingested', 'partial')"),
+        {"h": sha},
+    ):
+        if int(r[0]) not in going:
+            return True
+    return False
 
 
 def _drafts_citing(c: Connection, entry_ids: set[int], skip: set[int]) -> list[tuple[int, Any]]:

@@ -311,3 +311,24 @@ def test_a_reply_to_the_forgotten_clients_people_stays_forgotten(vault: Vault) -
     assert offered == []
     with pytest.raises(AssignmentRefused, match="forgotten"):
         assign(vault, "sam@consult.example", "clearview")
+
+
+def test_forgetting_a_copy_of_a_note_keeps_the_notes_bytes(vault: Vault) -> None:
+    """QA, session 14: `forget --source` of a sync conflict copy, byte for byte the note,
+    tombstoned the bytes: the note edited and then edited back was refused as forgotten. A
+    duplicate's path goes; bytes a kept file was read from stay allowed."""
+    inbox = vault.settings.inbox
+    ing = Ingestor(vault)
+    plan = write_note(inbox, "Plan.md", "# Plan\n\nShip in March.\n")
+    copy = write_note(inbox, "Plan-copy.md", "# Plan\n\nShip in March.\n")
+    ing.ingest_file(plan)
+    assert ing.ingest_file(copy).status == "duplicate"
+    (sid,) = next(iter(rows(vault, "SELECT id FROM source WHERE status = 'duplicate'")))
+    forget(vault, source_id=int(str(sid)))
+    plan.write_text("# Plan\n\nShip in January.\n")
+    assert ing.ingest_file(plan).status == "ingested"
+    plan.write_text("# Plan\n\nShip in March.\n")  # back to the copy's bytes
+    assert ing.ingest_file(plan).status != "skipped"
+    assert "Ship in March." in " ".join(
+        str(r[0]) for r in rows(vault, "SELECT e.text FROM entry e WHERE e.current")
+    )
