@@ -279,7 +279,10 @@ class NotesParser:
             kind=DOC_NOTE if draft_id is None else DOC_DRAFT,
             external_id=external_id,
             title=title,
-            content_sha256=hashlib.sha256(data).hexdigest(),
+            # of the text, not the bytes: a sync client switching line ends, or Notepad adding
+            # a BOM, made a version that changed no word (QA, session 14). A UTF-8 file with
+            # LF line ends and no BOM hashes as its bytes, as before.
+            content_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
             timestamp=when,
             entries=entries,
             client=_opt_str(fm.get("client")),

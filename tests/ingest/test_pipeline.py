@@ -69,6 +69,22 @@ def test_edit_makes_a_new_version_and_revert_another(vault: Vault, ingestor: Ing
     assert doctor(vault).ok
 
 
+def test_line_ends_or_a_bom_make_no_version(vault: Vault, ingestor: Ingestor) -> None:
+    """QA, session 14: a sync client switching LF to CRLF, then Notepad adding a BOM, made v2
+    and v3 of a note with no word changed ("said in Plan v1, v2, v3")."""
+    body = NOTE.format(body="upsert by record number")
+    p = write_note(vault.settings.inbox, "a.md", body)
+    ingestor.ingest_file(p)
+    p.write_bytes(body.replace("\n", "\r\n").encode())
+    ingestor.ingest_file(p)
+    p.write_bytes(b"\xef\xbb\xbf" + body.replace("\n", "\r\n").encode())
+    ingestor.ingest_file(p)
+    assert rows(vault, "SELECT number FROM version") == [(1,)]
+    p.write_bytes(b"\xef\xbb\xbf" + NOTE.format(body="match on clinic").encode())
+    assert ingestor.ingest_file(p).status == "ingested"  # a real edit is still a version
+    assert rows(vault, "SELECT COUNT(*) FROM version") == [(2,)]
+
+
 def test_a_renamed_note_edited_later_is_the_same_note(vault: Vault, ingestor: Ingestor) -> None:
     """Renamed in the inbox (read as a duplicate), then edited: a new version of that note,
     not a second document (QA, session 13). A copy beside its original is a new document."""
