@@ -19,7 +19,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Concatenate, ParamSpec, TypeVar
 
@@ -728,6 +728,8 @@ class Ingestor:
                 try:
                     composed(item)
                     sentence_cues(item)
+                    if before_here:
+                        _after_what_this_file_said(v, item)
                     drop_repeated_turns(v, item)  # a resumed session's copied turns
                     follow_rename(v, item, path, sid)
                     unchanged = v.current_content(item.kind, item.external_id) == (
@@ -908,6 +910,22 @@ class Ingestor:
         self.vault.embed_pending()
         summary.seconds = time.perf_counter() - t0
         return summary
+
+
+def _after_what_this_file_said(v: Vault, doc: ParsedDocument) -> None:
+    """A note whose time is only its file's mtime, read again from the same path with other
+    words, is the file's newest text whatever the mtime says: a sync client keeps the mtime of
+    the device that wrote it, and a device with a wrong clock made a real edit "superseded"
+    (QA, session 14; a future mtime kept an old text current). Its time is when it was read,
+    unless the current version says later."""
+    if doc.meta.get("time_from") != "mtime" or not doc.versioned:
+        return
+    now = datetime.now(UTC)
+    current = v.current_time(doc.kind, doc.external_id)
+    if doc.timestamp is None or doc.timestamp > now:
+        doc.timestamp = now
+    if current is not None and doc.timestamp <= current:
+        doc.timestamp = max(now, current + timedelta(seconds=1))
 
 
 def _safe_name(name: str) -> str:

@@ -5,6 +5,7 @@ what the vault remembers of files on disk, and the original bytes (blobs/).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, text
@@ -163,6 +164,21 @@ class SourcesMixin(VaultBase):
                 {"k": kind, "x": external_id},
             ).first()
         return None if r is None else str(r[0])
+
+    def current_time(self, kind: str, external_id: str) -> datetime | None:
+        """The time of a document's current version (aware UTC), or None."""
+        from .records import parse_db_ts
+
+        with self.engine.connect() as c:
+            r = c.execute(
+                text(
+                    "SELECT v.created_at FROM version v JOIN document d ON d.id = v.document_id "
+                    "WHERE d.kind = :k AND d.external_id = :x AND v.current "
+                    "ORDER BY v.number DESC LIMIT 1"
+                ),
+                {"k": kind, "x": external_id},
+            ).first()
+        return None if r is None else parse_db_ts(r[0])
 
     def earlier_problems(self, path: str, source_id: int) -> list[tuple[int, str]]:
         """(id, name) of the failed or partial sources of ``path`` before ``source_id``: read

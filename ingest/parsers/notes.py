@@ -211,12 +211,14 @@ class NotesParser:
         if not title:
             h1 = next((h for h in heads if h[0] == 1 and h[1]), None)
             title = h1[1] if h1 else _stem(origin.name)
-        when = (
+        said = (
             parse_when(fm.get("updated"))
             or parse_when(fm.get("date"))
             or parse_when(fm.get("created"))
-            or name_time(origin.name, origin.mtime)
         )
+        # only the file's mtime tells when: a weak clock (a synced device's), said in meta
+        by_mtime = said is None and date_from_name(origin.name) is None
+        when = said or name_time(origin.name, origin.mtime)
         for key in ("updated", "date", "created"):
             value = fm.get(key)
             if value not in (None, "") and parse_when(value) is None:
@@ -275,6 +277,8 @@ class NotesParser:
         }
         if warning:
             meta["warnings"] = [warning]
+        if by_mtime:
+            meta["time_from"] = "mtime"
         yield ParsedDocument(
             kind=DOC_NOTE if draft_id is None else DOC_DRAFT,
             external_id=external_id,

@@ -324,3 +324,36 @@ def test_a_warning_said_by_many_parts_is_said_once_with_its_count() -> None:
         "y",
     ]
     assert said_once([]) == []
+
+
+def test_an_edit_synced_with_an_old_or_future_mtime_is_the_current_text(
+    vault: Vault, ingestor: Ingestor
+) -> None:
+    """QA, session 14: a note with no date but its mtime, edited on a device with a wrong clock
+    (a sync client keeps that mtime), was stored "superseded" under the old text; with a future
+    mtime, the next real edit was. The same file read again with other words is its newest
+    text."""
+    import os
+
+    p = write_note(vault.settings.inbox, "budget.md", "# Budget\n\nThe budget is 40k.\n")
+    ingestor.ingest_file(p)
+    p.write_text("# Budget\n\nUpdate: the budget is now 55k.\n")
+    os.utime(p, (1600000000, 1600000000))  # 2020
+    ingestor.ingest_file(p)
+    current = rows(
+        vault,
+        "SELECT e.text FROM entry e JOIN version v ON v.id = e.version_id "
+        "WHERE v.current AND e.kind = 'section'",
+    )
+    assert current == [("Update: the budget is now 55k.",)]
+    p.write_text("# Budget\n\nThe budget is 60k.\n")
+    os.utime(p, (1900000000, 1900000000))  # 2030
+    ingestor.ingest_file(p)
+    p.write_text("# Budget\n\nThe budget is 70k.\n")
+    ingestor.ingest_file(p)  # today's mtime
+    current = rows(
+        vault,
+        "SELECT e.text FROM entry e JOIN version v ON v.id = e.version_id "
+        "WHERE v.current AND e.kind = 'section'",
+    )
+    assert current == [("The budget is 70k.",)]
