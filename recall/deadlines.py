@@ -239,10 +239,15 @@ _ANCHORS = (
     "end of",
     "-0",
     "-1",
-    # German and French months and weekdays the English anchors do not hold
-    *"Mär mär Maerz Mai Okt okt Dez dez anvier évrier evrier mars vril juin juil août aout".split(),
-    *"ptembre ctobre ovembre écembre ecembre ontag ienstag ittwoch onnerstag reitag".split(),
-    *"amstag onntag undi ardi ercredi eudi endredi amedi imanche".split(),
+)
+# German and French months and weekdays the English anchors do not hold ("Januar" holds "Jan",
+# "November" is English too): their patterns also read the English anchors' windows.
+_FOREIGN_ANCHORS = (
+    *"Mär mär Maerz Mai Okt okt Dez dez janv anvier févr évrier evrier mars avril juin".split(),
+    *"juil août aout ptembre ctobre ovembre écembre ecembre déc Juni Juli".split(),
+    *"Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split(),
+    *"lundi mardi mercredi jeudi vendredi samedi dimanche".split(),
+    *"Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche".split(),
     " mai ",
 )
 WINDOW = 120  # characters either side of an anchor, on a line longer than twice this
@@ -251,11 +256,11 @@ WINDOW = 120  # characters either side of an anchor, on a line longer than twice
 _STAMP = re.compile(r",?\s+(?:(?:19|20)\d\d\s+)?(?:at\s+)?\d{1,2}:\d\d:\d\d|\s+[+-]\d{4}\b")
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _windows(text: str, anchors: tuple[str, ...] = _ANCHORS) -> list[tuple[int, int]]:
     """Spans of ``text`` worth reading: the lines (or, on long lines, about WINDOW characters
     either side, cut at spaces) around each anchor, merged."""
     spots: list[int] = []
-    for anchor in _ANCHORS:
+    for anchor in anchors:
         i = text.find(anchor)
         while i >= 0:
             spots.append(i)
@@ -377,10 +382,12 @@ def read_dates(text: str, written: date) -> tuple[list[NamedDate], DateChanges]:
 def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
     """(date, ahead, the sentence up to it) for every date ``text`` names, in text order."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
-    for a, b in _windows(text):
-        for kind, pat in (*_PATTERNS, *_FOREIGN_PATTERNS):
-            for m in pat.finditer(text, a, b):
-                found.append((m.start(), m.end(), kind, m))
+    read = ((_ANCHORS, (*_PATTERNS, *_FOREIGN_PATTERNS)), (_FOREIGN_ANCHORS, _FOREIGN_PATTERNS))
+    for anchors, patterns in read:
+        for a, b in _windows(text, anchors):
+            for kind, pat in patterns:
+                for m in pat.finditer(text, a, b):
+                    found.append((m.start(), m.end(), kind, m))
     if not found:
         return
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
