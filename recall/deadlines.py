@@ -256,6 +256,19 @@ WINDOW = 120  # characters either side of an anchor, on a line longer than twice
 _STAMP = re.compile(r",?\s+(?:(?:19|20)\d\d\s+)?(?:at\s+)?\d{1,2}:\d\d:\d\d|\s+[+-]\d{4}\b")
 
 
+# Words of German and French that English mail rarely holds: a text with none of them and no
+# letter beyond ASCII is not read for German and French dates (the daily briefing over a year
+# of English mail was 30 % slower reading them everywhere: BENCHMARKS.md, session 14).
+_FOREIGN_WORDS = (
+    *(" bis ", " der ", " die ", " den ", " und ", " zum ", " auf ", " mit ", " sich ", "Bitte"),
+    *(" le ", " la ", " les ", " des ", " du ", " avant ", "d'ici", " pour ", " vous ", " nous "),
+)
+
+
+def _maybe_foreign(text: str) -> bool:
+    return not text.isascii() or any(w in text for w in _FOREIGN_WORDS)
+
+
 def _windows(text: str, anchors: tuple[str, ...] = _ANCHORS) -> list[tuple[int, int]]:
     """Spans of ``text`` worth reading: the lines (or, on long lines, about WINDOW characters
     either side, cut at spaces) around each anchor, merged."""
@@ -382,7 +395,11 @@ def read_dates(text: str, written: date) -> tuple[list[NamedDate], DateChanges]:
 def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
     """(date, ahead, the sentence up to it) for every date ``text`` names, in text order."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
-    read = ((_ANCHORS, (*_PATTERNS, *_FOREIGN_PATTERNS)), (_FOREIGN_ANCHORS, _FOREIGN_PATTERNS))
+    read: tuple[tuple[tuple[str, ...], tuple[tuple[str, re.Pattern[str]], ...]], ...] = (
+        ((_ANCHORS, (*_PATTERNS, *_FOREIGN_PATTERNS)), (_FOREIGN_ANCHORS, _FOREIGN_PATTERNS))
+        if _maybe_foreign(text)
+        else ((_ANCHORS, _PATTERNS),)
+    )
     for anchors, patterns in read:
         for a, b in _windows(text, anchors):
             for kind, pat in patterns:
