@@ -67,7 +67,8 @@ def test_a_pasted_secret_reaches_no_prompt_log_draft_or_tool(bvault: Vault) -> N
         bvault, "status-update", "claims export deploy", acme(bvault), today=date(2026, 3, 10)
     )
     with bvault.engine.connect() as c:
-        logged = json.dumps([list(r) for r in c.execute(text("SELECT * FROM llm_call")).all()])
+        rows = c.execute(text("SELECT * FROM llm_call")).all()
+    logged = json.dumps([list(r) for r in rows], default=str)  # PostgreSQL: datetimes
     from trailkeep.ui.mcp_server import Tools
 
     tool = Tools(bvault, "acme").search("claims export deploy key password")
