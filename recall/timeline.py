@@ -285,16 +285,17 @@ def bare_phrase(phrase: str) -> str:
 
 def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     from .answer import evidence_strength  # answer imports the trail, which imports this
-    from .answerable import MIN_SUPPORT, support
+    from .trail import MIN_TERM_SHARE, term_share, topic_terms
 
     res = search_detailed(vault, topic, k=TOPIC_POOL, filters=flt)
     strong = [h for h in res.hits if evidence_strength(res, h)[0] and h.kind != "front_matter"]
     if flt.document_id is None:
         strong = [h for h in strong if h.document_kind != DOC_DRAFT]
-    # A passage is on the topic when it says most of it (IDF-weighted, stems and close words
-    # as `ask` counts them): close in meaning is not enough — `when "nightly export"` gave as
-    # first mention a section under "Acme export decision" that says neither (QA, session 14).
-    strong = [h for h in strong if support(vault, topic, [h]).ratio >= MIN_SUPPORT]
+    # A passage is on the topic when it says half its words, as a trail step must: close in
+    # meaning is not enough — `when "nightly export"` gave as first mention a section under
+    # "Acme export decision" that says neither word (QA, session 14).
+    terms = topic_terms(topic)
+    strong = [h for h in strong if term_share(terms, h.quote) >= MIN_TERM_SHARE]
     searched += f"; topic: {len(res.hits)} passages, {len(strong)} strong"
     if not strong:
         return When(topic, "none", searched=searched)
