@@ -738,7 +738,9 @@ class Ingestor:
                     chunks = [] if unchanged else chunk_document(item)
                     with v.writer(f"ingest {name}"):
                         if item.kind == DOC_EMAIL:
-                            item.external_id = email_thread(v, item, me=self._context().me)
+                            item.external_id = email_thread(
+                                v, item, me=self._context().me, path=path
+                            )
                             if reused := item.meta.get("reused_message_id"):
                                 warnings.append(
                                     f"a message reusing the Message-ID {reused} of another "

@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any, BinaryIO
@@ -173,17 +174,19 @@ def parse_time(value: Any) -> datetime | None:
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
 
 
+def stored_text(s: str) -> str:
+    """``s`` as ingest stores text: no control characters (``_CONTROLS``), composed (NFC)."""
+    s = _CONTROLS.sub("", s)
+    return s if unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
+
+
 def composed(doc: Any) -> None:
     """A parsed document's text as stored: composed (NFC) — "spätestens" written decomposed
     (macOS, some mail clients) is the word typed, for `when`'s exact phrase, the client rules
     and search (QA, session 14) — and without control characters (``_CONTROLS``), in its text,
     titles and the names in its metadata. Its content hash stays the parser's: the same bytes
     are the same version."""
-    import unicodedata
-
-    def clean(s: str) -> str:
-        s = _CONTROLS.sub("", s)
-        return s if unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
+    clean = stored_text
 
     def deep(x: Any) -> Any:
         if isinstance(x, str):

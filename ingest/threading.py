@@ -22,6 +22,8 @@ from trailkeep.vault.threads import (
     stored_message,
 )
 
+from .text import stored_text
+
 WINDOW_DAYS = 30
 
 
@@ -30,6 +32,7 @@ def email_thread(
     doc: ParsedDocument,
     window_days: int = WINDOW_DAYS,
     me: frozenset[str] = frozenset(),
+    path: str = "",
 ) -> str:
     """The external id of the thread document ``doc`` (one parsed message) belongs to.
 
@@ -39,7 +42,7 @@ def email_thread(
     "Weekly status" and someone else's "Weekly status" to the user share only the user, and
     joining them put one client's mail in another client's thread (QA, session 10)."""
     e = doc.entries[0]
-    if _reuses_an_id(vault, doc):
+    if _reuses_an_id(vault, doc, path):
         return f"email:{e.key}"  # its own thread: it says nothing of the one it collided with
     hint = doc.meta.get("thread_hint") or {}
     refs = [*reversed(e.meta.get("in_reply_to", [])), *reversed(e.meta.get("references", []))]
@@ -72,18 +75,19 @@ def email_thread(
     return doc.external_id
 
 
-def _reuses_an_id(vault: Vault, doc: ParsedDocument) -> bool:
+def _reuses_an_id(vault: Vault, doc: ParsedDocument, path: str = "") -> bool:
     """A message whose Message-ID an earlier message holds, from another sender or saying
     something else, is another message: it is re-keyed (its attachments with it), never
     written over the one stored (QA, session 14: a mail from client B carrying client A's
     Message-ID replaced A's message, and took A's thread with it). The same message again
-    (an .eml and its copy in an .mbox) has the same sender and words."""
+    (an .eml and its copy in an .mbox) has the same sender and words; read again from the
+    file it came from (an .mbox that grew), it is that message as this version reads it."""
     e = doc.entries[0]
     held = stored_message(vault, e.key, doc.kind)
-    if held is None:
+    if held is None or (path and held[2] == path):
         return False
     senders = {str(a[1]).lower() for a in e.meta.get("from", [])}
-    if held[0] == senders and " ".join(held[1].split()) == " ".join(e.text.split()):
+    if held[0] == senders and _words(held[1]) == _words(e.text):
         return False
     digest = hashlib.sha256(f"{sorted(senders)}\n{e.text}".encode()).hexdigest()[:12]
     old, new = e.key, f"{e.key}#reused-{digest}"
@@ -94,6 +98,12 @@ def _reuses_an_id(vault: Vault, doc: ParsedDocument) -> bool:
             x.parent_key = new
     doc.meta["reused_message_id"] = old
     return True
+
+
+def _words(text: str) -> str:
+    """A message's words as ingest stores them (composed, no control characters), spaced
+    alike: a message stored by an earlier version is compared as the same text."""
+    return " ".join(stored_text(text).split())
 
 
 def follow_rename(vault: Vault, doc: ParsedDocument, path: str, source_id: int) -> bool:

@@ -28,12 +28,15 @@ def document_holding(vault: Vault, key: str, kind: str) -> tuple[str, str] | Non
     return None if row is None else (str(row[0]), str(row[1]))
 
 
-def stored_message(vault: Vault, key: str, kind: str) -> tuple[set[str], str] | None:
-    """(sender addresses, text) of the message of ``kind`` keyed ``key``, or None."""
+def stored_message(vault: Vault, key: str, kind: str) -> tuple[set[str], str, str] | None:
+    """(sender addresses, text, the path of the file it was read from) of the message of
+    ``kind`` keyed ``key``, or None."""
     with vault.engine.connect() as c:
         row = c.execute(
             text(
-                "SELECT x.meta, x.text FROM entry x JOIN document d ON d.id = x.document_id "
+                "SELECT x.meta, x.text, s.path FROM entry x "
+                "JOIN document d ON d.id = x.document_id "
+                "LEFT JOIN source s ON s.id = x.source_id "
                 "WHERE x.key = :k AND d.kind = :kind LIMIT 1"
             ),
             {"k": key, "kind": kind},
@@ -41,7 +44,7 @@ def stored_message(vault: Vault, key: str, kind: str) -> tuple[set[str], str] | 
     if row is None:
         return None
     meta = json.loads(row[0] or "{}")
-    return {str(a[1]).lower() for a in meta.get("from", [])}, str(row[1])
+    return {str(a[1]).lower() for a in meta.get("from", [])}, str(row[1]), str(row[2] or "")
 
 
 def same_subject(

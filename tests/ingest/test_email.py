@@ -166,7 +166,25 @@ def test_a_message_reusing_another_ones_id_never_writes_over_it(home: Path) -> N
     assert all(r[0].startswith("a-1@acme.example#reused-") for r in others)
     assert all(r[3] != first[3] for r in others)  # not in A's thread
     assert {r[2] for r in others if "Globex" in r[1]} == {"globex"}
+    # an .mbox that grew is read again, and a message of it read differently (this version's
+    # parser, an edit of the archive) is that message, not a collision
+    box = inbox / "archive.mbox"
+    box.write_bytes(b"From x Mon Mar  2 10:00:00 2026\n" + mail("m-1@acme.example", "Plan", "v1"))
+    ing.ingest_file(box)
+    box.write_bytes(
+        b"From x Mon Mar  2 10:00:00 2026\n"
+        + mail("m-1@acme.example", "Plan", "v1, read better")
+        + b"\nFrom x Tue Mar  3 10:00:00 2026\n"
+        + mail("m-2@acme.example", "Plan", "v2")
+    )
+    assert ing.ingest_file(box).status == "ingested"
+    assert not rows_like(v, "m-1@acme.example#reused-%")
     v.close()
+
+
+def rows_like(v: Vault, pattern: str) -> list[object]:
+    with v.engine.connect() as c:
+        return list(c.execute(text("SELECT key FROM entry WHERE key LIKE :p"), {"p": pattern}))
 
 
 def test_a_from_of_one_client_with_a_reply_to_of_another_is_nobodys(home: Path) -> None:
