@@ -28,7 +28,7 @@ from .backends import Backend
 from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
-from .scope import scope_for
+from .scope import masked_reply, scope_for
 from .sentences import sentences
 from .trail import Step, _steps
 
@@ -387,11 +387,12 @@ def ask(
             searched,
             _trail_for(vault, cites),
         )
-    abstained, cited, bad = read_reply(reply.text, len(sent))
+    said, masked = masked_reply(reply.text, scope)
+    abstained, cited, bad = read_reply(said, len(sent))
     if abstained:
         return Answer(
             question,
-            reply.text.strip(),
+            said.strip(),
             True,
             "the model found no answer in the passages",
             backend.name,
@@ -400,14 +401,14 @@ def ask(
             closest=sent[:3],
         )
     cites = [sent[n - 1] for n in cited]
-    text = reply.text
+    text = said
     for n in bad:  # a citation to a passage that was never sent is not a source
         text = text.replace(f"[{n}]", "[?]")
     return Answer(
         question,
         text.strip(),
         False,
-        "" if cites else "the model cited no passage",
+        "; ".join(x for x in ("" if cites else "the model cited no passage", masked) if x),
         backend.name,
         cites,
         searched,

@@ -35,7 +35,7 @@ from .errors import ModelCallFailed
 from .inert import plain, printable
 from .llm import call_model
 from .retrieval import search_detailed
-from .scope import Scope
+from .scope import Scope, masked_reply
 from .secrets import mask_secrets
 from .sentences import sentences
 
@@ -354,13 +354,8 @@ def _with_model(
         draft.llm_call_id = call_id
         return draft
     reason = "" if cites else "nothing in your history for this: written from your brief alone"
-    if scope is not None and scope.names_other(body):
-        # The prompt named no other client (checked before the call); a reply that does was
-        # not told it by us — masked, and said (QA, session 12)
-        body = scope.mask(body)
-        reason = "; ".join(
-            x for x in (reason, "the model's reply named another client: masked") if x
-        )
+    body, masked = masked_reply(body, scope)
+    reason = "; ".join(x for x in (reason, masked) if x)
     text = body + ("\n\n" + _sources(cites) if cites else "")
     return Draft(
         draft.kind,

@@ -46,7 +46,14 @@ def call_model(
             raise ModelCallBlocked(backend.name, why)
     red = Redactor() if redact else None
     sent = red.redact(prompt) if red else prompt
-    feed, flush = red.streamer(on_text) if red and on_text else (on_text, None)
+    feed: Callable[[str], None] | None = None
+    flushes: list[Callable[[], None]] = []
+    if on_text is not None:
+        feed, done = _masked_stream(on_text, scope)
+        flushes.append(done)
+        if red is not None:
+            feed, done = red.streamer(feed)
+            flushes.insert(0, done)  # restore identifiers first, then mask what they say
     t0 = time.perf_counter()
     try:
         reply = backend.complete(sent, feed)
@@ -60,16 +67,47 @@ def call_model(
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise ModelCallFailed(backend.name, exc) from exc
-    if flush is not None:
-        flush()
+    for done in flushes:
+        done()
     call_id = vault.record_llm_call(
         purpose=purpose,
         backend=backend.name,
         model=backend.model,
         prompt=sent,
-        response=reply.text,
+        response=mask_secrets(reply.text),
         input_tokens=reply.input_tokens,
         output_tokens=reply.output_tokens,
         latency_ms=int((time.perf_counter() - t0) * 1000),
     )
     return (replace(reply, text=red.restore(reply.text)) if red else reply), call_id
+
+
+def _masked_stream(
+    on_text: Callable[[str], None], scope: Scope | None
+) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """(feed, flush) that pass a streamed reply on a line at a time, with secrets and — in a
+    client's scope — every other client's names masked, as the saved answer or draft is
+    (QA, session 14: a draft streamed "Beta Logistics" to the terminal before the saved file
+    masked it). A piece waits for its line's end (a private key block, for its END line)."""
+    buf = [""]
+
+    def clean(text: str) -> str:
+        text = mask_secrets(text)
+        return scope.mask(text) if scope is not None else text
+
+    def feed(piece: str) -> None:
+        buf[0] += piece
+        cut = buf[0].rfind("\n") + 1
+        key = buf[0].rfind("-----BEGIN")
+        if key != -1 and "-----END" not in buf[0][key:]:
+            cut = min(cut, key)  # a key block spans lines: it waits whole
+        if cut:
+            ready, buf[0] = buf[0][:cut], buf[0][cut:]
+            on_text(clean(ready))
+
+    def flush() -> None:
+        if buf[0]:
+            on_text(clean(buf[0]))
+            buf[0] = ""
+
+    return feed, flush

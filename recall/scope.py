@@ -25,6 +25,7 @@ from trailkeep.vault import Filters, Hit
 from trailkeep.vault.clients import ClientDirectory, ClientSpec
 
 from .greetings import SALUTATION
+from .secrets import mask_secrets
 from .sentences import sentence_spans
 
 WITHHELD = "(title withheld: it names another client)"
@@ -126,6 +127,17 @@ class Scope:
     def leaks(self, text: str) -> list[tuple[str, str]]:
         """(client id, the words) of every other client named in ``text``."""
         return self.others.markers_in(text)
+
+
+def masked_reply(text: str, scope: Scope | None) -> tuple[str, str]:
+    """(a model's reply with secrets and — in a client's scope — every other client's names
+    masked, what was masked): one rule for answers and drafts (QA, session 14: `ask --json`
+    gave the model's reply unmasked; the prompt named no other client, so a reply that does
+    was not told it by us)."""
+    text = mask_secrets(text)
+    if scope is not None and scope.names_other(text):
+        return scope.mask(text), "the model's reply named another client: masked"
+    return text, ""
 
 
 def _says_nothing(text: str) -> bool:

@@ -359,11 +359,21 @@ def test_another_client_named_by_a_subject_or_a_model_stays_out_of_the_draft(
     def cites_nothing(req: dict[str, object]) -> str:
         return "We ship it on Sunday the 15th."
 
+    streamed: list[str] = []
     with serve(names_beta) as fake:
         b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
-        m = draft_email(bvault, acme(bvault), reply_to="attack-1@acme.example", backend=b)
+        m = draft_email(
+            bvault,
+            acme(bvault),
+            reply_to="attack-1@acme.example",
+            backend=b,
+            on_text=streamed.append,
+        )
     assert "Beta" not in m.text and "[another client]" in m.text and m.citations
     assert "named another client" in m.reason
+    # what streamed to the terminal is masked as the saved draft is (QA, session 14: the
+    # name went out in 7-character pieces before the draft was masked)
+    assert "Beta" not in "".join(streamed) and "[another client]" in "".join(streamed)
     with serve(cites_nothing) as fake:
         b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
         w = draft_email(bvault, acme(bvault), reply_to="attack-1@acme.example", backend=b)
@@ -468,3 +478,31 @@ def test_a_work_line_is_no_decision_whatever_its_note_is_tagged(bvault: Vault) -
     part = d.text.split("## Decisions", 1)[1].split("\n## ", 1)[0].split("\nSources:", 1)[0]
     cited = [d.citations[int(n) - 1] for n in re.findall(r"\[(\d+)\]", part)]
     assert cited and all(h.kind != "work" for h in cited), [h.quote for h in cited]
+
+
+def test_a_models_answer_is_masked_as_a_draft_is(bvault: Vault) -> None:
+    """QA, session 14: `ask --client acme --json` gave a model's reply naming Beta as it came,
+    and a key the model wrote went to the terminal and the audit log."""
+    from trailkeep.recall import ask
+
+    seed(bvault)
+    key = "sk-" + "ant-" + "api03-" + "Q" * 40
+
+    def leaky(req: dict[str, object]) -> str:
+        return f"JSON Lines nightly [1], as Beta Logistics does.\nUse {key} to fetch it."
+
+    streamed: list[str] = []
+    with serve(leaky) as fake:
+        b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
+        ans = ask(
+            bvault,
+            "How do we ship the claims export?",
+            Filters(client="acme"),
+            b,
+            on_text=streamed.append,
+        )
+    assert not ans.abstained and ans.citations, ans.reason
+    for said in (ans.answer, "".join(streamed), str(ans.as_json())):
+        assert "Beta" not in said and key not in said and "[another client]" in said, said
+    assert "named another client" in ans.reason
+    assert all(key not in (c["response"] or "") for c in bvault.llm_calls())
