@@ -201,11 +201,16 @@ class Watcher:
         self.tracker.observe(path)
 
     def _unchanged(self, path: Path, st: os.stat_result) -> bool:
+        """Read before, and neither its size, its mtime nor its inode's change time moved since.
+        The change time catches a replacement that keeps size and mtime (a sync tool or
+        ``rsync -t`` writing a corrected file; QA, session 14): it moves on any write or
+        rename, so a touched file is hashed once more and, unchanged, read as a duplicate."""
         known = self.ingestor.vault.file_state(str(Path(os.path.abspath(path))))
-        return (
-            known is not None
-            and (known[0], known[1]) == (st.st_size, st.st_mtime_ns)
-            and known[3] in TERMINAL
+        if known is None or known[3] not in TERMINAL:
+            return False
+        recorded = known[4]
+        return (known[0], known[1]) == (st.st_size, st.st_mtime_ns) and (
+            recorded is None or st.st_ctime_ns <= recorded.timestamp() * 1e9
         )
 
     def request_scan(self) -> None:

@@ -19,6 +19,7 @@ from .base import (
 )
 from .records import (
     db_ts,
+    parse_db_ts,
 )
 
 
@@ -167,8 +168,6 @@ class SourcesMixin(VaultBase):
 
     def current_time(self, kind: str, external_id: str) -> datetime | None:
         """The time of a document's current version (aware UTC), or None."""
-        from .records import parse_db_ts
-
         with self.engine.connect() as c:
             r = c.execute(
                 text(
@@ -215,13 +214,20 @@ class SourcesMixin(VaultBase):
             is not None
         )
 
-    def file_state(self, path: str) -> tuple[int, int, str, str] | None:
+    def file_state(self, path: str) -> tuple[int, int, str, str, datetime | None] | None:
+        """(size, mtime_ns, sha256, status, when it was recorded) of the file last read at
+        ``path``."""
         with self.engine.connect() as c:
             r = c.execute(
-                text("SELECT size, mtime_ns, sha256, status FROM file_state WHERE path=:p"),
+                text(
+                    "SELECT size, mtime_ns, sha256, status, updated_at FROM file_state "
+                    "WHERE path=:p"
+                ),
                 {"p": path},
             ).first()
-        return None if r is None else (int(r[0]), int(r[1]), str(r[2]), str(r[3]))
+        if r is None:
+            return None
+        return (int(r[0]), int(r[1]), str(r[2]), str(r[3]), parse_db_ts(r[4]))
 
     def set_file_state(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
         with self.engine.begin() as c:

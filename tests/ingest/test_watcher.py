@@ -106,6 +106,42 @@ def test_catch_up_scan_skips_unchanged_files_without_hashing(vault: Vault) -> No
     assert w2.run_once(timeout=20) == 1
 
 
+def test_a_replacement_keeping_size_and_mtime_is_read(vault: Vault) -> None:
+    """QA, session 14: a sync tool (or ``rsync -t``) writing a corrected file of the same size
+    with the old mtime was seen by ``ingest`` but never by the watcher."""
+    import os
+
+    inbox = vault.settings.inbox
+    note = inbox / "n.md"
+    note.write_text("# Plan\n\nWe ship on Monday.\n")
+    w = Watcher(Ingestor(vault), inbox, stable_seconds=0.05)
+    assert w.run_once(timeout=20) == 1
+    before = os.stat(note)
+    time.sleep(0.02)  # the replacement's change time is later than the read
+    fixed = inbox / ".n.md.sync"
+    fixed.write_text("# Plan\n\nWe ship on Friday.\n")
+    os.utime(fixed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(fixed, note)
+    after = os.stat(note)
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert w.scan() == 1
+    assert Watcher(Ingestor(vault), inbox, stable_seconds=0.05).run_once(timeout=20) == 1
+    with vault.engine.connect() as c:
+        from sqlalchemy import text
+
+        said = (
+            c.execute(
+                text(
+                    "SELECT e.text FROM entry e JOIN version v ON v.id = e.version_id WHERE v.current"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert any("Friday" in t for t in said) and not any("Monday" in t for t in said), said
+    assert w.scan() == 0  # read once more, then quiet: no hashing on every rescan
+
+
 def test_stability_tracker_with_injected_clock(tmp_path: Path) -> None:
     now = [0.0]
     t = StabilityTracker(2.0, clock=lambda: now[0])
