@@ -22,19 +22,35 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from trailkeep.vault.errors import DiskFull
 from trailkeep.vault.space import as_disk_full, is_disk_full
 
 from .filters import is_ignored
+from .heartbeat import HEARTBEAT_FILE
 from .pipeline import CHANGING, GONE, Ingestor, Outcome, walk
 
 DISK_RETRY_SECONDS = 10.0  # after a full disk, how soon the queued files are tried again
+ROOTS_SECONDS = 2.0  # how often the watched folders are looked for (one made after the start)
 
 log = logging.getLogger("trailkeep.watcher")
-HEARTBEAT_FILE = "watcher.json"  # in the home; read by the UI's Inbox page
 
 TERMINAL = ("ingested", "duplicate", "partial", "failed", "skipped")
+
+
+@dataclass
+class _Watch:
+    watch: ObservedWatch
+    dir_id: tuple[int, int]  # (device, inode) of the folder watched
+
+
+def _dir_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 @dataclass
@@ -157,7 +173,7 @@ class Watcher:
         sources: Sequence[Path] = (),
     ) -> None:
         """``sources``: more folders to watch, read in place (``[[source]]`` in config.toml);
-        a missing one is skipped until it exists (checked at each rescan)."""
+        a missing one is watched once it exists (looked for every ROOTS_SECONDS)."""
         self.ingestor = ingestor
         self.inbox = inbox
         self.sources = tuple(sources)
@@ -173,6 +189,7 @@ class Watcher:
         self.processed = 0
         self._beat_at = 0.0
         self._full_until = 0.0  # the disk was full: no ingest before this (clock time)
+        self._batch_left = 0  # files of the batch being read, not yet read
 
     def roots(self) -> list[Path]:
         """The inbox and the watched folders that exist now."""
@@ -243,6 +260,7 @@ class Watcher:
                 # start, by its scan
                 self._requeue(ready[i:])
                 break
+            self._batch_left = len(ready) - i  # still to read: "pending" to the page
             self.beat()  # the Inbox page's counts move during a long batch too
             try:
                 out = self.ingestor.ingest_file(p)
@@ -264,6 +282,7 @@ class Watcher:
                 self.processed += 1  # counted as it happens: the heartbeat shows it
                 if self.on_outcome:
                     self.on_outcome(out)
+        self._batch_left = 0
         if done:
             self.ingestor.settle()  # mail may have revealed the user's own addresses
         return done
@@ -311,17 +330,21 @@ class Watcher:
     def run(self, stop: threading.Event, poll: float = 0.1) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
         observer = Observer()
-        for root in self.roots():
-            observer.schedule(_Handler(self), str(root), recursive=True)
+        watches: dict[Path, _Watch] = {}
+        self._watch_roots(observer, watches)
         observer.start()
         self.state = "watching"
         try:
             self.recover()
             self.scan()
-            last_scan = self.clock()
+            last_scan = last_roots = self.clock()
             while not stop.is_set():
                 self.beat()
                 try:
+                    if self.clock() - last_roots >= ROOTS_SECONDS:
+                        last_roots = self.clock()
+                        if self._watch_roots(observer, watches):
+                            self.request_scan()  # a source folder appeared: read what it holds
                     # clients.toml edited while watching: re-attribute what is stored
                     self.ingestor.refresh(every=2.0)
                     self.last_error = self.ingestor.clients_error or self.last_error
@@ -347,6 +370,28 @@ class Watcher:
             observer.stop()
             observer.join(timeout=5)
 
+    def _watch_roots(self, observer: BaseObserver, watches: dict[Path, _Watch]) -> bool:
+        """Watch every root that exists now; drop the watch of one that went away or was made
+        again (a new directory: its old watch hears nothing). True when a root was added: a
+        source folder created after the start is watched within ROOTS_SECONDS, not at the
+        next rescan (QA, session 14)."""
+        added = False
+        live = {r: _dir_id(r) for r in self.roots()}
+        for root in [r for r, w in watches.items() if live.get(r) != w.dir_id]:
+            with contextlib.suppress(Exception):  # already gone with its folder
+                observer.unschedule(watches.pop(root).watch)
+        for root, dir_id in live.items():
+            if root in watches or dir_id is None:
+                continue
+            try:
+                watch = observer.schedule(_Handler(self), str(root), recursive=True)
+            except OSError as exc:  # removed again, or no permission: tried at the next look
+                log.warning("cannot watch %s: %s", root, exc)
+                continue
+            watches[root] = _Watch(watch, dir_id)
+            added = True
+        return added
+
     def beat(self, force: bool = False) -> None:
         """Write ``heartbeat`` (JSON: pid, state, pending, processed, last error) at most every
         two seconds, atomically, for the UI's Inbox page in another process."""
@@ -359,7 +404,9 @@ class Watcher:
             "inbox": str(self.inbox),
             "started": self.started,
             "updated": self._beat_at,
-            "pending": len(self.tracker),
+            # waiting to settle + taken for this pass and not yet read (QA, session 14: a
+            # bulk drop being read showed "0 pending")
+            "pending": len(self.tracker) + self._batch_left,
             "processed": self.processed,
             "last_error": self.last_error,
         }

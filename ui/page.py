@@ -10,9 +10,7 @@ never at start-up (bench/ui.py measures both).
 
 from __future__ import annotations
 
-import json
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -34,9 +32,6 @@ if TYPE_CHECKING:
 
 APP_NAME = "trailkeep"
 ICON = Path(__file__).resolve().parent / "static" / "icon.svg"
-# = trailkeep.ingest.watcher.HEARTBEAT_FILE (a test holds them equal): importing the watcher
-# here would cost every page about a second of imports (watchdog, the ingest pipeline).
-HEARTBEAT = "watcher.json"
 REFRESH_SECONDS = 5.0
 NAV: dict[str, Any] = {}  # url path -> st.Page, set by app.py on every run
 _NAV_FLAG = "_trailkeep_nav"
@@ -343,13 +338,6 @@ def _midnight(d: Any, end: bool = False) -> datetime | None:
 
 # ---------------------------------------------------------------------------- watcher
 def watcher_state(s: Settings) -> dict[str, Any]:
-    p = s.home / HEARTBEAT
-    try:
-        data: dict[str, Any] = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"state": "not running", "detail": "no watcher has reported (run `trailkeep ui`)"}
-    age = time.time() - float(data.get("updated", 0))
-    if data.get("state") == "stopped" or age > 15:
-        data["state"] = "not running"
-        data["detail"] = f"last report {int(age)} s ago"
-    return data
+    from trailkeep.ingest.heartbeat import watcher_state as state
+
+    return state(s.home)

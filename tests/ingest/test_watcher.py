@@ -142,6 +142,56 @@ def test_a_replacement_keeping_size_and_mtime_is_read(vault: Vault) -> None:
     assert w.scan() == 0  # read once more, then quiet: no hashing on every rescan
 
 
+def test_a_source_folder_made_after_the_start_is_watched(vault: Vault) -> None:
+    """QA, session 14: a `[[source]]` folder created while the watcher ran was read only at
+    the next rescan (five minutes by default)."""
+    later = vault.settings.home / "later-notes"
+    seen: list[Outcome] = []
+    w = Watcher(
+        Ingestor(vault),
+        vault.settings.inbox,
+        stable_seconds=0.2,
+        rescan_seconds=3600,
+        on_outcome=seen.append,
+        sources=[later],
+    )
+    stop = threading.Event()
+    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+    t.start()
+    try:
+        assert wait_for(lambda: w.state == "watching")
+        later.mkdir()
+        (later / "first.md").write_text("# First\n\nin a folder made later\n")
+        assert wait_for(lambda: any(o.path.endswith("first.md") for o in seen))
+        (later / "second.md").write_text("# Second\n\nheard by its watch\n")
+        assert wait_for(lambda: any(o.path.endswith("second.md") for o in seen))
+    finally:
+        stop.set()
+        t.join(timeout=10)
+
+
+def test_the_heartbeat_counts_the_files_of_a_batch_not_yet_read(vault: Vault) -> None:
+    """QA, session 14: the files taken for a pass left the queue, so a bulk drop being read
+    was reported as nothing pending."""
+    import json
+
+    inbox = vault.settings.inbox
+    for i in range(5):
+        (inbox / f"b{i}.md").write_text(f"# B{i}\n\nbody {i}\n")
+    beat = vault.settings.home / "watcher.json"
+    told: list[int] = []
+
+    def heard(out: Outcome) -> None:
+        w.beat(force=True)
+        told.append(json.loads(beat.read_text())["pending"])
+
+    w = Watcher(Ingestor(vault), inbox, stable_seconds=0.05, on_outcome=heard, heartbeat=beat)
+    assert w.run_once(timeout=20) == 5
+    assert told[0] >= 4 and told == sorted(told, reverse=True), told
+    w.beat(force=True)
+    assert json.loads(beat.read_text())["pending"] == 0
+
+
 def test_stability_tracker_with_injected_clock(tmp_path: Path) -> None:
     now = [0.0]
     t = StabilityTracker(2.0, clock=lambda: now[0])

@@ -81,6 +81,29 @@ def test_init_ingest_search_ask_status(home: Path) -> None:
     assert "doesn't say" in ans["answer"]
 
 
+def test_status_says_what_the_watcher_still_has_to_read(home: Path) -> None:
+    """QA, session 14: `status` said "0 pending" while the watcher (in the page's process)
+    was still reading a bulk drop; "pending" meant interrupted sources only."""
+    import time
+
+    assert "watcher: not running" in run(home, "status")
+    assert run_json(home, "status", "status")["watcher"]["state"] == "not running"
+    beat = {"pid": 1, "state": "watching", "pending": 37, "processed": 12, "last_error": None}
+    (home / "watcher.json").write_text(json.dumps({**beat, "updated": time.time()}))
+    out = run(home, "status")
+    assert "watcher: watching, 37 file(s) waiting to be read, 12 read since it started" in out
+    assert "0 interrupted" in out
+    st = run_json(home, "status", "status")
+    assert st["watcher"] == {
+        **{k: beat[k] for k in ("state", "pending", "processed")},
+        "last_error": None,
+    }
+    # a watcher that stopped reporting is not running, and nothing is said to be waiting
+    (home / "watcher.json").write_text(json.dumps({**beat, "updated": time.time() - 60}))
+    st = run_json(home, "status", "status")
+    assert st["watcher"]["state"] == "not running" and st["watcher"]["pending"] == 0
+
+
 def test_doctor_exit_codes_and_repair(home: Path) -> None:
     (home / "inbox" / "a.md").write_text("# A\n\nalpha\n")
     run(home, "ingest", str(home / "inbox"))

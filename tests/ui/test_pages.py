@@ -512,12 +512,6 @@ def test_the_page_refresh_stamp_moves_when_files_are_processed(home: Path) -> No
     v.close()
 
 
-def test_heartbeat_name_matches_the_watcher() -> None:
-    from trailkeep.ingest.watcher import HEARTBEAT_FILE
-
-    assert ui_page.HEARTBEAT == HEARTBEAT_FILE
-
-
 def test_ui_refuses_a_public_address_without_a_password(tmp_path: Path) -> None:
     from tests.ui.test_cli import run
 

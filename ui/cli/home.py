@@ -70,15 +70,35 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         v = vault(ctx)
         s = v.settings
         st = status(v)
+    from trailkeep.ingest.heartbeat import watcher_state
+
+    w = watcher_state(s.home)
+    watcher = {
+        "state": w.get("state", "unknown"),
+        "pending": int(w.get("pending") or 0) if w.get("state") != "not running" else 0,
+        "processed": int(w.get("processed") or 0),
+        "last_error": w.get("last_error"),
+    }
     if as_json:
-        emit({**st, "home": str(s.home), "inbox": str(s.inbox)})
+        emit({**st, "home": str(s.home), "inbox": str(s.inbox), "watcher": watcher})
         return
     src = st["sources"]
     click.echo(f"home: {s.home}\ninbox: {s.inbox}")
     click.echo(
         f"sources: {src['ingested']} ingested, {src['duplicates']} duplicate, "
-        f"{src['partial']} partial, {src['failed']} failed, {src['pending']} pending"
+        f"{src['partial']} partial, {src['failed']} failed, {src['pending']} interrupted"
     )
+    # the watcher's own queue: a bulk drop it is still reading is not "0 pending" (QA, session
+    # 14); another process's watcher says it through its heartbeat
+    if watcher["state"] == "not running":
+        click.echo(f"watcher: not running ({w.get('detail', '')})")
+    else:
+        click.echo(
+            f"watcher: {watcher['state']}, {watcher['pending']} file(s) waiting to be read, "
+            f"{watcher['processed']} read since it started"
+        )
+        if watcher["last_error"]:
+            click.echo(f"  ! {clip(str(watcher['last_error']))}")
     click.echo(
         f"documents {st['documents']}, entries {st['entries']}, chunks {st['chunks']}, "
         f"embedded {st['embedded']}"
