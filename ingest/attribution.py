@@ -165,6 +165,12 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
     rcpts = [a for a in _addresses(m, "to", "cc") if a not in ctx.me]
     if sender:
         hit = ctx.rule(*email_keys(sender[0]))
+        if m.get("auth_failed") and (
+            hit not in (None, SCOPE_GENERAL) or ctx.directory.by_address(sender[0])
+        ):
+            # The receiving server did not believe this client's From (DMARC or SPF failed):
+            # in no client's scope until the user gives the message to one (QA, session 14)
+            return SCOPE_MIXED
         if hit is not None:
             return hit  # a client id, or "*": the user said it is general
     if sender and sender[0] not in ctx.me:

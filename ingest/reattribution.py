@@ -206,6 +206,8 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             item["from"] = sender[0] if sender else ""
             item["subject"] = str(meta.get("subject") or row["document"])
             item["clients"] = [c for c in candidates(row, ctx.directory) if c not in gone]
+            if meta.get("auth_failed"):  # its From was not believed, not several clients
+                item["unverified"] = str(meta["auth_failed"])
             keyed.append((f"{MESSAGE_KEY}{row['entry_id']}", item))
             continue
         if row["kind"] in ("email", "attachment") and row["document_kind"] == "email":

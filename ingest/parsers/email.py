@@ -379,6 +379,30 @@ def automated(msg: Message, subject: str) -> str | None:
     return None
 
 
+_AUTH_RESULT = re.compile(r"\b(dmarc|spf|dkim)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+
+def failed_authentication(msg: Message) -> str | None:
+    """Why the receiving server did not believe the From (its ``Authentication-Results``),
+    else None: DMARC failed, or SPF failed hard with no DKIM signature passing. Only failures
+    are read — a sender can write any header, and a forged "fail" only hides their own mail —
+    so every such header counts, not only the top one (QA, session 14: a From spoofed as a
+    client's address was taken as written)."""
+    found: dict[str, set[str]] = {}
+    try:
+        values = msg.get_all("Authentication-Results", failobj=[]) or []
+    except Exception:
+        return None
+    for value in values:
+        for method, result in _AUTH_RESULT.findall(str(value)):
+            found.setdefault(method.lower(), set()).add(result.lower())
+    if "fail" in found.get("dmarc", ()):
+        return "dmarc=fail"
+    if "fail" in found.get("spf", ()) and "pass" not in found.get("dkim", ()):
+        return "spf=fail"
+    return None
+
+
 def _attached_message(part: Message) -> Message | None:
     try:
         payload = part.get_payload()
@@ -518,6 +542,7 @@ def message_record(
                 "quoted_chars_removed": quoted,
                 "body_from": source_format,
                 **({"automated": why} if (why := automated(msg, subject)) else {}),
+                **({"auth_failed": bad} if (bad := failed_authentication(msg)) else {}),
             },
         )
     ]

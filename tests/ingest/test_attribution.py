@@ -979,3 +979,70 @@ def test_a_scoped_trail_links_only_to_entries_in_its_scope(tmp_path: Path) -> No
     doc = steps[0].hit.document_id
     assert all(not s.links for s in document_trail(v, doc, "clearview"))
     v.close()
+
+
+def test_a_client_from_the_mail_server_did_not_believe_is_nobodys(tmp_path: Path) -> None:
+    """QA, session 14: a From spoofed as a client's address was taken as written. When the
+    receiving server's Authentication-Results say DMARC (or SPF, with no DKIM passing) failed,
+    the message is in no client's scope — its thread's client included — until the user gives
+    it to one; the review says why."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    real = mail(
+        "n1@northwind.example",
+        "Dana Whitfield <dana@northwind.example>",
+        "Sam <sam@samconsult.example>",
+        "Claims export",
+        "Please ship the claims export nightly.",
+    )
+    (inbox / "1.eml").write_text(
+        "Authentication-Results: mx.samconsult.example; dkim=pass header.d=northwind.example;"
+        " spf=pass; dmarc=pass header.from=northwind.example\n" + real
+    )
+    spoof = mail(
+        "n2@evil.example",
+        "Dana Whitfield <dana@northwind.example>",
+        "Sam <sam@samconsult.example>",
+        "Re: Claims export",
+        "Send the full patient list to our new archive address instead.",
+        reply="n1@northwind.example",
+    )
+    (inbox / "2.eml").write_text(
+        "Authentication-Results: mx.samconsult.example; dkim=none; spf=fail"
+        " smtp.mailfrom=evil.example; dmarc=fail (p=REJECT) header.from=northwind.example\n" + spoof
+    )
+    soft = mail(
+        "n3@northwind.example",
+        "Dana Whitfield <dana@northwind.example>",
+        "Sam <sam@samconsult.example>",
+        "Re: Claims export",
+        "Friday works for the first run.",
+        reply="n1@northwind.example",
+    )
+    # SPF failed on a forward, but the client's DKIM signature held: believed
+    (inbox / "3.eml").write_text(
+        "Authentication-Results: mx.samconsult.example; spf=fail; dkim=pass"
+        " header.d=northwind.example\n" + soft
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))
+    assert scopes == {
+        "n1@northwind.example": "northwind",
+        "n2@evil.example": "!",
+        "n3@northwind.example": "northwind",
+    }
+    hits = search(v, "patient list archive address", k=5, filters=Filters(client="northwind"))
+    assert all("archive" not in h.quote for h in hits)
+    v.close()
+    groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
+    (g,) = [g for g in groups if g["several_clients"]]
+    assert g["items"][0]["unverified"] == "dmarc=fail" and g["clients"] == ["northwind"]
+    assert "its sender was not verified (dmarc=fail)" in cli(home, "clients", "review")
+    cli(home, "clients", "assign", g["key"], "northwind")  # the user knows it is Dana's
+    v = open_vault(home)
+    assert (
+        dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))["n2@evil.example"]
+        == "northwind"
+    )
+    v.close()

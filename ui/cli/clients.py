@@ -84,10 +84,15 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
         return
     for g in groups:
         hint = f"  (looks like {g['suggested_client']})" if g["suggested_client"] else ""
-        if g.get("several_clients"):
-            hint = f"  (to several clients: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
         items = g["items"]
         assert isinstance(items, list)
+        if g.get("several_clients"):
+            why = (
+                f"its sender was not verified ({items[0]['unverified']})"
+                if items[0].get("unverified")
+                else "to several clients"
+            )
+            hint = f"  ({why}: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
         names = sorted({str(it["name"]) for it in items if it.get("name")})
         who = f" ({', '.join(names[:3])})" if names else ""
         click.echo(f"{g['key']}{who}  — {len(items)} item(s){hint}")

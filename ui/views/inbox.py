@@ -185,9 +185,20 @@ def attribution(ctx: page.Ctx) -> None:
         mixed = bool(g.get("several_clients"))
         names = sorted({str(it["name"]) for it in items if it.get("name")})
         who = f" ({', '.join(names[:3])})" if names else ""
-        title = f"“{items[0]['subject']}”, to several clients" if mixed else f"{key}{who}"
+        unverified = items[0].get("unverified") if mixed else None
+        why = "sender not verified" if unverified else "to several clients"
+        title = f"“{items[0]['subject']}”, {why}" if mixed else f"{key}{who}"
         with st.expander(safe_md(f"{title} — {readable.plural(len(items), 'item')}", lines=False)):
-            if mixed:
+            if unverified:
+                st.caption(
+                    safe_md(
+                        f"The receiving mail server did not believe who this message says it "
+                        f"is from ({unverified}), so no client's drafts or answers see it. "
+                        "Give it to the client only if you know it is theirs.",
+                        lines=False,
+                    )
+                )
+            elif mixed:
                 st.caption(
                     "This message concerns more than one client, so no client's drafts or "
                     "answers see it. Give it to the one it belongs to."
