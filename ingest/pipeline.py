@@ -939,9 +939,11 @@ def walk(paths: Iterable[Path], not_files: list[Path] | None = None) -> Iterator
     Inside a folder, a link, FIFO, device or socket, or a sync service's conflict copy, is
     passed over (appended to ``not_files``), never opened and never a failure: a notes folder
     holding a symlink made `ingest` exit 65 for good (QA, session 14). A path given by itself
-    is yielded whatever it is: asked for by name, it gets its reason."""
+    is yielded whatever it is: asked for by name, it gets its reason — except a link to a
+    folder, which is walked under its own name: the inbox or a ``[[source]]`` folder kept as a
+    link into a synced drive was refused whole (QA, session 14); the user named it."""
     for p in paths:
-        if p.is_dir() and not p.is_symlink():
+        if p.is_dir():
             root = p
             for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

@@ -136,8 +136,19 @@ def wait_until_stable(
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, watcher: Watcher) -> None:
+    def __init__(
+        self, watcher: Watcher, real: Path | None = None, named: Path | None = None
+    ) -> None:
+        """``real``/``named``: a root kept as a link is watched at the folder it points to
+        (links inside it are still not followed), and its events are told under the name the
+        user gave it, as ``walk`` and the vault know its files."""
         self.w = watcher
+        self.real, self.named = real, named
+
+    def _as_named(self, p: Path) -> Path:
+        if self.real is not None and self.named is not None and p.is_relative_to(self.real):
+            return self.named / p.relative_to(self.real)
+        return p
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         # Our own reads raise "opened"/"closed_no_write": only changes matter.
@@ -147,7 +158,7 @@ class _Handler(FileSystemEventHandler):
             raw = getattr(event, attr, None)
             if not raw:
                 continue
-            p = Path(os.fsdecode(raw))
+            p = self._as_named(Path(os.fsdecode(raw)))
             if event.is_directory:
                 if (event.event_type in ("created", "moved") and attr == "dest_path") or (
                     event.event_type == "created"
@@ -383,8 +394,10 @@ class Watcher:
         for root, dir_id in live.items():
             if root in watches or dir_id is None:
                 continue
+            real = Path(os.path.realpath(root))
+            handler = _Handler(self, real, root) if real != root else _Handler(self)
             try:
-                watch = observer.schedule(_Handler(self), str(root), recursive=True)
+                watch = observer.schedule(handler, str(real), recursive=True)
             except OSError as exc:  # removed again, or no permission: tried at the next look
                 log.warning("cannot watch %s: %s", root, exc)
                 continue

@@ -231,3 +231,40 @@ def test_a_stop_is_taken_between_two_files_of_a_batch(vault: Vault) -> None:
     assert not t.is_alive() and len(seen) == 3 and w.processed == 3
     rest = Watcher(Ingestor(vault), inbox, stable_seconds=0.0)
     assert rest.run_once(timeout=60) == 37  # the next start reads the rest
+
+
+def test_a_source_folder_kept_as_a_link_is_read_and_watched(vault: Vault, tmp_path: Path) -> None:
+    """QA, session 14: a `[[source]]` folder that is a link into a synced drive (the user
+    named it) was refused whole, by `ingest` and the watcher. A link inside it is still not
+    followed."""
+    real = tmp_path / "Dropbox" / "notes"
+    real.mkdir(parents=True)
+    (real / "first.md").write_text("# First\n\nread through the link\n")
+    (tmp_path / "secret.md").write_text("# Secret\n\nnot under the folder\n")
+    (real / "inner.md").symlink_to(tmp_path / "secret.md")
+    link = tmp_path / "notes"
+    link.symlink_to(real)
+    seen: list[Outcome] = []
+    w = Watcher(
+        Ingestor(vault),
+        vault.settings.inbox,
+        stable_seconds=0.2,
+        rescan_seconds=3600,
+        on_outcome=seen.append,
+        sources=[link],
+    )
+    stop = threading.Event()
+    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+    t.start()
+    try:
+        assert wait_for(lambda: any(o.path.endswith("first.md") for o in seen))
+        (real / "second.md").write_text("# Second\n\nheard through the link\n")
+        assert wait_for(lambda: any(o.path.endswith("second.md") for o in seen))
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert {Path(o.path).name: o.status for o in seen} == {
+        "first.md": "ingested",
+        "second.md": "ingested",
+    }
+    assert all(Path(o.path).parent == link for o in seen)  # kept under the name the user gave
