@@ -138,9 +138,9 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
     """The labelled sets in tests/fixtures/twoclient, measured with MiniLM (BENCHMARKS.md,
     session 12): ours (questions.jsonl, 94 questions) 87.2 % / 87.2 %; heldout.jsonl, written by
     someone who had not seen the rule, 73.3 % / 56.7 % (abstains on the unanswerable / answers
-    the answerable). Floors one question under those figures. final, unseen, fresh, sixth
-    and seventh are not run here: `trailkeep bench answerability --questions FILE` measures them when the
-    rule changes, not on every run."""
+    the answerable). Floors one question under those figures. final, unseen, fresh, sixth,
+    seventh and eighth are not run here: `trailkeep bench answerability --questions FILE`
+    measures them when the rule changes, not on every run."""
     import json
 
     from trailkeep.bench.answerability import DEFAULT, build, evaluate
