@@ -28,6 +28,7 @@ from trailkeep.vault import Hit, Vault
 from trailkeep.vault.query import chunks_holding, term_frequencies
 
 from .greetings import SALUTATION
+from .language import LANGUAGE_MARKS
 from .paraphrase import said_otherwise
 from .sentences import sentences
 
@@ -113,23 +114,6 @@ FOREIGN_SCAFFOLD = {
         """.split()
     ),
 }
-# Words that mark a question as written in one of them: question words and function words no
-# English sentence uses.
-_LANGUAGE_MARKS = {
-    "de": frozenset(
-        "wer wen wem wann wo warum wieso weshalb wie welche welcher welches viele wieviel "
-        "ist sind hat haben wurde wird und der das dem nicht ein eine mit für von zum zur "
-        "über".split()
-    ),
-    "fr": frozenset(
-        "qui quoi quel quelle quels quelles combien comment pourquoi quand où est sont les "
-        "des du une pour avec dans sur nous vous été avons avez ont".split()
-    ),
-    "es": frozenset(
-        "qué quién cuál cuánto cuánta cuántos cuántas cómo cuándo dónde está están los las "
-        "una del para con fue han hay".split()
-    ),
-}
 # French and Italian elide an article into the next word: "l'hébergement" is "hébergement"
 _ELIDED = re.compile(r"^(?:l|d|j|n|s|c|m|t|qu|jusqu|lorsqu|puisqu)['’](?=\w)")
 
@@ -138,11 +122,11 @@ def scaffold_for(words: Sequence[str]) -> frozenset[str]:
     """The scaffolding of a question given its words: English's, and that of the one other
     language whose marks the question carries most (two at least, or one question word)."""
     best, count = "", 0
-    for lang, marks in _LANGUAGE_MARKS.items():
+    for lang, marks in LANGUAGE_MARKS.items():
         n = sum(w in marks for w in words)
         if n > count:
             best, count = lang, n
-    if count >= 2 or (count == 1 and words and words[0] in _LANGUAGE_MARKS[best]):
+    if count >= 2 or (count == 1 and words and words[0] in LANGUAGE_MARKS[best]):
         return SCAFFOLD | FOREIGN_SCAFFOLD[best]
     return SCAFFOLD
 

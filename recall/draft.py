@@ -32,7 +32,9 @@ from .answer import evidence_strength, passages_block, read_reply, verified
 from .answerable import only_asks
 from .backends import Backend
 from .errors import ModelCallFailed
+from .greetings import GREETING
 from .inert import plain, printable
+from .language import language_of
 from .llm import call_model
 from .retrieval import search_detailed
 from .scope import Scope, masked_reply
@@ -301,7 +303,9 @@ def draft_email(
         points.insert(0, scope.mask(asked))  # the question is the subject (QA, session 12)
     points = points or [" ".join(message.split())[:300]]
     passages, per = gather(vault, scope, points, exclude=exclude, today=today)
-    worksheet = _email_worksheet(greet, points, passages, per, me_name)
+    # greeted in the language the client wrote in (QA, session 14: "Hi" to a German client)
+    lang = language_of(message) if reply_to else "en"
+    worksheet = _email_worksheet(greet, points, passages, per, me_name, lang)
     draft = Draft("email", title, worksheet, client.id, "extractive", passages, reply_to=reply_to)
     if backend is None:
         draft.reason = "no model configured: a worksheet of the client's points and your history"
@@ -372,10 +376,16 @@ def _with_model(
 
 
 def _email_worksheet(
-    greet: str, points: list[str], passages: list[Hit], per: list[list[int]], me: str
+    greet: str,
+    points: list[str],
+    passages: list[Hit],
+    per: list[list[int]],
+    me: str,
+    lang: str = "en",
 ) -> str:
+    hello, bye = GREETING[lang]
     first = greet.split()[0].strip('",') if greet.strip() else ""
-    lines = [f"Hi {first}," if first else "Hi,", "", f"[{TO_WRITE}: opening]", ""]
+    lines = [f"{hello} {first}," if first else f"{hello},", "", f"[{TO_WRITE}: opening]", ""]
     for point, idx in zip(points, per, strict=True):
         lines.append(f"> {point}")
         if idx:
@@ -384,7 +394,7 @@ def _email_worksheet(
         else:
             lines.append("Your history says nothing about this.")
         lines.extend([f"[{TO_WRITE}: your answer to this point]", ""])
-    lines.extend(["Best regards,", me or f"[{TO_WRITE}: your name]"])
+    lines.extend([bye, me or f"[{TO_WRITE}: your name]"])
     if passages:
         lines.extend(["", _sources(passages)])
     return "\n".join(lines)

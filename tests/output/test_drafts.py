@@ -506,3 +506,49 @@ def test_a_models_answer_is_masked_as_a_draft_is(bvault: Vault) -> None:
         assert "Beta" not in said and key not in said and "[another client]" in said, said
     assert "named another client" in ans.reason
     assert all(key not in (c["response"] or "") for c in bvault.llm_calls())
+
+
+def test_a_reply_greets_in_the_language_the_client_wrote_in(bvault: Vault) -> None:
+    """QA, session 14: a German client's mail got a worksheet opening "Hi Jana," and closing
+    "Best regards,". The worksheet's own guidance stays English; the lines that go to the
+    client follow the client's language, and English stays the fallback."""
+    from trailkeep.recall.greetings import SALUTATION
+    from trailkeep.recall.language import language_of
+
+    seed(bvault)
+    cara_mail(
+        bvault,
+        "de-1@acme.example",
+        "Export der Abrechnung",
+        "Hallo Sam,\n\nwann ist der Export der Abrechnung fertig? Wir brauchen ihn für den "
+        "Bericht und die Prüfung.\n\nViele Grüße\nCara",
+    )
+    cara_mail(
+        bvault,
+        "fr-1@acme.example",
+        "Export des demandes",
+        "Bonjour Sam,\n\nquand est-ce que l'export des demandes sera prêt ? Nous en avons "
+        "besoin pour le rapport.\n\nCordialement,\nCara",
+    )
+    de = draft_email(bvault, acme(bvault), reply_to="de-1@acme.example", today=date(2026, 3, 10))
+    fr = draft_email(bvault, acme(bvault), reply_to="fr-1@acme.example", today=date(2026, 3, 10))
+    en = draft_email(
+        bvault, acme(bvault), reply_to="attack-1@acme.example", today=date(2026, 3, 10)
+    )
+    assert de.text.startswith("Hallo Cara,") and "\nViele Grüße\n" in de.text, de.text
+    assert fr.text.startswith("Bonjour Cara,") and "\nCordialement,\n" in fr.text, fr.text
+    assert en.text.startswith("Hi Cara,") and "\nBest regards,\n" in en.text, en.text
+    # a greeting or sign-off in those languages says nothing about anyone (scope clips, judge)
+    for line in (
+        "Hallo Sam,",
+        "Viele Grüße",
+        "Mit freundlichen Grüßen, Cara",
+        "Cordialement,",
+        "Bonjour Sam,",
+        "Saludos, Cara",
+        "Hola Sam,",
+    ):
+        assert SALUTATION.match(line), line
+    assert not SALUTATION.match("Hallo Sam, der Export ist am Freitag fertig.")
+    assert language_of("Please send the export by Friday, and the schema too.") == "en"
+    assert language_of("Die Prüfung ist im Juni, und der Export hat Fehler.") == "de"
