@@ -10,7 +10,6 @@ events. Any failure is recorded on the source and the loop goes on.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import stat
@@ -28,7 +27,7 @@ from trailkeep.vault.errors import DiskFull
 from trailkeep.vault.space import as_disk_full, is_disk_full
 
 from .filters import is_ignored
-from .heartbeat import HEARTBEAT_FILE
+from .heartbeat import HEARTBEAT_FILE, write_heartbeat
 from .pipeline import CHANGING, GONE, Ingestor, Outcome, walk
 
 DISK_RETRY_SECONDS = 10.0  # after a full disk, how soon the queued files are tried again
@@ -136,21 +135,29 @@ def wait_until_stable(
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(
-        self, watcher: Watcher, real: Path | None = None, named: Path | None = None
-    ) -> None:
-        """``real``/``named``: a root kept as a link is watched at the folder it points to
-        (links inside it are still not followed), and its events are told under the name the
-        user gave it, as ``walk`` and the vault know its files."""
+    def __init__(self, watcher: Watcher, root: Path, real: Path) -> None:
+        """Events of the folder ``real``, the watched root ``root`` (the same folder, unless the
+        root is kept as a link: then it is watched at the folder it points to, links inside it
+        still not followed, and its events are told under the name the user gave it, as
+        ``walk`` and the vault know its files)."""
         self.w = watcher
-        self.real, self.named = real, named
+        self.root, self.real = root, real
 
     def _as_named(self, p: Path) -> Path:
-        if self.real is not None and self.named is not None and p.is_relative_to(self.real):
-            return self.named / p.relative_to(self.real)
+        if self.real != self.root and p.is_relative_to(self.real):
+            return self.root / p.relative_to(self.real)
         return p
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if (
+            event.event_type == "deleted"
+            and event.is_directory
+            and Path(os.fsdecode(event.src_path)) == self.real
+        ):
+            # the watched folder itself went: its watch is dead, even if a folder of the same
+            # name (and, on ext4, the same inode number) comes back (review, session 15)
+            self.w.root_gone(self.root)
+            return
         # Our own reads raise "opened"/"closed_no_write": only changes matter.
         if event.event_type not in ("created", "modified", "moved", "closed"):
             return
@@ -201,6 +208,8 @@ class Watcher:
         self._beat_at = 0.0
         self._full_until = 0.0  # the disk was full: no ingest before this (clock time)
         self._batch_left = 0  # files of the batch being read, not yet read
+        self._gone: set[Path] = set()  # roots whose folder was deleted: their watch is dead
+        self._lock = threading.Lock()
 
     def roots(self) -> list[Path]:
         """The inbox and the watched folders that exist now."""
@@ -240,6 +249,12 @@ class Watcher:
         return (known[0], known[1]) == (st.st_size, st.st_mtime_ns) and (
             recorded is None or st.st_ctime_ns <= recorded.timestamp() * 1e9
         )
+
+    def root_gone(self, root: Path) -> None:
+        """The watched folder ``root`` was deleted (from the observer's thread): watched again
+        once it exists, within ROOTS_SECONDS."""
+        with self._lock:
+            self._gone.add(root)
 
     def request_scan(self) -> None:
         self._scan_requested.set()
@@ -388,16 +403,17 @@ class Watcher:
         next rescan (QA, session 14)."""
         added = False
         live = {r: _dir_id(r) for r in self.roots()}
-        for root in [r for r, w in watches.items() if live.get(r) != w.dir_id]:
+        with self._lock:
+            gone, self._gone = self._gone, set()
+        for root in [r for r, w in watches.items() if live.get(r) != w.dir_id or r in gone]:
             with contextlib.suppress(Exception):  # already gone with its folder
                 observer.unschedule(watches.pop(root).watch)
         for root, dir_id in live.items():
             if root in watches or dir_id is None:
                 continue
             real = Path(os.path.realpath(root))
-            handler = _Handler(self, real, root) if real != root else _Handler(self)
             try:
-                watch = observer.schedule(handler, str(real), recursive=True)
+                watch = observer.schedule(_Handler(self, root, real), str(real), recursive=True)
             except OSError as exc:  # removed again, or no permission: tried at the next look
                 log.warning("cannot watch %s: %s", root, exc)
                 continue
@@ -423,13 +439,9 @@ class Watcher:
             "processed": self.processed,
             "last_error": self.last_error,
         }
-        tmp = self.heartbeat.with_name(f".{self.heartbeat.name}.{os.getpid()}.tmp")
         try:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, self.heartbeat)
+            write_heartbeat(self.heartbeat, data)
         except OSError as exc:  # the UI shows "unknown"; ingestion goes on
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             if not is_disk_full(exc):  # a full disk is said once, by _disk_full
                 log.warning("heartbeat: %s", exc)
 

@@ -13,9 +13,9 @@ SALUTATION = re.compile(
     r"liebe|lieber|sehr geehrter?|bonjour|bonsoir|salut|cher|chère|hola|buenos días|"
     r"buenas tardes|estimad[oa])\b[\w\s.'’-]{0,40}|"
     r"((kind |best |warm )?regards|best|cheers|thanks|thank you|many thanks|sincerely|warmly|"
-    r"talk soon|viele grüße|beste grüße|liebe grüße|mit freundlichen grüßen|lg|danke|"
-    r"cordialement|bien à vous|merci|bonne journée|saludos|un saludo|atentamente|gracias)\b"
-    r"[\s,!.]*([A-Z][\w.'’-]*\s*){0,3})[\s,!.:;-]*$",
+    r"talk soon|viele grüße|beste grüße|liebe grüße|mit freundlichen grüßen|lg(?=[\s,]*$|,)|"
+    r"danke|cordialement|bien à vous|merci|bonne journée|saludos|un saludo|atentamente|gracias)"
+    r"\b[\s,!.]*((?-i:[A-Z])[\w.'’-]*\s*){0,3})[\s,!.:;-]*$",
     re.IGNORECASE,
 )
 # How a reply greets and signs off, by the language of the message it answers (recall/language)

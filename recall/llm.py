@@ -12,7 +12,7 @@ from trailkeep.vault import Vault
 from .backends import Backend, ModelReply
 from .errors import ModelCallBlocked, ModelCallFailed, PromptNamesOtherClient
 from .privacy import Redactor
-from .scope import Scope
+from .scope import Scope, masked_reply
 from .secrets import mask_secrets
 
 
@@ -82,32 +82,60 @@ def call_model(
     return (replace(reply, text=red.restore(reply.text)) if red else reply), call_id
 
 
+HOLD_WORDS = 8  # words of a streamed reply held back: a name or "password: value" may span them
+
+
 def _masked_stream(
     on_text: Callable[[str], None], scope: Scope | None
 ) -> tuple[Callable[[str], None], Callable[[], None]]:
-    """(feed, flush) that pass a streamed reply on a line at a time, with secrets and — in a
-    client's scope — every other client's names masked, as the saved answer or draft is
-    (QA, session 14: a draft streamed "Beta Logistics" to the terminal before the saved file
-    masked it). A piece waits for its line's end (a private key block, for its END line)."""
-    buf = [""]
+    """(feed, flush) that pass a streamed reply on masked as the saved answer or draft is
+    (``masked_reply``: secrets; in a client's scope, every other client's names) — QA, session
+    14: a draft streamed "Beta Logistics" to the terminal before the saved file masked it.
+
+    A name, a ``password: value`` or a key may span pieces and lines, so the last HOLD_WORDS
+    words wait, and a part is passed on only when it and the rest, masked apart, give what
+    masking them together gives (no mask crosses the cut); a private key block waits for its
+    END line. What was passed on is never taken back: the flush sends the rest."""
+    pending = [""]  # the reply after what was passed on
 
     def clean(text: str) -> str:
-        text = mask_secrets(text)
-        return scope.mask(text) if scope is not None else text
+        return masked_reply(text, scope)[0]
 
     def feed(piece: str) -> None:
-        buf[0] += piece
-        cut = buf[0].rfind("\n") + 1
-        key = buf[0].rfind("-----BEGIN")
-        if key != -1 and "-----END" not in buf[0][key:]:
-            cut = min(cut, key)  # a key block spans lines: it waits whole
-        if cut:
-            ready, buf[0] = buf[0][:cut], buf[0][cut:]
-            on_text(clean(ready))
+        pending[0] += piece
+        text = pending[0]
+        cut = _held_back(text)
+        if cut < HOLD_STEP:  # too little to pass on yet: wait for more
+            return
+        whole = clean(text)
+        while cut > 0:
+            head = clean(text[:cut])
+            if head + clean(text[cut:]) == whole:  # no mask crosses the cut
+                on_text(head)
+                pending[0] = text[cut:]
+                return
+            cut = _held_back(text[:cut])  # pass less on
 
     def flush() -> None:
-        if buf[0]:
-            on_text(clean(buf[0]))
-            buf[0] = ""
+        if pending[0]:
+            on_text(clean(pending[0]))
+            pending[0] = ""
 
     return feed, flush
+
+
+HOLD_STEP = 24  # characters passed on at a time, at least (each pass masks what is pending)
+
+
+def _held_back(text: str) -> int:
+    """Where ``text`` may be cut: before its last HOLD_WORDS words and any open key block."""
+    cut = len(text)
+    for _ in range(HOLD_WORDS):
+        cut = len(text[:cut].rstrip())
+        cut = max(text.rfind(" ", 0, cut), text.rfind("\n", 0, cut)) + 1
+        if cut <= 0:
+            return 0
+    key = text.rfind("-----BEGIN")
+    if key != -1 and "-----END" not in text[key:]:
+        cut = min(cut, key)
+    return cut

@@ -61,6 +61,10 @@ def status_report(rows: Rows, find_at: str, embedder_id: str) -> dict[str, Any]:
             "duplicates": counts.get("duplicate", 0),
             "partial": open_problems.get("partial", 0),
             "failed": open_problems.get("failed", 0),
+            # sources an interrupted write left unfinished (retried at the next start); the
+            # watcher's own queue is `watcher.pending` (ui/cli/home.py); "pending" is kept for
+            # scripts written before (session 15)
+            "interrupted": counts.get("pending", 0),
             "pending": counts.get("pending", 0),
         },
         "documents": one("SELECT COUNT(*) FROM document"),

@@ -380,27 +380,39 @@ def automated(msg: Message, subject: str) -> str | None:
 
 
 _AUTH_RESULT = re.compile(r"\b(dmarc|spf|dkim)\s*=\s*([a-z]+)", re.IGNORECASE)
+_DKIM_PASS_DOMAIN = re.compile(r"\bdkim\s*=\s*pass\b[^;]*?\bheader\.[di]\s*=\s*@?([\w.-]+)", re.I)
 
 
 def failed_authentication(msg: Message) -> str | None:
     """Why the receiving server did not believe the From (its ``Authentication-Results``),
-    else None: DMARC failed, or SPF failed hard with no DKIM signature passing. Only failures
-    are read — a sender can write any header, and a forged "fail" only hides their own mail —
-    so every such header counts, not only the top one (QA, session 14: a From spoofed as a
-    client's address was taken as written)."""
-    found: dict[str, set[str]] = {}
+    else None: DMARC failed, or SPF failed hard with no DKIM signature of the From's domain
+    passing. A sender can write any header, so a failure counts from any of them (a forged
+    "fail" only hides the forger's own mail), and a pass only from the top one — the header
+    the user's own server added last (review, session 15: a forged "dkim=pass" lower down
+    cancelled the server's "spf=fail"). QA, session 14: a From spoofed as a client's address
+    was taken as written."""
     try:
-        values = msg.get_all("Authentication-Results", failobj=[]) or []
+        values = [str(v) for v in msg.get_all("Authentication-Results", failobj=[]) or []]
     except Exception:
         return None
-    for value in values:
-        for method, result in _AUTH_RESULT.findall(str(value)):
-            found.setdefault(method.lower(), set()).add(result.lower())
-    if "fail" in found.get("dmarc", ()):
+    failed = {
+        method.lower()
+        for value in values
+        for method, result in _AUTH_RESULT.findall(value)
+        if result.lower() == "fail"
+    }
+    if "dmarc" in failed:
         return "dmarc=fail"
-    if "fail" in found.get("spf", ()) and "pass" not in found.get("dkim", ()):
-        return "spf=fail"
-    return None
+    if "spf" not in failed:
+        return None
+    sender = _addresses(msg, "From")
+    domain = sender[0][1].rsplit("@", 1)[-1] if sender else ""
+    signed = {d.lower().rstrip(".") for d in _DKIM_PASS_DOMAIN.findall(values[0])}
+    if domain and any(
+        domain == d or domain.endswith("." + d) or d.endswith("." + domain) for d in signed
+    ):
+        return None  # the From's own domain signed it: believed (a forward breaks SPF only)
+    return "spf=fail"
 
 
 def _attached_message(part: Message) -> Message | None:

@@ -1025,19 +1025,37 @@ def test_a_client_from_the_mail_server_did_not_believe_is_nobodys(tmp_path: Path
         "Authentication-Results: mx.samconsult.example; spf=fail; dkim=pass"
         " header.d=northwind.example\n" + soft
     )
+    forged = mail(
+        "n4@evil.example",
+        "Dana Whitfield <dana@northwind.example>",
+        "Sam <sam@samconsult.example>",
+        "Re: Claims export",
+        "Wire the deposit to the new account.",
+        reply="n1@northwind.example",
+    )
+    # review, session 15: a "dkim=pass" the sender wrote lower down does not cancel the
+    # server's own "spf=fail" (a pass counts only from the top header, for the From's domain)
+    (inbox / "4.eml").write_text(
+        "Authentication-Results: mx.samconsult.example; spf=fail smtp.mailfrom=evil.example;"
+        " dkim=none; dmarc=none\n"
+        "Authentication-Results: forged.example; dkim=pass header.d=northwind.example\n" + forged
+    )
     Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
     scopes = dict(rows(v, "SELECT key, scope FROM entry WHERE kind = 'email'"))
     assert scopes == {
         "n1@northwind.example": "northwind",
         "n2@evil.example": "!",
         "n3@northwind.example": "northwind",
+        "n4@evil.example": "!",
     }
     hits = search(v, "patient list archive address", k=5, filters=Filters(client="northwind"))
     assert all("archive" not in h.quote for h in hits)
     v.close()
     groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
-    (g,) = [g for g in groups if g["several_clients"]]
-    assert g["items"][0]["unverified"] == "dmarc=fail" and g["clients"] == ["northwind"]
+    unverified = {g["items"][0]["unverified"]: g for g in groups if g["several_clients"]}
+    assert set(unverified) == {"dmarc=fail", "spf=fail"}
+    g = unverified["dmarc=fail"]
+    assert g["clients"] == ["northwind"]
     assert "its sender was not verified (dmarc=fail)" in cli(home, "clients", "review")
     cli(home, "clients", "assign", g["key"], "northwind")  # the user knows it is Dana's
     v = open_vault(home)

@@ -268,3 +268,43 @@ def test_a_source_folder_kept_as_a_link_is_read_and_watched(vault: Vault, tmp_pa
         "second.md": "ingested",
     }
     assert all(Path(o.path).parent == link for o in seen)  # kept under the name the user gave
+
+
+def test_a_folder_deleted_and_made_again_is_watched_again(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review, session 15: on ext4 a folder made again often has its old inode number, so the
+    dead watch of the deleted folder was kept (until the next rescan). Here every folder has the
+    same (device, inode), so only the folder's own "deleted" event can renew the watch."""
+    import shutil
+
+    import trailkeep.ingest.watcher as watcher_module
+
+    monkeypatch.setattr(watcher_module, "_dir_id", lambda p: (0, 0) if Path(p).is_dir() else None)
+    src = vault.settings.home / "src"
+    src.mkdir()
+    seen: list[Outcome] = []
+    w = Watcher(
+        Ingestor(vault),
+        vault.settings.inbox,
+        stable_seconds=0.2,
+        rescan_seconds=3600,
+        on_outcome=seen.append,
+        sources=[src],
+    )
+    stop = threading.Event()
+    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+    t.start()
+    try:
+        assert wait_for(lambda: w.state == "watching")
+        (src / "before.md").write_text("# Before\n\nheard\n")
+        assert wait_for(lambda: any(o.path.endswith("before.md") for o in seen))
+        shutil.rmtree(src)
+        time.sleep(0.5)
+        src.mkdir()
+        time.sleep(0.5)
+        (src / "after.md").write_text("# After\n\nin the folder made again\n")
+        assert wait_for(lambda: any(o.path.endswith("after.md") for o in seen))
+    finally:
+        stop.set()
+        t.join(timeout=10)

@@ -550,5 +550,23 @@ def test_a_reply_greets_in_the_language_the_client_wrote_in(bvault: Vault) -> No
     ):
         assert SALUTATION.match(line), line
     assert not SALUTATION.match("Hallo Sam, der Export ist am Freitag fertig.")
-    assert language_of("Please send the export by Friday, and the schema too.") == "en"
-    assert language_of("Die Prüfung ist im Juni, und der Export hat Fehler.") == "de"
+    # review, session 15: words English mail uses too, a footer in another language, and short
+    # messages that open with their greeting
+    for said, lang in (
+        ("Please send the export by Friday, and the schema too.", "en"),
+        ("Comment on the deck before 3pm EST? Des said ok.", "en"),
+        ("Los Angeles team: send the Las Vegas numbers con the report para Friday?", "en"),
+        (
+            "Hi Sam,\n\nCan you send the export by Friday?\n\nThanks,\nJana\n\n--\nDiese "
+            "E-Mail enthält vertrauliche Informationen und ist nur für den Empfänger bestimmt. "
+            "Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte den Absender.",
+            "en",
+        ),
+        ("Die Prüfung ist im Juni, und der Export hat Fehler.", "de"),
+        ("Hallo Alex, können wir morgen telefonieren? Grüße Jonas", "de"),
+        ("Bonjour, pouvez-vous m'envoyer la facture ? Merci", "fr"),
+        ("Hola, ¿puede enviarme la factura? Gracias", "es"),
+    ):
+        assert language_of(said) == lang, said
+    assert not SALUTATION.match("LG signed the contract.")
+    assert not SALUTATION.match("Best practice is this")

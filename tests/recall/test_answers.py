@@ -75,7 +75,11 @@ def test_anthropic_json_answer_with_citations(vault: Vault) -> None:
 def test_streaming_and_not_in_history(vault: Vault) -> None:
     seed(vault)
     pieces: list[str] = []
-    with serve(lambda req: "NOT_IN_HISTORY\nThe passages do not say when.") as fake:
+    said = (
+        "NOT_IN_HISTORY\nThe passages say how patients are matched by record number and "
+        "clinic, but not when that was decided or by whom."
+    )
+    with serve(lambda req: said) as fake:
         ans = ask(
             vault,
             "When did we match patients by record number?",

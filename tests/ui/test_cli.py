@@ -94,6 +94,7 @@ def test_status_says_what_the_watcher_still_has_to_read(home: Path) -> None:
     assert "watcher: watching, 37 file(s) waiting to be read, 12 read since it started" in out
     assert "0 interrupted" in out
     st = run_json(home, "status", "status")
+    assert st["sources"]["interrupted"] == st["sources"]["pending"] == 0
     assert st["watcher"] == {
         **{k: beat[k] for k in ("state", "pending", "processed")},
         "last_error": None,
@@ -102,6 +103,9 @@ def test_status_says_what_the_watcher_still_has_to_read(home: Path) -> None:
     (home / "watcher.json").write_text(json.dumps({**beat, "updated": time.time() - 60}))
     st = run_json(home, "status", "status")
     assert st["watcher"]["state"] == "not running" and st["watcher"]["pending"] == 0
+    # a heartbeat another process wrote badly is "not running", never a traceback
+    (home / "watcher.json").write_text(json.dumps({**beat, "updated": "soon", "pending": "x"}))
+    assert run_json(home, "status", "status")["watcher"]["state"] == "not running"
 
 
 def test_doctor_exit_codes_and_repair(home: Path) -> None:

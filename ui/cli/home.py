@@ -73,11 +73,12 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     from trailkeep.ingest.heartbeat import watcher_state
 
     w = watcher_state(s.home)
+    running = w.get("state") != "not running"
     watcher = {
-        "state": w.get("state", "unknown"),
-        "pending": int(w.get("pending") or 0) if w.get("state") != "not running" else 0,
-        "processed": int(w.get("processed") or 0),
-        "last_error": w.get("last_error"),
+        "state": str(w.get("state", "unknown")),
+        "pending": _count(w.get("pending")) if running else 0,
+        "processed": _count(w.get("processed")),
+        "last_error": str(w["last_error"]) if w.get("last_error") else None,
     }
     if as_json:
         emit({**st, "home": str(s.home), "inbox": str(s.inbox), "watcher": watcher})
@@ -86,7 +87,7 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"home: {s.home}\ninbox: {s.inbox}")
     click.echo(
         f"sources: {src['ingested']} ingested, {src['duplicates']} duplicate, "
-        f"{src['partial']} partial, {src['failed']} failed, {src['pending']} interrupted"
+        f"{src['partial']} partial, {src['failed']} failed, {src['interrupted']} interrupted"
     )
     # the watcher's own queue: a bulk drop it is still reading is not "0 pending" (QA, session
     # 14); another process's watcher says it through its heartbeat
@@ -106,6 +107,16 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     for f in st["failures"][:20]:
         click.echo(f"  ! {f['source']}: {clip(f['error'])}")
     _clients_hint(s.clients_path)
+
+
+def _count(value: object) -> int:
+    """A count from the watcher's heartbeat (another process wrote it: 0 when it is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return 0
+    try:
+        return max(0, int(value))
+    except ValueError:
+        return 0
 
 
 def _clients_hint(path: Path) -> None:

@@ -132,7 +132,7 @@ def body(ctx: page.Ctx) -> None:
     state = w.get("state", "unknown")
     c1, c2, c3 = st.columns(3)
     c1.metric("Watcher", state)
-    c2.metric("Waiting to settle", w.get("pending", 0))
+    c2.metric("Waiting to be read", w.get("pending", 0))
     c3.metric("Processed since start", w.get("processed", 0))
     if w.get("detail"):
         st.caption(safe_md(w["detail"], lines=False))

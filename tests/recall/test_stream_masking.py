@@ -1,0 +1,97 @@
+"""A model's reply streamed to the terminal or the page is masked exactly as the saved answer or
+draft is, however the reply is cut into pieces (review, session 15: names and ``password:
+value`` across a line break streamed unmasked; a reply with no newline streamed nothing)."""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from pathlib import Path
+
+from tests.fakes.messages_api import serve
+from trailkeep.recall import AnthropicBackend, anthropic_client
+from trailkeep.recall.llm import _masked_stream, call_model
+from trailkeep.recall.scope import Scope, masked_reply, scope_for
+from trailkeep.vault import Vault
+from trailkeep.vault.clients import parse_clients
+
+CLIENTS = """
+[[client]]
+name = "Acme Health"
+id = "acme"
+domains = ["acme.example"]
+[[client]]
+name = "Beta Logistics"
+id = "beta"
+aliases = ["Nightjar"]
+people = ["Bob Brennan"]
+domains = ["beta.example"]
+"""
+KEY = "sk-" + "ant-" + "api03-" + "Q" * 40  # a key's shape, in parts: never a real key
+WORDS = [
+    *(
+        "the export runs nightly Beta Logistics Bob Brennan Nightjar password: Hunter2Secret "
+        "bob@beta.example Acme [1] ok. \n \n\n -----BEGIN PRIVATE KEY----- MIIEv "
+        "-----END PRIVATE KEY-----"
+    ).split(" "),
+    KEY,
+]
+
+
+def acme_scope() -> Scope:
+    clients = parse_clients(tomllib.loads(CLIENTS), Path("clients.toml"))
+    scope = scope_for("acme", clients)
+    assert scope is not None
+    return scope
+
+
+def streamed(text: str, cuts: list[int], scope: Scope) -> list[str]:
+    out: list[str] = []
+    feed, flush = _masked_stream(out.append, scope)
+    last = 0
+    for c in [*cuts, len(text)]:
+        feed(text[last:c])
+        last = c
+    flush()
+    return out
+
+
+def test_a_streamed_reply_is_the_masked_reply_however_it_is_cut() -> None:
+    scope = acme_scope()
+    rng = random.Random(15)
+    for _ in range(400):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 50)))
+        cuts = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(0, 30))))
+        assert "".join(streamed(text, cuts, scope)) == masked_reply(text, scope)[0], text
+
+
+def test_names_and_secrets_across_a_line_break_and_a_reply_without_one() -> None:
+    scope = acme_scope()
+    for text in (
+        "We ship it nightly, as Beta\nLogistics does with Parquet files every single day.",
+        "We ship it nightly, as Beta-\nLogistics does with Parquet files every single day.",
+        "The password:\n  Hunter2Secret is the one for the staging server of the export job.",
+    ):
+        pieces = streamed(text, list(range(3, len(text), 7)), scope)
+        said = "".join(pieces)
+        assert said == masked_reply(text, scope)[0]
+        assert "Logistics" not in said and "Hunter2Secret" not in said, said
+    # a reply of one paragraph streams as it comes, a few words behind, not all at the end
+    long = " ".join(["the nightly export runs at two"] * 20)
+    assert len(streamed(long, list(range(7, len(long), 7)), scope)) > 10
+
+
+def test_redacted_and_scoped_the_stream_is_what_is_saved(vault: Vault) -> None:
+    """Identifiers are restored first (``redact = true``), then masked: the stream and the
+    returned reply agree."""
+    scope = acme_scope()
+    reply = "Call Bob\nBrennan at bob@beta.example; the password:\n Hunter2Secret. " * 3
+    pieces: list[str] = []
+    with serve(lambda req: reply) as fake:
+        b = AnthropicBackend(anthropic_client("dummy-" + "key", fake.url, 5, 0), "m")
+        got, _ = call_model(
+            vault, b, "q", purpose="ask", on_text=pieces.append, redact=True, scope=scope
+        )
+    said = "".join(pieces)
+    assert said == masked_reply(got.text, scope)[0]
+    assert "Brennan" not in said and "Hunter2Secret" not in said and "beta.example" not in said
