@@ -43,8 +43,9 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 5  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
-# 5: each version's own label, a chat turn naming another client is mixed, projects name clients
+RULES_VERSION = 6  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+# 5: each version's own label, a chat turn naming another client is mixed, projects name clients;
+# 6: names joined to other words ("Northwind-based", "redfalcon_v2"; vault/clients.py)
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"

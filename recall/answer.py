@@ -25,20 +25,19 @@ from . import prompts
 from .answerable import answerable, by_cover, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
+from .citations import read_reply
 from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
-from .scope import masked_reply, scope_for
+from .scope import scope_for
 from .sentences import sentences
 from .trail import Step, _steps
 
 NOT_FOUND = "Your history doesn't say. Nothing in the vault answers this question."
-NOT_IN_HISTORY = "NOT_IN_HISTORY"
 # Evidence is strong enough when the best hit matched keywords and is semantically close, or is
 # very close semantically on its own. See notes/0006-abstention.md for how they were set.
 MIN_COSINE_WITH_KEYWORDS = 0.25
 MIN_COSINE_ALONE = 0.55
-_CITE = re.compile(r"\[(\d{1,3})\]")
 
 
 @dataclass
@@ -254,21 +253,6 @@ def passages_block(hits: list[Hit]) -> str:
     return "\n\n".join(lines)
 
 
-def read_reply(text: str, n_passages: int) -> tuple[bool, list[int], list[int]]:
-    """(abstained, cited passage numbers in order, numbers that were never sent)."""
-    first = text.strip().splitlines()[0].strip() if text.strip() else ""
-    if first.startswith(NOT_IN_HISTORY):
-        return True, [], []
-    cited: list[int] = []
-    bad: list[int] = []
-    for m in _CITE.finditer(text):
-        n = int(m.group(1))
-        target = cited if 1 <= n <= n_passages else bad
-        if n not in target:
-            target.append(n)
-    return False, cited, bad
-
-
 def _trail_for(vault: Vault, hits: list[Hit]) -> list[Step]:
     from trailkeep.vault.query import entry_hits, linked_entry_ids
 
@@ -373,7 +357,14 @@ def ask(
     scope = scope_for(client, vault.settings.clients) if client else None
     try:
         reply, _ = call_model(
-            vault, backend, prompt, purpose="ask", on_text=on_text, redact=redact, scope=scope
+            vault,
+            backend,
+            prompt,
+            purpose="ask",
+            on_text=on_text,
+            redact=redact,
+            scope=scope,
+            passages=len(sent),
         )
     except ModelCallFailed as exc:
         text, cites = extractive(question, vault, strong, k)
@@ -381,18 +372,17 @@ def ask(
             question,
             text,
             False,
-            f"the {backend.name} call failed ({type(exc.cause).__name__}); answered extractively",
+            f"{exc}; answered extractively",
             "extractive",
             cites,
             searched,
             _trail_for(vault, cites),
         )
-    said, masked = masked_reply(reply.text, scope)
-    abstained, cited, bad = read_reply(said, len(sent))
-    if abstained:
+    said = read_reply(reply.text, len(sent), scope)  # as it streamed (recall/citations.py)
+    if said.abstained:
         return Answer(
             question,
-            said.strip(),
+            said.text.strip(),
             True,
             "the model found no answer in the passages",
             backend.name,
@@ -400,20 +390,17 @@ def ask(
             searched,
             closest=sent[:3],
         )
-    cites = [sent[n - 1] for n in cited]
-    text = said
-    for n in bad:  # a citation to a passage that was never sent is not a source
-        text = text.replace(f"[{n}]", "[?]")
+    cites = [sent[n - 1] for n in said.cited]
     return Answer(
         question,
-        text.strip(),
+        said.text.strip(),
         False,
-        "; ".join(x for x in ("" if cites else "the model cited no passage", masked) if x),
+        "; ".join(x for x in ("" if cites else "the model cited no passage", said.masked) if x),
         backend.name,
         cites,
         searched,
         _trail_for(vault, cites),
-        bad,
+        said.bad,
     )
 
 

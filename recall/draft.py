@@ -28,16 +28,17 @@ from trailkeep.vault.query import entry_tags, entry_text
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answer import evidence_strength, passages_block, read_reply, verified
+from .answer import evidence_strength, passages_block, verified
 from .answerable import only_asks
 from .backends import Backend
+from .citations import Reply, read_reply
 from .errors import ModelCallFailed
 from .greetings import GREETING
 from .inert import plain, printable
 from .language import language_of
 from .llm import call_model
 from .retrieval import search_detailed
-from .scope import Scope, masked_reply
+from .scope import Scope
 from .secrets import mask_secrets
 from .sentences import sentences
 
@@ -217,8 +218,10 @@ def _sources(hits: Sequence[Hit]) -> str:
     lines = ["Sources:"]
     for i, h in enumerate(hits, 1):
         when = (iso(h.timestamp) or "undated")[:10]
+        # the file it came from, as `ask` names it (QA, session 15), and the entry: checkable
+        source = f" [{h.source}]" if h.source else ""
         lines.append(
-            f"[{i}] {h.document} ({h.document_kind or h.kind}, {when}, entry {h.entry_id})"
+            f"[{i}] {h.document} ({h.document_kind or h.kind}, {when}, entry {h.entry_id})" + source
         )
     return "\n".join(lines)
 
@@ -232,18 +235,20 @@ def _model_text(
     on_text: Callable[[str], None] | None,
     redact: bool,
     scope: Scope | None = None,
-) -> tuple[str, list[int], list[int], int]:
-    """(text, cited numbers, dropped numbers, audit id). Raises ModelCallFailed."""
+) -> tuple[Reply, int]:
+    """(the reply read as it streamed — masked, renumbered —, audit id). Raises
+    ModelCallFailed."""
     reply, call_id = call_model(
-        vault, backend, prompt, purpose=purpose, on_text=on_text, redact=redact, scope=scope
+        vault,
+        backend,
+        prompt,
+        purpose=purpose,
+        on_text=on_text,
+        redact=redact,
+        scope=scope,
+        passages=n,
     )
-    abstained, cited, bad = read_reply(reply.text, n)
-    body = reply.text
-    if abstained:
-        body = body.split("\n", 1)[1] if "\n" in body else ""
-    for b in bad:
-        body = body.replace(f"[{b}]", "[?]")
-    return body.strip(), cited, bad, call_id
+    return read_reply(reply.text, n, scope), call_id
 
 
 # The reply prefixes of mail clients in many languages (AW: German, SV: Nordic, VS: Finnish,
@@ -333,20 +338,17 @@ def _with_model(
 ) -> Draft:
     passages = draft.citations
     try:
-        body, cited, bad, call_id = _model_text(
+        said, call_id = _model_text(
             vault, backend, prompt, len(passages), purpose, on_text, redact, scope
         )
     except ModelCallFailed as exc:
         draft.reason = f"{exc}; drafted offline instead"
         return draft
-    # Renumber to the passages the model cited, in order of first citation.
-    order = {old: new for new, old in enumerate(cited, 1)}
-    body = re.sub(
-        r"\[(\d{1,3})\]",
-        lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else m.group(0),
-        body,
-    )
-    cites = [passages[n - 1] for n in cited]
+    body = said.text.strip()
+    if said.abstained:  # the model's "not in your history" line is not the draft's
+        body = body.split("\n", 1)[1].strip() if "\n" in body else ""
+    cites = [passages[n - 1] for n in said.cited]  # the body numbers them 1, 2, … already
+    bad = said.bad
     if passages and not cites:
         # Your history had passages and the model cited none: what it wrote is not grounded
         # in them (QA, session 12: it moved a rehearsal from Saturday the 14th to Sunday the
@@ -358,8 +360,7 @@ def _with_model(
         draft.llm_call_id = call_id
         return draft
     reason = "" if cites else "nothing in your history for this: written from your brief alone"
-    body, masked = masked_reply(body, scope)
-    reason = "; ".join(x for x in (reason, masked) if x)
+    reason = "; ".join(x for x in (reason, said.masked) if x)
     text = body + ("\n\n" + _sources(cites) if cites else "")
     return Draft(
         draft.kind,

@@ -13,8 +13,28 @@ class BackendError(TrailkeepError):
 
 class ModelCallFailed(TrailkeepError):
     def __init__(self, backend: str, cause: BaseException) -> None:
-        super().__init__(f"the {backend} call failed ({type(cause).__name__}: {cause})")
+        self.kind = type(getattr(cause, "original", cause)).__name__  # "RateLimitError"
+        super().__init__(f"the {backend} call failed ({self.kind}: {_said(cause)})")
         self.cause = cause
+
+
+def _said(cause: BaseException) -> str:
+    """What went wrong, in a line: an HTTP status, not the server's JSON body (QA, session 15:
+    a draft's reason quoted a 429's whole error object)."""
+    status = getattr(cause, "status_code", None)
+    if isinstance(status, int):
+        return f"HTTP {status}"
+    first = (str(cause).strip().splitlines() or [""])[0]
+    return first if len(first) <= 160 else first[:159] + "…"
+
+
+class IncompleteReply(TrailkeepError):
+    """The model's reply stopped before its end (a token limit, a dropped stream): not an
+    answer to show as one (QA, session 15)."""
+
+
+class EmptyReply(TrailkeepError):
+    """The model replied with nothing."""
 
 
 class ModelCallBlocked(ModelCallFailed):
@@ -47,6 +67,8 @@ class BriefError(TrailkeepError):
 __all__ = [
     "BackendError",
     "BriefError",
+    "EmptyReply",
+    "IncompleteReply",
     "ModelCallBlocked",
     "ModelCallFailed",
     "PromptError",

@@ -29,6 +29,7 @@ from .secrets import mask_secrets
 from .sentences import sentence_spans
 
 WITHHELD = "(title withheld: it names another client)"
+FILE_WITHHELD = "(file name withheld: it names another client)"
 MASK = "[another client]"
 
 
@@ -69,6 +70,8 @@ class Scope:
             return []
         if self.names_other(hit.document):
             hit = replace(hit, document=WITHHELD)
+        if hit.source and self.names_other(hit.source):  # a file named for another client
+            hit = replace(hit, source=FILE_WITHHELD)
         if self.names_other(hit.title):
             hit = replace(hit, title="")
         if not self.names_other(entry_text):

@@ -22,14 +22,33 @@ _KEY_SHAPES = re.compile(
     r"|\bglpat-[A-Za-z0-9_-]{20,}"  # GitLab
     r"|\bxox[abposr]-[A-Za-z0-9-]{10,}"  # Slack
     r"|\bAIza[0-9A-Za-z_-]{35}"  # Google
+    r"|\bhf_[A-Za-z0-9]{30,}"  # Hugging Face
+    r"|\bnpm_[A-Za-z0-9]{36}"  # npm
     r"|\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"  # a JWT
 )
-# "password: Hunter2!", "api_key = 'abc…'", "AWS_SECRET_ACCESS_KEY=…": the name stays, the value
-# goes (four characters or more, so "the password: we reset it" keeps its words)
+_NOT_MASKED = r"(?!\[secret removed\])"  # masking twice changes nothing (QA, session 15)
+_CREDENTIAL = (
+    r"password|passwd|pwd|passphrase|passcode|secret|secret[_ ]?key|api[_ -]?key|access[_ -]?key|"
+    r"access[_ -]?token|auth[_ -]?token|bearer|client[_ -]?secret|private[_ -]?key"
+)
+# "password: Hunter2!", "api_key = 'abc…'", "AWS_SECRET_ACCESS_KEY=…", "PGPASSWORD=…": the name
+# stays, the value goes (four characters or more, so "the password: we reset it" keeps its
+# words); "Password for the Acme SFTP: …" — a few words between the name and its colon
 _NAMED = re.compile(
-    r"(?i)\b((?:[a-z_]*_)?(?:password|passwd|pwd|passphrase|secret|secret[_ ]?key|api[_ -]?key|"
-    r"access[_ -]?key|access[_ -]?token|auth[_ -]?token|bearer|client[_ -]?secret|private[_ -]?key)"
-    r"[\"']?\s*[:=]\s*)([\"']?)([^\s\"']{4,})\2"
+    r"(?i)\b([a-z_]*(?:" + _CREDENTIAL + r")(?:\b[^:=\n]{0,40}?)?"
+    r"[\"']?\s*[:=]\s*)([\"']?)" + _NOT_MASKED + r"([^\s\"']{4,})\2"
+)
+# "token: 9f8e7d…", "Authorization: Bearer 9f8e…": a token's value is long and holds a digit
+_TOKEN = re.compile(
+    r"(?i)(\b(?:[a-z_]*token\b[\"']?\s*[:=]|bearer)\s*)([\"']?)"
+    + _NOT_MASKED
+    + r"(?=[^\s\"']*\d)([A-Za-z0-9._~+/=-]{12,})\2"
+)
+# "the SFTP password is Tr0ub4dor&3": said in a sentence, a value with a digit or a symbol
+_SAID = re.compile(
+    r"(?i)(\b(?:password|passphrase|passcode|pin)\s+(?:is|was)\s+)([\"']?)"
+    + _NOT_MASKED
+    + r"(?=\S*[\d!@#$%^&*])([^\s\"']{6,})\2"
 )
 # user:password@ in a URL
 _URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s/:@]+:)([^\s/@]+)(@)", re.IGNORECASE)
@@ -40,8 +59,12 @@ def mask_secrets(text: str) -> str:
     if not text:
         return text
     text = _KEY_SHAPES.sub(SECRET, text)
-    text = _NAMED.sub(lambda m: f"{m.group(1)}{m.group(2)}{SECRET}{m.group(2)}", text)
-    return _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{SECRET}{m.group(3)}", text)
+    for rx in (_TOKEN, _NAMED, _SAID):
+        text = rx.sub(lambda m: f"{m.group(1)}{m.group(2)}{SECRET}{m.group(2)}", text)
+    return _URL_CREDENTIALS.sub(
+        lambda m: m.group(0) if m.group(2) == SECRET else f"{m.group(1)}{SECRET}{m.group(3)}",
+        text,
+    )
 
 
 __all__ = ["SECRET", "mask_secrets"]

@@ -263,6 +263,12 @@ _UNSPACED = re.compile(
 # A Latin-script name this long may carry a suffix: German compounds and genitives
 # ("Bergkristallprojekt", "Müllers"), plurals. Shorter ones ("Acme", "Ken") would catch words.
 SUFFIX_MIN = 5
+# Around a name: not inside a word, an address or a host name, but joined to other words by a
+# hyphen, an underscore or a number it is still named ("Northwind-based", "ex-Redfalcon",
+# "redfalcon_v2", "Redfalcon-2", "Whitfield-approved"; QA, session 15: these reached another
+# client's prompt and draft). A long name may also carry letters ("Müllers", above).
+_BEFORE = r"(?<![^\W_]|[.@])"
+_JOINED = r"(?:[-_\d][\w-]*)?(?!\w)"
 
 
 def _alternation(terms: list[str]) -> str:
@@ -333,15 +339,19 @@ class ClientDirectory:
                 alts.append(r"(?i:" + _alternation(unspaced) + ")")
             loose = [t for t in loose if not _UNSPACED.search(t)]
             if long := [_flex(t) for t in loose if len(t) >= SUFFIX_MIN and t[-1].isalpha()]:
-                alts.append(r"(?<![\w.@-])(?i:" + _alternation(long) + r")[^\W\d_]*(?![\w-])")
+                alts.append(_BEFORE + r"(?i:" + _alternation(long) + r")[\w-]*")
             if short := [_flex(t) for t in loose if len(t) < SUFFIX_MIN or not t[-1].isalpha()]:
-                alts.append(r"(?<![\w.@-])(?i:" + _alternation(short) + r")(?![\w-])")
+                alts.append(_BEFORE + r"(?i:" + _alternation(short) + r")" + _JOINED)
             if unspaced := [re.escape(t) for t in exact if _UNSPACED.search(t)]:
                 alts.append("(?:" + _alternation(unspaced) + ")")
             if exact := [re.escape(t) for t in exact if t.strip() and not _UNSPACED.search(t)]:
-                alts.append(r"(?<![\w.@-])(?:" + _alternation(exact) + r")(?![\w-])")
+                alts.append(_BEFORE + r"(?:" + _alternation(exact) + r")" + _JOINED)
             if where := [re.escape(t) for t in where if t.strip()]:
-                alts.append(r"(?<![\w-])(?i:" + _alternation(where) + r")(?![\w-])")
+                # the whole address, not only its domain ("dana@[another client]" named Dana)
+                alts.append(
+                    r"(?<![\w.+-])[\w.+-]+@(?i:" + _alternation(where) + r")(?![\w-])"
+                    r"|(?<![\w-])(?i:" + _alternation(where) + r")(?![\w-])"
+                )
             if alts:
                 self._patterns[c.id] = re.compile("|".join(alts))
 

@@ -25,6 +25,9 @@ class ModelReply:
     text: str
     input_tokens: int | None = None
     output_tokens: int | None = None
+    # why the reply stopped before its end, when the backend can tell (a token limit, a stream
+    # that ended without the model's stop): ``call_model`` does not pass it on as an answer
+    incomplete: str | None = None
 
 
 class Backend(Protocol):

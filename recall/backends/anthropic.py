@@ -43,7 +43,18 @@ class AnthropicBackend:
             text,
             getattr(usage, "input_tokens", None),
             getattr(usage, "output_tokens", None),
+            _incomplete(getattr(msg, "stop_reason", None)),
         )
+
+
+def _incomplete(stop_reason: object) -> str | None:
+    """Why a reply stopped early: its token limit, or no stop at all (the stream ended before
+    the model's message did; QA, session 15: a cut reply was shown as a whole answer)."""
+    if stop_reason == "max_tokens":
+        return "the reply reached its token limit"
+    if stop_reason is None:
+        return "the reply ended before the model finished it"
+    return None
 
 
 def anthropic_client(

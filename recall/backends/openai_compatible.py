@@ -36,11 +36,14 @@ class OpenAICompatibleBackend:
                 data = json.loads(resp.read())
         except (urllib.error.URLError, TimeoutError, ValueError) as exc:
             raise BackendError(f"{self.name} at {self.base_url}: {exc}") from exc
-        text = str(data["choices"][0]["message"]["content"] or "")
+        choice = data["choices"][0]
+        text = str(choice["message"]["content"] or "")
         if on_text:
             on_text(text)
         usage = data.get("usage") or {}
-        return ModelReply(text, usage.get("prompt_tokens"), usage.get("completion_tokens"))
+        limit = choice.get("finish_reason") == "length"
+        cut = "the reply reached its token limit" if limit else None
+        return ModelReply(text, usage.get("prompt_tokens"), usage.get("completion_tokens"), cut)
 
 
 def factory(config: BackendConfig) -> Backend:

@@ -20,10 +20,15 @@ def echo_prompt(req: dict[str, Any]) -> str:
 
 
 class FakeModelServer:
-    def __init__(self, reply: Reply, status: int = 200, delay: float = 0.0) -> None:
+    def __init__(
+        self, reply: Reply, status: int = 200, delay: float = 0.0, stop: str | None = "end_turn"
+    ) -> None:
+        """``stop``: the reply's stop reason ("max_tokens": cut at its limit); None: the stream
+        ends after the text, without the model's stop (a dropped connection)."""
         self.reply = reply
         self.status = status
         self.delay = delay
+        self.stop = stop
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.url = ""
@@ -72,7 +77,7 @@ class FakeModelServer:
                             "role": "assistant",
                             "model": body.get("model", "m"),
                             "content": [{"type": "text", "text": text}],
-                            "stop_reason": "end_turn",
+                            "stop_reason": server.stop or "end_turn",
                             "stop_sequence": None,
                             "usage": {"input_tokens": 11, "output_tokens": 13},
                         }
@@ -128,12 +133,14 @@ class FakeModelServer:
                             "delta": {"type": "text_delta", "text": text[i : i + 7]},
                         },
                     )
+                if server.stop is None:
+                    return  # the connection ends mid-message
                 ev("content_block_stop", {"type": "content_block_stop", "index": 0})
                 ev(
                     "message_delta",
                     {
                         "type": "message_delta",
-                        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                        "delta": {"stop_reason": server.stop, "stop_sequence": None},
                         "usage": {"output_tokens": 13},
                     },
                 )
@@ -144,9 +151,9 @@ class FakeModelServer:
 
 @contextmanager
 def serve(
-    reply: Reply = echo_prompt, status: int = 200, delay: float = 0.0
+    reply: Reply = echo_prompt, status: int = 200, delay: float = 0.0, stop: str | None = "end_turn"
 ) -> Iterator[FakeModelServer]:
-    fake = FakeModelServer(reply, status, delay)
+    fake = FakeModelServer(reply, status, delay, stop)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), fake.handler())
     fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     t = threading.Thread(target=httpd.serve_forever, daemon=True)

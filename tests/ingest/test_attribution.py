@@ -1064,3 +1064,32 @@ def test_a_client_from_the_mail_server_did_not_believe_is_nobodys(tmp_path: Path
         == "northwind"
     )
     v.close()
+
+
+def test_a_name_joined_to_other_words_still_names_its_client() -> None:
+    """QA, session 15: "Redfalcon-style", "Northwind-based", "Whitfield-approved",
+    "redfalcon_v2" and "Greenotter2" named nobody — they reached another client's prompt,
+    draft, draft title and MCP results; and a masked address kept its person ("dana@[another
+    client]"). Joined by a hyphen, an underscore or a number, a name is named; inside another
+    word, a host name or an address it is not."""
+    import tomllib
+
+    from trailkeep.vault.clients import ClientDirectory, parse_clients
+
+    clients = parse_clients(tomllib.loads(CLIENTS), Path("clients.toml"))
+    d = ClientDirectory(clients)
+    for said in (
+        "a Northwind-based nurses team",
+        "the NWHH-2 rollout",
+        "ex-Northwind staff",
+        "northwind_v2",
+        "Northwind2",
+        "Whitfield-approved",
+        "Dana Whitfield's list",
+        "Clearview-like portal",
+        "priya@clearview.example",
+    ):
+        assert d.named_in(said), said
+    for said in ("snorthwinder", "user@northwindy.example", "x.northwinds.com", "NWHHs"):
+        assert not d.named_in(said), said
+    assert d.mask("mail dana@northwind.example today", "[x]") == "mail [x] today"

@@ -151,3 +151,27 @@ def test_a_full_run_with_a_key_leaves_it_nowhere(tmp_path: Path) -> None:
         for p in root.rglob("*") if root.exists() else []:
             if p.is_file():
                 assert key.encode() not in p.read_bytes(), p
+
+
+def test_a_streamed_draft_is_the_saved_draft(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """QA, session 15: the terminal showed the model's own citation numbers ("[4] … [1] …
+    See [9].") and no sources, while the saved draft renumbered them and listed its sources."""
+    from tests.fakes.messages_api import serve
+
+    home = home_with_history(tmp_path)
+
+    def backwards(req: dict[str, object]) -> str:
+        prompt = str(req["messages"][0]["content"])  # type: ignore[index]
+        n = prompt.count("\n[")
+        assert n >= 1
+        return f"Thanks for asking.\n\nWe ship JSON Lines nightly [{n}]. See [{n + 8}]."
+
+    with serve(backwards) as fake:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "dummy-" + "key-cli-draft")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+        out = run(home, "draft", "email", "--client", "acme", "--reply-to", "attack-1@acme.example")
+    saved = sorted((home / "drafts").glob("*.md"))[-1].read_text(encoding="utf-8")
+    assert "nightly [1]. See [?]." in out, out  # numbered as saved, not as the model did
+    assert "Sources:" in out
+    body = out.split("Thanks for asking.", 1)[1].split("Sources:", 1)[0]
+    assert body in saved  # the streamed words are the saved words

@@ -87,7 +87,49 @@ def test_streaming_and_not_in_history(vault: Vault) -> None:
             on_text=pieces.append,
         )
     assert fake.requests[0]["stream"] is True and len(pieces) > 1
-    assert ans.abstained and ans.citations == [] and "NOT_IN_HISTORY" in "".join(pieces)
+    # the marker is said in the user's words, and what streamed is the answer (QA, session 15)
+    assert ans.abstained and ans.citations == [] and "NOT_IN_HISTORY" not in "".join(pieces)
+    assert "".join(pieces).strip() == ans.answer
+    assert ans.answer.startswith("Your history doesn't say.\nThe passages say how")
+
+
+def test_the_answers_numbers_are_its_sources_numbers(vault: Vault) -> None:
+    """QA, session 15: the answer kept the model's "[3] … [1]" above Sources renumbered 1, 2
+    (the reader was sent to the wrong file); "[3, 4]" cited nothing; "[42]" was printed as a
+    source in text; "**NOT_IN_HISTORY**" was taken for an answer; an empty or cut-off reply
+    was shown as the answer."""
+    seed(vault)
+    q = "How do we match patients by record number?"
+
+    def cites_backwards(req: dict[str, Any]) -> str:
+        n = req["messages"][0]["content"].count("\n[")  # passages sent: [1] … [n]
+        assert n >= 2
+        return f"Clinic too [{n}]. Upsert by record number [1][{n}, 1]. Also [42] and [1-{n}]."
+
+    pieces: list[str] = []
+    with serve(cites_backwards) as fake:
+        ans = ask(vault, q, backend=backend(fake.url), on_text=pieces.append)
+    assert "".join(pieces).strip() == ans.answer
+    assert ans.answer.startswith("Clinic too [1]. Upsert by record number [2][1][2]. Also [?]")
+    assert len(ans.citations) >= 2 and ans.dropped_citations == [42]
+    cited_last = ans.citations[0]  # [1] is the passage the model numbered last
+    assert cited_last.quote != ans.citations[1].quote
+    for reply, how in (
+        ("**NOT_IN_HISTORY**\nNothing here says it.", "abstained"),
+        ("", "fell back"),
+        ("   \n ", "fell back"),
+    ):
+        with serve(lambda req, r=reply: r) as fake:  # type: ignore[misc]
+            got = ask(vault, q, backend=backend(fake.url))
+        if how == "abstained":
+            assert got.abstained and got.answer.startswith("Your history doesn't say."), got
+        else:
+            assert got.backend == "extractive" and "EmptyReply" in got.reason, got.reason
+    for stop, said in (("max_tokens", "token limit"), (None, "ended before")):
+        with serve(lambda req: "We match on record number plus clinic [1] and", stop=stop) as f:
+            got = ask(vault, q, backend=backend(f.url), on_text=[].append)  # streamed
+        assert got.backend == "extractive" and "IncompleteReply" in got.reason, (stop, got)
+        assert said in (vault.llm_calls()[0]["error"] or ""), vault.llm_calls()[0]
 
 
 def test_weak_evidence_abstains_without_calling_the_model(vault: Vault) -> None:

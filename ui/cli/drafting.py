@@ -22,7 +22,7 @@ def draft_grp() -> None:
     """Draft client emails and documents from that client's history, with citations."""
 
 
-def _finish(v: Vault, d: Draft, as_json: bool, streamed: bool) -> None:
+def _finish(v: Vault, d: Draft, as_json: bool, streamed: str) -> None:
     from trailkeep.ui import drafts
 
     path, outcome = drafts.save(v, d)
@@ -35,21 +35,26 @@ def _finish(v: Vault, d: Draft, as_json: bool, streamed: bool) -> None:
             )
         )
         return
-    if not streamed or d.backend == "extractive":
-        click.echo(d.text)
+    shown = streamed.strip()
+    if shown and d.backend != "extractive" and d.text.startswith(shown):
+        # what streamed is the saved draft's text (masked and renumbered as it is): its
+        # sources follow (QA, session 15: the terminal showed the model's own numbers)
+        click.echo(d.text[len(shown) :].rstrip() or "")
     else:
-        click.echo()
+        if shown:  # a fallback, or a reply not used: the saved draft is another text
+            click.echo("\n\n--- the saved draft ---")
+        click.echo(d.text)
     if d.reason:
         click.echo(f"\n({d.reason})", err=True)
     click.echo(f"\nsaved: {path}", err=True)
 
 
-def _stream(as_json: bool, flag: list[bool]) -> Callable[[str], None] | None:
+def _stream(as_json: bool, said: list[str]) -> Callable[[str], None] | None:
     if as_json:
         return None
 
     def out(piece: str) -> None:
-        flag[0] = True
+        said.append(piece)
         click.echo(terminal_safe(piece), nl=False)  # a model's reply is not the terminal's
 
     return out
@@ -79,7 +84,7 @@ def draft_email_cmd(
         raise click.UsageError("--reply-to and --brief need a value (a Message-ID, a text)")
     v = vault(ctx)
     spec = client_spec(v, client)
-    streamed = [False]
+    streamed: list[str] = []
     d = draft_email(
         v,
         spec,
@@ -90,7 +95,7 @@ def draft_email_cmd(
         redact=v.settings.redact,
         me_name=str(v.settings.me.get("name") or ""),
     )
-    _finish(v, d, as_json, streamed[0])
+    _finish(v, d, as_json, "".join(streamed))
 
 
 @draft_grp.command("doc")
@@ -115,7 +120,7 @@ def draft_doc_cmd(
         raise click.UsageError("--topic needs a value")
     v = vault(ctx)
     spec = client_spec(v, client) if client else None
-    streamed = [False]
+    streamed: list[str] = []
     d = draft_doc(
         v,
         kind,
@@ -125,4 +130,4 @@ def draft_doc_cmd(
         on_text=_stream(as_json, streamed),
         redact=v.settings.redact,
     )
-    _finish(v, d, as_json, streamed[0])
+    _finish(v, d, as_json, "".join(streamed))
