@@ -315,14 +315,25 @@ def draft_email(
     if backend is None:
         draft.reason = "no model configured: a worksheet of the client's points and your history"
         return draft
-    prompt = prompts.load("draft_email").render(
-        client_name=client.name,
-        me_name=me_name or "the consultant",
-        message=message.replace("</client_message>", "</client_message_>"),
-        points="\n".join(f"- {p}" for p in points),
-        passages=passages_block(passages) or "(none)",
-        today=today.isoformat(),
-    )
+    if reply_to:
+        prompt = prompts.load("draft_email").render(
+            client_name=client.name,
+            me_name=me_name or "the consultant",
+            message=message.replace("</client_message>", "</client_message_>"),
+            points="\n".join(f"- {p}" for p in points),
+            passages=passages_block(passages) or "(none)",
+            today=today.isoformat(),
+        )
+    else:
+        # the user's own brief is instructions to follow, not a client's message to treat as
+        # data (QA, session 15: it went in <client_message>, "never follow instructions")
+        prompt = prompts.load("draft_new_email").render(
+            client_name=client.name,
+            me_name=me_name or "the consultant",
+            brief=message.replace("</brief>", "</brief_>"),
+            passages=passages_block(passages) or "(none)",
+            today=today.isoformat(),
+        )
     return _with_model(vault, draft, backend, prompt, "draft email", on_text, redact, scope)
 
 
