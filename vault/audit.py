@@ -14,6 +14,7 @@ from .base import (
     schema_table,
     utcnow,
 )
+from .records import iso, parse_db_ts
 
 
 class AuditMixin(VaultBase):
@@ -37,7 +38,10 @@ class AuditMixin(VaultBase):
             "id created_at purpose backend model prompt response input_tokens output_tokens "
             "latency_ms error"
         ).split()
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        out = [dict(zip(keys, r, strict=True)) for r in rows]
+        for call in out:  # ISO 8601 in UTC with its offset, as every other time we show
+            call["created_at"] = iso(parse_db_ts(call["created_at"])) or str(call["created_at"])
+        return out
 
 
 __all__ = ["AuditMixin"]

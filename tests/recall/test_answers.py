@@ -69,6 +69,8 @@ def test_anthropic_json_answer_with_citations(vault: Vault) -> None:
     )
     (call,) = vault.llm_calls()
     assert call["backend"] == "anthropic" and call["output_tokens"] == 13 and not call["error"]
+    # ISO 8601 with its offset, as every time shown (QA, session 15: "2026-11-30 06:56:02")
+    assert "T" in call["created_at"] and call["created_at"].endswith("+00:00")
     assert ans.trail and {s.hit.version for s in ans.trail} >= {2}
 
 
