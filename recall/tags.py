@@ -15,6 +15,7 @@ from typing import Any
 
 from trailkeep.vault import Vault
 from trailkeep.vault.query import TRAIL_TAGS, tags_to_review
+from trailkeep.vault.records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED
 
 from . import prompts
 from .backends import Backend
@@ -73,8 +74,7 @@ def refine_tags(
     rep = RefineReport()
     todo = tags_to_review(vault, limit)
     prompt = prompts.load("refine_tags")
-    for start in range(0, len(todo), batch):
-        part = todo[start : start + batch]
+    for part in _one_owner_batches(todo, batch):
         try:
             reply, _ = call_model(
                 vault,
@@ -103,6 +103,18 @@ def refine_tags(
                 }
             )
     return rep
+
+
+def _one_owner_batches(todo: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    """Batches that each hold one client's entries, or the user's general ones: one prompt
+    never carries two clients' material (QA, session 15: Acme's and Northwind's passages went
+    in one request). An entry nobody could be resolved for, or of several clients, goes alone."""
+    groups: dict[object, list[dict[str, Any]]] = {}
+    for e in todo:
+        alone = e.get("scope") in (SCOPE_UNATTRIBUTED, SCOPE_MIXED) and not e.get("client")
+        key = ("alone", e["entry_id"]) if alone else e.get("client") or SCOPE_GENERAL
+        groups.setdefault(key, []).append(e)
+    return [g[i : i + size] for g in groups.values() for i in range(0, len(g), size)]
 
 
 __all__ = [

@@ -420,8 +420,10 @@ def tags_to_review(vault: Vault, limit: int) -> list[dict[str, Any]]:
             return []
         marks = ",".join(str(i) for i in ids)
         texts = {
-            int(r[0]): (str(r[1]), r[2])
-            for r in c.execute(text(f"SELECT id, text, client_id FROM entry WHERE id IN ({marks})"))
+            int(r[0]): (str(r[1]), r[2], r[3])
+            for r in c.execute(
+                text(f"SELECT id, text, client_id, scope FROM entry WHERE id IN ({marks})")
+            )
         }
         cues: dict[int, list[str]] = {i: [] for i in ids}
         for r in c.execute(
@@ -432,7 +434,13 @@ def tags_to_review(vault: Vault, limit: int) -> list[dict[str, Any]]:
         ):
             cues[int(r[0])].append(str(r[1]))
     return [
-        {"entry_id": i, "text": texts[i][0], "client": texts[i][1], "cue_tags": cues[i]}
+        {
+            "entry_id": i,
+            "text": texts[i][0],
+            "client": texts[i][1],
+            "scope": texts[i][2],
+            "cue_tags": cues[i],
+        }
         for i in ids
     ]
 

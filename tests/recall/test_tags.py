@@ -149,3 +149,27 @@ def test_only_well_formed_lines_count() -> None:
         2: set(),
         4: {"dead_end", "open_question"},
     }
+
+
+def test_one_prompt_holds_one_clients_entries() -> None:
+    """QA, session 15: `tag refine` sent Acme's and Northwind's passages in one request. Each
+    batch holds one client's entries (or the user's general ones); an entry nobody could be
+    resolved for, or of several clients, goes alone."""
+    from trailkeep.recall.tags import _one_owner_batches
+
+    def e(i: int, client: str | None, scope: str) -> dict[str, object]:
+        return {"entry_id": i, "text": "t", "client": client, "scope": scope, "cue_tags": []}
+
+    todo = [
+        e(1, "acme", "acme"),
+        e(2, "northwind", "northwind"),
+        e(3, "acme", "acme"),
+        e(4, None, "*"),
+        e(5, None, "?"),
+        e(6, None, "!"),
+        e(7, None, "?"),
+        e(8, "acme", "acme"),
+        e(9, None, "*"),
+    ]
+    batches = [[x["entry_id"] for x in b] for b in _one_owner_batches(todo, 2)]
+    assert sorted(batches) == sorted([[1, 3], [8], [2], [4, 9], [5], [6], [7]])
