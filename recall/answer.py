@@ -338,6 +338,14 @@ def ask(
     )
     name = backend.name if backend else "extractive"
     strong, why = judge(vault, question, res, client=filters.client if filters else None)
+    if why is not None and res.withheld and filters and filters.client:
+        # the user's own passages are theirs to read: say where the answer may be rather than
+        # a bare "doesn't say" (QA, session 15: a note of Acme's naming Northwind vanished)
+        why += (
+            f"; {res.withheld} of {_client_name(vault, filters.client)}'s passages were held "
+            "back from this scope because they name another client (ask with no client "
+            "selected to read them)"
+        )
     if why is not None:
         closest = verified(vault, res.hits[:3])
         return Answer(question, NOT_FOUND, True, why, name, [], searched, closest=closest)

@@ -64,6 +64,9 @@ class SearchResult:
     named: str | None = None  # the one known person the query names, if any
     authors: dict[int, str] = field(default_factory=dict)  # entry id -> author, for the hits
     vector: tuple[float, ...] = ()  # the query's embedding (the judge reuses it)
+    # the client's own passages among the best that its scope held back whole: each names
+    # another client (recall/scope.py); an answer that finds nothing says so
+    withheld: int = 0
 
 
 def named_authors(question: str, authors: set[str] | list[str]) -> set[str]:
@@ -151,8 +154,11 @@ def search_detailed(
         ranked = []  # a client clients.toml does not list: nothing is sure to be in its scope
     out: list[Hit] = []
     seen_text: set[str] = set()
+    withheld = 0
     for h in ranked:
         parts = [h] if scope is None else admit([h], scope, {h.entry_id: _text(vault, h)})
+        if scope is not None and not parts and h.client == scope.client.id:
+            withheld += 1
         for part in parts:
             # Near-duplicates (a re-sent draft, a pasted copy) once.
             norm = " ".join(part.quote.lower().split())
@@ -171,6 +177,7 @@ def search_detailed(
         who,
         {h.entry_id: authors[h.entry_id] for h in out if h.entry_id in authors},
         tuple(float(x) for x in vec),
+        withheld,
     )
 
 

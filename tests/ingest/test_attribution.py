@@ -1093,3 +1093,25 @@ def test_a_name_joined_to_other_words_still_names_its_client() -> None:
     for said in ("snorthwinder", "user@northwindy.example", "x.northwinds.com", "NWHHs"):
         assert not d.named_in(said), said
     assert d.mask("mail dana@northwind.example today", "[x]") == "mail [x] today"
+
+
+def test_a_clients_note_held_back_for_naming_another_is_said(tmp_path: Path) -> None:
+    """QA, session 15: Clearview's own note that also names Northwind was held back from
+    Clearview's scope (fail closed), and `ask --client clearview` said a bare "your history
+    doesn't say". The passage stays out of the scope; the answer says one was held back and
+    where to read it."""
+    from trailkeep.recall import ask
+
+    v = clients_vault(tmp_path)
+    (v.settings.inbox / "retry.md").write_text(
+        "---\nclient: clearview\n---\n# Retry queue\n\nUnlike the greedy approach I used at "
+        "Northwind, the retry queue uses exponential backoff with at most five attempts.\n"
+    )
+    Ingestor(v).ingest_paths([v.settings.inbox / "retry.md"])
+    ans = ask(v, "How many attempts does the retry queue make?", Filters(client="clearview"))
+    assert ans.abstained and not any("Northwind" in h.quote for h in ans.closest)
+    assert "1 of Clearview Vision Therapy's passages were held back" in ans.reason, ans.reason
+    assert "no client selected" in ans.reason
+    whole = ask(v, "How many attempts does the retry queue make?")
+    assert not whole.abstained and "five attempts" in " ".join(h.quote for h in whole.citations)
+    v.close()
