@@ -21,7 +21,12 @@ def echo_prompt(req: dict[str, Any]) -> str:
 
 class FakeModelServer:
     def __init__(
-        self, reply: Reply, status: int = 200, delay: float = 0.0, stop: str | None = "end_turn"
+        self,
+        reply: Reply,
+        status: int = 200,
+        delay: float = 0.0,
+        stop: str | None = "end_turn",
+        error_message: str = "busy",
     ) -> None:
         """``stop``: the reply's stop reason ("max_tokens": cut at its limit); None: the stream
         ends after the text, without the model's stop (a dropped connection)."""
@@ -29,6 +34,7 @@ class FakeModelServer:
         self.status = status
         self.delay = delay
         self.stop = stop
+        self.error_message = error_message
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.url = ""
@@ -52,7 +58,7 @@ class FakeModelServer:
                     self.end_headers()
                     err = {
                         "type": "error",
-                        "error": {"type": "overloaded_error", "message": "busy"},
+                        "error": {"type": "overloaded_error", "message": server.error_message},
                     }
                     self.wfile.write(json.dumps(err).encode())
                     return
@@ -151,9 +157,13 @@ class FakeModelServer:
 
 @contextmanager
 def serve(
-    reply: Reply = echo_prompt, status: int = 200, delay: float = 0.0, stop: str | None = "end_turn"
+    reply: Reply = echo_prompt,
+    status: int = 200,
+    delay: float = 0.0,
+    stop: str | None = "end_turn",
+    error_message: str = "busy",
 ) -> Iterator[FakeModelServer]:
-    fake = FakeModelServer(reply, status, delay, stop)
+    fake = FakeModelServer(reply, status, delay, stop, error_message)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), fake.handler())
     fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     t = threading.Thread(target=httpd.serve_forever, daemon=True)

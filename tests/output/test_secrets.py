@@ -38,14 +38,33 @@ PASTED = (ANTHROPIC, AWS, "NOTAKEYnotakeyNOTAKEY0000", PASSWORD)
         ("api_key = 'abcd1234efgh'", "api_key = '[secret removed]'"),
         (f"{PEM}\nafter", "[secret removed]\nafter"),
         ("https://bob:s3cret@db.example/x", "https://bob:[secret removed]@db.example/x"),
+        # QA, session 15: a name glued to "password", words before the colon, a bearer
+        # token, a token's hex, a password said in a sentence, Hugging Face and npm tokens
+        ("PGPASSWORD=Kp9vLq2zWm7", "PGPASSWORD=[secret removed]"),
+        (
+            "Password for the Acme SFTP: Tr0ub4dor&3xq",
+            "Password for the Acme SFTP: [secret removed]",
+        ),
+        ("Authorization: Bearer 9f8e7d6c5b4a3928170", "Authorization: Bearer [secret removed]"),
+        ("token: 9f8e7d6c5b4a39281706f5e4", "token: [secret removed]"),
+        ("the SFTP password is Tr0ub4dor&3", "the SFTP password is [secret removed]"),
+        ("hf_" + "a" * 34, "[secret removed]"),
+        ("npm_" + "b" * 36, "[secret removed]"),
+        # masking twice changes nothing (it gave "[secret removed] removed]")
+        ("api_key = [secret removed]", "api_key = [secret removed]"),
+        ("https://bob:[secret removed]@db.example", "https://bob:[secret removed]@db.example"),
         # words that only look like it
         ("the password: we reset it", "the password: we reset it"),
+        ("The password is expired.", "The password is expired."),
+        ("The token: expired yesterday", "The token: expired yesterday"),
+        ("We use a bearer token for the API.", "We use a bearer token for the API."),
         ("The secret is that we ship Friday.", "The secret is that we ship Friday."),
         ("scikit-learn (sk-learn) is fine", "scikit-learn (sk-learn) is fine"),
     ],
 )
 def test_what_counts_as_a_secret(said: str, kept: str) -> None:
     assert mask_secrets(said) == kept
+    assert mask_secrets(kept) == kept
 
 
 def test_a_pasted_secret_reaches_no_prompt_log_draft_or_tool(bvault: Vault) -> None:

@@ -141,6 +141,18 @@ def test_weak_evidence_abstains_without_calling_the_model(vault: Vault) -> None:
     assert ans.abstained and fake.requests == [] and vault.llm_calls() == []
 
 
+def test_an_error_body_echoing_the_key_leaves_it_nowhere(vault: Vault) -> None:
+    """QA, session 15: a gateway's error body repeating the API key went into the audit log
+    and a draft's reason; and the reason quoted the server's whole JSON error object."""
+    seed(vault)
+    with serve(status=500, error_message=f"invalid key {KEY} for this route") as fake:
+        ans = ask(vault, "How do we match patients by record number?", backend=backend(fake.url))
+    assert ans.backend == "extractive" and KEY not in ans.reason
+    assert "HTTP 500" in ans.reason and "{" not in ans.reason, ans.reason
+    (call,) = vault.llm_calls()
+    assert KEY not in (call["error"] or "") and "[API key]" in (call["error"] or "")
+
+
 def test_failed_call_falls_back_to_extractive_quickly(vault: Vault) -> None:
     seed(vault)
     import time
