@@ -318,7 +318,7 @@ _HOURS += (("90m", "1.5"), ("1h15m", "1.25"), ("3h", "3"), ("0.5h", "0.5"), ("2,
 _SHEET_HOURS = (("2.5", "2.5"), ("1,5", "1.5"), ("90m", "1.5"), ("1h15m", "1.25"), ("3", "3"))
 # Mixed lines: the consultant names the line's own client ({own}: name or alias) and another
 # client only by {x}, one of the forms below (_Builder.mixed).
-_FORMS = ("surname", "possessive", "address", "hyphenated")
+_FORMS = ("surname", "possessive", "address", "hyphenated", "joined")
 _MIXED = {
     "surname": (
         "{x} liked the {focus} demo; show {own} the same {m0} on {weekday}.",
@@ -335,6 +335,11 @@ _MIXED = {
     "hyphenated": (
         "Reuse the test plan from the {x} rollout for the {own} {m2}.",
         "The {own} timeline looks like the {x} one last spring: plan the {m1} early.",
+    ),
+    # session 15's QA: a name joined to a word by a hyphen, an underscore or a number
+    "joined": (
+        "The {own} {m0} can follow the {x} layout we kept for the pilot.",
+        "Copied the {x} checklist into the {own} {m1} folder; rename it on {weekday}.",
     ),
 }
 _BRIEFS = (
@@ -503,7 +508,7 @@ class Mention:
     client: str  # the client whose line it is (named in it by ``label``)
     label: str  # how the line names its own client (name or alias)
     other: str  # the client mentioned
-    form: str  # "surname" | "possessive" | "address" | "hyphenated"
+    form: str  # "surname" | "possessive" | "address" | "hyphenated" | "joined"
     marker: str  # the other client's marker the text carries ("Lindqvist", "Priya", ...)
     text: str  # the line or sentence, as written
 
@@ -598,12 +603,14 @@ class World:
         out = []
         for m in markers:
             words = m.split()
+            # a marker joined to a word by an underscore or a number still counts ("Hale_v2",
+            # "NWHH2"); followed by letters it is another word
             if m in parts:
-                if m in text and re.search(rf"(?<![\w]){re.escape(m)}(?![\w])", text):
+                if m in text and re.search(rf"(?<![^\W\d_]){re.escape(m)}(?![^\W\d_])", text):
                     out.append(m)
             elif words[0].lower() in low:
                 body = r"[\s_-]+".join(re.escape(w) for w in words)
-                if re.search(rf"(?<![\w]){body}(?![\w])", text, re.IGNORECASE):
+                if re.search(rf"(?<![^\W\d_]){body}(?![^\W\d_])", text, re.IGNORECASE):
                     out.append(m)
         return sorted(out)
 
@@ -808,6 +815,16 @@ class _Builder:
             x, marker = f"{p.first}'s", p.first
         elif form == "address":
             x = marker = p.email
+        elif form == "joined":  # "Lindqvist-approved", "Varrow-style", "varrow_v2", "VHH2"
+            alias = rng.choice(o["aliases"]) if o["aliases"] else p.last
+            x, marker = rng.choice(
+                [
+                    (f"{p.last}-approved", p.last),
+                    (f"{alias}-style", alias),
+                    (f"{alias.lower()}_v2", alias),
+                    (f"{alias}2", alias),
+                ]
+            )
         else:  # "Varrowmere-Pediatrics", "Varrowmere-Home-Health", "Varrowmere-Home Health",
             # "Varrowmere-Home" (the leading words of a 3+ word name)
             words = o["name"].split()
@@ -999,7 +1016,7 @@ class _Builder:
         kinds = ["name", "alias", "id"]
         n_days = rng.randint(10, 16)
         days = sorted(rng.sample(range(42), n_days))
-        noted = set(rng.sample(range(n_days), max(2, n_days // 4)))  # days with ## Notes
+        noted = set(rng.sample(range(n_days), max(3, n_days // 4)))  # days with ## Notes
         for j, off in enumerate(days):
             d = self.start + timedelta(days=off)
             path = f"inbox/{d.isoformat()}.md"
@@ -1017,7 +1034,7 @@ class _Builder:
                 worked.append(c)
             if j in noted:
                 # Mixed lines: each names its own client and another one only by a surname,
-                # a possessive first name, an address or the hyphenated name.
+                # a possessive first name, an address, the hyphenated name or a joined one.
                 text += ["", "## Notes"]
                 for _ in range(2):
                     c = rng.choice(worked)
