@@ -399,11 +399,28 @@ def ask(
             closest=sent[:3],
         )
     cites = [sent[n - 1] for n in said.cited]
+    if not cites:
+        # passages were sent and the model cited none of them: what it wrote is not grounded
+        # in them, as a draft that cites nothing is not used (QA, session 15: "tab-separated
+        # files [?]" was shown as the answer). The passages are the answer, offline.
+        text, cites = extractive(question, vault, strong, k)
+        return Answer(
+            question,
+            text,
+            False,
+            f"the {backend.name} reply cited none of the passages sent, so it was not used; "
+            "answered from your history directly",
+            "extractive",
+            cites,
+            searched,
+            _trail_for(vault, cites),
+            said.bad,
+        )
     return Answer(
         question,
         said.text.strip(),
         False,
-        "; ".join(x for x in ("" if cites else "the model cited no passage", said.masked) if x),
+        said.masked,
         backend.name,
         cites,
         searched,

@@ -91,11 +91,21 @@ class Reply:
     masked: str  # what was masked, said ("" when nothing)
 
 
+# the marker later in a reply ("The passages do not contain it. NOT_IN_HISTORY"): the model
+# abstained all the same (QA, session 15: shown as an answer, token and all)
+_ABSTAIN_LATER = re.compile(r"[ \t]*[*_`\"']*\bNOT_IN_HISTORY\b[*_`\"']*[:.!]?", re.IGNORECASE)
+
+
 def read_reply(text: str, passages: int, scope: Scope | None = None) -> Reply:
-    """The whole reply read as its stream is (``ReplyReader`` over ``masked_reply``)."""
+    """The whole reply read as its stream is (``ReplyReader`` over ``masked_reply``); a
+    ``NOT_IN_HISTORY`` anywhere in it is an abstention too (the stream says it only when it
+    leads)."""
     clean, masked = masked_reply(text, scope)
     reader = ReplyReader(passages)
     said = reader.read(clean)
+    if not reader.abstained and _ABSTAIN_LATER.search(said):
+        rest = _ABSTAIN_LATER.sub("", said).strip()
+        return Reply(f"{ABSTAINED}\n{rest}" if rest else ABSTAINED, True, [], [], masked)
     return Reply(said, reader.abstained, reader.cited, list(reader.bad), masked)
 
 

@@ -24,6 +24,9 @@ def _said(cause: BaseException) -> str:
     status = getattr(cause, "status_code", None)
     if isinstance(status, int):
         return f"HTTP {status}"
+    if "Timeout" in type(getattr(cause, "original", cause)).__name__:
+        # not the SDK's paragraph (QA, session 15): the setting that decides the wait
+        return "no answer in time ([answer] timeout, for each of max_retries + 1 attempts)"
     first = (str(cause).strip().splitlines() or [""])[0]
     return first if len(first) <= 160 else first[:159] + "…"
 

@@ -61,7 +61,7 @@ def call_model(
     feed: Callable[[str], None] | None = None
     flushes: list[Callable[[], None]] = []
     if on_text is not None:
-        feed, done = _masked_stream(on_text, scope, passages)
+        feed, done = _masked_stream(on_text, scope, passages, _api_key(backend))
         flushes.append(done)
         if red is not None:
             feed, done = red.streamer(feed)
@@ -103,7 +103,10 @@ def call_model(
     )
     if short is not None:
         raise ModelCallFailed(backend.name, short)
-    return (replace(reply, text=red.restore(reply.text)) if red else reply), call_id
+    text = red.restore(reply.text) if red else reply.text
+    if key := _api_key(backend):  # a model repeating the key shows it nowhere (QA, session 15)
+        text = text.replace(key, API_KEY)
+    return replace(reply, text=text), call_id
 
 
 def _api_key(backend: Backend) -> str:
@@ -118,7 +121,7 @@ def _scrubbed(text: str, backend: Backend) -> str:
     echoes the key in an error body (a proxy, a gateway) must not write it into the audit log
     (QA, session 15)."""
     key = _api_key(backend)
-    return mask_secrets(text.replace(key, "[API key]") if key else text)
+    return mask_secrets(text.replace(key, API_KEY) if key else text)
 
 
 class _Said(Exception):
@@ -130,11 +133,15 @@ class _Said(Exception):
         self.original = exc
 
 
+API_KEY = "[API key]"  # what the backend's own key becomes wherever a reply or error repeats it
 HOLD_WORDS = 8  # words of a streamed reply held back: a name or "password: value" may span them
 
 
 def _masked_stream(
-    on_text: Callable[[str], None], scope: Scope | None, passages: int | None = None
+    on_text: Callable[[str], None],
+    scope: Scope | None,
+    passages: int | None = None,
+    key: str = "",
 ) -> tuple[Callable[[str], None], Callable[[], None]]:
     """(feed, flush) that pass a streamed reply on masked as the saved answer or draft is
     (``masked_reply``: secrets; in a client's scope, every other client's names) — QA, session
@@ -148,7 +155,7 @@ def _masked_stream(
     reader = ReplyReader(passages) if passages is not None else None
 
     def clean(text: str) -> str:
-        return masked_reply(text, scope)[0]
+        return masked_reply(text.replace(key, API_KEY) if key else text, scope)[0]
 
     def say(text: str) -> None:
         on_text(reader.read(text) if reader is not None else text)

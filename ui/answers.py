@@ -96,7 +96,7 @@ def show_answer(ctx: Ctx, ans: Answer, streamed: bool = False) -> None:
     citations(ctx, ans.citations)
     if ans.dropped_citations:
         st.caption(
-            "Citations to passages that were never sent were removed: "
+            "The model cited passages it was never sent, shown as \\[?\\]: "
             + ", ".join(f"\\[{n}\\]" for n in ans.dropped_citations)
         )
     if ans.trail:

@@ -38,13 +38,19 @@ def render_file(draft: Draft, draft_id: str, created: datetime) -> str:
             }
             for i, h in enumerate(draft.citations, 1)
         ],
+        # numbers the model cited that were never sent (shown as [?] in the text)
+        "dropped_citations": list(draft.dropped_citations),
     }
     head = yaml.safe_dump(
         {k: v for k, v in front.items() if v not in (None, [])},
         sort_keys=False,
         allow_unicode=True,
     )
-    return f"---\n{head}---\n# {draft.title}\n\n{draft.text.strip()}\n"
+    body = draft.text.strip()
+    heading = f"# {draft.title}"
+    if body.startswith(heading + "\n") or body == heading:  # the outline opens with it
+        body = body[len(heading) :].strip()  # one heading (QA, session 15: it came twice)
+    return f"---\n{head}---\n{heading}\n\n{body}\n"
 
 
 def save(vault: Vault, draft: Draft) -> tuple[Path, Outcome]:
@@ -69,7 +75,10 @@ def save_edit(vault: Vault, path: Path, text: str) -> Outcome:
         raise ValueError(f"{path} is not a draft file")
     head, _, body = raw[4:].partition("\n---\n")
     title = body.split("\n", 1)[0] if body.startswith("# ") else ""
-    new = f"---\n{head}\n---\n" + (f"{title}\n\n" if title else "") + text.strip() + "\n"
+    text = text.strip()
+    if title and (text.startswith(title + "\n") or text == title):  # the box shows it once
+        text = text[len(title) :].strip()
+    new = f"---\n{head}\n---\n" + (f"{title}\n\n" if title else "") + text + "\n"
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -56,7 +56,14 @@ class Ctx:
     vault: Vault
 
     def backend(self, choice: str | None = None) -> Backend | None:
-        return backend_config.make_backend(self.settings, choice, os.environ)
+        """The configured model backend; one that cannot be made (no key for the backend
+        config.toml names) is said, and the page answers offline rather than not at all (QA,
+        session 15: a question got only the configuration error)."""
+        try:
+            return backend_config.make_backend(self.settings, choice, os.environ)
+        except TrailkeepError as exc:
+            st.warning(safe_md(f"{exc} — answering offline, from your history alone."))
+            return None
 
     def backend_description(self) -> str:
         return backend_config.describe(self.settings, os.environ)

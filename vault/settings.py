@@ -58,8 +58,9 @@ DEFAULT_CONFIG = """\
 # OpenAI chat API) or "llama-index" (any llama-index LLM class you have installed).
 # backend = "auto"
 # model = "claude-sonnet-5-5"         # the Claude model (anthropic)
-# timeout = 30                         # seconds a model call may take (openai-compatible: 60)
-# max_retries = 1                      # retries of a failed Claude call
+# timeout = 30                         # seconds each attempt may take (openai-compatible: 60)
+# max_retries = 1                      # retries of a failed Claude call: the wait can be
+#                                      # timeout x (max_retries + 1) before the offline answer
 # anthropic_base_url = ""              # another Messages API endpoint (a proxy, a gateway)
 # openai_base_url = "http://127.0.0.1:8080/v1"
 # openai_model = "local"

@@ -153,6 +153,22 @@ def test_an_error_body_echoing_the_key_leaves_it_nowhere(vault: Vault) -> None:
     assert KEY not in (call["error"] or "") and "[API key]" in (call["error"] or "")
 
 
+def test_a_reply_repeating_the_key_shows_it_nowhere(vault: Vault) -> None:
+    """QA, session 15: a gateway key (no known key shape) repeated by the model was shown in
+    the answer and saved in drafts; only the audit log had it removed."""
+    seed(vault)
+    pieces: list[str] = []
+    with serve(lambda req: f"Match on record number plus clinic [1]; connect with {KEY}.") as f:
+        ans = ask(
+            vault,
+            "How do we match patients by record number?",
+            backend=backend(f.url),
+            on_text=pieces.append,
+        )
+    for said in (ans.answer, "".join(pieces), vault.llm_calls()[0]["response"]):
+        assert KEY not in said and "[API key]" in said, said
+
+
 def test_failed_call_falls_back_to_extractive_quickly(vault: Vault) -> None:
     seed(vault)
     import time

@@ -244,6 +244,46 @@ def test_draft_page_preselects_the_message_asked_for(home: Path) -> None:
     assert "Claims export" in at.selectbox(key="reply-msg").value
 
 
+def test_a_backend_that_cannot_be_made_answers_offline_and_says_why(home: Path) -> None:
+    """QA, session 15: `backend = "anthropic"` with no ANTHROPIC_API_KEY gave a question only
+    the configuration error, and no answer."""
+    cfg = home / "config.toml"
+    cfg.write_text(cfg.read_text() + '\n[answer]\nbackend = "anthropic"\n', encoding="utf-8")
+    at = page("ask")
+    at.chat_input[0].set_value("Why did the CSV export fail?").run()
+    assert not at.exception
+    body = texts(at)
+    assert "needs ANTHROPIC_API_KEY" in body and "answering offline" in body
+    assert "embedded newlines" in body
+
+
+def test_draft_page_says_when_the_message_asked_for_is_no_clients(home: Path) -> None:
+    """QA, session 15: `?message=` naming an unknown message (or one of nobody's yet)
+    preselected another email, and "Draft reply" answered that one instead."""
+    at = page("draft", message="nope@nowhere.example")
+    assert "No email with Message-ID nope@nowhere.example" in texts(at)
+    assert at.selectbox(key="reply-msg").value == "(choose the message to answer)"
+    at.button(key="reply-go").click().run()
+    assert not at.exception and "Choose the message to answer" in texts(at)
+    assert not [t for t in at.text_area if str(t.key).startswith("draft-email-text-")]
+
+
+def test_a_document_draft_has_one_heading_and_an_unchanged_save_says_so(home: Path) -> None:
+    """QA, session 15: a saved document draft carried its title heading twice (the outline
+    opens with it and the file adds it), and saving it again unchanged said "Saved as a new
+    version (duplicate)"."""
+    at = page("draft")
+    at.text_input(key="doc-topic").input("claims export").run()
+    next(b for b in at.button if b.label == "Draft document").click().run()
+    assert not at.exception
+    stored = Path(at.session_state["draft-doc-path"]).read_text()
+    heading = next(line for line in stored.splitlines() if line.startswith("# "))
+    assert stored.count(heading + "\n") == 1, stored
+    at.button(key="draft-doc-save").click().run()
+    assert "No changes since the last save" in texts(at)
+    assert Path(at.session_state["draft-doc-path"]).read_text() == stored
+
+
 def test_invoices_page_creates_and_issues(home: Path) -> None:
     at = page("invoices")
     assert "Unbilled work (2)" in "\n".join(h.value for h in at.subheader)

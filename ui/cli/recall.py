@@ -93,7 +93,10 @@ def ask_cmd(
         return
     if streamed:
         click.echo()
-        if b is not None and ans.backend != b.name:  # the call failed: the fallback answer
+        if "".join(streamed).strip() != ans.answer:
+            # a fallback (the call failed, the reply cited nothing) or a reply read otherwise
+            # than it streamed: what stands is the answer below (QA, session 15)
+            click.echo("\n--- the answer ---")
             click.echo(terminal_safe(ans.answer))
     else:
         click.echo(terminal_safe(ans.answer))

@@ -52,7 +52,7 @@ def body(ctx: page.Ctx) -> None:
                 on_text=stream,
                 redact=ctx.settings.redact,
             )
-        if parts and ans.backend != "extractive":
+        if parts and ans.backend != "extractive" and not ans.abstained:
             box.markdown(safe_md(ans.answer))
             answers.show_answer(ctx, ans, streamed=True)
         else:

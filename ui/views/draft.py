@@ -46,10 +46,21 @@ def _result(ctx: page.Ctx, key: str, client: str | None) -> None:
         from trailkeep.ui import drafts
 
         out = drafts.save_edit(ctx.vault, Path(stored), text)
-        st.success(f"Saved as a new version of the draft ({out.status}).")
+        if out.status == "duplicate":  # QA, session 15: "Saved as a new version (duplicate)"
+            st.info("No changes since the last save: nothing new to keep.")
+        else:
+            st.success(f"Saved as a new version of the draft ({out.status}).")
     if stored:
         st.caption(safe_md(f"Stored as history: {stored}", lines=False))
+    if d.dropped_citations:  # as Ask says it (QA, session 15: "[?]" went unexplained)
+        st.caption(
+            "The model cited passages it was never sent, shown as \\[?\\]: "
+            + ", ".join(f"\\[{n}\\]" for n in d.dropped_citations)
+        )
     answers.citations(ctx, d.citations)
+
+
+CHOOSE = "(choose the message to answer)"
 
 
 def _wanted(ctx: page.Ctx) -> tuple[str | None, dict[str, Any] | None]:
@@ -77,7 +88,21 @@ def reply_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
             st.session_state["reply-client"] = name
     client = clients[st.selectbox("Client", list(clients), key="reply-client")]
     mails = incoming_emails(ctx.vault, client.id, s.me_emails)
-    options = {_message_label(m): str(m["message_id"]) for m in mails}
+    options: dict[str, str | None] = {_message_label(m): str(m["message_id"]) for m in mails}
+    # A ?message= that is not a client's email (unknown, or nobody's yet): said, and no other
+    # message picked in its place (QA, session 15: a reply to another email was drafted)
+    mid = st.query_params.get("message")
+    ids = {c.id for c in clients.values()}
+    if mid and (wanted_msg is None or wanted_msg["scope"] not in ids):
+        st.warning(
+            f"No email with Message-ID {mid} is in your vault."
+            if wanted_msg is None
+            else "That email belongs to no client yet: give it to one on the Inbox page "
+            "(Attribution), then draft the reply."
+        )
+        options = {CHOOSE: None, **options}
+        if fresh:
+            st.session_state["reply-msg"] = CHOOSE
     if wanted_msg is not None and wanted_msg["scope"] == client.id:
         key = str(wanted_msg["key"])
         if key not in options.values():  # older than the 50 newest: offer it too
@@ -98,7 +123,11 @@ def reply_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
     if st.button("Draft reply", type="primary", key="reply-go"):
         reply_to = None if brief.strip() else options.get(pick)
         if reply_to is None and not brief.strip():
-            st.warning("This client has no incoming email yet: write a brief instead.")
+            st.warning(
+                "Choose the message to answer, or write a brief."
+                if pick == CHOOSE
+                else "This client has no incoming email yet: write a brief instead."
+            )
         else:
             from trailkeep.recall.draft import draft_email
             from trailkeep.ui import drafts
