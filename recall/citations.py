@@ -18,10 +18,14 @@ from .scope import Scope, masked_reply
 NOT_IN_HISTORY = "NOT_IN_HISTORY"
 ABSTAINED = "Your history doesn't say."
 # "[3]", "[3, 4]", "[3,4]", "[3 and 4]", "[7-9]", "[7–9]": one citation group
-_GROUP = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:,|and|-|–)\s*\d{1,3})*)\s*\]")
+# — not "a[2]" (an index), "[3](http://…)" (a link), "[1,000]" (a number); "[1][2]" is two
+_GROUP = re.compile(r"(?<!\w)\[\s*(\d{1,3}(?:\s*(?:,|and|-|–)\s*\d{1,3})*)\s*\](?!\()")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+# what a citation group being written looks like, up to where a stream is cut: "[3, 4"
+OPEN_GROUP = re.compile(r"\[[\d\s,–-]*(?:and[\d\s,–-]*)?")
 _NUMBER = re.compile(r"\d{1,3}|[-–]")
 # the reply's first word saying the passages hold no answer, however it is dressed
-_ABSTAIN_LEAD = re.compile(r"^\s*[*_`\"']*NOT_IN_HISTORY[*_`\"']*[:.!—-]*[ \t]*", re.IGNORECASE)
+_ABSTAIN_LEAD = re.compile(r"^\s*[*_`\"']*NOT_IN_HISTORY[*_`\"']*[:.!—-]*", re.IGNORECASE)
 MAX_RANGE = 20  # "[1-999]" is not 999 citations
 
 
@@ -65,14 +69,22 @@ class ReplyReader:
             self._started = True
             m = _ABSTAIN_LEAD.match(piece)
             if m:
+                # the rest keeps its own leading space or line break, in this piece or the
+                # next: the stream and the whole reply read the same (review, session 15)
                 self.abstained = True
                 rest = piece[m.end() :]
-                piece = ABSTAINED + ("" if rest[:1] in ("\n", "") else " ") + rest
+                piece = ABSTAINED + (" " if rest[:1].isalnum() else "") + rest
         return _GROUP.sub(self._renumber, piece)
 
     def _renumber(self, m: re.Match[str]) -> str:
+        group = m.group(1)
+        nums = _numbers(group)
+        if _THOUSANDS.fullmatch(group.replace(" ", "")) or (
+            ("-" in group or "–" in group) and not any(1 <= n <= self.passages for n in nums)
+        ):
+            return m.group(0)  # "[1,000]", "[10-12] weeks": a number, not a citation
         out = []
-        for n in _numbers(m.group(1)):
+        for n in nums:
             if 1 <= n <= self.passages:
                 out.append(f"[{self.order.setdefault(n, len(self.order) + 1)}]")
             else:

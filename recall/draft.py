@@ -355,9 +355,16 @@ def _with_model(
     except ModelCallFailed as exc:
         draft.reason = f"{exc}; drafted offline instead"
         return draft
+    if said.abstained:
+        # the model found nothing in the passages: its prose would be grounded in nothing, and
+        # its citations numbered with the line it dropped (review, session 15)
+        draft.reason = (
+            "the model found nothing in your history for this, so its reply was not used; "
+            "this is the offline worksheet"
+        )
+        draft.llm_call_id = call_id
+        return draft
     body = said.text.strip()
-    if said.abstained:  # the model's "not in your history" line is not the draft's
-        body = body.split("\n", 1)[1].strip() if "\n" in body else ""
     cites = [passages[n - 1] for n in said.cited]  # the body numbers them 1, 2, … already
     bad = said.bad
     if passages and not cites:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from trailkeep.vault import Vault
 
 from .backends import Backend, ModelReply
-from .citations import ReplyReader
+from .citations import OPEN_GROUP, ReplyReader
 from .errors import (
     EmptyReply,
     IncompleteReply,
@@ -198,6 +198,6 @@ def _held_back(text: str) -> int:
     if key != -1 and "-----END" not in text[key:]:
         cut = min(cut, key)
     group = text.rfind("[", 0, cut)  # a citation group is read whole: "[3, 4]"
-    if group != -1 and "]" not in text[group:cut]:
+    if group != -1 and "]" not in text[group:cut] and OPEN_GROUP.fullmatch(text, group, cut):
         cut = group
     return cut

@@ -155,10 +155,11 @@ def search_detailed(
     out: list[Hit] = []
     seen_text: set[str] = set()
     withheld = 0
+    kw_ids = {cid for cid, _ in kw}
     for h in ranked:
         parts = [h] if scope is None else admit([h], scope, {h.entry_id: _text(vault, h)})
-        if scope is not None and not parts and h.client == scope.client.id:
-            withheld += 1
+        if scope is not None and not parts and h.client == scope.client.id and h.chunk_id in kw_ids:
+            withheld += 1  # one sharing the question's words, not any neighbour in meaning
         for part in parts:
             # Near-duplicates (a re-sent draft, a pasted copy) once.
             norm = " ".join(part.quote.lower().split())
@@ -172,7 +173,7 @@ def search_detailed(
     return SearchResult(
         query,
         out,
-        {cid for cid, _ in kw},
+        kw_ids,
         dict(vs),
         who,
         {h.entry_id: authors[h.entry_id] for h in out if h.entry_id in authors},

@@ -33,25 +33,50 @@ _CREDENTIAL = (
 )
 # "password: Hunter2!", "api_key = 'abc…'", "AWS_SECRET_ACCESS_KEY=…", "PGPASSWORD=…": the name
 # stays, the value goes (four characters or more, so "the password: we reset it" keeps its
-# words); "Password for the Acme SFTP: …" — a few words between the name and its colon
+# words); "Password for the Acme SFTP: Tr0ub…" — up to four words between the name and its
+# colon, within the sentence, and then the value must look like one (a digit or a symbol, not a
+# date or a time): "Password reset on: 2026-03-04" and "Secret Santa: Monday" keep their words.
+# Never a name inside "[secret removed]" itself: masking twice changes nothing.
 _NAMED = re.compile(
-    r"(?i)\b([a-z_]*(?:" + _CREDENTIAL + r")(?:\b[^:=\n]{0,40}?)?"
-    r"[\"']?\s*[:=]\s*)([\"']?)" + _NOT_MASKED + r"([^\s\"']{4,})\2"
+    r"(?i)(?<!\[)\b([a-z_]*(?:" + _CREDENTIAL + r")((?:[ \t]+[^\s:=.!?;\[\]]{1,30}){0,4}?)"
+    r"[\"']?[ \t]*[:=]\s*)([\"']?)" + _NOT_MASKED + r"([^\s\"']{4,200})\3"
 )
+_DATE_OR_TIME = re.compile(r"\d{1,4}(?:[-/.:]\d{1,4})+[.,]?")
+_LOOKS_SECRET = re.compile(r"[\d!@#$%^&*]")
 # "token: 9f8e7d…", "Authorization: Bearer 9f8e…": a token's value is long and holds a digit
 _TOKEN = re.compile(
-    r"(?i)(\b(?:[a-z_]*token\b[\"']?\s*[:=]|bearer)\s*)([\"']?)"
+    r"(?i)(\b(?:[a-z_]*token\b[\"']?[ \t]*[:=]|bearer)[ \t]*)([\"']?)"
     + _NOT_MASKED
-    + r"(?=[^\s\"']*\d)([A-Za-z0-9._~+/=-]{12,})\2"
+    + r"([A-Za-z0-9._~+/=-]{12,400})\2"
 )
 # "the SFTP password is Tr0ub4dor&3": said in a sentence, a value with a digit or a symbol
 _SAID = re.compile(
     r"(?i)(\b(?:password|passphrase|passcode|pin)\s+(?:is|was)\s+)([\"']?)"
     + _NOT_MASKED
-    + r"(?=\S*[\d!@#$%^&*])([^\s\"']{6,})\2"
+    + r"([^\s\"']{4,200})\2"
 )
-# user:password@ in a URL
-_URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s/:@]+:)([^\s/@]+)(@)", re.IGNORECASE)
+# user:password@ in a URL (bounded parts: no run of text is read twice over)
+_URL_CREDENTIALS = re.compile(
+    r"(\b[a-z][a-z0-9+.-]{0,30}://[^\s/:@]{1,256}:)([^\s/@]{1,256})(@)", re.IGNORECASE
+)
+
+
+def _named(m: re.Match[str]) -> str:
+    value = m.group(4)
+    after = m.group(1)[len(m.group(1).rstrip()) :]  # the space after ":" or "="
+    if m.group(2).strip() and (
+        not _LOOKS_SECRET.search(value) or _DATE_OR_TIME.fullmatch(value) or "\n" in after
+    ):
+        # words before the colon, then a value that reads as a word or a date, or is on the
+        # next line ("Next steps:\nAlice will call")
+        return m.group(0)
+    return f"{m.group(1)}{m.group(3)}{SECRET}{m.group(3)}"
+
+
+def _with_digit(m: re.Match[str]) -> str:
+    if not _LOOKS_SECRET.search(m.group(3)) or _DATE_OR_TIME.fullmatch(m.group(3)):
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{SECRET}{m.group(2)}"
 
 
 def mask_secrets(text: str) -> str:
@@ -59,8 +84,9 @@ def mask_secrets(text: str) -> str:
     if not text:
         return text
     text = _KEY_SHAPES.sub(SECRET, text)
-    for rx in (_TOKEN, _NAMED, _SAID):
-        text = rx.sub(lambda m: f"{m.group(1)}{m.group(2)}{SECRET}{m.group(2)}", text)
+    text = _TOKEN.sub(_with_digit, text)
+    text = _NAMED.sub(_named, text)
+    text = _SAID.sub(_with_digit, text)
     return _URL_CREDENTIALS.sub(
         lambda m: m.group(0) if m.group(2) == SECRET else f"{m.group(1)}{SECRET}{m.group(3)}",
         text,

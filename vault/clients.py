@@ -341,7 +341,13 @@ class ClientDirectory:
             if long := [_flex(t) for t in loose if len(t) >= SUFFIX_MIN and t[-1].isalpha()]:
                 alts.append(_BEFORE + r"(?i:" + _alternation(long) + r")[\w-]*")
             if short := [_flex(t) for t in loose if len(t) < SUFFIX_MIN or not t[-1].isalpha()]:
-                alts.append(_BEFORE + r"(?i:" + _alternation(short) + r")" + _JOINED)
+                # A short name alone, in any case; joined by an underscore or a number, in any
+                # case ("vhh_v2", "acme2"); joined by a hyphen only as clients.toml writes it
+                # ("Beta-style", "open-Beta" — not "beta-testing", "open-beta"; review, session
+                # 15: short names are often words).
+                alt = _alternation(short)
+                alts.append(r"(?<![\w.@-])(?i:" + alt + r")(?:[_\d][\w-]*)?(?![\w-])")
+                alts.append(_BEFORE + r"(?:" + alt + r")(?:-[\w-]*)?(?!\w)")
             if unspaced := [re.escape(t) for t in exact if _UNSPACED.search(t)]:
                 alts.append("(?:" + _alternation(unspaced) + ")")
             if exact := [re.escape(t) for t in exact if t.strip() and not _UNSPACED.search(t)]:
@@ -349,7 +355,7 @@ class ClientDirectory:
             if where := [re.escape(t) for t in where if t.strip()]:
                 # the whole address, not only its domain ("dana@[another client]" named Dana)
                 alts.append(
-                    r"(?<![\w.+-])[\w.+-]+@(?i:" + _alternation(where) + r")(?![\w-])"
+                    r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)*(?i:" + _alternation(where) + r")(?![\w-])"
                     r"|(?<![\w-])(?i:" + _alternation(where) + r")(?![\w-])"
                 )
             if alts:

@@ -1093,6 +1093,10 @@ def test_a_name_joined_to_other_words_still_names_its_client() -> None:
     for said in ("snorthwinder", "user@northwindy.example", "x.northwinds.com", "NWHHs"):
         assert not d.named_in(said), said
     assert d.mask("mail dana@northwind.example today", "[x]") == "mail [x] today"
+    # review, session 15: an address on a subdomain keeps no person; a short alias joined by a
+    # hyphen counts only as written ("NWHH-2"), since short names are often words
+    assert d.mask("to dana@mail.northwind.example", "[x]") == "to [x]"
+    assert d.named_in("nwhh_v2") and d.named_in("NWHH-2") and not d.named_in("nwhh-testing")
 
 
 def test_a_clients_note_held_back_for_naming_another_is_said(tmp_path: Path) -> None:

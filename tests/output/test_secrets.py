@@ -53,7 +53,24 @@ PASTED = (ANTHROPIC, AWS, "NOTAKEYnotakeyNOTAKEY0000", PASSWORD)
         # masking twice changes nothing (it gave "[secret removed] removed]")
         ("api_key = [secret removed]", "api_key = [secret removed]"),
         ("https://bob:[secret removed]@db.example", "https://bob:[secret removed]@db.example"),
+        ("my pin is 4821", "my pin is [secret removed]"),
+        # review, session 15: a second secret on the line, a second URL
+        (
+            "SFTP password: hunter22 host: sftp.acme.example",
+            "SFTP password: [secret removed] host: sftp.acme.example",
+        ),
+        (
+            "https://a:pw1@a.example/x https://b:pw2@b.example/y",
+            "https://a:[secret removed]@a.example/x https://b:[secret removed]@b.example/y",
+        ),
         # words that only look like it
+        ("Password reset on: 2026-03-04", "Password reset on: 2026-03-04"),
+        ("Access token expires at: 12:00", "Access token expires at: 12:00"),
+        ("Secret Santa: Monday", "Secret Santa: Monday"),
+        (
+            "We discussed the password policy. Next steps: Alice will call",
+            "We discussed the password policy. Next steps: Alice will call",
+        ),
         ("the password: we reset it", "the password: we reset it"),
         ("The password is expired.", "The password is expired."),
         ("The token: expired yesterday", "The token: expired yesterday"),

@@ -95,3 +95,49 @@ def test_redacted_and_scoped_the_stream_is_what_is_saved(vault: Vault) -> None:
     said = "".join(pieces)
     assert said == masked_reply(got.text, scope)[0]
     assert "Brennan" not in said and "Hunter2Secret" not in said and "beta.example" not in said
+
+
+CITED = [*WORDS, "[1]", "[2, 3]", "[9]", "[1-2]", "[see", "below]", "a[2]", "[1,000]"]
+
+
+def test_a_streamed_reply_reads_as_the_whole_reply_with_citations_and_an_abstention() -> None:
+    """Review, session 15: a first piece ending right after "NOT_IN_HISTORY:" lost the space
+    after the lead; an open "[" held back the rest of the reply. Streamed pieces, read in
+    order, are the whole reply read at once: masked, renumbered, the lead said."""
+    from trailkeep.recall.citations import read_reply
+
+    scope = acme_scope()
+    rng = random.Random(151)
+    for _ in range(400):
+        words = [rng.choice(CITED) for _ in range(rng.randint(1, 50))]
+        if rng.random() < 0.3:
+            words.insert(
+                0, rng.choice(["NOT_IN_HISTORY:", "**NOT_IN_HISTORY**", "NOT_IN_HISTORY\n"])
+            )
+        text = " ".join(words)
+        cuts = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(0, 30))))
+        out: list[str] = []
+        feed, flush = _masked_stream(out.append, scope, passages=3)
+        last = 0
+        for c in [*cuts, len(text)]:
+            feed(text[last:c])
+            last = c
+        flush()
+        assert "".join(out) == read_reply(text, 3, scope).text, text
+
+
+def test_what_is_not_a_citation_is_left_as_written() -> None:
+    """Review, session 15: "[10-12] weeks" became "[?] weeks" (three dropped citations),
+    "[1,000]" two citations, "a[2, 3]" and a link's "[3](http://…)" were renumbered."""
+    from trailkeep.recall.citations import read_reply
+
+    said = read_reply(
+        "It takes [10-12] weeks for [1,000] people; see a[2, 3] and [3](http://x.example). "
+        "The fix [3][1] holds, unlike [9].",
+        5,
+    )
+    assert said.text == (
+        "It takes [10-12] weeks for [1,000] people; see a[2, 3] and [3](http://x.example). "
+        "The fix [1][2] holds, unlike [?]."
+    )
+    assert said.cited == [3, 1] and said.bad == [9]

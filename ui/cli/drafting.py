@@ -39,11 +39,11 @@ def _finish(v: Vault, d: Draft, as_json: bool, streamed: str) -> None:
     if shown and d.backend != "extractive" and d.text.startswith(shown):
         # what streamed is the saved draft's text (masked and renumbered as it is): its
         # sources follow (QA, session 15: the terminal showed the model's own numbers)
-        click.echo(d.text[len(shown) :].rstrip() or "")
+        click.echo(terminal_safe(d.text[len(shown) :].rstrip()))
     else:
         if shown:  # a fallback, or a reply not used: the saved draft is another text
             click.echo("\n\n--- the saved draft ---")
-        click.echo(d.text)
+        click.echo(terminal_safe(d.text))
     if d.reason:
         click.echo(f"\n({d.reason})", err=True)
     click.echo(f"\nsaved: {path}", err=True)

@@ -94,9 +94,14 @@ def ask_cmd(
     if streamed:
         click.echo()
         if "".join(streamed).strip() != ans.answer:
-            # a fallback (the call failed, the reply cited nothing) or a reply read otherwise
-            # than it streamed: what stands is the answer below (QA, session 15)
-            click.echo("\n--- the answer ---")
+            # a fallback (the call failed, the reply was cut or cited nothing) or a reply read
+            # otherwise than it streamed: what stands is the answer below (QA, session 15)
+            fell_back = b is not None and ans.backend != b.name
+            click.echo(
+                "\n--- the model's reply above was not used; from your history instead ---"
+                if fell_back
+                else "\n--- the answer ---"
+            )
             click.echo(terminal_safe(ans.answer))
     else:
         click.echo(terminal_safe(ans.answer))
