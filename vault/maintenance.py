@@ -225,18 +225,29 @@ def forgotten_markers(vault: Vault) -> tuple[set[str], set[str]]:
 _MARKER_WORD = re.compile(r"[\w][\w.@+'’-]*[\w]|[\w]")
 
 
-def _marker_words(text: str) -> list[str]:
-    """The words a marker is looked for in, lower case, possessives dropped. Hyphens and
-    underscores join a name's words as spaces do ("Tendmaloom-Family-Clinic", as the client
-    matcher reads it, notes/0013); an address or a domain stays one word."""
+# Where a word is cut into the parts a name is looked for in: hyphens and underscores, and
+# between letters and a number ("Gannomere2", "v2": session 15, as the client matcher reads it)
+_PARTS = re.compile(r"[-_]+|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def _marker_words(text: str, parts: re.Pattern[str] = _PARTS) -> list[str]:
+    """The words a marker is looked for in, lower case, possessives dropped. Hyphens,
+    underscores and a number join a name to other words as spaces do ("Tendmaloom-Family-
+    Clinic", "tendmaloom_v2", "Tendmaloom2", as the client matcher reads them, notes/0013); an
+    address or a domain stays one word."""
     out: list[str] = []
     for raw in _MARKER_WORD.findall(text):
         w = raw.lower().removesuffix("'s").removesuffix("’s").rstrip(".")
         if "@" in w or "." in w:
             out.append(w)
         else:
-            out += [p for p in re.split(r"[-_]+", w) if p]
+            out += [p for p in parts.split(w) if p]
     return out
+
+
+# how words were cut before session 15 (no cut at a number): tombstones written then hold
+# markers joined that way ("project x2"), and must still be found
+_PARTS_BEFORE = re.compile(r"[-_]+")
 
 
 def _marker_keys(marker: str) -> set[str]:
@@ -250,14 +261,16 @@ def _marker_keys(marker: str) -> set[str]:
 def names_forgotten(text: str, markers: set[str]) -> bool:
     """Does the text name a forgotten marker? Markers are kept only as hashes, so candidate
     words and runs of up to four words are hashed and looked up."""
-    words = _marker_words(text)
-    for i, w in enumerate(words):
-        cands = [w]
-        if "@" in w:
-            cands.append(w.rsplit("@", 1)[1])
-        cands += [" ".join(words[i : i + n]) for n in (2, 3, 4) if i + n <= len(words)]
-        if any(tomb_key("marker", c) in markers for c in cands):
-            return True
+    now = _marker_words(text)
+    before = _marker_words(text, _PARTS_BEFORE)
+    for words in (now, before) if before != now else (now,):
+        for i, w in enumerate(words):
+            cands = [w]
+            if "@" in w:
+                cands.append(w.rsplit("@", 1)[1])
+            cands += [" ".join(words[i : i + n]) for n in (2, 3, 4) if i + n <= len(words)]
+            if any(tomb_key("marker", c) in markers for c in cands):
+                return True
     return False
 
 

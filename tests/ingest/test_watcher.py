@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,34 @@ def wait_for(cond: Callable[[], bool], timeout: float = 15.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+@contextmanager
+def watching(w: Watcher) -> Iterator[Watcher]:
+    """``w`` running in its own thread until the block ends (stopped and joined then)."""
+    stop = threading.Event()
+    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+    t.start()
+    try:
+        assert wait_for(lambda: w.state == "watching")
+        yield w
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert not t.is_alive()
+
+
+def sourced(vault: Vault, seen: list[Outcome], source: Path) -> Watcher:
+    """A watcher of the inbox and one ``[[source]]`` folder, rescanning only hourly: what it
+    reads, it heard."""
+    return Watcher(
+        Ingestor(vault),
+        vault.settings.inbox,
+        stable_seconds=0.2,
+        rescan_seconds=3600,
+        on_outcome=seen.append,
+        sources=[source],
+    )
 
 
 @pytest.fixture
@@ -147,27 +176,12 @@ def test_a_source_folder_made_after_the_start_is_watched(vault: Vault) -> None:
     the next rescan (five minutes by default)."""
     later = vault.settings.home / "later-notes"
     seen: list[Outcome] = []
-    w = Watcher(
-        Ingestor(vault),
-        vault.settings.inbox,
-        stable_seconds=0.2,
-        rescan_seconds=3600,
-        on_outcome=seen.append,
-        sources=[later],
-    )
-    stop = threading.Event()
-    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
-    t.start()
-    try:
-        assert wait_for(lambda: w.state == "watching")
+    with watching(sourced(vault, seen, later)):
         later.mkdir()
         (later / "first.md").write_text("# First\n\nin a folder made later\n")
         assert wait_for(lambda: any(o.path.endswith("first.md") for o in seen))
         (later / "second.md").write_text("# Second\n\nheard by its watch\n")
         assert wait_for(lambda: any(o.path.endswith("second.md") for o in seen))
-    finally:
-        stop.set()
-        t.join(timeout=10)
 
 
 def test_the_heartbeat_counts_the_files_of_a_batch_not_yet_read(vault: Vault) -> None:
@@ -245,24 +259,10 @@ def test_a_source_folder_kept_as_a_link_is_read_and_watched(vault: Vault, tmp_pa
     link = tmp_path / "notes"
     link.symlink_to(real)
     seen: list[Outcome] = []
-    w = Watcher(
-        Ingestor(vault),
-        vault.settings.inbox,
-        stable_seconds=0.2,
-        rescan_seconds=3600,
-        on_outcome=seen.append,
-        sources=[link],
-    )
-    stop = threading.Event()
-    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
-    t.start()
-    try:
+    with watching(sourced(vault, seen, link)):
         assert wait_for(lambda: any(o.path.endswith("first.md") for o in seen))
         (real / "second.md").write_text("# Second\n\nheard through the link\n")
         assert wait_for(lambda: any(o.path.endswith("second.md") for o in seen))
-    finally:
-        stop.set()
-        t.join(timeout=10)
     assert {Path(o.path).name: o.status for o in seen} == {
         "first.md": "ingested",
         "second.md": "ingested",
@@ -284,19 +284,7 @@ def test_a_folder_deleted_and_made_again_is_watched_again(
     src = vault.settings.home / "src"
     src.mkdir()
     seen: list[Outcome] = []
-    w = Watcher(
-        Ingestor(vault),
-        vault.settings.inbox,
-        stable_seconds=0.2,
-        rescan_seconds=3600,
-        on_outcome=seen.append,
-        sources=[src],
-    )
-    stop = threading.Event()
-    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
-    t.start()
-    try:
-        assert wait_for(lambda: w.state == "watching")
+    with watching(sourced(vault, seen, src)):
         (src / "before.md").write_text("# Before\n\nheard\n")
         assert wait_for(lambda: any(o.path.endswith("before.md") for o in seen))
         shutil.rmtree(src)
@@ -305,6 +293,3 @@ def test_a_folder_deleted_and_made_again_is_watched_again(
         time.sleep(0.5)
         (src / "after.md").write_text("# After\n\nin the folder made again\n")
         assert wait_for(lambda: any(o.path.endswith("after.md") for o in seen))
-    finally:
-        stop.set()
-        t.join(timeout=10)
