@@ -33,7 +33,7 @@ _CREDENTIAL = (
 )
 # "password: Hunter2!", "api_key = 'abc…'", "AWS_SECRET_ACCESS_KEY=…", "PGPASSWORD=…": the name
 # stays, the value goes (four characters or more, so "the password: we reset it" keeps its
-# words); "Password for the Acme SFTP: Tr0ub…" — up to four words between the name and its
+# words); "Password for the Acme SFTP: <value>" — up to four words between the name and its
 # colon, within the sentence, and then the value must look like one (a digit or a symbol, not a
 # date or a time): "Password reset on: 2026-03-04" and "Secret Santa: Monday" keep their words.
 # Never a name inside "[secret removed]" itself: masking twice changes nothing.
@@ -43,13 +43,13 @@ _NAMED = re.compile(
 )
 _DATE_OR_TIME = re.compile(r"\d{1,4}(?:[-/.:]\d{1,4})+[.,]?")
 _LOOKS_SECRET = re.compile(r"[\d!@#$%^&*]")
-# "token: 9f8e7d…", "Authorization: Bearer 9f8e…": a token's value is long and holds a digit
+# "token: <hex>", "Authorization: Bearer <token>": a token's value is long and holds a digit
 _TOKEN = re.compile(
     r"(?i)(\b(?:[a-z_]*token\b[\"']?[ \t]*[:=]|bearer)[ \t]*)([\"']?)"
     + _NOT_MASKED
     + r"([A-Za-z0-9._~+/=-]{12,400})\2"
 )
-# "the SFTP password is Tr0ub4dor&3": said in a sentence, a value with a digit or a symbol
+# "the SFTP password is <value>": said in a sentence, a value with a digit or a symbol
 _SAID = re.compile(
     r"(?i)(\b(?:password|passphrase|passcode|pin)\s+(?:is|was)\s+)([\"']?)"
     + _NOT_MASKED
