@@ -154,30 +154,26 @@ class SourcesMixin(VaultBase):
     def current_content(self, kind: str, external_id: str) -> str | None:
         """The content hash of a document's current version (to skip unchanged re-imports
         before any chunking)."""
-        with self.engine.connect() as c:
-            r = c.execute(
-                text(
-                    "SELECT v.content_sha256 FROM version v "
-                    "JOIN document d ON d.id = v.document_id "
-                    "WHERE d.kind = :k AND d.external_id = :x AND v.current "
-                    "ORDER BY v.number DESC LIMIT 1"
-                ),
-                {"k": kind, "x": external_id},
-            ).first()
-        return None if r is None else str(r[0])
+        r = self._current_version(kind, external_id, "content_sha256")
+        return None if r is None else str(r)
 
     def current_time(self, kind: str, external_id: str) -> datetime | None:
         """The time of a document's current version (aware UTC), or None."""
+        r = self._current_version(kind, external_id, "created_at")
+        return None if r is None else parse_db_ts(r)
+
+    def _current_version(self, kind: str, external_id: str, column: str) -> object:
+        """One column of a document's current version (its newest, should two be current)."""
         with self.engine.connect() as c:
             r = c.execute(
                 text(
-                    "SELECT v.created_at FROM version v JOIN document d ON d.id = v.document_id "
+                    f"SELECT v.{column} FROM version v JOIN document d ON d.id = v.document_id "
                     "WHERE d.kind = :k AND d.external_id = :x AND v.current "
                     "ORDER BY v.number DESC LIMIT 1"
                 ),
                 {"k": kind, "x": external_id},
             ).first()
-        return None if r is None else parse_db_ts(r[0])
+        return None if r is None else r[0]
 
     def earlier_problems(self, path: str, source_id: int) -> list[tuple[int, str]]:
         """(id, name) of the failed or partial sources of ``path`` before ``source_id``: read
