@@ -49,6 +49,25 @@ _TOKEN = re.compile(
     + _NOT_MASKED
     + r"([A-Za-z0-9._~+/=-]{12,400})\2"
 )
+# "password: "correct horse battery"", "api_key = 'abc def'": a quoted value is the value,
+# spaces and all (QA, session 16: a quoted phrase was not masked at all)
+_QUOTED = re.compile(
+    r"(?i)(?<!\[)\b([a-z_]*(?:"
+    + _CREDENTIAL
+    + r")[\"']?[ \t]*[:=][ \t]*)([\"'])"
+    + _NOT_MASKED
+    + r"([^\"'\n]{4,200})\2"
+)
+# "passphrase: correct horse battery staple": a password of words goes whole, to the end of its
+# sentence or line (eight words at most). Only when its first word reads as a word of four
+# letters or more — "password: Hunter2 (changed Monday)" is one token, "the password: we reset
+# it" keeps its words.
+_PHRASE = re.compile(
+    r"(?i)(?<!\[)\b([a-z_]*(?:password|passwd|passphrase|pass phrase|passcode)[ \t]*[:=][ \t]*)"
+    + _NOT_MASKED
+    + r"([A-Za-z]{4,40}(?:[ \t]+[^\s\"'\[\]]{1,40}){1,7})"
+)
+_SENTENCE_END = re.compile(r"[.!?;,](?=\s|$)")
 # "the SFTP password is <value>": said in a sentence, a value with a digit or a symbol
 _SAID = re.compile(
     r"(?i)(\b(?:password|passphrase|passcode|pin)\s+(?:is|was)\s+)([\"']?)"
@@ -73,6 +92,13 @@ def _named(m: re.Match[str]) -> str:
     return f"{m.group(1)}{m.group(3)}{SECRET}{m.group(3)}"
 
 
+def _phrase(m: re.Match[str]) -> str:
+    words = m.group(2)
+    end = _SENTENCE_END.search(words)
+    cut = end.start() if end else len(words)
+    return f"{m.group(1)}{SECRET}{words[cut:]}"
+
+
 def _with_digit(m: re.Match[str]) -> str:
     if not _LOOKS_SECRET.search(m.group(3)) or _DATE_OR_TIME.fullmatch(m.group(3)):
         return m.group(0)
@@ -85,6 +111,8 @@ def mask_secrets(text: str) -> str:
         return text
     text = _KEY_SHAPES.sub(SECRET, text)
     text = _TOKEN.sub(_with_digit, text)
+    text = _QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}{SECRET}{m.group(2)}", text)
+    text = _PHRASE.sub(_phrase, text)
     text = _NAMED.sub(_named, text)
     text = _SAID.sub(_with_digit, text)
     return _URL_CREDENTIALS.sub(

@@ -67,6 +67,16 @@ FAKE_PW = "Not" + "Real" + "9x" + "!"
             "https://a:pw1@a.example/x https://b:pw2@b.example/y",
             "https://a:[secret removed]@a.example/x https://b:[secret removed]@b.example/y",
         ),
+        # QA, session 16: a quoted value with spaces was not masked at all, and a passphrase
+        # of words lost only its first word
+        ('password: "correct horse battery staple"', 'password: "[secret removed]"'),
+        ("api_key = 'abcd efgh ijkl'", "api_key = '[secret removed]'"),
+        ("passphrase: correct horse battery staple", "passphrase: [secret removed]"),
+        (
+            "Wifi password: purple monkey dishwasher. Call me",
+            "Wifi password: [secret removed]. Call me",
+        ),
+        ("password: Hunter2 (changed Monday)", "password: [secret removed] (changed Monday)"),
         # words that only look like it
         ("Password reset on: 2026-03-04", "Password reset on: 2026-03-04"),
         ("Access token expires at: 12:00", "Access token expires at: 12:00"),
