@@ -29,7 +29,9 @@ from typing import Any
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, label_key
 from trailkeep.vault.records import (
     DOC_CHAT,
+    DOC_DRAFT,
     DOC_EMAIL,
+    DOC_NOTE,
     DOC_SESSION,
     SCOPE_GENERAL,
     SCOPE_MIXED,
@@ -43,9 +45,11 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 6  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+RULES_VERSION = 7  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
 # 5: each version's own label, a chat turn naming another client is mixed, projects name clients;
 # 6: names joined to other words ("Northwind-based", "redfalcon_v2"; vault/clients.py)
+# 7: names folded (accents, look-alike letters, "&"), in code identifiers and capitals; an old
+# version partly said again under a new label is mixed
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"
@@ -237,7 +241,6 @@ def _by_label(label: str, ctx: Context) -> tuple[str | None, bool]:
 
 
 _LONG = 20  # characters: a sentence long enough to say something (not a heading)
-RESTATED = 0.5  # share of an old version's sentences the current version holds: a correction
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -261,12 +264,20 @@ def _current_sentences(doc: DocFacts) -> set[str]:
     return out
 
 
-def _restated(text: str, current: set[str]) -> bool:
-    """Does the current version say most of what this older entry says?"""
+def _restated(text: str, current: set[str]) -> float:
+    """The share of what this older entry says that the current version says again."""
     said = _sentences_of(text)
     if not said:
-        return bool(text.strip()) and " ".join(text.split()).casefold() in current
-    return len(said & current) >= RESTATED * len(said)
+        return float(bool(text.strip()) and " ".join(text.split()).casefold() in current)
+    return len(said & current) / len(said)
+
+
+def _front_words(meta: Mapping[str, Any]) -> list[str]:
+    """A note's front-matter project and tags (the words that may name a client)."""
+    tags = meta.get("tags")
+    words = [str(t) for t in tags if isinstance(t, str | int)] if isinstance(tags, list) else []
+    project = meta.get("project")
+    return [*words, project] if isinstance(project, str) else words
 
 
 def decide(doc: DocFacts, ctx: Context) -> DocDecision:
@@ -283,6 +294,9 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     # its old version with the client that version named (QA, session 10: the old version went
     # to the new one); a label *corrected* (the text the same) moves the old version with it
     # (QA, session 12: the mislabelled version stayed in the scope it was corrected away from).
+    # Between the two — some of the old text said again, some not — is neither's: a template
+    # reused for another client said its boilerplate again and took the old client's figures
+    # along (QA, session 16). Such an entry is mixed, in no client's scope, until the user says.
     unresolved: set[int] = set()
     current: set[str] | None = None  # read only when an older label differs
     for i, e in enumerate(doc.entries):
@@ -295,13 +309,27 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         if doc_client is not None and client != doc_client:
             if current is None:
                 current = _current_sentences(doc)
-            if _restated(e.text, current):
+            share = _restated(e.text, current)
+            if share >= 1:
                 own[i] = doc_client  # the same words under the corrected label
+                continue
+            if share > 0:
+                own[i] = SCOPE_MIXED
                 continue
         if client is not None:
             own[i] = client
         elif not resolved:
             unresolved.add(i)
+    # A note's front matter `project:` or `tags:` naming one client is as good as its label;
+    # naming several, its parts naming none may be any of theirs (QA, session 16: a note with
+    # `project: BLUEHERON`, Bluefin's codename, was general and reached Acme's draft).
+    front_named = (
+        _named(ctx, *_front_words(doc.meta))
+        if doc.kind in (DOC_NOTE, DOC_DRAFT) and not doc.label
+        else set()
+    )
+    if doc_client is None and len(front_named) == 1:
+        doc_client = next(iter(front_named))
     if doc.kind == DOC_SESSION and doc_client is None:
         cwd = str(doc.meta.get("cwd") or "")
         ruled = ctx.rule(path_rule_key(cwd)) if cwd else None
@@ -356,6 +384,10 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         elif len(named) > 1:
             own[i] = SCOPE_MIXED
     clients = {c for c in own if c not in (None, SCOPE_MIXED, SCOPE_GENERAL)}
+    # a title naming two clients: the parts naming neither may be about either
+    title_several = len(front_named) > 1 or (
+        doc_client is None and doc.kind not in NEVER_GENERAL and len(_named(ctx, doc.title)) > 1
+    )
     if doc_client is None and len(clients) == 1:
         doc_client = next(iter(clients))
     decisions = []
@@ -370,6 +402,10 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
             decisions.append(Decision(c, c))
         elif doc.kind in NEVER_GENERAL or unresolved_label or i in unresolved:
             decisions.append(Decision(None, SCOPE_UNATTRIBUTED))
+        elif title_several:
+            # QA, session 16: the unnamed turns of a chat titled "Bluefin and Acme pricing"
+            # went to Acme, the one client its other turns named
+            decisions.append(Decision(None, SCOPE_MIXED))
         elif len(clients) == 1 and SCOPE_MIXED not in own:
             # No client of its own in a document that is one client's: that client's only.
             decisions.append(Decision(None, next(iter(clients))))

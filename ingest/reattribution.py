@@ -314,8 +314,34 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
             "one client's. Assign the address instead (trailkeep clients assign "
             f"someone@{key} CLIENT)."
         )
+    _check_not_listed(key, client, context(vault).directory)
     own.set_rule(vault, key, client)
     return ensure_current(vault)
+
+
+def _check_not_listed(key: str, client: str | None, directory: ClientDirectory) -> None:
+    """clients.toml is the truth: a key it already gives to a client (an address, a domain, a
+    label that is a client's name, a folder of its ``paths``) is not given to anyone else or
+    made general (QA, session 16: `clients assign bluefin.example acme` and `clients assign
+    label:bluefin --general` put Bluefin's mail and notes in Acme's scope, silently)."""
+    if client is None:  # removing an assignment gives nothing away
+        return
+    if key.startswith("label:"):
+        spec = directory.get(key.removeprefix("label:"))
+        owner, why = (spec.id if spec else None), "its name or alias"
+    elif key.startswith("path:"):
+        owner, why = directory.by_path(key.removeprefix("path:")), "its paths"
+    elif "@" in key:
+        owner, why = directory.by_address(key), "its emails or domains"
+    else:
+        owner, why = directory.by_address(f"someone@{key}"), "its domains"
+    if owner is None or owner == client:
+        return
+    target = "general material" if client == "*" else client
+    raise AssignmentRefused(
+        f"{key} is {owner}'s in clients.toml ({why}), so it cannot be given to {target}. "
+        "clients.toml decides: edit it there if it is wrong."
+    )
 
 
 def _give_message(vault: Vault, key: str, client: str | None) -> Report:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from trailkeep.vault import Filters, Hit
 from trailkeep.vault.clients import ClientDirectory, ClientSpec
@@ -38,28 +38,29 @@ class Scope:
     client: ClientSpec
     others: ClientDirectory
     own: ClientDirectory
+    # Other clients as the user's *general* material is read: a first name A's people share
+    # with B's names B there too ("Oscar said …" in an unlabelled note may be B's Oscar; QA,
+    # session 16). In A's own material (``others``) it is A's person.
+    strict: ClientDirectory = field(default_factory=ClientDirectory)
 
     @classmethod
     def for_client(cls, client: ClientSpec, everyone: Sequence[ClientSpec]) -> Scope:
         own_parts = frozenset(part for person in client.people for part in person.split())
+        rest = tuple(c for c in everyone if c.id != client.id)
         return cls(
             client,
-            ClientDirectory(tuple(c for c in everyone if c.id != client.id), shared=own_parts),
+            ClientDirectory(rest, shared=own_parts),
             ClientDirectory((client,)),
+            ClientDirectory(rest),
         )
 
     def filters(self, base: Filters | None = None) -> Filters:
         return replace(base or Filters(), client=self.client.id)
 
-    def names_other(self, text: str) -> bool:
-        return bool(text) and bool(self.others.named_in(text))
-
-    def allows(self, entry_client: str | None, text: str, title: str = "") -> bool:
-        return (
-            entry_client in (None, self.client.id)
-            and not self.names_other(text)
-            and not self.names_other(title)
-        )
+    def names_other(self, text: str, general: bool = False) -> bool:
+        """Does ``text`` name another client? ``general``: read as the user's general
+        material, where a first name shared with another client's person names that client."""
+        return bool(text) and bool((self.strict if general else self.others).named_in(text))
 
     def clip(self, hit: Hit, entry_text: str) -> list[Hit]:
         """The parts of a hit that client A may see: the whole hit, its lines about A, or
@@ -68,19 +69,26 @@ class Scope:
         reached A's scope on its own attribution)."""
         if hit.client not in (None, self.client.id):
             return []
-        if self.names_other(hit.document):
+        general = hit.client is None
+        # A section headed for another client is about that client, whatever its note's label
+        # says (QA, session 16: "## Bluefin Capital" in a note labelled acme reached Acme's
+        # search and prompt): its lines are read as a text naming another client's. (A chat
+        # titled for two clients leaves its unnamed turns mixed at attribution; a document
+        # title alone does not overrule the user's own `clients set`.)
+        about_other = self.names_other(hit.title, general)
+        if self.names_other(hit.document, general):
             hit = replace(hit, document=WITHHELD)
-        if hit.source and self.names_other(hit.source):  # a file named for another client
+        if hit.source and self.names_other(hit.source, general):  # a file named for another
             hit = replace(hit, source=FILE_WITHHELD)
-        if self.names_other(hit.title):
+        if self.names_other(hit.title, general):
             hit = replace(hit, title="")
-        if not self.names_other(entry_text):
-            return [hit] if not self.names_other(hit.quote) else []
         # The client's own mail (attributed to A by its sender) is A's words: every line that
         # names no other client is A's, and a deadline in it stays in A's briefing. In the
         # user's own writing (a note mixing clients) a line must name A: the lines around a
         # mention of B may be about B under a name clients.toml does not know (notes/0013).
         own_words = hit.client == self.client.id and hit.kind == "email"
+        if (not about_other or own_words) and not self.names_other(entry_text, general):
+            return [hit] if not self.names_other(hit.quote, general) else []
         if own_words:
             return self._own_sentences(hit)
         # Adjacent lines kept are one part (a paragraph, not a citation per line), and a part
@@ -90,7 +98,7 @@ class Scope:
         run: list[str] = []
         for line in [*hit.quote.split("\n"), ""]:
             s = line.strip()
-            if s and self.own.named_in(s) and not self.names_other(s):
+            if s and self.own.named_in(s) and not self.names_other(s, general):
                 run.append(line)
                 continue
             block = "\n".join(run).strip()

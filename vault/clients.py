@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import hashlib
 import json
 import os
@@ -250,7 +251,11 @@ def _flex(term: str) -> str:
     ("Harbor Lights Dental" = "Harbor-Lights Dental"); in a script written without spaces
     they may be left out ("田中 太郎" = "田中太郎")."""
     gap = r"[\s_-]*" if _UNSPACED.search(term) else r"[\s_-]+"
-    return gap.join(re.escape(w) for w in re.split(r"[\s_-]+", term.strip()) if w)
+    return gap.join(
+        r"(?:&|and)" if w.lower() in ("&", "and") else re.escape(w)  # "O'Malley and Sons"
+        for w in re.split(r"[\s_-]+", term.strip())
+        if w
+    )
 
 
 # Scripts written without spaces between words (Han, kana, Hangul, Thai, Lao, Myanmar, Khmer):
@@ -267,8 +272,15 @@ SUFFIX_MIN = 5
 # hyphen, an underscore or a number it is still named ("Northwind-based", "ex-Redfalcon",
 # "redfalcon_v2", "Redfalcon-2", "Whitfield-approved"; QA, session 15: these reached another
 # client's prompt and draft). A long name may also carry letters ("Müllers", above).
-_BEFORE = r"(?<![^\W_]|[.@])"
+_BEFORE = r"(?<![^\W_]|\.)(?<![\w.+-]@)"  # "@Bluefin" mentions it; "x@bluefin" is an address
 _JOINED = r"(?:[-_\d][\w-]*)?(?!\w)"
+
+
+def _span(starts: list[int] | None, a: int, b: int, n: int) -> slice:
+    """The slice of the original text a match [a, b) of its folded form covers."""
+    if starts is None:
+        return slice(a, b)
+    return slice(starts[a] if a < len(starts) else n, starts[b - 1] + 1 if b > a else n)
 
 
 def _alternation(terms: list[str]) -> str:
@@ -295,6 +307,57 @@ def visible(text: str) -> str:
 def _nfc(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+# Names are looked for in a *folded* text (QA, session 16: each of these hid a client from the
+# scope rules, and its material reached another client's search, prompt and draft):
+# - letters of other scripts that look like Latin ones ("Bluеfin" with a Cyrillic е);
+# - compatibility forms: full-width "Ｂｌｕｅｆｉｎ", ligatures;
+# - accents, as typed or not: "Cafe Lumiere" names "Café Lumière";
+# - marks that do not show: a combining grapheme joiner, variation selectors, tags;
+# - a curly apostrophe (what Mac and Word type) is "'", every dash is "-".
+# The name is folded the same way, so "Müller" still finds "Müller". Fold a letter, never a
+# script written without spaces (kana with its voicing marks, Hangul syllables: kept whole).
+_LOOKALIKE = str.maketrans(
+    {
+        **dict(zip("аеіјорсухѕԁԛԝһӏ", "aeijopcyxsdqwhl", strict=True)),
+        **dict(zip("АВЕКМНОРСТХУІЈЅԚԜҺӀ", "ABEKMHOPCTXYIJSQWHI", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορ", "ABEZHIKMNOPTYXaikvop", strict=True)),
+        **dict.fromkeys("\u2018\u2019\u201b\u02bc\u02b9\u2032\uff07", "'"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
+    }
+)
+_UNSEEN = frozenset({"Mn", "Me", "Cf"})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_char(ch: str) -> str:
+    if unicodedata.category(ch) in _UNSEEN:
+        return ""
+    if "\u3000" <= ch < "\uff00" or ch >= "\U00010000":
+        return ch  # CJK, kana, Hangul: as written (NFC), never taken apart
+    plain = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in plain if unicodedata.category(c) not in _UNSEEN).translate(_LOOKALIKE)
+
+
+def fold(text: str) -> str:
+    """The text names are looked for in (see ``_LOOKALIKE``): composed, then folded."""
+    text = _nfc(text)
+    return text if text.isascii() else "".join(map(_fold_char, text))
+
+
+def _folded_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded, and for each folded character the index of the one it came from
+    (``text`` is already composed; None: the same text, ASCII)."""
+    if text.isascii():
+        return text, None
+    out: list[str] = []
+    starts: list[int] = []
+    for i, ch in enumerate(text):
+        f = ch if ch < "\x80" else _fold_char(ch)
+        out.append(f)
+        starts.extend([i] * len(f))
+    return "".join(out), starts
 
 
 NAME_PART_MIN = 3  # shorter parts of a person's name ("Li", "Ng") are never matched alone
@@ -331,10 +394,13 @@ class ClientDirectory:
             exact += self.name_parts(c.id)
             where = [*c.domains, *c.emails]
             alts = []
-            # Names are matched composed (NFC), as the text is: "José" typed or pasted
-            # decomposed is the same name (QA, session 10).
-            loose, exact, where = ([_nfc(t) for t in x] for x in (loose, exact, where))
+            # Names are matched folded, as the text is: "José" typed or pasted decomposed
+            # (QA, session 10), or as "Jose" (session 16), is the same name.
+            loose, exact, where = ([fold(t) for t in x] for x in (loose, exact, where))
             loose = [t.strip() for t in loose if t.strip()]
+            # A capitalised one-word name inside a code identifier: "getBluefinDeals",
+            # "AcmeClient(" (QA, session 16)
+            camel = [re.escape(t) for t in {*loose, *exact} if re.fullmatch(r"[A-Z][a-z]{2,}", t)]
             if unspaced := [_flex(t) for t in loose if _UNSPACED.search(t)]:
                 alts.append(r"(?i:" + _alternation(unspaced) + ")")
             loose = [t for t in loose if not _UNSPACED.search(t)]
@@ -346,12 +412,21 @@ class ClientDirectory:
                 # ("Beta-style", "open-Beta" — not "beta-testing", "open-beta"; review, session
                 # 15: short names are often words).
                 alt = _alternation(short)
-                alts.append(r"(?<![\w.@-])(?i:" + alt + r")(?:[_\d][\w-]*)?(?![\w-])")
-                alts.append(_BEFORE + r"(?:" + alt + r")(?:-[\w-]*)?(?!\w)")
+                alts.append(r"(?<![\w.-])(?<![\w.+-]@)(?i:" + alt + r")(?:[_\d][\w-]*)?(?![\w-])")
+                # as written, or in capitals: "ACME-wide" (QA, session 16)
+                written = _alternation([*short, *(_flex(t.upper()) for t in loose if len(t) < 5)])
+                alts.append(_BEFORE + r"(?:" + written + r")(?:-[\w-]*)?(?!\w)")
             if unspaced := [re.escape(t) for t in exact if _UNSPACED.search(t)]:
                 alts.append("(?:" + _alternation(unspaced) + ")")
-            if exact := [re.escape(t) for t in exact if t.strip() and not _UNSPACED.search(t)]:
+            exact = [t for t in exact if t.strip() and not _UNSPACED.search(t)]
+            # a person's name part in capitals is the name too: "BRENNAN approved" (session 16)
+            exact += [t.upper() for t in exact if t.upper() != t]
+            if exact := [re.escape(t) for t in exact]:
                 alts.append(_BEFORE + r"(?:" + _alternation(exact) + r")" + _JOINED)
+            if camel:
+                alt = _alternation(camel)
+                alts.append(r"(?<=[a-z\d])(?:" + alt + r")(?![a-z])")
+                alts.append(r"(?<![^\W_])(?:" + alt + r")(?=[A-Z])")
             if where := [re.escape(t) for t in where if t.strip()]:
                 # the whole address, not only its domain ("dana@[another client]" named Dana)
                 alts.append(
@@ -401,24 +476,30 @@ class ClientDirectory:
 
     def named_in(self, text: str) -> list[str]:
         """Client ids whose name, alias, domain, address or person appears in the text."""
-        text = _nfc(text)
+        text = fold(text)
         return [cid for cid, rx in self._patterns.items() if rx.search(text)]
 
     def markers_in(self, text: str) -> list[tuple[str, str]]:
-        """(client id, the words that matched) for every client named in the text."""
+        """(client id, the words as written) for every client named in the text."""
         out = []
         text = _nfc(text)
+        folded, starts = _folded_with_offsets(text)
         for cid, rx in self._patterns.items():
-            m = rx.search(text)
+            m = rx.search(folded)
             if m:
-                out.append((cid, m.group(0)))
+                out.append((cid, text[_span(starts, m.start(), m.end(), len(text))]))
         return out
 
     def mask(self, text: str, replacement: str) -> str:
-        """``text`` (composed, NFC) with every client marker replaced."""
+        """``text`` (composed, NFC) with every client marker replaced (looked for folded)."""
         text = _nfc(text)
+        folded, starts = _folded_with_offsets(text)
         for rx in self._patterns.values():
-            text = rx.sub(replacement, text)
+            spans = [_span(starts, m.start(), m.end(), len(text)) for m in rx.finditer(folded)]
+            for sl in reversed(spans):
+                text = text[: sl.start] + replacement + text[sl.stop :]
+            if spans:
+                folded, starts = _folded_with_offsets(text)
         return text
 
     def by_address(self, address: str) -> str | None:

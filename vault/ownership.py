@@ -84,6 +84,14 @@ def _entries(c: Connection, doc_ids: Sequence[int]) -> dict[int, list[StoredEntr
     return out
 
 
+def _with_project(meta: str | None, project: str | None) -> dict[str, Any]:
+    """A document's meta, with the project its front matter named (attribution reads it)."""
+    out: dict[str, Any] = json.loads(meta or "{}")
+    if project:
+        out.setdefault("project", project)
+    return out
+
+
 def stored_documents(
     vault: Vault, document_ids: Sequence[int] | None = None, batch: int = 200
 ) -> Iterator[StoredDocument]:
@@ -99,12 +107,13 @@ def stored_documents(
         with vault.engine.connect() as c:
             docs = {
                 int(r[0]): StoredDocument(
-                    int(r[0]), str(r[1]), str(r[2]), r[3], json.loads(r[4] or "{}")
+                    int(r[0]), str(r[1]), str(r[2]), r[3], _with_project(r[4], r[5])
                 )
                 for r in c.execute(
                     text(
-                        "SELECT id, kind, title, client_id, meta FROM document "
-                        f"WHERE id IN ({marks})"
+                        "SELECT d.id, d.kind, d.title, d.client_id, d.meta, p.name "
+                        "FROM document d LEFT JOIN project p ON p.id = d.project_id "
+                        f"WHERE d.id IN ({marks})"
                     )
                 )
             }

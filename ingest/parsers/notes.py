@@ -275,6 +275,8 @@ class NotesParser:
             "encoding": encoding,
             "path": origin.identity,
         }
+        if project := _opt_str(fm.get("project")):
+            meta["project"] = project  # attribution reads it: a codename names its client
         if warning:
             meta["warnings"] = [warning]
         if by_mtime:
