@@ -355,10 +355,20 @@ class WorkItem:
 
 # The same work arriving in another file — a timesheet exported again under a new name, a
 # daily note's line also typed into the timesheet — is billed once (QA, session 9: the second
-# export billed every row again). The earliest item is the one; the others name it. Rows
-# repeated inside one file are the file's own business and stay.
+# export billed every row again). The one billed is the one an issued invoice holds, else the
+# earliest; the others name it (QA, session 16: an earlier note line that gained its client
+# later became "the one", and its issued copy was billed again). Rows repeated inside one file
+# are the file's own business and stay.
+def _issued(alias: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM invoice iv WHERE iv.id = {alias}.invoice_id "
+        "AND iv.status <> 'draft')"
+    )
+
+
 _SAME_WORK = (
-    "(SELECT MIN(o.id) FROM work_item o WHERE o.id < w.id AND NOT o.removed "
+    f"(SELECT MIN(o.id) FROM work_item o WHERE (o.id < w.id OR {_issued('o')}) "
+    f"AND NOT {_issued('w')} AND NOT o.removed "
     "AND o.client_id = w.client_id AND o.day = w.day AND o.hours = w.hours "
     "AND lower(o.description) = lower(w.description) "
     "AND COALESCE(o.document_id, -1) <> COALESCE(w.document_id, -1))"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
@@ -153,13 +154,26 @@ def _row_entry(
     rate_raw = _cell(row, col, "rate")
     rate: str | None = None
     if rate_raw:
+        if re.fullmatch(r"\d{1,3},\d{3}", rate_raw):
+            # "1,250" is 1250 in English and 1.25 in German: billed as 1.25 it lost a thousand
+            # times the money (QA, session 16). Refused, never guessed.
+            raise ParseError(
+                f"rate {rate_raw!r} is ambiguous (thousands or decimals?): write "
+                f"{rate_raw.replace(',', '')} or {rate_raw.replace(',', '.')}"
+            )
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d+", rate_raw):  # "1,250.00"
+            rate_raw = rate_raw.replace(",", "")
+        elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+", rate_raw):  # "1.250,00"
+            rate_raw = rate_raw.replace(".", "").replace(",", ".")
         try:
             r = Decimal(rate_raw.replace(",", ".") if rate_raw.count(",") == 1 else rate_raw)
         except InvalidOperation:
             raise ParseError(f"rate {rate_raw!r} is not a number") from None
         if not r.is_finite() or r < 0:
             raise ParseError(f"rate {rate_raw!r} is not a positive amount")
-        rate = one(str(r))
+        # a plain decimal string: "1e3" is "1000", "-0" is "0" (QA, session 16: printed as
+        # "1E+3" and "-0" on the invoice)
+        rate = one(format(abs(r) if r == 0 else r, "f"))
     day = one(when.date().isoformat())
     text = f"{day} {client} {_cell(row, col, 'hours')}: {desc}"
     norm = "|".join(c.strip().lower() for c in row)

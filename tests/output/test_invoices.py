@@ -586,3 +586,88 @@ def test_work_repeated_in_another_file_counts_once_towards_a_day(bvault: Vault) 
     assert [i.billable for i in items] == [True, False]  # the copy is "the same work", only
     assert "same work" in str(items[1].problem)
     assert [ln.hours for ln in create_invoice(bvault, "acme", "2026-03").lines] == ["13"]
+
+
+def _reopen(v: Vault, clients: str) -> Vault:
+    """The same home with a new clients.toml, re-attributed as every command does."""
+    from tests.conftest import make_settings
+    from trailkeep.ingest.reattribution import ensure_current
+
+    home = v.settings.home
+    v.close()
+    (home / "clients.toml").write_text(clients, encoding="utf-8")
+    again = Vault.open(make_settings(home, stable_seconds=0.2), get_embedder("hash"))
+    ensure_current(again)
+    return again
+
+
+def test_an_issued_item_stays_the_one_billed_when_its_copy_gains_a_client(
+    bsettings: Settings,
+) -> None:
+    """QA, session 16: a note line under a nickname clients.toml did not know, and the same
+    work in the timesheet; the timesheet's row was billed and issued. Once the nickname was
+    added, the note's line — the earlier item — became "the one" and was billed again."""
+    from tests.output.conftest import CLIENTS
+
+    v = Vault.open(bsettings, get_embedder("hash"))
+    _ingest(v, "2026-03-05.md", "# Daily\n\n- 2h acmeco: fixed the claims export\n")
+    sheet = v.settings.inbox / "march.csv"
+    sheet.write_text("date,client,hours,description\n2026-03-05,acme,2,fixed the claims export\n")
+    Ingestor(v).ingest_file(sheet)
+    first = issue_invoice(v, create_invoice(v, "acme", "2026-03").id, date(2026, 4, 1))
+    assert first.total == Decimal("324.75")  # 2h at 150.00, tax 8.25 %
+    v = _reopen(v, CLIENTS.replace('aliases = ["Acme"]', 'aliases = ["Acme", "acmeco"]'))
+    note_line = next(i for i in list_work(v, "acme") if i.origin != "timesheet")
+    assert note_line.same_as == first.lines[0].work_item_id and not note_line.billable
+    with pytest.raises(BillingError, match="nothing unbilled"):
+        create_invoice(v, "acme", "2026-03")
+    v.close()
+
+
+def test_a_draft_whose_client_left_clients_toml_is_listed_and_can_be_discarded(
+    bsettings: Settings,
+) -> None:
+    """QA, session 16: `invoice list`, `show` and `discard` all failed ("client 'acme' is
+    not in clients.toml") once the client's id changed, issued invoices included."""
+    from tests.output.conftest import CLIENTS
+
+    v = Vault.open(bsettings, get_embedder("hash"))
+    _ingest(v, "2026-03-04.md", MARCH)
+    issued = issue_invoice(v, create_invoice(v, "acme", "2026-03").id, date(2026, 4, 1))
+    _ingest(v, "2026-04-02.md", "# Daily\n\n- 1h acme: audit\n")
+    draft = create_invoice(v, "acme", "2026-04")
+    v = _reopen(v, CLIENTS.replace('id = "acme"', 'id = "acme-health"'))
+    listed = {i.id: i for i in list_invoices(v)}
+    assert listed[issued.id].number == "INV-2026-0001" and not listed[issued.id].problem
+    assert "not in clients.toml" in listed[draft.id].problem
+    assert "not in clients.toml" in listed[draft.id].as_json()["problem"]
+    with pytest.raises(BillingError, match=r"not in clients\.toml"):
+        issue_invoice(v, draft.id, date(2026, 5, 1))
+    discard_draft(v, draft.id)
+    assert [i.id for i in list_invoices(v)] == [issued.id]
+    v.close()
+
+
+def test_a_timesheet_rate_is_read_as_written_or_refused(bvault: Vault) -> None:
+    """QA, session 16: "1,250" was billed as 1.25 — a thousand times less — and "1e3" and
+    "-0" were printed as "1E+3" and "-0". "1,250" is refused (thousands or decimals?), named
+    by its line; the other rows are kept."""
+    p = bvault.settings.inbox / "rates.csv"
+    p.write_text(
+        "date,client,hours,description,rate\n"
+        '2026-03-02,acme,1,on-site day,"1,250"\n'
+        '2026-03-03,acme,1,on-site day 2,"1,250.00"\n'
+        '2026-03-04,acme,1,on-site day 3,"1.250,50"\n'
+        "2026-03-05,acme,1,expert day,1e3\n"
+        "2026-03-06,acme,1,pro bono,-0\n",
+        encoding="utf-8",
+    )
+    report = Ingestor(bvault).ingest_file(p)
+    assert "line 2" in str(report) and "ambiguous" in str(report)
+    rates = {i.description: i.rate for i in list_work(bvault, "acme")}
+    assert rates == {
+        "on-site day 2": "1250.00",
+        "on-site day 3": "1250.50",
+        "expert day": "1000",
+        "pro bono": "0",
+    }

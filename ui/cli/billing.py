@@ -71,6 +71,8 @@ def _show(v: InvoiceView, as_json: bool) -> None:
     me = settings(click.get_current_context()).me
     click.echo(render("md", v, me).decode())
     click.echo(f"id {v.id} · {v.status}")
+    if v.problem:
+        click.echo(f"! {v.problem}", err=True)
 
 
 @invoice_grp.command("create")
@@ -204,7 +206,7 @@ def invoice_list(ctx: click.Context, client: str | None, as_json: bool) -> None:
     for i in invs:
         click.echo(
             f"{i.id:>4}  {i.number or '(draft)':14} {i.client:10} {i.period}  "
-            f"{i.currency} {i.total:>10}  {i.status}"
+            f"{i.currency} {i.total:>10}  {i.status}" + (f"  ! {i.problem}" if i.problem else "")
         )
 
 
