@@ -15,6 +15,7 @@ from trailkeep.vault.clients import ClientDirectory
 from trailkeep.vault.query import entry_authors
 from trailkeep.vault.records import DOC_EMAIL, DOC_NOTE
 
+from .answerable import support
 from .timeline import When, bare_phrase, when
 
 _VERBS = (
@@ -91,6 +92,12 @@ def answer_when(
         return None
     scoped, _ = question_scope(vault, question, filters)
     got = when(vault, asked[1], scoped)  # drafts are not history: `when` leaves them out
+    if got.match != "exact":
+        # Not said word for word: a passage on the topic counts only when it holds what was
+        # asked (the answerability rule, notes/0006), else the question goes to `ask`, which
+        # says the history doesn't say (QA, session 16: "when was the Kafka export first
+        # discussed?" cited the SFTP export as "the earliest passage on it").
+        got.appearances = holding(vault, asked[1], got.appearances)
     if not got.appearances:
         return None
     if not asks_about_me(question):
@@ -103,6 +110,13 @@ def answer_when(
     # 10: the first appearance by anyone was told as "first said" by the user)
     text, cites, searched = _told(asked[0], got)
     return f"Your own words never say it; others did. {text}", cites, searched
+
+
+def holding(vault: Vault, phrase: str, hits: list[Hit], most: int = 60) -> list[Hit]:
+    """Of ``hits`` (the first ``most``), those that on their own support ``phrase``'s content
+    terms as an answer must (notes/0006)."""
+    names = [n for c in vault.settings.clients for n in (c.id, *c.names)]
+    return [h for h in hits[:most] if support(vault, phrase, [h], names).ok]
 
 
 def written_by_me(vault: Vault, hits: list[Hit]) -> list[Hit]:

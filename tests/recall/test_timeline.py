@@ -330,6 +330,31 @@ def test_a_topic_match_says_the_topic_and_a_draft_is_not_history(vault: Vault) -
     assert [h.quote for h in said.citations] == ["The nightly claims export failed again."]
 
 
+def test_a_when_question_about_what_was_never_said_is_not_answered_by_its_topic(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """QA, session 16: "when was the Kafka export first discussed?" — Kafka is nowhere — was
+    answered with the SFTP export as "the earliest passage on it", and "when did we first
+    decide to use the API …" cited the version that still chose SFTP. A passage on the topic
+    must hold what was asked; else `ask` says the history doesn't say."""
+    note = tmp_path / "plan" / "plan.md"
+    note.parent.mkdir()
+    bodies = [
+        ("2026-09-02", "We will use SFTP for the nightly export."),
+        ("2026-09-20", "We decided against SFTP, we are using the API for the nightly export."),
+    ]
+    for day, body in bodies:
+        note.write_text(f"---\ntitle: Integration plan\ndate: {day}\n---\n# Transport\n\n{body}\n")
+        Ingestor(vault).ingest_file(note)
+    kafka = ask(vault, "when was the Kafka export first discussed?")
+    assert kafka.abstained and not kafka.citations
+    api = ask(vault, "when did we first decide to use the API for the nightly export?")
+    assert not api.abstained
+    assert api.citations[0].timestamp.date().isoformat() == "2026-09-20"
+    said = ask(vault, "when did we first discuss the nightly export?")
+    assert said.citations[0].timestamp.date().isoformat() == "2026-09-02"
+
+
 def test_text_written_decomposed_is_stored_composed(vault: Vault) -> None:
     """QA, session 14: mail and notes written decomposed (NFD: "a" + a combining diaeresis)
     were no exact match for the word typed (`when "spätestens"` fell back to a topic)."""
