@@ -219,9 +219,11 @@ _DECISION = re.compile(
     re.IGNORECASE,
 )
 _REVERSAL = re.compile(
-    r"\b(?:not|no longer|never|don't|do not|won't|will not|instead|drop|dropped|abandon(?:ed)?"
-    r"|revert(?:ed)?|revers(?:e|ed)|back to|rather than|scrap(?:ped)?|cancel(?:l?ed)?"
-    r"|changed our mind|change of plan)\b",
+    r"\b(?:not|no longer|never|don't|do not|won't|will not|instead|drop(?:s|ped|ping)?"
+    r"|abandon(?:ed|ing)?|revert(?:ed)?|revers(?:e|ed)|back to|rather than|scrap(?:ped)?"
+    r"|cancel(?:l?ed)?|changed our mind|change of plan|against|ruled? out|moving away from"
+    # QA, session 16: "decided against", "ruled out", "dropping", "switch from X to Y"
+    r"|switch(?:ed|ing)? (?:from|away from))\b",
     re.IGNORECASE,
 )
 _STOP = frozenset(

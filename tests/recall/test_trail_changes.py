@@ -103,6 +103,14 @@ def test_changed_mind_rules() -> None:
         "We decided to match patients on record number.",
         "We decided to no longer match patients on record number alone.",
     )
+    # QA, session 16: a decision taken back in other words than "not" or "instead"
+    for taken_back in (
+        "We decided against SFTP, we are using the API for the nightly export.",
+        "We decided to switch from SFTP to the API for the nightly export.",
+        "We ruled out SFTP; we decided on the API for the nightly export.",
+        "We decided we are dropping SFTP for the nightly export and will use the API.",
+    ):
+        assert decision_reversed("We will use SFTP for the nightly export.", taken_back)
     assert not decision_reversed(  # about something else
         "We decided to use Postgres for the registry.",
         "We decided not to send the weekly report.",
