@@ -51,6 +51,22 @@ INSTRUCTIONS = (
 )
 
 
+# A question, a query, a topic or a phrase longer than this is refused before any work: a
+# 10 MB query took 29 s and was echoed back whole, with every other call waiting behind it
+# (QA, session 16).
+MAX_TEXT = 4000
+
+
+class TooLong(TrailkeepError):
+    """A tool's text argument over ``MAX_TEXT`` characters."""
+
+
+def _bounded(text: str, what: str) -> str:
+    if len(text) > MAX_TEXT:
+        raise TooLong(f"{what} is {len(text):,} characters; at most {MAX_TEXT:,} are read")
+    return text
+
+
 class OutOfScope(TrailkeepError):
     """What a scoped server was asked for lies outside its client's scope."""
 
@@ -113,6 +129,7 @@ class Tools:
     # ---------------------------------------------------------------------------- the tools
     def search(self, query: str, k: int = 10) -> str:
         """Hybrid search (keywords + meaning): the best passages, each with its source."""
+        _bounded(query, "the query")
         from trailkeep.recall import search
 
         k = int(k)
@@ -126,6 +143,7 @@ class Tools:
 
     def ask(self, question: str) -> str:
         """A cited answer from the history, or an abstention that says it doesn't say."""
+        _bounded(question, "the question")
         from trailkeep.recall import ask
 
         with self._current():
@@ -142,6 +160,7 @@ class Tools:
 
     def trail(self, topic: str) -> str:
         """How a topic evolved: steps in time order, with what changed and reversed."""
+        _bounded(topic, "the topic")
         from trailkeep.recall import topic_trail, trail_json
 
         with self._current():
@@ -150,6 +169,7 @@ class Tools:
 
     def when(self, text: str) -> str:
         """When a phrase was first and last said, and whether the current version says it."""
+        _bounded(text, "the text")
         from trailkeep.recall.timeline import when
 
         with self._current():

@@ -271,6 +271,13 @@ def test_the_guards_under_the_tools(home: Path) -> None:
         for bad in (-5, 0, 51):
             with pytest.raises(OutOfScope, match="k must be between 1 and 50"):
                 tools.search("export", k=bad)
+        # a text longer than anyone asks is refused before any work (QA, session 16: a 10 MB
+        # query took 29 s and came back whole)
+        from trailkeep.ui.mcp_server import MAX_TEXT, TooLong
+
+        for call in (tools.search, tools.ask, tools.trail, tools.when):
+            with pytest.raises(TooLong, match="characters; at most"):
+                call("export " * MAX_TEXT)
     finally:
         v.close()
 
