@@ -348,7 +348,9 @@ def credit_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
     corrected invoice can bill them) and take their notes' current text."""
     with store.transaction(vault, "invoice credit") as c:
         v = _view(vault, c, invoice_id)
-        if v.kind != "invoice" or v.status not in ("issued", "paid"):
+        if v.kind != "invoice":  # QA, session 16: it said "is issued; it cannot be credited"
+            raise BillingError(f"{v.number or v.id} is a credit note; it cannot be credited")
+        if v.status not in ("issued", "paid"):
             raise BillingError(f"invoice {v.number or v.id} is {v.status}; it cannot be credited")
         # As for invoices: not before what it credits, and numbers follow dates within a year
         if v.issued_on and today < date.fromisoformat(str(v.issued_on)):

@@ -96,7 +96,7 @@ def test_create_issue_pay_credit(bvault: Vault) -> None:
     assert len(list_work(bvault, "acme", unbilled=True)) == 2
     fixed = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 12))
     assert fixed.number == "INV-2026-0002"
-    with pytest.raises(BillingError, match="cannot be credited"):
+    with pytest.raises(BillingError, match="CN-2026-0001 is a credit note; it cannot be credited"):
         credit_invoice(bvault, credit.id, date(2026, 4, 13))
     assert [i.number for i in list_invoices(bvault)] == [
         "INV-2026-0001",
