@@ -405,9 +405,10 @@ _JOINS = re.compile(r"[,;:]|\s(?:and|but|while|whereas|or)\s", re.I)
 
 # What makes a named day a deadline rather than the day of an event: a date that has passed
 # is overdue only when something was due by it (QA, session 11: "the steering committee is next
-# Tuesday", a go-live day and a webinar were all listed "overdue").
+# Tuesday", a go-live day and a webinar were all listed "overdue"). "Within 3 days" is due by
+# its last day (QA, session 16: once passed, it vanished).
 _DEADLINE = re.compile(
-    r"\b(?i:by|before|due|deadline|no later than|not later than|latest|until|till|"
+    r"\b(?i:by|before|due|deadline|no later than|not later than|latest|until|till|within|"
     r"eod|cob|end of (?:day|business))\b"
 )
 

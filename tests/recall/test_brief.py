@@ -925,6 +925,23 @@ def test_only_a_passed_deadline_is_overdue(v: Vault) -> None:
     )
     dates = [d for d in build_brief(v, TODAY).as_json()["dates"] if d["source"] == "d1-1.eml"]
     assert [(d["date"], d["overdue"]) for d in dates] == [("2026-10-30", True)], dates
+    # "within 3 days" is due by its third day: passed, it is overdue — it vanished (QA,
+    # session 16)
+    ingest(
+        v,
+        {
+            "d2-1.eml": eml(
+                "d2-1@beta.example",
+                BO,
+                SAM,
+                "Mon, 26 Oct 2026 09:00:00 +0100",
+                "Form",
+                "Hi Sam,\n\nPlease return the signed form within 3 days.\n\nBo\n",
+            ),
+        },
+    )
+    dates = [d for d in build_brief(v, TODAY).as_json()["dates"] if d["source"] == "d2-1.eml"]
+    assert [(d["date"], d["overdue"]) for d in dates] == [("2026-10-29", True)], dates
 
 
 def test_a_clients_own_mail_keeps_its_sentences_after_naming_another(v: Vault) -> None:
