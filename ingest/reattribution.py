@@ -314,7 +314,8 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
             "one client's. Assign the address instead (trailkeep clients assign "
             f"someone@{key} CLIENT)."
         )
-    _check_not_listed(key, client, context(vault).directory)
+    # clients.toml as it is on disk: `--remember` may have just written the key into it
+    _check_not_listed(key, client, ClientDirectory(reload_clients(vault)))
     own.set_rule(vault, key, client)
     return ensure_current(vault)
 

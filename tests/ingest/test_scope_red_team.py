@@ -248,3 +248,7 @@ def test_clients_toml_decides_what_an_assignment_cannot_give_away(tmp_path: Path
     # what clients.toml does not decide is still the user's to give
     cli(home, "clients", "assign", "sam@consultant.example", "northwind")
     cli(home, "clients", "assign", "clearview.example", "clearview")
+    # and clients.toml itself may be changed: `--remember` writes the address to Northwind's
+    # emails (an address listed wins over its domain), and the assignment then stands
+    cli(home, "clients", "assign", "priya@clearview.example", "northwind", "--remember")
+    assert "priya@clearview.example" in (home / "clients.toml").read_text()
