@@ -112,11 +112,22 @@ def answer_when(
     return f"Your own words never say it; others did. {text}", cites, searched
 
 
-def holding(vault: Vault, phrase: str, hits: list[Hit], most: int = 60) -> list[Hit]:
-    """Of ``hits`` (the first ``most``), those that on their own support ``phrase``'s content
-    terms as an answer must (notes/0006)."""
+def holding(vault: Vault, phrase: str, hits: list[Hit]) -> list[Hit]:
+    """``hits`` (in time order) from the first to the last that on its own supports
+    ``phrase``'s content terms as an answer must (notes/0006); none when together they do not.
+    Each check reads the keyword index, so only the ends are looked for, not every hit."""
     names = [n for c in vault.settings.clients for n in (c.id, *c.names)]
-    return [h for h in hits[:most] if support(vault, phrase, [h], names).ok]
+
+    def ok(found: list[Hit]) -> bool:
+        return support(vault, phrase, found, names).ok
+
+    if not hits or not ok(hits):  # one look at them all first
+        return []
+    first = next((i for i, h in enumerate(hits) if ok([h])), None)
+    if first is None:
+        return []
+    last = next(i for i in range(len(hits) - 1, first - 1, -1) if ok([hits[i]]))
+    return hits[first : last + 1]
 
 
 def written_by_me(vault: Vault, hits: list[Hit]) -> list[Hit]:

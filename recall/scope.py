@@ -47,12 +47,10 @@ class Scope:
     def for_client(cls, client: ClientSpec, everyone: Sequence[ClientSpec]) -> Scope:
         own_parts = frozenset(part for person in client.people for part in person.split())
         rest = tuple(c for c in everyone if c.id != client.id)
-        return cls(
-            client,
-            ClientDirectory(rest, shared=own_parts),
-            ClientDirectory((client,)),
-            ClientDirectory(rest),
-        )
+        others = ClientDirectory(rest, shared=own_parts)
+        # the same directory when the client has no people (no patterns compiled twice)
+        strict = ClientDirectory(rest) if own_parts else others
+        return cls(client, others, ClientDirectory((client,)), strict)
 
     def filters(self, base: Filters | None = None) -> Filters:
         return replace(base or Filters(), client=self.client.id)
