@@ -20,7 +20,7 @@ from typing import Any
 from .records import OPEN_PROBLEM, REVIEWABLE
 
 # The schema version `trailkeep.vault.migrations` brings a vault to (a test keeps them equal).
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 Rows = Callable[[str, Mapping[str, object]], list[tuple[Any, ...]]]
 

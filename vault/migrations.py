@@ -331,6 +331,22 @@ def _drafts_without_cues(conn: Connection, kw: KeywordIndex) -> None:
     )
 
 
+def _same_work_keys(conn: Connection, kw: KeywordIndex) -> None:
+    # Session 16: the same work is compared by its words in any case and its hours to the
+    # hundredth ("1h20m" = 1.33), not by SQL's lower() (ASCII only) and the exact hours.
+    from .work import same_hours, same_words
+
+    conn.execute(text("ALTER TABLE work_item ADD COLUMN same_words TEXT"))
+    conn.execute(text("ALTER TABLE work_item ADD COLUMN same_hours TEXT"))
+    for rowid, hours, description in conn.execute(
+        text("SELECT id, hours, description FROM work_item")
+    ).all():
+        conn.execute(
+            text("UPDATE work_item SET same_words = :w, same_hours = :h WHERE id = :i"),
+            {"w": same_words(description), "h": same_hours(hours), "i": rowid},
+        )
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "core tables", _core),
     (2, "keyword index", _keyword),
@@ -342,6 +358,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (8, "sources read in place, growing files", _in_place_and_tails),
     (9, "tombstones as hashes", _hashed_tombstones),
     (10, "drafts carry no trail cues", _drafts_without_cues),
+    (11, "same-work keys for work items", _same_work_keys),
 ]
 
 

@@ -186,6 +186,9 @@ class WorkItem(SQLModel, table=True):
     flag: str | None = None
     created_at: datetime
     updated_at: datetime
+    # what the same-work check compares (vault/work.py: same_words, same_hours)
+    same_words: str | None = None
+    same_hours: str | None = None
 
 
 class Invoice(SQLModel, table=True):

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -206,6 +207,26 @@ def _pair_changed(
     return out
 
 
+def same_words(description: object) -> str:
+    """A work line's description as the same-work check compares it: compatibility forms
+    folded, any case (German and Greek too, not only ASCII), spaces collapsed (QA, session 16:
+    "Überprüfung" and "überprüfung", and a double space, were billed twice)."""
+    return " ".join(unicodedata.normalize("NFKC", str(description or "")).casefold().split())
+
+
+def same_hours(hours: object) -> str | None:
+    """Hours as the same-work check compares them: to the hundredth, as a spreadsheet writes
+    them ("1h20m" is 1.33, "20m" is 0.33; QA, session 16: each was billed twice)."""
+    if hours in (None, ""):
+        return None
+    try:
+        h = Fraction(str(hours))
+    except (ValueError, ZeroDivisionError):
+        return None
+    exact = Decimal(h.numerator) / Decimal(h.denominator)
+    return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
 def _item_values(
     entry_id: int, client_id: str | None, w: dict[str, Any], now: str
 ) -> dict[str, Any]:
@@ -221,6 +242,8 @@ def _item_values(
         "p": line_problem(w, client_id) or (None if client_id else "no client"),
         "o": str(w.get("origin") or "line"),
         "t": now,
+        "sw": same_words(w.get("description")),
+        "sh": same_hours(w.get("hours")),
     }
 
 
@@ -230,8 +253,9 @@ def _insert_item(
     c.execute(
         text(
             "INSERT INTO work_item (document_id, entry_id, origin, line_sha, client_id, "
-            "client_label, day, hours, rate, description, problem, created_at, updated_at) "
-            "VALUES (:d, :e, :o, :sha, :c, :cl, :day, :h, :r, :desc, :p, :t, :t)"
+            "client_label, day, hours, rate, description, problem, created_at, updated_at, "
+            "same_words, same_hours) "
+            "VALUES (:d, :e, :o, :sha, :c, :cl, :day, :h, :r, :desc, :p, :t, :t, :sw, :sh)"
         ),
         {"d": doc_id, **_item_values(entry_id, client_id, w, now)},
     )
@@ -244,7 +268,7 @@ def _update_item(
         text(
             "UPDATE work_item SET entry_id=:e, origin=:o, line_sha=:sha, client_id=:c, "
             "client_label=:cl, day=:day, hours=:h, rate=:r, description=:desc, problem=:p, "
-            "flag=NULL, updated_at=:t WHERE id=:i"
+            "flag=NULL, updated_at=:t, same_words=:sw, same_hours=:sh WHERE id=:i"
         ),
         {"i": item_id, **_item_values(entry_id, client_id, w, now)},
     )
@@ -366,11 +390,15 @@ def _issued(alias: str) -> str:
     )
 
 
+# The same work: the same client, day and words (`same_words`: any case, spaces collapsed),
+# whatever the hours say — "1h20m" in the note and 1.33 in the timesheet, or a timesheet
+# corrected and exported again (2 h → 2.5 h), is one piece of work, not two to bill (QA,
+# session 16: each was billed twice, the corrected row in full beside the issued one). When
+# the hours differ, the item held says so: one of the two files is wrong.
 _SAME_WORK = (
     f"(SELECT MIN(o.id) FROM work_item o WHERE (o.id < w.id OR {_issued('o')}) "
     f"AND NOT {_issued('w')} AND NOT o.removed "
-    "AND o.client_id = w.client_id AND o.day = w.day AND o.hours = w.hours "
-    "AND lower(o.description) = lower(w.description) "
+    "AND o.client_id = w.client_id AND o.day = w.day AND o.same_words = w.same_words "
     "AND COALESCE(o.document_id, -1) <> COALESCE(w.document_id, -1))"
 )
 
@@ -419,11 +447,40 @@ def _overfull_problem(day: str, total: Fraction, longest: str) -> str:
     )
 
 
-def _same_work_problem(first: int) -> str:
+def _same_work_problem(first: int, other: tuple[str, str | None] | None = None) -> str:
+    """Why an item is not billed: another file's item holds the same work. ``other``: that
+    item's (hours, issued invoice number or None) when its hours differ from this one's."""
+    if other is not None:
+        hours, number = other
+        if number is not None:
+            return (
+                f"the same work as item {first}, already on {number} with {line_hours(hours)} h: "
+                f"credit {number} and correct the other file to bill other hours (reword this "
+                "line if it is other work)"
+            )
+        return (
+            f"the same work as item {first} from another file, which says {line_hours(hours)} h: "
+            "billed once, as that item; correct the file that is wrong (reword this line if it "
+            "is other work)"
+        )
     return (
         f"the same work as item {first} from another file: billed once "
         "(reword one of them if it is other work)"
     )
+
+
+def _firsts(c: Connection, ids: set[int]) -> dict[int, tuple[str, str, str | None]]:
+    """(hours, same_hours, invoice number) of the items other items are copies of."""
+    if not ids:
+        return {}
+    rows = c.execute(
+        text(
+            "SELECT w.id, w.hours, w.same_hours, i.number FROM work_item w LEFT JOIN invoice i "
+            "ON i.id = w.invoice_id AND i.status <> 'draft' WHERE w.id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": sorted(ids)},
+    )
+    return {int(r[0]): (str(r[1]), str(r[2]), r[3]) for r in rows}
 
 
 def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
@@ -431,7 +488,7 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
         text(
             "SELECT w.id, w.client_id, w.client_label, w.day, w.hours, w.rate, w.description, "
             "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem AS problem, "
-            "w.flag AS flag, "
+            "w.flag AS flag, w.same_hours AS same_hours, "
             f"{_SAME_WORK} AS same_as "
             "FROM work_item w LEFT JOIN invoice i ON i.id = w.invoice_id "
             f"WHERE NOT w.removed AND {where} ORDER BY w.day, w.id"
@@ -439,12 +496,16 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
         p,
     ).all()
     overfull = _overfull_days(c, {str(r.day) for r in rows if r.day is not None})
+    firsts = _firsts(c, {int(r.same_as) for r in rows if r.same_as is not None})
     items = []
     for r in rows:
         same_as = None if r.same_as is None else int(r.same_as)
         problem = r.problem
         if problem is None and same_as is not None:
-            problem = _same_work_problem(same_as)
+            hours, rounded, number = firsts.get(same_as, ("", "", None))
+            problem = _same_work_problem(
+                same_as, (hours, number) if rounded != r.same_hours else None
+            )
         unbilled = r.invoice_id is None or r.status == "draft"
         if problem is None and unbilled and str(r.day) in overfull:
             problem = _overfull_problem(str(r.day), *overfull[str(r.day)])

@@ -671,3 +671,61 @@ def test_a_timesheet_rate_is_read_as_written_or_refused(bvault: Vault) -> None:
         "expert day": "1000",
         "pro bono": "0",
     }
+
+
+def test_the_same_work_written_another_way_is_billed_once(bvault: Vault) -> None:
+    """QA, session 16: the note's `1h20m` and `20m` against the timesheet's 1.33 and 0.33,
+    "Überprüfung" against "überprüfung" (SQLite's lower() is ASCII), and a double space each
+    billed the work twice."""
+    _ingest(
+        bvault,
+        "2026-03-05.md",
+        "# Daily\n\n- 1h20m acme: schema review\n- 20m acme: standup\n"
+        "- 1.5h acme: Überprüfung der Daten\n- 1h acme: call with  Dana\n",
+    )
+    sheet = bvault.settings.inbox / "march.csv"
+    sheet.write_text(
+        "date,client,hours,description\n2026-03-05,acme,1.33,schema review\n"
+        "2026-03-05,acme,0.33,standup\n2026-03-05,acme,1.5,überprüfung der daten\n"
+        "2026-03-05,acme,1,Call with Dana\n",
+        encoding="utf-8",
+    )
+    Ingestor(bvault).ingest_file(sheet)
+    copies = [i for i in list_work(bvault, "acme") if i.same_as is not None]
+    assert len(copies) == 4 and all("billed once" in (i.problem or "") for i in copies)
+    inv = create_invoice(bvault, "acme", "2026-03")
+    assert len(inv.lines) == 4
+
+
+def test_a_corrected_copy_of_issued_work_is_held_until_the_invoice_is_credited(
+    bvault: Vault,
+) -> None:
+    """QA, session 16: the month's timesheet issued, then exported again as "final" with one
+    row corrected (2 h → 2.5 h): the corrected row was billed in full beside the issued one.
+    It is held, saying which invoice to credit; a new row of the export is billed."""
+    inbox = bvault.settings.inbox
+    head = "date,client,hours,description\n"
+    (inbox / "march.csv").write_text(
+        head + "2026-03-05,acme,2,claims export\n2026-03-06,acme,1,standup\n", encoding="utf-8"
+    )
+    Ingestor(bvault).ingest_file(inbox / "march.csv")
+    first = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    (inbox / "march-final.csv").write_text(
+        head + "2026-03-05,acme,2.5,claims export\n2026-03-06,acme,1,standup\n"
+        "2026-03-07,acme,1,review\n",
+        encoding="utf-8",
+    )
+    Ingestor(bvault).ingest_file(inbox / "march-final.csv")
+    again = create_invoice(bvault, "acme", "2026-03")
+    assert [ln.description[-6:] for ln in again.lines] == ["review"]
+    held = next(i for i in list_work(bvault, "acme") if i.hours == "2.5")
+    assert "already on INV-2026-0001 with 2 h" in (held.problem or "")
+    assert "credit INV-2026-0001" in (held.problem or "")
+    # credited, the two files still disagree: the work is billed once, and the held line says
+    # which file to correct — never both
+    discard_draft(bvault, again.id)
+    credit_invoice(bvault, first.id, date(2026, 4, 2))
+    fixed = create_invoice(bvault, "acme", "2026-03")
+    assert sorted(ln.hours for ln in fixed.lines) == ["1", "1", "2"]
+    held = next(i for i in list_work(bvault, "acme") if i.hours == "2.5")
+    assert "which says 2 h" in (held.problem or "")
