@@ -34,6 +34,10 @@ _HOURS = r"(?P<h>\d{1,4}(?:[.,]\d{1,4})?)\s?(?:hours?|hrs?|h)"
 _MINUTES = r"(?P<m>\d{1,5})\s?(?:minutes?|mins?|m)"
 DURATION = re.compile(rf"^(?:{_HOURS})?(?:\s?{_MINUTES})?$", re.IGNORECASE)
 CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>[0-5]\d)$")  # "0:20", "1:30": hours and minutes
+# "2h30": minutes after the hours without their unit, as French notes write a duration — and
+# a time of day ("10h30"). A timesheet's hours column reads it as a duration; a note's line
+# names it rather than bill a clock time as hours (QA, session 16: it vanished without a word).
+H_MIN = re.compile(r"^(?P<h>\d{1,2})\s?h(?P<m>[0-5]\d)$", re.IGNORECASE)
 _DUR_IN_LINE = (
     r"(?P<dur>\d{1,4}(?:[.,]\d{1,4})?\s?(?:hours?|hrs?|h)(?:\s?\d{1,5}\s?(?:minutes?|mins?|m))?"
     r"|\d{1,5}\s?(?:minutes?|mins?|m))"
@@ -51,7 +55,7 @@ def parse_duration(text: str) -> Fraction:
     s = text.strip()
     if re.fullmatch(r"\d{1,4}(?:[.,]\d{1,4})?", s):
         s += "h"
-    clock = CLOCK.match(s)
+    clock = CLOCK.match(s) or H_MIN.match(s)
     if clock:
         s = f"{clock.group('h')}h{clock.group('m')}m"
     m = DURATION.match(s)
@@ -105,7 +109,9 @@ class WorkLine:
 # A bullet, something like a duration, a label and a colon: what a work line looks like even
 # when its duration cannot be read ("- 7.5 acme: …" has no unit, "- 25h acme: …" is too long).
 _LOOKS_LIKE_WORK = re.compile(
-    r"^[ \t]*[-*+][ \t]+(?P<dur>\d[\d.,:]*(?:\s?(?:hours?|hrs?|h|minutes?|mins?|m)\b)?"
+    r"^[ \t]*[-*+][ \t]+(?P<dur>\d{1,2}\s?h[0-5]\d(?!\w)"
+    r"|[-\u2212]?\d[\d.,:]*(?:\s\d{1,2}/\d{1,2})?"
+    r"(?:\s?(?:hours?|hrs?|h|minutes?|mins?|m)\b)?"
     r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\b)?)[ \t]+[^:\n]{1,60}?[ \t]*:[ \t]*\S",
     re.IGNORECASE,
 )
@@ -118,8 +124,18 @@ def unread_work_line(line: str) -> str | None:
     if not m or match_work_line(line) is not None:
         return None
     dur = m.group("dur").strip()
-    if re.fullmatch(r"\d+", dur):
-        return None
+    if re.fullmatch(r"\d+", dur) or (
+        (dur[0] in "-\u2212" or "/" in dur) and not re.search(r"[a-z]", dur, re.IGNORECASE)
+    ):
+        return None  # "- 3 options: …", "- -5 outside: cold": a list, not hours
+    # QA, session 16: these lines vanished without a word
+    if H_MIN.match(dur):
+        h, mins = H_MIN.match(dur).groups()  # type: ignore[union-attr]
+        return f"{dur!r} may be a time of day: write {h}h{mins}m for a duration"
+    if dur[0] in "-\u2212":
+        return f"hours {dur!r} are negative: remove or correct the line it corrects instead"
+    if "/" in dur:
+        return f"hours {dur!r} are written as a fraction: write them as 1.5h or 1h30m"
     if re.fullmatch(r"\d{1,4}[.,]\d{1,4}", dur):
         return f"hours {dur!r} has no unit (write {dur}h or {dur}m)"
     if re.fullmatch(r"0:[0-5]\d", dur):  # "1:30" may be a time of day in a log: not said

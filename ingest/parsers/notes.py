@@ -73,6 +73,20 @@ class _BoundedLoader(yaml.SafeLoader):
         self._depth = 0
         self._sizes: dict[int, int] = {}
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        # "hours: 1:20" is a duration or a clock time, never YAML 1.1's base 60 (80): YAML 1.2
+        # dropped it (QA, session 16: a note's 1h20m was refused as "80 hours")
+        value = self.construct_scalar(node)
+        if isinstance(value, str) and ":" in value:
+            return value
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        value = self.construct_scalar(node)
+        if isinstance(value, str) and ":" in value:
+            return value
+        return super().construct_yaml_float(node)
+
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):  # type: ignore[no-untyped-call]
             node = super().compose_node(parent, index)
@@ -105,6 +119,8 @@ class _BoundedLoader(yaml.SafeLoader):
 _BoundedLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", _BoundedLoader.construct_lenient_timestamp
 )
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
+_BoundedLoader.add_constructor("tag:yaml.org,2002:float", _BoundedLoader.construct_yaml_float)
 
 
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -227,11 +243,11 @@ class NotesParser:
         entries = self._entries(body, heads, title, when)
         draft_id = _opt_str(fm.get("trailkeep_draft"))
         if draft_id is None:  # a draft trailkeep wrote is never a source of billable work
-            day = work_day(fm, origin.name, when)
-            entries = split_work_lines(entries, day)
+            day, undated = work_day(fm, origin.name, when, by_mtime)
+            entries = split_work_lines(entries, day, undated)
             for why in unread_work(entries):
                 warning = f"{warning}; {why}" if warning else why
-            fm_work = front_matter_work(fm, title, day, when)
+            fm_work = front_matter_work(fm, title, day, when, undated)
             if fm_work is not None:
                 entries.append(fm_work)
         if raw_fm.strip():
@@ -381,19 +397,32 @@ def name_time(name: str, mtime: datetime | None) -> datetime | None:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def work_day(fm: dict[str, Any], name: str, when: datetime | None) -> str | None:
-    """The date of a note's work lines: front-matter ``date``, else a day in the file name
-    (daily notes, :func:`date_from_name`), else the note's timestamp."""
-    d = parse_when(fm.get("date"))
+def work_day(
+    fm: dict[str, Any], name: str, when: datetime | None, by_mtime: bool = False
+) -> tuple[str | None, str | None]:
+    """(the date of a note's work lines, why they have none): front-matter ``date``, else a
+    day in the file name (daily notes, :func:`date_from_name`), else the note's timestamp —
+    the file's mtime taken on the user's own clock (QA, session 16: a note saved at 21:30 in
+    New York on Oct 31 billed in November, its UTC day). A front-matter date that cannot be
+    read dates nothing: its work waits, named, rather than being billed today (QA, session
+    16: `date: 31/10/2026` put October's workshop on November's invoice)."""
+    raw = fm.get("date")
+    d = parse_when(raw)
     if d is not None:
-        return d.date().isoformat()
+        return d.date().isoformat(), None
     day = date_from_name(name)
     if day is not None:
-        return day.isoformat()
-    return when.date().isoformat() if when else None
+        return day.isoformat(), None
+    if raw not in (None, ""):
+        return None, f"the note's date {str(raw)[:40]!r} is not a date (write YYYY-MM-DD)"
+    if when is None:
+        return None, None
+    return (when.astimezone() if by_mtime else when).date().isoformat(), None
 
 
-def work_entry(w: WorkLine, key: str, position: int, day: str | None, origin: str) -> ParsedEntry:
+def work_entry(
+    w: WorkLine, key: str, position: int, day: str | None, origin: str, undated: str | None = None
+) -> ParsedEntry:
     return ParsedEntry(
         key=key,
         kind="work",
@@ -409,12 +438,15 @@ def work_entry(w: WorkLine, key: str, position: int, day: str | None, origin: st
                 "hours": hours_text(w.hours),
                 "description": w.description,
                 "rate": None,
+                **({"problem": undated} if undated and day is None else {}),
             }
         },
     )
 
 
-def split_work_lines(entries: list[ParsedEntry], day: str | None) -> list[ParsedEntry]:
+def split_work_lines(
+    entries: list[ParsedEntry], day: str | None, undated: str | None = None
+) -> list[ParsedEntry]:
     """Each work line becomes its own entry (so billing and per-client scoping work line by
     line) and leaves its section's text. Lines inside code fences are never work lines."""
     out: list[ParsedEntry] = []
@@ -447,7 +479,7 @@ def split_work_lines(entries: list[ParsedEntry], day: str | None) -> list[Parsed
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:
                 key = f"{key}#{seen[key]}"
-            we = work_entry(w, key, 0, day, "line")
+            we = work_entry(w, key, 0, day, "line", undated)
             we.timestamp = e.timestamp
             out.append(we)
     for i, e in enumerate(out):
@@ -479,7 +511,11 @@ def unread_work(entries: list[ParsedEntry]) -> list[str]:
 
 
 def front_matter_work(
-    fm: dict[str, Any], title: str, day: str | None, when: datetime | None
+    fm: dict[str, Any],
+    title: str,
+    day: str | None,
+    when: datetime | None,
+    undated: str | None = None,
 ) -> ParsedEntry | None:
     """``hours:`` in front matter (with ``client``; ``date`` or the note's date) is one item."""
     if "hours" not in fm or fm.get("hours") in (None, ""):
@@ -492,6 +528,7 @@ def front_matter_work(
         hours, problem = None, str(exc)
     else:
         problem = "" if client else "front matter has hours but no client"
+    problem = problem or (undated if day is None else None) or ""
     line = f"{raw.strip()} {client or '(no client)'}: {title}"
     e = ParsedEntry(
         key="work:front-matter",

@@ -24,7 +24,7 @@ from trailkeep.vault.records import DOC_NOTE, Origin, ParsedDocument, ParsedEntr
 from ..cues import tag_text
 from ..errors import ParseError
 from ..text import decode_text, parse_time
-from .notes import name_time, split_work_lines, work_day
+from .notes import date_from_name, name_time, split_work_lines, work_day
 
 EXTENSIONS = (".txt", ".org", ".rst")
 MERGE_CHARS = 1500
@@ -120,8 +120,9 @@ class PlainTextParser:
         ]
         if not entries:
             raise ParseError(f"{origin.name}: note has no text")
-        day = work_day({"date": dated} if dated else {}, origin.name, when)
-        entries = split_work_lines(entries, day)
+        by_mtime = dated is None and date_from_name(origin.name) is None
+        day, undated = work_day({"date": dated} if dated else {}, origin.name, when, by_mtime)
+        entries = split_work_lines(entries, day, undated)
         ext = origin.name.lower().rsplit(".", 1)[-1]
         meta: dict[str, Any] = {"encoding": encoding, "path": origin.identity, "format": ext}
         if keys:

@@ -65,6 +65,58 @@ def test_a_line_that_looks_like_work_but_is_not_is_said(bvault: Vault, bingest: 
     assert "3 options" not in out.error and "9:30" not in out.error
 
 
+def test_durations_written_other_ways_are_named_not_lost(bvault: Vault, bingest: Ingestor) -> None:
+    """QA, session 16: "2h30", "1 1/2h" and "-2h" lines vanished without a word. "2h30" may
+    be a time of day in a note ("10h30"), so it is named with the way to write it; a list
+    item with a negative number or a fraction and no unit is not work."""
+    note = (
+        "---\ndate: 2026-03-02\n---\n# Day\n\n- 2h30 acme: atelier\n- 1 1/2h acme: call\n"
+        "- -2h acme: correction\n- 1h30min acme: review\n- -5 outside: cold\n"
+    )
+    out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-03-02.md", note))
+    assert [(i.description, i.hours) for i in list_work(bvault)] == [("review", "1.5")]
+    assert out.status == "partial" and out.error
+    for said in ("'2h30' may be a time of day", "'1 1/2h' are written as a fraction", "'-2h'"):
+        assert said in out.error, said
+    assert "-5" not in out.error
+
+
+def test_a_notes_date_that_cannot_be_read_dates_no_work(bvault: Vault, bingest: Ingestor) -> None:
+    """QA, session 16: `date: 31/10/2026` was warned about and its work billed today; and
+    `hours: 1:20` (YAML 1.1 reads base 60) was refused as "80 hours"."""
+    note = "---\ndate: 31/10/2026\n---\n# Workshop\n\n- 6h acme: on-site workshop\n"
+    bingest.ingest_file(write_note(bvault.settings.inbox, "workshop.md", note))
+    (item,) = list_work(bvault)
+    assert item.day is None and not item.billable
+    assert "'31/10/2026' is not a date" in (item.problem or "")
+    clock = "---\nclient: acme\ndate: 2026-05-02\nhours: 1:20\n---\n# Review\n\nDone.\n"
+    bingest.ingest_file(write_note(bvault.settings.inbox, "review.md", clock))
+    review = next(i for i in list_work(bvault) if i.description == "Review")
+    assert (review.hours, review.day, review.problem) == ("4/3", "2026-05-02", None)
+
+
+def test_an_undated_note_is_dated_by_the_users_own_day(
+    bvault: Vault, bingest: Ingestor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA, session 16: a note saved at 21:30 in New York on Oct 31 (01:30 UTC, Nov 1) billed
+    its work in November."""
+    import os
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        path = write_note(bvault.settings.inbox, "release.md", "# Release\n\n- 2h acme: release\n")
+        at = 1793496600  # 2026-11-01 01:30 UTC = 2026-10-31 21:30 in New York
+        os.utime(path, (at, at))
+        bingest.ingest_file(path)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    (item,) = list_work(bvault)
+    assert item.day == "2026-10-31"
+
+
 def test_work_line_grammar() -> None:
     w = match_work_line("- 2.5h acme: fixed the claims export")
     assert w is not None and (w.hours, w.client, w.description) == (
