@@ -26,6 +26,7 @@ from .answerable import answerable, by_cover, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
 from .citations import read_reply
+from .dates import sided
 from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
@@ -194,6 +195,16 @@ def judge(
     # be there (notes/0006, "Questions that name no client").
     strict = client is not None or bool(named) or not named_authors(question, authors)
     names += [*authors, *own_names(vault)]
+    # "before October", "since 2025": a side of a date is a time to read in, not a word the
+    # passages must hold — the passages must be from then (QA, session 16: "what did we
+    # decide before October?" cited October's version, the only one whose date says October)
+    side = sided(question)
+    if side and res.span is not None:
+        start, end = res.span
+        strong = [h for h in strong if h.timestamp is not None and start <= h.timestamp < end]
+        if not strong:
+            return [], f"nothing close enough to this question is from then ({side})"
+        question = question.replace(side, " ")
     sup = answerable(vault, question, strong, names, strict)
     if not sup.ok:
         if sup.quantity is False and sup.missing == []:

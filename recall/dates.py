@@ -35,7 +35,38 @@ _MONTH_RX = re.compile(
     r"(?:\s+(\d{4}))?",
     re.I,
 )
-_YEAR_RX = re.compile(r"\b(?:in|during)\s+((?:19|20)\d{2})\b", re.I)
+_YEAR_RX = re.compile(r"\b(?:in|during|before|until|till|after|since)\s+((?:19|20)\d{2})\b", re.I)
+# "before October", "after September", "since March": a side of the month, not the month (QA,
+# session 16: both were read as "in October" / "in September")
+_SIDE = re.compile(
+    r"\b(?P<side>before|until|till|prior\s+to|after|since)\s+"
+    r"(?:the\s+(?P<edge>end|start|beginning)\s+of\s+)?$",
+    re.I,
+)
+_UP_TO = ("before", "until", "till", "prior to")
+_DAY_AFTER = re.compile(r"\s+\d{1,2}(?:st|nd|rd|th)?\b")
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def _side_of(prefix: str) -> tuple[str, str]:
+    """("before" | "until" | "after" | "since" | …, "end" | "start" | "") said before a date."""
+    m = _SIDE.search(prefix)
+    if m is None:
+        return "", ""
+    return " ".join(m.group("side").lower().split()), (m.group("edge") or "").lower()
+
+
+def _side(prefix: str, start: datetime, end: datetime, today: date) -> tuple[datetime, datetime]:
+    """The window a month or year makes with the words before it: "before October" is up to
+    October 1, "until the end of March" up to April 1, "after September" from October 1 to
+    today, "since March" from March 1 to today."""
+    side, edge = _side_of(prefix)
+    if not side:
+        return start, end
+    if side in _UP_TO:
+        return EARLIEST, end if edge == "end" or side in ("until", "till") else start
+    after = end if side == "after" and edge != "start" else start
+    return after, max(after, _dt(today + timedelta(days=1)))
 
 
 def _dt(d: date) -> datetime:
@@ -74,16 +105,37 @@ def window(question: str, today: date) -> tuple[datetime, datetime] | None:
     if m and not (
         m.group(1).lower() == "may"
         and not m.group(2)
-        and not re.search(r"\b(in|during|of|since)\s+may\b", q)
+        and not re.search(r"\b(in|during|of|since|before|after|until)\s+may\b", q)
     ):  # "may" is a month only when it reads like one
         month = _MONTHS[m.group(1).lower()]
         if m.group(2):
             year = int(m.group(2))
+        elif _side_of(question[: m.start(1)])[0] in _UP_TO:
+            year = today.year  # "before December", asked in November: this December
         else:
             year = today.year if month <= today.month else today.year - 1
-        return _month(year, month)
+        if _DAY_AFTER.match(question, m.end(1)):  # "the Sunday before October 25": a day
+            return _month(year, month)
+        return _side(question[: m.start(1)], *_month(year, month), today)
     y = _YEAR_RX.search(question)
     if y:
         year = int(y.group(1))
-        return _month(year, 1)[0], _month(year + 1, 1)[0]
+        return _side(question[: y.start(1)], _month(year, 1)[0], _month(year + 1, 1)[0], today)
     return None
+
+
+_SIDED = re.compile(
+    r"\b(?:before|until|till|prior\s+to|after|since)\s+"
+    r"(?:the\s+(?:end|start|beginning)\s+of\s+)?"
+    r"(?:(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b"
+    r"(?!\s+\d{1,2}(?:st|nd|rd|th)?\b)(?:\s+\d{4})?"
+    r"|(?:19|20)\d{2}\b)",
+    re.I,
+)
+
+
+def sided(question: str) -> str:
+    """The words that put the question on one side of a date ("before October", "since
+    2025"), or "": such a question asks about a time, not about the month's name."""
+    m = _SIDED.search(question)
+    return m.group(0) if m else ""

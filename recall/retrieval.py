@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from trailkeep.vault import Filters, Hit, Vault, hydrate, keyword_search, vector_search
 from trailkeep.vault.keyword import STOP_WORDS
@@ -67,6 +67,8 @@ class SearchResult:
     # the client's own passages among the best that its scope held back whole: each names
     # another client (recall/scope.py); an answer that finds nothing says so
     withheld: int = 0
+    # the time the question names ("in March", "before October"), as search read it
+    span: tuple[datetime, datetime] | None = None
 
 
 def named_authors(question: str, authors: set[str] | list[str]) -> set[str]:
@@ -131,10 +133,15 @@ def search_detailed(
     authors = entry_authors(vault, list(best)) if who else {}
 
     def shaped(h: Hit) -> float:
-        s = score.get(h.entry_id, 0.0) * (1.0 if h.current else NOT_CURRENT_PENALTY)
+        inside = span is not None and h.timestamp is not None and span[0] <= h.timestamp < span[1]
+        # a question that names a time asks what was said then: an older version inside it is
+        # not outranked by the current one (QA, session 16: "what did we decide before
+        # October?" cited October's version first)
+        current = h.current or (span is not None and inside)
+        s = score.get(h.entry_id, 0.0) * (1.0 if current else NOT_CURRENT_PENALTY)
         if who and authors.get(h.entry_id) == who:
             s *= NAMED_AUTHOR_BOOST
-        if span and h.timestamp is not None and span[0] <= h.timestamp < span[1]:
+        if inside:
             s *= IN_WINDOW_BOOST
         return s
 
@@ -179,6 +186,7 @@ def search_detailed(
         {h.entry_id: authors[h.entry_id] for h in out if h.entry_id in authors},
         tuple(float(x) for x in vec),
         withheld,
+        span,
     )
 
 

@@ -11,7 +11,7 @@ from tests.conftest import write_note
 from tests.fixtures.chats import msg, node
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import search
-from trailkeep.recall.dates import window
+from trailkeep.recall.dates import EARLIEST, window
 from trailkeep.vault import Vault
 
 TODAY = date(2026, 11, 22)
@@ -41,6 +41,23 @@ TODAY = date(2026, 11, 22)
             datetime(2026, 11, 16, tzinfo=UTC),
         ),
         ("anything in 2024?", datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)),
+        # QA, session 16: a side of a month was read as the month
+        ("what did we decide before October?", EARLIEST, datetime(2026, 10, 1, tzinfo=UTC)),
+        ("until the end of March", EARLIEST, datetime(2026, 4, 1, tzinfo=UTC)),
+        ("before December?", EARLIEST, datetime(2026, 12, 1, tzinfo=UTC)),  # this December
+        (
+            "what changed after September?",
+            datetime(2026, 10, 1, tzinfo=UTC),
+            datetime(2026, 11, 23, tzinfo=UTC),
+        ),
+        ("since March", datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC)),
+        ("before 2025", EARLIEST, datetime(2025, 1, 1, tzinfo=UTC)),
+        # a day after the month is a day: "the Sunday before October 25" is not "before October"
+        (
+            "the Sunday before October 25",
+            datetime(2026, 10, 1, tzinfo=UTC),
+            datetime(2026, 11, 1, tzinfo=UTC),
+        ),
     ],
 )
 def test_date_windows(q: str, start: datetime, end: datetime) -> None:

@@ -355,6 +355,36 @@ def test_a_when_question_about_what_was_never_said_is_not_answered_by_its_topic(
     assert said.citations[0].timestamp.date().isoformat() == "2026-09-02"
 
 
+def test_a_question_on_one_side_of_a_date_reads_the_versions_of_then(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """QA, session 16: "what did we decide before October?" cited October's version (the
+    only one whose date says "October"), "after September" the September ones."""
+    note = tmp_path / "plan" / "plan.md"
+    note.parent.mkdir()
+    bodies = [
+        ("2026-09-02", "We will use SFTP for the nightly export."),
+        ("2026-09-20", "We decided against SFTP: the API for the nightly export."),
+        ("2026-10-15", "We decided against SFTP: the API for the nightly export, at 03:00."),
+    ]
+    for day, body in bodies:
+        note.write_text(f"---\ntitle: Integration plan\ndate: {day}\n---\n# Transport\n\n{body}\n")
+        Ingestor(vault).ingest_file(note)
+    today = date(2026, 11, 28)
+
+    def days(question: str) -> list[str]:
+        got = ask(vault, question, today=today)
+        return sorted({h.timestamp.date().isoformat() for h in got.citations})
+
+    assert days("what did we decide before October about the nightly export?") == [
+        "2026-09-02",
+        "2026-09-20",
+    ]
+    assert days("what did we decide after September about the nightly export?") == ["2026-10-15"]
+    before = ask(vault, "what did we decide before 2020 about the nightly export?", today=today)
+    assert before.abstained and "from then" in before.reason
+
+
 def test_text_written_decomposed_is_stored_composed(vault: Vault) -> None:
     """QA, session 14: mail and notes written decomposed (NFD: "a" + a combining diaeresis)
     were no exact match for the word typed (`when "spätestens"` fell back to a topic)."""
