@@ -307,6 +307,10 @@ def _waiting(
         who = end if end is not None and end.timestamp and end.timestamp >= last.timestamp else last
         if who.author in me or (directory is not None and to_the_client(who, directory)):
             continue
+        # my reply to it, whatever its clock says: a laptop a few minutes behind dated my answer
+        # before the question, and the thread looked unanswered for weeks (QA, session 16)
+        if any(who.key in m.replies_to for m in msgs if m.author in me):
+            continue
         unanswered.update(m.entry_id for m in msgs if m.author not in me)
         out.append(
             (

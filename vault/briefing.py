@@ -64,6 +64,7 @@ class TextRow:
     source: str | None  # the file it came from
     automated: bool = False  # email a machine wrote: an auto-reply, a list, a bounce
     recipients: tuple[str, ...] = ()  # email: To and Cc addresses, lower case
+    replies_to: tuple[str, ...] = ()  # email: the Message-IDs it answers (In-Reply-To)
 
     def as_hit(self, quote: str = "") -> Hit:
         """This entry as a search hit (its current version): the quote given, else the text."""
@@ -123,7 +124,13 @@ def _row(r: Any) -> TextRow:
             bool(meta.get("automated")) or bool(AUTO_SUBJECT.match(str(meta.get("subject") or "")))
         ),
         recipients=_recipients(meta),
+        replies_to=_ids_in(meta, "in_reply_to"),
     )
+
+
+def _ids_in(meta: object, key: str) -> tuple[str, ...]:
+    value = meta.get(key) if isinstance(meta, dict) else None
+    return tuple(str(x) for x in value if x) if isinstance(value, list) else ()
 
 
 def _recipients(meta: object) -> tuple[str, ...]:

@@ -1077,3 +1077,32 @@ def test_a_new_users_own_mail_does_not_wait_on_them(tmp_path: Path) -> None:
         assert [w["message_id"] for w in waiting] == ["d1@acme.example"], waiting
     finally:
         vault.close()
+
+
+def test_my_reply_answers_the_message_it_replies_to_whatever_its_clock(v: Vault) -> None:
+    """QA, session 16: my reply, its laptop clock five minutes behind, was dated before Bo's
+    question; the thread was listed as waiting on me for weeks."""
+    ingest(
+        v,
+        {
+            "sk-1.eml": eml(
+                "sk-1@beta.example",
+                BO,
+                SAM,
+                "Mon, 02 Nov 2026 10:00:00 +0000",
+                "Skew",
+                "Hi Sam,\n\nCan you confirm the schedule?\n\nBo\n",
+            ),
+            "sk-2.eml": eml(
+                "sk-2@consult.example",
+                SAM,
+                BO,
+                "Mon, 02 Nov 2026 09:55:00 +0000",
+                "Re: Skew",
+                "Confirmed, the schedule stands.\n",
+                reply_to="sk-1@beta.example",
+            ),
+        },
+    )
+    waiting = build_brief(v, TODAY).as_json()["waiting"]
+    assert not [w for w in waiting if w["subject"] == "Skew"], waiting
