@@ -263,8 +263,17 @@ class _View:
 
 
 # ------------------------------------------------------------------------------------ sections
+def user_day(at: datetime) -> date:
+    """The day an instant falls on for the user (this machine's zone), not for its sender:
+    a mail dated "Thu 15 Oct 00:30 +1300" was written on Oct 14 in London (QA, session 16:
+    an older mail showed more days waiting than a newer one, and a mail written before today
+    was left out as "after today"). What its words say ("tomorrow") is still read against
+    its sender's own date."""
+    return at.astimezone().date()
+
+
 def _within(row: TextRow, start: date, end: date) -> bool:
-    return row.timestamp is not None and start <= row.timestamp.date() <= end
+    return row.timestamp is not None and start <= user_day(row.timestamp) <= end
 
 
 def to_the_client(m: TextRow, directory: ClientDirectory) -> bool:
@@ -321,7 +330,7 @@ def _waiting(
                     "message_id": last.key,
                     "from": last.sender,
                     "date": iso(last.timestamp),
-                    "days": (today - last.timestamp.date()).days,
+                    "days": (today - user_day(last.timestamp)).days,
                     "entry_id": last.entry_id,
                     "subject": view.title(last.document),
                     "source": view.source(last.source),

@@ -1106,3 +1106,41 @@ def test_my_reply_answers_the_message_it_replies_to_whatever_its_clock(v: Vault)
     )
     waiting = build_brief(v, TODAY).as_json()["waiting"]
     assert not [w for w in waiting if w["subject"] == "Skew"], waiting
+
+
+def test_days_waiting_are_counted_on_the_users_own_clock(
+    v: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA, session 16: days waiting were counted from the sender's own date, so a mail dated
+    "+1300" a day ahead showed fewer days than one written later from "-1000"."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        ingest(
+            v,
+            {
+                "tz-a.eml": eml(
+                    "tz-a@beta.example",
+                    BO,
+                    SAM,
+                    "Sat, 31 Oct 2026 00:30:00 +1300",  # Oct 30, 11:30 UTC
+                    "Ledger A",
+                    "Hi Sam,\n\nThe ledger is ready for review.\n\nBo\n",
+                ),
+                "tz-b.eml": eml(
+                    "tz-b@beta.example",
+                    BO,
+                    SAM,
+                    "Fri, 30 Oct 2026 20:00:00 -1000",  # Oct 31, 06:00 UTC
+                    "Ledger B",
+                    "Hi Sam,\n\nThe ledger needs one more column.\n\nBo\n",
+                ),
+            },
+        )
+        waiting = {w["subject"]: w["days"] for w in build_brief(v, TODAY).as_json()["waiting"]}
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (waiting["Ledger A"], waiting["Ledger B"]) == (4, 3), waiting
