@@ -389,6 +389,20 @@ def read_dates(text: str, written: date) -> tuple[list[NamedDate], DateChanges]:
         ahead_.append(nd)
         if _MOVED_TO.search(before) and not nd.quote.rstrip().endswith("?"):
             moves.append(nd)
+    # A date the same text takes back is not ahead: "Workshop on December 7. … we can't do
+    # December 7", "the audit was to be on Dec 1 but it is postponed to Dec 5" (QA, session 16:
+    # Dec 7 and Dec 1 stayed under "Dates ahead")
+    ahead_ = [
+        nd
+        for nd in ahead_
+        if nd.day not in withdrawn
+        and not any(
+            m.quote == nd.quote
+            and m.day != nd.day
+            and 0 <= nd.quote.find(nd.text) < nd.quote.find(m.text)
+            for m in moves
+        )
+    ]
     return ahead_, DateChanges(frozenset(withdrawn), tuple(moves))
 
 

@@ -298,6 +298,20 @@ def test_waiting_on_me(v: Vault) -> None:
         assert "v1@vendor.example" not in json.dumps(waiting), client
 
 
+@pytest.mark.parametrize(
+    ("said", "ahead"),
+    [
+        # QA, session 16: a date the same message takes back stayed under "Dates ahead"
+        ("The audit was supposed to be on Dec 1 but it is postponed to Dec 5.", ["2026-12-05"]),
+        ("Workshop on December 7. Sorry, we can't do December 7 after all.", []),
+        ("The review moves from Dec 4 to Dec 11.", ["2026-12-11"]),
+        ("Please send the deck by Dec 3, and the notes by Dec 4.", ["2026-12-03", "2026-12-04"]),
+    ],
+)
+def test_a_date_the_same_message_takes_back_is_not_ahead(said: str, ahead: list[str]) -> None:
+    assert [nd.day.isoformat() for nd in named_dates(said, date(2026, 11, 20))] == ahead
+
+
 def test_dates_ahead_and_overdue(v: Vault) -> None:
     b = build_brief(v, TODAY).as_json()
     e = ids(v)
