@@ -226,12 +226,27 @@ def create_invoice(vault: Vault, client: str, period: str) -> InvoiceView:
         items = store.billable_items(c, spec.id, period)
         invoice_id = store.draft_for(c, spec.id, period)
         if invoice_id is None and not items:
-            raise BillingError(f"nothing unbilled for {spec.id} in {period}")
+            raise BillingError(
+                f"nothing unbilled for {spec.id} in {period}" + _changed(c, spec.id, period)
+            )
         _draft_lines(items, spec)  # a missing rate blocks the invoice here, clearly
         if invoice_id is None:
             invoice_id = store.insert_draft(c, spec.id, period, spec.currency, str(spec.tax_rate))
         store.reserve(c, invoice_id, [i.id for i in items])
         return _view(vault, c, invoice_id)
+
+
+def _changed(c: Connection, client: str, period: str) -> str:
+    """What to add to "nothing unbilled": billed work whose line changed since (QA, session
+    16: hours added to an invoiced line showed only in `work list`, and were easily never
+    billed)."""
+    flagged = store.changed_items(c, client, period)
+    if not flagged:
+        return ""
+    return (
+        f"; {len(flagged)} billed item(s) changed since ({flagged[0].flag}): credit the "
+        "invoice that holds them to bill the change (`trailkeep work list` shows them)"
+    )
 
 
 def payment_terms_days(vault: Vault) -> int:

@@ -567,6 +567,15 @@ def billable_items(c: Connection, client: str, period: str) -> list[WorkItem]:
     return [i for i in items if i.problem is None]  # a day of more than 24 h waits
 
 
+def changed_items(c: Connection, client: str, period: str) -> list[WorkItem]:
+    """The client's billed items dated in ``period`` whose line changed after billing."""
+    return _items(
+        c,
+        "w.client_id = :c AND substr(w.day, 1, 7) = :p AND w.flag LIKE 'changed after%'",
+        {"c": client, "p": period},
+    )
+
+
 def items_on(c: Connection, invoice_id: int) -> list[WorkItem]:
     return _items(c, "w.invoice_id = :i", {"i": invoice_id})
 
@@ -790,6 +799,7 @@ __all__ = [
     "Connection",
     "WorkItem",
     "billable_items",
+    "changed_items",
     "delete_draft",
     "detach_work",
     "draft_for",

@@ -729,3 +729,13 @@ def test_a_corrected_copy_of_issued_work_is_held_until_the_invoice_is_credited(
     assert sorted(ln.hours for ln in fixed.lines) == ["1", "1", "2"]
     held = next(i for i in list_work(bvault, "acme") if i.hours == "2.5")
     assert "which says 2 h" in (held.problem or "")
+
+
+def test_nothing_unbilled_names_billed_work_that_changed_since(bvault: Vault) -> None:
+    """QA, session 16: hours added to an invoiced line (2 h → 3 h) showed only in `work
+    list`; `invoice create` said "nothing unbilled" and the extra hour was easily never billed."""
+    _ingest(bvault, "2026-03-05.md", "# Daily\n\n- 2h acme: claims export\n")
+    issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    _ingest(bvault, "2026-03-05.md", "# Daily\n\n- 3h acme: claims export\n")
+    with pytest.raises(BillingError, match=r"1 billed item\(s\) changed since .*credit the"):
+        create_invoice(bvault, "acme", "2026-03")
