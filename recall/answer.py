@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from trailkeep.vault import Filters, Hit, Vault, iso
@@ -242,7 +242,16 @@ def judge(
                 "nothing they said tells it"
             )
     # a conversation's questions paraphrase: their passages keep search's order
-    return (by_cover(sup, strong) if strict else strong), None
+    ordered = by_cover(sup, strong) if strict else strong
+    if _ORIGINAL.search(question):
+        # "what was the original plan?": the earliest passage first (QA, session 16: the
+        # current version was cited first, the first one second)
+        ordered = sorted(ordered, key=lambda h: h.timestamp or _NEVER)
+    return ordered, None
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)  # an undated passage last
+_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|initial(?:ly)?|at first|first plan)\b", re.I)
 
 
 def verified(vault: Vault, hits: list[Hit]) -> list[Hit]:

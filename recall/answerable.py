@@ -67,6 +67,7 @@ SCAFFOLD = frozenset(
     few once further because myself ourselves yourself yourselves himself herself itself
     themselves
     roughly approximately originally initially finally eventually basically fully mostly
+    original initial earliest
     mainly usually typically generally specifically nearly almost simply even already
     person people someone somebody anyone anybody everyone everybody guy guys folks
     remind past

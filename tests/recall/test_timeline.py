@@ -613,3 +613,23 @@ def test_when_did_i_asks_for_my_own_words(tmp_path: Path) -> None:
         assert "2025-03-04" in theirs.answer
     finally:
         v.close()
+
+
+def test_the_original_plan_is_its_first_version(vault: Vault, tmp_path: Path) -> None:
+    """QA, session 16: "what was the original plan for the nightly export?" abstained on
+    "original"; "originally" answered with the current version first."""
+    note = tmp_path / "plan" / "plan.md"
+    note.parent.mkdir()
+    for day, body in (
+        ("2026-09-02", "We will use SFTP for the nightly export."),
+        ("2026-10-15", "We decided against SFTP: the API for the nightly export."),
+    ):
+        note.write_text(f"---\ntitle: Integration plan\ndate: {day}\n---\n# Transport\n\n{body}\n")
+        Ingestor(vault).ingest_file(note)
+    for question in (
+        "what was the original plan for the nightly export?",
+        "what did we originally plan for the nightly export?",
+    ):
+        got = ask(vault, question, today=date(2026, 11, 28))
+        assert not got.abstained, (question, got.reason)
+        assert got.citations[0].timestamp.date().isoformat() == "2026-09-02", question
