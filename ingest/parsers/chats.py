@@ -243,7 +243,9 @@ def _sibling_revisions(entries: list[ParsedEntry]) -> list[ParsedLink]:
     siblings are edits, assistant siblings regenerations)."""
     groups: dict[tuple[str | None, str], list[ParsedEntry]] = {}
     for e in entries:
-        if e.parent_key is None or e.kind not in ("message", "thinking", "tool_call"):
+        # parentless siblings too: an edit of a chat's very first message hangs from a root
+        # node that holds no message (QA, session 16: it was not linked as a revision)
+        if e.kind not in ("message", "thinking", "tool_call"):
             continue
         if e.meta.get("part_of"):  # a block of another message, not an alternative to it
             continue

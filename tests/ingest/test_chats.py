@@ -205,6 +205,29 @@ def test_zip_export_with_projects(vault: Vault, ingestor: Ingestor) -> None:
     assert entries(vault, "claude-project:p1")
 
 
+def test_an_edit_of_the_first_message_revises_it(vault: Vault, ingestor: Ingestor) -> None:
+    """QA, session 16: the root node holds no message, so the first question and its edit had
+    no parent entry and were not linked as a revision."""
+    conv = {
+        "id": "c-first",
+        "title": "Export",
+        "create_time": 1760000000.0,
+        "update_time": 1760000300.0,
+        "current_node": "a1b",
+        "mapping": {
+            "root": node("root", None, ["u1", "u1b"], None),
+            "u1": node("u1", "root", ["a1"], msg("u1", "user", "SFTP or API?", 1760000000.0)),
+            "a1": node("a1", "u1", [], msg("a1", "assistant", "SFTP.", 1760000010.0)),
+            "u1b": node(
+                "u1b", "root", ["a1b"], msg("u1b", "user", "SFTP or API, real time?", 1760000100.0)
+            ),
+            "a1b": node("a1b", "u1b", [], msg("a1b", "assistant", "The API.", 1760000110.0)),
+        },
+    }
+    ingestor.ingest_file(put(vault.settings.inbox, "first.json", [conv]))
+    assert ("revises", "u1b", "u1") in links(vault)
+
+
 def test_claude_branches_follow_parent_ids(vault: Vault, ingestor: Ingestor) -> None:
     conv = claude_conversation()
     for m in conv["chat_messages"]:
