@@ -346,6 +346,12 @@ def mark_paid(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
             raise BillingError(
                 f"payment date {today} is before {v.issued_on}, when {v.number} was issued"
             )
+        if today > date.today() + timedelta(days=1):  # a day of slack for time zones
+            # a typo'd year ("2062") marked it paid, and off every overdue list, silently
+            raise BillingError(
+                f"payment date {today} is in the future (today is {date.today()}): mark "
+                f"{v.number} paid when the payment has arrived"
+            )
         store.set_status(c, invoice_id, "paid", paid_on=today.isoformat())
         return _view(vault, c, invoice_id)
 

@@ -15,7 +15,7 @@ from .clients import ClientDirectory
 from .errors import NotFound
 from .records import DOC_DRAFT, DRAFTS_DIR, db_ts
 from .store import Vault, chunk_body, utcnow
-from .work import detach_work, resync_document
+from .work import delete_draft, detach_work, resync_document
 
 
 @dataclass
@@ -181,6 +181,11 @@ class ForgetReport:
     # hold the forgotten text.
     kept: tuple[str, ...] = ()
     drafts: int = 0  # draft files (in the home's drafts/) that quoted it, deleted with it
+    # forget --client: its draft invoices go (nothing was issued); issued ones and credit
+    # notes stay, as the records a bookkeeper must keep (QA, session 16: an empty draft was
+    # left, and nothing was said of the issued ones)
+    invoice_drafts: int = 0
+    invoices_kept: int = 0
 
     def message(self) -> str:
         out = (
@@ -190,6 +195,13 @@ class ForgetReport:
         )
         if self.drafts:
             out += f"{self.drafts} draft(s) quoting it were deleted with it (drafts/). "
+        if self.invoice_drafts:
+            out += f"{self.invoice_drafts} draft invoice(s) of the client were discarded. "
+        if self.invoices_kept:
+            out += (
+                f"{self.invoices_kept} issued invoice(s) and credit note(s) of the client are "
+                "kept as records (numbers are gapless; `trailkeep invoice list` shows them). "
+            )
         if self.kept:
             names = ", ".join(self.kept[:5]) + (" …" if len(self.kept) > 5 else "")
             out += (
@@ -493,6 +505,16 @@ def forget(
         chunk_ids = _chunks_of(c, entry_ids)
         vault.keyword.delete(c, chunk_ids)
         detach_work(c, entry_ids, whole_docs)
+        invoice_drafts, invoices_kept = 0, 0
+        if client_id is not None:
+            for iid, status in c.execute(
+                text("SELECT id, status FROM invoice WHERE client_id = :c"), {"c": client_id}
+            ).all():
+                if status == "draft":
+                    delete_draft(c, int(iid))
+                    invoice_drafts += 1
+                else:
+                    invoices_kept += 1
         for v in versions:
             _drop_version(c, v)
         _delete_in(c, "entry", "id", entry_ids)
@@ -583,6 +605,8 @@ def forget(
         len(set(tomb)),
         kept,
         len(draft_files),
+        invoice_drafts,
+        invoices_kept,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -412,6 +412,25 @@ def test_an_invoice_whose_note_was_forgotten_can_be_credited(bvault: Vault) -> N
     assert list_work(bvault, "acme", unbilled=True) == []
 
 
+def test_forgetting_a_client_discards_its_draft_invoice_and_says_what_is_kept(
+    bvault: Vault,
+) -> None:
+    """QA, session 16: `forget --client` left an empty draft invoice behind and said nothing
+    of the client's issued invoices (kept: a bookkeeper must keep what was issued)."""
+    from trailkeep.vault.maintenance import forget
+
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    _ingest(bvault, "2026-04-02.md", MARCH.replace("2026-03-04", "2026-04-02"))
+    issued = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 1))
+    draft = create_invoice(bvault, "acme", "2026-04")
+    rep = forget(bvault, client_id="acme")
+    assert (rep.invoice_drafts, rep.invoices_kept) == (1, 1)
+    assert "1 draft invoice(s) of the client were discarded" in rep.message()
+    assert "1 issued invoice(s) and credit note(s) of the client are kept" in rep.message()
+    kept = {i.id for i in list_invoices(bvault)}
+    assert issued.id in kept and draft.id not in kept
+
+
 def test_a_draft_follows_the_clients_currency_and_tax_until_it_is_issued(bvault: Vault) -> None:
     """QA, session 12: a draft took the new rate from clients.toml but kept its old currency
     and tax: 95.00/h issued as USD with 0 % tax after the client moved to EUR at 19 %."""
@@ -479,6 +498,8 @@ def test_a_credit_note_names_what_it_credits_and_payments_follow_the_issue(
     inv = issue_invoice(bvault, create_invoice(bvault, "acme", "2026-03").id, date(2026, 4, 2))
     with pytest.raises(BillingError, match="before 2026-04-02"):
         mark_paid(bvault, inv.id, date(2026, 4, 1))
+    with pytest.raises(BillingError, match="in the future"):  # QA, session 16: "2062"
+        mark_paid(bvault, inv.id, date.today() + timedelta(days=2))
     credit = credit_invoice(bvault, inv.id, date(2026, 4, 5))
     with pytest.raises(BillingError, match="credit note"):
         mark_paid(bvault, credit.id, date(2026, 4, 6))
