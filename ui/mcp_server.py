@@ -30,7 +30,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -337,6 +337,12 @@ def serve(tools: Tools) -> None:
         """A call naming an argument the tool does not take is refused, not run without it
         (`search(query, limit=3)` searched with k=10 and said nothing; QA, session 12)."""
 
+        async def run_stdio_async(self) -> None:
+            """The SDK's stdio loop, on a transport that answers malformed lines (below)."""
+            low = self._lowlevel_server
+            async with _stdio_streams() as (read, write):
+                await low.run(read, write, low.create_initialization_options())
+
         async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
             known = {
                 t.name: set(t.input_schema.get("properties", {})) for t in await self.list_tools()
@@ -403,6 +409,107 @@ def serve(tools: Tools) -> None:
     for fn in (search, ask, trail, when, get_entry, brief):
         server.add_tool(fn, annotations=read_only, structured_output=False)
     server.run("stdio")
+
+
+# ------------------------------------------------------------------------- the stdio transport
+def _rejection(line: str) -> tuple[bool, dict[str, Any] | None]:
+    """Whether the SDK can read the line, and else the JSON-RPC error it gets (None for a
+    malformed notification or response: they get no reply).
+
+    The SDK's stdio transport drops such a line without a word, so a client that sent a
+    request with an id waited forever (QA, session 15: a parse error, a batch, ``params`` as
+    an array, no ``"jsonrpc"``). JSON-RPC 2.0 §5: a parse error and a request whose id cannot
+    be read get ``"id": null``; MCP has no batches."""
+    import mcp_types
+
+    try:
+        msg = json.loads(line)
+    except ValueError as exc:
+        return False, _error(None, -32700, f"Parse error: {exc}")
+    if isinstance(msg, list):
+        return False, _error(None, -32600, "Invalid Request: MCP does not take JSON-RPC batches")
+    if not isinstance(msg, dict):
+        return False, _error(None, -32600, "Invalid Request: a message is a JSON object")
+    try:
+        mcp_types.jsonrpc_message_adapter.validate_python(msg, by_name=False)
+    except ValueError as exc:
+        if "id" not in msg or "result" in msg or "error" in msg:
+            return False, None  # a notification or a response: nothing to answer
+        rid = msg["id"]
+        ok = isinstance(rid, str) or (isinstance(rid, int) and not isinstance(rid, bool))
+        first = str(exc).splitlines()[1:2] or [str(exc)]
+        reason = 'a request needs "jsonrpc": "2.0", a method and object params'
+        return False, _error(rid if ok else None, -32600, f"Invalid Request: {reason} ({first[0]})")
+    return True, None
+
+
+def _error(rid: str | int | None, code: int, message: str) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": rid, "error": {"code": code, "message": message[:300]}}
+
+
+@contextmanager
+def _wire() -> Iterator[tuple[Any, Any]]:
+    """The process's stdin and stdout as private descriptors, with fd 0 on the null device
+    and fd 1 on stderr while serving (as the SDK does: a stray print misses the wire)."""
+    wire_in, wire_out = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    try:
+        # closefd=False: a reader thread may still block on the descriptor when we return
+        yield os.fdopen(wire_in, "rb", closefd=False), os.fdopen(wire_out, "wb", closefd=False)
+    finally:
+        os.dup2(wire_in, 0)
+        os.dup2(wire_out, 1)
+
+
+class _Out:
+    """The wire's stdout for both writers — the SDK's replies and our rejections — one whole
+    line per write, under a lock, so that they never interleave."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._lock = threading.Lock()
+
+    def _put(self, text: str) -> int:
+        with self._lock:
+            n = int(self._raw.write(text.encode("utf-8")))
+            self._raw.flush()
+            return n
+
+    async def write(self, text: str) -> int:
+        import anyio
+
+        return await anyio.to_thread.run_sync(self._put, text)
+
+    async def flush(self) -> None:
+        return None  # every write is flushed whole
+
+
+@asynccontextmanager
+async def _stdio_streams() -> Any:
+    """The SDK's ``stdio_server`` over our wire, fed only the lines it can read; the others
+    are answered here with a JSON-RPC error."""
+    import anyio
+    from mcp.server.stdio import stdio_server
+
+    with _wire() as (fin, fout):
+        lines, out = anyio.wrap_file(fin), _Out(fout)
+
+        async def checked() -> Any:
+            async for raw in lines:
+                line = raw.decode("utf-8", "replace")
+                if not line.strip():
+                    continue
+                readable, rejection = _rejection(line)
+                if rejection is not None:
+                    await out.write(json.dumps(rejection) + "\n")
+                if readable:
+                    yield line
+
+        async with stdio_server(stdin=checked(), stdout=out) as streams:  # type: ignore[arg-type]
+            yield streams
 
 
 __all__ = ["INSTRUCTIONS", "SERVER_NAME", "OutOfScope", "Tools", "serve"]

@@ -327,3 +327,49 @@ def test_a_running_server_follows_clients_toml(tmp_path: Path) -> None:
             scoped.search(query)
     finally:
         v.close()
+
+
+def test_malformed_requests_get_a_json_rpc_error_and_the_server_goes_on(home: Path) -> None:
+    """QA, session 15: a parse error, a batch, `params` as an array or a request without
+    "jsonrpc" got no reply from the SDK's stdio transport — a client waited forever on its
+    id. JSON-RPC 2.0: an error with that id (null when it cannot be read); a malformed
+    notification gets nothing; then the next request is served."""
+    import subprocess
+
+    init = {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    }
+    lines = [
+        "{not json",
+        '[{"jsonrpc": "2.0", "id": 1, "method": "ping"}]',
+        '{"jsonrpc": "2.0", "id": 7, "method": "tools/list", "params": [1, 2]}',
+        '{"id": "eight", "method": "ping"}',
+        '{"jsonrpc": "2.0", "method": "notifications/bogus", "params": [1]}',
+        "42",
+        "",
+        json.dumps({"jsonrpc": "2.0", "id": 9, "method": "initialize", "params": init}),
+        '{"jsonrpc": "2.0", "method": "notifications/initialized"}',
+        '{"jsonrpc": "2.0", "id": 10, "method": "tools/list"}',
+    ]
+    p = subprocess.run(
+        [sys.executable, "-m", "trailkeep.ui", "--home", str(home), "mcp"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env(home)},
+        timeout=120,
+        check=False,
+    )
+    replies = [json.loads(x) for x in p.stdout.splitlines()]
+    errors = [(r["id"], r["error"]["code"]) for r in replies if "error" in r]
+    assert errors == [
+        (None, -32700),
+        (None, -32600),
+        (7, -32600),
+        ("eight", -32600),
+        (None, -32600),
+    ]
+    served = {r["id"]: r["result"] for r in replies if "result" in r}
+    assert set(served) == {9, 10} and {t["name"] for t in served[10]["tools"]} == set(TOOLS)
