@@ -3,7 +3,9 @@ whether it is still in the current version (:func:`when`), and what changed betw
 versions of a document (:func:`diff`). notes/0014-time-questions.md.
 
 ``when`` matches an **exact phrase**: case-insensitive, with whitespace, quotes (straight or
-curly) and dashes (-, ‐, –, —, ...) normalised (:func:`normalise`), on word boundaries. The
+curly) and dashes (-, ‐, –, —, ...) normalised (:func:`normalise`), on word boundaries; between
+two words a space, a dash or a comma is the same break ("nightly-export" = "nightly export";
+not between two digits: "2:30"). The
 keyword index finds the candidates (a superset: it also folds stems and diacritics) and each one
 is verified here against the entry's text, so the answer is exact whatever the vault's size.
 Without an exact match it falls back to the earliest and latest *strongly* matching passages for
@@ -94,17 +96,30 @@ def _pattern(phrase: str) -> tuple[re.Pattern[str], str] | None:
         return None
     single = "".join(k for k, v in _QUOTES.items() if v == "'") + "'"
     double = "".join(k for k, v in _QUOTES.items() if v == '"') + '"'
+    dashes = re.escape("".join(sorted(_DASHES)))
     parts = []
-    for ch in needle:
-        if ch == " ":
-            parts.append(r"\s+")
-        elif ch == "-":
-            parts.append(r"\s*[" + re.escape("".join(sorted(_DASHES))) + r"]\s*")
-        elif ch in "'\"":
-            parts.append("[" + re.escape(single if ch == "'" else double) + "]")
-        else:
-            parts.append(re.escape(ch))
+    pieces = _BETWEEN.split(needle)
+    for i, piece in enumerate(pieces):
+        if i % 2 and not (pieces[i - 1][-1:].isdigit() and pieces[i + 1][:1].isdigit()):
+            # between two words a space, a dash or a comma is the same break ("nightly-export"
+            # is said "nightly export"; "go-live, March 16" as "go-live March 16" — they fell
+            # back to a topic match: QA, session 16); between two digits it is not ("2:30")
+            parts.append(r"[\s,;:" + dashes + r"]+")
+            continue
+        for ch in piece:
+            if ch == " ":
+                parts.append(r"\s+")
+            elif ch == "-":
+                parts.append(r"\s*[" + dashes + r"]\s*")
+            elif ch in "'\"":
+                parts.append("[" + re.escape(single if ch == "'" else double) + "]")
+            else:
+                parts.append(re.escape(ch))
     return re.compile("(?=(" + "".join(parts) + "))", re.IGNORECASE), needle
+
+
+# a break between two words of a phrase: spaces, a dash, a comma, a semicolon or a colon
+_BETWEEN = re.compile(r"(?<=\w)([ ,;:-]+)(?=\w)")
 
 
 def find_phrase(text: str, phrase: str, first: bool = False) -> list[tuple[int, int]]:
