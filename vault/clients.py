@@ -246,11 +246,11 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
                 )
 
 
-def _flex(term: str) -> str:
+def _flex(term: str, joined: bool = False) -> str:
     """A name as a pattern: spaces, hyphens and underscores between its words interchangeable
-    ("Harbor Lights Dental" = "Harbor-Lights Dental"); in a script written without spaces
-    they may be left out ("田中 太郎" = "田中太郎")."""
-    gap = r"[\s_-]*" if _UNSPACED.search(term) else r"[\s_-]+"
+    ("Harbor Lights Dental" = "Harbor-Lights Dental"); in a script written without spaces,
+    or when ``joined``, they may be left out ("田中 太郎" = "田中太郎", "HarborLights")."""
+    gap = r"[\s_-]*" if joined or _UNSPACED.search(term) else r"[\s_-]+"
     return gap.join(
         r"(?:&|and)" if w.lower() in ("&", "and") else re.escape(w)  # "O'Malley and Sons"
         for w in re.split(r"[\s_-]+", term.strip())
@@ -404,7 +404,18 @@ class ClientDirectory:
             if unspaced := [_flex(t) for t in loose if _UNSPACED.search(t)]:
                 alts.append(r"(?i:" + _alternation(unspaced) + ")")
             loose = [t for t in loose if not _UNSPACED.search(t)]
-            if long := [_flex(t) for t in loose if len(t) >= SUFFIX_MIN and t[-1].isalpha()]:
+            # a codename in capitals is also written as words: "Project Blue Heron" for
+            # BLUEHERON (QA, session 16); any split into parts of three letters or more
+            loose += [
+                f"{t[:i]} {t[i:]}"
+                for t in c.projects
+                if re.fullmatch(r"[A-Z]{6,}", t)
+                for i in range(3, len(t) - 2)
+            ]
+            # a long name is also written joined: "HarborLights", "acmehealth" (same QA)
+            if long := [
+                _flex(t, joined=True) for t in loose if len(t) >= SUFFIX_MIN and t[-1].isalpha()
+            ]:
                 alts.append(_BEFORE + r"(?i:" + _alternation(long) + r")[\w-]*")
             if short := [_flex(t) for t in loose if len(t) < SUFFIX_MIN or not t[-1].isalpha()]:
                 # A short name alone, in any case; joined by an underscore or a number, in any

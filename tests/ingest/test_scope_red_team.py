@@ -57,6 +57,10 @@ CAFE = ClientSpec(
         ("client = NwhhClient()".replace("Nwhh", "Redkite"), "northwind"),
         ("getBluefinDeals(); // the budget", "bluefin"),
         ("class BluefinLoader:", "bluefin"),
+        ("Project Red Kite slipped again", "northwind"),  # a codename in capitals, as words
+        ("the red-kite rollout", "northwind"),
+        ("ping @danawhitfield on it", "northwind"),  # a long name joined
+        ("the BluefinCapital deck", "bluefin"),
     ],
 )
 def test_a_client_is_named_in_the_forms_people_write(said: str, client: str) -> None:
@@ -75,6 +79,7 @@ def test_a_client_is_named_in_the_forms_people_write(said: str, client: str) -> 
         "beta-testing the open-beta",
         "The acmes and accountability",
         "Will do, said the team",
+        "a clear view of the north wind",  # an alias is not split into words
     ],
 )
 def test_words_that_only_look_like_a_client_name_nobody(said: str) -> None:
