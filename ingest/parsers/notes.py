@@ -225,8 +225,12 @@ class NotesParser:
         title = str(fm.get("title") or "").strip()
         heads = _sections(body)
         if not title:
-            h1 = next((h for h in heads if h[0] == 1 and h[1]), None)
-            title = h1[1] if h1 else _stem(origin.name)
+            # the one top heading is the note's title; several are its parts, and the first
+            # is not the title of the others ("# Northwind … # Clearview" in a daily note made
+            # "Northwind > Clearview" of Clearview's part, withheld from Clearview: QA,
+            # session 16)
+            h1s = [h for h in heads if h[0] == 1 and h[1]]
+            title = h1s[0][1] if len(h1s) == 1 else _stem(origin.name)
         said = (
             parse_when(fm.get("updated"))
             or parse_when(fm.get("date"))

@@ -110,6 +110,26 @@ def test_a_section_headed_for_another_client_is_withheld_from_the_labelled_clien
     v.close()
 
 
+def test_a_daily_note_with_a_top_heading_per_client_serves_each_its_own_part(
+    tmp_path: Path,
+) -> None:
+    """QA, session 16: the first of several top headings was taken as the note's title, so
+    Clearview's part was "Northwind > Clearview" and withheld from Clearview too."""
+    v = clients_vault(tmp_path)
+    note = tmp_path / "in" / "2026-11-02.md"
+    note.parent.mkdir()
+    note.write_text(
+        "# Northwind\n\nNorthwind asked for the retry window to be tripled.\n\n"
+        "# Clearview\n\nClearview wants the portal to show exercise streaks.\n"
+    )
+    Ingestor(v).ingest_file(note)
+    assert visible_to(v, "clearview", "exercise streaks", "exercise streaks")
+    assert visible_to(v, "northwind", "retry window", "retry window")
+    assert not visible_to(v, "northwind", "exercise streaks", "exercise streaks")
+    assert not visible_to(v, "clearview", "retry window", "retry window")
+    v.close()
+
+
 def chat(title: str, turns: list[tuple[str, str]]) -> dict[str, object]:
     mapping: dict[str, object] = {"root": node("root", None, ["m1"], None)}
     for i, (role, said) in enumerate(turns, 1):

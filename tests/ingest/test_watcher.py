@@ -103,7 +103,7 @@ def test_half_written_file_is_ingested_when_stable(
     with vault.engine.connect() as c:
         from sqlalchemy import text
 
-        n = c.execute(text("SELECT COUNT(*) FROM entry WHERE key LIKE 'Part%'")).scalar_one()
+        n = c.execute(text("SELECT COUNT(*) FROM entry WHERE key LIKE '%Part %'")).scalar_one()
     assert n == 6  # the complete file, not a prefix
 
 
