@@ -48,6 +48,7 @@ from .timeline import (
 
 TRAIL_LINKS = ("revises", "supersedes", "reply_to", "continues")
 SAME_TIME = "same timestamp, ordered by arrival"
+CLOCK_BEHIND = "dated before the message it answers (its sender's clock was behind): shown after it"
 MIN_TERM_SHARE = 0.5  # of the topic's words an entry must contain to match it by keywords
 SIMILAR = 0.75  # two sentences "otherwise match" (notes/0014)
 QUOTE_CHARS = 500
@@ -104,10 +105,34 @@ def _steps(
         for h in hits
     ]
     steps.sort(key=lambda s: time_key(s.hit))
+    moved = _after_what_they_answer(steps)
     _annotate(vault, steps, same_as or _norm)
+    for s in moved:
+        s.order_note = CLOCK_BEHIND
     for s in steps:
         _new_cues_only(s)
     return steps
+
+
+def _after_what_they_answer(steps: list[Step]) -> list[Step]:
+    """A reply goes after the message it answers whatever its date says: a sender's clock
+    behind the asker's put the answer before the question (QA, session 16). Moves in place;
+    returns the steps moved."""
+    moved: list[Step] = []
+    for _ in range(len(steps)):  # each pass moves one reply; a chain takes several
+        at = {s.hit.entry_id: i for i, s in enumerate(steps)}
+        late = None
+        for i, s in enumerate(steps):
+            answers = [at.get(ln["entry_id"], -1) for ln in s.links if ln["kind"] == "reply_to"]
+            if answers and max(answers) > i:
+                late = (i, max(answers))
+                break
+        if late is None:
+            break
+        step = steps.pop(late[0])
+        steps.insert(late[1], step)  # the message moved up by one: this is right after it
+        moved.append(step)
+    return moved
 
 
 def _new_cues_only(step: Step) -> None:

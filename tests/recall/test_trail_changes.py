@@ -417,3 +417,32 @@ def test_a_clipped_mail_steps_with_its_part_on_the_topic(vault: Vault) -> None:
     assert [s.hit.quote for s in steps if s.hit.kind == "email"] == [
         "Nous avons choisi OVH pour l'hebergement, pour des raisons de cout."
     ]
+
+
+def test_a_reply_dated_before_its_question_is_shown_after_it(vault: Vault) -> None:
+    """QA, session 16: the answer's sender had a clock 40 minutes behind, so the trail told
+    the answer before the question."""
+    from trailkeep.recall.trail import CLOCK_BEHIND
+
+    write_note(
+        vault.settings.inbox,
+        "q.eml",
+        "From: Dana <dana@northwind.example>\nTo: sam@me.example\nSubject: Export window\n"
+        "Date: Tue, 03 Mar 2026 10:00:00 +0000\nMessage-ID: <q1@northwind.example>\n\n"
+        "Should the nightly export window start at 2am or 4am?\n",
+    )
+    write_note(
+        vault.settings.inbox,
+        "a.eml",
+        "From: Sam <sam@me.example>\nTo: dana@northwind.example\nSubject: Re: Export window\n"
+        "Date: Tue, 03 Mar 2026 09:20:00 +0000\nMessage-ID: <a1@me.example>\n"
+        "In-Reply-To: <q1@northwind.example>\nReferences: <q1@northwind.example>\n\n"
+        "The nightly export window starts at 2am.\n",
+    )
+    ing = Ingestor(vault)
+    for name in ("q.eml", "a.eml"):
+        ing.ingest_file(vault.settings.inbox / name)
+    steps = topic_trail(vault, "nightly export window")
+    said = [s.hit.quote for s in steps]
+    assert len(said) == 2 and "2am or 4am" in said[0] and "starts at 2am" in said[1]
+    assert steps[1].order_note == CLOCK_BEHIND and steps[0].order_note is None

@@ -182,6 +182,8 @@ def trail_cmd(
                 f"     changed mind: “{m.get('from')}” ({day_of(m.get('from_date'))}) → "
                 f"“{m.get('to')}” ({day_of(m.get('to_date'))})"
             )
+        if st.order_note:  # same time; a reply dated before its question
+            click.echo(f"     ({st.order_note})")
         for ln in st.links:
             click.echo(f"     ↳ {ln['kind']} entry {ln['entry_id']}")
 
