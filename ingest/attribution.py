@@ -45,11 +45,13 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 7  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+RULES_VERSION = 8  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
 # 5: each version's own label, a chat turn naming another client is mixed, projects name clients;
 # 6: names joined to other words ("Northwind-based", "redfalcon_v2"; vault/clients.py)
 # 7: names folded (accents, look-alike letters, "&"), in code identifiers and capitals; an old
-# version partly said again under a new label is mixed
+# version partly said again under a new label is mixed; 8: codenames as words, long names
+# joined; a stranger's message takes its thread's client only if they were in the thread and
+# name no other client; the user's own address is never a sender rule
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"
@@ -168,7 +170,10 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
     m = e.meta
     sender = _addresses(m, "from")
     rcpts = [a for a in _addresses(m, "to", "cc") if a not in ctx.me]
-    if sender:
+    if sender and sender[0] not in ctx.me:
+        # The user's own address goes by its recipients whatever was assigned to it before it
+        # was known to be theirs (QA, session 17: assigned to Acme from the review queue, all
+        # of the user's later mail — to Bluefin too — was Acme's)
         hit = ctx.rule(*email_keys(sender[0]))
         if m.get("auth_failed") and (
             hit not in (None, SCOPE_GENERAL) or ctx.directory.by_address(sender[0])
@@ -203,10 +208,36 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
         if owner is not None:
             owners.add(owner)
     if len(owners) == 1:
-        return owners.pop()
+        owner = owners.pop()
+        if sender and sender[0] not in ctx.me and _claims_another(e, ctx, owner):
+            # a stranger writing to one client's people, who signs as another client's person
+            # or names another client: not surely the first one's (QA, session 17: "Oscar
+            # Brennan (Bluefin Capital)" from a private address, to Acme's Dana, was Acme's)
+            return SCOPE_MIXED
+        return owner
     if len(owners) > 1:
         return SCOPE_MIXED
     return None
+
+
+def _claims_another(e: EntryFacts, ctx: Context, client: str) -> bool:
+    """Does a message whose sender clients.toml does not know name a client other than
+    ``client`` — in the sender's display name, its subject or its text?"""
+    names = [str(p[0]) for p in e.meta.get("from") or [] if len(p) == 2 and p[0]]
+    return bool(_named(ctx, *names, e.title, e.text) - {client})
+
+
+def _joins_thread(e: EntryFacts, ctx: Context, party: set[str], client: str) -> bool:
+    """May a message with no client of its own take its thread's ``client``? The user's own
+    do; anyone else's only when they were in the conversation (a sender or a recipient of the
+    thread's client messages) and it names no other client. A stranger's reply pointing at a
+    client's message, or a headerless "Re:" joined by its subject, is not the client's
+    because of where it sits (QA, session 17: Bluefin's Oscar, from a private address,
+    answered Acme's Dana; his message, and his fund's figures, were Acme's)."""
+    sender = _addresses(e.meta, "from")
+    if not sender or sender[0] in ctx.me:
+        return True
+    return sender[0] in party and not _claims_another(e, ctx, client)
 
 
 def _named(ctx: Context, *texts: str) -> set[str]:
@@ -343,16 +374,35 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         elif doc.kind == DOC_EMAIL and e.kind == "email":
             own[i] = _email(e, ctx)
     if doc.kind == DOC_EMAIL:
-        # Attachments follow their message; unattributed messages follow their thread.
+        # Unattributed messages follow their thread when they were part of it; attachments
+        # follow their message.
+        mail = [i for i, e in enumerate(doc.entries) if e.kind == "email"]
+        thread = {own[i] for i in mail} - {None, SCOPE_MIXED, SCOPE_GENERAL}
+        if len(thread) == 1:
+            doc_client = next(iter(thread))
+            party = {
+                a
+                for i in mail
+                if own[i] == doc_client
+                for a in _addresses(doc.entries[i].meta, "from", "to", "cc")
+            }
+            for i in mail:
+                if own[i] is None and not ctx.corrected(doc.entries[i]):
+                    if _joins_thread(doc.entries[i], ctx, party, doc_client):
+                        own[i] = doc_client
+                    else:
+                        unresolved.add(i)
         by_key = {e.key: own[i] for i, e in enumerate(doc.entries) if e.kind == "email"}
         for i, e in enumerate(doc.entries):
             if e.kind == "attachment" and own[i] is None and not ctx.corrected(e):
                 parent = str(e.meta.get("_parent") or e.key.split("#att")[0])
                 own[i] = by_key.get(parent)
-        thread = {c for c in own if c not in (None, SCOPE_MIXED, SCOPE_GENERAL)}
+                if own[i] is None and len(thread) == 1:
+                    unresolved.add(i)  # the attachment of a message outside the thread's client
         if len(thread) == 1:
-            doc_client = next(iter(thread))
-            own = [doc_client if c is None else c for c in own]
+            own = [
+                doc_client if c is None and i not in unresolved else c for i, c in enumerate(own)
+            ]
     elif doc.kind != DOC_SESSION and doc_client is None and not unresolved_label:
         # Notes, chats, drafts, timesheets: what the text names.
         title_named = _named(ctx, doc.title)

@@ -314,6 +314,14 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
             "one client's. Assign the address instead (trailkeep clients assign "
             f"someone@{key} CLIENT)."
         )
+    if client is not None and "@" in key and key in context(vault).me:
+        # the user's mail goes by its recipients: an assignment of their own address would
+        # make every later mail of theirs, to any client, that client's (QA, session 17)
+        raise AssignmentRefused(
+            f"{key} is your own address (`trailkeep me`): your mail goes to the client its "
+            "recipients belong to, so it cannot be given to one client. Assign the "
+            "correspondent's address instead, or `trailkeep me --remove` it if it is not yours."
+        )
     # clients.toml as it is on disk: `--remember` may have just written the key into it
     _check_not_listed(key, client, ClientDirectory(reload_clients(vault)))
     own.set_rule(vault, key, client)

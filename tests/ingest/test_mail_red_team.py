@@ -1,0 +1,167 @@
+"""A red-team pass on real-world mail shapes (QA, session 17): each case put one client's
+material in another client's scope through attribution — a stranger's message that took its
+thread's client, a sender who signs as another client's person, the user's own address
+assigned to one client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ingest.test_attribution import cli, clients_vault, mail, open_vault, scope_of
+from trailkeep.ingest import Ingestor
+from trailkeep.recall import search
+from trailkeep.vault import Filters, Vault
+
+DANA = "Dana Whitfield <dana@northwind.example>"
+ME = "sam@samconsult.example"
+
+
+def leaks(v: Vault, needle: str, client: str = "northwind") -> bool:
+    return any(needle in h.quote for h in search(v, needle, k=10, filters=Filters(client=client)))
+
+
+def test_a_strangers_reply_in_a_clients_thread_is_not_the_clients(tmp_path: Path) -> None:
+    """Bluefin's Priya, from a private address, answers Dana's message (In-Reply-To set) to
+    the user alone: she was never in the conversation. Before, her message — and the figure
+    in it — was Northwind's because of where it sat."""
+    v = clients_vault(tmp_path)
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(mail("q1@northwind.example", DANA, ME, "Q3 budget", "Plan?"))
+    (inbox / "b.eml").write_text(
+        mail(
+            "r1@mail.example",
+            "P. R. <pr77@mail.example>",
+            ME,
+            "Re: Q3 budget",
+            "Writing from my own account. Our cap is KESTREL29 this quarter.",
+            reply="q1@northwind.example",
+        )
+    )
+    # a participant's reply still follows the thread
+    (inbox / "c.eml").write_text(
+        mail(
+            "r2@mail.example",
+            "Dana at home <dana.w@mail.example>",
+            ME,
+            "Re: Q3 budget",
+            "From home: the plan is fine.",
+            reply="q1@northwind.example",
+        ).replace(f"To: {ME}", f"To: {ME}\nCc: dana.w@mail.example")
+    )
+    (inbox / "d.eml").write_text(
+        mail(
+            "r3@samconsult.example",
+            ME,
+            "dana.w@mail.example",
+            "Re: Q3 budget",
+            "Noted, thanks.",
+            reply="q1@northwind.example",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "KESTREL29") == {"?"} and not leaks(v, "KESTREL29")
+    assert scope_of(v, "Noted, thanks") == {"northwind"}  # the user's own reply
+    v.close()
+
+
+def test_a_headerless_re_joined_by_subject_takes_no_client(tmp_path: Path) -> None:
+    v = clients_vault(tmp_path)
+    inbox = v.settings.inbox
+    pat = "pat@samconsult-partner.example"
+    (inbox / "a.eml").write_text(
+        mail("q1@samconsult.example", ME, DANA, "Q3 budget", "Budget?").replace(
+            f"To: {DANA}", f"To: {DANA}\nCc: {pat}"
+        )
+    )
+    (inbox / "b.eml").write_text(
+        mail(
+            "q2@northwind.example",
+            DANA,
+            ME,
+            "Re: Q3 budget",
+            "Around 40k.",
+            reply="q1@samconsult.example",
+        ).replace(f"To: {ME}", f"To: {ME}\nCc: {pat}")
+    )
+    (inbox / "c.eml").write_text(
+        mail(
+            "x1@mail.example",
+            "P. R. <pr77@mail.example>",
+            ME,
+            "Re: Q3 budget",
+            "The fund's total is KESTREL41.",
+        ).replace(f"To: {ME}", f"To: {ME}\nCc: {pat}")
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "KESTREL41") == {"?"} and not leaks(v, "KESTREL41")
+    v.close()
+
+
+def test_a_stranger_who_signs_as_another_clients_person_is_not_the_recipients(
+    tmp_path: Path,
+) -> None:
+    """Mail from an unknown address to Dana alone was Northwind's by its recipients, though
+    its sender's name, or its text, said it came from Clearview."""
+    v = clients_vault(tmp_path)
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(
+        mail(
+            "s1@isp.example",
+            "Priya Raman (Clearview) <pr@isp.example>",
+            DANA,
+            "our fund",
+            "We priced it at KESTREL35.",
+        )
+    )
+    (inbox / "b.eml").write_text(
+        mail(
+            "s2@isp.example",
+            "Someone <x@isp.example>",
+            DANA,
+            "pricing",
+            "For Clearview: KESTREL36.",
+        )
+    )
+    (inbox / "c.eml").write_text(
+        mail(
+            "s3@isp.example",
+            "A vendor <v@isp.example>",
+            DANA,
+            "invoice",
+            "Invoice KESTREL37 attached.",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "KESTREL35") == {"!"} and scope_of(v, "KESTREL36") == {"!"}
+    assert not leaks(v, "KESTREL35") and not leaks(v, "KESTREL36")
+    assert scope_of(v, "KESTREL37") == {"northwind"}  # a stranger to Dana alone: Northwind's
+    v.close()
+
+
+def test_the_users_own_address_is_never_one_clients(tmp_path: Path) -> None:
+    """Assigned to Northwind from the review queue before it was known to be the user's, the
+    user's own address made their later mail to Clearview Northwind's; now such an assignment
+    does not apply to the user's mail, and a new one is refused."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(mail("k1@samconsult.example", ME, DANA, "kickoff", "Kickoff."))
+    Ingestor(v).ingest_paths([inbox / "a.eml"])
+    v.close()
+    cli(home, "clients", "assign", ME, "northwind")
+    cli(home, "me", "--add", ME)
+    v = open_vault(home)
+    (v.settings.inbox / "b.eml").write_text(
+        mail(
+            "k2@samconsult.example",
+            ME,
+            "Priya Raman <priya@clearview.example>",
+            "fund pricing",
+            "My advice is a floor of KESTREL99.",
+        )
+    )
+    Ingestor(v).ingest_paths([v.settings.inbox / "b.eml"])
+    assert scope_of(v, "KESTREL99") == {"clearview"} and not leaks(v, "KESTREL99")
+    v.close()
+    out = cli(home, "clients", "assign", ME, "northwind", code=1)
+    assert "your own address" in out
