@@ -262,7 +262,8 @@ def html_to_text(html: str, quotes: bool = True) -> str:
 
 
 _ATTRIBUTION = re.compile(
-    r"^(on .{3,200}\bwrote:|.{3,120} (wrote|a écrit|schrieb)\s*:|am .{3,120} schrieb .*:)\s*$",
+    r"^(on .{3,200}\bwrote:|.{3,120} (wrote|a écrit|schrieb|escribió|schreef|ha scritto|skrev|"
+    r"kirjoitti|napisał\(a\)|napisał|escreveu)\s*:|am .{3,120} schrieb .*:)\s*$",
     re.I,
 )
 _ORIGINAL = re.compile(
@@ -279,8 +280,16 @@ _FORWARDED = re.compile(
 )
 
 
-_HEADER_FROM = re.compile(r"^\*?from:\*?\s+\S", re.I)
-_HEADER_SENT = re.compile(r"^\*?(sent|date|gesendet|envoyé|enviado):\*?\s+\S", re.I)
+# Outlook's header of the message replied to, in the languages Outlook writes it in: "From:" /
+# "Von:" / "De :" / "Van:" / "Da:" / "Från:" …, then "Sent:" / "Gesendet:" / "Envoyé :" …
+# (QA, session 17: the German, French, Spanish and Dutch ones kept the quoted mail — another
+# client's — as the sender's own words)
+_HEADER_FROM = re.compile(r"^\*?(from|von|de|van|da|från|fra|od|lähettäjä)\s?:\*?\s+\S", re.I)
+_HEADER_SENT = re.compile(
+    r"^\*?(sent|date|gesendet|datum|envoyé|enviado|fecha|verzonden|inviato|data|skickat|sendt|"
+    r"wysłano|lähetetty)\s?:\*?\s+\S",
+    re.I,
+)
 
 
 def _reply_header(line: str, after: list[str]) -> bool:
@@ -305,8 +314,12 @@ def strip_quotes(text: str) -> tuple[str, int]:
             break
         if s.startswith(">") or s.startswith("|>"):
             continue
-        if _ATTRIBUTION.match(s) and any(x.lstrip().startswith(">") for x in lines[i + 1 : i + 4]):
-            continue
+        if _ATTRIBUTION.match(s):
+            if any(x.lstrip().startswith(">") for x in lines[i + 1 : i + 4]):
+                continue
+            # "On Tue, … wrote:" over the old mail without ">" (Yahoo, some phones): the rest
+            # is the quote (QA, session 17: it was kept as the sender's own words)
+            break
         # Attribution wrapped over two lines: "On Tue, ... Sam" / "<sam@x> wrote:"
         if s.endswith("wrote:") and i + 1 < len(lines) and lines[i + 1].lstrip().startswith(">"):
             if kept and kept[-1].strip().lower().startswith("on "):

@@ -317,6 +317,27 @@ def test_quote_and_subject_helpers() -> None:
     assert fwd.startswith("FYI") and "retires on April 30, 2026" in fwd
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Von: Oscar <o@b.example>\nGesendet: Montag, 2. März 2026 10:00\nAn: Dana",
+        "De : Oscar <o@b.example>\nEnvoyé : lundi 2 mars 2026 10:00\nÀ : Dana",
+        "De: Oscar <o@b.example>\nEnviado: lunes, 2 de marzo de 2026\nPara: Dana",
+        "Van: Oscar <o@b.example>\nVerzonden: maandag 2 maart 2026\nAan: Dana",
+        "On Mon, 2 Mar 2026, Oscar <o@b.example> wrote:",  # the old mail without ">"
+        "El lun, 2 mar 2026 a las 10:00, Oscar (<o@b.example>) escribió:",
+    ],
+)
+def test_quoted_history_under_any_outlook_header_is_not_the_senders(header: str) -> None:
+    """QA, session 17: the quoted mail under a German, French, Spanish or Dutch Outlook header,
+    or under "On … wrote:" without ">", was kept as the sender's own words — another client's
+    figures in this client's scope, and the user's own questions as the client's points."""
+    body, _ = strip_quotes(f"Agreed, let's go with that.\n\n{header}\n\nThe reserve is 41.\n")
+    assert body == "Agreed, let's go with that."
+    kept, _ = strip_quotes("Hola,\nDe nada, de verdad.\nFecha: la semana que viene.\n")
+    assert "Fecha" in kept  # words that only look like a header stay
+
+
 def _text_of(raw: bytes) -> str:
     from email import message_from_bytes, policy
 
