@@ -165,3 +165,38 @@ def test_the_users_own_address_is_never_one_clients(tmp_path: Path) -> None:
     v.close()
     out = cli(home, "clients", "assign", ME, "northwind", code=1)
     assert "your own address" in out
+
+
+def test_a_client_forwarding_another_clients_mail_is_held_for_review(tmp_path: Path) -> None:
+    """Dana (Northwind) forwards Clearview's mail to the user: the forwarded figures were
+    Northwind's, in its search and its draft's prompt. The message holds two clients' mail:
+    it waits for review, as a message addressed to both would. A forward of a stranger's mail
+    (a vendor's notice) stays the client's."""
+    v = clients_vault(tmp_path)
+    inbox = v.settings.inbox
+    fwd = (
+        "FYI, see below.\n\n---------- Forwarded message ---------\n"
+        "From: {sender}\nDate: Mon, 2 Mar 2026 at 09:00\nSubject: terms\nTo: Dana\n\n{said}\n"
+    )
+    (inbox / "a.eml").write_text(
+        mail(
+            "f1@northwind.example",
+            DANA,
+            ME,
+            "Fwd: terms",
+            fwd.format(sender="P. <p@clearview.example>", said="The floor is KESTREL12."),
+        )
+    )
+    (inbox / "b.eml").write_text(
+        mail(
+            "f2@northwind.example",
+            DANA,
+            ME,
+            "Fwd: notice",
+            fwd.format(sender="Vendor <no-reply@vendor.example>", said="API v1 retires KESTREL14."),
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "KESTREL12") == {"!"} and not leaks(v, "KESTREL12")
+    assert scope_of(v, "KESTREL14") == {"northwind"}
+    v.close()
