@@ -211,11 +211,18 @@ def judge(
             return [], "no sentence of the closest passages gives the number this question asks for"
         if sup.name is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the name this question asks for"
+        if sup.outcome is False and sup.missing == []:
+            return [], (
+                "the closest passages speak of it as planned, expected or asked, not as done: "
+                "they do not say how it turned out"
+            )
         missing = ", ".join(f"“{t}”" for t in sup.missing[:4]) or "what it asks"
         if sup.quantity is False:
             missing += " or the number it asks for"
         elif sup.name is False:
             missing += " or the name it asks for"
+        elif sup.outcome is False:
+            missing += " or how it turned out"
         if asked := [t for t in sup.missing[:4] if t in sup.asked]:  # QA, session 9
             absent = [t for t in sup.missing[:4] if t not in sup.asked]
             said = ", ".join(f"“{t}”" for t in asked)

@@ -286,6 +286,51 @@ def has_quantity(sentence: str, asked: Iterable[str] = ()) -> bool:
     )
 
 
+# A question about how something turned out — "did Northwind pass the June audit?", "has
+# CareRoute shipped the fix yet?", "how did the training go?" — is answered by a sentence that
+# reports it, not by the plan, the goal or the date set for it: the history of a consultant
+# runs up to today, and its last word on an event still ahead is the plan ("bring the rate
+# under 5 % before the audit in June"). notes/0006-abstention.md, "Outcomes".
+_ASKS_OUTCOME = re.compile(
+    r"^\W*(?:so,?\s+|and\s+)?(?:did|didn['’]t|was|wasn['’]t|were|weren['’]t|has|hasn['’]t|"
+    r"have|haven['’]t|had)\b|\bhow did\b.*\b(?:go|turn out|turned out|end up|work out)\b",
+    re.IGNORECASE,
+)
+# What reports a past event: a past form ("passed", "went", "was") in a sentence that does not
+# speak of it as still ahead ("will", "is scheduled for", "on the roadmap", "moved to April 6").
+_PAST_FORM = re.compile(
+    r"\b(?:was|were|did|had|has been|have been|went|gone|got|came|gave|given|took|taken|made|"
+    r"ran|began|begun|found|said|told|sent|built|paid|chose|chosen|won|lost|left|kept|held|met|"
+    r"brought|bought|wrote|written|spoke|broke|broken|fell|saw|seen|knew|shown|grew|rose|"
+    r"fought|caught|taught|thought|drove|flew|stood|understood|[a-z]{2,}ed)\b",
+    re.IGNORECASE,
+)
+# "-ed" words that say what is planned or wanted, or describe a thing, not what happened
+_NOT_AN_EVENT = frozenset(
+    """scheduled planned expected needed required proposed intended supposed targeted aimed
+    based called named related used estimated detailed limited unlimited advanced interested
+    concerned dedicated automated edited unmatched matched failed red bed need seed feed speed
+    shed hundred""".split()
+)
+_AHEAD = re.compile(
+    r"\b(?:will|won['’]t|shall|going to|plans? to|planning to|scheduled (?:for|to)|set for|"
+    r"due (?:on|by|in)|on the roadmap|next (?:week|month|quarter|year)|upcoming|moved to|"
+    r"pushed (?:back )?to|postponed to|until then)\b|['’]ll\b",
+    re.IGNORECASE,
+)
+
+
+def asks_outcome(question: str) -> bool:
+    return bool(_ASKS_OUTCOME.search(question))
+
+
+def reports(sentence: str) -> bool:
+    """Does the sentence tell of something that happened (a past form, nothing ahead)?"""
+    if _AHEAD.search(sentence):
+        return False
+    return any(m.group(0).lower() not in _NOT_AN_EVENT for m in _PAST_FORM.finditer(sentence))
+
+
 def stem(word: str) -> str:
     """A light suffix stripper for matching a term inside one sentence ("visits" ~ "visit",
     "logged" ~ "logging"); the keyword index does the real stemming for whole passages."""
@@ -326,6 +371,9 @@ class Support:
     # For a question asking for a name: does a sentence hold a name it does not give and most
     # of the terms? None: not such a question.
     name: bool | None = None
+    # For a question about how something turned out: does a sentence that reports a past event
+    # hold most of the terms? None: not such a question.
+    outcome: bool | None = None
     caps: set[str] = field(default_factory=set)  # terms matched only in capitals ("IT")
     # the passages (chunk ids) whose sentence holds the typed answer: cited first
     typed: set[int] = field(default_factory=set)
@@ -336,7 +384,12 @@ class Support:
     def ok(self) -> bool:
         if not self.strict:  # a conversation: its questions paraphrase and count across days
             return self.ratio >= MIN_SUPPORT_GENERAL
-        return self.quantity is not False and self.name is not False and self.ratio >= MIN_SUPPORT
+        return (
+            self.quantity is not False
+            and self.name is not False
+            and self.outcome is not False
+            and self.ratio >= MIN_SUPPORT
+        )
 
 
 def words_of(text: str) -> list[str]:
@@ -448,11 +501,12 @@ def support(
     _reworded(vault, sup, hits, caps)
     quantity = asks_quantity(question)
     name = not quantity and asks_name(question)
+    outcome = not quantity and not name and asks_outcome(question)
     # semantic neighbours of the missing terms; of every term when a typed answer's sentence
     # must be found ("cost" ~ "fee" in "Phase 1 is a fixed fee of $9,500")
     rest = [
         t
-        for t in (terms if quantity or name else sup.missing)
+        for t in (terms if quantity or name or outcome else sup.missing)
         if not _EXACT_ONLY.match(t) and t not in caps
     ]
     if rest:
@@ -472,6 +526,8 @@ def support(
     elif name:
         given = words_of(question)
         sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
+    elif outcome:
+        sup.outcome = _typed_sentence(sup, hits, reports, caps, alone=True)
     return sup
 
 
@@ -534,11 +590,16 @@ def _numbered(question: str, terms: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _typed_sentence(
-    sup: Support, hits: Sequence[Hit], holds: Callable[[str], bool], caps: set[str]
+    sup: Support,
+    hits: Sequence[Hit],
+    holds: Callable[[str], bool],
+    caps: set[str],
+    alone: bool = False,
 ) -> bool:
     """Does one sentence of the passages hold the answer's kind (``holds``: a number, a name)
     and most of the question's terms (``caps``: those matched only in capitals)? The passages
-    that do are kept in ``sup.typed``."""
+    that do are kept in ``sup.typed``. ``alone``: the terms in that sentence itself (and its
+    heading), not in the sentence before — an event is reported where it is named."""
     terms = [t for t in sup.terms if not t.isdigit()]
     if not terms:
         return True
@@ -555,7 +616,7 @@ def _typed_sentence(
                 continue
             # read with its heading and the sentence before ("I estimate 38 of the 60 hours
             # for it": "it" is the export the sentence before names)
-            around = " ".join(said[max(0, i - 1) : i + 1])
+            around = sent if alone else " ".join(said[max(0, i - 1) : i + 1])
             stems = heading | {stem(w) for w in _with_parts(words_of(around))}
             held = sum(
                 sup.weights.get(t, 1.0)
@@ -645,6 +706,7 @@ __all__ = [
     "Support",
     "answerable",
     "asks_name",
+    "asks_outcome",
     "asks_quantity",
     "by_cover",
     "content_terms",
@@ -652,5 +714,6 @@ __all__ = [
     "has_name",
     "has_quantity",
     "only_asks",
+    "reports",
     "support",
 ]
