@@ -608,7 +608,17 @@ def infer_me(
         copied = [a for a in _addresses(m, "to", "cc") if a in out]
         if writes_to.get(s) and any(names.get(s, set()) & names.get(a, set()) for a in copied):
             out[s] = f"writes as you to a client, copying {copied[0]}"
-    return out
+    # One of a client's people writing from an address clients.toml does not list is not the
+    # user, however many clients they write to (QA, session 17: a contractor both clients
+    # list was taken for the user; her words were "yours" and her mail was not answerable)
+    shown: dict[str, set[str]] = {}
+    for _, m in messages:
+        for pair in m.get("from") or []:
+            if isinstance(pair, list | tuple) and len(pair) == 2 and pair[0] and pair[1]:
+                shown.setdefault(str(pair[1]).strip().lower(), set()).add(str(pair[0]))
+    return {
+        a: why for a, why in out.items() if not directory.named_in(" / ".join(shown.get(a, ())))
+    }
 
 
 __all__ = [

@@ -84,7 +84,10 @@ def label_key(label: str) -> str:
     ("Northwind Home-Health" = "northwind home health" = "northwind-home-health"), nor accents
     however they are encoded ("Café" composed or decomposed = "cafe": review, session 10)."""
     decomposed = unicodedata.normalize("NFKD", label)
-    return slug("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # letters of any script: a label in Japanese is itself, not "client" (slug's fallback made
+    # every non-Latin label, and the word "Client", the same key: QA, session 17)
+    return re.sub(r"[\W_]+", "-", bare).strip("-")
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,7 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
                 f"([[client]] #{i + 1})",
             )
         seen[("id", c.id)] = f"{c.name!r} (id {c.id})"
-        for n in {label_key(x) for x in (c.id, *c.names)}:
+        for n in {label_key(x) for x in (c.id, *c.names)} - {""}:
             claim("name", n, c, f"the name or alias {n!r}")
         for e in set(c.emails):
             claim("email", e, c, f"the address {e!r}")
@@ -451,7 +454,7 @@ class ClientDirectory:
         """The client an id, name or alias (a label in a file, an option) names, or None.
         Case, spacing and punctuation do not matter; nothing else is guessed."""
         k = label_key(key)
-        if not key.strip():
+        if not k:  # only spaces or punctuation names nobody
             return None
         for c in self.clients:
             if k in {label_key(x) for x in (c.id, *c.names)}:

@@ -823,7 +823,7 @@ def test_a_project_codename_and_a_decomposed_name_name_their_client(tmp_path: Pa
     client's scope)."""
     import unicodedata
 
-    from trailkeep.vault.clients import ClientDirectory, load_clients
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients
 
     (tmp_path / "clients.toml").write_text(
         CLIENTS.replace(
@@ -846,6 +846,11 @@ def test_a_project_codename_and_a_decomposed_name_name_their_client(tmp_path: Pa
     assert (
         label_key(unicodedata.normalize("NFD", "Café Olé")) == label_key("Café Olé") == ("cafe-ole")
     )
+    # a label in another script is itself: it was "client", so a note labelled with an
+    # unknown Japanese company went to the one client with a Japanese name (QA, session 17)
+    jp = ClientDirectory((ClientSpec("sakura", "さくら精機"),))
+    assert jp.get("さくら精機") is not None and jp.get("株式会社テスト") is None
+    assert jp.get("Client") is None and jp.get(" - ") is None
 
 
 def test_a_stranger_sharing_a_copied_team_address_starts_its_own_thread(tmp_path: Path) -> None:
@@ -903,6 +908,20 @@ def test_a_second_address_writing_as_me_and_copying_me_is_mine() -> None:
     got = infer_me(mail, d)
     assert set(got) == {"priya@shah.example", "priya.shah@fastmail.example"}, got
     assert "copying priya@shah.example" in got["priya.shah@fastmail.example"]
+    # a client's person from an unlisted address, writing to both clients, is not the user
+    # (QA, session 17)
+    listed = ClientDirectory(
+        (
+            ClientSpec("acme", "Acme", domains=("acme.example",), people=("Lena Ortiz",)),
+            ClientSpec("beta", "Beta", domains=("beta.example",)),
+        )
+    )
+    lena = ["Lena Ortiz", "lena@contract.example"]
+    both = [
+        (1, {"from": [lena], "to": [["Dana", "dana@acme.example"]]}),
+        (2, {"from": [lena], "to": [["Bo", "bo@beta.example"]]}),
+    ]
+    assert infer_me(both, listed) == {}
 
 
 def test_a_corrected_label_takes_the_old_version_with_it(tmp_path: Path) -> None:
