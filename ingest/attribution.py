@@ -51,7 +51,8 @@ RULES_VERSION = 8  # 3: addresses in text, hyphenated names, name parts; 4: mixe
 # 7: names folded (accents, look-alike letters, "&"), in code identifiers and capitals; an old
 # version partly said again under a new label is mixed; 8: codenames as words, long names
 # joined; a stranger's message takes its thread's client only if they were in the thread and
-# name no other client; the user's own address is never a sender rule
+# name no other client; the user's own address is never a sender rule; clients.toml wins
+# over an assignment it contradicts
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"
@@ -127,11 +128,28 @@ class Context:
     def rule(self, *keys: str) -> str | None:
         """The user's assignment for the first key that has one. An assignment to a client
         clients.toml no longer lists (its id was renamed or removed) is no assignment: the
-        material falls back on what clients.toml says, never on a client nobody can see."""
+        material falls back on what clients.toml says, never on a client nobody can see. Nor
+        is one that clients.toml now contradicts — it gives the address, the domain or the
+        label to another client (QA, session 17: an address assigned to Clearview, moved to
+        Northwind in clients.toml later, stayed Clearview's): clients.toml is the truth."""
         for k in keys:
             if k and k in self.rules and self.listed(self.rules[k]):
+                listed = self._listed_owner(k)
+                if listed is not None and listed != self.rules[k]:
+                    return listed
                 return self.rules[k]
         return None
+
+    def _listed_owner(self, key: str) -> str | None:
+        """The client clients.toml gives an assignment's key to, if any."""
+        if key.startswith("label:"):
+            spec = self.directory.get(key.removeprefix("label:"))
+            return spec.id if spec else None
+        if key.startswith("path:"):
+            return self.directory.by_path(key.removeprefix("path:"))
+        if key.startswith("message:"):
+            return None
+        return self.directory.by_address(key if "@" in key else f"someone@{key}")
 
     def corrected(self, e: EntryFacts) -> bool:
         """The user set this entry's client (`clients set`), to one still listed."""

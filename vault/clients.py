@@ -522,10 +522,14 @@ class ClientDirectory:
             if a in c.emails:
                 return c.id
         domain = a.rsplit("@", 1)[-1]
+        # the longest listed domain that holds it: "eu.acme.example" under one client is not
+        # the other's "acme.example", whatever their order in the file (QA, session 17)
+        best: tuple[int, str] | None = None
         for c in self.clients:
-            if any(domain == d or domain.endswith("." + d) for d in c.domains):
-                return c.id
-        return None
+            for d in c.domains:
+                if (domain == d or domain.endswith("." + d)) and (best is None or len(d) > best[0]):
+                    best = (len(d), c.id)
+        return best[1] if best else None
 
     def by_path(self, folder: str) -> str | None:
         """The client whose ``paths`` globs match a project folder (a session's cwd); one

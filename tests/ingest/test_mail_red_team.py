@@ -200,3 +200,43 @@ def test_a_client_forwarding_another_clients_mail_is_held_for_review(tmp_path: P
     assert scope_of(v, "KESTREL12") == {"!"} and not leaks(v, "KESTREL12")
     assert scope_of(v, "KESTREL14") == {"northwind"}
     v.close()
+
+
+def test_clients_toml_wins_over_an_older_assignment_it_contradicts(tmp_path: Path) -> None:
+    """QA, session 17: an address assigned to Clearview, then listed under Northwind in
+    clients.toml, stayed Clearview's — silently."""
+    from tests.ingest.test_attribution import CLIENTS
+
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    (v.settings.inbox / "a.eml").write_text(
+        mail("j1@mail.example", "Jo Park <jo@mail.example>", ME, "export", "Key KESTREL50 Friday.")
+    )
+    Ingestor(v).ingest_paths([v.settings.inbox / "a.eml"])
+    v.close()
+    cli(home, "clients", "assign", "jo@mail.example", "clearview")
+    (home / "clients.toml").write_text(
+        CLIENTS.replace(
+            'people = ["Dana Whitfield"]',
+            'people = ["Dana Whitfield"]\nemails = ["jo@mail.example"]',
+        )
+    )
+    v = open_vault(home)
+    from trailkeep.ingest.reattribution import ensure_current
+
+    ensure_current(v)
+    assert scope_of(v, "KESTREL50") == {"northwind"} and not leaks(v, "KESTREL50", "clearview")
+    v.close()
+
+
+def test_the_longest_listed_domain_decides_whatever_the_order() -> None:
+    """QA, session 17: a domain under one client and its subdomain under another went to the
+    one first in clients.toml."""
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+    acme = ClientSpec("acme", "Acme", domains=("acme.example",))
+    eu = ClientSpec("acme-eu", "Acme Europe", domains=("eu.acme.example",))
+    for clients in ((acme, eu), (eu, acme)):
+        d = ClientDirectory(clients)
+        assert d.by_address("x@mail.eu.acme.example") == "acme-eu"
+        assert d.by_address("x@acme.example") == "acme"
