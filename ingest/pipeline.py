@@ -46,7 +46,7 @@ from trailkeep.vault.records import (
 from trailkeep.vault.space import as_disk_full, ensure_room_for, is_disk_full
 
 from . import reattribution, registry
-from .attribution import ENTRY_LABEL, Context, decide, facts_of, merge
+from .attribution import ENTRY_LABEL, STATE_FINGERPRINT, Context, decide, facts_of, merge
 from .chunking import chunk_document
 from .cues import cue_sentences, heading_tags, label_tags
 from .errors import (
@@ -419,16 +419,22 @@ class Ingestor:
         self._clients_stamp: tuple[int, int] | None = self._stamp()
         self.clients_error: str | None = None
         self._ctx: Context | None = None
+        # the attribution fingerprints documents were decided with since the last refresh
+        self._used: set[str] = set()
         self._checked = 0.0
         self.refresh()
 
     # -- attribution (notes/0013)
-    def _stamp(self) -> tuple[int, int] | None:
+    def _stamp(self) -> tuple[int, int, int, int] | None:
+        """clients.toml's identity on disk: size and mtime, and the inode and its change time —
+        a copy that keeps size and mtime (rsync -t, cp -p, a sync tool) is still a change
+        (QA, session 17: it was never read, and every pass re-attributed with the old file,
+        undoing each command's)."""
         try:
             st = os.stat(self.settings.clients_path)
         except OSError:
             return None
-        return (st.st_mtime_ns, st.st_size)
+        return (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
 
     def refresh(self, every: float = 0.0) -> reattribution.Report | None:
         """Re-read clients.toml when it changed on disk and re-attribute the vault when
@@ -449,6 +455,15 @@ class Ingestor:
                 self.clients_error = str(exc)
             self._clients_stamp = stamp
         self._ctx = None
+        stored = own.get_state(self.vault, STATE_FINGERPRINT)
+        if self._used - {stored}:
+            # Documents were decided with settings that are not the ones the vault was last
+            # attributed with: another process (a command) re-attributed it with newer ones
+            # while this one stored a long file with its older copy. Attributed again, all of
+            # it (QA, session 17: 463 of 600 messages kept the client clients.toml no longer
+            # gave them, for good).
+            own.set_state(self.vault, STATE_FINGERPRINT, "")
+        self._used.clear()
         return reattribution.ensure_current(self.vault, self._clients)
 
     def settle(self) -> reattribution.Report | None:
@@ -513,7 +528,9 @@ class Ingestor:
             keep_session_title(item, stored.meta)
         new = facts_of(item)
         facts = merge(reattribution.stored_facts(stored) if stored else None, new, item.versioned)
-        dec = decide(facts, self._context())
+        ctx = self._context()
+        self._used.add(ctx.fingerprint())
+        dec = decide(facts, ctx)
         where = {id(f): i for i, f in enumerate(facts.entries)}
         for e, f in zip(item.entries, new.entries, strict=True):
             d = dec.entries[where[id(f)]]

@@ -240,3 +240,62 @@ def test_the_longest_listed_domain_decides_whatever_the_order() -> None:
         d = ClientDirectory(clients)
         assert d.by_address("x@mail.eu.acme.example") == "acme-eu"
         assert d.by_address("x@acme.example") == "acme"
+
+
+def test_a_command_re_attributing_during_a_long_ingest_leaves_nothing_stale(
+    tmp_path: Path,
+) -> None:
+    """QA, session 17: clients.toml fixed while the watcher streamed a large mbox, and a
+    command run meanwhile: the command re-attributed what was stored and recorded the new
+    settings; the messages the watcher stored after that, with its older copy, kept the old
+    client for good. Its next refresh attributes them again."""
+    from tests.ingest.test_attribution import CLIENTS
+    from trailkeep.ingest.reattribution import ensure_current
+
+    home = tmp_path / "home"
+    home.mkdir()
+    wrong = CLIENTS.replace('domains = ["clearview.example"]', "domains = []").replace(
+        'domains = ["northwind.example"]', 'domains = ["northwind.example", "clearview.example"]'
+    )
+    (home / "clients.toml").write_text(wrong)
+    v = open_vault(home)
+    ing = Ingestor(v)  # the watcher's, with the wrong clients.toml
+    inbox = v.settings.inbox
+    cv = "P. <p@clearview.example>"
+    (inbox / "a.eml").write_text(mail("c1@clearview.example", cv, ME, "one", "First KESTREL61."))
+    ing.ingest_file(inbox / "a.eml")
+    (home / "clients.toml").write_text(CLIENTS)  # the user fixes it ...
+    other = open_vault(home)  # ... and a command runs meanwhile
+    ensure_current(other)
+    other.close()
+    (inbox / "b.eml").write_text(mail("c2@clearview.example", cv, ME, "two", "Then KESTREL62."))
+    ing.ingest_file(inbox / "b.eml")  # still in the watcher's pass, its old copy
+    ing.refresh()
+    assert scope_of(v, "KESTREL61") == {"clearview"} == scope_of(v, "KESTREL62")
+    v.close()
+
+
+def test_a_clients_toml_copied_with_its_size_and_mtime_is_read_again(tmp_path: Path) -> None:
+    """QA, session 17: a fixed clients.toml of the same size and mtime (rsync -t, cp -p) was
+    never read by the watcher."""
+    import os
+
+    from tests.ingest.test_attribution import CLIENTS
+
+    home = tmp_path / "home"
+    home.mkdir()
+    path = home / "clients.toml"
+    path.write_text(CLIENTS)
+    v = open_vault(home)
+    ing = Ingestor(v)
+    st = os.stat(path)
+    path.write_text(CLIENTS.replace("northwind.example", "northwinx.example"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    ing.refresh()
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(
+        mail("x1@northwinx.example", "D <d@northwinx.example>", ME, "hi", "Hi KESTREL63.")
+    )
+    ing.ingest_file(inbox / "a.eml")
+    assert scope_of(v, "KESTREL63") == {"northwind"}
+    v.close()
