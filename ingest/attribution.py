@@ -419,7 +419,11 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         ruled = ctx.rule(path_rule_key(cwd)) if cwd else None
         doc_client = ruled if ruled and ruled != SCOPE_GENERAL else ctx.directory.by_path(cwd)
     for i, e in enumerate(doc.entries):
-        if ctx.corrected(e):
+        if e.user_set and not ctx.corrected(e):
+            # given by the user to a client clients.toml does not list now: nobody's until it
+            # is listed again — never general (QA, session 17)
+            unresolved.add(i)
+        elif ctx.corrected(e):
             own[i] = e.user_client or SCOPE_GENERAL
         elif e.kind == "work":
             work[i] = _work(e, ctx)
@@ -442,14 +446,14 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
                 for a in _addresses(doc.entries[i].meta, "from", "to", "cc")
             }
             for i in mail:
-                if own[i] is None and not ctx.corrected(doc.entries[i]):
+                if own[i] is None and i not in unresolved and not ctx.corrected(doc.entries[i]):
                     if _joins_thread(doc.entries[i], ctx, party, doc_client):
                         own[i] = doc_client
                     else:
                         unresolved.add(i)
         by_key = {e.key: own[i] for i, e in enumerate(doc.entries) if e.kind == "email"}
         for i, e in enumerate(doc.entries):
-            if e.kind == "attachment" and own[i] is None and not ctx.corrected(e):
+            if e.kind == "attachment" and own[i] is None and i not in unresolved:
                 parent = str(e.meta.get("_parent") or e.key.split("#att")[0])
                 own[i] = by_key.get(parent)
                 if own[i] is None and len(thread) == 1:

@@ -19,7 +19,7 @@ from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
-from trailkeep.vault.records import inferred_from_state
+from trailkeep.vault.records import SCOPE_GENERAL, inferred_from_state
 
 from .attribution import (
     STATE_FINGERPRINT,
@@ -56,7 +56,7 @@ def stored_facts(d: own.StoredDocument) -> DocFacts:
                 e.text,
                 e.title,
                 e.meta,
-                user_client=e.client if e.user_set else None,
+                user_client=_user_client(e) if e.user_set else None,
                 user_set=e.user_set,
                 row_id=e.id,
             )
@@ -64,6 +64,13 @@ def stored_facts(d: own.StoredDocument) -> DocFacts:
         ],
         document_id=d.id,
     )
+
+
+def _user_client(e: own.StoredEntry) -> str | None:
+    """The client the user gave an entry (`clients set`); None: general. Corrections made
+    before session 17 kept it only in the client column."""
+    chosen = e.meta.get("client_set_to", e.client)
+    return None if chosen in (None, SCOPE_GENERAL) else str(chosen)
 
 
 def inferred_me(vault: Vault) -> dict[str, str]:

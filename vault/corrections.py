@@ -48,6 +48,11 @@ class CorrectionsMixin(VaultBase):
             ).all():
                 m = json.loads(meta or "{}")
                 m["client_set_by"] = "user"
+                # what the user chose, where re-attribution never writes: while the client is
+                # missing from clients.toml (an editor saving in place, an id renamed and back)
+                # the entry's client column is not it (QA, session 17: a correction came back
+                # as general material)
+                m["client_set_to"] = client_id or SCOPE_GENERAL
                 c.execute(
                     text("UPDATE entry SET client_id=:c, scope=:s, meta=:m WHERE id=:i"),
                     {

@@ -299,3 +299,28 @@ def test_a_clients_toml_copied_with_its_size_and_mtime_is_read_again(tmp_path: P
     ing.ingest_file(inbox / "a.eml")
     assert scope_of(v, "KESTREL63") == {"northwind"}
     v.close()
+
+
+def test_a_correction_outlives_its_client_missing_for_a_moment(tmp_path: Path) -> None:
+    """QA, session 17: an entry the user gave to Clearview became general — in every client's
+    scope — after clients.toml was empty for a moment (an editor saving in place). While the
+    client is missing the entry is nobody's; listed again, it is the client's again."""
+    from tests.ingest.test_attribution import CLIENTS, rows
+    from trailkeep.ingest.reattribution import ensure_current
+
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    (v.settings.inbox / "a.eml").write_text(
+        mail("p1@mail.example", "Me <phone@mail.example>", ME, "board", "Approved KESTREL77.")
+    )
+    Ingestor(v).ingest_paths([v.settings.inbox / "a.eml"])
+    ((entry,),) = rows(v, "SELECT id FROM entry WHERE text LIKE '%KESTREL77%'")
+    v.close()
+    cli(home, "clients", "set", "clearview", "--entry", str(entry))
+    for written, scope in (("", "?"), (CLIENTS, "clearview")):
+        (home / "clients.toml").write_text(written)
+        v = open_vault(home)
+        ensure_current(v)
+        assert scope_of(v, "KESTREL77") == {scope}
+        assert not leaks(v, "KESTREL77")
+        v.close()
