@@ -101,12 +101,16 @@ def make_context(
     me_emails: Iterable[str],
     inferred_raw: str | None,
     rules: Mapping[str, str],
+    former: Sequence[ClientSpec] = (),
 ) -> Context:
     """What attribution depends on, from its stored parts: clients.toml's clients, ``[me]``
-    emails, the inferred addresses as stored (``STATE_INFERRED_ME``) and the assignments.
-    The one constructor: `status`'s quick path compares the same fingerprint."""
+    emails, the inferred addresses as stored (``STATE_INFERRED_ME``), the assignments and the
+    clients no longer listed. The one constructor: `status`'s quick path compares the same
+    fingerprint."""
     me = {a.lower() for a in me_emails} | set(inferred_from_state(inferred_raw))
-    return Context(ClientDirectory(tuple(clients)), frozenset(me), rules)
+    listed = {c.id for c in clients}
+    gone = ClientDirectory(tuple(c for c in former if c.id not in listed))
+    return Context(ClientDirectory(tuple(clients)), frozenset(me), rules, gone)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,9 @@ class Context:
     directory: ClientDirectory
     me: frozenset[str] = frozenset()
     rules: Mapping[str, str] = field(default_factory=dict)  # key -> client id or "*"
+    # Clients clients.toml listed once and no longer does (their names and aliases, as the
+    # vault recorded them). Not in the fingerprint: the set changes only with clients.toml.
+    former: ClientDirectory = field(default_factory=ClientDirectory)
 
     def fingerprint(self) -> str:
         import hashlib
@@ -525,7 +532,24 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
             decisions.append(Decision(None, SCOPE_MIXED))
         else:
             decisions.append(Decision(None, SCOPE_GENERAL))
+    if ctx.former.clients:
+        _hold_what_names_former_clients(doc, ctx, decisions)
     return DocDecision(doc_client, decisions)
+
+
+def _hold_what_names_former_clients(doc: DocFacts, ctx: Context, decisions: list[Decision]) -> None:
+    """What would be general but names a client clients.toml no longer lists is nobody's, for
+    review: removing a finished client must not put its chats and notes in every other
+    client's scope (QA, session 17). A conversation naming it anywhere is held whole, as a
+    conversation about one client is that client's."""
+    whole = bool(ctx.former.named_in(doc.title)) or (
+        doc.kind == DOC_CHAT and any(ctx.former.named_in(e.text) for e in doc.entries)
+    )
+    for i, (e, d) in enumerate(zip(doc.entries, decisions, strict=True)):
+        if d.scope != SCOPE_GENERAL or ctx.corrected(e):
+            continue
+        if whole or ctx.former.named_in(f"{e.title}\n{e.text}"):
+            decisions[i] = Decision(None, SCOPE_UNATTRIBUTED)
 
 
 def facts_of(doc: ParsedDocument) -> DocFacts:

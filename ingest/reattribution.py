@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text
+
 from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
@@ -86,7 +88,23 @@ def context(vault: Vault, clients: Sequence[ClientSpec] | None = None) -> Contex
         vault.settings.me_emails,
         own.get_state(vault, STATE_INFERRED_ME),
         own.rules(vault),
+        former_clients(vault),
     )
+
+
+def former_clients(vault: Vault) -> list[ClientSpec]:
+    """Every client the vault recorded from clients.toml (id, name, aliases); the context
+    keeps those clients.toml no longer lists."""
+    with vault.engine.connect() as c:
+        rows = c.execute(text("SELECT id, name, aliases FROM client")).all()
+    out = []
+    for cid, name, aliases in rows:
+        try:
+            said = tuple(str(a) for a in json.loads(aliases or "[]"))
+        except ValueError:
+            said = ()
+        out.append(ClientSpec(str(cid), str(name or cid), aliases=said))
+    return out
 
 
 def reattribute(vault: Vault, ctx: Context, document_ids: Sequence[int] | None = None) -> Report:

@@ -324,3 +324,23 @@ def test_a_correction_outlives_its_client_missing_for_a_moment(tmp_path: Path) -
         assert scope_of(v, "KESTREL77") == {scope}
         assert not leaks(v, "KESTREL77")
         v.close()
+
+
+def test_a_removed_clients_notes_are_nobodys_not_everyones(tmp_path: Path) -> None:
+    """QA, session 17: removing a finished client from clients.toml made its unlabelled notes
+    and chats general — in every other client's search, drafts and MCP."""
+    from tests.ingest.test_attribution import CLIENTS
+    from trailkeep.ingest.reattribution import ensure_current
+
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    note = v.settings.inbox / "pricing.md"
+    note.write_text("# Pricing thoughts\n\nFor Clearview the phase 2 floor is KESTREL88.\n")
+    Ingestor(v).ingest_file(note)
+    assert scope_of(v, "KESTREL88") == {"clearview"}
+    v.close()
+    (home / "clients.toml").write_text(CLIENTS.split('[[client]]\nname = "Clearview')[0])
+    v = open_vault(home)
+    ensure_current(v)
+    assert scope_of(v, "KESTREL88") == {"?"} and not leaks(v, "KESTREL88")
+    v.close()
