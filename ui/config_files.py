@@ -15,6 +15,12 @@ from trailkeep.vault.errors import ConfigError
 
 
 def _write(path: Path, text: str) -> None:
+    """Replace the file the path names (through a symlink: the link stays a link; QA, session
+    17: a linked clients.toml became a copy, and edits to the real one were never seen), never
+    one the user made read-only."""
+    path = Path(os.path.realpath(path))
+    if path.exists() and not (path.stat().st_mode & 0o222):  # read-only, even for root
+        raise ConfigError(str(path), "the file is read-only: nothing was changed")
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -23,9 +29,18 @@ def _write(path: Path, text: str) -> None:
 
 
 def _array_item(text: str, key: str) -> re.Pattern[str]:
+    """``key = value`` on its line(s): a one-line value, or an array up to the ``]`` that
+    ends a line (a comment may follow it)."""
     return re.compile(
-        rf"(?ms)^[ \t]*{re.escape(key)}[ \t]*=[ \t]*(\[.*?\]|\"[^\"\n]*\"|[^\n]*)[ \t]*$"
+        rf"(?m)^[ \t]*{re.escape(key)}[ \t]*=[ \t]*(\[[^\n]*\][ \t]*(#[^\n]*)?|"
+        rf"\[(?:[^\]]|\n)*?\n[ \t]*\][ \t]*(#[^\n]*)?|\"[^\"\n]*\"[^\n]*|[^\n]*)$"
     )
+
+
+def _comment(m: re.Match[str]) -> str:
+    """The comment that followed the value replaced, kept after the new one."""
+    said = m.group(2) or m.group(3)
+    return f"  {said}" if said else ""
 
 
 def set_key(path: Path, section: str, key: str, literal: str) -> None:
@@ -43,7 +58,7 @@ def set_key(path: Path, section: str, key: str, literal: str) -> None:
         part = text[start:end]
         rx = _array_item(part, key)
         if rx.search(part):
-            part = rx.sub(lambda _: line, part, count=1)
+            part = rx.sub(lambda m: line + _comment(m), part, count=1)
         else:
             part = part.rstrip("\n") + "\n" + line + "\n" + ("\n" if nxt else "")
         text = text[:start] + part + text[end:]
@@ -98,7 +113,9 @@ def remember(clients: Path, client_id: str, key: str) -> str:
     ``emails``, a domain to ``domains``, a label to ``aliases``, a folder to ``paths``).
     Returns the field changed. The new file is checked (unambiguous) before it is written."""
     text = clients.read_text(encoding="utf-8") if clients.exists() else ""
-    starts = [m.start() for m in re.finditer(r"(?m)^\[\[client\]\][ \t]*$", text)]
+    # a header may carry a comment (QA, session 17: such a table was not seen, and the one
+    # before it took its lines)
+    starts = [m.start() for m in re.finditer(r"(?m)^\[\[client\]\][ \t]*(#[^\n]*)?$", text)]
     field, value = _field_for(key)
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
@@ -115,16 +132,42 @@ def remember(clients: Path, client_id: str, key: str) -> str:
         literal = json.dumps([*have, value])
         rx = _array_item(block, field)
         if rx.search(block):
-            block = rx.sub(f"{field} = {literal}", block, count=1)
+            said = f"{field} = {literal}"
+            block = rx.sub(lambda m, said=said: said + _comment(m), block, count=1)
         else:
             block = (
                 block.rstrip("\n") + f"\n{field} = {literal}\n" + ("\n" if end < len(text) else "")
             )
         new = text[:start] + block + text[end:]
+        _check_one_value_added(text, new, i, field, value, clients)
         parse_clients(tomllib.loads(new), clients)  # refuses an ambiguous result
         _write(clients, new)
         return field
     raise ConfigError(str(clients), f"no [[client]] with id {client_id!r}")
+
+
+def _check_one_value_added(
+    old: str, new: str, index: int, field: str, value: str, path: Path
+) -> None:
+    """The edited file must say what the old one said plus ``value`` in client ``index``'s
+    ``field``, and nothing else: a text edit of a TOML file the user wrote can misread it
+    (QA, session 17: a comment after an array made the edit delete the next line, a client's
+    domains), and the user's file is the truth."""
+    try:
+        before = tomllib.loads(old)
+        after = tomllib.loads(new)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"could not add {value!r} safely: {exc}") from exc
+    want = json.loads(json.dumps(before))
+    table = want["client"][index]
+    table[field] = [*table.get(field, []), value]
+    if after != want:
+        raise ConfigError(
+            str(path),
+            f"could not add {value!r} to {field} safely (the file is written in a way this edit "
+            f"does not follow): nothing was changed; add it by hand under [[client]] "
+            f"#{index + 1}",
+        )
 
 
 __all__ = ["remember", "set_key", "set_me_emails"]

@@ -142,14 +142,16 @@ def clients_assign(
         target = "*"
     if remember and several(key):
         raise click.UsageError(f"{key} is one thread's messages: nothing to add to clients.toml")
+    if remember and target in (None, "*"):
+        raise click.UsageError("--remember needs a CLIENT")
+    # the refusals first: clients.toml is written only for an assignment that holds (QA,
+    # session 17: it was written, then the assignment refused)
+    rep = assign(v, key, target)
     if remember:
-        if target in (None, "*"):
-            raise click.UsageError("--remember needs a CLIENT")
         from trailkeep.ui.config_files import remember as write_down
 
         field = write_down(v.settings.clients_path, str(target), key)
         click.echo(f"added {key.split(':', 1)[-1]!r} to {target}'s {field} in clients.toml")
-    rep = assign(v, key, target)
     what = "removed" if unassign else f"→ {'general' if target == '*' else target}"
     changed = rep.changed if rep else 0
     click.echo(f"{key} {what}; {changed} entr(y/ies) re-attributed")
