@@ -170,4 +170,12 @@ def _check_one_value_added(
         )
 
 
-__all__ = ["remember", "set_key", "set_me_emails"]
+def restore(path: Path, before: bytes | None) -> None:
+    """Put back what a file held before an edit (None: it did not exist)."""
+    if before is None:
+        Path(os.path.realpath(path)).unlink(missing_ok=True)
+    else:
+        _write(path, before.decode("utf-8"))
+
+
+__all__ = ["remember", "restore", "set_key", "set_me_emails"]

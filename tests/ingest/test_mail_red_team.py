@@ -165,6 +165,9 @@ def test_the_users_own_address_is_never_one_clients(tmp_path: Path) -> None:
     v.close()
     out = cli(home, "clients", "assign", ME, "northwind", code=1)
     assert "your own address" in out
+    before = (home / "clients.toml").read_text()
+    out = cli(home, "clients", "assign", ME, "northwind", "--remember", code=1)
+    assert "your own address" in out and (home / "clients.toml").read_text() == before
 
 
 def test_a_client_forwarding_another_clients_mail_is_held_for_review(tmp_path: Path) -> None:

@@ -144,13 +144,22 @@ def clients_assign(
         raise click.UsageError(f"{key} is one thread's messages: nothing to add to clients.toml")
     if remember and target in (None, "*"):
         raise click.UsageError("--remember needs a CLIENT")
-    # the refusals first: clients.toml is written only for an assignment that holds (QA,
-    # session 17: it was written, then the assignment refused)
-    rep = assign(v, key, target)
-    if remember:
+    if not remember:
+        rep = assign(v, key, target)
+    else:
         from trailkeep.ui.config_files import remember as write_down
+        from trailkeep.ui.config_files import restore
 
-        field = write_down(v.settings.clients_path, str(target), key)
+        path = v.settings.clients_path
+        before = path.read_bytes() if path.exists() else None
+        field = write_down(path, str(target), key)
+        try:
+            rep = assign(v, key, target)
+        except Exception:
+            # clients.toml is changed only for an assignment that holds (QA, session 17: it
+            # was written, then the assignment refused)
+            restore(path, before)
+            raise
         click.echo(f"added {key.split(':', 1)[-1]!r} to {target}'s {field} in clients.toml")
     what = "removed" if unassign else f"→ {'general' if target == '*' else target}"
     changed = rep.changed if rep else 0
