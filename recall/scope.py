@@ -114,8 +114,15 @@ class Scope:
         first: int | None = None
         last = 0
         quote = hit.quote
+        about_other = False  # the sentence before named another client, in this paragraph
+        prev = 0
         for a, b in [*sentence_spans(quote), (len(quote), len(quote))]:
-            clean = b > a and not self.names_other(quote[a:b])
+            named = b > a and self.names_other(quote[a:b])
+            # a sentence that goes on about the one before ("We met Bluefin. Their exit
+            # multiple is 7x.") is about that client too (QA, session 17)
+            follows = about_other and "\n\n" not in quote[prev:a] and _REFERS.match(quote[a:b])
+            clean = b > a and not named and not follows
+            about_other, prev = bool(named or follows), b
             if clean and (first is None or "\n\n" not in quote[last:a]):
                 first = a if first is None else first
                 last = b
@@ -147,6 +154,14 @@ def masked_reply(text: str, scope: Scope | None) -> tuple[str, str]:
     if scope is not None and scope.names_other(text):
         return scope.mask(text), "the model's reply named another client: masked"
     return text, ""
+
+
+# A sentence that opens by pointing back at the one before: "They…", "Their…", "It…", "This…"
+_REFERS = re.compile(
+    r"\s*(?:they|their|theirs|them|it|its|this|these|that|those|he|she|his|her|hers|him|"
+    r"both|such|the latter|the former|said)\b",
+    re.IGNORECASE,
+)
 
 
 def _says_nothing(text: str) -> bool:

@@ -988,6 +988,35 @@ def test_a_clients_own_mail_keeps_its_sentences_after_naming_another(v: Vault) -
     assert "12,480.00" in seen and "Acme" not in seen and "Health" not in seen, seen
 
 
+def test_a_sentence_going_on_about_another_client_goes_with_it(v: Vault) -> None:
+    """QA, session 17: "We met Acme yesterday. Their exit multiple is 7x." — the second
+    sentence, about Acme, was Beta's own words in Beta's scope and prompt."""
+    ingest(
+        v,
+        {
+            "b4-1.eml": eml(
+                "b4-1@beta.example",
+                BO,
+                SAM,
+                "Mon, 02 Nov 2026 09:00:00 +0100",
+                "Meeting notes",
+                "Hi Sam,\n\nWe met Acme yesterday. Their exit multiple is KESTREL52 and they "
+                "want it quiet. It closes in May.\n\nOur own pilot review is on Nov 20.\n\nBo\n",
+            )
+        },
+    )
+    from trailkeep.recall.retrieval import search
+    from trailkeep.vault import Filters
+
+    seen = " ".join(
+        h.quote
+        for q in ("exit multiple quiet", "pilot review", "closes in May")
+        for h in search(v, q, k=5, filters=Filters(client="beta"))
+    )
+    assert "KESTREL52" not in seen and "closes in May" not in seen, seen
+    assert "pilot review is on Nov 20" in seen
+
+
 def test_a_day_out_of_range_is_a_clear_error(v: Vault) -> None:
     """QA, session 11: `brief --today 9999-12-31` ended in an OverflowError traceback."""
     with pytest.raises(BriefError, match="out of range"):
