@@ -715,6 +715,7 @@ def split_mbox(data: bytes) -> list[bytes]:
         nxt = data[m.end() + 1 : m.end() + 200]
         if s == 0 or (dated and _HEADER_START.match(nxt)):
             starts.append(s)
+    starts = _within_content_length(data, starts)
     out = []
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else len(data)
@@ -724,6 +725,34 @@ def split_mbox(data: bytes) -> list[bytes]:
         body = re.sub(rb"(?m)^>(>*From )", rb"\1", body)
         if body.strip():
             out.append(body)
+    return out
+
+
+_CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d{1,12})[ \t]*$")
+
+
+def _within_content_length(data: bytes, starts: list[int]) -> list[int]:
+    """Drop the starts that fall inside a message whose ``Content-Length`` (mboxcl2) says
+    where it ends — when that end is the file's end or another "From " line, so a count the
+    file does not bear out is ignored. A mail pasted into a body, its own "From " line
+    unescaped, was a message of its own (QA, session 17: "from" a client's person, in that
+    client's scope)."""
+    out: list[int] = []
+    until = -1
+    for s in starts:
+        if s < until:
+            continue
+        out.append(s)
+        head_end = data.find(b"\n\n", s)
+        if head_end < 0:
+            continue
+        m = _CONTENT_LENGTH.search(data, s, head_end)
+        if m is None:
+            continue
+        end = head_end + 2 + int(m.group(1))
+        rest = data[end:].lstrip(b"\n")
+        if end <= len(data) and (not rest or rest.startswith(b"From ")):
+            until = end
     return out
 
 

@@ -492,3 +492,27 @@ def test_whole_email_corpus_no_crash_no_hang(tmp_path: Path) -> None:
     assert 400 < n < 800
     assert doctor(v, verify_blobs=False).ok
     v.close()
+
+
+def test_content_length_keeps_a_pasted_mail_inside_its_message() -> None:
+    """QA, session 17: a raw mail pasted into a message's body, its "From " line unescaped,
+    became a message of its own — "from" a client's person, in that client's scope. An mbox
+    that says each message's length (mboxcl2) is split where it says; a count the file does
+    not bear out is ignored."""
+    from trailkeep.ingest.parsers.email import split_mbox
+
+    pasted = (
+        b"See the excerpt below.\n\nFrom dana@acme.example Mon Mar  2 08:00:00 2026\n"
+        b"From: Dana <dana@acme.example>\nSubject: excerpt\n\nThe split is 41.\n"
+    )
+    first = (
+        b"From oscar@bluefin.example Mon Mar  2 09:00:00 2026\nFrom: Oscar <oscar@bluefin.example>\n"
+        b"Subject: notes\nContent-Length: " + str(len(pasted)).encode() + b"\n\n" + pasted
+    )
+    second = (
+        b"\nFrom x@y.example Tue Mar  3 09:00:00 2026\nFrom: X <x@y.example>\nSubject: two\n\nHi.\n"
+    )
+    parts = split_mbox(first + second)
+    assert len(parts) == 2 and b"The split is 41." in parts[0] and b"Hi." in parts[1]
+    wrong = first.replace(b"Content-Length: ", b"Content-Length: 1")  # not borne out
+    assert len(split_mbox(wrong + second)) == 3
