@@ -295,7 +295,9 @@ def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[
     lines = ["From your history (quoted, not paraphrased):"]
     for i, h in enumerate(cites, 1):
         when = iso(h.timestamp) or "undated"
-        lines.append(f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]}")
+        # the file it came from, as search names it: two replies of one thread had the same
+        # label (QA, session 17)
+        lines.append(f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]} [{h.cited_as}]")
     return "\n".join(lines), cites
 
 

@@ -219,7 +219,7 @@ def _sources(hits: Sequence[Hit]) -> str:
     for i, h in enumerate(hits, 1):
         when = (iso(h.timestamp) or "undated")[:10]
         # the file it came from, as `ask` names it (QA, session 15), and the entry: checkable
-        source = f" [{h.source}]" if h.source else ""
+        source = f" [{h.cited_as}]" if h.source else ""
         lines.append(
             f"[{i}] {h.document} ({h.document_kind or h.kind}, {when}, entry {h.entry_id})" + source
         )

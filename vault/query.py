@@ -139,8 +139,25 @@ _HIT_JOINS = (
 )
 
 
+# After the chunk's two columns: what locates the entry inside its file
+_HIT_TAIL = "e.key, d.external_id"
+
+
+def locator(kind: str, key: object, external_id: object) -> str | None:
+    """Where an entry is inside its file, for a file that holds many: a message's
+    Message-ID (an mbox holds hundreds; QA, session 17: "archive.mbox" alone named none of
+    them), a chat turn's conversation and message ids (an export holds many conversations,
+    several titled "New chat")."""
+    if kind == "email" and key and not str(key).startswith("sha256-"):
+        return f"Message-ID <{key}>"
+    if kind == "message" and external_id and key:
+        return f"conversation {str(external_id).split(':', 1)[-1]}, message {key}"
+    return None
+
+
 def _hit(chunk_id: int, quote: str, score: float, r: Any) -> Hit:
-    """A hit from a row whose first columns are _HIT_COLUMNS."""
+    """A hit from a row whose first columns are _HIT_COLUMNS (then the chunk's id and text,
+    then _HIT_TAIL)."""
     return Hit(
         score=float(score),
         chunk_id=int(chunk_id),
@@ -156,6 +173,7 @@ def _hit(chunk_id: int, quote: str, score: float, r: Any) -> Hit:
         source=r[11],
         document_kind=str(r[9]),
         title=str(r[6] or ""),
+        locator=locator(str(r[1]), r[14], r[15]) if len(r) > 15 else None,
     )
 
 
@@ -165,7 +183,8 @@ def hydrate(vault: Vault, scored: Sequence[tuple[int, float]]) -> list[Hit]:
         return []
     marks = ",".join(str(int(cid)) for cid, _ in scored)
     sql = (
-        f"SELECT {_HIT_COLUMNS}, c.id, c.text FROM chunk c JOIN entry e ON e.id = c.entry_id "
+        f"SELECT {_HIT_COLUMNS}, c.id, c.text, {_HIT_TAIL} FROM chunk c "
+        "JOIN entry e ON e.id = c.entry_id "
         f"{_HIT_JOINS} WHERE c.id IN ({marks})"
     )
     with vault.engine.connect() as c:
@@ -269,8 +288,8 @@ def entry_hits(vault: Vault, entry_ids: Sequence[int]) -> list[Hit]:
         return []
     marks = ",".join(str(int(i)) for i in entry_ids)
     sql = (
-        f"SELECT {_HIT_COLUMNS}, (SELECT MIN(c.id) FROM chunk c WHERE c.entry_id = e.id), e.text "
-        f"FROM entry e {_HIT_JOINS} WHERE e.id IN ({marks})"
+        f"SELECT {_HIT_COLUMNS}, (SELECT MIN(c.id) FROM chunk c WHERE c.entry_id = e.id), e.text, "
+        f"{_HIT_TAIL} FROM entry e {_HIT_JOINS} WHERE e.id IN ({marks})"
     )
     with vault.engine.connect() as c:
         rows = {int(r[0]): r for r in c.execute(text(sql))}

@@ -184,6 +184,15 @@ class Hit:
     source: str | None
     document_kind: str = ""
     title: str = ""
+    locator: str | None = None  # where in its file: a Message-ID, a conversation (query.py)
+
+    @property
+    def cited_as(self) -> str:
+        """The file a citation names, with where in it when the file holds many messages (an
+        mbox, a chat export)."""
+        where = self.source or "?"
+        many = self.kind == "message" or where.lower().endswith((".mbox", ".mbx"))
+        return f"{where}, {self.locator}" if self.locator and many else where
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -198,6 +207,7 @@ class Hit:
             "current": self.current,
             "quote": self.quote,
             "source": self.source,
+            "locator": self.locator,
         }
 
 

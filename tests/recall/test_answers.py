@@ -304,3 +304,25 @@ def test_a_sentence_in_a_long_message_is_evidence(vault: Vault) -> None:
     ans = ask(vault, q)
     assert not ans.abstained and any("87 patients" in c.quote for c in ans.citations)
     assert ask(vault, "How many parking spaces does the clinic have?").abstained
+
+
+def test_a_citation_names_its_file_and_where_in_it(vault: Vault) -> None:
+    """QA, session 17: the offline answer named no file ("— Loading schedule, 2026-03-02"
+    for two different replies of a thread), and a hit in an mbox said only "archive.mbox"."""
+    from trailkeep.recall import search
+
+    box = (
+        "From a@acme.example Mon Mar  2 09:00:00 2026\nFrom: A <a@acme.example>\n"
+        "Subject: Loading schedule\nDate: Mon, 02 Mar 2026 09:00:00 +0100\n"
+        "Message-ID: <m1@acme.example>\n\nThe copperwick depot loads at 6am.\n\n"
+        "From b@acme.example Mon Mar  2 10:00:00 2026\nFrom: B <b@acme.example>\n"
+        "Subject: Re: Loading schedule\nDate: Mon, 02 Mar 2026 10:00:00 +0100\n"
+        "Message-ID: <m2@acme.example>\nIn-Reply-To: <m1@acme.example>\n\n"
+        "The heronsgate depot loads at 7am.\n"
+    )
+    Ingestor(vault).ingest_file(write_note(vault.settings.inbox, "archive-2026.mbox", box))
+    (hit,) = [h for h in search(vault, "heronsgate depot loads", k=3) if "heronsgate" in h.quote]
+    assert hit.as_json()["locator"] == "Message-ID <m2@acme.example>"
+    assert hit.cited_as == "archive-2026.mbox, Message-ID <m2@acme.example>"
+    a = ask(vault, "When does the heronsgate depot load?")
+    assert not a.abstained and "[archive-2026.mbox, Message-ID <m2@acme.example>]" in a.answer

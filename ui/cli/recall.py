@@ -54,7 +54,7 @@ def search_cmd(
     for i, h in enumerate(hits, 1):
         when = h.timestamp.date().isoformat() if h.timestamp else "undated"
         flag = "" if h.current else " (superseded)"
-        click.echo(f"[{i}] {h.document} — {when}{flag}  [{h.source}]")
+        click.echo(f"[{i}] {h.document} — {when}{flag}  [{h.cited_as}]")
         click.echo("    " + h.quote.strip().replace("\n", "\n    ")[:600])
 
 
@@ -109,7 +109,7 @@ def ask_cmd(
         click.echo("\nSources:")
         for i, h in enumerate(ans.citations, 1):
             when = h.timestamp.date().isoformat() if h.timestamp else "undated"
-            click.echo(f"[{i}] {h.document}, {when} [{h.source}]")
+            click.echo(f"[{i}] {h.document}, {when} [{h.cited_as}]")
     if ans.reason:
         click.echo(f"({ans.reason}; {ans.searched})")
     if ans.abstained and ans.closest:
@@ -117,7 +117,7 @@ def ask_cmd(
         for h in ans.closest:
             when = h.timestamp.date().isoformat() if h.timestamp else "undated"
             quote = " ".join(h.quote.split())
-            click.echo(f"- {clip(quote, 160)}\n  — {h.document}, {when} [{h.source}]")
+            click.echo(f"- {clip(quote, 160)}\n  — {h.document}, {when} [{h.cited_as}]")
 
 
 @click.command("trail")
