@@ -127,27 +127,56 @@ def find_message(vault: Vault, message_id: str) -> Incoming:
     )
 
 
-_ITEM = re.compile(r"^\s*(?:[-*•>]|\d{1,2}[.)])\s+")
+_ITEM = re.compile(r"^\s*(?:[-*•·>]|\d{1,2}[.)])\s+")
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+# Lines that are not the client's words: a forward's marker and the headers under it, and the
+# line that introduces a quote (QA, session 17: they were joined into one "point" ending in
+# the forwarded subject's "?")
+_NOT_SAID = re.compile(
+    r"^\s*(-{2,}\s*(forwarded|original) message\s*-{2,}|begin forwarded message:|"
+    r"\*?(from|to|cc|date|sent|subject)\s?:\*?\s|on .{3,200}\bwrote:\s*$|"
+    r".{3,120} (wrote|a écrit|schrieb|escribió)\s*:\s*$)",
+    re.IGNORECASE,
+)
 
 
 def _units(message: str) -> list[str]:
     """The message as whole sentences: hard-wrapped lines of a paragraph are joined first (a
-    mail client wraps at 72 columns), list items stay their own unit, quoted lines (``>``)
-    are dropped."""
+    mail client wraps at 72 columns), list items stay their own unit, quoted lines (``>``),
+    forward headers and "On … wrote:" lines are dropped. A line opening with "12. " after a
+    line that did not end a sentence is a wrapped sentence, not item 12."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n", message):
-        lines = [ln for ln in para.split("\n") if not ln.lstrip().startswith(">")]
+        lines = [
+            ln
+            for ln in para.split("\n")
+            if not ln.lstrip().startswith(">") and not _NOT_SAID.match(ln)
+        ]
         current: list[str] = []
         for ln in lines:
-            if _ITEM.match(ln) and current:
+            item = bool(_ITEM.match(ln))
+            if item and _NUMBERED.match(ln) and current and not re.search(r"[.!?:;]$", current[-1]):
+                item = False  # "…the rota draft by March" / "12. Can we move…"
+            if item and current:
                 out.append(" ".join(current))
                 current = []
             if ln.strip():
-                current.append(_ITEM.sub("", ln).strip() if _ITEM.match(ln) else ln.strip())
+                current.append(_ITEM.sub("", ln).strip() if item else ln.strip())
         if current:
             out.append(" ".join(current))
     # the shared splitter: "Nov. 14 to Mr. Olsen's team" is one sentence (QA, session 12)
     return [x for unit in out for x in sentences(unit)]
+
+
+# A mail footer's sentences are nobody's request (QA, session 17: "Please consider the
+# environment before printing this e-mail." was a point)
+_BOILERPLATE = re.compile(
+    r"before printing|views or opinions|intended (solely |only )?for the|"
+    r"received this (e-?mail|message|communication) in error|confidential(ity)? (notice|and)|"
+    r"may contain (confidential|privileged)|unsubscribe|notify the sender|"
+    r"delete (it|this (e-?mail|message))",
+    re.IGNORECASE,
+)
 
 
 def client_points(message: str) -> list[str]:
@@ -155,7 +184,7 @@ def client_points(message: str) -> list[str]:
     order, at most 8) — never a fragment of a wrapped line."""
     out: list[str] = []
     for s in _units(message):
-        if len(s) < 8 or len(s.split()) < 2:
+        if len(s) < 8 or len(s.split()) < 2 or _BOILERPLATE.search(s):
             continue
         if s.endswith("?") or _REQUEST.match(s):
             s = s[:300]
@@ -257,6 +286,32 @@ def _model_text(
 _REPLY_PREFIX = re.compile(
     r"^\s*((re|aw|sv|vs|antw|rif|res|odp|ynt|réf|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
+_REPLY_OR_FORWARD = re.compile(
+    r"^\s*(re|aw|sv|vs|antw|rif|res|odp|ynt|réf|ref|fwd?|wg|tr|rv)\s*(\[\d+\])?\s*:",
+    re.IGNORECASE,
+)
+NO_POINTS = "(no question or request found in the message: read it whole)"
+
+
+def _bare_subject(subject: str) -> str:
+    """A subject without its list tag ("[notmuch]") and its reply or forward prefixes."""
+    s = re.sub(r"^\s*\[[^\]]{1,40}\]\s*", "", subject)
+    while (m := _REPLY_OR_FORWARD.match(s)) is not None:
+        s = re.sub(r"^\s*\[[^\]]{1,40}\]\s*", "", s[m.end() :])
+    return " ".join(s.split())
+
+
+def _asked_before(vault: Vault, msg: Incoming | None, asked: str) -> bool:
+    """Was the subject's question an earlier message's in the thread (often the user's own,
+    already answered: QA, session 17), or is this a forward (the subject is the forwarded
+    mail's)?"""
+    if msg is None:
+        return False
+    if re.match(r"^\s*(fwd?|wg|tr|rv)\s*:", msg.subject, re.IGNORECASE):
+        return True
+    from trailkeep.vault.browse import earlier_subjects
+
+    return any(_bare_subject(s) == asked for s in earlier_subjects(vault, msg.entry_id))
 
 
 def draft_email(
@@ -274,6 +329,7 @@ def draft_email(
     today = today or date.today()
     scope = Scope.for_client(client, vault.settings.clients)
     exclude: set[int] = set()
+    msg: Incoming | None = None
     if reply_to:
         msg = find_message(vault, reply_to)
         if msg.client != client.id:  # the message's scope: its client's, else nobody's
@@ -303,14 +359,20 @@ def draft_email(
     # session 12: "Rollback like Harborline Tidewater?" titled a Juniper draft).
     message, title = scope.mask(message), scope.mask(title)
     points = client_points(message)
-    asked = " ".join(re.sub(r"^((re|fwd?|aw|wg):\s*)+", "", subject, flags=re.I).split())
-    if asked.endswith("?") and asked not in points:
-        points.insert(0, scope.mask(asked))  # the question is the subject (QA, session 12)
-    points = points or [" ".join(message.split())[:300]]
-    passages, per = gather(vault, scope, points, exclude=exclude, today=today)
+    # the question is the subject (QA, session 12) — of a new message only: a reply's or a
+    # forward's subject is an earlier message's, often the user's own question (QA, session
+    # 17); a list's tag ("[notmuch]") is not part of it
+    asked = _bare_subject(subject)
+    if asked.endswith("?") and asked not in points and not _asked_before(vault, msg, asked):
+        points.insert(0, scope.mask(asked))
+    # no question or request found: the worksheet says so, and the whole message is what the
+    # history is searched for (it was the message cut at 300 characters, mid-sentence, listed
+    # as the one point: QA, session 17)
+    queries = points or [" ".join(message.split())[:300]]
+    passages, per = gather(vault, scope, queries, exclude=exclude, today=today)
     # greeted in the language the client wrote in (QA, session 14: "Hi" to a German client)
     lang = language_of(message) if reply_to else "en"
-    worksheet = _email_worksheet(greet, points, passages, per, me_name, lang)
+    worksheet = _email_worksheet(greet, points or [NO_POINTS], passages, per, me_name, lang)
     draft = Draft("email", title, worksheet, client.id, "extractive", passages, reply_to=reply_to)
     if backend is None:
         draft.reason = "no model configured: a worksheet of the client's points and your history"
@@ -320,7 +382,7 @@ def draft_email(
             client_name=client.name,
             me_name=me_name or "the consultant",
             message=message.replace("</client_message>", "</client_message_>"),
-            points="\n".join(f"- {p}" for p in points),
+            points="\n".join(f"- {p}" for p in points) or f"- {NO_POINTS}",
             passages=passages_block(passages) or "(none)",
             today=today.isoformat(),
         )

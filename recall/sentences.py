@@ -14,7 +14,10 @@ _MARKER = re.compile(r"\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+|#{1,6}\s+|
 _END = re.compile(r"[.!?]+[\"')\]]*\s+")
 _ABBREV = frozenset(
     "e.g i.e vs etc cf mr mrs ms dr st no approx fig al prof jr sr inc ltd co corp "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    # dotted initialisms, and German and French ones (QA, session 17: "our U.S." / "team
+    # before the call?", "bis ca." / "15 Uhr Bescheid geben?" were two sentences each)
+    "u.s u.k a.m p.m ca nr bzw usw z.b evtl ggf vgl inkl env p.ex cf. resp dept est".split()
 )  # "by Nov. 14 to Mr. Olsen's team" is one sentence (QA, session 12)
 
 

@@ -151,9 +151,21 @@ def email_message(vault: Vault, message_id: str) -> dict[str, Any] | None:
     return {**r, "meta": json.loads(r["meta"] or "{}")}
 
 
+def earlier_subjects(vault: Vault, entry_id: int) -> list[str]:
+    """The subjects of the messages of an email's thread sent before it."""
+    rows = _rows(
+        vault,
+        "SELECT o.meta FROM entry e JOIN entry o ON o.document_id = e.document_id "
+        "WHERE e.id = :e AND o.kind = 'email' AND o.id != e.id AND o.ts < e.ts",
+        e=entry_id,
+    )
+    return [str(json.loads(r["meta"] or "{}").get("subject") or "") for r in rows]
+
+
 __all__ = [
     "NO_CLIENT",
     "documents",
+    "earlier_subjects",
     "email_message",
     "entries",
     "failed_sources",

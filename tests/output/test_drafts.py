@@ -87,11 +87,20 @@ def acme(v: Vault) -> ClientSpec:
     return next(c for c in v.settings.clients if c.id == "acme")
 
 
-def cara_mail(v: Vault, mid: str, subject: str, body: str, day: str = "Tue, 10 Mar 2026") -> None:
-    """Ingest one mail from Acme's Cara to the user."""
+def cara_mail(
+    v: Vault,
+    mid: str,
+    subject: str,
+    body: str,
+    day: str = "Tue, 10 Mar 2026",
+    reply: str = "",
+) -> None:
+    """Ingest one mail from Acme's Cara to the user (``reply``: the Message-ID it answers)."""
     raw = (
         "From: Cara Client <cara@acme.example>\nTo: Sam <sam@consult.example>\n"
-        f"Subject: {subject}\nDate: {day} 10:00:00 +0100\nMessage-ID: <{mid}>\n\n{body}\n"
+        f"Subject: {subject}\nDate: {day} 10:00:00 +0100\nMessage-ID: <{mid}>\n"
+        + (f"In-Reply-To: <{reply}>\n" if reply else "")
+        + f"\n{body}\n"
     )
     path = write_note(v.settings.inbox, f"{mid.split('@')[0]}.eml", raw)
     Ingestor(v).ingest_file(path)
@@ -447,6 +456,46 @@ def test_the_clients_own_question_is_not_what_your_history_says(bvault: Vault) -
         today=date(2026, 3, 11),
     )
     assert all("How long do we keep" not in h.quote for h in d.citations)
+
+
+def test_points_are_whole_sentences_the_client_wrote() -> None:
+    """QA, session 17: abbreviations split sentences ("our U.S." / "team before the call?",
+    "bis ca." / "15 Uhr…"), a wrapped line opening "12. " was item 12, a footer's "Please
+    consider the environment…" was a point, and a forward's header lines one point."""
+    mail = (
+        "Hi Sam,\n\nCould you send the revised forecast to our U.S. team before the call?\n"
+        "Please also deliver the rota draft by March\n12. Can we move the call to 5 p.m. on "
+        "Friday?\nKönnten Sie bis ca. 15 Uhr Bescheid geben, ob das klappt?\n\n"
+        "---------- Forwarded message ---------\nFrom: Bob <bob@x.example>\n"
+        "Subject: Can you approve the budget?\n\nOn Sun, Mar 1, 2026, Bob <bob@x.example> wrote:\n"
+        "\nAnna\n\nPlease consider the environment before printing this e-mail.\n"
+        "This message may contain confidential information; please notify the sender.\n"
+    )
+    assert client_points(mail) == [
+        "Could you send the revised forecast to our U.S. team before the call?",
+        "Please also deliver the rota draft by March 12.",
+        "Can we move the call to 5 p.m. on Friday?",
+        "Könnten Sie bis ca. 15 Uhr Bescheid geben, ob das klappt?",
+    ]
+
+
+def test_a_replys_subject_asked_before_is_no_point(bvault: Vault) -> None:
+    """QA, session 17: "Re: Can we move go-live to April 21?" — the user's own question,
+    answered by the client ("April 21 is fine") — was the client's point 1; and a message
+    with no question was listed whole, cut at 300 characters."""
+    seed(bvault)
+    cara_mail(bvault, "q-1@acme.example", "Can we move go-live to April 21?", "Thoughts?")
+    cara_mail(
+        bvault,
+        "q-2@acme.example",
+        "Re: Can we move go-live to April 21?",
+        "April 21 is fine for us.\n\nCara",
+        day="Wed, 11 Mar 2026",
+        reply="q-1@acme.example",
+    )
+    d = draft_email(bvault, acme(bvault), reply_to="q-2@acme.example", today=date(2026, 3, 11))
+    assert "> Can we move go-live" not in d.text
+    assert "no question or request found" in d.text
 
 
 def test_a_question_in_the_subject_is_a_point(bvault: Vault) -> None:
