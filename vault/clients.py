@@ -65,6 +65,18 @@ def domain_forms(domain: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def same_mailbox(address: str) -> str:
+    """An address as its mailbox: without a "+tag"; at Gmail without dots in the local part
+    and googlemail.com as gmail.com (Gmail delivers all of them to one mailbox)."""
+    local, at, domain = address.strip().lower().rpartition("@")
+    if not at:
+        return address.strip().lower()
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
 def public_mail_domain(domain: str) -> bool:
     """``gmail.com``, ``outlook.co.uk``, ``gmx.de`` (also ``gmail.example`` in tests): the name
     registered under the public suffix is a mail provider's. ``mail.acme.com`` is Acme's."""
@@ -520,6 +532,13 @@ class ClientDirectory:
         a = address.strip().lower()
         for c in self.clients:
             if a in c.emails:
+                return c.id
+        # the same mailbox written otherwise: a "+tag", and Gmail's dots and googlemail.com
+        # (QA, session 17: "oscar.brennan+deals@gmail.com" of a listed
+        # "oscar.brennan@gmail.com" was a stranger, and went to the recipients' client)
+        mailbox = same_mailbox(a)
+        for c in self.clients:
+            if any(same_mailbox(e) == mailbox for e in c.emails):
                 return c.id
         domain = a.rsplit("@", 1)[-1]
         # the longest listed domain that holds it: "eu.acme.example" under one client is not

@@ -347,3 +347,28 @@ def test_a_removed_clients_notes_are_nobodys_not_everyones(tmp_path: Path) -> No
     ensure_current(v)
     assert scope_of(v, "KESTREL88") == {"?"} and not leaks(v, "KESTREL88")
     v.close()
+
+
+def test_a_listed_mailbox_written_otherwise_is_still_its_clients() -> None:
+    """QA, session 17: "oscar.brennan+deals@gmail.com", "oscarbrennan@gmail.com" and
+    "...@googlemail.com" of a listed "oscar.brennan@gmail.com" were strangers."""
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+    d = ClientDirectory((ClientSpec("bluefin", "Bluefin", emails=("oscar.brennan@gmail.com",)),))
+    for a in (
+        "oscar.brennan+deals@gmail.com",
+        "OscarBrennan@gmail.com",
+        "oscar.brennan@googlemail.com",
+    ):
+        assert d.by_address(a) == "bluefin", a
+    assert d.by_address("oscar.brennan@gmail.co") is None
+    assert d.by_address("oscarbrennan@outlook.com") is None
+
+
+def test_the_review_never_suggests_a_look_alike_domain() -> None:
+    from trailkeep.ingest.reattribution import _suggest
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+    d = ClientDirectory((ClientSpec("acme", "Acme", domains=("acme.example",)),))
+    assert _suggest("dana@acme.example.evil.example", d) is None
+    assert _suggest("acme-health.example", d) == "acme"
