@@ -297,7 +297,16 @@ def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[
         when = iso(h.timestamp) or "undated"
         # the file it came from, as search names it: two replies of one thread had the same
         # label (QA, session 17)
-        lines.append(f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]} [{h.cited_as}]")
+        # an older version's words say so: its file holds the newer text (QA, session 17)
+        old = (
+            f" (version {h.version}, superseded: `trailkeep diff --document {h.document_id} "
+            f"--from {h.version}` shows what changed)"
+            if not h.current
+            else ""
+        )
+        lines.append(
+            f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]} [{h.cited_as}]{old}"
+        )
     return "\n".join(lines), cites
 
 

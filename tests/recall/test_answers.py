@@ -326,3 +326,23 @@ def test_a_citation_names_its_file_and_where_in_it(vault: Vault) -> None:
     assert hit.cited_as == "archive-2026.mbox, Message-ID <m2@acme.example>"
     a = ask(vault, "When does the heronsgate depot load?")
     assert not a.abstained and "[archive-2026.mbox, Message-ID <m2@acme.example>]" in a.answer
+
+
+def test_an_older_versions_citation_says_it_was_superseded(vault: Vault) -> None:
+    """QA, session 17: a passage of version 1 of a note edited since was cited by the note's
+    file, which no longer holds those words, and nothing said so."""
+    ing = Ingestor(vault)
+    path = write_note(
+        vault.settings.inbox,
+        "pricing.md",
+        "---\ndate: 2026-03-01\n---\n# Pricing\n\nThe wrenfield floor price is 14k.\n",
+    )
+    ing.ingest_file(path)
+    path.write_text(
+        "---\ndate: 2026-03-09\n---\n# Pricing\n\nThe wrenfield floor price is 16k now.\n"
+    )
+    ing.ingest_file(path)
+    a = ask(vault, "What was the original wrenfield floor price?")
+    assert not a.abstained
+    old = [h for h in a.citations if not h.current]
+    assert old and "superseded: `trailkeep diff --document" in a.answer
