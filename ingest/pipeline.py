@@ -400,6 +400,10 @@ def _disk_full_stops(
     return wrapper
 
 
+# clients.toml is read by the watcher once it has been still this long (and `stable_seconds`)
+CLIENTS_STILL_SECONDS = 2.0
+
+
 class Ingestor:
     """Ingests files into one vault. Thread-compatible: one instance per thread or a lock."""
 
@@ -421,6 +425,7 @@ class Ingestor:
         self._ctx: Context | None = None
         # the attribution fingerprints documents were decided with since the last refresh
         self._used: set[str] = set()
+        self._gone_since = 0.0  # when clients.toml was first seen missing (0: it is there)
         self._checked = 0.0
         self.refresh()
 
@@ -446,6 +451,8 @@ class Ingestor:
         now = time.monotonic()
         if stamp == self._clients_stamp and now - self._checked < every:
             return None
+        if every and stamp != self._clients_stamp and self._settling(stamp):
+            return None
         self._checked = now
         if stamp != self._clients_stamp:
             try:
@@ -465,6 +472,18 @@ class Ingestor:
             own.set_state(self.vault, STATE_FINGERPRINT, "")
         self._used.clear()
         return reattribution.ensure_current(self.vault, self._clients)
+
+    def _settling(self, stamp: tuple[int, int, int, int] | None) -> bool:
+        """A clients.toml changed less than ``stable_seconds`` ago, or gone since less than
+        that, is read once it has been still: an editor saving in place empties it for a
+        moment, and that moment took every client away — their drafts' items, their chats
+        into general (QA, session 17). The watcher's passes only; a command reads it as is."""
+        wait = max(self.settings.stable_seconds, CLIENTS_STILL_SECONDS)
+        if stamp is None:
+            first = self._gone_since = self._gone_since or time.monotonic()
+            return time.monotonic() - first < wait
+        self._gone_since = 0.0
+        return time.time() - stamp[0] / 1e9 < wait
 
     def settle(self) -> reattribution.Report | None:
         """After a batch of files: the mail that arrived may reveal the user's own addresses

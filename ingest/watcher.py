@@ -202,6 +202,7 @@ class Watcher:
         self._scan_requested = threading.Event()
         self.state = "stopped"
         self.last_error: str | None = None
+        self._clients_error: str | None = None  # the clients.toml error last reported
         self.heartbeat = heartbeat
         self.started = time.time()
         self.processed = 0
@@ -326,6 +327,22 @@ class Watcher:
         self.last_error = said
         self._full_until = self.clock() + DISK_RETRY_SECONDS
 
+    def _refresh_clients(self) -> None:
+        """Follow clients.toml, and say what happened: a broken file (the last good one stays
+        in use), the fix (the error goes — it stayed until a restart: QA, session 17), what
+        was attributed again."""
+        rep = self.ingestor.refresh(every=2.0)
+        err = self.ingestor.clients_error
+        if err and err != self.last_error:
+            log.warning("%s; the previous clients.toml stays in use", err)
+            self.last_error = err
+        elif not err and self._clients_error and self.last_error == self._clients_error:
+            log.info("clients.toml reads again")
+            self.last_error = None
+        self._clients_error = err
+        if rep is not None and rep.changed:
+            log.info("clients changed: %d part(s) attributed again", rep.changed)
+
     def recover(self) -> None:
         """Writers repair at start: embed chunks without vectors, retry interrupted sources."""
         from trailkeep.vault.filestate import pending_paths
@@ -372,8 +389,7 @@ class Watcher:
                         if self._watch_roots(observer, watches):
                             self.request_scan()  # a source folder appeared: read what it holds
                     # clients.toml edited while watching: re-attribute what is stored
-                    self.ingestor.refresh(every=2.0)
-                    self.last_error = self.ingestor.clients_error or self.last_error
+                    self._refresh_clients()
                     self._process_ready(stop)  # counts into self.processed
                     if self._scan_requested.is_set() or (
                         self.clock() - last_scan >= self.rescan_seconds

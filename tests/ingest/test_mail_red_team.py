@@ -372,3 +372,45 @@ def test_the_review_never_suggests_a_look_alike_domain() -> None:
     d = ClientDirectory((ClientSpec("acme", "Acme", domains=("acme.example",)),))
     assert _suggest("dana@acme.example.evil.example", d) is None
     assert _suggest("acme-health.example", d) == "acme"
+
+
+def test_the_watcher_waits_for_clients_toml_to_be_still_and_says_when_it_is_fixed(
+    tmp_path: Path,
+) -> None:
+    """QA, session 17: an editor saving clients.toml in place left it empty for a moment; the
+    watcher read that moment — every client gone, their drafts' items detached. And a broken
+    clients.toml, fixed, stayed reported broken until the watcher restarted."""
+    import threading
+    import time
+
+    from tests.ingest.test_attribution import CLIENTS
+    from tests.ingest.test_watcher import wait_for
+    from trailkeep.ingest.watcher import Watcher
+
+    v = clients_vault(tmp_path)
+    path = v.settings.home / "clients.toml"
+    (v.settings.inbox / "a.eml").write_text(
+        mail("z1@northwind.example", DANA, ME, "x", "KESTREL90.")
+    )
+    Ingestor(v).ingest_paths([v.settings.inbox / "a.eml"])
+    w = Watcher(Ingestor(v), v.settings.inbox, stable_seconds=0.2, rescan_seconds=3600)
+    stop = threading.Event()
+    t = threading.Thread(target=w.run, args=(stop,), daemon=True)
+    t.start()
+    try:
+        assert wait_for(lambda: w.state == "watching")
+        path.write_text("")  # an in-place save: empty for a moment ...
+        time.sleep(1.0)
+        assert scope_of(v, "KESTREL90") == {"northwind"}  # not read yet
+        path.write_text(CLIENTS)  # ... then the same clients
+        time.sleep(3.0)
+        assert scope_of(v, "KESTREL90") == {"northwind"}
+        broken = CLIENTS.replace('aliases = ["Clearview"]', 'aliases = ["Northwind"]')
+        path.write_text(broken)
+        assert wait_for(lambda: "belongs to two clients" in (w.last_error or ""), 20)
+        path.write_text(CLIENTS)
+        assert wait_for(lambda: w.last_error is None, 20), w.last_error
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    v.close()
