@@ -445,7 +445,7 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         mail = [i for i, e in enumerate(doc.entries) if e.kind == "email"]
         thread = {own[i] for i in mail} - {None, SCOPE_MIXED, SCOPE_GENERAL}
         if len(thread) == 1:
-            doc_client = next(iter(thread))
+            doc_client = thread_client = str(next(iter(thread)))
             party = {
                 a
                 for i in mail
@@ -454,7 +454,7 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
             }
             for i in mail:
                 if own[i] is None and i not in unresolved and not ctx.corrected(doc.entries[i]):
-                    if _joins_thread(doc.entries[i], ctx, party, doc_client):
+                    if _joins_thread(doc.entries[i], ctx, party, thread_client):
                         own[i] = doc_client
                     else:
                         unresolved.add(i)

@@ -420,7 +420,7 @@ class Ingestor:
         self.settings = vault.settings
         self.inbox = inbox if inbox is not None else vault.settings.inbox
         self._clients = vault.settings.clients
-        self._clients_stamp: tuple[int, int] | None = self._stamp()
+        self._clients_stamp: tuple[int, int, int, int] | None = self._stamp()
         self.clients_error: str | None = None
         self._ctx: Context | None = None
         # the attribution fingerprints documents were decided with since the last refresh

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, parse_clients
@@ -35,6 +36,11 @@ def _array_item(text: str, key: str) -> re.Pattern[str]:
         rf"(?m)^[ \t]*{re.escape(key)}[ \t]*=[ \t]*(\[[^\n]*\][ \t]*(#[^\n]*)?|"
         rf"\[(?:[^\]]|\n)*?\n[ \t]*\][ \t]*(#[^\n]*)?|\"[^\"\n]*\"[^\n]*|[^\n]*)$"
     )
+
+
+def _with_comment(line: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: ``line``, and the comment that followed the value it replaces."""
+    return lambda m: line + _comment(m)
 
 
 def _comment(m: re.Match[str]) -> str:
@@ -132,8 +138,7 @@ def remember(clients: Path, client_id: str, key: str) -> str:
         literal = json.dumps([*have, value])
         rx = _array_item(block, field)
         if rx.search(block):
-            said = f"{field} = {literal}"
-            block = rx.sub(lambda m, said=said: said + _comment(m), block, count=1)
+            block = rx.sub(_with_comment(f"{field} = {literal}"), block, count=1)
         else:
             block = (
                 block.rstrip("\n") + f"\n{field} = {literal}\n" + ("\n" if end < len(text) else "")

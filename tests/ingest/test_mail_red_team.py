@@ -347,6 +347,12 @@ def test_a_removed_clients_notes_are_nobodys_not_everyones(tmp_path: Path) -> No
     ensure_current(v)
     assert scope_of(v, "KESTREL88") == {"?"} and not leaks(v, "KESTREL88")
     v.close()
+    # status lists the clients clients.toml lists, and says what waits for review
+    import json
+
+    st = json.loads(cli(home, "status", "--json"))
+    assert [c["id"] for c in st["clients"]] == ["northwind"]
+    assert "belong to no client yet: `trailkeep clients review`" in cli(home, "status")
 
 
 def test_a_listed_mailbox_written_otherwise_is_still_its_clients() -> None:

@@ -80,6 +80,10 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         "processed": _count(w.get("processed")),
         "last_error": str(w["last_error"]) if w.get("last_error") else None,
     }
+    # the clients clients.toml lists now (the vault remembers removed ones, for attribution:
+    # they are no clients; QA, session 17)
+    listed = {c.id for c in s.clients}
+    st = {**st, "clients": [c for c in st.get("clients", []) if c["id"] in listed]}
     if as_json:
         emit({**st, "home": str(s.home), "inbox": str(s.inbox), "watcher": watcher})
         return
@@ -106,6 +110,9 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     )
     for f in st["failures"][:20]:
         click.echo(f"  ! {f['source']}: {clip(f['error'])}")
+    waiting = int((st.get("unattributed") or {}).get("entries") or 0)
+    if waiting:  # in no client's scope until the user says (QA, session 17: status was silent)
+        click.echo(f"{waiting} part(s) belong to no client yet: `trailkeep clients review`")
     _clients_hint(s.clients_path)
 
 
