@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-
 from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
@@ -95,10 +93,8 @@ def context(vault: Vault, clients: Sequence[ClientSpec] | None = None) -> Contex
 def former_clients(vault: Vault) -> list[ClientSpec]:
     """Every client the vault recorded from clients.toml (id, name, aliases); the context
     keeps those clients.toml no longer lists."""
-    with vault.engine.connect() as c:
-        rows = c.execute(text("SELECT id, name, aliases FROM client")).all()
     out = []
-    for cid, name, aliases in rows:
+    for cid, name, aliases in own.recorded_clients(vault):
         try:
             said = tuple(str(a) for a in json.loads(aliases or "[]"))
         except ValueError:

@@ -84,6 +84,14 @@ def _entries(c: Connection, doc_ids: Sequence[int]) -> dict[int, list[StoredEntr
     return out
 
 
+def recorded_clients(vault: Vault) -> list[tuple[str, str, str]]:
+    """(id, name, aliases as JSON) of every client the vault recorded from clients.toml —
+    those it no longer lists included (attribution holds back what names them)."""
+    with vault.engine.connect() as c:
+        rows = c.execute(text("SELECT id, name, aliases FROM client")).all()
+    return [(str(r[0]), str(r[1] or r[0]), str(r[2] or "[]")) for r in rows]
+
+
 def _with_project(meta: str | None, project: str | None) -> dict[str, Any]:
     """A document's meta, with the project its front matter named (attribution reads it)."""
     out: dict[str, Any] = json.loads(meta or "{}")
@@ -359,6 +367,7 @@ __all__ = [
     "get_state",
     "mixed_message",
     "prune_label_clients",
+    "recorded_clients",
     "retag_vectors",
     "rules",
     "set_rule",
