@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trailkeep.vault.clients import ClientDirectory, ClientSpec, label_key
+from trailkeep.vault.clients import ClientDirectory, ClientSpec, label_key, legacy_label_key
 from trailkeep.vault.records import (
     DOC_CHAT,
     DOC_DRAFT,
@@ -200,6 +200,9 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
         # was known to be theirs (QA, session 17: assigned to Acme from the review queue, all
         # of the user's later mail — to Bluefin too — was Acme's)
         hit = ctx.rule(*email_keys(sender[0]))
+        listed = ctx.directory.by_address(sender[0])
+        if listed is not None and hit != listed:
+            hit = None  # an address clients.toml lists beats an assignment of its domain
         if m.get("auth_failed") and (
             hit not in (None, SCOPE_GENERAL) or ctx.directory.by_address(sender[0])
         ):
@@ -226,8 +229,7 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
         if sender and a == sender[0]:
             continue
         ruled = ctx.rule(*email_keys(a))
-        owner = ruled if ruled != SCOPE_GENERAL else None
-        owner = owner or ctx.directory.by_address(a)
+        owner = ctx.directory.by_address(a) or (ruled if ruled != SCOPE_GENERAL else None)
         if owner is None and not (sender and sender[0] in ctx.me):
             return None  # an unknown recipient: not "all belong to one client"
         if owner is not None:
@@ -248,7 +250,11 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
 def _claims_another(e: EntryFacts, ctx: Context, client: str) -> bool:
     """Does a message whose sender clients.toml does not know name a client other than
     ``client`` — in the sender's display name, its subject or its text?"""
-    names = [str(p[0]) for p in e.meta.get("from") or [] if len(p) == 2 and p[0]]
+    names = [
+        str(p[0])
+        for p in e.meta.get("from") or []
+        if isinstance(p, list | tuple) and len(p) == 2 and p[0]
+    ]
     return bool(_named(ctx, *names, e.title, e.text) - {client})
 
 
@@ -260,9 +266,12 @@ def _joins_thread(e: EntryFacts, ctx: Context, party: set[str], client: str) -> 
     because of where it sits (QA, session 17: Bluefin's Oscar, from a private address,
     answered Acme's Dana; his message, and his fund's figures, were Acme's)."""
     sender = _addresses(e.meta, "from")
-    if not sender or sender[0] in ctx.me:
+    if _forwards_another(e, ctx, client):
+        return False  # the user's own forward of another client's mail too
+    if sender and sender[0] in ctx.me:
         return True
-    return sender[0] in party and not _claims_another(e, ctx, client)
+    # a message without a sender is nobody's by where it sits (review of session 17)
+    return bool(sender) and sender[0] in party and not _claims_another(e, ctx, client)
 
 
 # A forward inside a message: its marker, then (within a few lines) the forwarded mail's From
@@ -313,7 +322,7 @@ def _work(e: EntryFacts, ctx: Context) -> Decision:
     label = str(w.get("client") or "") if isinstance(w, Mapping) else ""
     if not label:
         return Decision(None, SCOPE_UNATTRIBUTED, "no client")
-    ruled = ctx.rule(label_rule_key(label))
+    ruled = ctx.rule(label_rule_key(label), "label:" + legacy_label_key(label))
     if ruled and ruled != SCOPE_GENERAL:
         return Decision(ruled, ruled)
     spec = ctx.directory.get(label)
@@ -546,8 +555,10 @@ def _hold_what_names_former_clients(doc: DocFacts, ctx: Context, decisions: list
         doc.kind == DOC_CHAT and any(ctx.former.named_in(e.text) for e in doc.entries)
     )
     for i, (e, d) in enumerate(zip(doc.entries, decisions, strict=True)):
-        if d.scope != SCOPE_GENERAL or ctx.corrected(e):
+        if d.scope == SCOPE_UNATTRIBUTED or ctx.corrected(e) or e.kind == "work":
             continue
+        # any scope, not only general: a listed client's note naming the removed client was
+        # mixed while both were listed, and became the listed client's alone (review, 17)
         if whole or ctx.former.named_in(f"{e.title}\n{e.text}"):
             decisions[i] = Decision(None, SCOPE_UNATTRIBUTED)
 

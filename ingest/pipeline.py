@@ -425,7 +425,8 @@ class Ingestor:
         self._ctx: Context | None = None
         # the attribution fingerprints documents were decided with since the last refresh
         self._used: set[str] = set()
-        self._gone_since = 0.0  # when clients.toml was first seen missing (0: it is there)
+        # clients.toml's changed stamp and when it was first seen so (read once still)
+        self._pending: tuple[tuple[int, int, int, int] | None, float] | None = None
         self._checked = 0.0
         self.refresh()
 
@@ -479,11 +480,12 @@ class Ingestor:
         moment, and that moment took every client away — their drafts' items, their chats
         into general (QA, session 17). The watcher's passes only; a command reads it as is."""
         wait = max(self.settings.stable_seconds, CLIENTS_STILL_SECONDS)
-        if stamp is None:
-            first = self._gone_since = self._gone_since or time.monotonic()
-            return time.monotonic() - first < wait
-        self._gone_since = 0.0
-        return time.time() - stamp[0] / 1e9 < wait
+        now = time.monotonic()
+        if self._pending is None or self._pending[0] != stamp:
+            # first seen like this now: measured on our clock, not against its mtime (a
+            # synced file may carry a clock ahead of ours)
+            self._pending = (stamp, now)
+        return now - self._pending[1] < wait
 
     def settle(self) -> reattribution.Report | None:
         """After a batch of files: the mail that arrived may reveal the user's own addresses

@@ -17,7 +17,13 @@ from typing import Any
 
 from trailkeep.vault import Vault
 from trailkeep.vault import ownership as own
-from trailkeep.vault.clients import ClientDirectory, ClientSpec, load_clients, public_mail_domain
+from trailkeep.vault.clients import (
+    ClientDirectory,
+    ClientSpec,
+    load_clients,
+    public_mail_domain,
+    registered_name,
+)
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import SCOPE_GENERAL, inferred_from_state
 
@@ -168,12 +174,13 @@ def _suggest(key: str, directory: ClientDirectory) -> str | None:
     from trailkeep.vault.clients import label_key
 
     probe = label_key(key.split(":", 1)[-1])
+    if key.startswith("message:"):
+        return None
     if "@" in key or ("." in key and ":" not in key):
         # a domain (an address's) is its owner's by the name registered under its suffix:
         # "acme.example.evil.example" is evil's, not Acme's (QA, session 17: the queue said
         # "looks like acme" and invited the user to give Acme's scope to it)
-        labels = key.rsplit("@", 1)[-1].lower().strip(".").split(".")
-        probe = label_key(labels[-2] if len(labels) >= 2 else labels[0])
+        probe = label_key(registered_name(key.rsplit("@", 1)[-1]))
     hits = {
         c.id
         for c in directory.clients

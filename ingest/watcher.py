@@ -333,7 +333,7 @@ class Watcher:
         was attributed again."""
         rep = self.ingestor.refresh(every=2.0)
         err = self.ingestor.clients_error
-        if err and err != self.last_error:
+        if err and err != self._clients_error:
             log.warning("%s; the previous clients.toml stays in use", err)
             self.last_error = err
         elif not err and self._clients_error and self.last_error == self._clients_error:

@@ -420,7 +420,7 @@ def _rejection(line: str) -> tuple[bool, dict[str, Any] | None]:
     request with an id waited forever (QA, session 15: a parse error, a batch, ``params`` as
     an array, no ``"jsonrpc"``). JSON-RPC 2.0 §5: a parse error and a request whose id cannot
     be read get ``"id": null``; MCP has no batches."""
-    import mcp_types
+    from mcp import types as mcp_types
 
     try:
         msg = json.loads(line)

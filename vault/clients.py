@@ -77,6 +77,15 @@ def same_mailbox(address: str) -> str:
     return f"{local}@{domain}"
 
 
+def registered_name(domain: str) -> str:
+    """The name a domain is registered as under its public suffix: "acme" of
+    "mail.acme.co.uk" and of "acme.example"; "evil" of "acme.example.evil.example"."""
+    labels = domain.lower().strip(".").split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        labels = labels[:-1]
+    return labels[-2] if len(labels) >= 2 else labels[0]
+
+
 def public_mail_domain(domain: str) -> bool:
     """``gmail.com``, ``outlook.co.uk``, ``gmx.de`` (also ``gmail.example`` in tests): the name
     registered under the public suffix is a mail provider's. ``mail.acme.com`` is Acme's."""
@@ -89,6 +98,13 @@ def public_mail_domain(domain: str) -> bool:
 def slug(name: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
     return s or "client"
+
+
+def legacy_label_key(label: str) -> str:
+    """A label's key before session 17 (letters outside a-z became "-"), so assignments
+    stored then ("label:s-ren-ltd" for "Søren Ltd") still hold."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    return slug("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def label_key(label: str) -> str:
@@ -536,10 +552,19 @@ class ClientDirectory:
         # the same mailbox written otherwise: a "+tag", and Gmail's dots and googlemail.com
         # (QA, session 17: "oscar.brennan+deals@gmail.com" of a listed
         # "oscar.brennan@gmail.com" was a stranger, and went to the recipients' client)
+        # Only a listed address without a tag is folded, and only one client may match
+        # ("jo+acme@" and "jo+bluefin@" listed under two clients: "jo@" is neither's).
         mailbox = same_mailbox(a)
-        for c in self.clients:
-            if any(same_mailbox(e) == mailbox for e in c.emails):
-                return c.id
+        owners = {
+            c.id
+            for c in self.clients
+            for e in c.emails
+            if "+" not in e and same_mailbox(e) == mailbox
+        }
+        if len(owners) == 1:
+            return owners.pop()
+        if owners:
+            return None
         domain = a.rsplit("@", 1)[-1]
         # the longest listed domain that holds it: "eu.acme.example" under one client is not
         # the other's "acme.example", whatever their order in the file (QA, session 17)

@@ -191,7 +191,10 @@ class Hit:
         """The file a citation names, with where in it when the file holds many messages (an
         mbox, a chat export)."""
         where = self.source or "?"
-        many = self.kind == "message" or where.lower().endswith((".mbox", ".mbx"))
+        # a mail not in its own .eml is in a mailbox ("Inbox", "Inbox.mbox/mbox")
+        many = self.kind == "message" or (
+            self.kind == "email" and not where.lower().endswith(".eml")
+        )
         return f"{where}, {self.locator}" if self.locator and many else where
 
     def as_json(self) -> dict[str, Any]:

@@ -263,9 +263,13 @@ def html_to_text(html: str, quotes: bool = True) -> str:
 
 _ATTRIBUTION = re.compile(
     r"^(on .{3,200}\bwrote:|.{3,120} (wrote|a écrit|schrieb|escribió|schreef|ha scritto|skrev|"
-    r"kirjoitti|napisał\(a\)|napisał|escreveu)\s*:|am .{3,120} schrieb .*:)\s*$",
+    r"kirjoitti|napisał\(a\)|napisał|escreveu)\s*:|(am|op|den|le|el|il) .{3,120} "
+    r"(schrieb|schreef|skrev|a écrit|escribió|ha scritto) .*:|.{3,120} kirjoitti .*:)\s*$",
     re.I,
 )
+# An attribution line over an unmarked quote is cut only when it says who and when (an
+# address, a date or a time): "As Dana wrote:" is the sender's own words going on.
+_SAYS_WHO_WHEN = re.compile(r"@|\d")
 _ORIGINAL = re.compile(
     r"^(-{2,}\s*(original message|forwarded message|ursprüngliche nachricht)\s*-{2,}|"
     r"_{10,}|from: .+ sent: .+|-----Original Message-----)",
@@ -319,7 +323,8 @@ def strip_quotes(text: str) -> tuple[str, int]:
                 continue
             # "On Tue, … wrote:" over the old mail without ">" (Yahoo, some phones): the rest
             # is the quote (QA, session 17: it was kept as the sender's own words)
-            break
+            if _SAYS_WHO_WHEN.search(s):
+                break
         # Attribution wrapped over two lines: "On Tue, ... Sam" / "<sam@x> wrote:"
         if s.endswith("wrote:") and i + 1 < len(lines) and lines[i + 1].lstrip().startswith(">"):
             if kept and kept[-1].strip().lower().startswith("on "):

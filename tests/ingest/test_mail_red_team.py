@@ -341,11 +341,21 @@ def test_a_removed_clients_notes_are_nobodys_not_everyones(tmp_path: Path) -> No
     note.write_text("# Pricing thoughts\n\nFor Clearview the phase 2 floor is KESTREL88.\n")
     Ingestor(v).ingest_file(note)
     assert scope_of(v, "KESTREL88") == {"clearview"}
+    # a listed client's note naming the one to be removed (review of session 17)
+    call = v.settings.inbox / "call.md"
+    call.write_text(
+        "---\nclient: northwind\n---\n# Northwind call\n\nDana liked the plan.\n\n"
+        "## Aside\n\nClearview's fund returns were KESTREL89.\n"
+    )
+    Ingestor(v).ingest_file(call)
+    assert not leaks(v, "KESTREL89")  # withheld at read time while Clearview is listed
     v.close()
     (home / "clients.toml").write_text(CLIENTS.split('[[client]]\nname = "Clearview')[0])
     v = open_vault(home)
     ensure_current(v)
     assert scope_of(v, "KESTREL88") == {"?"} and not leaks(v, "KESTREL88")
+    assert scope_of(v, "KESTREL89") == {"?"} and not leaks(v, "KESTREL89")
+    assert scope_of(v, "Dana liked the plan") == {"northwind"}
     v.close()
     # status lists the clients clients.toml lists, and says what waits for review
     import json
@@ -420,3 +430,81 @@ def test_the_watcher_waits_for_clients_toml_to_be_still_and_says_when_it_is_fixe
         stop.set()
         t.join(timeout=10)
     v.close()
+
+
+def test_review_of_session_17_holes(tmp_path: Path) -> None:
+    """The review of this session's change found four ways around it: a message with no
+    sender joined its thread; the user's own forward of another client's mail joined it; a
+    domain assignment beat an address clients.toml lists; "+tag" variants of two clients'
+    addresses went to the first listed."""
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+    v = clients_vault(tmp_path)
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(mail("t1@northwind.example", DANA, ME, "terms", "Terms?"))
+    (inbox / "b.eml").write_text(
+        mail(
+            "t2@x.example",
+            "x@x.example",
+            ME,
+            "Re: terms",
+            "Exit KESTREL70.",
+            reply="t1@northwind.example",
+        ).replace("From: x@x.example\n", "")
+    )
+    (inbox / "c.eml").write_text(
+        mail(
+            "t3@samconsult.example",
+            ME,
+            "pa@assist.example",
+            "Fwd: terms",
+            "FYI\n\n---------- Forwarded message ---------\nFrom: P <p@clearview.example>\n"
+            "Subject: terms\n\nThe floor is KESTREL71.\n",
+            reply="t1@northwind.example",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    assert scope_of(v, "KESTREL70") == {"?"} and scope_of(v, "KESTREL71") != {"northwind"}
+    assert not leaks(v, "KESTREL70") and not leaks(v, "KESTREL71")
+    v.close()
+    d = ClientDirectory(
+        (
+            ClientSpec("acme", "Acme", emails=("jo+acme@gmail.com",)),
+            ClientSpec("beta", "Beta", emails=("jo+beta@gmail.com",)),
+        )
+    )
+    assert d.by_address("jo@gmail.com") is None and d.by_address("jo+acme@gmail.com") == "acme"
+
+
+def test_a_domain_assignment_does_not_beat_a_listed_address(tmp_path: Path) -> None:
+    from tests.ingest.test_attribution import CLIENTS
+
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    (home / "clients.toml").write_text(
+        CLIENTS.replace(
+            'people = ["Priya Raman"]', 'people = ["Priya Raman"]\nemails = ["oz@big.example"]'
+        )
+    )
+    v.close()
+    cli(home, "clients", "assign", "big.example", "northwind")
+    v = open_vault(home)
+    (v.settings.inbox / "a.eml").write_text(
+        mail("o1@big.example", "Oz <oz@big.example>", ME, "x", "KESTREL72.")
+    )
+    Ingestor(v).ingest_paths([v.settings.inbox / "a.eml"])
+    assert scope_of(v, "KESTREL72") == {"clearview"}
+    v.close()
+
+
+def test_attribution_lines_in_more_languages_and_a_sender_quoting_in_their_own_words() -> None:
+    from trailkeep.ingest.parsers.email import strip_quotes
+    from trailkeep.ingest.reattribution import _suggest
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+    for head in ("Op 3 mrt. 2026 om 10:00 schreef Jan <j@x.example>:", "Jan <j@x.example> skrev:"):
+        assert strip_quotes(f"Yes.\n\n{head}\nThe reserve is 41.\n")[0] == "Yes.", head
+    said = "As Dana wrote:\nthe plan holds, and we go on Monday.\n"
+    assert "we go on Monday" in strip_quotes(said)[0]
+    d = ClientDirectory((ClientSpec("acme", "Acme", domains=("acme.example",)),))
+    assert _suggest("dana@mail.acme.co.uk", d) == "acme"
