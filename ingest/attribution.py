@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, label_key, legacy_label_key
+from trailkeep.vault.mailtext import forwarded_from
 from trailkeep.vault.records import (
     DOC_CHAT,
     DOC_DRAFT,
@@ -274,32 +275,12 @@ def _joins_thread(e: EntryFacts, ctx: Context, party: set[str], client: str) -> 
     return bool(sender) and sender[0] in party and not _claims_another(e, ctx, client)
 
 
-# A forward inside a message: its marker, then (within a few lines) the forwarded mail's From
-_FORWARD_MARK = re.compile(
-    r"^\s*(-{2,}\s*(forwarded message|message transféré|weitergeleitete nachricht)\s*-{2,}|"
-    r"begin forwarded message:)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_FORWARD_FROM = re.compile(r"^\s*\*?(from|von|de|van|da)\s?:\*?\s*(.+)$", re.IGNORECASE)
-
-
-def _forwarded_from(text: str) -> list[str]:
-    """The From lines of the messages forwarded inside ``text``."""
-    out = []
-    for m in _FORWARD_MARK.finditer(text):
-        for line in text[m.end() :].split("\n")[1:8]:
-            if f := _FORWARD_FROM.match(line):
-                out.append(f.group(2))
-                break
-    return out
-
-
 def _forwards_another(e: EntryFacts, ctx: Context, client: str) -> bool:
     """Does the message forward mail from another client (its address, domain or a person's
     name in the forwarded From)? Then it holds that client's message, whoever forwarded it
     (QA, session 17: Acme's Dana forwarded Bluefin's term sheet; its figures were Acme's, in
     Acme's search and draft prompt)."""
-    for said in _forwarded_from(e.text):
+    for said in forwarded_from(e.text):
         owners = set(ctx.directory.named_in(said))
         for a in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", said):
             if (owner := ctx.directory.by_address(a.lower())) is not None:

@@ -24,6 +24,7 @@ from trailkeep.vault import Filters, Hit, NotFound, Vault, iso
 from trailkeep.vault.briefing import own_addresses
 from trailkeep.vault.browse import email_message
 from trailkeep.vault.clients import ClientSpec
+from trailkeep.vault.mailtext import ATTRIBUTION, FORWARDED
 from trailkeep.vault.query import entry_tags, entry_text
 from trailkeep.vault.records import DOC_DRAFT
 
@@ -129,15 +130,20 @@ def find_message(vault: Vault, message_id: str) -> Incoming:
 
 _ITEM = re.compile(r"^\s*(?:[-*•·>]|\d{1,2}[.)])\s+")
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
-# Lines that are not the client's words: a forward's marker and the headers under it, and the
-# line that introduces a quote (QA, session 17: they were joined into one "point" ending in
-# the forwarded subject's "?")
-_NOT_SAID = re.compile(
-    r"^\s*(-{2,}\s*(forwarded|original) message\s*-{2,}|begin forwarded message:|"
-    r"\*?(from|to|cc|date|sent|subject)\s?:\*?\s|on .{3,200}\bwrote:\s*$|"
-    r".{3,120} (wrote|a écrit|schrieb|escribió)\s*:\s*$)",
+# A header line of a forwarded or quoted message (the marker and "On … wrote:" are
+# vault.mailtext's)
+_HEADER_LINE = re.compile(
+    r"^\s*(-{2,}\s*original message\s*-{2,}|\*?(from|to|cc|date|sent|subject)\s?:\*?\s)",
     re.IGNORECASE,
 )
+
+
+def _not_said(line: str) -> bool:
+    """Not the client's words: a forward's marker and the headers under it, the line that
+    introduces a quote (QA, session 17: they were joined into one "point" ending in the
+    forwarded subject's "?")."""
+    s = line.strip()
+    return bool(FORWARDED.match(s) or _HEADER_LINE.match(s) or ATTRIBUTION.match(s))
 
 
 def _units(message: str) -> list[str]:
@@ -148,9 +154,7 @@ def _units(message: str) -> list[str]:
     out: list[str] = []
     for para in re.split(r"\n\s*\n", message):
         lines = [
-            ln
-            for ln in para.split("\n")
-            if not ln.lstrip().startswith(">") and not _NOT_SAID.match(ln)
+            ln for ln in para.split("\n") if not ln.lstrip().startswith(">") and not _not_said(ln)
         ]
         current: list[str] = []
         for ln in lines:

@@ -89,10 +89,7 @@ def registered_name(domain: str) -> str:
 def public_mail_domain(domain: str) -> bool:
     """``gmail.com``, ``outlook.co.uk``, ``gmx.de`` (also ``gmail.example`` in tests): the name
     registered under the public suffix is a mail provider's. ``mail.acme.com`` is Acme's."""
-    labels = domain.lower().strip(".").split(".")
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        labels = labels[:-1]
-    return len(labels) >= 2 and labels[-2] in PUBLIC_MAIL
+    return "." in domain.strip(".") and registered_name(domain) in PUBLIC_MAIL
 
 
 def slug(name: str) -> str:

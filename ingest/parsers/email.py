@@ -23,6 +23,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any, BinaryIO
 
 from trailkeep.vault.clients import visible
+from trailkeep.vault.mailtext import ATTRIBUTION, FORWARDED, reply_header
 from trailkeep.vault.records import (
     AUTO_SUBJECT,
     DOC_EMAIL,
@@ -226,7 +227,7 @@ def _forward_near(node: Any) -> bool:
     while prev is not None and seen < 3:
         near.append((prev.text(separator=" ") or "")[-300:])
         prev, seen = prev.prev, seen + 1
-    return any(_FORWARDED.search(" ".join(t.split())) for t in near if t)
+    return any(FORWARDED.search(" ".join(t.split())) for t in near if t)
 
 
 def html_to_text(html: str, quotes: bool = True) -> str:
@@ -261,44 +262,12 @@ def html_to_text(html: str, quotes: bool = True) -> str:
     return "\n".join(out).strip()
 
 
-_ATTRIBUTION = re.compile(
-    r"^(on .{3,200}\bwrote:|.{3,120} (wrote|a écrit|schrieb|escribió|schreef|ha scritto|skrev|"
-    r"kirjoitti|napisał\(a\)|napisał|escreveu)\s*:|(am|op|den|le|el|il) .{3,120} "
-    r"(schrieb|schreef|skrev|a écrit|escribió|ha scritto) .*:|.{3,120} kirjoitti .*:)\s*$",
-    re.I,
-)
-# An attribution line over an unmarked quote is cut only when it says who and when (an
-# address, a date or a time): "As Dana wrote:" is the sender's own words going on.
 _SAYS_WHO_WHEN = re.compile(r"@|\d")
 _ORIGINAL = re.compile(
     r"^(-{2,}\s*(original message|forwarded message|ursprüngliche nachricht)\s*-{2,}|"
     r"_{10,}|from: .+ sent: .+|-----Original Message-----)",
     re.I,
 )
-
-
-_FORWARDED = re.compile(
-    r"^-{2,}\s*(forwarded message|message transféré|weitergeleitete nachricht)\s*-{2,}|"
-    r"^begin forwarded message:",
-    re.I,
-)
-
-
-# Outlook's header of the message replied to, in the languages Outlook writes it in: "From:" /
-# "Von:" / "De :" / "Van:" / "Da:" / "Från:" …, then "Sent:" / "Gesendet:" / "Envoyé :" …
-# (QA, session 17: the German, French, Spanish and Dutch ones kept the quoted mail — another
-# client's — as the sender's own words)
-_HEADER_FROM = re.compile(r"^\*?(from|von|de|van|da|från|fra|od|lähettäjä)\s?:\*?\s+\S", re.I)
-_HEADER_SENT = re.compile(
-    r"^\*?(sent|date|gesendet|datum|envoyé|enviado|fecha|verzonden|inviato|data|skickat|sendt|"
-    r"wysłano|lähetetty)\s?:\*?\s+\S",
-    re.I,
-)
-
-
-def _reply_header(line: str, after: list[str]) -> bool:
-    """Outlook's header of the message replied to, a line each: "From: …" then "Sent: …"."""
-    return bool(_HEADER_FROM.match(line)) and any(_HEADER_SENT.match(x.strip()) for x in after)
 
 
 def strip_quotes(text: str) -> tuple[str, int]:
@@ -309,16 +278,16 @@ def strip_quotes(text: str) -> tuple[str, int]:
         s = line.strip()
         if line in ("-- ", "--"):  # RFC 3676 signature delimiter: the rest is the signature
             break
-        if _FORWARDED.match(s):
+        if FORWARDED.match(s):
             # a forward is what was sent to the user, not a quote of their thread: kept whole
             # (QA, session 12: "TextBridge retires API v1 on April 30" was thrown away)
             kept.extend(lines[i:])
             break
-        if _ORIGINAL.match(s) or _reply_header(s, lines[i + 1 : i + 4]):
+        if _ORIGINAL.match(s) or reply_header(s, lines[i + 1 : i + 4]):
             break
         if s.startswith(">") or s.startswith("|>"):
             continue
-        if _ATTRIBUTION.match(s):
+        if ATTRIBUTION.match(s):
             if any(x.lstrip().startswith(">") for x in lines[i + 1 : i + 4]):
                 continue
             # "On Tue, … wrote:" over the old mail without ">" (Yahoo, some phones): the rest

@@ -1,0 +1,61 @@
+"""How mail marks what is not its sender's own words — a forward, the header of the message
+replied to, the line that introduces a quote — in the languages mail programs write them in.
+One set of patterns for the parser (what a message says: ingest/parsers/email.py), attribution
+(whose mail a message forwards: ingest/attribution.py) and drafts (the client's points:
+recall/draft.py)."""
+
+from __future__ import annotations
+
+import re
+
+# "---------- Forwarded message ---------", "Begin forwarded message:" (at a line's start)
+FORWARDED = re.compile(
+    r"^\s*(-{2,}\s*(forwarded message|message transféré|weitergeleitete nachricht)\s*-{2,}|"
+    r"begin forwarded message:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "On Tue, 3 Mar 2026, Cara <c@x> wrote:", "Am … schrieb …:", "Op … schreef …:", "… skrev:"
+ATTRIBUTION = re.compile(
+    r"^(on .{3,200}\bwrote:|.{3,120} (wrote|a écrit|schrieb|escribió|schreef|ha scritto|skrev|"
+    r"kirjoitti|napisał\(a\)|napisał|escreveu)\s*:|(am|op|den|le|el|il) .{3,120} "
+    r"(schrieb|schreef|skrev|a écrit|escribió|ha scritto) .*:|.{3,120} kirjoitti .*:)\s*$",
+    re.IGNORECASE,
+)
+# Outlook's header of the message replied to or forwarded, in the languages Outlook writes it
+# in: "From:" / "Von:" / "De :" / "Van:" / "Da:" / "Från:" …, then "Sent:" / "Gesendet:" /
+# "Envoyé :" … (QA, session 17: the German, French, Spanish and Dutch ones kept the quoted mail
+# — another client's — as the sender's own words). Group 2 of HEADER_FROM: who.
+HEADER_FROM = re.compile(
+    r"^\s*\*?(from|von|de|van|da|från|fra|od|lähettäjä)\s?:\*?\s+(\S.*)$", re.IGNORECASE
+)
+HEADER_SENT = re.compile(
+    r"^\s*\*?(sent|date|gesendet|datum|envoyé|enviado|fecha|verzonden|inviato|data|skickat|"
+    r"sendt|wysłano|lähetetty)\s?:\*?\s+\S",
+    re.IGNORECASE,
+)
+
+
+def reply_header(line: str, after: list[str]) -> bool:
+    """A "From: …" line with a "Sent: …" line among the few after it."""
+    return bool(HEADER_FROM.match(line)) and any(HEADER_SENT.match(x) for x in after)
+
+
+def forwarded_from(text: str) -> list[str]:
+    """Who sent each message forwarded inside ``text`` (the From line under each marker)."""
+    out = []
+    for m in FORWARDED.finditer(text):
+        for line in text[m.end() :].split("\n")[1:8]:
+            if f := HEADER_FROM.match(line):
+                out.append(f.group(2))
+                break
+    return out
+
+
+__all__ = [
+    "ATTRIBUTION",
+    "FORWARDED",
+    "HEADER_FROM",
+    "HEADER_SENT",
+    "forwarded_from",
+    "reply_header",
+]
