@@ -425,6 +425,7 @@ class Ingestor:
         self._ctx: Context | None = None
         # the attribution fingerprints documents were decided with since the last refresh
         self._used: set[str] = set()
+        self._ctx_fingerprint = ""
         # clients.toml's changed stamp and when it was first seen so (read once still)
         self._pending: tuple[tuple[int, int, int, int] | None, float] | None = None
         self._checked = 0.0
@@ -533,6 +534,7 @@ class Ingestor:
     def _context(self) -> Context:
         if self._ctx is None:
             self._ctx = reattribution.context(self.vault, self._clients)
+            self._ctx_fingerprint = self._ctx.fingerprint()  # once per context, not per file
         return self._ctx
 
     def _attribute(self, item: ParsedDocument) -> list[own.Assignment]:
@@ -550,7 +552,7 @@ class Ingestor:
         new = facts_of(item)
         facts = merge(reattribution.stored_facts(stored) if stored else None, new, item.versioned)
         ctx = self._context()
-        self._used.add(ctx.fingerprint())
+        self._used.add(self._ctx_fingerprint)
         dec = decide(facts, ctx)
         where = {id(f): i for i, f in enumerate(facts.entries)}
         for e, f in zip(item.entries, new.entries, strict=True):

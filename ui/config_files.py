@@ -4,6 +4,7 @@ replaces the file atomically (0600)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -163,7 +164,7 @@ def _check_one_value_added(
         after = tomllib.loads(new)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"could not add {value!r} safely: {exc}") from exc
-    want = json.loads(json.dumps(before))
+    want = copy.deepcopy(before)  # TOML dates are no JSON
     table = want["client"][index]
     table[field] = [*table.get(field, []), value]
     if after != want:

@@ -61,3 +61,11 @@ def test_a_read_only_or_linked_clients_toml_is_respected(tmp_path: Path) -> None
     with pytest.raises(ConfigError, match="read-only"):
         remember(link, "northwind", "ann@mail.example")
     assert real.read_text() == before
+
+
+def test_a_clients_toml_with_dates_and_numbers_takes_one_value(tmp_path: Path) -> None:
+    """The check compared the files as JSON: a TOML date in clients.toml crashed it."""
+    path = tmp_path / "clients.toml"
+    path.write_text(TOML.replace('id = "northwind"', 'id = "northwind"\nsince = 2026-01-05'))
+    remember(path, "northwind", "jo@mail.example")
+    assert tomllib.loads(path.read_text())["client"][0]["emails"] == ["jo@mail.example"]
