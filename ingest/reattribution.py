@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trailkeep.vault import Vault
+from trailkeep.vault import ConfigError, Vault
 from trailkeep.vault import ownership as own
 from trailkeep.vault.clients import (
     ClientDirectory,
@@ -156,8 +156,12 @@ def ensure_current(vault: Vault, clients: Sequence[ClientSpec] | None = None) ->
 
 
 def reload_clients(vault: Vault) -> tuple[ClientSpec, ...]:
-    """clients.toml as it is on disk now (the watcher's settings may be older)."""
-    return load_clients(vault.settings.clients_path)
+    """clients.toml as it is on disk now (the watcher's settings may be older); a client whose
+    id changed is refused as a broken file is (``Vault.renamed_client``)."""
+    specs = load_clients(vault.settings.clients_path)
+    if why := vault.renamed_client(specs):
+        raise ConfigError(str(vault.settings.clients_path), why)
+    return specs
 
 
 def my_addresses(vault: Vault) -> dict[str, str]:

@@ -20,7 +20,8 @@ from .base import (
     schema_table,
     utcnow,
 )
-from .clients import ClientSpec
+from .clients import ClientSpec, label_key
+from .errors import ConfigError
 from .records import (
     SCOPE_UNATTRIBUTED,
     ChunkSpec,
@@ -32,6 +33,29 @@ from .records import (
 from .sources import SourcesMixin
 
 
+def _json_list(raw: str) -> list[str]:
+    try:
+        got = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(x) for x in got] if isinstance(got, list) else []
+
+
+def _holds_billing(c: Connection, client_id: str) -> bool:
+    """Does the client have invoices, billed work or the user's assignments?"""
+    return (
+        c.execute(
+            text(
+                "SELECT 1 FROM invoice WHERE client_id = :c UNION ALL "
+                "SELECT 1 FROM work_item WHERE client_id = :c AND invoice_id IS NOT NULL "
+                "UNION ALL SELECT 1 FROM attribution_rule WHERE client = :c LIMIT 1"
+            ),
+            {"c": client_id},
+        ).first()
+        is not None
+    )
+
+
 class DocumentsMixin(SourcesMixin):
     def known_client(self, c: Connection, client_id: str | None) -> str | None:
         """A client id from clients.toml, or None. Clients are never made from labels in
@@ -41,9 +65,45 @@ class DocumentsMixin(SourcesMixin):
         row = c.execute(text("SELECT id FROM client WHERE id = :c"), {"c": client_id}).first()
         return None if row is None else str(row[0])
 
+    def renamed_client(self, clients: Sequence[ClientSpec]) -> str | None:
+        """Why ``clients`` cannot be taken as they are, or None: a client whose id changed.
+
+        A client without ``id =`` takes its id from its name, so renaming "Acme Health" to
+        "Acme Health Inc." in clients.toml made a new client "acme-health-inc" — and the issued
+        invoices, billed work and assignments of "acme-health" stayed with a client nobody
+        lists: the same work arriving again was billed a second time, and the client's unpaid
+        invoice left its lists (QA, session 18). A new id that shares a name or alias with a
+        recorded client holding any of those is refused until the id is kept."""
+        with self.engine.connect() as c:
+            have = {
+                str(r[0]): (str(r[1]), str(r[2] or "[]"))
+                for r in c.execute(text("SELECT id, name, aliases FROM client"))
+            }
+            listed = {cl.id for cl in clients}
+            for cl in clients:
+                if cl.id in have:
+                    continue
+                said = {label_key(n) for n in (cl.id, *cl.names)}
+                for old, (name, aliases) in have.items():
+                    if old in listed:
+                        continue
+                    theirs = {label_key(n) for n in (old, name, *_json_list(aliases))}
+                    shared = sorted(said & theirs - {""})
+                    if not shared or not _holds_billing(c, old):
+                        continue
+                    return (
+                        f"client {cl.name!r} has the id {cl.id!r}, but the vault knows it as "
+                        f"{old!r} ({name!r}; both are called {shared[0]!r}), whose invoices, "
+                        f"billed work or assignments would stay behind and be billed again: "
+                        f'add id = "{old}" to its [[client]] table (its name can change; its id '
+                        f"cannot), or give the new client names of its own"
+                    )
+        return None
+
     def sync_clients(self, clients: Sequence[ClientSpec]) -> None:
         """Upsert clients from clients.toml (id, name, aliases). Nothing is written, and the
-        writer lock is not taken, when the table already says so (every open calls this)."""
+        writer lock is not taken, when the table already says so (every open calls this).
+        A client whose id changed is refused (:meth:`renamed_client`)."""
         want = {cl.id: (cl.name, json.dumps(list(cl.aliases))) for cl in clients}
         with self.engine.connect() as c:
             have = {
@@ -52,6 +112,8 @@ class DocumentsMixin(SourcesMixin):
             }
         if all(have.get(k) == v for k, v in want.items()):
             return
+        if why := self.renamed_client(clients):
+            raise ConfigError(str(self.settings.clients_path), why)
         with self.writer("clients"), self.engine.begin() as c:
             for cl in clients:
                 c.execute(

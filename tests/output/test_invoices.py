@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date, timedelta
 from decimal import Decimal
@@ -760,3 +761,45 @@ def test_nothing_unbilled_names_billed_work_that_changed_since(bvault: Vault) ->
     _ingest(bvault, "2026-03-05.md", "# Daily\n\n- 3h acme: claims export\n")
     with pytest.raises(BillingError, match=r"1 billed item\(s\) changed since .*credit the"):
         create_invoice(bvault, "acme", "2026-03")
+
+
+def test_a_client_whose_id_changes_is_refused_not_billed_twice(bsettings: Settings) -> None:
+    """QA, session 18: "Acme Health" (no `id =`) renamed "Acme Health Inc." in clients.toml
+    became a new client "acme-health-inc"; its invoiced work, dropped in again as a timesheet,
+    was billed a second time and its unpaid invoice left its lists. A changed id that shares a
+    name with a client holding invoices is refused, naming both, until the id is kept."""
+    from tests.ui.test_cli import run, run_json
+
+    toml = bsettings.home / "clients.toml"
+    toml.write_text(
+        '[[client]]\nname = "Acme Health"\naliases = ["Acme"]\nrate = "100.00"\n', "utf-8"
+    )
+    note = bsettings.inbox / "2026-03-10.md"
+    note.write_text("# 10 March\n- 2h acme: claims export mapping\n", "utf-8")
+    run(bsettings.home, "ingest", str(note))
+    draft = run_json(
+        bsettings.home, "invoice", "invoice", "create", "--client", "acme", "--period", "2026-03"
+    )
+    run(bsettings.home, "invoice", "issue", str(draft["id"]), "--date", "2026-04-01")
+    renamed = toml.read_text("utf-8").replace('"Acme Health"', '"Acme Health Inc."')
+    toml.write_text(renamed, "utf-8")
+    sheet = bsettings.inbox / "timesheet.csv"
+    sheet.write_text("date,client,hours,description\n2026-03-10,Acme,2,claims export mapping\n")
+    out = run(bsettings.home, "ingest", str(sheet), code=1)
+    assert "'Acme Health Inc.' has the id 'acme-health-inc'" in out
+    assert "knows it as 'acme-health'" in out and 'add id = "acme-health"' in out
+    out = run(
+        bsettings.home, "invoice", "create", "--client", "acme", "--period", "2026-03", code=1
+    )
+    assert 'add id = "acme-health"' in out
+    # the id kept, the name changed: the same work is held, the unpaid invoice still listed
+    toml.write_text(renamed.replace("[[client]]\n", '[[client]]\nid = "acme-health"\n'), "utf-8")
+    run(bsettings.home, "ingest", str(sheet))
+    out = run(
+        bsettings.home, "invoice", "create", "--client", "acme", "--period", "2026-03", code=1
+    )
+    assert "nothing unbilled" in out
+    listed = json.loads(
+        run(bsettings.home, "invoice", "list", "--client", "acme", "--json", stdout=True)
+    )
+    assert [i["number"] for i in listed["invoices"]] == ["INV-2026-0001"]
