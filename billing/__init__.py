@@ -23,7 +23,15 @@ from .invoices import (
     mark_paid,
     payment_terms_days,
 )
-from .money import CENT, line_amount, round_cents, show_hours, to_fraction, totals
+from .money import (
+    CENT,
+    line_amount,
+    minor_digits,
+    round_cents,
+    show_hours,
+    to_fraction,
+    totals,
+)
 from .summary import Unbilled, open_invoices, unbilled
 
 __all__ = [
@@ -46,6 +54,7 @@ __all__ = [
     "list_invoices",
     "list_work",
     "mark_paid",
+    "minor_digits",
     "open_invoices",
     "payment_terms_days",
     "register_format",

@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from trailkeep.billing import open_invoices, unbilled
+from trailkeep.billing import minor_digits, open_invoices, unbilled
 from trailkeep.vault import Vault, iso
 from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow
@@ -453,8 +453,10 @@ def _superseded(nd: NamedDate, after: list[DateChanges]) -> bool:
     return any(m.day != nd.day and mine & _terms(m) for c in after for m in c.moves)
 
 
-def _money(x: Decimal) -> str:
-    return str(x.quantize(Decimal("0.01")))
+def _money(x: Decimal, currency: str) -> str:
+    """As the invoice says it: to the currency's smallest unit (yen whole, dinars to
+    thousandths; QA, session 18: a KWD invoice of 75.209 was briefed as 75.21)."""
+    return str(x.quantize(Decimal(1).scaleb(-minor_digits(currency))))
 
 
 def _invoices(
@@ -481,7 +483,7 @@ def _invoices(
                 "id": d.id,
                 "client": d.client,
                 "period": d.period,
-                "total": _money(d.total),
+                "total": _money(d.total, d.currency),
                 "currency": d.currency,
                 "lines": len(d.lines),
                 "problem": None,
@@ -498,7 +500,7 @@ def _invoices(
                 "id": v.id,
                 "number": v.number,
                 "client": v.client,
-                "total": _money(v.total),
+                "total": _money(v.total, v.currency),
                 "currency": v.currency,
                 "issued_on": v.issued_on,
                 "due_on": v.due_on,

@@ -1187,3 +1187,31 @@ def test_days_waiting_are_counted_on_the_users_own_clock(
         monkeypatch.undo()
         time.tzset()
     assert (waiting["Ledger A"], waiting["Ledger B"]) == (4, 3), waiting
+
+
+def test_invoice_totals_are_briefed_in_the_currencys_own_unit(tmp_path: Path) -> None:
+    """QA, session 18: a KWD invoice of 75.209 was briefed as 75.21, a JPY draft of 4167 as
+    4167.00 — the invoice itself was right."""
+    from tests.output.conftest import two_client_settings
+
+    s = two_client_settings(
+        tmp_path / "home",
+        '[[client]]\nname = "Gulf Trading"\nid = "gulf"\nrate = "45.125"\ncurrency = "KWD"\n\n'
+        '[[client]]\nname = "Kyoto Ramen"\nid = "kyoto"\nrate = "12500"\ncurrency = "JPY"\n',
+    )
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        Ingestor(v).ingest_file(
+            write_note(
+                s.inbox,
+                "2026-11-26.md",
+                "- 1h20m gulf: tariff review\n- 20m gulf: call\n- 20m kyoto: standup\n",
+            )
+        )
+        issue_invoice(v, create_invoice(v, "gulf", "2026-11").id, date(2026, 11, 27))
+        create_invoice(v, "kyoto", "2026-11")
+        b = build_brief(v, date(2026, 11, 30)).as_json()["invoices"]
+    finally:
+        v.close()
+    assert [(d["client"], d["total"]) for d in b["drafts"]] == [("kyoto", "4167")]
+    assert [(u["client"], u["total"]) for u in b["unpaid"]] == [("gulf", "75.209")]
