@@ -2,19 +2,22 @@
 
 Grammar (notes/0010-work-log-and-invoices.md)::
 
-    work line   := BULLET DURATION CLIENT ":" DESCRIPTION
+    work line   := BULLET ["[x]"] DURATION CLIENT ":" DESCRIPTION
     BULLET      := "-" | "*" | "+"   (at the start of a line, indentation allowed)
-    DURATION    := HOURS | MINUTES | HOURS MINUTES
-    HOURS       := NUMBER ("h" | "hr" | "hrs" | "hour" | "hours")
-    MINUTES     := INTEGER ("m" | "min" | "mins" | "minute" | "minutes")
+    DURATION    := HOURS | MINUTES | HOURS MINUTES | SPAN   (may be bold: "**1.5h**")
+    HOURS       := NUMBER ("h" | "hr" | "hrs" | "hour" | "hours") ["."]
+    MINUTES     := INTEGER ("m" | "min" | "mins" | "minute" | "minutes") ["."]
+    SPAN        := H ":" MM ("-" | "–" | "—") H ":" MM   (its length; past midnight: the next
+                               day's: "23:30–01:10" is 1h40m)
     CLOCK       := H ":" MM   (timesheet hours and front matter only: "0:20" is 20 minutes;
                                in a note's line "- 9:30 Acme: standup" is a time of day)
-    NUMBER      := digits, optionally "." or "," and digits   ("2,5h" is 2.5 hours)
+    NUMBER      := digits, optionally "." or "," and digits   ("2,5h" is 2.5 hours; ".5h")
     CLIENT      := the client's id, name or alias as in clients.toml (up to 60 characters)
 
     - 2.5h acme: fixed the claims export
     - 90m Acme Health: call about the schema
     - 1h15m acme: review
+    - [x] 09:10–10:40 acme: workshop         (a ticked task; an open "[ ]" one is not billed)
 
 Hours are kept exact: ``hours_text`` returns a decimal string when the duration is a finite
 decimal ("1.25") and a fraction otherwise ("1/3" for 20 minutes), so that amounts computed from
@@ -38,9 +41,15 @@ CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>[0-5]\d)$")  # "0:20", "1:30": hours 
 # a time of day ("10h30"). A timesheet's hours column reads it as a duration; a note's line
 # names it rather than bill a clock time as hours (QA, session 16: it vanished without a word).
 H_MIN = re.compile(r"^(?P<h>\d{1,2})\s?h(?P<m>[0-5]\d)$", re.IGNORECASE)
+# "09:10–10:40": a span of the day, billed as its length (across midnight: "23:30–01:10")
+SPAN = re.compile(
+    r"^(?P<h1>\d{1,2}):(?P<m1>[0-5]\d)\s?[-\u2013\u2014]\s?(?P<h2>\d{1,2}):(?P<m2>[0-5]\d)$"
+)
 _DUR_IN_LINE = (
-    r"(?P<dur>\d{1,4}(?:[.,]\d{1,4})?\s?(?:hours?|hrs?|h)(?:\s?\d{1,5}\s?(?:minutes?|mins?|m))?"
-    r"|\d{1,5}\s?(?:minutes?|mins?|m))"
+    r"(?P<dur>\d{1,2}:[0-5]\d\s?[-\u2013\u2014]\s?\d{1,2}:[0-5]\d"
+    r"|(?:\d{1,4}(?:[.,]\d{1,4})?|[.,]\d{1,4})\s?(?:hours?|hrs?|h)\.?"
+    r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\.?)?"
+    r"|\d{1,5}\s?(?:minutes?|mins?|m)\.?)"
 )
 WORK_LINE = re.compile(
     rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^:\n]{{1,60}}?)[ \t]*:[ \t]*"
@@ -51,8 +60,21 @@ MAX_HOURS = Fraction(24)
 
 
 def parse_duration(text: str) -> Fraction:
-    """'2.5h', '2,5h', '90m', '1h15m', '2 hours' or a bare number of hours ('2.5')."""
+    """'2.5h', '2,5h', '.5h', '90m', '90 min.', '1h15m', '2 hours', a bare number of hours
+    ('2.5'), or a span of the day ('09:10–10:40')."""
     s = text.strip()
+    span = SPAN.match(s)
+    if span:
+        h1, m1, h2, m2 = (int(g) for g in span.groups())
+        if h1 > 24 or h2 > 24:
+            raise ParseError(f"{text!r} is not a span of the day")
+        minutes = (h2 * 60 + m2 - h1 * 60 - m1) % (24 * 60)  # across midnight: the next day
+        if minutes == 0:
+            raise ParseError(f"hours {text!r} is zero")
+        return Fraction(minutes, 60)
+    s = re.sub(r"(?<=[a-z])\.$", "", s, flags=re.IGNORECASE)  # "90 Min.", "2 hrs."
+    if s.startswith((".", ",")):
+        s = "0" + s  # ".5h"
     if re.fullmatch(r"\d{1,4}(?:[.,]\d{1,4})?", s):
         s += "h"
     clock = CLOCK.match(s) or H_MIN.match(s)
@@ -120,8 +142,18 @@ _LOOKS_LIKE_WORK = re.compile(
 def unread_work_line(line: str) -> str | None:
     """Why a line that looks like a work line is not one ("hours '25h' is more than 24…"), or
     None. A bare whole number ("- 3 options: …") is a list, not a duration: not said."""
-    m = _LOOKS_LIKE_WORK.match(line)
-    if not m or match_work_line(line) is not None:
+    if match_work_line(line) is not None:
+        return None
+    if _OPEN_TASK.match(line) and _LOOKS_LIKE_WORK.match(_OPEN_TASK.sub("- ", line)):
+        return "an open task is planned work, not done: tick it ([x]) when it is done to bill it"
+    plain = _plain(line)
+    colon = re.match(
+        r"^([ \t]*[-*+][ \t]+[\d.,]+\s?(?:hours?|hrs?|h|minutes?|mins?|m)):", plain, re.I
+    )
+    if colon and _LOOKS_LIKE_WORK.match(colon.group(1) + plain[colon.end() :]):
+        return f"{colon.group(1).split()[-1]!r} is followed by a colon: write - 1.5h client: what"
+    m = _LOOKS_LIKE_WORK.match(plain)
+    if not m:
         return None
     dur = m.group("dur").strip()
     if re.fullmatch(r"\d+", dur) or (
@@ -147,9 +179,22 @@ def unread_work_line(line: str) -> str | None:
     return None
 
 
+# A ticked task ("- [x] 1h acme: …", as Obsidian and GitHub write them) is done work; the
+# duration may be bold ("- **1.5h** acme: …"). An open task ("- [ ] 2h acme: …") is planned,
+# not done: not billed, and named (``unread_work_line``).
+_TICKED = re.compile(r"^([ \t]*[-*+][ \t]+)\[[xX]\][ \t]+")
+_OPEN_TASK = re.compile(r"^[ \t]*[-*+][ \t]+\[ \][ \t]+")
+_BOLD = re.compile(r"^([ \t]*[-*+][ \t]+)(\*\*|__)([^*_\n]{1,20}?)\2(?=[ \t])")
+
+
+def _plain(line: str) -> str:
+    """The line without a ticked box or bold around its duration."""
+    return _BOLD.sub(r"\1\3", _TICKED.sub(r"\1", line))
+
+
 def match_work_line(line: str) -> WorkLine | None:
     """A work line, or None. A line that looks like one but has a bad duration is not one."""
-    m = WORK_LINE.match(line)
+    m = WORK_LINE.match(_plain(line))
     if not m:
         return None
     try:

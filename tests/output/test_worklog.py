@@ -31,13 +31,21 @@ from trailkeep.vault import Vault
         ("45 minutes", Fraction(3, 4)),
         ("0:20", Fraction(1, 3)),  # a timesheet's hours column (QA, session 12)
         ("1:30", Fraction(3, 2)),
+        (".5h", Fraction(1, 2)),  # QA, session 18: these lines vanished without a word
+        ("90 Min.", Fraction(3, 2)),
+        ("2 hrs.", Fraction(2)),
+        ("09:10\u201310:40", Fraction(3, 2)),  # a span of the day: its length
+        ("09:10-10:40", Fraction(3, 2)),
+        ("23:30\u201301:10", Fraction(5, 3)),  # past midnight
     ],
 )
 def test_durations_are_understood_exactly(text: str, hours: Fraction) -> None:
     assert parse_duration(text) == hours
 
 
-@pytest.mark.parametrize("text", ["", "h", "2.5x", "abc", "0h", "25h", "-1h", "1.5.2h", "2h-3m"])
+@pytest.mark.parametrize(
+    "text", ["", "h", "2.5x", "abc", "0h", "25h", "-1h", "1.5.2h", "2h-3m", "10:00-10:00"]
+)
 def test_bad_durations_are_rejected_clearly(text: str) -> None:
     with pytest.raises(ParseError, match="hours"):
         parse_duration(text)
@@ -79,6 +87,34 @@ def test_durations_written_other_ways_are_named_not_lost(bvault: Vault, bingest:
     for said in ("'2h30' may be a time of day", "'1 1/2h' are written as a fraction", "'-2h'"):
         assert said in out.error, said
     assert "-5" not in out.error
+
+
+def test_ticked_bold_and_spanned_work_is_billed_and_open_tasks_are_named(
+    bvault: Vault, bingest: Ingestor
+) -> None:
+    """QA, session 18: a ticked task, bold hours, a span of the day (also past midnight),
+    "90 Min." and ".5h" were neither billed nor named — the hours lost without a word. An
+    open task is planned work: named, not billed; "1.5h:" is named with how to write it."""
+    note = (
+        "---\ndate: 2026-05-04\n---\n# Day\n\n"
+        "- 09:10\u201310:40 acme: workshop\n- 23:30\u201301:10 acme: incident\n"
+        "- [x] 1h acme: ticked\n- **1.5h** acme: bold\n- 90 Min. acme: dotted\n"
+        "- .5h acme: leading dot\n- [ ] 2h acme: not done yet\n- 1.5h: acme: colon\n"
+        "- [ ] buy milk\n"
+    )
+    out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-05-04.md", note))
+    assert [(i.description, i.hours) for i in list_work(bvault)] == [
+        ("workshop", "1.5"),
+        ("incident", "5/3"),
+        ("ticked", "1"),
+        ("bold", "1.5"),
+        ("dotted", "1.5"),
+        ("leading dot", "0.5"),
+    ]
+    assert out.status == "partial" and out.error
+    assert "an open task is planned work" in out.error and "not done yet" in out.error
+    assert "'1.5h' is followed by a colon" in out.error
+    assert "buy milk" not in out.error
 
 
 def test_a_notes_date_that_cannot_be_read_dates_no_work(bvault: Vault, bingest: Ingestor) -> None:
