@@ -204,6 +204,58 @@ def asks_quantity(question: str) -> bool:
     return bool(_QUANTITY_QUESTION.search(question))
 
 
+# "How many caregivers are on the Dayton team?" asks for a count of caregivers: "I will keep
+# the Dayton team on the export … and prepare the 30 test cases" holds a number and the team,
+# and counts test cases. The counted noun — the last word of the phrase after "how many" — must
+# stand by the number (``COUNTED_NEAR`` words either side): "48 caregivers", "Exceptions: 4.2%
+# (17 visits)". "How many of the 60 hours …" counts a part of something named: not read.
+_HOW_MANY = re.compile(r"\bhow many\s+(?!of\b)([^\W\d][\w'’-]*(?:\s+[^\W\d][\w'’-]*){0,3})", re.I)
+COUNTED_NEAR = 4
+
+
+# A target is not a measurement: "what share of families were logging weekly three months
+# after launch?" is not answered by "Target: 70% of families logging at least once a week within
+# three months of launch" — unless the question asks for the target, or the sentence reports
+# against it ("18 of 25 families (72%) logged exercises weekly, above the 70% target").
+_TARGET_SAID = re.compile(r"\b(targets?|goals?|aim(s|ing)?|objectives?|kpis?)\b", re.I)
+_ASKS_TARGET = re.compile(
+    r"\b(targets?|goals?|aim(s|ed|ing)?|shoot(ing)?|hop(e|es|ed|ing)|expect(s|ed|ing)?|supposed|"
+    r"plan(s|ned)?|want(s|ed)?|objectives?|kpis?|should|intend(s|ed)?)\b",
+    re.I,
+)
+
+
+def measures(sentence: str, question: str) -> bool:
+    """Can the sentence's number answer the question: not a target, unless one is asked for
+    (or the sentence reports a result against it)?"""
+    return (
+        not _TARGET_SAID.search(sentence)
+        or bool(_ASKS_TARGET.search(question))
+        or reports(sentence)
+    )
+
+
+def counted_noun(question: str) -> str | None:
+    """The noun a "how many" question counts ("caregivers"), or None."""
+    m = _HOW_MANY.search(question)
+    if not m:
+        return None
+    phrase: list[str] = []
+    for w in words_of(m.group(1)):
+        if w in SCAFFOLD:
+            break
+        phrase.append(w)
+    return phrase[-1] if phrase else None
+
+
+def counts(sentence: str, noun_stems: set[str]) -> bool:
+    """Does a number of the sentence stand by the counted noun (one of ``noun_stems``)?"""
+    words = words_of(_DATE_OR_TIME.sub(" ", sentence))
+    numbers = [i for i, w in enumerate(words) if any(c.isdigit() for c in w) or w in _NUMBER_WORDS]
+    nouns = [i for i, w in enumerate(words) if stem(w) in noun_stems]
+    return any(abs(i - j) <= COUNTED_NEAR for i in numbers for j in nouns)
+
+
 # A question asking for a name ("who approved the export?", "which payroll provider does
 # Northwind use?", "what's the name of the company…") is answered only by a sentence that holds
 # a name the question does not already give, and most of what it asks about: "Which SMS
@@ -522,7 +574,20 @@ def support(
         sup.quantity = _typed_sentence(sup, hits, has_time, caps)
     elif quantity:
         asked = [t for t in terms if t.isdigit()]
-        sup.quantity = _typed_sentence(sup, hits, lambda s: has_quantity(s, asked), caps)
+        noun = counted_noun(question)
+        nouns = (
+            None if noun is None or noun in caps else sup.matched.get(noun, set()) | {stem(noun)}
+        )
+        sup.quantity = _typed_sentence(
+            sup,
+            hits,
+            lambda s: (
+                has_quantity(s, asked)
+                and measures(s, question)
+                and (nouns is None or counts(s, nouns))
+            ),
+            caps,
+        )
     elif name:
         given = words_of(question)
         sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)

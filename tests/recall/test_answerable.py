@@ -17,9 +17,12 @@ from trailkeep.recall.answerable import (
     asks_quantity,
     by_cover,
     content_terms,
+    counted_noun,
+    counts,
     cover,
     has_name,
     has_quantity,
+    measures,
     reports,
     support,
 )
@@ -688,3 +691,82 @@ def test_an_outcome_question_is_not_answered_by_the_plan(nvault: Vault) -> None:
     )
     b = ask(nvault, q, scoped)
     assert not b.abstained and any("3.1% in May" in h.quote for h in b.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("How many caregivers are on the Dayton team?", "caregivers"),
+        ("how many home exercise videos does Elaine have", "videos"),
+        ("How many active patients does Northwind have?", "patients"),
+        ("how many of the 60 hours did Sam budget?", None),  # a part of something named
+        ("What share of families logged weekly?", None),
+    ],
+)
+def test_the_noun_a_how_many_question_counts(question: str, noun: str | None) -> None:
+    assert counted_noun(question) == noun
+
+
+@pytest.mark.parametrize(
+    ("sentence", "noun", "counted"),
+    [
+        ("They have 212 active patients and 48 caregivers.", "caregiver", True),
+        ("Exceptions: 4.2% (17 visits), against 11.3% in December.", "exception", True),
+        ("All from two rural caregivers in Preble County.", "caregiver", True),
+        # the number counts test cases; the caregivers are far away, and March 16 is a date
+        (
+            "On March 16 I keep the caregivers of the Dayton team on the export and prepare the "
+            "30 test cases.",
+            "caregiver",
+            False,
+        ),
+    ],
+)
+def test_a_count_stands_by_what_it_counts(sentence: str, noun: str, counted: bool) -> None:
+    assert counts(sentence, {noun}) is counted
+
+
+def test_a_target_is_not_a_measurement() -> None:
+    target = "Target: 70% of families logging at least once a week within three months."
+    result = "18 of 25 families (72%) logged exercises at least once a week, above the 70% target."
+    assert not measures(target, "What share of families were logging weekly?")
+    assert measures(target, "What share of families are we aiming for?")
+    assert measures(result, "What share of families were logging weekly?")
+
+
+def test_a_count_of_something_else_does_not_answer_how_many(nvault: Vault) -> None:
+    """Asked in five sets others wrote: "How many caregivers are on the Dayton team?" was
+    answered by "keep the Dayton team on the export … prepare the 30 test cases" — a number and
+    the team, counting test cases (notes/0006, "What a number counts")."""
+    scoped = Filters(client="northwind")
+    Ingestor(nvault).ingest_file(
+        write_note(
+            nvault.settings.inbox,
+            "dayton.md",
+            "---\nclient: northwind\ndate: 2026-10-09\n---\n# Dayton pilot\n\n"
+            "I will keep the Dayton team on the nightly export and prepare the 30 test cases.\n"
+            "Target: 70% of Dayton visits matched within three months.\n",
+        )
+    )
+    for q in (
+        "How many caregivers are on the Dayton team?",
+        "What share of Dayton visits were matched?",
+    ):
+        a = ask(nvault, q, scoped)
+        assert a.abstained and not a.answerable, q
+    b = ask(nvault, "How many active patients does Northwind have?", scoped)
+    assert not b.abstained and any("212 active patients" in h.quote for h in b.citations)
+    Ingestor(nvault).ingest_file(
+        write_note(
+            nvault.settings.inbox,
+            "dayton-team.md",
+            "---\nclient: northwind\ndate: 2026-10-12\n---\n# Dayton team\n\n"
+            "The Dayton team has 14 caregivers. 81% of Dayton visits were matched by January.\n",
+        )
+    )
+    for q, said in (
+        ("How many caregivers are on the Dayton team?", "14 caregivers"),
+        ("What share of Dayton visits were matched?", "81%"),
+    ):
+        a = ask(nvault, q, scoped)
+        assert not a.abstained and said in a.citations[0].quote, (q, a.reason)
