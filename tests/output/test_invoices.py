@@ -659,7 +659,7 @@ def test_a_draft_whose_client_left_clients_toml_is_listed_and_can_be_discarded(
     issued = issue_invoice(v, create_invoice(v, "acme", "2026-03").id, date(2026, 4, 1))
     _ingest(v, "2026-04-02.md", "# Daily\n\n- 1h acme: audit\n")
     draft = create_invoice(v, "acme", "2026-04")
-    v = _reopen(v, CLIENTS[CLIENTS.index("[[client]]\nname = \"Beta") :])
+    v = _reopen(v, CLIENTS[CLIENTS.index('[[client]]\nname = "Beta') :])
     listed = {i.id: i for i in list_invoices(v)}
     assert listed[issued.id].number == "INV-2026-0001" and not listed[issued.id].problem
     assert "not in clients.toml" in listed[draft.id].problem
@@ -804,3 +804,35 @@ def test_a_client_whose_id_changes_is_refused_not_billed_twice(bsettings: Settin
         run(bsettings.home, "invoice", "list", "--client", "acme", "--json", stdout=True)
     )
     assert [i["number"] for i in listed["invoices"]] == ["INV-2026-0001"]
+
+
+def test_a_draft_made_while_billed_work_changed_says_so(bsettings: Settings) -> None:
+    """QA, session 18: a billed "3h" line corrected into "2h" and "1h" made the 1h new work,
+    created and issued without a word (the change was said only when nothing else was
+    billable): the client paid 4h for 3h. Create and issue now warn, naming the line."""
+    from click.testing import CliRunner
+
+    from tests.conftest import server_env
+    from tests.ui.test_cli import run
+    from trailkeep.ui.cli import main
+
+    def said(*args: str) -> str:  # stdout and stderr: the warnings go to stderr
+        env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(bsettings.home)}
+        r = CliRunner().invoke(main, ["--home", str(bsettings.home), *args], env=env, obj={})
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    note = bsettings.inbox / "2026-03-10.md"
+    note.write_text("# 10 March\n- 3h acme: data migration\n", "utf-8")
+    run(bsettings.home, "ingest", str(note))
+    draft = said("invoice", "create", "--client", "acme", "--period", "2026-03")
+    assert "changed since" not in draft
+    run(bsettings.home, "invoice", "issue", "1", "--date", "2026-04-01")
+    note.write_text(
+        "# 10 March\n- 2h acme: data migration\n- 1h acme: data migration testing\n", "utf-8"
+    )
+    run(bsettings.home, "ingest", str(note))
+    out = said("invoice", "create", "--client", "acme", "--period", "2026-03")
+    assert "warning: 1 billed item(s) changed since" in out and "now: - 2h acme" in out
+    out = said("invoice", "issue", "2", "--date", "2026-04-02")
+    assert "warning: 1 billed item(s) changed since" in out

@@ -86,15 +86,17 @@ def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) 
 
     v = vault(ctx)
     inv = create_invoice(v, client_spec(v, client).id, period)
-    _names_another_client(v, inv)
+    _warn_before_it_goes_out(v, inv)
     _show(inv, as_json)
 
 
-def _names_another_client(v: Vault, inv: InvoiceView) -> None:
-    from trailkeep.billing import lines_naming_others
+def _warn_before_it_goes_out(v: Vault, inv: InvoiceView) -> None:
+    from trailkeep.billing import changed_since_billed, lines_naming_others
 
     for warning in lines_naming_others(inv, v.settings.clients):
         click.echo(f"warning: {warning}", err=True)
+    if changed := changed_since_billed(v, inv):
+        click.echo(f"warning: {changed}", err=True)
 
 
 def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command]:
@@ -122,7 +124,7 @@ def invoice_issue(ctx: click.Context, invoice_id: int, as_json: bool, on: str | 
     _seller_warning(v)
     day = day_option(on)
     inv = issue_invoice(v, invoice_id, day)
-    _names_another_client(v, inv)
+    _warn_before_it_goes_out(v, inv)
     if day > date.today():
         # numbers follow dates within a year: a typo'd future date holds every later invoice
         # of the year until that day (QA, session 12)
@@ -171,7 +173,7 @@ def invoice_show(ctx: click.Context, invoice_id: int, as_json: bool) -> None:
 
     v = vault(ctx)
     inv = get_invoice(v, invoice_id)
-    _names_another_client(v, inv)
+    _warn_before_it_goes_out(v, inv)
     _show(inv, as_json)
 
 
@@ -234,7 +236,7 @@ def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | No
     v = vault(ctx)
     inv = get_invoice(v, invoice_id)
     _seller_warning(v)
-    _names_another_client(v, inv)
+    _warn_before_it_goes_out(v, inv)
     data = render(fmt, inv, v.settings.me)
     if out is None and form.media_type.startswith("text/"):
         sys.stdout.write(data.decode())

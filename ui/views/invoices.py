@@ -10,6 +10,7 @@ from trailkeep.billing import (
     BillingError,
     InvoiceView,
     WorkItem,
+    changed_since_billed,
     create_invoice,
     issue_invoice,
     lines_naming_others,
@@ -152,6 +153,8 @@ def body(ctx: page.Ctx) -> None:
             # the md format escapes every text that came from notes or clients.toml
             for warning in lines_naming_others(inv, s.clients):  # before it goes out
                 st.warning(safe_md(warning, lines=False))
+            if inv.status == "draft" and (changed := changed_since_billed(ctx.vault, inv)):
+                st.warning(safe_md(changed, lines=False))
             st.markdown(render("md", inv, s.me).decode())
             if inv.status == "draft":
                 issue(ctx, inv, client)
