@@ -256,7 +256,7 @@ def changed_since_billed(vault: Vault, inv: InvoiceView) -> str | None:
     said only when nothing else was billable). None when nothing changed."""
     if inv.kind != "invoice":
         return None
-    with vault.engine.connect() as c:
+    with store.reading(vault) as c:
         said = _changed(c, inv.client, inv.period)
     return said[2:] if said else None
 
