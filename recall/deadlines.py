@@ -213,6 +213,15 @@ def resolve(kind: str, m: re.Match[str], written: date) -> date | None:
     got = _resolve(words, base)
     if got is None:
         return None
+    if (
+        kind == "weekday"
+        and got.weekday() == written.weekday()
+        and not re.search(r"(?i)\b(?:next|coming)\b", m.group(0))
+    ):
+        # "by Friday" written on a Friday is that day, as "October 28" on October 28 is: a
+        # deadline read a week late is missed, one read early is only early (QA, session 18:
+        # "send the figures by Friday, the board pack closes tonight" was listed a week on)
+        return written
     # "future" is strict: "October 28" written on October 28 is that day, not next year's.
     same_day = (got.month, got.day) == (written.month, written.day)
     if kind in ("month_day", "day_month") and not m.group("year"):

@@ -621,7 +621,10 @@ def test_brief_on_a_mailing_list_does_not_flood(tmp_path: Path) -> None:
         ("The review is on Thursday.", "2026-11-12"),
         ("Can we meet on Thursday?", "2026-11-12"),
         ("We talked; the review will be on Thursday.", "2026-11-12"),
-        ("Please send it by Friday, we needed it last week.", "2026-11-13"),
+        # written on a Friday: that Friday (QA, session 18), "next Friday" the one after
+        ("Please send it by Friday, we needed it last week.", "2026-11-06"),
+        ("Please send it by next Friday.", "2026-11-13"),
+        ("The review is on Monday.", "2026-11-09"),
         # with its day of the month, the weekday is that day (QA, session 13)
         ("The board needs the signed quote by Friday the 13th.", "2026-11-13"),
         ("The board meets on Friday the 11th of December.", "2026-12-11"),
@@ -1032,7 +1035,8 @@ def test_a_day_out_of_range_is_a_clear_error(v: Vault) -> None:
     [
         ("Please send it by EOD Friday.", "2026-12-04"),
         ("Need the deck COB Wednesday.", "2026-12-02"),
-        ("The numbers by end of day Monday, please.", "2026-12-07"),
+        # written on that Monday: that day (session 18; it read as the next Monday)
+        ("The numbers by end of day Monday, please.", "2026-11-30"),
         ("Send it by Friday.", "2026-12-04"),
         ("We met on Friday.", None),
     ],
