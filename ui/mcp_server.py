@@ -5,7 +5,8 @@ any agent), over stdio, with the official MCP Python SDK (``mcp``, imported only
 Tools — each returns, as its text content, the JSON the CLI prints with ``--json``:
 
 ``search(query, k=10)``, ``ask(question)``, ``trail(topic)``, ``when(text)``,
-``get_entry(entry_id)`` (an entry's full text and source; no CLI twin), ``brief(today=None)``.
+``get_entry(entry_id, offset=0)`` (an entry's full text and source, 20,000 characters a
+page; no CLI twin), ``brief(today=None)``.
 
 **Scope.** Started with ``--client C`` every tool sees only C's scope, through the rule the
 drafts use: ``Filters(client=C)`` in SQL, then :func:`trailkeep.recall.scope.admit` (lines
@@ -55,6 +56,7 @@ INSTRUCTIONS = (
 # 10 MB query took 29 s and was echoed back whole, with every other call waiting behind it
 # (QA, session 16).
 MAX_TEXT = 4000
+ENTRY_PAGE = 20_000  # characters of an entry's text per get_entry reply
 
 
 class TooLong(TrailkeepError):
@@ -175,14 +177,20 @@ class Tools:
         with self._current():
             return self._out(when(self.vault, text, self._filters()).as_json())
 
-    def get_entry(self, entry_id: int) -> str:
-        """One entry's full text, its document, version, time, client, tags and source."""
+    def get_entry(self, entry_id: int, offset: int = 0) -> str:
+        """One entry's full text, its document, version, time, client, tags and source; a
+        text over ``ENTRY_PAGE`` characters comes a page at a time (``offset``,
+        ``next_offset``): a 675 kB note section was one 710 kB reply (QA, session 18), past
+        what an MCP client takes as one tool result."""
         from trailkeep.recall.scope import admit
         from trailkeep.vault import NotFound
         from trailkeep.vault.history import entry_rows, passing
         from trailkeep.vault.query import entry_authors, entry_links, entry_tags
 
         eid = int(entry_id)
+        start = int(offset)
+        if start < 0:
+            raise OutOfScope(f"offset {start} is negative")
         with self._current():
             rows = entry_rows(self.vault, [eid])
             if not rows:
@@ -216,7 +224,10 @@ class Tools:
                 "source": r.source,
                 "title": r.title if not clipped else "",
                 "author": entry_authors(self.vault, [eid]).get(eid) or None,
-                "text": body,
+                "text": body[start : start + ENTRY_PAGE],
+                "text_chars": len(body),
+                "offset": start,
+                "next_offset": start + ENTRY_PAGE if start + ENTRY_PAGE < len(body) else None,
                 "clipped": clipped,
                 "tags": entry_tags(self.vault, [eid]).get(eid, []),
                 "links": links,
@@ -388,10 +399,11 @@ def serve(tools: Tools) -> None:
         versions, and whether the current version still says it."""
         return run(tools.when, text)
 
-    def get_entry(entry_id: int) -> str:
+    def get_entry(entry_id: int, offset: int = 0) -> str:
         """The full text of one entry (an entry_id from another tool's result), with its
-        document, version, time, client, tags, links and source file."""
-        return run(tools.get_entry, entry_id)
+        document, version, time, client, tags, links and source file. A long text comes 20,000
+        characters at a time: call again with offset=next_offset until next_offset is null."""
+        return run(tools.get_entry, entry_id, offset)
 
     def brief(today: str | None = None) -> str:
         """The briefing for today (or the given YYYY-MM-DD): threads waiting on the user, dates
@@ -406,6 +418,7 @@ def serve(tools: Tools) -> None:
     strict_int = Annotated[int, Field(strict=True)]
     search.__annotations__["k"] = strict_int
     get_entry.__annotations__["entry_id"] = strict_int
+    get_entry.__annotations__["offset"] = strict_int
     for fn in (search, ask, trail, when, get_entry, brief):
         server.add_tool(fn, annotations=read_only, structured_output=False)
     server.run("stdio")

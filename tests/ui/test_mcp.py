@@ -29,7 +29,7 @@ TOOLS = {
     "ask": {"question"},
     "trail": {"topic"},
     "when": {"text"},
-    "get_entry": {"entry_id"},
+    "get_entry": {"entry_id", "offset"},
     "brief": {"today"},
 }
 # Clearview's names, people, domain and words found only in its material.
@@ -373,3 +373,31 @@ def test_malformed_requests_get_a_json_rpc_error_and_the_server_goes_on(home: Pa
     ]
     served = {r["id"]: r["result"] for r in replies if "result" in r}
     assert set(served) == {9, 10} and {t["name"] for t in served[10]["tools"]} == set(TOOLS)
+
+
+def test_a_long_entry_comes_a_page_at_a_time(tmp_path: Path) -> None:
+    """QA, session 18: a 675 kB note section came back as one 710 kB tool result. get_entry
+    gives ENTRY_PAGE characters at a time; the pages put together are the text."""
+    from tests.conftest import write_note
+    from trailkeep.ui.mcp_server import ENTRY_PAGE, OutOfScope, Tools
+
+    s = make_settings(tmp_path / "home")
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        body = " ".join(f"line{i} of the long export log." for i in range(3000))
+        Ingestor(v).ingest_file(write_note(s.inbox, "long.md", f"# Export log\n\n{body}\n"))
+        tools = Tools(v, None)
+        eid = json.loads(tools.search("export log", k=1))["hits"][0]["entry_id"]
+        pages, offset = [], 0
+        while offset is not None:
+            got = json.loads(tools.get_entry(eid, offset))
+            assert len(got["text"]) <= ENTRY_PAGE and got["offset"] == offset
+            pages.append(got["text"])
+            offset = got["next_offset"]
+        assert len(pages) >= 5
+        assert len("".join(pages)) == got["text_chars"] and body in "".join(pages)
+        with pytest.raises(OutOfScope, match="negative"):
+            tools.get_entry(eid, -1)
+    finally:
+        v.close()
