@@ -1126,3 +1126,27 @@ def test_a_clients_note_held_back_for_naming_another_is_said(tmp_path: Path) -> 
     whole = ask(v, "How many attempts does the retry queue make?")
     assert not whole.abstained and "five attempts" in " ".join(h.quote for h in whole.citations)
     v.close()
+
+
+def test_the_watcher_keeps_a_client_whose_id_changed_and_says_why(tmp_path: Path) -> None:
+    """Session 18: a changed client id is refused by the running watcher as a broken
+    clients.toml is — the last good one stays in use, the error names what to write — and a
+    fixed file clears it."""
+    from trailkeep.vault import ownership as own
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    ing = Ingestor(v)
+    own.set_rule(v, "dana@northwind.example", "northwind")
+    (home / "clients.toml").write_text(CLIENTS.replace('id = "northwind"', 'id = "nwhh"'))
+    ing.refresh()
+    assert ing.clients_error and 'add id = "northwind"' in ing.clients_error
+    assert [c.id for c in ing._clients] == [c.id for c in v.settings.clients]
+    (home / "clients.toml").write_text(
+        CLIENTS.replace('id = "northwind"', 'id = "northwind"\n# renamed later')
+    )
+    ing.refresh()
+    assert ing.clients_error is None
+    v.close()
