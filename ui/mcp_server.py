@@ -59,13 +59,19 @@ MAX_TEXT = 4000
 ENTRY_PAGE = 20_000  # characters of an entry's text per get_entry reply
 
 
-class TooLong(TrailkeepError):
+class BadText(TrailkeepError):
+    """A tool's text argument that cannot be read: empty, or too long."""
+
+
+class TooLong(BadText):
     """A tool's text argument over ``MAX_TEXT`` characters."""
 
 
 def _bounded(text: str, what: str) -> str:
     if len(text) > MAX_TEXT:
         raise TooLong(f"{what} is {len(text):,} characters; at most {MAX_TEXT:,} are read")
+    if not text.strip():  # an abstention a caller could not tell from a real one (session 18)
+        raise BadText(f"{what} is empty: say what to look for")
     return text
 
 

@@ -401,3 +401,33 @@ def test_a_long_entry_comes_a_page_at_a_time(tmp_path: Path) -> None:
             tools.get_entry(eid, -1)
     finally:
         v.close()
+
+
+def test_an_empty_question_is_an_error_not_an_abstention(tmp_path: Path) -> None:
+    """QA, session 18: `ask ""` said "your history doesn't say" (exit 0): a caller could not
+    tell a bad call from a real abstention. The CLI and the tools refuse it; a question in
+    bytes that are not UTF-8 (a Latin-1 terminal) is refused with the fix, not a traceback."""
+    from trailkeep.ui.mcp_server import BadText, Tools
+
+    s = make_settings(tmp_path / "home")
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        tools = Tools(v, None)
+        for call in (tools.search, tools.ask, tools.trail, tools.when):
+            with pytest.raises(BadText, match="empty"):
+                call("   ")
+    finally:
+        v.close()
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(s.home)}
+    for args in (["ask", ""], ["search", " "], ["when", ""]):
+        r = CliRunner().invoke(main, ["--home", str(s.home), *args], env=env)
+        assert r.exit_code == 2 and "is empty" in r.output, (args, r.output)
+    import subprocess
+
+    for cmd in ("ask", "search", "trail", "when"):  # the bytes a Latin-1 terminal sends
+        argv = [sys.executable, "-m", "trailkeep.ui", "--home", str(s.home), cmd, b"caf\xe9"]
+        p = subprocess.run(argv, capture_output=True, env={**os.environ, **env}, timeout=120)
+        said = (p.stdout + p.stderr).decode("utf-8", "replace")
+        assert p.returncode == 2 and "is not UTF-8 text" in said, said
+        assert "Traceback" not in said

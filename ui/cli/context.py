@@ -337,6 +337,34 @@ def client_spec(v: Vault, name: str) -> ClientSpec:
     return spec
 
 
+class Text(click.ParamType):
+    """Free text a command reads (a question, a query, a topic): UTF-8, and not blank.
+
+    A question typed in a Latin-1 terminal reaches Python with its bytes escaped (``caf\\xe9``),
+    and crashed the embedder's tokenizer with a traceback; ``ask ""`` said "your history doesn't
+    say" — an abstention a script could not tell from a real one (QA, session 18)."""
+
+    name = "text"
+
+    def __init__(self, blank: bool = False) -> None:
+        self.blank = blank
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail(
+                f"{text.encode('utf-8', 'surrogateescape')!r} is not UTF-8 text: set the "
+                "terminal's encoding to UTF-8 (LANG=en_US.UTF-8, or your language's .UTF-8)",
+                param,
+                ctx,
+            )
+        if not self.blank and not text.strip():
+            self.fail("is empty: say what to look for", param, ctx)
+        return text
+
+
 def day_option(value: str | None) -> date:
     """A --date option (default today)."""
     if not value:

@@ -7,11 +7,11 @@ import json
 
 import click
 
-from .context import client_id, clip, day_of, vault
+from .context import Text, client_id, clip, day_of, vault
 
 
 @click.command("when")
-@click.argument("text")
+@click.argument("text", type=Text())
 @click.option("--client", help="Only this client's scope (id, name or alias).")
 @click.option("--document", "document_id", type=int, help="Only this document.")
 @click.option("--json", "as_json", is_flag=True)

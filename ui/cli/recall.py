@@ -8,6 +8,7 @@ from datetime import date
 import click
 
 from .context import (
+    Text,
     backend_option,
     client_id,
     clip,
@@ -22,7 +23,7 @@ from .context import (
 
 
 @click.command("search")
-@click.argument("query")
+@click.argument("query", type=Text())
 @click.option(
     "-k", type=click.IntRange(min=1), default=10, show_default=True, help="How many hits."
 )
@@ -59,7 +60,7 @@ def search_cmd(
 
 
 @click.command("ask")
-@click.argument("question")
+@click.argument("question", type=Text())
 @filter_options
 @backend_option
 @click.option("--json", "as_json", is_flag=True)
@@ -121,7 +122,7 @@ def ask_cmd(
 
 
 @click.command("trail")
-@click.argument("topic", required=False)
+@click.argument("topic", required=False, type=Text())
 @click.option("--document", "document_id", type=int, help="One document's trail instead.")
 @filter_options
 @click.option("--json", "as_json", is_flag=True)
