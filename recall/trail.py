@@ -202,7 +202,18 @@ def _unchanged_until(line: list[EntryRow], at: int, same_as: SameAs) -> dict[str
         last = r
     if last is None:
         return None
-    return {"version": last.version, "timestamp": iso(last.timestamp), "current": last.current}
+    out: dict[str, Any] = {
+        "version": last.version,
+        "timestamp": iso(last.timestamp),
+        "current": last.current,
+    }
+    if _norm(last.text) != _norm(line[at].text):
+        # unchanged on the topic, but not as a whole: "We will use OSRM" became "We dropped
+        # OSRM" beside an unchanged "the depot runs 42 trucks", and the trail showed the old
+        # passage as "still current" (QA, session 18). What else changed is said.
+        added, removed = sentence_changes(sentences(line[at].text), sentences(last.text))
+        out["rest_changed"] = {"added": added, "removed": removed}
+    return out
 
 
 def _first_said(line: list[EntryRow], at: int, sentence: str) -> datetime | None:

@@ -44,6 +44,14 @@ def test_steps_only_where_the_topic_appeared_changed_or_was_dropped(
         "version": 7,
         "timestamp": "2024-07-08T00:00:00+00:00",
         "current": False,
+        # the rest of the passage did change meanwhile: said (session 18)
+        "rest_changed": {
+            "added": [
+                "The budget is $5,500.",
+                "Patient matching uses the record number plus clinic.",
+            ],
+            "removed": ["The budget is $4,000."],
+        },
     }
     assert dropped["changed"]["removed"] == ["The “nightly — export” runs at 2am."]  # type: ignore[index]
     assert dropped["changed"]["from_version"] == 7  # type: ignore[index]
@@ -446,3 +454,33 @@ def test_a_reply_dated_before_its_question_is_shown_after_it(vault: Vault) -> No
     said = [s.hit.quote for s in steps]
     assert len(said) == 2 and "2am or 4am" in said[0] and "starts at 2am" in said[1]
     assert steps[1].order_note == CLOCK_BEHIND and steps[0].order_note is None
+
+
+def test_a_step_unchanged_on_its_topic_says_what_else_changed(vault: Vault) -> None:
+    """QA, session 18: v1 "We will use OSRM … The depot in Drammen runs 42 trucks." and v2
+    "We dropped OSRM; we will use Google OR-Tools …" (the trucks unchanged): the trail for the
+    depot showed v1's passage, #decision, "unchanged on it through v2, still current" — the
+    reversed decision as if current. The step now carries what else changed by v2."""
+    for n, (day, engine) in enumerate(
+        (
+            ("2026-03-02", "We will use OSRM for route optimisation."),
+            ("2026-03-20", "We dropped OSRM; we will use Google OR-Tools for route optimisation."),
+        ),
+        1,
+    ):
+        Ingestor(vault).ingest_file(
+            write_note(
+                vault.settings.inbox / f"v{n}",
+                "routing.md",
+                f"---\nid: routing\ndate: {day}\n---\n# Route planning\n\n## Engine\n\n"
+                f"{engine} The depot in Drammen runs 42 trucks.\n",
+            )
+        )
+    data = trail_json("Drammen depot trucks", topic_trail(vault, "Drammen depot trucks"))
+    jsonschema.validate(data, schema("trail"))
+    (step,) = data["steps"]
+    assert step["unchanged_until"]["version"] == 2 and step["unchanged_until"]["current"]
+    assert step["unchanged_until"]["rest_changed"] == {
+        "added": ["We dropped OSRM; we will use Google OR-Tools for route optimisation."],
+        "removed": ["We will use OSRM for route optimisation."],
+    }

@@ -63,7 +63,9 @@ def _stream(as_json: bool, said: list[str]) -> Callable[[str], None] | None:
 @draft_grp.command("email")
 @click.option("--client", "client", required=True, help="Client id, name or alias.")
 @click.option("--reply-to", "reply_to", help="Message-ID of the client's email to answer.")
-@click.option("--brief", type=Text(blank=True), help="What the email should say, when it is not a reply.")
+@click.option(
+    "--brief", type=Text(blank=True), help="What the email should say, when it is not a reply."
+)
 @backend_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context

@@ -173,6 +173,13 @@ def trail_cmd(
         if kept:
             still = ", still current" if kept.get("current") else ""
             click.echo(f"     unchanged on it through v{kept['version']}{still}")
+            rest = kept.get("rest_changed")
+            if rest:
+                click.echo(f"     the rest of the passage changed by v{kept['version']}:")
+                for sentence in rest["added"][:5]:
+                    click.echo(f"       + {clip(sentence, 160)}")
+                for sentence in rest["removed"][:5]:
+                    click.echo(f"       - {clip(sentence, 160)}")
         for sentence in st.changed.get("added", [])[:5]:
             click.echo(f"     + {clip(sentence, 160)}")
         for sentence in st.changed.get("removed", [])[:5]:

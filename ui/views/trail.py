@@ -128,6 +128,11 @@ def step_changes(s: Step) -> None:
             f"unchanged through v{u['version']} ({_day(u['timestamp'])})"
             + (", still current" if u["current"] else "")
         )
+        rest = u.get("rest_changed")
+        if rest and (rest.get("added") or rest.get("removed")):
+            with st.expander(f"The rest of this passage changed by version {u['version']}"):
+                lines = [f"+ {x}" for x in rest["added"]] + [f"- {x}" for x in rest["removed"]]
+                st.code("\n".join(lines), language="diff")
     if s.order_note:
         notes.append(s.order_note)
     if notes:
