@@ -32,6 +32,7 @@ from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
 from .scope import scope_for
 from .sentences import sentences
+from .timeline import first_said
 from .trail import Step, _steps
 
 NOT_FOUND = "Your history doesn't say. Nothing in the vault answers this question."
@@ -39,6 +40,9 @@ NOT_FOUND = "Your history doesn't say. Nothing in the vault answers this questio
 # very close semantically on its own. See notes/0006-abstention.md for how they were set.
 MIN_COSINE_WITH_KEYWORDS = 0.25
 MIN_COSINE_ALONE = 0.55
+# "When did we drop OSRM?", "when was the budget raised?": the passages are dated when their
+# words were first said (recall/timeline.first_said), not by their latest copy
+_ASKS_WHEN = re.compile(r"^\W*when\b", re.IGNORECASE)
 
 
 @dataclass
@@ -388,6 +392,8 @@ def ask(
         closest = verified(vault, res.hits[:3])
         return Answer(question, NOT_FOUND, True, why, name, [], searched, closest=closest)
     strong = decisions_first(vault, question, strong)
+    if _ASKS_WHEN.match(question):
+        strong = first_said(vault, strong, filters)
     if backend is None:
         text, cites = extractive(question, vault, strong, k)
         return Answer(

@@ -19,7 +19,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,8 @@ from trailkeep.vault.history import (
     EntryRow,
     document_title,
     document_versions,
+    lineages,
+    passing,
     phrase_entries,
     version_entries,
 )
@@ -314,7 +316,59 @@ def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     searched += f"; topic: {len(res.hits)} passages, {len(strong)} strong"
     if not strong:
         return When(topic, "none", searched=searched)
-    return When(topic, "topic", sorted(strong, key=time_key), searched)
+    return When(
+        topic, "topic", sorted(strong + _earlier(vault, strong, flt), key=time_key), searched
+    )
+
+
+def _earlier(vault: Vault, hits: Sequence[Hit], flt: Filters) -> list[Hit]:
+    have = {h.entry_id for h in hits}
+    return [x for x in said_before(vault, hits, flt).values() if x.entry_id not in have]
+
+
+def said_before(vault: Vault, hits: Sequence[Hit], flt: Filters | None = None) -> dict[int, Hit]:
+    """For each passage (by entry id), the earliest earlier version of its section that already
+    said it word for word, as a hit, when there is one (and it passes ``flt``). Search keeps one
+    copy of a text repeated across versions (the newest), so "when did we drop OSRM?" was told
+    the day of the third version, which kept the sentence, not the second, which first said it
+    (QA, session 18)."""
+    lines = lineages(vault, [h.entry_id for h in hits])
+    found: dict[int, Hit] = {}
+    for h in hits:
+        line = lines.get(h.entry_id, [])
+        at = next((i for i, r in enumerate(line) if r.entry_id == h.entry_id), -1)
+        said = " ".join(h.quote.split())
+        first = None
+        for r in reversed(line[:at] if at > 0 else []):
+            if said not in " ".join(r.text.split()):
+                break
+            first = r
+        if first is not None:
+            found[h.entry_id] = first.as_hit(quote=h.quote, score=h.score)
+    ok = passing(vault, [x.entry_id for x in found.values()], flt or Filters())
+    return {e: x for e, x in found.items() if x.entry_id in ok}
+
+
+def first_said(vault: Vault, hits: Sequence[Hit], flt: Filters | None = None) -> list[Hit]:
+    """The passages dated when their words were first said in their section's history: the
+    earliest version that already held them, kept as current as the passage is ("when did we
+    drop OSRM?" is answered with the day it was first written, not the day of the last copy)."""
+    first = said_before(vault, hits, flt)
+    out = []
+    for h in hits:
+        r = first.get(h.entry_id)
+        out.append(
+            h
+            if r is None
+            else replace(
+                h,
+                entry_id=r.entry_id,
+                chunk_id=r.chunk_id,
+                version=r.version,
+                timestamp=r.timestamp,
+            )
+        )
+    return out
 
 
 # -------------------------------------------------------------------------------------- diff

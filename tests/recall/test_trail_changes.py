@@ -16,7 +16,7 @@ from trailkeep.recall import document_trail, topic_trail, trail_json
 from trailkeep.recall.errors import TimelineError
 from trailkeep.recall.timeline import diff, sentence_changes, when
 from trailkeep.recall.trail import SAME_TIME, decision_reversed, value_changed, values
-from trailkeep.vault import NotFound, Vault
+from trailkeep.vault import NotFound, Settings, Vault
 
 
 def essay_trail(vault: Vault, tmp_path: Path, topic: str) -> list[dict[str, object]]:
@@ -484,3 +484,37 @@ def test_a_step_unchanged_on_its_topic_says_what_else_changed(vault: Vault) -> N
         "added": ["We dropped OSRM; we will use Google OR-Tools for route optimisation."],
         "removed": ["We will use OSRM for route optimisation."],
     }
+
+
+def test_a_when_question_is_dated_by_the_first_version_that_said_it(settings: Settings) -> None:
+    """QA, session 18: v2 first said "We dropped OSRM", v3 kept it word for word; search keeps
+    the newest copy, so "When did we drop OSRM?" was told v3's day, and `when` skipped v2."""
+    from trailkeep.recall import ask
+    from trailkeep.vault import get_embedder
+
+    vault = Vault.open(settings, get_embedder("minilm"))  # topic passages are found by meaning
+
+    for n, (day, engine) in enumerate(
+        (
+            ("2026-03-02", "We will use OSRM for route optimisation."),
+            ("2026-03-20", "We dropped OSRM; we will use Google OR-Tools for route optimisation."),
+            ("2026-04-02", "We dropped OSRM; we will use Google OR-Tools for route optimisation."),
+        ),
+        1,
+    ):
+        cutover = "Cutover moved to 5 May." if n == 3 else "Cutover is planned for 14 April."
+        Ingestor(vault).ingest_file(
+            write_note(
+                vault.settings.inbox / f"v{n}",
+                "routing.md",
+                f"---\nid: routing\ndate: {day}\n---\n# Route planning\n\n## Engine\n\n"
+                f"{engine}\n\n## Cutover\n\n{cutover}\n",
+            )
+        )
+    got = when(vault, "drop OSRM")
+    assert [h.version for h in got.appearances] == [1, 2, 3], got.searched
+    a = ask(vault, "When did we drop OSRM?")
+    assert not a.abstained
+    assert a.citations[0].version == 2 and str(a.citations[0].timestamp)[:10] == "2026-03-20"
+    assert "2026-03-20" in a.answer and "2026-04-02" not in a.answer
+    vault.close()
