@@ -302,16 +302,25 @@ def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[
         # the file it came from, as search names it: two replies of one thread had the same
         # label (QA, session 17)
         # an older version's words say so: its file holds the newer text (QA, session 17)
-        old = (
-            f" (version {h.version}, superseded: `trailkeep diff --document {h.document_id} "
-            f"--from {h.version}` shows what changed)"
-            if not h.current
-            else ""
-        )
+        old = "" if h.current else _superseded(vault, h)
         lines.append(
             f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]} [{h.cited_as}]{old}"
         )
     return "\n".join(lines), cites
+
+
+def _superseded(vault: Vault, h: Hit) -> str:
+    """How an old passage says so: a document's older version points to `diff`; a message
+    edited or branched in a conversation (one version that grows in place) to its trail — `diff`
+    said "nothing to compare" for it (QA, session 18)."""
+    from trailkeep.vault.history import document_versions
+
+    if any(v.number > h.version for v in document_versions(vault, h.document_id)):
+        return (
+            f" (version {h.version}, superseded: `trailkeep diff --document {h.document_id} "
+            f"--from {h.version}` shows what changed)"
+        )
+    return f" (edited or replaced later: `trailkeep trail --document {h.document_id}` shows it)"
 
 
 _ASKS_DECISION = re.compile(

@@ -518,3 +518,30 @@ def test_a_when_question_is_dated_by_the_first_version_that_said_it(settings: Se
     assert a.citations[0].version == 2 and str(a.citations[0].timestamp)[:10] == "2026-03-20"
     assert "2026-03-20" in a.answer and "2026-04-02" not in a.answer
     vault.close()
+
+
+def test_an_edited_chat_messages_citation_points_to_its_trail_not_diff(vault: Vault) -> None:
+    """QA, session 18: an edited chat message was cited "superseded: `trailkeep diff
+    --document 1 --from 1` shows what changed", and that command said the document has one
+    version. A conversation grows in place: its trail shows the edit."""
+    import json
+
+    from tests.fixtures.chats import msg, node
+    from trailkeep.recall import ask
+
+    m = {
+        "u1": node("u1", None, ["u2", "u2b"], msg("u1", "user", "Plan it.", 1767225600.0)),
+        "u2": node("u2", "u1", [], msg("u2", "user", "The axolotl budget is 55k.", 1767225700.0)),
+        "u2b": node(
+            "u2b", "u1", [], msg("u2b", "user", "The axolotl budget is 70k.", 1767830400.0)
+        ),
+    }
+    conv = {"title": "Budget", "create_time": 1767225600.0, "update_time": 1767830400.0}
+    conv |= {"mapping": m, "current_node": "u2b", "id": "c1", "conversation_id": "c1"}
+    p = vault.settings.inbox / "conversations.json"
+    p.write_text(json.dumps([conv]))
+    Ingestor(vault).ingest_file(p)
+    a = ask(vault, "What is the axolotl budget?")
+    assert any(not h.current for h in a.citations), a.answer
+    assert "trailkeep diff" not in a.answer
+    assert "edited or replaced later: `trailkeep trail --document" in a.answer
