@@ -746,8 +746,20 @@ def by_cover(sup: Support, hits: Sequence[Hit]) -> list[Hit]:
     )
 
 
+# A sign-off that is a name alone ("Ingrid", "Ingrid Solberg"): no punctuation after it, so
+# that "Approved." stays a statement
+_NAME_ONLY = re.compile(r"^\W*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}\s*$")
+
+
 def only_asks(quote: str) -> bool:
-    said = [s for s in sentences(quote) if s.strip()]
+    """Does the passage only ask? Its greeting and sign-off say nothing (QA, session 18: "Hi
+    Sam," counted as a statement, so no mail ever only asked, and the client's question was
+    cited before the reply that answers it)."""
+    said = [
+        s
+        for s in sentences(quote)
+        if s.strip() and not SALUTATION.match(s) and not _NAME_ONLY.match(s.strip())
+    ]
     return bool(said) and all(s.rstrip().endswith("?") for s in said)
 
 

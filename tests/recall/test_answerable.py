@@ -23,6 +23,7 @@ from trailkeep.recall.answerable import (
     has_name,
     has_quantity,
     measures,
+    only_asks,
     reports,
     support,
 )
@@ -636,6 +637,22 @@ def test_a_passage_that_only_asks_is_cited_after_the_one_that_answers(two: Vault
     sup = support(two, q, hits, [])
     ranked = by_cover(sup, hits)
     assert "Batch every 15 minutes" in ranked[0].quote
+
+
+@pytest.mark.parametrize(
+    ("quote", "asks"),
+    [
+        ("Hi Sam,\n\nCan you confirm which depot goes first?\n\nIngrid", True),
+        ("Hi Sam,\n\nWhich depot?\n\nBest regards,\nIngrid Solberg", True),
+        ("Hi Sam,\n\nApproved.\n\nMaria", False),
+        ("Approved. Can we start on Monday?", False),
+    ],
+)
+def test_a_mail_that_only_asks_is_told_by_its_greeting_and_sign_off(quote: str, asks: bool) -> None:
+    """QA, session 18: "Hi Sam," and the sign-off counted as statements, so no mail ever only
+    asked: the client's question was cited before the reply, and listed in drafts as what the
+    history says."""
+    assert only_asks(quote) is asks
 
 
 @pytest.mark.parametrize(
