@@ -209,12 +209,25 @@ def sentence_cues(doc: ParsedDocument) -> None:
             ]
 
 
+def utf8_name(text: str) -> str:
+    """A path or file name as text the vault can store: itself when it is UTF-8; else with the
+    bytes that are not written as escapes ("caf\\xe9.md"). A name from a Windows zip or a
+    Latin-1 share reaches Python with its bytes escaped as surrogates, which neither SQL nor a
+    lock file can hold: one such file stopped all capture (QA, session 18). Its bytes are read
+    from the file itself; only the name it is known by is escaped."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 def identity_for(path: Path, inbox: Path | None) -> str:
     """Note identity fallback: the path relative to the inbox, else the absolute path."""
     if inbox is not None:
         with contextlib.suppress(ValueError):
-            return path.relative_to(inbox).as_posix()
-    return str(path)
+            return utf8_name(path.relative_to(inbox).as_posix())
+    return utf8_name(str(path))
 
 
 # Notes are refused above ``ingest.max_note_mb``, everything else above ``ingest.max_file_mb``;
@@ -574,7 +587,7 @@ class Ingestor:
     @_disk_full_stops
     def ingest_file(self, path: Path, *, embed: bool = True) -> Outcome:
         path = Path(os.path.abspath(path))
-        key = str(path)
+        key = utf8_name(str(path))
         s = self.settings
         limit, kind, setting = size_limit(path.name, s.max_file_bytes, s.max_note_bytes)
         try:
@@ -608,7 +621,7 @@ class Ingestor:
             body,
             sha=sha if tail is None else hashlib.sha256(body).hexdigest(),
             path=key,
-            name=path.name,
+            name=utf8_name(path.name),
             identity=identity_for(path, self.inbox),
             mtime=mtime,
             embed=embed,
@@ -853,16 +866,17 @@ class Ingestor:
         """Record a file that was not read (whole): no blob, and a key that cannot be taken
         for the sha256 of its bytes. A file refused for its size is named by the sha256 of its
         first MB (``unreadable:head:<hex>``) and its size; others by their path."""
-        key = str(path)
+        key = utf8_name(str(path))
         sha = "unreadable:" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
         size = 0
         if isinstance(exc, (FileTooLarge, UnsupportedFormat)):
             with contextlib.suppress(OSError):
                 size = os.lstat(path).st_size
                 sha = "unreadable:head:" + head_sha256(path)
+        name = utf8_name(path.name)
         with self.vault.writer("ingest failure"):
-            sid = self.vault.begin_source(key, path.name, sha, size)
-        return self._fail(sid, key, path.name, None, str(exc))
+            sid = self.vault.begin_source(key, name, sha, size)
+        return self._fail(sid, key, name, None, str(exc))
 
     def _fail(
         self,

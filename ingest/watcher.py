@@ -28,7 +28,7 @@ from trailkeep.vault.space import as_disk_full, is_disk_full
 
 from .filters import is_ignored
 from .heartbeat import HEARTBEAT_FILE, write_heartbeat
-from .pipeline import CHANGING, GONE, Ingestor, Outcome, walk
+from .pipeline import CHANGING, GONE, Ingestor, Outcome, utf8_name, walk
 
 DISK_RETRY_SECONDS = 10.0  # after a full disk, how soon the queued files are tried again
 ROOTS_SECONDS = 2.0  # how often the watched folders are looked for (one made after the start)
@@ -243,7 +243,7 @@ class Watcher:
         The change time catches a replacement that keeps size and mtime (a sync tool or
         ``rsync -t`` writing a corrected file; QA, session 14): it moves on any write or
         rename, so a touched file is hashed once more and, unchanged, read as a duplicate."""
-        known = self.ingestor.vault.file_state(str(Path(os.path.abspath(path))))
+        known = self.ingestor.vault.file_state(utf8_name(str(Path(os.path.abspath(path)))))
         if known is None or known[3] not in TERMINAL:
             return False
         recorded = known[4]

@@ -69,6 +69,10 @@ def test_the_watcher_survives_a_hostile_inbox(vault: Vault, tmp_path: Path) -> N
     put("line\nbreak.md", b"# Newline\n\nnewline name is fine\n", "")
     put("odd \u202e\u0301\U0001f600 name.md", b"# Odd\n\nunicode name is fine\n", "")
     put("truncated.mbox", b"From x\nSubject: half", "")
+    # a name that is not UTF-8 (a Windows zip, a Latin-1 share): it stopped all capture, the
+    # watcher's thread died (QA, session 18); read, and known by its name with the byte escaped
+    latin1 = os.fsdecode(b"caf\xe9.md")
+    put(latin1, b"# Cafe\n\nthe rambutan note with a Latin-1 name\n", "")
     # a link, a FIFO and a device in the folder are never opened, and no failure (session 14)
     (inbox / "link.md").symlink_to(outside / "secret.md")
     os.mkfifo(inbox / "fifo.md")
@@ -118,6 +122,8 @@ def test_the_watcher_survives_a_hostile_inbox(vault: Vault, tmp_path: Path) -> N
             assert o.status == "failed", (name, o)
             assert expect.lower() in (o.error or "").lower(), (name, o.error)
     assert by_name["line\nbreak.md"].status == "ingested"
+    assert by_name["caf\\xe9.md"].status == "ingested"
+    assert search(vault, "rambutan note Latin-1", k=3)
     assert by_name["odd \u202e\u0301\U0001f600 name.md"].status == "ingested"
     for i in range(5):
         assert search(vault, f"keepsake number {i}", k=3)
