@@ -208,6 +208,7 @@ class Watcher:
         self.processed = 0
         self._beat_at = 0.0
         self._full_until = 0.0  # the disk was full: no ingest before this (clock time)
+        self._full: DiskFull | None = None  # the last full disk, for a single pass to stop on
         self._batch_left = 0  # files of the batch being read, not yet read
         self._gone: set[Path] = set()  # roots whose folder was deleted: their watch is dead
         self._lock = threading.Lock()
@@ -321,6 +322,7 @@ class Watcher:
     def _disk_full(self, exc: DiskFull) -> None:
         """Say once that the disk is full (the message says nothing was lost), and try again
         in DISK_RETRY_SECONDS: the files stay queued, and the first pass with room takes them."""
+        self._full = exc
         said = f"{exc}; nothing was lost: the files wait, and go in when there is room"
         if self.last_error != said:
             log.warning("%s", said)
@@ -363,8 +365,14 @@ class Watcher:
         done = 0
         deadline = self.clock() + timeout
         self.ingestor.refresh()
+        self._full = None
         while len(self.tracker) and self.clock() < deadline:
             done += self._process_ready()
+            if self._full is not None:
+                # one pass stops on a full disk as `ingest` does (exit 75), rather than wait out
+                # its timeout and exit 0: a cron job never learned (QA, session 18)
+                self.state = "stopped"
+                raise self._full
             if len(self.tracker):
                 time.sleep(min(0.1, self.tracker.delay / 4 + 0.01))
         self.state = "stopped"

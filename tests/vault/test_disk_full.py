@@ -384,3 +384,19 @@ def test_the_watcher_waits_out_a_full_disk_and_takes_every_queued_file(
         assert sources(home) == {"ingested": 6}
     finally:
         v.close()
+
+
+def test_a_single_watch_pass_stops_on_a_full_disk_with_exit_75(tmp_path: Path) -> None:
+    """QA, session 18: `watch --once` on a full disk retried every 10 s until its 600 s
+    timeout, then said "processed N file(s)" and exited 0 — a cron job never learned. One
+    pass stops as `ingest` does: the message, exit 75, the files untouched."""
+    home = tmp_path / "home"
+    init_home(make_settings(home))
+    (home / "config.toml").write_text("[vault]\nmin_free_mb = 100000000\n")  # more than any disk
+    note = home / "inbox" / "n.md"
+    note.write_text("# N\n\nnote kept for later\n")
+    os.utime(note, (1_700_000_000, 1_700_000_000))  # long stable
+    done = cli(home, "watch", "--once")
+    assert done.returncode == 75, done.stdout + done.stderr
+    assert "is full" in done.stderr and "nothing was lost" in done.stderr
+    assert note.read_text() == "# N\n\nnote kept for later\n"
