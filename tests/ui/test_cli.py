@@ -356,3 +356,35 @@ def test_escape_sequences_in_mail_never_reach_the_terminal(home: Path, tmp_path:
     for said in (shown, drafts):
         assert not any(ch in said for ch in "\x1b\x07\x9b\u202e"), repr(said)
     assert "Urgent pilot" in shown
+
+
+def test_a_home_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
+    """QA, session 18: a home restored by sudo or mounted read-only made every command, even
+    `search` and `status`, end in a PermissionError traceback. One message, exit 77."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # root reads and writes anything: drop the capabilities that allow it
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: permissions cannot be taken away")
+        caps = "-dac_override,-dac_read_search,-fowner"
+        prefix = ["setpriv", "--bounding-set", caps, "--inh-caps", caps]
+    home = tmp_path / "home"
+    run(home, "init")
+    (home / "inbox" / "n.md").write_text("# N\n\nthe feijoa note\n")
+    run(home, "ingest", str(home / "inbox"))
+    for p in [home, *home.rglob("*")]:
+        p.chmod(p.stat().st_mode & ~0o222)
+    try:
+        env = {**os.environ, "TRAILKEEP_EMBEDDER": "hash"}
+        for args in (["search", "feijoa"], ["status"]):
+            argv = [*prefix, sys.executable, "-m", "trailkeep.ui", "--home", str(home), *args]
+            p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+            assert p.returncode == 77, p.stderr
+            assert "Traceback" not in p.stderr and "Give yourself write access" in p.stderr
+    finally:
+        for p in [home, *home.rglob("*")]:
+            p.chmod(p.stat().st_mode | 0o200)

@@ -9,6 +9,7 @@ packages add groups through the ``trailkeep.commands`` entry point (bench does).
 
 from __future__ import annotations
 
+import errno
 import functools
 import importlib
 import json
@@ -206,9 +207,42 @@ class LazyGroup(click.Group):
             from trailkeep.vault.space import as_disk_full
 
             full = as_disk_full(exc, self._home(ctx))
-            if full is None:
-                raise
-            raise self._disk_full(ctx, full) from exc
+            if full is not None:
+                raise self._disk_full(ctx, full) from exc
+            if denied := self._not_writable(ctx, exc):
+                raise self.NoPermission(denied) from exc
+            raise
+
+    class NoPermission(click.ClickException):
+        """The home cannot be written: exit 77 (sysexits.h EX_NOPERM)."""
+
+        exit_code = 77
+
+    def _not_writable(self, ctx: click.Context, exc: BaseException) -> str | None:
+        """What to say when the home cannot be written — a home restored by sudo, a snapshot
+        mounted read-only: every command, `search` and `status` too, ended in a traceback
+        (QA, session 18). SQLite writes beside its database even to read (the lock, the
+        journal), so the home must be writable."""
+        home = self._home(ctx)
+        cause: BaseException | None = exc
+        while cause is not None:
+            if (
+                isinstance(cause, PermissionError)
+                or (isinstance(cause, OSError) and cause.errno == errno.EROFS)
+            ) and Path(os.path.abspath(cause.filename or home)).is_relative_to(home.absolute()):
+                what = cause.filename or home
+                break
+            if "readonly database" in str(cause):
+                what = home / "trailkeep.sqlite3"
+                break
+            cause = cause.__cause__ or cause.__context__
+        else:
+            return None
+        return (
+            f"cannot write {what}: trailkeep writes in its home even to read (its lock and "
+            f"SQLite's journal). Give yourself write access to {home} (chmod -R u+w, or chown "
+            "it to you), or copy it somewhere you can write and use --home there"
+        )
 
     @staticmethod
     def _home(ctx: click.Context) -> Path:
