@@ -607,6 +607,11 @@ class Ingestor:
             return Outcome(key, CHANGING, str(exc))
         except IngestError as exc:
             return self._fail_unread(path, exc)
+        if not data.strip() and path.name.lower().endswith(NOTE_SUFFIXES):
+            # an empty note (Obsidian makes "Untitled.md" before a word is typed) has nothing to
+            # keep: not a failure — it made every `ingest` of the folder exit 65 and sat in
+            # `status` (QA, session 18). Read once it has text.
+            return Outcome(key, SKIPPED, "empty note: nothing to keep yet; read once it has text")
         sha = hashlib.sha256(data).hexdigest()
         mtime = datetime.fromtimestamp(st.st_mtime, tz=UTC)
         in_place = self.in_place(path)
@@ -988,18 +993,29 @@ def _safe_name(name: str) -> str:
     return "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in name)[:120]
 
 
-def walk(paths: Iterable[Path], not_files: list[Path] | None = None) -> Iterator[Path]:
+def walk(
+    paths: Iterable[Path],
+    not_files: list[Path] | None = None,
+    unreadable: list[tuple[Path, str]] | None = None,
+) -> Iterator[Path]:
     """Files under the given paths: symlinks are not followed, hidden dirs and junk skipped.
     Inside a folder, a link, FIFO, device or socket, or a sync service's conflict copy, is
     passed over (appended to ``not_files``), never opened and never a failure: a notes folder
     holding a symlink made `ingest` exit 65 for good (QA, session 14). A path given by itself
     is yielded whatever it is: asked for by name, it gets its reason — except a link to a
     folder, which is walked under its own name: the inbox or a ``[[source]]`` folder kept as a
-    link into a synced drive was refused whole (QA, session 14); the user named it."""
+    link into a synced drive was refused whole (QA, session 14); the user named it.
+    A folder that cannot be listed goes to ``unreadable`` with why: its notes were skipped
+    without a word (QA, session 18)."""
+
+    def cannot_list(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((Path(exc.filename or "?"), exc.strerror or str(exc)))
+
     for p in paths:
         if p.is_dir():
             root = p
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=cannot_list):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 if not_files is not None:  # a linked folder is not followed: say so
                     not_files += [Path(dirpath) / d for d in dirnames if _linked(dirpath, d)]

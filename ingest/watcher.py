@@ -28,7 +28,7 @@ from trailkeep.vault.space import as_disk_full, is_disk_full
 
 from .filters import is_ignored
 from .heartbeat import HEARTBEAT_FILE, write_heartbeat
-from .pipeline import CHANGING, GONE, Ingestor, Outcome, utf8_name, walk
+from .pipeline import CHANGING, GONE, SKIPPED, Ingestor, Outcome, utf8_name, walk
 
 DISK_RETRY_SECONDS = 10.0  # after a full disk, how soon the queued files are tried again
 ROOTS_SECONDS = 2.0  # how often the watched folders are looked for (one made after the start)
@@ -209,6 +209,8 @@ class Watcher:
         self._beat_at = 0.0
         self._full_until = 0.0  # the disk was full: no ingest before this (clock time)
         self._full: DiskFull | None = None  # the last full disk, for a single pass to stop on
+        self._skipped: dict[str, tuple[int, int, int]] = {}  # path -> (size, mtime, ctime)
+        self._unlisted: set[str] = set()  # what was said of folders that could not be listed
         self._batch_left = 0  # files of the batch being read, not yet read
         self._gone: set[Path] = set()  # roots whose folder was deleted: their watch is dead
         self._lock = threading.Lock()
@@ -244,7 +246,10 @@ class Watcher:
         The change time catches a replacement that keeps size and mtime (a sync tool or
         ``rsync -t`` writing a corrected file; QA, session 14): it moves on any write or
         rename, so a touched file is hashed once more and, unchanged, read as a duplicate."""
-        known = self.ingestor.vault.file_state(utf8_name(str(Path(os.path.abspath(path)))))
+        key = utf8_name(str(Path(os.path.abspath(path))))
+        if self._skipped.get(key) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns):
+            return True  # skipped as it is (an empty note): not read again at every rescan
+        known = self.ingestor.vault.file_state(key)
         if known is None or known[3] not in TERMINAL:
             return False
         recorded = known[4]
@@ -264,7 +269,8 @@ class Watcher:
     def scan(self) -> int:
         """Catch-up: queue files whose (size, mtime) differ from what the vault recorded."""
         n = 0
-        for p in walk(self.roots()):
+        unlisted: list[tuple[Path, str]] = []
+        for p in walk(self.roots(), unreadable=unlisted):
             try:
                 st = os.lstat(p)
             except OSError:
@@ -273,6 +279,14 @@ class Watcher:
                 continue
             self.tracker.observe(p)
             n += 1
+        told = {
+            f"folder not read ({why}): {f}; its files wait until it can be read"
+            for f, why in unlisted
+        }
+        for said in sorted(told - self._unlisted):  # once per folder (again after a fix)
+            log.warning("%s", said)
+            self.last_error = said
+        self._unlisted = told
         return n
 
     def _process_ready(self, stop: threading.Event | None = None) -> int:
@@ -305,6 +319,10 @@ class Watcher:
             if out.status == CHANGING:
                 self.tracker.observe(p)
                 continue
+            if out.status == SKIPPED:
+                with contextlib.suppress(OSError):
+                    st = os.stat(p)
+                    self._skipped[out.path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
             if out.status != GONE:
                 done += 1
                 self.processed += 1  # counted as it happens: the heartbeat shows it

@@ -281,9 +281,10 @@ def test_summary_counts(vault: Vault, ingestor: Ingestor) -> None:
     inbox = vault.settings.inbox
     write_note(inbox, "a.md", NOTE.format(body="a"))
     write_note(inbox, "b.md", NOTE.format(body="b"))
-    (inbox / "c.md").write_bytes(b"")
+    (inbox / "c.md").write_bytes(b"")  # an empty note: skipped, not failed (session 18)
+    (inbox / "d.json").write_bytes(b"{not json")
     s = ingestor.ingest_paths(list(walk([inbox])))
-    assert (s.ingested, s.duplicates, s.failed) == (2, 0, 1)
+    assert (s.ingested, s.duplicates, s.failed, s.skipped) == (2, 0, 1, 1)
     s2 = ingestor.ingest_paths(list(walk([inbox])))
     assert (s2.ingested, s2.duplicates) == (0, 2)
     assert doctor(vault).ok

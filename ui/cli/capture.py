@@ -29,7 +29,7 @@ def _progress_printer(total: int, quiet: bool) -> Callable[[Outcome], None]:
             out.status, "."
         )
         line = f"[{count['n']}/{total}] {mark} {out.path}"
-        if out.error and out.status in ("failed", "partial"):
+        if out.error and out.status in ("failed", "partial", "skipped"):
             line += f"  ({clip(out.error)})"
         if out.note:
             line += f"\n      note: {clip(out.note, 400)}"
@@ -63,6 +63,7 @@ def ingest(
     could not be read (corrupt, refused, unknown format) makes the exit status 65 once the
     others are ingested."""
     from trailkeep.ingest import CHANGING, Ingestor, Outcome, walk
+    from trailkeep.ingest.pipeline import FAILED
     from trailkeep.ingest.watcher import wait_until_stable
 
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
@@ -71,7 +72,8 @@ def ingest(
     v = vault(ctx)
     t0 = time.perf_counter()
     not_files: list[Path] = []
-    files = list(walk((p for p in paths if p not in missing), not_files))
+    unlisted: list[tuple[Path, str]] = []
+    files = list(walk((p for p in paths if p not in missing), not_files, unlisted))
     if not_files and not quiet:
         shown = ", ".join(str(p) for p in not_files[:3]) + (" …" if len(not_files) > 3 else "")
         click.echo(
@@ -99,6 +101,13 @@ def ingest(
     summary = Ingestor(v, on_document=inside).ingest_paths(
         ready, progress=_progress_printer(len(ready), quiet)
     )
+    for folder, why in unlisted:  # counted as failed: its notes were not read
+        summary.add(Outcome(str(folder), FAILED, f"folder not read: {why}"))
+        click.echo(
+            f"folder not read ({why}): {folder}; its files were not ingested (give yourself "
+            "read access, then run `trailkeep ingest` again)",
+            err=True,
+        )
     for f in files:
         if f in changing:
             summary.add(Outcome(str(f), CHANGING, "still being written"))

@@ -229,7 +229,7 @@ class LazyGroup(click.Group):
             if (
                 isinstance(cause, PermissionError)
                 or (isinstance(cause, OSError) and cause.errno == errno.EROFS)
-            ) and Path(os.path.abspath(cause.filename or home)).is_relative_to(home.absolute()):
+            ) and _in_home(Path(os.path.abspath(cause.filename or home)), home.absolute()):
                 what = cause.filename or home
                 break
             if "readonly database" in str(cause):
@@ -258,6 +258,12 @@ class LazyGroup(click.Group):
         return self.DiskFullExit(
             f"{exc}; nothing was lost, run `trailkeep {command}` again when there is room"
         )
+
+
+def _in_home(path: Path, home: Path) -> bool:
+    """A file of the home's own (the vault, its lock, blobs), not one of the inbox's: a folder
+    of notes the user cannot read is that folder's problem, not the home's."""
+    return path.is_relative_to(home) and not path.is_relative_to(home / "inbox")
 
 
 @click.group(cls=LazyGroup)
