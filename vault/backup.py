@@ -30,6 +30,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,8 @@ class RestoreReport:
     blobs: int
     seconds: float
     notes: list[str] = field(default_factory=list)  # an earlier interrupted restore, handled
+    # what was forgotten in the replaced home since the backup was made, forgotten again in it
+    forgotten_again: int = 0
 
 
 def aside_path(home: Path) -> Path:
@@ -342,8 +345,9 @@ def restore_home(
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
+            carried = _tombstones(settings.db_path)
             _copy_backup(src, work)
-            report, blobs = _verify(src, work, meta, settings, embedder)
+            report, blobs, again = _verify(src, work, meta, settings, embedder, carried)
             os.sync()  # the copy is on disk before any rename makes it the home
             moved, replaced = _swap(home, work, settings, force)
         except BaseException as exc:
@@ -353,7 +357,24 @@ def restore_home(
             raise
     finally:
         os.close(lock)
-    return RestoreReport(home, moved, replaced, report, blobs, time.perf_counter() - t0, notes)
+    return RestoreReport(
+        home, moved, replaced, report, blobs, time.perf_counter() - t0, notes, again
+    )
+
+
+def _tombstones(db: Path) -> list[tuple[str, str, str, str]]:
+    """The tombstones of the home being replaced (none when it holds no vault): a forget
+    holds across a restore of a backup made before it."""
+    if not db.exists():
+        return []
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT kind, key, reason, created_at FROM tombstone").fetchall()
+    except sqlite3.Error:
+        return []  # a vault too old or too broken to say: the backup's own tombstones hold
+    finally:
+        con.close()
+    return [(str(a), str(b), str(c or ""), str(d)) for a, b, c, d in rows]
 
 
 def _manifest(src: Path) -> dict[str, Any]:
@@ -401,11 +422,17 @@ def _copy_backup(src: Path, work: Path) -> None:
 
 
 def _verify(
-    src: Path, work: Path, meta: dict[str, Any], settings: Settings, embedder: Embedder | None
-) -> tuple[DoctorReport, int]:
-    """The copy against the manifest, then doctor on it; BackupError names what is wrong."""
+    src: Path,
+    work: Path,
+    meta: dict[str, Any],
+    settings: Settings,
+    embedder: Embedder | None,
+    carried: Sequence[tuple[str, str, str, str]] = (),
+) -> tuple[DoctorReport, int, int]:
+    """The copy against the manifest, what the replaced home forgot forgotten in it too
+    (``carried``: its tombstones), then doctor on it; BackupError names what is wrong."""
     from .embedder import get_embedder
-    from .maintenance import doctor
+    from .maintenance import doctor, forget_again
     from .settings import load_settings
     from .store import Vault
 
@@ -440,6 +467,9 @@ def _verify(
     )
     v = Vault.open(rs, embedder or get_embedder(settings.embedder))
     try:
+        again = forget_again(v, carried)
+        if again:
+            blobs = len(_blob_files(work / "blobs"))  # the forgotten files' went with them
         report = doctor(v, verify_blobs=True)
     finally:
         _close(v)
@@ -449,7 +479,7 @@ def _verify(
             f"the restored copy of {src} does not check out ({'; '.join(broken)}); "
             f"{settings.home} was not touched"
         )
-    return report, blobs
+    return report, blobs, again
 
 
 def _close(v: Vault) -> None:

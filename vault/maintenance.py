@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -375,6 +376,54 @@ def _emptied_sources(c: Connection, entry_ids: set[int]) -> set[int]:
         ).all()
     }
     return {s for s, n in going.items() if total.get(s) == n}
+
+
+def forget_again(vault: Vault, tombstones: Sequence[tuple[str, str, str, str]]) -> int:
+    """Carry another vault's tombstones (kind, key, reason, created_at) into this one and
+    forget what they name here: a restored older backup brought back what was forgotten since
+    it was made, and lost the tombstones that kept the file left in the inbox out (QA, session
+    18). Returns how many forgets it took (clients, documents, files)."""
+    if not tombstones:
+        return 0
+    with vault.writer("restore: forgotten"), vault.engine.begin() as c:
+        for kind, key, reason, created in tombstones:
+            c.execute(
+                text(
+                    "INSERT INTO tombstone (kind, key, reason, created_at) "
+                    "VALUES (:k, :key, :r, :t) ON CONFLICT DO NOTHING"
+                ),
+                {"k": kind, "key": key, "r": reason, "t": created},
+            )
+        keys: dict[str, set[str]] = {}
+        for kind, key, _, _ in tombstones:
+            keys.setdefault(kind, set()).add(key)
+        clients = [
+            str(r[0])
+            for r in c.execute(text("SELECT id FROM client"))
+            if tomb_key("client", str(r[0])) in keys.get("client", set())
+        ]
+        documents = [
+            int(r[0])
+            for r in c.execute(text("SELECT id, kind, external_id FROM document"))
+            if tomb_key("document", f"{r[1]}:{r[2]}") in keys.get("document", set())
+        ]
+        sources = [
+            int(r[0])
+            for r in c.execute(text("SELECT id, sha256 FROM source WHERE status != 'forgotten'"))
+            if str(r[1]) in keys.get("sha256", set())
+        ]
+    done = 0
+    for kw in (
+        *({"client_id": x} for x in clients),
+        *({"document_id": x} for x in documents),
+        *({"source_id": x} for x in sources),
+    ):
+        try:
+            forget(vault, **kw)  # type: ignore[arg-type]
+        except NotFound:  # gone with a client forgotten just before
+            continue
+        done += 1
+    return done
 
 
 def forget(

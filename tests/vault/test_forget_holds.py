@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -332,3 +333,48 @@ def test_forgetting_a_copy_of_a_note_keeps_the_notes_bytes(vault: Vault) -> None
     assert "Ship in March." in " ".join(
         str(r[0]) for r in rows(vault, "SELECT e.text FROM entry e WHERE e.current")
     )
+
+
+def test_a_forget_holds_across_a_restore_of_an_older_backup(tmp_path: Path) -> None:
+    """QA, session 18: restoring a backup made before a forget brought the forgotten material
+    back, and lost the tombstones that kept the file still in the inbox out. The replaced
+    home's tombstones are carried into the restored copy, and what they name is forgotten in
+    it before it is swapped in."""
+    from tests.conftest import make_settings
+    from trailkeep.recall import search
+    from trailkeep.vault import get_embedder, init_home
+    from trailkeep.vault.backup import backup, restore_home
+
+    s = make_settings(tmp_path / "home")
+    (s.home).mkdir(parents=True)
+    (s.home / "clients.toml").write_text(
+        '[[client]]\nname = "Clearview Vision Therapy"\nid = "clearview"\n'
+        'aliases = ["Clearview"]\n\n[[client]]\nname = "Northwind"\nid = "northwind"\n'
+    )
+    init_home(s)
+    from trailkeep.vault import load_settings
+
+    s = replace(s, clients=load_settings({}, s.home).clients)
+    v = Vault.open(s, get_embedder("hash"))
+    ing = Ingestor(v)
+    secret = write_note(s.inbox, "secret.md", "# Secret\n\nthe zanzibar salary figures\n")
+    ing.ingest_file(secret)
+    ing.ingest_file(
+        write_note(s.inbox, "cv.md", "---\nclient: clearview\n---\n# CV\n\nthe okapi plan\n")
+    )
+    ing.ingest_file(write_note(s.inbox, "keep.md", "# Keep\n\nthe ordinary walrus note\n"))
+    backup(v, tmp_path / "old")
+    forget(v, source_id=int(rows(v, "SELECT id FROM source WHERE name = 'secret.md'")[0][0]))
+    forget(v, client_id="clearview")
+    v.close()
+    rep = restore_home(tmp_path / "old", s, force=True, embedder=get_embedder("hash"))
+    assert rep.forgotten_again >= 2 and rep.doctor.ok
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        quotes = [h.quote for q in ("zanzibar salary", "okapi plan") for h in search(v, q, k=5)]
+        assert not any("zanzibar" in x or "okapi" in x for x in quotes), quotes
+        assert any("walrus" in h.quote for h in search(v, "ordinary walrus note", k=3))
+        again = Ingestor(v).ingest_file(secret)  # the file still in the inbox stays out
+        assert again.status == "skipped", again
+    finally:
+        v.close()

@@ -271,6 +271,11 @@ def restore_cmd(ctx: click.Context, src: Path, force: bool) -> None:
         f"restored into {rep.home}: {rep.doctor.chunks} chunk(s), {rep.blobs} original file(s), "
         f"checked by doctor before it replaced anything ({rep.seconds:.1f}s)"
     )
+    if rep.forgotten_again:
+        click.echo(
+            "what was forgotten in the replaced vault since this backup was made is forgotten "
+            "in the restored one too (its forgets hold)"
+        )
     if rep.doctor.not_embedded:
         click.echo(
             f"{len(rep.doctor.not_embedded)} chunk(s) have no vector from the configured "
