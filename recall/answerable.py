@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from trailkeep.vault import Hit, Vault
+from trailkeep.vault.mailtext import without_forward_headers
 from trailkeep.vault.query import chunks_holding, term_frequencies
 
 from .greetings import SALUTATION
@@ -198,6 +199,20 @@ _RATIO = re.compile(
     r"\d\s*%|\bpercent\b|\b(half|thirds?|quarters?|fifths?|tenths?)\b|\b\d+ (of|in|out of) \d+\b",
     re.IGNORECASE,
 )
+
+
+DATE_KINDS = frozenset({"date", "dates"})
+# a day of the calendar: "14 April", "April 14", "2026-04-14", "4/14" (not a bare year or time)
+_CALENDAR_DATE = re.compile(
+    r"\b((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?\b|"
+    r"\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(/\d{2,4})?\b)",
+    re.IGNORECASE,
+)
+
+
+def _date_words(sentence: str) -> list[str]:
+    return [w for m in _CALENDAR_DATE.finditer(sentence) for w in words_of(m.group(0))]
 
 
 def asks_quantity(question: str) -> bool:
@@ -609,6 +624,12 @@ def _reworded(vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str]) -
             sup.supported[t] = "keyword"  # "what share…": a ratio says it
             sup.matched[t] = {"%"}
             continue
+        if t in DATE_KINDS and any(_CALENDAR_DATE.search(s) for s in told):
+            # "CVT launch date", "what was the original cutover date?": a date says it, not
+            # the word (QA, session 18: a forwarded "Date:" header line answered instead)
+            sup.supported[t] = "keyword"
+            sup.matched[t] = {stem(w) for s in told for w in _date_words(s)}
+            continue
         if t in caps or _EXACT_ONLY.match(t):
             continue
         if alts := said_otherwise(t, said, stem):
@@ -625,9 +646,10 @@ def stated(hit: Hit) -> str:
     "how much will the SmileText plan cost for three locations?" holds every word of that
     question and answers none of it (QA, session 9). Chat turns keep their questions: a
     conversation's question and its reply are one exchange ("Did you paint that lake?")."""
-    if hit.kind == "message" or "?" not in hit.quote:
-        return hit.quote
-    said = sentences(hit.quote)
+    quote = without_forward_headers(hit.quote) if hit.kind == "email" else hit.quote
+    if hit.kind == "message" or "?" not in quote:
+        return quote
+    said = sentences(quote)
     return " ".join(s for s in said if not s.rstrip().endswith("?"))
 
 

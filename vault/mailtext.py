@@ -40,6 +40,39 @@ def reply_header(line: str, after: list[str]) -> bool:
     return bool(HEADER_FROM.match(line)) and any(HEADER_SENT.match(x) for x in after)
 
 
+# a header line of a forwarded (or quoted Outlook) message: "Date: Fri, 13 Mar 2026 10:00"
+_HEADER_LINE = re.compile(
+    r"^\s*\*?(from|to|cc|bcc|date|sent|subject|reply-to|von|an|betreff|gesendet|datum|de|à|a|"
+    r"objet|envoyé|para|asunto|enviado|fecha|van|aan|onderwerp|verzonden)\s?:\*?(\s|$)",
+    re.IGNORECASE,
+)
+
+
+def without_forward_headers(text: str) -> str:
+    """The text without the header lines of the messages it forwards (From, Date, Subject, To
+    under "---------- Forwarded message ---------"): they say who and when, not what — a
+    forwarded "Date: Fri, 13 Mar 2026" answered "what was the original cutover date?" (QA,
+    session 18)."""
+    if not FORWARDED.search(text):
+        return text
+    out: list[str] = []
+    heading = False
+    for line in text.split("\n"):
+        if FORWARDED.match(line):
+            heading = True
+            continue
+        if heading and _HEADER_LINE.match(line):
+            continue
+        if heading and not line.strip():  # the blank line after the headers: the message
+            heading = False
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        heading = False
+        out.append(line)
+    return "\n".join(out)
+
+
 def forwarded_from(text: str) -> list[str]:
     """Who sent each message forwarded inside ``text`` (the From line under each marker)."""
     out = []
@@ -58,4 +91,5 @@ __all__ = [
     "HEADER_SENT",
     "forwarded_from",
     "reply_header",
+    "without_forward_headers",
 ]

@@ -787,3 +787,33 @@ def test_a_count_of_something_else_does_not_answer_how_many(nvault: Vault) -> No
     ):
         a = ask(nvault, q, scoped)
         assert not a.abstained and said in a.citations[0].quote, (q, a.reason)
+
+
+def test_a_date_answers_what_date_and_a_forwarded_header_does_not(nvault: Vault) -> None:
+    """QA, session 18: "What was the original cutover date?" was answered by a forwarded
+    mail's "Date: Fri, 13 Mar 2026" header line alone — the word, not a date of the cutover —
+    and the note saying "Cutover is planned for 14 April 2026." was not cited: its date is
+    what "date" asks for."""
+    from trailkeep.vault.mailtext import without_forward_headers
+
+    fwd = (
+        "FYI, see below.\n\n---------- Forwarded message ---------\nFrom: Ops <o@x.example>\n"
+        "Date: Fri, 13 Mar 2026 10:00\nSubject: Timetable\nTo: M <m@x.example>\n\n"
+        "The 18:40 departure moves to 19:15.\n"
+    )
+    assert (
+        without_forward_headers(fwd) == "FYI, see below.\n\nThe 18:40 departure moves to 19:15.\n"
+    )
+    scoped = Filters(client="northwind")
+    Ingestor(nvault).ingest_file(
+        write_note(
+            nvault.settings.inbox,
+            "cutover.md",
+            "---\nclient: northwind\ndate: 2026-03-02\n---\n# Cutover\n\n"
+            "The Northwind cutover is planned for 14 April 2026.\n",
+        )
+    )
+    a = ask(nvault, "What is the Northwind cutover date?", scoped)
+    assert not a.abstained and "14 April 2026" in a.citations[0].quote
+    b = ask(nvault, "What is the date of the Northwind parking audit?", scoped)
+    assert b.abstained
