@@ -137,7 +137,10 @@ def search_detailed(
         # a question that names a time asks what was said then: an older version inside it is
         # not outranked by the current one (QA, session 16: "what did we decide before
         # October?" cited October's version first)
-        current = h.current or (span is not None and inside)
+        # so does a search up to a day (`--until`): what was current then is not penalised for
+        # being superseded after it (QA, session 18: the budget's versions inside the window
+        # ranked 11th and 12th, and `ask --until` said the history doesn't say)
+        current = h.current or (span is not None and inside) or filters.until is not None
         s = score.get(h.entry_id, 0.0) * (1.0 if current else NOT_CURRENT_PENALTY)
         if who and authors.get(h.entry_id) == who:
             s *= NAMED_AUTHOR_BOOST

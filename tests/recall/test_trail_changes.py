@@ -545,3 +545,36 @@ def test_an_edited_chat_messages_citation_points_to_its_trail_not_diff(vault: Va
     assert any(not h.current for h in a.citations), a.answer
     assert "trailkeep diff" not in a.answer
     assert "edited or replaced later: `trailkeep trail --document" in a.answer
+
+
+def test_a_search_up_to_a_day_does_not_rank_down_what_was_current_then(vault: Vault) -> None:
+    """QA, session 18: `ask "What is the routing budget?" --until 2026-03-31` said the history
+    doesn't say: the versions inside the window were superseded after it, ranked down as old,
+    and fell behind chat turns that say "budget" alone."""
+    from datetime import datetime
+
+    from trailkeep.recall import search
+    from trailkeep.vault import Filters
+
+    for n, (day, budget) in enumerate(
+        (("2026-03-02", "18,000"), ("2026-03-20", "24,500"), ("2026-04-02", "31,000")), 1
+    ):
+        Ingestor(vault).ingest_file(
+            write_note(
+                vault.settings.inbox / f"v{n}",
+                "routing.md",
+                f"---\nid: routing\ndate: {day}\n---\n# Route planning\n\n## Budget\n\n"
+                f"The routing budget is {budget} EUR for the first phase.\n",
+            )
+        )
+    for i in range(4):  # current notes as close to the words, and never superseded
+        write_note(
+            vault.settings.inbox,
+            f"misc-{i}.md",
+            f"---\ndate: 2026-03-1{i}\n---\n# Misc {i}\n\nThe routing budget question {i}.\n",
+        )
+    Ingestor(vault).ingest_paths(sorted(vault.settings.inbox.glob("misc-*.md")))
+    window = Filters(until=datetime(2026, 3, 31))
+    top = [h.quote for h in search(vault, "routing budget", k=4, filters=window)]
+    assert any("18,000" in q for q in top) and any("24,500" in q for q in top), top
+    assert not any("31,000" in q for q in top)
