@@ -377,7 +377,7 @@ def client_spec(v: Vault, name: str) -> ClientSpec:
     return spec
 
 
-class Text(click.ParamType):
+class Text(click.ParamType[str]):
     """Free text a command reads (a question, a query, a topic): UTF-8, and not blank.
 
     A question typed in a Latin-1 terminal reaches Python with its bytes escaped (``caf\\xe9``),
