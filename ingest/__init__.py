@@ -21,11 +21,11 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .pipeline import CHANGING, Ingestor, Outcome, Summary, identity_for, walk
+    from .pipeline import CHANGING, FAILED, Ingestor, Outcome, Summary, identity_for, walk
 
 _EXPORTS = {
     name: ".pipeline"
-    for name in ("CHANGING", "Ingestor", "Outcome", "Summary", "identity_for", "walk")
+    for name in ("CHANGING", "FAILED", "Ingestor", "Outcome", "Summary", "identity_for", "walk")
 }
 
 __getattr__ = lazy_getattr(__name__, _EXPORTS)
@@ -33,6 +33,7 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 __all__ = [
     "CHANGING",
+    "FAILED",
     "FileChanged",
     "FileTooLarge",
     "IngestError",

@@ -62,8 +62,7 @@ def ingest(
     A path that does not exist is an error (exit 1) once the others are ingested; a file that
     could not be read (corrupt, refused, unknown format) makes the exit status 65 once the
     others are ingested."""
-    from trailkeep.ingest import CHANGING, Ingestor, Outcome, walk
-    from trailkeep.ingest.pipeline import FAILED
+    from trailkeep.ingest import CHANGING, FAILED, Ingestor, Outcome, walk
     from trailkeep.ingest.watcher import wait_until_stable
 
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]
