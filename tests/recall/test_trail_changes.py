@@ -271,8 +271,9 @@ def test_a_renamed_note_still_revises_its_sections(
     assert [s["version"] for s in risks] == [1]  # said once, unchanged since
 
 
-def test_an_edited_chat_message_changes_mind_from_when_it_was_sent(vault: Vault) -> None:
-    """A chat edit has no earlier version: its changed mind dates the message it revises."""
+def ingest_edited_chat(vault: Vault) -> None:
+    """A conversation whose message "The axolotl budget is 55k." was edited to "70k" a week
+    later."""
     import json
 
     from tests.fixtures.chats import msg, node
@@ -289,6 +290,11 @@ def test_an_edited_chat_message_changes_mind_from_when_it_was_sent(vault: Vault)
     p = vault.settings.inbox / "conversations.json"
     p.write_text(json.dumps([conv]))
     Ingestor(vault).ingest_file(p)
+
+
+def test_an_edited_chat_message_changes_mind_from_when_it_was_sent(vault: Vault) -> None:
+    """A chat edit has no earlier version: its changed mind dates the message it revises."""
+    ingest_edited_chat(vault)
     steps = trail_json("axolotl budget", topic_trail(vault, "axolotl budget"))["steps"]
     mind = steps[-1]["changed_mind"]
     assert mind["from"] == "The axolotl budget is 55k."  # type: ignore[index]
@@ -524,23 +530,9 @@ def test_an_edited_chat_messages_citation_points_to_its_trail_not_diff(vault: Va
     """QA, session 18: an edited chat message was cited "superseded: `trailkeep diff
     --document 1 --from 1` shows what changed", and that command said the document has one
     version. A conversation grows in place: its trail shows the edit."""
-    import json
-
-    from tests.fixtures.chats import msg, node
     from trailkeep.recall import ask
 
-    m = {
-        "u1": node("u1", None, ["u2", "u2b"], msg("u1", "user", "Plan it.", 1767225600.0)),
-        "u2": node("u2", "u1", [], msg("u2", "user", "The axolotl budget is 55k.", 1767225700.0)),
-        "u2b": node(
-            "u2b", "u1", [], msg("u2b", "user", "The axolotl budget is 70k.", 1767830400.0)
-        ),
-    }
-    conv = {"title": "Budget", "create_time": 1767225600.0, "update_time": 1767830400.0}
-    conv |= {"mapping": m, "current_node": "u2b", "id": "c1", "conversation_id": "c1"}
-    p = vault.settings.inbox / "conversations.json"
-    p.write_text(json.dumps([conv]))
-    Ingestor(vault).ingest_file(p)
+    ingest_edited_chat(vault)
     a = ask(vault, "What is the axolotl budget?")
     assert any(not h.current for h in a.citations), a.answer
     assert "trailkeep diff" not in a.answer
