@@ -4,11 +4,13 @@ Grammar (notes/0010-work-log-and-invoices.md)::
 
     work line   := BULLET ["[x]"] DURATION CLIENT ":" DESCRIPTION
     BULLET      := "-" | "*" | "+"   (at the start of a line, indentation allowed)
-    DURATION    := HOURS | MINUTES | HOURS MINUTES | SPAN   (may be bold: "**1.5h**")
+    DURATION    := HOURS | MINUTES | HOURS MINUTES   (may be bold: "**1.5h**")
     HOURS       := NUMBER ("h" | "hr" | "hrs" | "hour" | "hours") ["."]
     MINUTES     := INTEGER ("m" | "min" | "mins" | "minute" | "minutes") ["."]
-    SPAN        := H ":" MM ("-" | "–" | "—") H ":" MM   (its length; past midnight: the next
-                               day's: "23:30–01:10" is 1h40m)
+    SPAN        := H ":" MM ("-" | "–" | "—") H ":" MM   (a timesheet's hours column: its
+                               length, past midnight only from evening to morning: "23:30–01:10"
+                               is 1h40m; in a note's line it is named, not billed — an agenda
+                               looks the same)
     CLOCK       := H ":" MM   (timesheet hours and front matter only: "0:20" is 20 minutes;
                                in a note's line "- 9:30 Acme: standup" is a time of day)
     NUMBER      := digits, optionally "." or "," and digits   ("2,5h" is 2.5 hours; ".5h")
@@ -17,7 +19,7 @@ Grammar (notes/0010-work-log-and-invoices.md)::
     - 2.5h acme: fixed the claims export
     - 90m Acme Health: call about the schema
     - 1h15m acme: review
-    - [x] 09:10–10:40 acme: workshop         (a ticked task; an open "[ ]" one is not billed)
+    - [x] 1.5h acme: workshop                (a ticked task; an open "[ ]" one is not billed)
 
 Hours are kept exact: ``hours_text`` returns a decimal string when the duration is a finite
 decimal ("1.25") and a fraction otherwise ("1/3" for 20 minutes), so that amounts computed from
@@ -45,9 +47,9 @@ H_MIN = re.compile(r"^(?P<h>\d{1,2})\s?h(?P<m>[0-5]\d)$", re.IGNORECASE)
 SPAN = re.compile(
     r"^(?P<h1>\d{1,2}):(?P<m1>[0-5]\d)\s?[-\u2013\u2014]\s?(?P<h2>\d{1,2}):(?P<m2>[0-5]\d)$"
 )
+_SPAN_IN_LINE = r"\d{1,2}:[0-5]\d\s?[-\u2013\u2014]\s?\d{1,2}:[0-5]\d"
 _DUR_IN_LINE = (
-    r"(?P<dur>\d{1,2}:[0-5]\d\s?[-\u2013\u2014]\s?\d{1,2}:[0-5]\d"
-    r"|(?:\d{1,4}(?:[.,]\d{1,4})?|[.,]\d{1,4})\s?(?:hours?|hrs?|h)\.?"
+    r"(?P<dur>(?:\d{1,4}(?:[.,]\d{1,4})?|[.,]\d{1,4})\s?(?:hours?|hrs?|h)\.?"
     r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\.?)?"
     r"|\d{1,5}\s?(?:minutes?|mins?|m)\.?)"
 )
@@ -68,10 +70,14 @@ def parse_duration(text: str) -> Fraction:
         h1, m1, h2, m2 = (int(g) for g in span.groups())
         if h1 > 24 or h2 > 24:
             raise ParseError(f"{text!r} is not a span of the day")
-        minutes = (h2 * 60 + m2 - h1 * 60 - m1) % (24 * 60)  # across midnight: the next day
-        if minutes == 0:
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end == start:
             raise ParseError(f"hours {text!r} is zero")
-        return Fraction(minutes, 60)
+        if end < start and not (start >= 18 * 60 and end <= 8 * 60):
+            # past midnight only from an evening into a morning: "11:00-10:00" is a typo, and
+            # read as past midnight it billed 23h (review, session 18)
+            raise ParseError(f"hours {text!r} end before they start")
+        return Fraction((end - start) % (24 * 60), 60)
     s = re.sub(r"(?<=[a-z])\.$", "", s, flags=re.IGNORECASE)  # "90 Min.", "2 hrs."
     if s.startswith((".", ",")):
         s = "0" + s  # ".5h"
@@ -144,6 +150,21 @@ def unread_work_line(line: str) -> str | None:
     None. A bare whole number ("- 3 options: …") is a list, not a duration: not said."""
     if match_work_line(line) is not None:
         return None
+    span = re.match(
+        rf"^[ \t]*[-*+][ \t]+(?:\[[xX ]\][ \t]+)?({_SPAN_IN_LINE})[ \t]+\S[^:\n]{{0,59}}:", line
+    )
+    if span:
+        # a span of the day in a note may be an agenda as well as a log ("- 14:00-16:00 Acme:
+        # quarterly review"): named with its length, never billed on a guess (session 18)
+        try:
+            minutes = int(parse_duration(span.group(1)) * 60)
+        except ParseError as exc:
+            return str(exc)
+        length = f"{minutes // 60}h{minutes % 60:02d}m" if minutes % 60 else f"{minutes // 60}h"
+        return (
+            f"{span.group(1)!r} is a span of the day ({length}), not billed from a note: write "
+            f"- {length} client: what, to bill it"
+        )
     if _OPEN_TASK.match(line) and _LOOKS_LIKE_WORK.match(_OPEN_TASK.sub("- ", line)):
         return "an open task is planned work, not done: tick it ([x]) when it is done to bill it"
     plain = _plain(line)

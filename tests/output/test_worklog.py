@@ -44,7 +44,8 @@ def test_durations_are_understood_exactly(text: str, hours: Fraction) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "h", "2.5x", "abc", "0h", "25h", "-1h", "1.5.2h", "2h-3m", "10:00-10:00"]
+    "text",
+    ["", "h", "2.5x", "abc", "0h", "25h", "-1h", "1.5.2h", "2h-3m", "10:00-10:00", "11:00-10:00"],
 )
 def test_bad_durations_are_rejected_clearly(text: str) -> None:
     with pytest.raises(ParseError, match="hours"):
@@ -89,23 +90,23 @@ def test_durations_written_other_ways_are_named_not_lost(bvault: Vault, bingest:
     assert "-5" not in out.error
 
 
-def test_ticked_bold_and_spanned_work_is_billed_and_open_tasks_are_named(
+def test_ticked_bold_and_dotted_work_is_billed_and_spans_and_open_tasks_are_named(
     bvault: Vault, bingest: Ingestor
 ) -> None:
     """QA, session 18: a ticked task, bold hours, a span of the day (also past midnight),
-    "90 Min." and ".5h" were neither billed nor named — the hours lost without a word. An
-    open task is planned work: named, not billed; "1.5h:" is named with how to write it."""
+    "90 Min." and ".5h" were neither billed nor named — the hours lost without a word. A
+    span in a note may be an agenda as well as a log, and "11:00-10:00" read past midnight
+    billed 23h (review): spans are named with their length, not billed; so is an open task
+    (planned work) and "1.5h:"."""
     note = (
         "---\ndate: 2026-05-04\n---\n# Day\n\n"
         "- 09:10\u201310:40 acme: workshop\n- 23:30\u201301:10 acme: incident\n"
         "- [x] 1h acme: ticked\n- **1.5h** acme: bold\n- 90 Min. acme: dotted\n"
         "- .5h acme: leading dot\n- [ ] 2h acme: not done yet\n- 1.5h: acme: colon\n"
-        "- [ ] buy milk\n"
+        "- [ ] buy milk\n- 11:00-10:00 acme: typo\n"
     )
     out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-05-04.md", note))
     assert [(i.description, i.hours) for i in list_work(bvault)] == [
-        ("workshop", "1.5"),
-        ("incident", "5/3"),
         ("ticked", "1"),
         ("bold", "1.5"),
         ("dotted", "1.5"),
@@ -114,6 +115,9 @@ def test_ticked_bold_and_spanned_work_is_billed_and_open_tasks_are_named(
     assert out.status == "partial" and out.error
     assert "an open task is planned work" in out.error and "not done yet" in out.error
     assert "'1.5h' is followed by a colon" in out.error
+    assert "'09:10\u201310:40' is a span of the day (1h30m), not billed" in out.error
+    assert "'23:30\u201301:10' is a span of the day (1h40m)" in out.error
+    assert "'11:00-10:00' end before they start" in out.error
     assert "buy milk" not in out.error
 
 
