@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from trailkeep.vault import Filters, Hit, Vault, hydrate, keyword_search, vector_search
 from trailkeep.vault.keyword import STOP_WORDS
@@ -20,6 +20,7 @@ from trailkeep.vault.query import (
     entry_text,
     estimated_frequencies,
     neighbour_chunks,
+    superseded_at,
     vault_authors,
 )
 
@@ -132,6 +133,12 @@ def search_detailed(
     who = next(iter(named)) if len(named) == 1 else None
     authors = entry_authors(vault, list(best)) if who else {}
 
+    current_then: set[int] = set()  # superseded only after `until`: current as of it
+    if filters.until is not None:
+        until = filters.until.replace(tzinfo=UTC) if filters.until.tzinfo is None else filters.until
+        old = [h.entry_id for h in best.values() if not h.current]
+        current_then = {e for e, t in superseded_at(vault, old).items() if t >= until}
+
     def shaped(h: Hit) -> float:
         inside = span is not None and h.timestamp is not None and span[0] <= h.timestamp < span[1]
         # a question that names a time asks what was said then: an older version inside it is
@@ -140,7 +147,7 @@ def search_detailed(
         # so does a search up to a day (`--until`): what was current then is not penalised for
         # being superseded after it (QA, session 18: the budget's versions inside the window
         # ranked 11th and 12th, and `ask --until` said the history doesn't say)
-        current = h.current or (span is not None and inside) or filters.until is not None
+        current = h.current or (span is not None and inside) or h.entry_id in current_then
         s = score.get(h.entry_id, 0.0) * (1.0 if current else NOT_CURRENT_PENALTY)
         if who and authors.get(h.entry_id) == who:
             s *= NAMED_AUTHOR_BOOST

@@ -19,6 +19,7 @@ from .records import (
     Hit,
     db_ts,
     from_utc,
+    parse_db_ts,
 )
 from .store import Vault
 
@@ -411,6 +412,32 @@ def neighbour_chunks(
     return [(e, n, first[n], after) for e, n, after in pairs if n in first]
 
 
+def superseded_at(vault: Vault, entry_ids: Sequence[int]) -> dict[int, datetime]:
+    """For each entry of a document that has a later version: when that next version came (the
+    entry's words stood until then). Entries of a document's last version are left out."""
+    ids = sorted({int(i) for i in entry_ids})
+    if not ids:
+        return {}
+    out: dict[int, datetime] = {}
+    with vault.engine.connect() as c:
+        for r in c.execute(
+            text(
+                "SELECT e.id, MIN(v2.created_at) FROM entry e "
+                "JOIN version v ON v.id = e.version_id "
+                "JOIN version v2 ON v2.document_id = v.document_id AND v2.number > v.number "
+                f"WHERE e.id IN ({_bind_ints(ids)}) GROUP BY e.id"
+            )
+        ):
+            when = parse_db_ts(r[1])
+            if when is not None:
+                out[int(r[0])] = when
+    return out
+
+
+def _bind_ints(ids: Sequence[int]) -> str:
+    return ",".join(str(int(i)) for i in ids)
+
+
 def entry_authors(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
     if not entry_ids:
         return {}
@@ -486,6 +513,7 @@ __all__ = [
     "neighbour_chunks",
     "resolve_client",
     "status",
+    "superseded_at",
     "tags_to_review",
     "term_frequencies",
     "vault_authors",
