@@ -203,12 +203,16 @@ _RATIO = re.compile(
 
 DATE_KINDS = frozenset({"date", "dates"})
 # a day of the calendar: "14 April", "April 14", "2026-04-14", "4/14" (not a bare year or time)
-_CALENDAR_DATE = re.compile(
-    r"\b((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?\b|"
-    r"\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(/\d{2,4})?\b)",
-    re.IGNORECASE,
+_MONTH_NAME = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?)"
 )
+_CALENDAR_DATE = re.compile(
+    rf"\b({_MONTH_NAME}\.? \d{{1,2}}(st|nd|rd|th)?\b|"
+    rf"\b\d{{1,2}}(st|nd|rd|th)? (of )?{_MONTH_NAME}\b|"
+    r"\b\d{4}-\d{2}-\d{2}\b)",
+    re.IGNORECASE,
+)  # real month names only ("2 separate", "3 decks" are no dates: review); no "4/14" ("24/7")
 
 
 def _date_words(sentence: str) -> list[str]:
@@ -250,17 +254,20 @@ def measures(sentence: str, question: str) -> bool:
     )
 
 
-def counted_noun(question: str) -> str | None:
-    """The noun a "how many" question counts ("caregivers"), or None."""
+def counted_nouns(question: str) -> list[str]:
+    """The words a "how many" question counts: of the phrase after "how many" (up to the first
+    scaffolding word), its plurals ("how many caregivers work on …" counts caregivers, not
+    "work": review), else all of it ("how many staff …"); empty when it asks no count."""
     m = _HOW_MANY.search(question)
     if not m:
-        return None
+        return []
     phrase: list[str] = []
     for w in words_of(m.group(1)):
         if w in SCAFFOLD:
             break
         phrase.append(w)
-    return phrase[-1] if phrase else None
+    plurals = [w for w in phrase if len(w) > 3 and w.endswith("s") and not w.endswith("ss")]
+    return plurals or phrase
 
 
 def counts(sentence: str, noun_stems: set[str]) -> bool:
@@ -589,9 +596,9 @@ def support(
         sup.quantity = _typed_sentence(sup, hits, has_time, caps)
     elif quantity:
         asked = [t for t in terms if t.isdigit()]
-        noun = counted_noun(question)
+        counted = [w for w in counted_nouns(question) if w not in caps]
         nouns = (
-            None if noun is None or noun in caps else sup.matched.get(noun, set()) | {stem(noun)}
+            {x for w in counted for x in sup.matched.get(w, set()) | {stem(w)}} if counted else None
         )
         sup.quantity = _typed_sentence(
             sup,
