@@ -217,6 +217,7 @@ def resolve(kind: str, m: re.Match[str], written: date) -> date | None:
         kind == "weekday"
         and got.weekday() == written.weekday()
         and not re.search(r"(?i)\b(?:next|coming)\b", m.group(0))
+        and not re.match(r"(?i)\s*(?:,\s*)?(?:next\s+week|week\b)", m.string[m.end() :])
     ):
         # "by Friday" written on a Friday is that day, as "October 28" on October 28 is: a
         # deadline read a week late is missed, one read early is only early (QA, session 18:

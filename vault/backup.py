@@ -302,14 +302,21 @@ def restore(src: Path, settings: Settings, force: bool = False) -> Path | None:
 
 
 def restore_home(
-    src: Path, settings: Settings, *, force: bool = False, embedder: Embedder | None = None
+    src: Path,
+    settings: Settings,
+    *,
+    force: bool = False,
+    embedder: Embedder | None = None,
+    keep_forgotten: bool = False,
 ) -> RestoreReport:
     """Restore the backup at ``src`` as ``settings.home``, atomically (module docstring).
 
     A home that holds a vault is refused unless ``force``; with it, the home is moved to
     ``<home>.before-restore`` (replacing an earlier copy there). Raises BackupError when the
     backup does not check out (the home untouched), DiskFull when there is no room beside the
-    home for the copy plus ``[vault] min_free_mb``."""
+    home for the copy plus ``[vault] min_free_mb``. What the replaced home forgot since the
+    backup was made is forgotten in the restored copy too, unless ``keep_forgotten`` (the way
+    to undo a forget made by mistake)."""
     t0 = time.perf_counter()
     home = settings.home
     notes = cleanup_interrupted_restore(home)
@@ -345,7 +352,7 @@ def restore_home(
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            carried = _tombstones(settings.db_path)
+            carried = [] if keep_forgotten else _tombstones(settings.db_path)
             _copy_backup(src, work)
             report, blobs, again = _verify(src, work, meta, settings, embedder, carried)
             os.sync()  # the copy is on disk before any rename makes it the home

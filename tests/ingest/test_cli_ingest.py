@@ -198,6 +198,11 @@ def test_an_empty_note_is_skipped_not_failed(home: Path) -> None:
     (inbox / "Untitled.md").write_text("# Later\n\nthe guava note typed later\n")
     os.utime(inbox / "Untitled.md", (old + 10, old + 10))
     assert "1 ingested" in cli(home, "ingest", str(inbox)).output
+    # emptied after it was read: said loudly, not skipped — its old text would stay current
+    (inbox / "Untitled.md").write_text("")
+    os.utime(inbox / "Untitled.md", (old + 20, old + 20))
+    r = cli(home, "ingest", str(inbox / "Untitled.md"))
+    assert r.exit_code == 65 and "empty note" in r.output
 
 
 def test_a_folder_that_cannot_be_listed_is_said_and_counted(home: Path) -> None:

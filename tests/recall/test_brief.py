@@ -624,6 +624,7 @@ def test_brief_on_a_mailing_list_does_not_flood(tmp_path: Path) -> None:
         # written on a Friday: that Friday (QA, session 18), "next Friday" the one after
         ("Please send it by Friday, we needed it last week.", "2026-11-06"),
         ("Please send it by next Friday.", "2026-11-13"),
+        ("Please send it by Friday next week.", "2026-11-13"),  # review, session 18
         ("The review is on Monday.", "2026-11-09"),
         # with its day of the month, the weekday is that day (QA, session 13)
         ("The board needs the signed quote by Friday the 13th.", "2026-11-13"),

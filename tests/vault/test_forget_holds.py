@@ -378,3 +378,13 @@ def test_a_forget_holds_across_a_restore_of_an_older_backup(tmp_path: Path) -> N
         assert again.status == "skipped", again
     finally:
         v.close()
+    # a forget made by mistake is undone by restoring with keep_forgotten (review)
+    back = restore_home(
+        tmp_path / "old", s, force=True, embedder=get_embedder("hash"), keep_forgotten=True
+    )
+    assert back.forgotten_again == 0
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        assert any("zanzibar" in h.quote for h in search(v, "zanzibar salary", k=5))
+    finally:
+        v.close()

@@ -254,12 +254,18 @@ def backup_cmd(ctx: click.Context, dest: Path) -> None:
     is_flag=True,
     help="Replace a vault in the home; it is kept at <home>.before-restore (one copy).",
 )
+@click.option(
+    "--keep-forgotten",
+    is_flag=True,
+    help="Bring back what the replaced vault forgot since the backup was made (to undo a "
+    "forget made by mistake); by default those forgets hold in the restored vault.",
+)
 @click.pass_context
-def restore_cmd(ctx: click.Context, src: Path, force: bool) -> None:
+def restore_cmd(ctx: click.Context, src: Path, force: bool, keep_forgotten: bool) -> None:
     """Bring a backup back as the home: copied beside it, checked, then swapped in whole."""
     from trailkeep.vault.backup import restore_home
 
-    rep = restore_home(src, settings(ctx), force=force)
+    rep = restore_home(src, settings(ctx), force=force, keep_forgotten=keep_forgotten)
     for note in rep.notes:
         click.echo(note, err=True)
     if rep.moved:
@@ -274,7 +280,8 @@ def restore_cmd(ctx: click.Context, src: Path, force: bool) -> None:
     if rep.forgotten_again:
         click.echo(
             "what was forgotten in the replaced vault since this backup was made is forgotten "
-            "in the restored one too (its forgets hold)"
+            "in the restored one too (its forgets hold; `restore --keep-forgotten` brings it "
+            "back, to undo a forget made by mistake)"
         )
     if rep.doctor.not_embedded:
         click.echo(
