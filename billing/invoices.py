@@ -254,8 +254,8 @@ def changed_since_billed(vault: Vault, inv: InvoiceView) -> str | None:
     changed since it was billed: a "3h" line corrected into "2h" and "1h" bills the 1h as new
     work, and the client pays 4h for 3h unless the old invoice is credited (QA, session 18:
     said only when nothing else was billable). None when nothing changed."""
-    if inv.kind != "invoice":
-        return None
+    if inv.kind != "invoice" or inv.status != "draft":
+        return None  # an issued invoice's items are its own: nothing to warn before it goes
     with store.reading(vault) as c:
         said = _changed(c, inv.client, inv.period)
     return said[2:] if said else None

@@ -834,5 +834,12 @@ def test_a_draft_made_while_billed_work_changed_says_so(bsettings: Settings) -> 
     run(bsettings.home, "ingest", str(note))
     out = said("invoice", "create", "--client", "acme", "--period", "2026-03")
     assert "warning: 1 billed item(s) changed since" in out and "now: - 2h acme" in out
-    out = said("invoice", "issue", "2", "--date", "2026-04-02")
-    assert "warning: 1 billed item(s) changed since" in out
+    # issuing is refused before a number is given, unless --force (review)
+    env = {"TRAILKEEP_EMBEDDER": "hash", **server_env(bsettings.home)}
+    r = CliRunner().invoke(
+        main, ["--home", str(bsettings.home), "invoice", "issue", "2"], env=env, obj={}
+    )
+    assert r.exit_code == 1 and "nothing was issued" in r.output and "--force" in r.output
+    out = said("invoice", "issue", "2", "--date", "2026-04-02", "--force")
+    assert "INV-2026-0002" in out
+    assert "changed since" not in said("invoice", "show", "1")  # issued: not warned again
