@@ -211,15 +211,22 @@ def sentence_cues(doc: ParsedDocument) -> None:
 
 def utf8_name(text: str) -> str:
     """A path or file name as text the vault can store: itself when it is UTF-8; else with the
-    bytes that are not written as escapes ("caf\\xe9.md"). A name from a Windows zip or a
-    Latin-1 share reaches Python with its bytes escaped as surrogates, which neither SQL nor a
-    lock file can hold: one such file stopped all capture (QA, session 18). Its bytes are read
-    from the file itself; only the name it is known by is escaped."""
+    bytes that are not written as escapes, marked ("[not UTF-8] caf\\xe9.md"). A name from a
+    Windows zip or a Latin-1 share reaches Python with its bytes escaped as surrogates, which
+    neither SQL nor a lock file can hold: one such file stopped all capture (QA, session 18).
+    Its bytes are read from the file itself; only the name it is known by is escaped."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        escaped = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        # marked, so that a file really named "caf\\xe9.md" (UTF-8, with a backslash) is not
+        # the same file as the Latin-1 "café.md" (review: two notes became one document)
+        head, sep, tail = escaped.rpartition("/")
+        return f"{head}{sep}{NOT_UTF8}{tail}"
     return text
+
+
+NOT_UTF8 = "[not UTF-8] "  # before the escaped name of a file whose name is not UTF-8
 
 
 def identity_for(path: Path, inbox: Path | None) -> str:

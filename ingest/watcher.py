@@ -319,10 +319,13 @@ class Watcher:
             if out.status == CHANGING:
                 self.tracker.observe(p)
                 continue
-            if out.status == SKIPPED:
+            if out.status == SKIPPED and (out.error or "").startswith("empty note"):
+                # remembered only while it is still blank: text typed between the read and this
+                # stat must not be taken as already seen (review)
                 with contextlib.suppress(OSError):
                     st = os.stat(p)
-                    self._skipped[out.path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                    if st.st_size <= 4096 and not p.read_bytes().strip():
+                        self._skipped[out.path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
             if out.status != GONE:
                 done += 1
                 self.processed += 1  # counted as it happens: the heartbeat shows it

@@ -56,17 +56,23 @@ def without_forward_headers(text: str) -> str:
     if not FORWARDED.search(text):
         return text
     out: list[str] = []
-    heading = False
+    heading, seen = False, False  # under a marker; a header line read since
     for line in text.split("\n"):
         if FORWARDED.match(line):
-            heading = True
+            heading, seen = True, False
             continue
         if heading and _HEADER_LINE.match(line):
+            seen = True
             continue
-        if heading and not line.strip():  # the blank line after the headers: the message
-            heading = False
-            if out and out[-1] != "":
-                out.append("")
+        if heading and seen and line[:1] in (" ", "\t") and line.strip():
+            continue  # a header folded onto the next line ("Subject: a long …")
+        if heading and not line.strip():
+            # Apple Mail puts a blank line between "Begin forwarded message:" and the headers;
+            # the blank line after them is where the message begins
+            if seen:
+                heading = False
+                if out and out[-1] != "":
+                    out.append("")
             continue
         heading = False
         out.append(line)

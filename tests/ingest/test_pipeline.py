@@ -358,3 +358,14 @@ def test_an_edit_synced_with_an_old_or_future_mtime_is_the_current_text(
         "WHERE v.current AND e.kind = 'section'",
     )
     assert current == [("The budget is 70k.",)]
+
+
+def test_a_name_that_is_not_utf8_is_its_own_and_never_a_utf8_ones() -> None:
+    """Review, session 18: escaped alone, the Latin-1 "café.md" and a file really named
+    "caf\\xe9.md" were one key, and two notes became versions of one document."""
+    from trailkeep.ingest.pipeline import utf8_name
+
+    latin1 = os.fsdecode(b"/in/caf\xe9.md")
+    assert utf8_name(latin1) == "/in/[not UTF-8] caf\\xe9.md"
+    assert utf8_name("/in/caf\\xe9.md") == "/in/caf\\xe9.md"  # valid UTF-8: itself
+    assert utf8_name("/in/café.md") == "/in/café.md"

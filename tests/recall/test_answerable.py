@@ -821,3 +821,21 @@ def test_a_date_answers_what_date_and_a_forwarded_header_does_not(nvault: Vault)
     assert not a.abstained and "14 April 2026" in a.citations[0].quote
     b = ask(nvault, "What is the date of the Northwind parking audit?", scoped)
     assert b.abstained
+
+
+@pytest.mark.parametrize(
+    "forward",
+    [
+        # Gmail; Apple Mail (a blank line before the headers); a folded Subject (review)
+        "Hi.\n\n---------- Forwarded message ---------\nFrom: O <o@x.example>\n"
+        "Date: Fri, 13 Mar 2026\nSubject: T\nTo: M <m@x.example>\n\nThe body.",
+        "Hi.\n\nBegin forwarded message:\n\nFrom: O <o@x.example>\nSubject: T\n"
+        "Date: 13 March 2026\nTo: M <m@x.example>\n\nThe body.",
+        "Hi.\n\n---------- Forwarded message ---------\nFrom: O <o@x.example>\n"
+        "Subject: A long\n subject line\nDate: 13 March 2026\nTo: M <m@x.example>\n\nThe body.",
+    ],
+)
+def test_a_forwards_header_lines_are_not_what_the_mail_states(forward: str) -> None:
+    from trailkeep.vault.mailtext import without_forward_headers
+
+    assert without_forward_headers(forward) == "Hi.\n\nThe body."

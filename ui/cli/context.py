@@ -227,15 +227,16 @@ class LazyGroup(click.Group):
         cause: BaseException | None = exc
         while cause is not None:
             if (
-                isinstance(cause, PermissionError)
-                or (isinstance(cause, OSError) and cause.errno == errno.EROFS)
-            ) and _in_home(Path(os.path.abspath(cause.filename or home)), home.absolute()):
-                what = cause.filename or home
+                (isinstance(cause, PermissionError) or getattr(cause, "errno", 0) == errno.EROFS)
+                and getattr(cause, "filename", None)
+                and _in_home(Path(os.path.abspath(cause.filename)), home.absolute())  # type: ignore[attr-defined]
+            ):
+                what = cause.filename  # type: ignore[attr-defined]
                 break
             if "readonly database" in str(cause):
                 what = home / "trailkeep.sqlite3"
                 break
-            cause = cause.__cause__ or cause.__context__
+            cause = cause.__cause__  # what raised it, not what was being handled (review)
         else:
             return None
         return (
