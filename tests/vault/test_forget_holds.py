@@ -335,6 +335,26 @@ def test_forgetting_a_copy_of_a_note_keeps_the_notes_bytes(vault: Vault) -> None
     )
 
 
+def _before_and_after_a_backup(v: Vault, dest: Path) -> Path:
+    """Three notes (one of them Clearview's), backed up to ``dest``; then one file and the
+    client forgotten. Returns the forgotten file, still in the inbox."""
+    from trailkeep.vault.backup import backup
+
+    inbox = v.settings.inbox
+    ing = Ingestor(v)
+    secret = write_note(inbox, "secret.md", "# Secret\n\nthe zanzibar salary figures\n")
+    ing.ingest_file(secret)
+    ing.ingest_file(
+        write_note(inbox, "cv.md", "---\nclient: clearview\n---\n# CV\n\nthe okapi plan\n")
+    )
+    ing.ingest_file(write_note(inbox, "keep.md", "# Keep\n\nthe ordinary walrus note\n"))
+    backup(v, dest)
+    forget(v, source_id=int(rows(v, "SELECT id FROM source WHERE name = 'secret.md'")[0][0]))
+    forget(v, client_id="clearview")
+    return secret
+
+
+@pytest.mark.sqlite_only  # backup and restore are of an embedded vault
 def test_a_forget_holds_across_a_restore_of_an_older_backup(tmp_path: Path) -> None:
     """QA, session 18: restoring a backup made before a forget brought the forgotten material
     back, and lost the tombstones that kept the file still in the inbox out. The replaced
@@ -343,7 +363,7 @@ def test_a_forget_holds_across_a_restore_of_an_older_backup(tmp_path: Path) -> N
     from tests.conftest import make_settings
     from trailkeep.recall import search
     from trailkeep.vault import get_embedder, init_home
-    from trailkeep.vault.backup import backup, restore_home
+    from trailkeep.vault.backup import restore_home
 
     s = make_settings(tmp_path / "home")
     (s.home).mkdir(parents=True)
@@ -356,17 +376,10 @@ def test_a_forget_holds_across_a_restore_of_an_older_backup(tmp_path: Path) -> N
 
     s = replace(s, clients=load_settings({}, s.home).clients)
     v = Vault.open(s, get_embedder("hash"))
-    ing = Ingestor(v)
-    secret = write_note(s.inbox, "secret.md", "# Secret\n\nthe zanzibar salary figures\n")
-    ing.ingest_file(secret)
-    ing.ingest_file(
-        write_note(s.inbox, "cv.md", "---\nclient: clearview\n---\n# CV\n\nthe okapi plan\n")
-    )
-    ing.ingest_file(write_note(s.inbox, "keep.md", "# Keep\n\nthe ordinary walrus note\n"))
-    backup(v, tmp_path / "old")
-    forget(v, source_id=int(rows(v, "SELECT id FROM source WHERE name = 'secret.md'")[0][0]))
-    forget(v, client_id="clearview")
-    v.close()
+    try:
+        secret = _before_and_after_a_backup(v, tmp_path / "old")
+    finally:
+        v.close()
     rep = restore_home(tmp_path / "old", s, force=True, embedder=get_embedder("hash"))
     assert rep.forgotten_again >= 2 and rep.doctor.ok
     v = Vault.open(s, get_embedder("hash"))
