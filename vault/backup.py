@@ -53,6 +53,9 @@ _RESTORING = ".restoring-"
 _DISCARD = ".restore-discard-"
 _MARK = ".trailkeep-restore.json"  # in the new folder from the first rename of the swap on
 _LOCK = ".trailkeep-restore.lock"  # flock held by the restore (or the cleaner) at work
+# In a backup folder while the backup is written, flock held: a folder holding it and no manifest
+# is a backup that was cut (killed, power lost) when no live process holds the lock.
+_BACKING_UP = ".trailkeep-backup-in-progress"
 _DB = "trailkeep.sqlite3"
 # What doctor must find clean before a restored copy replaces the home. Chunks not yet embedded
 # (a backup taken mid-ingest, or another embedder configured) are not damage: the next writer
@@ -78,6 +81,8 @@ class BackupReport:
     # restore refuses it until they are fixed (QA, session 9: "backed up", exit 0)
     missing_blobs: tuple[str, ...] = ()
     corrupt_blobs: tuple[str, ...] = ()
+    # DEST held a backup of ours that was cut (killed mid-way, no manifest): it was emptied first
+    cleared_cut: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,26 +213,80 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
             "this vault lives on servers: back up PostgreSQL with pg_dump, the Chroma server's "
             "persist directory, and the blob folder (DEPLOY.md, 'Backups')"
         )
-    if dest.exists() and any(dest.iterdir()):
-        raise BackupError(f"{dest} is not empty; back up into a new folder")
     if dest.resolve().is_relative_to(s.home.resolve()):
         raise BackupError("the backup folder must be outside the home")
+    cleared = False
+    if dest.exists() and any(dest.iterdir()):
+        if not _cut_backup(dest, s):
+            raise BackupError(f"{dest} is not empty; back up into a new folder")
+        _empty(dest)  # a backup of ours that was cut: no manifest, so nothing restorable
+        cleared = True
     estimate = _tree_bytes(s.blobs) + _tree_bytes(s.chroma_path) + s.db_path.stat().st_size
     # The home's margin when the backup lands on the home's disk; otherwise only a little slack.
     margin = max(s.min_free_bytes, RESERVE_BYTES) if _same_disk(dest, s.home) else RESERVE_BYTES
     ensure_room(dest, estimate, margin, home=dest)
     created = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = _hold_mark(dest, create=True)  # another backup began here a moment ago: refused
     try:
-        return _backup(vault, dest, t0)
+        rep = _backup(vault, dest, t0)
+        (dest / _BACKING_UP).unlink()  # after the manifest: the backup is whole
+        return replace(rep, cleared_cut=cleared)
     except BaseException as exc:
         if created:
             _remove(dest)
         else:  # it was empty: empty it again
-            for p in dest.iterdir():
-                _remove(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+            _empty(dest)
         _disk_full_instead(exc, dest, estimate + margin)
         raise
+    finally:
+        os.close(fd)
+
+
+def _empty(folder: Path) -> None:
+    for p in folder.iterdir():
+        _remove(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+
+
+def _cut_backup(dest: Path, s: Settings) -> bool:
+    """Whether ``dest`` holds only what a backup of ours left when it was cut: its in-progress
+    mark, no manifest, nothing a backup does not write, and no live backup holding the mark's
+    lock (a running one is refused)."""
+    mark = dest / _BACKING_UP
+    if not mark.is_file() or (dest / MANIFEST).exists():
+        return False
+    ours = {
+        _BACKING_UP,
+        MANIFEST + ".tmp",
+        "blobs",
+        "chroma",
+        s.db_path.name,
+        "config.toml",
+        "clients.toml",
+        DRAFTS_DIR,
+        INVOICES_DIR,
+    }
+    if any(p.name not in ours and not p.name.startswith(s.db_path.name) for p in dest.iterdir()):
+        return False  # someone else's files too: not ours to delete
+    try:
+        os.close(_hold_mark(dest, create=False))
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _hold_mark(dest: Path, create: bool) -> int:
+    """An open descriptor of ``dest``'s in-progress mark, its flock held; BackupError when a
+    live backup holds it."""
+    fd = os.open(dest / _BACKING_UP, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise BackupError(
+            f"a backup into {dest} is running; wait for it or use another folder"
+        ) from None
+    return fd
 
 
 def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
@@ -256,11 +315,13 @@ def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
     _copy_files(s.home / DRAFTS_DIR, dest / DRAFTS_DIR)
     _copy_files(s.home / INVOICES_DIR, dest / INVOICES_DIR)  # the invoices as they were sent
     blobs = _blob_files(blobs_dst)
-    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file() and p.name != _BACKING_UP)
     files = {
         p.relative_to(dest).as_posix(): {"sha256": _sha256(p), "size": p.stat().st_size}
         for p in sorted(dest.rglob("*"))
-        if p.is_file() and not p.relative_to(dest).as_posix().startswith("blobs/")
+        if p.is_file()
+        and p.name != _BACKING_UP
+        and not p.relative_to(dest).as_posix().startswith("blobs/")
     }
     tmp = dest / (MANIFEST + ".tmp")  # the manifest last, whole: it is what makes a backup
     tmp.write_text(

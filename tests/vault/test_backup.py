@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +19,7 @@ from trailkeep.bench.corpus import mixed
 from trailkeep.billing import create_invoice, issue_invoice
 from trailkeep.ingest import Ingestor, walk
 from trailkeep.ingest.watcher import Watcher
-from trailkeep.vault import Vault, doctor, dump, get_embedder
+from trailkeep.vault import Vault, doctor, dump, get_embedder, init_home
 from trailkeep.vault.backup import backup, restore
 from trailkeep.vault.errors import BackupError
 
@@ -134,3 +138,69 @@ def test_a_backup_names_damaged_originals_and_a_redrop_mends_them(tmp_path: Path
     assert backup(v, tmp_path / "bk3").missing_blobs == ()
     v.close()
     restore(tmp_path / "bk3", make_settings(tmp_path / "home2"))
+
+
+def _backup_process(home: Path, dest: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "TRAILKEEP_EMBEDDER": "hash", "ANONYMIZED_TELEMETRY": "False"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "trailkeep.ui", "--home", str(home), "backup", str(dest)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for(cond: Callable[[], bool], seconds: float = 60.0) -> None:
+    end = time.monotonic() + seconds
+    while not cond():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_killed_backup_is_replaced_by_the_next_one_and_a_running_one_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    """QA, session 18: a `backup` killed midway left a folder the next `backup` into it called
+    "not empty" for good. Now the folder carries an in-progress mark (flock held) until the
+    manifest is written: a dead backup's folder is emptied and written again, a live one's is
+    refused, and a folder with anyone else's files in it is still refused."""
+    home = tmp_path / "home"
+    s = make_settings(home)
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    make_notes(tmp_path / "src", 12)
+    Ingestor(v).ingest_paths(walk([tmp_path / "src"]))
+    before = dump(v)
+    dest = tmp_path / "bk"
+    mark = dest / ".trailkeep-backup-in-progress"
+    with v.writer("test"):  # the backup copies the blobs, then waits here for the SQL copy
+        proc = _backup_process(home, dest)
+        _wait_for(lambda: mark.exists() and (dest / "blobs").exists())
+        time.sleep(0.5)
+        assert proc.poll() is None
+        # while it runs, a second backup into the same folder is refused and wipes nothing
+        with pytest.raises(BackupError, match="is running"):
+            backup(v, dest)
+        assert mark.exists()
+        proc.kill()
+        proc.communicate(timeout=30)
+    assert not (dest / "trailkeep-backup.json").exists() and any(dest.iterdir())
+    rep = backup(v, dest)
+    assert rep.cleared_cut and not mark.exists()
+    v.close()
+    restored = tmp_path / "restored"
+    restore(dest, make_settings(restored))
+    r = Vault.open(make_settings(restored), get_embedder("hash"))
+    assert dump(r) == before
+    r.close()
+    # a cut backup's folder that also holds someone else's file is not ours to empty
+    other = tmp_path / "bk2"
+    other.mkdir()
+    (other / ".trailkeep-backup-in-progress").write_text("")
+    (other / "tax-2025.pdf").write_text("mine")
+    v = Vault.open(s, get_embedder("hash"))
+    with pytest.raises(BackupError, match="not empty"):
+        backup(v, other)
+    v.close()
+    assert (other / "tax-2025.pdf").read_text() == "mine"

@@ -234,6 +234,8 @@ def backup_cmd(ctx: click.Context, dest: Path) -> None:
     from trailkeep.vault.backup import backup
 
     rep = backup(vault(ctx), dest)
+    if rep.cleared_cut:
+        click.echo(f"{dest} held a backup cut before it finished; it was replaced", err=True)
     click.echo(
         f"backed up to {rep.path}: {rep.blobs} blob(s), {rep.bytes / 1e6:.1f} MB in "
         f"{rep.seconds:.1f}s (writers paused {rep.locked_seconds:.2f}s)"
