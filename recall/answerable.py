@@ -176,6 +176,14 @@ _ASKS_TIME = re.compile(
     r"\bwhat (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|limits?|boxes?)\b)",
     re.IGNORECASE,
 )  # not "what time zone", "what time frame": those ask for a thing
+# "What time does the export kick off / run / start?": the verb says only that the thing takes
+# place, which a time of day beside it says too ("a nightly export … at 02:00 Eastern"). In a
+# question asking a time of day it is the kind of answer, like "time" (the sentence must still
+# hold a time and the thing's own terms).
+TAKES_PLACE = frozenset(
+    "run runs running ran start starts started begin begins began kick kicks kicked fire fires "
+    "fired trigger triggers triggered occur occurs occurred execute executes executed".split()
+)
 # "one" and "once" are words more often than counts ("No one has logged visits yet"); a
 # fraction word counts only as a fraction ("half of the visits", "a third of the logs").
 _NUMBER_WORDS = frozenset(
@@ -228,7 +236,9 @@ def asks_quantity(question: str) -> bool:
 # and counts test cases. The counted noun — the last word of the phrase after "how many" — must
 # stand by the number (``COUNTED_NEAR`` words either side): "48 caregivers", "Exceptions: 4.2%
 # (17 visits)". "How many of the 60 hours …" counts a part of something named: not read.
-_HOW_MANY = re.compile(r"\bhow many\s+(?!of\b)([^\W\d][\w'’-]*(?:\s+[^\W\d][\w'’-]*){0,3})", re.I)
+_HOW_MANY = re.compile(
+    r"\b(?:how many|number of)\s+(?!of\b)([^\W\d][\w'’-]*(?:\s+[^\W\d][\w'’-]*){0,3})", re.I
+)
 COUNTED_NEAR = 4
 
 
@@ -255,8 +265,8 @@ def measures(sentence: str, question: str) -> bool:
 
 
 def counted_nouns(question: str) -> list[str]:
-    """The words a "how many" question counts: of the phrase after "how many" (up to the first
-    scaffolding word), its plurals ("how many caregivers work on …" counts caregivers, not
+    """The words a "how many" (or "number of") question counts: of the phrase after it (up to
+    the first scaffolding word), its plurals ("how many caregivers work on …" counts caregivers, not
     "work": review), else all of it ("how many staff …"); empty when it asks no count."""
     m = _HOW_MANY.search(question)
     if not m:
@@ -493,7 +503,7 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     acronyms = shouted(question)
     out: list[str] = []
     if _ASKS_TIME.search(question):
-        named |= {"time", "hour"}  # the kind of answer asked for, not what it is about
+        named |= {"time", "hour"} | TAKES_PLACE  # the kind of answer, not what it is about
     elif asks_quantity(question):
         named |= QUANTITY_KINDS  # "what share of visits…": the number is the share
     raw = [_ELIDED.sub("", _CONTRACTION.sub("", t)) for t in words_of(question)]
@@ -502,6 +512,8 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     for i, t in enumerate(qw):
         if t in named or t in out:
             continue
+        if t == "staff" and i and qw[i - 1] == "on":
+            continue  # "how many caregivers … on staff": employed, not the office staff
         if (t in scaffold or (len(t) < 3 and not t.isdigit())) and t not in acronyms:
             continue
         if i + 1 < len(qw) and qw[i + 1] in PARTICLES and not t.isdigit():

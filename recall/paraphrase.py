@@ -37,7 +37,8 @@ GROUPS: tuple[str, ...] = (
     "choose, chose, chosen, pick, picked, select, selected, settle, settled, opt, opted, prefer, "
     "preferred",
     # the plan when the plan fails
-    "fallback, fall back, backup, contingency, workaround, plan b",
+    "fallback, fall back, backup, contingency, workaround, plan b, go back, goes back, "
+    "went back, revert, reverts, reverted, switch back",
     # money asked or agreed
     "price, cost, fee, charge, paid, quote, quoted",
     # the means to an end
@@ -49,7 +50,10 @@ GROUPS: tuple[str, ...] = (
     # a problem dealt with (not "fix": "a fixed fee" is no fix)
     "solve, solved, resolve, resolved, handle, handled, sort out, sorted out",
     # no activity
-    "idle, inactive, inactivity, timeout, time out",
+    "idle, inactive, inactivity, without activity, no activity",
+    # a session ended for want of activity
+    "timeout, time out, times out, timed out, expire, expires, expired, log out, logs out, "
+    "logged out",
     # a trial run
     "pilot, trial, test run, dry run",
     # a goal reached

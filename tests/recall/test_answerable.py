@@ -202,6 +202,9 @@ def test_scaffolding_adverbs_and_verb_particles() -> None:
         "checkout",
         "turned down",
     ]
+    # "on staff" is employed; "the office staff" are people the question is about (session 19)
+    assert content_terms("How many caregivers does NWHH have on staff?") == ["caregivers", "nwhh"]
+    assert "staff" in content_terms("How long does the office staff spend on one exception?")
 
 
 def test_what_counts_as_the_number_a_quantity_question_asks_for() -> None:
@@ -561,6 +564,15 @@ def test_what_time_is_answered_by_a_time_of_day(nvault: Vault) -> None:
     assert asks_quantity("What time does it run?") and asks_quantity("at what hour?")
     assert not asks_quantity("What time zone is the clinic in?")
     assert not asks_quantity("what time frame did we agree for the migration?")
+    # the verb of "what time does X kick off / start?" only says that X takes place, which the
+    # time of day says too (answerability sets, session 19: asked so in five sets of eleven)
+    for verb in ("kick off", "start", "kicks off", "get triggered"):
+        a = ask(nvault, f"What time does the Northwind claims export {verb}?", scoped)
+        assert not a.abstained and "at 2am" in a.citations[0].quote, (verb, a.reason)
+    assert ask(nvault, "What time does the Northwind payroll sync kick off?", scoped).abstained
+    from trailkeep.recall.answerable import content_terms
+
+    assert "start" in content_terms("When does the claims export start?")  # not a time of day
 
 
 PLAN_NOTE = """---
@@ -587,6 +599,13 @@ def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
     assert stem("dropped") not in alternatives("refused", stem)
     assert stem("rejected") in alternatives("refused", stem)
     assert not alternatives("parking", stem)
+    # session 19: "idle timeout" said as "expire after 30 minutes without activity", "the
+    # fallback" as "goes back to the spreadsheet upload"
+    said = [stem(w) for w in "sessions expire after 30 minutes without activity".split()]
+    assert said_otherwise("idle", said, stem) and said_otherwise("timeout", said, stem)
+    assert not said_otherwise("idle", [stem(w) for w in "a sessions expire".split()], stem)
+    said = [stem(w) for w in "lauren goes back to the friday upload".split()]
+    assert said_otherwise("fallback", said, stem)
 
 
 def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
@@ -721,6 +740,9 @@ def test_an_outcome_question_is_not_answered_by_the_plan(nvault: Vault) -> None:
         ("How many families logged exercises weekly?", ["families", "exercises"]),
         ("How many staff attended?", ["staff", "attended"]),
         ("how many of the 60 hours did Sam budget?", []),  # a part of something named
+        # "the number of X" counts X too (session 19)
+        ("what is Clearview's number of vision therapists on staff?", ["therapists"]),
+        ("number of caregivers at NWHH", ["caregivers"]),
         ("What share of families logged weekly?", []),
     ],
 )
