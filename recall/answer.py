@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from trailkeep.vault.query import entry_tags, entry_text, vault_authors
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answerable import answerable, by_cover, words_of
+from .answerable import answerable, by_cover, only_asks, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
 from .citations import read_reply
@@ -258,7 +258,41 @@ def judge(
         # "what was the original plan?": the earliest passage first (QA, session 16: the
         # current version was cited first, the first one second)
         ordered = sorted(ordered, key=lambda h: h.timestamp or _NEVER)
+    elif asks_latest(question) and strict:
+        # each term counts once here: the newest word on the thing need not repeat the rarest
+        # word of the question ("moves to August 14" for "the current go-live deadline")
+        ordered = newest_first(by_cover(replace(sup, weights={}), strong))
     return ordered, None
+
+
+# "what is the current deadline?", "which tool are we using now?": the latest word first (QA,
+# session 19: the June note's "moved to July 31" was cited first, the reply of June 26 moving
+# it to August 14 not at all — "deadline" was not in it, so it held less of the question)
+_LATEST = re.compile(
+    r"\b(?:current(?:ly)?|now|latest|still|these days|at the moment|today|most recent|"
+    r"up to date|any ?more|so far|as it stands)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_latest(question: str) -> bool:
+    return bool(_LATEST.search(question)) and not _ORIGINAL.search(question)
+
+
+def newest_first(hits: list[Hit]) -> list[Hit]:
+    """The passages that state something, newest first, before those that only ask; a
+    superseded version after every current passage; undated passages last. Even before the
+    passage whose sentence gives the date or number asked for: the reply moving go-live "to
+    August 14" does not say "deadline", the older note that does is no longer true."""
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(
+        hits,
+        key=lambda h: (
+            only_asks(h.quote),
+            not h.current,
+            -((h.timestamp or oldest) - oldest).total_seconds(),
+        ),
+    )
 
 
 _NEVER = datetime.max.replace(tzinfo=UTC)  # an undated passage last
@@ -296,7 +330,8 @@ def _trail_for(vault: Vault, hits: list[Hit]) -> list[Step]:
 
 def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[str, list[Hit]]:
     cites = verified(vault, strong[:k])
-    lines = ["From your history (quoted, not paraphrased):"]
+    newest = ", newest first" if asks_latest(question) else ""
+    lines = [f"From your history (quoted, not paraphrased){newest}:"]
     for i, h in enumerate(cites, 1):
         when = iso(h.timestamp) or "undated"
         # the file it came from, as search names it: two replies of one thread had the same

@@ -57,6 +57,7 @@ SCAFFOLD = frozenset(
     know known knew think thought decide decided decision decisions agree agreed happen happened
     get got give given make made go went going come came use used using take took want wanted
     like likes liked need needed new old first last next recent recently currently current now
+    latest newest
     please exactly actually really probably maybe
     not no nor never none don't doesn't didn't isn't aren't wasn't weren't won't wouldn't can't
     cannot couldn't shouldn't haven't hasn't hadn't

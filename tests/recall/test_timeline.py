@@ -658,3 +658,46 @@ def test_the_original_plan_is_its_first_version(vault: Vault, tmp_path: Path) ->
         got = ask(vault, question, today=date(2026, 11, 28))
         assert not got.abstained, (question, got.reason)
         assert got.citations[0].timestamp.date().isoformat() == "2026-09-02", question
+
+
+def test_the_current_value_is_the_newest_word_first(vault: Vault, tmp_path: Path) -> None:
+    """QA, session 19: "what is the current go-live deadline?" cited the June note ("moved to
+    July 31") first and the March version second; the reply of June 26 moving it to August 14
+    was not cited — it does not say "deadline", so it held less of the question. Asked for
+    what holds now, the passages come newest first, superseded versions and questions last."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    note = inbox / "plan.md"
+    for day, body in (
+        ("2026-01-12", "Go-live deadline is March 31, 2026."),
+        ("2026-06-10", "Go-live deadline moved to July 31, 2026 for the Ohio region."),
+    ):
+        note.write_text(f"---\ntitle: Export plan\ndate: {day}\n---\n# Plan\n\n{body}\n")
+        Ingestor(vault).ingest_file(note)
+    for name, day, body in (
+        ("ask.eml", "Thu, 25 Jun 2026 13:00:00 +0200", "Can we move the go-live to August 14?"),
+        (
+            "yes.eml",
+            "Fri, 26 Jun 2026 09:15:00 +0200",
+            "Yes, that works: the go-live moves to August 14, 2026.",
+        ),
+    ):
+        (inbox / name).write_text(
+            f"From: Dana <dana@example.org>\nTo: me@example.com\nSubject: Go-live date\n"
+            f"Date: {day}\nMessage-ID: <{name}@example.org>\n\n{body}\n"
+        )
+        Ingestor(vault).ingest_file(inbox / name)
+    for question in (
+        "what is the current go-live deadline?",
+        "what's the go-live deadline now?",
+        "latest go-live deadline",
+    ):
+        got = ask(vault, question, today=date(2026, 11, 28))
+        assert not got.abstained, (question, got.reason)
+        assert "August 14, 2026" in got.citations[0].quote, (question, got.answer)
+        assert "newest first" in got.answer
+        days = [h.timestamp.date().isoformat() for h in got.citations]
+        assert days.index("2026-06-10") < days.index("2026-01-12") if "2026-01-12" in days else 1
+    # without "now", the passage holding most of the question keeps its place
+    got = ask(vault, "what is the go-live deadline?", today=date(2026, 11, 28))
+    assert "newest first" not in got.answer
