@@ -309,12 +309,16 @@ def verified(vault: Vault, hits: list[Hit]) -> list[Hit]:
     return out
 
 
+SUPERSEDED = "an older version, superseded"
+
+
 def passages_block(hits: list[Hit]) -> str:
     lines = []
     for i, h in enumerate(hits, 1):
         when = (iso(h.timestamp) or "undated")[:10]
         who = f", client {h.client}" if h.client else ""
-        lines.append(f"[{i}] ({h.document}, {when}{who})\n{h.quote.strip()}")
+        old = "" if h.current else f", {SUPERSEDED}"  # the model is told, as the user is
+        lines.append(f"[{i}] ({h.document}, {when}{who}{old})\n{h.quote.strip()}")
     return "\n\n".join(lines)
 
 

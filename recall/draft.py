@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from trailkeep.prompts import DOC_KINDS
@@ -29,7 +29,7 @@ from trailkeep.vault.query import entry_tags, entry_text
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answer import evidence_strength, passages_block, verified
+from .answer import SUPERSEDED, evidence_strength, passages_block, verified
 from .answerable import only_asks
 from .backends import Backend
 from .citations import Reply, read_reply
@@ -46,6 +46,7 @@ from .sentences import sentences
 TO_WRITE = "✎ TO WRITE"
 MAX_POINTS = 8
 PER_QUERY = 3
+PER_QUERY_MAX = 6  # when there are few points, each may take up to this many
 MAX_PASSAGES = 16
 _REQUEST = re.compile(
     r"^(?:(?:also|and|so|then|but),?\s+)?"
@@ -213,18 +214,24 @@ def gather(
     passages: list[Hit] = []
     seen: dict[tuple[int, str], int] = {}
     per: list[list[int]] = []
+    # one or two points may take more passages: the note revising a price came fourth after
+    # the mails of the first quote (QA, session 19)
+    per_query = max(per_query, min(PER_QUERY_MAX, MAX_PASSAGES // max(1, len(queries))))
     # earlier drafts are left out by the search itself, not after its cut: two dozen saved
     # drafts crowded the evidence out of the top ten (QA, session 12)
     filters = replace(scope.filters() if scope else Filters(), without_document_kinds=(DOC_DRAFT,))
     for q in queries:
         mine: list[int] = []
         res = search_detailed(vault, q, k=10, filters=filters, today=today)
-        for h in res.hits:
+        # the strongest evidence among search's ten, not its first three: the note revising a
+        # price (the strongest, 0.73) ranked fourth behind the thread it revised (QA, session 19)
+        strength = {id(h): evidence_strength(res, h) for h in res.hits}
+        for h in sorted(res.hits, key=lambda h: -strength[id(h)][1]):
             if len(mine) >= per_query or len(passages) >= MAX_PASSAGES:
                 break
             if h.entry_id in exclude or h.document_kind == DOC_DRAFT or only_asks(h.quote):
                 continue  # a passage that only asks (the client's question) is no answer
-            if not evidence_strength(res, h)[0]:
+            if not strength[id(h)][0]:
                 continue
             body = entry_text(vault, h.entry_id) or ""
             parts = scope.clip(h, body) if scope else [h]
@@ -235,8 +242,20 @@ def gather(
                     passages.append(p)
                 if seen[key] not in mine:
                     mine.append(seen[key])
-        per.append(mine)
+        per.append(sorted(mine, key=lambda i: _newest_first(passages[i])))
     return passages, per
+
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _newest_first(h: Hit) -> tuple[bool, bool, float]:
+    """A point's passages, the newest word first, those asking something (the client's own
+    questions) after those that only state, superseded versions last: a reply answers with
+    what holds now (QA, session 19: the first quote, EUR 4,800, was listed before the note
+    revising it to EUR 5,400)."""
+    asks = any(s.rstrip().endswith("?") for s in sentences(h.quote))
+    return (not h.current, asks, -((h.timestamp or _OLDEST) - _OLDEST).total_seconds())
 
 
 def _cite_line(n: int, h: Hit) -> str:
@@ -244,7 +263,8 @@ def _cite_line(n: int, h: Hit) -> str:
     quote = " ".join(h.quote.split())
     if len(quote) > 400:
         quote = quote[:400] + "…"
-    return f"  [{n}] “{quote}” — {h.document}, {when}"
+    old = "" if h.current else f" ({SUPERSEDED})"
+    return f"  [{n}] “{quote}” — {h.document}, {when}{old}"
 
 
 def _sources(hits: Sequence[Hit]) -> str:
@@ -372,6 +392,8 @@ def draft_email(
     # no question or request found: the worksheet says so, and the whole message is what the
     # history is searched for (it was the message cut at 300 characters, mid-sentence, listed
     # as the one point: QA, session 17)
+    if not points and brief and not reply_to:
+        points = [message.strip()]  # the user's own brief is the point to write to
     queries = points or [" ".join(message.split())[:300]]
     passages, per = gather(vault, scope, queries, exclude=exclude, today=today)
     # greeted in the language the client wrote in (QA, session 14: "Hi" to a German client)

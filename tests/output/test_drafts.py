@@ -639,3 +639,85 @@ def test_a_new_email_follows_the_users_brief(bvault: Vault) -> None:
     assert "<brief>\nTell Cara the claims export ships" in prompt
     assert "<client_message>" not in prompt and "Points the client raised" not in prompt
     assert "follow it" in prompt
+
+
+PRICE_NOTE = """---
+client: acme
+date: 2026-03-10
+tags: [decision]
+---
+# Revised price
+
+After Cara asked for PGP key rotation, the SFTP connector price is revised to EUR 5,400
+(replaces the EUR 4,800 quoted on 3 March). Delivery moves to 10 April 2026.
+"""
+
+
+def test_a_draft_leads_with_the_revised_figure_and_marks_an_old_version(bvault: Vault) -> None:
+    """QA, session 19: a draft about the SFTP connector's price cited the first quote (EUR
+    4,800, in a mail thread) and never the note revising it to EUR 5,400: search ranked the
+    thread first and a point took its first three passages. Now a point takes the strongest
+    passages (more when there are few points), the newest first and the client's questions
+    after; an older version is marked as superseded in the worksheet and in the prompt, and
+    the model is told the newest word holds."""
+    seed(bvault)
+    cara_mail(
+        bvault,
+        "p1@acme.example",
+        "SFTP connector",
+        "What would the SFTP connector cost?",
+        day="Mon, 02 Mar 2026",
+    )
+    sam = (
+        "From: Sam <sam@consult.example>\nTo: Cara Client <cara@acme.example>\n"
+        "Subject: Re: SFTP connector\nDate: Tue, 03 Mar 2026 09:00:00 +0100\n"
+        "Message-ID: <p2@consult.example>\nIn-Reply-To: <p1@acme.example>\n\n"
+        "Hi Cara,\n\nThe SFTP connector would cost EUR 4,800 as a fixed price, delivered "
+        "within three weeks.\n\nSam\n"
+    )
+    Ingestor(bvault).ingest_file(write_note(bvault.settings.inbox, "p2.eml", sam))
+    cara_mail(
+        bvault,
+        "p3@acme.example",
+        "Re: SFTP connector",
+        "Our finance team needs a final number. Can you confirm the price of the SFTP connector?",
+        day="Mon, 16 Mar 2026",
+        reply="p2@consult.example",
+    )
+    note = write_note(bvault.settings.inbox, "pricing.md", PRICE_NOTE)
+    Ingestor(bvault).ingest_file(note)
+    d = draft_email(bvault, acme(bvault), reply_to="<p3@acme.example>", today=date(2026, 3, 17))
+    cited = [h.quote for h in d.citations]
+    assert any("EUR 5,400" in q for q in cited), d.text
+    lines = [ln for ln in d.text.splitlines() if ln.startswith("  [")]
+    assert "EUR 5,400" in lines[0], d.text  # the newest word on the price comes first
+    # a brief is its own point, not "no question or request found"
+    d = draft_email(
+        bvault, acme(bvault), brief="Confirm the SFTP connector price", today=date(2026, 3, 17)
+    )
+    assert "> Confirm the SFTP connector price" in d.text and "EUR 5,400" in d.text
+    assert d.text.index("EUR 5,400") < d.text.index("EUR 4,800") if "EUR 4,800" in d.text else 1
+    # an older version of the note: marked as superseded for the user and for the model
+    note.write_text(PRICE_NOTE.replace("5,400", "5,900").replace("2026-03-10", "2026-03-18"))
+    Ingestor(bvault).ingest_file(note)
+    with serve(echo_prompt) as fake:
+        b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
+        d = draft_doc(
+            bvault,
+            "status-update",
+            "SFTP connector price",
+            acme(bvault),
+            backend=b,
+            today=date(2026, 3, 20),
+        )
+    prompt = fake.requests[0]["messages"][0]["content"]
+    assert "the newest holds" in prompt and "EUR 5,900" in prompt
+    if "EUR 5,400" in prompt:  # the old version, when sent, says it is old
+        at = prompt.rfind("\n[", 0, prompt.index("EUR 5,400")) + 1
+        assert "superseded" in prompt[at : prompt.index("\n", at)], prompt[at : at + 200]
+    offline = draft_doc(
+        bvault, "status-update", "SFTP connector price", acme(bvault), today=date(2026, 3, 20)
+    )
+    for ln in offline.text.splitlines():
+        if "EUR 5,400" in ln:
+            assert "superseded" in ln, ln
