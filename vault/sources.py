@@ -4,6 +4,7 @@ what the vault remembers of files on disk, and the original bytes (blobs/).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -161,6 +162,22 @@ class SourcesMixin(VaultBase):
         """The time of a document's current version (aware UTC), or None."""
         r = self._current_version(kind, external_id, "created_at")
         return None if r is None else parse_db_ts(r)
+
+    def first_time(self, kind: str, external_id: str) -> tuple[datetime | None, str | None]:
+        """(the time of a document's first version in time order (aware UTC), how its last
+        stored text was dated: its ``time_from`` — "created", "mtime" or None), or (None, None)."""
+        with self.engine.connect() as c:
+            r = c.execute(
+                text(
+                    "SELECT MIN(v.created_at), MAX(d.meta) FROM version v JOIN document d "
+                    "ON d.id = v.document_id WHERE d.kind = :k AND d.external_id = :x"
+                ),
+                {"k": kind, "x": external_id},
+            ).first()
+        if r is None or r[0] is None:
+            return None, None
+        how = json.loads(str(r[1] or "{}")).get("time_from")
+        return parse_db_ts(r[0]), how if isinstance(how, str) else None
 
     def _current_version(self, kind: str, external_id: str, column: str) -> object:
         """One column of a document's current version (its newest, should two be current)."""

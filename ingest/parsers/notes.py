@@ -301,6 +301,12 @@ class NotesParser:
             meta["warnings"] = [warning]
         if by_mtime:
             meta["time_from"] = "mtime"
+        elif parse_when(fm.get("updated")) is None and said is not None:
+            # `date:`/`created:` is when the note was begun, not when this text was written: an
+            # edit that keeps it is placed by its file time (ingest/pipeline.py)
+            meta["time_from"] = "created"
+            if origin.mtime is not None:
+                meta["file_time"] = origin.mtime.isoformat()
         yield ParsedDocument(
             kind=DOC_NOTE if draft_id is None else DOC_DRAFT,
             external_id=external_id,

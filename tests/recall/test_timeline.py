@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -701,3 +701,52 @@ def test_the_current_value_is_the_newest_word_first(vault: Vault, tmp_path: Path
     # without "now", the passage holding most of the question keeps its place
     got = ask(vault, "what is the go-live deadline?", today=date(2026, 11, 28))
     assert "newest first" not in got.answer
+
+
+def test_edits_that_keep_the_created_date_are_placed_by_their_file_time(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """QA, session 19: a risk register kept `date: 2026-01-15` through edits on March 2 and May
+    20 (the file times say so). Every version was "2026-01-15": `ask --until 2026-02-01` cited
+    May's text, `when "Kubernetes"` said first said in January, the trail showed one date."""
+    import os
+
+    note = tmp_path / "notes" / "risks.md"
+    note.parent.mkdir()
+    head = "---\nid: risks\ntitle: Northwind risks\ndate: 2026-01-15\n---\n# Hosting\n\n"
+    for day, body in (
+        ("2026-01-15", "Hosting plan: an Azure VM in the client's tenant."),
+        ("2026-03-02", "Hosting plan: an Azure VM in the client's tenant, with nightly backups."),
+        ("2026-05-20", "Hosting plan: on-prem Kubernetes, after the security review."),
+    ):
+        note.write_text(head + body + "\n")
+        t = datetime.fromisoformat(f"{day}T12:00:00+00:00").timestamp()
+        os.utime(note, (t, t))
+        Ingestor(vault).ingest_file(note)
+    assert [r[1] for r in risk_versions(vault)] == ["2026-01-15", "2026-03-02", "2026-05-20"]
+    got = when(vault, "on-prem Kubernetes")
+    assert str(got.appearances[0].timestamp)[:10] == "2026-05-20", got
+    early = ask(
+        vault, "what was the hosting plan?", Filters(until=datetime(2026, 2, 1, tzinfo=UTC))
+    )
+    assert not early.abstained and "Kubernetes" not in early.citations[0].quote, early.answer
+    # a copy of the same note (its id) with another date, read from another path, is placed
+    # by its own date: not current
+    old = tmp_path / "old" / "risks-copy.md"
+    old.parent.mkdir()
+    old.write_text(head.replace("2026-01-15", "2026-02-01") + "Hosting plan: undecided.\n")
+    Ingestor(vault).ingest_file(old)
+    now = [r for r in risk_versions(vault) if r[2]]
+    assert len(now) == 1 and now[0][1] == "2026-05-20", risk_versions(vault)
+
+
+def risk_versions(vault: Vault) -> list[tuple[int, str, bool]]:
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT v.number, substr(CAST(v.created_at AS TEXT), 1, 10), v.current "
+                "FROM version v JOIN document d ON d.id = v.document_id "
+                "WHERE d.title = 'Northwind risks' ORDER BY v.number"
+            )
+        ).all()
+    return [(int(r[0]), r[1], bool(r[2])) for r in rows]

@@ -134,7 +134,11 @@ def test_same_timestamp_is_said_and_document_trail_has_changes(
     vault: Vault, tmp_path: Path
 ) -> None:
     for i, body in enumerate(("We ship weekly.", "We ship weekly. We ship on Fridays.")):
-        write_note(tmp_path, f"n{i}.md", f"---\nid: n\ndate: 2026-05-01\n---\n# Ship\n\n{body}\n")
+        # `updated:` says when the text was written: two texts saying the same day tie (a
+        # `date:` alone is when the note was begun, and an edit is placed by its file time)
+        write_note(
+            tmp_path, f"n{i}.md", f"---\nid: n\nupdated: 2026-05-01\n---\n# Ship\n\n{body}\n"
+        )
         Ingestor(vault).ingest_file(tmp_path / f"n{i}.md")
     steps = topic_trail(vault, "ship weekly")
     assert [s.hit.version for s in steps] == [1, 2]
