@@ -803,7 +803,7 @@ class Ingestor:
                     drop_repeated_turns(v, item)  # a resumed session's copied turns
                     follow_rename(v, item, path, sid)
                     if item.meta.get("time_from") == "created" and item.versioned:
-                        _edited_since_created(v, item)  # of the note it is, once renamed
+                        _edited_since_created(v, item, before_here)  # the note, once renamed
                     unchanged = v.current_content(item.kind, item.external_id) == (
                         item.content_sha256
                     )
@@ -1003,24 +1003,29 @@ def _after_what_this_file_said(v: Vault, doc: ParsedDocument) -> None:
         doc.timestamp = max(now, current + timedelta(seconds=1))
 
 
-def _edited_since_created(v: Vault, doc: ParsedDocument) -> None:
+def _edited_since_created(v: Vault, doc: ParsedDocument, here_before: bool) -> None:
     """A note whose time is its front-matter ``date:`` (when it was begun; no ``updated:``),
-    read again from the same path with other words and the same date as its first version, is
-    an edit made later: it is placed by its file's time, else when it was read, after the
-    current version (QA, session 19: three edits of a risk register kept ``date: 2026-01-15``;
-    every version was "2026-01-15", `--until February` answered with May's text and `when`
-    said a May sentence was first said in January). A text with another date is placed by
-    that date, as before; so is one after a text that said `updated:` (a revert: placed by its
-    date, and told). From another path (a renamed file, a copy) the same holds: with the
-    same date it was placed last by arrival before, and is now placed by its file time."""
-    first, how = v.first_time(doc.kind, doc.external_id)
+    read again with other words and the same date as its first version, is an edit made
+    later: it is placed by its file's time, else when it was read, after the current version
+    (QA, session 19: three edits of a risk register kept ``date: 2026-01-15``; every version
+    was "2026-01-15", `--until February` answered with May's text and `when` said a May
+    sentence was first said in January). After such an edit, a text of the same file whose
+    date moved forward (the date corrected) is the newest too; a copy from elsewhere with a
+    date between is placed by its date. A text with an earlier date is placed by that date,
+    as before; so is one after a text that said ``updated:`` (a revert: placed by its date, and
+    told). Notes/0014, "`date:` is when a note was begun"."""
+    first, stored = v.first_time(doc.kind, doc.external_id)
     current = v.current_time(doc.kind, doc.external_id)
-    if first is None or current is None or doc.timestamp is None or how != "created":
-        return  # the stored text said a later `updated:`: going back to the date is a revert
-    if doc.timestamp != first or v.current_content(doc.kind, doc.external_id) in (
+    if first is None or current is None or doc.timestamp is None:
+        return
+    if stored.get("time_from") != "created" or v.current_content(doc.kind, doc.external_id) in (
         doc.content_sha256,
         None,
     ):
+        return  # the stored text said a later `updated:`: going back to the date is a revert
+    edit = doc.timestamp == first
+    moved_on = here_before and bool(stored.get("edited_later")) and first < doc.timestamp <= current
+    if not (edit or moved_on):
         return
     now = datetime.now(UTC)
     raw = doc.meta.get("file_time")
@@ -1032,6 +1037,7 @@ def _edited_since_created(v: Vault, doc: ParsedDocument) -> None:
         doc.timestamp = file_time
     else:
         doc.timestamp = max(now, current + timedelta(seconds=1))
+    doc.meta["edited_later"] = True  # placed by its file time: the next text is judged by it
     for e in doc.entries:  # its passages say when they were written too; a work line's day
         if e.timestamp == was and e.kind != "work":  # is the note's date, as before
             e.timestamp = doc.timestamp

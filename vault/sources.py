@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -163,9 +164,9 @@ class SourcesMixin(VaultBase):
         r = self._current_version(kind, external_id, "created_at")
         return None if r is None else parse_db_ts(r)
 
-    def first_time(self, kind: str, external_id: str) -> tuple[datetime | None, str | None]:
-        """(the time of a document's first version in time order (aware UTC), how its last
-        stored text was dated: its ``time_from`` — "created", "mtime" or None), or (None, None)."""
+    def first_time(self, kind: str, external_id: str) -> tuple[datetime | None, dict[str, Any]]:
+        """(the time of a document's first version in time order (aware UTC), the meta its
+        last stored text was read with: how it was dated), or (None, {})."""
         with self.engine.connect() as c:
             r = c.execute(
                 text(
@@ -175,9 +176,9 @@ class SourcesMixin(VaultBase):
                 {"k": kind, "x": external_id},
             ).first()
         if r is None or r[0] is None:
-            return None, None
-        how = json.loads(str(r[1] or "{}")).get("time_from")
-        return parse_db_ts(r[0]), how if isinstance(how, str) else None
+            return None, {}
+        meta = json.loads(str(r[1] or "{}"))
+        return parse_db_ts(r[0]), meta if isinstance(meta, dict) else {}
 
     def _current_version(self, kind: str, external_id: str, column: str) -> object:
         """One column of a document's current version (its newest, should two be current)."""

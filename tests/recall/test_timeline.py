@@ -738,6 +738,11 @@ def test_edits_that_keep_the_created_date_are_placed_by_their_file_time(
     Ingestor(vault).ingest_file(old)
     now = [r for r in risk_versions(vault) if r[2]]
     assert len(now) == 1 and now[0][1] == "2026-05-20", risk_versions(vault)
+    # the same file with its date corrected forward is its newest text
+    note.write_text(head.replace("2026-01-15", "2026-03-01") + "Hosting plan: Kubernetes.\n")
+    Ingestor(vault).ingest_file(note)
+    now = [r for r in risk_versions(vault) if r[2]]
+    assert len(now) == 1 and now[0][0] == 5, risk_versions(vault)
 
 
 def risk_versions(vault: Vault) -> list[tuple[int, str, bool]]:
