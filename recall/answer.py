@@ -25,7 +25,7 @@ from . import prompts
 from .answerable import answerable, by_cover, only_asks, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
-from .citations import read_reply
+from .citations import read_reply, unsourced
 from .dates import sided
 from .errors import ModelCallFailed
 from .llm import call_model
@@ -512,7 +512,7 @@ def ask(
         question,
         said.text.strip(),
         False,
-        said.masked,
+        "; ".join(x for x in (said.masked, unsourced(said.bad)) if x),
         backend.name,
         cites,
         searched,

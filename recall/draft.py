@@ -32,7 +32,7 @@ from . import prompts
 from .answer import SUPERSEDED, evidence_strength, passages_block, verified
 from .answerable import only_asks
 from .backends import Backend
-from .citations import Reply, read_reply
+from .citations import Reply, read_reply, unsourced
 from .errors import ModelCallFailed
 from .greetings import GREETING
 from .inert import plain, printable
@@ -466,7 +466,7 @@ def _with_model(
         draft.llm_call_id = call_id
         return draft
     reason = "" if cites else "nothing in your history for this: written from your brief alone"
-    reason = "; ".join(x for x in (reason, said.masked) if x)
+    reason = "; ".join(x for x in (reason, said.masked, unsourced(bad)) if x)
     text = body + ("\n\n" + _sources(cites) if cites else "")
     return Draft(
         draft.kind,

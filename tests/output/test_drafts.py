@@ -721,3 +721,28 @@ def test_a_draft_leads_with_the_revised_figure_and_marks_an_old_version(bvault: 
     for ln in offline.text.splitlines():
         if "EUR 5,400" in ln:
             assert "superseded" in ln, ln
+
+
+def test_a_source_the_model_was_never_sent_is_said_not_saved_in_silence(bvault: Vault) -> None:
+    """QA, session 19: a model reply citing "[7]" of five passages kept "EUR 5,000 [?]" in
+    the saved draft, exit 0, the reason empty; `ask` the same."""
+    from trailkeep.recall import ask
+
+    seed(bvault)
+
+    def inventive(req: dict[str, object]) -> str:
+        return "We ship JSON Lines nightly [1]. The connector costs EUR 5,000 [7]."
+
+    with serve(inventive) as fake:
+        b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
+        d = draft_email(
+            bvault,
+            acme(bvault),
+            brief="Tell Cara how we ship the claims export",
+            backend=b,
+            today=date(2026, 3, 9),
+        )
+        ans = ask(bvault, "How do we ship the claims export?", Filters(client="acme"), b)
+    assert d.backend == "anthropic" and "EUR 5,000 [?]" in d.text
+    assert d.dropped_citations == [7] and "never sent" in d.reason and "[?]" in d.reason
+    assert not ans.abstained and "[?]" in ans.answer and "never sent" in ans.reason
