@@ -134,4 +134,3 @@ def unsourced(bad: list[int]) -> str:
         f"the model cited {n} source{'s' if n > 1 else ''} it was never sent, marked [?]: "
         "what those sentences say is not from your history — check or remove them"
     )
-
