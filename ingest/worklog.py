@@ -2,7 +2,7 @@
 
 Grammar (notes/0010-work-log-and-invoices.md)::
 
-    work line   := BULLET ["[x]"] DURATION CLIENT ":" DESCRIPTION
+    work line   := BULLET ["[x]"] DURATION CLIENT (":" | " - " | " – " | " — ") DESCRIPTION
     BULLET      := "-" | "*" | "+"   (at the start of a line, indentation allowed)
     DURATION    := HOURS | MINUTES | HOURS MINUTES   (may be bold: "**1.5h**")
     HOURS       := NUMBER ("h" | "hr" | "hrs" | "hour" | "hours") ["."]
@@ -20,6 +20,16 @@ Grammar (notes/0010-work-log-and-invoices.md)::
     - 90m Acme Health: call about the schema
     - 1h15m acme: review
     - [x] 1.5h acme: workshop                (a ticked task; an open "[ ]" one is not billed)
+    - 2h acme — fixed the export             (a spaced dash for the colon; when a colon follows
+                                              the label, the colon form wins: "- 1h acme: re-send
+                                              - twice", "- 2h acme-corp: x" read as before)
+
+Named, never billed (``unread_work_line``: the note is partial and the line quoted with how to
+write it): approximate hours ("- ~2h acme: …", "≈2h", "ca. 2h"); the label before the hours
+("- acme: 2h …", "- acme 1.5h: …", "Acme - 2h - …", "Northwind 45m call with Raj"); a markdown
+table's rows holding hours under a header with an hours column ("| client | hours | … |"). A
+sentence is prose, not work: "Meeting in 2h with the team", "The export takes 2h each night.",
+"Phase 1 - 40h budget" are neither.
 
 Hours are kept exact: ``hours_text`` returns a decimal string when the duration is a finite
 decimal ("1.25") and a fraction otherwise ("1/3" for 20 minutes), so that amounts computed from
@@ -55,6 +65,16 @@ _DUR_IN_LINE = (
 )
 WORK_LINE = re.compile(
     rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^:\n]{{1,60}}?)[ \t]*:[ \t]*"
+    r"(?P<desc>\S.*?)[ \t]*$",
+    re.IGNORECASE,
+)
+# QA, session 19: "- 2h acme — fixed the export" was dropped without a word. A spaced dash
+# (-, – or —) for the colon is as plain: the label is still resolved against clients.toml (an
+# unknown one is named, never billed). Tried only when the colon form does not match, so a
+# line that was billed before is billed the same ("- 1h acme: re-send - twice").
+_DASH_SEP = r"[ \t]+[-\u2013\u2014][ \t]+"
+WORK_LINE_DASH = re.compile(
+    rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^\W_][^:\n]{{0,59}}?){_DASH_SEP}"
     r"(?P<desc>\S.*?)[ \t]*$",
     re.IGNORECASE,
 )
@@ -140,14 +160,24 @@ _LOOKS_LIKE_WORK = re.compile(
     r"^[ \t]*[-*+][ \t]+(?P<dur>\d{1,2}\s?h[0-5]\d(?!\w)"
     r"|[-\u2212]?\d[\d.,:]*(?:\s\d{1,2}/\d{1,2})?"
     r"(?:\s?(?:hours?|hrs?|h|minutes?|mins?|m)\b)?"
-    r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\b)?)[ \t]+[^:\n]{1,60}?[ \t]*:[ \t]*\S",
+    r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\b)?)[ \t]+"
+    r"(?:[^:\n]{1,60}?[ \t]*:|(?P<dash>[^\W_][^:\n]{0,59}?[ \t]+[-\u2013\u2014]))[ \t]*\S",
     re.IGNORECASE,
 )
 
 
-def unread_work_line(line: str) -> str | None:
+def unread_work_line(line: str, above: LinesAbove | None = None) -> str | None:
     """Why a line that looks like a work line is not one ("hours '25h' is more than 24…"), or
-    None. A bare whole number ("- 3 options: …") is a list, not a duration: not said."""
+    None. A bare whole number ("- 3 options: …") is a list, not a duration: not said. Given
+    ``above`` (one per run of lines, fed every line in order, "" for a code fence's), a row of
+    a markdown table whose header has an hours column is named when it holds hours."""
+    if above is not None:
+        prev, above.prev = above.prev, line
+        if above.table is not None and "|" in line:
+            return _unread_table_row(above.table, line)
+        above.table = _hours_table(prev, line)
+        if above.table is not None:
+            return None
     if match_work_line(line) is not None:
         return None
     span = re.match(
@@ -174,8 +204,9 @@ def unread_work_line(line: str) -> str | None:
     if colon and _LOOKS_LIKE_WORK.match(colon.group(1) + plain[colon.end() :]):
         return f"{colon.group(1).split()[-1]!r} is followed by a colon: write - 1.5h client: what"
     m = _LOOKS_LIKE_WORK.match(plain)
-    if not m:
-        return None
+    if not m or (m.group("dash") and not re.search(r"[a-z]", m.group("dur"), re.IGNORECASE)):
+        # "- 1.2.3 Release - notes": a version, not hours without a unit (a dash, no colon)
+        return _unread_other_forms(line)
     dur = m.group("dur").strip()
     if re.fullmatch(r"\d+", dur) or (
         (dur[0] in "-\u2212" or "/" in dur) and not re.search(r"[a-z]", dur, re.IGNORECASE)
@@ -215,7 +246,8 @@ def _plain(line: str) -> str:
 
 def match_work_line(line: str) -> WorkLine | None:
     """A work line, or None. A line that looks like one but has a bad duration is not one."""
-    m = WORK_LINE.match(_plain(line))
+    plain = _plain(line)
+    m = WORK_LINE.match(plain) or WORK_LINE_DASH.match(plain)
     if not m:
         return None
     try:
@@ -223,3 +255,150 @@ def match_work_line(line: str) -> WorkLine | None:
     except ParseError:
         return None
     return WorkLine(hours, m.group("client").strip(), m.group("desc").strip(), line.strip())
+
+
+# QA, session 19: work written other ways was dropped without a word — neither billed nor named.
+# Each is named with the way to write it, never billed on a guess: approximate hours, the label
+# before the hours (with or without a bullet), a table's rows. Prose that looks alike is not
+# named: a sentence (ending in ".", "?" or "!"), a "label" holding a word no client name holds
+# ("Meeting in 2h with the team", "The export takes 2h each night"), a number ("Phase 1 - 40h
+# budget"), or hours followed by a word that makes them a plan or a measure ("2h budget").
+_BOX = r"(?:\[[xX ]\][ \t]+)?"
+_SEP = r"[ \t]*:[ \t]*|[ \t]+[-\u2013\u2014][ \t]+|[ \t]+"
+_APPROX = re.compile(
+    rf"^[ \t]*(?:[-*+][ \t]+{_BOX})?(?P<approx>~|\u2248|ca\.|circa|approx\.?)[ \t]?"
+    rf"(?:\*\*|__)?{_DUR_IN_LINE}(?:\*\*|__)?(?!\w)[ \t]+[^\W_][^:\n]{{0,59}}?"
+    r"(?:[ \t]*:|[ \t]+[-\u2013\u2014][ \t]+)[ \t]*\S",
+    re.IGNORECASE,
+)
+_WORD = r"[^\W_][\w&'.-]{0,39}"  # bounded: a long line is cheap
+_LABEL_FIRST = re.compile(
+    rf"^[ \t]*(?P<bullet>[-*+][ \t]+{_BOX})?(?P<label>{_WORD}(?:[ \t]{_WORD}){{0,2}})"
+    rf"(?P<sep1>{_SEP})(?:~|\u2248)?[ \t]?{_DUR_IN_LINE}(?!\w)(?P<sep2>{_SEP})(?P<desc>\S.*)$",
+    re.IGNORECASE,
+)
+# words that do not stand in a client's label: a sentence's words, and what hours measure
+_NOT_A_LABEL = frozenset(
+    """a an the this that these those it its we i you he she they our my your their is are was
+    were be been being am has have had do does did will would can could should may might must
+    shall in on at for of to from by with within without into onto after before about around
+    under over every each per and or but nor then than so if when while until till since as
+    just only also still even again takes take took taking lasts last lasted wait waits waited
+    spend spent spends need needs needed run runs ran set sets get gets got add adds added use
+    uses took give gives gave keep keeps kept sleep sleeps expire expires expired timeout ttl
+    total budget budgeted estimate estimated eta max maximum min minimum limit interval delay
+    duration time times phase sprint week day days step part round chapter episode lesson
+    video talk uptime runtime latency approx approximately roughly around nearly almost over
+    less more up down out off next first last agenda note notes nb remember reminder todo
+    speaker speakers coffee lunch dinner breakfast break pause today tomorrow yesterday""".split()
+)
+_NOT_A_DESC = frozenset(
+    """ago later earlier before after from until till to of per each every a an the in on at
+    by is are was were will would be and or then than later long left remaining budget budgeted
+    total max maximum estimate estimated eta timeout window interval delay late early slot
+    slots faster slower less more tops away break pause today tomorrow tonight""".split()
+)
+
+
+def _unread_other_forms(line: str) -> str | None:
+    m = _APPROX.match(line)
+    if m:
+        said = line[m.start("approx") : m.end("dur")]
+        return (
+            f"hours {said!r} are approximate, never billed on a guess: write - "
+            f"{m.group('dur').rstrip('.')} client: what"
+        )
+    m = _LABEL_FIRST.match(line)
+    if m is None:
+        return None
+    label, dur, desc = m.group("label"), m.group("dur").rstrip("."), m.group("desc")
+    words = label.lower().split()
+    first = re.split(r"[^\w]+", desc.lower().lstrip("*_~\"'(["), maxsplit=1)[0]
+    if (
+        any(w.rstrip(".'") in _NOT_A_LABEL or re.fullmatch(r"[\d.,]+", w) for w in words)
+        or first in _NOT_A_DESC
+        or first[:1].isdigit()  # "Build 3m 20s total": a measure
+        or re.fullmatch(r"\d+M", dur)  # "Mem: 976M 162M …": megabytes, not minutes
+        or (not m.group("bullet") and desc.rstrip("*_ )\"'").endswith((".", "?", "!")))
+    ):
+        return None
+    if m.group("bullet") and "[ ]" in m.group("bullet"):
+        return "an open task is planned work, not done: tick it ([x]) when it is done to bill it"
+    try:
+        parse_duration(dur)
+    except ParseError as exc:
+        return str(exc)
+    said = "the label" if m.group("bullet") else "no bullet, and the label"
+    return f"{said} {label!r} before the hours {dur!r}: write - {dur} {label}: what"
+
+
+@dataclass
+class _HoursTable:
+    hours: tuple[int, ...]  # the columns whose header says hours ("hours", "h", "time", …)
+    client: int | None
+    what: int | None
+
+
+@dataclass
+class LinesAbove:
+    """What ``unread_work_line`` keeps of the lines above the one it reads: the table a row
+    is in."""
+
+    prev: str = ""
+    table: _HoursTable | None = None
+
+
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+_HOURS_HEAD = re.compile(
+    r"(?:hours?|hrs?|h|time(?: spent)?|duration|spent)(?: ?\(\w{1,8}\))?", re.IGNORECASE
+)
+_CLIENT_HEAD = re.compile(r"(?:client|customer|account|project)s?", re.IGNORECASE)
+_WHAT_HEAD = re.compile(
+    r"(?:description|desc|what|task|work|activity|notes?|summary|details?)", re.IGNORECASE
+)
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [c.strip().strip("*_`").strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
+def _hours_table(header: str, rule: str) -> _HoursTable | None:
+    """A markdown table's header (the line above its rule) with an hours column, or None."""
+    if "|" not in header or len(rule) > 2000 or not _TABLE_RULE.match(rule):
+        return None
+    heads = _cells(header)
+    hours = tuple(i for i, h in enumerate(heads) if _HOURS_HEAD.fullmatch(h))
+    if not hours:
+        return None
+    client = next((i for i, h in enumerate(heads) if _CLIENT_HEAD.fullmatch(h)), None)
+    what = next((i for i, h in enumerate(heads) if _WHAT_HEAD.fullmatch(h)), None)
+    return _HoursTable(hours, client, what)
+
+
+def _unread_table_row(table: _HoursTable, row: str) -> str | None:
+    """A row of a table with an hours column that holds hours: named with the line to write
+    (QA, session 19: a table of the day's work was dropped without a word). A total is not."""
+    cells = _cells(row)
+    if not cells or re.fullmatch(r"(?:sub)?totals?|sum", cells[0], re.IGNORECASE):
+        return None
+    dur = None
+    for i, cell in enumerate(cells):
+        if i in table.hours and re.match(r"[~\u2248]?[ \t]?[.,]?\d", cell):
+            dur = f"{cell}h" if re.fullmatch(r"\d{1,4}(?:[.,]\d{1,4})?", cell) else cell
+            break
+        if re.fullmatch(_DUR_IN_LINE, cell, re.IGNORECASE):
+            dur = cell
+            break
+    if dur is None:
+        return None
+
+    def cell(i: int | None, default: str) -> str:
+        return (cells[i] if i is not None and i < len(cells) else "")[:40] or default
+
+    return (
+        f"a table row is not read as work: write - {dur} {cell(table.client, 'client')}: "
+        f"{cell(table.what, 'what')}"
+    )

@@ -503,16 +503,20 @@ MAX_UNREAD_SAID = 5  # lines that look like work but are not, each named; then a
 def unread_work(entries: list[ParsedEntry]) -> list[str]:
     """The lines left in sections that look like work lines but cannot be read as one ("- 7.5
     acme: …" has no unit, "- 25h acme: …" is over a day): the user is told instead of the
-    hours being lost without a word (QA, session 12)."""
+    hours being lost without a word (QA, session 12). A table's rows are read with its header
+    (QA, session 19: "| acme | 3 | fixed the export |" under "| client | hours | … |")."""
+    from ..worklog import LinesAbove
+
     found: list[str] = []
     for e in entries:
         if e.kind != "section" or not _DIGIT.search(e.text):
             continue
         fenced = False
+        above = LinesAbove()
         for line in e.text.split("\n"):
             if _FENCE.match(line):
                 fenced = not fenced
-            why = None if fenced else unread_work_line(line)
+            why = unread_work_line("" if fenced else line, above)
             if why:
                 found.append(f"not a work line, {why}: {line.strip()[:80]!r}")
     if len(found) > MAX_UNREAD_SAID:

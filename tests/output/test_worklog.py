@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from tests.conftest import write_note
 from trailkeep.billing import list_work
 from trailkeep.ingest import Ingestor, ParseError
-from trailkeep.ingest.worklog import hours_text, match_work_line, parse_duration
+from trailkeep.ingest.worklog import (
+    LinesAbove,
+    hours_text,
+    match_work_line,
+    parse_duration,
+    unread_work_line,
+)
 from trailkeep.vault import Vault
 
 
@@ -171,6 +177,183 @@ def test_work_line_grammar() -> None:
     assert match_work_line("- talked to acme: nothing billable") is None
     assert match_work_line("2.5h acme: no bullet") is None
     assert match_work_line("- 2.5x acme: not a duration") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "hours", "client", "description"),
+    [
+        ("- 2h acme \u2014 fixed the export", Fraction(2), "acme", "fixed the export"),
+        ("- 2h acme \u2013 fixed the export", Fraction(2), "acme", "fixed the export"),
+        ("- 1.5h ACME - fixed the export", Fraction(3, 2), "ACME", "fixed the export"),
+        (
+            "  * 90m Acme Health - call - about the schema",
+            Fraction(3, 2),
+            "Acme Health",
+            "call - about the schema",
+        ),
+        ("- [x] 1h acme \u2014 ticked", Fraction(1), "acme", "ticked"),
+        ("- **1.5h** acme - bold", Fraction(3, 2), "acme", "bold"),
+    ],
+)
+def test_a_spaced_dash_for_the_colon_is_billed(
+    line: str, hours: Fraction, client: str, description: str
+) -> None:
+    """QA, session 19: "- 2h acme — fixed the export" was neither billed nor named. The label
+    is resolved against clients.toml like the colon form's (an unknown one is named)."""
+    w = match_work_line(line)
+    assert w is not None and (w.hours, w.client, w.description) == (hours, client, description)
+    assert unread_work_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "client", "description"),
+    [
+        ("- 2h acme-corp: x", "acme-corp", "x"),
+        ("- 1h acme: re-send the file - twice", "acme", "re-send the file - twice"),
+        ("- 1h acme: call \u2014 notes", "acme", "call \u2014 notes"),
+    ],
+)
+def test_the_colon_form_wins_over_a_dash(line: str, client: str, description: str) -> None:
+    w = match_work_line(line)
+    assert w is not None and (w.client, w.description) == (client, description)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("- ~2h acme: fixed the export", "hours '~2h' are approximate"),
+        ("~2h acme: fixed the export", "hours '~2h' are approximate"),
+        ("- \u22482h acme: fixed the export", "hours '\u22482h' are approximate"),
+        ("- ca. 2h acme - fixed the export", "hours 'ca. 2h' are approximate"),
+        ("- [x] ~1.5h acme: ticked", "hours '~1.5h' are approximate"),
+        ("- acme: 2h fixed the export", "the label 'acme' before the hours '2h'"),
+        ("- acme 1.5h: fixed the export", "the label 'acme' before the hours '1.5h'"),
+        ("- Acme Health: 90m call", "the label 'Acme Health' before the hours '90m'"),
+        ("Acme - 2h - fixed the export", "no bullet, and the label 'Acme' before the hours"),
+        ("Northwind 45m call with Raj", "no bullet, and the label 'Northwind' before the hours"),
+        ("acme: 2h fixed the export", "no bullet, and the label 'acme' before the hours '2h'"),
+        ("- 25h acme \u2014 marathon", "'25h' is more than 24"),
+        ("- 2h30 acme - atelier", "'2h30' may be a time of day"),
+        ("- [ ] 2h acme \u2014 not done yet", "an open task is planned work"),
+    ],
+)
+def test_work_written_other_ways_is_named_not_billed(line: str, said: str) -> None:
+    """QA, session 19: approximate hours, the label before the hours (with or without a
+    bullet) were dropped without a word. Each is named with how to write it, never billed on a
+    guess."""
+    assert match_work_line(line) is None
+    why = unread_work_line(line)
+    assert why is not None and said in why, why
+    if "'25h'" not in said and "2h30" not in said and "open task" not in said:
+        assert "write - " in why
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Meeting in 2h with the team",
+        "The export takes 2h each night.",
+        "Phase 1 - 40h budget",
+        "- Phase 1 - 40h budget",
+        "We spent 2h on the export",
+        "Deploy 5m after merge",
+        "Lunch 1h then back to work",
+        "Build 3m 20s total",
+        "- Timeout: 5m by default",
+        "- Duration: 45 minutes",
+        "Acme: 3h left on the retainer",
+        "Estimate: 40h for phase 2",
+        "Acme 2h",
+        "- 1.2.3 Release - notes",
+        "- 3 options - a, b",
+        "Mem:           976M        162M        547M",
+        "| acme | 3 | fixed the export |",  # a table row without its header
+    ],
+)
+def test_prose_that_mentions_hours_is_neither_billed_nor_named(line: str) -> None:
+    assert match_work_line(line) is None
+    assert unread_work_line(line) is None
+
+
+def _named(text: str) -> list[tuple[str, str]]:
+    above = LinesAbove()
+    return [(ln, why) for ln in text.split("\n") if (why := unread_work_line(ln, above))]
+
+
+def test_a_table_of_work_is_named_row_by_row() -> None:
+    """QA, session 19: a markdown table of the day's work was dropped without a word. Each row
+    holding hours (a unit, or a bare number under an hours header) is named with the line to
+    write; a total row, and the tables without an hours column, are not."""
+    table = (
+        "| client | hours | description |\n|---|---|---|\n| acme | 3 | fixed the export |\n"
+        "| beta | 90m | route planning |\n| **Total** | 4.5 | |\n\n"
+        "| Client | Time | Notes |\n|:--|--:|---|\n| acme | 1,5 | review |\n\n"
+        "| option | price |\n|---|---|\n| 2h | 300 |\n"
+        "| step | what |\n|---|---|\n| 1 | fixed |\n"
+    )
+    assert _named(table) == [
+        (
+            "| acme | 3 | fixed the export |",
+            "a table row is not read as work: write - 3h acme: fixed the export",
+        ),
+        (
+            "| beta | 90m | route planning |",
+            "a table row is not read as work: write - 90m beta: route planning",
+        ),
+        ("| acme | 1,5 | review |", "a table row is not read as work: write - 1,5h acme: review"),
+    ]
+    # a row's line alone, without its header, is not work
+    assert unread_work_line("| acme | 3 | fixed the export |") is None
+
+
+def test_dashed_labelled_approximate_and_table_work_is_billed_or_named(
+    bvault: Vault, bingest: Ingestor
+) -> None:
+    """QA, session 19: these lines were neither billed nor named in status — hours lost without
+    a word. The spaced dash is billed; the others are named and the note is partial; prose that
+    mentions hours is neither."""
+    note = (
+        "---\ndate: 2026-06-01\n---\n# Day\n\n"
+        "- 2h acme \u2014 fixed the export\n- 1.5h ACME - reviewed the export\n"
+        "- 1h Beta \u2013 route planning\n"
+        "- acme: 2h label first\n- ~2h acme: approximate\n- acme 1.5h: label then hours\n"
+        "Acme - 2h - no bullet\nNorthwind 45m call with Raj\n\n"
+        "Meeting in 2h with the team\nThe export takes 2h each night.\nPhase 1 - 40h budget\n"
+    )
+    out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-06-01.md", note))
+    assert sorted((i.client, i.hours, i.description) for i in list_work(bvault)) == [
+        ("acme", "1.5", "reviewed the export"),
+        ("acme", "2", "fixed the export"),
+        ("beta", "1", "route planning"),
+    ]
+    assert out.status == "partial" and out.error
+    for said in (
+        "the label 'acme' before the hours '2h': write - 2h acme: what: '- acme: 2h label first'",
+        "hours '~2h' are approximate",
+        "the label 'acme' before the hours '1.5h'",
+        "no bullet, and the label 'Acme' before the hours '2h'",
+        "'Northwind 45m call with Raj'",
+    ):
+        assert said in out.error, said
+    for prose in ("Meeting in", "each night", "Phase 1"):
+        assert prose not in out.error, prose
+    table = (
+        "---\ndate: 2026-06-02\n---\n# Day\n\n| client | hours | description |\n"
+        "|--------|-------|-------------|\n| acme | 3 | fixed the export |\n"
+        "| beta | 2h | route planning |\n"
+    )
+    out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-06-02.md", table))
+    assert out.status == "partial" and out.error
+    assert "a table row is not read as work: write - 3h acme: fixed the export" in out.error
+    assert "write - 2h beta: route planning: '| beta | 2h | route planning |'" in out.error
+    assert len(list_work(bvault)) == 3  # a table is named, never billed
+    prose = (
+        "---\ndate: 2026-06-03\n---\n# Plan\n\nMeeting in 2h with the team\n"
+        "The export takes 2h each night.\nPhase 1 - 40h budget\n\n| step | what |\n|---|---|\n"
+        "| 1 | 2h review |\n"
+    )
+    out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-06-03.md", prose))
+    assert out.status == "ingested" and not out.error
 
 
 DAILY = """---
