@@ -90,10 +90,25 @@ class CorrectionsMixin(VaultBase):
         retag_vectors(self, [(i, client_id or SCOPE_GENERAL) for i in chunk_ids])
         return len(ids)
 
-    def set_tag(self, entry_id: int, tag: str, on: bool) -> None:
-        """The user's correction of a tag (origin ``user``, or ``user-removed``)."""
+    def known_tags(self) -> list[str]:
+        """The trail's own tags and every tag in use (shown), sorted."""
+        from .query import SHOWN_TAGS_SQL
+        from .records import TAGS
+
+        with self.engine.connect() as c:
+            used = {
+                str(r[0])
+                for r in c.execute(
+                    text(f"SELECT DISTINCT tag FROM entry_tag WHERE {SHOWN_TAGS_SQL}")
+                )
+            }
+        return sorted({*TAGS, *used})
+
+    def set_tag(self, entry_id: int, tag: str, on: bool) -> bool:
+        """The user's correction of a tag (origin ``user``, or ``user-removed``). Whether the
+        entry showed the tag before."""
         from .errors import NotFound
-        from .query import TAG_REMOVED
+        from .query import SHOWN_TAGS_SQL, TAG_REMOVED
 
         tag = tag.strip().lower().replace("-", "_")
         if not tag:
@@ -101,6 +116,15 @@ class CorrectionsMixin(VaultBase):
         with self.writer("tag"), self.engine.begin() as c:
             if c.execute(text("SELECT 1 FROM entry WHERE id=:e"), {"e": entry_id}).first() is None:
                 raise NotFound("entry", entry_id)
+            had = (
+                c.execute(
+                    text(
+                        f"SELECT 1 FROM entry_tag WHERE entry_id=:e AND tag=:t AND {SHOWN_TAGS_SQL}"
+                    ),
+                    {"e": entry_id, "t": tag},
+                ).first()
+                is not None
+            )
             c.execute(
                 text("DELETE FROM entry_tag WHERE entry_id=:e AND tag=:t"),
                 {"e": entry_id, "t": tag},
@@ -109,6 +133,7 @@ class CorrectionsMixin(VaultBase):
             c.execute(
                 entry_tag_insert(), {"e": entry_id, "t": tag, "o": "user" if on else TAG_REMOVED}
             )
+        return had
 
     def review_tags(self, verdicts: dict[int, set[str]]) -> dict[str, int]:
         """Apply a model's verdicts on trail tags (decision, dead_end, open_question), one

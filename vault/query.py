@@ -270,11 +270,22 @@ def entry_cues(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[st
         return {}
     marks = ",".join(str(int(i)) for i in entry_ids)
     with vault.engine.connect() as c:
+        # a cue whose tag was removed (by the user) or rejected (by a model) is not shown: the
+        # trail kept printing "#dead_end: …" after `tag remove dead_end` (QA, session 19)
+        hidden = {
+            (int(r[0]), str(r[1]))
+            for r in c.execute(
+                text(
+                    f"SELECT entry_id, tag FROM entry_tag WHERE entry_id IN ({marks}) "
+                    f"AND NOT ({SHOWN_TAGS_SQL})"
+                )
+            )
+        }
         return {
             int(r[0]): [
                 {"tag": str(x.get("tag")), "sentence": str(x.get("sentence"))}
                 for x in json.loads(r[1] or "{}").get("cues", [])
-                if isinstance(x, dict)
+                if isinstance(x, dict) and (int(r[0]), str(x.get("tag"))) not in hidden
             ]
             for r in c.execute(text(f"SELECT id, meta FROM entry WHERE id IN ({marks})"))
         }

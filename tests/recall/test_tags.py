@@ -173,3 +173,38 @@ def test_one_prompt_holds_one_clients_entries() -> None:
     ]
     batches = [[x["entry_id"] for x in b] for b in _one_owner_batches(todo, 2)]
     assert sorted(batches) == sorted([[1, 3], [8], [2], [4, 9], [5], [6], [7]])
+
+
+def test_a_tag_typo_is_refused_a_missing_tag_said_and_a_removed_cue_hidden(
+    tmp_path: Path,
+) -> None:
+    """QA, session 19: `tag add decisoin` was stored (exit 0) and found by nothing; `tag
+    remove` of a tag the entry did not have printed "-dead_end"; after `tag remove dead_end`
+    the trail still printed the entry's "#dead_end: …" cue line."""
+    from trailkeep.vault.query import entry_cues
+
+    home, env, r = _home(tmp_path)
+
+    def cli(*args: str) -> Any:
+        return r.invoke(main, ["--home", str(home), *args], env=env, obj={})
+
+    v = Vault.open(load_settings({"TRAILKEEP_EMBEDDER": "hash"}, home), get_embedder("hash"))
+    with v.engine.connect() as c:
+        ids = {
+            str(r[1]).split(" > ")[-1]: int(r[0])
+            for r in c.execute(text("SELECT id, title FROM entry"))
+        }
+    upsert, backfill = str(ids["Nightly upsert"]), str(ids["Backfill"])
+    out = cli("tag", "add", "decisoin", "--entry", backfill)
+    assert out.exit_code == 2 and "did you mean 'decision'" in out.output
+    assert entry_tags(v, [int(backfill)])[int(backfill)] == ["open_question"]
+    out = cli("tag", "add", "billing-risk", "--entry", backfill, "--new")
+    assert out.exit_code == 0 and "+billing_risk" in out.output
+    assert cli("tag", "add", "billing_risk", "--entry", upsert).exit_code == 0  # now in use
+    out = cli("tag", "remove", "decision", "--entry", upsert)
+    assert out.exit_code == 0 and "had no tag 'decision'" in out.output
+    assert [c["tag"] for c in entry_cues(v, [int(upsert)])[int(upsert)]] == ["dead_end"]
+    out = cli("tag", "remove", "dead_end", "--entry", upsert)
+    assert "-dead_end" in out.output
+    assert entry_cues(v, [int(upsert)])[int(upsert)] == []
+    v.close()

@@ -17,11 +17,26 @@ def tag_grp() -> None:
 @tag_grp.command("add")
 @click.argument("tag")
 @click.option("--entry", "entry_id", type=int, required=True)
+@click.option("--new", "new", is_flag=True, help="TAG is a tag of your own, not a typo.")
 @click.pass_context
-def tag_add(ctx: click.Context, tag: str, entry_id: int) -> None:
-    """Add TAG to an entry (your correction; origin `user`)."""
-    vault(ctx).set_tag(entry_id, tag, True)
-    click.echo(f"entry {entry_id}: +{tag}")
+def tag_add(ctx: click.Context, tag: str, entry_id: int, new: bool) -> None:
+    """Add TAG to an entry (your correction; origin `user`): decision, dead_end,
+    open_question, revision, a tag already in use, or one of your own with --new."""
+    import difflib
+
+    v = vault(ctx)
+    name = tag.strip().lower().replace("-", "_")
+    known = v.known_tags()
+    if name not in known and not new:
+        # QA, session 19: `tag add decisoin` was stored, exit 0 — and found by nothing
+        near = difflib.get_close_matches(name, known, n=1)
+        raise click.UsageError(
+            f"no tag {name!r} in use"
+            + (f"; did you mean {near[0]!r}?" if near else "")
+            + f" Known: {', '.join(known)}. To add a tag of your own, add --new."
+        )
+    v.set_tag(entry_id, name, True)
+    click.echo(f"entry {entry_id}: +{name}")
 
 
 @tag_grp.command("remove")
@@ -29,9 +44,15 @@ def tag_add(ctx: click.Context, tag: str, entry_id: int) -> None:
 @click.option("--entry", "entry_id", type=int, required=True)
 @click.pass_context
 def tag_remove(ctx: click.Context, tag: str, entry_id: int) -> None:
-    """Remove TAG from an entry (a cue tag that was wrong)."""
-    vault(ctx).set_tag(entry_id, tag, False)
-    click.echo(f"entry {entry_id}: -{tag}")
+    """Remove TAG from an entry (a cue tag that was wrong); no later pass puts it back."""
+    name = tag.strip().lower().replace("-", "_")
+    if vault(ctx).set_tag(entry_id, name, False):
+        click.echo(f"entry {entry_id}: -{name}")
+    else:
+        click.echo(
+            f"entry {entry_id} had no tag {name!r}; noted, so that no later pass adds it",
+            err=True,
+        )
 
 
 @tag_grp.command("refine")
