@@ -44,6 +44,7 @@ class Filters:
     since: datetime | None = None  # naive UTC
     until: datetime | None = None
     current_only: bool = False
+    tags: tuple[str, ...] = ()  # entries carrying one of these (shown) trail tags
     extra: dict[str, Any] = field(default_factory=dict)
 
     def sql(self) -> tuple[str, dict[str, object]]:
@@ -76,6 +77,11 @@ class Filters:
             p["f_until"] = db_ts(self.until)
         if self.current_only:
             parts.append("e.current")
+        if self.tags:
+            parts.append(
+                f"e.id IN (SELECT entry_id FROM entry_tag WHERE tag IN "
+                f"({_bind(p, 'f_tag', self.tags)}) AND {SHOWN_TAGS_SQL})"
+            )
         return " AND ".join(parts), p
 
 
@@ -292,6 +298,19 @@ def entry_cues(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[st
 
 
 QUOTE_CHARS = 500
+
+
+def tagged_entries(vault: Vault, filters: Filters, limit: int = 50) -> list[int]:
+    """The entries ``filters`` admits (its ``tags`` among them), newest first: "what dead ends
+    did we hit?" is a list of what was tagged, not a search (QA, session 19)."""
+    where, params = filters.sql()
+    sql = (
+        "SELECT e.id, MAX(e.ts) FROM entry e JOIN document d ON d.id = e.document_id "
+        f"JOIN chunk c ON c.entry_id = e.id WHERE {where} GROUP BY e.id "
+        "ORDER BY MAX(e.ts) DESC, e.id DESC LIMIT :f_limit"
+    )
+    with vault.engine.connect() as c:
+        return [int(r[0]) for r in c.execute(text(sql), {**params, "f_limit": limit})]
 
 
 def entry_hits(vault: Vault, entry_ids: Sequence[int]) -> list[Hit]:
@@ -525,6 +544,7 @@ __all__ = [
     "resolve_client",
     "status",
     "superseded_at",
+    "tagged_entries",
     "tags_to_review",
     "term_frequencies",
     "vault_authors",

@@ -347,3 +347,49 @@ def test_an_older_versions_citation_says_it_was_superseded(vault: Vault) -> None
     assert not a.abstained
     old = [h for h in a.citations if not h.current]
     assert old and "superseded: `trailkeep diff --document" in a.answer
+
+
+def test_questions_asking_for_dead_ends_decisions_or_open_questions_list_the_tagged(
+    vault: Vault,
+) -> None:
+    """QA, session 19: "what approaches failed?", "what dead ends did we hit?", "what
+    decisions did we make?" each said "your history doesn't say" beside passages the trail
+    had tagged dead_end and decision: the words "failed", "dead ends", "decisions" are rarely
+    in the passage that says "Doesn't work: …"."""
+    from trailkeep.recall.answer import ask, asked_tagged
+
+    inbox = vault.settings.inbox
+    write_note(
+        inbox,
+        "routing.md",
+        "---\ndate: 2026-05-05\n---\n# Routing\n\nDoesn't work: OR-Tools over all 5,000 stops "
+        "takes 40 minutes per run.\n\n# Export\n\nDecided: cluster-first, route-second.\n\n"
+        "# Depots\n\nOpen question: do the two Ohio depots share drivers?\n",
+    )
+    write_note(
+        inbox,
+        "older.md",
+        "---\ndate: 2026-03-01\n---\n# Genetic\n\nWe abandoned the genetic algorithm: routes "
+        "changed every day.\n\n# Parking\n\nThe parking lot has 40 spaces.\n",
+    )
+    Ingestor(vault).ingest_paths(sorted(inbox.iterdir()))
+    for q, first, second in (
+        ("what approaches failed?", "OR-Tools", "genetic algorithm"),
+        ("what dead ends did we hit?", "OR-Tools", "genetic algorithm"),
+        ("What didn't work?", "OR-Tools", "genetic algorithm"),
+        ("what decisions did we make?", "cluster-first", None),
+        ("which questions are still open?", "Ohio depots", None),
+    ):
+        a = ask(vault, q)
+        assert not a.abstained, (q, a.reason)
+        assert first in a.citations[0].quote, (q, a.answer)
+        assert "parking" not in a.answer.lower(), a.answer
+        if second:  # newest first, every one
+            assert second in a.citations[1].quote, a.answer
+    a = ask(vault, "what dead ends did we hit on the genetic algorithm?")
+    assert not a.abstained and "genetic algorithm" in a.citations[0].quote, a.reason
+    assert len(a.citations) == 1
+    # on a topic no tagged passage covers: asked as any other question
+    assert ask(vault, "what approaches failed for the payroll export?").abstained
+    assert asked_tagged("why did we drop the plugin?") is None
+    assert asked_tagged("what did we decide about the export?") is None  # decisions_first
