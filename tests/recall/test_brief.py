@@ -1220,3 +1220,38 @@ def test_invoice_totals_are_briefed_in_the_currencys_own_unit(tmp_path: Path) ->
         v.close()
     assert [(d["client"], d["total"]) for d in b["drafts"]] == [("kyoto", "4167")]
     assert [(u["client"], u["total"]) for u in b["unpaid"]] == [("gulf", "75.209")]
+
+
+def test_an_open_question_shows_a_later_decision_elsewhere_and_not_before_its_day(
+    v: Vault,
+) -> None:
+    """QA, session 19: a daily note's "Open question: … a new data processing agreement for
+    Ohio?" stayed open after a later note's "Decided: no new data processing agreement is
+    needed for the Ohio region" (only a decision of the same document closes one), and a
+    briefing for a day before the question listed it."""
+    ingest(
+        v,
+        {
+            "2026-10-20.md": "---\nclient: acme\ndate: 2026-10-20\n---\n# Call\n\nOpen question: "
+            "does Acme need a new data processing agreement for the Ohio region?\n",
+            "2026-10-27.md": "---\nclient: acme\ndate: 2026-10-27\n---\n# Call\n\nDecided: no new "
+            "data processing agreement is needed for the Ohio region; the existing one covers "
+            "it.\n",
+        },
+    )
+    qs = build_brief(v, TODAY).as_json()["open_questions"]
+    ohio = next(q for q in qs if "Ohio" in q["quote"])
+    assert "no new data processing agreement" in ohio["perhaps_decided"]["quote"]
+    assert ohio["perhaps_decided"]["source"] == "2026-10-27.md"
+    jsonschema.validate(build_brief(v, TODAY).as_json(), schema())
+    # unrelated open questions are not said to be decided
+    assert all("perhaps_decided" not in q for q in qs if "Ohio" not in q["quote"])
+    # the briefing of the day before the decision: open, nothing beside it
+    earlier = build_brief(v, date(2026, 10, 22)).as_json()["open_questions"]
+    assert [q.get("perhaps_decided") for q in earlier if "Ohio" in q["quote"]] == [None]
+    # ... and of a day before the question: not there
+    assert not [
+        q
+        for q in build_brief(v, date(2026, 10, 19)).as_json()["open_questions"]
+        if "Ohio" in q["quote"]
+    ]

@@ -106,6 +106,11 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
     click.echo(f"\nOpen questions ({len(d['open_questions'])})")
     for q in d["open_questions"][:10]:
         click.echo(f"  {day_of(q['date'])}  {q['client'] or '-'}  “{clip(q['quote'], 140)}”")
+        if d_ := q.get("perhaps_decided"):
+            click.echo(
+                f"      perhaps decided {day_of(d_['date'])}: “{clip(d_['quote'], 120)}”  "
+                f"[{d_['source']}]"
+            )
     h = d["health"]
     click.echo(
         f"\nInbox: {h.get('failed', len(h['failures']))} files failed or partly read "

@@ -282,6 +282,11 @@ def questions(ctx: page.Ctx, items: list[dict[str, Any]]) -> None:
             f"{safe_md(_who(ctx, q.get('client')))}  \n"
             f"“{safe_md(q.get('quote'), lines=False)}”"
         )
+        if d := q.get("perhaps_decided"):
+            text += (
+                f"  \nperhaps decided {safe_md(readable.day(d.get('date'), missing='undated'))}: "
+                f"“{safe_md(d.get('quote'), lines=False)}”"
+            )
         _row(text, _source(q))
 
 
