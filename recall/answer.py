@@ -26,7 +26,7 @@ from .answerable import answerable, by_cover, only_asks, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
 from .citations import read_reply, unsourced
-from .dates import sided
+from .dates import as_of, sided
 from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
@@ -164,7 +164,11 @@ def about_the_named(strong: list[Hit], who: str, authors: dict[int, str], known:
 
 
 def judge(
-    vault: Vault, question: str, res: SearchResult, client: str | None = None
+    vault: Vault,
+    question: str,
+    res: SearchResult,
+    client: str | None = None,
+    today: date | None = None,
 ) -> tuple[list[Hit], str | None]:
     """(the strong evidence, or the reason to abstain). The one abstention rule, used by `ask`
     and measured by `trailkeep bench locomo` and `bench answerability`;
@@ -209,6 +213,23 @@ def judge(
         if not strong:
             return [], f"nothing close enough to this question is from then ({side})"
         question = question.replace(side, " ")
+    # "what was the budget in March?", "as of May 2026": what held then — the latest word up to
+    # its end (QA, session 19: no passage says "March"; "as of May" cited June's date)
+    then = as_of(question, today or date.today())
+    # "in March" reads as "as of March" only when the history goes on after it: asked of a
+    # history that ends before, the month is what the question is about (a word to find)
+    if (
+        then is not None
+        and not _AS_OF_SAID.search(question)
+        and not any(h.timestamp is not None and h.timestamp >= then[1] for h in strong)
+    ):
+        then = None
+    if then is not None:
+        phrase, end = then
+        strong = [h for h in strong if h.timestamp is not None and h.timestamp < end]
+        if not strong:
+            return [], f"nothing close enough to this question is from then ({phrase})"
+        question = question.replace(phrase, " ")
     sup = answerable(vault, question, strong, names, strict)
     if not sup.ok:
         if sup.quantity is False and sup.missing == []:
@@ -258,7 +279,7 @@ def judge(
         # "what was the original plan?": the earliest passage first (QA, session 16: the
         # current version was cited first, the first one second)
         ordered = sorted(ordered, key=lambda h: h.timestamp or _NEVER)
-    elif asks_latest(question) and strict:
+    elif (asks_latest(question) or then is not None) and strict:
         # each term counts once here: the newest word on the thing need not repeat the rarest
         # word of the question ("moves to August 14" for "the current go-live deadline")
         ordered = newest_first(by_cover(replace(sup, weights={}), strong))
@@ -296,6 +317,7 @@ def newest_first(hits: list[Hit]) -> list[Hit]:
 
 
 _NEVER = datetime.max.replace(tzinfo=UTC)  # an undated passage last
+_AS_OF_SAID = re.compile(r"\bas\s+(?:of|at)\b", re.I)
 _ORIGINAL = re.compile(r"\b(?:original(?:ly)?|initial(?:ly)?|at first|first plan)\b", re.I)
 
 
@@ -332,9 +354,16 @@ def _trail_for(vault: Vault, hits: list[Hit]) -> list[Step]:
     return _steps(vault, hits + entry_hits(vault, sorted(extra)))
 
 
-def extractive(question: str, vault: Vault, strong: list[Hit], k: int) -> tuple[str, list[Hit]]:
+def extractive(
+    question: str, vault: Vault, strong: list[Hit], k: int, today: date | None = None
+) -> tuple[str, list[Hit]]:
     cites = verified(vault, strong[:k])
-    newest = ", newest first" if asks_latest(question) else ""
+    then = as_of(question, today or date.today())
+    newest = (
+        f", as it stood {then[0]}, newest first"
+        if then
+        else (", newest first" if asks_latest(question) else "")
+    )
     lines = [f"From your history (quoted, not paraphrased){newest}:"]
     for i, h in enumerate(cites, 1):
         when = iso(h.timestamp) or "undated"
@@ -394,7 +423,14 @@ def gather(
     """The passages a question is judged and answered on: (search result, the filters used,
     the clients the question names when none was selected)."""
     filters, named = question_scope(vault, question, filters)
-    res = search_detailed(vault, question, k=k, filters=filters, today=today or date.today())
+    query = question
+    then = as_of(question, today or date.today(), explicit_only=True)
+    if then is not None:  # "as of May 2026": the history as it stood then, as `--until` reads it
+        phrase, end = then
+        until = min(end, filters.until) if filters and filters.until else end
+        filters = replace(filters or Filters(), until=until)
+        query = question.replace(phrase, " ")
+    res = search_detailed(vault, query, k=k, filters=filters, today=today or date.today())
     # Drafts are what was written from the history, not history: an offline worksheet quotes
     # the client's questions under "your history says nothing about this" (notes/0011).
     res.hits = [h for h in res.hits if h.document_kind != DOC_DRAFT]
@@ -430,7 +466,9 @@ def ask(
         + (" (the client the question names)" if len(named) == 1 else "")
     )
     name = backend.name if backend else "extractive"
-    strong, why = judge(vault, question, res, client=filters.client if filters else None)
+    strong, why = judge(
+        vault, question, res, client=filters.client if filters else None, today=today
+    )
     if why is not None and res.withheld and filters and filters.client:
         # the user's own passages are theirs to read: say where the answer may be rather than
         # a bare "doesn't say" (QA, session 15: a note of Acme's naming Northwind vanished)
@@ -446,7 +484,7 @@ def ask(
     if _ASKS_WHEN.match(question):
         strong = first_said(vault, strong, filters)
     if backend is None:
-        text, cites = extractive(question, vault, strong, k)
+        text, cites = extractive(question, vault, strong, k, today)
         return Answer(
             question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
         )
@@ -470,7 +508,7 @@ def ask(
             passages=len(sent),
         )
     except ModelCallFailed as exc:
-        text, cites = extractive(question, vault, strong, k)
+        text, cites = extractive(question, vault, strong, k, today)
         return Answer(
             question,
             text,
@@ -498,7 +536,7 @@ def ask(
         # passages were sent and the model cited none of them: what it wrote is not grounded
         # in them, as a draft that cites nothing is not used (QA, session 15: "tab-separated
         # files [?]" was shown as the answer). The passages are the answer, offline.
-        text, cites = extractive(question, vault, strong, k)
+        text, cites = extractive(question, vault, strong, k, today)
         return Answer(
             question,
             text,

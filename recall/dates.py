@@ -139,3 +139,64 @@ def sided(question: str) -> str:
     2025"), or "": such a question asks about a time, not about the month's name."""
     m = _SIDED.search(question)
     return m.group(0) if m else ""
+
+
+# "What was the budget in March?", "the deadline as of May 2026": what held then — the latest
+# word up to the end of that month (or day), not a passage that names the month (QA, session 19:
+# "what was the budget in March?" abstained, no passage says "March"; "as of May 2026" answered
+# with June's July 31).
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_AS_OF = re.compile(
+    r"\b(?:as\s+of|as\s+at)\s+(?:the\s+end\s+of\s+)?"
+    r"(?P<month>" + _MONTH_NAMES + r")\b(?P<day>\s+\d{1,2}(?:st|nd|rd|th)?\b)?"
+    r"(?:,?\s+(?P<year>\d{4}))?",
+    re.I,
+)
+_STATE_IN = re.compile(
+    r"^\W*(?:what|which|how\s+much|who)\s+(?:was|were)\b.*?"
+    r"\s(?P<phrase>(?:in|during|at\s+the\s+end\s+of)\s+(?P<month>"
+    + _MONTH_NAMES
+    + r")\b(?!\s+\d{1,2}(?:st|nd|rd|th)?\b)(?:\s+(?P<year>\d{4}))?)",
+    re.I,
+)
+
+
+# a measure of the month ("the exception rate in November") is not what held at its end
+_OF_A_PERIOD = re.compile(
+    r"\b(?:rates?|percent(?:age)?s?|shares?|ratios?|counts?|number|numbers|averages?|medians?|"
+    r"totals?|how\s+many|visits|hours|revenue|sales|volume)\b",
+    re.I,
+)
+
+
+def as_of(question: str, today: date, explicit_only: bool = False) -> tuple[str, datetime] | None:
+    """(the words, the moment up to which the history is read) when the question asks what held
+    at a time: "as of May 2026", "as of March 3", "what was the budget in March?" (a month
+    without a year: its latest occurrence up to today; not a measure of the month, "what was
+    the exception rate in November?"). ``explicit_only``: "as of …" only. None otherwise."""
+    m = _AS_OF.search(question)
+    if m is None:
+        if explicit_only:
+            return None
+        m = _STATE_IN.search(question)
+        if m is None or (m.group("month").lower() == "may" and "in may" not in question.lower()):
+            return None
+        if _OF_A_PERIOD.search(question):
+            return None
+        phrase = m.group("phrase")
+        day = None
+    else:
+        phrase = m.group(0)
+        day = m.group("day")
+    month = _MONTHS[m.group("month").lower()]
+    if m.group("year"):
+        year = int(m.group("year"))
+    else:
+        year = today.year if month <= today.month else today.year - 1
+    if day:
+        try:
+            d = date(year, month, int(re.sub(r"\D", "", day)))
+        except ValueError:
+            return None
+        return phrase, _dt(d + timedelta(days=1))
+    return phrase, _month(year, month)[1]
