@@ -355,16 +355,25 @@ def _trail_for(vault: Vault, hits: list[Hit]) -> list[Step]:
 
 
 def extractive(
-    question: str, vault: Vault, strong: list[Hit], k: int, today: date | None = None
+    question: str,
+    vault: Vault,
+    strong: list[Hit],
+    k: int,
+    today: date | None = None,
+    heading: str = "",
 ) -> tuple[str, list[Hit]]:
+    """The passages quoted and cited, under ``heading`` (default: from your history, with how
+    they are ordered when the question asks what holds now or held then)."""
     cites = verified(vault, strong[:k])
-    then = as_of(question, today or date.today())
-    newest = (
-        f", as it stood {then[0]}, newest first"
-        if then
-        else (", newest first" if asks_latest(question) else "")
-    )
-    lines = [f"From your history (quoted, not paraphrased){newest}:"]
+    if not heading:
+        then = as_of(question, today or date.today())
+        newest = (
+            f", as it stood {then[0]}, newest first"
+            if then
+            else (", newest first" if asks_latest(question) else "")
+        )
+        heading = f"From your history (quoted, not paraphrased){newest}"
+    lines = [f"{heading}:"]
     for i, h in enumerate(cites, 1):
         when = iso(h.timestamp) or "undated"
         # the file it came from, as search names it: two replies of one thread had the same
@@ -455,6 +464,8 @@ def ask(
     if told is not None:  # "when did I first …": the trail answers it (recall/asked_when.py)
         text, cites, searched = told
         return Answer(question, text, False, "", "extractive", cites, searched)
+    from .tagged import answer_tagged
+
     listed = answer_tagged(vault, question, filters, k=max(k, 5), today=today)
     if listed is not None:  # "what dead ends did we hit?": what the trail tagged so
         return listed
@@ -559,115 +570,6 @@ def ask(
         searched,
         _trail_for(vault, cites),
         said.bad,
-    )
-
-
-# "What approaches failed?", "what dead ends did we hit with Clearview?", "what decisions did
-# we make?", "which questions are still open?": a list of what the trail tagged (notes/0005),
-# not a search for the words "failed" or "decisions" — they are rarely in the passage that says
-# "Doesn't work: OR-Tools" (QA, session 19: each said "your history doesn't say").
-_ASKS_TAGGED = (
-    (
-        "dead_end",
-        "dead ends",
-        re.compile(
-            r"\b(?:dead[ -]ends?(?:\s+(?:did|have|had)\s+we\s+(?:hit|run into|ran into|"
-            r"reached|reach|met|meet|encountered|encounter|had|have|found|find))?|"
-            r"(?:what|which)(?:\s+(?:approaches|ideas|options|things|attempts|routes|designs|"
-            r"tools|solutions))?\s+(?:have\s+|had\s+)?(?:failed|did(?:n't| not) work|"
-            r"(?:we\s+)?(?:dropped|abandoned|gave up on|ruled out))|what\s+went wrong)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "decision",
-        "decisions",
-        re.compile(
-            r"\b(?:what|which)\s+(?:(?:were|are)\s+(?:the|our)\s+)?decisions\b"
-            r"(?:\s+(?:did|have)\s+we\s+(?:make|made|take|taken|reach|reached))?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "open_question",
-        "open questions",
-        re.compile(
-            r"\b(?:(?:open|unanswered|unresolved)\s+questions?|(?:what|which)\s+questions\s+"
-            r"(?:are|remain)\s+(?:still\s+)?(?:open|unanswered))\b",
-            re.IGNORECASE,
-        ),
-    ),
-)
-
-
-def asked_tagged(question: str) -> tuple[str, str, str] | None:
-    """(tag, what it is called, the question without the phrase that asks for it), or None."""
-    for tag, called, pattern in _ASKS_TAGGED:
-        m = pattern.search(question)
-        if m:
-            return tag, called, (question[: m.start()] + " " + question[m.end() :]).strip()
-    return None
-
-
-def answer_tagged(
-    vault: Vault,
-    question: str,
-    filters: Filters | None,
-    k: int = 5,
-    today: date | None = None,
-) -> Answer | None:
-    """The tagged passages a question asks for: every one in scope, newest first, when it names
-    nothing else ("what approaches failed?"); those on its topic, judged as any answer, when it
-    does ("what dead ends did we hit on routing?"). None when it asks for no tag, or when no
-    tagged passage is on its topic (the question is then asked as any other)."""
-    from trailkeep.vault.query import entry_hits, tagged_entries
-
-    from .answerable import content_terms
-
-    asked = asked_tagged(question)
-    if asked is None:
-        return None
-    tag, called, rest = asked
-    scoped, _ = question_scope(vault, question, filters)
-    flt = replace(scoped or Filters(), tags=(tag,), current_only=True)
-    names = [n for c in vault.settings.clients for n in (c.id, *c.names)] + own_names(vault)
-    where = f" in {_client_name(vault, flt.client)}'s history" if flt.client else ""
-    if not content_terms(rest, names):
-        cites = verified(vault, entry_hits(vault, tagged_entries(vault, flt, limit=k)))
-        searched = f"the passages your history tags as {called}{where}"
-        if not cites:
-            return Answer(
-                question,
-                NOT_FOUND,
-                True,
-                f"nothing{where} is tagged as {called} (`trailkeep tag add {tag} --entry N` "
-                "marks one)",
-                "extractive",
-                [],
-                searched,
-            )
-        text, cites = extractive(question, vault, cites, k)
-        text = text.replace(
-            "From your history (quoted, not paraphrased)",
-            f"What your history tags as {called}{where} (quoted, newest first)",
-            1,
-        ).replace(", newest first:", ":", 1)
-        return Answer(
-            question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
-        )
-    res = search_detailed(vault, rest, k=10, filters=flt, today=today or date.today())
-    strong, why = judge(vault, rest, res, client=flt.client)
-    if why is not None:
-        return None
-    text, cites = extractive(question, vault, strong, k)
-    text = text.replace(
-        "From your history (quoted, not paraphrased)",
-        f"What your history tags as {called}{where} on this (quoted)",
-        1,
-    )
-    searched = f"the passages your history tags as {called}{where}, on {rest!r}"
-    return Answer(
-        question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
     )
 
 

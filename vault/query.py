@@ -307,7 +307,9 @@ def tagged_entries(vault: Vault, filters: Filters, limit: int = 50) -> list[int]
     sql = (
         "SELECT e.id, MAX(e.ts) FROM entry e JOIN document d ON d.id = e.document_id "
         f"JOIN chunk c ON c.entry_id = e.id WHERE {where} GROUP BY e.id "
-        "ORDER BY MAX(e.ts) DESC, e.id DESC LIMIT :f_limit"
+        # undated last on both databases (PostgreSQL sorts NULL first when descending)
+        "ORDER BY CASE WHEN MAX(e.ts) IS NULL THEN 1 ELSE 0 END, MAX(e.ts) DESC, e.id DESC "
+        "LIMIT :f_limit"
     )
     with vault.engine.connect() as c:
         return [int(r[0]) for r in c.execute(text(sql), {**params, "f_limit": limit})]

@@ -356,7 +356,8 @@ def test_questions_asking_for_dead_ends_decisions_or_open_questions_list_the_tag
     decisions did we make?" each said "your history doesn't say" beside passages the trail
     had tagged dead_end and decision: the words "failed", "dead ends", "decisions" are rarely
     in the passage that says "Doesn't work: …"."""
-    from trailkeep.recall.answer import ask, asked_tagged
+    from trailkeep.recall.answer import ask
+    from trailkeep.recall.tagged import asked_tagged
 
     inbox = vault.settings.inbox
     write_note(
@@ -393,3 +394,37 @@ def test_questions_asking_for_dead_ends_decisions_or_open_questions_list_the_tag
     assert ask(vault, "what approaches failed for the payroll export?").abstained
     assert asked_tagged("why did we drop the plugin?") is None
     assert asked_tagged("what did we decide about the export?") is None  # decisions_first
+
+
+def test_tagged_passages_keep_to_the_scope_and_the_time_asked(tmp_path: Path) -> None:
+    """Review, session 19: the list of tagged passages skipped the scope's clip — a line of
+    Acme's note naming Beta was listed whole in Acme's scope — and `--until` said "nothing is
+    tagged" for a dead end written before it whose note was edited after."""
+    from datetime import UTC, datetime
+
+    from tests.output.conftest import two_client_settings
+    from trailkeep.recall.answer import ask
+    from trailkeep.vault import Filters, get_embedder
+
+    v = Vault.open(two_client_settings(tmp_path / "home"), get_embedder("hash"))
+    try:
+        note = tmp_path / "acme.md"
+        body = (
+            "---\nclient: acme\nupdated: {day}\n---\n# Export\n\nDoesn't work for Acme: the "
+            "SFTP push, the firewall blocks port 22.\nBeta Logistics had the same dead end with "
+            "their zebracorn scanners.\n{more}"
+        )
+        note.write_text(body.format(day="2026-03-01", more=""))
+        Ingestor(v).ingest_file(note)
+        note.write_text(body.format(day="2026-07-01", more="\n# Later\n\nAll good now.\n"))
+        Ingestor(v).ingest_file(note)
+        a = ask(v, "what dead ends did we hit?", Filters(client="acme"))
+        assert not a.abstained and "SFTP push" in a.answer, a.reason
+        assert "zebracorn" not in a.answer and "Beta" not in a.answer, a.answer
+        then = Filters(client="acme", until=datetime(2026, 6, 1, tzinfo=UTC))
+        a = ask(v, "what dead ends did we hit?", then)
+        assert not a.abstained and "SFTP push" in a.answer, a.reason
+        assert len(a.citations) == 1 and "zebracorn" not in a.answer
+        assert ask(v, "what dead ends did we hit?", Filters(client="nobody")).abstained
+    finally:
+        v.close()

@@ -1,0 +1,153 @@
+"""Questions that ask for what the trail tagged: dead ends, decisions, open questions.
+
+"What approaches failed?", "what dead ends did we hit with Clearview?", "what decisions did we
+make?", "which questions are still open?" are answered with the passages tagged so (notes/0005),
+in the scope asked — clipped by the same rule as search (recall/scope.py) — newest first; on a
+topic, judged as any answer. notes/0005-trail-cues.md, "Asking for what was tagged".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from trailkeep.vault import Filters, Hit, Vault
+from trailkeep.vault.briefing import own_names
+from trailkeep.vault.query import entry_hits, entry_text, superseded_at, tagged_entries
+
+from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive, judge
+from .answerable import content_terms
+from .asked_when import question_scope
+from .retrieval import search_detailed
+from .scope import admit, scope_for
+
+# "What approaches failed?", "what dead ends did we hit with Clearview?", "what decisions did
+# we make?", "which questions are still open?": a list of what the trail tagged (notes/0005),
+# not a search for the words "failed" or "decisions" — they are rarely in the passage that says
+# "Doesn't work: OR-Tools" (QA, session 19: each said "your history doesn't say").
+_ASKS_TAGGED = (
+    (
+        "dead_end",
+        "dead ends",
+        re.compile(
+            r"\b(?:dead[ -]ends?(?:\s+(?:did|have|had)\s+we\s+(?:hit|run into|ran into|"
+            r"reached|reach|met|meet|encountered|encounter|had|have|found|find))?|"
+            r"(?:what|which)(?:\s+(?:approaches|ideas|options|things|attempts|routes|designs|"
+            r"tools|solutions))?\s+(?:have\s+|had\s+)?(?:failed|did(?:n't| not) work|"
+            r"(?:we\s+(?:have\s+)?|were\s+|have\s+been\s+)(?:dropped|abandoned|gave up on|"
+            r"given up|ruled out))|what\s+went wrong)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "decision",
+        "decisions",
+        re.compile(
+            r"\b(?:what|which)\s+(?:(?:were|are)\s+(?:the|our)\s+)?decisions\b"
+            # decisions still to make are open questions, not decisions made (review)
+            r"(?!\s+(?:are|is|remain)\s+(?:still\s+)?(?:pending|open|outstanding|to\b)"
+            r"|\s+(?:do|does|will|should)\s+we\b|\s+(?:still\s+)?(?:pending|to\s+(?:make|take)))"
+            r"(?:\s+(?:did|have)\s+we\s+(?:make|made|take|taken|reach|reached))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "open_question",
+        "open questions",
+        re.compile(
+            r"\b(?:(?:open|unanswered|unresolved)\s+questions?|(?:what|which)\s+questions\s+"
+            r"(?:are|remain)\s+(?:still\s+)?(?:open|unanswered))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def asked_tagged(question: str) -> tuple[str, str, str] | None:
+    """(tag, what it is called, the question without the phrase that asks for it), or None."""
+    for tag, called, pattern in _ASKS_TAGGED:
+        m = pattern.search(question)
+        if m:
+            return tag, called, (question[: m.start()] + " " + question[m.end() :]).strip()
+    return None
+
+
+def answer_tagged(
+    vault: Vault,
+    question: str,
+    filters: Filters | None,
+    k: int = 5,
+    today: date | None = None,
+) -> Answer | None:
+    """The tagged passages a question asks for: every one in scope, newest first, when it names
+    nothing else ("what approaches failed?"); those on its topic, judged as any answer, when it
+    does ("what dead ends did we hit on routing?"). None when it asks for no tag, or when no
+    tagged passage is on its topic (the question is then asked as any other)."""
+    asked = asked_tagged(question)
+    if asked is None:
+        return None
+    tag, called, rest = asked
+    scoped, named = question_scope(vault, question, filters)
+    flt = replace(scoped or Filters(), tags=(tag,), current_only=not (scoped and scoped.until))
+    names = [n for c in vault.settings.clients for n in (c.id, *c.names)] + own_names(vault)
+    where = f" in {_client_name(vault, flt.client)}'s history" if flt.client else ""
+    searched = f"the passages your history tags as {called}{where}"
+    if not content_terms(rest, names):
+        ids = tagged_entries(vault, flt, limit=k * 4)
+        cites = _in_scope(vault, entry_hits(vault, ids), flt, named)[:k]
+        if not cites:
+            return Answer(
+                question,
+                NOT_FOUND,
+                True,
+                f"nothing{where} is tagged as {called} (`trailkeep tag add {tag} --entry N` "
+                "marks one)",
+                "extractive",
+                [],
+                searched,
+            )
+        heading = f"What your history tags as {called}{where} (quoted, newest first)"
+        text, cites = extractive(question, vault, cites, k, today, heading)
+        return Answer(
+            question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
+        )
+    res = search_detailed(vault, rest, k=10, filters=flt, today=today or date.today())
+    if len(named) > 1:  # about several clients: theirs, or nobody's (as `gather` keeps them)
+        res.hits = [h for h in res.hits if h.client is None or h.client in named]
+    strong, why = judge(vault, rest, res, client=flt.client, today=today)
+    if why is not None:
+        return None
+    heading = f"What your history tags as {called}{where} on this (quoted)"
+    text, cites = extractive(question, vault, strong, k, today, heading)
+    return Answer(
+        question,
+        text,
+        False,
+        "",
+        "extractive",
+        cites,
+        f"{searched}, on {rest!r}",
+        _trail_for(vault, cites),
+    )
+
+
+def _in_scope(vault: Vault, hits: list[Hit], flt: Filters, named: list[str]) -> list[Hit]:
+    """What the scope may see of tagged passages, as search clips them (review, session 19: a
+    line of a client's note naming another client was listed whole). A client with no scope
+    (not in clients.toml) sees nothing; asked about several clients, theirs or nobody's. With
+    ``until``, only what was current then (a later edit's text is not what was tagged then)."""
+    if flt.client:
+        scope = scope_for(flt.client, vault.settings.clients)
+        if scope is None:
+            return []
+        hits = admit(hits, scope, {h.entry_id: entry_text(vault, h.entry_id) or "" for h in hits})
+    if len(named) > 1:
+        hits = [h for h in hits if h.client is None or h.client in named]
+    if flt.until is not None:
+        later = superseded_at(vault, [h.entry_id for h in hits])
+        hits = [h for h in hits if h.current or (later.get(h.entry_id) or flt.until) >= flt.until]
+    return hits
+
+
+__all__ = ["answer_tagged", "asked_tagged"]
