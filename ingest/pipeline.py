@@ -783,7 +783,10 @@ class Ingestor:
                 f"{self.settings.max_note_bytes} bytes (ingest.max_note_mb)",
                 parser.name,
             )
-        origin = Origin(name=name, identity=identity, mtime=mtime)
+        labels = frozenset(
+            n.lower() for c in self.settings.clients for n in (c.id, c.name, *c.aliases) if n
+        )
+        origin = Origin(name=name, identity=identity, mtime=mtime, labels=labels)
         # this path was read before (with other bytes): an older-dated text now is a revert
         before_here = any(s != sid for s in v.sources_at(path))
         notes: list[str] = []

@@ -166,7 +166,9 @@ _LOOKS_LIKE_WORK = re.compile(
 )
 
 
-def unread_work_line(line: str, above: LinesAbove | None = None) -> str | None:
+def unread_work_line(
+    line: str, above: LinesAbove | None = None, labels: frozenset[str] = frozenset()
+) -> str | None:
     """Why a line that looks like a work line is not one ("hours '25h' is more than 24…"), or
     None. A bare whole number ("- 3 options: …") is a list, not a duration: not said. Given
     ``above`` (one per run of lines, fed every line in order, "" for a code fence's), a row of
@@ -178,7 +180,7 @@ def unread_work_line(line: str, above: LinesAbove | None = None) -> str | None:
         above.table = _hours_table(prev, line)
         if above.table is not None:
             return None
-    if match_work_line(line) is not None:
+    if match_work_line(line, labels) is not None:
         return None
     span = re.match(
         rf"^[ \t]*[-*+][ \t]+(?:\[[xX ]\][ \t]+)?({_SPAN_IN_LINE})[ \t]+\S[^:\n]{{0,59}}:", line
@@ -206,7 +208,9 @@ def unread_work_line(line: str, above: LinesAbove | None = None) -> str | None:
     m = _LOOKS_LIKE_WORK.match(plain)
     if not m or (m.group("dash") and not re.search(r"[a-z]", m.group("dur"), re.IGNORECASE)):
         # "- 1.2.3 Release - notes": a version, not hours without a unit (a dash, no colon)
-        return _unread_other_forms(line)
+        return _unread_other_forms(line, labels)
+    if m.group("dash") and _dash_label(m.group("dash")) not in labels:
+        return None  # "- 25h drive - …": a note, unless the label is a client's
     dur = m.group("dur").strip()
     if re.fullmatch(r"\d+", dur) or (
         (dur[0] in "-\u2212" or "/" in dur) and not re.search(r"[a-z]", dur, re.IGNORECASE)
@@ -244,10 +248,17 @@ def _plain(line: str) -> str:
     return _BOLD.sub(r"\1\3", _TICKED.sub(r"\1", line))
 
 
-def match_work_line(line: str) -> WorkLine | None:
-    """A work line, or None. A line that looks like one but has a bad duration is not one."""
+def match_work_line(line: str, labels: frozenset[str] = frozenset()) -> WorkLine | None:
+    """A work line, or None. A line that looks like one but has a bad duration is not one. The
+    dash form ("- 2h acme — …") only under one of ``labels`` (the clients' ids, names and
+    aliases, lower case): "- 1h standup - nothing new" is a note, not work (review, session
+    19: it became an unknown client's work item and left its section)."""
     plain = _plain(line)
-    m = WORK_LINE.match(plain) or WORK_LINE_DASH.match(plain)
+    m = WORK_LINE.match(plain)
+    if m is None:
+        m = WORK_LINE_DASH.match(plain)
+        if m is not None and m.group("client").strip().lower() not in labels:
+            return None
     if not m:
         return None
     try:
@@ -289,7 +300,8 @@ _NOT_A_LABEL = frozenset(
     total budget budgeted estimate estimated eta max maximum min minimum limit interval delay
     duration time times phase sprint week day days step part round chapter episode lesson
     video talk uptime runtime latency approx approximately roughly around nearly almost over
-    less more up down out off next first last agenda note notes nb remember reminder todo
+    less more up down out off next first last agenda note notes nb remember reminder todo ca
+    circa
     speaker speakers coffee lunch dinner breakfast break pause today tomorrow yesterday""".split()
 )
 _NOT_A_DESC = frozenset(
@@ -300,7 +312,12 @@ _NOT_A_DESC = frozenset(
 )
 
 
-def _unread_other_forms(line: str) -> str | None:
+def _dash_label(said: str) -> str:
+    """The label of a dash line's "label -" part, lower case."""
+    return re.sub(r"[ \t]+[-\u2013\u2014]$", "", said).strip().lower()
+
+
+def _unread_other_forms(line: str, labels: frozenset[str] = frozenset()) -> str | None:
     m = _APPROX.match(line)
     if m:
         said = line[m.start("approx") : m.end("dur")]
@@ -312,6 +329,10 @@ def _unread_other_forms(line: str) -> str | None:
     if m is None:
         return None
     label, dur, desc = m.group("label"), m.group("dur").rstrip("."), m.group("desc")
+    if ":" not in m.group("sep1") + m.group("sep2") and label.lower() not in labels:
+        # no colon ("Jogging 45m around the lake", "- Gym 1h legs", "Flight LH400 - 9h
+        # layover"): named only under a client's label ("Northwind 45m call with Raj")
+        return None
     words = label.lower().split()
     first = re.split(r"[^\w]+", desc.lower().lstrip("*_~\"'(["), maxsplit=1)[0]
     if (
@@ -349,9 +370,9 @@ class LinesAbove:
 
 
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
-_HOURS_HEAD = re.compile(
-    r"(?:hours?|hrs?|h|time(?: spent)?|duration|spent)(?: ?\(\w{1,8}\))?", re.IGNORECASE
-)
+# an hours column says hours ("time (ms)", "duration" and a schedule's "time" are not billed
+# hours: review, session 19)
+_HOURS_HEAD = re.compile(r"(?:hours?|hrs?|h|hours? spent|time spent)(?: ?\((?:h|hrs?)\))?", re.I)
 _CLIENT_HEAD = re.compile(r"(?:client|customer|account|project)s?", re.IGNORECASE)
 _WHAT_HEAD = re.compile(
     r"(?:description|desc|what|task|work|activity|notes?|summary|details?)", re.IGNORECASE

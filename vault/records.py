@@ -95,6 +95,9 @@ class Origin:
     name: str
     identity: str
     mtime: datetime | None = None
+    # the clients' ids, names and aliases (lower case) when the file was read: a work line
+    # written with a dash ("- 2h acme — …") is work only under a label that is a client's
+    labels: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)

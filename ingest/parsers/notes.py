@@ -26,7 +26,14 @@ from trailkeep.vault.records import DOC_DRAFT, DOC_NOTE, Origin, ParsedDocument,
 from ..cues import tag_text
 from ..errors import ParseError
 from ..text import decode_text, parse_time
-from ..worklog import WorkLine, hours_text, match_work_line, parse_duration, unread_work_line
+from ..worklog import (
+    LinesAbove,
+    WorkLine,
+    hours_text,
+    match_work_line,
+    parse_duration,
+    unread_work_line,
+)
 
 _FM = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
@@ -248,8 +255,8 @@ class NotesParser:
         draft_id = _opt_str(fm.get("trailkeep_draft"))
         if draft_id is None:  # a draft trailkeep wrote is never a source of billable work
             day, undated = work_day(fm, origin.name, when, by_mtime)
-            entries = split_work_lines(entries, day, undated)
-            for why in unread_work(entries):
+            entries = split_work_lines(entries, day, undated, origin.labels)
+            for why in unread_work(entries, origin.labels):
                 warning = f"{warning}; {why}" if warning else why
             fm_work = front_matter_work(fm, title, day, when, undated)
             if fm_work is not None:
@@ -455,7 +462,10 @@ def work_entry(
 
 
 def split_work_lines(
-    entries: list[ParsedEntry], day: str | None, undated: str | None = None
+    entries: list[ParsedEntry],
+    day: str | None,
+    undated: str | None = None,
+    labels: frozenset[str] = frozenset(),
 ) -> list[ParsedEntry]:
     """Each work line becomes its own entry (so billing and per-client scoping work line by
     line) and leaves its section's text. Lines inside code fences are never work lines."""
@@ -471,7 +481,7 @@ def split_work_lines(
         for line in e.text.split("\n"):
             if _FENCE.match(line):
                 fenced = not fenced
-            w = None if fenced else match_work_line(line)
+            w = None if fenced else match_work_line(line, labels)
             if w is None:
                 kept.append(line)
             else:
@@ -500,13 +510,11 @@ def split_work_lines(
 MAX_UNREAD_SAID = 5  # lines that look like work but are not, each named; then a count
 
 
-def unread_work(entries: list[ParsedEntry]) -> list[str]:
+def unread_work(entries: list[ParsedEntry], labels: frozenset[str] = frozenset()) -> list[str]:
     """The lines left in sections that look like work lines but cannot be read as one ("- 7.5
     acme: …" has no unit, "- 25h acme: …" is over a day): the user is told instead of the
     hours being lost without a word (QA, session 12). A table's rows are read with its header
     (QA, session 19: "| acme | 3 | fixed the export |" under "| client | hours | … |")."""
-    from ..worklog import LinesAbove
-
     found: list[str] = []
     for e in entries:
         if e.kind != "section" or not _DIGIT.search(e.text):
@@ -516,7 +524,7 @@ def unread_work(entries: list[ParsedEntry]) -> list[str]:
         for line in e.text.split("\n"):
             if _FENCE.match(line):
                 fenced = not fenced
-            why = unread_work_line("" if fenced else line, above)
+            why = unread_work_line("" if fenced else line, above, labels)
             if why:
                 found.append(f"not a work line, {why}: {line.strip()[:80]!r}")
     if len(found) > MAX_UNREAD_SAID:

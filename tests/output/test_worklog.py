@@ -198,11 +198,15 @@ def test_work_line_grammar() -> None:
 def test_a_spaced_dash_for_the_colon_is_billed(
     line: str, hours: Fraction, client: str, description: str
 ) -> None:
-    """QA, session 19: "- 2h acme — fixed the export" was neither billed nor named. The label
-    is resolved against clients.toml like the colon form's (an unknown one is named)."""
-    w = match_work_line(line)
+    """QA, session 19: "- 2h acme — fixed the export" was neither billed nor named. Under a
+    client's label (review: not under any label — "- 1h standup - nothing new" is a note)."""
+    w = match_work_line(line, LABELS)
     assert w is not None and (w.hours, w.client, w.description) == (hours, client, description)
-    assert unread_work_line(line) is None
+    assert unread_work_line(line, None, LABELS) is None
+    assert match_work_line(line) is None  # no client of that name: a note's line
+
+
+LABELS = frozenset({"acme", "acme health", "beta", "northwind"})
 
 
 @pytest.mark.parametrize(
@@ -241,8 +245,8 @@ def test_work_written_other_ways_is_named_not_billed(line: str, said: str) -> No
     """QA, session 19: approximate hours, the label before the hours (with or without a
     bullet) were dropped without a word. Each is named with how to write it, never billed on a
     guess."""
-    assert match_work_line(line) is None
-    why = unread_work_line(line)
+    assert match_work_line(line, LABELS) is None
+    why = unread_work_line(line, None, LABELS)
     assert why is not None and said in why, why
     if "'25h'" not in said and "2h30" not in said and "open task" not in said:
         assert "write - " in why
@@ -268,16 +272,28 @@ def test_work_written_other_ways_is_named_not_billed(line: str, said: str) -> No
         "- 3 options - a, b",
         "Mem:           976M        162M        547M",
         "| acme | 3 | fixed the export |",  # a table row without its header
+        # review, session 19: dash bullets and label-first lines of ordinary notes
+        "- 1h standup - nothing new",
+        "- 30m break - coffee with Sam",
+        "- 10m later - Dana replied",
+        "- 5 min read - great article",
+        "- 2h drive - then lunch",
+        "Flight LH400 - 9h layover in Frankfurt",
+        "Dana 30m call went fine",
+        "Jogging 45m around the lake",
+        "- Gym 1h legs",
+        "- Podcast 45m episode on pricing",
+        "- ca. 2h Bob's house",
     ],
 )
 def test_prose_that_mentions_hours_is_neither_billed_nor_named(line: str) -> None:
-    assert match_work_line(line) is None
-    assert unread_work_line(line) is None
+    assert match_work_line(line, LABELS) is None
+    assert unread_work_line(line, None, LABELS) is None
 
 
 def _named(text: str) -> list[tuple[str, str]]:
     above = LinesAbove()
-    return [(ln, why) for ln in text.split("\n") if (why := unread_work_line(ln, above))]
+    return [(ln, why) for ln in text.split("\n") if (why := unread_work_line(ln, above, LABELS))]
 
 
 def test_a_table_of_work_is_named_row_by_row() -> None:
@@ -287,7 +303,9 @@ def test_a_table_of_work_is_named_row_by_row() -> None:
     table = (
         "| client | hours | description |\n|---|---|---|\n| acme | 3 | fixed the export |\n"
         "| beta | 90m | route planning |\n| **Total** | 4.5 | |\n\n"
-        "| Client | Time | Notes |\n|:--|--:|---|\n| acme | 1,5 | review |\n\n"
+        "| Client | Hours | Notes |\n|:--|--:|---|\n| acme | 1,5 | review |\n\n"
+        "| query | time (ms) |\n|---|---|\n| search | 230 |\n\n"
+        "| time | session |\n|---|---|\n| 09:00 | Keynote |\n\n"
         "| option | price |\n|---|---|\n| 2h | 300 |\n"
         "| step | what |\n|---|---|\n| 1 | fixed |\n"
     )
@@ -317,7 +335,7 @@ def test_dashed_labelled_approximate_and_table_work_is_billed_or_named(
         "- 2h acme \u2014 fixed the export\n- 1.5h ACME - reviewed the export\n"
         "- 1h Beta \u2013 route planning\n"
         "- acme: 2h label first\n- ~2h acme: approximate\n- acme 1.5h: label then hours\n"
-        "Acme - 2h - no bullet\nNorthwind 45m call with Raj\n\n"
+        "Acme - 2h - no bullet\nBeta 45m call with Raj\nNorthwind 30m call with Dana\n\n"
         "Meeting in 2h with the team\nThe export takes 2h each night.\nPhase 1 - 40h budget\n"
     )
     out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-06-01.md", note))
@@ -332,10 +350,11 @@ def test_dashed_labelled_approximate_and_table_work_is_billed_or_named(
         "hours '~2h' are approximate",
         "the label 'acme' before the hours '1.5h'",
         "no bullet, and the label 'Acme' before the hours '2h'",
-        "'Northwind 45m call with Raj'",
+        "'Beta 45m call with Raj'",
     ):
         assert said in out.error, said
-    for prose in ("Meeting in", "each night", "Phase 1"):
+    # not a client here: a note's line, not work
+    for prose in ("Meeting in", "each night", "Phase 1", "Northwind"):
         assert prose not in out.error, prose
     table = (
         "---\ndate: 2026-06-02\n---\n# Day\n\n| client | hours | description |\n"
