@@ -215,11 +215,17 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
         )
     if dest.resolve().is_relative_to(s.home.resolve()):
         raise BackupError("the backup folder must be outside the home")
+    if dest.exists() and not dest.is_dir():
+        raise BackupError(f"{dest} is a file; back up into a new folder")
     cleared = False
+    fd: int | None = None
     if dest.exists() and any(dest.iterdir()):
         if not _cut_backup(dest, s):
             raise BackupError(f"{dest} is not empty; back up into a new folder")
-        _empty(dest)  # a backup of ours that was cut: no manifest, so nothing restorable
+        # a backup of ours that was cut (no manifest, so nothing restorable): its mark held from
+        # here on, so that two backups into it cannot both empty it (review, session 19)
+        fd = _hold_mark(dest, create=False)
+        _empty(dest, keep=_BACKING_UP)
         cleared = True
     estimate = _tree_bytes(s.blobs) + _tree_bytes(s.chroma_path) + s.db_path.stat().st_size
     # The home's margin when the backup lands on the home's disk; otherwise only a little slack.
@@ -227,7 +233,8 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
     ensure_room(dest, estimate, margin, home=dest)
     created = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = _hold_mark(dest, create=True)  # another backup began here a moment ago: refused
+    if fd is None:
+        fd = _hold_mark(dest, create=True)  # another backup began here a moment ago: refused
     try:
         rep = _backup(vault, dest, t0)
         (dest / _BACKING_UP).unlink()  # after the manifest: the backup is whole
@@ -243,15 +250,16 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
         os.close(fd)
 
 
-def _empty(folder: Path) -> None:
+def _empty(folder: Path, keep: str = "") -> None:
     for p in folder.iterdir():
-        _remove(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+        if p.name != keep:
+            _remove(p) if p.is_dir() and not p.is_symlink() else p.unlink()
 
 
 def _cut_backup(dest: Path, s: Settings) -> bool:
-    """Whether ``dest`` holds only what a backup of ours left when it was cut: its in-progress
-    mark, no manifest, nothing a backup does not write, and no live backup holding the mark's
-    lock (a running one is refused)."""
+    """Whether ``dest`` holds only what a backup of ours left: its in-progress mark, no
+    manifest, nothing a backup does not write. (Whether that backup still runs is its mark's
+    lock: :func:`_hold_mark`.)"""
     mark = dest / _BACKING_UP
     if not mark.is_file() or (dest / MANIFEST).exists():
         return False
@@ -266,26 +274,26 @@ def _cut_backup(dest: Path, s: Settings) -> bool:
         DRAFTS_DIR,
         INVOICES_DIR,
     }
-    if any(p.name not in ours and not p.name.startswith(s.db_path.name) for p in dest.iterdir()):
-        return False  # someone else's files too: not ours to delete
-    try:
-        os.close(_hold_mark(dest, create=False))
-    except FileNotFoundError:
-        return False
-    return True
+    # someone else's files too: not ours to delete
+    return all(p.name in ours or p.name.startswith(s.db_path.name) for p in dest.iterdir())
 
 
 def _hold_mark(dest: Path, create: bool) -> int:
     """An open descriptor of ``dest``'s in-progress mark, its flock held; BackupError when a
     live backup holds it."""
-    fd = os.open(dest / _BACKING_UP, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+    try:
+        fd = os.open(dest / _BACKING_UP, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+    except FileNotFoundError:  # gone since it was seen: its backup finished or was emptied
+        raise BackupError(f"{dest} changed while it was checked; try again") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         os.close(fd)
         raise BackupError(
             f"a backup into {dest} is running; wait for it or use another folder"
         ) from None
+    except OSError:
+        pass  # a file system without locks (some network shares): the mark alone says it
     return fd
 
 

@@ -202,5 +202,8 @@ def test_a_killed_backup_is_replaced_by_the_next_one_and_a_running_one_is_left_a
     v = Vault.open(s, get_embedder("hash"))
     with pytest.raises(BackupError, match="not empty"):
         backup(v, other)
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(BackupError, match="is a file"):
+        backup(v, tmp_path / "a-file")
     v.close()
     assert (other / "tax-2025.pdf").read_text() == "mine"
