@@ -238,7 +238,11 @@ def asks_quantity(question: str) -> bool:
 # stand by the number (``COUNTED_NEAR`` words either side): "48 caregivers", "Exceptions: 4.2%
 # (17 visits)". "How many of the 60 hours …" counts a part of something named: not read.
 _HOW_MANY = re.compile(
-    r"\b(?:how many|number of)\s+(?!of\b)([^\W\d][\w'’-]*(?:\s+[^\W\d][\w'’-]*){0,3})", re.I
+    # "the number of X" counts X; a "phone number of Dana" counts nothing
+    r"\b(?:how many|(?<!phone )(?<!fax )(?<!mobile )(?<!account )(?<!order )(?<!invoice )"
+    r"(?<!serial )(?<!reference )(?<!tax )(?<!id )number of)"
+    r"\s+(?!of\b)([^\W\d][\w'’-]*(?:\s+[^\W\d][\w'’-]*){0,3})",
+    re.I,
 )
 COUNTED_NEAR = 4
 

@@ -121,9 +121,6 @@ def read_reply(text: str, passages: int, scope: Scope | None = None) -> Reply:
     return Reply(said, reader.abstained, reader.cited, list(reader.bad), masked)
 
 
-__all__ = ["ABSTAINED", "NOT_IN_HISTORY", "Reply", "ReplyReader", "read_reply", "unsourced"]
-
-
 def unsourced(bad: list[int]) -> str:
     """What the user is told when a model cited passages it was never sent (QA, session 19:
     "EUR 5,000 [?]" stayed in a saved draft, exit 0, with an empty reason)."""
@@ -134,3 +131,6 @@ def unsourced(bad: list[int]) -> str:
         f"the model cited {n} source{'s' if n > 1 else ''} it was never sent, marked [?]: "
         "what those sentences say is not from your history — check or remove them"
     )
+
+
+__all__ = ["ABSTAINED", "NOT_IN_HISTORY", "Reply", "ReplyReader", "read_reply", "unsourced"]

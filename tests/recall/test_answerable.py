@@ -743,6 +743,7 @@ def test_an_outcome_question_is_not_answered_by_the_plan(nvault: Vault) -> None:
         # "the number of X" counts X too (session 19)
         ("what is Clearview's number of vision therapists on staff?", ["therapists"]),
         ("number of caregivers at NWHH", ["caregivers"]),
+        ("what is the phone number of Dana Whitfield?", []),  # a phone number counts nothing
         ("What share of families logged weekly?", []),
     ],
 )
