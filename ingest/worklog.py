@@ -406,12 +406,12 @@ def _unread_table_row(table: _HoursTable, row: str) -> str | None:
     if not cells or re.fullmatch(r"(?:sub)?totals?|sum", cells[0], re.IGNORECASE):
         return None
     dur = None
-    for i, cell in enumerate(cells):
-        if i in table.hours and re.match(r"[~\u2248]?[ \t]?[.,]?\d", cell):
-            dur = f"{cell}h" if re.fullmatch(r"\d{1,4}(?:[.,]\d{1,4})?", cell) else cell
+    for i, said in enumerate(cells):
+        if i in table.hours and re.match(r"[~\u2248]?[ \t]?[.,]?\d", said):
+            dur = f"{said}h" if re.fullmatch(r"\d{1,4}(?:[.,]\d{1,4})?", said) else said
             break
-        if re.fullmatch(_DUR_IN_LINE, cell, re.IGNORECASE):
-            dur = cell
+        if re.fullmatch(_DUR_IN_LINE, said, re.IGNORECASE):
+            dur = said
             break
     if dur is None:
         return None

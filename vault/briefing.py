@@ -268,13 +268,9 @@ def open_questions(
     document (later: a later time, or the same time and a later position), newest first;
     with ``until``, those written before it (a briefing for May 1 listed June's question)."""
     p: dict[str, Any] = {"n": limit}
-    before = ""
-    if until is not None:
-        p["u"] = db_ts(until)
-        before = "e.ts < :u AND "
     where = (
         # a draft (an offline worksheet quotes the client's questions) is not an open question
-        f"{before}e.current AND e.indexed AND d.kind <> 'draft' AND EXISTS ("
+        f"{_written_before(until, p)}e.current AND e.indexed AND d.kind <> 'draft' AND EXISTS ("
         "SELECT 1 FROM entry_tag t WHERE t.entry_id = e.id "
         f"AND t.tag = 'open_question' AND t.{SHOWN_TAGS_SQL}) AND NOT EXISTS ("
         "SELECT 1 FROM entry x JOIN entry_tag tx ON tx.entry_id = x.id "
@@ -285,18 +281,23 @@ def open_questions(
     return _rows(vault, where, p, "ORDER BY e.ts DESC, e.id DESC LIMIT :n")
 
 
+def _written_before(until: datetime | None, p: dict[str, Any]) -> str:
+    """The SQL that keeps entries written before ``until`` ("" without one), ending in AND."""
+    if until is None:
+        return ""
+    p["u"] = db_ts(until)
+    return "e.ts < :u AND "
+
+
 def decisions_between(
     vault: Vault, client: str | None, after: datetime, until: datetime | None, limit: int = 200
 ) -> list[TextRow]:
     """Current entries tagged ``decision`` written after ``after`` (and before ``until``) in
     the scope, oldest first: what may have settled an open question of another document."""
     p: dict[str, Any] = {"a": db_ts(after), "n": limit}
-    before = ""
-    if until is not None:
-        p["u"] = db_ts(until)
-        before = "AND e.ts < :u "
     where = (
-        f"e.ts > :a {before}AND e.current AND e.indexed AND d.kind <> 'draft' AND EXISTS "
+        f"e.ts > :a AND {_written_before(until, p)}e.current AND e.indexed "
+        "AND d.kind <> 'draft' AND EXISTS "
         "(SELECT 1 FROM entry_tag t WHERE t.entry_id = e.id AND t.tag = 'decision' "
         f"AND t.{SHOWN_TAGS_SQL}) AND " + _scope_sql(client, p)
     )
