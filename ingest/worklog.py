@@ -72,7 +72,8 @@ WORK_LINE = re.compile(
 # (-, – or —) for the colon is as plain: the label is still resolved against clients.toml (an
 # unknown one is named, never billed). Tried only when the colon form does not match, so a
 # line that was billed before is billed the same ("- 1h acme: re-send - twice").
-_DASH_SEP = r"[ \t]+[-\u2013\u2014][ \t]+"
+# "-", "--", "–" or "—" between spaces; "–" and "—" also unspaced ("- 1h acme—call": QA)
+_DASH_SEP = r"(?:[ \t]+(?:--?|[\u2013\u2014])[ \t]+|[ \t]*[\u2013\u2014][ \t]*)"
 WORK_LINE_DASH = re.compile(
     rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^\W_][^:\n]{{0,59}}?){_DASH_SEP}"
     r"(?P<desc>\S.*?)[ \t]*$",

@@ -282,8 +282,26 @@ def judge(
     elif (asks_latest(question) or then is not None) and strict:
         # each term counts once here: the newest word on the thing need not repeat the rarest
         # word of the question ("moves to August 14" for "the current go-live deadline")
-        ordered = newest_first(by_cover(replace(sup, weights={}), strong))
+        when = then[1] if then is not None else None
+        ordered = newest_first(
+            by_cover(replace(sup, weights={}), strong), in_force(vault, strong, when)
+        )
     return ordered, None
+
+
+def in_force(vault: Vault, hits: list[Hit], until: datetime | None) -> set[int]:
+    """The entries (ids) of ``hits`` that were current at ``until``: the current ones, and an
+    older version replaced only after it (QA, session 19: asked "as of April", the version in
+    force in April was labelled "superseded" and listed after older ones)."""
+    from trailkeep.vault.query import superseded_at
+
+    now = {h.entry_id for h in hits if h.current}
+    if until is None:
+        return now
+    if until.tzinfo is None:  # Filters hold naive UTC
+        until = until.replace(tzinfo=UTC)
+    later = superseded_at(vault, [h.entry_id for h in hits if not h.current])
+    return now | {i for i, t in later.items() if t >= until}
 
 
 # "what is the current deadline?", "which tool are we using now?": the latest word first (QA,
@@ -300,17 +318,19 @@ def asks_latest(question: str) -> bool:
     return bool(_LATEST.search(question)) and not _ORIGINAL.search(question)
 
 
-def newest_first(hits: list[Hit]) -> list[Hit]:
+def newest_first(hits: list[Hit], current: set[int] | None = None) -> list[Hit]:
     """The passages that state something, newest first, before those that only ask; a
-    superseded version after every current passage; undated passages last. Even before the
-    passage whose sentence gives the date or number asked for: the reply moving go-live "to
-    August 14" does not say "deadline", the older note that does is no longer true."""
+    superseded version after every current passage (``current``: the entries current at the
+    time asked, default those current now); undated passages last. Even before the passage
+    whose sentence gives the date or number asked for: the reply moving go-live "to August 14"
+    does not say "deadline", the older note that does is no longer true."""
     oldest = datetime.min.replace(tzinfo=UTC)
+    now = current if current is not None else {h.entry_id for h in hits if h.current}
     return sorted(
         hits,
         key=lambda h: (
             only_asks(h.quote),
-            not h.current,
+            h.entry_id not in now,
             -((h.timestamp or oldest) - oldest).total_seconds(),
         ),
     )
@@ -361,12 +381,14 @@ def extractive(
     k: int,
     today: date | None = None,
     heading: str = "",
+    until: datetime | None = None,
 ) -> tuple[str, list[Hit]]:
     """The passages quoted and cited, under ``heading`` (default: from your history, with how
     they are ordered when the question asks what holds now or held then)."""
     cites = verified(vault, strong[:k])
+    then = as_of(question, today or date.today())
+    in_force_then = in_force(vault, cites, then[1] if then else until)
     if not heading:
-        then = as_of(question, today or date.today())
         newest = (
             f", as it stood {then[0]}, newest first"
             if then
@@ -379,22 +401,23 @@ def extractive(
         # the file it came from, as search names it: two replies of one thread had the same
         # label (QA, session 17)
         # an older version's words say so: its file holds the newer text (QA, session 17)
-        old = "" if h.current else _superseded(vault, h)
+        old = "" if h.current else _superseded(vault, h, h.entry_id in in_force_then)
         lines.append(
             f"[{i}] {h.quote.strip()}\n    — {h.document}, {when[:10]} [{h.cited_as}]{old}"
         )
     return "\n".join(lines), cites
 
 
-def _superseded(vault: Vault, h: Hit) -> str:
+def _superseded(vault: Vault, h: Hit, then: bool = False) -> str:
     """How an old passage says so: a document's older version points to `diff`; a message
     edited or branched in a conversation (one version that grows in place) to its trail — `diff`
     said "nothing to compare" for it (QA, session 18)."""
     from trailkeep.vault.history import document_versions
 
     if any(v.number > h.version for v in document_versions(vault, h.document_id)):
+        state = "in force then, replaced later" if then else "superseded"
         return (
-            f" (version {h.version}, superseded: `trailkeep diff --document {h.document_id} "
+            f" (version {h.version}, {state}: `trailkeep diff --document {h.document_id} "
             f"--from {h.version}` shows what changed)"
         )
     return f" (edited or replaced later: `trailkeep trail --document {h.document_id}` shows it)"
@@ -495,7 +518,9 @@ def ask(
     if _ASKS_WHEN.match(question):
         strong = first_said(vault, strong, filters)
     if backend is None:
-        text, cites = extractive(question, vault, strong, k, today)
+        text, cites = extractive(
+            question, vault, strong, k, today, until=filters.until if filters else None
+        )
         return Answer(
             question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
         )
@@ -519,7 +544,9 @@ def ask(
             passages=len(sent),
         )
     except ModelCallFailed as exc:
-        text, cites = extractive(question, vault, strong, k, today)
+        text, cites = extractive(
+            question, vault, strong, k, today, until=filters.until if filters else None
+        )
         return Answer(
             question,
             text,
@@ -547,7 +574,9 @@ def ask(
         # passages were sent and the model cited none of them: what it wrote is not grounded
         # in them, as a draft that cites nothing is not used (QA, session 15: "tab-separated
         # files [?]" was shown as the answer). The passages are the answer, offline.
-        text, cites = extractive(question, vault, strong, k, today)
+        text, cites = extractive(
+            question, vault, strong, k, today, until=filters.until if filters else None
+        )
         return Answer(
             question,
             text,

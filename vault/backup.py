@@ -237,7 +237,6 @@ def backup(vault: Vault, dest: Path) -> BackupReport:
         fd = _hold_mark(dest, create=True)  # another backup began here a moment ago: refused
     try:
         rep = _backup(vault, dest, t0)
-        (dest / _BACKING_UP).unlink()  # after the manifest: the backup is whole
         return replace(rep, cleared_cut=cleared)
     except BaseException as exc:
         if created:
@@ -347,6 +346,9 @@ def _backup(vault: Vault, dest: Path, t0: float) -> BackupReport:
         encoding="utf-8",
     )
     os.replace(tmp, dest / MANIFEST)
+    # whole now: the mark goes before the check below, so a backup killed during the check is
+    # a backup, not a cut one (QA, session 19: its folder kept the mark)
+    (dest / _BACKING_UP).unlink(missing_ok=True)
     from .maintenance import doctor
 
     health = doctor(vault, verify_blobs=True)

@@ -296,6 +296,7 @@ _UNSPACED = re.compile(
 # A Latin-script name this long may carry a suffix: German compounds and genitives
 # ("Bergkristallprojekt", "Müllers"), plurals. Shorter ones ("Acme", "Ken") would catch words.
 SUFFIX_MIN = 5
+ID_MARKER_MIN = 4  # a client's id this long names it in a text, as its name does
 # Around a name: not inside a word, an address or a host name, but joined to other words by a
 # hyphen, an underscore or a number it is still named ("Northwind-based", "ex-Redfalcon",
 # "redfalcon_v2", "Redfalcon-2", "Whitfield-approved"; QA, session 15: these reached another
@@ -420,6 +421,12 @@ class ClientDirectory:
             loose += [" ".join(words[:n]) for n in range(2, len(words))]
             exact = [p for p in c.people if len(p.split()) == 1]
             exact += self.name_parts(c.id)
+            # the id is the user's own handle for the client: "Northwind" names the client
+            # id'd "northwind" and named "Northwind Logistics" (QA, session 19: a daily note's
+            # "# Northwind" section was attributed to Acme). As a proper noun ("Northwind",
+            # "NORTHWIND"), not "a harbor" for "harbor"; not a short one ("nw", "cv").
+            if len(c.id) >= ID_MARKER_MIN and re.fullmatch(r"[a-z]+", c.id):
+                exact.append(c.id.capitalize())
             where = [*c.domains, *c.emails]
             alts = []
             # Names are matched folded, as the text is: "José" typed or pasted decomposed

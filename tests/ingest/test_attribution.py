@@ -335,6 +335,11 @@ people = ["Oren Blackwood", "Ken Adams"]
         ("notharborlights.example is someone else", set()),
         ("the harbor lights were on", {"harbor"}),  # "Harbor Lights": a leading part of a name
         ("a harbor and some lights", set()),
+        # the id, as a proper noun, is the user's handle for the client (QA, session 19: a
+        # "# Mesa" section of a daily note was another client's)
+        ("# Mesa\n\nOpen question: who owns the depot data?", {"mesa"}),
+        ("MESA asked again", {"mesa"}),
+        ("a mesa in the desert", set()),
         ("met Har\u00adbor Lights today", {"harbor"}),  # a soft hyphen (QA, session 12)
         ("Black\u200bwood's team paid", {"mesa"}),  # a zero-width space
         ("Black\u2060wood and \ufeffHarbor Lights", {"harbor", "mesa"}),

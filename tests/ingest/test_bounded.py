@@ -31,7 +31,9 @@ from trailkeep.ingest.parsers.sessions import SessionParser
 from trailkeep.vault import Origin
 from trailkeep.vault.records import ParsedDocument, ParseProblem
 
-SECONDS = 3.0  # per case (the billion-laughs note once ran 260 s)
+# per case: a guard against runaway (the billion-laughs note once ran 260 s), not a performance
+# claim — 3 s flaked on this 2-core machine under load (50,000 CSV rows took 3.1 s)
+SECONDS = 15.0
 CHILD = r"""
 import io, json, resource, sys, time, tracemalloc
 from pathlib import Path

@@ -193,6 +193,8 @@ def test_work_line_grammar() -> None:
         ),
         ("- [x] 1h acme \u2014 ticked", Fraction(1), "acme", "ticked"),
         ("- **1.5h** acme - bold", Fraction(3, 2), "acme", "bold"),
+        ("- 30m acme -- double hyphen", Fraction(1, 2), "acme", "double hyphen"),
+        ("- 1h acme\u2014no spaces", Fraction(1), "acme", "no spaces"),
     ],
 )
 def test_a_spaced_dash_for_the_colon_is_billed(

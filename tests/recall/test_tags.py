@@ -201,6 +201,9 @@ def test_a_tag_typo_is_refused_a_missing_tag_said_and_a_removed_cue_hidden(
     out = cli("tag", "add", "billing-risk", "--entry", backfill, "--new")
     assert out.exit_code == 0 and "+billing_risk" in out.output
     assert cli("tag", "add", "billing_risk", "--entry", upsert).exit_code == 0  # now in use
+    assert (
+        "already had 'billing_risk'" in cli("tag", "add", "billing_risk", "--entry", upsert).output
+    )
     out = cli("tag", "remove", "decision", "--entry", upsert)
     assert out.exit_code == 0 and "had no tag 'decision'" in out.output
     assert [c["tag"] for c in entry_cues(v, [int(upsert)])[int(upsert)]] == ["dead_end"]

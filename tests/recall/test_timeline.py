@@ -781,6 +781,11 @@ def test_what_held_at_a_time_is_the_latest_word_up_to_then(vault: Vault, tmp_pat
     got = ask(vault, "what was the go-live deadline as of May 2026?", today=today)
     assert not got.abstained and "June 15" in got.citations[0].quote, got.answer
     assert all("July 31" not in h.quote for h in got.citations)
+    # the version in force then is said so, not "superseded" (QA, session 19)
+    first = got.answer.split("\n[2]")[0]
+    assert "in force then, replaced later" in first and "superseded" not in first, got.answer
+    days = [h.timestamp.date().isoformat() for h in got.citations]
+    assert days == sorted(days, reverse=True), days
     got = ask(vault, "what was the go-live deadline as of January 2020?", today=today)
     assert got.abstained
     from trailkeep.recall.dates import as_of

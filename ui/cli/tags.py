@@ -35,8 +35,10 @@ def tag_add(ctx: click.Context, tag: str, entry_id: int, new: bool) -> None:
             + (f"; did you mean {near[0]!r}?" if near else "")
             + f" Known: {', '.join(known)}. To add a tag of your own, add --new."
         )
-    v.set_tag(entry_id, name, True)
-    click.echo(f"entry {entry_id}: +{name}")
+    if v.set_tag(entry_id, name, True):
+        click.echo(f"entry {entry_id} already had {name!r}; it is yours now (a pass keeps it)")
+    else:
+        click.echo(f"entry {entry_id}: +{name}")
 
 
 @tag_grp.command("remove")
