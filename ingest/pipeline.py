@@ -1017,15 +1017,17 @@ def _edited_since_created(v: Vault, doc: ParsedDocument, here_before: bool) -> N
     date between is placed by its date. A text with an earlier date is placed by that date,
     as before; so is one after a text that said ``updated:`` (a revert: placed by its date, and
     told). Notes/0014, "`date:` is when a note was begun"."""
-    first, stored = v.first_time(doc.kind, doc.external_id)
-    current = v.current_time(doc.kind, doc.external_id)
-    if first is None or current is None or doc.timestamp is None:
+    if doc.timestamp is None:
         return
-    if stored.get("time_from") != "created" or v.current_content(doc.kind, doc.external_id) in (
+    first, stored = v.first_time(doc.kind, doc.external_id)
+    if first is None or stored.get("time_from") != "created":
+        return  # a new note (one query, the common case), or one that said `updated:`
+    current = v.current_time(doc.kind, doc.external_id)
+    if current is None or v.current_content(doc.kind, doc.external_id) in (
         doc.content_sha256,
         None,
     ):
-        return  # the stored text said a later `updated:`: going back to the date is a revert
+        return
     edit = doc.timestamp == first
     moved_on = here_before and bool(stored.get("edited_later")) and first < doc.timestamp <= current
     if not (edit or moved_on):

@@ -162,7 +162,8 @@ _LOOKS_LIKE_WORK = re.compile(
     r"|[-\u2212]?\d[\d.,:]*(?:\s\d{1,2}/\d{1,2})?"
     r"(?:\s?(?:hours?|hrs?|h|minutes?|mins?|m)\b)?"
     r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\b)?)[ \t]+"
-    r"(?:[^:\n]{1,60}?[ \t]*:|(?P<dash>[^\W_][^:\n]{0,59}?[ \t]+[-\u2013\u2014]))[ \t]*\S",
+    r"(?:[^:\n]{1,60}?[ \t]*:|(?P<dash>[^\W_][^:\n]{0,59}?"
+    r"(?:[ \t]+(?:--?|[\u2013\u2014])|[ \t]*[\u2013\u2014])))[ \t]*\S",
     re.IGNORECASE,
 )
 
@@ -211,7 +212,15 @@ def unread_work_line(
         # "- 1.2.3 Release - notes": a version, not hours without a unit (a dash, no colon)
         return _unread_other_forms(line, labels)
     if m.group("dash") and _dash_label(m.group("dash")) not in labels:
-        return None  # "- 25h drive - …": a note, unless the label is a client's
+        if labels:
+            return None  # "- 25h drive - …": a note, unless the label is a client's
+        # no client known yet (files dropped before clients.toml): said, not lost. The note
+        # is read again when its text changes (a re-drop of the same bytes is a duplicate)
+        dur, label = m.group("dur").strip(), _dash_label(m.group("dash"))
+        return (
+            f"{label!r} is no client's yet: write - {dur} {label}: what, which bills once "
+            "clients.toml names the client"
+        )
     dur = m.group("dur").strip()
     if re.fullmatch(r"\d+", dur) or (
         (dur[0] in "-\u2212" or "/" in dur) and not re.search(r"[a-z]", dur, re.IGNORECASE)
@@ -315,7 +324,7 @@ _NOT_A_DESC = frozenset(
 
 def _dash_label(said: str) -> str:
     """The label of a dash line's "label -" part, lower case."""
-    return re.sub(r"[ \t]+[-\u2013\u2014]$", "", said).strip().lower()
+    return re.sub(r"[ \t]*(?:--?|[\u2013\u2014])$", "", said).strip().lower()
 
 
 def _unread_other_forms(line: str, labels: frozenset[str] = frozenset()) -> str | None:

@@ -181,11 +181,15 @@ def build_brief(
     b.changed = _changed(vault, since, client, view, until)
     day_end = _midnight(today + timedelta(days=1))
     b.open_questions = []
-    for r in sql.open_questions(vault, client, until=day_end):
+    questions = sql.open_questions(vault, client, until=day_end)
+    dated = [r.timestamp for r in questions if r.timestamp is not None]
+    # the decisions that may settle them, read once for all (not once per question)
+    decisions = _stemmed(sql.decisions_between(vault, client, min(dated), day_end)) if dated else []
+    for r in questions:
         item = view.item(r, _question(r.text))
         if item is None:
             continue
-        settled = _settled_by(vault, r, client, day_end, view)
+        settled = _settled_by(vault, r, decisions, view)
         if settled is not None:
             item["perhaps_decided"] = settled
         b.open_questions.append(item)
@@ -224,10 +228,18 @@ def another_day(today: date) -> tuple[datetime, datetime]:
 SETTLED_SHARE = 0.6
 
 
+def _stemmed(rows: list[TextRow]) -> list[tuple[TextRow, set[str]]]:
+    from .answerable import stem, words_of
+
+    return [(r, {stem(w) for w in words_of(r.text)}) for r in rows]
+
+
 def _settled_by(
-    vault: Vault, question: TextRow, client: str | None, until: datetime, view: _View
+    vault: Vault, question: TextRow, decisions: list[tuple[TextRow, set[str]]], view: _View
 ) -> dict[str, Any] | None:
-    from .answerable import content_terms, stem, words_of
+    """A later decision of another document holding most of the question's words, as an item
+    (the briefing's ``decisions``: every decision in scope after the oldest open question)."""
+    from .answerable import content_terms, stem
 
     if question.timestamp is None:
         return None
@@ -236,10 +248,12 @@ def _settled_by(
     if len(terms) < 2:
         return None
     best: tuple[float, TextRow] | None = None
-    for d in sql.decisions_between(vault, client, question.timestamp, until):
-        if d.document_id == question.document_id:
+    for d, words in decisions:
+        if d.document_id == question.document_id or d.timestamp is None:
             continue  # a decision of its own document closes it already (open_questions)
-        share = len(terms & {stem(w) for w in words_of(d.text)}) / len(terms)
+        if d.timestamp <= question.timestamp:
+            continue
+        share = len(terms & words) / len(terms)
         if share >= SETTLED_SHARE and (best is None or share > best[0]):
             best = (share, d)
     if best is None:

@@ -206,6 +206,9 @@ def test_a_spaced_dash_for_the_colon_is_billed(
     assert w is not None and (w.hours, w.client, w.description) == (hours, client, description)
     assert unread_work_line(line, None, LABELS) is None
     assert match_work_line(line) is None  # no client of that name: a note's line
+    # no client at all yet (files dropped before clients.toml): said, with how to bill it
+    assert "no client's yet: write - " in (unread_work_line(line) or ""), line
+    assert unread_work_line(line, None, frozenset({"beta"})) is None  # clients, not this one
 
 
 LABELS = frozenset({"acme", "acme health", "beta", "northwind"})
