@@ -218,7 +218,7 @@ def run(data: list[dict[str, Any]], k: int, embedder: str) -> dict[str, Any]:
                 q: str, kk: int, v: Vault = v, key_of: dict[int, str] = key_of
             ) -> tuple[list[str], bool | None]:
                 # The same retrieval and the same abstention rule as `ask`.
-                res = search_detailed(v, q, k=kk)
+                res = search_detailed(v, q, k=kk, further=kk)
                 _strong, why = judge(v, q, res)
                 return [key_of[h.entry_id] for h in res.hits], why is not None
 

@@ -22,7 +22,7 @@ from trailkeep.vault.query import entry_tags, entry_text, vault_authors
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answerable import answerable, by_cover, only_asks, words_of
+from .answerable import PASSAGES, answerable, by_cover, only_asks, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
 from .citations import read_reply, unsourced
@@ -207,9 +207,10 @@ def judge(
     # passages must hold — the passages must be from then (QA, session 16: "what did we
     # decide before October?" cited October's version, the only one whose date says October)
     side = sided(question)
+    window = None
     if side and res.span is not None:
-        start, end = res.span
-        strong = [h for h in strong if h.timestamp is not None and start <= h.timestamp < end]
+        window = res.span
+        strong = [h for h in strong if _within(h, window)]
         if not strong:
             return [], f"nothing close enough to this question is from then ({side})"
         question = question.replace(side, " ")
@@ -226,11 +227,28 @@ def judge(
         then = None
     if then is not None:
         phrase, end = then
-        strong = [h for h in strong if h.timestamp is not None and h.timestamp < end]
+        window = (window[0] if window else _DAWN, min(end, window[1]) if window else end)
+        strong = [h for h in strong if _within(h, window)]
         if not strong:
             return [], f"nothing close enough to this question is from then ({phrase})"
         question = question.replace(phrase, " ")
     sup = answerable(vault, question, strong, names, strict)
+    if not sup.ok and strict and sup.missing:
+        # A second look: one passage further down that holds the whole question on its own
+        # is evidence the best five, read together, were not (QA, session 20: "what's the
+        # fallback if the nightly export keeps failing?" — "If the export fails two nights in
+        # a row, Lauren goes back to the Friday spreadsheet upload" ranked seventh). Only for
+        # words the five lack: when they hold every word and no sentence gives the number,
+        # name or outcome asked for, a passage further down that seems to ("the hosting
+        # company will not sign" for "who hosts the portal?") is further from the question.
+        looked = {h.chunk_id for h in strong[:PASSAGES]}
+        for h in (*res.hits, *res.further):
+            if h.chunk_id in looked or (window is not None and not _within(h, window)):
+                continue
+            alone = answerable(vault, question, [h], names, strict, sup.idf)
+            if alone.ok and not alone.missing:
+                sup, strong = alone, [h, *(s for s in strong if s.chunk_id != h.chunk_id)]
+                break
     if not sup.ok:
         if sup.quantity is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the number this question asks for"
@@ -289,6 +307,10 @@ def judge(
     return ordered, None
 
 
+def _within(hit: Hit, window: tuple[datetime, datetime]) -> bool:
+    return hit.timestamp is not None and window[0] <= hit.timestamp < window[1]
+
+
 def in_force(vault: Vault, hits: list[Hit], until: datetime | None) -> set[int]:
     """The entries (ids) of ``hits`` that were current at ``until``: the current ones, and an
     older version replaced only after it (QA, session 19: asked "as of April", the version in
@@ -337,6 +359,7 @@ def newest_first(hits: list[Hit], current: set[int] | None = None) -> list[Hit]:
 
 
 _NEVER = datetime.max.replace(tzinfo=UTC)  # an undated passage last
+_DAWN = datetime.min.replace(tzinfo=UTC)
 _AS_OF_SAID = re.compile(r"\bas\s+(?:of|at)\b", re.I)
 _ORIGINAL = re.compile(r"\b(?:original(?:ly)?|initial(?:ly)?|at first|first plan)\b", re.I)
 
@@ -462,12 +485,19 @@ def gather(
         until = min(end, filters.until) if filters and filters.until else end
         filters = replace(filters or Filters(), until=until)
         query = question.replace(phrase, " ")
-    res = search_detailed(vault, query, k=k, filters=filters, today=today or date.today())
+    res = search_detailed(
+        vault, query, k=k, filters=filters, today=today or date.today(), further=k
+    )
+
     # Drafts are what was written from the history, not history: an offline worksheet quotes
     # the client's questions under "your history says nothing about this" (notes/0011).
-    res.hits = [h for h in res.hits if h.document_kind != DOC_DRAFT]
-    if len(named) > 1:  # about several clients: theirs, or nobody's
-        res.hits = [h for h in res.hits if h.client is None or h.client in named]
+    def keep(hits: list[Hit]) -> list[Hit]:
+        hits = [h for h in hits if h.document_kind != DOC_DRAFT]
+        if len(named) > 1:  # about several clients: theirs, or nobody's
+            hits = [h for h in hits if h.client is None or h.client in named]
+        return hits
+
+    res.hits, res.further = keep(res.hits), keep(res.further)
     return res, filters, named
 
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
+
 from trailkeep.vault import Hit, Vault
 from trailkeep.vault.mailtext import without_forward_headers
 from trailkeep.vault.query import chunks_holding, term_frequencies
@@ -439,6 +441,8 @@ class Support:
     # term -> "keyword" | "paraphrase" | "semantic"
     supported: dict[str, str] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    # the terms' rarity in the vault, before a reworded term takes its rewording's weight
+    idf: dict[str, float] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[str]:
@@ -527,23 +531,20 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     return out
 
 
-_VECTORS: dict[tuple[str, str], tuple[float, ...]] = {}
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
 
 
-def _vectors(vault: Vault, words: Sequence[str]) -> dict[str, tuple[float, ...]]:
-    """Word embeddings, cached per embedder (words recur from question to question)."""
+def _vectors(vault: Vault, words: Sequence[str]) -> np.ndarray:
+    """Word embeddings, one row per word, cached per embedder (words recur from question to
+    question and from passage to passage)."""
     eid = vault.embedder.id
     todo = [w for w in dict.fromkeys(words) if (eid, w) not in _VECTORS]
     if todo:
         if len(_VECTORS) > 50_000:
             _VECTORS.clear()
         for w, v in zip(todo, vault.embedder.embed(todo), strict=True):
-            _VECTORS[(eid, w)] = tuple(float(x) for x in v)
-    return {w: _VECTORS[(eid, w)] for w in words}
-
-
-def _cos(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))  # embeddings are L2-normalised
+            _VECTORS[(eid, w)] = np.asarray(v, dtype=np.float64)
+    return np.stack([_VECTORS[(eid, w)] for w in words])
 
 
 def support(
@@ -551,14 +552,19 @@ def support(
     question: str,
     hits: Sequence[Hit],
     names: Iterable[str] = (),
+    idf: dict[str, float] | None = None,
 ) -> Support:
-    """How far the passages support the question's content terms."""
+    """How far the passages support the question's content terms. ``idf``: the terms' weights
+    in the vault, when a look at other passages already counted them."""
     terms = content_terms(question, names)
     sup = Support(terms)
     if not terms or not hits:
         return sup
-    n, df = term_frequencies(vault, terms)
-    sup.weights = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) + 1.0 for t in terms}
+    if idf is None or set(idf) != set(terms):
+        n, df = term_frequencies(vault, terms)
+        idf = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) + 1.0 for t in terms}
+    sup.idf = idf
+    sup.weights = dict(idf)
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     # a passage's own date is part of what it says: "what did Maria approve on February 3?"
     # is answered by her message of February 3 (QA, session 8)
@@ -603,9 +609,10 @@ def support(
     if rest:
         cands = [w for w in words - SCAFFOLD if len(w) >= 3 and not _EXACT_ONLY.match(w)]
         if cands:
-            vec = _vectors(vault, rest + cands)
-            for t in rest:
-                near = {w for w in cands if _cos(vec[t], vec[w]) >= SEMANTIC_MIN}
+            # cosines: the embeddings are L2-normalised
+            close = _vectors(vault, rest) @ _vectors(vault, cands).T >= SEMANTIC_MIN
+            for t, row in zip(rest, close, strict=True):
+                near = {w for w, yes in zip(cands, row, strict=True) if yes}
                 if near:
                     sup.supported.setdefault(t, "semantic")
                     sup.matched[t] = sup.matched.get(t, set()) | {stem(w) for w in near}
@@ -815,9 +822,10 @@ def answerable(
     strong: Sequence[Hit],
     names: Iterable[str] = (),
     strict: bool = True,
+    idf: dict[str, float] | None = None,
 ) -> Support:
     """Support of the question by its best strong passages (``Support.ok``)."""
-    sup = support(vault, question, strong[:PASSAGES], names)
+    sup = support(vault, question, strong[:PASSAGES], names, idf)
     sup.strict = strict
     return sup
 

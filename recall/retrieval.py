@@ -70,6 +70,9 @@ class SearchResult:
     withheld: int = 0
     # the time the question names ("in March", "before October"), as search read it
     span: tuple[datetime, datetime] | None = None
+    # the next passages after the k best (``further`` of them), in order: the judge's second
+    # look for one passage that holds the whole question on its own (recall/answer.py)
+    further: list[Hit] = field(default_factory=list)
 
 
 def named_authors(question: str, authors: set[str] | list[str]) -> set[str]:
@@ -94,9 +97,11 @@ def search_detailed(
     filters: Filters | None = None,
     pool: int = 50,
     today: date | None = None,
+    further: int = 0,
 ) -> SearchResult:
     """Hybrid search. With ``today``, a date written in the query ("in March", "last week")
-    boosts the hits inside it."""
+    boosts the hits inside it. ``further``: that many of the next passages are kept apart
+    (``SearchResult.further``)."""
     filters = filters or Filters()
     span = window(query, today) if today is not None else None
     query = query.strip()
@@ -175,7 +180,13 @@ def search_detailed(
     kw_ids = {cid for cid, _ in kw}
     for h in ranked:
         parts = [h] if scope is None else admit([h], scope, {h.entry_id: _text(vault, h)})
-        if scope is not None and not parts and h.client == scope.client.id and h.chunk_id in kw_ids:
+        if (
+            scope is not None
+            and not parts
+            and h.client == scope.client.id
+            and h.chunk_id in kw_ids
+            and len(out) < k
+        ):
             withheld += 1  # one sharing the question's words, not any neighbour in meaning
         for part in parts:
             # Near-duplicates (a re-sent draft, a pasted copy) once.
@@ -184,9 +195,9 @@ def search_detailed(
                 continue
             seen_text.add(norm)
             out.append(part)
-        if len(out) >= k:
+        if len(out) >= k + further:
             break
-    out = out[:k]
+    out, rest = out[:k], out[k : k + further]
     return SearchResult(
         query,
         out,
@@ -197,6 +208,7 @@ def search_detailed(
         tuple(float(x) for x in vec),
         withheld,
         span,
+        rest,
     )
 
 

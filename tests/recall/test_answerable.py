@@ -3,6 +3,7 @@ the client still have to mention what the question asks about."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -862,3 +863,39 @@ def test_a_forwards_header_lines_are_not_what_the_mail_states(forward: str) -> N
     from trailkeep.vault.mailtext import without_forward_headers
 
     assert without_forward_headers(forward) == "Hi.\n\nThe body."
+
+
+@pytest.fixture(scope="module")
+def twoclient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vault]:
+    """The two-client fixtures, ingested with the real embedder (search's order is MiniLM's)."""
+    from trailkeep.bench.answerability import DEFAULT, build
+
+    v = build(DEFAULT, tmp_path_factory.mktemp("twoclient") / "home", "minilm")
+    yield v
+    v.close()
+
+
+def test_one_passage_further_down_that_holds_the_whole_question_answers_it(
+    twoclient: Vault,
+) -> None:
+    """The best five passages, read together, lack "fallback"; the seventh says it ("goes back
+    to the Friday spreadsheet upload") with every other word of the question (QA, session 20)."""
+    from trailkeep.recall.answer import gather, judge
+
+    q = "what's the fallback if the nightly export keeps failing?"
+    res, _, _ = gather(twoclient, q, Filters(client="northwind"))
+    assert res.further and all(h.client in ("northwind", None) for h in res.further)
+    strong, why = judge(twoclient, q, res, client="northwind")
+    assert why is None
+    assert "goes back to the Friday spreadsheet upload" in strong[0].quote
+    # a word no passage holds is still missing: the second look finds nothing to forgive
+    q = "what's the fallback vendor if the nightly export keeps failing?"
+    res, _, _ = gather(twoclient, q, Filters(client="northwind"))
+    strong, why = judge(twoclient, q, res, client="northwind")
+    assert why is not None and "vendor" in why
+    # nor does a passage that seems to give the name asked for, when the best five hold every
+    # word of the question ("the hosting company will not sign a BAA": who hosts the portal?)
+    q = "who hosts the Clearview portal"
+    res, _, _ = gather(twoclient, q, Filters(client="clearview"))
+    strong, why = judge(twoclient, q, res, client="clearview")
+    assert why is not None and "name" in why
