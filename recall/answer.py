@@ -405,9 +405,11 @@ def extractive(
     today: date | None = None,
     heading: str = "",
     until: datetime | None = None,
+    start: int = 1,
 ) -> tuple[str, list[Hit]]:
     """The passages quoted and cited, under ``heading`` (default: from your history, with how
-    they are ordered when the question asks what holds now or held then)."""
+    they are ordered when the question asks what holds now or held then), numbered from
+    ``start``."""
     cites = verified(vault, strong[:k])
     then = as_of(question, today or date.today())
     in_force_then = in_force(vault, cites, then[1] if then else until)
@@ -419,7 +421,7 @@ def extractive(
         )
         heading = f"From your history (quoted, not paraphrased){newest}"
     lines = [f"{heading}:"]
-    for i, h in enumerate(cites, 1):
+    for i, h in enumerate(cites, start):
         when = iso(h.timestamp) or "undated"
         # the file it came from, as search names it: two replies of one thread had the same
         # label (QA, session 17)

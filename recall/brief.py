@@ -182,16 +182,15 @@ def build_brief(
     day_end = _midnight(today + timedelta(days=1))
     b.open_questions = []
     questions = sql.open_questions(vault, client, until=day_end)
-    dated = [r.timestamp for r in questions if r.timestamp is not None]
-    # the decisions that may settle them, read once for all (not once per question)
-    decisions = _stemmed(sql.decisions_between(vault, client, min(dated), day_end)) if dated else []
+    settled = settled_later(vault, questions, client, day_end)
     for r in questions:
         item = view.item(r, _question(r.text))
         if item is None:
             continue
-        settled = _settled_by(vault, r, decisions, view)
-        if settled is not None:
-            item["perhaps_decided"] = settled
+        if r.entry_id in settled:
+            d = settled[r.entry_id]
+            if (decided := view.item(d, decision_said(vault, d))) is not None:
+                item["perhaps_decided"] = decided
         b.open_questions.append(item)
     failures = sql.failures(vault)
     b.health = {
@@ -234,31 +233,62 @@ def _stemmed(rows: list[TextRow]) -> list[tuple[TextRow, set[str]]]:
     return [(r, {stem(w) for w in words_of(r.text)}) for r in rows]
 
 
+def settled_later(
+    vault: Vault, questions: list[TextRow], client: str | None, until: datetime | None
+) -> dict[int, TextRow]:
+    """For each open question (entry id) a later decision of another document holding most of
+    its words (``SETTLED_SHARE``), in ``client``'s scope and written before ``until``: shown
+    beside the question by the briefing and by `ask` ("which questions are still open?")."""
+    dated = [r.timestamp for r in questions if r.timestamp is not None]
+    if not dated:
+        return {}
+    # the decisions that may settle them, read once for all (not once per question)
+    decisions = _stemmed(sql.decisions_between(vault, client, min(dated), until))
+    out = {}
+    for q in questions:
+        if (d := _settled_by(vault, q, decisions)) is not None:
+            out[q.entry_id] = d
+    return out
+
+
 def _settled_by(
-    vault: Vault, question: TextRow, decisions: list[tuple[TextRow, set[str]]], view: _View
-) -> dict[str, Any] | None:
-    """A later decision of another document holding most of the question's words, as an item
-    (the briefing's ``decisions``: every decision in scope after the oldest open question)."""
+    vault: Vault, question: TextRow, decisions: list[tuple[TextRow, set[str]]]
+) -> TextRow | None:
+    """The later decision of another document holding most of the question's words."""
     from .answerable import content_terms, stem
 
     if question.timestamp is None:
         return None
     names = [n for c in vault.settings.clients for n in (c.id, *c.names)]
-    terms = {stem(t) for t in content_terms(_question(question.text), names) if " " not in t}
-    if len(terms) < 2:
-        return None
+    # each question of the entry on its own: a note asking two things may have one settled
+    # (QA, session 20: the second question's words kept the first below the share)
+    asked = [
+        terms
+        for q in _asked(question.text) or [_lead(question.text)]
+        if len(terms := {stem(t) for t in content_terms(q, names) if " " not in t}) >= 2
+    ]
     best: tuple[float, TextRow] | None = None
     for d, words in decisions:
         if d.document_id == question.document_id or d.timestamp is None:
             continue  # a decision of its own document closes it already (open_questions)
         if d.timestamp <= question.timestamp:
             continue
-        share = len(terms & words) / len(terms)
-        if share >= SETTLED_SHARE and (best is None or share > best[0]):
-            best = (share, d)
-    if best is None:
-        return None
-    return view.item(best[1], best[1].text)
+        for terms in asked:
+            share = len(terms & words) / len(terms)
+            if share >= SETTLED_SHARE and (best is None or share > best[0]):
+                best = (share, d)
+    return None if best is None else best[1]
+
+
+def decision_said(vault: Vault, row: TextRow) -> str:
+    """The sentence that decides ("Decided: no new agreement is needed"), not the start of its
+    section (review, session 19: the quote began at the section's first line); the entry's
+    text when ingest marked no such sentence."""
+    from trailkeep.vault.query import entry_cues
+
+    cues = entry_cues(vault, [row.entry_id]).get(row.entry_id, [])
+    said = [c["sentence"] for c in cues if c["tag"] == "decision" and c["sentence"] in row.text]
+    return said[0] if said else row.text
 
 
 def mark_visited(vault: Vault, at: datetime) -> None:
@@ -613,10 +643,14 @@ def _lead(text: str) -> str:
     return out or text
 
 
+def _asked(text: str) -> list[str]:
+    """The sentences of a text that ask."""
+    return [s for s in sentences(text) if s.rstrip("*_)\"'”").endswith("?")]
+
+
 def _question(text: str) -> str:
     """The question of an entry tagged open_question: its sentences that ask, else its start."""
-    asked = [s for s in sentences(text) if s.rstrip("*_)\"'”").endswith("?")]
-    return " ".join(asked) if asked else _lead(text)
+    return " ".join(_asked(text)) or _lead(text)
 
 
 __all__ = ["Brief", "BriefError", "another_day", "build_brief", "configured", "mark_visited"]

@@ -13,12 +13,14 @@ from dataclasses import replace
 from datetime import date
 
 from trailkeep.vault import Filters, Hit, Vault
-from trailkeep.vault.briefing import own_names
+from trailkeep.vault import briefing as sql
+from trailkeep.vault.briefing import TextRow, own_names
 from trailkeep.vault.query import entry_hits, entry_text, superseded_at, tagged_entries
 
 from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive, judge
 from .answerable import content_terms
 from .asked_when import question_scope
+from .brief import decision_said, settled_later
 from .retrieval import search_detailed
 from .scope import admit, scope_for
 
@@ -94,7 +96,16 @@ def answer_tagged(
     where = f" in {_client_name(vault, flt.client)}'s history" if flt.client else ""
     searched = f"the passages your history tags as {called}{where}"
     if not content_terms(rest, names):
-        ids = tagged_entries(vault, flt, limit=k * 4)
+        if tag == "open_question":
+            # still open: no later decision in its own document, as the briefing lists them
+            # (QA, session 20: a question decided three lines below was listed as open)
+            rows = {
+                r.entry_id: r
+                for r in sql.open_questions(vault, flt.client, limit=k * 4, until=flt.until)
+            }
+            ids = list(rows)
+        else:
+            ids = tagged_entries(vault, flt, limit=k * 4)
         cites = _in_scope(vault, entry_hits(vault, ids), flt, named)[:k]
         if not cites:
             return Answer(
@@ -109,6 +120,8 @@ def answer_tagged(
             )
         heading = f"What your history tags as {called}{where} (quoted, newest first)"
         text, cites = extractive(question, vault, cites, k, today, heading)
+        if tag == "open_question":
+            text, cites = _perhaps_decided(vault, question, (text, cites), rows, flt, named, today)
         return Answer(
             question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
         )
@@ -130,6 +143,45 @@ def answer_tagged(
         f"{searched}, on {rest!r}",
         _trail_for(vault, cites),
     )
+
+
+def _perhaps_decided(
+    vault: Vault,
+    question: str,
+    listed: tuple[str, list[Hit]],
+    rows: dict[int, TextRow],
+    flt: Filters,
+    named: list[str],
+    today: date | None,
+) -> tuple[str, list[Hit]]:
+    """The listed open questions that a later decision of another document may have settled,
+    each with that decision, quoted and cited after the list — beside the question, never in
+    its place (the briefing's "perhaps decided", notes/0005)."""
+    text, cites = listed
+    shown = [rows[h.entry_id] for h in cites if h.entry_id in rows]
+    settled = settled_later(vault, shown, flt.client, flt.until)
+    pairs: list[tuple[int, Hit]] = []
+    for i, h in enumerate(cites, 1):
+        d = settled.get(h.entry_id)
+        if d is None:
+            continue
+        said = [replace(x, quote=decision_said(vault, d)) for x in entry_hits(vault, [d.entry_id])]
+        said = _in_scope(vault, said, flt, named)
+        if said:
+            pairs.append((i, said[0]))
+    if not pairs:
+        return text, cites
+    lines, more = extractive(
+        question,
+        vault,
+        [d for _, d in pairs],
+        len(pairs),
+        today,
+        "Perhaps decided since (a later decision elsewhere holds most of the question's words)",
+        start=len(cites) + 1,
+    )
+    asked = ", ".join(f"[{i}] → [{len(cites) + n}]" for n, (i, _) in enumerate(pairs, 1))
+    return f"{text}\n\n{lines}\n(question → decision: {asked})", [*cites, *more]
 
 
 def _in_scope(vault: Vault, hits: list[Hit], flt: Filters, named: list[str]) -> list[Hit]:

@@ -278,7 +278,26 @@ def open_questions(
         f"AND tx.{SHOWN_TAGS_SQL} AND (x.ts > e.ts OR (x.ts = e.ts AND x.position > e.position)))"
         " AND " + _scope_sql(client, p)
     )
-    return _rows(vault, where, p, "ORDER BY e.ts DESC, e.id DESC LIMIT :n")
+    rows = _rows(vault, where, p, "ORDER BY e.ts DESC, e.id DESC LIMIT :n")
+    from .query import entry_cues
+
+    cues = entry_cues(vault, [r.entry_id for r in rows])
+    return [r for r in rows if not decided_within(r.text, cues.get(r.entry_id, []))]
+
+
+def decided_within(text: str, cues: Sequence[dict[str, Any]]) -> bool:
+    """Is every open question of an entry followed, before the next one, by a decision of the
+    same entry? ("Open question: monthly or quarterly invoices? Decided: monthly." — QA,
+    session 20: listed as open.) ``cues``: the entry's shown cue sentences (tag, sentence)."""
+
+    def at(tag: str) -> list[int]:
+        return sorted(i for c in cues if c["tag"] == tag and (i := text.find(c["sentence"])) >= 0)
+
+    asked, decided = at("open_question"), at("decision")
+    if not asked or not decided:
+        return False
+    ends = [*asked[1:], len(text) + 1]
+    return all(any(q < d < end for d in decided) for q, end in zip(asked, ends, strict=True))
 
 
 def _written_before(until: datetime | None, p: dict[str, Any]) -> str:

@@ -396,6 +396,63 @@ def test_questions_asking_for_dead_ends_decisions_or_open_questions_list_the_tag
     assert asked_tagged("what did we decide about the export?") is None  # decisions_first
 
 
+def test_still_open_questions_leave_out_the_decided_and_show_a_later_decision(
+    vault: Vault,
+) -> None:
+    """QA, session 20: "which questions are still open?" listed a question decided three lines
+    below it in the same note, and one that a later note decided without a word of it (the
+    briefing showed "perhaps decided"; `ask` did not)."""
+    from trailkeep.recall.answer import ask
+
+    inbox = vault.settings.inbox
+    write_note(
+        inbox,
+        "ohio.md",
+        "---\ndate: 2026-06-01\n---\n# Ohio rollout\n\nOpen question: do we need a new data "
+        "processing agreement for the Ohio region?\n\nOpen question: which warehouse hosts the "
+        "Ohio backups?\n",
+    )
+    write_note(
+        inbox,
+        "legal.md",
+        "---\ndate: 2026-06-18\n---\n# Legal call\n\nWe talked for an hour.\n\nDecided: no new "
+        "data processing agreement is needed for the Ohio region.\n",
+    )
+    write_note(
+        inbox,
+        "billing.md",
+        "---\ndate: 2026-06-02\n---\n# Billing\n\nOpen question: monthly or quarterly "
+        "invoices?\n\nDecided: monthly invoices.\n",
+    )
+    Ingestor(vault).ingest_paths(sorted(inbox.iterdir()))
+    a = ask(vault, "which questions are still open?")
+    assert not a.abstained, a.reason
+    assert "quarterly" not in a.answer  # decided in its own note
+    assert "warehouse" in a.citations[0].quote
+    # the decision written later elsewhere is beside the question, quoted from its own
+    # sentence (not the start of its section), and cited
+    (decided,) = a.citations[1:]
+    assert (
+        decided.quote == "Decided: no new data processing agreement is needed for the Ohio region."
+    )
+    assert "Perhaps decided since" in a.answer and "[1] → [2]" in a.answer
+    # two questions in one entry, each decided below it: closed; one left undecided: open
+    from trailkeep.vault.briefing import decided_within
+
+    text = "Open question: A?\nDecided: a.\nOpen question: B?\nDecided: b."
+    cues = [
+        {"tag": "open_question", "sentence": "Open question: A?"},
+        {"tag": "decision", "sentence": "Decided: a."},
+        {"tag": "open_question", "sentence": "Open question: B?"},
+        {"tag": "decision", "sentence": "Decided: b."},
+    ]
+    assert decided_within(text, cues)
+    assert not decided_within(
+        text.replace("Decided: a.\n", ""), [c for c in cues if c["sentence"] != "Decided: a."]
+    )
+    assert not decided_within("Decided: a.\nOpen question: B?", cues[1:3])
+
+
 def test_tagged_passages_keep_to_the_scope_and_the_time_asked(tmp_path: Path) -> None:
     """Review, session 19: the list of tagged passages skipped the scope's clip — a line of
     Acme's note naming Beta was listed whole in Acme's scope — and `--until` said "nothing is
