@@ -23,6 +23,7 @@ from .invoices import (
     list_invoices,
     mark_paid,
     payment_terms_days,
+    repriced,
 )
 from .money import (
     CENT,
@@ -61,6 +62,7 @@ __all__ = [
     "payment_terms_days",
     "register_format",
     "render",
+    "repriced",
     "round_cents",
     "show_hours",
     "to_fraction",

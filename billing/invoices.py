@@ -231,7 +231,14 @@ def create_invoice(vault: Vault, client: str, period: str) -> InvoiceView:
             )
         _draft_lines(items, spec)  # a missing rate blocks the invoice here, clearly
         if invoice_id is None:
-            invoice_id = store.insert_draft(c, spec.id, period, spec.currency, str(spec.tax_rate))
+            invoice_id = store.insert_draft(
+                c,
+                spec.id,
+                period,
+                spec.currency,
+                str(spec.tax_rate),
+                None if spec.rate is None else str(spec.rate),
+            )
         store.reserve(c, invoice_id, [i.id for i in items])
         return _view(vault, c, invoice_id)
 
@@ -259,6 +266,59 @@ def changed_since_billed(vault: Vault, inv: InvoiceView) -> str | None:
     with store.reading(vault) as c:
         said = _changed(c, inv.client, inv.period)
     return said[2:] if said else None
+
+
+def repriced(vault: Vault, inv: InvoiceView) -> list[str]:
+    """What to tell the user before a draft goes out when its price is not the one it was made
+    with: clients.toml's rate, currency or tax rate changed since (a draft follows clients.toml
+    until issued), or lines bill work once billed at another rate on an invoice credited since
+    (QA, session 19: both changed the total and nothing said so). Empty when neither."""
+    if inv.kind != "invoice" or inv.status != "draft":
+        return []
+    spec = next((s for s in vault.settings.clients if s.id == inv.client), None)
+    if spec is None:
+        return []  # the draft says its own problem (its client left clients.toml)
+    out = []
+    with store.reading(vault) as c:
+        m = store.invoice_row(c, inv.id)
+        made = json.loads(m.get("meta") or "{}").get("made_with") or {}
+        then = {"rate": made.get("rate"), "currency": m["currency"], "tax rate": m["tax_rate"]}
+        credited = store.credited_rates(c, [ln.work_item_id for ln in inv.lines if ln.work_item_id])
+    now = {
+        "rate": None if spec.rate is None else str(spec.rate),
+        "currency": spec.currency,
+        "tax rate": str(spec.tax_rate),
+    }
+    changes = [
+        f"{k} {was} → {is_}"
+        for k, was in then.items()
+        if was is not None and (is_ := now[k]) is not None and not _same(str(was), is_)
+    ]
+    if changes:
+        out.append(
+            f"clients.toml changed since this draft was made ({'; '.join(changes)}): the draft "
+            "is priced as clients.toml says now"
+        )
+    again = [
+        (ln, credited[ln.work_item_id])
+        for ln in inv.lines
+        if ln.work_item_id in credited and not _same(credited[ln.work_item_id][0], ln.rate)
+    ]
+    if again:
+        ln, (rate, number) = again[0]
+        out.append(
+            f"{len(again)} line(s) bill work once billed at another rate on an invoice credited "
+            f"since (first: {ln.description!r} at {rate} on {number}, now {ln.rate})"
+        )
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    """Two amounts or codes as written: "140" and "140.00" are one rate."""
+    try:
+        return Decimal(a) == Decimal(b)
+    except ArithmeticError:
+        return a == b
 
 
 def payment_terms_days(vault: Vault) -> int:
@@ -425,4 +485,5 @@ __all__ = [
     "list_invoices",
     "mark_paid",
     "payment_terms_days",
+    "repriced",
 ]

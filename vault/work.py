@@ -629,15 +629,44 @@ def draft_for(c: Connection, client: str, period: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def insert_draft(c: Connection, client: str, period: str, currency: str, tax_rate: str) -> int:
+def insert_draft(
+    c: Connection, client: str, period: str, currency: str, tax_rate: str, rate: str | None = None
+) -> int:
+    """A new draft, with the terms it was made with (its currency and tax rate, and the
+    client's hourly rate in its meta): a draft follows clients.toml, and says so when they
+    changed since."""
     res = c.execute(
         text(
             "INSERT INTO invoice (kind, client_id, period, status, currency, tax_rate, "
-            "created_at) VALUES ('invoice', :c, :p, 'draft', :cur, :tax, :t) RETURNING id"
+            "created_at, meta) VALUES ('invoice', :c, :p, 'draft', :cur, :tax, :t, :m) "
+            "RETURNING id"
         ),
-        {"c": client, "p": period, "cur": currency, "tax": tax_rate, "t": db_ts(utcnow())},
+        {
+            "c": client,
+            "p": period,
+            "cur": currency,
+            "tax": tax_rate,
+            "t": db_ts(utcnow()),
+            "m": json.dumps({"made_with": {"rate": rate}}),
+        },
     )
     return int(res.scalar_one())
+
+
+def credited_rates(c: Connection, item_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """For work items once billed on an invoice credited since: (the rate it billed them at,
+    its number), the latest such invoice's."""
+    if not item_ids:
+        return {}
+    marks = ",".join(str(int(i)) for i in item_ids)
+    rows = c.execute(
+        text(
+            "SELECT l.work_item_id, l.rate, i.number FROM invoice_line l JOIN invoice i "
+            "ON i.id = l.invoice_id WHERE i.kind = 'invoice' AND i.status = 'credited' "
+            f"AND l.work_item_id IN ({marks}) ORDER BY i.id"
+        )
+    )
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
 
 
 def reserve(c: Connection, invoice_id: int, item_ids: Sequence[int]) -> None:

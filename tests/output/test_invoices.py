@@ -459,6 +459,48 @@ def test_a_draft_follows_the_clients_currency_and_tax_until_it_is_issued(bvault:
     assert again.total == issued.total
 
 
+def test_a_draft_priced_otherwise_than_it_was_made_says_so(bvault: Vault) -> None:
+    """QA, session 19: a changed hourly rate repriced an open draft, and re-billed work once
+    billed on an invoice credited since at the new rate — the total changed and nothing said
+    so. Said before it goes out (`invoice create`, `show`, `issue`, the Invoices page)."""
+    from dataclasses import replace
+
+    from trailkeep.billing import repriced
+
+    def set_acme(**terms: object) -> None:
+        acme = next(c for c in bvault.settings.clients if c.id == "acme")
+        bvault.settings = replace(
+            bvault.settings,
+            clients=tuple(
+                replace(acme, **terms) if c.id == "acme" else c  # type: ignore[arg-type]
+                for c in bvault.settings.clients
+            ),
+        )
+
+    _ingest(bvault, "2026-03-04.md", MARCH)
+    draft = create_invoice(bvault, "acme", "2026-03")
+    assert repriced(bvault, draft) == []
+    set_acme(rate=Decimal("150"))  # the same rate written otherwise
+    assert repriced(bvault, get_invoice(bvault, draft.id)) == []
+    set_acme(rate=Decimal("165.00"), tax_rate=Decimal("0.1"))
+    (said,) = repriced(bvault, get_invoice(bvault, draft.id))
+    assert "rate 150.00 → 165.00" in said and "tax rate 0.0825 → 0.1" in said
+    assert "currency" not in said
+    issued = issue_invoice(bvault, draft.id, date(2026, 4, 2))
+    assert repriced(bvault, issued) == []  # issued: it is what it says
+    credit_invoice(bvault, draft.id, date(2026, 4, 3))
+    set_acme(rate=Decimal("180.00"))
+    again = create_invoice(bvault, "acme", "2026-03")
+    (said,) = repriced(bvault, again)
+    assert said.startswith("2 line(s) bill work once billed at another rate")
+    assert "at 165.00 on INV-2026-0001, now 180.00" in said
+    set_acme(rate=Decimal("165.00"))
+    assert repriced(bvault, get_invoice(bvault, again.id)) == [
+        "clients.toml changed since this draft was made (rate 180.00 → 165.00): the draft is "
+        "priced as clients.toml says now"
+    ]
+
+
 def test_amounts_round_to_the_currencys_smallest_unit(bvault: Vault) -> None:
     """QA, session 14: a JPY invoice billed 4950.33 for 0.33 h at 15001 and totalled
     "13695.36": a yen has no fractions. ISO 4217's minor units: yen whole, dinars to

@@ -17,6 +17,7 @@ from trailkeep.billing import (
     list_invoices,
     list_work,
     render,
+    repriced,
 )
 from trailkeep.ui import page, readable
 from trailkeep.ui.markup import safe_md
@@ -151,8 +152,8 @@ def body(ctx: page.Ctx) -> None:
         label = f"{inv.number or f'draft {inv.id}'} · {inv.period} · {inv.currency} {inv.total}"
         with st.expander(safe_md(f"{label} · {inv.status}", lines=False)):
             # the md format escapes every text that came from notes or clients.toml
-            for warning in lines_naming_others(inv, s.clients):  # before it goes out
-                st.warning(safe_md(warning, lines=False))
+            for warning in [*lines_naming_others(inv, s.clients), *repriced(ctx.vault, inv)]:
+                st.warning(safe_md(warning, lines=False))  # before it goes out
             if inv.status == "draft" and (changed := changed_since_billed(ctx.vault, inv)):
                 st.warning(safe_md(changed, lines=False))
             st.markdown(render("md", inv, s.me).decode())
