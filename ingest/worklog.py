@@ -80,6 +80,12 @@ WORK_LINE_DASH = re.compile(
     re.IGNORECASE,
 )
 MAX_HOURS = Fraction(24)
+# hours and a label, and nothing after its colon or dash (or no separator at all)
+_NO_DESCRIPTION = re.compile(
+    rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<label>[^\W_][^:\n\u2013\u2014]{{0,59}}?)"
+    r"(?P<sep>[ \t]*:|[ \t]+--?|[ \t]*[\u2013\u2014])?[ \t]*$",
+    re.IGNORECASE,
+)
 
 
 def parse_duration(text: str) -> Fraction:
@@ -184,6 +190,13 @@ def unread_work_line(
             return None
     if match_work_line(line, labels) is not None:
         return None
+    if (empty := _NO_DESCRIPTION.match(_plain(line))) is not None:
+        label, sep = empty.group("label").strip(), (empty.group("sep") or "").strip()
+        if sep == ":" or label.lower() in labels:
+            # "- 2h acme:", "- 2h acme —", "- 2h Acme": hours and a client, and nothing billed
+            # for want of what (QA, session 19: neither billed nor named)
+            dur = empty.group("dur").strip()
+            return f"no description after {label!r}: write - {dur} {label}: what, to bill it"
     span = re.match(
         rf"^[ \t]*[-*+][ \t]+(?:\[[xX ]\][ \t]+)?({_SPAN_IN_LINE})[ \t]+\S[^:\n]{{0,59}}:", line
     )

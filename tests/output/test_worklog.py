@@ -215,6 +215,31 @@ LABELS = frozenset({"acme", "acme health", "beta", "northwind"})
 
 
 @pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("- 2h acme:", True),
+        ("- 2h acme: ", True),
+        ("- 2h acme \u2014 ", True),
+        ("- 2h acme -", True),
+        ("- 2h Acme Health", True),  # a client's label alone: its hours, and no what
+        ("- [x] 1h acme:", True),
+        ("- 2h meeting:", True),  # the colon form of work, whatever the label
+        ("- 2h meeting", False),  # no colon, no client's label: a note's line
+        ("- 2h standup -", False),
+        ("- 3 acme:", False),  # no unit: a list
+    ],
+)
+def test_hours_and_a_client_with_no_description_are_named(line: str, named: bool) -> None:
+    """QA, session 19: "- 2h acme — " was neither billed nor named (an invoice line needs a
+    what)."""
+    assert match_work_line(line, LABELS) is None
+    said = unread_work_line(line, None, LABELS) or ""
+    assert ("no description after" in said) is named, said
+    if named:
+        assert said.endswith(": what, to bill it")
+
+
+@pytest.mark.parametrize(
     ("line", "client", "description"),
     [
         ("- 2h acme-corp: x", "acme-corp", "x"),
