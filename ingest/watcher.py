@@ -209,6 +209,9 @@ class Watcher:
         self._beat_at = 0.0
         self._full_until = 0.0  # the disk was full: no ingest before this (clock time)
         self._full: DiskFull | None = None  # the last full disk, for a single pass to stop on
+        # the folder whose full disk was said, until a file goes in again: said once, not
+        # again each time its free-space figure changes (QA, session 18)
+        self._said_full: Path | None = None
         self._skipped: dict[str, tuple[int, int, int]] = {}  # path -> (size, mtime, ctime)
         self._unlisted: set[str] = set()  # what was said of folders that could not be listed
         self._batch_left = 0  # files of the batch being read, not yet read
@@ -316,6 +319,11 @@ class Watcher:
                 log.exception("ingest of %s failed", p)
                 self.last_error = f"{p}: {type(exc).__name__}: {exc}"
                 continue
+            if self._said_full is not None:
+                log.info("there is room again: the waiting files go in")
+                if self.last_error and " is full: " in self.last_error:
+                    self.last_error = None
+                self._said_full = None
             if out.status == CHANGING:
                 self.tracker.observe(p)
                 continue
@@ -345,9 +353,10 @@ class Watcher:
         in DISK_RETRY_SECONDS: the files stay queued, and the first pass with room takes them."""
         self._full = exc
         said = f"{exc}; nothing was lost: the files wait, and go in when there is room"
-        if self.last_error != said:
+        if self._said_full != exc.home:
             log.warning("%s", said)
-        self.last_error = said
+        self._said_full = exc.home
+        self.last_error = said  # the page shows the latest figure
         self._full_until = self.clock() + DISK_RETRY_SECONDS
 
     def _refresh_clients(self) -> None:

@@ -400,3 +400,38 @@ def test_a_single_watch_pass_stops_on_a_full_disk_with_exit_75(tmp_path: Path) -
     assert done.returncode == 75, done.stdout + done.stderr
     assert "is full" in done.stderr and "nothing was lost" in done.stderr
     assert note.read_text() == "# N\n\nnote kept for later\n"
+
+
+def test_the_watcher_says_a_full_disk_once_whatever_its_free_figure(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """QA, session 18: the watcher's warning came again each time the free-space figure of the
+    same full disk changed. Said once; the page keeps the latest figure; said again only after
+    a file went in (room came back) and the disk filled up again."""
+    import logging
+
+    from trailkeep.ingest.watcher import Watcher
+
+    s = make_settings(tmp_path / "home")
+    init_home(s)
+    v = Vault.open(s, get_embedder("hash"))
+    try:
+        w = Watcher(Ingestor(v), s.inbox, stable_seconds=0.0, rescan_seconds=3600)
+
+        def full_warnings() -> int:
+            return sum("is full" in r.getMessage() for r in caplog.records)
+
+        with caplog.at_level(logging.INFO, logger="trailkeep.watcher"):
+            for free in (5 << 20, 4 << 20, 3 << 20):
+                w._disk_full(DiskFull(s.home, free, 64 << 20))
+            assert full_warnings() == 1
+            assert "3.0 MB free" in (w.last_error or "")
+            (s.inbox / "a.md").write_text("# A\n\nThe walrus plan.\n")
+            w._full_until = 0.0
+            assert w.run_once(timeout=10) == 1
+            assert any("room again" in r.getMessage() for r in caplog.records)
+            assert w.last_error is None
+            w._disk_full(DiskFull(s.home, 2 << 20, 64 << 20))
+            assert full_warnings() == 2
+    finally:
+        v.close()
