@@ -348,6 +348,30 @@ _MOVED = re.compile(
 )
 
 
+# A date the sentence says is met is not ahead either: "Done — signed off, so December 4 is
+# covered", "delivered ahead of the Dec 4 deadline" (QA, session 18: listed under "Dates ahead",
+# quoting the user's own reply). Only with the date: "We delivered the draft; the final is due
+# December 4" still has December 4 ahead.
+_MET_AFTER = re.compile(
+    r"^(?:\s*(?:'s|’s))?(?:\s+(?:deadline|due date|milestone))?\s+(?:is|was|has been|are|were)\s+"
+    r"(?:now\s+|already\s+|fully\s+)?(?:covered|met|handled|taken care of|done|sorted|"
+    r"satisfied|cleared)\b",
+    re.IGNORECASE,
+)
+_MET_BEFORE = re.compile(
+    r"\b(?:done|finished|completed|delivered|sent|submitted|signed off|shipped|filed|met)\b"
+    r"[^.;?!]{0,60}\b(?:ahead of|before|in time for|well before)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _met(before: str, after: str) -> bool:
+    """Does the sentence say the date is met: "… is covered" after it, "done ahead of" before?"""
+    return bool(_MET_AFTER.match(after)) or (
+        bool(_MET_BEFORE.search(before)) and not _FUTURE.search(before)
+    )
+
+
 def _not_ahead(before: str) -> bool:
     """Does the sentence, up to the date, negate it or move away from it?"""
     if _MOVED.search(before):
@@ -449,7 +473,7 @@ def _scan(text: str, written: date) -> Iterator[tuple[NamedDate, bool, str]]:
         a, b = _sentence(text, start, stop)
         if kind == "weekday" and _told_in_the_past(m.group(0), text[a:b]):
             continue
-        ahead = not _not_ahead(text[a:start])
+        ahead = not _not_ahead(text[a:start]) and not _met(text[a:start], text[stop:b])
         day = resolve(kind, m, written)
         if day is None:
             continue

@@ -689,6 +689,14 @@ def test_a_date_said_not_to_happen_or_moved_away_from_is_not_ahead(
         ("The new deadline is Dec 14.", [], ["2026-12-14"]),
         ("Could we push the workshop to Dec 9?", [], []),  # asks; decides nothing
         ("Please send the proposal by Dec 4.", [], []),
+        # met: said done with the date (QA, session 18: "Done — signed off, so December 4 is
+        # covered" was listed under "Dates ahead", quoting the user's own reply)
+        ("Done — signed off, so December 4 is covered.", ["2026-12-04"], []),
+        ("We delivered the report ahead of the Dec 4 deadline.", ["2026-12-04"], []),
+        ("The Dec 4 deadline is met.", ["2026-12-04"], []),
+        ("We delivered the draft; the final is due Dec 4.", [], []),  # not of that date
+        ("I will be done before Dec 4.", [], []),  # not yet
+        ("Is Dec 4 covered?", [], []),  # asks
     ],
 )
 def test_what_a_text_says_against_earlier_dates(
