@@ -147,16 +147,26 @@ _HIT_JOINS = (
 
 
 # After the chunk's two columns: what locates the entry inside its file
-_HIT_TAIL = "e.key, d.external_id"
+_HIT_TAIL = "e.key, d.external_id, e.author"
 
 
-def locator(kind: str, key: object, external_id: object) -> str | None:
+def locator(
+    kind: str,
+    key: object,
+    external_id: object,
+    author: object = None,
+    when: datetime | None = None,
+) -> str | None:
     """Where an entry is inside its file, for a file that holds many: a message's
     Message-ID (an mbox holds hundreds; QA, session 17: "archive.mbox" alone named none of
-    them), a chat turn's conversation and message ids (an export holds many conversations,
-    several titled "New chat")."""
+    them) — or, for a message without one, its sender and date (QA, session 18: such a message
+    was cited by the file alone) — a chat turn's conversation and message ids (an export holds
+    many conversations, several titled "New chat")."""
     if kind == "email" and key and not str(key).startswith("sha256-"):
         return f"Message-ID <{key}>"
+    if kind == "email" and (author or when is not None):
+        said = ", ".join(x for x in (str(author or ""), when.isoformat() if when else "") if x)
+        return f"the message from {said} (it has no Message-ID)"
     if kind == "message" and external_id and key:
         return f"conversation {str(external_id).split(':', 1)[-1]}, message {key}"
     return None
@@ -180,7 +190,9 @@ def _hit(chunk_id: int, quote: str, score: float, r: Any) -> Hit:
         source=r[11],
         document_kind=str(r[9]),
         title=str(r[6] or ""),
-        locator=locator(str(r[1]), r[14], r[15]) if len(r) > 15 else None,
+        locator=(
+            locator(str(r[1]), r[14], r[15], r[16], from_utc(r[2], r[3])) if len(r) > 16 else None
+        ),
     )
 
 

@@ -327,6 +327,21 @@ def test_a_citation_names_its_file_and_where_in_it(vault: Vault) -> None:
     assert hit.cited_as == "archive-2026.mbox, Message-ID <m2@acme.example>"
     a = ask(vault, "When does the heronsgate depot load?")
     assert not a.abstained and "[archive-2026.mbox, Message-ID <m2@acme.example>]" in a.answer
+    # without a Message-ID: its sender and date (QA, session 18: the file alone)
+    box = (
+        "From c@acme.example Tue Mar  3 09:00:00 2026\nFrom: C <c@acme.example>\n"
+        "Subject: Gates\nDate: Tue, 03 Mar 2026 09:00:00 +0100\n\n"
+        "The pelliford gate opens at 5am.\n\n"
+        "From d@acme.example Tue Mar  3 11:00:00 2026\nFrom: D <d@acme.example>\n"
+        "Subject: Gates\nDate: Tue, 03 Mar 2026 11:00:00 +0100\n\n"
+        "The quillmoor gate opens at 8am.\n"
+    )
+    Ingestor(vault).ingest_file(write_note(vault.settings.inbox, "gates.mbox", box))
+    (hit,) = [h for h in search(vault, "quillmoor gate opens", k=3) if "quillmoor" in h.quote]
+    assert hit.cited_as == (
+        "gates.mbox, the message from d@acme.example, 2026-03-03T11:00:00+01:00 "
+        "(it has no Message-ID)"
+    )
 
 
 def test_an_older_versions_citation_says_it_was_superseded(vault: Vault) -> None:
