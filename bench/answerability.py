@@ -87,8 +87,8 @@ def main(argv: list[str]) -> int:
         default="questions.jsonl",
         help="question file, as given or in --data: questions.jsonl (the set the rule was "
         "tuned on), heldout.jsonl, final.jsonl, unseen.jsonl, fresh.jsonl, sixth.jsonl, "
-        "seventh.jsonl … twelfth.jsonl (written by others without seeing the rule or the "
-        "sets; seventh to twelfth ask in the user's own words, not the documents')",
+        "seventh.jsonl … thirteenth.jsonl (written by others without seeing the rule or the "
+        "sets; seventh to thirteenth ask in the user's own words, not the documents')",
     )
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--json", action="store_true")

@@ -254,6 +254,13 @@ def judge(
             return [], "no sentence of the closest passages gives the number this question asks for"
         if sup.name is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the name this question asks for"
+        if sup.listing is False and sup.missing == []:
+            return [], "no passage lists the things this question asks for, each of them"
+        if sup.ident is False and sup.missing == []:
+            return [], (
+                "no sentence of the closest passages gives the identifier this question asks "
+                "for (a host, an address or a number)"
+            )
         if sup.outcome is False and sup.missing == []:
             return [], (
                 "the closest passages speak of it as planned, expected or asked, not as done: "

@@ -261,6 +261,127 @@ _ASKS_TARGET = re.compile(
 )
 
 
+# "What does Clearview pay for OptoSuite each month?" is not answered by "2.9% plus 30 cents
+# per transaction": a number asked per period is given per that period ("$40 a month",
+# "monthly", "/mo"). notes/0006, "A list, an identifier, a period" (session 20).
+_PERIODS = {  # the words of a period, and its short form after a slash ("$40/mo")
+    "day": (r"days?|daily", r"day|d"),
+    "week": (r"weeks?|weekly", r"wk|week"),
+    "month": (r"months?|monthly", r"mo|month"),
+    "year": (r"years?|yearly|annual|annually|p\.a\.", r"yr|year|y"),
+    "hour": (r"hours?|hourly", r"h|hr|hour"),
+}
+# "each month", "per year"; an adjective only on what is paid or counted ("monthly fee",
+# "monthly storage cost", "weekly logging rate"): the "nightly export" is no price per night
+_PERIOD_ASKED = re.compile(
+    r"\b(?:per|a|an|each|every)\s+(day|week|month|year|hour)\b|"
+    r"\b(daily|weekly|monthly|yearly|annual|hourly)\s+(?:[\w-]+\s+)?(?:fees?|costs?|prices?|"
+    r"rates?|bills?|charges?|payments?|spend|budget|revenue|total|amount|volume|number|count|"
+    r"salary|wages?|income)\b",
+    re.IGNORECASE,
+)
+_PERIOD_OF = {
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "yearly": "year",
+    "annual": "year",
+    "hourly": "hour",
+}
+
+
+def asked_period(question: str) -> str | None:
+    """The period a quantity question asks its number per ("each month", "monthly"), or None."""
+    m = _PERIOD_ASKED.search(question)
+    if m is None:
+        return None
+    word = (m.group(1) or m.group(2)).lower()
+    return _PERIOD_OF.get(word, word)
+
+
+def per_period(sentence: str, period: str | None) -> bool:
+    """Does the sentence give its number per ``period`` (always, with no period asked)?"""
+    if period is None:
+        return True
+    words, short = _PERIODS[period]
+    said = rf"(?<![\w/])(?:{words})(?!\w)|/\s?(?:{short})(?!\w)"
+    return re.search(said, sentence, re.I) is not None
+
+
+# "List the six state reason codes", "what are the three options?" ask for the things, each of
+# them: "one of the state's six reason codes" names how many there are and lists none.
+_LIST_COUNT = r"(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNT_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+_ASKS_LIST = re.compile(
+    r"\b(?P<verb>list|name|enumerate|what\s+(?:are|were)|which\s+(?:are|were))\s+(?:all\s+)?"
+    r"(?:of\s+)?(?:the\s+|our\s+|their\s+|its\s+|[\w-]+(?:'s|’s)\s+)?"
+    rf"{_LIST_COUNT}\s+(?P<what>(?:[\w-]+\s+){{0,3}}[\w-]+s)\b",
+    re.IGNORECASE,
+)
+_ITEM_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,2}[.)])[ \t]+\S", re.MULTILINE)
+_ITEM_SPLIT = re.compile(r"[,;]|\s(?:and|or)\s")
+
+
+def asks_list(question: str) -> tuple[int, str] | None:
+    """(how many, of what) when the question asks for several things by their number."""
+    m = _ASKS_LIST.search(question)
+    if m is None:
+        return None
+    n = m.group("n").lower()
+    count = int(n) if n.isdigit() else _COUNT_WORDS[n]
+    return (count, m.group("what").split()[-1].lower()) if count >= 2 else None
+
+
+def enumerates(text: str, count: int) -> bool:
+    """Does the text list ``count`` things: as many list items in a row, or a sentence of as
+    many parts ("A, B, C and D")?"""
+    run = best = 0
+    for line in text.splitlines():
+        run = run + 1 if _ITEM_LINE.match(line) else (run if not line.strip() else 0)
+        best = max(best, run)
+    if best >= count:
+        return True
+    return any(
+        len([p for p in _ITEM_SPLIT.split(sent) if p.strip()]) >= count for sent in sentences(text)
+    )
+
+
+# "What's the hostname of the aggregator's SFTP drop?", "NWHH's Medicaid provider number?": an
+# identifier is answered by one written out — a host or address, a number of many digits —
+# not by a sentence about the SFTP upload.
+_ASKS_IDENT = re.compile(
+    r"\b(?P<host>host\s?names?|urls?|web\s?address(?:es)?|website(?: address)?|domain names?|"
+    r"ip address(?:es)?|e-?mail address(?:es)?)\b|"
+    r"\b(?P<number>phone|fax|mobile|cell|account|routing|tax id|tax|ein|npi|provider|policy|"
+    r"licen[cs]e|serial|reference|member|customer|vat|registration|id)\s+(?:numbers?|ids?|#)|"
+    r"\b(?P<code>ein|npi|iban|swift code|bic)\b",
+    re.IGNORECASE,
+)
+_HOST = re.compile(r"\b\w+://\S+|\S+@[\w-]+\.\w+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.I)
+_LONG_NUMBER = re.compile(r"(?<![\w-])\+?\(?\d[\d ()./-]{5,}\d(?![\w-])")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def asks_identifier(question: str) -> bool:
+    return _ASKS_IDENT.search(question) is not None
+
+
+def has_identifier(sentence: str) -> bool:
+    """A host, an address or a number of at least seven digits (not a date) in the sentence."""
+    if _HOST.search(sentence):
+        return True
+    for m in _LONG_NUMBER.finditer(sentence):
+        digits = re.sub(r"\D", "", m.group(0))
+        if len(digits) >= 7 and not _ISO_DAY.match(m.group(0).strip()):
+            return True
+    return False
+
+
 def measures(sentence: str, question: str) -> bool:
     """Can the sentence's number answer the question: not a target, unless one is asked for
     (or the sentence reports a result against it)?"""
@@ -472,6 +593,10 @@ class Support:
     typed: set[int] = field(default_factory=set)
     # terms the passages hold only in sentences that ask (not evidence; the reason says so)
     asked: set[str] = field(default_factory=set)
+    # For a question asking for N things ("list the six codes"): does a passage list them?
+    listing: bool | None = None
+    # For a question asking for an identifier (a hostname, a provider number): is one given?
+    ident: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -481,6 +606,8 @@ class Support:
             self.quantity is not False
             and self.name is not False
             and self.outcome is not False
+            and self.listing is not False
+            and self.ident is not False
             and self.ratio >= MIN_SUPPORT
         )
 
@@ -515,6 +642,8 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
         named |= {"time", "hour"} | TAKES_PLACE  # the kind of answer, not what it is about
     elif asks_quantity(question):
         named |= QUANTITY_KINDS  # "what share of visits…": the number is the share
+    if (listing := _ASKS_LIST.search(question)) is not None:
+        named.add(listing.group("verb").lower())  # "list the six codes": the kind of answer
     raw = [_ELIDED.sub("", _CONTRACTION.sub("", t)) for t in words_of(question)]
     scaffold = scaffold_for(raw)
     qw = [MONTHS.get(w, w) for w in raw]
@@ -624,6 +753,7 @@ def support(
         nouns = (
             {x for w in counted for x in sup.matched.get(w, set()) | {stem(w)}} if counted else None
         )
+        period = asked_period(question)
         sup.quantity = _typed_sentence(
             sup,
             hits,
@@ -631,6 +761,7 @@ def support(
                 has_quantity(s, asked)
                 and measures(s, question)
                 and (nouns is None or counts(s, nouns))
+                and per_period(s, period)
             ),
             caps,
         )
@@ -639,6 +770,15 @@ def support(
         sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
     elif outcome:
         sup.outcome = _typed_sentence(sup, hits, reports, caps, alone=True)
+    if (listed := asks_list(question)) is not None:
+        count, what = listed
+        sup.listing = any(
+            enumerates(stated(h), count)
+            and stem(what) in {stem(w) for w in _with_parts(words_of(f"{h.title} {h.quote}"))}
+            for h in hits
+        )
+    if asks_identifier(question):
+        sup.ident = any(has_identifier(s) for h in hits for s in sentences(stated(h)))
     return sup
 
 
@@ -836,15 +976,21 @@ __all__ = [
     "SEMANTIC_MIN",
     "Support",
     "answerable",
+    "asked_period",
+    "asks_identifier",
+    "asks_list",
     "asks_name",
     "asks_outcome",
     "asks_quantity",
     "by_cover",
     "content_terms",
     "cover",
+    "enumerates",
+    "has_identifier",
     "has_name",
     "has_quantity",
     "only_asks",
+    "per_period",
     "reports",
     "support",
 ]

@@ -899,3 +899,56 @@ def test_one_passage_further_down_that_holds_the_whole_question_answers_it(
     res, _, _ = gather(twoclient, q, Filters(client="clearview"))
     strong, why = judge(twoclient, q, res, client="clearview")
     assert why is not None and "name" in why
+
+
+def test_a_list_an_identifier_and_a_cost_per_period_are_asked_for_as_such() -> None:
+    """Session 20: three kinds of near-miss answered in many labelled sets — "list the six
+    state reason codes" from "one of the state's six reason codes", "what's the hostname of the
+    SFTP drop?" from a sentence about the upload, "what does Clearview pay each month?" from a
+    fee per transaction."""
+    from trailkeep.recall.answerable import (
+        asked_period,
+        asks_identifier,
+        asks_list,
+        enumerates,
+        has_identifier,
+        per_period,
+    )
+
+    assert asks_list("list the six state reason codes for edited visits") == (6, "codes")
+    assert asks_list("What are the 3 options we considered?") == (3, "options")
+    assert asks_list("Of the six reason codes, which one is used most?") is None
+    assert asks_list("what are the options?") is None
+    assert not enumerates("Any visit must carry one of the state's six reason codes.", 6)
+    assert enumerates("Codes:\n- A1\n- A2\n\n- A3", 3)
+    assert enumerates("We looked at OR-Tools, a genetic algorithm and clustering.", 3)
+    assert asks_identifier("what's the hostname of the aggregator's SFTP drop?")
+    assert asks_identifier("What is NWHH's Medicaid provider number?")
+    assert asks_identifier("Tomas's phone number?")
+    assert not asks_identifier("how many hours did the export take?")
+    assert has_identifier("Upload to sftp.aggregator.example every night.")
+    assert has_identifier("Call her on +1 (555) 123-4567.")
+    assert not has_identifier("The SFTP upload failed on 2026-02-14.")
+    assert not has_identifier("Phase 1 is a fixed fee of $9,500.")
+    assert asked_period("what does Clearview pay for OptoSuite each month?") == "month"
+    assert asked_period("monthly storage cost for the videos") == "month"
+    assert asked_period("how many hours did I estimate for the nightly export?") is None
+    assert per_period("The plan is about $40 a month.", "month")
+    assert per_period("We bill $140/h.", "hour")
+    assert not per_period("2.9% plus 30 cents per card transaction.", "month")
+
+
+def test_near_misses_of_those_kinds_abstain_and_their_answers_stay(twoclient: Vault) -> None:
+    from trailkeep.recall.answer import gather, judge
+
+    for client, q, why in (
+        ("northwind", "list the six state reason codes for edited visits", "lists"),
+        ("northwind", "what's the hostname of the aggregator's SFTP drop?", "identifier"),
+        ("clearview", "what does Clearview pay for OptoSuite each month", "number"),
+    ):
+        res, _, _ = gather(twoclient, q, Filters(client=client))
+        _, said = judge(twoclient, q, res, client=client)
+        assert said is not None and why in said, (q, said)
+    q = "how many hours did I estimate for the nightly export work?"
+    res, _, _ = gather(twoclient, q, Filters(client="northwind"))
+    assert judge(twoclient, q, res, client="northwind")[1] is None
