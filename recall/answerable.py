@@ -631,6 +631,19 @@ def shouted(question: str) -> set[str]:
     }
 
 
+# A name the question writes ("the Munich depot") is that place or thing, not one like it: its
+# semantic neighbours ("Hamburg", 0.7 in MiniLM) are other places (QA, session 20: "how many
+# stops did the Munich depot benchmark solve?" was answered with Hamburg's 412). Matched by
+# its word only, as numbers and months are.
+_PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z][\w'’-]*")
+
+
+def proper_nouns(question: str) -> set[str]:
+    """The capitalised words inside a question (not its first word), lower case."""
+    q = question.strip()
+    return {m.group(0).lower().removesuffix("'s").removesuffix("’s") for m in _PROPER.finditer(q)}
+
+
 def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     """The question's words that carry its content, in order, each once."""
     named: set[str] = set()
@@ -730,10 +743,11 @@ def support(
     outcome = not quantity and not name and asks_outcome(question)
     # semantic neighbours of the missing terms; of every term when a typed answer's sentence
     # must be found ("cost" ~ "fee" in "Phase 1 is a fixed fee of $9,500")
+    proper = proper_nouns(question)
     rest = [
         t
         for t in (terms if quantity or name or outcome else sup.missing)
-        if not _EXACT_ONLY.match(t) and t not in caps
+        if not _EXACT_ONLY.match(t) and t not in caps and t not in proper
     ]
     if rest:
         cands = [w for w in words - SCAFFOLD if len(w) >= 3 and not _EXACT_ONLY.match(w)]

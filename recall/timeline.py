@@ -302,7 +302,7 @@ def bare_phrase(phrase: str) -> str:
 
 def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     from .answer import evidence_strength  # answer imports the trail, which imports this
-    from .trail import MIN_TERM_SHARE, term_share, topic_terms
+    from .trail import MIN_TERM_SHARE, _stem, term_share, topic_terms
 
     res = search_detailed(vault, topic, k=TOPIC_POOL, filters=flt)
     strong = [h for h in res.hits if evidence_strength(res, h)[0] and h.kind != "front_matter"]
@@ -312,13 +312,38 @@ def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     # meaning is not enough — `when "nightly export"` gave as first mention a section under
     # "Acme export decision" that says neither word (QA, session 14).
     terms = topic_terms(topic)
-    strong = [h for h in strong if term_share(terms, h.quote) >= MIN_TERM_SHARE]
+    # a name of the topic is said, not one like it: "Frankfurt depot" is not "the Hamburg
+    # depot", which holds half its words (QA, session 20)
+    names = {_stem(n) for n in named_in_topic(topic)}
+    strong = [
+        h
+        for h in strong
+        if term_share(terms, h.quote) >= MIN_TERM_SHARE
+        and names <= {_stem(w) for w in re.findall(r"[^\W_]+", h.quote)}
+    ]
     searched += f"; topic: {len(res.hits)} passages, {len(strong)} strong"
     if not strong:
         return When(topic, "none", searched=searched)
     return When(
         topic, "topic", sorted(strong + _earlier(vault, strong, flt), key=time_key), searched
     )
+
+
+def named_in_topic(topic: str) -> set[str]:
+    """The names a topic writes: its capitalised words, the first too when a lower-case word
+    follows it ("Frankfurt depot"), lower case."""
+    from .answerable import proper_nouns
+
+    words = topic.split()
+    first = (
+        {words[0].strip("\"'“”‘’").lower().removesuffix("'s")}
+        if len(words) > 1
+        and words[0][:1].isupper()
+        and words[0][1:2].islower()
+        and words[1][:1].islower()
+        else set()
+    )
+    return proper_nouns(topic) | first
 
 
 def _earlier(vault: Vault, hits: Sequence[Hit], flt: Filters) -> list[Hit]:

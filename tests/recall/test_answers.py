@@ -25,7 +25,7 @@ from trailkeep.recall import (
     topic_trail,
 )
 from trailkeep.ui.cli import main
-from trailkeep.vault import Vault
+from trailkeep.vault import Settings, Vault
 
 # never a real key, built in parts so no scanner takes it for one; must never be stored
 KEY = "-".join(("dummy", "anthropic", "key", "0123456789" + "abcdef"))
@@ -500,3 +500,31 @@ def test_tagged_passages_keep_to_the_scope_and_the_time_asked(tmp_path: Path) ->
         assert ask(v, "what dead ends did we hit?", Filters(client="nobody")).abstained
     finally:
         v.close()
+
+
+def test_a_name_in_the_question_is_that_name_not_one_like_it(settings: Settings) -> None:
+    """QA, session 20: "how many stops did the Munich depot benchmark solve?" was answered with
+    the Hamburg depot's 412 stops (Munich ~ Hamburg in MiniLM), and `when "Frankfurt depot"`
+    gave the Hamburg passage as its first mention."""
+    from trailkeep.recall import ask
+    from trailkeep.recall.timeline import when
+    from trailkeep.vault import get_embedder
+
+    vault = Vault.open(settings, get_embedder("minilm"))  # the neighbours are MiniLM's
+    try:
+        write_note(
+            vault.settings.inbox,
+            "bench.md",
+            "---\ndate: 2026-11-20\n---\n# Benchmarks\n\nOn the Hamburg depot dataset the "
+            "optimizer solved 412 stops in 38 seconds.\n\nBremen depot: 287 stops, 21 seconds.\n",
+        )
+        Ingestor(vault).ingest_paths(sorted(vault.settings.inbox.iterdir()))
+        a = ask(vault, "how many stops did the Hamburg depot benchmark solve?")
+        assert not a.abstained and "412" in a.citations[0].quote
+        for city in ("Munich", "Frankfurt", "Leipzig"):
+            a = ask(vault, f"how many stops did the {city} depot benchmark solve?")
+            assert a.abstained, (city, a.answer)
+            assert when(vault, f"{city} depot").match == "none", city
+        assert when(vault, "Hamburg depot").match in ("exact", "topic")
+    finally:
+        vault.close()
