@@ -147,7 +147,11 @@ def build_brief(
     ]
     me = sql.own_addresses(vault)
     directory = ClientDirectory(tuple(vault.settings.clients))
-    ends = sql.thread_ends(vault, [m.document_id for m in mail])
+    ends = sql.thread_ends(
+        vault,
+        [m.document_id for m in mail],
+        lambda m: m.timestamp is not None and user_day(m.timestamp) <= end,
+    )
     b.waiting, unanswered = _waiting(mail, me, today, view, ends, directory)
     listed = {w["document_id"] for w in b.waiting}
     older = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -218,10 +218,16 @@ def client_mail(
     return _rows(vault, where, p, "ORDER BY e.document_id, e.ts, e.id")
 
 
-def thread_ends(vault: Vault, document_ids: Sequence[int]) -> dict[int, TextRow]:
+def thread_ends(
+    vault: Vault,
+    document_ids: Sequence[int],
+    keep: Callable[[TextRow], bool] | None = None,
+) -> dict[int, TextRow]:
     """The last message of each of these threads, whoever's scope it is in — only to tell who
     wrote last (a reply to two clients is in neither's scope, and still answers the thread:
-    QA, session 13). Its text is not for showing."""
+    QA, session 13). Its text is not for showing. ``keep``: the messages that count (a
+    briefing of a past day: those written by then — QA, session 20: a reply that came after
+    it made my own message look like one waiting on me)."""
     out: dict[int, TextRow] = {}
     ids = sorted({int(d) for d in document_ids})
     for i in range(0, len(ids), 500):
@@ -230,8 +236,8 @@ def thread_ends(vault: Vault, document_ids: Sequence[int]) -> dict[int, TextRow]
             f"e.kind = 'email' AND e.current AND e.document_id IN ({marks}) AND e.ts IS NOT NULL"
         )
         for r in _rows(vault, where, {}, "ORDER BY e.document_id, e.ts, e.id"):
-            if not r.automated:  # an out-of-office after a reply answers nothing
-                out[r.document_id] = r
+            if not r.automated and (keep is None or keep(r)):
+                out[r.document_id] = r  # an out-of-office after a reply answers nothing
     return out
 
 

@@ -1263,3 +1263,46 @@ def test_an_open_question_shows_a_later_decision_elsewhere_and_not_before_its_da
         for q in build_brief(v, date(2026, 10, 19)).as_json()["open_questions"]
         if "Ohio" in q["quote"]
     ]
+
+
+def test_a_briefing_of_a_past_day_reads_the_thread_as_it_stood_then(home: Settings) -> None:
+    """QA, session 20 (two testers): `brief --today 2026-11-24` listed my own reply of 11-23 as
+    "waiting on you", because the client wrote again on 11-26 — after that day."""
+    v = Vault.open(home, get_embedder("hash"))
+    try:
+        ingest(
+            v,
+            {
+                "a1.eml": eml(
+                    "p1@acme.example",
+                    ANN,
+                    SAM,
+                    "Mon, 23 Nov 2026 09:15:00 -0500",
+                    "Claims export",
+                    "Hi Sam,\n\nThe claims export failed again. Can you look?\n\nAnn\n",
+                ),
+                "a2.eml": eml(
+                    "p2@consult.example",
+                    SAM,
+                    ANN,
+                    "Mon, 23 Nov 2026 14:02:00 -0500",
+                    "Re: Claims export",
+                    "Hi Ann,\n\nFixed: the token had expired.\n\nSam\n",
+                    reply_to="p1@acme.example",
+                ),
+                "a3.eml": eml(
+                    "p3@acme.example",
+                    ANN,
+                    SAM,
+                    "Thu, 26 Nov 2026 10:00:00 -0500",
+                    "Re: Claims export",
+                    "Hi Sam,\n\nIt failed once more overnight. Any idea?\n\nAnn\n",
+                    reply_to="p2@consult.example",
+                ),
+            },
+        )
+        assert build_brief(v, date(2026, 11, 24)).as_json()["waiting"] == []
+        (waits,) = build_brief(v, date(2026, 11, 27)).as_json()["waiting"]
+        assert waits["message_id"] == "p3@acme.example"
+    finally:
+        v.close()
