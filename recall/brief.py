@@ -255,6 +255,14 @@ def settled_later(
     return out
 
 
+# "Open question: …": the label says what the sentence is, not what it asks about (QA, session
+# 20: its two words kept a question under the share of the decision that settled it)
+_LABEL = re.compile(
+    r"^\W*(?:open\s+questions?|questions?|oq|todo|to\s+decide|undecided|tbd)\s*[:\-–—]\s*",
+    re.IGNORECASE,
+)
+
+
 def _settled_by(
     vault: Vault, question: TextRow, decisions: list[tuple[TextRow, set[str]]]
 ) -> TextRow | None:
@@ -269,7 +277,8 @@ def _settled_by(
     asked = [
         terms
         for q in _asked(question.text) or [_lead(question.text)]
-        if len(terms := {stem(t) for t in content_terms(q, names) if " " not in t}) >= 2
+        if len(terms := {stem(t) for t in content_terms(_LABEL.sub("", q), names) if " " not in t})
+        >= 2
     ]
     best: tuple[float, TextRow] | None = None
     for d, words in decisions:

@@ -365,10 +365,24 @@ _MET_BEFORE = re.compile(
 )
 
 
+# ... or that it will not hold, after it: "April 15 is not realistic", "Dec 4 won't work"
+# (QA, session 20: listed under "Dates ahead", quoting the sentence that gave it up)
+_OFF_AFTER = re.compile(
+    r"^(?:\s*(?:'s|’s))?(?:\s+(?:deadline|date|go-live|launch|slot))?\s+(?:is|was|looks|seems)"
+    r"(?:\s+(?:now|just|simply|clearly))?\s+(?:not|no longer|un)\s*(?:realistic|feasible|"
+    r"possible|doable|going to (?:work|happen)|achievable|workable|an option|happening|likely)\b|"
+    r"^\s+(?:won't|will not|doesn't|does not|can't|cannot)\s+(?:work|happen|hold)\b",
+    re.IGNORECASE,
+)
+
+
 def _met(before: str, after: str) -> bool:
-    """Does the sentence say the date is met: "… is covered" after it, "done ahead of" before?"""
-    return bool(_MET_AFTER.match(after)) or (
-        bool(_MET_BEFORE.search(before)) and not _FUTURE.search(before)
+    """Does the sentence say the date is met ("… is covered" after it, "done ahead of"
+    before), or given up ("… is not realistic")?"""
+    return (
+        bool(_MET_AFTER.match(after))
+        or bool(_OFF_AFTER.match(after))
+        or (bool(_MET_BEFORE.search(before)) and not _FUTURE.search(before))
     )
 
 

@@ -451,6 +451,24 @@ def test_still_open_questions_leave_out_the_decided_and_show_a_later_decision(
         decided.quote == "Decided: no new data processing agreement is needed for the Ohio region."
     )
     assert "Perhaps decided since" in a.answer and "[1] → [2]" in a.answer
+    # the label "Open question:" is not what it asks about (QA, session 20: its two words kept
+    # the question under the share of the decision that settled it)
+    write_note(
+        inbox,
+        "retention.md",
+        "---\ndate: 2026-07-01\n---\n# Retention\n\nOpen question: how long must claims be "
+        "retained, 7 or 10 years?\n",
+    )
+    write_note(
+        inbox,
+        "retention-call.md",
+        "---\ndate: 2026-07-20\n---\n# Compliance call\n\nDecision: claims are retained for 10 "
+        "years, per the compliance team.\n",
+    )
+    Ingestor(vault).ingest_paths(sorted(inbox.iterdir()))
+    a = ask(vault, "which questions are still open?")
+    assert "retained" in a.citations[0].quote
+    assert any(c.quote.startswith("Decision: claims are retained") for c in a.citations[1:])
     # two questions in one entry, each decided below it: closed; one left undecided: open
     from trailkeep.vault.briefing import decided_within
 
