@@ -232,7 +232,10 @@ def judge(
         if not strong:
             return [], f"nothing close enough to this question is from then ({phrase})"
         question = question.replace(phrase, " ")
-    sup = answerable(vault, question, strong, names, strict)
+    # in a client's scope, a word must be in the passage itself: its chunk's context (the chat
+    # turn it answers) may be another client's, clipped from what the scope shows
+    scoped = client is not None
+    sup = answerable(vault, question, strong, names, strict, stated_only=scoped)
     if not sup.ok and strict and sup.missing:
         # A second look: one passage further down that holds the whole question on its own
         # is evidence the best five, read together, were not (QA, session 20: "what's the
@@ -245,7 +248,7 @@ def judge(
         for h in (*res.hits, *res.further):
             if h.chunk_id in looked or (window is not None and not _within(h, window)):
                 continue
-            alone = answerable(vault, question, [h], names, strict, sup.idf)
+            alone = answerable(vault, question, [h], names, strict, sup.idf, scoped)
             if alone.ok and not alone.missing:
                 sup, strong = alone, [h, *(s for s in strong if s.chunk_id != h.chunk_id)]
                 break

@@ -695,9 +695,12 @@ def support(
     hits: Sequence[Hit],
     names: Iterable[str] = (),
     idf: dict[str, float] | None = None,
+    stated_only: bool = False,
 ) -> Support:
     """How far the passages support the question's content terms. ``idf``: the terms' weights
-    in the vault, when a look at other passages already counted them."""
+    in the vault, when a look at other passages already counted them. ``stated_only``: a
+    keyword counts only where the passage itself says it, not in the context its chunk was
+    indexed with (a chat turn's chunk holds the turn it answers)."""
     terms = content_terms(question, names)
     sup = Support(terms)
     if not terms or not hits:
@@ -724,8 +727,11 @@ def support(
     for t in terms:
         if t in caps:
             found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {stated(h)}") for h in hits)
-        elif has_questions:  # the keyword index read the questions too: its word must be stated
-            found = t in words or (bool(held.get(t)) and stem(t) in stems)
+        elif has_questions or stated_only:
+            # the keyword index read the questions too, and a chat turn's chunk the turn it
+            # answers (QA, session 20: another client's turn, clipped from the quote, held
+            # "discount" for "Dana wants weekly status calls"): its word must be stated
+            found = t in words or (bool(held.get(t)) and all(stem(p) in stems for p in t.split()))
         else:
             found = bool(held.get(t)) or t in words
         if found:
@@ -977,9 +983,11 @@ def answerable(
     names: Iterable[str] = (),
     strict: bool = True,
     idf: dict[str, float] | None = None,
+    stated_only: bool = False,
 ) -> Support:
-    """Support of the question by its best strong passages (``Support.ok``)."""
-    sup = support(vault, question, strong[:PASSAGES], names, idf)
+    """Support of the question by its best strong passages (``Support.ok``). ``stated_only``:
+    asked in a client's scope, where a chunk's context may be what the scope clipped away."""
+    sup = support(vault, question, strong[:PASSAGES], names, idf, stated_only)
     sup.strict = strict
     return sup
 

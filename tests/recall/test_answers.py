@@ -546,3 +546,46 @@ def test_a_name_in_the_question_is_that_name_not_one_like_it(settings: Settings)
         assert when(vault, "Hamburg depot").match in ("exact", "topic")
     finally:
         vault.close()
+
+
+def test_in_a_clients_scope_a_word_counts_where_the_passage_says_it(tmp_path: Path) -> None:
+    """QA, session 20: `ask "what discount should I offer?" --client acme` cited "Dana from Acme
+    wants weekly status calls on Mondays." — the turn's chunk is indexed with the turn before it
+    (Beta's discount, which the scope clips from the quote), and that context held the words."""
+    from tests.fixtures.chats import msg, node
+    from tests.output.conftest import two_client_settings
+    from trailkeep.recall.answer import ask
+    from trailkeep.vault import Filters, get_embedder
+
+    turns = [
+        ("user", "I charge Acme Health 150 USD an hour and Beta Logistics 120 EUR an hour."),
+        ("assistant", "Then a fair day rate for Acme Health is 1,200 USD."),
+        ("user", "Bo at Beta Logistics said their board wants a 10% discount on phase 2."),
+        ("assistant", "Offer Beta Logistics a 5% discount for a 12-month commitment."),
+        ("user", "Dana from Acme wants weekly status calls on Mondays."),
+    ]
+    ids = [f"m{i}" for i in range(len(turns))]
+    mapping = {"root": node("root", None, [ids[0]], None)}
+    for i, (role, said) in enumerate(turns):
+        kids = [ids[i + 1]] if i + 1 < len(turns) else []
+        parent = ids[i - 1] if i else "root"
+        mapping[ids[i]] = node(ids[i], parent, kids, msg(ids[i], role, said, 1763960000.0 + i))
+    conv = {
+        "id": "conv-pricing",
+        "title": "Pricing for my two clients",
+        "create_time": 1763960000.0,
+        "update_time": 1763960100.0,
+        "current_node": ids[-1],
+        "mapping": mapping,
+    }
+    v = Vault.open(two_client_settings(tmp_path / "home"), get_embedder("minilm"))
+    try:
+        (v.settings.inbox / "conversations.json").write_text(json.dumps([conv]))
+        Ingestor(v).ingest_paths([v.settings.inbox / "conversations.json"])
+        a = ask(v, "what discount should I offer?", Filters(client="acme"))
+        assert a.abstained, a.answer
+        assert all("Dana" not in c.quote for c in a.citations)
+        b = ask(v, "what discount should I offer?", Filters(client="beta"))
+        assert not b.abstained and any("5%" in c.quote for c in b.citations), b.answer
+    finally:
+        v.close()
