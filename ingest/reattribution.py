@@ -24,6 +24,7 @@ from trailkeep.vault.clients import (
     public_mail_domain,
     registered_name,
 )
+from trailkeep.vault.errors import NotFound
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import SCOPE_GENERAL, inferred_from_state
 
@@ -270,8 +271,10 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             key = label_rule_key(str(dmeta["client_label"]))
         elif row["document_kind"] == "session" and dmeta.get("cwd"):
             key = path_rule_key(str(dmeta["cwd"]))
-        if key:
-            keyed.append((key, item))
+        # nothing one rule would settle (a chat whose turns name no client, a session with no
+        # folder): the document itself, so that every item `status` counts can be assigned
+        # (QA, session 20: status counted 5, and the review said "nothing to review")
+        keyed.append((key or f"{DOCUMENT_KEY}{row['document_id']}", item))
     # Several addresses of one domain: one group for the domain — never a public mail domain
     # (two strangers at gmail.com are two correspondents, not one organisation).
     domains: dict[str, set[str]] = {}
@@ -297,6 +300,32 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             group["clients"] = items[0]["clients"]
         out.append(group)
     return out
+
+
+DOCUMENT_KEY = "document:"  # the review queue's key for one document no rule settles
+
+
+def whole_document(key: str) -> bool:
+    """Is this review key one document (``document:<id>``)?"""
+    return key.startswith(DOCUMENT_KEY)
+
+
+def _give_document(vault: Vault, key: str, client: str | None) -> Report:
+    """``document:N``: its entries go to ``client``, or are general (``*``), as the user's own
+    correction (as `clients set --document`)."""
+    raw = key.removeprefix(DOCUMENT_KEY)
+    if client is None:
+        raise AssignmentRefused(
+            f"{key} was given by hand: `trailkeep clients set CLIENT --document {raw}` changes it"
+        )
+    try:
+        n = vault.set_client(None if client == "*" else client, document_id=int(raw))
+    except (ValueError, NotFound):
+        raise AssignmentRefused(
+            f"{key}: no document by that key; `clients review` lists them"
+        ) from None
+    rep = reattribute(vault, context(vault), [int(raw)])
+    return Report(documents=1, changed=max(n, rep.changed), fingerprint=rep.fingerprint)
 
 
 MESSAGE_KEY = "message:"  # the review queue's key for one message of several clients
@@ -344,6 +373,8 @@ def assign(vault: Vault, key: str, client: str | None) -> Report | None:
         )
     if several(key):
         return _give_message(vault, key, client)
+    if whole_document(key):
+        return _give_document(vault, key, client)
     if "@" in key or ("." in key and ":" not in key):
         key = key.lower()
     if client is not None and "@" not in key and ":" not in key and public_mail_domain(key):
@@ -420,6 +451,7 @@ def _give_message(vault: Vault, key: str, client: str | None) -> Report:
 
 
 __all__ = [
+    "DOCUMENT_KEY",
     "MESSAGE_KEY",
     "Report",
     "assign",
@@ -434,4 +466,5 @@ __all__ = [
     "review_groups",
     "several",
     "stored_facts",
+    "whole_document",
 ]

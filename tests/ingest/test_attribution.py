@@ -1155,3 +1155,47 @@ def test_the_watcher_keeps_a_client_whose_id_changed_and_says_why(tmp_path: Path
     ing.refresh()
     assert ing.clients_error is None
     v.close()
+
+
+def test_every_item_status_counts_can_be_assigned_from_the_review(tmp_path: Path) -> None:
+    """QA, session 20: an old Codex rollout (no working folder) was counted unattributed by
+    `status` (5 items) while `clients review` said "nothing to review": no address, label or
+    folder grouped it. It is offered as itself (document:N), and assigned in one action."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    lines = [
+        {"id": "dddd-0004", "timestamp": "2025-06-01T10:00:00.000Z", "instructions": None},
+        {"record_type": "state"},
+        {
+            "type": "message",
+            "id": None,
+            "role": "user",
+            "content": [{"type": "input_text", "text": "Refactor the depot loader to stream."}],
+        },
+        {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "The loader now streams rows."}],
+        },
+    ]
+    path = v.settings.inbox / "rollout-2025-06-01T10-00-00-dddd-0004.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    Ingestor(v).ingest_paths([path])
+    v.close()
+    status = json.loads(cli(home, "status", "--json"))
+    review = json.loads(cli(home, "clients", "review", "--json"))
+    counted = status["unattributed"]["entries"]
+    assert counted == sum(len(g["items"]) for g in review["groups"]) > 0
+    (group,) = review["groups"]
+    assert group["key"].startswith("document:")
+    cli(home, "clients", "assign", group["key"], "northwind")
+    assert json.loads(cli(home, "clients", "review", "--json"))["groups"] == []
+    assert json.loads(cli(home, "status", "--json"))["unattributed"]["entries"] == 0
+    v = open_vault(home)
+    assert {str(r[0]) for r in rows(v, "SELECT DISTINCT scope FROM entry")} == {"northwind"}
+    v.close()
+    out = cli(home, "clients", "assign", group["key"], "northwind", "--remember", code=2)
+    assert "nothing to add to clients.toml" in out

@@ -102,7 +102,7 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"    … {len(items) - 5} more")
     click.echo(
         "\nassign: trailkeep clients assign KEY CLIENT [--remember]   (or --general; "
-        "message:N goes to one of its clients)"
+        "message:N goes to one of its clients; document:N is one chat, session or note)"
     )
 
 
@@ -132,7 +132,7 @@ def clients_assign(
 
     if sum((client is not None, general, unassign)) != 1:
         raise click.UsageError("give a CLIENT, or --general, or --forget")
-    from trailkeep.ingest.reattribution import several
+    from trailkeep.ingest.reattribution import several, whole_document
 
     v = vault(ctx)
     target: str | None = None
@@ -140,7 +140,7 @@ def clients_assign(
         target = client_id(v, client)
     elif general:
         target = "*"
-    if remember and several(key):
+    if remember and (several(key) or whole_document(key)):
         raise click.UsageError(f"{key} is one thread's messages: nothing to add to clients.toml")
     if remember and target in (None, "*"):
         raise click.UsageError("--remember needs a CLIENT")

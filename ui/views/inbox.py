@@ -222,7 +222,13 @@ def attribution(ctx: page.Ctx) -> None:
                 placeholder="Choose the client",
                 key=f"as-{key}",
             )
-            remember = not mixed and st.checkbox("Also add it to clients.toml", key=f"rem-{key}")
+            # one document (a chat, a session) has no address or label to add to clients.toml
+            one_doc = key.startswith("document:")
+            remember = (
+                not mixed
+                and not one_doc
+                and st.checkbox("Also add it to clients.toml", key=f"rem-{key}")
+            )
             # nothing chosen: the button does nothing, and says why
             go = st.button(
                 "Assign",
