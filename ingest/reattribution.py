@@ -24,7 +24,6 @@ from trailkeep.vault.clients import (
     public_mail_domain,
     registered_name,
 )
-from trailkeep.vault.errors import NotFound
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import SCOPE_GENERAL, inferred_from_state
 
@@ -311,21 +310,25 @@ def whole_document(key: str) -> bool:
 
 
 def _give_document(vault: Vault, key: str, client: str | None) -> Report:
-    """``document:N``: its entries go to ``client``, or are general (``*``), as the user's own
-    correction (as `clients set --document`)."""
+    """``document:N``: its entries in nobody's scope go to ``client``, or are general (``*``),
+    as the user's own correction — only those: what the document holds of a client already
+    stays that client's (review, session 20: the whole document moved)."""
     raw = key.removeprefix(DOCUMENT_KEY)
     if client is None:
         raise AssignmentRefused(
-            f"{key} was given by hand: `trailkeep clients set CLIENT --document {raw}` changes it"
+            f"{key} was given by hand: `trailkeep clients set CLIENT --entry N` changes it"
         )
-    try:
-        n = vault.set_client(None if client == "*" else client, document_id=int(raw))
-    except (ValueError, NotFound):
-        raise AssignmentRefused(
-            f"{key}: no document by that key; `clients review` lists them"
-        ) from None
+    waiting = [
+        int(r["entry_id"])
+        for r in own.unattributed(vault)
+        if raw.isdigit() and int(r["document_id"]) == int(raw) and not r["several_clients"]
+    ]
+    if not waiting:
+        raise AssignmentRefused(f"{key}: nothing of it waits for review; `clients review` lists it")
+    for entry in waiting:
+        vault.set_client(None if client == "*" else client, entry_id=entry)
     rep = reattribute(vault, context(vault), [int(raw)])
-    return Report(documents=1, changed=max(n, rep.changed), fingerprint=rep.fingerprint)
+    return Report(documents=1, changed=max(len(waiting), rep.changed), fingerprint=rep.fingerprint)
 
 
 MESSAGE_KEY = "message:"  # the review queue's key for one message of several clients

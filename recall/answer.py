@@ -249,7 +249,11 @@ def judge(
             if h.chunk_id in looked or (window is not None and not _within(h, window)):
                 continue
             alone = answerable(vault, question, [h], names, strict, sup.idf, scoped)
-            if alone.ok and not alone.missing:
+            # a passage under the bar every other passage clears holds each word itself, not
+            # a neighbour in meaning (review, session 20)
+            bar = evidence_strength(res, h)[0] or h.chunk_id in lifted
+            said = all(alone.supported.get(t) != "semantic" for t in alone.terms)
+            if alone.ok and not alone.missing and (bar or said):
                 sup, strong = alone, [h, *(s for s in strong if s.chunk_id != h.chunk_id)]
                 break
     if not sup.ok:

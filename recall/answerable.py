@@ -274,12 +274,19 @@ _PERIODS = {  # the words of a period, and its short form after a slash ("$40/mo
 # "each month", "per year"; an adjective only on what is paid or counted ("monthly fee",
 # "monthly storage cost", "weekly logging rate"): the "nightly export" is no price per night
 _PERIOD_ASKED = re.compile(
-    r"\b(?:per|a|an|each|every)\s+(day|week|month|year|hour)\b|"
+    r"\b(?:per|a|an|each|every)\s+(day|week|month|year|hour)\b(?!\s+ago)|"
     r"\b(daily|weekly|monthly|yearly|annual|hourly)\s+(?:[\w-]+\s+)?(?:fees?|costs?|prices?|"
     r"rates?|bills?|charges?|payments?|spend|budget|revenue|total|amount|volume|number|count|"
     r"salary|wages?|income)\b",
     re.IGNORECASE,
 )
+_ADVERB_OF = {
+    "day": "daily|nightly",
+    "week": "weekly",
+    "month": "monthly",
+    "year": "yearly|annual|annually|p\\.a\\.|per annum",
+    "hour": "hourly",
+}
 _PERIOD_OF = {
     "daily": "day",
     "weekly": "week",
@@ -304,7 +311,12 @@ def per_period(sentence: str, period: str | None) -> bool:
     if period is None:
         return True
     words, short = _PERIODS[period]
-    said = rf"(?<![\w/])(?:{words})(?!\w)|/\s?(?:{short})(?!\w)"
+    # per that period: "a month", "per month", "monthly", "/mo" — not "last month" or a
+    # "12-month contract" (review, session 20)
+    said = (
+        rf"\b(?:per|a|an|each|every)\s+(?:{words})(?!\w)|/\s?(?:{short})(?!\w)|"
+        rf"\b(?:{_ADVERB_OF[period]})\b"
+    )
     return re.search(said, sentence, re.I) is not None
 
 
@@ -355,16 +367,22 @@ def enumerates(text: str, count: int) -> bool:
 # identifier is answered by one written out — a host or address, a number of many digits —
 # not by a sentence about the SFTP upload.
 _ASKS_IDENT = re.compile(
-    r"\b(?P<host>host\s?names?|urls?|web\s?address(?:es)?|website(?: address)?|domain names?|"
+    r"\b(?P<host>host\s?names?|urls?|web\s?address(?:es)?|website address(?:es)?|domain names?|"
     r"ip address(?:es)?|e-?mail address(?:es)?)\b|"
     r"\b(?P<number>phone|fax|mobile|cell|account|routing|tax id|tax|ein|npi|provider|policy|"
     r"licen[cs]e|serial|reference|member|customer|vat|registration|id)\s+(?:numbers?|ids?|#)|"
     r"\b(?P<code>ein|npi|iban|swift code|bic)\b",
     re.IGNORECASE,
 )
-_HOST = re.compile(r"\b\w+://\S+|\S+@[\w-]+\.\w+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.I)
-_LONG_NUMBER = re.compile(r"(?<![\w-])\+?\(?\d[\d ()./-]{5,}\d(?![\w-])")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# a host has a top-level domain of letters, not a file's extension ("upload.py", "notes.md")
+_FILE_EXT = frozenset(
+    "py js ts md txt csv json yaml yml toml xml html htm pdf doc docx xls xlsx ppt pptx png jpg "
+    "jpeg gif svg zip gz tar sh sql log ini cfg eml mbox ipynb rb go rs java kt swift php".split()
+)
+_HOST = re.compile(r"\b\w+://\S+|\S+@[\w-]+\.\w+|\b(?:[a-z0-9-]+\.)+(?P<tld>[a-z]{2,})\b", re.I)
+_LONG_NUMBER = re.compile(r"(?<![\w-])\+?\(?\d[\d()./-]{5,}\d(?![\w-])|\+\d[\d ()-]{6,}\d")
+# dates and spans of years are numbers of many digits that identify nothing
+_NOT_AN_ID = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}[-/]\d{2,4})$")
 
 
 def asks_identifier(question: str) -> bool:
@@ -373,11 +391,12 @@ def asks_identifier(question: str) -> bool:
 
 def has_identifier(sentence: str) -> bool:
     """A host, an address or a number of at least seven digits (not a date) in the sentence."""
-    if _HOST.search(sentence):
-        return True
+    for m in _HOST.finditer(sentence):
+        if not m.group("tld") or m.group("tld").lower() not in _FILE_EXT:
+            return True
     for m in _LONG_NUMBER.finditer(sentence):
         digits = re.sub(r"\D", "", m.group(0))
-        if len(digits) >= 7 and not _ISO_DAY.match(m.group(0).strip()):
+        if len(digits) >= 7 and not _NOT_AN_ID.match(m.group(0).strip()):
             return True
     return False
 
@@ -680,10 +699,10 @@ def _vectors(vault: Vault, words: Sequence[str]) -> np.ndarray:
     """Word embeddings, one row per word, cached per embedder (words recur from question to
     question and from passage to passage)."""
     eid = vault.embedder.id
+    if len(_VECTORS) > 50_000:
+        _VECTORS.clear()  # before what this call needs is looked up (review: a KeyError)
     todo = [w for w in dict.fromkeys(words) if (eid, w) not in _VECTORS]
     if todo:
-        if len(_VECTORS) > 50_000:
-            _VECTORS.clear()
         for w, v in zip(todo, vault.embedder.embed(todo), strict=True):
             _VECTORS[(eid, w)] = np.asarray(v, dtype=np.float64)
     return np.stack([_VECTORS[(eid, w)] for w in words])
@@ -798,7 +817,8 @@ def support(
             for h in hits
         )
     if asks_identifier(question):
-        sup.ident = any(has_identifier(s) for h in hits for s in sentences(stated(h)))
+        # in a sentence about what is asked, not a signature's phone number (review)
+        sup.ident = _typed_sentence(sup, hits, has_identifier, caps)
     return sup
 
 

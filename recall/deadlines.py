@@ -360,16 +360,20 @@ _MET_AFTER = re.compile(
 )
 _MET_BEFORE = re.compile(
     r"\b(?:done|finished|completed|delivered|sent|submitted|signed off|shipped|filed|met)\b"
-    r"[^.;?!]{0,60}\b(?:ahead of|before|in time for|well before)\s+(?:the\s+)?$",
+    r"[^.;?!]{0,60}\b(?:ahead of|in time for|well before)\s+(?:the\s+)?$",
     re.IGNORECASE,
-)
+)  # not plain "before": "I've sent the SOW, it needs your signature before Dec 4" is ahead
+# the date is what is met only when it leads its clause: "Catering for December 4 is covered"
+# says nothing of December 4 (review, session 20)
+_OF_SOMETHING = re.compile(r"\b(?:for|of|on|at|by|from|to|until|till|with)\s+(?:the\s+)?$", re.I)
 
 
 # ... or that it will not hold, after it: "April 15 is not realistic", "Dec 4 won't work"
 # (QA, session 20: listed under "Dates ahead", quoting the sentence that gave it up)
 _OFF_AFTER = re.compile(
-    r"^(?:\s*(?:'s|’s))?(?:\s+(?:deadline|date|go-live|launch|slot))?\s+(?:is|was|looks|seems)"
-    r"(?:\s+(?:now|just|simply|clearly))?\s+(?:not|no longer|un)\s*(?:realistic|feasible|"
+    r"^(?:\s*(?:'s|’s))?(?:\s+(?:deadline|date|go-live|launch|slot))?\s*(?:\s(?:is|was|looks|"
+    r"seems)(?:\s+(?:now|just|simply|clearly))?\s+(?:not|no longer|un)|\s(?:isn't|isn’t|wasn't|"
+    r"wasn’t)|(?:'s|’s) not)\s*(?:realistic|feasible|"
     r"possible|doable|going to (?:work|happen)|achievable|workable|an option|happening|likely)\b|"
     r"^\s+(?:won't|will not|doesn't|does not|can't|cannot)\s+(?:work|happen|hold)\b",
     re.IGNORECASE,
@@ -379,9 +383,10 @@ _OFF_AFTER = re.compile(
 def _met(before: str, after: str) -> bool:
     """Does the sentence say the date is met ("… is covered" after it, "done ahead of"
     before), or given up ("… is not realistic")?"""
+    leads = not _OF_SOMETHING.search(before)
     return (
-        bool(_MET_AFTER.match(after))
-        or bool(_OFF_AFTER.match(after))
+        (leads and bool(_MET_AFTER.match(after)))
+        or (leads and bool(_OFF_AFTER.match(after)))
         or (bool(_MET_BEFORE.search(before)) and not _FUTURE.search(before))
     )
 

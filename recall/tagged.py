@@ -17,7 +17,7 @@ from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow, own_names
 from trailkeep.vault.query import entry_hits, entry_text, superseded_at, tagged_entries
 
-from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive, judge
+from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive, judge, verified
 from .answerable import content_terms
 from .asked_when import question_scope
 from .brief import decision_said, settled_later
@@ -99,11 +99,14 @@ def answer_tagged(
         if tag == "open_question":
             # still open: no later decision in its own document, as the briefing lists them
             # (QA, session 20: a question decided three lines below was listed as open)
+            # ... within the filters asked (project, kind, since: review, session 20)
+            admitted = set(tagged_entries(vault, flt, limit=1000))
             rows = {
                 r.entry_id: r
-                for r in sql.open_questions(vault, flt.client, limit=k * 4, until=flt.until)
+                for r in sql.open_questions(vault, flt.client, limit=1000, until=flt.until)
+                if r.entry_id in admitted
             }
-            ids = list(rows)
+            ids = list(rows)[: k * 4]
         else:
             ids = tagged_entries(vault, flt, limit=k * 4)
         cites = _in_scope(vault, entry_hits(vault, ids), flt, named)[:k]
@@ -166,8 +169,8 @@ def _perhaps_decided(
         if d is None:
             continue
         said = [replace(x, quote=decision_said(vault, d)) for x in entry_hits(vault, [d.entry_id])]
-        said = _in_scope(vault, said, flt, named)
-        if said:
+        said = verified(vault, _in_scope(vault, said, flt, named))
+        if said:  # verified here: the numbers below count what is shown
             pairs.append((i, said[0]))
     if not pairs:
         return text, cites

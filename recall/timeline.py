@@ -302,7 +302,7 @@ def bare_phrase(phrase: str) -> str:
 
 def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     from .answer import evidence_strength  # answer imports the trail, which imports this
-    from .trail import MIN_TERM_SHARE, _stem, term_share, topic_terms
+    from .trail import MIN_TERM_SHARE, stem_word, term_share, topic_terms
 
     res = search_detailed(vault, topic, k=TOPIC_POOL, filters=flt)
     strong = [h for h in res.hits if evidence_strength(res, h)[0] and h.kind != "front_matter"]
@@ -314,12 +314,12 @@ def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
     terms = topic_terms(topic)
     # a name of the topic is said, not one like it: "Frankfurt depot" is not "the Hamburg
     # depot", which holds half its words (QA, session 20)
-    names = {_stem(n) for n in named_in_topic(topic)}
+    names = {stem_word(w) for n in named_in_topic(topic) for w in re.findall(r"[^\W_]+", n)}
     strong = [
         h
         for h in strong
         if term_share(terms, h.quote) >= MIN_TERM_SHARE
-        and names <= {_stem(w) for w in re.findall(r"[^\W_]+", h.quote)}
+        and names <= {stem_word(w) for w in re.findall(r"[^\W_]+", h.quote)}
     ]
     searched += f"; topic: {len(res.hits)} passages, {len(strong)} strong"
     if not strong:
@@ -336,7 +336,7 @@ def named_in_topic(topic: str) -> set[str]:
 
     words = topic.split()
     first = (
-        {words[0].strip("\"'“”‘’").lower().removesuffix("'s")}
+        {words[0].strip("\"'“”‘’").lower().removesuffix("'s").removesuffix("’s")}
         if len(words) > 1
         and words[0][:1].isupper()
         and words[0][1:2].islower()

@@ -339,6 +339,11 @@ def _stem(w: str) -> str:
     return w[:-1] if w.endswith("e") and len(w) > 3 else w
 
 
+def stem_word(word: str) -> str:
+    """A word as the trail matches it (light stemming)."""
+    return _stem(word)
+
+
 def topic_terms(topic: str) -> set[str]:
     return {_stem(t.strip('"')) for t in query_terms(topic)}
 

@@ -1191,11 +1191,18 @@ def test_every_item_status_counts_can_be_assigned_from_the_review(tmp_path: Path
     assert counted == sum(len(g["items"]) for g in review["groups"]) > 0
     (group,) = review["groups"]
     assert group["key"].startswith("document:")
+    # what the document already holds of a client stays that client's (review, session 20:
+    # the whole document moved)
+    first = int(group["items"][0]["entry_id"])
+    v = open_vault(home)
+    v.set_client("clearview", entry_id=first)
+    v.close()
     cli(home, "clients", "assign", group["key"], "northwind")
     assert json.loads(cli(home, "clients", "review", "--json"))["groups"] == []
     assert json.loads(cli(home, "status", "--json"))["unattributed"]["entries"] == 0
     v = open_vault(home)
-    assert {str(r[0]) for r in rows(v, "SELECT DISTINCT scope FROM entry")} == {"northwind"}
+    scopes = dict(rows(v, "SELECT id, scope FROM entry"))
+    assert scopes.pop(first) == "clearview" and set(scopes.values()) == {"northwind"}
     v.close()
     out = cli(home, "clients", "assign", group["key"], "northwind", "--remember", code=2)
-    assert "nothing to add to clients.toml" in out
+    assert "is one document: nothing to add to clients.toml" in out

@@ -936,6 +936,12 @@ def test_a_list_an_identifier_and_a_cost_per_period_are_asked_for_as_such() -> N
     assert per_period("The plan is about $40 a month.", "month")
     assert per_period("We bill $140/h.", "hour")
     assert not per_period("2.9% plus 30 cents per card transaction.", "month")
+    # narrowed by the session's review
+    assert not asks_identifier("What did the website redesign cost?")
+    assert not has_identifier("The SFTP script is upload.py, run from Node.js.")
+    assert not has_identifier("Submitted on 03/12/2025 for the fiscal 2024-2025 budget.")
+    assert asked_period("How much did the hosting cost a year ago?") is None
+    assert not per_period("Billed $1,200 last month for the 12-month contract.", "month")
 
 
 def test_near_misses_of_those_kinds_abstain_and_their_answers_stay(twoclient: Vault) -> None:

@@ -700,6 +700,10 @@ def test_a_date_said_not_to_happen_or_moved_away_from_is_not_ahead(
         # given up (QA, session 20: "April 15 is not realistic" was listed ahead)
         ("Dec 4 is not realistic. I propose Dec 11.", ["2026-12-04"], []),
         ("Dec 4 won't work for us.", ["2026-12-04"], []),
+        ("Dec 4 isn't realistic.", ["2026-12-04"], []),
+        # not of that date, or not met (review, session 20)
+        ("Catering for Dec 4 is covered by the client.", [], []),
+        ("I've sent the SOW, it needs your signature before Dec 4.", [], []),
     ],
 )
 def test_what_a_text_says_against_earlier_dates(

@@ -125,14 +125,17 @@ def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command
 def invoice_issue(
     ctx: click.Context, invoice_id: int, as_json: bool, on: str | None, force: bool
 ) -> None:
-    from trailkeep.billing import changed_since_billed, get_invoice, issue_invoice
+    from trailkeep.billing import changed_since_billed, get_invoice, issue_invoice, repriced
 
     v = vault(ctx)
     _seller_warning(v)
     day = day_option(on)
     # said before the number is given, not after (review, session 18): a billed "3h" split
     # into "2h" and "1h" bills the 1h again unless the old invoice is credited first
-    changed = changed_since_billed(v, get_invoice(v, invoice_id))
+    draft = get_invoice(v, invoice_id)
+    for warning in repriced(v, draft):  # said while it is still a draft (review, session 20)
+        click.echo(f"warning: {warning}", err=True)
+    changed = changed_since_billed(v, draft)
     if changed and not force:
         raise click.ClickException(
             f"{changed}; nothing was issued — credit that invoice first, or issue this one "

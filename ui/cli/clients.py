@@ -140,8 +140,10 @@ def clients_assign(
         target = client_id(v, client)
     elif general:
         target = "*"
-    if remember and (several(key) or whole_document(key)):
+    if remember and several(key):
         raise click.UsageError(f"{key} is one thread's messages: nothing to add to clients.toml")
+    if remember and whole_document(key):
+        raise click.UsageError(f"{key} is one document: nothing to add to clients.toml")
     if remember and target in (None, "*"):
         raise click.UsageError("--remember needs a CLIENT")
     if not remember:

@@ -157,7 +157,7 @@ def body(ctx: page.Ctx) -> None:
 
 def attribution(ctx: page.Ctx) -> None:
     """The review queue: what belongs to nobody yet, one assignment per group."""
-    from trailkeep.ingest.reattribution import assign, review_groups
+    from trailkeep.ingest.reattribution import assign, review_groups, whole_document
 
     if flash := st.session_state.pop(_FLASH, None):
         st.success(safe_md(flash, lines=False))
@@ -223,7 +223,7 @@ def attribution(ctx: page.Ctx) -> None:
                 key=f"as-{key}",
             )
             # one document (a chat, a session) has no address or label to add to clients.toml
-            one_doc = key.startswith("document:")
+            one_doc = whole_document(key)
             remember = (
                 not mixed
                 and not one_doc
