@@ -252,8 +252,8 @@ def judge(
             # a passage under the bar every other passage clears holds each word itself, not
             # a neighbour in meaning (review, session 20)
             bar = evidence_strength(res, h)[0] or h.chunk_id in lifted
-            said = all(alone.supported.get(t) != "semantic" for t in alone.terms)
-            if alone.ok and not alone.missing and (bar or said):
+            itself = all(alone.supported.get(t) != "semantic" for t in alone.terms)
+            if alone.ok and not alone.missing and (bar or itself):
                 sup, strong = alone, [h, *(s for s in strong if s.chunk_id != h.chunk_id)]
                 break
     if not sup.ok:
