@@ -94,8 +94,9 @@ def answer_tagged(
     flt = replace(scoped or Filters(), tags=(tag,), current_only=not (scoped and scoped.until))
     names = [n for c in vault.settings.clients for n in (c.id, *c.names)] + own_names(vault)
     where = f" in {_client_name(vault, flt.client)}'s history" if flt.client else ""
-    searched = f"the passages your history tags as {called}{where}"
+    searched = f"looked at the passages your history tags as {called}{where}"
     if not content_terms(rest, names):
+        admitted: set[int] = set()
         if tag == "open_question":
             # still open: no later decision in its own document, as the briefing lists them
             # (QA, session 20: a question decided three lines below was listed as open)
@@ -111,12 +112,18 @@ def answer_tagged(
             ids = tagged_entries(vault, flt, limit=k * 4)
         cites = _in_scope(vault, entry_hits(vault, ids), flt, named)[:k]
         if not cites:
+            # tagged, and each decided since: not "nothing is tagged" (QA, session 20)
+            why = (
+                f"every question{where} tagged as open has a decision after it in its document"
+                if admitted
+                else f"nothing{where} is tagged as {called} (`trailkeep tag add {tag} --entry "
+                "N` marks one)"
+            )
             return Answer(
                 question,
                 NOT_FOUND,
                 True,
-                f"nothing{where} is tagged as {called} (`trailkeep tag add {tag} --entry N` "
-                "marks one)",
+                why,
                 "extractive",
                 [],
                 searched,
@@ -131,8 +138,8 @@ def answer_tagged(
     res = search_detailed(vault, rest, k=10, filters=flt, today=today or date.today())
     if len(named) > 1:  # about several clients: theirs, or nobody's (as `gather` keeps them)
         res.hits = [h for h in res.hits if h.client is None or h.client in named]
-    strong, why = judge(vault, rest, res, client=flt.client, today=today)
-    if why is not None:
+    strong, refused = judge(vault, rest, res, client=flt.client, today=today)
+    if refused is not None:
         return None
     heading = f"What your history tags as {called}{where} on this (quoted)"
     text, cites = extractive(question, vault, strong, k, today, heading)

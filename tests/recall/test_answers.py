@@ -520,6 +520,24 @@ def test_tagged_passages_keep_to_the_scope_and_the_time_asked(tmp_path: Path) ->
         v.close()
 
 
+def test_no_question_still_open_is_not_nothing_tagged(vault: Vault) -> None:
+    """QA, session 20: with every tagged question decided since, `ask` said "nothing is tagged
+    as open questions", and ran its reason into "the passages your history tags as …"."""
+    from trailkeep.recall.answer import ask
+
+    write_note(
+        vault.settings.inbox,
+        "billing.md",
+        "---\ndate: 2026-06-02\n---\n# Billing\n\nOpen question: monthly or quarterly "
+        "invoices?\n\nDecided: monthly invoices.\n",
+    )
+    Ingestor(vault).ingest_paths(sorted(vault.settings.inbox.iterdir()))
+    a = ask(vault, "which questions are still open?")
+    assert a.abstained
+    assert a.reason.startswith("every question tagged as open has a decision after it")
+    assert a.searched.startswith("looked at the passages")
+
+
 def test_a_name_in_the_question_is_that_name_not_one_like_it(settings: Settings) -> None:
     """QA, session 20: "how many stops did the Munich depot benchmark solve?" was answered with
     the Hamburg depot's 412 stops (Munich ~ Hamburg in MiniLM), and `when "Frankfurt depot"`
