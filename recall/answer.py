@@ -18,11 +18,11 @@ from typing import Any
 from trailkeep.vault import Filters, Hit, Vault, iso
 from trailkeep.vault.briefing import own_names
 from trailkeep.vault.clients import ClientDirectory
-from trailkeep.vault.query import entry_tags, entry_text, vault_authors
+from trailkeep.vault.query import entry_tags, entry_text, neighbour_chunks, vault_authors
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answerable import PASSAGES, answerable, by_cover, only_asks, words_of
+from .answerable import PASSAGES, Support, answerable, by_cover, only_asks, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
 from .citations import read_reply, unsourced
@@ -236,26 +236,13 @@ def judge(
     # turn it answers) may be another client's, clipped from what the scope shows
     scoped = client is not None
     sup = answerable(vault, question, strong, names, strict, stated_only=scoped)
+    pinned: list[Hit] = []
     if not sup.ok and strict and sup.missing:
-        # A second look: one passage further down that holds the whole question on its own
-        # is evidence the best five, read together, were not (QA, session 20: "what's the
-        # fallback if the nightly export keeps failing?" — "If the export fails two nights in
-        # a row, Lauren goes back to the Friday spreadsheet upload" ranked seventh). Only for
-        # words the five lack: when they hold every word and no sentence gives the number,
-        # name or outcome asked for, a passage further down that seems to ("the hosting
-        # company will not sign" for "who hosts the portal?") is further from the question.
-        looked = {h.chunk_id for h in strong[:PASSAGES]}
-        for h in (*res.hits, *res.further):
-            if h.chunk_id in looked or (window is not None and not _within(h, window)):
-                continue
-            alone = answerable(vault, question, [h], names, strict, sup.idf, scoped)
-            # a passage under the bar every other passage clears holds each word itself, not
-            # a neighbour in meaning (review, session 20)
-            bar = evidence_strength(res, h)[0] or h.chunk_id in lifted
-            itself = all(alone.supported.get(t) != "semantic" for t in alone.terms)
-            if alone.ok and not alone.missing and (bar or itself):
-                sup, strong = alone, [h, *(s for s in strong if s.chunk_id != h.chunk_id)]
-                break
+        found = _second_look(vault, question, res, strong, sup, names, window, lifted, scoped)
+        if found is not None:
+            sup, pinned = found
+            keys = {h.chunk_id for h in pinned}
+            strong = [*pinned, *(h for h in strong if h.chunk_id not in keys)]
     if not sup.ok:
         if sup.quantity is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the number this question asks for"
@@ -307,6 +294,11 @@ def judge(
             )
     # a conversation's questions paraphrase: their passages keep search's order
     ordered = by_cover(sup, strong) if strict else strong
+    if pinned:
+        # what the second look found answers only as found: a reply's "Approved." holds one
+        # word of the question and is cited first, beside the message it answers
+        keys = {h.chunk_id for h in pinned}
+        ordered = [*pinned, *(h for h in ordered if h.chunk_id not in keys)]
     if _ORIGINAL.search(question):
         # "what was the original plan?": the earliest passage first (QA, session 16: the
         # current version was cited first, the first one second)
@@ -319,6 +311,54 @@ def judge(
             by_cover(replace(sup, weights={}), strong), in_force(vault, strong, when)
         )
     return ordered, None
+
+
+def _second_look(
+    vault: Vault,
+    question: str,
+    res: SearchResult,
+    strong: list[Hit],
+    sup: Support,
+    names: list[str],
+    window: tuple[datetime, datetime] | None,
+    lifted: set[int],
+    scoped: bool,
+) -> tuple[Support, list[Hit]] | None:
+    """Evidence the best five passages, read together, were not: (its support, the passages
+    that hold it), or None.
+
+    One passage further down that holds the whole question on its own (QA, session 20:
+    "what's the fallback if the nightly export keeps failing?" — "If the export fails two
+    nights in a row, Lauren goes back to the Friday spreadsheet upload" ranked seventh). Or a
+    reply read with the message it answers: "Approved." answers "who approved the nightly
+    export?" only beside the proposal it approves (QA, session 21). Only for words the five
+    lack: when they hold every word and no sentence gives the number, name or outcome asked
+    for, a passage further down that seems to ("the hosting company will not sign" for "who
+    hosts the portal?") is further from the question."""
+    looked = {h.chunk_id for h in strong[:PASSAGES]}
+    pool = [h for h in (*res.hits, *res.further) if window is None or _within(h, window)]
+
+    def holds_all(hits: list[Hit]) -> Support | None:
+        got = answerable(vault, question, hits, names, True, sup.idf, scoped)
+        # passages under the bar every other passage clears hold each word themselves, not a
+        # neighbour in meaning (review, session 20)
+        bar = any(evidence_strength(res, h)[0] or h.chunk_id in lifted for h in hits)
+        itself = all(got.supported.get(t) != "semantic" for t in got.terms)
+        return got if got.ok and not got.missing and (bar or itself) else None
+
+    for h in pool:
+        if h.chunk_id not in looked and (alone := holds_all([h])) is not None:
+            return alone, [h]
+    mail = {h.entry_id: h for h in pool if h.kind == "email"}
+    for reply, parent, _, after in neighbour_chunks(vault, list(mail), Filters()):
+        if after or parent not in mail or reply == parent:
+            continue
+        pair = [mail[reply], mail[parent]]
+        if {h.chunk_id for h in pair} <= looked:
+            continue  # read together already
+        if (both := holds_all(pair)) is not None:
+            return both, pair
+    return None
 
 
 def _within(hit: Hit, window: tuple[datetime, datetime]) -> bool:

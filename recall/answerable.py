@@ -297,6 +297,28 @@ _PERIOD_OF = {
 }
 
 
+# How often, said as one word: "the weekly export" is not the nightly one, whatever their
+# vectors (MiniLM: close neighbours), nor a "next week" (QA, session 21). Matched by the word
+# or by "every week", "per week", "/wk" — the period, as a number's period is.
+_HOW_OFTEN = {**_PERIOD_OF, "nightly": "day", "annually": "year"}
+_PERIOD_WORDS = frozenset(
+    {*_HOW_OFTEN, *_HOW_OFTEN.values(), *(f"{p}s" for p in _HOW_OFTEN.values())}
+    | {"fortnightly", "biweekly", "quarterly", "quarter", "quarters", "fortnight", "fortnights"}
+)
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_EVERY_WEEKDAY = re.compile(rf"\b(?:every|each)\s+(?:{'|'.join(_WEEKDAYS)})\b", re.I)
+
+
+def said_how_often(text: str, word: str) -> bool:
+    """Does the text say ``word`` ("weekly"), or its period ("every week", "every Friday")?"""
+    period = _HOW_OFTEN[word]
+    return (
+        re.search(rf"\b{word}\b", text, re.I) is not None
+        or per_period(text, period)
+        or (period == "week" and _EVERY_WEEKDAY.search(text) is not None)
+    )
+
+
 def asked_period(question: str) -> str | None:
     """The period a quantity question asks its number per ("each month", "monthly"), or None."""
     m = _PERIOD_ASKED.search(question)
@@ -753,9 +775,14 @@ def support(
             found = t in words or (bool(held.get(t)) and all(stem(p) in stems for p in t.split()))
         else:
             found = bool(held.get(t)) or t in words
+        if t in _HOW_OFTEN:
+            found = said_how_often(text, t)
         if found:
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
+            if t in _HOW_OFTEN:  # "once a week" says "weekly" in its sentence
+                period = _HOW_OFTEN[t]
+                sup.matched[t] |= {period} | (_WEEKDAYS if period == "week" else set())
         elif t in questions:
             sup.asked.add(t)
     for t, before in _numbered(question, terms):
@@ -781,6 +808,8 @@ def support(
             close = _vectors(vault, rest) @ _vectors(vault, cands).T >= SEMANTIC_MIN
             for t, row in zip(rest, close, strict=True):
                 near = {w for w, yes in zip(cands, row, strict=True) if yes}
+                if t in _HOW_OFTEN:  # another period, or this one not said as often
+                    near -= _PERIOD_WORDS
                 if near:
                     sup.supported.setdefault(t, "semantic")
                     sup.matched[t] = sup.matched.get(t, set()) | {stem(w) for w in near}
@@ -827,7 +856,14 @@ def _reworded(vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str]) -
     (recall/paraphrase.py); "what share" ~ "40%". Only what a passage states counts (a question
     "how should the export handle late visits?" solves nothing), and a reworded term weighs what
     its rarest rewording in the passages weighs: it is that word that was found."""
-    told = [s for h in hits for s in sentences(stated(h)) if not s.rstrip().endswith("?")]
+    # a heading states what its section is ("Northwind kickoff > Goal" for "what are they
+    # aiming for?"), as a keyword is found in it
+    told = [
+        s
+        for h in hits
+        for s in (h.title, *sentences(stated(h)))
+        if s.strip() and not s.rstrip().endswith("?")
+    ]
     surface = [w for w in _with_parts(words_of(" ".join(told).lower()))]
     said = [stem(w) for w in surface]
     for t in sup.missing:

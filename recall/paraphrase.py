@@ -45,6 +45,12 @@ GROUPS: tuple[str, ...] = (
     "approach, route, option, method, alternative, strategy, path",
     # a plan's date or aim
     "planned, plan, scheduled, schedule, target, intended, supposed, expected",
+    # what one aims at
+    "aim, aiming, aimed, goal, objective, target",
+    # what is still there
+    "left, remaining, remain, remains, remainder, leftover",
+    # a margin allowed around a time or a value
+    "window, tolerance, margin, grace period",
     # a reason
     "reason, cause, caused, because, argument, rationale, purpose",
     # a problem dealt with (not "fix": "a fixed fee" is no fix)

@@ -143,16 +143,16 @@ def test_a_question_naming_nobody_must_be_supported_as_strictly(nvault: Vault) -
 @pytest.mark.slow
 def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None:
     """The labelled sets in tests/fixtures/twoclient, measured with MiniLM (BENCHMARKS.md,
-    session 12): ours (questions.jsonl, 94 questions) 87.2 % / 87.2 %; heldout.jsonl, written by
-    someone who had not seen the rule, 73.3 % / 56.7 % (abstains on the unanswerable / answers
-    the answerable). Floors one question under those figures. final, unseen, fresh, sixth,
-    seventh and eighth are not run here: `trailkeep bench answerability --questions FILE`
-    measures them when the rule changes, not on every run."""
+    session 21): ours (questions.jsonl, 94 questions) 91.5 % / 95.7 %; heldout.jsonl, written by
+    someone who had not seen the rule, 86.7 % / 56.7 % (abstains on the unanswerable / answers
+    the answerable). Ours is held to the issue's 90 % / 90 % (one question fewer abstained
+    fails), heldout one question under its figures. The later blind sets are not run here:
+    `trailkeep bench answerability --questions FILE` measures them when the rule changes."""
     import json
 
     from trailkeep.bench.answerability import DEFAULT, build, evaluate
 
-    floors = {"questions.jsonl": (0.85, 0.85), "heldout.jsonl": (0.70, 0.53)}
+    floors = {"questions.jsonl": (0.90, 0.90), "heldout.jsonl": (0.83, 0.53)}
     v = build(DEFAULT, tmp_path / "home", "minilm")
     try:
         for name, (abstain, answer) in floors.items():
@@ -607,6 +607,15 @@ def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
     assert not said_otherwise("idle", [stem(w) for w in "a sessions expire".split()], stem)
     said = [stem(w) for w in "lauren goes back to the friday upload".split()]
     assert said_otherwise("fallback", said, stem)
+    # session 21: "aiming" said as a goal, what is "left" as what remains, a time "window" as
+    # a tolerance
+    said = [stem(w) for w in "goal bring the rate under 5%".split()]
+    assert said_otherwise("aiming", said, stem)
+    said = [stem(w) for w in "most remaining exceptions were gps readings".split()]
+    assert said_otherwise("left", said, stem)
+    said = [stem(w) for w in "widen the clock-in tolerance to 20 minutes".split()]
+    assert said_otherwise("window", said, stem)
+    assert not said_otherwise("window", [stem(w) for w in "open the door".split()], stem)
 
 
 def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
@@ -899,6 +908,55 @@ def test_one_passage_further_down_that_holds_the_whole_question_answers_it(
     res, _, _ = gather(twoclient, q, Filters(client="clearview"))
     strong, why = judge(twoclient, q, res, client="clearview")
     assert why is not None and "name" in why
+
+
+def test_a_reply_is_read_with_the_message_it_answers(twoclient: Vault) -> None:
+    """QA, session 21: "Approved." answers "who approved the nightly export?" only beside the
+    proposal it approves; the reply is cited first, the proposal after it."""
+    from trailkeep.recall.answer import gather, judge
+
+    q = "Who at Northwind approved the nightly export?"
+    res, _, _ = gather(twoclient, q, Filters(client="northwind"))
+    strong, why = judge(twoclient, q, res, client="northwind")
+    assert why is None
+    assert strong[0].quote.startswith("Approved.")
+    assert "My proposal: a nightly export" in strong[1].quote
+    # the pair holds no weekly export: "next week" in the proposal is not "weekly"
+    q = "Who at Northwind approved the weekly export?"
+    res, _, _ = gather(twoclient, q, Filters(client="northwind"))
+    strong, why = judge(twoclient, q, res, client="northwind")
+    assert why is not None and "approved" in why
+
+
+def test_a_heading_states_what_its_section_is(twoclient: Vault) -> None:
+    """Session 21: the kickoff's "Goal" section answers "what is Northwind aiming for?"."""
+    from trailkeep.recall.answer import gather, judge
+
+    q = "What exception rate is Northwind aiming for, and by when?"
+    res, _, _ = gather(twoclient, q, Filters(client="northwind"))
+    strong, why = judge(twoclient, q, res, client="northwind")
+    assert why is None
+    assert "exception rate under 5% before the Medicaid audit in June" in strong[0].quote
+    assert strong[0].title.endswith("Goal")
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "said"),
+    [
+        ("Lauren uploads a spreadsheet every Friday.", "weekly", True),
+        ("18 of 25 families logged exercises at least once a week.", "weekly", True),
+        ("The weekly call moved.", "weekly", True),
+        ("Can you approve that so I can start next week?", "weekly", False),
+        ("a nightly export through the API at 02:00", "weekly", False),
+        ("a nightly export through the API at 02:00", "nightly", True),
+        ("Billed monthly.", "monthly", True),
+        ("a 12-month contract", "monthly", False),
+    ],
+)
+def test_how_often_is_said_by_its_word_or_its_period(text: str, word: str, said: bool) -> None:
+    from trailkeep.recall.answerable import said_how_often
+
+    assert said_how_often(text, word) is said
 
 
 def test_a_list_an_identifier_and_a_cost_per_period_are_asked_for_as_such() -> None:
