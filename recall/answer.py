@@ -573,10 +573,13 @@ def ask(
     if told is not None:  # "when did I first …": the trail answers it (recall/asked_when.py)
         text, cites, searched = told
         return Answer(question, text, False, "", "extractive", cites, searched)
-    from .tagged import answer_tagged
+    from .tagged import answer_changes, answer_tagged
 
     listed = answer_tagged(vault, question, filters, k=max(k, 5), today=today)
     if listed is not None:  # "what dead ends did we hit?": what the trail tagged so
+        return listed
+    listed = answer_changes(vault, question, filters, today=today)
+    if listed is not None:  # "what changed since February?": what was decided then
         return listed
     res, filters, named = gather(vault, question, filters, max(passages, 10), today)
     searched = (

@@ -781,8 +781,8 @@ def support(
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
             if t in _HOW_OFTEN:  # "once a week" says "weekly" in its sentence
-                period = _HOW_OFTEN[t]
-                sup.matched[t] |= {period} | (_WEEKDAYS if period == "week" else set())
+                every = _HOW_OFTEN[t]
+                sup.matched[t] |= {every} | (_WEEKDAYS if every == "week" else set())
         elif t in questions:
             sup.asked.add(t)
     for t, before in _numbered(question, terms):

@@ -607,3 +607,77 @@ def test_in_a_clients_scope_a_word_counts_where_the_passage_says_it(tmp_path: Pa
         assert not b.abstained and any("5%" in c.quote for c in b.citations), b.answer
     finally:
         v.close()
+
+
+def test_what_changed_in_a_time_lists_what_was_decided_or_given_up_then(tmp_path: Path) -> None:
+    """QA, session 20 leftover: "what changed since May?" said "your history doesn't say" — the
+    question names a time and nothing to search for. It lists what the trail recorded as
+    decided or given up in that time, oldest first, in the scope asked; a question that also
+    names a topic is asked as any other."""
+    from datetime import date
+
+    from tests.output.conftest import two_client_settings
+    from trailkeep.recall.answer import ask
+    from trailkeep.recall.tagged import asked_changes
+    from trailkeep.vault import Filters, get_embedder
+
+    today = date(2026, 7, 15)
+    names = ["acme", "Acme"]
+    assert asked_changes("what changed since May?", names, today) == (
+        date(2026, 5, 1),
+        date(2026, 7, 15),
+    )
+    assert asked_changes("What's new with Acme since last week?", names, today) == (
+        date(2026, 7, 6),
+        date(2026, 7, 12),
+    )
+    assert asked_changes("what happened in March?", names, today) == (
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+    )
+    assert asked_changes("what changed in the matching rule since May?", names, today) is None
+    assert asked_changes("what changed?", names, today) is None  # no time: not this question
+    assert asked_changes("why did the price change in May?", names, today) is None
+
+    v = Vault.open(two_client_settings(tmp_path / "home"), get_embedder("hash"))
+    try:
+        inbox = v.settings.inbox
+        write_note(
+            inbox,
+            "acme-april.md",
+            "---\nclient: acme\ndate: 2026-04-20\n---\n# Export\n\nDecided: nightly SFTP "
+            "export for Acme.\n",
+        )
+        write_note(
+            inbox,
+            "acme-may.md",
+            "---\nclient: acme\ndate: 2026-05-12\n---\n# Scanner\n\nDoesn't work: the zebra "
+            "scanners drop the batch at 500 rows.\n",
+        )
+        write_note(
+            inbox,
+            "acme-june.md",
+            "---\nclient: acme\ndate: 2026-06-03\n---\n# Batches\n\nDecided: batches of 200 "
+            "rows.\n\n# Lunch\n\nThe canteen opens at noon.\n",
+        )
+        write_note(
+            inbox,
+            "beta-june.md",
+            "---\nclient: beta\ndate: 2026-06-04\n---\n# Pricing\n\nDecided: Beta pays per "
+            "depot.\n",
+        )
+        Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+        a = ask(v, "what changed since May?", Filters(client="acme"), today=today)
+        assert not a.abstained, a.reason
+        quotes = [h.quote for h in a.citations]
+        assert len(quotes) == 2 and "zebra scanners" in quotes[0] and "200" in quotes[1]
+        assert "since May 1, 2026" in a.answer and "oldest first" in a.answer
+        assert "Beta" not in a.answer and "SFTP" not in a.answer and "canteen" not in a.answer
+        a = ask(v, "what happened in June?", today=today)  # no client: both clients' decisions
+        assert [h.client for h in a.citations] == ["acme", "beta"], a.answer
+        a = ask(v, "what did we decide before May?", Filters(client="acme"), today=today)
+        assert len(a.citations) == 1 and "SFTP" in a.citations[0].quote, a.answer
+        a = ask(v, "anything new in March?", Filters(client="acme"), today=today)
+        assert a.abstained and "tagged as a decision or a dead end" in a.reason
+    finally:
+        v.close()
