@@ -241,8 +241,7 @@ def judge(
         found = _second_look(vault, question, res, strong, sup, names, window, lifted, scoped)
         if found is not None:
             sup, pinned = found
-            keys = {h.chunk_id for h in pinned}
-            strong = [*pinned, *(h for h in strong if h.chunk_id not in keys)]
+            strong = _first(pinned, strong)
     if not sup.ok:
         if sup.quantity is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the number this question asks for"
@@ -297,8 +296,7 @@ def judge(
     if pinned:
         # what the second look found answers only as found: a reply's "Approved." holds one
         # word of the question and is cited first, beside the message it answers
-        keys = {h.chunk_id for h in pinned}
-        ordered = [*pinned, *(h for h in ordered if h.chunk_id not in keys)]
+        ordered = _first(pinned, ordered)
     if _ORIGINAL.search(question):
         # "what was the original plan?": the earliest passage first (QA, session 16: the
         # current version was cited first, the first one second)
@@ -349,7 +347,10 @@ def _second_look(
     for h in pool:
         if h.chunk_id not in looked and (alone := holds_all([h])) is not None:
             return alone, [h]
-    mail = {h.entry_id: h for h in pool if h.kind == "email"}
+    mail: dict[int, Hit] = {}
+    for h in pool:
+        if h.kind == "email":
+            mail.setdefault(h.entry_id, h)  # its best-ranked passage
     for reply, parent, _, after in neighbour_chunks(vault, list(mail), Filters()):
         if after or parent not in mail or reply == parent:
             continue
@@ -359,6 +360,12 @@ def _second_look(
         if (both := holds_all(pair)) is not None:
             return both, pair
     return None
+
+
+def _first(pinned: list[Hit], hits: list[Hit]) -> list[Hit]:
+    """``pinned``, then the other ``hits`` in their order."""
+    keys = {h.chunk_id for h in pinned}
+    return [*pinned, *(h for h in hits if h.chunk_id not in keys)]
 
 
 def _within(hit: Hit, window: tuple[datetime, datetime]) -> bool:
@@ -573,7 +580,8 @@ def ask(
     if told is not None:  # "when did I first …": the trail answers it (recall/asked_when.py)
         text, cites, searched = told
         return Answer(question, text, False, "", "extractive", cites, searched)
-    from .tagged import answer_changes, answer_tagged
+    from .changes import answer_changes
+    from .tagged import answer_tagged
 
     listed = answer_tagged(vault, question, filters, k=max(k, 5), today=today)
     if listed is not None:  # "what dead ends did we hit?": what the trail tagged so

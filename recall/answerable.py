@@ -306,17 +306,27 @@ _PERIOD_WORDS = frozenset(
     | {"fortnightly", "biweekly", "quarterly", "quarter", "quarters", "fortnight", "fortnights"}
 )
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-_EVERY_WEEKDAY = re.compile(rf"\b(?:every|each)\s+(?:{'|'.join(_WEEKDAYS)})\b", re.I)
+# the period said as a frequency: "every week", "once a week", "twice per month", "every
+# Friday" — not "a week ago", "out for a week", "8 hours a day" (review, session 21)
+_NOUNS_OF = {"day": "day|night", "week": "week", "month": "month", "year": "year", "hour": "hour"}
 
 
 def said_how_often(text: str, word: str) -> bool:
-    """Does the text say ``word`` ("weekly"), or its period ("every week", "every Friday")?"""
+    """Does the text say ``word`` ("weekly", not "bi-weekly"), or its period as a frequency
+    ("every week", "once a week", "every Friday")?"""
     period = _HOW_OFTEN[word]
-    return (
-        re.search(rf"\b{word}\b", text, re.I) is not None
-        or per_period(text, period)
-        or (period == "week" and _EVERY_WEEKDAY.search(text) is not None)
+    nouns = _NOUNS_OF[period] + ("|" + "|".join(_WEEKDAYS) if period == "week" else "")
+    said = (
+        rf"(?<![\w-]){word}(?![\w-])|\b(?:every|each|per)\s+(?:{nouns})\b|"
+        rf"\b(?:once|twice|\w+\s+times)\s+(?:a|an|per|each)\s+(?:{_NOUNS_OF[period]})\b"
     )
+    return re.search(said, text, re.I) is not None
+
+
+def _names_a_period(word: str) -> bool:
+    """ "two-week", "weeks", "monthly": a word that names a period, or has one as its part
+    ("nights" does not: "fails two nights in a row" is the nightly run failing)."""
+    return any(p in _PERIOD_WORDS for p in word.split("-"))
 
 
 def asked_period(question: str) -> str | None:
@@ -809,7 +819,7 @@ def support(
             for t, row in zip(rest, close, strict=True):
                 near = {w for w, yes in zip(cands, row, strict=True) if yes}
                 if t in _HOW_OFTEN:  # another period, or this one not said as often
-                    near -= _PERIOD_WORDS
+                    near = {w for w in near if not _names_a_period(w)}
                 if near:
                     sup.supported.setdefault(t, "semantic")
                     sup.matched[t] = sup.matched.get(t, set()) | {stem(w) for w in near}

@@ -47,10 +47,8 @@ GROUPS: tuple[str, ...] = (
     "planned, plan, scheduled, schedule, target, intended, supposed, expected",
     # what one aims at
     "aim, aiming, aimed, goal, objective, target",
-    # what is still there
-    "left, remaining, remain, remains, remainder, leftover",
-    # a margin allowed around a time or a value
-    "window, tolerance, margin, grace period",
+    # a margin allowed around a time ("a margin" alone is as often a profit's: review)
+    "window, tolerance, grace period",
     # a reason
     "reason, cause, caused, because, argument, rationale, purpose",
     # a problem dealt with (not "fix": "a fixed fee" is no fix)

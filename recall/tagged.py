@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from trailkeep.vault import Filters, Hit, Vault
 from trailkeep.vault import briefing as sql
@@ -21,7 +21,6 @@ from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive, jud
 from .answerable import content_terms
 from .asked_when import question_scope
 from .brief import decision_said, settled_later
-from .dates import EARLIEST, window
 from .retrieval import search_detailed
 from .scope import admit, scope_for
 
@@ -93,7 +92,7 @@ def answer_tagged(
     tag, called, rest = asked
     scoped, named = question_scope(vault, question, filters)
     flt = replace(scoped or Filters(), tags=(tag,), current_only=not (scoped and scoped.until))
-    names = [n for c in vault.settings.clients for n in (c.id, *c.names)] + own_names(vault)
+    names = scope_names(vault)
     where = f" in {_client_name(vault, flt.client)}'s history" if flt.client else ""
     searched = f"looked at the passages your history tags as {called}{where}"
     if not content_terms(rest, names):
@@ -111,7 +110,7 @@ def answer_tagged(
             ids = list(rows)[: k * 4]
         else:
             ids = tagged_entries(vault, flt, limit=k * 4)
-        cites = _in_scope(vault, entry_hits(vault, ids), flt, named)[:k]
+        cites = in_scope(vault, entry_hits(vault, ids), flt, named)[:k]
         if not cites:
             # tagged, and each decided since: not "nothing is tagged" (QA, session 20)
             why = (
@@ -156,100 +155,9 @@ def answer_tagged(
     )
 
 
-# "What changed since February?", "what happened in March?", "anything new since last week?":
-# what the trail recorded as decided or given up then, oldest first — the question names a
-# time and nothing else to search for (QA, session 20: each said "your history doesn't say").
-_ASKS_CHANGES = re.compile(
-    r"^\W*(?:so\s+|and\s+)?(?:"
-    r"what(?:'s|’s|\s+has|\s+have|\s+is|\s+was|\s+were)?\s+(?:been\s+)?"
-    r"(?:changed|new|happened|going\s+on|moved|decided)|"
-    r"what\s+(?:(?:were|are)\s+)?(?:the\s+)?(?:changes|news|updates|developments)|"
-    r"what\s+did\s+(?:we|i|they)\s+(?:change|decide|drop|give\s+up)|"
-    r"(?:(?:is|was|has)\s+there\s+)?any(?:thing)?\s+(?:new|changed|changes|news|updates)|"
-    r"(?:were|are)\s+there\s+any\s+(?:changes|updates|news)"
-    r")\b",
-    re.IGNORECASE,
-)
-# the words that say when, taken out before asking what else the question names
-_TIME_WORDS = re.compile(
-    r"\b(?:since|before|after|until|till|prior\s+to|in|during|from|over|the|of|start|end|"
-    r"beginning|last|this|past|week|month|year|yesterday|today|so\s+far|\d{1,4}(?:st|nd|rd|th)?|"
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
-    re.IGNORECASE,
-)
-CHANGE_TAGS = ("decision", "dead_end")
-
-
-def asked_changes(question: str, names: list[str], today: date) -> tuple[date, date] | None:
-    """(first day, last day) when the question asks what changed in a time and names nothing
-    else to search for; None otherwise ("what changed in the matching rule since March?" is a
-    question about the rule)."""
-    m = _ASKS_CHANGES.search(question)
-    if m is None:
-        return None
-    span = window(question, today)
-    if span is None:
-        return None
-    rest = _TIME_WORDS.sub(" ", question[m.end() :])
-    if content_terms(rest, names):
-        return None
-    return span[0].date(), (span[1] - timedelta(microseconds=1)).date()
-
-
-def answer_changes(
-    vault: Vault, question: str, filters: Filters | None, k: int = 8, today: date | None = None
-) -> Answer | None:
-    """What was decided or given up in the time a question names, oldest first, in its scope;
-    None when it does not ask that."""
-    names = [n for c in vault.settings.clients for n in (c.id, *c.names)] + own_names(vault)
-    days = asked_changes(question, names, today or date.today())
-    if days is None:
-        return None
-    first, last = days
-    scoped, named = question_scope(vault, question, filters)
-    start, end = _as_utc(first), _as_utc(last + timedelta(days=1))
-    base = scoped or Filters()
-    # inside the window and inside any window the caller set (`--since`, `--until`)
-    since = max(start, base.since) if base.since else start
-    until = min(end, base.until) if base.until else end
-    flt = replace(base, tags=CHANGE_TAGS, since=since, until=until, current_only=True)
-    where = f" in {_client_name(vault, flt.client)}'s history" if flt.client else ""
-    span = _span(first, last, today or date.today())
-    searched = f"looked at what your history tags as decisions or dead ends{where}, {span}"
-    ids = tagged_entries(vault, flt, limit=k * 4)[::-1]  # oldest first: it reads as a story
-    cites = _in_scope(vault, entry_hits(vault, ids), flt, named)
-    cites.sort(key=lambda h: (h.timestamp is None, h.timestamp, h.entry_id))
-    if not cites:
-        why = (
-            f"nothing{where} written {span} is tagged as a decision or a dead end; ask about a "
-            "topic to search what was written then"
-        )
-        return Answer(question, NOT_FOUND, True, why, "extractive", [], searched)
-    heading = (
-        f"What your history records as decided or given up{where}, {span} (quoted, oldest first)"
-    )
-    text, shown = extractive(question, vault, cites, k, today, heading)
-    if len(cites) > k:
-        text += f"\n({len(cites) - k} more then: narrow the time, or ask about a topic)"
-    return Answer(
-        question, text, False, "", "extractive", shown, searched, _trail_for(vault, shown)
-    )
-
-
-def _span(first: date, last: date, today: date) -> str:
-    def day(d: date) -> str:
-        return f"{d:%B} {d.day}, {d.year}"
-
-    if first <= EARLIEST.date():
-        return f"up to {day(last)}"
-    if last >= today:
-        return f"since {day(first)}"
-    return f"from {day(first)} to {day(last)}" if first != last else f"on {day(first)}"
-
-
-def _as_utc(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+def scope_names(vault: Vault) -> list[str]:
+    """The names a question may hold without asking about them: clients' and the user's own."""
+    return [n for c in vault.settings.clients for n in (c.id, *c.names)] + own_names(vault)
 
 
 def _perhaps_decided(
@@ -273,7 +181,7 @@ def _perhaps_decided(
         if d is None:
             continue
         said = [replace(x, quote=decision_said(vault, d)) for x in entry_hits(vault, [d.entry_id])]
-        said = verified(vault, _in_scope(vault, said, flt, named))
+        said = verified(vault, in_scope(vault, said, flt, named))
         if said:  # verified here: the numbers below count what is shown
             pairs.append((i, said[0]))
     if not pairs:
@@ -291,7 +199,7 @@ def _perhaps_decided(
     return f"{text}\n\n{lines}\n(question → decision: {asked})", [*cites, *more]
 
 
-def _in_scope(vault: Vault, hits: list[Hit], flt: Filters, named: list[str]) -> list[Hit]:
+def in_scope(vault: Vault, hits: list[Hit], flt: Filters, named: list[str]) -> list[Hit]:
     """What the scope may see of tagged passages, as search clips them (review, session 19: a
     line of a client's note naming another client was listed whole). A client with no scope
     (not in clients.toml) sees nothing; asked about several clients, theirs or nobody's. With
@@ -309,4 +217,4 @@ def _in_scope(vault: Vault, hits: list[Hit], flt: Filters, named: list[str]) -> 
     return hits
 
 
-__all__ = ["answer_changes", "answer_tagged", "asked_changes", "asked_tagged"]
+__all__ = ["answer_tagged", "asked_tagged", "in_scope", "scope_names"]

@@ -312,15 +312,18 @@ def entry_cues(vault: Vault, entry_ids: Sequence[int]) -> dict[int, list[dict[st
 QUOTE_CHARS = 500
 
 
-def tagged_entries(vault: Vault, filters: Filters, limit: int = 50) -> list[int]:
-    """The entries ``filters`` admits (its ``tags`` among them), newest first: "what dead ends
-    did we hit?" is a list of what was tagged, not a search (QA, session 19)."""
+def tagged_entries(
+    vault: Vault, filters: Filters, limit: int = 50, oldest_first: bool = False
+) -> list[int]:
+    """The entries ``filters`` admits (its ``tags`` among them), newest first (or oldest first):
+    "what dead ends did we hit?" is a list of what was tagged, not a search (QA, session 19)."""
     where, params = filters.sql()
+    way = "ASC" if oldest_first else "DESC"
     sql = (
         "SELECT e.id, MAX(e.ts) FROM entry e JOIN document d ON d.id = e.document_id "
         f"JOIN chunk c ON c.entry_id = e.id WHERE {where} GROUP BY e.id "
         # undated last on both databases (PostgreSQL sorts NULL first when descending)
-        "ORDER BY CASE WHEN MAX(e.ts) IS NULL THEN 1 ELSE 0 END, MAX(e.ts) DESC, e.id DESC "
+        f"ORDER BY CASE WHEN MAX(e.ts) IS NULL THEN 1 ELSE 0 END, MAX(e.ts) {way}, e.id {way} "
         "LIMIT :f_limit"
     )
     with vault.engine.connect() as c:

@@ -607,15 +607,14 @@ def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
     assert not said_otherwise("idle", [stem(w) for w in "a sessions expire".split()], stem)
     said = [stem(w) for w in "lauren goes back to the friday upload".split()]
     assert said_otherwise("fallback", said, stem)
-    # session 21: "aiming" said as a goal, what is "left" as what remains, a time "window" as
-    # a tolerance
+    # session 21: "aiming" said as a goal, a time "window" as a tolerance — not a profit
+    # "margin", and what is "left" is not what remains ("who has left the work?": review)
     said = [stem(w) for w in "goal bring the rate under 5%".split()]
     assert said_otherwise("aiming", said, stem)
-    said = [stem(w) for w in "most remaining exceptions were gps readings".split()]
-    assert said_otherwise("left", said, stem)
     said = [stem(w) for w in "widen the clock-in tolerance to 20 minutes".split()]
     assert said_otherwise("window", said, stem)
-    assert not said_otherwise("window", [stem(w) for w in "open the door".split()], stem)
+    assert not said_otherwise("window", [stem(w) for w in "the profit margin".split()], stem)
+    assert not said_otherwise("left", [stem(w) for w in "the remaining work".split()], stem)
 
 
 def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
@@ -921,11 +920,15 @@ def test_a_reply_is_read_with_the_message_it_answers(twoclient: Vault) -> None:
     assert why is None
     assert strong[0].quote.startswith("Approved.")
     assert "My proposal: a nightly export" in strong[1].quote
-    # the pair holds no weekly export: "next week" in the proposal is not "weekly"
-    q = "Who at Northwind approved the weekly export?"
-    res, _, _ = gather(twoclient, q, Filters(client="northwind"))
-    strong, why = judge(twoclient, q, res, client="northwind")
-    assert why is not None and "approved" in why
+    # the pair holds no weekly export: "next week" in the proposal is not "weekly", nor is
+    # the "two-week pilot" (review, session 21)
+    for q in (
+        "Who at Northwind approved the weekly export?",
+        "Did Maria approve the weekly export?",
+    ):
+        res, _, _ = gather(twoclient, q, Filters(client="northwind"))
+        strong, why = judge(twoclient, q, res, client="northwind")
+        assert why is not None and "weekly" in why, (q, why)
 
 
 def test_a_heading_states_what_its_section_is(twoclient: Vault) -> None:
@@ -951,6 +954,14 @@ def test_a_heading_states_what_its_section_is(twoclient: Vault) -> None:
         ("a nightly export through the API at 02:00", "nightly", True),
         ("Billed monthly.", "monthly", True),
         ("a 12-month contract", "monthly", False),
+        # review, session 21: a period is a frequency only when said as one
+        ("I'm out for a week.", "weekly", False),
+        ("I sent it a week ago.", "weekly", False),
+        ("She works 8 hours a day.", "nightly", False),
+        ("It took a month to fix.", "monthly", False),
+        ("bi-weekly calls", "weekly", False),
+        ("every night at 02:00", "nightly", True),
+        ("twice per month", "monthly", True),
     ],
 )
 def test_how_often_is_said_by_its_word_or_its_period(text: str, word: str, said: bool) -> None:
