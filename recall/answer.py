@@ -221,7 +221,7 @@ def judge(
     # history that ends before, the month is what the question is about (a word to find)
     if (
         then is not None
-        and not _AS_OF_SAID.search(question)
+        and as_of(question, today or date.today(), explicit_only=True) is None
         and not any(h.timestamp is not None and h.timestamp >= then[1] for h in strong)
     ):
         then = None
@@ -421,7 +421,6 @@ def newest_first(hits: list[Hit], current: set[int] | None = None) -> list[Hit]:
 
 _NEVER = datetime.max.replace(tzinfo=UTC)  # an undated passage last
 _DAWN = datetime.min.replace(tzinfo=UTC)
-_AS_OF_SAID = re.compile(r"\bas\s+(?:of|at)\b", re.I)
 _ORIGINAL = re.compile(r"\b(?:original(?:ly)?|initial(?:ly)?|at first|first plan)\b", re.I)
 
 

@@ -160,6 +160,14 @@ _STATE_IN = re.compile(
     re.I,
 )
 
+# "what was the budget on February 20?": what held that day, as "as of February 20" reads it
+# (QA, session 20: the one abstained where the other answered)
+_STATE_ON = re.compile(
+    r"^\W*(?:what|which|how\s+much|who)\s+(?:was|were)\b.*?"
+    r"\s(?P<phrase>on\s+(?P<month>" + _MONTH_NAMES + r")\b(?P<day>\s+\d{1,2}(?:st|nd|rd|th)?\b)"
+    r"(?:,?\s+(?P<year>\d{4}))?)",
+    re.I,
+)
 
 # a measure of the month ("the exception rate in November") is not what held at its end
 _OF_A_PERIOD = re.compile(
@@ -171,11 +179,28 @@ _OF_A_PERIOD = re.compile(
 
 def as_of(question: str, today: date, explicit_only: bool = False) -> tuple[str, datetime] | None:
     """(the words, the moment up to which the history is read) when the question asks what held
-    at a time: "as of May 2026", "as of March 3", "what was the budget in March?" (a month
+    at a time: "as of May 2026", "as of March 3", "what was the budget on March 3?", "what
+    was the budget in March?" (a month
     without a year: its latest occurrence up to today; not a measure of the month, "what was
-    the exception rate in November?"). ``explicit_only``: "as of …" only. None otherwise."""
+    the exception rate in November?"). ``explicit_only``: "as of …" or "on <day>" only. None
+    otherwise."""
     m = _AS_OF.search(question)
-    if m is None:
+    phrase = m.group(0) if m else ""
+    if m is None:  # "what was the budget on February 20?" says a day as plainly
+        m = _STATE_ON.search(question)
+        # not a measure that day, nor the day of an event after which it is asked ("the
+        # exception rate after go-live on March 16": an unanswerable question was answered)
+        if m is not None and (
+            _OF_A_PERIOD.search(question)
+            or re.search(
+                r"\b(?:after|before|since|until|till)\b", question[: m.start("phrase")], re.I
+            )
+        ):
+            m = None
+        phrase = m.group("phrase") if m else ""
+    if m is not None:
+        day = m.group("day")
+    else:
         if explicit_only:
             return None
         m = _STATE_IN.search(question)
@@ -185,9 +210,6 @@ def as_of(question: str, today: date, explicit_only: bool = False) -> tuple[str,
             return None
         phrase = m.group("phrase")
         day = None
-    else:
-        phrase = m.group(0)
-        day = m.group("day")
     month = _MONTHS[m.group("month").lower()]
     if m.group("year"):
         year = int(m.group("year"))

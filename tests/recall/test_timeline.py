@@ -788,7 +788,20 @@ def test_what_held_at_a_time_is_the_latest_word_up_to_then(vault: Vault, tmp_pat
     assert days == sorted(days, reverse=True), days
     got = ask(vault, "what was the go-live deadline as of January 2020?", today=today)
     assert got.abstained
+    # a day, as "as of" reads it (QA, session 20: "on February 20" abstained)
+    for q in ("what was the budget on March 3?", "what was the budget on March 3, 2026?"):
+        got = ask(vault, q, today=today)
+        assert not got.abstained, (q, got.reason)
+        assert "55,000" in got.citations[0].quote and "as it stood" in got.answer, got.answer
+    got = ask(vault, "what was the budget on January 20?", today=today)
+    assert not got.abstained and "40,000" in got.citations[0].quote, got.answer
+    assert all("55,000" not in h.quote for h in got.citations), got.answer
     from trailkeep.recall.dates import as_of
 
     assert as_of("what did we decide in March?", today) is None  # within March, not as of
     assert as_of("how many visits were logged in February?", today) is None
+    assert as_of("what failed on February 14?", today) is None  # an event that day, not a state
+    # a measure that day, the day of an event it is asked after (QA, session 21)
+    assert as_of("what was the exception rate on March 16?", today) is None
+    assert as_of("what was the budget after go-live on March 16?", today) is None
+    assert as_of("what was the budget on February 31?", today) is None
