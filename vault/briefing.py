@@ -384,8 +384,9 @@ def arrivals(
     until: datetime | None = None,
 ) -> list[Arrival]:
     """Documents that arrived since ``since`` (and before ``until``: ``new``), got a version
-    (``new_version``) or, for mail threads, messages (``new_messages``), newest first. With
-    ``client``: documents holding a current entry in the client's scope."""
+    (``new_version``) or messages (``new_messages``: mail in a thread, turns in a chat or a
+    session), newest first. With ``client``: documents holding a current entry in the client's
+    scope."""
     p: dict[str, Any] = {"a": db_ts(since), "n": limit}
     before = ""
     if until is not None:
@@ -429,7 +430,8 @@ def arrivals(
                 text(
                     "SELECT e.document_id, COUNT(*), MAX(es.name) FROM entry e JOIN source es "
                     f"ON es.id = e.source_id WHERE e.document_id IN ({marks}) "
-                    "AND e.kind = 'email' AND es.created_at >= :a GROUP BY e.document_id"
+                    "AND e.kind IN ('email', 'message') AND es.created_at >= :a "
+                    "GROUP BY e.document_id"
                 ),
                 p,
             )
@@ -448,6 +450,10 @@ def arrivals(
             what = "new_messages"
         elif doc_id in newest:
             what = "new_version"
+        elif msgs:
+            # turns added to a chat re-exported, or to a session in place: new messages, as in
+            # a mail thread (QA, session 20: they were not listed)
+            what = "new_messages"
         else:
             continue  # seen again (a copy, a re-export), nothing new
         title = str(r[1] or "")

@@ -294,3 +294,41 @@ def test_a_first_prompt_naming_a_forgotten_client_drops_that_turn_only(
     with vault.engine.connect() as c:
         titles = [str(r[0]) for r in c.execute(text("SELECT title FROM document"))]
     assert not any("Clearview" in t for t in titles), titles
+
+
+def test_new_turns_of_a_chat_or_a_session_are_what_changed(vault: Vault, tmp_path: Path) -> None:
+    """QA, session 20: the briefing's "what changed" listed new mail in a thread, not new turns
+    in a chat re-exported or in a session growing in place."""
+    import time
+
+    from tests.fixtures.chats import chatgpt_conversation, chatgpt_conversation_grown
+    from trailkeep.vault import utcnow
+    from trailkeep.vault.briefing import arrivals
+
+    folder = tmp_path / "claude" / "projects" / "-home-sam-clients-acme"
+    folder.mkdir(parents=True)
+    vault.settings = replace(
+        vault.settings, sources=(WatchedSource(tmp_path / "claude" / "projects", "claude-code"),)
+    )
+    ing = Ingestor(vault)
+    session = folder / f"{SID}.jsonl"
+    session.write_text("\n".join(lines_of(SAMPLE)) + "\n")
+    export = tmp_path / "conversations.json"
+    export.write_text(json.dumps([chatgpt_conversation()]))
+    assert ing.ingest_file(session).status == ing.ingest_file(export).status == "ingested"
+    time.sleep(0.01)
+    t0 = utcnow()
+    time.sleep(0.01)
+    assert arrivals(vault, t0, None) == []
+    with session.open("a") as fh:
+        fh.write(turn(1, "u-0021", "user", "one more question") + "\n")
+        fh.write(turn(2, "g-0001", "assistant", "one more answer") + "\n")
+    export.write_text(json.dumps([chatgpt_conversation_grown()]))
+    assert ing.ingest_file(session).status == ing.ingest_file(export).status == "ingested"
+    got = sorted((a.kind, a.what, a.messages) for a in arrivals(vault, t0, None))
+    assert got == [("chat", "new_messages", 1), ("session", "new_messages", 2)], got
+    # the same files again: nothing new
+    t1 = utcnow()
+    ing.ingest_file(session)
+    ing.ingest_file(export)
+    assert arrivals(vault, t1, None) == []

@@ -245,7 +245,7 @@ def money(ctx: page.Ctx, unbilled: list[dict[str, Any]], inv: dict[str, Any]) ->
 _WHAT = {
     "new": "new document",
     "new_version": "new version",
-    "new_messages": "new mail in the thread",
+    "new_messages": "new messages",
 }
 
 
