@@ -55,9 +55,17 @@ _REQUEST = re.compile(
     # asked without a question mark (QA, session 12: these points were missed)
     r"we also need|i also need|i'd like to know|i would like to know|we'd like to know|"
     r"i wonder|we wonder|i was wondering|we were wondering|could we|can we|"
-    r"would it be possible|is there any way|[A-Z][a-z]+ (?:also )?asked (?:whether|if|for))\b",
+    r"would it be possible|is there any way|[A-Z][a-z]+ (?:also )?asked (?:whether|if|for)|"
+    # the languages a client may write in (recall/language.py): German, French, Spanish
+    # (QA, session 20: "Bitte schicken Sie uns …" was not a point, its question was)
+    r"bitte|k[öo]nnten sie|k[öo]nnen sie|w[üu]rden sie|wir brauchen|ich brauche|"
+    r"wir ben[öo]tigen|ich ben[öo]tige|geben sie (?:uns|mir) bescheid|"
+    r"merci de|veuillez|pourriez-vous|pouvez-vous|nous avons besoin|j'ai besoin|"
+    r"por favor|podr[íi]a|podr[íi]as|necesitamos|necesito|le agradecer[íi]a)\b",
     re.IGNORECASE,
 )
+# a request whose polite word stands inside it ("Schicken Sie uns bitte die Liste.")
+_POLITE_INSIDE = re.compile(r"\b(?:bitte|s'il vous pla[îi]t|por favor)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -179,7 +187,9 @@ _BOILERPLATE = re.compile(
     r"before printing|views or opinions|intended (solely |only )?for the|"
     r"received this (e-?mail|message|communication) in error|confidential(ity)? (notice|and)|"
     r"may contain (confidential|privileged)|unsubscribe|notify the sender|"
-    r"delete (it|this (e-?mail|message))",
+    r"delete (it|this (e-?mail|message))|nicht der richtige adressat|informieren sie bitte den "
+    r"absender|bitte nicht ausdrucken|pas le destinataire|avant d'imprimer|"
+    r"no es el destinatario",
     re.IGNORECASE,
 )
 
@@ -191,7 +201,7 @@ def client_points(message: str) -> list[str]:
     for s in _units(message):
         if len(s) < 8 or len(s.split()) < 2 or _BOILERPLATE.search(s):
             continue
-        if s.endswith("?") or _REQUEST.match(s):
+        if s.endswith("?") or _REQUEST.match(s) or _POLITE_INSIDE.search(s):
             s = s[:300]
             if s not in out:
                 out.append(s)

@@ -746,3 +746,26 @@ def test_a_source_the_model_was_never_sent_is_said_not_saved_in_silence(bvault: 
     assert d.backend == "anthropic" and "EUR 5,000 [?]" in d.text
     assert d.dropped_citations == [7] and "never sent" in d.reason and "[?]" in d.reason
     assert not ans.abstained and "[?]" in ans.answer and "never sent" in ans.reason
+
+
+def test_requests_in_german_french_and_spanish_are_points() -> None:
+    """QA, session 20: a German client's "Bitte schicken Sie uns …" was not among the points
+    the client raised (its question was); a footer's "informieren Sie bitte den Absender" is
+    nobody's request."""
+    mail = (
+        "Hallo Sam,\n\nBitte schicken Sie uns die Liste der abgelehnten Besuche. Schicken Sie "
+        "uns bitte auch das Schema. Könnten Sie den Export auf 3 Uhr verschieben. Der Bericht "
+        "ist fertig.\n\nViele Grüße\nCara\n\n--\nWenn Sie nicht der richtige Adressat sind, "
+        "informieren Sie bitte den Absender."
+    )
+    assert client_points(mail) == [
+        "Bitte schicken Sie uns die Liste der abgelehnten Besuche.",
+        "Schicken Sie uns bitte auch das Schema.",
+        "Könnten Sie den Export auf 3 Uhr verschieben.",
+    ]
+    assert client_points(
+        "Bonjour,\n\nMerci de nous envoyer la facture. Le rapport est prêt.\n\nCordialement"
+    ) == ["Merci de nous envoyer la facture."]
+    assert client_points(
+        "Hola,\n\nPor favor, envíenos la factura. Puede que llegue tarde.\n\nSaludos"
+    ) == ["Por favor, envíenos la factura."]
