@@ -162,10 +162,19 @@ _STATE_IN = re.compile(
 
 # "what was the budget on February 20?": what held that day, as "as of February 20" reads it
 # (QA, session 20: the one abstained where the other answered)
+# Only a state named right before the day ("the budget", "the status of the export"), not an
+# event on it: "what was decided on March 3?", "who was at the meeting on March 3?" ask what
+# happened that day, and read as "as of" they cited January's decision (review, session 21).
 _STATE_ON = re.compile(
-    r"^\W*(?:what|which|how\s+much|who)\s+(?:was|were)\b.*?"
-    r"\s(?P<phrase>on\s+(?P<month>" + _MONTH_NAMES + r")\b(?P<day>\s+\d{1,2}(?:st|nd|rd|th)?\b)"
+    r"^\W*(?:what|which|how\s+much|who)\s+(?:was|were)\s+(?P<what>(?:[\w'’-]+\s+){1,5}?)"
+    r"(?P<phrase>on\s+(?P<month>" + _MONTH_NAMES + r")\b(?P<day>\s+\d{1,2}(?:st|nd|rd|th)?\b)"
     r"(?:,?\s+(?P<year>\d{4}))?)",
+    re.I,
+)
+_NOT_A_STATE = re.compile(
+    r"\b(?:\w+ed|sent|paid|due|said|held|made|given|told|done|spent|shown|seen|written|meeting|"
+    r"call|workshop|session|demo|visit|review|decision|discussion|email|mail|message|at|in|to|"
+    r"for|with|from|by|about|after|before|since|until|till)\b",
     re.I,
 )
 
@@ -179,23 +188,19 @@ _OF_A_PERIOD = re.compile(
 
 def as_of(question: str, today: date, explicit_only: bool = False) -> tuple[str, datetime] | None:
     """(the words, the moment up to which the history is read) when the question asks what held
-    at a time: "as of May 2026", "as of March 3", "what was the budget on March 3?", "what
-    was the budget in March?" (a month
+    at a time: "as of May 2026", "as of March 3", "what was the budget on March 3?" (a state
+    named right before the day, not an event on it), "what was the budget in March?" (a month
     without a year: its latest occurrence up to today; not a measure of the month, "what was
     the exception rate in November?"). ``explicit_only``: "as of …" or "on <day>" only. None
-    otherwise."""
+    otherwise. notes/0014-time-questions.md, "Questions that name a time in `ask`"."""
     m = _AS_OF.search(question)
     phrase = m.group(0) if m else ""
     if m is None:  # "what was the budget on February 20?" says a day as plainly
         m = _STATE_ON.search(question)
-        # not a measure that day, nor the day of an event after which it is asked ("the
-        # exception rate after go-live on March 16": an unanswerable question was answered)
-        if m is not None and (
-            _OF_A_PERIOD.search(question)
-            or re.search(
-                r"\b(?:after|before|since|until|till)\b", question[: m.start("phrase")], re.I
-            )
-        ):
+        # not an event that day, nor a measure of it ("the exception rate on March 16"), nor
+        # the day of an event asked after ("the rate after go-live on March 16": a labelled
+        # unanswerable question was answered)
+        if m is not None and (_OF_A_PERIOD.search(question) or _NOT_A_STATE.search(m["what"])):
             m = None
         phrase = m.group("phrase") if m else ""
     if m is not None:
@@ -211,14 +216,30 @@ def as_of(question: str, today: date, explicit_only: bool = False) -> tuple[str,
         phrase = m.group("phrase")
         day = None
     month = _MONTHS[m.group("month").lower()]
+    if day:
+        d = _latest_day(month, int(re.sub(r"\D", "", day)), m.group("year"), today)
+        return (phrase, _dt(d + timedelta(days=1))) if d is not None else None
     if m.group("year"):
         year = int(m.group("year"))
     else:
         year = today.year if month <= today.month else today.year - 1
-    if day:
+    return phrase, _month(year, month)[1]
+
+
+def _latest_day(month: int, day: int, year: str | None, today: date) -> date | None:
+    """The day named: in the year given, else its latest occurrence up to today ("November 29"
+    asked on November 28 is last year's; "February 29", the last leap year's); None when it
+    is no day."""
+    if year:
         try:
-            d = date(year, month, int(re.sub(r"\D", "", day)))
+            return date(int(year), month, day)
         except ValueError:
             return None
-        return phrase, _dt(d + timedelta(days=1))
-    return phrase, _month(year, month)[1]
+    for back in range(9):  # a leap day comes back within eight years
+        try:
+            d = date(today.year - back, month, day)
+        except ValueError:
+            continue
+        if d <= today:
+            return d
+    return None

@@ -58,14 +58,21 @@ _REQUEST = re.compile(
     r"would it be possible|is there any way|[A-Z][a-z]+ (?:also )?asked (?:whether|if|for)|"
     # the languages a client may write in (recall/language.py): German, French, Spanish
     # (QA, session 20: "Bitte schicken Sie uns …" was not a point, its question was)
-    r"bitte|k[öo]nnten sie|k[öo]nnen sie|w[üu]rden sie|wir brauchen|ich brauche|"
-    r"wir ben[öo]tigen|ich ben[öo]tige|geben sie (?:uns|mir) bescheid|"
-    r"merci de|veuillez|pourriez-vous|pouvez-vous|nous avons besoin|j'ai besoin|"
-    r"por favor|podr[íi]a|podr[íi]as|necesitamos|necesito|le agradecer[íi]a)\b",
+    # — not thanks ("merci de votre aide"), a closing ("veuillez agréer"), "bitte sehr" or
+    # "podría ser" (review, session 21)
+    r"bitte(?!\s+(?:sehr|schön|entschuldigen))|k[öo]nnten sie|k[öo]nnen sie|w[üu]rden sie|"
+    r"wir brauchen|ich brauche|wir ben[öo]tigen|ich ben[öo]tige|geben sie (?:uns|mir) bescheid|"
+    r"merci de(?!\s+(?:votre|vos|ton|tes|nous avoir|m'avoir|l'avoir))|"
+    r"veuillez(?!\s+(?:trouver|agr[ée]er|recevoir))|pourriez-vous|pouvez-vous|"
+    r"nous avons besoin|j'ai besoin|por favor|podr[íi]as?\s+(?!ser\b)\w+(?:ar|er|ir)"
+    r"(?:me|nos|le|les|lo|la)?|necesitamos|necesito|le agradecer[íi]a)\b",
     re.IGNORECASE,
 )
-# a request whose polite word stands inside it ("Schicken Sie uns bitte die Liste.")
-_POLITE_INSIDE = re.compile(r"\b(?:bitte|s'il vous pla[îi]t|por favor)\b", re.IGNORECASE)
+# a request whose polite word stands inside it ("Schicken Sie uns bitte die Liste."), in mail
+# not written in English ("the Por Favor restaurant chain" is a name)
+_POLITE_INSIDE = re.compile(
+    r"\b(?:bitte(?!\s+(?:sehr|schön|entschuldigen))|s'il vous pla[îi]t|por favor)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -187,9 +194,9 @@ _BOILERPLATE = re.compile(
     r"before printing|views or opinions|intended (solely |only )?for the|"
     r"received this (e-?mail|message|communication) in error|confidential(ity)? (notice|and)|"
     r"may contain (confidential|privileged)|unsubscribe|notify the sender|"
-    r"delete (it|this (e-?mail|message))|nicht der richtige adressat|informieren sie bitte den "
-    r"absender|bitte nicht ausdrucken|pas le destinataire|avant d'imprimer|"
-    r"no es el destinatario",
+    r"delete (it|this (e-?mail|message))|nicht der richtige(n)? (adressat|empf[äa]nger)|"
+    r"informieren sie bitte|ausdrucken|drucken sie|pas le destinataire|imprimer ce|"
+    r"avant d'imprimer|no es el destinatario|no imprima",
     re.IGNORECASE,
 )
 
@@ -198,10 +205,11 @@ def client_points(message: str) -> list[str]:
     """The client's questions and requests, quoted from the message as whole sentences (in
     order, at most 8) — never a fragment of a wrapped line."""
     out: list[str] = []
+    foreign = language_of(message) != "en"
     for s in _units(message):
         if len(s) < 8 or len(s.split()) < 2 or _BOILERPLATE.search(s):
             continue
-        if s.endswith("?") or _REQUEST.match(s) or _POLITE_INSIDE.search(s):
+        if s.endswith("?") or _REQUEST.match(s) or (foreign and _POLITE_INSIDE.search(s)):
             s = s[:300]
             if s not in out:
                 out.append(s)

@@ -371,7 +371,7 @@ class Arrival:
     client: str | None
     what: str  # "new", "new_version", "new_messages"
     version: int  # the newest version that arrived (1 for mail and chats)
-    messages: int  # email: messages that arrived
+    messages: int  # messages that arrived: mail in a thread, turns in a chat or a session
     source: str | None  # the newest file that brought it
     arrived: datetime
 

@@ -769,3 +769,27 @@ def test_requests_in_german_french_and_spanish_are_points() -> None:
     assert client_points(
         "Hola,\n\nPor favor, envíenos la factura. Puede que llegue tarde.\n\nSaludos"
     ) == ["Por favor, envíenos la factura."]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Merci de votre retour rapide.",
+        "Merci de nous avoir envoyé la liste.",
+        "Veuillez trouver ci-joint le rapport.",
+        "Veuillez agréer, Monsieur, l'expression de mes salutations distinguées.",
+        "Bitte entschuldigen Sie die Verspätung.",
+        "Die Liste finden Sie anbei, bitte sehr.",
+        "Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.",
+        "Por favor, no imprima este correo si no es necesario.",
+        "Podría ser que lleguemos tarde.",
+    ],
+)
+def test_thanks_closings_and_footers_in_other_languages_are_no_points(said: str) -> None:
+    """Review, session 21: thanks, a closing formula, "bitte sehr" and footers read as
+    requests."""
+    assert client_points(f"Bonjour,\n\nLe rapport est prêt.\n\n{said}\n") == []
+
+
+def test_a_polite_word_inside_an_english_sentence_is_no_request() -> None:
+    assert client_points("Hi Sam,\n\nThe Por Favor restaurant chain signed today.\n") == []

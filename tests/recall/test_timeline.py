@@ -804,4 +804,23 @@ def test_what_held_at_a_time_is_the_latest_word_up_to_then(vault: Vault, tmp_pat
     # a measure that day, the day of an event it is asked after (QA, session 21)
     assert as_of("what was the exception rate on March 16?", today) is None
     assert as_of("what was the budget after go-live on March 16?", today) is None
+    # an event that day is not a state held then (review, session 21: "what was the decision
+    # in the meeting on March 3?" cited January's decision "as it stood on March 3")
+    for q in (
+        "what was decided on March 3?",
+        "who was at the meeting on March 3?",
+        "what was sent to the client on March 3?",
+        "how much was invoiced on March 3?",
+        "what was the decision in the meeting on March 3?",
+    ):
+        assert as_of(q, today) is None, q
+    # a day after today is last year's; a leap day, the last leap year's
+    assert as_of("what was the budget on November 29?", today) == (
+        "on November 29",
+        datetime(2025, 11, 30, tzinfo=UTC),
+    )
+    assert as_of("what was the budget on February 29?", today) == (
+        "on February 29",
+        datetime(2024, 3, 1, tzinfo=UTC),
+    )
     assert as_of("what was the budget on February 31?", today) is None

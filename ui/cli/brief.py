@@ -90,7 +90,7 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
             for w, label in (
                 ("new", "new documents"),
                 ("new_version", "new versions"),
-                ("new_messages", "with new messages"),
+                ("new_messages", "documents with new messages"),
             )
             if any(x["what"] == w for x in docs)
         ]
