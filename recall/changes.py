@@ -25,7 +25,7 @@ from trailkeep.vault.query import entry_hits, tagged_entries
 from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive
 from .answerable import content_terms
 from .asked_when import question_scope
-from .dates import EARLIEST, window
+from .dates import EARLIEST, MONTH_NAMES, window
 from .tagged import in_scope, scope_names
 
 SHOWN = 8  # the most listed; the answer says how many more
@@ -42,10 +42,7 @@ _ASKS_CHANGES = re.compile(
     r")\b",
     re.IGNORECASE,
 )
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_MONTH = f"(?:{MONTH_NAMES})"
 # the words that say when, taken out before asking what else the question names
 _TIME_WORDS = re.compile(
     r"\b(?:since|before|after|until|till|prior\s+to|in|during|from|over|the|of|start|end|"
@@ -95,6 +92,8 @@ def answer_changes(
 ) -> Answer | None:
     """What was decided or given up in the time a question names, oldest first, in its scope;
     None when it does not ask that."""
+    if _ASKS_CHANGES.search(question) is None:
+        return None  # before the names: every question comes through here (review)
     today = today or date.today()
     span = asked_changes(question, scope_names(vault), today)
     if span is None:

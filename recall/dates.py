@@ -146,6 +146,7 @@ def sided(question: str) -> str:
 # "what was the budget in March?" abstained, no passage says "March"; "as of May 2026" answered
 # with June's July 31).
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTH_NAMES = _MONTH_NAMES  # an alternation of every month name and short form, longest first
 _AS_OF = re.compile(
     r"\b(?:as\s+of|as\s+at)\s+(?:the\s+end\s+of\s+)?"
     r"(?P<month>" + _MONTH_NAMES + r")\b(?P<day>\s+\d{1,2}(?:st|nd|rd|th)?\b)?"

@@ -55,6 +55,16 @@ def lines_of(path: Path) -> list[str]:
     return good
 
 
+def watched_session_folder(vault: Vault, tmp_path: Path) -> Path:
+    """A Claude Code project folder under a watched source, for Acme's work."""
+    folder = tmp_path / "claude" / "projects" / "-home-sam-clients-acme"
+    folder.mkdir(parents=True)
+    vault.settings = replace(
+        vault.settings, sources=(WatchedSource(tmp_path / "claude" / "projects", "claude-code"),)
+    )
+    return folder
+
+
 def entries(v: Vault) -> list[tuple[str, str]]:
     with v.engine.connect() as c:
         return [
@@ -64,11 +74,7 @@ def entries(v: Vault) -> list[tuple[str, str]]:
 
 
 def test_a_growing_session_in_a_watched_folder(vault: Vault, tmp_path: Path) -> None:
-    folder = tmp_path / "claude" / "projects" / "-home-sam-clients-acme"
-    folder.mkdir(parents=True)
-    vault.settings = replace(
-        vault.settings, sources=(WatchedSource(tmp_path / "claude" / "projects", "claude-code"),)
-    )
+    folder = watched_session_folder(vault, tmp_path)
     ing = Ingestor(vault)
     f = folder / f"{SID}.jsonl"
     base = lines_of(SAMPLE)
@@ -305,11 +311,7 @@ def test_new_turns_of_a_chat_or_a_session_are_what_changed(vault: Vault, tmp_pat
     from trailkeep.vault import utcnow
     from trailkeep.vault.briefing import arrivals
 
-    folder = tmp_path / "claude" / "projects" / "-home-sam-clients-acme"
-    folder.mkdir(parents=True)
-    vault.settings = replace(
-        vault.settings, sources=(WatchedSource(tmp_path / "claude" / "projects", "claude-code"),)
-    )
+    folder = watched_session_folder(vault, tmp_path)
     ing = Ingestor(vault)
     session = folder / f"{SID}.jsonl"
     session.write_text("\n".join(lines_of(SAMPLE)) + "\n")
