@@ -103,6 +103,7 @@ def make_context(
     inferred_raw: str | None,
     rules: Mapping[str, str],
     former: Sequence[ClientSpec] = (),
+    me_not: Iterable[str] = (),
 ) -> Context:
     """What attribution depends on, from its stored parts: clients.toml's clients, ``[me]``
     emails, the inferred addresses as stored (``STATE_INFERRED_ME``), the assignments and the
@@ -111,7 +112,8 @@ def make_context(
     me = {a.lower() for a in me_emails} | set(inferred_from_state(inferred_raw))
     listed = {c.id for c in clients}
     gone = ClientDirectory(tuple(c for c in former if c.id not in listed))
-    return Context(ClientDirectory(tuple(clients)), frozenset(me), rules, gone)
+    said = (*sorted({a.lower() for a in me_emails}), *sorted(f"not:{a.lower()}" for a in me_not))
+    return Context(ClientDirectory(tuple(clients)), frozenset(me), rules, gone, said)
 
 
 @dataclass(frozen=True)
@@ -125,12 +127,16 @@ class Context:
     # Clients clients.toml listed once and no longer does (their names and aliases, as the
     # vault recorded them). Not in the fingerprint: the set changes only with clients.toml.
     former: ClientDirectory = field(default_factory=ClientDirectory)
+    # [me] as config.toml says it (emails and not_emails): a change re-infers the rest, even
+    # when the address listed was already inferred
+    said: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
         import hashlib
 
         rules = sorted(self.rules.items())
-        blob = json.dumps([RULES_VERSION, self.directory.fingerprint(), sorted(self.me), rules])
+        me = sorted(self.me)
+        blob = json.dumps([RULES_VERSION, self.directory.fingerprint(), me, rules, *self.said])
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def rule(self, *keys: str) -> str | None:
@@ -593,12 +599,22 @@ def merge(stored: DocFacts | None, new: DocFacts, versioned: bool) -> DocFacts:
 
 
 def infer_me(
-    messages: Sequence[tuple[int, Mapping[str, Any]]], directory: ClientDirectory
+    messages: Sequence[tuple[int, Mapping[str, Any]]],
+    directory: ClientDirectory,
+    known: Iterable[str] = (),
+    rejected: Iterable[str] = (),
 ) -> dict[str, str]:
     """The user's own addresses when ``[me]`` does not list them, from email headers alone:
     an address that writes to two or more clients, or that replies inside a client's thread
     (answering a message a client's address sent to it). Address -> the evidence.
-    ``messages`` are (thread document id, email meta) pairs."""
+    ``messages`` are (thread document id, email meta) pairs.
+
+    ``known`` are the addresses ``[me]`` lists: when there are any, the user has said who
+    they are and only a second address writing as them, copying one of those, is inferred
+    (blind trial, session 22: a vendor mailing three clients stayed "you" after the user
+    listed their address). ``rejected`` (``[me] not_emails``) are never inferred."""
+    known = {a.lower() for a in known}
+    rejected = {a.lower() for a in rejected}
     writes_to: dict[str, set[str]] = {}
     client_threads: dict[int, set[str]] = {}
     received_from_client: set[str] = set()
@@ -619,15 +635,17 @@ def infer_me(
             c = directory.by_address(a)
             if c:
                 writes_to.setdefault(s, set()).add(c)
-    out: dict[str, str] = {}
+    out: dict[str, str] = {a: "listed in [me]" for a in known}
     for s, clients in writes_to.items():
-        if len(clients) >= 2:
+        if len(clients) >= 2 and not known:
             out[s] = f"writes to {len(clients)} clients"
     for s, threads in senders.items():
         if s in out or directory.by_address(s) is not None or s not in received_from_client:
             continue
-        if any(client_threads.get(t) for t in threads) and writes_to.get(s):
+        if any(client_threads.get(t) for t in threads) and writes_to.get(s) and not known:
             out[s] = "replies inside client threads"
+    for a in rejected:
+        out.pop(a, None)
     # A second address of the user's: it writes to a client under a name one of the user's
     # addresses writes under, copying that address (QA, session 11: a reply sent from a
     # personal address, the work address in Cc, left the thread "waiting on you").
@@ -655,7 +673,11 @@ def infer_me(
             if isinstance(pair, list | tuple) and len(pair) == 2 and pair[0] and pair[1]:
                 shown.setdefault(str(pair[1]).strip().lower(), set()).add(str(pair[0]))
     return {
-        a: why for a, why in out.items() if not directory.named_in(" / ".join(shown.get(a, ())))
+        a: why
+        for a, why in out.items()
+        if a not in known
+        and a not in rejected
+        and not directory.named_in(" / ".join(shown.get(a, ())))
     }
 
 

@@ -467,8 +467,8 @@ class Ingestor:
         """Re-read clients.toml when it changed on disk and re-attribute the vault when
         anything attribution depends on changed (at most once per ``every`` seconds unless the
         file changed: the watcher calls this on every pass). A broken clients.toml is reported
-        (``clients_error``) and the last good one stays in use: nothing is attributed by guess,
-        and files keep being stored."""
+        (``clients_error``) and the last good one stays in use for what is stored; the watcher
+        holds new files until the file reads again (nothing is attributed by guess)."""
         stamp = self._stamp()
         now = time.monotonic()
         if stamp == self._clients_stamp and now - self._checked < every:

@@ -35,6 +35,7 @@ def quick_status(settings: Settings, embedder_id: str) -> dict[str, Any] | None:
             settings.me_emails,
             state["meta"].get(STATE_INFERRED_ME),
             state["rules"],
+            me_not=settings.me_not,
         )
         if state["meta"].get(STATE_FINGERPRINT) != ctx.fingerprint():
             return None

@@ -93,6 +93,7 @@ def context(vault: Vault, clients: Sequence[ClientSpec] | None = None) -> Contex
         own.get_state(vault, STATE_INFERRED_ME),
         own.rules(vault),
         former_clients(vault),
+        vault.settings.me_not,
     )
 
 
@@ -131,7 +132,8 @@ def reattribute(vault: Vault, ctx: Context, document_ids: Sequence[int] | None =
 
 def refresh_inferred_me(vault: Vault, directory: ClientDirectory) -> bool:
     """Infer the user's own addresses from the mail in the vault; True when they changed."""
-    found = infer_me(own.email_headers(vault), directory)
+    s = vault.settings
+    found = infer_me(own.email_headers(vault), directory, s.me_emails, s.me_not)
     before = inferred_me(vault)
     if found == before:
         return False

@@ -104,6 +104,11 @@ def set_me_emails(config: Path, emails: list[str]) -> None:
     set_key(config, "me", "emails", json.dumps(sorted(set(emails))))
 
 
+def set_me_not(config: Path, emails: list[str]) -> None:
+    """``[me] not_emails`` in config.toml: addresses never inferred as the user's."""
+    set_key(config, "me", "not_emails", json.dumps(sorted(set(emails))))
+
+
 def _field_for(key: str) -> tuple[str, str]:
     """(clients.toml field, value) for a review key: an address, a domain, label:…, path:…."""
     if key.startswith("label:"):
@@ -184,4 +189,4 @@ def restore(path: Path, before: bytes | None) -> None:
         _write(path, before.decode("utf-8"))
 
 
-__all__ = ["remember", "restore", "set_key", "set_me_emails"]
+__all__ = ["remember", "restore", "set_key", "set_me_emails", "set_me_not"]

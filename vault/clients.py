@@ -272,13 +272,38 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
                     f"client {c.name!r}: {d!r} is a public mail domain (anyone can have an "
                     "address there); list the client's addresses under emails = [...] instead",
                 )
+    # an address listed for one client inside a domain listed for another is under two
+    # clients too (blind trial, session 22: it went to the one listing the address, unasked)
+    for c in clients:
+        for e in c.emails:
+            host = e.rsplit("@", 1)[-1]
+            for other in clients:
+                for d in other.domains:
+                    if other.id != c.id and (host == d or host.endswith("." + d)):
+                        raise ConfigError(
+                            str(path),
+                            f"the address {e!r} belongs to two clients: {c.name!r} (id {c.id}) "
+                            f"lists it and {other.name!r} (id {other.id}) lists its domain "
+                            f"{d!r}; nothing is attributed until it names one client",
+                        )
+
+
+def _street(address: str) -> list[str]:
+    """The street of a billing address ("12 Quay Street" of "12 Quay Street, Leith"): a
+    general note naming it names the client (blind trial, session 22)."""
+    line = next((ln.strip() for ln in address.splitlines() if ln.strip()), "")
+    street = line.split(",")[0].strip()
+    ok = re.search(r"\d", street) and re.search(r"[^\W\d_]{3}", street) and len(street.split()) > 1
+    return [street] if ok else []
 
 
 def _flex(term: str, joined: bool = False) -> str:
     """A name as a pattern: spaces, hyphens and underscores between its words interchangeable
     ("Harbor Lights Dental" = "Harbor-Lights Dental"); in a script written without spaces,
     or when ``joined``, they may be left out ("田中 太郎" = "田中太郎", "HarborLights")."""
-    gap = r"[\s_-]*" if joined or _UNSPACED.search(term) else r"[\s_-]+"
+    # a dot too: a person as a mailbox name or handle, "lucia.ferraz", "@anika.hoss" (blind
+    # trial, session 22: they reached another client's draft and prompt)
+    gap = r"[\s._-]*" if joined or _UNSPACED.search(term) else r"[\s._-]+"
     return gap.join(
         r"(?:&|and)" if w.lower() in ("&", "and") else re.escape(w)  # "O'Malley and Sons"
         for w in re.split(r"[\s_-]+", term.strip())
@@ -396,9 +421,9 @@ NAME_PART_MIN = 3  # shorter parts of a person's name ("Li", "Ng") are never mat
 class ClientDirectory:
     """How clients are recognised in text (notes/0013). A client is named by:
 
-    - its name, aliases, projects (codenames) and people's full names, in any case, with
-      spaces, hyphens and
-      underscores between words interchangeable, and the leading two or more words of a name
+    - its name, aliases, projects (codenames), people's full names and the street of its
+      billing address, in any case, with spaces, hyphens, underscores and dots between words
+      interchangeable ("lucia.ferraz"), and the leading two or more words of a name
       of three or more ("Harbor Lights" for "Harbor Lights Dental");
     - a domain or address, also inside a longer address or host ("ken@harborlights.example",
       "mail.harborlights.example");
@@ -417,6 +442,7 @@ class ClientDirectory:
     def __post_init__(self) -> None:
         for c in self.clients:
             loose = [*c.names, *c.projects, *(p for p in c.people if len(p.split()) > 1)]
+            loose += _street(c.billing_address)
             words = c.name.split()
             loose += [" ".join(words[:n]) for n in range(2, len(words))]
             exact = [p for p in c.people if len(p.split()) == 1]

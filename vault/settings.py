@@ -130,6 +130,7 @@ class Settings:
     backend: str = "auto"
     me_name: str = ""
     me_emails: tuple[str, ...] = ()
+    me_not: tuple[str, ...] = ()  # [me] not_emails: never inferred as the user's
     clients: tuple[ClientSpec, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     # Servers (issue 9): None = the embedded default (SQLite file, Chroma on disk).
@@ -225,6 +226,7 @@ def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
             backend=str(answer.get("backend", "auto")),
             me_name=str(me.get("name", "")),
             me_emails=tuple(str(e).lower() for e in me.get("emails", [])),
+            me_not=tuple(str(e).lower() for e in me.get("not_emails", [])),
             clients=load_clients(home / "clients.toml"),
             extra=cfg,
             database_url=_opt(env.get("TRAILKEEP_DATABASE_URL") or vault.get("database_url")),

@@ -227,6 +227,11 @@ def test_a_reply_is_cited_as_its_own_file(tmp_path: Path) -> None:
         ('[[client]]\nname = "Other"\naliases = ["Northwind"]\n', ["'northwind'", "Other"]),
         ('[[client]]\nname = "Other"\ndomains = ["northwind.example"]\n', ["northwind.example"]),
         ('[[client]]\nname = "Other"\nid = "clearview"\n', ["'clearview'", "twice"]),
+        # an address of one client's domain listed under another (blind trial, session 22)
+        (
+            '[[client]]\nname = "Other"\nemails = ["lee@eu.northwind.example"]\n',
+            ["'lee@eu.northwind.example'", "'northwind.example'", "Other"],
+        ),
     ],
 )
 def test_an_ambiguous_clients_toml_is_refused_naming_both(
@@ -1206,3 +1211,30 @@ def test_every_item_status_counts_can_be_assigned_from_the_review(tmp_path: Path
     v.close()
     out = cli(home, "clients", "assign", group["key"], "northwind", "--remember", code=2)
     assert "is one document: nothing to add to clients.toml" in out
+
+
+def test_an_inferred_address_can_be_rejected_and_none_is_inferred_once_me_is_set(
+    tmp_path: Path,
+) -> None:
+    """Blind trial, session 22: a vendor mailing both clients' people was inferred as the user
+    and `me --remove` refused it; listing the user's own address left it inferred."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    expo = "Port Expo <events@portexpo.example>"
+    for i, to in enumerate(["dana@northwind.example", "pat@clearview.example"]):
+        (v.settings.inbox / f"e{i}.eml").write_text(
+            mail(f"e{i}@portexpo.example", expo, to, "Booth offer", "Book a booth.")
+        )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    v.close()
+    assert "events@portexpo.example" in cli(home, "me")  # writes to two clients: inferred
+    out = cli(home, "me", "--remove", "events@portexpo.example")
+    assert "never inferred again" in out and "events@portexpo.example" not in cli(home, "me")
+    assert 'not_emails = ["events@portexpo.example"]' in (home / "config.toml").read_text()
+    # the same vault, nothing rejected, but the user's own address listed: inferred no more
+    cfg = (home / "config.toml").read_text().replace('not_emails = ["events@portexpo.example"]', "")
+    (home / "config.toml").write_text(cfg)
+    assert "events@portexpo.example" in cli(home, "me")
+    cli(home, "me", "--add", "sam@samconsult.example")
+    mine = json.loads(cli(home, "me", "--json"))["addresses"]
+    assert mine == [{"address": "sam@samconsult.example", "source": "config"}]

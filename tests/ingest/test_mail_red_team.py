@@ -424,8 +424,16 @@ def test_the_watcher_waits_for_clients_toml_to_be_still_and_says_when_it_is_fixe
         broken = CLIENTS.replace('aliases = ["Clearview"]', 'aliases = ["Northwind"]')
         path.write_text(broken)
         assert wait_for(lambda: "belongs to two clients" in (w.last_error or ""), 20)
+        # a file dropped meanwhile waits, as `ingest` refuses (blind trial, session 22: it was
+        # stored under the previous file's owner of the alias now claimed twice)
+        (v.settings.inbox / "b.eml").write_text(
+            mail("z2@northwind.example", DANA, ME, "y", "KESTREL91.")
+        )
+        time.sleep(2.0)
+        assert scope_of(v, "KESTREL91") == set()
         path.write_text(CLIENTS)
         assert wait_for(lambda: w.last_error is None, 20), w.last_error
+        assert wait_for(lambda: scope_of(v, "KESTREL91") == {"northwind"}, 20)
     finally:
         stop.set()
         t.join(timeout=10)

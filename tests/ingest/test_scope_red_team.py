@@ -36,6 +36,7 @@ CAFE = ClientSpec(
     name="Café Lumière",
     aliases=("O'Malley & Sons",),
     people=("José Ramírez", "Siobhan O'Neill"),
+    billing_address="12 Quay Street, Leith\nEdinburgh EH6 6LX",
 )
 
 
@@ -61,6 +62,13 @@ CAFE = ClientSpec(
         ("the red-kite rollout", "northwind"),
         ("ping @danawhitfield on it", "northwind"),  # a long name joined
         ("the BluefinCapital deck", "bluefin"),
+        # a person as a handle or mailbox name (blind trial, session 22: these reached
+        # another client's draft and prompt)
+        ("Send the capabilities deck to dana.whitfield", "northwind"),
+        ("Ping @oscar.brennan about it", "bluefin"),
+        ("ask jose.ramirez for the menu", "cafe"),
+        # the billing address of a client (its street line)
+        ("drop the keys at 12 Quay Street, Leith", "cafe"),
     ],
 )
 def test_a_client_is_named_in_the_forms_people_write(said: str, client: str) -> None:
@@ -273,7 +281,11 @@ def test_clients_toml_decides_what_an_assignment_cannot_give_away(tmp_path: Path
     # what clients.toml does not decide is still the user's to give
     cli(home, "clients", "assign", "sam@consultant.example", "northwind")
     cli(home, "clients", "assign", "clearview.example", "clearview")
-    # and clients.toml itself may be changed: `--remember` writes the address to Northwind's
-    # emails (an address listed wins over its domain), and the assignment then stands
-    cli(home, "clients", "assign", "priya@clearview.example", "northwind", "--remember")
-    assert "priya@clearview.example" in (home / "clients.toml").read_text()
+    # nor does `--remember` write it to Northwind's emails: an address at one client's domain
+    # listed under another is under two clients, a clients.toml refused (blind trial, session
+    # 22; it used to win over its domain, so a slip in clients.toml gave one client's mail away)
+    out = cli(
+        home, "clients", "assign", "priya@clearview.example", "northwind", "--remember", code=1
+    )
+    assert "belongs to two clients" in out and "'clearview.example'" in out
+    assert "priya@clearview.example" not in (home / "clients.toml").read_text()

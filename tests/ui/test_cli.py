@@ -311,7 +311,7 @@ def test_me_remove_clients_list_and_invoice_list_say_what_they_do(home: Path) ->
         '[[client]]\nname = "Acme"\nid = "acme"\ndomains = ["acme.example"]\n'
     )
     out = run(home, "me", "--remove", "nobody@example.com", code=1)
-    assert "nobody@example.com is not in [me] emails" in out
+    assert "nobody@example.com is neither in [me] emails nor inferred" in out
     listed = run_json_plain(home, "clients", "list")
     assert [c["emails"] for c in listed["clients"]] == [["bill@initech.example"], []]
     assert "bill@initech.example" in run(home, "clients", "list")
