@@ -44,7 +44,7 @@ from .secrets import mask_secrets
 from .sentences import sentences
 
 TO_WRITE = "✎ TO WRITE"
-MAX_POINTS = 8
+MAX_POINTS = 12  # a mail of eleven requests kept eight (blind trial, session 22)
 PER_QUERY = 3
 PER_QUERY_MAX = 6  # when there are few points, each may take up to this many
 MAX_PASSAGES = 16
@@ -61,6 +61,9 @@ _REQUEST = re.compile(
     # — not thanks ("merci de votre aide"), a closing ("veuillez agréer"), "bitte sehr" or
     # "podría ser" (review, session 21)
     r"bitte(?!\s+(?:sehr|schön|entschuldigen))|k[öo]nnten sie|k[öo]nnen sie|w[üu]rden sie|"
+    # "Außerdem wäre es gut, wenn …" (blind trial, session 22)
+    r"(?:au(?:ß|ss)erdem,?\s+|auch\s+)?w[äa]re es (?:gut|sch[öo]n|m[öo]glich|hilfreich)|"
+    r"es w[äa]re (?:gut|sch[öo]n|hilfreich)|i'?m curious|i am curious|we'?re curious|"
     r"wir brauchen|ich brauche|wir ben[öo]tigen|ich ben[öo]tige|geben sie (?:uns|mir) bescheid|"
     r"merci de(?!\s+(?:votre|vos|ton|tes|nous avoir|m'avoir|l'avoir))|"
     r"veuillez(?!\s+(?:trouver|agr[ée]er|recevoir))|pourriez-vous|pouvez-vous|"
@@ -162,30 +165,66 @@ def _not_said(line: str) -> bool:
     return bool(FORWARDED.match(s) or _HEADER_LINE.match(s) or ATTRIBUTION.match(s))
 
 
-def _units(message: str) -> list[str]:
-    """The message as whole sentences: hard-wrapped lines of a paragraph are joined first (a
-    mail client wraps at 72 columns), list items stay their own unit, quoted lines (``>``),
+# A list introduced as what the client needs: each item is a request ("Before you start, we
+# need the following:" / "* a list of the columns you will drop"; blind trial, session 22)
+_LEAD_IN = re.compile(
+    r"\b(?:need|needs|require|required|following|please|could you|can you|would you|"
+    r"would like|want|before you|to do|action items?|next steps|brauchen|ben[öo]tigen|"
+    r"besoin|necesitamos)\b",
+    re.IGNORECASE,
+)
+# A request said as a command: "Send us the final runbook by Friday.", "Check whether …"
+_COMMAND = re.compile(
+    r"^(?:(?:also|and|then),?\s+)?(?:send|share|add|check|confirm|provide|update|include|"
+    r"remove|fix|review|prepare|make sure|ensure|call|schedule|book|arrange|forward|attach|"
+    r"sign|approve|change|move|set up|tell|give|ping|reply|get back|look into|double-check|"
+    r"email|contact|invite|submit|deliver|draft|write|create|resend|upload|verify|clarify|"
+    r"explain|estimate|quote|keep|drop|cancel|hold|put|reserve|rename|extend|lower|raise)"
+    r"\s+(?:us|me|him|her|them|it|the|a|an|our|your|all|this|that|these|those|whether|if|"
+    r"what|when|how|which|who|back|over|out|up|in|on|by|to|with|[A-Z0-9][\w-]*)\b",
+    re.IGNORECASE,
+)
+# not a sentence a person wrote: a compiler's or a log's line ("error: ?strndup? was not
+# declared", its quotes turned to "?" by a charset)
+_MACHINE = re.compile(
+    r"^(?:error|warning|fatal|traceback|exception)\b\s*:|(?:^|\s)\?[\w.-]+\?", re.IGNORECASE
+)
+
+
+def _units(message: str) -> list[tuple[str, bool]]:
+    """The message as whole sentences, each with whether it is an item of a list introduced
+    as what the client needs: hard-wrapped lines of a paragraph are joined first (a mail
+    client wraps at 72 columns), list items stay their own unit, quoted lines (``>``),
     forward headers and "On … wrote:" lines are dropped. A line opening with "12. " after a
     line that did not end a sentence is a wrapped sentence, not item 12."""
-    out: list[str] = []
+    units: list[tuple[str, bool]] = []  # (joined lines, a list item)
     for para in re.split(r"\n\s*\n", message):
         lines = [
             ln for ln in para.split("\n") if not ln.lstrip().startswith(">") and not _not_said(ln)
         ]
         current: list[str] = []
+        in_item = False
         for ln in lines:
             item = bool(_ITEM.match(ln))
             if item and _NUMBERED.match(ln) and current and not re.search(r"[.!?:;]$", current[-1]):
                 item = False  # "…the rota draft by March" / "12. Can we move…"
             if item and current:
-                out.append(" ".join(current))
+                units.append((" ".join(current), in_item))
                 current = []
+            if item or not current:
+                in_item = item
             if ln.strip():
                 current.append(_ITEM.sub("", ln).strip() if item else ln.strip())
         if current:
-            out.append(" ".join(current))
+            units.append((" ".join(current), in_item))
+    out: list[tuple[str, bool]] = []
+    wanted = False  # the last text before these items asked for them
+    for unit, in_item in units:
+        out.extend((x, in_item and wanted) for x in sentences(unit))
+        if not in_item:
+            wanted = unit.endswith(":") and bool(_LEAD_IN.search(unit))
     # the shared splitter: "Nov. 14 to Mr. Olsen's team" is one sentence (QA, session 12)
-    return [x for unit in out for x in sentences(unit)]
+    return out
 
 
 # A mail footer's sentences are nobody's request (QA, session 17: "Please consider the
@@ -206,10 +245,17 @@ def client_points(message: str) -> list[str]:
     order, at most 8) — never a fragment of a wrapped line."""
     out: list[str] = []
     foreign = language_of(message) != "en"
-    for s in _units(message):
-        if len(s) < 8 or len(s.split()) < 2 or _BOILERPLATE.search(s):
+    for s, wanted in _units(message):
+        if len(s) < 8 or len(s.split()) < 2 or _BOILERPLATE.search(s) or _MACHINE.search(s):
             continue
-        if s.endswith("?") or _REQUEST.match(s) or (foreign and _POLITE_INSIDE.search(s)):
+        said = s[1:-1].strip() if s.startswith("(") and s.endswith(")") else s  # "(Is …?)"
+        if (
+            wanted
+            or said.endswith("?")
+            or _REQUEST.match(said)
+            or _COMMAND.match(said)
+            or (foreign and _POLITE_INSIDE.search(said))
+        ):
             s = s[:300]
             if s not in out:
                 out.append(s)

@@ -48,7 +48,7 @@ def home(tmp_path: Path) -> Path:
     (h / "config.toml").write_text('[me]\nname = "Sam"\nemails = ["sam@me.example"]\n')
     (h / "clients.toml").write_text(
         '[[client]]\nname = "Acme Health"\nid = "acme"\ndomains = ["acme.example"]\n\n'
-        '[[client]]\nname = "Globex"\ndomains = ["globex.example"]\nemails = ["boss@acme.example"]\n'
+        '[[client]]\nname = "Globex"\ndomains = ["globex.example"]\nemails = ["boss@partner.example"]\n'
     )
     return h
 
@@ -249,7 +249,7 @@ def test_subject_fallback_threads_mail_without_headers(home: Path) -> None:
     v.close()
 
 
-def test_address_wins_over_domain_html_only_and_attachments(home: Path) -> None:
+def test_a_listed_address_html_only_and_attachments(home: Path) -> None:
     v = open_home(home)
     inbox = v.settings.inbox
     body = (
@@ -263,7 +263,7 @@ def test_address_wins_over_domain_html_only_and_attachments(home: Path) -> None:
         "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--XX--\r\n"
     )
     raw = (
-        b"From: Boss <boss@acme.example>\r\nTo: sam@me.example\r\nSubject: Budget\r\n"
+        b"From: Boss <boss@partner.example>\r\nTo: sam@me.example\r\nSubject: Budget\r\n"
         b"Date: Wed, 04 Mar 2026 10:00:00 +0000\r\nMessage-ID: <bud@acme>\r\n"
     ) + body.encode("latin-1")
     (inbox / "b.eml").write_bytes(raw)
@@ -272,7 +272,8 @@ def test_address_wins_over_domain_html_only_and_attachments(home: Path) -> None:
         rows = {
             r[0]: r[1:] for r in c.execute(text("SELECT kind, text, client_id, meta FROM entry"))
         }
-    assert rows["email"][1] == "globex"  # boss@acme.example is listed under Globex
+    # listed under Globex (at another client's domain it would be refused: test_attribution)
+    assert rows["email"][1] == "globex"
     assert "Café budget approved" in rows["email"][0] and "evil" not in rows["email"][0]
     assert "2026-03-01,2.5" in rows["attachment"][0]
     assert '"a.pdf"' in rows["email"][2]  # every attachment's metadata is kept
@@ -315,6 +316,16 @@ def test_quote_and_subject_helpers() -> None:
         "<no-reply@textbridge.example>\nSubject: API v1\n\nAPI v1 retires on April 30, 2026.\n"
     )
     assert fwd.startswith("FYI") and "retires on April 30, 2026" in fwd
+    # Supercite quotes each line under the writer's initials (blind trial, session 22: the
+    # quoted lines were cited as the replier's and put in the replier's client's scope)
+    sc, _ = strip_quotes(
+        "Lars wrote:\n\n LK> Resulted in lines of errors:\n LK>   Too many open files\n\n"
+        "See the patch just posted here.\n\nLK> Is the list archived anywhere?\nYes, on gmane.\n"
+    )
+    assert sc == "Lars wrote:\n\nSee the patch just posted here.\n\nYes, on gmane.", sc
+    # one line under capitals is a quote too; a word before ">" in a sentence is not
+    one, _ = strip_quotes("JS> Can you ship it Friday?\nFriday works.\nThe ratio a>b holds.")
+    assert one == "Friday works.\nThe ratio a>b holds.", one
 
 
 @pytest.mark.parametrize(
@@ -380,6 +391,20 @@ def test_an_html_reply_keeps_only_its_new_words() -> None:
         "<div>FYI</div><div>Begin forwarded message:</div><blockquote>Rates rise 7%.</blockquote>"
     )
     assert "Rates rise 7%." in _text_of(_html_mail(apple))
+
+
+def test_a_line_break_of_the_html_source_is_a_space() -> None:
+    """Blind trial, session 22: the source's own line break after a <br> split a question in
+    two paragraphs, and the draft listed its second half as a point."""
+    html = (
+        "<html><body><div>Hi Sam,<br><br>One more: could you add the depot code to the<br>\n"
+        "file name, so the operators can\ntell the uploads apart?<br><br>Dana</div>"
+        "<pre>code line 1\ncode line 2</pre></body></html>"
+    )
+    assert _text_of(_html_mail(html)) == (
+        "Hi Sam,\n\nOne more: could you add the depot code to the\nfile name, so the operators "
+        "can tell the uploads apart?\n\nDana\ncode line 1\ncode line 2"
+    )
 
 
 def _forward_as_attachment(outer: str, html: bool, depth: int = 1) -> bytes:

@@ -793,3 +793,40 @@ def test_thanks_closings_and_footers_in_other_languages_are_no_points(said: str)
 
 def test_a_polite_word_inside_an_english_sentence_is_no_request() -> None:
     assert client_points("Hi Sam,\n\nThe Por Favor restaurant chain signed today.\n") == []
+
+
+def test_requests_as_commands_under_a_lead_in_and_in_brackets_are_points() -> None:
+    """Blind trial, session 22: "Send us the final runbook by Friday.", the items under "we
+    need the following:", a question in brackets and "Außerdem wäre es gut, wenn …" were no
+    points; nor was "I'm curious if …"; a compiler's "?strndup?" was cut into points; a mail
+    of eleven requests kept its first eight."""
+    mail = (
+        "Hi Sam,\n\nThe budget is approved. Send us the final runbook by Friday.\n"
+        "- Check whether the export can move to 02:30.\n\n"
+        "Before you start, we need the following:\n\n"
+        "* a list of the columns you will drop\n"
+        "* written confirmation that the codes stay in the EU\n\n"
+        "(Is the audit log enough, or do we need our own?)\n"
+        "I'm curious if this is expected behavior or if something else is going on.\n\n"
+        "error: ?strndup? was not declared in this scope\n"
+        "Note that the office is closed on Monday.\n\n"
+        "Can you confirm the date? Who signs off? Is the plan written down? How long does "
+        "a reimport take? Will finance get a training?\n\nDana\n"
+    )
+    assert client_points(mail) == [
+        "Send us the final runbook by Friday.",
+        "Check whether the export can move to 02:30.",
+        "a list of the columns you will drop",
+        "written confirmation that the codes stay in the EU",
+        "(Is the audit log enough, or do we need our own?)",
+        "I'm curious if this is expected behavior or if something else is going on.",
+        "Can you confirm the date?",
+        "Who signs off?",
+        "Is the plan written down?",
+        "How long does a reimport take?",
+        "Will finance get a training?",
+    ]
+    assert client_points(
+        "Hallo Sam,\n\nDer Bericht ist fertig. Außerdem wäre es gut, wenn Sie die Liste bis "
+        "Freitag schicken.\n\nGrüße\n"
+    ) == ["Außerdem wäre es gut, wenn Sie die Liste bis Freitag schicken."]
