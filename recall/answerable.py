@@ -56,6 +56,7 @@ SCAFFOLD = frozenset(
     i me my mine we us our ours you your yours he him his she her hers they them their theirs
     one ones thing things something anything kind sort way ways part lot lots
     tell told say said says mention mentioned mentions discuss discussed talk talked talks
+    ask asks asked asking
     know known knew think thought decide decided decision decisions agree agreed happen happened
     get got give given make made go went going come came use used using take took want wanted
     like likes liked need needed new old first last next recent recently currently current now
@@ -71,6 +72,7 @@ SCAFFOLD = frozenset(
     few once further because myself ourselves yourself yourselves himself herself itself
     themselves
     roughly approximately originally initially finally eventually basically fully mostly
+    altogether
     original initial earliest
     mainly usually typically generally specifically nearly almost simply even already
     person people someone somebody anyone anybody everyone everybody guy guys folks
@@ -213,6 +215,10 @@ _RATIO = re.compile(
 
 
 DATE_KINDS = frozenset({"date", "dates"})
+MONEY_KINDS = frozenset("cost costs price prices fee fees charge charges".split())
+_MONEY = re.compile(
+    r"[$£€]\s?\d|\b\d[\d,.]*\s?(?:k\s)?(?:usd|eur|gbp|chf|dollars?|euros?|pounds?)\b", re.I
+)
 # a day of the calendar: "14 April", "April 14", "2026-04-14", "4/14" (not a bare year or time)
 _MONTH_NAME = (
     r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
@@ -640,6 +646,9 @@ class Support:
     # hold most of the terms? None: not such a question.
     outcome: bool | None = None
     caps: set[str] = field(default_factory=set)  # terms matched only in capitals ("IT")
+    # the question's names and numbers ("the Roundhay shop", "phase 2", "in 2014"): a typed
+    # answer comes from a passage that holds them all
+    anchors: set[str] = field(default_factory=set)
     # the passages (chunk ids) whose sentence holds the typed answer: cited first
     typed: set[int] = field(default_factory=set)
     # terms the passages hold only in sentences that ask (not evidence; the reason says so)
@@ -695,11 +704,30 @@ def proper_nouns(question: str) -> set[str]:
     return {m.group(0).lower().removesuffix("'s").removesuffix("’s") for m in _PROPER.finditer(q)}
 
 
+# The client spoken of by its kind ("the law firm", "our bakery", "the company"): the client
+# the question is asked about, not a word its history must hold (blind trial, session 22:
+# "what's the ceiling on the first phase for the law firm?" wanted "law" and "firm"). Only
+# after "the", "our", "their", "this": "the Roundhay shop" is one shop, not the client.
+_CLIENT_KIND = re.compile(
+    r"\b(?:the|our|their|this)\s+(?:(?:law|accounting|consulting|design|dental|medical|"
+    r"software|client['’]s)\s+)?(?:firm|company|business|practice|clinic|bakery|agency|studio|"
+    r"organi[sz]ation|client|customer|chain|restaurant|store|nonprofit|charity|startup)"
+    r"(?P<after>['’]s\b|\s+[\w'’-]+|)",
+    re.IGNORECASE,
+)
+
+
 def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
     """The question's words that carry its content, in order, each once."""
     named: set[str] = set()
     for n in names:
         named.update(words_of(n))
+    for m in _CLIENT_KIND.finditer(question):
+        # the kind itself, not a modifier of what is asked ("the clinic director")
+        after = m.group("after").strip().lower()
+        if not after or after[0] in "'’" or after in SCAFFOLD:
+            kind = m.group(0)[: m.start("after") - m.start()]
+            named.update(w for w in words_of(kind) if w not in SCAFFOLD)
     acronyms = shouted(question)
     out: list[str] = []
     if _ASKS_TIME.search(question):
@@ -806,6 +834,12 @@ def support(
     # semantic neighbours of the missing terms; of every term when a typed answer's sentence
     # must be found ("cost" ~ "fee" in "Phase 1 is a fixed fee of $9,500")
     proper = proper_nouns(question)
+    # (not a month or a weekday: a passage's date may say it)
+    sup.anchors = {
+        t
+        for t in terms
+        if (t in proper or t.isdigit()) and t not in MONTHS.values() and t not in _WEEKDAYS
+    }
     rest = [
         t
         for t in (terms if quantity or name or outcome else sup.missing)
@@ -896,6 +930,11 @@ def _reworded(vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str]) -
             found = sorted({w for w, st in zip(surface, said, strict=True) if st in got})
             n, df = term_frequencies(vault, found)
             sup.weights[t] = max(math.log((n + 1) / (df.get(w, 0) + 0.5)) + 1.0 for w in found)
+        elif t in MONEY_KINDS and any(_MONEY.search(s) for s in told):
+            # "how much will support cost?": "£400 a month" says it, with no "cost" (blind
+            # trial, session 22)
+            sup.supported[t] = "keyword"
+            sup.matched[t] = {"£", "$", "€"}
 
 
 def stated(hit: Hit) -> str:
@@ -945,6 +984,20 @@ def _typed_sentence(
     that do are kept in ``sup.typed``. ``alone``: the terms in that sentence itself (and its
     heading), not in the sentence before — an event is reported where it is named."""
     terms = [t for t in sup.terms if not t.isdigit()]
+    # The answer to "how many orders did the Roundhay shop get?" is in a passage about
+    # Roundhay, and the budget "for phase 2" in one that says phase 2: a number, a name or a
+    # date from a passage about another shop or phase answers another question, however many of
+    # the words it shares (blind trial, session 22: Headingley's 412 orders and phase 1's
+    # budget were given). A number is matched as written, a name by its word.
+    if sup.anchors:
+        hits = [
+            h
+            for h in hits
+            if sup.anchors <= set(_with_parts(words_of(f"{h.title} {h.quote}")))
+            or sup.anchors <= {stem(w) for w in _with_parts(words_of(f"{h.title} {h.quote}"))}
+        ]
+        if not hits:
+            return False
     if not terms:
         return True
     total = sum(sup.weights.get(t, 1.0) for t in terms)

@@ -30,9 +30,10 @@ GROUPS: tuple[str, ...] = (
     "bounced, rule out, ruled out",
     # something went wrong
     "break, broke, broken, fail, failed, failure, crash, crashed, error, wrong, problem, issue, "
-    "bug, outage, stop working, stopped working",
+    "bug, outage, stop working, stopped working, defect, glitch, fault",
     # something began
-    "start, started, begin, began, kick off, kicked off, launch, launched, trigger",
+    "start, started, begin, began, kick off, kicked off, launch, launched, trigger, go live, "
+    "went live, rollout, roll out, rolled out",
     # a choice
     "choose, chose, chosen, pick, picked, select, selected, settle, settled, opt, opted, prefer, "
     "preferred",
@@ -70,6 +71,17 @@ GROUPS: tuple[str, ...] = (
     "sign in, signed in, login, log in, logged in, sign-in, authenticate",
     # a try
     "attempt, try",
+    # an upper bound (blind trial, session 22: "the ceiling on the first phase" / "capped at")
+    "ceiling, cap, capped, maximum, upper limit, at most, no more than",
+    # time before ("how far ahead" / "72 hours' notice")
+    "ahead, in advance, beforehand, notice, lead time",
+    # two weeks
+    "fortnight, two weeks, 2 weeks, 14 days",
+    # units written short ("extra hrs")
+    "hours, hrs, hr",
+    "minutes, mins",
+    "weeks, wks",
+    "years, yrs",
 )
 
 

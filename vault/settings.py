@@ -81,6 +81,9 @@ DEFAULT_CONFIG = """\
 # Your own details: used to tell your outgoing mail from incoming, and on invoices.
 # name = "Sam Example"
 # emails = ["sam@example.com"]
+# Once emails lists one, no other address is inferred as yours but a second one writing as you.
+# Addresses never to take for yours (`trailkeep me --remove` of an inferred one writes here):
+# not_emails = ["events@expo.example"]
 # address = "9 Side St\\nSpringfield"
 # tax_id = ""
 # iban = ""
