@@ -326,6 +326,26 @@ def test_quote_and_subject_helpers() -> None:
     # one line under capitals is a quote too; a word before ">" in a sentence is not
     one, _ = strip_quotes("JS> Can you ship it Friday?\nFriday works.\nThe ratio a>b holds.")
     assert one == "Friday works.\nThe ratio a>b holds.", one
+    # a phone's sign-off and a legal footer without "-- " are not the sender's words (same)
+    foot, _ = strip_quotes(
+        "Weekly please.\n\nGreta\nSent from my iPhone\n\nIf you are not the intended "
+        "recipient of this message, please notify the sender and delete it."
+    )
+    assert foot == "Weekly please.\n\nGreta", foot
+    legal, _ = strip_quotes(
+        "Approved.\n\nCONFIDENTIALITY NOTICE: this e-mail may contain privileged information."
+    )
+    assert legal == "Approved."
+    mine, _ = strip_quotes("Approved.\n\nPlease treat it as confidential information and say so.")
+    assert mine.endswith("say so."), mine  # a client's own last words stay
+    # a list's attribution in header form over the quote, the answer under it (notmuch)
+    dave, _ = strip_quotes(
+        "From: Joe Perches <joe@perches.com>\nDate: Sun, 14 Nov 2010 19:04:58 -0800\n\n"
+        "> Signed-off-by: Joe Perches <joe@perches.com>\n\nApplied."
+    )
+    assert dave == "Applied.", dave
+    only, _ = strip_quotes("This message is intended only for the addressee.")
+    assert only == "This message is intended only for the addressee."
 
 
 @pytest.mark.parametrize(
