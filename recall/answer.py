@@ -297,6 +297,7 @@ def judge(
         # what the second look found answers only as found: a reply's "Approved." holds one
         # word of the question and is cited first, beside the message it answers
         ordered = _first(pinned, ordered)
+    ordered = _with_replies(vault, ordered, res)
     if _ORIGINAL.search(question):
         # "what was the original plan?": the earliest passage first (QA, session 16: the
         # current version was cited first, the first one second)
@@ -360,6 +361,39 @@ def _second_look(
         if (both := holds_all(pair)) is not None:
             return both, pair
     return None
+
+
+def _ends_asking(quote: str) -> bool:
+    """Does the passage end on a question (its last sentence, not a sign-off)?"""
+    said = [s for s in sentences(quote) if s.strip() and len(s.split()) > 2]
+    return bool(said) and said[-1].rstrip().endswith("?")
+
+
+def _with_replies(vault: Vault, ordered: list[Hit], res: SearchResult) -> list[Hit]:
+    """A cited passage that only asks (the user's question to an AI, a client's question)
+    holds the question's words and none of its answer: the reply to it, when search found it,
+    is cited first (blind trial, session 22: "how do we stop a double charge?" cited only the
+    user's turn, not the assistant's "generate an idempotency key …")."""
+    asking = [h for h in ordered[:PASSAGES] if _ends_asking(h.quote)]
+    if not asking:
+        return ordered
+    pool: dict[int, Hit] = {}
+    for h in (*res.hits, *res.further):  # found within the question's scope and filters
+        pool.setdefault(h.entry_id, h)
+    cited = {h.entry_id for h in ordered}
+    replies: dict[int, Hit] = {}
+    for parent, child, _, after in neighbour_chunks(vault, [h.entry_id for h in asking], Filters()):
+        fresh = after and child in pool and child not in cited and parent not in replies
+        if fresh and not only_asks(pool[child].quote):
+            replies[parent] = pool[child]
+    if not replies:
+        return ordered
+    out: list[Hit] = []
+    for h in ordered:
+        if h.entry_id in replies:
+            out.append(replies[h.entry_id])
+        out.append(h)
+    return out
 
 
 def _first(pinned: list[Hit], hits: list[Hit]) -> list[Hit]:

@@ -442,6 +442,9 @@ class ClientDirectory:
     def __post_init__(self) -> None:
         for c in self.clients:
             loose = [*c.names, *c.projects, *(p for p in c.people if len(p.split()) > 1)]
+            # surname first, as a handle or a list writes it: "ferraz.lucia", "Ferraz, Lucia"
+            # is two names (re-check of the blind trial, session 22)
+            loose += [" ".join(p.split()[::-1]) for p in c.people if len(p.split()) == 2]
             loose += _street(c.billing_address)
             words = c.name.split()
             loose += [" ".join(words[:n]) for n in range(2, len(words))]

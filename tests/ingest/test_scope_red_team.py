@@ -67,6 +67,7 @@ CAFE = ClientSpec(
         ("Send the capabilities deck to dana.whitfield", "northwind"),
         ("Ping @oscar.brennan about it", "bluefin"),
         ("ask jose.ramirez for the menu", "cafe"),
+        ("sync with whitfield.dana about it", "northwind"),  # surname first
         # the billing address of a client (its street line)
         ("drop the keys at 12 Quay Street, Leith", "cafe"),
     ],

@@ -607,3 +607,46 @@ def test_in_a_clients_scope_a_word_counts_where_the_passage_says_it(tmp_path: Pa
         assert not b.abstained and any("5%" in c.quote for c in b.citations), b.answer
     finally:
         v.close()
+
+
+def test_a_question_to_an_ai_is_cited_with_the_reply_that_answers_it(tmp_path: Path) -> None:
+    """Blind trial, session 22: "how do we stop a customer being charged twice?" cited only the
+    user's turn (which holds the question's words), not the assistant's answer to it."""
+    from tests.fixtures.chats import msg, node
+    from tests.output.conftest import two_client_settings
+    from trailkeep.recall.answer import ask
+    from trailkeep.vault import get_embedder
+
+    turns = [
+        (
+            "user",
+            "I'm building a pre-order checkout for Acme Health with a payments SDK. Customers "
+            "sometimes double-tap the Pay button and get charged twice. How do I stop that?",
+        ),
+        (
+            "assistant",
+            "Generate an idempotency key when the checkout page loads and send the same key "
+            "with every CreatePayment call for that order.",
+        ),
+    ]
+    mapping = {"root": node("root", None, ["m0"], None)}
+    mapping["m0"] = node("m0", "root", ["m1"], msg("m0", turns[0][0], turns[0][1], 1763960000.0))
+    mapping["m1"] = node("m1", "m0", [], msg("m1", turns[1][0], turns[1][1], 1763960001.0))
+    conv = {
+        "id": "conv-pay",
+        "title": "Checkout",
+        "create_time": 1763960000.0,
+        "update_time": 1763960100.0,
+        "current_node": "m1",
+        "mapping": mapping,
+    }
+    v = Vault.open(two_client_settings(tmp_path / "home"), get_embedder("minilm"))
+    try:
+        (v.settings.inbox / "conversations.json").write_text(json.dumps([conv]))
+        Ingestor(v).ingest_paths([v.settings.inbox / "conversations.json"])
+        a = ask(v, "how do we stop a customer being charged twice if they tap pay twice?")
+        assert not a.abstained, a.reason
+        assert "idempotency key" in a.citations[0].quote, [c.quote for c in a.citations]
+        assert any("double-tap" in c.quote for c in a.citations)
+    finally:
+        v.close()
