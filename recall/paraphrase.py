@@ -77,6 +77,21 @@ GROUPS: tuple[str, ...] = (
     "ahead, in advance, beforehand, notice, lead time",
     # two weeks
     "fortnight, two weeks, 2 weeks, 14 days",
+    # money kept for something ("earmarked for the first phase" / "set aside £48,000")
+    "earmark, earmarked, set aside, allocate, allocated, ring-fence, ring-fenced",
+    # without ("addresses lack a postcode" / "have no postcode")
+    "lack, lacks, lacking, have no, has no, missing",
+    # a figure that went down, or up
+    "fall, fell, fallen, decrease, decreased, reduce, reduced, go down, went down, down, lower",
+    "rise, rose, risen, increase, increased, grow, grew, go up, went up, higher",
+    # something that stops ("stop supporting" / "ends support")
+    "stop, stops, end, ends, ended, cease, discontinue, discontinued, retire, retires, sunset",
+    # a rung of an offer ("the top membership level" / "a Patron tier")
+    "tier, level, band, grade",
+    # how many a place takes ("admit" / "holds 120 visitors")
+    "admit, admits, hold, holds, capacity, accommodate, seat, seats",
+    # built by us ("home-grown" / "in-house")
+    "home-grown, homegrown, in-house, in house, our own, bespoke, custom-built",
     # units written short ("extra hrs")
     "hours, hrs, hr",
     "minutes, mins",
