@@ -160,8 +160,11 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # that session's changes, 83.3 / 86.7 % and 90.0 / 60.0 % after
         (BAKERYLAW, "blind.jsonl"): (0.80, 0.83),
         (FREIGHTMUSEUM, "blind.jsonl"): (0.86, 0.56),
+        # a fourth (a dental group and a brewery), written blind after those changes and run
+        # once, its errors not read: 83.3 / 46.7 %
+        (DENTALBREWERY, "blind.jsonl"): (0.80, 0.43),
     }
-    for data in (DEFAULT, BAKERYLAW, FREIGHTMUSEUM):
+    for data in (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY):
         v = build(data, tmp_path / data.name, "minilm")
         try:
             for (where, name), (abstain, answer) in floors.items():
@@ -177,9 +180,10 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
 
 BAKERYLAW = Path(__file__).resolve().parents[1] / "fixtures" / "bakerylaw"
 FREIGHTMUSEUM = Path(__file__).resolve().parents[1] / "fixtures" / "freightmuseum"
+DENTALBREWERY = Path(__file__).resolve().parents[1] / "fixtures" / "dentalbrewery"
 
 
-@pytest.mark.parametrize("data", [BAKERYLAW, FREIGHTMUSEUM], ids=lambda p: p.name)
+@pytest.mark.parametrize("data", [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY], ids=lambda p: p.name)
 def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
     """Each blind set of the other vaults: its evidence is found verbatim in the vault's files."""
     import json
