@@ -109,7 +109,10 @@ def make_context(
     emails, the inferred addresses as stored (``STATE_INFERRED_ME``), the assignments and the
     clients no longer listed. The one constructor: `status`'s quick path compares the same
     fingerprint."""
-    me = {a.lower() for a in me_emails} | set(inferred_from_state(inferred_raw))
+    # an address the user said is not theirs never counts, whatever a process inferred
+    # before it read that (review: a running watcher's stored inference)
+    rejected = {a.lower() for a in me_not}
+    me = {a.lower() for a in me_emails} | (set(inferred_from_state(inferred_raw)) - rejected)
     listed = {c.id for c in clients}
     gone = ClientDirectory(tuple(c for c in former if c.id not in listed))
     said = (*sorted({a.lower() for a in me_emails}), *sorted(f"not:{a.lower()}" for a in me_not))

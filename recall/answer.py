@@ -300,7 +300,6 @@ def judge(
         # what the second look found answers only as found: a reply's "Approved." holds one
         # word of the question and is cited first, beside the message it answers
         ordered = _first(pinned, ordered)
-    ordered = _with_replies(vault, ordered, res)
     if _ORIGINAL.search(question):
         # "what was the original plan?": the earliest passage first (QA, session 16: the
         # current version was cited first, the first one second)
@@ -312,7 +311,7 @@ def judge(
         ordered = newest_first(
             by_cover(replace(sup, weights={}), strong), in_force(vault, strong, when)
         )
-    return ordered, None
+    return _with_replies(vault, ordered, res), None
 
 
 def _second_look(

@@ -168,7 +168,7 @@ def _not_said(line: str) -> bool:
 # A list introduced as what the client needs: each item is a request ("Before you start, we
 # need the following:" / "* a list of the columns you will drop"; blind trial, session 22)
 _LEAD_IN = re.compile(
-    r"\b(?:need|needs|require|required|following|please|could you|can you|would you|"
+    r"\b(?:need|needs|require|required|please(?!\s+(?:find|see|note))|could you|can you|would you|"
     r"would like|want|before you|to do|action items?|next steps|brauchen|ben[öo]tigen|"
     r"besoin|necesitamos)\b",
     re.IGNORECASE,
@@ -181,14 +181,12 @@ _COMMAND = re.compile(
     r"email|contact|invite|submit|deliver|draft|write|create|resend|upload|verify|clarify|"
     r"explain|estimate|quote|keep|drop|cancel|hold|put|reserve|rename|extend|lower|raise)"
     r"\s+(?:us|me|him|her|them|it|the|a|an|our|your|all|this|that|these|those|whether|if|"
-    r"what|when|how|which|who|back|over|out|up|in|on|by|to|with|[A-Z0-9][\w-]*)\b",
+    r"what|when|how|which|who|back|over|out|up|in|on|by|to|with|(?-i:[A-Z0-9][\w-]*))\b",
     re.IGNORECASE,
 )
 # not a sentence a person wrote: a compiler's or a log's line ("error: ?strndup? was not
 # declared", its quotes turned to "?" by a charset)
-_MACHINE = re.compile(
-    r"^(?:error|warning|fatal|traceback|exception)\b\s*:|(?:^|\s)\?[\w.-]+\?", re.IGNORECASE
-)
+_MACHINE = re.compile(r"^(?:error|warning|fatal|traceback|exception)\b\s*:", re.IGNORECASE)
 
 
 def _units(message: str) -> list[tuple[str, bool]]:

@@ -46,6 +46,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = text[s : m.start()].rsplit(None, 1)[-1].lower() if text[s : m.start()] else ""
             if word.rstrip(".") in _ABBREV or re.fullmatch(r"[a-z]", word):
                 continue
+            if re.fullmatch(r"[(\[]?\?[\w.-]+", word) and m.group().startswith("?"):
+                continue  # "?final?": quote marks a charset turned into "?", not a question
             out.append((s, m.start() + len(m.group().rstrip())))
             s = m.end()
         out.append((s, b))

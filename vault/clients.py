@@ -293,8 +293,22 @@ def _street(address: str) -> list[str]:
     general note naming it names the client (blind trial, session 22)."""
     line = next((ln.strip() for ln in address.splitlines() if ln.strip()), "")
     street = line.split(",")[0].strip()
-    ok = re.search(r"\d", street) and re.search(r"[^\W\d_]{3}", street) and len(street.split()) > 1
+    ok = (
+        re.search(r"\d", street)
+        and len(street.split()) > 1
+        and _STREET_WORD.search(street)
+        and not re.match(r"(?i)\s*(?:unit|suite|flat|apt|apartment|po box|p\.o\.)\b", street)
+    )
     return [street] if ok else []
+
+
+# what makes a line of an address its street (not "Unit 4", a word in any sentence: review)
+_STREET_WORD = re.compile(
+    r"(?i)\b(?:street|st|road|rd|lane|ln|avenue|ave|boulevard|blvd|drive|dr|way|place|pl|"
+    r"court|ct|square|sq|terrace|crescent|close|row|parade|highway|hwy|rua|calle|avenida|"
+    r"strasse|straße|str|weg|gasse|platz|allee|rue|chemin|via|viale|corso|piazza|plein|laan|"
+    r"straat|gracht)\b\.?|(?:strasse|straße|weg|gasse|platz|allee|straat|laan)\b"
+)
 
 
 def _flex(term: str, joined: bool = False) -> str:
@@ -303,7 +317,8 @@ def _flex(term: str, joined: bool = False) -> str:
     or when ``joined``, they may be left out ("田中 太郎" = "田中太郎", "HarborLights")."""
     # a dot too: a person as a mailbox name or handle, "lucia.ferraz", "@anika.hoss" (blind
     # trial, session 22: they reached another client's draft and prompt)
-    gap = r"[\s._-]*" if joined or _UNSPACED.search(term) else r"[\s._-]+"
+    # (a dot alone, no space around it: "how long. Will …" is two sentences, not "Will Long")
+    gap = r"(?:[\s_-]*|\.)" if joined or _UNSPACED.search(term) else r"(?:[\s_-]+|\.)"
     return gap.join(
         r"(?:&|and)" if w.lower() in ("&", "and") else re.escape(w)  # "O'Malley and Sons"
         for w in re.split(r"[\s_-]+", term.strip())
@@ -442,9 +457,6 @@ class ClientDirectory:
     def __post_init__(self) -> None:
         for c in self.clients:
             loose = [*c.names, *c.projects, *(p for p in c.people if len(p.split()) > 1)]
-            # surname first, as a handle or a list writes it: "ferraz.lucia", "Ferraz, Lucia"
-            # is two names (re-check of the blind trial, session 22)
-            loose += [" ".join(p.split()[::-1]) for p in c.people if len(p.split()) == 2]
             loose += _street(c.billing_address)
             words = c.name.split()
             loose += [" ".join(words[:n]) for n in range(2, len(words))]
@@ -502,6 +514,14 @@ class ClientDirectory:
                 alt = _alternation(camel)
                 alts.append(r"(?<=[a-z\d])(?:" + alt + r")(?![a-z])")
                 alts.append(r"(?<![^\W_])(?:" + alt + r")(?=[A-Z])")
+            # surname first, as a handle or a list writes it ("ferraz.lucia", "Ferraz, Lucia";
+            # re-check of the blind trial, session 22) — joined so, never as two words ("how
+            # long will" is not "Will Long": review)
+            if reversed_ := [
+                re.escape(b) + r"(?:[._]|,\s*)" + re.escape(a)
+                for a, b in (p.split() for p in map(fold, c.people) if len(p.split()) == 2)
+            ]:
+                alts.append(r"(?<![\w.])(?i:" + _alternation(reversed_) + r")(?![\w-])")
             if where := [re.escape(t) for t in where if t.strip()]:
                 # the whole address, not only its domain ("dana@[another client]" named Dana)
                 alts.append(

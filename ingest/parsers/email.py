@@ -15,6 +15,7 @@ import contextlib
 import email
 import email.policy
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -281,6 +282,7 @@ _ORIGINAL = re.compile(
 
 
 _HEADERISH = re.compile(r"^[A-Za-z][\w-]{1,30}:\s")
+_LIST_ATTRIBUTION = re.compile(r"^(?:from|date):\s", re.IGNORECASE)
 # Supercite's quote: the writer's initials before ">" ("LK> …", " JS>> …")
 _SUPERCITE = re.compile(r"^\s{0,3}([A-Za-z][A-Za-z0-9]{0,4})>+(?:\s|$)")
 
@@ -292,7 +294,18 @@ def _supercite(lines: list[str]) -> set[str]:
     for ln in lines:
         if m := _SUPERCITE.match(ln):
             seen[m.group(1)] = seen.get(m.group(1), 0) + 1
-    return {p for p, n in seen.items() if n >= 2 or (p.isupper() and len(p) <= 4)}
+    return {
+        p
+        for p, n in seen.items()
+        if (n >= 2 or (p.isupper() and len(p) <= 4)) and p.lower() not in _PROMPTS
+    }
+
+
+# a console's prompt, pasted with its session ("SQL> select …", "mysql> …"): not a quote
+_PROMPTS = frozenset(
+    "sql mysql psql sqlite irb pry rman gdb lldb pdb ipdb node cmd bash zsh ftp sftp redis "
+    "mongo hive impala spark scala ghci iex".split()
+)
 
 
 def strip_quotes(text: str) -> tuple[str, int]:
@@ -315,11 +328,17 @@ def strip_quotes(text: str) -> tuple[str, int]:
             kept.extend(lines[i:])
             break
         if _ORIGINAL.match(s) or reply_header(s, lines[i + 1 : i + 4]):
-            quoted = [x for x in lines[i + 1 :] if x.strip()]
+            # the header lines under it, then the first line that is not one
+            block = list(itertools.takewhile(lambda x: _HEADERISH.match(x.strip()), lines[i:]))
+            after = [x for x in lines[i + len(block) :] if x.strip()][:1]
             if (
                 not any(k.strip() for k in kept)
                 and not _ORIGINAL.match(s)
-                and any(x.lstrip().startswith(">") for x in quoted[:6])
+                # From and Date only (Outlook's Sent/To/Subject block is the old mail's), the
+                # ">" lines right under them (review: an unquoted old body was kept as new)
+                and all(_LIST_ATTRIBUTION.match(x.strip()) for x in block)
+                and after
+                and after[0].lstrip().startswith(">")
             ):
                 # "From: Joe <…>" / "Date: …" over ">" lines, then the answer (a list's
                 # reply style): an attribution, not Outlook's old mail under the new (the
@@ -352,16 +371,22 @@ def strip_quotes(text: str) -> tuple[str, int]:
 # A phone's sign-off: what follows is the signature and the footer
 _SENT_FROM = re.compile(
     r"^\s*(?:sent from my \w+|sent from (?:outlook|mail) for \w+|von meinem \w+ gesendet|"
-    r"envoy[ée] de mon \w+|enviado desde mi \w+)\b.*$",
+    r"envoy[ée] de mon \w+|enviado desde mi \w+)(?:\s+\w+){0,3}[\s.!]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # A legal footer's paragraph (blind trial, session 22: it was indexed as the sender's words,
-# and found by "intended recipient notify the sender delete")
+# and found by "intended recipient notify the sender delete"): a phrase only a footer uses, or
+# two of the weaker ones ("notify the sender" alone is a client's request too: review)
 _FOOTER = re.compile(
     r"intended (?:solely |only )?(?:recipient|for the (?:use|addressee))|"
-    r"received this (?:e-?mail|message|communication) in error|notify the sender|"
-    r"confidentiality notice|nicht der (?:richtige )?(?:adressat|empf[äa]nger)|"
-    r"pas le destinataire|no es el destinatario|environment before printing",
+    r"received this (?:e-?mail|message|communication) in error|confidentiality notice|"
+    r"nicht der (?:richtige )?(?:adressat|empf[äa]nger)|pas le destinataire|"
+    r"no es el destinatario|environment before printing",
+    re.IGNORECASE,
+)
+_FOOTER_WEAK = re.compile(
+    r"notify the sender|delete (?:it|this (?:e-?mail|message))|confidential|privileged|"
+    r"unauthori[sz]ed|disclos",
     re.IGNORECASE,
 )
 
@@ -369,10 +394,16 @@ _FOOTER = re.compile(
 def _without_footer(text: str) -> str:
     """``text`` without a phone's sign-off and what follows it, and without trailing paragraphs
     that are a legal footer. Never the whole text: a message that is only a footer stays."""
-    if (m := _SENT_FROM.search(text)) and text[: m.start()].strip():
+    if (
+        (m := _SENT_FROM.search(text))
+        and text[: m.start()].strip()
+        and not FORWARDED.search(text, m.end())  # a forward under it is what was sent
+    ):
         text = text[: m.start()].rstrip()
     paras = re.split(r"\n\s*\n", text)
-    while len(paras) > 1 and _FOOTER.search(paras[-1]):
+    while len(paras) > 1 and (
+        _FOOTER.search(paras[-1]) or len(set(_FOOTER_WEAK.findall(paras[-1].lower()))) >= 2
+    ):
         paras.pop()
     return "\n\n".join(paras).strip()
 

@@ -326,6 +326,22 @@ def test_quote_and_subject_helpers() -> None:
     # one line under capitals is a quote too; a word before ">" in a sentence is not
     one, _ = strip_quotes("JS> Can you ship it Friday?\nFriday works.\nThe ratio a>b holds.")
     assert one == "Friday works.\nThe ratio a>b holds.", one
+    # a console session pasted is not a quote (review)
+    sql, _ = strip_quotes("It fails here:\nSQL> select 1;\nSQL> select 2;\nAny idea?")
+    assert "SQL> select 2;" in sql
+    # an Outlook block at the top keeps its old body out; a forward under a phone's sign-off
+    # stays; "notify the sender" alone is a client's request (review)
+    top, _ = strip_quotes(
+        "From: Ben <ben@b.example>\nSent: Monday\nTo: Sam\nSubject: RE: x\n\nOur ceiling is "
+        "48k.\n\n> Sam wrote:\n> old"
+    )
+    assert "48k" not in top
+    fwd, _ = strip_quotes(
+        "FYI\n\nSent from my iPhone\n\nBegin forwarded message:\n\nFrom: x\nTotal $12,480."
+    )
+    assert "$12,480" in fwd
+    ask_, _ = strip_quotes("Approved.\n\nCould you notify the sender and ask for an address?")
+    assert ask_.endswith("address?")
     # a phone's sign-off and a legal footer without "-- " are not the sender's words (same)
     foot, _ = strip_quotes(
         "Weekly please.\n\nGreta\nSent from my iPhone\n\nIf you are not the intended "

@@ -67,7 +67,8 @@ CAFE = ClientSpec(
         ("Send the capabilities deck to dana.whitfield", "northwind"),
         ("Ping @oscar.brennan about it", "bluefin"),
         ("ask jose.ramirez for the menu", "cafe"),
-        ("sync with whitfield.dana about it", "northwind"),  # surname first
+        ("sync with whitfield.dana about it", "northwind"),  # surname first, joined
+        ("Whitfield, Dana: approved", "northwind"),
         # the billing address of a client (its street line)
         ("drop the keys at 12 Quay Street, Leith", "cafe"),
     ],
@@ -89,6 +90,8 @@ def test_a_client_is_named_in_the_forms_people_write(said: str, client: str) -> 
         "The acmes and accountability",
         "Will do, said the team",
         "a clear view of the north wind",  # an alias is not split into words
+        "we met oscar. brennan was late",  # review: a sentence end is not a name's gap
+        "brennan oscar, surname first as two words",
     ],
 )
 def test_words_that_only_look_like_a_client_name_nobody(said: str) -> None:

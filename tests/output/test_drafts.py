@@ -826,6 +826,13 @@ def test_requests_as_commands_under_a_lead_in_and_in_brackets_are_points() -> No
         "How long does a reimport take?",
         "Will finance get a training?",
     ]
+    # statements that open with a verb are no commands; "following your advice" asks for
+    # nothing; a word in "?" quotes is no question's end (review)
+    assert client_points(
+        "Hi,\n\nReview meetings are on Tuesdays now. Change requests are billed separately. "
+        "Fix deployed to staging yesterday.\n\nFollowing your advice, here is what we changed:"
+        "\n- the export\n- the import\n\nCould you send the ?final? report by Friday?\n"
+    ) == ["Could you send the ?final? report by Friday?"]
     assert client_points(
         "Hallo Sam,\n\nDer Bericht ist fertig. Außerdem wäre es gut, wenn Sie die Liste bis "
         "Freitag schicken.\n\nGrüße\n"
