@@ -442,6 +442,7 @@ class Ingestor:
         self._clients = vault.settings.clients
         self._clients_stamp: tuple[int, int, int, int] | None = self._stamp()
         self.clients_error: str | None = None
+        self.clients_exc: TrailkeepError | None = None  # the error itself, to raise again
         self._ctx: Context | None = None
         # the attribution fingerprints documents were decided with since the last refresh
         self._used: set[str] = set()
@@ -479,9 +480,9 @@ class Ingestor:
         if stamp != self._clients_stamp:
             try:
                 self._clients = reattribution.reload_clients(self.vault)
-                self.clients_error = None
+                self.clients_error, self.clients_exc = None, None
             except TrailkeepError as exc:
-                self.clients_error = str(exc)
+                self.clients_error, self.clients_exc = str(exc), exc
             self._clients_stamp = stamp
         self._ctx = None
         stored = own.get_state(self.vault, STATE_FINGERPRINT)

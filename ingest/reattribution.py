@@ -169,7 +169,8 @@ def reload_clients(vault: Vault) -> tuple[ClientSpec, ...]:
 def my_addresses(vault: Vault) -> dict[str, str]:
     """The user's own addresses: ``[me] emails`` (source ``config``) and those inferred from
     the mail (source ``inferred``). Address -> source."""
-    out = {a: "inferred" for a in inferred_me(vault)}
+    rejected = set(vault.settings.me_not)  # a watcher may have stored it before reading that
+    out = {a: "inferred" for a in inferred_me(vault) if a not in rejected}
     out.update({a.lower(): "config" for a in vault.settings.me_emails})
     return out
 

@@ -23,7 +23,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from trailkeep.vault.errors import ConfigError, DiskFull
+from trailkeep.vault.errors import DiskFull
 from trailkeep.vault.space import as_disk_full, is_disk_full
 
 from .filters import is_ignored
@@ -405,10 +405,9 @@ class Watcher:
         done = 0
         deadline = self.clock() + timeout
         self.ingestor.refresh()
-        if self.ingestor.clients_error:  # as `ingest` does: nothing stored under a guess
+        if self.ingestor.clients_exc is not None:  # as `ingest` does: nothing under a guess
             self.state = "stopped"
-            path, err = str(self.ingestor.settings.clients_path), self.ingestor.clients_error
-            raise ConfigError(path, err.removeprefix(f"{path}: "))
+            raise self.ingestor.clients_exc
         self._full = None
         while len(self.tracker) and self.clock() < deadline:
             done += self._process_ready()

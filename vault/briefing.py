@@ -168,6 +168,7 @@ def own_addresses(vault: Vault) -> frozenset[str]:
     """The user's own addresses: ``[me] emails`` and those inferred from the mail — the same
     set as ``trailkeep.ingest.reattribution.my_addresses``."""
     inferred = {k.lower() for k in inferred_from_state(get_state(vault, STATE_INFERRED_ME))}
+    inferred -= set(vault.settings.me_not)  # `me --remove`: never the user's
     return frozenset(inferred | {a.lower() for a in vault.settings.me_emails})
 
 
