@@ -372,10 +372,10 @@ def _ends_asking(quote: str) -> bool:
 
 
 def _with_replies(vault: Vault, ordered: list[Hit], res: SearchResult) -> list[Hit]:
-    """A cited passage that only asks (the user's question to an AI, a client's question)
-    holds the question's words and none of its answer: the reply to it, when search found it,
-    is cited first (blind trial, session 22: "how do we stop a double charge?" cited only the
-    user's turn, not the assistant's "generate an idempotency key …")."""
+    """A cited passage that ends on a question (the user's question to an AI, with what led to
+    it) holds the question's words, not its answer: the reply to it, when search found it in the
+    question's scope, is cited first (blind trial, session 22: "how do we stop a double
+    charge?" cited only the user's turn, not the assistant's "generate an idempotency key …")."""
     asking = [h for h in ordered[:PASSAGES] if _ends_asking(h.quote)]
     if not asking:
         return ordered

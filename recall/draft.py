@@ -184,6 +184,14 @@ _COMMAND = re.compile(
     r"what|when|how|which|who|back|over|out|up|in|on|by|to|with|(?-i:[A-Z0-9][\w-]*))\b",
     re.IGNORECASE,
 )
+# A want said after a word or two ("Before then I need one sheet …"), or as a wish ("If the
+# sheet could print by itself at 4:15 that would be perfect."): a point too (session 22's
+# new-user pass: the baker's two requests were missed, her aside was the only point)
+_WANTS = re.compile(
+    r"\b(?:i|we)(?: also| really| still| just)? (?:need|want|would like|['’]d like)\b|"
+    r"\bwould be (?:perfect|great|ideal|helpful|good|lovely)\b|\bit would help if\b",
+    re.IGNORECASE,
+)
 # not a sentence a person wrote: a compiler's or a log's line ("error: ?strndup? was not
 # declared", its quotes turned to "?" by a charset)
 _MACHINE = re.compile(r"^(?:error|warning|fatal|traceback|exception)\b\s*:", re.IGNORECASE)
@@ -252,6 +260,7 @@ def client_points(message: str) -> list[str]:
             or said.endswith("?")
             or _REQUEST.match(said)
             or _COMMAND.match(said)
+            or (_WANTS.search(said) and not said.endswith(":"))  # a lead-in: its items are
             or (foreign and _POLITE_INSIDE.search(said))
         ):
             s = s[:300]

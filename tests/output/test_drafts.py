@@ -833,6 +833,15 @@ def test_requests_as_commands_under_a_lead_in_and_in_brackets_are_points() -> No
         "Fix deployed to staging yesterday.\n\nFollowing your advice, here is what we changed:"
         "\n- the export\n- the import\n\nCould you send the ?final? report by Friday?\n"
     ) == ["Could you send the ?final? report by Friday?"]
+    # a want after a word or two, and a wish (session 22's new-user pass)
+    assert client_points(
+        "Hi Sam,\n\nWe start mixing at 4:30. Before then I need one sheet per product.\n\n"
+        "If the sheet could print by itself at 4:15 that would be perfect. It takes me 25 "
+        "minutes now.\n\nLucy\n"
+    ) == [
+        "Before then I need one sheet per product.",
+        "If the sheet could print by itself at 4:15 that would be perfect.",
+    ]
     assert client_points(
         "Hallo Sam,\n\nDer Bericht ist fertig. Außerdem wäre es gut, wenn Sie die Liste bis "
         "Freitag schicken.\n\nGrüße\n"
