@@ -42,4 +42,17 @@ def quick_status(settings: Settings, embedder_id: str) -> dict[str, Any] | None:
         return status_read_only(con, embedder_id)
 
 
-__all__ = ["quick_status"]
+def stored_status(settings: Settings, embedder_id: str) -> dict[str, Any] | None:
+    """The counts as stored, read-only, whatever settings they were attributed with: what
+    `status` shows while clients.toml does not read (nothing may be re-attributed then), or
+    None when they cannot be read that way (a server database, an older schema, a restore
+    left half done)."""
+    if not settings.embedded or cleanup_interrupted_restore(settings.home):
+        return None
+    with read_only(settings.db_path, settings.lock_timeout) as con:
+        if con is None or current_state(con, (STATE_FINGERPRINT,)) is None:
+            return None
+        return status_read_only(con, embedder_id)
+
+
+__all__ = ["quick_status", "stored_status"]

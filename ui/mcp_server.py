@@ -343,9 +343,34 @@ def _guard(data: Any, scope: Scope) -> Any:
 
 
 # -------------------------------------------------------------------------------- the server
-def serve(tools: Tools) -> None:
+class _Pending:
+    """The tools, or how to get them: a server started while clients.toml (or config.toml)
+    does not read is still served — each call tries to open the vault again and, until the
+    file reads, is an error giving the reason. An MCP client (Claude Desktop) that starts the
+    server once then gets the reason at the call the user made, not a dead server with the
+    reason on a stderr nobody reads; and the file fixed serves the next call without a
+    restart. Nothing is served on settings that do not read (fail closed)."""
+
+    def __init__(self, tools: Tools | Callable[[], Tools]) -> None:
+        self._make: Callable[[], Tools] | None = None
+        self._tools: Tools | None = None
+        if isinstance(tools, Tools):
+            self._tools = tools
+        else:
+            self._make = tools
+
+    def get(self) -> Tools:
+        if self._tools is None:
+            assert self._make is not None
+            self._tools = self._make()
+        return self._tools
+
+
+def serve(tools: Tools | Callable[[], Tools], client: str | None = None) -> None:
     """Register the tools on an MCP server and serve them over stdin/stdout until the client
-    closes stdin. Library errors become tool errors with their message."""
+    closes stdin. Library errors become tool errors with their message. ``tools`` may be a
+    function that makes them, called again at each call until it succeeds (:class:`_Pending`);
+    ``client`` names the scope in the server's instructions when they are not made yet."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
     from mcp.types import ToolAnnotations
@@ -370,17 +395,20 @@ def serve(tools: Tools) -> None:
                 raise ToolError(f"{name} takes {takes}; unknown argument: {', '.join(extra)}")
             return await super().call_tool(name, arguments, context)
 
+    pending = _Pending(tools)
+    confined = tools.client if isinstance(tools, Tools) else client
     server = Strict(
         name=SERVER_NAME,
         instructions=INSTRUCTIONS
-        + (f" This server is confined to client {tools.client!r}." if tools.client else ""),
+        + (f" This server is confined to client {confined!r}." if confined else ""),
         version="0.1.0",
         log_level="WARNING",
     )
     read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
-    def run(fn: Callable[..., str], *args: Any) -> str:
+    def run(name: str, *args: Any) -> str:
         try:
+            fn: Callable[..., str] = getattr(pending.get(), name)
             return fn(*args)
         except TrailkeepError as exc:
             raise ToolError(str(exc)) from exc
@@ -388,33 +416,33 @@ def serve(tools: Tools) -> None:
     def search(query: str, k: int = 10) -> str:
         """Search the vault (keywords + meaning). Returns JSON: hits with score, quote,
         document, entry_id, version, timestamp, client, kind, current and source file."""
-        return run(tools.search, query, k)
+        return run("search", query, k)
 
     def ask(question: str) -> str:
         """Answer a question from the history with numbered citations, or abstain when the
         history does not answer it. Returns JSON: answer, abstained, reason, citations, trail."""
-        return run(tools.ask, question)
+        return run("ask", question)
 
     def trail(topic: str) -> str:
         """How a topic evolved over time: steps in time order with tags (decision, dead_end,
         open_question), what changed between versions and where a decision reversed."""
-        return run(tools.trail, topic)
+        return run("trail", topic)
 
     def when(text: str) -> str:
         """When a phrase was first and last said (exact phrase, else the topic), in which
         versions, and whether the current version still says it."""
-        return run(tools.when, text)
+        return run("when", text)
 
     def get_entry(entry_id: int, offset: int = 0) -> str:
         """The full text of one entry (an entry_id from another tool's result), with its
         document, version, time, client, tags, links and source file. A long text comes 20,000
         characters at a time: call again with offset=next_offset until next_offset is null."""
-        return run(tools.get_entry, entry_id, offset)
+        return run("get_entry", entry_id, offset)
 
     def brief(today: str | None = None) -> str:
         """The briefing for today (or the given YYYY-MM-DD): threads waiting on the user, dates
         ahead, unbilled work and open invoices, what changed, open questions, inbox health."""
-        return run(tools.brief, today)
+        return run("brief", today)
 
     # a count or an id is a JSON integer: `true` is not 1 (QA, session 12)
     from typing import Annotated

@@ -522,6 +522,15 @@ class ClientDirectory:
                 for a, b in (p.split() for p in map(fold, c.people) if len(p.split()) == 2)
             ]:
                 alts.append(r"(?<![\w.])(?i:" + _alternation(reversed_) + r")(?![\w-])")
+            # an initial and the surname, as a mailbox or a login writes it ("l.ferraz",
+            # "dwhitfield", "d_whitfield"; session 22 leftover), a surname of five letters or
+            # more when joined with nothing ("ang" for "Ann Ng" is a word)
+            if initialled := [
+                re.escape(a[0]) + (r"[._]?" if len(b) >= SUFFIX_MIN else r"[._]") + re.escape(b)
+                for a, b in (p.split() for p in map(fold, c.people) if len(p.split()) == 2)
+                if len(b) >= NAME_PART_MIN and a[0].isalpha()
+            ]:
+                alts.append(r"(?<![\w.])(?i:" + _alternation(initialled) + r")(?![\w-])")
             if where := [re.escape(t) for t in where if t.strip()]:
                 # the whole address, not only its domain ("dana@[another client]" named Dana)
                 alts.append(

@@ -203,8 +203,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), str(exc)) from exc
 
 
-def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
-    """Build settings from the environment and ``config.toml`` (which may not exist yet)."""
+def load_settings(
+    env: Mapping[str, str], home: Path | None = None, *, clients: bool = True
+) -> Settings:
+    """Build settings from the environment and ``config.toml`` (which may not exist yet).
+    ``clients=False`` leaves clients.toml unread (no clients): only for reporting what is
+    stored while that file does not read — never to attribute, draft or answer with."""
     home = (home or default_home(env)).resolve()
     cfg = _read_toml(home / "config.toml")
     ingest = cfg.get("ingest", {})
@@ -230,7 +234,7 @@ def load_settings(env: Mapping[str, str], home: Path | None = None) -> Settings:
             me_name=str(me.get("name", "")),
             me_emails=tuple(str(e).lower() for e in me.get("emails", [])),
             me_not=tuple(str(e).lower() for e in me.get("not_emails", [])),
-            clients=load_clients(home / "clients.toml"),
+            clients=load_clients(home / "clients.toml") if clients else (),
             extra=cfg,
             database_url=_opt(env.get("TRAILKEEP_DATABASE_URL") or vault.get("database_url")),
             chroma_url=_opt(env.get("TRAILKEEP_CHROMA_URL") or vault.get("chroma_url")),

@@ -69,6 +69,9 @@ CAFE = ClientSpec(
         ("ask jose.ramirez for the menu", "cafe"),
         ("sync with whitfield.dana about it", "northwind"),  # surname first, joined
         ("Whitfield, Dana: approved", "northwind"),
+        ("cc d.whitfield on the rollout", "northwind"),  # an initial and the surname
+        ("login dwhitfield expired", "northwind"),
+        ("the o_brennan account", "bluefin"),
         # the billing address of a client (its street line)
         ("drop the keys at 12 Quay Street, Leith", "cafe"),
     ],
@@ -92,6 +95,8 @@ def test_a_client_is_named_in_the_forms_people_write(said: str, client: str) -> 
         "a clear view of the north wind",  # an alias is not split into words
         "we met oscar. brennan was late",  # review: a sentence end is not a name's gap
         "brennan oscar, surname first as two words",
+        "d. whitfield as two words is no login",  # the surname alone counts only capitalised
+        "the dwhitfields list",  # inside a longer word
     ],
 )
 def test_words_that_only_look_like_a_client_name_nobody(said: str) -> None:

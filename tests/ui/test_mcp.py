@@ -431,3 +431,44 @@ def test_an_empty_question_is_an_error_not_an_abstention(tmp_path: Path) -> None
         said = (p.stdout + p.stderr).decode("utf-8", "replace")
         assert p.returncode == 2 and "is not UTF-8 text" in said, said
         assert "Traceback" not in said
+
+
+def test_a_server_started_on_a_broken_clients_toml_says_so_at_each_call(tmp_path: Path) -> None:
+    """Session 22 leftover: the server started while clients.toml did not read exited with the
+    error on stderr, and an MCP client showed only "disconnected". It serves: each call is the
+    error naming the file until the file reads, then the next call is answered — in the scope
+    of the client it was started for, without a restart."""
+    from mcp import Client, StdioServerParameters
+
+    h = tmp_path / "home"
+    h.mkdir()
+    listed = (FIXTURES / "clients.toml").read_text()
+    (h / "clients.toml").write_text(listed)
+    init_home(make_settings(h))
+    (h / "clients.toml").write_text(listed + '\n[[client]]\nid = "other"\nname = "Northwind"\n')
+    note = tmp_path / "ideas.md"
+    note.write_text("# Sync ideas\n\nThe offline sync queue retries every 5 min.\n")
+    args = ["-m", "trailkeep.ui", "--home", str(h), "mcp", "--client", "northwind"]
+    params = StdioServerParameters(command=sys.executable, args=args, env=env(h))
+
+    async def go() -> list[tuple[bool, str]]:
+        out = []
+        async with Client(params, read_timeout_seconds=120) as c:
+            for _ in range(2):
+                r = await c.call_tool("search", {"query": "offline sync queue"})
+                out.append((bool(r.is_error), "".join(getattr(x, "text", "") for x in r.content)))
+            (h / "clients.toml").write_text(listed)
+            v = Vault.open(make_settings(h), get_embedder("hash"))
+            try:
+                Ingestor(v).ingest_file(note)
+            finally:
+                v.close()
+            r = await c.call_tool("search", {"query": "offline sync queue"})
+            out.append((bool(r.is_error), "".join(getattr(x, "text", "") for x in r.content)))
+        return out
+
+    first, second, fixed = asyncio.run(go())
+    for is_error, said in (first, second):
+        assert is_error and "clients.toml" in said and "Northwind" in said, said
+    assert not fixed[0], fixed[1]
+    assert "retries every 5 min" in fixed[1]

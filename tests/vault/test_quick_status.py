@@ -109,3 +109,39 @@ def test_status_command_takes_the_quick_way_without_sqlalchemy(tmp_path: Path) -
     ).stdout
     assert out.rstrip().endswith("NO-SQLALCHEMY"), out
     assert f'"documents": {expected["documents"]}' in out
+
+
+def test_status_with_a_broken_clients_toml_shows_what_is_stored_and_the_error(
+    tmp_path: Path,
+) -> None:
+    """Session 22 leftover: with clients.toml broken `status` printed only the error. It
+    shows the counts as stored and the clients the vault knows, says what is held, and
+    exits 1 with the error; the vault is not re-attributed on the broken file."""
+    import json
+
+    import jsonschema
+
+    from tests.ui.test_mcp import schema
+    from trailkeep.ui.cli import main
+
+    home = tmp_path / "home"
+    v = populated(home)
+    expected = status(v)
+    v.close()
+    listed = (home / "clients.toml").read_text()
+    (home / "clients.toml").write_text(listed + '\n[[client]]\nid = "x"\nname = "Clearview"\n')
+    from click.testing import CliRunner
+
+    env = {"TRAILKEEP_HOME": str(home), "TRAILKEEP_EMBEDDER": "hash"}
+    r = CliRunner().invoke(main, ["status", "--json"], env=env, obj={})
+    assert r.exit_code == 1 and "Clearview" in r.stderr
+    got = json.loads(r.stdout)
+    jsonschema.validate(got, schema("status"))
+    assert got["documents"] == expected["documents"] and "Clearview" in got["clients_error"]
+    assert {c["id"] for c in got["clients"]} == {"northwind", "clearview"}
+    r = CliRunner().invoke(main, ["status"], env=env, obj={})
+    assert r.exit_code == 1
+    assert f"documents {expected['documents']}," in r.stdout
+    assert "watcher holds new files" in r.stderr and "two clients" in r.stderr
+    (home / "clients.toml").write_text(listed)  # nothing was re-attributed meanwhile
+    assert quick_status(load_settings(env, home), "hash") is not None

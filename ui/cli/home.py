@@ -7,10 +7,14 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .context import client_id, clip, emit, settings, vault
+
+if TYPE_CHECKING:
+    from trailkeep.vault.settings import Settings
 
 AGENT_FOLDERS = (("~/.claude/projects", "claude-code"), ("~/.codex/sessions", "codex"))
 
@@ -60,8 +64,13 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     """Counts, failures and where things live."""
     from trailkeep.ingest.quick import quick_status
     from trailkeep.vault import get_embedder
+    from trailkeep.vault.errors import ConfigError
 
-    s = settings(ctx)
+    try:
+        s = settings(ctx)
+    except ConfigError as exc:
+        _status_while_clients_toml_is_broken(ctx, exc, as_json)
+        raise
     # a current embedded vault is read as it is, without SQLAlchemy (ingest/quick.py)
     st = quick_status(s, get_embedder(s.embedder).id) if s.home.exists() else None
     if st is None:
@@ -70,6 +79,36 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         v = vault(ctx)
         s = v.settings
         st = status(v)
+    _report(s, st, as_json)
+
+
+def _status_while_clients_toml_is_broken(ctx: click.Context, exc: Exception, as_json: bool) -> None:
+    """What is stored and what waits, while clients.toml does not read (session 22: `status`
+    printed only the error). Read as stored: nothing is re-attributed on a file that does not
+    read. The caller then fails with the error, so a script sees a non-zero exit."""
+    from trailkeep.ingest.quick import stored_status
+    from trailkeep.vault import get_embedder
+    from trailkeep.vault.settings import default_home, load_settings
+
+    home = ctx.ensure_object(dict).get("home")
+    path = Path(home) if home else default_home(os.environ)
+    if getattr(exc, "path", None) != str(path.resolve() / "clients.toml"):
+        return  # config.toml itself: nothing can be read safely
+    s = load_settings(os.environ, path, clients=False)
+    st = stored_status(s, get_embedder(s.embedder).id) if s.home.exists() else None
+    if st is None:
+        return
+    _report(s, {**st, "clients_error": str(exc)}, as_json)
+    if not as_json:
+        click.echo(
+            "! clients.toml does not read: nothing new is attributed, drafted or answered for a "
+            "client, and the watcher holds new files, until it does",
+            err=True,
+        )
+
+
+def _report(s: Settings, st: dict[str, Any], as_json: bool) -> None:
+    """`status`'s output for the counts ``st`` of the vault of ``s``."""
     from trailkeep.ingest.heartbeat import watcher_state
 
     w = watcher_state(s.home)
@@ -83,7 +122,8 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     # the clients clients.toml lists now (the vault remembers removed ones, for attribution:
     # they are no clients; QA, session 17)
     listed = {c.id for c in s.clients}
-    st = {**st, "clients": [c for c in st.get("clients", []) if c["id"] in listed]}
+    if "clients_error" not in st:  # else the clients as the vault stored them
+        st = {**st, "clients": [c for c in st.get("clients", []) if c["id"] in listed]}
     if as_json:
         emit({**st, "home": str(s.home), "inbox": str(s.inbox), "watcher": watcher})
         return
