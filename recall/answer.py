@@ -240,12 +240,17 @@ def judge(
     # (also when every word is there but no sentence gives the number asked for: "how many
     # members?" in a vault full of membership talk ranked the mail saying "we have 6,200
     # members" below the five; blind trial, session 22)
-    if not sup.ok and strict and (sup.missing or sup.quantity is False):
+    if not sup.ok and strict and (sup.missing or sup.quantity is False or sup.single is False):
         found = _second_look(vault, question, res, strong, sup, names, window, lifted, scoped)
         if found is not None:
             sup, pinned = found
             strong = _first(pinned, strong)
     if not sup.ok:
+        if sup.single is False:
+            return [], (
+                "no one passage holds what this question asks: its words are spread over "
+                "passages about different things"
+            )
         if sup.quantity is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the number this question asks for"
         if sup.name is False and sup.missing == []:
@@ -340,7 +345,7 @@ def _second_look(
     pool = [h for h in (*res.hits, *res.further) if window is None or _within(h, window)]
 
     def holds_all(hits: list[Hit]) -> Support | None:
-        got = answerable(vault, question, hits, names, True, sup.idf, scoped)
+        got = answerable(vault, question, hits, names, True, sup.idf, scoped, together=True)
         # passages under the bar every other passage clears hold each word themselves, not a
         # neighbour in meaning (review, session 20)
         bar = any(evidence_strength(res, h)[0] or h.chunk_id in lifted for h in hits)

@@ -44,6 +44,9 @@ MIN_SUPPORT = 0.75  # strict: share of the (IDF-weighted) content terms supporte
 MIN_SUPPORT_GENERAL = 0.1  # a question about a chat speaker's conversation
 SEMANTIC_MIN = 0.62  # cosine of a term and a passage word that counts as the same idea
 PASSAGES = 5  # the best strong passages the terms are looked for in
+# the share of the (IDF-weighted) terms one passage alone must hold: the five read together
+# may hold every word of a question none of them answers (notes/0006, "One passage")
+ONE_PASSAGE_MIN = 0.6
 
 _WORD = re.compile(r"[^\W_][\w'’-]*[^\W_]|[^\W_]")
 SCAFFOLD = frozenset(
@@ -658,8 +661,14 @@ class Support:
     # For a question asking for an identifier (a hostname, a provider number): is one given?
     ident: bool | None = None
 
+    # Does one passage alone hold most of the question (``ONE_PASSAGE_MIN``)? None: not asked
+    # (a conversation's question, one passage, a reply read with its message).
+    single: bool | None = None
+
     @property
     def ok(self) -> bool:
+        if self.single is False:
+            return False
         if not self.strict:  # a conversation: its questions paraphrase and count across days
             return self.ratio >= MIN_SUPPORT_GENERAL
         return (
@@ -976,6 +985,16 @@ def _numbered(question: str, terms: Sequence[str]) -> list[tuple[str, str]]:
     ]
 
 
+def _holds_anchors(hit: Hit, anchors: set[str], dated: bool = False) -> bool:
+    """Does the passage say every one of the question's names and numbers (a number as
+    written, a name by its word)? ``dated``: its own date counts ("approved on February 3":
+    the message of February 3)."""
+    if not anchors:
+        return True
+    words = set(_with_parts(words_of(f"{hit.title} {hit.quote} {_dated(hit) if dated else ''}")))
+    return anchors <= words or anchors <= {stem(w) for w in words}
+
+
 def _typed_sentence(
     sup: Support,
     hits: Sequence[Hit],
@@ -994,12 +1013,7 @@ def _typed_sentence(
     # the words it shares (blind trial, session 22: Headingley's 412 orders and phase 1's
     # budget were given). A number is matched as written, a name by its word.
     if sup.anchors:
-        hits = [
-            h
-            for h in hits
-            if sup.anchors <= set(_with_parts(words_of(f"{h.title} {h.quote}")))
-            or sup.anchors <= {stem(w) for w in _with_parts(words_of(f"{h.title} {h.quote}"))}
-        ]
+        hits = [h for h in hits if _holds_anchors(h, sup.anchors)]
         if not hits:
             return False
     if not terms:
@@ -1107,17 +1121,33 @@ def answerable(
     strict: bool = True,
     idf: dict[str, float] | None = None,
     stated_only: bool = False,
+    together: bool = False,
 ) -> Support:
     """Support of the question by its best strong passages (``Support.ok``). ``stated_only``:
-    asked in a client's scope, where a chunk's context may be what the scope clipped away."""
-    sup = support(vault, question, strong[:PASSAGES], names, idf, stated_only)
+    asked in a client's scope, where a chunk's context may be what the scope clipped away.
+    ``together``: the passages are one text (a reply and the message it answers), not five
+    that must each stand alone."""
+    hits = strong[:PASSAGES]
+    sup = support(vault, question, hits, names, idf, stated_only)
     sup.strict = strict
+    if sup.ok and strict and not together and len(hits) > 1:
+        # the words of "what will the youth day pass cost from May?" are all in the five
+        # passages — the day pass price in one, the youth team in another — and none says what
+        # a youth pass costs (blind trial, session 23): one passage must hold most of them
+        # — and all the question's names and numbers: "what date does the Northfield gym
+        # open?" is not answered by the date the other gyms open (the same trial)
+        sup.single = any(
+            _holds_anchors(h, sup.anchors, dated=True)
+            and support(vault, question, [h], names, sup.idf, stated_only).ratio >= ONE_PASSAGE_MIN
+            for h in hits
+        )
     return sup
 
 
 __all__ = [
     "MIN_SUPPORT",
     "MIN_SUPPORT_GENERAL",
+    "ONE_PASSAGE_MIN",
     "SEMANTIC_MIN",
     "Support",
     "answerable",

@@ -163,8 +163,12 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # a fourth (a dental group and a brewery), written blind after those changes and run
         # once, its errors not read: 83.3 / 46.7 %
         (DENTALBREWERY, "blind.jsonl"): (0.80, 0.43),
+        # a fifth (a fruit growers' co-op and climbing gyms; 30 questions), written blind in
+        # session 23 before its changes: 66.7 / 40.0 % clean, 73.3 / 33.3 % after (notes/0006,
+        # "One passage")
+        (ORCHARDGYM, "blind.jsonl"): (0.73, 0.33),
     }
-    for data in (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY):
+    for data in (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM):
         v = build(data, tmp_path / data.name, "minilm")
         try:
             for (where, name), (abstain, answer) in floors.items():
@@ -181,9 +185,12 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
 BAKERYLAW = Path(__file__).resolve().parents[1] / "fixtures" / "bakerylaw"
 FREIGHTMUSEUM = Path(__file__).resolve().parents[1] / "fixtures" / "freightmuseum"
 DENTALBREWERY = Path(__file__).resolve().parents[1] / "fixtures" / "dentalbrewery"
+ORCHARDGYM = Path(__file__).resolve().parents[1] / "fixtures" / "orchardgym"
 
 
-@pytest.mark.parametrize("data", [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "data", [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM], ids=lambda p: p.name
+)
 def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
     """Each blind set of the other vaults: its evidence is found verbatim in the vault's files."""
     import json
@@ -193,8 +200,10 @@ def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
         for p in data.iterdir()
         if p.suffix in (".eml", ".md", ".json")
     )
+    for p in data.glob("*.json"):  # a chat export's text as its messages say it
+        text += " " + " ".join(json.dumps(json.loads(p.read_text()), ensure_ascii=False).split())
     rows = [json.loads(x) for x in (data / "blind.jsonl").read_text().splitlines() if x]
-    assert len(rows) == 60 and sum(r["answerable"] for r in rows) == 30
+    assert len(rows) >= 30 and sum(r["answerable"] for r in rows) * 2 == len(rows)
     for r in rows:
         assert bool(r["evidence"]) == r["answerable"], r
         for e in r["evidence"]:
@@ -1085,3 +1094,39 @@ def test_near_misses_of_those_kinds_abstain_and_their_answers_stay(twoclient: Va
     q = "how many hours did I estimate for the nightly export work?"
     res, _, _ = gather(twoclient, q, Filters(client="northwind"))
     assert judge(twoclient, q, res, client="northwind")[1] is None
+
+
+def test_one_passage_must_hold_the_question_not_five_read_together(vault: Vault) -> None:
+    """Blind trial, session 23: "what date does the Northfield gym open?" was answered with the
+    date the other gyms open — "Northfield" in one passage, a date, "gym" and "open" in another,
+    every word of the question in the five read together. One passage must hold most of the
+    question's weight and every name and number it asks about."""
+    ing = Ingestor(vault)
+    inbox = vault.settings.inbox
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "plan.md",
+            "# Migration plan\n\n## Dates\n\nCutover: Monday May 18, the gyms open on the new "
+            "system that morning. Staff training runs the week before.\n",
+        )
+    )
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "risks.md",
+            "# Risks\n\nNorthfield is not open yet; its fit-out runs late and the landlord has "
+            "not said when it ends.\n",
+        )
+    )
+    from trailkeep.recall.answerable import answerable
+
+    q = "What date does the Northfield gym open?"
+    hits = search(vault, q, k=5)
+    assert {h.source for h in hits} == {"plan.md", "risks.md"}
+    together = support(vault, q, hits)
+    assert together.missing == [] and together.ratio == 1.0  # the five read together
+    sup = answerable(vault, q, hits)
+    assert sup.single is False and not sup.ok
+    q = "What date do the gyms open on the new system?"
+    assert answerable(vault, q, search(vault, q, k=5)).ok
