@@ -70,7 +70,7 @@ SCAFFOLD = frozenset(
     out up down off back away around along through across
     happen happens happening deal deals dealt keep keeps kept put puts let lets try tries tried
     find finds found reach reached spend spent seem seems seemed end ended
-    long often far soon late early ago since until while during before after
+    long often frequently far soon late early ago since until while during before after
     against between among within without upon per via toward towards above below beyond both
     few once further because myself ourselves yourself yourselves himself herself itself
     themselves
@@ -1136,8 +1136,11 @@ def answerable(
         # a youth pass costs (blind trial, session 23): one passage must hold most of them
         # — and all the question's names and numbers: "what date does the Northfield gym
         # open?" is not answered by the date the other gyms open (the same trial)
+        # a month the question names too ("the cancellation rate in February" is not
+        # January's), said or the passage's own
+        months = {t for t in sup.terms if t in MONTHS.values()}
         sup.single = any(
-            _holds_anchors(h, sup.anchors, dated=True)
+            _holds_anchors(h, sup.anchors | months, dated=True)
             and support(vault, question, [h], names, sup.idf, stated_only).ratio >= ONE_PASSAGE_MIN
             for h in hits
         )

@@ -24,7 +24,7 @@ GROUPS: tuple[str, ...] = (
     # an approach given up (ours)
     "drop, dropped, abandon, abandoned, give up, gave up, given up, scrap, scrapped, ditch, "
     "ditched, kill, killed, shelve, shelved, discard, discarded, die, died, dead, rule out, "
-    "ruled out, reject, rejected",
+    "ruled out, reject, rejected, knock out, knocked out, eliminate, eliminated",
     # a no (ours or theirs): "the host refused" is not "we dropped it"
     "reject, rejected, decline, declined, turn down, turned down, refuse, refused, bounce, "
     "bounced, rule out, ruled out",
@@ -97,6 +97,20 @@ GROUPS: tuple[str, ...] = (
     "minutes, mins",
     "weeks, wks",
     "years, yrs",
+    # word to someone that something needs them ("who gets pinged next?" / "it escalates to
+    # Dale"; blind trial, session 23)
+    "notify, notified, alert, alerted, ping, pinged, page, paged, escalate, escalates, escalated",
+    # a difference between two figures ("the rounding gap" / "the difference")
+    "gap, difference, shortfall, discrepancy, mismatch",
+    # moving to a new system ("when are they switching over?" / "the cutover moves to June 8")
+    "switch over, switched over, switching over, switch, switching, cutover, cut over, "
+    "changeover, migrate, migrated, migration",
+    # kept for a time ("how long do they hang on to the PDFs?" / "kept for seven years")
+    "hang, hold on to, retain, retained, retention, keep, kept",
+    # paying to use software ("their cloud subscription" / "the license is $6,400 a year")
+    "subscription, license, licence, licensing",
+    # things bought to do a job ("what kit are we adding?" / "a converter on each")
+    "kit, equipment, hardware, gear",
 )
 
 
