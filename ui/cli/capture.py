@@ -128,7 +128,11 @@ def ingest(
         emit(data)
     else:
         click.echo(
-            f"{summary.ingested} ingested, {summary.duplicates} duplicate, {summary.partial} "
+            # a file read again unchanged and a copy of one already read are both "already in
+            # the vault": `status` counts only copies as duplicates (QA: "19 duplicate" here,
+            # "0 duplicate" there, for the same folder read twice)
+            f"{summary.ingested} ingested, {summary.duplicates} already in the vault, "
+            f"{summary.partial} "
             f"partial, {summary.failed} failed, {summary.skipped} skipped "
             f"in {summary.seconds:.1f}s"
         )

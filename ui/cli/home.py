@@ -130,7 +130,7 @@ def _report(s: Settings, st: dict[str, Any], as_json: bool) -> None:
     src = st["sources"]
     click.echo(f"home: {s.home}\ninbox: {s.inbox}")
     click.echo(
-        f"sources: {src['ingested']} ingested, {src['duplicates']} duplicate, "
+        f"sources: {src['ingested']} ingested, {src['duplicates']} duplicate of another file, "
         f"{src['partial']} partial, {src['failed']} failed, {src['interrupted']} interrupted"
     )
     # the watcher's own queue: a bulk drop it is still reading is not "0 pending" (QA, session
