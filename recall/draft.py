@@ -34,7 +34,7 @@ from .answerable import only_asks
 from .backends import Backend
 from .citations import Reply, read_reply, unsourced
 from .errors import ModelCallFailed
-from .greetings import GREETING
+from .greetings import GREETING, SALUTATION
 from .inert import plain, printable
 from .language import language_of
 from .llm import call_model
@@ -192,6 +192,12 @@ _WANTS = re.compile(
     r"\bwould be (?:perfect|great|ideal|helpful|good|lovely)\b|\bit would help if\b",
     re.IGNORECASE,
 )
+# what is already right, not a want: "Priya said the export is exactly what we need."
+_SATISFIED = re.compile(
+    r"\b(?:is|are|was|were|sounds like|looks like|that['’]s)\s+(?:exactly\s+|just\s+|"
+    r"precisely\s+)?what (?:i|we)\b",
+    re.IGNORECASE,
+)
 # not a sentence a person wrote: a compiler's or a log's line ("error: ?strndup? was not
 # declared", its quotes turned to "?" by a charset)
 _MACHINE = re.compile(r"^(?:error|warning|fatal|traceback|exception)\b\s*:", re.IGNORECASE)
@@ -246,13 +252,34 @@ _BOILERPLATE = re.compile(
 )
 
 
+# A point that points back ("Does that work for the export?", "Can you do this by Friday?",
+# "Could you check it?"): "that" / "this" as a pronoun — at the end, or before a verb or a
+# preposition, not before the noun it determines ("this week") or the clause it opens ("that
+# the export runs") — and "it" at the end
+_POINTS_BACK = re.compile(
+    r"\b(?:that|this)(?=\s*[?.!,]|\s+(?:works?|worked|would|will|is|was|be|sounds?|means?|"
+    r"makes?|helps?|covers?|affects?|changes?|happens?|includes?|possible|ok|okay|fine|"
+    r"feasible|doable|by|to|for|before|after|until|on|in|with|too|also|instead|again|now|"
+    r"soon|asap|first|still|really|actually|even|then)\b)|\bit\s*[?.!]\s*$",
+    re.IGNORECASE,
+)
+
+
+BACK_WORDS = 8  # a point this short that points back is read with the sentence before
+
+
 def client_points(message: str) -> list[str]:
     """The client's questions and requests, quoted from the message as whole sentences (in
-    order, at most 8) — never a fragment of a wrapped line."""
+    order, at most 12) — never a fragment of a wrapped line. A point that points back ("Does
+    that work?") is quoted with the sentence before it, when that one says something (not a
+    greeting, not a point itself)."""
     out: list[str] = []
     foreign = language_of(message) != "en"
+    before = ""  # the sentence before, when it is no point and no greeting
+    joins = False  # the sentence before was the last point
     for s, wanted in _units(message):
         if len(s) < 8 or len(s.split()) < 2 or _BOILERPLATE.search(s) or _MACHINE.search(s):
+            before, joins = "", False
             continue
         said = s[1:-1].strip() if s.startswith("(") and s.endswith(")") else s  # "(Is …?)"
         if (
@@ -260,12 +287,25 @@ def client_points(message: str) -> list[str]:
             or said.endswith("?")
             or _REQUEST.match(said)
             or _COMMAND.match(said)
-            or (_WANTS.search(said) and not said.endswith(":"))  # a lead-in: its items are
+            # (a lead-in: its items are the points; "… is just what we need": said of a thing)
+            or (_WANTS.search(said) and not said.endswith(":") and not _SATISFIED.search(said))
             or (foreign and _POLITE_INSIDE.search(said))
         ):
+            # (a short one: a longer sentence says enough of what it asks on its own)
+            back = len(said.split()) <= BACK_WORDS and _POINTS_BACK.search(said) is not None
+            if back and joins and len(out[-1]) + len(s) < 300:
+                out[-1] = f"{out[-1]} {s}"  # "Can we meet on Friday? Is that ok?": one point
+                before = ""
+                continue
+            if back and before:
+                s = f"{before} {s}"  # "that" is what the sentence before says
             s = s[:300]
-            if s not in out:
+            joins = s not in out
+            if joins:
                 out.append(s)
+            before = ""
+        else:
+            before, joins = ("" if SALUTATION.match(s) or len(s) > 200 else s), False
         if len(out) >= MAX_POINTS:
             break
     return out

@@ -846,3 +846,29 @@ def test_requests_as_commands_under_a_lead_in_and_in_brackets_are_points() -> No
         "Hallo Sam,\n\nDer Bericht ist fertig. Außerdem wäre es gut, wenn Sie die Liste bis "
         "Freitag schicken.\n\nGrüße\n"
     ) == ["Außerdem wäre es gut, wenn Sie die Liste bis Freitag schicken."]
+
+
+def test_a_point_that_points_back_keeps_what_it_points_to() -> None:
+    """Session 22 leftover: "Does that still work for the export?" was a point without the
+    sentence that says what "that" is; "Is that ok?" after "Can we meet on Friday?" was a
+    point of its own; "Priya said the export is exactly what we need." was a point."""
+    from trailkeep.recall.draft import client_points
+
+    mail = (
+        "Hi Sam,\n\nWe moved the Medicaid audit to June 12. Does that still work for the "
+        "export?\n\nAlso, can you confirm that the export runs nightly?\n\nCan we meet on "
+        "Friday? Is that ok?\n\nThe scanner broke again on Tuesday. Can you check it?\n\n"
+        "Priya said the nightly export is exactly what we need. Is this week possible for the "
+        "review?\n\nThanks,\nDana"
+    )
+    assert client_points(mail) == [
+        "We moved the Medicaid audit to June 12. Does that still work for the export?",
+        "Also, can you confirm that the export runs nightly?",  # "that" opens a clause
+        "Can we meet on Friday? Is that ok?",
+        "The scanner broke again on Tuesday. Can you check it?",
+        "Is this week possible for the review?",  # "this" determines "week"
+    ]
+    # a greeting is not what "that" points to
+    assert client_points("Hi Sam,\n\nCould you do that by Friday?\n") == [
+        "Could you do that by Friday?"
+    ]
