@@ -24,7 +24,7 @@ from trailkeep.vault import Filters, Hit, NotFound, Vault, iso
 from trailkeep.vault.briefing import own_addresses
 from trailkeep.vault.browse import email_message
 from trailkeep.vault.clients import ClientSpec
-from trailkeep.vault.mailtext import ATTRIBUTION, FORWARDED
+from trailkeep.vault.mailtext import ATTRIBUTION, FORWARDED, is_footer
 from trailkeep.vault.query import entry_tags, entry_text
 from trailkeep.vault.records import DOC_DRAFT
 
@@ -239,19 +239,6 @@ def _units(message: str) -> list[tuple[str, bool]]:
     return out
 
 
-# A mail footer's sentences are nobody's request (QA, session 17: "Please consider the
-# environment before printing this e-mail." was a point)
-_BOILERPLATE = re.compile(
-    r"before printing|views or opinions|intended (solely |only )?for the|"
-    r"received this (e-?mail|message|communication) in error|confidential(ity)? (notice|and)|"
-    r"may contain (confidential|privileged)|unsubscribe|notify the sender|"
-    r"delete (it|this (e-?mail|message))|nicht der richtige(n)? (adressat|empf[äa]nger)|"
-    r"informieren sie bitte|ausdrucken|drucken sie|pas le destinataire|imprimer ce|"
-    r"avant d'imprimer|no es el destinatario|no imprima",
-    re.IGNORECASE,
-)
-
-
 # A point that points back ("Does that work for the export?", "Can you do this by Friday?",
 # "Could you check it?"): "that" / "this" as a pronoun — at the end, or before a verb or a
 # preposition, not before the noun it determines ("this week") or the clause it opens ("that
@@ -263,8 +250,6 @@ _POINTS_BACK = re.compile(
     r"soon|asap|first|still|really|actually|even|then)\b)|\bit\s*[?.!]\s*$",
     re.IGNORECASE,
 )
-
-
 BACK_WORDS = 8  # a point this short that points back is read with the sentence before
 
 
@@ -278,7 +263,7 @@ def client_points(message: str) -> list[str]:
     before = ""  # the sentence before, when it is no point and no greeting
     joins = False  # the sentence before was the last point
     for s, wanted in _units(message):
-        if len(s) < 8 or len(s.split()) < 2 or _BOILERPLATE.search(s) or _MACHINE.search(s):
+        if len(s) < 8 or len(s.split()) < 2 or is_footer(s) or _MACHINE.search(s):
             before, joins = "", False
             continue
         said = s[1:-1].strip() if s.startswith("(") and s.endswith(")") else s  # "(Is …?)"

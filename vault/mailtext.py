@@ -8,6 +8,34 @@ from __future__ import annotations
 
 import re
 
+# A mail footer — the disclaimer or the plea a mail server or a company adds under what the
+# sender wrote — is nobody's words: cut from a message's end (ingest/parsers/email.py) and no
+# point the client raised (recall/draft.py). One of these phrases says it is one; of the weaker
+# ones, two do ("Could you notify the sender …?" alone is a request; review, session 22).
+FOOTER = re.compile(
+    r"intended (?:solely |only |exclusively )?(?:recipient|for the (?:use|addressee|"
+    r"person|individual|named))|"
+    r"received this (?:e-?mail|message|communication) in error|confidentiality notice|"
+    r"views or opinions|may contain (?:confidential|privileged)|unsubscribe|"
+    r"environment before printing|before printing this|"
+    r"nicht der (?:richtige[n]? )?(?:adressat|empf[äa]nger)|informieren sie bitte den absender|"
+    r"bevor sie diese (?:e-?mail|nachricht) (?:aus)?drucken|"
+    r"pas le destinataire|avant d['’]imprimer|imprimer ce (?:courriel|message|e-?mail)|"
+    r"no es el destinatario|no imprima este (?:correo|mensaje)",
+    re.IGNORECASE,
+)
+FOOTER_WEAK = re.compile(
+    r"notify the sender|delete (?:it|this (?:e-?mail|message))|confidential|privileged|"
+    r"unauthori[sz]ed|disclos",
+    re.IGNORECASE,
+)
+
+
+def is_footer(text: str) -> bool:
+    """Is ``text`` (a paragraph, a sentence) a mail footer: one strong phrase, or two weak?"""
+    return bool(FOOTER.search(text)) or len(set(FOOTER_WEAK.findall(text.lower()))) >= 2
+
+
 # "---------- Forwarded message ---------", "Begin forwarded message:" (at a line's start)
 FORWARDED = re.compile(
     r"^\s*(-{2,}\s*(forwarded message|message transféré|weitergeleitete nachricht)\s*-{2,}|"

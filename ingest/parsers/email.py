@@ -24,7 +24,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any, BinaryIO
 
 from trailkeep.vault.clients import visible
-from trailkeep.vault.mailtext import ATTRIBUTION, FORWARDED, reply_header
+from trailkeep.vault.mailtext import ATTRIBUTION, FORWARDED, is_footer, reply_header
 from trailkeep.vault.records import (
     AUTO_SUBJECT,
     DOC_EMAIL,
@@ -374,23 +374,11 @@ _SENT_FROM = re.compile(
     r"envoy[ée] de mon \w+|enviado desde mi \w+)(?:\s+\w+){0,3}[\s.!]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
 # A legal footer's paragraph (blind trial, session 22: it was indexed as the sender's words,
 # and found by "intended recipient notify the sender delete"): a phrase only a footer uses, or
 # two of the weaker ones ("notify the sender" alone is a client's request too: review)
-_FOOTER = re.compile(
-    r"intended (?:solely |only )?(?:recipient|for the (?:use|addressee))|"
-    r"received this (?:e-?mail|message|communication) in error|confidentiality notice|"
-    r"nicht der (?:richtige )?(?:adressat|empf[äa]nger)|pas le destinataire|"
-    r"no es el destinatario|environment before printing",
-    re.IGNORECASE,
-)
-_FOOTER_WEAK = re.compile(
-    r"notify the sender|delete (?:it|this (?:e-?mail|message))|confidential|privileged|"
-    r"unauthori[sz]ed|disclos",
-    re.IGNORECASE,
-)
-
-
 def _without_footer(text: str) -> str:
     """``text`` without a phone's sign-off and what follows it, and without trailing paragraphs
     that are a legal footer. Never the whole text: a message that is only a footer stays."""
@@ -401,9 +389,7 @@ def _without_footer(text: str) -> str:
     ):
         text = text[: m.start()].rstrip()
     paras = re.split(r"\n\s*\n", text)
-    while len(paras) > 1 and (
-        _FOOTER.search(paras[-1]) or len(set(_FOOTER_WEAK.findall(paras[-1].lower()))) >= 2
-    ):
+    while len(paras) > 1 and is_footer(paras[-1]):
         paras.pop()
     return "\n\n".join(paras).strip()
 

@@ -872,3 +872,22 @@ def test_a_point_that_points_back_keeps_what_it_points_to() -> None:
     assert client_points("Hi Sam,\n\nCould you do that by Friday?\n") == [
         "Could you do that by Friday?"
     ]
+
+
+def test_one_footer_rule_for_the_parser_and_the_points() -> None:
+    """Session 22 leftover: the parser and the drafts each had their own footer phrases, and the
+    drafts' list took any "ausdrucken" or "drucken Sie" for a footer — a German client's "Können
+    Sie die Liste ausdrucken?" was no point. One rule (vault/mailtext.is_footer) for both."""
+    from trailkeep.vault.mailtext import is_footer
+
+    assert client_points("Hallo,\n\nKönnen Sie uns die Liste ausdrucken?\n\nViele Grüße") == [
+        "Können Sie uns die Liste ausdrucken?"
+    ]
+    for footer in (
+        "This e-mail is intended solely for the person to whom it is addressed.",
+        "Please notify the sender and delete this e-mail.",
+        "Please consider the environment before printing this e-mail.",
+        "Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.",
+    ):
+        assert is_footer(footer) and client_points(f"Hi,\n\nDone.\n\n{footer}\n") == [], footer
+    assert not is_footer("Could you notify the sender and ask for an address?")
