@@ -167,8 +167,11 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # session 23 before its changes: 66.7 / 40.0 % clean, 73.3 / 66.7 % after (notes/0006,
         # "One passage, and a fifth vault")
         (ORCHARDGYM, "blind.jsonl"): (0.73, 0.63),
+        # a sixth (a boat-hire marina and a youth orchestra), written blind in session 23 and
+        # measured once on that session's code, its errors read but not worked on: 93.3 / 26.7 %
+        (MARINAORCHESTRA, "blind.jsonl"): (0.93, 0.26),
     }
-    for data in (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM):
+    for data in (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA):
         v = build(data, tmp_path / data.name, "minilm")
         try:
             for (where, name), (abstain, answer) in floors.items():
@@ -186,10 +189,13 @@ BAKERYLAW = Path(__file__).resolve().parents[1] / "fixtures" / "bakerylaw"
 FREIGHTMUSEUM = Path(__file__).resolve().parents[1] / "fixtures" / "freightmuseum"
 DENTALBREWERY = Path(__file__).resolve().parents[1] / "fixtures" / "dentalbrewery"
 ORCHARDGYM = Path(__file__).resolve().parents[1] / "fixtures" / "orchardgym"
+MARINAORCHESTRA = Path(__file__).resolve().parents[1] / "fixtures" / "marinaorchestra"
 
 
 @pytest.mark.parametrize(
-    "data", [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM], ids=lambda p: p.name
+    "data",
+    [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA],
+    ids=lambda p: p.name,
 )
 def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
     """Each blind set of the other vaults: its evidence is found verbatim in the vault's files."""
