@@ -311,6 +311,21 @@ _STREET_WORD = re.compile(
 )
 
 
+@functools.cache
+def _vocabulary() -> frozenset[str]:
+    """The whole words of the embedder's WordPiece vocabulary (30,000 tokens of English text,
+    vendored and pinned: vault/embedder.py), without its word pieces."""
+    from importlib import resources
+
+    text = (resources.files("trailkeep.vault") / "data" / "vocab.txt").read_text("utf-8")
+    return frozenset(t for t in text.split("\n") if t.isalpha())
+
+
+def is_word(token: str) -> bool:
+    """Is ``token`` (lower case) a common English word: one the vocabulary holds whole?"""
+    return token in _vocabulary()
+
+
 def _flex(term: str, joined: bool = False) -> str:
     """A name as a pattern: spaces, hyphens and underscores between its words interchangeable
     ("Harbor Lights Dental" = "Harbor-Lights Dental"); in a script written without spaces,
@@ -468,6 +483,11 @@ class ClientDirectory:
             # "NORTHWIND"), not "a harbor" for "harbor"; not a short one ("nw", "cv").
             if len(c.id) >= ID_MARKER_MIN and re.fullmatch(r"[a-z]+", c.id):
                 exact.append(c.id.capitalize())
+                # in lower case too when it is no English word ("quillon joined.", "ping
+                # northwind"; session 22 leftover): one the embedder's vocabulary does not hold
+                # whole ("harbor", "marina" stay words)
+                if not is_word(c.id):
+                    exact.append(c.id)
             where = [*c.domains, *c.emails]
             alts = []
             # Names are matched folded, as the text is: "José" typed or pasted decomposed

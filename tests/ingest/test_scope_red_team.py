@@ -72,6 +72,8 @@ CAFE = ClientSpec(
         ("cc d.whitfield on the rollout", "northwind"),  # an initial and the surname
         ("login dwhitfield expired", "northwind"),
         ("the o_brennan account", "bluefin"),
+        # a client's id in lower case when it is no English word (session 22 leftover)
+        ("ping northwind about the export", "northwind"),
         # the billing address of a client (its street line)
         ("drop the keys at 12 Quay Street, Leith", "cafe"),
     ],
