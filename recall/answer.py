@@ -363,8 +363,8 @@ def _second_look(
         if after or parent not in mail or reply == parent:
             continue
         pair = [mail[reply], mail[parent]]
-        if {h.chunk_id for h in pair} <= looked:
-            continue  # read together already
+        if {h.chunk_id for h in pair} <= looked and sup.single is not False:
+            continue  # read together already (not as one text: the five may not be one)
         if (both := holds_all(pair)) is not None:
             return both, pair
     return None

@@ -991,8 +991,9 @@ def _holds_anchors(hit: Hit, anchors: set[str], dated: bool = False) -> bool:
     the message of February 3)."""
     if not anchors:
         return True
-    words = set(_with_parts(words_of(f"{hit.title} {hit.quote} {_dated(hit) if dated else ''}")))
-    return anchors <= words or anchors <= {stem(w) for w in words}
+    said = words_of(f"{hit.title} {hit.quote} {_dated(hit) if dated else ''}")
+    words = {MONTHS.get(w, w) for w in _with_parts(said)}  # "Feb 14" says February
+    return anchors <= words or {stem(a) for a in anchors} <= {stem(w) for w in words}
 
 
 def _typed_sentence(

@@ -194,8 +194,8 @@ _WANTS = re.compile(
 )
 # what is already right, not a want: "Priya said the export is exactly what we need."
 _SATISFIED = re.compile(
-    r"\b(?:is|are|was|were|sounds like|looks like|that['’]s)\s+(?:exactly\s+|just\s+|"
-    r"precisely\s+)?what (?:i|we)\b",
+    r"\b(?:is|are|was|were|sounds like|looks like|that['’]s)\s+(?:exactly|just|precisely)\s+"
+    r"what (?:i|we)\b",
     re.IGNORECASE,
 )
 # not a sentence a person wrote: a compiler's or a log's line ("error: ?strndup? was not
@@ -250,6 +250,8 @@ _POINTS_BACK = re.compile(
     r"soon|asap|first|still|really|actually|even|then)\b)|\bit\s*[?.!]\s*$",
     re.IGNORECASE,
 )
+# a greeting that goes on ("Hi Sam, hope you're well."): not what a point points back to
+_GREETS = re.compile(r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b", re.I)
 BACK_WORDS = 8  # a point this short that points back is read with the sentence before
 
 
@@ -278,6 +280,8 @@ def client_points(message: str) -> list[str]:
         ):
             # (a short one: a longer sentence says enough of what it asks on its own)
             back = len(said.split()) <= BACK_WORDS and _POINTS_BACK.search(said) is not None
+            if back and wanted:
+                back = False  # an item of a list asked for: its own point
             if back and joins and len(out[-1]) + len(s) < 300:
                 out[-1] = f"{out[-1]} {s}"  # "Can we meet on Friday? Is that ok?": one point
                 before = ""
@@ -285,12 +289,13 @@ def client_points(message: str) -> list[str]:
             if back and before:
                 s = f"{before} {s}"  # "that" is what the sentence before says
             s = s[:300]
-            joins = s not in out
-            if joins:
+            joins = s not in out and not wanted  # "Is that ok?" after a list is about the list
+            if s not in out:
                 out.append(s)
             before = ""
         else:
-            before, joins = ("" if SALUTATION.match(s) or len(s) > 200 else s), False
+            greets = SALUTATION.match(s) or _GREETS.match(s) or len(s) > 200
+            before, joins = ("" if greets else s), False
         if len(out) >= MAX_POINTS:
             break
     return out

@@ -99,7 +99,8 @@ GROUPS: tuple[str, ...] = (
     "years, yrs",
     # word to someone that something needs them ("who gets pinged next?" / "it escalates to
     # Dale"; blind trial, session 23)
-    "notify, notified, alert, alerted, ping, pinged, page, paged, escalate, escalates, escalated",
+    # (not "page": a web page is as often meant; review)
+    "notify, notified, alert, alerted, ping, pinged, escalate, escalates, escalated",
     # a difference between two figures ("the rounding gap" / "the difference")
     "gap, difference, shortfall, discrepancy, mismatch",
     # moving to a new system ("when are they switching over?" / "the cutover moves to June 8")

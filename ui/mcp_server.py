@@ -354,16 +354,18 @@ class _Pending:
     def __init__(self, tools: Tools | Callable[[], Tools]) -> None:
         self._make: Callable[[], Tools] | None = None
         self._tools: Tools | None = None
+        self._lock = threading.Lock()  # the SDK runs calls in worker threads: one opens
         if isinstance(tools, Tools):
             self._tools = tools
         else:
             self._make = tools
 
     def get(self) -> Tools:
-        if self._tools is None:
-            assert self._make is not None
-            self._tools = self._make()
-        return self._tools
+        with self._lock:
+            if self._tools is None:
+                assert self._make is not None
+                self._tools = self._make()
+            return self._tools
 
 
 def serve(tools: Tools | Callable[[], Tools], client: str | None = None) -> None:

@@ -545,8 +545,16 @@ class ClientDirectory:
             # an initial and the surname, as a mailbox or a login writes it ("l.ferraz",
             # "dwhitfield", "d_whitfield"; session 22 leftover), a surname of five letters or
             # more when joined with nothing ("ang" for "Ann Ng" is a word)
+            # — and never joined into an English word ("Tom Hanks" is no "thanks", "Dan Rivers"
+            # no "drivers": review)
             if initialled := [
-                re.escape(a[0]) + (r"[._]?" if len(b) >= SUFFIX_MIN else r"[._]") + re.escape(b)
+                re.escape(a[0])
+                + (
+                    r"[._]?"
+                    if len(b) >= SUFFIX_MIN and not is_word((a[0] + b).lower())
+                    else r"[._]"
+                )
+                + re.escape(b)
                 for a, b in (p.split() for p in map(fold, c.people) if len(p.split()) == 2)
                 if len(b) >= NAME_PART_MIN and a[0].isalpha()
             ]:

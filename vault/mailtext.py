@@ -16,23 +16,27 @@ FOOTER = re.compile(
     r"intended (?:solely |only |exclusively )?(?:recipient|for the (?:use|addressee|"
     r"person|individual|named))|"
     r"received this (?:e-?mail|message|communication) in error|confidentiality notice|"
-    r"views or opinions|may contain (?:confidential|privileged)|unsubscribe|"
-    r"environment before printing|before printing this|"
+    r"views or opinions expressed|environment before printing|"
+    r"(?:to|click here to|you can) unsubscribe|unsubscribe (?:here|from this|link|at any time)|"
     r"nicht der (?:richtige[n]? )?(?:adressat|empf[äa]nger)|informieren sie bitte den absender|"
-    r"bevor sie diese (?:e-?mail|nachricht) (?:aus)?drucken|"
+    r"bevor sie diese (?:e-?mail|nachricht) (?:aus)?drucken|drucken sie diese (?:e-?mail|"
+    r"nachricht)|e-?mail nur (?:dann )?(?:aus)?drucken|"
     r"pas le destinataire|avant d['’]imprimer|imprimer ce (?:courriel|message|e-?mail)|"
     r"no es el destinatario|no imprima este (?:correo|mensaje)",
     re.IGNORECASE,
 )
 FOOTER_WEAK = re.compile(
     r"notify the sender|delete (?:it|this (?:e-?mail|message))|confidential|privileged|"
-    r"unauthori[sz]ed|disclos",
+    r"unauthori[sz]ed|disclos|unsubscribe|before printing",
     re.IGNORECASE,
 )
 
 
 def is_footer(text: str) -> bool:
-    """Is ``text`` (a paragraph, a sentence) a mail footer: one strong phrase, or two weak?"""
+    """Is ``text`` (a paragraph, a sentence) a mail footer: one strong phrase, or two weak —
+    never one that asks ("Could you check the page numbers before printing this?"; review)?"""
+    if "?" in text:
+        return False
     return bool(FOOTER.search(text)) or len(set(FOOTER_WEAK.findall(text.lower()))) >= 2
 
 

@@ -105,6 +105,14 @@ def test_words_that_only_look_like_a_client_name_nobody(said: str) -> None:
     assert ClientDirectory((NORTHWIND, BLUEFIN, CAFE)).named_in(said) == []
 
 
+def test_an_initial_and_surname_joined_into_a_word_is_that_word() -> None:
+    """Review, session 23: "Tom Hanks" made "Thanks" a marker, "Dan Rivers" "drivers"."""
+    people = ClientSpec(id="x", name="Xylo Co", people=("Tom Hanks", "Dan Rivers", "Sam Miles"))
+    directory = ClientDirectory((people,))
+    assert directory.named_in("Thanks for the drivers list, it smiles") == []
+    assert directory.named_in("cc t.hanks and d_rivers") == ["x"]
+
+
 def visible_to(v: Vault, client: str, query: str, needle: str) -> bool:
     return any(
         needle in h.quote or needle in h.title

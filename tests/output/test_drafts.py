@@ -868,9 +868,21 @@ def test_a_point_that_points_back_keeps_what_it_points_to() -> None:
         "The scanner broke again on Tuesday. Can you check it?",
         "Is this week possible for the review?",  # "this" determines "week"
     ]
-    # a greeting is not what "that" points to
+    # a greeting is not what "that" points to, nor a list's last item (review)
     assert client_points("Hi Sam,\n\nCould you do that by Friday?\n") == [
         "Could you do that by Friday?"
+    ]
+    assert client_points("Hi Sam, hope you're well.\nCould you do that by Friday?\n") == [
+        "Could you do that by Friday?"
+    ]
+    listed = "Hi,\n\nWe need the following:\n- the booking export\n- the login fixed\n\n"
+    assert client_points(listed + "Is that possible by Friday?\n")[-2:] == [
+        "the login fixed",
+        "Is that possible by Friday?",
+    ]
+    # a want said so is still one (review)
+    assert client_points("Hi,\n\nA single login for all three sites is what we need.\n") == [
+        "A single login for all three sites is what we need."
     ]
 
 
@@ -891,3 +903,14 @@ def test_one_footer_rule_for_the_parser_and_the_points() -> None:
     ):
         assert is_footer(footer) and client_points(f"Hi,\n\nDone.\n\n{footer}\n") == [], footer
     assert not is_footer("Could you notify the sender and ask for an address?")
+    assert is_footer("Bitte drucken Sie diese E-Mail nur aus, wenn es wirklich notwendig ist.")
+    # a client's own last words that share a footer's phrase stay (review)
+    from trailkeep.ingest.parsers.email import strip_quotes
+
+    for own in (
+        "Could you check the page numbers before printing this?\nThanks, Duncan",
+        "Could you unsubscribe Aileen from the weekly report mails?\nCheers, Duncan",
+        "The file may contain confidential patient data, handle it carefully.\nDuncan",
+    ):
+        body, _ = strip_quotes(f"Hi,\n\nThe report is ready.\n\n{own}")
+        assert body.endswith(own.rsplit("\n", 1)[1]), (own, body)

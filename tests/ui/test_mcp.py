@@ -457,6 +457,11 @@ def test_a_server_started_on_a_broken_clients_toml_says_so_at_each_call(tmp_path
             for _ in range(2):
                 r = await c.call_tool("search", {"query": "offline sync queue"})
                 out.append((bool(r.is_error), "".join(getattr(x, "text", "") for x in r.content)))
+            # a state on the way: the file reads, without the client (review: the settings of
+            # this try were kept, and every later call refused)
+            (h / "clients.toml").write_text("")
+            r = await c.call_tool("search", {"query": "offline sync queue"})
+            out.append((bool(r.is_error), "".join(getattr(x, "text", "") for x in r.content)))
             (h / "clients.toml").write_text(listed)
             v = Vault.open(make_settings(h), get_embedder("hash"))
             try:
@@ -467,8 +472,9 @@ def test_a_server_started_on_a_broken_clients_toml_says_so_at_each_call(tmp_path
             out.append((bool(r.is_error), "".join(getattr(x, "text", "") for x in r.content)))
         return out
 
-    first, second, fixed = asyncio.run(go())
+    first, second, lacking, fixed = asyncio.run(go())
     for is_error, said in (first, second):
         assert is_error and "clients.toml" in said and "Northwind" in said, said
+    assert lacking[0] and "unknown client 'northwind'" in lacking[1], lacking
     assert not fixed[0], fixed[1]
     assert "retries every 5 min" in fixed[1]

@@ -3,6 +3,9 @@ SDK is imported only when this command runs."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 
 from .context import client_id, make_backend, vault
@@ -23,10 +26,30 @@ def mcp_cmd(ctx: click.Context, client: str | None) -> None:
         return Tools(v, client_id(v, client), make_backend(v.settings, None))
 
     def again() -> Tools:
+        """The tools on settings read now, the vault re-attributed with them: nothing is kept
+        from a try that failed (review: a vault kept from a try whose re-attribution failed
+        was served un-re-attributed; settings kept from a try that lacked the client refused
+        every later call)."""
+        from trailkeep.ingest.reattribution import ensure_current
+        from trailkeep.vault import Vault, get_embedder, init_home
+        from trailkeep.vault.settings import load_settings
+
+        home = ctx.ensure_object(dict).get("home")
+        s = load_settings(os.environ, Path(home) if home else None)
+        if not s.home.exists():
+            init_home(s)
+        v = Vault.open(s, get_embedder(s.embedder))
         try:
-            return tools()
+            ensure_current(v)
+            made = Tools(v, client_id(v, client), make_backend(v.settings, None))
         except click.ClickException as exc:  # clients.toml reads again but lacks the client
+            v.close()
             raise OutOfScope(exc.format_message()) from exc
+        except BaseException:
+            v.close()
+            raise
+        ctx.call_on_close(v.close)
+        return made
 
     try:
         ready = tools()
