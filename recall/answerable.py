@@ -61,7 +61,8 @@ SCAFFOLD = frozenset(
     tell told say said says mention mentioned mentions discuss discussed talk talked talks
     ask asks asked asking
     know known knew think thought decide decided decision decisions agree agreed happen happened
-    get got give given make made go went going come came use used using take took want wanted
+    get got give given make made go went going come comes coming came use used using take took
+    want wanted
     like likes liked need needed new old first last next recent recently currently current now
     latest newest
     please exactly actually really probably maybe
@@ -70,12 +71,12 @@ SCAFFOLD = frozenset(
     out up down off back away around along through across
     happen happens happening deal deals dealt keep keeps kept put puts let lets try tries tried
     find finds found reach reached spend spent seem seems seemed end ended
-    long often frequently far soon late early ago since until while during before after
+    long often frequently far soon late early behind ago since until while during before after
     against between among within without upon per via toward towards above below beyond both
     few once further because myself ourselves yourself yourselves himself herself itself
     themselves
     roughly approximately originally initially finally eventually basically fully mostly
-    altogether
+    altogether rather anywhere somewhere everywhere together otherwise anyway
     original initial earliest
     mainly usually typically generally specifically nearly almost simply even already
     person people someone somebody anyone anybody everyone everybody guy guys folks
@@ -218,6 +219,7 @@ _RATIO = re.compile(
 
 
 DATE_KINDS = frozenset({"date", "dates"})
+RATE_KINDS = frozenset({"rate", "rates"})
 MONEY_KINDS = frozenset(
     "cost costs price prices fee fees charge charges pay pays money sum".split()
 )
@@ -812,6 +814,8 @@ def support(
         else set()
     )
     caps = sup.caps = shouted(question) & set(terms)
+    period = asked_period(question)
+    told = [s for h in hits for s in (h.title, *sentences(stated(h)))]
     for t in terms:
         if t in caps:
             found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {stated(h)}") for h in hits)
@@ -823,7 +827,13 @@ def support(
         else:
             found = bool(held.get(t)) or t in words
         if t in _HOW_OFTEN:
-            found = said_how_often(text, t)
+            # "what hourly rate?": "£85 an hour" is a rate per hour (only a rate: "£4 a month"
+            # for the database beside the VM is no "monthly cost of the VM"; bakerylaw)
+            found = said_how_often(text, t) or (
+                period == _HOW_OFTEN[t]
+                and bool(RATE_KINDS & set(terms))
+                and any(_priced(s, period) for s in told)
+            )
         if found:
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
@@ -836,7 +846,7 @@ def support(
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
             del sup.supported[t]
-    _reworded(vault, sup, hits, caps)
+    _reworded(vault, sup, hits, caps, period)
     quantity = asks_quantity(question)
     name = not quantity and asks_name(question)
     outcome = not quantity and not name and asks_outcome(question)
@@ -874,7 +884,6 @@ def support(
         nouns = (
             {x for w in counted for x in sup.matched.get(w, set()) | {stem(w)}} if counted else None
         )
-        period = asked_period(question)
         sup.quantity = _typed_sentence(
             sup,
             hits,
@@ -904,7 +913,14 @@ def support(
     return sup
 
 
-def _reworded(vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str]) -> None:
+def _priced(sentence: str, period: str) -> bool:
+    """Does the sentence give an amount of money per ``period`` ("£85 an hour")?"""
+    return _MONEY.search(sentence) is not None and per_period(sentence, period)
+
+
+def _reworded(
+    vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str], period: str | None = None
+) -> None:
     """Missing terms the passages state in other words: "slip" ~ "moved", "scrap" ~ "dropped"
     (recall/paraphrase.py); "what share" ~ "40%". Only what a passage states counts (a question
     "how should the export handle late visits?" solves nothing), and a reworded term weighs what
@@ -929,6 +945,11 @@ def _reworded(vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str]) -
             # the word (QA, session 18: a forwarded "Date:" header line answered instead)
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(w) for s in told for w in _date_words(s)}
+            continue
+        if t in RATE_KINDS and period is not None and any(_priced(s, period) for s in told):
+            # "what hourly rate?", "the monthly rate": money per that period says it
+            sup.supported[t] = "keyword"
+            sup.matched[t] = {"£", "$", "€"}
             continue
         if t in caps or _EXACT_ONLY.match(t):
             continue

@@ -264,8 +264,14 @@ def client_points(message: str) -> list[str]:
     foreign = language_of(message) != "en"
     before = ""  # the sentence before, when it is no point and no greeting
     joins = False  # the sentence before was the last point
-    for s, wanted in _units(message):
+    units = _units(message)
+    for i, (s, wanted) in enumerate(units):
         if len(s) < 8 or len(s.split()) < 2 or is_footer(s) or _MACHINE.search(s):
+            before, joins = "", False
+            continue
+        if s.endswith(":") and i + 1 < len(units) and units[i + 1][1]:
+            # "We need the following:" before its items: the items are the points (session 23
+            # leftover: the lead-in was listed as a point of its own)
             before, joins = "", False
             continue
         said = s[1:-1].strip() if s.startswith("(") and s.endswith(")") else s  # "(Is …?)"

@@ -24,7 +24,8 @@ GROUPS: tuple[str, ...] = (
     # an approach given up (ours)
     "drop, dropped, abandon, abandoned, give up, gave up, given up, scrap, scrapped, ditch, "
     "ditched, kill, killed, shelve, shelved, discard, discarded, die, died, dead, rule out, "
-    "ruled out, reject, rejected, knock out, knocked out, eliminate, eliminated",
+    "ruled out, reject, rejected, knock out, knocked out, knock off, knocked off, eliminate, "
+    "eliminated, pass over, passed over",
     # a no (ours or theirs): "the host refused" is not "we dropped it"
     "reject, rejected, decline, declined, turn down, turned down, refuse, refused, bounce, "
     "bounced, rule out, ruled out",
@@ -41,7 +42,7 @@ GROUPS: tuple[str, ...] = (
     "fallback, fall back, backup, contingency, workaround, plan b, go back, goes back, "
     "went back, revert, reverts, reverted, switch back",
     # money asked or agreed
-    "price, cost, fee, charge, paid, quote, quoted",
+    "price, cost, fee, charge, charged, charging, paid, quote, quoted",
     # the means to an end
     "approach, route, option, method, alternative, strategy, path",
     # a plan's date or aim
@@ -82,7 +83,8 @@ GROUPS: tuple[str, ...] = (
     # without ("addresses lack a postcode" / "have no postcode")
     "lack, lacks, lacking, have no, has no, missing",
     # a figure that went down, or up
-    "fall, fell, fallen, decrease, decreased, reduce, reduced, go down, went down, down, lower",
+    "fall, fell, fallen, decrease, decreased, reduce, reduced, go down, went down, down, lower, "
+    "drop, dropped",
     "rise, rose, risen, increase, increased, grow, grew, go up, went up, higher",
     # something that stops ("stop supporting" / "ends support")
     "stop, stops, end, ends, ended, cease, discontinue, discontinued, retire, retires, sunset",
@@ -112,6 +114,32 @@ GROUPS: tuple[str, ...] = (
     "subscription, license, licence, licensing",
     # things bought to do a job ("what kit are we adding?" / "a converter on each")
     "kit, equipment, hardware, gear",
+    # a yes from whoever decides ("who signed off on …?" / "Maria approved it")
+    "approve, approved, approval, sign off, signed off, sign-off, green light, green-lit, "
+    "authorise, authorised, authorize, authorized",
+    # the software itself ("the booking software" / "the booking system")
+    "software, system, platform, package, tool, app",
+    # a last day ("the cut-off for the summer data" / "the deadline is 30 May")
+    "deadline, cut-off, cutoff, due date",
+    # one issue of a product ("which release are they on?" / "version 11.2")
+    "version, release",
+    # from outside the organisation ("their outside accountant" / "an external accountant")
+    "outside, external, third-party, independent",
+    # left out ("which office did she want excluded?" / "leave Eastgate out of the first wave")
+    "exclude, excluded, leave out, left out, omit, omitted",
+    # gone ("how many went missing?" / "40 kegs were lost")
+    "go missing, went missing, gone missing, disappear, disappeared, lose, lost, vanish, vanished",
+    # the same record twice ("double-entered owners" / "duplicate client records")
+    "duplicate, duplicates, duplicated, double-entered, double entry, dupe, dupes",
+    # a price that moves ("variable pricing" / "dynamic pricing")
+    "variable, dynamic",
+    # one place of an organisation ("the other two branches" / "the other two sites")
+    # (not "sites": its light stem is "sit")
+    "branch, branches, site, location, locations",
+    # a word that something is due ("the first nudge" / "the first reminder")
+    "nudge, nudges, reminder, reminders",
+    # a member ("how many operators belong to the co-op?" / "its nine member operators")
+    "belong, belongs, member, members",
 )
 
 

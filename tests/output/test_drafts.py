@@ -442,6 +442,21 @@ def test_points_asked_without_a_question_mark_and_abbreviations() -> None:
     ]
 
 
+def test_a_lead_in_before_its_items_is_no_point_of_its_own() -> None:
+    """Session 23 leftover: "We need the following:" was listed before the items it
+    introduces; a sentence ending in a colon with no list after it is still read."""
+    mail = (
+        "Hi Sam,\n\nWe need the following:\n1. The export at 2am.\n"
+        "2. A report of rejected visits.\n\nCould you send the schema? Please confirm:\n\nAnna\n"
+    )
+    assert client_points(mail) == [
+        "The export at 2am.",
+        "A report of rejected visits.",
+        "Could you send the schema?",
+        "Please confirm:",
+    ]
+
+
 def test_the_clients_own_question_is_not_what_your_history_says(bvault: Vault) -> None:
     """QA, session 12: under "What your history says", the worksheet cited the client's own
     question mails."""

@@ -154,24 +154,28 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
 
     floors = {
         (DEFAULT, "questions.jsonl"): (0.90, 0.90),
-        (DEFAULT, "heldout.jsonl"): (0.83, 0.53),
+        (DEFAULT, "heldout.jsonl"): (0.83, 0.56),
         # two more vaults (a bakery and a law firm; a freight firm and a museum) and their 60
         # questions each, written blind in session 22: 80.0 / 63.3 % and 90.0 / 33.3 % before
         # that session's changes, 83.3 / 86.7 % and 90.0 / 60.0 % after
         (BAKERYLAW, "blind.jsonl"): (0.80, 0.83),
-        (FREIGHTMUSEUM, "blind.jsonl"): (0.86, 0.56),
+        (FREIGHTMUSEUM, "blind.jsonl"): (0.86, 0.66),
         # a fourth (a dental group and a brewery), written blind after those changes and run
-        # once, its errors not read: 83.3 / 46.7 %
-        (DENTALBREWERY, "blind.jsonl"): (0.80, 0.46),
+        # once, its errors not read: 83.3 / 46.7 %; 83.3 / 63.3 % after session 24
+        (DENTALBREWERY, "blind.jsonl"): (0.80, 0.60),
         # a fifth (a fruit growers' co-op and climbing gyms; 30 questions), written blind in
         # session 23 before its changes: 66.7 / 40.0 % clean, 73.3 / 66.7 % after (notes/0006,
         # "One passage, and a fifth vault")
         (ORCHARDGYM, "blind.jsonl"): (0.73, 0.63),
         # a sixth (a boat-hire marina and a youth orchestra), written blind in session 23 and
-        # measured once on that session's code, its errors read but not worked on: 93.3 / 26.7 %
-        (MARINAORCHESTRA, "blind.jsonl"): (0.93, 0.26),
+        # measured once on that session's code: 93.3 / 26.7 %; 93.3 / 40.0 % after session 24
+        (MARINAORCHESTRA, "blind.jsonl"): (0.93, 0.33),
+        # a seventh (vets and a ferry co-op), written blind in session 24 before its changes:
+        # 80.0 / 33.3 % clean, 80.0 / 46.7 % after (notes/0006, "A seventh vault")
+        (VETFERRY, "blind.jsonl"): (0.80, 0.40),
     }
-    for data in (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA):
+    vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
+    for data in (*vaults, VETFERRY):
         v = build(data, tmp_path / data.name, "minilm")
         try:
             for (where, name), (abstain, answer) in floors.items():
@@ -190,11 +194,12 @@ FREIGHTMUSEUM = Path(__file__).resolve().parents[1] / "fixtures" / "freightmuseu
 DENTALBREWERY = Path(__file__).resolve().parents[1] / "fixtures" / "dentalbrewery"
 ORCHARDGYM = Path(__file__).resolve().parents[1] / "fixtures" / "orchardgym"
 MARINAORCHESTRA = Path(__file__).resolve().parents[1] / "fixtures" / "marinaorchestra"
+VETFERRY = Path(__file__).resolve().parents[1] / "fixtures" / "vetferry"
 
 
 @pytest.mark.parametrize(
     "data",
-    [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA],
+    [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA, VETFERRY],
     ids=lambda p: p.name,
 )
 def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
@@ -703,6 +708,32 @@ def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
     ):
         assert said_otherwise(term, [stem(w) for w in text.split()], stem), term
     assert not said_otherwise("gap", [stem(w) for w in "a two-week break".split()], stem)
+    # session 24 (a seventh vault written blind): who "signed off" approved; the "software" is
+    # the system; a "cut-off" is the deadline; the vendor "knocked off" the list was dropped; a
+    # "release" is a version; an "outside" accountant is external; a price that is "variable"
+    # is dynamic; the other "branches" are the other sites; "nudge" is a reminder
+    for term, text in (
+        ("signed off", "maria approved the spend"),
+        ("software", "the booking system costs $89 a month"),
+        ("cut-off", "the deadline is 30 may"),
+        ("knocked off", "fareharbor was rejected"),
+        ("passed over", "lambda was ruled out"),
+        ("release", "they run version 11.2"),
+        ("outside", "their external accountant"),
+        ("variable", "dynamic pricing by slot"),
+        ("branches", "the other two site go live first"),
+        ("nudge", "the first reminder goes out"),
+        ("belong", "nine member operators"),
+        ("disappear", "40 kegs were lost"),
+        ("excluded", "eastgate is left out of the first wave"),
+        ("fall", "no-shows dropped to 4%"),
+        ("charging", "my price is £95"),
+    ):
+        assert said_otherwise(term, [stem(w) for w in text.split()], stem), term
+    # "sites" stems to "sit": a button that "sits" on a page is no site (review of the trial)
+    assert not said_otherwise("sits", [stem(w) for w in "the other branch".split()], stem)
+    # something that "turned up" may be found or may still be missing: no rewording
+    assert not alternatives("turned up", stem)
 
 
 def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
@@ -724,6 +755,14 @@ def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
     assert s.quantity is False and not s.ok
     s = sup("How much are we paid for phase 1?")
     assert s.ok
+    # session 24: an hourly rate is money per hour ("£85 an hour"); a rate said per another
+    # period, or no money per hour, is none
+    rate = "---\nclient: northwind\ndate: 2026-02-21\n---\n# Terms\n\nI bill $120 an hour.\n"
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "terms.md", rate))
+    s = sup("What hourly rate are we charging Northwind?")
+    assert s.supported.get("hourly") and s.supported.get("rate"), s.supported
+    s = sup("What daily rate are we charging Northwind?")
+    assert "daily" in s.missing and not s.ok, s.supported
     asked = NOTE.replace("Northwind has 212", "How should we handle the audit? Northwind has 212")
     Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "kickoff.md", asked))
     s = sup("How did we solve the Medicaid audit?")
