@@ -17,7 +17,7 @@ import io
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any, BinaryIO, Concatenate, ParamSpec, TypeVar
 
 from trailkeep.vault import Origin, TrailkeepError, Vault
 from trailkeep.vault import ownership as own
+from trailkeep.vault.clients import ClientSpec
 from trailkeep.vault.errors import DiskFull
 from trailkeep.vault.filestate import (
     Resume,
@@ -432,14 +433,16 @@ class Ingestor:
         vault: Vault,
         inbox: Path | None = None,
         on_document: Callable[[str, int], None] | None = None,
+        clients: Sequence[ClientSpec] | None = None,
     ) -> None:
         """``on_document(file name, documents so far)`` reports progress inside a large file
-        (an export of thousands of conversations, an mbox)."""
+        (an export of thousands of conversations, an mbox). ``clients``: clients.toml as the
+        caller has just read it (a re-attribution re-reading notes with it)."""
         self.on_document = on_document
         self.vault = vault
         self.settings = vault.settings
         self.inbox = inbox if inbox is not None else vault.settings.inbox
-        self._clients = vault.settings.clients
+        self._clients = vault.settings.clients if clients is None else tuple(clients)
         self._clients_stamp: tuple[int, int, int, int] | None = self._stamp()
         self.clients_error: str | None = None
         self.clients_exc: TrailkeepError | None = None  # the error itself, to raise again
@@ -713,9 +716,11 @@ class Ingestor:
         embed: bool = True,
         in_place: bool = False,
         parser: registry.Parser | None = None,
+        again: bool = False,
     ) -> Outcome:
         """Store and parse one file's bytes (``in_place``: keep no copy in blobs/; ``parser``:
-        this one, not the registry's pick).
+        this one, not the registry's pick; ``again``: read them even when they are held
+        already — what they say changed, not they).
 
         The write batch is the file for small formats (notes): the duplicate check and every
         document are written under one hold of the writer lock, so two writers never both take
@@ -733,7 +738,7 @@ class Ingestor:
         hold = contextlib.nullcontext() if streaming else self.vault.writer(f"ingest {name}")
         with hold:
             return self._ingest(
-                data, sha, path, name, identity, mtime, embed, parser, pick_error, in_place
+                data, sha, path, name, identity, mtime, embed, parser, pick_error, in_place, again
             )
 
     def _ingest(
@@ -748,12 +753,13 @@ class Ingestor:
         parser: registry.Parser | None,
         pick_error: str | None,
         in_place: bool = False,
+        again: bool = False,
     ) -> Outcome:
         v = self.vault
         with v.writer(f"ingest {name}"):
             if v.is_tombstoned("sha256", sha):
                 return Outcome(path, SKIPPED, "forgotten earlier (tombstone); not ingested again")
-            if v.is_current_duplicate(sha):
+            if v.is_current_duplicate(sha) and not again:
                 if not in_place:
                     # the same bytes again mend a stored original that went missing or bad
                     # (QA, session 9: doctor could not heal it, and a re-drop was a no-op)
@@ -784,8 +790,9 @@ class Ingestor:
                 f"{self.settings.max_note_bytes} bytes (ingest.max_note_mb)",
                 parser.name,
             )
+        # clients.toml as this ingestor last read it (the watcher's is newer than its settings)
         labels = frozenset(
-            n.lower() for c in self.settings.clients for n in (c.id, c.name, *c.aliases) if n
+            n.lower() for c in self._clients for n in (c.id, c.name, *c.aliases) if n
         )
         origin = Origin(name=name, identity=identity, mtime=mtime, labels=labels)
         # this path was read before (with other bytes): an older-dated text now is a revert
@@ -806,7 +813,8 @@ class Ingestor:
                         _after_what_this_file_said(v, item)
                     drop_repeated_turns(v, item)  # a resumed session's copied turns
                     follow_rename(v, item, path, sid)
-                    if item.meta.get("time_from") == "created" and item.versioned:
+                    # (read again for what it says now, not edited: placed by its date)
+                    if item.meta.get("time_from") == "created" and item.versioned and not again:
                         _edited_since_created(v, item, before_here)  # the note, once renamed
                     unchanged = v.current_content(item.kind, item.external_id) == (
                         item.content_sha256

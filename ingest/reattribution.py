@@ -11,6 +11,7 @@ changed (a file read and two small queries).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from trailkeep.vault.clients import (
     public_mail_domain,
     registered_name,
 )
+from trailkeep.vault.filestate import partial_sources_saying
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import SCOPE_GENERAL, inferred_from_state
 
@@ -154,7 +156,48 @@ def ensure_current(vault: Vault, clients: Sequence[ClientSpec] | None = None) ->
     rep = reattribute(vault, ctx)
     own.prune_label_clients(vault, [c.id for c in specs])
     own.set_state(vault, STATE_FINGERPRINT, rep.fingerprint)
+    reread_waiting_notes(vault, specs)
     return rep
+
+
+# the warning of a note read before clients.toml named a client ("'kittiwake' is no client's
+# yet: write - 1.5h kittiwake: what, which bills once clients.toml names the client")
+_WAITING = re.compile(r"(?P<q>['\"])(?P<label>.+?)(?P=q) is no client's yet")
+
+
+def reread_waiting_notes(vault: Vault, specs: Sequence[ClientSpec]) -> int:
+    """Read again, from their stored bytes, the notes whose work lines waited for clients.toml
+    to name their client ("- 1.5h kittiwake - travel": work under a client's label, a note's
+    line under any other): the hours the warning promised to bill once it does, billed. Their
+    text is unchanged; what it says is read as a new version. The number of notes read."""
+    from pathlib import Path
+
+    from .pipeline import Ingestor, identity_for  # (the pipeline attributes with this module)
+
+    labels = {n.lower() for c in specs for n in (c.id, c.name, *c.aliases) if n}
+    waiting = [
+        row
+        for row in partial_sources_saying(vault, "is no client's yet")
+        if any(m.group("label").lower() in labels for m in _WAITING.finditer(row[4]))
+    ]
+    if not waiting:
+        return 0
+    ingest = Ingestor(vault, clients=specs)
+    for _sid, path, name, sha, _message in waiting:
+        if not vault.has_blob(sha):
+            continue  # read in place from a watched folder: read again when it changes
+        ingest.ingest_bytes(
+            vault.read_blob(sha),
+            sha=sha,
+            path=path,
+            name=name,
+            identity=identity_for(Path(path), ingest.inbox),
+            mtime=None,
+            embed=False,
+            again=True,
+        )
+    vault.embed_pending()
+    return len(waiting)
 
 
 def reload_clients(vault: Vault) -> tuple[ClientSpec, ...]:

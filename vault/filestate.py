@@ -82,6 +82,22 @@ def unfinished_sources(vault: Vault) -> list[tuple[int, str, str, str]]:
         ]
 
 
+def partial_sources_saying(vault: Vault, words: str) -> list[tuple[int, str, str, str, str]]:
+    """(id, path, name, sha256, message) of the sources read in part whose message says
+    ``words``."""
+    with vault.engine.connect() as c:
+        return [
+            (int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]))
+            for r in c.execute(
+                text(
+                    "SELECT id, path, name, sha256, error FROM source WHERE status = 'partial' "
+                    "AND instr(error, :w) > 0 ORDER BY id"
+                ),
+                {"w": words},
+            )
+        ]
+
+
 def pending_paths(vault: Vault) -> list[str]:
     """Paths of sources an interrupted writer left pending."""
     with vault.engine.connect() as c:
@@ -94,6 +110,7 @@ __all__ = [
     "Resume",
     "keep_in_place",
     "next_position",
+    "partial_sources_saying",
     "pending_paths",
     "resume_point",
     "set_resume_point",

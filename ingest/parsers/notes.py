@@ -253,7 +253,20 @@ class NotesParser:
                 warning = f"{warning}; {bad}" if warning else bad
         entries = self._entries(body, heads, title, when)
         draft_id = _opt_str(fm.get("trailkeep_draft"))
+        read = text
         if draft_id is None:  # a draft trailkeep wrote is never a source of billable work
+            # "- 1.5h kittiwake - travel" is work only once clients.toml names kittiwake: what
+            # the note says then is more than its words (a note read before clients.toml is
+            # read again when it names the client: ingest/reattribution.py)
+            by_label = sorted(
+                {
+                    ln.strip()
+                    for ln in body.split("\n")
+                    if match_work_line(ln) is None and match_work_line(ln, origin.labels)
+                }
+            )
+            if by_label:
+                read = "\n\0".join([text, *by_label])
             day, undated = work_day(fm, origin.name, when, by_mtime)
             entries = split_work_lines(entries, day, undated, origin.labels)
             for why in unread_work(entries, origin.labels):
@@ -321,7 +334,7 @@ class NotesParser:
             # of the text, not the bytes: a sync client switching line ends, or Notepad adding
             # a BOM, made a version that changed no word (QA, session 14). A UTF-8 file with
             # LF line ends and no BOM hashes as its bytes, as before.
-            content_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+            content_sha256=hashlib.sha256(read.encode("utf-8", "surrogatepass")).hexdigest(),
             timestamp=when,
             entries=entries,
             client=_opt_str(fm.get("client")),

@@ -210,6 +210,45 @@ def test_work_attributed_late_bills_like_any_other(tmp_path: Path) -> None:
     v.close()
 
 
+@pytest.mark.parametrize("watcher", [False, True], ids=["command", "watcher"])
+def test_work_written_with_a_dash_bills_once_clients_toml_names_its_client(
+    tmp_path: Path, watcher: bool
+) -> None:
+    """Session 23 leftover: "- 1.5h northwind - travel" read before clients.toml was said to
+    bill "once clients.toml names the client" — and never did: the note was not read again,
+    and `status` kept the warning. It is read again (a new version, at the note's own date)
+    by a command and by the watcher's next pass; a line under no client's label stays a note."""
+    home = tmp_path / "home"
+    v = open_vault(home)
+    day = v.settings.inbox / "2026-10-14.md"
+    day.write_text(
+        "---\ndate: 2026-10-14\n---\n# Site visit\n\n- 2h northwind: workshop\n"
+        "- 1.5h northwind - travel to the office\n- 1h standup - nothing new\n"
+    )
+    ingest = Ingestor(v)
+    assert ingest.ingest_paths([day]).partial == 1
+    assert [i.hours for i in list_work(v)] == ["2"]
+    if watcher:
+        (home / "clients.toml").write_text(CLIENTS)
+        ingest.refresh()  # the watcher's pass: clients.toml changed on disk
+    else:
+        v.close()
+        (home / "clients.toml").write_text(CLIENTS)
+        s = load_settings({"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}, home)
+        v = Vault.open(s, get_embedder("hash"))
+        assert ensure_current(v) is not None
+    got = sorted((i.client, i.hours, i.description) for i in list_work(v))
+    assert got == [("northwind", "1.5", "travel to the office"), ("northwind", "2", "workshop")]
+    assert rows(v, "SELECT status, error FROM source") == [("ingested", None)]
+    when = rows(v, "SELECT v.created_at FROM version v ORDER BY v.id")
+    assert len(when) == 2 and when[0] == when[1]  # read again, not edited: the note's date
+    # read once: the next pass finds nothing waiting, the same bytes are a duplicate
+    assert (ingest.refresh() if watcher else ensure_current(v)) is None
+    assert (ingest if watcher else Ingestor(v)).ingest_paths([day]).duplicates == 1
+    assert len(rows(v, "SELECT id FROM version")) == 2
+    v.close()
+
+
 def test_a_reply_is_cited_as_its_own_file(tmp_path: Path) -> None:
     v = clients_vault(tmp_path)
     drop_files(v.settings.inbox)
