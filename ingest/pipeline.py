@@ -453,7 +453,8 @@ class Ingestor:
         # clients.toml's changed stamp and when it was first seen so (read once still)
         self._pending: tuple[tuple[int, int, int, int] | None, float] | None = None
         self._checked = 0.0
-        self.refresh()
+        if clients is None:  # (given: the caller has just re-attributed with them)
+            self.refresh()
 
     # -- attribution (notes/0013)
     def _stamp(self) -> tuple[int, int, int, int] | None:
@@ -813,8 +814,9 @@ class Ingestor:
                         _after_what_this_file_said(v, item)
                     drop_repeated_turns(v, item)  # a resumed session's copied turns
                     follow_rename(v, item, path, sid)
-                    # (read again for what it says now, not edited: placed by its date)
-                    if item.meta.get("time_from") == "created" and item.versioned and not again:
+                    if again and item.versioned:
+                        _where_it_stood(v, item)  # read again, not edited
+                    elif item.meta.get("time_from") == "created" and item.versioned:
                         _edited_since_created(v, item, before_here)  # the note, once renamed
                     unchanged = v.current_content(item.kind, item.external_id) == (
                         item.content_sha256
@@ -969,6 +971,39 @@ class Ingestor:
         summary.seconds = time.perf_counter() - t0
         return summary
 
+    def read_again(self, rows: Iterable[tuple[str, str, str, datetime]]) -> Summary:
+        """Read these sources again — (path, name, sha256, the time of their version) — from
+        their stored bytes, or their file while it holds them: what they say changed, not they
+        (a label clients.toml now names). Each new reading stands where the version it reads
+        again stood."""
+        summary = Summary()
+        for path, name, sha, when in rows:
+            data = self._held_bytes(path, sha)
+            if data is None:
+                continue  # neither stored nor still in its file: read when it changes
+            summary.add(
+                self.ingest_bytes(
+                    data,
+                    sha=sha,
+                    path=path,
+                    name=name,
+                    identity=identity_for(Path(path), self.inbox),
+                    mtime=when,
+                    embed=False,
+                    again=True,
+                )
+            )
+        return summary
+
+    def _held_bytes(self, path: str, sha: str) -> bytes | None:
+        if self.vault.has_blob(sha):
+            return self.vault.read_blob(sha)
+        with contextlib.suppress(OSError):
+            data = Path(path).read_bytes()
+            if hashlib.sha256(data).hexdigest() == sha:
+                return data
+        return None
+
     @_disk_full_stops
     def retry(self, source_ids: Iterable[int] | None = None) -> Summary:
         """Re-ingest failed, partial and pending sources (all, or the given ones) from their
@@ -1015,6 +1050,24 @@ def _after_what_this_file_said(v: Vault, doc: ParsedDocument) -> None:
         doc.timestamp = max(now, current + timedelta(seconds=1))
 
 
+def _where_it_stood(v: Vault, doc: ParsedDocument) -> None:
+    """A text read again (not edited) stands where its current version stands: an edit placed
+    by its file's time, a note dated by its mtime (review, session 24: the re-read of an edited
+    note went behind the edit, and its hours were never billed)."""
+    now = v.current_time(doc.kind, doc.external_id)
+    if now is not None and doc.timestamp is not None and now != doc.timestamp:
+        _move(doc, now)
+
+
+def _move(doc: ParsedDocument, when: datetime) -> None:
+    """Place a document at ``when``, and its passages that were at its time (a work line's day
+    is the note's date, as before)."""
+    was, doc.timestamp = doc.timestamp, when
+    for e in doc.entries:
+        if e.timestamp == was and e.kind != "work":
+            e.timestamp = when
+
+
 def _edited_since_created(v: Vault, doc: ParsedDocument, here_before: bool) -> None:
     """A note whose time is its front-matter ``date:`` (when it was begun; no ``updated:``),
     read again with other words and the same date as its first version, is an edit made
@@ -1046,15 +1099,11 @@ def _edited_since_created(v: Vault, doc: ParsedDocument, here_before: bool) -> N
     file_time = datetime.fromisoformat(raw) if isinstance(raw, str) else None
     if file_time is not None and file_time.tzinfo is None:
         file_time = file_time.replace(tzinfo=UTC)
-    was = doc.timestamp
     if file_time is not None and current < file_time <= now:
-        doc.timestamp = file_time
+        _move(doc, file_time)
     else:
-        doc.timestamp = max(now, current + timedelta(seconds=1))
+        _move(doc, max(now, current + timedelta(seconds=1)))
     doc.meta["edited_later"] = True  # placed by its file time: the next text is judged by it
-    for e in doc.entries:  # its passages say when they were written too; a work line's day
-        if e.timestamp == was and e.kind != "work":  # is the note's date, as before
-            e.timestamp = doc.timestamp
 
 
 def _safe_name(name: str) -> str:

@@ -11,7 +11,6 @@ changed (a file read and two small queries).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,7 @@ from trailkeep.vault.clients import (
     public_mail_domain,
     registered_name,
 )
-from trailkeep.vault.filestate import partial_sources_saying
+from trailkeep.vault.filestate import current_sources_saying
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import SCOPE_GENERAL, inferred_from_state
 
@@ -148,6 +147,7 @@ def ensure_current(vault: Vault, clients: Sequence[ClientSpec] | None = None) ->
     already current."""
     ctx = context(vault, clients)
     if own.get_state(vault, STATE_FINGERPRINT) == ctx.fingerprint():
+        reread_waiting_notes(vault, ctx.directory.clients)
         return None
     specs = ctx.directory.clients
     vault.sync_clients(specs)
@@ -160,42 +160,27 @@ def ensure_current(vault: Vault, clients: Sequence[ClientSpec] | None = None) ->
     return rep
 
 
-# the warning of a note read before clients.toml named a client ("'kittiwake' is no client's
-# yet: write - 1.5h kittiwake: what, which bills once clients.toml names the client")
-_WAITING = re.compile(r"(?P<q>['\"])(?P<label>.+?)(?P=q) is no client's yet")
+# what a note read before clients.toml named any client says of a dash-form work line
+# ("'kittiwake' is no client's yet: write - 1.5h kittiwake: what, which bills once clients.toml
+# names the client")
+WAITING = "is no client's yet"
 
 
 def reread_waiting_notes(vault: Vault, specs: Sequence[ClientSpec]) -> int:
-    """Read again, from their stored bytes, the notes whose work lines waited for clients.toml
-    to name their client ("- 1.5h kittiwake - travel": work under a client's label, a note's
-    line under any other): the hours the warning promised to bill once it does, billed. Their
-    text is unchanged; what it says is read as a new version. The number of notes read."""
-    from pathlib import Path
-
-    from .pipeline import Ingestor, identity_for  # (the pipeline attributes with this module)
-
-    labels = {n.lower() for c in specs for n in (c.id, c.name, *c.aliases) if n}
-    waiting = [
-        row
-        for row in partial_sources_saying(vault, "is no client's yet")
-        if any(m.group("label").lower() in labels for m in _WAITING.finditer(row[4]))
-    ]
+    """Read again the notes whose dash-form work lines ("- 1.5h kittiwake - travel": work
+    under a client's label, a note's line under any other) waited for clients.toml to name a
+    client, once it names one: the hours the warning promised to bill, billed, the others
+    left a note's lines. Only a note's current version (an edit since is what the note says
+    now). Checked on every re-attribution and command (a re-read cut short is finished by the
+    next). The number of notes read."""
+    if not specs:
+        return 0
+    waiting = current_sources_saying(vault, WAITING)
     if not waiting:
         return 0
-    ingest = Ingestor(vault, clients=specs)
-    for _sid, path, name, sha, _message in waiting:
-        if not vault.has_blob(sha):
-            continue  # read in place from a watched folder: read again when it changes
-        ingest.ingest_bytes(
-            vault.read_blob(sha),
-            sha=sha,
-            path=path,
-            name=name,
-            identity=identity_for(Path(path), ingest.inbox),
-            mtime=None,
-            embed=False,
-            again=True,
-        )
+    from .pipeline import Ingestor  # (the pipeline attributes with this module)
+
+    Ingestor(vault, clients=specs).read_again(waiting)
     vault.embed_pending()
     return len(waiting)
 

@@ -174,7 +174,7 @@ _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large)|(what|which)(['’]s)?"
     rf"( {_NOT_IN_PHRASE}[\w'’-]+){{0,3}} "
     r"(share|percentage|percent|proportion|fraction|number|amount|rate|fee|fees|cost|costs|"
-    r"price|total|budget|count))\b|"
+    r"price|charge|charges|total|budget|count))\b|"
     r"\b(at )?what (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|"
     r"limits?|boxes?)\b)",
     re.IGNORECASE,
@@ -220,6 +220,13 @@ _RATIO = re.compile(
 
 DATE_KINDS = frozenset({"date", "dates"})
 RATE_KINDS = frozenset({"rate", "rates"})
+# a rate per a period: "hourly rate", "a day rate", "the rate per hour" — not "the daily visit
+# rate" (a count per day; review)
+_PERIOD_RATE = re.compile(
+    r"\b(?:hourly|daily|day|weekly|monthly|yearly|annual)\s+rates?\b|"
+    r"\brates?\s+(?:per|an?|each)\s+(?:hour|day|week|month|year)\b",
+    re.IGNORECASE,
+)
 MONEY_KINDS = frozenset(
     "cost costs price prices fee fees charge charges pay pays money sum".split()
 )
@@ -242,7 +249,12 @@ def _date_words(sentence: str) -> list[str]:
 
 
 def asks_quantity(question: str) -> bool:
-    return bool(_QUANTITY_QUESTION.search(question))
+    if _QUANTITY_QUESTION.search(question):
+        return True
+    # "yearly storage cost for hosting the videos": an amount per period, asked as a search
+    # is typed, with no question word (session 24)
+    per = _PERIOD_ASKED.search(question)
+    return per is not None and per.group(2) is not None
 
 
 # "How many caregivers are on the Dayton team?" asks for a count of caregivers: "I will keep
@@ -814,8 +826,14 @@ def support(
         else set()
     )
     caps = sup.caps = shouted(question) & set(terms)
-    period = asked_period(question)
-    told = [s for h in hits for s in (h.title, *sentences(stated(h)))]
+    # "what hourly rate?": the period of a rate asked for, said by an amount per it
+    rated = asked_period(question) if _PERIOD_RATE.search(question) else None
+    priced = rated is not None and any(
+        _priced(s, rated)
+        for h in hits
+        for s in (h.title, *sentences(stated(h)))
+        if not s.rstrip().endswith("?")
+    )
     for t in terms:
         if t in caps:
             found = any(re.search(rf"\b{t.upper()}\b", f"{h.title} {stated(h)}") for h in hits)
@@ -829,11 +847,7 @@ def support(
         if t in _HOW_OFTEN:
             # "what hourly rate?": "£85 an hour" is a rate per hour (only a rate: "£4 a month"
             # for the database beside the VM is no "monthly cost of the VM"; bakerylaw)
-            found = said_how_often(text, t) or (
-                period == _HOW_OFTEN[t]
-                and bool(RATE_KINDS & set(terms))
-                and any(_priced(s, period) for s in told)
-            )
+            found = said_how_often(text, t) or (priced and rated == _HOW_OFTEN[t])
         if found:
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
@@ -846,7 +860,7 @@ def support(
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
             del sup.supported[t]
-    _reworded(vault, sup, hits, caps, period)
+    _reworded(vault, sup, hits, caps, rated if priced else None)
     quantity = asks_quantity(question)
     name = not quantity and asks_name(question)
     outcome = not quantity and not name and asks_outcome(question)
@@ -884,6 +898,7 @@ def support(
         nouns = (
             {x for w in counted for x in sup.matched.get(w, set()) | {stem(w)}} if counted else None
         )
+        period = asked_period(question)
         sup.quantity = _typed_sentence(
             sup,
             hits,
@@ -919,7 +934,7 @@ def _priced(sentence: str, period: str) -> bool:
 
 
 def _reworded(
-    vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str], period: str | None = None
+    vault: Vault, sup: Support, hits: Sequence[Hit], caps: set[str], rate: str | None = None
 ) -> None:
     """Missing terms the passages state in other words: "slip" ~ "moved", "scrap" ~ "dropped"
     (recall/paraphrase.py); "what share" ~ "40%". Only what a passage states counts (a question
@@ -946,10 +961,11 @@ def _reworded(
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(w) for s in told for w in _date_words(s)}
             continue
-        if t in RATE_KINDS and period is not None and any(_priced(s, period) for s in told):
-            # "what hourly rate?", "the monthly rate": money per that period says it
+        if t in RATE_KINDS and rate is not None:
+            # "what hourly rate?", "the monthly rate": money per that period says it, where
+            # the period is said ("$120 an hour")
             sup.supported[t] = "keyword"
-            sup.matched[t] = {"£", "$", "€"}
+            sup.matched[t] = {rate}
             continue
         if t in caps or _EXACT_ONLY.match(t):
             continue

@@ -192,6 +192,16 @@ _WANTS = re.compile(
     r"\bwould be (?:perfect|great|ideal|helpful|good|lovely)\b|\bit would help if\b",
     re.IGNORECASE,
 )
+# a lead-in that says nothing but that a list follows ("We need the following:", "Here is
+# what we need from you:")
+_BARE_LEAD_IN = re.compile(
+    r"^(?:(?:so|and|also|then),?\s+)?(?:(?:we|i)(?:['’]d| would)? (?:also )?"
+    r"(?:need|needs|require|want|like)|here (?:is|are) what (?:we|i) (?:need|want)|"
+    r"(?:please )?(?:send|provide)(?: us| me)?|we are missing|still missing)"
+    r"(?: from you)?(?: the following| these| the below| a few things| some things| this)?"
+    r"(?: from you)?(?: items| things)?\s*:$",
+    re.IGNORECASE,
+)
 # what is already right, not a want: "Priya said the export is exactly what we need."
 _SATISFIED = re.compile(
     r"\b(?:is|are|was|were|sounds like|looks like|that['’]s)\s+(?:exactly|just|precisely)\s+"
@@ -269,9 +279,10 @@ def client_points(message: str) -> list[str]:
         if len(s) < 8 or len(s.split()) < 2 or is_footer(s) or _MACHINE.search(s):
             before, joins = "", False
             continue
-        if s.endswith(":") and i + 1 < len(units) and units[i + 1][1]:
+        if _BARE_LEAD_IN.match(s) and i + 1 < len(units) and units[i + 1][1]:
             # "We need the following:" before its items: the items are the points (session 23
-            # leftover: the lead-in was listed as a point of its own)
+            # leftover: the lead-in was listed as a point of its own) — not "Please sign the
+            # SOW and send us the following:", a request of its own (review)
             before, joins = "", False
             continue
         said = s[1:-1].strip() if s.startswith("(") and s.endswith(")") else s  # "(Is …?)"

@@ -24,8 +24,7 @@ GROUPS: tuple[str, ...] = (
     # an approach given up (ours)
     "drop, dropped, abandon, abandoned, give up, gave up, given up, scrap, scrapped, ditch, "
     "ditched, kill, killed, shelve, shelved, discard, discarded, die, died, dead, rule out, "
-    "ruled out, reject, rejected, knock out, knocked out, knock off, knocked off, eliminate, "
-    "eliminated, pass over, passed over",
+    "ruled out, reject, rejected, knock out, knocked out, eliminate, eliminated, passed over",
     # a no (ours or theirs): "the host refused" is not "we dropped it"
     "reject, rejected, decline, declined, turn down, turned down, refuse, refused, bounce, "
     "bounced, rule out, ruled out",
@@ -83,8 +82,7 @@ GROUPS: tuple[str, ...] = (
     # without ("addresses lack a postcode" / "have no postcode")
     "lack, lacks, lacking, have no, has no, missing",
     # a figure that went down, or up
-    "fall, fell, fallen, decrease, decreased, reduce, reduced, go down, went down, down, lower, "
-    "drop, dropped",
+    "fall, fell, fallen, decrease, decreased, reduce, reduced, go down, went down, down, lower",
     "rise, rose, risen, increase, increased, grow, grew, go up, went up, higher",
     # something that stops ("stop supporting" / "ends support")
     "stop, stops, end, ends, ended, cease, discontinue, discontinued, retire, retires, sunset",
@@ -115,10 +113,11 @@ GROUPS: tuple[str, ...] = (
     # things bought to do a job ("what kit are we adding?" / "a converter on each")
     "kit, equipment, hardware, gear",
     # a yes from whoever decides ("who signed off on …?" / "Maria approved it")
-    "approve, approved, approval, sign off, signed off, sign-off, green light, green-lit, "
-    "authorise, authorised, authorize, authorized",
+    # (not "authorised": "not authorized" is an API's refusal)
+    "approve, approved, approval, sign off, signed off, sign-off, green light, green-lit",
     # the software itself ("the booking software" / "the booking system")
-    "software, system, platform, package, tool, app",
+    # (not "package" — a support package — nor "tool": an AI chat's "tool call")
+    "software, system, platform, app",
     # a last day ("the cut-off for the summer data" / "the deadline is 30 May")
     "deadline, cut-off, cutoff, due date",
     # one issue of a product ("which release are they on?" / "version 11.2")
@@ -131,11 +130,6 @@ GROUPS: tuple[str, ...] = (
     "go missing, went missing, gone missing, disappear, disappeared, lose, lost, vanish, vanished",
     # the same record twice ("double-entered owners" / "duplicate client records")
     "duplicate, duplicates, duplicated, double-entered, double entry, dupe, dupes",
-    # a price that moves ("variable pricing" / "dynamic pricing")
-    "variable, dynamic",
-    # one place of an organisation ("the other two branches" / "the other two sites")
-    # (not "sites": its light stem is "sit")
-    "branch, branches, site, location, locations",
     # a word that something is due ("the first nudge" / "the first reminder")
     "nudge, nudges, reminder, reminders",
     # a member ("how many operators belong to the co-op?" / "its nine member operators")
@@ -168,6 +162,18 @@ def alternatives(term: str, stem: Stemmer) -> frozenset[str]:
     return _index(stem).get(_phrase(term, stem), frozenset())
 
 
+def rewordings(word: str, stem: Stemmer) -> set[str]:
+    """The one-word ways to say ``word`` as the groups write them (not stemmed), ``word`` and
+    its own forms left out: the words a keyword search may look for too."""
+    key = stem(word)
+    out: set[str] = set()
+    for group in GROUPS:
+        ways = [p.strip() for p in group.split(",")]
+        if any(_phrase(w, stem) == key for w in ways):
+            out.update(w for w in ways if " " not in w and stem(w) != key)
+    return out
+
+
 def said_otherwise(term: str, stems: Iterable[str], stem: Stemmer) -> set[str]:
     """The ways of saying ``term`` that ``stems`` (the passages' words stemmed by ``stem``, in
     order) hold."""
@@ -179,4 +185,4 @@ def said_otherwise(term: str, stems: Iterable[str], stem: Stemmer) -> set[str]:
     return {a for a in alts if a in have}
 
 
-__all__ = ["GROUPS", "alternatives", "said_otherwise"]
+__all__ = ["GROUPS", "alternatives", "rewordings", "said_otherwise"]

@@ -24,7 +24,9 @@ from trailkeep.vault.query import (
     vault_authors,
 )
 
+from .answerable import stem, words_of
 from .dates import window
+from .paraphrase import rewordings
 from .scope import admit, scope_for
 
 
@@ -35,6 +37,8 @@ def _text(vault: Vault, h: Hit) -> str:
 RRF_K = 10  # a first place in either ranking counts for much more than a tenth place
 KEYWORD_WEIGHT = 1.5  # BM25 beats this small embedder on conversational text
 VECTOR_WEIGHT = 1.0
+# the keyword ranking of the question's rewordings (recall/paraphrase.py), against its own words'
+REWORDED_WEIGHT = 0.5
 # A conversation turn inherits part of the score of the turns around it: the reply that follows
 # it (which often restates what it answers) and the turn it answers (which often holds the
 # question's words). Only along reply links: note sections do not answer each other. Across
@@ -111,7 +115,13 @@ def search_detailed(
     vec = vault.embedder.embed([query])[0]
     vs = vector_search(vault, vec, pool, filters)
     fused: dict[int, float] = {}
-    for weight, ranking in ((KEYWORD_WEIGHT, kw), (VECTOR_WEIGHT, vs)):
+    rankings = [(KEYWORD_WEIGHT, kw), (VECTOR_WEIGHT, vs)]
+    if other := _other_words(query):
+        # the question in the words a history may use instead ("quote" / "I charge £85 an
+        # hour"): a third ranking, weighed under the question's own words (notes/0006)
+        reworded = keyword_search(vault, " ".join(other), pool, filters)
+        rankings.append((KEYWORD_WEIGHT * REWORDED_WEIGHT, reworded))
+    for weight, ranking in rankings:
         for rank, (cid, _) in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
     hits = hydrate(vault, list(fused.items()))
@@ -210,6 +220,15 @@ def search_detailed(
         span,
         rest,
     )
+
+
+def _other_words(query: str) -> list[str]:
+    """The one-word rewordings of the query's words that it does not say itself."""
+    asked = [w for w in words_of(query) if w not in STOP_WORDS]
+    out: set[str] = set()
+    for w in asked:
+        out |= rewordings(w, stem)
+    return sorted(out - set(asked))
 
 
 def _says(text: str, word: str) -> bool:

@@ -4,10 +4,11 @@ re-read from, and which sources are read in place (no copy in blobs/). notes/001
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import text
 
-from .records import OPEN_PROBLEM
+from .records import OPEN_PROBLEM, parse_db_ts
 from .store import Vault
 
 
@@ -82,20 +83,25 @@ def unfinished_sources(vault: Vault) -> list[tuple[int, str, str, str]]:
         ]
 
 
-def partial_sources_saying(vault: Vault, words: str) -> list[tuple[int, str, str, str, str]]:
-    """(id, path, name, sha256, message) of the sources read in part whose message says
-    ``words``."""
+def current_sources_saying(vault: Vault, words: str) -> list[tuple[str, str, str, datetime]]:
+    """(path, name, sha256, the time of its version) of the sources read in part whose
+    message says ``words`` and whose version is still the current one, oldest first."""
     with vault.engine.connect() as c:
-        return [
-            (int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]))
-            for r in c.execute(
-                text(
-                    "SELECT id, path, name, sha256, error FROM source WHERE status = 'partial' "
-                    "AND instr(error, :w) > 0 ORDER BY id"
-                ),
-                {"w": words},
-            )
-        ]
+        rows = c.execute(
+            text(
+                "SELECT s.path, s.name, s.sha256, MAX(v.created_at) FROM source s "
+                "JOIN source_document sd ON sd.source_id = s.id "
+                "JOIN version v ON v.id = sd.version_id AND v.current "
+                "WHERE s.status = 'partial' AND s.error LIKE :w "
+                "GROUP BY s.id, s.path, s.name, s.sha256 ORDER BY s.id"
+            ),
+            {"w": f"%{words}%"},
+        ).all()
+    out = []
+    for r in rows:
+        if (when := parse_db_ts(r[3])) is not None:
+            out.append((str(r[0]), str(r[1]), str(r[2]), when))
+    return out
 
 
 def pending_paths(vault: Vault) -> list[str]:
@@ -108,9 +114,9 @@ def pending_paths(vault: Vault) -> list[str]:
 
 __all__ = [
     "Resume",
+    "current_sources_saying",
     "keep_in_place",
     "next_position",
-    "partial_sources_saying",
     "pending_paths",
     "resume_point",
     "set_resume_point",

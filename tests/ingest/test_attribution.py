@@ -17,6 +17,7 @@ from trailkeep.ingest import Ingestor
 from trailkeep.ingest.reattribution import ensure_current
 from trailkeep.recall import search
 from trailkeep.vault import ConfigError, Filters, Vault, get_embedder, init_home, load_settings
+from trailkeep.vault.records import OPEN_PROBLEM
 
 CLIENTS = """
 [[client]]
@@ -216,36 +217,56 @@ def test_work_written_with_a_dash_bills_once_clients_toml_names_its_client(
 ) -> None:
     """Session 23 leftover: "- 1.5h northwind - travel" read before clients.toml was said to
     bill "once clients.toml names the client" — and never did: the note was not read again,
-    and `status` kept the warning. It is read again (a new version, at the note's own date)
-    by a command and by the watcher's next pass; a line under no client's label stays a note."""
+    and `status` kept the warning. It is read again by a command and by the watcher's next
+    pass: its current version only (an edit since is what the note says), standing where that
+    version stood; a line under no client's label stays a note's line."""
     home = tmp_path / "home"
     v = open_vault(home)
-    day = v.settings.inbox / "2026-10-14.md"
-    day.write_text(
-        "---\ndate: 2026-10-14\n---\n# Site visit\n\n- 2h northwind: workshop\n"
-        "- 1.5h northwind - travel to the office\n- 1h standup - nothing new\n"
-    )
+    inbox = v.settings.inbox
+    day = inbox / "2026-10-14.md"
+    first = "---\ndate: 2026-10-14\n---\n# Site visit\n\n- 1h standup - nothing new\n"
+    day.write_text(first + "- 2h northwind: workshop\n- 9h northwind - a line deleted since\n")
     ingest = Ingestor(v)
-    assert ingest.ingest_paths([day]).partial == 1
+    ingest.ingest_paths([day])
+    # edited before clients.toml: the edit is what the note says (placed by its file time)
+    day.write_text(first + "- 2h northwind: workshop\n- 1.5h northwind - travel to the office\n")
+    ingest.ingest_paths([day])
+    undated = inbox / "loose-notes.md"  # no date but its file's
+    undated.write_text("# Loose\n\n- 0.5h clearview - call with Priya\n")
+    ingest.ingest_paths([undated])
     assert [i.hours for i in list_work(v)] == ["2"]
+    edited_at = rows(v, "SELECT created_at FROM version WHERE current ORDER BY document_id")
     if watcher:
         (home / "clients.toml").write_text(CLIENTS)
         ingest.refresh()  # the watcher's pass: clients.toml changed on disk
+        # a note dropped after it is read with the clients it names
+        later = inbox / "2026-10-16.md"
+        later.write_text("# 2026-10-16\n\n- 3h northwind - report\n")
+        ingest.ingest_paths([later])
     else:
         v.close()
         (home / "clients.toml").write_text(CLIENTS)
         s = load_settings({"TRAILKEEP_EMBEDDER": "hash", **server_env(home)}, home)
         v = Vault.open(s, get_embedder("hash"))
         assert ensure_current(v) is not None
-    got = sorted((i.client, i.hours, i.description) for i in list_work(v))
-    assert got == [("northwind", "1.5", "travel to the office"), ("northwind", "2", "workshop")]
-    assert rows(v, "SELECT status, error FROM source") == [("ingested", None)]
-    when = rows(v, "SELECT v.created_at FROM version v ORDER BY v.id")
-    assert len(when) == 2 and when[0] == when[1]  # read again, not edited: the note's date
+    got = sorted((i.client, i.hours, i.description, i.problem) for i in list_work(v))
+    want = [
+        ("clearview", "0.5", "call with Priya", None),
+        ("northwind", "1.5", "travel to the office", None),
+        ("northwind", "2", "workshop", None),
+    ]
+    if watcher:
+        want.append(("northwind", "3", "report", None))
+    assert got == want
+    assert "no client's yet" not in str(rows(v, f"SELECT error FROM source WHERE {OPEN_PROBLEM}"))
+    # each reading stands where the version it read again stood
+    now = rows(v, "SELECT created_at FROM version WHERE current ORDER BY document_id")
+    assert now[: len(edited_at)] == edited_at
+    versions = len(rows(v, "SELECT id FROM version"))
     # read once: the next pass finds nothing waiting, the same bytes are a duplicate
     assert (ingest.refresh() if watcher else ensure_current(v)) is None
     assert (ingest if watcher else Ingestor(v)).ingest_paths([day]).duplicates == 1
-    assert len(rows(v, "SELECT id FROM version")) == 2
+    assert len(rows(v, "SELECT id FROM version")) == versions
     v.close()
 
 

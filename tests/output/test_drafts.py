@@ -455,6 +455,15 @@ def test_a_lead_in_before_its_items_is_no_point_of_its_own() -> None:
         "Could you send the schema?",
         "Please confirm:",
     ]
+    # a lead-in that asks something itself stays a point (review)
+    mail = (
+        "Hi Sam,\n\nCould you send these by Friday 14 March:\n- the runbook\n- the schema\n\nAnna\n"
+    )
+    assert client_points(mail) == [
+        "Could you send these by Friday 14 March:",
+        "the runbook",
+        "the schema",
+    ]
 
 
 def test_the_clients_own_question_is_not_what_your_history_says(bvault: Vault) -> None:

@@ -166,13 +166,13 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # a fifth (a fruit growers' co-op and climbing gyms; 30 questions), written blind in
         # session 23 before its changes: 66.7 / 40.0 % clean, 73.3 / 66.7 % after (notes/0006,
         # "One passage, and a fifth vault")
-        (ORCHARDGYM, "blind.jsonl"): (0.73, 0.63),
+        (ORCHARDGYM, "blind.jsonl"): (0.73, 0.66),
         # a sixth (a boat-hire marina and a youth orchestra), written blind in session 23 and
         # measured once on that session's code: 93.3 / 26.7 %; 93.3 / 40.0 % after session 24
         (MARINAORCHESTRA, "blind.jsonl"): (0.93, 0.33),
         # a seventh (vets and a ferry co-op), written blind in session 24 before its changes:
-        # 80.0 / 33.3 % clean, 80.0 / 46.7 % after (notes/0006, "A seventh vault")
-        (VETFERRY, "blind.jsonl"): (0.80, 0.40),
+        # 80.0 / 33.3 % clean, 80.0 / 60.0 % after (notes/0006, "A seventh vault")
+        (VETFERRY, "blind.jsonl"): (0.80, 0.53),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
     for data in (*vaults, VETFERRY):
@@ -709,31 +709,34 @@ def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
         assert said_otherwise(term, [stem(w) for w in text.split()], stem), term
     assert not said_otherwise("gap", [stem(w) for w in "a two-week break".split()], stem)
     # session 24 (a seventh vault written blind): who "signed off" approved; the "software" is
-    # the system; a "cut-off" is the deadline; the vendor "knocked off" the list was dropped; a
-    # "release" is a version; an "outside" accountant is external; a price that is "variable"
-    # is dynamic; the other "branches" are the other sites; "nudge" is a reminder
+    # the system; a "cut-off" is the deadline; a vendor "passed over" was dropped; a "release"
+    # is a version; an "outside" accountant is external; "nudge" is a reminder
     for term, text in (
         ("signed off", "maria approved the spend"),
         ("software", "the booking system costs $89 a month"),
         ("cut-off", "the deadline is 30 may"),
-        ("knocked off", "fareharbor was rejected"),
         ("passed over", "lambda was ruled out"),
         ("release", "they run version 11.2"),
         ("outside", "their external accountant"),
-        ("variable", "dynamic pricing by slot"),
-        ("branches", "the other two site go live first"),
         ("nudge", "the first reminder goes out"),
         ("belong", "nine member operators"),
         ("disappear", "40 kegs were lost"),
         ("excluded", "eastgate is left out of the first wave"),
-        ("fall", "no-shows dropped to 4%"),
         ("charging", "my price is £95"),
     ):
         assert said_otherwise(term, [stem(w) for w in text.split()], stem), term
-    # "sites" stems to "sit": a button that "sits" on a page is no site (review of the trial)
-    assert not said_otherwise("sits", [stem(w) for w in "the other branch".split()], stem)
-    # something that "turned up" may be found or may still be missing: no rewording
-    assert not alternatives("turned up", stem)
+    # not the other senses of a word (review): something that "turned up" may be found or
+    # still missing; "knocked off 10%" is a discount; to "drop" a vendor is not a figure
+    # going "down"; "not authorized" is no approval; a "tool call" is no software
+    assert not alternatives("turned up", stem) and not alternatives("knocked off", stem)
+    for term, text in (
+        ("drop", "stripe was down"),
+        ("signed off", "the api said not authorized"),
+        ("software", "the tool call failed"),
+        ("variable", "dynamic pricing"),
+        ("branches", "the other site"),
+    ):
+        assert not said_otherwise(term, [stem(w) for w in text.split()], stem), term
 
 
 def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
@@ -757,12 +760,23 @@ def test_rewordings_answer_but_do_not_invent(nvault: Vault) -> None:
     assert s.ok
     # session 24: an hourly rate is money per hour ("£85 an hour"); a rate said per another
     # period, or no money per hour, is none
-    rate = "---\nclient: northwind\ndate: 2026-02-21\n---\n# Terms\n\nI bill $120 an hour.\n"
+    rate = (
+        "---\nclient: northwind\ndate: 2026-02-21\n---\n# Terms\n\nNorthwind pays $120 an hour.\n"
+    )
     Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "terms.md", rate))
-    s = sup("What hourly rate are we charging Northwind?")
-    assert s.supported.get("hourly") and s.supported.get("rate"), s.supported
-    s = sup("What daily rate are we charging Northwind?")
-    assert "daily" in s.missing and not s.ok, s.supported
+
+    def terms_only(q: str) -> Support:  # the terms note alone: no other passage says "rate"
+        hits = [h for h in search(nvault, q, k=10, filters=scoped) if "an hour" in h.quote]
+        return support(nvault, q, hits, names)
+
+    s = terms_only("What hourly rate does Northwind pay?")
+    assert s.supported.get("hourly") == s.supported.get("rate") == "keyword", s.supported
+    assert s.matched["rate"] == {"hour"} and s.quantity, s  # "$120 an hour" gives it
+    s = terms_only("What daily rate does Northwind pay?")
+    assert {"daily", "rate"} <= set(s.missing) and not s.ok, s.supported
+    # a count per period is no price: "the hourly visit rate" is not "$120 an hour"
+    s = terms_only("What is the hourly visit rate at Northwind?")
+    assert {"hourly", "rate"} <= set(s.missing), s.supported
     asked = NOTE.replace("Northwind has 212", "How should we handle the audit? Northwind has 212")
     Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "kickoff.md", asked))
     s = sup("How did we solve the Medicaid audit?")
