@@ -40,14 +40,15 @@ def evaluate(
         res, flt, _ = gather(vault, q["q"], flt)  # as `ask` gathers them
         strong, why = judge(vault, q["q"], res, client=flt.client if flt else None)
         ms = (time.perf_counter() - t0) * 1000
-        cited = " ".join(h.quote for h in strong[:3])
+        # (whitespace as words: a mail's evidence is hard-wrapped in its passage)
+        cited = " ".join(" ".join(h.quote for h in strong[:3]).split())
         rows.append(
             {
                 "q": q["q"],
                 "answerable": bool(q["answerable"]),
                 "abstained": why is not None,
                 "reason": why,
-                "evidence_cited": any(e in cited for e in q.get("evidence", [])),
+                "evidence_cited": any(" ".join(e.split()) in cited for e in q.get("evidence", [])),
                 "ms": ms,
             }
         )
