@@ -876,7 +876,8 @@ def support(
     rest = [
         t
         for t in (terms if quantity or name or outcome else sup.missing)
-        if not _EXACT_ONLY.match(t) and t not in caps and t not in proper
+        # (a number in words is that number: "two" is not "three", whatever their vectors)
+        if not _EXACT_ONLY.match(t) and t not in caps and t not in proper and t not in _NUMBER_WORDS
     ]
     if rest:
         cands = [w for w in words - SCAFFOLD if len(w) >= 3 and not _EXACT_ONLY.match(w)]

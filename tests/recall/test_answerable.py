@@ -1050,6 +1050,18 @@ def test_one_passage_further_down_that_holds_the_whole_question_answers_it(
     assert why is not None and "name" in why
 
 
+def test_a_number_in_words_is_that_number(twoclient: Vault) -> None:
+    """Session 24: "three" was supported by "two" (MiniLM: cosine 0.80) — "what share of
+    families were logging weekly three months after launch?" answered from the two-month
+    figures, and "the other two branches" by "all three sites" (the seventh vault)."""
+    from trailkeep.recall.answer import gather, judge
+
+    q = "What share of all Clearview families were logging exercises weekly three months after launch?"
+    res, _, _ = gather(twoclient, q, Filters(client="clearview"))
+    strong, why = judge(twoclient, q, res, client="clearview")
+    assert why is not None, [h.quote[:80] for h in strong]
+
+
 def test_a_reply_is_read_with_the_message_it_answers(twoclient: Vault) -> None:
     """QA, session 21: "Approved." answers "who approved the nightly export?" only beside the
     proposal it approves; the reply is cited first, the proposal after it."""
