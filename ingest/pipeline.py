@@ -885,6 +885,8 @@ class Ingestor:
         # (a row of this path left pending by a crash after its write is this path's own:
         # ingested, not a duplicate — review, session 10)
         recorded = DUPLICATE if before is None else (before[1] if before[1] in DONE else status)
+        if again:
+            recorded = status  # what this reading says, not what the earlier one did
         message = "; ".join(errors + warnings)[:4000] or None
         with v.writer(f"ingest {name}"):
             v.finish_source(sid, recorded if nothing_new else status, message, parser.name)

@@ -181,7 +181,8 @@ def reread_waiting_notes(vault: Vault, specs: Sequence[ClientSpec]) -> int:
     from .pipeline import Ingestor  # (the pipeline attributes with this module)
 
     Ingestor(vault, clients=specs).read_again(waiting)
-    vault.embed_pending()
+    if vault.pending_count():  # (no model loaded on a command's path for nothing)
+        vault.embed_pending()
     return len(waiting)
 
 

@@ -231,6 +231,9 @@ def test_work_written_with_a_dash_bills_once_clients_toml_names_its_client(
     # edited before clients.toml: the edit is what the note says (placed by its file time)
     day.write_text(first + "- 2h northwind: workshop\n- 1.5h northwind - travel to the office\n")
     ingest.ingest_paths([day])
+    standup = inbox / "2026-10-15.md"  # only a line under no client's label: a note's line
+    standup.write_text("# 2026-10-15\n\n- 1h standup - nothing new\n")
+    ingest.ingest_paths([standup])
     undated = inbox / "loose-notes.md"  # no date but its file's
     undated.write_text("# Loose\n\n- 0.5h clearview - call with Priya\n")
     ingest.ingest_paths([undated])
@@ -258,7 +261,8 @@ def test_work_written_with_a_dash_bills_once_clients_toml_names_its_client(
     if watcher:
         want.append(("northwind", "3", "report", None))
     assert got == want
-    assert "no client's yet" not in str(rows(v, f"SELECT error FROM source WHERE {OPEN_PROBLEM}"))
+    # no problem left open: the standup note's reading is whole now, and says nothing
+    assert rows(v, f"SELECT error FROM source WHERE {OPEN_PROBLEM}") == []
     # each reading stands where the version it read again stood
     now = rows(v, "SELECT created_at FROM version WHERE current ORDER BY document_id")
     assert now[: len(edited_at)] == edited_at

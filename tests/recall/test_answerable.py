@@ -705,13 +705,10 @@ def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
         ("hang", "signed waivers are kept for seven years"),
         ("gap", "allocate the difference to growers pro rata"),
         ("subscription", "the license is $6,400 a year"),
-    ):
-        assert said_otherwise(term, [stem(w) for w in text.split()], stem), term
-    assert not said_otherwise("gap", [stem(w) for w in "a two-week break".split()], stem)
-    # session 24 (a seventh vault written blind): who "signed off" approved; the "software" is
-    # the system; a "cut-off" is the deadline; a vendor "passed over" was dropped; a "release"
-    # is a version; an "outside" accountant is external; "nudge" is a reminder
-    for term, text in (
+        # session 24 (a seventh vault written blind): who "signed off" approved; the
+        # "software" is the system; a "cut-off" is the deadline; a vendor "passed over" was
+        # dropped; a "release" is a version; an "outside" accountant is external; "nudge" is a
+        # reminder
         ("signed off", "maria approved the spend"),
         ("software", "the booking system costs $89 a month"),
         ("cut-off", "the deadline is 30 may"),
@@ -725,6 +722,7 @@ def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
         ("charging", "my price is £95"),
     ):
         assert said_otherwise(term, [stem(w) for w in text.split()], stem), term
+    assert not said_otherwise("gap", [stem(w) for w in "a two-week break".split()], stem)
     # not the other senses of a word (review): something that "turned up" may be found or
     # still missing; "knocked off 10%" is a discount; to "drop" a vendor is not a figure
     # going "down"; "not authorized" is no approval; a "tool call" is no software
