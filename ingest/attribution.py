@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from trailkeep.vault.clients import ClientDirectory, ClientSpec, label_key, legacy_label_key
@@ -46,14 +47,15 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 8  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+RULES_VERSION = 9  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
 # 5: each version's own label, a chat turn naming another client is mixed, projects name clients;
 # 6: names joined to other words ("Northwind-based", "redfalcon_v2"; vault/clients.py)
 # 7: names folded (accents, look-alike letters, "&"), in code identifiers and capitals; an old
 # version partly said again under a new label is mixed; 8: codenames as words, long names
 # joined; a stranger's message takes its thread's client only if they were in the thread and
 # name no other client; the user's own address is never a sender rule; clients.toml wins
-# over an assignment it contradicts
+# over an assignment it contradicts; 9: a note's front matter values, folders and file name
+# name clients; in one client's chat, the turns after one naming another client are held
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"
@@ -370,6 +372,37 @@ def _front_words(meta: Mapping[str, Any]) -> list[str]:
     return [*words, project] if isinstance(project, str) else words
 
 
+def _front_values(meta: Mapping[str, Any]) -> list[str]:
+    """Every value a note's front matter holds (``cc:``, ``attendees:``, nested lists and
+    tables too), with its project and tags: the words that may name a client (leak hunt,
+    session 25: `project: HALYARD` or `cc: Priya Vandersloot` beside `client: kestrel` put
+    Lumora's figures in Kestrel's draft)."""
+    out = [str(w) for w in _front_words(meta)]
+    todo: list[Any] = [meta.get("front_matter")]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, Mapping):
+            todo.extend(v.values())
+            out.extend(str(k) for k in v)
+        elif isinstance(v, list | tuple):
+            todo.extend(v)
+    return out
+
+
+def _path_words(meta: Mapping[str, Any]) -> list[str]:
+    """The folders and file name a note was found under, as words ("Lumora/budget.md",
+    "halyard-notes.md"): a folder per client is how many keep their notes (leak hunt, session
+    25: such notes were general). Of a path outside the inbox, its own folder only."""
+    path = str(meta.get("path") or "")
+    if not path:
+        return []
+    p = PurePosixPath(path)
+    parts = [*p.parent.parts[-1:], p.stem] if p.is_absolute() else [*p.parent.parts, p.stem]
+    return [re.sub(r"[_.]+", " ", x) for x in parts if x not in ("", "/", ".")]
+
+
 def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     """Client and scope of every entry of one document (in ``doc.entries`` order)."""
     n = len(doc.entries)
@@ -418,8 +451,14 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         if doc.kind in (DOC_NOTE, DOC_DRAFT) and not doc.label
         else set()
     )
+    if doc.kind == DOC_NOTE and not unresolved_label:
+        # the rest of its front matter, its folders and file name name clients too
+        front_named |= _named(ctx, *_front_values(doc.meta), *_path_words(doc.meta))
     if doc_client is None and len(front_named) == 1:
         doc_client = next(iter(front_named))
+    # a note labelled for one client whose front matter or path names another is about both:
+    # what it says is in neither scope (the work lines keep their own labels)
+    beside = front_named - {doc_client} if doc_client is not None else set()
     if doc.kind == DOC_SESSION and doc_client is None:
         cwd = str(doc.meta.get("cwd") or "")
         ruled = ctx.rule(path_rule_key(cwd)) if cwd else None
@@ -487,7 +526,9 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         ):
             continue
         named = _named(ctx, e.text, e.title) - ({doc_client} if doc_client else set())
-        if len(named) == 1 and doc_client is None:
+        if beside and not ctx.corrected(e):
+            own[i] = SCOPE_MIXED
+        elif len(named) == 1 and doc_client is None:
             own[i] = next(iter(named))  # names exactly one client: that client's
         elif named and doc.kind == DOC_CHAT:
             # A turn naming another client inside one client's conversation is about both
@@ -498,6 +539,8 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
             own[i] = doc_client
         elif len(named) > 1:
             own[i] = SCOPE_MIXED
+    if doc.kind == DOC_CHAT and doc_client is not None:
+        _hold_what_follows_another(doc, ctx, own, doc_client)
     clients = {c for c in own if c not in (None, SCOPE_MIXED, SCOPE_GENERAL)}
     # a title naming two clients: the parts naming neither may be about either
     title_several = len(front_named) > 1 or (
@@ -534,6 +577,26 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     if ctx.former.clients:
         _hold_what_names_former_clients(doc, ctx, decisions)
     return DocDecision(doc_client, decisions)
+
+
+def _hold_what_follows_another(
+    doc: DocFacts, ctx: Context, own: list[str | None], client: str
+) -> None:
+    """In one client's conversation, the turns after a turn naming another client answer or
+    follow it ("what's the HALYARD budget?" — "918,444, status amber" — "draft a status line
+    for that"): in neither scope, until a turn names the conversation's client again (leak
+    hunt, session 25: the reply went to Kestrel with Lumora's figures)."""
+    held = False
+    for i, e in enumerate(doc.entries):
+        if e.kind == "work" or ctx.corrected(e):
+            continue
+        if own[i] == SCOPE_MIXED and _named(ctx, e.text, e.title) - {client}:
+            held = True
+        elif held and own[i] == client:
+            if client in _named(ctx, e.text, e.title):
+                held = False
+            else:
+                own[i] = SCOPE_MIXED
 
 
 def _hold_what_names_former_clients(doc: DocFacts, ctx: Context, decisions: list[Decision]) -> None:

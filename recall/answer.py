@@ -267,6 +267,11 @@ def judge(
                 "the closest passages speak of it as planned, expected or asked, not as done: "
                 "they do not say how it turned out"
             )
+        if sup.when is False and sup.missing == []:
+            return [], (
+                "no sentence of the closest passages says when: they neither give a date or "
+                "time for it nor report it as done"
+            )
         missing = ", ".join(f"“{t}”" for t in sup.missing[:4]) or "what it asks"
         if sup.quantity is False:
             missing += " or the number it asks for"
@@ -274,6 +279,8 @@ def judge(
             missing += " or the name it asks for"
         elif sup.outcome is False:
             missing += " or how it turned out"
+        elif sup.when is False:
+            missing += " or when"
         if asked := [t for t in sup.missing[:4] if t in sup.asked]:  # QA, session 9
             absent = [t for t in sup.missing[:4] if t not in sup.asked]
             said = ", ".join(f"“{t}”" for t in asked)

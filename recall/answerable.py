@@ -610,6 +610,50 @@ def asks_outcome(question: str) -> bool:
     return bool(_ASKS_OUTCOME.search(question))
 
 
+# A question asking when something happened or will happen ("when did Clearview sign the
+# BAA?", "when will the stamp card launch?") is answered by a sentence that holds most of its
+# terms and says a time — or, for a past event, reports it (the passage's own date is then
+# when): "Clearview will sign a BAA with any vendor" answers neither (blind trials, sessions
+# 22–24: answered four times). notes/0006-abstention.md, "Expected answer type".
+_ASKS_WHEN_PAST = re.compile(
+    r"^\W*(?:so,?\s+)?(?:when|on what (?:date|day)|what (?:date|day))\s+"
+    r"(?:did|didn['’]t|was|were|had|has|have)\b",
+    re.IGNORECASE,
+)
+_ASKS_WHEN_AHEAD = re.compile(
+    r"^\W*(?:so,?\s+)?(?:when|on what (?:date|day)|what (?:date|day))(?:['’]s|\s+"
+    r"(?:will|is|are))\b",
+    re.IGNORECASE,
+)
+_WHEN_SAID = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|"
+    r"\b(?:today|tonight|tomorrow|yesterday|weekend|spring|summer|autumn|winter|"
+    r"christmas|easter|midnight|noon|nightly|daily|weekly|monthly)\b|"
+    r"\b(?:next|last|this|each|every|following|coming)\s+(?:week|month|quarter|year|term|"
+    r"morning|night|evening|day)\b|"
+    r"\b(?:in|within|after|before)\s+(?:a|an|\d+|one|two|three|four|five|six|a few)\s+"
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b|\bq[1-4]\b|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+
+
+def asks_when(question: str) -> str | None:
+    """ "past" for "when did …?", "ahead" for "when will / is / does …?", else None."""
+    if _ASKS_WHEN_PAST.search(question):
+        return "past"
+    if _ASKS_WHEN_AHEAD.search(question):
+        return "ahead"
+    return None
+
+
+def says_when(sentence: str) -> bool:
+    """Does the sentence say a time: a date, a month, a weekday, a time of day, "next week"?"""
+    return bool(
+        _DATE_OR_TIME.search(sentence) or _CLOCK.search(sentence) or _WHEN_SAID.search(sentence)
+    )
+
+
 def reports(sentence: str) -> bool:
     """Does the sentence tell of something that happened (a past form, nothing ahead)?"""
     if _AHEAD.search(sentence):
@@ -662,6 +706,9 @@ class Support:
     # For a question about how something turned out: does a sentence that reports a past event
     # hold most of the terms? None: not such a question.
     outcome: bool | None = None
+    # For a question asking when: does a sentence holding most of the terms say a time (or,
+    # asked of a past event, report it)? None: not such a question.
+    when: bool | None = None
     caps: set[str] = field(default_factory=set)  # terms matched only in capitals ("IT")
     # the question's names and numbers ("the Roundhay shop", "phase 2", "in 2014"): a typed
     # answer comes from a passage that holds them all
@@ -689,6 +736,7 @@ class Support:
             self.quantity is not False
             and self.name is not False
             and self.outcome is not False
+            and self.when is not False
             and self.listing is not False
             and self.ident is not False
             and self.ratio >= MIN_SUPPORT
@@ -864,6 +912,7 @@ def support(
     quantity = asks_quantity(question)
     name = not quantity and asks_name(question)
     outcome = not quantity and not name and asks_outcome(question)
+    when = None if quantity or name or outcome else asks_when(question)
     # semantic neighbours of the missing terms; of every term when a typed answer's sentence
     # must be found ("cost" ~ "fee" in "Phase 1 is a fixed fee of $9,500")
     proper = proper_nouns(question)
@@ -875,7 +924,7 @@ def support(
     }
     rest = [
         t
-        for t in (terms if quantity or name or outcome else sup.missing)
+        for t in (terms if quantity or name or outcome or when else sup.missing)
         # (a number in words is that number: "two" is not "three", whatever their vectors)
         if not _EXACT_ONLY.match(t) and t not in caps and t not in proper and t not in _NUMBER_WORDS
     ]
@@ -916,6 +965,9 @@ def support(
         sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
     elif outcome:
         sup.outcome = _typed_sentence(sup, hits, reports, caps, alone=True)
+    elif when is not None:
+        past = when == "past"
+        sup.when = _typed_sentence(sup, hits, lambda s: says_when(s) or (past and reports(s)), caps)
     if (listed := asks_list(question)) is not None:
         count, what = listed
         sup.listing = any(
@@ -1199,6 +1251,7 @@ __all__ = [
     "asks_name",
     "asks_outcome",
     "asks_quantity",
+    "asks_when",
     "by_cover",
     "content_terms",
     "cover",
@@ -1209,5 +1262,6 @@ __all__ = [
     "only_asks",
     "per_period",
     "reports",
+    "says_when",
     "support",
 ]

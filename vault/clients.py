@@ -262,6 +262,12 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
         seen[("id", c.id)] = f"{c.name!r} (id {c.id})"
         for n in {label_key(x) for x in (c.id, *c.names)} - {""}:
             claim("name", n, c, f"the name or alias {n!r}")
+        # a project's codename says whose work a text is as a name does (E2E trial, session
+        # 25: a codename under two clients was accepted, and its notes went to nobody unsaid)
+        for n in {label_key(x) for x in c.projects} - {""}:
+            claim("name", n, c, f"the project {n!r}")
+        for n in {" ".join(x.lower().split()) for x in c.people} - {""}:
+            claim("person", n, c, f"the person {n!r}")
         for e in set(c.emails):
             claim("email", e, c, f"the address {e!r}")
         for d in set(c.domains):
@@ -477,6 +483,13 @@ class ClientDirectory:
             loose += [" ".join(words[:n]) for n in range(2, len(words))]
             exact = [p for p in c.people if len(p.split()) == 1]
             exact += self.name_parts(c.id)
+            # a name part no English word spells is the name in lower case too ("call with
+            # priya", "osgood's numbers"; leak hunt, session 25) — "will" stays a word
+            exact += [
+                t.lower()
+                for t in exact
+                if t.lower() != t and t.isalpha() and not is_word(t.lower())
+            ]
             # the id is the user's own handle for the client: "Northwind" names the client
             # id'd "northwind" and named "Northwind Logistics" (QA, session 19: a daily note's
             # "# Northwind" section was attributed to Acme). As a proper noun ("Northwind",
@@ -487,7 +500,9 @@ class ClientDirectory:
                 # northwind"; session 22 leftover): one the embedder's vocabulary does not hold
                 # whole ("harbor", "marina" stay words)
                 if not is_word(c.id):
-                    exact.append(c.id)
+                    # in any case and with a suffix ("LuMoRa", "the Lumorans"; leak hunt,
+                    # session 25): no English word to be mistaken for
+                    loose.append(c.id)
             where = [*c.domains, *c.emails]
             alts = []
             # Names are matched folded, as the text is: "José" typed or pasted decomposed
@@ -523,13 +538,21 @@ class ClientDirectory:
                 # as written, or in capitals: "ACME-wide" (QA, session 16)
                 written = _alternation([*short, *(_flex(t.upper()) for t in loose if len(t) < 5)])
                 alts.append(_BEFORE + r"(?:" + written + r")(?:-[\w-]*)?(?!\w)")
+                # joined by a hyphen in any case when it spells no English word ("lmh-team")
+                if odd := [
+                    _flex(t)
+                    for t in loose
+                    if len(t) < SUFFIX_MIN and t.isalpha() and not is_word(t.lower())
+                ]:
+                    alts.append(_BEFORE + r"(?i:" + _alternation(odd) + r")-[\w-]*(?!\w)")
             if unspaced := [re.escape(t) for t in exact if _UNSPACED.search(t)]:
                 alts.append("(?:" + _alternation(unspaced) + ")")
             exact = [t for t in exact if t.strip() and not _UNSPACED.search(t)]
             # a person's name part in capitals is the name too: "BRENNAN approved" (session 16)
             exact += [t.upper() for t in exact if t.upper() != t]
             if exact := [re.escape(t) for t in exact]:
-                alts.append(_BEFORE + r"(?:" + _alternation(exact) + r")" + _JOINED)
+                # a plural of the name is the name ("the Vandersloots", "Priyas")
+                alts.append(_BEFORE + r"(?:" + _alternation(exact) + r")(?:e?s)?" + _JOINED)
             if camel:
                 alt = _alternation(camel)
                 alts.append(r"(?<=[a-z\d])(?:" + alt + r")(?![a-z])")

@@ -296,6 +296,13 @@ def test_a_reply_is_cited_as_its_own_file(tmp_path: Path) -> None:
             '[[client]]\nname = "Other"\nemails = ["lee@eu.northwind.example"]\n',
             ["'lee@eu.northwind.example'", "'northwind.example'", "Other"],
         ),
+        # a codename or a person under two clients (E2E trial, session 25: accepted, and the
+        # codename's notes went to nobody without a word)
+        (
+            '[[client]]\nname = "Other"\nprojects = ["nwhh"]\n',
+            ["project 'nwhh'", "Northwind Home Health", "Other"],
+        ),
+        ('[[client]]\nname = "Other"\npeople = ["Priya  Raman"]\n', ["'priya raman'", "Other"]),
     ],
 )
 def test_an_ambiguous_clients_toml_is_refused_naming_both(
@@ -400,7 +407,12 @@ people = ["Oren Blackwood", "Ken Adams"]
         ("Priya's hygienist schedule", {"harbor"}),
         ("Blackwood's team paid for it", {"mesa"}),
         ("Ken called about it", set()),  # a first name two clients' people share: not alone
-        ("we will see whitfield later", set()),  # a name part counts as written: capitalised
+        # a name part in lower case counts when it spells no English word (leak hunt,
+        # session 25: "call with priya" left a note general); "will" and "mesa" stay words
+        ("we will see whitfield later", {"harbor"}),
+        ("call with priya about the hygienists", {"harbor"}),
+        ("the Whitfields and the Blackwoods", {"harbor", "mesa"}),  # plurals
+        ("lights on, will do", set()),
         ("notharborlights.example is someone else", set()),
         ("the harbor lights were on", {"harbor"}),  # "Harbor Lights": a leading part of a name
         ("a harbor and some lights", set()),
@@ -1175,9 +1187,10 @@ def test_a_name_joined_to_other_words_still_names_its_client() -> None:
         assert not d.named_in(said), said
     assert d.mask("mail dana@northwind.example today", "[x]") == "mail [x] today"
     # review, session 15: an address on a subdomain keeps no person; a short alias joined by a
-    # hyphen counts only as written ("NWHH-2"), since short names are often words
+    # hyphen counts only as written ("NWHH-2"), since short names are often words — unless it
+    # spells no English word (leak hunt, session 25: "lmh-team" left a note general)
     assert d.mask("to dana@mail.northwind.example", "[x]") == "to [x]"
-    assert d.named_in("nwhh_v2") and d.named_in("NWHH-2") and not d.named_in("nwhh-testing")
+    assert d.named_in("nwhh_v2") and d.named_in("NWHH-2") and d.named_in("nwhh-testing")
 
 
 def test_a_clients_note_held_back_for_naming_another_is_said(tmp_path: Path) -> None:
@@ -1302,3 +1315,75 @@ def test_an_inferred_address_can_be_rejected_and_none_is_inferred_once_me_is_set
     cli(home, "me", "--add", "sam@samconsult.example")
     mine = json.loads(cli(home, "me", "--json"))["addresses"]
     assert mine == [{"address": "sam@samconsult.example", "source": "config"}]
+
+
+def test_a_note_whose_front_matter_or_folder_names_another_client_is_in_neither_scope(
+    tmp_path: Path,
+) -> None:
+    """Leak hunt, session 25: a note labelled `client: northwind` with `project:`, `cc:` or
+    `attendees:` naming Clearview, and a note filed under a folder named for Clearview, were
+    Northwind's or general, and Clearview's figures reached Northwind's draft."""
+    v = clients_vault(tmp_path)
+    inbox = v.settings.inbox
+    (inbox / "Clearview").mkdir()
+    notes = {
+        "a.md": "---\nclient: northwind\ncc: Priya Raman\n---\n# Budget\nFigure SECRET-A.\n",
+        "b.md": "---\nclient: northwind\nattendees: [NWHH, Clearview]\n---\n# B\nSECRET-B.\n",
+        "Clearview/budget.md": "# Budget\nRollout figure SECRET-C.\n",
+        "clearview-call.md": "# Call\nRollout figure SECRET-D.\n",
+        "c.md": "---\nclient: northwind\n---\n# Plain\nNorthwind's own SECRET-E.\n",
+    }
+    for name, body in notes.items():
+        (inbox / name).write_text(body)
+    Ingestor(v).ingest_paths(sorted(p for p in inbox.rglob("*.md")))
+    assert scope_of(v, "SECRET-A") == {"!"} and scope_of(v, "SECRET-B") == {"!"}
+    assert scope_of(v, "SECRET-C") == {"clearview"} and scope_of(v, "SECRET-D") == {"clearview"}
+    assert scope_of(v, "SECRET-E") == {"northwind"}
+    hits = search(v, "figure SECRET budget rollout", k=10, filters=Filters(client="northwind"))
+    assert {h.quote for h in hits} and all("SECRET-E" in h.quote for h in hits)
+    v.close()
+
+
+def test_the_turns_after_one_naming_another_client_are_held_until_it_is_named_again(
+    tmp_path: Path,
+) -> None:
+    """Leak hunt, session 25: in "Clearview weekly", the user asked about Northwind's budget;
+    the reply giving it, and the next exchange ("draft a status line for that"), went to
+    Clearview."""
+    v = clients_vault(tmp_path)
+    turns = [
+        ("user", "Clearview weekly status please."),
+        ("assistant", "Portal login fix shipped."),
+        ("user", "Separately, what is the NWHH budget?"),
+        ("assistant", "The budget is SECRET-1, status amber."),
+        ("user", "Draft a short status line for that."),
+        ("assistant", "Status: amber, budget SECRET-2."),
+        ("user", "Back to Clearview: what about the exercise videos?"),
+        ("assistant", "The videos are hosted on Vimeo."),
+    ]
+    ids = [f"m{i}" for i in range(len(turns))]
+    mapping = {"root": node("root", None, [ids[0]], None)}
+    for i, (role, said) in enumerate(turns):
+        mapping[ids[i]] = node(
+            ids[i],
+            ids[i - 1] if i else "root",
+            [ids[i + 1]] if i + 1 < len(ids) else [],
+            msg(ids[i], role, said, 1760000000.0 + i),
+        )
+    conv = {
+        "id": "conv-w",
+        "title": "Clearview weekly",
+        "create_time": 1760000000.0,
+        "update_time": 1760000100.0,
+        "current_node": ids[-1],
+        "mapping": mapping,
+    }
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([conv]))
+    Ingestor(v).ingest_file(path)
+    assert scope_of(v, "Portal login fix") == {"clearview"}
+    for said in ("NWHH budget", "SECRET-1", "status line", "SECRET-2"):
+        assert scope_of(v, said) == {"!"}, said
+    assert scope_of(v, "exercise videos") == {"clearview"}
+    assert scope_of(v, "hosted on Vimeo") == {"clearview"}
+    v.close()

@@ -269,6 +269,10 @@ def test_the_colon_form_wins_over_a_dash(line: str, client: str, description: st
         ("- 25h acme \u2014 marathon", "'25h' is more than 24"),
         ("- 2h30 acme - atelier", "'2h30' may be a time of day"),
         ("- [ ] 2h acme \u2014 not done yet", "an open task is planned work"),
+        # E2E trial, session 25: the hours at the end were dropped without a word
+        ("northwind: reviewed break rule constraints 1h", "the hours '1h' after what was done"),
+        ("- acme: wrote the model card outline 1.5h", "the hours '1.5h' after what was done"),
+        ("- Acme Health: call with Raj (45m)", "the hours '45m' after what was done"),
     ],
 )
 def test_work_written_other_ways_is_named_not_billed(line: str, said: str) -> None:
@@ -314,6 +318,9 @@ def test_work_written_other_ways_is_named_not_billed(line: str, said: str) -> No
         "- Gym 1h legs",
         "- Podcast 45m episode on pricing",
         "- ca. 2h Bob's house",
+        "Note: the export takes 2h",
+        "acme: call in 2h",
+        "Standup: sync with Raj 30m",  # a label that is no client's
     ],
 )
 def test_prose_that_mentions_hours_is_neither_billed_nor_named(line: str) -> None:

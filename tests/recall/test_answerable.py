@@ -16,6 +16,7 @@ from trailkeep.recall.answerable import (
     asks_name,
     asks_outcome,
     asks_quantity,
+    asks_when,
     by_cover,
     content_terms,
     counted_nouns,
@@ -26,6 +27,7 @@ from trailkeep.recall.answerable import (
     measures,
     only_asks,
     reports,
+    says_when,
     support,
 )
 from trailkeep.vault import Filters, Vault
@@ -1214,3 +1216,48 @@ def test_one_passage_must_hold_the_question_not_five_read_together(vault: Vault)
     assert sup.single is False and not sup.ok
     q = "What date do the gyms open on the new system?"
     assert answerable(vault, q, search(vault, q, k=5)).ok
+
+
+@pytest.mark.parametrize(
+    ("question", "when"),
+    [
+        ("when did Clearview sign the BAA with the hosting vendor?", "past"),
+        ("On what date was the Twilio BAA signed?", "past"),
+        ("When will the online loyalty stamp card launch?", "ahead"),
+        ("when's the trustees meeting now?", "ahead"),
+        ("When does a family get sent a reminder email?", None),  # a condition, as often
+        ("When can the aggregator hold payments?", None),
+        ("What did we decide when the export failed?", None),
+    ],
+)
+def test_which_questions_ask_when(question: str, when: str | None) -> None:
+    assert asks_when(question) == when
+
+
+WHEN_NOTE = """---
+client: northwind
+date: 2026-03-20
+---
+# Certification
+
+Northwind will sign the aggregator's data agreement with any vendor we pick.
+The certification test cases cover edited visits.
+"""
+
+
+def test_a_when_question_needs_a_sentence_that_says_when(nvault: Vault) -> None:
+    """Blind trials, sessions 22-24: "when did Clearview sign the BAA?" was answered by
+    "Clearview will sign a BAA with any vendor" — every word, no time, nothing done."""
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "cert.md", WHEN_NOTE))
+    scoped = Filters(client="northwind")
+    q = "When did Northwind sign the aggregator's data agreement?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind", "Northwind"])
+    assert sup.missing == [] and sup.when is False and not sup.ok
+    a = ask(nvault, q, scoped)
+    assert a.abstained and "says when" in a.reason
+    done = WHEN_NOTE.replace("will sign", "signed")
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "cert.md", done))
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind", "Northwind"])
+    assert sup.when is True and sup.ok  # reported as done: the passage's own date says when
+    assert says_when("It goes live on April 6.") and says_when("after 30 minutes without")
+    assert not says_when("Northwind will sign it with any vendor.")
