@@ -26,7 +26,7 @@ from trailkeep.vault.clients import (
 )
 from trailkeep.vault.filestate import current_sources_saying
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
-from trailkeep.vault.records import SCOPE_GENERAL, inferred_from_state
+from trailkeep.vault.records import CLIENT_MARKERS, SCOPE_GENERAL, inferred_from_state
 
 from .attribution import (
     STATE_FINGERPRINT,
@@ -102,12 +102,32 @@ def former_clients(vault: Vault) -> list[ClientSpec]:
     """Every client the vault recorded from clients.toml (id, name, aliases); the context
     keeps those clients.toml no longer lists."""
     out = []
+    try:
+        marks = json.loads(own.get_state(vault, CLIENT_MARKERS) or "{}")
+    except ValueError:
+        marks = {}
     for cid, name, aliases in own.recorded_clients(vault):
         try:
             said = tuple(str(a) for a in json.loads(aliases or "[]"))
         except ValueError:
             said = ()
-        out.append(ClientSpec(str(cid), str(name or cid), aliases=said))
+        m = marks.get(cid) if isinstance(marks.get(cid), dict) else {}
+
+        def listed(key: str, m: dict[str, Any] = m) -> tuple[str, ...]:
+            v = m.get(key)
+            return tuple(str(x) for x in v) if isinstance(v, list) else ()
+
+        out.append(
+            ClientSpec(
+                str(cid),
+                str(name or cid),
+                aliases=said,
+                projects=listed("projects"),
+                people=listed("people"),
+                domains=listed("domains"),
+                emails=listed("emails"),
+            )
+        )
     return out
 
 

@@ -61,6 +61,9 @@ OPEN_PROBLEM = (
 )
 
 
+# vault_meta key: what names each client clients.toml listed (JSON: id -> {projects, people,
+# domains, emails}), those it no longer lists included (vault/documents.sync_clients)
+CLIENT_MARKERS = "client_markers"
 # vault_meta key of the own addresses inferred at the last attribution (ingest writes it, the
 # briefing reads it)
 STATE_INFERRED_ME = "me_inferred"

@@ -349,10 +349,29 @@ def test_a_removed_clients_notes_are_nobodys_not_everyones(tmp_path: Path) -> No
     )
     Ingestor(v).ingest_file(call)
     assert not leaks(v, "KESTREL89")  # withheld at read time while Clearview is listed
+    # named by its person only, and by its codename (leak hunt, session 25: clients.toml's
+    # people, projects, domains and addresses were forgotten with the client)
+    (home / "clients.toml").write_text(
+        CLIENTS.replace(
+            'aliases = ["Clearview"]', 'aliases = ["Clearview"]\nprojects = ["Halyard"]'
+        )
+    )
+    v.close()
+    v = open_vault(home)
+    ensure_current(v)
+    for name, said in (
+        ("raman.md", "Priya Raman's floor is KESTREL90."),
+        ("h.md", "HALYARD rollout KESTREL91."),
+    ):
+        (v.settings.inbox / name).write_text(f"# Notes\n\n{said}\n")
+        Ingestor(v).ingest_file(v.settings.inbox / name)
+    assert scope_of(v, "KESTREL90") == {"clearview"} and scope_of(v, "KESTREL91") == {"clearview"}
     v.close()
     (home / "clients.toml").write_text(CLIENTS.split('[[client]]\nname = "Clearview')[0])
     v = open_vault(home)
     ensure_current(v)
+    for secret in ("KESTREL90", "KESTREL91"):
+        assert scope_of(v, secret) == {"?"} and not leaks(v, secret), secret
     assert scope_of(v, "KESTREL88") == {"?"} and not leaks(v, "KESTREL88")
     assert scope_of(v, "KESTREL89") == {"?"} and not leaks(v, "KESTREL89")
     assert scope_of(v, "Dana liked the plan") == {"northwind"}
