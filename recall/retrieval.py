@@ -16,6 +16,7 @@ from trailkeep.vault import Filters, Hit, Vault, hydrate, keyword_search, vector
 from trailkeep.vault.keyword import STOP_WORDS
 from trailkeep.vault.query import (
     chunks_holding,
+    drafts_citing_outside,
     entry_authors,
     entry_text,
     estimated_frequencies,
@@ -23,6 +24,7 @@ from trailkeep.vault.query import (
     superseded_at,
     vault_authors,
 )
+from trailkeep.vault.records import DOC_DRAFT
 
 from .answerable import stem, words_of
 from .dates import window
@@ -188,7 +190,18 @@ def search_detailed(
     seen_text: set[str] = set()
     withheld = 0
     kw_ids = {cid for cid, _ in kw}
+    stale = (
+        drafts_citing_outside(
+            vault,
+            sorted({h.document_id for h in ranked if h.document_kind == DOC_DRAFT}),
+            scope.client.id,
+        )
+        if scope is not None
+        else set()
+    )
     for h in ranked:
+        if h.document_id in stale:
+            continue  # a draft quoting what is another client's now
         parts = [h] if scope is None else admit([h], scope, {h.entry_id: _text(vault, h)})
         if (
             scope is not None

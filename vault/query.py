@@ -485,6 +485,43 @@ def _bind_ints(ids: Sequence[int]) -> str:
     return ",".join(str(int(i)) for i in ids)
 
 
+def drafts_citing_outside(vault: Vault, document_ids: Sequence[int], client: str) -> set[int]:
+    """The draft documents among these that cite a passage now outside ``client``'s scope (it
+    was re-attributed after the draft was written, or forgotten): a draft quotes what it cites,
+    and its words are another client's now (leak hunt, session 25: Kestrel's old draft kept
+    Lumora's figures in Kestrel's search once an alias said whose they were)."""
+    if not document_ids:
+        return set()
+    out: set[int] = set()
+    with vault.engine.connect() as c:
+        drafts = c.execute(
+            text(f"SELECT id, meta FROM document WHERE id IN ({_bind_ints(document_ids)})")
+        ).all()
+        for doc_id, meta in drafts:
+            try:
+                cites = json.loads(str(meta or "{}")).get("front_matter", {}).get("citations")
+            except (ValueError, AttributeError):
+                cites = None
+            if not isinstance(cites, list):
+                continue
+            ids = [
+                x["entry_id"]
+                for x in cites
+                if isinstance(x, dict) and isinstance(x.get("entry_id"), int)
+            ]
+            if not ids:
+                continue
+            scopes = {
+                int(r[0]): str(r[1])
+                for r in c.execute(
+                    text(f"SELECT id, scope FROM entry WHERE id IN ({_bind_ints(ids)})")
+                )
+            }
+            if any(scopes.get(i) not in (client, SCOPE_GENERAL) for i in ids):
+                out.add(int(doc_id))
+    return out
+
+
 def entry_authors(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
     if not entry_ids:
         return {}

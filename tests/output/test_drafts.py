@@ -15,7 +15,7 @@ from tests.fakes.messages_api import echo_prompt, serve
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import AnthropicBackend, anthropic_client, search
 from trailkeep.recall.draft import client_points, draft_doc, draft_email
-from trailkeep.vault import Filters, NotFound, Vault
+from trailkeep.vault import Filters, NotFound, Vault, get_embedder
 from trailkeep.vault.clients import ClientSpec
 
 KEY = "-".join(("dummy", "anthropic", "key", "drafts"))  # made up, built in parts
@@ -938,3 +938,36 @@ def test_one_footer_rule_for_the_parser_and_the_points() -> None:
     ):
         body, _ = strip_quotes(f"Hi,\n\nThe report is ready.\n\n{own}")
         assert body.endswith(own.rsplit("\n", 1)[1]), (own, body)
+
+
+def test_a_draft_quoting_what_became_another_clients_leaves_its_scope(tmp_path: Path) -> None:
+    """Leak hunt, session 25: Acme's draft quoted a general note's figures; an alias added to
+    clients.toml then made the note Beta's, and the saved draft kept those figures in Acme's
+    search. A draft citing what is outside its client's scope now is held with it."""
+    from tests.output.conftest import CLIENTS, two_client_settings
+    from trailkeep.ingest.reattribution import ensure_current
+    from trailkeep.ui.drafts import save
+    from trailkeep.vault import load_settings
+
+    home = tmp_path / "home"
+    v = Vault.open(two_client_settings(home), get_embedder("hash"))
+    write_note(
+        v.settings.inbox,
+        "weekly.md",
+        "# weekly notes\n\n## Nightjar kickoff\n\nKickoff went fine.\n\n## Numbers\n\n"
+        "Rollout budget 918,444, status amber, SECRET-T.\n",
+    )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    d = draft_email(v, acme(v), brief="rollout budget status amber", today=date(2026, 3, 9))
+    assert any("SECRET-T" in h.quote for h in d.citations)
+    save(v, d)
+    found = search(v, "rollout budget 918,444 amber", k=10, filters=Filters(client="acme"))
+    assert any(h.document_kind == "draft" and "SECRET-T" in h.quote for h in found)
+    v.close()
+    (home / "clients.toml").write_text(CLIENTS.replace('"BetaCorp"]', '"BetaCorp", "Nightjar"]'))
+    v = Vault.open(load_settings({}, home), get_embedder("hash"))
+    ensure_current(v)
+    found = search(v, "rollout budget 918,444 amber", k=10, filters=Filters(client="acme"))
+    assert not any("SECRET-T" in h.quote for h in found)
+    assert any("SECRET-T" in h.quote for h in search(v, "rollout budget 918,444 amber", k=10))
+    v.close()
