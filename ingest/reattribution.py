@@ -295,6 +295,11 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             # clients it names (its thread may hold other clients' messages)
             item["from"] = sender[0] if sender else ""
             item["subject"] = str(meta.get("subject") or row["document"])
+            if row["kind"] not in ("email", "attachment"):
+                # a note's or chat's passage about several clients (E2E trial, session 25:
+                # held back from every scope, and the review said "nothing to review")
+                item["subject"] = " > ".join(x for x in (row["document"], row["title"]) if x)
+                item["held"] = "names several clients"
             item["clients"] = [c for c in candidates(row, ctx.directory) if c not in gone]
             if meta.get("auth_failed"):  # its From was not believed, not several clients
                 item["unverified"] = str(meta["auth_failed"])

@@ -281,11 +281,12 @@ def unattributed(vault: Vault, limit: int = 5000) -> list[dict[str, Any]]:
 
 
 def mixed_message(vault: Vault, entry_id: int) -> dict[str, Any] | None:
-    """One email message addressed to several clients (scope ``!``), as the review queue
-    lists it; None when the entry is not one (any more)."""
+    """One message addressed to several clients, or a passage of a note or chat naming or
+    following several (scope ``!``), as the review queue lists it; None when the entry is not
+    one (any more)."""
     rows = _review_rows(
         vault,
-        f"e.id = :e AND e.scope = '{SCOPE_MIXED}' AND e.kind = 'email' AND e.current",
+        f"e.id = :e AND e.scope = '{SCOPE_MIXED}' AND e.kind <> 'work' AND e.current",
         {"e": entry_id},
     )
     return rows[0] if rows else None

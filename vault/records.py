@@ -47,7 +47,7 @@ SCOPE_MIXED = "!"  # in a document or text of several clients, with no client of
 # message to one). A note's section naming two clients is mixed by nature and stays so.
 REVIEWABLE = (
     "e.current AND ((e.scope = '?' AND (e.indexed OR e.kind = 'work')) "
-    "OR (e.scope = '!' AND e.kind = 'email' AND e.indexed))"
+    "OR (e.scope = '!' AND e.indexed AND e.kind <> 'work'))"
 )
 
 SOURCE_STATUSES = ("pending", "ingested", "duplicate", "partial", "failed", "forgotten")

@@ -1387,3 +1387,27 @@ def test_the_turns_after_one_naming_another_client_are_held_until_it_is_named_ag
     assert scope_of(v, "exercise videos") == {"clearview"}
     assert scope_of(v, "hosted on Vimeo") == {"clearview"}
     v.close()
+
+
+def test_a_note_section_naming_two_clients_waits_in_the_review(tmp_path: Path) -> None:
+    """E2E trial, session 25: a daily note's section naming two clients was held from every
+    scope (right), while `status` counted nothing and `clients review` said "nothing to
+    review" — the user was never told. It is listed, and given to one of its clients."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    note = v.settings.inbox / "2026-03-05.md"
+    note.write_text(
+        "# 2026-03-05\n\n## Mixed\n\nJoint call with Northwind and Clearview: SECRET-M.\n"
+    )
+    Ingestor(v).ingest_file(note)
+    assert scope_of(v, "SECRET-M") == {"!"}
+    v.close()
+    groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
+    (g,) = [g for g in groups if any("Mixed" in str(it["subject"]) for it in g["items"])]
+    assert g["key"].startswith("message:") and g["clients"] == ["clearview", "northwind"]
+    assert g["items"][0]["held"] == "names several clients"
+    assert "names several clients: give it to one of" in cli(home, "clients", "review")
+    cli(home, "clients", "assign", g["key"], "northwind")
+    v = open_vault(home)
+    assert scope_of(v, "SECRET-M") == {"northwind"}
+    v.close()

@@ -90,7 +90,7 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
             why = (
                 f"its sender was not verified ({items[0]['unverified']})"
                 if items[0].get("unverified")
-                else "to several clients"
+                else str(items[0].get("held") or "to several clients")
             )
             hint = f"  ({why}: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
         names = sorted({str(it["name"]) for it in items if it.get("name")})

@@ -186,7 +186,11 @@ def attribution(ctx: page.Ctx) -> None:
         names = sorted({str(it["name"]) for it in items if it.get("name")})
         who = f" ({', '.join(names[:3])})" if names else ""
         unverified = items[0].get("unverified") if mixed else None
-        why = "sender not verified" if unverified else "to several clients"
+        why = (
+            "sender not verified"
+            if unverified
+            else str(items[0].get("held") or "to several clients")
+        )
         title = f"“{items[0]['subject']}”, {why}" if mixed else f"{key}{who}"
         with st.expander(safe_md(f"{title} — {readable.plural(len(items), 'item')}", lines=False)):
             if unverified:
