@@ -323,9 +323,9 @@ _PERIOD_OF = {
 # How often, said as one word: "the weekly export" is not the nightly one, whatever their
 # vectors (MiniLM: close neighbours), nor a "next week" (QA, session 21). Matched by the word
 # or by "every week", "per week", "/wk" — the period, as a number's period is.
-_HOW_OFTEN = {**_PERIOD_OF, "nightly": "day", "annually": "year"}
+HOW_OFTEN = {**_PERIOD_OF, "nightly": "day", "annually": "year"}
 _PERIOD_WORDS = frozenset(
-    {*_HOW_OFTEN, *_HOW_OFTEN.values(), *(f"{p}s" for p in _HOW_OFTEN.values())}
+    {*HOW_OFTEN, *HOW_OFTEN.values(), *(f"{p}s" for p in HOW_OFTEN.values())}
     | {"fortnightly", "biweekly", "quarterly", "quarter", "quarters", "fortnight", "fortnights"}
 )
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
@@ -337,7 +337,7 @@ _NOUNS_OF = {"day": "day|night", "week": "week", "month": "month", "year": "year
 def said_how_often(text: str, word: str) -> bool:
     """Does the text say ``word`` ("weekly", not "bi-weekly"), or its period as a frequency
     ("every week", "once a week", "every Friday")?"""
-    period = _HOW_OFTEN[word]
+    period = HOW_OFTEN[word]
     nouns = _NOUNS_OF[period] + ("|" + "|".join(_WEEKDAYS) if period == "week" else "")
     said = (
         rf"(?<![\w-]){word}(?![\w-])|\b(?:every|each|per)\s+(?:{nouns})\b|"
@@ -892,15 +892,15 @@ def support(
             found = t in words or (bool(held.get(t)) and all(stem(p) in stems for p in t.split()))
         else:
             found = bool(held.get(t)) or t in words
-        if t in _HOW_OFTEN:
+        if t in HOW_OFTEN:
             # "what hourly rate?": "£85 an hour" is a rate per hour (only a rate: "£4 a month"
             # for the database beside the VM is no "monthly cost of the VM"; bakerylaw)
-            found = said_how_often(text, t) or (priced and rated == _HOW_OFTEN[t])
+            found = said_how_often(text, t) or (priced and rated == HOW_OFTEN[t])
         if found:
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
-            if t in _HOW_OFTEN:  # "once a week" says "weekly" in its sentence
-                every = _HOW_OFTEN[t]
+            if t in HOW_OFTEN:  # "once a week" says "weekly" in its sentence
+                every = HOW_OFTEN[t]
                 sup.matched[t] |= {every} | (_WEEKDAYS if every == "week" else set())
         elif t in questions:
             sup.asked.add(t)
@@ -935,7 +935,7 @@ def support(
             close = _vectors(vault, rest) @ _vectors(vault, cands).T >= SEMANTIC_MIN
             for t, row in zip(rest, close, strict=True):
                 near = {w for w, yes in zip(cands, row, strict=True) if yes}
-                if t in _HOW_OFTEN:  # another period, or this one not said as often
+                if t in HOW_OFTEN:  # another period, or this one not said as often
                     near = {w for w in near if not _names_a_period(w)}
                 if near:
                     sup.supported.setdefault(t, "semantic")
@@ -1239,6 +1239,7 @@ def answerable(
 
 
 __all__ = [
+    "HOW_OFTEN",
     "MIN_SUPPORT",
     "MIN_SUPPORT_GENERAL",
     "ONE_PASSAGE_MIN",

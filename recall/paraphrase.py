@@ -20,11 +20,12 @@ from itertools import pairwise
 GROUPS: tuple[str, ...] = (
     # a date or plan moved
     "slip, slipped, delay, delayed, postpone, postponed, push back, pushed back, move, moved, "
-    "reschedule, rescheduled, defer, deferred, shift, shifted, hold off",
+    "reschedule, rescheduled, defer, deferred, shift, shifted, hold off, hold-up, held up",
     # an approach given up (ours)
     "drop, dropped, abandon, abandoned, give up, gave up, given up, scrap, scrapped, ditch, "
     "ditched, kill, killed, shelve, shelved, discard, discarded, die, died, dead, rule out, "
-    "ruled out, reject, rejected, knock out, knocked out, eliminate, eliminated, passed over",
+    "ruled out, reject, rejected, knock out, knocked out, eliminate, eliminated, passed over, "
+    "bin, binned",
     # a no (ours or theirs): "the host refused" is not "we dropped it"
     "reject, rejected, decline, declined, turn down, turned down, refuse, refused, bounce, "
     "bounced, rule out, ruled out",
@@ -42,8 +43,13 @@ GROUPS: tuple[str, ...] = (
     "went back, revert, reverts, reverted, switch back",
     # money asked or agreed
     "price, cost, fee, charge, charged, charging, paid, quote, quoted",
+    # money laid out ("what did they fork out on stock?" / "€168,000 spent on replacement";
+    # blind trial, session 25)
+    "spend, spent, fork out, forked out, shell out, shelled out, outlay",
+    # a figure guessed ("how long did I reckon …?" / "I estimate 20 weeks")
+    "reckon, reckoned, estimate, estimated, guess, guessed, expect, expected, forecast",
     # the means to an end
-    "approach, route, option, method, alternative, strategy, path",
+    "approach, route, option, method, alternative, strategy, path, idea",
     # a plan's date or aim
     "planned, plan, scheduled, schedule, target, intended, supposed, expected",
     # what one aims at
