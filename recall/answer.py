@@ -323,7 +323,7 @@ def judge(
         ordered = newest_first(
             by_cover(replace(sup, weights={}), strong), in_force(vault, strong, when)
         )
-    return _with_replies(vault, ordered, res), None
+    return _with_replies(vault, ordered, res, sup.typed), None
 
 
 def _second_look(
@@ -383,7 +383,9 @@ def _ends_asking(quote: str) -> bool:
     return bool(said) and said[-1].rstrip().endswith("?")
 
 
-def _with_replies(vault: Vault, ordered: list[Hit], res: SearchResult) -> list[Hit]:
+def _with_replies(
+    vault: Vault, ordered: list[Hit], res: SearchResult, typed: set[int] | None = None
+) -> list[Hit]:
     """A cited passage that ends on a question (the user's question to an AI, with what led to
     it) holds the question's words, not its answer: the reply to it, when search found it in the
     question's scope, is cited first (blind trial, session 22: "how do we stop a double
@@ -404,6 +406,11 @@ def _with_replies(vault: Vault, ordered: list[Hit], res: SearchResult) -> list[H
         return ordered
     out: list[Hit] = []
     for h in ordered:
+        if h.entry_id in replies and h.chunk_id in (typed or set()):
+            # its own sentence gives what was asked ("I am helping Raj plan 14 vans …?" for
+            # "how many vans?"): it stays first, its reply after (E2E trial, session 25)
+            out.extend([h, replies[h.entry_id]])
+            continue
         if h.entry_id in replies:
             out.append(replies[h.entry_id])
         out.append(h)

@@ -638,6 +638,9 @@ _WHEN_SAID = re.compile(
 )
 
 
+_CLAUSES = re.compile(r"[;:\u2014]|,\s+(?:and|but|so)\s+|\s+-\s+")
+
+
 def asks_when(question: str) -> str | None:
     """ "past" for "when did …?", "ahead" for "when will / is / does …?", else None."""
     if _ASKS_WHEN_PAST.search(question):
@@ -967,7 +970,14 @@ def support(
         sup.outcome = _typed_sentence(sup, hits, reports, caps, alone=True)
     elif when is not None:
         past = when == "past"
-        sup.when = _typed_sentence(sup, hits, lambda s: says_when(s) or (past and reports(s)), caps)
+        sup.when = _typed_sentence(
+            sup,
+            hits,
+            # a clause that reports it: "We dropped OSRM; we will use OR-Tools" (the plan after
+            # the semicolon is another clause)
+            lambda s: says_when(s) or (past and any(reports(c) for c in _CLAUSES.split(s))),
+            caps,
+        )
     if (listed := asks_list(question)) is not None:
         count, what = listed
         sup.listing = any(

@@ -26,7 +26,7 @@ from trailkeep.vault.query import (
 )
 from trailkeep.vault.records import DOC_DRAFT
 
-from .answerable import HOW_OFTEN, stem, words_of
+from .answerable import stem, words_of
 from .dates import window
 from .paraphrase import rewordings
 from .scope import admit, scope_for
@@ -241,10 +241,6 @@ def _other_words(query: str) -> list[str]:
     out: set[str] = set()
     for w in asked:
         out |= rewordings(w, stem)
-        if w in HOW_OFTEN:
-            # "what hourly am I charging?": "I work at €95 an hour" says it with the period's
-            # noun (blind trial, session 25: the mail was not among the passages read)
-            out.add(HOW_OFTEN[w])
     return sorted(out - set(asked))
 
 
