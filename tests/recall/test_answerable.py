@@ -175,9 +175,13 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # a seventh (vets and a ferry co-op), written blind in session 24 before its changes:
         # 80.0 / 33.3 % clean, 80.0 / 53.3 % after (notes/0006, "A seventh vault")
         (VETFERRY, "blind.jsonl"): (0.80, 0.53),
+        # an eighth (a library consortium and a linen-hire laundry), written blind in session
+        # 25 with freely paraphrased questions: 80.0 / 13.3 % clean (notes/0006, "An eighth
+        # vault"): what a lexical check cannot read, held here so that it does not fall
+        (LIBRARYLINEN, "blind.jsonl"): (0.80, 0.13),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
-    for data in (*vaults, VETFERRY):
+    for data in (*vaults, VETFERRY, LIBRARYLINEN):
         v = build(data, tmp_path / data.name, "minilm")
         try:
             for (where, name), (abstain, answer) in floors.items():
@@ -197,11 +201,12 @@ DENTALBREWERY = Path(__file__).resolve().parents[1] / "fixtures" / "dentalbrewer
 ORCHARDGYM = Path(__file__).resolve().parents[1] / "fixtures" / "orchardgym"
 MARINAORCHESTRA = Path(__file__).resolve().parents[1] / "fixtures" / "marinaorchestra"
 VETFERRY = Path(__file__).resolve().parents[1] / "fixtures" / "vetferry"
+LIBRARYLINEN = Path(__file__).resolve().parents[1] / "fixtures" / "librarylinen"
 
 
 @pytest.mark.parametrize(
     "data",
-    [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA, VETFERRY],
+    [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA, VETFERRY, LIBRARYLINEN],
     ids=lambda p: p.name,
 )
 def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
