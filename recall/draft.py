@@ -30,7 +30,7 @@ from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
 from .answer import SUPERSEDED, evidence_strength, passages_block, verified
-from .answerable import only_asks
+from .answerable import only_asks, says_when
 from .backends import Backend
 from .citations import Reply, read_reply, unsourced
 from .errors import ModelCallFailed
@@ -192,6 +192,12 @@ _WANTS = re.compile(
     r"\bwould be (?:perfect|great|ideal|helpful|good|lovely)\b|\bit would help if\b",
     re.IGNORECASE,
 )
+# what the client needs by a time, said as a statement ("The audit committee meets on March 27
+# and needs the model card before then."; E2E trial, session 25: not listed as a point)
+_DUE = re.compile(
+    r"\b(?:needs|must|has to|have to|is due|are due|due (?:on|by|in)|deadline|no later than)\b",
+    re.IGNORECASE,
+)
 # a lead-in that says nothing but that a list follows ("We need the following:", "Here is
 # what we need from you:")
 _BARE_LEAD_IN = re.compile(
@@ -293,6 +299,7 @@ def client_points(message: str) -> list[str]:
             or _COMMAND.match(said)
             # (a lead-in: its items are the points; "… is just what we need": said of a thing)
             or (_WANTS.search(said) and not said.endswith(":") and not _SATISFIED.search(said))
+            or (_DUE.search(said) is not None and says_when(said))
             or (foreign and _POLITE_INSIDE.search(said))
         ):
             # (a short one: a longer sentence says enough of what it asks on its own)

@@ -971,3 +971,18 @@ def test_a_draft_quoting_what_became_another_clients_leaves_its_scope(tmp_path: 
     assert not any("SECRET-T" in h.quote for h in found)
     assert any("SECRET-T" in h.quote for h in search(v, "rollout budget 918,444 amber", k=10))
     v.close()
+
+
+def test_what_the_client_needs_by_a_date_is_a_point() -> None:
+    """E2E trial, session 25: "The audit committee meets on March 27 and needs the model card
+    before then." was not listed among the points of the reply; a statement of need with no
+    time, or a time with no need, is not a point."""
+    mail = (
+        "Dear Sam,\n\nPlease confirm that no personal data will leave our Lisbon data centre.\n"
+        "The audit committee meets on March 27 and needs the model card before then.\n"
+        "Our team grew last March. The export must be fast.\n\nBest regards,\nLucia\n"
+    )
+    assert client_points(mail) == [
+        "Please confirm that no personal data will leave our Lisbon data centre.",
+        "The audit committee meets on March 27 and needs the model card before then.",
+    ]
