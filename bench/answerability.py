@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from trailkeep.ingest import Ingestor
-from trailkeep.recall.answer import gather, judge
+from trailkeep.recall.answer import PASSAGES, gather, judge
 from trailkeep.vault import Filters, Vault, get_embedder
 
 from .common import median, pct, temp_home
@@ -42,6 +42,9 @@ def evaluate(
         ms = (time.perf_counter() - t0) * 1000
         # (whitespace as words: a mail's evidence is hard-wrapped in its passage)
         cited = " ".join(" ".join(h.quote for h in strong[:3]).split())
+        # what an abstention shows as "closest, but not an answer" (recall/answer.py: the
+        # first PASSAGES results)
+        shown = " ".join(" ".join(h.quote for h in res.hits[:PASSAGES]).split())
         rows.append(
             {
                 "q": q["q"],
@@ -49,6 +52,7 @@ def evaluate(
                 "abstained": why is not None,
                 "reason": why,
                 "evidence_cited": any(" ".join(e.split()) in cited for e in q.get("evidence", [])),
+                "evidence_shown": any(" ".join(e.split()) in shown for e in q.get("evidence", [])),
                 "ms": ms,
             }
         )
@@ -63,6 +67,13 @@ def evaluate(
         "answer_rate_answerable": round(len(answered) / max(1, len(ans)), 3),
         "evidence_cited_when_answered": round(
             sum(r["evidence_cited"] for r in answered) / max(1, len(answered)), 3
+        ),
+        # of the answerable questions withheld, those whose answer is among the passages the
+        # abstention shows
+        "evidence_shown_when_withheld": round(
+            sum(r["evidence_shown"] for r in ans if r["abstained"])
+            / max(1, sum(r["abstained"] for r in ans)),
+            3,
         ),
         "latency_ms_p50": round(median([r["ms"] for r in rows]), 1),
         "latency_ms_p95": round(pct([r["ms"] for r in rows], 0.95), 1),
@@ -125,6 +136,8 @@ def main(argv: list[str]) -> int:
             f"abstains on unanswerable: {out['abstain_rate_unanswerable']:.1%}\n"
             f"answers answerable:       {out['answer_rate_answerable']:.1%} "
             f"(evidence cited in {out['evidence_cited_when_answered']:.1%} of those)\n"
+            f"answer among the closest shown when withheld: "
+            f"{out['evidence_shown_when_withheld']:.1%}\n"
             f"judge latency p50/p95:    {out['latency_ms_p50']} / {out['latency_ms_p95']} ms"
         )
     if args.errors:

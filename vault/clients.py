@@ -29,6 +29,7 @@ import contextlib
 import fnmatch
 import functools
 import hashlib
+import html
 import json
 import os
 import re
@@ -630,7 +631,11 @@ class ClientDirectory:
         ]
 
     def named_in(self, text: str) -> list[str]:
-        """Client ids whose name, alias, domain, address or person appears in the text."""
+        """Client ids whose name, alias, domain, address or person appears in the text — as
+        written, or as an HTML entity renders it ("Hal&shy;yard" is Halyard in any markdown
+        viewer; leak hunt, session 25)."""
+        if "&" in text and ";" in text:
+            text = f"{text}\n{html.unescape(text)}"
         text = fold(text)
         return [cid for cid, rx in self._patterns.items() if rx.search(text)]
 

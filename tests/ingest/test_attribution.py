@@ -424,6 +424,7 @@ people = ["Oren Blackwood", "Ken Adams"]
         ("met Har\u00adbor Lights today", {"harbor"}),  # a soft hyphen (QA, session 12)
         ("Black\u200bwood's team paid", {"mesa"}),  # a zero-width space
         ("Black\u2060wood and \ufeffHarbor Lights", {"harbor", "mesa"}),
+        ("met Har&shy;bor Lights today", {"harbor"}),  # an HTML entity (leak hunt, session 25)
     ],
 )
 def test_what_names_a_client(tmp_path: Path, line: str, named: set[str]) -> None:
