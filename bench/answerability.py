@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from trailkeep.ingest import Ingestor
-from trailkeep.recall.answer import PASSAGES, gather, judge
+from trailkeep.recall.answer import gather, judge
+from trailkeep.recall.answerable import PASSAGES
 from trailkeep.vault import Filters, Vault, get_embedder
 
 from .common import median, pct, temp_home

@@ -454,7 +454,11 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     if doc.kind == DOC_NOTE and not unresolved_label:
         # the rest of its front matter, its folders and file name name clients too
         front_named |= _named(ctx, *_front_values(doc.meta), *_path_words(doc.meta))
-    if doc_client is None and len(front_named) == 1:
+    # a client said only by front matter or the path is weaker than a label: a part naming
+    # another client is in neither scope (review, session 25: "Clearview/2026-03-05.md" took
+    # its "## NWHH budget" section to Clearview)
+    weak = doc_client is None and len(front_named) == 1
+    if weak:
         doc_client = next(iter(front_named))
     # a note labelled for one client whose front matter or path names another is about both:
     # what it says is in neither scope (the work lines keep their own labels)
@@ -526,11 +530,11 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
         ):
             continue
         named = _named(ctx, e.text, e.title) - ({doc_client} if doc_client else set())
-        if beside and not ctx.corrected(e):
+        if beside:
             own[i] = SCOPE_MIXED
         elif len(named) == 1 and doc_client is None:
             own[i] = next(iter(named))  # names exactly one client: that client's
-        elif named and doc.kind == DOC_CHAT:
+        elif named and (doc.kind == DOC_CHAT or weak):
             # A turn naming another client inside one client's conversation is about both
             # (QA, session 10: "For Acme you used backoff; for NIGHTJAR apply it…" in a Globex
             # chat went to Acme with Globex's plans): in neither scope.

@@ -99,8 +99,9 @@ def context(vault: Vault, clients: Sequence[ClientSpec] | None = None) -> Contex
 
 
 def former_clients(vault: Vault) -> list[ClientSpec]:
-    """Every client the vault recorded from clients.toml (id, name, aliases); the context
-    keeps those clients.toml no longer lists."""
+    """Every client the vault recorded from clients.toml (id, name, aliases, and what else
+    named it: codenames, people, domains, addresses); the context keeps those clients.toml no
+    longer lists."""
     out = []
     try:
         marks = json.loads(own.get_state(vault, CLIENT_MARKERS) or "{}")

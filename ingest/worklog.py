@@ -383,7 +383,7 @@ def _unread_other_forms(line: str, labels: frozenset[str] = frozenset()) -> str 
 _HOURS_LAST = re.compile(
     rf"^[ \t]*(?P<bullet>[-*+][ \t]+{_BOX})?(?P<label>{_WORD}(?:[ \t]{_WORD}){{0,2}})[ \t]*:[ \t]*"
     rf"(?P<desc>[^\W_][^\n]*?)[ \t]*(?:[,;(\u2013\u2014-][ \t]*)?(?:~|\u2248)?"
-    rf"{_DUR_IN_LINE}\)?[ \t]*$",
+    rf"(?<![\w.,]){_DUR_IN_LINE}\)?[ \t]*$",
     re.IGNORECASE,
 )
 

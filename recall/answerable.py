@@ -323,9 +323,9 @@ _PERIOD_OF = {
 # How often, said as one word: "the weekly export" is not the nightly one, whatever their
 # vectors (MiniLM: close neighbours), nor a "next week" (QA, session 21). Matched by the word
 # or by "every week", "per week", "/wk" — the period, as a number's period is.
-HOW_OFTEN = {**_PERIOD_OF, "nightly": "day", "annually": "year"}
+_HOW_OFTEN = {**_PERIOD_OF, "nightly": "day", "annually": "year"}
 _PERIOD_WORDS = frozenset(
-    {*HOW_OFTEN, *HOW_OFTEN.values(), *(f"{p}s" for p in HOW_OFTEN.values())}
+    {*_HOW_OFTEN, *_HOW_OFTEN.values(), *(f"{p}s" for p in _HOW_OFTEN.values())}
     | {"fortnightly", "biweekly", "quarterly", "quarter", "quarters", "fortnight", "fortnights"}
 )
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
@@ -337,7 +337,7 @@ _NOUNS_OF = {"day": "day|night", "week": "week", "month": "month", "year": "year
 def said_how_often(text: str, word: str) -> bool:
     """Does the text say ``word`` ("weekly", not "bi-weekly"), or its period as a frequency
     ("every week", "once a week", "every Friday")?"""
-    period = HOW_OFTEN[word]
+    period = _HOW_OFTEN[word]
     nouns = _NOUNS_OF[period] + ("|" + "|".join(_WEEKDAYS) if period == "week" else "")
     said = (
         rf"(?<![\w-]){word}(?![\w-])|\b(?:every|each|per)\s+(?:{nouns})\b|"
@@ -626,15 +626,18 @@ _ASKS_WHEN_AHEAD = re.compile(
     re.IGNORECASE,
 )
 _WHEN_SAID = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|"
+    # a month by its name or abbreviation ("May" capitalised: "may" is a verb), a weekday
+    r"\b(?i:january|february|march|april|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?|\bMay\b|"
+    r"(?i:\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|"
     r"\b(?:today|tonight|tomorrow|yesterday|weekend|spring|summer|autumn|winter|"
     r"christmas|easter|midnight|noon|nightly|daily|weekly|monthly)\b|"
     r"\b(?:next|last|this|each|every|following|coming)\s+(?:week|month|quarter|year|term|"
     r"morning|night|evening|day)\b|"
     r"\b(?:in|within|after|before)\s+(?:a|an|\d+|one|two|three|four|five|six|a few)\s+"
-    r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b|\bq[1-4]\b|\b(?:19|20)\d{2}\b",
-    re.IGNORECASE,
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b|\bq[1-4]\b|"
+    # a year after a word that dates ("in 2019", "since 2024"), not "2000 users"
+    r"\b(?:in|since|by|from|until|till|before|after|of|during)\s+(?:19|20)\d{2}\b)",
 )
 
 
@@ -653,7 +656,7 @@ def asks_when(question: str) -> str | None:
 def says_when(sentence: str) -> bool:
     """Does the sentence say a time: a date, a month, a weekday, a time of day, "next week"?"""
     return bool(
-        _DATE_OR_TIME.search(sentence) or _CLOCK.search(sentence) or _WHEN_SAID.search(sentence)
+        _CALENDAR_DATE.search(sentence) or _CLOCK.search(sentence) or _WHEN_SAID.search(sentence)
     )
 
 
@@ -895,15 +898,15 @@ def support(
             found = t in words or (bool(held.get(t)) and all(stem(p) in stems for p in t.split()))
         else:
             found = bool(held.get(t)) or t in words
-        if t in HOW_OFTEN:
+        if t in _HOW_OFTEN:
             # "what hourly rate?": "£85 an hour" is a rate per hour (only a rate: "£4 a month"
             # for the database beside the VM is no "monthly cost of the VM"; bakerylaw)
-            found = said_how_often(text, t) or (priced and rated == HOW_OFTEN[t])
+            found = said_how_often(text, t) or (priced and rated == _HOW_OFTEN[t])
         if found:
             sup.supported[t] = "keyword"
             sup.matched[t] = {stem(p) for p in t.split()}
-            if t in HOW_OFTEN:  # "once a week" says "weekly" in its sentence
-                every = HOW_OFTEN[t]
+            if t in _HOW_OFTEN:  # "once a week" says "weekly" in its sentence
+                every = _HOW_OFTEN[t]
                 sup.matched[t] |= {every} | (_WEEKDAYS if every == "week" else set())
         elif t in questions:
             sup.asked.add(t)
@@ -938,7 +941,7 @@ def support(
             close = _vectors(vault, rest) @ _vectors(vault, cands).T >= SEMANTIC_MIN
             for t, row in zip(rest, close, strict=True):
                 near = {w for w, yes in zip(cands, row, strict=True) if yes}
-                if t in HOW_OFTEN:  # another period, or this one not said as often
+                if t in _HOW_OFTEN:  # another period, or this one not said as often
                     near = {w for w in near if not _names_a_period(w)}
                 if near:
                     sup.supported.setdefault(t, "semantic")
@@ -1249,7 +1252,6 @@ def answerable(
 
 
 __all__ = [
-    "HOW_OFTEN",
     "MIN_SUPPORT",
     "MIN_SUPPORT_GENERAL",
     "ONE_PASSAGE_MIN",

@@ -195,7 +195,7 @@ _WANTS = re.compile(
 # what the client needs by a time, said as a statement ("The audit committee meets on March 27
 # and needs the model card before then."; E2E trial, session 25: not listed as a point)
 _DUE = re.compile(
-    r"\b(?:needs|must|has to|have to|is due|are due|due (?:on|by|in)|deadline|no later than)\b",
+    r"\b(?:needs|must|has to|have to|is due|are due|due (?:on|by|in)|no later than)\b",
     re.IGNORECASE,
 )
 # a lead-in that says nothing but that a list follows ("We need the following:", "Here is

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 
 from .clients import ClientDirectory
 from .errors import NotFound
-from .records import DOC_DRAFT, DRAFTS_DIR, db_ts
+from .records import CLIENT_MARKERS, DOC_DRAFT, DRAFTS_DIR, db_ts
 from .store import Vault, chunk_body, utcnow
 from .work import delete_draft, detach_work, resync_document
 
@@ -620,6 +620,21 @@ def forget(
                 {"c": client_id},
             )
             c.execute(text("DELETE FROM project WHERE client_id = :c"), {"c": client_id})
+            # what named it (people, domains, codenames) is not kept in the clear either: while
+            # clients.toml lists it, opening the vault writes them back from there (review)
+            row = c.execute(
+                text("SELECT value FROM vault_meta WHERE key = :k"), {"k": CLIENT_MARKERS}
+            ).first()
+            if row is not None:
+                try:
+                    marks = json.loads(str(row[0]))
+                except ValueError:
+                    marks = {}
+                if isinstance(marks, dict) and marks.pop(client_id, None) is not None:
+                    c.execute(
+                        text("UPDATE vault_meta SET value = :v WHERE key = :k"),
+                        {"k": CLIENT_MARKERS, "v": json.dumps(marks, sort_keys=True)},
+                    )
         # a file that arrived as a duplicate of forgotten bytes holds them too: it is forgotten
         # with them (QA, session 9: a copy under another name kept the text in blobs/)
         for sha in shas:

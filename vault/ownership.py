@@ -286,7 +286,8 @@ def mixed_message(vault: Vault, entry_id: int) -> dict[str, Any] | None:
     one (any more)."""
     rows = _review_rows(
         vault,
-        f"e.id = :e AND e.scope = '{SCOPE_MIXED}' AND e.kind <> 'work' AND e.current",
+        f"e.id = :e AND e.scope = '{SCOPE_MIXED}' AND e.kind NOT IN ('work', 'attachment') "
+        "AND e.current",
         {"e": entry_id},
     )
     return rows[0] if rows else None

@@ -980,7 +980,9 @@ def test_what_the_client_needs_by_a_date_is_a_point() -> None:
     mail = (
         "Dear Sam,\n\nPlease confirm that no personal data will leave our Lisbon data centre.\n"
         "The audit committee meets on March 27 and needs the model card before then.\n"
-        "Our team grew last March. The export must be fast.\n\nBest regards,\nLucia\n"
+        "Our team grew last March. The export must be fast for the marketing team.\n"
+        "Our deadline culture has changed since 2019. We may need 2000 users.\n\n"
+        "Best regards,\nLucia\n"
     )
     assert client_points(mail) == [
         "Please confirm that no personal data will leave our Lisbon data centre.",

@@ -321,6 +321,8 @@ def test_work_written_other_ways_is_named_not_billed(line: str, said: str) -> No
         "Note: the export takes 2h",
         "acme: call in 2h",
         "Standup: sync with Raj 30m",  # a label that is no client's
+        "Deadline: 24h",  # (review: "4h" was read out of "24h")
+        "Battery: 10h",
     ],
 )
 def test_prose_that_mentions_hours_is_neither_billed_nor_named(line: str) -> None:
