@@ -384,7 +384,7 @@ def _ends_asking(quote: str) -> bool:
 
 
 def _with_replies(
-    vault: Vault, ordered: list[Hit], res: SearchResult, typed: set[int] | None = None
+    vault: Vault, ordered: list[Hit], res: SearchResult, typed: set[int]
 ) -> list[Hit]:
     """A cited passage that ends on a question (the user's question to an AI, with what led to
     it) holds the question's words, not its answer: the reply to it, when search found it in the
@@ -406,7 +406,7 @@ def _with_replies(
         return ordered
     out: list[Hit] = []
     for h in ordered:
-        if h.entry_id in replies and h.chunk_id in (typed or set()):
+        if h.entry_id in replies and h.chunk_id in typed:
             # its own sentence gives what was asked ("I am helping Raj plan 14 vans …?" for
             # "how many vans?"): it stays first, its reply after (E2E trial, session 25)
             out.extend([h, replies[h.entry_id]])

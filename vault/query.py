@@ -492,34 +492,35 @@ def drafts_citing_outside(vault: Vault, document_ids: Sequence[int], client: str
     Lumora's figures in Kestrel's search once an alias said whose they were)."""
     if not document_ids:
         return set()
-    out: set[int] = set()
+    cited: dict[int, list[int]] = {}
     with vault.engine.connect() as c:
-        drafts = c.execute(
+        for doc_id, meta in c.execute(
             text(f"SELECT id, meta FROM document WHERE id IN ({_bind_ints(document_ids)})")
-        ).all()
-        for doc_id, meta in drafts:
+        ).all():
             try:
                 cites = json.loads(str(meta or "{}")).get("front_matter", {}).get("citations")
             except (ValueError, AttributeError):
                 cites = None
-            if not isinstance(cites, list):
-                continue
-            ids = [
-                x["entry_id"]
-                for x in cites
-                if isinstance(x, dict) and isinstance(x.get("entry_id"), int)
-            ]
-            if not ids:
-                continue
-            scopes = {
+            if isinstance(cites, list):
+                cited[int(doc_id)] = [
+                    x["entry_id"]
+                    for x in cites
+                    if isinstance(x, dict) and isinstance(x.get("entry_id"), int)
+                ]
+        ids = sorted({i for v in cited.values() for i in v})
+        scopes = (
+            {
                 int(r[0]): str(r[1])
                 for r in c.execute(
                     text(f"SELECT id, scope FROM entry WHERE id IN ({_bind_ints(ids)})")
                 )
             }
-            if any(scopes.get(i) not in (client, SCOPE_GENERAL) for i in ids):
-                out.add(int(doc_id))
-    return out
+            if ids
+            else {}
+        )
+    return {
+        d for d, v in cited.items() if any(scopes.get(i) not in (client, SCOPE_GENERAL) for i in v)
+    }
 
 
 def entry_authors(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
