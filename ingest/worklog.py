@@ -366,14 +366,22 @@ def _unread_other_forms(line: str, labels: frozenset[str] = frozenset()) -> str 
         or (not m.group("bullet") and desc.rstrip("*_ )\"'").endswith((".", "?", "!")))
     ):
         return None
-    if m.group("bullet") and "[ ]" in m.group("bullet"):
+    said = "the label" if m.group("bullet") else "no bullet, and the label"
+    return _why_not_billed(m.group("bullet"), dur) or (
+        f"{said} {label!r} before the hours {dur!r}: write - {dur} {label}: what"
+    )
+
+
+def _why_not_billed(bullet: str | None, dur: str) -> str | None:
+    """Why a line read another way is not billed, before how to write it: an open task is
+    planned work, and hours that are no duration are said so."""
+    if bullet and "[ ]" in bullet:
         return "an open task is planned work, not done: tick it ([x]) when it is done to bill it"
     try:
         parse_duration(dur)
     except ParseError as exc:
         return str(exc)
-    said = "the label" if m.group("bullet") else "no bullet, and the label"
-    return f"{said} {label!r} before the hours {dur!r}: write - {dur} {label}: what"
+    return None
 
 
 # E2E trial, session 25: "northwind: reviewed break rule constraints 1h" — a client's label, a
@@ -402,13 +410,9 @@ def _hours_last(line: str, labels: frozenset[str]) -> str | None:
         return None  # "Note: the export takes 2h", "Phase 1: about 40h"
     if words and words[-1] in _NOT_A_DESC | {"takes", "took", "lasts", "about", "for"}:
         return None  # "acme: call in 2h", "acme: the build takes 2h"
-    if m.group("bullet") and "[ ]" in m.group("bullet"):
-        return "an open task is planned work, not done: tick it ([x]) when it is done to bill it"
-    try:
-        parse_duration(dur)
-    except ParseError as exc:
-        return str(exc)
-    return f"the hours {dur!r} after what was done: write - {dur} {label}: {desc[:40]}"
+    return _why_not_billed(m.group("bullet"), dur) or (
+        f"the hours {dur!r} after what was done: write - {dur} {label}: {desc[:40]}"
+    )
 
 
 @dataclass

@@ -63,7 +63,8 @@ def test_an_unknown_sender_is_given_to_no_one_until_the_user_chooses(home: Path)
     assert pick.value is None, "one click on Assign must not make a stranger's mail general"
     go = at.button(key="go-lee@other.example")
     assert go.disabled and go.help == "Choose the client first."  # no click gets through
-    assert "Attribution: 1 item belongs to no client yet" in _heads(at)
+    # the stranger's mail, and the seeded daily note's section naming both clients (session 25)
+    assert "Attribution: 2 items belong to no client yet" in _heads(at)
     assert _sql(home, scope) == [("?",)]
     at.selectbox(key="as-lee@other.example").select("Acme Health").run()
     assert not at.button(key="go-lee@other.example").disabled
@@ -199,7 +200,7 @@ def test_a_reload_keeps_what_changed(home: Path) -> None:
 
 
 def test_the_briefing_wording(home: Path) -> None:
-    """One item "belongs"; an invoice issued today was issued "today", not "0 days ago"."""
+    """Items "belong"; an invoice issued today was issued "today", not "0 days ago"."""
     _stranger(home)
     from trailkeep.billing import create_invoice, issue_invoice
 
@@ -209,7 +210,8 @@ def test_the_briefing_wording(home: Path) -> None:
     v.close()
     at = page("brief")
     body = texts(at)
-    assert "1 item belongs to no client yet" in body, body
+    # the stranger's mail and the seeded daily note's section naming both clients (session 25)
+    assert "2 items belong to no client yet" in body, body
     assert ", issued today" in body and "0 days ago" not in body
 
 
