@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from .embedder import Embedder
 from .errors import TransferError
+from .records import CLIENT_MARKERS
 from .settings import Settings
 from .store import Vault
 
@@ -92,6 +93,8 @@ def migrate_to(
         with source.writer("migrate-to"), target.writer("migrate-to"):
             with source.engine.connect() as src, target.engine.begin() as dst:
                 dst.execute(text("DELETE FROM client"))  # clients.toml sync; copied with ids
+                # (and what names each client, kept beside them: copied too)
+                dst.execute(text("DELETE FROM vault_meta WHERE key = :k"), {"k": CLIENT_MARKERS})
                 for table in TABLES:
                     rows[table] = _copy_table(src, dst, table)
                 for table in TABLES:
