@@ -12,6 +12,7 @@ from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import ask, search
 from trailkeep.recall.answerable import (
+    _MONEY_OR_NOT,
     Support,
     asks_name,
     asks_outcome,
@@ -22,6 +23,7 @@ from trailkeep.recall.answerable import (
     counted_nouns,
     counts,
     cover,
+    fold,
     has_name,
     has_quantity,
     measures,
@@ -177,11 +179,16 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         (VETFERRY, "blind.jsonl"): (0.80, 0.53),
         # an eighth (a library consortium and a linen-hire laundry), written blind in session
         # 25 with freely paraphrased questions: 80.0 / 13.3 % clean (notes/0006, "An eighth
-        # vault"): what a lexical check cannot read, held here so that it does not fall
-        (LIBRARYLINEN, "blind.jsonl"): (0.80, 0.13),
+        # vault"): what a lexical check cannot read, held here so that it does not fall;
+        # 86.7 / 26.7 % after session 26
+        (LIBRARYLINEN, "blind.jsonl"): (0.86, 0.26),
+        # a ninth (a glasshouse grower and an electric boat hire), written blind in session 26
+        # the same way: 73.3 / 33.3 % clean, 73.3 / 26.7 % after that session's changes
+        # (notes/0006, "A ninth vault")
+        (GLASSHOUSEBOATS, "blind.jsonl"): (0.73, 0.26),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
-    for data in (*vaults, VETFERRY, LIBRARYLINEN):
+    for data in (*vaults, VETFERRY, LIBRARYLINEN, GLASSHOUSEBOATS):
         v = build(data, tmp_path / data.name, "minilm")
         try:
             for (where, name), (abstain, answer) in floors.items():
@@ -202,11 +209,21 @@ ORCHARDGYM = Path(__file__).resolve().parents[1] / "fixtures" / "orchardgym"
 MARINAORCHESTRA = Path(__file__).resolve().parents[1] / "fixtures" / "marinaorchestra"
 VETFERRY = Path(__file__).resolve().parents[1] / "fixtures" / "vetferry"
 LIBRARYLINEN = Path(__file__).resolve().parents[1] / "fixtures" / "librarylinen"
+GLASSHOUSEBOATS = Path(__file__).resolve().parents[1] / "fixtures" / "glasshouseboats"
 
 
 @pytest.mark.parametrize(
     "data",
-    [BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA, VETFERRY, LIBRARYLINEN],
+    [
+        BAKERYLAW,
+        FREIGHTMUSEUM,
+        DENTALBREWERY,
+        ORCHARDGYM,
+        MARINAORCHESTRA,
+        VETFERRY,
+        LIBRARYLINEN,
+        GLASSHOUSEBOATS,
+    ],
     ids=lambda p: p.name,
 )
 def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
@@ -1266,3 +1283,74 @@ def test_a_when_question_needs_a_sentence_that_says_when(nvault: Vault) -> None:
     assert sup.when is True and sup.ok  # reported as done: the passage's own date says when
     assert says_when("It goes live on April 6.") and says_when("after 30 minutes without")
     assert not says_when("Northwind will sign it with any vendor.")
+
+
+MONEY_NOTE = """---
+client: northwind
+date: 2026-10-09
+---
+# Northwind van fleet
+
+Priya is selling the two oldest vans this winter.
+"""
+
+
+def test_a_question_for_a_price_needs_a_sentence_with_an_amount_of_money(nvault: Vault) -> None:
+    """Blind trial, session 26: "what price is Femke after for the two old boats she's
+    selling?" was answered by "Femke is selling the two oldest" — a number, and no price."""
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "vans.md", MONEY_NOTE))
+    scoped = Filters(client="northwind")
+    q = "What price is Priya after for the two old vans she's selling?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind", "Northwind"])
+    assert sup.quantity is False and not sup.ok
+    priced = MONEY_NOTE.replace("this winter.", "this winter, at £6,500 each.")
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "vans.md", priced))
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind", "Northwind"])
+    assert sup.quantity is True and sup.ok
+    # asked in hours, per unit or as a share, a money word need not be answered in money
+    for q in (
+        "How many of the 60 hours did we budget for phase 1?",
+        "What does the aggregator charge per visit?",
+    ):
+        assert asks_quantity(q) and _MONEY_OR_NOT.search(q), q
+
+
+ACCENT_NOTE = """---
+client: northwind
+date: 2026-10-12
+---
+# Northwind sites
+
+The Besançon office keeps 14 tablets for the field nurses.
+"""
+
+
+def test_a_name_typed_without_its_accents_is_the_same_name(nvault: Vault) -> None:
+    """Blind trial, session 26: "Earnewald" in a question, "Earnewâld" in the notes."""
+    assert fold("earnewâld") == "earnewald" and fold("田中") == "田中" and fold("ok") == "ok"
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "sites.md", ACCENT_NOTE))
+    scoped = Filters(client="northwind")
+    for q in (
+        "How many tablets does the Besancon office keep?",
+        "How many tablets does the Besançon office keep?",
+    ):
+        sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
+        assert sup.missing == [] and sup.ok, q
+    q = "How many tablets does the Dijon office keep?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
+    assert "dijon" in sup.missing and not sup.ok
+
+
+def test_the_client_called_by_its_town_is_the_client(nvault: Vault) -> None:
+    """Blind trial, session 25: "what am I charging the Galway laundry?" — Galway is the town
+    of the client's billing address, said in none of its passages. Where a passage says the
+    town, it stays a word to find."""
+    toml = CLIENTS + 'billing_address = "Unit 4, Harbour Park, Dayton OH 45402, USA"\n'
+    with_clients(nvault, toml)
+    assert nvault.settings.clients[0].places == ("Dayton", "USA")
+    scoped = Filters(client="northwind")
+    a = ask(nvault, "How many active patients does Northwind have in Dayton?", scoped)
+    assert not a.abstained and any("212 active patients" in h.quote for h in a.citations)
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "dayton.md", QUANTITY_NOTE))
+    b = ask(nvault, "How many visits did the Dayton team log after go-live?", scoped)
+    assert b.abstained  # "Dayton" is said, and no sentence with it gives the count
