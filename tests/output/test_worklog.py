@@ -214,6 +214,16 @@ def test_a_spaced_dash_for_the_colon_is_billed(
 LABELS = frozenset({"acme", "acme health", "beta", "northwind"})
 
 
+def test_a_range_of_numbers_is_no_dash_after_a_label() -> None:
+    """Blind trial, session 26: a results note's "- 25.0 h used against the 25–30 hour
+    estimate" was read as hours for a client "used against the 25", and named for review."""
+    line = "- 25.0 h used against the 25\u201330 hour estimate, including this note."
+    assert match_work_line(line) is None and match_work_line(line, LABELS) is None
+    assert unread_work_line(line) is None and unread_work_line(line, None, LABELS) is None
+    w = match_work_line("- 2h acme\u2014call 3\u20134 people", LABELS)
+    assert w is not None and (w.client, w.description) == ("acme", "call 3\u20134 people")
+
+
 @pytest.mark.parametrize(
     ("line", "named"),
     [
