@@ -73,9 +73,11 @@ WORK_LINE = re.compile(
 # unknown one is named, never billed). Tried only when the colon form does not match, so a
 # line that was billed before is billed the same ("- 1h acme: re-send - twice").
 # "-", "--", "–" or "—" between spaces; "–" and "—" also unspaced ("- 1h acme—call": QA), but
-# not between digits: "25–30" is a range ("- 25.0 h used against the 25–30 hour estimate" was
-# read as hours for a client "used against the 25"; blind trial, session 26)
-_DASH_SEP = r"(?:[ \t]+(?:--?|[\u2013\u2014])[ \t]+|[ \t]*(?<!\d)[\u2013\u2014](?!\d)[ \t]*)"
+# not with a digit on both sides: "25–30" is a range ("- 25.0 h used against the 25–30 hour
+# estimate" was read as hours for a client "used against the 25"; blind trial, session 26)
+_DASH_SEP = (
+    r"(?:[ \t]+(?:--?|[\u2013\u2014])[ \t]+|[ \t]*(?!(?<=\d)[\u2013\u2014]\d)[\u2013\u2014][ \t]*)"
+)
 WORK_LINE_DASH = re.compile(
     rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^\W_][^:\n]{{0,59}}?){_DASH_SEP}"
     r"(?P<desc>\S.*?)[ \t]*$",
@@ -171,7 +173,7 @@ _LOOKS_LIKE_WORK = re.compile(
     r"(?:\s?(?:hours?|hrs?|h|minutes?|mins?|m)\b)?"
     r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\b)?)[ \t]+"
     r"(?:[^:\n]{1,60}?[ \t]*:|(?P<dash>[^\W_][^:\n]{0,59}?"
-    r"(?:[ \t]+(?:--?|[\u2013\u2014])|[ \t]*(?<!\d)[\u2013\u2014](?!\d))))[ \t]*\S",
+    r"(?:[ \t]+(?:--?|[\u2013\u2014])|[ \t]*(?!(?<=\d)[\u2013\u2014]\d)[\u2013\u2014])))[ \t]*\S",
     re.IGNORECASE,
 )
 

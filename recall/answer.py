@@ -10,7 +10,7 @@ Every model call is recorded in the audit log (never the API key). notes/0006-ab
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,7 +22,7 @@ from trailkeep.vault.query import entry_tags, entry_text, neighbour_chunks, vaul
 from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
-from .answerable import PASSAGES, Support, answerable, by_cover, fold, only_asks, words_of
+from .answerable import PASSAGES, Support, answerable, by_cover, only_asks, words_of
 from .asked_when import answer_when, question_scope
 from .backends import Backend
 from .citations import read_reply, unsourced
@@ -235,8 +235,6 @@ def judge(
     # in a client's scope, a word must be in the passage itself: its chunk's context (the chat
     # turn it answers) may be another client's, clipped from what the scope shows
     scoped = client is not None
-    if scoped:
-        question = _unplaced(vault, question, client, strong)
     sup = answerable(vault, question, strong, names, strict, stated_only=scoped)
     pinned: list[Hit] = []
     # (also when every word is there but no sentence gives the number asked for: "how many
@@ -326,22 +324,6 @@ def judge(
             by_cover(replace(sup, weights={}), strong), in_force(vault, strong, when)
         )
     return _with_replies(vault, ordered, res, sup.typed), None
-
-
-def _unplaced(vault: Vault, question: str, client: str | None, hits: Sequence[Hit]) -> str:
-    """The question without the town of the client it is asked about, where no passage says
-    it: "what am I charging the Galway laundry?" calls the client by the town of its billing
-    address (blind trial, session 25). Where a passage says it, it stays a word to find: "the
-    Skipton visit" is not another visit."""
-    spec = next((c for c in vault.settings.clients if c.id == client), None)
-    if spec is None or not spec.places:
-        return question
-    said = {fold(w) for h in hits for w in words_of(f"{h.title} {h.quote}")}
-    for place in spec.places:
-        if fold(place.lower()) not in said:
-            either = "|".join(re.escape(p) for p in {place, fold(place)})
-            question = re.sub(rf"(?i)\b(?:{either})(?:['’]s)?\b", " ", question)
-    return question
 
 
 def _second_look(

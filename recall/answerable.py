@@ -83,9 +83,9 @@ SCAFFOLD = frozenset(
     mainly usually typically generally specifically nearly almost simply even already
     person people someone somebody anyone anybody everyone everybody guy guys folks
     remind past
-    putting getting gets making makes taking takes giving gives keeping trying finding
+    putting getting gets making makes taking takes giving gives keeping trying
     saying telling talking thinking deciding wanting needing letting seeming
-    idea ideas couple stuff bit bits
+    idea couple stuff bit
     """.split()
 )
 # A question in German, French or Spanish has its own scaffolding (QA, session 14: "Wie viele
@@ -236,8 +236,10 @@ MONEY_KINDS = frozenset(
     "cost costs price prices fee fees charge charges pay pays money sum".split()
 )
 _MONEY = re.compile(
-    r"[$£€¥₹]\s?\d|\b(?:usd|eur|gbp|chf|cad|aud|nzd)\s?\d|"
-    r"\b\d[\d,.]*\s?(?:k\s)?(?:usd|eur|gbp|chf|cad|aud|nzd|dollars?|euros?|pounds?|quid)\b",
+    r"[$£€¥₹]\s?\d|\b(?:usd|eur|gbp|chf|cad|aud|nzd)\s?\d|\d\s?[€£$¥]|"  # "18.500 €" (review)
+    r"\b\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\s?"
+    r"(?:usd|eur|gbp|chf|cad|aud|nzd|dollars?|euros?|pounds?|quid)\b|"
+    r"\b\d[\d,.]*\s?(?:p|pence|cents?|ct|¢)(?!\w)",  # "30 cents per payment", "20p a day"
     re.I,
 )
 # A question for an amount of money ("what price is she after?", "what was the software going to
@@ -250,7 +252,8 @@ _ASKS_MONEY = re.compile(
     re.I,
 )
 _MONEY_OR_NOT = re.compile(
-    r"\bhow (?:many|long)\b|\bhours?\b|\bper\b|%|\bpercent|\brates?\b|\bbudget|\bspen[dt]",
+    r"\bhow (?:many|long)\b|\bby how much\b|\b(?:hours?|days?|weeks?|months?)\b|\bper\b|%|"
+    r"\bpercent|\brates?\b|\bbudget|\bspen[dt]|\bbatter(?:y|ies)\b",  # a battery's charge
     re.I,
 )
 
@@ -775,7 +778,8 @@ class Support:
 
 def words_of(text: str) -> list[str]:
     """The words of a text, lower case (apostrophes and hyphens inside kept)."""
-    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
+    # composed: a question typed "a" + U+0302 is the "â" its history holds (review)
+    return [w.lower().strip("'’-") for w in _WORD.findall(unicodedata.normalize("NFC", text))]
 
 
 # "why'd", "who's", "how'll", "they're": the word before the contraction carries the meaning
@@ -1101,12 +1105,11 @@ def _dated(hit: Hit) -> str:
 def _with_parts(words: Iterable[str]) -> Iterable[str]:
     """Words, and the parts of hyphenated ones ("late-submission" holds "submission"); a word
     with accents also without them ("earnewâld" holds "earnewald")."""
-    for w in words:
-        yield w
-        if (bare := fold(w)) != w:
-            yield bare
-        if "-" in w:
-            yield from (p for p in w.split("-") if p)
+    for word in words:
+        for w in dict.fromkeys((word, fold(word))):
+            yield w
+            if "-" in w:
+                yield from (p for p in w.split("-") if p)
 
 
 @functools.cache

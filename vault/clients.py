@@ -136,12 +136,6 @@ class ClientSpec:
         return (self.name, *self.aliases)
 
     @property
-    def places(self) -> tuple[str, ...]:
-        """The town and country of the billing address: a question may call the client by its
-        place ("what am I charging the Galway laundry?")."""
-        return _places(self.billing_address)
-
-    @property
     def markers(self) -> tuple[str, ...]:
         """Everything that, found in a text, says it is about this client: names, aliases,
         projects, domains, addresses and people."""
@@ -312,19 +306,6 @@ def _street(address: str) -> list[str]:
         and not re.match(r"(?i)\s*(?:unit|suite|flat|apt|apartment|po box|p\.o\.)\b", street)
     )
     return [street] if ok else []
-
-
-def _places(address: str) -> tuple[str, ...]:
-    """The capitalised words of an address's last two parts that are no street, unit or
-    postcode: "Galway", "Ireland" of "Unit 7, Ballybrit Business Park, Galway H91 K2T6,
-    Ireland"; "Springfield" of "1 Main St\\nSpringfield"."""
-    parts = [p.strip() for p in re.split(r"[,\n]", address) if p.strip()]
-    out: list[str] = []
-    for part in parts[-2:] if len(parts) > 1 else []:
-        if _STREET_WORD.search(part) or re.match(r"(?i)\s*(?:\d|unit|suite|c/o|po box)", part):
-            continue
-        out += [w for w in part.split() if re.fullmatch(r"[A-Z][^\W\d_]{2,}", w)]
-    return tuple(dict.fromkeys(out))
 
 
 # what makes a line of an address its street (not "Unit 4", a word in any sentence: review)

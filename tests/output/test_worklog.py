@@ -222,6 +222,11 @@ def test_a_range_of_numbers_is_no_dash_after_a_label() -> None:
     assert unread_work_line(line) is None and unread_work_line(line, None, LABELS) is None
     w = match_work_line("- 2h acme\u2014call 3\u20134 people", LABELS)
     assert w is not None and (w.client, w.description) == ("acme", "call 3\u20134 people")
+    # a digit on one side only: the dash after the label still (review)
+    w = match_work_line("- 2h acme\u201430 min call", LABELS)
+    assert w is not None and (w.client, w.description) == ("acme", "30 min call")
+    w = match_work_line("- 1h route 66\u2014call", frozenset({"route 66"}))
+    assert w is not None and (w.client, w.description) == ("route 66", "call")
 
 
 @pytest.mark.parametrize(
