@@ -244,8 +244,9 @@ _MONEY = re.compile(
 )
 # A question for an amount of money ("what price is she after?", "what was the software going to
 # cost them?") is answered by a sentence with an amount of money, not by "the two old boats"
-# (blind trial, session 26). Not a question that may ask it in hours, per unit or as a share
-# ("how many of the 60 hours did Sam budget?", "what does it charge per card payment?").
+# (blind trial, session 26; notes/0006, "A ninth vault"). Not a question that may ask it in
+# time, per unit or as a share, or of a battery's charge ("how many of the 60 hours did Sam
+# budget?", "what does it charge per card payment?").
 _ASKS_MONEY = re.compile(
     r"\b(?:cost|costs|costing|price|prices|priced|fee|fees|charge|charges|charging|charged|pay|"
     r"pays|paying|paid)\b",
