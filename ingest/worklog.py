@@ -75,9 +75,8 @@ WORK_LINE = re.compile(
 # "-", "--", "–" or "—" between spaces; "–" and "—" also unspaced ("- 1h acme—call": QA), but
 # not with a digit on both sides: "25–30" is a range ("- 25.0 h used against the 25–30 hour
 # estimate" was read as hours for a client "used against the 25"; blind trial, session 26)
-_DASH_SEP = (
-    r"(?:[ \t]+(?:--?|[\u2013\u2014])[ \t]+|[ \t]*(?!(?<=\d)[\u2013\u2014]\d)[\u2013\u2014][ \t]*)"
-)
+_RANGE = r"(?!(?<=\d)[\u2013\u2014]\d)"  # not the dash of "25–30"
+_DASH_SEP = rf"(?:[ \t]+(?:--?|[\u2013\u2014])[ \t]+|[ \t]*{_RANGE}[\u2013\u2014][ \t]*)"
 WORK_LINE_DASH = re.compile(
     rf"^[ \t]*[-*+][ \t]+{_DUR_IN_LINE}[ \t]+(?P<client>[^\W_][^:\n]{{0,59}}?){_DASH_SEP}"
     r"(?P<desc>\S.*?)[ \t]*$",
@@ -173,7 +172,7 @@ _LOOKS_LIKE_WORK = re.compile(
     r"(?:\s?(?:hours?|hrs?|h|minutes?|mins?|m)\b)?"
     r"(?:\s?\d{1,5}\s?(?:minutes?|mins?|m)\b)?)[ \t]+"
     r"(?:[^:\n]{1,60}?[ \t]*:|(?P<dash>[^\W_][^:\n]{0,59}?"
-    r"(?:[ \t]+(?:--?|[\u2013\u2014])|[ \t]*(?!(?<=\d)[\u2013\u2014]\d)[\u2013\u2014])))[ \t]*\S",
+    rf"(?:[ \t]+(?:--?|[\u2013\u2014])|[ \t]*{_RANGE}[\u2013\u2014])))[ \t]*\S",
     re.IGNORECASE,
 )
 
