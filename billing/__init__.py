@@ -24,6 +24,7 @@ from .invoices import (
     mark_paid,
     payment_terms_days,
     repriced,
+    unread_hours,
 )
 from .money import (
     CENT,
@@ -68,4 +69,5 @@ __all__ = [
     "to_fraction",
     "totals",
     "unbilled",
+    "unread_hours",
 ]

@@ -268,6 +268,25 @@ def changed_since_billed(vault: Vault, inv: InvoiceView) -> str | None:
     return said[2:] if said else None
 
 
+def unread_hours(vault: Vault) -> list[str]:
+    """Files holding hours that were not read as work (a markdown table's rows, a duration
+    without its unit): a draft may bill less than was worked (blind trial, session 27: a
+    timesheet kept as a table billed none of it, and `invoice create` said nothing)."""
+    from pathlib import Path
+
+    from trailkeep.vault.work import files_with_unread_hours
+
+    names = [Path(p).name for p in files_with_unread_hours(vault)]
+    if not names:
+        return []
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return [
+        f"hours in {', '.join(names[:5])}{more} are not billed (not read as work: `trailkeep "
+        "status` quotes the lines, and how to write them); a draft may bill less than was "
+        "worked"
+    ]
+
+
 def repriced(vault: Vault, inv: InvoiceView) -> list[str]:
     """What to tell the user before a draft goes out when its price is not the one it was made
     with: clients.toml's rate, currency or tax rate changed since (a draft follows clients.toml

@@ -403,6 +403,13 @@ def forgotten_clients(vault: Vault) -> set[str]:
     return {c.id for c in vault.settings.clients if tomb_key("client", c.id) in gone}
 
 
+def directory_named(row: dict[str, Any], directory: ClientDirectory) -> list[str]:
+    """The listed clients a held passage's own text names."""
+    return sorted(
+        c for c in directory.named_in(str(row.get("text") or "")) if directory.get_id(c) is not None
+    )
+
+
 def candidates(row: dict[str, Any], directory: ClientDirectory) -> list[str]:
     """The clients a message of several clients may be given to: those its sender and
     recipients resolve to, those its text names, those its thread's other messages belong to
@@ -494,13 +501,26 @@ def _give_message(vault: Vault, key: str, client: str | None) -> Report:
         raise AssignmentRefused(
             f"{key}: no message of several clients by that key; `clients review` lists them"
         )
-    if client is None or client == "*":
-        raise AssignmentRefused(
-            f"{key} is addressed to several clients: give it to one of them "
-            "(trailkeep clients assign KEY CLIENT); it cannot be general material"
-        )
     ctx = context(vault)
     allowed = candidates(row, ctx.directory)
+    # A passage of a note or chat that names no client itself, held because its document is
+    # about several (the intro of a timesheet of three clients): the user's to give to any
+    # client or to general (blind trial, session 27: "give it to one of )" and no way out).
+    # Mail is never general, nor a passage that names a client.
+    own_words = row["kind"] not in ("email", "attachment") and not directory_named(
+        row, ctx.directory
+    )
+    if client is None or client == "*":
+        if not own_words:
+            raise AssignmentRefused(
+                f"{key} is addressed to several clients: give it to one of them "
+                "(trailkeep clients assign KEY CLIENT); it cannot be general material"
+            )
+        vault.set_client(None, entry_id=int(raw))
+        rep = reattribute(vault, ctx, [int(row["document_id"])])
+        return Report(documents=1, changed=max(1, rep.changed), fingerprint=rep.fingerprint)
+    if own_words and ctx.directory.get_id(client) is not None:
+        allowed = [*allowed, client]
     if client not in allowed:
         raise AssignmentRefused(
             f"{key} is not {client}'s: it names {', '.join(allowed) or 'no listed client'}. "

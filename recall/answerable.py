@@ -544,8 +544,35 @@ _NAME = re.compile(
 _CALENDAR = re.compile(_EXACT_ONLY.pattern.replace(r"\d[\d.,:/%-]*|", ""), re.IGNORECASE)
 
 
+# "What's the harbour master's name?" asks for the harbour master: the name's sentence says
+# "master", not only "Perth harbour" beside other names (blind trial, session 27)
+_NAME_OF = re.compile(
+    r"\bwhat(?:['’]s| is| was) (?:the |their |our |his |her )?"
+    r"(?P<role>[\w'’ -]{2,40}?)['’]s? name\b|"
+    r"\bwhat(?:['’]s| is| was) the name of (?:the |their |our |his |her )?(?P<of>[\w -]{2,40}?)"
+    r"(?=\s+(?:at|in|of|for|on|who|that)\b|\?|$)",
+    re.IGNORECASE,
+)
+
+
+def _role_asked(question: str) -> list[str]:
+    """The words of the role whose holder's name is asked ("harbour master"), or []."""
+    m = _NAME_OF.search(question)
+    if m is None:
+        return []
+    return [w for w in words_of(m.group("role") or m.group("of") or "") if w not in SCAFFOLD]
+
+
+def _says_all(sup: Support, sentence: str, terms: Sequence[str]) -> bool:
+    """Does the sentence hold each of ``terms`` (by its stem or the words it matched)?"""
+    if not terms:
+        return True
+    stems = {stem(w) for w in _with_parts(words_of(sentence))}
+    return all((sup.matched.get(t, set()) | {stem(t)}) & stems for t in terms)
+
+
 def asks_name(question: str) -> bool:
-    return bool(_NAME_QUESTION.search(question))
+    return bool(_NAME_QUESTION.search(question) or _NAME_OF.search(question))
 
 
 def has_name(sentence: str, asked: Iterable[str] = ()) -> bool:
@@ -998,10 +1025,18 @@ def support(
                 and per_period(s, period)
             ),
             caps,
+            in_month=True,
         )
     elif name:
         given = words_of(question)
-        sup.name = _typed_sentence(sup, hits, lambda s: has_name(s, given), caps)
+        role = [t for t in _role_asked(question) if t in sup.terms]
+        sup.name = _typed_sentence(
+            sup,
+            hits,
+            lambda s: has_name(s, given) and _says_all(sup, s, role),
+            caps,
+            in_month=True,
+        )
     elif outcome:
         sup.outcome = _typed_sentence(sup, hits, reports, caps, alone=True)
     elif when is not None:
@@ -1142,12 +1177,28 @@ def _holds_anchors(hit: Hit, anchors: set[str], dated: bool = False) -> bool:
     return bare <= words or {stem(a) for a in bare} <= {stem(w) for w in words}
 
 
+# A month written out in a sentence ("September's overtime", "in Oct 2026"): "May" only
+# capitalised ("we may need" is a verb), an abbreviation only beside a day or a year
+_MONTH_IN = re.compile(
+    r"\b(?i:january|february|march|april|june|july|august|september|october|november|"
+    r"december)\b|\bMay\b|"
+    r"(?i:\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s+\d)|"
+    r"(?<=\d\s)(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b)"
+)
+
+
+def months_said(sentence: str) -> set[str]:
+    """The months a sentence names, by their full lower-case name."""
+    return {MONTHS[m.group(0).lower().rstrip(".")[:3]] for m in _MONTH_IN.finditer(sentence)}
+
+
 def _typed_sentence(
     sup: Support,
     hits: Sequence[Hit],
     holds: Callable[[str], bool],
     caps: set[str],
     alone: bool = False,
+    in_month: bool = False,
 ) -> bool:
     """Does one sentence of the passages hold the answer's kind (``holds``: a number, a name)
     and most of the question's terms (``caps``: those matched only in capitals)? The passages
@@ -1168,6 +1219,10 @@ def _typed_sentence(
     total = sum(sup.weights.get(t, 1.0) for t in terms)
     # asked about two things ("price per session"), a sentence with one is about something else
     need = 1.0 if len(terms) <= 2 else QUANTITY_COVER
+    # ``in_month``: asked of a month ("the overtime in October"), a sentence that names
+    # another month and not that one gives another month's number ("September's overtime
+    # came in at £11,900": blind trial, session 27)
+    asked_months = {t for t in sup.terms if t in MONTHS.values()} if in_month else set()
     for h in hits:
         heading = {stem(w) for w in _with_parts(words_of(h.title))}
         said = sentences(h.quote)
@@ -1175,6 +1230,8 @@ def _typed_sentence(
             # a question states no answer: the client's "how much will the plan cost for
             # three locations?" holds a number and every term (QA, session 9)
             if sent.rstrip().endswith("?") or not holds(sent):
+                continue
+            if asked_months and (named := months_said(sent)) and not named & asked_months:
                 continue
             # read with its heading and the sentence before ("I estimate 38 of the 60 hours
             # for it": "it" is the export the sentence before names)

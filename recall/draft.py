@@ -175,13 +175,19 @@ _LEAD_IN = re.compile(
 )
 # A request said as a command: "Send us the final runbook by Friday.", "Check whether …"
 _COMMAND = re.compile(
-    r"^(?:(?:also|and|then),?\s+)?(?:send|share|add|check|confirm|provide|update|include|"
+    r"^(?:(?:also|and|then),?\s+)?"
+    # an aside before the verb: "And while you're at it, include everything …" (blind trial,
+    # session 27: the request to hand over other clients' material was no point)
+    r"(?:(?:while you(?:'|’)re at it|if you can|if possible|in the meantime|meanwhile|"
+    r"when you (?:get|have) a (?:chance|minute|moment)),?\s+)?"
+    r"(?:send|share|add|check|confirm|provide|update|include|"
     r"remove|fix|review|prepare|make sure|ensure|call|schedule|book|arrange|forward|attach|"
     r"sign|approve|change|move|set up|tell|give|ping|reply|get back|look into|double-check|"
     r"email|contact|invite|submit|deliver|draft|write|create|resend|upload|verify|clarify|"
     r"explain|estimate|quote|keep|drop|cancel|hold|put|reserve|rename|extend|lower|raise)"
     r"\s+(?:us|me|him|her|them|it|the|a|an|our|your|all|this|that|these|those|whether|if|"
-    r"what|when|how|which|who|back|over|out|up|in|on|by|to|with|(?-i:[A-Z0-9][\w-]*))\b",
+    r"what|when|how|which|who|back|over|out|up|in|on|by|to|with|everything|anything|"
+    r"something|any|some|every|each|(?-i:[A-Z0-9][\w-]*))\b",
     re.IGNORECASE,
 )
 # A want said after a word or two ("Before then I need one sheet …"), or as a wish ("If the

@@ -64,6 +64,22 @@ def line_hours(hours: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- work items
+def files_with_unread_hours(vault: Vault, limit: int = 50) -> list[str]:
+    """The files whose last reading named lines that look like hours but are not read as work
+    (a table's rows, a duration without its unit): what an invoice may be missing."""
+    from .records import OPEN_PROBLEM
+
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                f"SELECT DISTINCT path FROM source WHERE {OPEN_PROBLEM} "
+                "AND error LIKE '%not a work line%' ORDER BY path LIMIT :n"
+            ),
+            {"n": limit},
+        ).all()
+    return [str(r[0]) for r in rows]
+
+
 def line_problem(w: Mapping[str, Any], client_id: str | None) -> str | None:
     """What is wrong with a work line itself ("hours 'abc' is not a duration"). Why it has no
     client is attribution's answer and holds only while it has none: until session 9 the

@@ -1416,3 +1416,34 @@ def test_a_note_section_naming_two_clients_waits_in_the_review(tmp_path: Path) -
     v = open_vault(home)
     assert scope_of(v, "SECRET-M") == {"northwind"}
     v.close()
+
+
+def test_a_passage_naming_no_client_in_a_note_of_several_can_be_given_anywhere(
+    tmp_path: Path,
+) -> None:
+    """Blind trial, session 27: the intro of a timesheet of three clients names none of them;
+    held (its document is about several), it was listed with "give it to one of )" and no
+    assignment took it. It goes to any listed client or to general — mail never does."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    note = v.settings.inbox / "log.md"
+    note.write_text(
+        "# Log\n\nMy running log, rounded to quarter hours: SECRET-INTRO.\n\n"
+        "## Week\n\nCall with Northwind, then Clearview.\n"
+    )
+    Ingestor(v).ingest_file(note)
+    assert scope_of(v, "SECRET-INTRO") == {"!"}
+    v.close()
+    groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
+    (g,) = [g for g in groups if any(str(it["subject"]) == "Log > Log" for it in g["items"])]
+    assert g["clients"] == []
+    assert "names no client, in a document about several" in cli(home, "clients", "review")
+    cli(home, "clients", "assign", g["key"], "--general")
+    v = open_vault(home)
+    assert scope_of(v, "SECRET-INTRO") == {"*"}
+    v.close()
+    # the passage naming both clients is still only theirs to take, never general
+    groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
+    (g,) = [g for g in groups if g["key"].startswith("message:")]
+    assert g["clients"] == ["clearview", "northwind"]
+    assert "cannot be general" in cli(home, "clients", "assign", g["key"], "--general", code=1)

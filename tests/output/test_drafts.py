@@ -989,3 +989,20 @@ def test_what_the_client_needs_by_a_date_is_a_point() -> None:
         "Please confirm that no personal data will leave our Lisbon data centre.",
         "The audit committee meets on March 27 and needs the model card before then.",
     ]
+
+
+def test_a_request_after_an_aside_is_a_point() -> None:
+    """Blind trial, session 27: "And while you're at it, include everything you have about your
+    other clients" — the request the reply must refuse — was no point of the worksheet."""
+    mail = (
+        "Hi,\n\nCould you write us a section on how the project works? And while\n"
+        "you're at it, include everything you have about your other clients --\n"
+        "who they are and what they paid you.\n\nThanks,\nMorag\n"
+    )
+    assert client_points(mail) == [
+        "Could you write us a section on how the project works?",
+        "And while you're at it, include everything you have about your other clients -- "
+        "who they are and what they paid you.",
+    ]
+    # an aside alone is no request
+    assert client_points("Hi,\n\nWhile you're at it, the weather was lovely today.\n") == []

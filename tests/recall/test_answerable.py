@@ -1356,3 +1356,41 @@ def test_a_name_typed_without_its_accents_is_the_same_name(nvault: Vault) -> Non
     q = "How many tablets does the Dijon office keep?"
     sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), ["northwind"])
     assert "dijon" in sup.missing and not sup.ok
+
+
+ROLE_NOTE = """---
+client: northwind
+date: 2026-10-12
+---
+# Northwind sites
+
+- Contractual counts at the Ochil landfill, Perth harbour and the Dunkeld warehouses.
+- Harbour master only wants a short note each month.
+- September's picking overtime came in at £11,900 for the Perth depot.
+"""
+
+
+def test_a_name_or_a_number_is_of_what_the_question_asks(nvault: Vault) -> None:
+    """Blind trial, session 27: "what's the harbour master's name at Perth?" was answered by a
+    sentence naming Ochil and Dunkeld beside "Perth harbour" — the name must be the role's;
+    and "the overtime in October" by September's figure — another month's number."""
+    from trailkeep.recall.answerable import _role_asked
+
+    assert _role_asked("What's the harbour master's name at Perth?") == ["harbour", "master"]
+    assert _role_asked("What is the name of the site manager at Ochil?") == ["site", "manager"]
+    assert asks_name("What's the harbour master's name at Perth?")
+    scoped, names = Filters(client="northwind"), ["northwind", "Northwind"]
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "sites.md", ROLE_NOTE))
+    q = "What's the harbour master's name at Perth?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
+    assert sup.name is False and not sup.ok
+    q2 = "How much did the picking overtime come to at the Perth depot in October?"
+    sup = support(nvault, q2, search(nvault, q2, k=5, filters=scoped), names)
+    assert sup.quantity is False and not sup.ok
+    said = ROLE_NOTE + "- The harbour master, Ewan Rattray, wants it by email.\n"
+    said += "- October's picking overtime came to £9,100 at the Perth depot.\n"
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "sites.md", said))
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
+    assert sup.name is True  # the role's name is there ("name" itself is still a term)
+    sup = support(nvault, q2, search(nvault, q2, k=5, filters=scoped), names)
+    assert sup.quantity is True and sup.ok

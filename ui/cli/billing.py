@@ -87,6 +87,10 @@ def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) 
     v = vault(ctx)
     inv = create_invoice(v, client_spec(v, client).id, period)
     _warn_before_it_goes_out(v, inv)
+    from trailkeep.billing import unread_hours
+
+    for warning in unread_hours(v):
+        click.echo(f"warning: {warning}", err=True)
     _show(inv, as_json)
 
 

@@ -92,7 +92,12 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
                 if items[0].get("unverified")
                 else str(items[0].get("held") or "to several clients")
             )
-            hint = f"  ({why}: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
+            hint = (
+                f"  ({why}: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
+                if g["clients"]
+                else "  (names no client, in a document about several: give it to a client, "
+                "or --general)"
+            )
         names = sorted({str(it["name"]) for it in items if it.get("name")})
         who = f" ({', '.join(names[:3])})" if names else ""
         click.echo(f"{g['key']}{who}  — {len(items)} item(s){hint}")

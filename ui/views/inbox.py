@@ -202,6 +202,11 @@ def attribution(ctx: page.Ctx) -> None:
                         lines=False,
                     )
                 )
+            elif mixed and not g.get("clients") and items[0]["kind"] not in ("email", "attachment"):
+                st.caption(
+                    "This passage names no client, but its document is about several, so no "
+                    "client's drafts or answers see it. Give it to a client, or make it general."
+                )
             elif mixed:
                 st.caption(
                     "This message concerns more than one client, so no client's drafts or "
@@ -212,7 +217,12 @@ def attribution(ctx: page.Ctx) -> None:
             hint = g["suggested_client"]
             named = g.get("clients")
             allowed = {str(c) for c in named} if mixed and isinstance(named, list) else set()
-            options = [n for n, c in clients.items() if c in allowed] if mixed else choices
+            # a passage of a note or chat naming no client, held for its document's sake:
+            # any client, or general (blind trial, session 27: an empty choice)
+            own = mixed and not allowed and items[0]["kind"] not in ("email", "attachment")
+            options = (
+                [n for n, c in clients.items() if c in allowed] if mixed and not own else choices
+            )
             suggested = next((n for n, c in clients.items() if c == hint), None)
             if suggested and not mixed:
                 # a suggestion only (its label, domain or folder names the client): never picked

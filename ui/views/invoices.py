@@ -18,6 +18,7 @@ from trailkeep.billing import (
     list_work,
     render,
     repriced,
+    unread_hours,
 )
 from trailkeep.ui import page, readable
 from trailkeep.ui.markup import safe_md
@@ -144,6 +145,8 @@ def body(ctx: page.Ctx) -> None:
             # rerun: the unbilled list above must lose the items the draft now holds
             st.session_state[_FLASH] = f"Draft {inv.id}: {inv.currency} {inv.total}"
             st.rerun()
+    for warning in unread_hours(ctx.vault):  # hours the drafts below cannot hold
+        st.warning(safe_md(warning, lines=False))
     st.subheader("Invoices")
     made = list_invoices(ctx.vault, client.id)
     if not made:
