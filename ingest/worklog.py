@@ -27,7 +27,9 @@ Grammar (notes/0010-work-log-and-invoices.md)::
 Named, never billed (``unread_work_line``: the note is partial and the line quoted with how to
 write it): approximate hours ("- ~2h acme: …", "≈2h", "ca. 2h"); the label before the hours
 ("- acme: 2h …", "- acme 1.5h: …", "Acme - 2h - …", "Northwind 45m call with Raj"); a markdown
-table's rows holding hours under a header with an hours column ("| client | hours | … |"). A
+table's rows holding hours under a header with an hours column but no date column ("| client |
+hours | … |"). A table with an hours *and* a date column is a timesheet: its rows are work
+(``table_rows``; notes/0010, "Timesheets kept as tables"). A
 sentence is prose, not work: "Meeting in 2h with the team", "The export takes 2h each night.",
 "Phase 1 - 40h budget" are neither.
 
@@ -40,7 +42,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 from .errors import ParseError
@@ -187,7 +191,7 @@ def unread_work_line(
     if above is not None:
         prev, above.prev = above.prev, line
         if above.table is not None and "|" in line:
-            return _unread_table_row(above.table, line)
+            return _unread_table_row(above.table, line, above)
         above.table = _hours_table(prev, line)
         if above.table is not None:
             return None
@@ -365,6 +369,7 @@ def _unread_other_forms(line: str, labels: frozenset[str] = frozenset()) -> str 
         any(w.rstrip(".'") in _NOT_A_LABEL or re.fullmatch(r"[\d.,]+", w) for w in words)
         or first in _NOT_A_DESC
         or first[:1].isdigit()  # "Build 3m 20s total": a measure
+        or desc.lstrip()[:1] in ("=", "£", "$", "€", "¥")  # "acme August: 19.0h = £1,615.00": a sum
         or re.fullmatch(r"\d+M", dur)  # "Mem: 976M 162M …": megabytes, not minutes
         or (not m.group("bullet") and desc.rstrip("*_ )\"'").endswith((".", "?", "!")))
     ):
@@ -423,6 +428,8 @@ class _HoursTable:
     hours: tuple[int, ...]  # the columns whose header says hours ("hours", "h", "time", …)
     client: int | None
     what: int | None
+    dates: tuple[int, ...] = ()  # the columns whose header says date ("date", "day", …)
+    money: bool = False  # a column of money ("rate", "fees", "amount"): a summary when undated
 
 
 @dataclass
@@ -432,6 +439,10 @@ class LinesAbove:
 
     prev: str = ""
     table: _HoursTable | None = None
+    # the heading of the section the lines are in (a timesheet table's client, when it names
+    # one) and whether clients.toml names any client yet
+    heading: str = ""
+    clients_known: bool = True
 
 
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
@@ -461,13 +472,30 @@ def _hours_table(header: str, rule: str) -> _HoursTable | None:
         return None
     client = next((i for i, h in enumerate(heads) if _CLIENT_HEAD.fullmatch(h)), None)
     what = next((i for i, h in enumerate(heads) if _WHAT_HEAD.fullmatch(h)), None)
-    return _HoursTable(hours, client, what)
+    dates = tuple(i for i, h in enumerate(heads) if _DATE_HEAD.fullmatch(h))
+    money = any(_MONEY_HEAD.match(h) for h in heads)
+    return _HoursTable(hours, client, what, dates, money)
 
 
-def _unread_table_row(table: _HoursTable, row: str) -> str | None:
+def _unread_table_row(table: _HoursTable, row: str, above: LinesAbove | None = None) -> str | None:
     """A row of a table with an hours column that holds hours: named with the line to write
-    (QA, session 19: a table of the day's work was dropped without a word). A total is not."""
+    (QA, session 19: a table of the day's work was dropped without a word). A total is not,
+    nor a row of a summary (undated, with money: "| Acme | 23.00 | £95/h | £2,185.00 |")."""
+    if table.money and not table.dates:
+        return None
     cells = _cells(row)
+    client = cells[table.client] if table.client is not None and table.client < len(cells) else ""
+    if above is not None and table.dates and not client.strip():
+        # a timesheet's row with no client of its own, under a heading that names none
+        head = " ".join(re.sub(r"\([^)]*\)", " ", above.heading).split())
+        dated = any(table_day(cells[i]) for i in table.dates if i < len(cells))
+        if dated and head and not above.clients_known and not _PERIOD_HEADING.match(head):
+            # said so that the note is read again once clients.toml names a client
+            # (ingest/reattribution.reread_waiting_notes)
+            return (
+                f"the heading {head[:40]!r} over a timesheet table is no client's yet: its rows "
+                "are billed once clients.toml names the client"
+            )
     if not cells or re.fullmatch(r"(?:sub)?totals?|sum", cells[0], re.IGNORECASE):
         return None
     dur = None
@@ -488,3 +516,142 @@ def _unread_table_row(table: _HoursTable, row: str) -> str | None:
         f"a table row is not read as work: write - {dur} {cell(table.client, 'client')}: "
         f"{cell(table.what, 'what')}"
     )
+
+
+# Session 27 (blind trials, sessions 24–27: all four vaults kept their timesheet as a markdown
+# table — a heading per client or a client column, a date column, an hours column — and none
+# of it was billed). A table whose header has an hours column and a date column is a
+# timesheet: each row with a date, hours and a client (its cell, or the section's heading) is a
+# work item of that day. A row missing any of them is named, as before, never guessed.
+_MONEY_HEAD = re.compile(r"(?:rates?|fees?|amount|cost|price|value|total|sum)\b", re.I)
+_DATE_HEAD = re.compile(r"(?:date|day|when|datum|fecha)", re.IGNORECASE)
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH_NUM = {
+    m: i
+    for i, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for m in names.split()
+}
+# "3 Aug 2026", "Mon 3 August 2026", "Aug 3, 2026": a month by its name is no guess between
+# day-month and month-day ("03/08/2026" is: not read)
+_NAMED_DAY = re.compile(
+    r"^(?:[A-Za-z]{3,9},?\s+)?(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[A-Za-z]{3,9})\.?"
+    r"|(?P<m2>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?)\s+(?P<y>\d{4})$"
+)
+
+
+def table_day(cell: str) -> str | None:
+    """A table cell's date as YYYY-MM-DD: ISO, or with the month by its name; else None."""
+    s = cell.strip()
+    m = _ISO_DAY.match(s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        n = _NAMED_DAY.match(s)
+        if n is None:
+            return None
+        month = _MONTH_NUM.get((n.group("m1") or n.group("m2")).lower())
+        if month is None:
+            return None
+        y, mo, d = int(n.group("y")), month, int(n.group("d1") or n.group("d2"))
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A timesheet table's row read as work: the work and its own day."""
+
+    work: WorkLine
+    day: str
+
+
+_TOTAL = re.compile(r"(?:sub)?totals?|sum|gesamt|total général", re.IGNORECASE)
+
+
+def table_rows(lines: Sequence[str], heading: str | None) -> dict[int, TableRow]:
+    """The rows of the timesheet tables among ``lines`` (a code fence's lines given as ""),
+    by their index: a table whose header has an hours and a date column; a row with a date,
+    hours, a client (its cell, else ``heading``) and what was done. Any other row is left
+    where it is, for ``unread_work_line`` to name."""
+    out: dict[int, TableRow] = {}
+    table: _HoursTable | None = None
+    prev = ""
+    for i, line in enumerate(lines):
+        if table is not None and "|" in line:
+            if table.dates and (row := _table_row(table, line, heading)) is not None:
+                out[i] = row
+        else:
+            table = _hours_table(prev, line)
+        prev = line
+    return out
+
+
+def _table_row(table: _HoursTable, line: str, heading: str | None) -> TableRow | None:
+    cells = _cells(line)
+    if not cells or _TOTAL.fullmatch(cells[0]):
+        return None
+
+    def cell(i: int | None) -> str:
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    day = next((d for i in table.dates if (d := table_day(cell(i)))), None)
+    said = next((cell(i) for i in table.hours if cell(i)), "")
+    client = cell(table.client) or (heading or "")
+    if day is None or not said or not client or len(client) > 60:
+        return None
+    try:
+        hours = parse_duration(said)
+    except ParseError:
+        return None
+    skip = {*table.hours, *table.dates, table.client}
+    what = cell(table.what) or "; ".join(c for j, c in enumerate(cells) if j not in skip and c)
+    if not what:
+        return None
+    return TableRow(WorkLine(hours, client, what, line.strip()), day)
+
+
+# A heading that names a period, not a client ("August 2026", "Week 34", "2026-08", "Q3")
+_PERIOD_HEADING = re.compile(
+    r"^(?:.*\b(?:19|20)\d{2}\b.*|(?:week|wk|month|quarter|q[1-4])\b.*|[\d\s./-]+|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)$",
+    re.IGNORECASE,
+)
+
+
+def heading_label(title: str, labels: frozenset[str]) -> str | None:
+    """The client a section's heading names, for a timesheet table under it with no client
+    column ("## Holme Fen Growers (Truss)"): of the heading, the heading without what is in
+    brackets, and what is in brackets, the one that is a client's label (``labels``); else
+    None: the rows are named, never billed on a guess — and, before clients.toml names any
+    client, the note is read again once it does (``unread_work_line``)."""
+    from trailkeep.vault.clients import loose_label_key
+
+    parts = title.split(" > ")
+    if len(parts) < 2:
+        return None
+    head = parts[-1].strip()
+    bare = " ".join(re.sub(r"\([^)]*\)", " ", head).split())
+    inner = [str(x).strip() for x in re.findall(r"\(([^)]*)\)", head)]
+    keys = {loose_label_key(x) for x in labels}
+    for cand in (bare, head, *inner):
+        if cand and loose_label_key(cand) in keys:
+            return cand
+    return None

@@ -116,6 +116,25 @@ def label_key(label: str) -> str:
     return re.sub(r"[\W_]+", "-", bare).strip("-")
 
 
+# A company's legal form does not tell clients apart: "Holme Fen Growers" is "Holme Fen Growers
+# Ltd" (a timesheet's heading, session 27). Only at the end, only when something is left.
+_LEGAL_FORMS = frozenset(
+    """ltd limited inc incorporated llc llp lp plc gmbh ag kg bv b-v nv n-v sa sarl sas srl spa
+    oy ab as aps pty co corp corporation company teoranta cic cio ug""".split()
+)
+
+
+def loose_label_key(label: str) -> str:
+    """``label_key`` without a legal form at its end ("holme-fen-growers" for "Holme Fen
+    Growers Ltd", "acme" for "Acme Pty. Ltd.")."""
+    parts = label_key(label).split("-")
+    while len(parts) > 1 and parts[-1] in _LEGAL_FORMS:
+        parts.pop()
+    if len(parts) > 2 and f"{parts[-2]}-{parts[-1]}" in _LEGAL_FORMS:
+        parts = parts[:-2]
+    return "-".join(parts)
+
+
 @dataclass(frozen=True)
 class ClientSpec:
     id: str
@@ -601,7 +620,11 @@ class ClientDirectory:
         for c in self.clients:
             if k in {label_key(x) for x in (c.id, *c.names)}:
                 return c
-        return None
+        # without the legal form ("Holme Fen Growers" for "Holme Fen Growers Ltd"): only the
+        # one client it can be
+        loose = loose_label_key(key)
+        hits = [c for c in self.clients if loose in {loose_label_key(x) for x in (c.id, *c.names)}]
+        return hits[0] if len(hits) == 1 else None
 
     def get_id(self, client_id: str) -> ClientSpec | None:
         """The client with exactly this id (ids, unlike labels, are not loosely matched)."""
@@ -725,6 +748,7 @@ __all__ = [
     "check_unambiguous",
     "label_key",
     "load_clients",
+    "loose_label_key",
     "parse_clients",
     "public_mail_domain",
     "slug",

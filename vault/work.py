@@ -414,9 +414,36 @@ def _issued(alias: str) -> str:
 _SAME_WORK = (
     f"(SELECT MIN(o.id) FROM work_item o WHERE (o.id < w.id OR {_issued('o')}) "
     f"AND NOT {_issued('w')} AND NOT o.removed "
-    "AND o.client_id = w.client_id AND o.day = w.day AND o.same_words = w.same_words "
+    "AND o.client_id = w.client_id AND o.day = w.day "
+    "AND COALESCE(o.document_id, -1) <> COALESCE(w.document_id, -1) "
+    # a table's row against a note's line: only a line already issued holds it (the same
+    # hours of the same day, whatever the words); an unissued line is held by the table
+    "AND CASE WHEN w.origin = 'table' AND o.origin IN ('line', 'front_matter') "
+    f"THEN {_issued('o')} AND o.same_hours = w.same_hours "
+    "ELSE o.same_words = w.same_words END)"
+)
+
+
+# A timesheet kept as a table is the record of its clients' months (session 27: in the four
+# blind vaults that kept one, the table held every hour, and the notes' work lines repeated part
+# of it — under the same day, or under the note's own later date, in other words). A note's
+# line (or front matter's hours) of a client and month that another file's table covers is held
+# — billed from the table — unless an issued invoice already holds it; and a table's row is
+# never held for an unissued note line, so that the two rules never hold both. A line the
+# table lacks is held too, and says so: failing closed here means never billing twice.
+_IN_SHEET = (
+    "(SELECT MIN(o.id) FROM work_item o WHERE o.origin = 'table' AND NOT o.removed "
+    f"AND w.origin IN ('line', 'front_matter') AND NOT {_issued('w')} "
+    "AND o.client_id = w.client_id AND substr(o.day, 1, 7) = substr(w.day, 1, 7) "
     "AND COALESCE(o.document_id, -1) <> COALESCE(w.document_id, -1))"
 )
+
+
+def _sheet_problem(name: str, month: str) -> str:
+    return (
+        f"the timesheet “{name}” holds this client's work of {month}: billed from there (add "
+        "this line's work to it if the timesheet lacks it)"
+    )
 
 
 MAX_DAY_HOURS = Fraction(24)
@@ -433,7 +460,7 @@ def _overfull_days(c: Connection, days: set[str]) -> dict[str, tuple[Fraction, s
         text(
             "SELECT w.day, w.hours, w.client_label, w.description FROM work_item w "
             "WHERE NOT w.removed AND w.day IN :days AND w.hours IS NOT NULL "
-            f"AND w.problem IS NULL AND {_SAME_WORK} IS NULL"
+            f"AND w.problem IS NULL AND {_SAME_WORK} IS NULL AND {_IN_SHEET} IS NULL"
         ).bindparams(bindparam("days", expanding=True)),
         {"days": sorted(days)},
     )
@@ -499,13 +526,27 @@ def _firsts(c: Connection, ids: set[int]) -> dict[int, tuple[str, str, str | Non
     return {int(r[0]): (str(r[1]), str(r[2]), r[3]) for r in rows}
 
 
+def _sheet_names(c: Connection, ids: set[int]) -> dict[int, str]:
+    """The file names of the documents holding these (table) items."""
+    if not ids:
+        return {}
+    rows = c.execute(
+        text(
+            "SELECT w.id, d.title FROM work_item w JOIN document d ON d.id = w.document_id "
+            "WHERE w.id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": sorted(ids)},
+    )
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
 def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
     rows = c.execute(
         text(
             "SELECT w.id, w.client_id, w.client_label, w.day, w.hours, w.rate, w.description, "
             "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem AS problem, "
             "w.flag AS flag, w.same_hours AS same_hours, "
-            f"{_SAME_WORK} AS same_as "
+            f"{_SAME_WORK} AS same_as, {_IN_SHEET} AS in_sheet "
             "FROM work_item w LEFT JOIN invoice i ON i.id = w.invoice_id "
             f"WHERE NOT w.removed AND {where} ORDER BY w.day, w.id"
         ),
@@ -513,6 +554,7 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
     ).all()
     overfull = _overfull_days(c, {str(r.day) for r in rows if r.day is not None})
     firsts = _firsts(c, {int(r.same_as) for r in rows if r.same_as is not None})
+    sheets = _sheet_names(c, {int(r.in_sheet) for r in rows if r.in_sheet is not None})
     items = []
     for r in rows:
         same_as = None if r.same_as is None else int(r.same_as)
@@ -522,6 +564,8 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
             problem = _same_work_problem(
                 same_as, (hours, number) if rounded != r.same_hours else None
             )
+        if problem is None and r.in_sheet is not None:
+            problem = _sheet_problem(sheets.get(int(r.in_sheet), "a timesheet"), str(r.day)[:7])
         unbilled = r.invoice_id is None or r.status == "draft"
         if problem is None and unbilled and str(r.day) in overfull:
             problem = _overfull_problem(str(r.day), *overfull[str(r.day)])
@@ -577,7 +621,8 @@ def billable_items(c: Connection, client: str, period: str) -> list[WorkItem]:
     items = _items(
         c,
         "w.client_id = :c AND w.invoice_id IS NULL AND substr(w.day, 1, 7) = :p "
-        f"AND w.problem IS NULL AND w.hours IS NOT NULL AND {_SAME_WORK} IS NULL",
+        f"AND w.problem IS NULL AND w.hours IS NOT NULL AND {_SAME_WORK} IS NULL "
+        f"AND {_IN_SHEET} IS NULL",
         {"c": client, "p": period},
     )
     return [i for i in items if i.problem is None]  # a day of more than 24 h waits

@@ -29,9 +29,11 @@ from ..text import decode_text, parse_time
 from ..worklog import (
     LinesAbove,
     WorkLine,
+    heading_label,
     hours_text,
     match_work_line,
     parse_duration,
+    table_rows,
     unread_work_line,
 )
 
@@ -269,6 +271,17 @@ class NotesParser:
                 read = "\n\0".join([text, *by_label])
             day, undated = work_day(fm, origin.name, when, by_mtime)
             entries = split_work_lines(entries, day, undated, origin.labels)
+            # a timesheet table's rows whose client is its heading's, by clients.toml: as
+            # above, what the note says then is more than its words
+            headed = sorted(
+                e.text
+                for e in entries
+                if e.kind == "work"
+                and e.meta["work"].get("origin") == "table"
+                and e.meta["work"].get("by_heading")
+            )
+            if headed:
+                read = "\n\0".join([read, *headed])
             for why in unread_work(entries, origin.labels):
                 warning = f"{warning}; {why}" if warning else why
             fm_work = front_matter_work(fm, title, day, when, undated)
@@ -489,16 +502,27 @@ def split_work_lines(
             out.append(e)
             continue
         kept: list[str] = []
-        found: list[WorkLine] = []
+        found: list[tuple[WorkLine, str | None, str]] = []  # (work, its day, its origin)
         fenced = False
-        for line in e.text.split("\n"):
+        lines = e.text.split("\n")
+        shown: list[str] = []  # the lines as a table reads them: a code fence's are ""
+        for line in lines:
             if _FENCE.match(line):
                 fenced = not fenced
-            w = None if fenced else match_work_line(line, labels)
+                shown.append("")
+            else:
+                shown.append("" if fenced else line)
+        heading = heading_label(e.title, labels) if "|" in e.text else None
+        rows = table_rows(shown, heading) if "|" in e.text else {}
+        for i, line in enumerate(lines):
+            if i in rows:
+                found.append((rows[i].work, rows[i].day, "table"))
+                continue
+            w = None if not shown[i] else match_work_line(line, labels)
             if w is None:
                 kept.append(line)
             else:
-                found.append(w)
+                found.append((w, day, "line"))
         if not found:
             out.append(e)
             continue
@@ -507,12 +531,14 @@ def split_work_lines(
             e.text = rest
             e.tags = tag_text(rest)
             out.append(e)
-        for w in found:
+        for w, on, how in found:
             key = w.key
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:
                 key = f"{key}#{seen[key]}"
-            we = work_entry(w, key, 0, day, "line", undated)
+            we = work_entry(w, key, 0, on, how, undated if how == "line" else None)
+            if how == "table" and w.client == heading:
+                we.meta["work"]["by_heading"] = True
             we.timestamp = e.timestamp
             out.append(we)
     for i, e in enumerate(out):
@@ -533,7 +559,8 @@ def unread_work(entries: list[ParsedEntry], labels: frozenset[str] = frozenset()
         if e.kind != "section" or not _DIGIT.search(e.text):
             continue
         fenced = False
-        above = LinesAbove()
+        parts = e.title.split(" > ")
+        above = LinesAbove(heading=parts[-1] if len(parts) > 1 else "", clients_known=bool(labels))
         for line in e.text.split("\n"):
             if _FENCE.match(line):
                 fenced = not fenced

@@ -885,3 +885,156 @@ def test_a_draft_made_while_billed_work_changed_says_so(bsettings: Settings) -> 
     out = said("invoice", "issue", "2", "--date", "2026-04-02", "--force")
     assert "INV-2026-0002" in out
     assert "changed since" not in said("invoice", "show", "1")  # issued: not warned again
+
+
+SHEET = """# Timesheet, March–April 2026
+
+Hours worked, for the monthly invoices.
+
+## Acme Health Ltd (Claims)
+
+| Date | Hours | What |
+|------------|-------|------|
+| 2026-03-04 | 2.0 | Claims export fix |
+| 2026-03-04 | 1 | Call with Dana |
+| 2026-03-10 | 1.5 | Vendor API (dead end) |
+| soon | 2 | Planning the rollout |
+| Total | 4.5 | |
+
+## April
+
+| Date | Day | Client | Hours | Work |
+|---|---|---|---:|---|
+| 2026-04-02 | Thu | Acme | 3.00 | Rollout with Dana |
+| 7 April 2026 | Tue | Acme | 0:30 | Follow-up call |
+
+**Totals**
+
+| Client | Hours | Fees |
+|---|---:|---:|
+| Acme | 8.00 | $1,200.00 |
+"""
+
+
+def test_a_timesheet_kept_as_a_table_is_billed_once_beside_the_notes(bvault: Vault) -> None:
+    """Blind trials, sessions 24–27: each vault kept its timesheet as a markdown table (a
+    heading per client, or a client column) and none of it was billed; its notes repeated part
+    of it, under the same day or the note's own later date, in other words. The table's rows
+    are billed; a note's line of a month the table covers is held, never billed twice."""
+    from trailkeep.billing import unread_hours
+
+    _ingest(
+        bvault, "2026-03-04.md", "# Day\n\n- 2h acme: fixed the claims export\n- 1h acme: call\n"
+    )
+    _ingest(bvault, "2026-03-20-dead-end.md", "# Dead end\n\n- 1.5h acme: the vendor API\n")
+    _ingest(bvault, "2026-05-02.md", "# Day\n\n- 1h acme: May planning\n")  # no table covers May
+    _ingest(bvault, "timesheet.md", SHEET)
+    march = create_invoice(bvault, "acme", "2026-03")
+    assert [(ln.hours, ln.description[11:]) for ln in march.lines] == [
+        ("2", "Claims export fix"),
+        ("1", "Call with Dana"),
+        ("1.5", "Vendor API (dead end)"),
+    ]
+    april = create_invoice(bvault, "acme", "2026-04")
+    assert [(ln.hours, ln.description[:10]) for ln in april.lines] == [
+        ("3", "2026-04-02"),
+        ("0.5", "2026-04-07"),  # "0:30" in an hours column, the month by its name
+    ]
+    assert [ln.hours for ln in create_invoice(bvault, "acme", "2026-05").lines] == ["1"]
+    held = [i for i in list_work(bvault, "acme") if i.origin == "line" and i.day < "2026-05"]
+    assert len(held) == 3 and all("the timesheet “Timesheet" in str(i.problem) for i in held)
+    # the undated row is named, never billed; the total and the summary table are neither
+    assert unread_hours(bvault) and "timesheet.md" in unread_hours(bvault)[0]
+    with bvault.engine.connect() as c:
+        from sqlalchemy import text
+
+        said = c.execute(text("SELECT error FROM source WHERE path LIKE '%timesheet.md'")).scalar()
+    assert "Planning the rollout" in said and "1,200" not in said and "Total" not in said
+
+
+def test_a_table_row_is_held_for_a_note_line_already_issued(bsettings: Settings) -> None:
+    """A note's line billed and issued before the timesheet arrived: the table's row of the
+    same day and hours is that work, not billed again — whatever its words — and the issued
+    line stays the one billed."""
+    v = Vault.open(bsettings, get_embedder("hash"))
+    _ingest(v, "2026-03-04.md", "# Day\n\n- 2h acme: fixed the claims export\n")
+    first = issue_invoice(v, create_invoice(v, "acme", "2026-03").id, date(2026, 4, 1))
+    assert [ln.hours for ln in first.lines] == ["2"]
+    _ingest(v, "timesheet.md", SHEET)
+    again = create_invoice(v, "acme", "2026-03")
+    assert [ln.hours for ln in again.lines] == ["1", "1.5"]  # not the 2h of March 4 again
+    row = next(i for i in list_work(v, "acme") if i.origin == "table" and i.hours == "2")
+    assert row.same_as == first.lines[0].work_item_id and "billed once" in str(row.problem)
+    v.close()
+
+
+def test_a_heading_names_its_client_without_the_legal_form_and_after_clients_toml(
+    tmp_path: Path,
+) -> None:
+    """A timesheet dropped before clients.toml: its heading ("Acme Health Ltd (Claims)") is an
+    unknown label, and once clients.toml names "Acme Health" the rows are Acme's; a heading
+    that names a period is no client."""
+    from tests.output.conftest import CLIENTS
+    from trailkeep.ingest.worklog import heading_label
+    from trailkeep.vault.clients import loose_label_key
+
+    assert loose_label_key("Acme Pty. Ltd.") == loose_label_key("ACME") == "acme"
+    assert loose_label_key("Marren Boat Hire B.V.") == "marren-boat-hire"
+    assert heading_label("Timesheet > August 2026", frozenset({"acme"})) is None
+    assert heading_label("Timesheet", frozenset()) is None
+    assert heading_label("T > Acme Health Ltd (Claims)", frozenset({"acme health"})) == (
+        "Acme Health Ltd"
+    )
+    assert heading_label("T > Acme Health Ltd (Claims)", frozenset()) is None  # no guess
+    v = Vault.open(two_client_settings(tmp_path / "home", clients=""), get_embedder("hash"))
+    _ingest(v, "timesheet.md", SHEET)
+    # the client column's rows are items of a label clients.toml will name; the heading's
+    # rows wait, said so, and are read again when clients.toml names a client
+    assert {i.day for i in list_work(v) if i.origin == "table"} == {"2026-04-02", "2026-04-07"}
+    with v.engine.connect() as c:
+        from sqlalchemy import text
+
+        said = c.execute(text("SELECT error FROM source WHERE path LIKE '%timesheet.md'")).scalar()
+    assert "'Acme Health Ltd' over a timesheet table is no client's yet" in said
+    v = _reopen(v, CLIENTS)
+    assert [ln.hours for ln in create_invoice(v, "acme", "2026-03").lines] == ["2", "1", "1.5"]
+    v.close()
+
+
+@pytest.mark.parametrize("name", ["vetferry", "librarylinen", "glasshouseboats"])
+def test_each_blind_vaults_timesheet_is_billed_to_its_own_totals(tmp_path: Path, name: str) -> None:
+    """Three vaults written blind (sessions 24–26) keep their hours in a timesheet table and
+    repeat part of them in notes, under other days and words. Files dropped before
+    clients.toml; then every client's monthly draft bills exactly what the timesheet's own
+    total line says ("fernhill May: 19.0h = £1,615.00")."""
+    import re
+    import shutil
+
+    data = Path(__file__).resolve().parents[1] / "fixtures" / name
+    v = Vault.open(two_client_settings(tmp_path / "home", clients=""), get_embedder("hash"))
+    files = [p for p in sorted(data.iterdir()) if p.suffix in (".md", ".eml", ".json")]
+    Ingestor(v).ingest_paths(files)
+    v = _reopen(v, (data / "clients.toml").read_text(encoding="utf-8"))
+    (sheet,) = data.glob("*timesheet*.md")
+    year = sheet.name[:4]
+    months = {
+        m: f"{i:02d}"
+        for i, m in enumerate(
+            (
+                "January February March April May June "
+                "July August September October November December"
+            ).split(),
+            start=1,
+        )
+    }
+    said = re.findall(r"^(\w+) (\w+): ([\d.]+)h = \D?([\d,]+\.\d\d)", sheet.read_text(), re.M)
+    assert len(said) >= 4
+    for client, month, hours, amount in said:
+        inv = create_invoice(v, client, f"{year}-{months[month]}")
+        assert sum(Decimal(ln.hours) for ln in inv.lines) == Decimal(hours), (client, month)
+        assert inv.subtotal == Decimal(amount.replace(",", "")), (client, month)
+    lines = [i for i in list_work(v) if i.origin == "line"]  # the notes' repetitions
+    assert lines and all(i.invoice_id is None and i.problem for i in lines)
+    assert any("the timesheet" in str(i.problem) for i in lines)
+    v.close()
+    shutil.rmtree(tmp_path / "home", ignore_errors=True)
