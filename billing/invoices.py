@@ -274,9 +274,7 @@ def unread_hours(vault: Vault) -> list[str]:
     timesheet kept as a table billed none of it, and `invoice create` said nothing)."""
     from pathlib import Path
 
-    from trailkeep.vault.work import files_with_unread_hours
-
-    names = [Path(p).name for p in files_with_unread_hours(vault)]
+    names = [Path(p).name for p in store.files_with_unread_hours(vault)]
     if not names:
         return []
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""

@@ -26,7 +26,7 @@ from trailkeep.vault.clients import (
 )
 from trailkeep.vault.filestate import current_sources_saying
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
-from trailkeep.vault.records import CLIENT_MARKERS, SCOPE_GENERAL, inferred_from_state
+from trailkeep.vault.records import CLIENT_MARKERS, DOC_NOTE, SCOPE_GENERAL, inferred_from_state
 
 from .attribution import (
     STATE_FINGERPRINT,
@@ -302,6 +302,8 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
                 item["subject"] = " > ".join(x for x in (row["document"], row["title"]) if x)
                 item["held"] = "names several clients"
             item["clients"] = [c for c in candidates(row, ctx.directory) if c not in gone]
+            # the user's own words about no client: any client, or general (review queue)
+            item["names_no_client"] = names_no_client(row, ctx.directory)
             if meta.get("auth_failed"):  # its From was not believed, not several clients
                 item["unverified"] = str(meta["auth_failed"])
             keyed.append((f"{MESSAGE_KEY}{row['entry_id']}", item))
@@ -403,11 +405,14 @@ def forgotten_clients(vault: Vault) -> set[str]:
     return {c.id for c in vault.settings.clients if tomb_key("client", c.id) in gone}
 
 
-def directory_named(row: dict[str, Any], directory: ClientDirectory) -> list[str]:
-    """The listed clients a held passage's own text names."""
-    return sorted(
-        c for c in directory.named_in(str(row.get("text") or "")) if directory.get_id(c) is not None
-    )
+def names_no_client(row: dict[str, Any], directory: ClientDirectory) -> bool:
+    """Is this held entry a passage of the user's own note that names no listed client (held
+    only because its note is about several)? Mail and chats are never: a chat's turn may be
+    a client's contact's words (review)."""
+    if row["kind"] in ("email", "attachment") or row["document_kind"] != DOC_NOTE:
+        return False
+    named = directory.named_in(str(row.get("text") or ""))
+    return not any(directory.get_id(c) is not None for c in named)
 
 
 def candidates(row: dict[str, Any], directory: ClientDirectory) -> list[str]:
@@ -503,30 +508,27 @@ def _give_message(vault: Vault, key: str, client: str | None) -> Report:
         )
     ctx = context(vault)
     allowed = candidates(row, ctx.directory)
-    # A passage of a note or chat that names no client itself, held because its document is
+    # A passage of the user's note that names no client itself, held because its note is
     # about several (the intro of a timesheet of three clients): the user's to give to any
     # client or to general (blind trial, session 27: "give it to one of )" and no way out).
-    # Mail is never general, nor a passage that names a client.
-    own_words = row["kind"] not in ("email", "attachment") and not directory_named(
-        row, ctx.directory
-    )
-    if client is None or client == "*":
-        if not own_words:
-            raise AssignmentRefused(
-                f"{key} is addressed to several clients: give it to one of them "
-                "(trailkeep clients assign KEY CLIENT); it cannot be general material"
-            )
-        vault.set_client(None, entry_id=int(raw))
-        rep = reattribute(vault, ctx, [int(row["document_id"])])
-        return Report(documents=1, changed=max(1, rep.changed), fingerprint=rep.fingerprint)
-    if own_words and ctx.directory.get_id(client) is not None:
-        allowed = [*allowed, client]
-    if client not in allowed:
+    # Mail and chats are never general, nor a passage that names a client.
+    own_words = names_no_client(row, ctx.directory)
+    general = client is None or client == "*"
+    if general and not own_words:
         raise AssignmentRefused(
-            f"{key} is not {client}'s: it names {', '.join(allowed) or 'no listed client'}. "
-            "Give it to one of them, or set it by hand (trailkeep clients set CLIENT --entry N)."
+            f"{key} is addressed to several clients: give it to one of them "
+            "(trailkeep clients assign KEY CLIENT); it cannot be general material"
         )
-    vault.set_client(client, entry_id=int(raw))
+    if not general:
+        if own_words and ctx.directory.get_id(str(client)) is not None:
+            allowed = [*allowed, str(client)]
+        if client not in allowed:
+            raise AssignmentRefused(
+                f"{key} is not {client}'s: it names {', '.join(allowed) or 'no listed client'}. "
+                "Give it to one of them, or set it by hand (trailkeep clients set CLIENT --entry "
+                "N)."
+            )
+    vault.set_client(None if general else client, entry_id=int(raw))
     rep = reattribute(vault, ctx, [int(row["document_id"])])
     return Report(documents=1, changed=max(1, rep.changed), fingerprint=rep.fingerprint)
 

@@ -496,7 +496,7 @@ def _unread_table_row(table: _HoursTable, row: str, above: LinesAbove | None = N
                 f"the heading {head[:40]!r} over a timesheet table is no client's yet: its rows "
                 "are billed once clients.toml names the client"
             )
-    if not cells or re.fullmatch(r"(?:sub)?totals?|sum", cells[0], re.IGNORECASE):
+    if not cells or _TOTAL.fullmatch(cells[0]):
         return None
     dur = None
     for i, said in enumerate(cells):
@@ -550,7 +550,7 @@ _MONTH_NUM = {
 # "3 Aug 2026", "Mon 3 August 2026", "Aug 3, 2026": a month by its name is no guess between
 # day-month and month-day ("03/08/2026" is: not read)
 _NAMED_DAY = re.compile(
-    r"^(?:[A-Za-z]{3,9},?\s+)?(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[A-Za-z]{3,9})\.?"
+    r"^(?:(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[A-Za-z]{3,9})\.?"
     r"|(?P<m2>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?)\s+(?P<y>\d{4})$"
 )
 
@@ -586,20 +586,38 @@ class TableRow:
 _TOTAL = re.compile(r"(?:sub)?totals?|sum|gesamt|total général", re.IGNORECASE)
 
 
-def table_rows(lines: Sequence[str], heading: str | None) -> dict[int, TableRow]:
+# What is planned, estimated or charged is no timesheet, whatever its columns: "## Next week",
+# "## Estimate (Acme)", "| Date | Hours | Rate | Amount |" (a pasted invoice) — review
+_NOT_DONE = re.compile(
+    r"\b(?:plan|plans|planned|planning|estimates?|estimated|budgets?|budgeted|agenda|schedule|"
+    r"scheduled|forecasts?|invoices?|quotes?|quotation|proposal|next)\b",
+    re.IGNORECASE,
+)
+
+
+def table_rows(
+    lines: Sequence[str], heading: str | None, title: str = "", until: str | None = None
+) -> dict[int, TableRow]:
     """The rows of the timesheet tables among ``lines`` (a code fence's lines given as ""),
-    by their index: a table whose header has an hours and a date column; a row with a date,
-    hours, a client (its cell, else ``heading``) and what was done. Any other row is left
-    where it is, for ``unread_work_line`` to name."""
+    by their index: a table whose header has an hours and a date column, and no column of
+    money, in a section whose headings (``title``) say no plan, estimate or invoice; a row
+    with a date (not after ``until``, the note's own day: a later one is a plan), hours, a
+    client (its cell, else ``heading``) and what was done. Any other row is left where it is,
+    for ``unread_work_line`` to name."""
     out: dict[int, TableRow] = {}
+    if _NOT_DONE.search(title):
+        return out
     table: _HoursTable | None = None
     prev = ""
     for i, line in enumerate(lines):
         if table is not None and "|" in line:
-            if table.dates and (row := _table_row(table, line, heading)) is not None:
+            row = _table_row(table, line, heading) if table.dates and not table.money else None
+            if row is not None and (until is None or row.day <= until):
                 out[i] = row
         else:
             table = _hours_table(prev, line)
+            if table is not None and _NOT_DONE.search(prev):
+                table = _HoursTable(table.hours, table.client, table.what)  # read as no dates
         prev = line
     return out
 
@@ -642,7 +660,7 @@ def heading_label(title: str, labels: frozenset[str]) -> str | None:
     brackets, and what is in brackets, the one that is a client's label (``labels``); else
     None: the rows are named, never billed on a guess — and, before clients.toml names any
     client, the note is read again once it does (``unread_work_line``)."""
-    from trailkeep.vault.clients import loose_label_key
+    from trailkeep.vault.clients import label_key, loose_label_key
 
     parts = title.split(" > ")
     if len(parts) < 2:
@@ -650,8 +668,11 @@ def heading_label(title: str, labels: frozenset[str]) -> str | None:
     head = parts[-1].strip()
     bare = " ".join(re.sub(r"\([^)]*\)", " ", head).split())
     inner = [str(x).strip() for x in re.findall(r"\(([^)]*)\)", head)]
-    keys = {loose_label_key(x) for x in labels}
+    exact = {label_key(x) for x in labels}
+    loose = {loose_label_key(x) for x in labels}
     for cand in (bare, head, *inner):
-        if cand and loose_label_key(cand) in keys:
+        # one of the two without its legal form ("Holme Fen Growers" / "… Growers Ltd"), as
+        # clients.toml's labels are matched (vault/clients.ClientDirectory.get)
+        if cand and (label_key(cand) in exact | loose or loose_label_key(cand) in exact):
             return cand
     return None

@@ -175,9 +175,11 @@ _NOT_IN_PHRASE = (
     r"happened|happens|about|to|with|for|on|in|of|from)\b)"
 )
 _QUANTITY_QUESTION = re.compile(
-    r"\bwhat (does|do|did|will|would) (\w+ ){1,6}(cost|charge|pay)\b|"
-    r"\b(how (many|much|long|old|far|big|large)|(what|which)(['’]s)?"
-    rf"( {_NOT_IN_PHRASE}[\w'’-]+){{0,3}} "
+    # "what did the foundry end up charging them?", "what was FieldPro going to cost?"
+    r"\bwhat (does|do|did|will|would|is|was|were|are) (\w+ ){1,6}(cost|costs|costing|charge|"
+    r"charges|charging|charged|pay|pays|paying|paid)\b|"
+    r"\b(how (many|much|long|old|far|big|large|heavy|tall|wide|deep|high)|(what|which)(['’]s)?"
+    rf"( {_NOT_IN_PHRASE}[\w'’-]+){{0,4}} "
     r"(share|percentage|percent|proportion|fraction|number|amount|rate|fee|fees|cost|costs|"
     r"price|charge|charges|total|budget|count))\b|"
     r"\b(at )?what (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|"
@@ -252,6 +254,9 @@ _ASKS_MONEY = re.compile(
     r"pays|paying|paid)\b",
     re.I,
 )
+# a rate of pay is money, whatever else the question says: "the base labour rate", "her day
+# rate" (blind trial, session 27: answered by "8% as the default")
+_PAY_RATE = re.compile(r"\b(?:labou?r|pay|billing|charge[- ]out|day|hourly)\s+rates?\b", re.I)
 _MONEY_OR_NOT = re.compile(
     r"\bhow (?:many|long)\b|\bby how much\b|\b(?:hours?|days?|weeks?|months?)\b|\bper\b|%|"
     r"\bpercent|\brates?\b|\bbudget|\bspen[dt]|\bbatter(?:y|ies)\b",  # a battery's charge
@@ -973,7 +978,8 @@ def support(
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
             del sup.supported[t]
     _reworded(vault, sup, hits, caps, rated if priced else None)
-    quantity = asks_quantity(question)
+    # "what was the name of the supplier they paid?" asks a name, whatever verb follows
+    quantity = asks_quantity(question) and not _NAME_OF.search(question)
     name = not quantity and asks_name(question)
     outcome = not quantity and not name and asks_outcome(question)
     when = None if quantity or name or outcome else asks_when(question)
@@ -1013,7 +1019,9 @@ def support(
             {x for w in counted for x in sup.matched.get(w, set()) | {stem(w)}} if counted else None
         )
         period = asked_period(question)
-        money = bool(_ASKS_MONEY.search(question)) and not _MONEY_OR_NOT.search(question)
+        money = bool(_PAY_RATE.search(question)) or (
+            bool(_ASKS_MONEY.search(question)) and not _MONEY_OR_NOT.search(question)
+        )
         sup.quantity = _typed_sentence(
             sup,
             hits,
@@ -1180,8 +1188,8 @@ def _holds_anchors(hit: Hit, anchors: set[str], dated: bool = False) -> bool:
 # A month written out in a sentence ("September's overtime", "in Oct 2026"): "May" only
 # capitalised ("we may need" is a verb), an abbreviation only beside a day or a year
 _MONTH_IN = re.compile(
-    r"\b(?i:january|february|march|april|june|july|august|september|october|november|"
-    r"december)\b|\bMay\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b|"  # capitalised: "the march to the depot" is no month (review)
     r"(?i:\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s+\d)|"
     r"(?<=\d\s)(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b)"
 )

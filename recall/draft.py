@@ -187,7 +187,7 @@ _COMMAND = re.compile(
     r"explain|estimate|quote|keep|drop|cancel|hold|put|reserve|rename|extend|lower|raise)"
     r"\s+(?:us|me|him|her|them|it|the|a|an|our|your|all|this|that|these|those|whether|if|"
     r"what|when|how|which|who|back|over|out|up|in|on|by|to|with|everything|anything|"
-    r"something|any|some|every|each|(?-i:[A-Z0-9][\w-]*))\b",
+    r"something|(?-i:[A-Z0-9][\w-]*))\b",
     re.IGNORECASE,
 )
 # A want said after a word or two ("Before then I need one sheet …"), or as a wish ("If the

@@ -120,8 +120,8 @@ def label_key(label: str) -> str:
 # Ltd" (a timesheet's heading, session 27). Only at the end, only when something is left.
 _LEGAL_FORMS = frozenset(
     """ltd limited inc incorporated llc llp lp plc gmbh ag kg bv b-v nv n-v sa sarl sas srl spa
-    oy ab as aps pty co corp corporation company teoranta cic cio ug""".split()
-)
+    oy ab aps pty teoranta cic cio""".split()
+)  # not "co", "company", "corp": part of the name ("Smith & Co", "The Company")
 
 
 def loose_label_key(label: str) -> str:
@@ -620,10 +620,17 @@ class ClientDirectory:
         for c in self.clients:
             if k in {label_key(x) for x in (c.id, *c.names)}:
                 return c
-        # without the legal form ("Holme Fen Growers" for "Holme Fen Growers Ltd"): only the
-        # one client it can be
+        # one of the two without its legal form ("Holme Fen Growers" for "Holme Fen Growers
+        # Ltd", and the other way round; not "Acme Inc" for "Acme Ltd": two forms are two
+        # companies): only the one client it can be
         loose = loose_label_key(key)
-        hits = [c for c in self.clients if loose in {loose_label_key(x) for x in (c.id, *c.names)}]
+        hits = [
+            c
+            for c in self.clients
+            for x in (c.id, *c.names)
+            if k == loose_label_key(x) or loose == label_key(x)
+        ]
+        hits = list({c.id: c for c in hits}.values())
         return hits[0] if len(hits) == 1 else None
 
     def get_id(self, client_id: str) -> ClientSpec | None:

@@ -414,13 +414,11 @@ def _issued(alias: str) -> str:
 _SAME_WORK = (
     f"(SELECT MIN(o.id) FROM work_item o WHERE (o.id < w.id OR {_issued('o')}) "
     f"AND NOT {_issued('w')} AND NOT o.removed "
-    "AND o.client_id = w.client_id AND o.day = w.day "
+    "AND o.client_id = w.client_id AND o.day = w.day AND o.same_words = w.same_words "
     "AND COALESCE(o.document_id, -1) <> COALESCE(w.document_id, -1) "
-    # a table's row against a note's line: only a line already issued holds it (the same
-    # hours of the same day, whatever the words); an unissued line is held by the table
-    "AND CASE WHEN w.origin = 'table' AND o.origin IN ('line', 'front_matter') "
-    f"THEN {_issued('o')} AND o.same_hours = w.same_hours "
-    "ELSE o.same_words = w.same_words END)"
+    # a table's row and a note's line are settled by the month rules below, never here: a
+    # row held for an unissued line while the line is held for the table bills neither
+    "AND NOT (w.origin = 'table' AND o.origin IN ('line', 'front_matter')))"
 )
 
 
@@ -434,8 +432,16 @@ _SAME_WORK = (
 _IN_SHEET = (
     "(SELECT MIN(o.id) FROM work_item o WHERE o.origin = 'table' AND NOT o.removed "
     f"AND w.origin IN ('line', 'front_matter') AND NOT {_issued('w')} "
-    "AND o.client_id = w.client_id AND substr(o.day, 1, 7) = substr(w.day, 1, 7) "
-    "AND COALESCE(o.document_id, -1) <> COALESCE(w.document_id, -1))"
+    "AND o.client_id = w.client_id AND substr(o.day, 1, 7) = substr(w.day, 1, 7))"
+)
+# ... and the other way round: a client's month already billed from notes on an issued invoice
+# (before the timesheet arrived) is not billed again from the table — whatever its rows' days
+# and words (review: a note line issued under the note's later date let the table's row of
+# the same work through). Its rows wait, held, until that invoice is credited.
+_BILLED_FROM_NOTES = (
+    "(SELECT MIN(o.id) FROM work_item o WHERE o.origin IN ('line', 'front_matter') "
+    f"AND NOT o.removed AND {_issued('o')} AND w.origin = 'table' AND NOT {_issued('w')} "
+    "AND o.client_id = w.client_id AND substr(o.day, 1, 7) = substr(w.day, 1, 7))"
 )
 
 
@@ -443,6 +449,13 @@ def _sheet_problem(name: str, month: str) -> str:
     return (
         f"the timesheet “{name}” holds this client's work of {month}: billed from there (add "
         "this line's work to it if the timesheet lacks it)"
+    )
+
+
+def _notes_billed_problem(number: str, month: str) -> str:
+    return (
+        f"this client's work of {month} was billed from your notes on {number}: credit "
+        f"{number} to bill the month from this timesheet instead (not billed twice)"
     )
 
 
@@ -460,7 +473,8 @@ def _overfull_days(c: Connection, days: set[str]) -> dict[str, tuple[Fraction, s
         text(
             "SELECT w.day, w.hours, w.client_label, w.description FROM work_item w "
             "WHERE NOT w.removed AND w.day IN :days AND w.hours IS NOT NULL "
-            f"AND w.problem IS NULL AND {_SAME_WORK} IS NULL AND {_IN_SHEET} IS NULL"
+            f"AND w.problem IS NULL AND {_SAME_WORK} IS NULL AND {_IN_SHEET} IS NULL "
+            f"AND {_BILLED_FROM_NOTES} IS NULL"
         ).bindparams(bindparam("days", expanding=True)),
         {"days": sorted(days)},
     )
@@ -512,30 +526,32 @@ def _same_work_problem(first: int, other: tuple[str, str | None] | None = None) 
     )
 
 
+def _of_items(c: Connection, sql: str, ids: set[int]) -> list[Any]:
+    """The rows of ``sql`` (selecting ``WHERE w.id IN :ids``) for these items."""
+    if not ids:
+        return []
+    query = text(sql).bindparams(bindparam("ids", expanding=True))
+    return list(c.execute(query, {"ids": sorted(ids)}))
+
+
 def _firsts(c: Connection, ids: set[int]) -> dict[int, tuple[str, str, str | None]]:
     """(hours, same_hours, invoice number) of the items other items are copies of."""
-    if not ids:
-        return {}
-    rows = c.execute(
-        text(
-            "SELECT w.id, w.hours, w.same_hours, i.number FROM work_item w LEFT JOIN invoice i "
-            "ON i.id = w.invoice_id AND i.status <> 'draft' WHERE w.id IN :ids"
-        ).bindparams(bindparam("ids", expanding=True)),
-        {"ids": sorted(ids)},
+    rows = _of_items(
+        c,
+        "SELECT w.id, w.hours, w.same_hours, i.number FROM work_item w LEFT JOIN invoice i "
+        "ON i.id = w.invoice_id AND i.status <> 'draft' WHERE w.id IN :ids",
+        ids,
     )
     return {int(r[0]): (str(r[1]), str(r[2]), r[3]) for r in rows}
 
 
 def _sheet_names(c: Connection, ids: set[int]) -> dict[int, str]:
-    """The file names of the documents holding these (table) items."""
-    if not ids:
-        return {}
-    rows = c.execute(
-        text(
-            "SELECT w.id, d.title FROM work_item w JOIN document d ON d.id = w.document_id "
-            "WHERE w.id IN :ids"
-        ).bindparams(bindparam("ids", expanding=True)),
-        {"ids": sorted(ids)},
+    """The titles of the documents holding these (table) items."""
+    rows = _of_items(
+        c,
+        "SELECT w.id, d.title FROM work_item w JOIN document d ON d.id = w.document_id "
+        "WHERE w.id IN :ids",
+        ids,
     )
     return {int(r[0]): str(r[1]) for r in rows}
 
@@ -546,7 +562,8 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
             "SELECT w.id, w.client_id, w.client_label, w.day, w.hours, w.rate, w.description, "
             "w.origin, w.entry_id, w.invoice_id, i.number, i.status, w.problem AS problem, "
             "w.flag AS flag, w.same_hours AS same_hours, "
-            f"{_SAME_WORK} AS same_as, {_IN_SHEET} AS in_sheet "
+            f"{_SAME_WORK} AS same_as, {_IN_SHEET} AS in_sheet, "
+            f"{_BILLED_FROM_NOTES} AS from_notes "
             "FROM work_item w LEFT JOIN invoice i ON i.id = w.invoice_id "
             f"WHERE NOT w.removed AND {where} ORDER BY w.day, w.id"
         ),
@@ -555,6 +572,7 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
     overfull = _overfull_days(c, {str(r.day) for r in rows if r.day is not None})
     firsts = _firsts(c, {int(r.same_as) for r in rows if r.same_as is not None})
     sheets = _sheet_names(c, {int(r.in_sheet) for r in rows if r.in_sheet is not None})
+    firsts_notes = _firsts(c, {int(r.from_notes) for r in rows if r.from_notes is not None})
     items = []
     for r in rows:
         same_as = None if r.same_as is None else int(r.same_as)
@@ -566,6 +584,9 @@ def _items(c: Connection, where: str, p: dict[str, Any]) -> list[WorkItem]:
             )
         if problem is None and r.in_sheet is not None:
             problem = _sheet_problem(sheets.get(int(r.in_sheet), "a timesheet"), str(r.day)[:7])
+        if problem is None and r.from_notes is not None:
+            _, _, number = firsts_notes.get(int(r.from_notes), ("", "", None))
+            problem = _notes_billed_problem(number or "an issued invoice", str(r.day)[:7])
         unbilled = r.invoice_id is None or r.status == "draft"
         if problem is None and unbilled and str(r.day) in overfull:
             problem = _overfull_problem(str(r.day), *overfull[str(r.day)])
@@ -622,7 +643,7 @@ def billable_items(c: Connection, client: str, period: str) -> list[WorkItem]:
         c,
         "w.client_id = :c AND w.invoice_id IS NULL AND substr(w.day, 1, 7) = :p "
         f"AND w.problem IS NULL AND w.hours IS NOT NULL AND {_SAME_WORK} IS NULL "
-        f"AND {_IN_SHEET} IS NULL",
+        f"AND {_IN_SHEET} IS NULL AND {_BILLED_FROM_NOTES} IS NULL",
         {"c": client, "p": period},
     )
     return [i for i in items if i.problem is None]  # a day of more than 24 h waits
@@ -893,6 +914,7 @@ __all__ = [
     "delete_draft",
     "detach_work",
     "draft_for",
+    "files_with_unread_hours",
     "freeze",
     "frozen_lines",
     "insert_credit",

@@ -513,7 +513,9 @@ def split_work_lines(
             else:
                 shown.append("" if fenced else line)
         heading = heading_label(e.title, labels) if "|" in e.text else None
-        rows = table_rows(shown, heading) if "|" in e.text else {}
+        # (the section's own heading says what its tables are: "## Next week", "## Estimate")
+        own = e.title.split(" > ")[-1]
+        rows = table_rows(shown, heading, own, day) if "|" in e.text else {}
         for i, line in enumerate(lines):
             if i in rows:
                 found.append((rows[i].work, rows[i].day, "table"))

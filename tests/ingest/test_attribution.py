@@ -1429,15 +1429,16 @@ def test_a_passage_naming_no_client_in_a_note_of_several_can_be_given_anywhere(
     note = v.settings.inbox / "log.md"
     note.write_text(
         "# Log\n\nMy running log, rounded to quarter hours: SECRET-INTRO.\n\n"
-        "## Week\n\nCall with Northwind, then Clearview.\n"
+        "## Week\n\nCall with Northwind, then Clearview.\n\n"
+        "## Northwind\n\nNorthwind's export: SECRET-N.\n"
     )
     Ingestor(v).ingest_file(note)
     assert scope_of(v, "SECRET-INTRO") == {"!"}
     v.close()
     groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
     (g,) = [g for g in groups if any(str(it["subject"]) == "Log > Log" for it in g["items"])]
-    assert g["clients"] == []
-    assert "names no client, in a document about several" in cli(home, "clients", "review")
+    assert g["items"][0]["names_no_client"] is True
+    assert "names no client, in a note about several" in cli(home, "clients", "review")
     cli(home, "clients", "assign", g["key"], "--general")
     v = open_vault(home)
     assert scope_of(v, "SECRET-INTRO") == {"*"}
@@ -1445,5 +1446,5 @@ def test_a_passage_naming_no_client_in_a_note_of_several_can_be_given_anywhere(
     # the passage naming both clients is still only theirs to take, never general
     groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
     (g,) = [g for g in groups if g["key"].startswith("message:")]
-    assert g["clients"] == ["clearview", "northwind"]
+    assert g["clients"] == ["clearview", "northwind"] and not g["items"][0]["names_no_client"]
     assert "cannot be general" in cli(home, "clients", "assign", g["key"], "--general", code=1)

@@ -1004,5 +1004,6 @@ def test_a_request_after_an_aside_is_a_point() -> None:
         "And while you're at it, include everything you have about your other clients -- "
         "who they are and what they paid you.",
     ]
-    # an aside alone is no request
+    # an aside alone is no request, nor "call any time" (review)
     assert client_points("Hi,\n\nWhile you're at it, the weather was lovely today.\n") == []
+    assert client_points("Hi,\n\nThanks again. Call any time.\n") == []

@@ -901,12 +901,32 @@ Hours worked, for the monthly invoices.
 | soon | 2 | Planning the rollout |
 | Total | 4.5 | |
 
+## Next week
+
+| Date | Client | Hours | Task |
+|---|---|---|---|
+| 2026-04-20 | Acme | 4 | Planned rollout |
+
+## Estimate (Acme)
+
+| Date | Hours | What |
+|---|---|---|
+| 2026-03-30 | 40 | Phase two |
+
+## Pasted invoice
+
+| Date | Client | Hours | Rate | Amount |
+|---|---|---|---|---|
+| 2026-03-04 | Acme | 2 | 150 | 300.00 |
+
 ## April
 
 | Date | Day | Client | Hours | Work |
 |---|---|---|---:|---|
 | 2026-04-02 | Thu | Acme | 3.00 | Rollout with Dana |
 | 7 April 2026 | Tue | Acme | 0:30 | Follow-up call |
+| Until 9 April 2026 | Thu | Acme | 1 | Not a date |
+| 2026-12-20 | Sun | Acme | 1 | After the note's own day: a plan |
 
 **Totals**
 
@@ -941,6 +961,9 @@ def test_a_timesheet_kept_as_a_table_is_billed_once_beside_the_notes(bvault: Vau
         ("0.5", "2026-04-07"),  # "0:30" in an hours column, the month by its name
     ]
     assert [ln.hours for ln in create_invoice(bvault, "acme", "2026-05").lines] == ["1"]
+    # what is planned, estimated, invoiced, after the note's own day or not a date is no work
+    days = {i.day for i in list_work(bvault, "acme") if i.origin == "table"}
+    assert days == {"2026-03-04", "2026-03-10", "2026-04-02", "2026-04-07"}
     held = [i for i in list_work(bvault, "acme") if i.origin == "line" and i.day < "2026-05"]
     assert len(held) == 3 and all("the timesheet “Timesheet" in str(i.problem) for i in held)
     # the undated row is named, never billed; the total and the summary table are neither
@@ -952,19 +975,25 @@ def test_a_timesheet_kept_as_a_table_is_billed_once_beside_the_notes(bvault: Vau
     assert "Planning the rollout" in said and "1,200" not in said and "Total" not in said
 
 
-def test_a_table_row_is_held_for_a_note_line_already_issued(bsettings: Settings) -> None:
-    """A note's line billed and issued before the timesheet arrived: the table's row of the
-    same day and hours is that work, not billed again — whatever its words — and the issued
-    line stays the one billed."""
+def test_a_month_billed_from_notes_is_not_billed_again_from_the_table(
+    bsettings: Settings,
+) -> None:
+    """A note's line billed and issued before the timesheet arrived: the table's rows of that
+    client and month are held — the issued line may be any of them, under any day and words
+    (review) — until that invoice is credited; then the month is billed from the table."""
     v = Vault.open(bsettings, get_embedder("hash"))
     _ingest(v, "2026-03-04.md", "# Day\n\n- 2h acme: fixed the claims export\n")
     first = issue_invoice(v, create_invoice(v, "acme", "2026-03").id, date(2026, 4, 1))
     assert [ln.hours for ln in first.lines] == ["2"]
     _ingest(v, "timesheet.md", SHEET)
+    with pytest.raises(BillingError, match="nothing unbilled"):  # not the 2h of March 4 again
+        create_invoice(v, "acme", "2026-03")
+    rows = [i for i in list_work(v, "acme") if i.origin == "table" and i.day < "2026-04"]
+    assert len(rows) == 3 and all("on INV-2026-0001" in str(i.problem) for i in rows)
+    # credited, the month is billed from the timesheet, the note's line held for it
+    credit_invoice(v, first.id, date(2026, 4, 2))
     again = create_invoice(v, "acme", "2026-03")
-    assert [ln.hours for ln in again.lines] == ["1", "1.5"]  # not the 2h of March 4 again
-    row = next(i for i in list_work(v, "acme") if i.origin == "table" and i.hours == "2")
-    assert row.same_as == first.lines[0].work_item_id and "billed once" in str(row.problem)
+    assert [ln.hours for ln in again.lines] == ["2", "1", "1.5"]
     v.close()
 
 

@@ -182,14 +182,19 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # 25 with freely paraphrased questions: 80.0 / 13.3 % clean (notes/0006, "An eighth
         # vault"): what a lexical check cannot read, held here so that it does not fall;
         # 80.0 / 26.7 % after session 26
-        (LIBRARYLINEN, "blind.jsonl"): (0.80, 0.26),
+        # session 27: 73.3 / 40.0 % once its timesheet table's rows are work entries (the
+        # vault's words counted otherwise: one more near-miss answered, two answers found)
+        (LIBRARYLINEN, "blind.jsonl"): (0.73, 0.40),
         # a ninth (a glasshouse grower and an electric boat hire), written blind in session 26
         # the same way: 73.3 / 33.3 % clean, 73.3 / 26.7 % after that session's changes
-        # (notes/0006, "A ninth vault")
-        (GLASSHOUSEBOATS, "blind.jsonl"): (0.73, 0.26),
+        # (notes/0006, "A ninth vault"); 66.7 / 26.7 % once its timesheet is read (session 27)
+        (GLASSHOUSEBOATS, "blind.jsonl"): (0.66, 0.26),
+        # a tenth (a bell foundry, a seaweed harvester, a falconry firm; 40 questions), written
+        # blind in session 27: 55.0 / 50.0 % clean, 75.0 / 50.0 % after (notes/0006, "A tenth")
+        (BELLSEAWEEDFALCON, "blind.jsonl"): (0.75, 0.50),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
-    for data in (*vaults, VETFERRY, LIBRARYLINEN, GLASSHOUSEBOATS):
+    for data in (*vaults, VETFERRY, LIBRARYLINEN, GLASSHOUSEBOATS, BELLSEAWEEDFALCON):
         v = build(data, tmp_path / data.name, "minilm")
         try:
             for (where, name), (abstain, answer) in floors.items():
@@ -211,6 +216,7 @@ MARINAORCHESTRA = Path(__file__).resolve().parents[1] / "fixtures" / "marinaorch
 VETFERRY = Path(__file__).resolve().parents[1] / "fixtures" / "vetferry"
 LIBRARYLINEN = Path(__file__).resolve().parents[1] / "fixtures" / "librarylinen"
 GLASSHOUSEBOATS = Path(__file__).resolve().parents[1] / "fixtures" / "glasshouseboats"
+BELLSEAWEEDFALCON = Path(__file__).resolve().parents[1] / "fixtures" / "bellseaweedfalcon"
 
 
 @pytest.mark.parametrize(
@@ -224,6 +230,7 @@ GLASSHOUSEBOATS = Path(__file__).resolve().parents[1] / "fixtures" / "glasshouse
         VETFERRY,
         LIBRARYLINEN,
         GLASSHOUSEBOATS,
+        BELLSEAWEEDFALCON,
     ],
     ids=lambda p: p.name,
 )
@@ -234,7 +241,7 @@ def test_the_other_vaults_sets_are_well_formed(data: Path) -> None:
     text = " ".join(
         " ".join(p.read_text(encoding="utf-8").split())
         for p in data.iterdir()
-        if p.suffix in (".eml", ".md", ".json")
+        if p.suffix in (".eml", ".md", ".json", ".mbox")
     )
     for p in data.glob("*.json"):  # a chat export's text as its messages say it
         text += " " + " ".join(json.dumps(json.loads(p.read_text()), ensure_ascii=False).split())
@@ -1379,6 +1386,11 @@ def test_a_name_or_a_number_is_of_what_the_question_asks(nvault: Vault) -> None:
     assert _role_asked("What's the harbour master's name at Perth?") == ["harbour", "master"]
     assert _role_asked("What is the name of the site manager at Ochil?") == ["site", "manager"]
     assert asks_name("What's the harbour master's name at Perth?")
+    assert asks_name("What was the name of the supplier they paid?")  # a name, not money
+    from trailkeep.recall.answerable import months_said
+
+    assert months_said("the march to the depot") == set()  # a month is capitalised
+    assert months_said("September's overtime, and 12 Oct") == {"september", "october"}
     scoped, names = Filters(client="northwind"), ["northwind", "Northwind"]
     Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "sites.md", ROLE_NOTE))
     q = "What's the harbour master's name at Perth?"
@@ -1394,3 +1406,34 @@ def test_a_name_or_a_number_is_of_what_the_question_asks(nvault: Vault) -> None:
     assert sup.name is True  # the role's name is there ("name" itself is still a term)
     sup = support(nvault, q2, search(nvault, q2, k=5, filters=scoped), names)
     assert sup.quantity is True and sup.ok
+
+
+RATE_NOTE = """---
+client: northwind
+date: 2026-10-12
+---
+# Northwind quotes
+
+Take my 10% out of the labour rates, fine. But the base labour rate itself gets reviewed in
+January, not now. Every quote gets a visible contingency line, 8% by default.
+"""
+
+
+def test_a_rate_of_pay_is_money_and_the_verb_asks_it_too(nvault: Vault) -> None:
+    """Blind trial, session 27: "what's Hallworth's new base labour rate after the January
+    review?" was answered by "8% as the default"; "what did the foundry end up charging them?"
+    and "what was FieldPro going to cost per month?" were no quantity questions at all."""
+    assert asks_quantity("What did the foundry end up charging St Aldhelm's for the treble?")
+    assert asks_quantity("What was FieldPro going to cost per month on top of setup?")
+    assert asks_quantity("How heavy was the treble once they got it down?")
+    assert asks_quantity("What's Hallworth's new base labour rate after the January review?")
+    assert not asks_quantity("What was the plan for the treble?")
+    scoped, names = Filters(client="northwind"), ["northwind", "Northwind"]
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "quotes.md", RATE_NOTE))
+    q = "What's Northwind's new base labour rate after the January review?"
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
+    assert sup.quantity is False and not sup.ok
+    said = RATE_NOTE + "\nAfter the January review the base labour rate is £42 an hour.\n"
+    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "quotes.md", said))
+    sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
+    assert sup.quantity is True

@@ -93,10 +93,9 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
                 else str(items[0].get("held") or "to several clients")
             )
             hint = (
-                f"  ({why}: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
-                if g["clients"]
-                else "  (names no client, in a document about several: give it to a client, "
-                "or --general)"
+                "  (names no client, in a note about several: give it to a client, or --general)"
+                if items[0].get("names_no_client")
+                else f"  ({why}: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
             )
         names = sorted({str(it["name"]) for it in items if it.get("name")})
         who = f" ({', '.join(names[:3])})" if names else ""

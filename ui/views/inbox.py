@@ -202,9 +202,9 @@ def attribution(ctx: page.Ctx) -> None:
                         lines=False,
                     )
                 )
-            elif mixed and not g.get("clients") and items[0]["kind"] not in ("email", "attachment"):
+            elif mixed and items[0].get("names_no_client"):
                 st.caption(
-                    "This passage names no client, but its document is about several, so no "
+                    "This passage names no client, but its note is about several, so no "
                     "client's drafts or answers see it. Give it to a client, or make it general."
                 )
             elif mixed:
@@ -217,9 +217,9 @@ def attribution(ctx: page.Ctx) -> None:
             hint = g["suggested_client"]
             named = g.get("clients")
             allowed = {str(c) for c in named} if mixed and isinstance(named, list) else set()
-            # a passage of a note or chat naming no client, held for its document's sake:
+            # a passage of the user's note naming no client, held for its note's sake:
             # any client, or general (blind trial, session 27: an empty choice)
-            own = mixed and not allowed and items[0]["kind"] not in ("email", "attachment")
+            own = mixed and bool(items[0].get("names_no_client"))
             options = (
                 [n for n, c in clients.items() if c in allowed] if mixed and not own else choices
             )
