@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from trailkeep.vault.records import MONTH_NUMBERS
+
 from .errors import ParseError
 
 _HOURS = r"(?P<h>\d{1,4}(?:[.,]\d{1,4})?)\s?(?:hours?|hrs?|h)"
@@ -526,27 +528,6 @@ def _unread_table_row(table: _HoursTable, row: str, above: LinesAbove | None = N
 _MONEY_HEAD = re.compile(r"(?:rates?|fees?|amount|cost|price|value|total|sum)\b", re.I)
 _DATE_HEAD = re.compile(r"(?:date|day|when|datum|fecha)", re.IGNORECASE)
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH_NUM = {
-    m: i
-    for i, names in enumerate(
-        (
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ),
-        start=1,
-    )
-    for m in names.split()
-}
 # "3 Aug 2026", "Mon 3 August 2026", "Aug 3, 2026": a month by its name is no guess between
 # day-month and month-day ("03/08/2026" is: not read)
 _NAMED_DAY = re.compile(
@@ -565,7 +546,7 @@ def table_day(cell: str) -> str | None:
         n = _NAMED_DAY.match(s)
         if n is None:
             return None
-        month = _MONTH_NUM.get((n.group("m1") or n.group("m2")).lower())
+        month = MONTH_NUMBERS.get((n.group("m1") or n.group("m2")).lower())
         if month is None:
             return None
         y, mo, d = int(n.group("y")), month, int(n.group("d1") or n.group("d2"))

@@ -9,27 +9,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        1,
-    )
-    for m in names
-}
+from trailkeep.vault.records import MONTH_NUMBERS
+
+_MONTHS = MONTH_NUMBERS
 _MONTH_RX = re.compile(
     r"\b(?:in|during|of|since)?\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b"
     r"(?:\s+(\d{4}))?",

@@ -268,3 +268,28 @@ def iso(ts: datetime | None) -> str | None:
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=UTC)
     return ts.isoformat()
+
+
+# A month by its name or its abbreviation -> its number (recall's dates and a timesheet table's
+# cells read months alike)
+MONTH_NUMBERS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for m in names
+}
