@@ -47,7 +47,7 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 9  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+RULES_VERSION = 10  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
 # 5: each version's own label, a chat turn naming another client is mixed, projects name clients;
 # 6: names joined to other words ("Northwind-based", "redfalcon_v2"; vault/clients.py)
 # 7: names folded (accents, look-alike letters, "&"), in code identifiers and capitals; an old
@@ -55,7 +55,8 @@ RULES_VERSION = 9  # 3: addresses in text, hyphenated names, name parts; 4: mixe
 # joined; a stranger's message takes its thread's client only if they were in the thread and
 # name no other client; the user's own address is never a sender rule; clients.toml wins
 # over an assignment it contradicts; 9: a note's front matter values, folders and file name
-# name clients; in one client's chat, the turns after one naming another client are held
+# name clients; in one client's chat, the turns after one naming another client are held;
+# 10: a sender's assignment does not carry its mail to another client's people
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"
@@ -222,6 +223,24 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
             # in no client's scope until the user gives the message to one (QA, session 14)
             return SCOPE_MIXED
         if hit is not None:
+            # An assignment of the sender does not carry a message to another client's
+            # people with it: an address the user took out of [me] and gave to Northwind
+            # moved their replies to Castellan into Northwind's scope (new user's trial,
+            # session 28). Mail to another client's people waits for review — given to
+            # general, mail to one client's people is that client's.
+            theirs = {o for a in rcpts if a != sender[0] and (o := ctx.directory.by_address(a))}
+            if theirs - {hit}:
+                return theirs.pop() if hit == SCOPE_GENERAL and len(theirs) == 1 else SCOPE_MIXED
+            # ... nor one that names another client: a recipient's name ("Mira Okafor" at
+            # a private address), the subject, the text
+            people = [
+                str(p[0])
+                for f in ("to", "cc")
+                for p in m.get(f) or []
+                if isinstance(p, list | tuple) and len(p) == 2 and p[0]
+            ]
+            if hit != SCOPE_GENERAL and _named(ctx, *people, e.title, e.text) - {hit}:
+                return SCOPE_MIXED
             return hit  # a client id, or "*": the user said it is general
     if sender and sender[0] not in ctx.me:
         own = ctx.directory.by_address(sender[0])

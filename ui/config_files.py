@@ -9,10 +9,15 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from trailkeep.vault.clients import ClientDirectory, ClientSpec, parse_clients
+from trailkeep.vault.clients import (
+    ClientDirectory,
+    ClientSpec,
+    parse_clients,
+    public_mail_domain,
+)
 from trailkeep.vault.errors import ConfigError
 
 
@@ -104,6 +109,15 @@ def set_me_emails(config: Path, emails: list[str]) -> None:
     set_key(config, "me", "emails", json.dumps(sorted(set(emails))))
 
 
+def same_domain(inferred: Iterable[str], listed: Iterable[str]) -> list[str]:
+    """Of the addresses inferred as the user's, those at the domain of an address they list
+    now: theirs too, kept in [me] when listing one narrows what is inferred. Not at a public
+    mail domain, where anyone can have an address."""
+    domains = {a.strip().lower().rsplit("@", 1)[-1] for a in listed if "@" in a}
+    domains = {d for d in domains if not public_mail_domain(d)}
+    return sorted(a for a in inferred if a.rsplit("@", 1)[-1] in domains)
+
+
 def set_me_not(config: Path, emails: list[str]) -> None:
     """``[me] not_emails`` in config.toml: addresses never inferred as the user's."""
     set_key(config, "me", "not_emails", json.dumps(sorted(set(emails))))
@@ -189,4 +203,4 @@ def restore(path: Path, before: bytes | None) -> None:
         _write(path, before.decode("utf-8"))
 
 
-__all__ = ["remember", "restore", "set_key", "set_me_emails", "set_me_not"]
+__all__ = ["remember", "restore", "same_domain", "set_key", "set_me_emails", "set_me_not"]

@@ -535,3 +535,62 @@ def test_attribution_lines_in_more_languages_and_a_sender_quoting_in_their_own_w
     assert "we go on Monday" in strip_quotes(said)[0]
     d = ClientDirectory((ClientSpec("acme", "Acme", domains=("acme.example",)),))
     assert _suggest("dana@mail.acme.co.uk", d) == "acme"
+
+
+def test_an_assigned_sender_does_not_carry_its_mail_to_another_client(tmp_path: Path) -> None:
+    """New user's trial, session 28: with no [me], the user's address (inferred: it writes to
+    two clients) was taken out of `me` and assigned to Northwind from the review queue; every
+    reply of theirs to Clearview's people — at Clearview's domain, or at Priya's private
+    address — moved into Northwind's search, answers and drafts. An assignment of a sender now
+    gives it only the mail that points at no other client: to another client's address, or
+    naming another client's person, it waits for review (in neither scope)."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    notes = [
+        ("a", DANA, "kickoff", "Kickoff agenda KESTREL30."),
+        ("b", "Priya Raman <priya@clearview.example>", "fees", "Our fee floor is KESTREL31."),
+        ("c", "Priya Raman <priya.r@mail.example>", "private", "The shadow run is KESTREL32."),
+        ("d", "Someone <someone@unknown.example>", "hello", "Lunch on KESTREL33?"),
+    ]
+    for name, to, subject, body in notes:
+        (inbox / f"{name}.eml").write_text(
+            mail(f"{name}@samconsult.example", ME, to, subject, body)
+        )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    v.close()
+    assert ME in cli(home, "me")
+    cli(home, "me", "--remove", ME)
+    cli(home, "clients", "assign", ME, "northwind")
+    v = open_vault(home)
+    assert scope_of(v, "KESTREL30") == {"northwind"}
+    assert scope_of(v, "KESTREL33") == {"northwind"}  # no other evidence: the assignment
+    assert scope_of(v, "KESTREL31") == {"!"}  # held for review, in neither scope
+    assert scope_of(v, "KESTREL32") == {"!"}
+    for needle in ("KESTREL31", "KESTREL32"):
+        assert not leaks(v, needle)
+    v.close()
+
+
+def test_listing_an_address_keeps_the_one_inferred(tmp_path: Path) -> None:
+    """New user's trial, session 28: `me --add` of a second address wrote only that one to
+    [me]; listing one narrows what is inferred, so the first address stopped being the user's
+    and could be assigned to one client — or made general — from the review queue. An address
+    inferred at the new one's domain is written to [me] beside it (one at another domain is
+    not: `test_an_inferred_address_can_be_rejected_and_none_is_inferred_once_me_is_set`)."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(mail("a@samconsult.example", ME, DANA, "kickoff", "Hello."))
+    (inbox / "b.eml").write_text(
+        mail("b@samconsult.example", ME, "Priya Raman <priya@clearview.example>", "x", "Hi.")
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    v.close()
+    cli(home, "me", "--add", "sam.k@samconsult.example")
+    import json
+
+    listed = {a["address"]: a["source"] for a in json.loads(cli(home, "me", "--json"))["addresses"]}
+    assert listed == {ME: "config", "sam.k@samconsult.example": "config"}
+    out = cli(home, "clients", "assign", ME, "--general", code=1)
+    assert "your own address" in out

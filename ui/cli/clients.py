@@ -193,7 +193,12 @@ def me_cmd(
     if add or remove:
         from dataclasses import replace
 
-        from trailkeep.ui.config_files import own_address_problem, set_me_emails, set_me_not
+        from trailkeep.ui.config_files import (
+            own_address_problem,
+            same_domain,
+            set_me_emails,
+            set_me_not,
+        )
 
         problems = [p for a in add if (p := own_address_problem(a, v.settings.clients))]
         if problems:
@@ -210,6 +215,11 @@ def me_cmd(
         # a vendor writing to three clients could not be taken out)
         emails = [a for a in v.settings.me_emails if a not in gone]
         emails += [a.strip().lower() for a in add]
+        # an address inferred as yours at the domain of one you list stays yours: listing one
+        # narrows what is inferred (a vendor writing to two clients is not you: session 22),
+        # and your older address would have become a correspondent to assign (new user's
+        # trial, session 28)
+        emails += same_domain(inferred - gone, add)
         rejected = {a for a in v.settings.me_not if a not in emails} | (gone & inferred)
         set_me_emails(v.settings.config_path, emails)
         if rejected != set(v.settings.me_not):

@@ -101,7 +101,7 @@ def body(ctx: page.Ctx) -> None:
 def me(ctx: page.Ctx) -> None:
     """Your own addresses (config.toml [me], or inferred from your mail)."""
     from trailkeep.ingest.reattribution import inferred_me, my_addresses
-    from trailkeep.ui.config_files import own_address_problem
+    from trailkeep.ui.config_files import own_address_problem, same_domain
 
     st.subheader("Your addresses")
     mine = my_addresses(ctx.vault)
@@ -131,7 +131,9 @@ def me(ctx: page.Ctx) -> None:
             st.error(safe_md(problem, lines=False))
         else:
             st.session_state.pop("me-add", None)  # the box is empty again after the rerun
-            _set_me(ctx, sorted({*configured, new}))
+            # those inferred at its domain stay yours (see `trailkeep me --add`)
+            inferred = {a for a, src in mine.items() if src == "inferred"}
+            _set_me(ctx, sorted({*configured, *same_domain(inferred, [new]), new}))
 
 
 def _set_me(ctx: page.Ctx, emails: list[str]) -> None:
