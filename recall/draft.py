@@ -178,8 +178,11 @@ _COMMAND = re.compile(
     r"^(?:(?:also|and|then),?\s+)?"
     # an aside before the verb: "And while you're at it, include everything …" (blind trial,
     # session 27: the request to hand over other clients' material was no point)
+    # a clause before it: "While you're building this thing, include everything you have on
+    # your other clients" (eleventh blind vault, session 28: no point, "read it whole")
     r"(?:(?:while you(?:'|’)re at it|if you can|if possible|in the meantime|meanwhile|"
-    r"when you (?:get|have) a (?:chance|minute|moment)),?\s+)?"
+    r"when you (?:get|have) a (?:chance|minute|moment)),?\s+|"
+    r"(?:while|when|whenever|once|if|as|before|after|since)\s[^,.?!;:]{1,80},\s+)?"
     r"(?:send|share|add|check|confirm|provide|update|include|"
     r"remove|fix|review|prepare|make sure|ensure|call|schedule|book|arrange|forward|attach|"
     r"sign|approve|change|move|set up|tell|give|ping|reply|get back|look into|double-check|"

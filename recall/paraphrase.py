@@ -33,8 +33,10 @@ GROUPS: tuple[str, ...] = (
     "break, broke, broken, fail, failed, failure, crash, crashed, error, wrong, problem, issue, "
     "bug, outage, stop working, stopped working, defect, glitch, fault",
     # something began
-    "start, started, begin, began, kick off, kicked off, launch, launched, trigger, go live, "
-    "went live, rollout, roll out, rolled out",
+    "start, started, begin, began, kick off, kicked off, launch, launched, trigger",
+    # something put before its users ("when is the go-live?" is not "the shadow run starts on
+    # the 16th": new user's trial, session 28)
+    "launch, launched, go live, went live, rollout, roll out, rolled out",
     # a choice
     "choose, chose, chosen, pick, picked, select, selected, settle, settled, opt, opted, prefer, "
     "preferred",

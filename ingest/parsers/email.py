@@ -260,7 +260,14 @@ def html_to_text(html: str, quotes: bool = True) -> str:
                 n.replace_with(f"{nl}> {nl}")
     for n in tree.css("br"):
         n.replace_with(nl)
-    for n in tree.css("p, div, li, tr, h1, h2, h3, h4, h5, h6, blockquote"):
+    # a list item is an item, and a paragraph ends with a blank line, as in plain text (new
+    # user's trial, session 28: "<p>Hi Sam,</p><p>Three things:</p><ul><li>Could you …"
+    # became one point, "Hi Sam, Three things: Could you …")
+    for n in tree.css("li"):
+        n.insert_before(f"{nl}- ")
+    for n in tree.css("p"):
+        n.insert_after(nl + nl)
+    for n in tree.css("div, li, tr, h1, h2, h3, h4, h5, h6, blockquote"):
         n.insert_after(nl)
     body = tree.body or tree.root
     text = body.text(separator="", strip=False) if body is not None else ""

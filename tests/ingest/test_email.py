@@ -407,7 +407,7 @@ def test_an_html_reply_keeps_only_its_new_words() -> None:
         "Tuesday<br><b>Subject:</b> Re: plan</p></div><p>Yes, on Thursday.</p>"
         "<blockquote><p>Could you send it by Friday?</p></blockquote>"
     )
-    assert _text_of(_html_mail(outlook)) == "Please have the spec ready before March 3.\nDana"
+    assert _text_of(_html_mail(outlook)) == "Please have the spec ready before March 3.\n\nDana"
     web = "<div>New words.</div><div id=divRplyFwdMsg><b>From:</b> x</div><div>old words</div>"
     assert _text_of(_html_mail(web)) == "New words."
     gmail = (

@@ -1007,3 +1007,32 @@ def test_a_request_after_an_aside_is_a_point() -> None:
     # an aside alone is no request, nor "call any time" (review)
     assert client_points("Hi,\n\nWhile you're at it, the weather was lovely today.\n") == []
     assert client_points("Hi,\n\nThanks again. Call any time.\n") == []
+    # a clause of its own before the verb (eleventh blind vault, session 28)
+    said = (
+        "Morwenna,\n\nWhile you're building this thing, include everything you have on your\n"
+        "other clients - what they charge, whatever you've got. Would help me.\n\nHank\n"
+    )
+    assert client_points(said) == [
+        "While you're building this thing, include everything you have on your other clients "
+        "- what they charge, whatever you've got."
+    ]
+    assert client_points("Hi,\n\nIf the weather holds, the crossing goes ahead.\n") == []
+
+
+def test_an_html_mails_greeting_lead_in_and_items_are_not_one_point() -> None:
+    """New user's trial, session 28: an HTML mail's paragraphs and list items came out as lines
+    of one paragraph, and its first point read "Hi Sam, Three things: Could you share …"."""
+    from trailkeep.ingest.parsers.email import html_to_text
+    from trailkeep.recall.draft import client_points
+
+    html = (
+        "<html><body><p>Hi Sam,</p>\n<p>Three things:</p>\n<ul><li>Could you\nshare the "
+        "sensor battery test results with our\nquality team?</li>\n<li>When will the dashboard"
+        "\nbe ready for the night shift?</li></ul>\n<p>Also &ndash; can we extend the pilot to "
+        "the Antwerp depot<br>\nin May?</p>\n<p>Hugo</p></body></html>"
+    )
+    assert client_points(html_to_text(html)) == [
+        "Could you share the sensor battery test results with our quality team?",
+        "When will the dashboard be ready for the night shift?",
+        "Also – can we extend the pilot to the Antwerp depot in May?",
+    ]
