@@ -223,25 +223,8 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
             # in no client's scope until the user gives the message to one (QA, session 14)
             return SCOPE_MIXED
         if hit is not None:
-            # An assignment of the sender does not carry a message to another client's
-            # people with it: an address the user took out of [me] and gave to Northwind
-            # moved their replies to Castellan into Northwind's scope (new user's trial,
-            # session 28). Mail to another client's people waits for review — given to
-            # general, mail to one client's people is that client's.
-            theirs = {o for a in rcpts if a != sender[0] and (o := ctx.directory.by_address(a))}
-            if theirs - {hit}:
-                return theirs.pop() if hit == SCOPE_GENERAL and len(theirs) == 1 else SCOPE_MIXED
-            # ... nor one that names another client: a recipient's name ("Mira Okafor" at
-            # a private address), the subject, the text
-            people = [
-                str(p[0])
-                for f in ("to", "cc")
-                for p in m.get(f) or []
-                if isinstance(p, list | tuple) and len(p) == 2 and p[0]
-            ]
-            if hit != SCOPE_GENERAL and _named(ctx, *people, e.title, e.text) - {hit}:
-                return SCOPE_MIXED
-            return hit  # a client id, or "*": the user said it is general
+            # (clients.toml's own address is its client's, whatever the mail names)
+            return hit if listed is not None else _as_assigned(e, ctx, hit, sender[0], rcpts)
     if sender and sender[0] not in ctx.me:
         own = ctx.directory.by_address(sender[0])
         if own:
@@ -276,6 +259,32 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
     if len(owners) > 1:
         return SCOPE_MIXED
     return None
+
+
+def _as_assigned(e: EntryFacts, ctx: Context, hit: str, sender: str, rcpts: list[str]) -> str:
+    """A message whose sender the user assigned (``hit``: a client id, or "*" for general).
+    The assignment is a default, not a verdict (notes/0013, "An assigned sender"): mail to
+    another client's people — listed in clients.toml or assigned from the review queue — or
+    naming another client (a recipient's name, "Mira Okafor" at a private address; the
+    subject; the text) waits for review; given to general, it is the one client it points
+    at (new user's trial, session 28: the user's address, taken out of [me] and given to
+    Northwind, moved their replies to Castellan into Northwind's scope)."""
+    theirs: set[str] = set()
+    for a in rcpts:
+        ruled = ctx.rule(*email_keys(a)) if a != sender else None
+        owner = ctx.directory.by_address(a) or (ruled if ruled != SCOPE_GENERAL else None)
+        if a != sender and owner:
+            theirs.add(owner)
+    people = [
+        str(p[0])
+        for f in ("to", "cc")
+        for p in e.meta.get(f) or []
+        if isinstance(p, list | tuple) and len(p) == 2 and p[0]
+    ]
+    others = (theirs | _named(ctx, *people, e.title, e.text)) - {hit}
+    if not others:
+        return hit
+    return others.pop() if hit == SCOPE_GENERAL and len(others) == 1 else SCOPE_MIXED
 
 
 def _claims_another(e: EntryFacts, ctx: Context, client: str) -> bool:

@@ -402,7 +402,8 @@ def _in_rarest(
     five lack it: the judge reads the passage the question is most surely about (blind trial,
     session 28: "why'd we pass on Bookeo for the lighthouse bookings?" — the one passage saying
     "Bookeo" ranked ninth, under five about "bookings"). The word itself, not a neighbour in
-    meaning; and then every rule of the five, one passage holding most of it included."""
+    meaning; and then every rule of the five, one passage holding most of it included
+    (notes/0006, "An eleventh vault")."""
     typed = (sup.quantity, sup.name, sup.when, sup.ident, sup.listing, sup.outcome)
     if not sup.missing or any(t is not None for t in typed):
         # a number, a name or a date is given by the sentence that holds the question's words:

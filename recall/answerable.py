@@ -86,7 +86,7 @@ SCAFFOLD = frozenset(
     putting getting gets making makes taking takes giving gives keeping trying
     saying telling talking thinking deciding wanting needing letting seeming
     idea couple stuff bit
-    supposed stick final
+    supposed stick
     """.split()
 )
 # A question in German, French or Spanish has its own scaffolding (QA, session 14: "Wie viele
@@ -182,7 +182,10 @@ _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large|heavy|tall|wide|deep|high)|(what|which)"
     rf"(['’]s| is| are| was| were)?( {_NOT_IN_PHRASE}[\w'’-]+){{0,4}} "
     r"(share|percentage|percent|proportion|fraction|numbers?|amount|rate|fee|fees|cost|costs|"
-    r"price|charge|charges|total|budget|count|figures?))\b|"
+    r"price|charge|charges|total|budget|count|figures?|"
+    # a measure: "what humidity has Lodge Hill been holding?" (eleventh blind vault)
+    r"temperature|temp|humidity|pressure|speed|weight|height|depth|width|length|voltage|"
+    r"distance|capacity))\b|"
     r"\b(at )?what (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|"
     r"limits?|boxes?)\b)",
     re.IGNORECASE,
@@ -248,7 +251,9 @@ _MONEY = re.compile(
     r"\b\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\s?"
     r"(?:usd|eur|gbp|chf|cad|aud|nzd|dollars?|euros?|pounds?|quid)\b|"
     r"\b\d[\d,.]*\s?(?:p|pence|cents?|ct|¢)(?!\w)|"  # "30 cents per payment", "20p a day"
-    r"\b\d[\d,.]*\s?(?:k|bn|grand)\b",  # "the floor price is 14k" (not "5m": metres)
+    # "the floor price is 14k" — after a word of money: "200k rows" is no money (review)
+    r"\b(?:price|cost|fee|quote|budget|paid|pay|charge|deposit|rate)[^.;]{0,40}?"
+    r"\b\d[\d,.]*\s?(?:k|bn|grand)\b",
     re.I,
 )
 # A question for an amount of money ("what price is she after?", "what was the software going to
@@ -272,10 +277,46 @@ _UNIT_PRICE = re.compile(
 # "what does the ropewalk charge per foot?" is answered by an amount per something ("$2.10 a
 # foot", "30 cents per transaction", "/m", "each", "1.4%"), not by "$318,000" beside "11,000
 # feet" (blind trial, session 28); a period is the period rule's (``asked_period``)
-_PER_UNIT_ASKED = re.compile(
-    r"\b(?:per|each|a)\s+([^\W\d_][\w-]*)\s*\??$|\bper\s+([^\W\d_][\w-]*)", re.I
+_PER_UNIT_ASKED = re.compile(r"\bper\s+([^\W\d_][\w-]*)", re.I)
+# the amount and its unit side by side ("$2.10 a foot", "30 cents per payment", "€5/m", "£12
+# each", "2.9%"), not a "per" or a "%" anywhere in the sentence (review)
+_UNIT_SAID = re.compile(
+    r"\d[\d,.]*\s?(?:%|percent\b)|"
+    r"(?:\d[\d,.]*\d|\d)\s?(?:k|m|bn|cents?|p|pence|ct|dollars?|euros?|pounds?|quid)?\s*"
+    r"(?:(?:per|a|an|every)\s+[^\W\d_]|/\s?[^\W\d_]|(?:each|apiece)\b)",
+    re.I,
 )
-_UNIT_SAID = re.compile(r"\b(?:per|each|apiece|every)\b|/\s?[^\W\d_]|%|\bpercent\b", re.I)
+
+
+# A measure asked is given in its units: "what humidity has Lodge Hill been holding?" is not
+# answered by "about four miles from us" (notes/0006, "An eleventh vault")
+_N = r"\d[\d,.]*\s?"
+_MEASURES = {
+    "humidity": rf"{_N}%|\b{_N}(?:rh|percent)\b",
+    "temperature": rf"{_N}(?:°|º|deg|degrees?\b|[cf]\b)",
+    "temp": rf"{_N}(?:°|º|deg|degrees?\b|[cf]\b)",
+    "pressure": rf"\b{_N}(?:bar|mbar|hpa|kpa|pa|psi|atm|mmhg)\b",
+    "speed": rf"\b{_N}(?:km/h|kph|mph|knots?|kn|kts|m/s)(?!\w)",
+    "weight": rf"\b{_N}(?:kg|g|t|tonnes?|tons?|lbs?|pounds?|oz|ounces?|kilos?|grams?|cwt)\b",
+    "voltage": rf"\b{_N}(?:v|kv|mv|volts?)\b",
+}
+_LENGTH = (
+    rf"\b{_N}(?:mm|cm|m|km|ft|feet|foot|in|inch(?:es)?|yd|yards?|miles?|metres?|meters?)\b|"
+    r"\d[\d,.]*\s?(?:'|\"|′|″)"
+)
+for _w in ("height", "depth", "width", "length", "distance"):
+    _MEASURES[_w] = _LENGTH
+_ASKS_MEASURE = re.compile(
+    r"\b(?:what|which)(?:['’]s| is| are| was| were)?(?:\s+(?:the|its|their|our))?\s+"
+    rf"({'|'.join(_MEASURES)})\b",
+    re.IGNORECASE,
+)
+
+
+def asked_measure(question: str) -> re.Pattern[str] | None:
+    """For "what humidity …", "what's the depth of …": a number in the measure's units."""
+    m = _ASKS_MEASURE.search(question)
+    return re.compile(_MEASURES[m.group(1).lower()], re.IGNORECASE) if m else None
 
 
 def asked_unit(question: str) -> str | None:
@@ -283,16 +324,14 @@ def asked_unit(question: str) -> str | None:
     m = _PER_UNIT_ASKED.search(question)
     if m is None:
         return None
-    word = (m.group(1) or m.group(2)).lower()
+    word = m.group(1).lower()
     return None if _names_a_period(word) or word in ("night", "annum", "cent") else word
 
 
 def per_unit(sentence: str, unit: str) -> bool:
     """Does the sentence give an amount per something ("a foot", "per", "/m", "each", "%")?"""
-    return (
-        bool(_UNIT_SAID.search(sentence))
-        or re.search(rf"\b(?:a|an)\s+{re.escape(stem(unit))}", sentence, re.I) is not None
-    )
+    del unit  # any unit: "per transaction" answers "per card payment"
+    return _UNIT_SAID.search(sentence) is not None
 
 
 _PAY_RATE = re.compile(r"\b(?:labou?r|pay|billing|charge[- ]out|day|hourly)\s+rates?\b", re.I)
@@ -634,36 +673,48 @@ def has_name(sentence: str, asked: Iterable[str] = ()) -> bool:
     # the rest of a name the question gives is that name, not another: "Pádraig Ó Dálaigh"
     # does not say what Pádraig's boat is called (blind trial, session 28) — unless the
     # question asks for the rest ("what's Deb's surname?")
-    whole = _ASKS_NAME_PART.search(" ".join(given)) is None
-    found = list(_NAME.finditer(sentence))
-    words = [m.group(0).lower().removesuffix("'s").removesuffix("’s") for m in found]
-    joined = [
-        whole
-        and i > 0
-        and _NAME_JOIN.fullmatch(sentence[found[i - 1].end() : m.start()]) is not None
-        for i, m in enumerate(found)
-    ]
-    run: list[list[int]] = []
-    for i in range(len(found)):
-        if joined[i]:
-            run[-1].append(i)
-        else:
-            run.append([i])
-    for part in run:
-        if any(words[i] in given for i in part) and len(part) > 1:
-            continue  # a name the question gives, written out in full
-        for i in part:
-            word = words[i]
-            if word in ("myself", "ourselves"):
-                return True
-            if word not in given and not _CALENDAR.match(word) and word not in SCAFFOLD:
-                return True
+    given_at = (
+        _given_spans(sentence, given) if _ASKS_NAME_PART.search(" ".join(given)) is None else []
+    )
+    for m in _NAME.finditer(sentence):
+        if any(a <= m.start() and m.end() <= b for a, b in given_at):
+            continue  # part of a name the question gives, written out in full
+        word = m.group(0).lower().removesuffix("'s").removesuffix("’s")
+        if word in ("myself", "ourselves"):
+            return True
+        if word not in given and not _CALENDAR.match(word) and word not in SCAFFOLD:
+            return True
     return False
 
 
+def _given_spans(sentence: str, given: set[str]) -> list[tuple[int, int]]:
+    """The spans of the names in the sentence that hold a word the question gives: its
+    capitalised words (the first of a sentence too) joined by a space or a particle."""
+    runs: list[list[re.Match[str]]] = []
+    for m in _NAME_WORD.finditer(sentence):
+        if runs and _NAME_JOIN.fullmatch(sentence[runs[-1][-1].end() : m.start()]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return [
+        (run[0].start(), run[-1].end())
+        for run in runs
+        if len(run) > 1 and any(_bare(w.group(0)) in given for w in run)
+    ]
+
+
+def _bare(word: str) -> str:
+    """A name's word as the question's words are compared: lower case, no possessive, no
+    "O'" before it."""
+    w = word.lower().removesuffix("'s").removesuffix("’s")
+    return re.sub(r"^[od]['’]", "", w)
+
+
+# a capitalised word of a name ("Pádraig", "O'Dálaigh", "McBride")
+_NAME_WORD = re.compile(rf"\b(?:[OD]['’])?{_UPPER}{_LOWER}[\w'’&-]*")
 # between two words of one name: a space, or a short particle ("Ó", "de", "van", "Mac")
 _NAME_JOIN = re.compile(
-    rf"\s+(?:(?:{_UPPER}[\w'’]{{0,2}}\.?|de|da|di|du|dos|das|del|van|von|der|den|la|le)\s+)?"
+    rf"\s+(?:(?:{_UPPER}\.?|Ó|Ní|Mac|Mc|de|da|di|du|dos|das|del|van|von|der|den|la|le)\s+)?"
 )
 _ASKS_NAME_PART = re.compile(r"\bsurnames?\b|\b(?:last|full|family|first|given) names?\b")
 
@@ -807,7 +858,7 @@ def stem(word: str) -> str:
     """A light suffix stripper for matching a term inside one sentence ("visits" ~ "visit",
     "logged" ~ "logging"); the keyword index does the real stemming for whole passages."""
     w = word.lower().removesuffix("'s").removesuffix("’s")
-    if w.endswith("ings") and len(w) >= 7:
+    if w.endswith("ings") and len(w) >= 8:  # not "ratings" ~ "rat", "strings" ~ "str"
         w = w[:-1]  # "bookings" ~ "booking" ~ "book": a plural of a verb's noun
     for suf, rep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suf) and len(w) - len(suf) >= 3:
@@ -870,8 +921,10 @@ class Support:
     # says "last boat back" and not "first boat back" gives another thing's time or number
     opposed: list[tuple[str, str]] = field(default_factory=list)
     # patterns the typed answer's sentence (with its heading and the sentence before) says
-    # each: the thing the question names by number ("Cave One"), the end it asks the date of
+    # each: the thing the question names by number ("Cave One")
     required: list[str] = field(default_factory=list)
+    # ... and that the sentence itself says: the end it asks the date of
+    said: list[str] = field(default_factory=list)
 
     # Does one passage alone hold most of the question (``ONE_PASSAGE_MIN``)? None: not asked
     # (a conversation's question, one passage, a reply read with its message).
@@ -967,8 +1020,6 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
             named.add(verb.group(1).lower())
     if (listing := _ASKS_LIST.search(question)) is not None:
         named.add(listing.group("verb").lower())  # "list the six codes": the kind of answer
-    if (called := _CALLED.search(question)) is not None:
-        named.add(called.group(1).lower())  # "what's Pádraig's boat called?": a name is asked
     if asks_when(question) is not None:
         named.add("due")  # "when's the pack due?" asks when the pack is wanted (session 28)
     raw = [_ELIDED.sub("", _CONTRACTION.sub("", t)) for t in words_of(question)]
@@ -1156,6 +1207,7 @@ def support(
             or (bool(_ASKS_MONEY.search(question)) and not _MONEY_OR_NOT.search(question))
         )
         unit = asked_unit(question) if _ASKS_MONEY.search(question) else None
+        measure = asked_measure(question)
         sup.quantity = _typed_sentence(
             sup,
             hits,
@@ -1166,6 +1218,7 @@ def support(
                 and (nouns is None or counts(s, nouns))
                 and per_period(s, period)
                 and (unit is None or per_unit(s, unit))
+                and (measure is None or measure.search(s) is not None)
             ),
             caps,
             in_month=True,
@@ -1184,12 +1237,12 @@ def support(
         sup.outcome = _typed_sentence(sup, hits, reports, caps, alone=True)
     elif when is not None:
         past = when == "past"
-        if ends := _ENDS.search(question):
-            # "when does the pilot end?": a date said of its end ("runs until May 8"), not
-            # "please confirm the pilot scope by Friday" (new user's trial, session 28); a
-            # thing due is wanted by a date ("the plan will be with you by May 8")
+        if (ends := _ENDS.search(question)) and not _STARTS.search(question):
+            # "when does the pilot end?": a date said of its end, in the sentence itself
+            # ("runs until May 8"), not "please confirm the pilot scope by Friday" (new user's
+            # trial, session 28); a thing due is wanted by a date ("with you by May 8")
             due = ends.group(0).lower() in ("due", "deadline")
-            sup.required.append(_END_SAID + (r"|\bby\b|\bbefore\b" if due else ""))
+            sup.said.append(_END_SAID + (r"|\bby\b|\bbefore\b" if due else ""))
         sup.when = _typed_sentence(
             sup,
             hits,
@@ -1336,6 +1389,8 @@ _MONTH_IN = re.compile(
 )
 
 
+# The thing named, not its neighbour: a year, an opposite qualifier, an end that is not a
+# start (notes/0006, "An eleventh vault", session 28).
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # A qualifier and its opposite: "the first boat back" is not "the last boat back", the
 # "minimum order" not the "maximum" — whatever words the two sentences share.
@@ -1377,16 +1432,18 @@ def opposed_qualifiers(question: str) -> list[tuple[str, str]]:
     if asks_when(question) is not None:
         # "when does the pilot end?" is not answered by "the pilot can start on March 23" (new
         # user's trial, session 28), nor "when does it start?" by its end
-        if _ENDS.search(question):
-            out.append((_ENDS.pattern, _STARTS.pattern))
-        elif _STARTS.search(question):
+        if _STARTS.search(question):  # "when is the pilot due to start?": a start
             out.append((_STARTS.pattern, _ENDS.pattern))
+        elif _ENDS.search(question):
+            out.append((_END_SAID, _STARTS.pattern))
     return out
 
 
+# an end (not "end up": "when did they end up starting?" asks a start; review)
 _ENDS = re.compile(
-    r"\b(?:end|ends|ended|ending|finish|finishes|finished|finishing|wrap(?:s|ped)? up|"
-    r"conclude[sd]?|run(?:s)? (?:until|till|to)|last day|deadline|due)\b",
+    r"\b(?:(?:end|ends|ended|ending)(?!\s+up\b)|finish|finishes|finished|finishing|"
+    r"wrap(?:s|ped)? up|conclude[sd]?|run(?:s)? (?:until|till|to)|last day|deadline|"
+    r"due(?!\s+to\b))\b",  # "due", not "due to the audit"
     re.IGNORECASE,
 )
 _STARTS = re.compile(
@@ -1396,7 +1453,11 @@ _STARTS = re.compile(
 )
 
 
-_END_SAID = _ENDS.pattern[:-3] + r"|until|till|through|thru|to the end|closes?|closing)\b"
+_END_SAID = (
+    r"\b(?:(?:end|ends|ended|ending)(?!\s+up\b)|finish|finishes|finished|finishing|"
+    r"wrap(?:s|ped)? up|conclude[sd]?|last day|deadline|until|till|through|thru|to the end|"
+    r"closes?|closing)\b"
+)
 
 
 def says_opposite(sentence: str, opposed: Sequence[tuple[str, str]]) -> bool:
@@ -1464,6 +1525,8 @@ def _typed_sentence(
             near = f"{h.title} {' '.join(said[max(0, i - 1) : i + 1])}"
             if not all(re.search(n, near, re.I) for n in sup.required):
                 continue  # "Cave Two has 9 racks" for the racks of Cave One
+            if not all(re.search(n, sent, re.I) for n in sup.said):
+                continue  # the end asked, in the sentence that gives the date
             # read with its heading and the sentence before ("I estimate 38 of the 60 hours
             # for it": "it" is the export the sentence before names)
             around = sent if alone else " ".join(said[max(0, i - 1) : i + 1])

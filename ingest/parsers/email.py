@@ -234,6 +234,16 @@ def _forward_near(node: Any) -> bool:
 _BREAK = "\ue000"  # a line break the markup makes, until the source's own are spaces
 
 
+def _in_cell(node: Any) -> bool:
+    """Is the HTML node inside a table cell?"""
+    up = node.parent
+    while up is not None:
+        if up.tag in ("td", "th"):
+            return True
+        up = up.parent
+    return False
+
+
 def html_to_text(html: str, quotes: bool = True) -> str:
     """The text of an HTML body. ``quotes=False`` leaves out what the mail program marked as
     the message replied to (replaced by a ">" line, so the attribution before it goes with it
@@ -266,7 +276,7 @@ def html_to_text(html: str, quotes: bool = True) -> str:
     for n in tree.css("li"):
         n.insert_before(f"{nl}- ")
     for n in tree.css("p"):
-        n.insert_after(nl + nl)
+        n.insert_after(nl if _in_cell(n) else nl + nl)  # Outlook puts a <p> in every cell
     for n in tree.css("div, li, tr, h1, h2, h3, h4, h5, h6, blockquote"):
         n.insert_after(nl)
     body = tree.body or tree.root

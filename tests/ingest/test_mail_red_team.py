@@ -594,3 +594,42 @@ def test_listing_an_address_keeps_the_one_inferred(tmp_path: Path) -> None:
     assert listed == {ME: "config", "sam.k@samconsult.example": "config"}
     out = cli(home, "clients", "assign", ME, "--general", code=1)
     assert "your own address" in out
+
+
+def test_an_assignment_to_general_or_of_a_recipient_does_not_leak_either(tmp_path: Path) -> None:
+    """Review of session 28: a sender given to general still put its mail to Clearview's
+    person (at a private address) in every scope; and a recipient assigned to Clearview from
+    the review queue did not count as Clearview's people when the sender was assigned to
+    Northwind."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    pr = "P R <pr77@mail.example>"
+    notes = [
+        ("a", DANA, "kickoff", "Kickoff."),
+        ("b", "Priya Raman <priya@clearview.example>", "fees", "Hello."),
+        ("c", "Priya Raman <priya.r@mail.example>", "private", "The shadow run is KESTREL40."),
+        ("d", "Someone <someone@unknown.example>", "x", "Clearview's fee floor is KESTREL41."),
+        ("e", pr, "cap", "Our cap is KESTREL42."),
+        ("f", "Someone <someone@unknown.example>", "lunch", "Lunch on KESTREL43?"),
+    ]
+    for name, to, subject, body in notes:
+        (inbox / f"{name}.eml").write_text(
+            mail(f"{name}@samconsult.example", ME, to, subject, body)
+        )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    v.close()
+    cli(home, "me", "--remove", ME)
+    cli(home, "clients", "assign", ME, "--general")
+    v = open_vault(home)
+    assert scope_of(v, "KESTREL40") == {"clearview"}  # given to general: the client it names
+    assert scope_of(v, "KESTREL41") == {"clearview"}
+    assert scope_of(v, "KESTREL43") == {"*"}  # names no client: general, as the user said
+    v.close()
+    cli(home, "clients", "assign", "pr77@mail.example", "clearview")
+    cli(home, "clients", "assign", ME, "northwind")
+    v = open_vault(home)
+    assert scope_of(v, "KESTREL42") == {"!"}
+    for needle in ("KESTREL40", "KESTREL41", "KESTREL42"):
+        assert not leaks(v, needle)
+    v.close()

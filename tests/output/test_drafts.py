@@ -1036,3 +1036,7 @@ def test_an_html_mails_greeting_lead_in_and_items_are_not_one_point() -> None:
         "When will the dashboard be ready for the night shift?",
         "Also – can we extend the pilot to the Antwerp depot in May?",
     ]
+    # a paragraph in a table cell (Outlook's) ends its line, not a paragraph (review)
+    assert html_to_text("<table><tr><td><p>Fee</p></td><td><p>$120</p></td></tr></table>") == (
+        "Fee\n$120"
+    )

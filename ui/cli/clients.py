@@ -219,7 +219,8 @@ def me_cmd(
         # narrows what is inferred (a vendor writing to two clients is not you: session 22),
         # and your older address would have become a correspondent to assign (new user's
         # trial, session 28)
-        emails += same_domain(inferred - gone, add)
+        kept = same_domain(inferred - gone, add)
+        emails += kept
         rejected = {a for a in v.settings.me_not if a not in emails} | (gone & inferred)
         set_me_emails(v.settings.config_path, emails)
         if rejected != set(v.settings.me_not):
@@ -229,6 +230,11 @@ def me_cmd(
         )
         for r in sorted(gone & inferred) if not as_json else ():
             click.echo(f"{r} is not yours: written to [me] not_emails, never inferred again")
+        for k in kept if not as_json else ():
+            click.echo(
+                f"{k} (inferred, at the same domain) kept in [me] emails: "
+                "`--remove` it if it is not yours"
+            )
         ensure_current(v)
     mine = my_addresses(v)
     why = inferred_me(v)
