@@ -1496,8 +1496,6 @@ def test_the_thing_asked_is_the_one_named_not_its_neighbour(nvault: Vault) -> No
     assert asked_unit("what do they charge per month?") is None  # a period: the period rule
     assert not per_unit("about 11,000 feet of line; our number is $318,000.", "foot")
     assert per_unit("Hempex is $2.10 a foot.", "foot") and per_unit("2.9% a payment", "card")
-    scoped, names = Filters(client="northwind"), ["northwind", "Northwind"]
-    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "boats.md", BOAT_NOTE))
     near = [
         "What time's the first boat back from Carrigaholt?",
         "How many racks are there in Cave One?",
@@ -1506,9 +1504,6 @@ def test_the_thing_asked_is_the_one_named_not_its_neighbour(nvault: Vault) -> No
         "What does the schooner job charge per foot for Hempex?",
         "How much is a ticket for a tower tour?",
     ]
-    for q in near:
-        sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
-        assert not sup.ok, q
     said = BOAT_NOTE + (
         "- First boat back to Carrigaholt leaves the island at 12:15.\n"
         "- Cave One would hold 4 racks if it were opened.\n"
@@ -1517,10 +1512,20 @@ def test_the_thing_asked_is_the_one_named_not_its_neighbour(nvault: Vault) -> No
         "- Hempex for the schooner job is $2.10 a foot.\n"
         "- A ticket for a tower tour is €12.\n"
     )
-    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "boats.md", said))
-    for q in near:
-        sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
-        assert sup.ok, q
+    withheld_then_answered(nvault, "boats.md", BOAT_NOTE, said, near)
+
+
+def withheld_then_answered(
+    vault: Vault, name: str, before: str, after: str, questions: list[str]
+) -> None:
+    """Each question is withheld (in Northwind's scope) from the note ``before`` and answered
+    once the note says ``after``."""
+    scoped, names = Filters(client="northwind"), ["northwind", "Northwind"]
+    for text, ok in ((before, False), (after, True)):
+        Ingestor(vault).ingest_file(write_note(vault.settings.inbox, name, text))
+        for q in questions:
+            sup = support(vault, q, search(vault, q, k=5, filters=scoped), names)
+            assert sup.ok is ok, q
 
 
 def test_the_verb_of_a_price_is_the_kind_of_answer() -> None:
@@ -1564,20 +1569,12 @@ def test_the_end_asked_is_not_the_start_and_a_go_live_is_no_start(nvault: Vault)
     is the plan due?" is answered by the date it is wanted by."""
     assert asks_when("when does the pilot end?") == "ahead"
     assert asks_when("when does Elaine want the portal to go live") is None
-    scoped, names = Filters(client="northwind"), ["northwind", "Northwind"]
-    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "pilot.md", PILOT_NOTE))
     near = ["When does the pilot end?", "When is the go-live?", "When is the validation plan due?"]
-    for q in near:
-        sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
-        assert not sup.ok, q
     said = PILOT_NOTE + (
         "\nThe pilot runs until May 8. Go-live is on June 1.\n"
         "The validation plan will be with you by May 8.\n"
     )
-    Ingestor(nvault).ingest_file(write_note(nvault.settings.inbox, "pilot.md", said))
-    for q in near:
-        sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names)
-        assert sup.ok, q
+    withheld_then_answered(nvault, "pilot.md", PILOT_NOTE, said, near)
 
 
 def test_the_review_of_the_neighbour_rules() -> None:
