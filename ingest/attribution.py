@@ -242,8 +242,7 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
     for a in rcpts:
         if sender and a == sender[0]:
             continue
-        ruled = ctx.rule(*email_keys(a))
-        owner = ctx.directory.by_address(a) or (ruled if ruled != SCOPE_GENERAL else None)
+        owner = _recipient_owner(ctx, a)
         if owner is None and not (sender and sender[0] in ctx.me):
             return None  # an unknown recipient: not "all belong to one client"
         if owner is not None:
@@ -269,18 +268,8 @@ def _as_assigned(e: EntryFacts, ctx: Context, hit: str, sender: str, rcpts: list
     subject; the text) waits for review; given to general, it is the one client it points
     at (new user's trial, session 28: the user's address, taken out of [me] and given to
     Northwind, moved their replies to Castellan into Northwind's scope)."""
-    theirs: set[str] = set()
-    for a in rcpts:
-        ruled = ctx.rule(*email_keys(a)) if a != sender else None
-        owner = ctx.directory.by_address(a) or (ruled if ruled != SCOPE_GENERAL else None)
-        if a != sender and owner:
-            theirs.add(owner)
-    people = [
-        str(p[0])
-        for f in ("to", "cc")
-        for p in e.meta.get(f) or []
-        if isinstance(p, list | tuple) and len(p) == 2 and p[0]
-    ]
+    theirs = {o for a in rcpts if a != sender and (o := _recipient_owner(ctx, a))}
+    people = _display_names(e.meta, "to", "cc")
     others = (theirs | _named(ctx, *people, e.title, e.text)) - {hit}
     if not others:
         return hit
@@ -290,12 +279,24 @@ def _as_assigned(e: EntryFacts, ctx: Context, hit: str, sender: str, rcpts: list
 def _claims_another(e: EntryFacts, ctx: Context, client: str) -> bool:
     """Does a message whose sender clients.toml does not know name a client other than
     ``client`` — in the sender's display name, its subject or its text?"""
-    names = [
+    return bool(_named(ctx, *_display_names(e.meta, "from"), e.title, e.text) - {client})
+
+
+def _display_names(meta: Mapping[str, Any], *fields: str) -> list[str]:
+    """The display names of the message's ``fields`` ("Mira Okafor" of her address)."""
+    return [
         str(p[0])
-        for p in e.meta.get("from") or []
+        for f in fields
+        for p in meta.get(f) or []
         if isinstance(p, list | tuple) and len(p) == 2 and p[0]
     ]
-    return bool(_named(ctx, *names, e.title, e.text) - {client})
+
+
+def _recipient_owner(ctx: Context, address: str) -> str | None:
+    """The client a recipient's address belongs to: clients.toml's, or the user's assignment
+    (not general)."""
+    ruled = ctx.rule(*email_keys(address))
+    return ctx.directory.by_address(address) or (ruled if ruled != SCOPE_GENERAL else None)
 
 
 def _joins_thread(e: EntryFacts, ctx: Context, party: set[str], client: str) -> bool:

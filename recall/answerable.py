@@ -175,10 +175,15 @@ _NOT_IN_PHRASE = (
     r"(?!(?:do|does|did|done|will|would|can|could|should|shall|may|might|must|has|have|had|"
     r"happened|happens|about|to|with|for|on|in|of|from)\b)"
 )
+# "what did the foundry end up charging them?", "what was FieldPro going to cost?": the verb
+# asks for the amount
+_PRICE_VERB_ASKED = (
+    r"\bwhat (?:does|do|did|will|would|is|was|were|are) (?:[\w'’-]+ ){1,6}(cost|costs|costing|"
+    r"charge|charges|charging|charged|pay|pays|paying|paid)\b"
+)
+_PRICE_VERB = re.compile(_PRICE_VERB_ASKED, re.IGNORECASE)
 _QUANTITY_QUESTION = re.compile(
-    # "what did the foundry end up charging them?", "what was FieldPro going to cost?"
-    r"\bwhat (does|do|did|will|would|is|was|were|are) ([\w'’-]+ ){1,6}(cost|costs|costing|charge|"
-    r"charges|charging|charged|pay|pays|paying|paid)\b|"
+    rf"{_PRICE_VERB_ASKED}|"
     r"\b(how (many|much|long|old|far|big|large|heavy|tall|wide|deep|high)|(what|which)"
     rf"(['’]s| is| are| was| were)?( {_NOT_IN_PHRASE}[\w'’-]+){{0,4}} "
     r"(share|percentage|percent|proportion|fraction|numbers?|amount|rate|fee|fees|cost|costs|"
@@ -188,11 +193,6 @@ _QUANTITY_QUESTION = re.compile(
     r"distance|capacity))\b|"
     r"\b(at )?what (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|"
     r"limits?|boxes?)\b)",
-    re.IGNORECASE,
-)
-_PRICE_VERB = re.compile(
-    r"\bwhat (?:does|do|did|will|would|is|was|were|are) (?:[\w'’-]+ ){1,6}(cost|costs|costing|"
-    r"charge|charges|charging|charged|pay|pays|paying|paid)\b",
     re.IGNORECASE,
 )
 # "What time does the export run?" asks for a time: the answer says "at 2am", not "time"
@@ -266,8 +266,6 @@ _ASKS_MONEY = re.compile(
     r"pays|paying|paid)\b",
     re.I,
 )
-# a rate of pay is money, whatever else the question says: "the base labour rate", "her day
-# rate" (blind trial, session 27: answered by "8% as the default")
 # "how much is a ticket?" asks a price: "a" or "each" is one of something sold (blind trial,
 # session 28: answered by "Maximum 8 people per tour")
 _UNIT_PRICE = re.compile(
@@ -328,12 +326,14 @@ def asked_unit(question: str) -> str | None:
     return None if _names_a_period(word) or word in ("night", "annum", "cent") else word
 
 
-def per_unit(sentence: str, unit: str) -> bool:
-    """Does the sentence give an amount per something ("a foot", "per", "/m", "each", "%")?"""
-    del unit  # any unit: "per transaction" answers "per card payment"
+def per_unit(sentence: str) -> bool:
+    """Does the sentence give an amount per something ("$2.10 a foot", "30 cents per
+    payment", "/m", "each", "%")? Any unit: "per transaction" answers "per card payment"."""
     return _UNIT_SAID.search(sentence) is not None
 
 
+# a rate of pay is money, whatever else the question says: "the base labour rate", "her day
+# rate" (blind trial, session 27: answered by "8% as the default")
 _PAY_RATE = re.compile(r"\b(?:labou?r|pay|billing|charge[- ]out|day|hourly)\s+rates?\b", re.I)
 _MONEY_OR_NOT = re.compile(
     r"\bhow (?:many|long)\b|\bby how much\b|\b(?:hours?|days?|weeks?|months?)\b|\bper\b|%|"
@@ -1206,7 +1206,7 @@ def support(
             or bool(_UNIT_PRICE.search(question))
             or (bool(_ASKS_MONEY.search(question)) and not _MONEY_OR_NOT.search(question))
         )
-        unit = asked_unit(question) if _ASKS_MONEY.search(question) else None
+        per_something = bool(_ASKS_MONEY.search(question)) and asked_unit(question) is not None
         measure = asked_measure(question)
         sup.quantity = _typed_sentence(
             sup,
@@ -1217,7 +1217,7 @@ def support(
                 and measures(s, question)
                 and (nouns is None or counts(s, nouns))
                 and per_period(s, period)
-                and (unit is None or per_unit(s, unit))
+                and (not per_something or per_unit(s))
                 and (measure is None or measure.search(s) is not None)
             ),
             caps,
@@ -1440,11 +1440,12 @@ def opposed_qualifiers(question: str) -> list[tuple[str, str]]:
 
 
 # an end (not "end up": "when did they end up starting?" asks a start; review)
-_ENDS = re.compile(
-    r"\b(?:(?:end|ends|ended|ending)(?!\s+up\b)|finish|finishes|finished|finishing|"
-    r"wrap(?:s|ped)? up|conclude[sd]?|run(?:s)? (?:until|till|to)|last day|deadline|"
-    r"due(?!\s+to\b))\b",  # "due", not "due to the audit"
-    re.IGNORECASE,
+_END_WORDS = (
+    r"(?:end|ends|ended|ending)(?!\s+up\b)|finish|finishes|finished|finishing|"
+    r"wrap(?:s|ped)? up|conclude[sd]?|last day|deadline"
+)
+_ENDS = re.compile(  # asked: "due", not "due to the audit"
+    rf"\b(?:{_END_WORDS}|run(?:s)? (?:until|till|to)|due(?!\s+to\b))\b", re.IGNORECASE
 )
 _STARTS = re.compile(
     r"\b(?:start|starts|started|starting|begin|begins|began|beginning|kick(?:s|ed)? off|"
@@ -1453,11 +1454,7 @@ _STARTS = re.compile(
 )
 
 
-_END_SAID = (
-    r"\b(?:(?:end|ends|ended|ending)(?!\s+up\b)|finish|finishes|finished|finishing|"
-    r"wrap(?:s|ped)? up|conclude[sd]?|last day|deadline|until|till|through|thru|to the end|"
-    r"closes?|closing)\b"
-)
+_END_SAID = rf"\b(?:{_END_WORDS}|until|till|through|thru|to the end|closes?|closing)\b"
 
 
 def says_opposite(sentence: str, opposed: Sequence[tuple[str, str]]) -> bool:

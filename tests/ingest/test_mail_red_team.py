@@ -546,18 +546,13 @@ def test_an_assigned_sender_does_not_carry_its_mail_to_another_client(tmp_path: 
     naming another client's person, it waits for review (in neither scope)."""
     v = clients_vault(tmp_path)
     home = v.settings.home
-    inbox = v.settings.inbox
     notes = [
         ("a", DANA, "kickoff", "Kickoff agenda KESTREL30."),
         ("b", "Priya Raman <priya@clearview.example>", "fees", "Our fee floor is KESTREL31."),
         ("c", "Priya Raman <priya.r@mail.example>", "private", "The shadow run is KESTREL32."),
         ("d", "Someone <someone@unknown.example>", "hello", "Lunch on KESTREL33?"),
     ]
-    for name, to, subject, body in notes:
-        (inbox / f"{name}.eml").write_text(
-            mail(f"{name}@samconsult.example", ME, to, subject, body)
-        )
-    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    from_me(v, notes)
     v.close()
     assert ME in cli(home, "me")
     cli(home, "me", "--remove", ME)
@@ -603,7 +598,6 @@ def test_an_assignment_to_general_or_of_a_recipient_does_not_leak_either(tmp_pat
     Northwind."""
     v = clients_vault(tmp_path)
     home = v.settings.home
-    inbox = v.settings.inbox
     pr = "P R <pr77@mail.example>"
     notes = [
         ("a", DANA, "kickoff", "Kickoff."),
@@ -613,11 +607,7 @@ def test_an_assignment_to_general_or_of_a_recipient_does_not_leak_either(tmp_pat
         ("e", pr, "cap", "Our cap is KESTREL42."),
         ("f", "Someone <someone@unknown.example>", "lunch", "Lunch on KESTREL43?"),
     ]
-    for name, to, subject, body in notes:
-        (inbox / f"{name}.eml").write_text(
-            mail(f"{name}@samconsult.example", ME, to, subject, body)
-        )
-    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    from_me(v, notes)
     v.close()
     cli(home, "me", "--remove", ME)
     cli(home, "clients", "assign", ME, "--general")
@@ -633,3 +623,13 @@ def test_an_assignment_to_general_or_of_a_recipient_does_not_leak_either(tmp_pat
     for needle in ("KESTREL40", "KESTREL41", "KESTREL42"):
         assert not leaks(v, needle)
     v.close()
+
+
+def from_me(v: Vault, notes: list[tuple[str, str, str, str]]) -> None:
+    """Ingest the user's mails (name, to, subject, body), each from their address."""
+    inbox = v.settings.inbox
+    for name, to, subject, body in notes:
+        (inbox / f"{name}.eml").write_text(
+            mail(f"{name}@samconsult.example", ME, to, subject, body)
+        )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))

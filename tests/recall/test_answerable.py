@@ -1494,8 +1494,8 @@ def test_the_thing_asked_is_the_one_named_not_its_neighbour(nvault: Vault) -> No
     assert has_name("Email from Deb Hollis today.", words_of("what's Deb's surname?"))
     assert asked_unit("what does the ropewalk charge per foot for Hempex?") == "foot"
     assert asked_unit("what do they charge per month?") is None  # a period: the period rule
-    assert not per_unit("about 11,000 feet of line; our number is $318,000.", "foot")
-    assert per_unit("Hempex is $2.10 a foot.", "foot") and per_unit("2.9% a payment", "card")
+    assert not per_unit("about 11,000 feet of line; our number is $318,000.")
+    assert per_unit("Hempex is $2.10 a foot.") and per_unit("2.9% a payment")
     near = [
         "What time's the first boat back from Carrigaholt?",
         "How many racks are there in Cave One?",
@@ -1593,8 +1593,8 @@ def test_the_review_of_the_neighbour_rules() -> None:
 
     assert not _MONEY.search("The data migration moved 200k rows in March.")
     assert _MONEY.search("The wrenfield floor price is 14k.")
-    assert not per_unit("Per the contract our number is $318,000 for the lot.", "foot")
-    assert not per_unit("$4,000, a tourism grant", "tour") and per_unit("£12 each", "tub")
+    assert not per_unit("Per the contract our number is $318,000 for the lot.")
+    assert not per_unit("$4,000, a tourism grant") and per_unit("£12 each")
     end = opposed_qualifiers("When does the pilot end?")
     assert says_opposite("The pilot can start on March 23.", end)
     assert not says_opposite("It started March 3 and runs through May 8.", end)
