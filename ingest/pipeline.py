@@ -65,6 +65,7 @@ from .threading import drop_repeated_turns, email_thread, follow_rename
 INGESTED, DUPLICATE, PARTIAL, FAILED = "ingested", "duplicate", "partial", "failed"
 DONE = (INGESTED, DUPLICATE, PARTIAL)
 SKIPPED, GONE, CHANGING = "skipped", "gone", "changing"
+SETTINGS_FILES = frozenset({"clients.toml", "config.toml"})
 EMBED_BATCH = 256
 
 
@@ -601,6 +602,15 @@ class Ingestor:
         path = Path(os.path.abspath(path))
         key = utf8_name(str(path))
         s = self.settings
+        if path.name.lower() in SETTINGS_FILES:
+            # a copy of the settings beside the material it describes is not material, nor a
+            # failure: it made every `ingest` of such a folder exit 65 (QA, session 28)
+            return Outcome(
+                key,
+                SKIPPED,
+                f"a trailkeep settings file, not material: the one read is "
+                f"{s.home / path.name.lower()} (copy it there to use it)",
+            )
         limit, kind, setting = size_limit(path.name, s.max_file_bytes, s.max_note_bytes)
         try:
             # Refused by name and stat before a byte is read; then room for the blob and about

@@ -28,7 +28,16 @@ from trailkeep.vault.space import as_disk_full, is_disk_full
 
 from .filters import is_ignored
 from .heartbeat import HEARTBEAT_FILE, write_heartbeat
-from .pipeline import CHANGING, GONE, SKIPPED, Ingestor, Outcome, utf8_name, walk
+from .pipeline import (
+    CHANGING,
+    GONE,
+    SETTINGS_FILES,
+    SKIPPED,
+    Ingestor,
+    Outcome,
+    utf8_name,
+    walk,
+)
 
 DISK_RETRY_SECONDS = 10.0  # after a full disk, how soon the queued files are tried again
 ROOTS_SECONDS = 2.0  # how often the watched folders are looked for (one made after the start)
@@ -333,7 +342,11 @@ class Watcher:
             if out.status == CHANGING:
                 self.tracker.observe(p)
                 continue
-            if out.status == SKIPPED and (out.error or "").startswith("empty note"):
+            if out.status == SKIPPED and p.name.lower() in SETTINGS_FILES:
+                with contextlib.suppress(OSError):  # said once, not at every rescan
+                    st = os.stat(p)
+                    self._skipped[out.path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            elif out.status == SKIPPED and (out.error or "").startswith("empty note"):
                 # remembered only while it is still blank: text typed between the read and this
                 # stat must not be taken as already seen (review)
                 with contextlib.suppress(OSError):

@@ -205,6 +205,28 @@ def test_an_empty_note_is_skipped_not_failed(home: Path) -> None:
     assert r.exit_code == 65 and "empty note" in r.output
 
 
+def test_a_settings_file_in_the_folder_is_skipped_and_said(home: Path, tmp_path: Path) -> None:
+    """QA, session 28: a folder of material holding its clients.toml (the user keeps the two
+    together) made every `ingest` of it exit 65, "no parser accepts 'clients.toml'". It is
+    skipped, with where the one read lives; it is not read as the settings either."""
+    folder = tmp_path / "material"
+    folder.mkdir()
+    (folder / "clients.toml").write_text('[[client]]\nid = "zed"\nname = "Zed Ltd"\n')
+    (folder / "Config.TOML").write_text("stable_seconds = 0\n")
+    write_note(folder, "ok.md", "# Ok\n\nthe feijoa note\n")
+    old = time.time() - 3600
+    for p in folder.iterdir():
+        os.utime(p, (old, old))
+    r = cli(home, "ingest", str(folder))
+    assert r.exit_code == 0, r.output
+    assert "1 ingested" in r.output and "2 skipped" in r.output
+    assert f"the one read is {home / 'clients.toml'}" in r.output
+    status = json.loads(cli(home, "status", "--json").stdout)
+    assert status["sources"]["failed"] == 0
+    assert status["documents"] == 1
+    assert not (home / "clients.toml").exists()  # copied by nobody but the user
+
+
 def test_a_folder_that_cannot_be_listed_is_said_and_counted(home: Path) -> None:
     """QA, session 18: an unreadable sub-folder of the inbox was skipped without a word, its
     notes never captured (an unreadable file was reported)."""
