@@ -28,9 +28,7 @@ from .answerable import (
     answerable,
     by_cover,
     only_asks,
-    proper_nouns,
     support,
-    words_of,
 )
 from .asked_when import answer_when, question_scope
 from .backends import Backend
@@ -41,6 +39,7 @@ from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
 from .scope import scope_for
 from .sentences import sentences
+from .terms import proper_nouns, words_of
 from .timeline import first_said
 from .trail import Step, _steps
 

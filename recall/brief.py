@@ -232,7 +232,7 @@ SETTLED_SHARE = 0.6
 
 
 def _stemmed(rows: list[TextRow]) -> list[tuple[TextRow, set[str]]]:
-    from .answerable import stem, words_of
+    from .terms import stem, words_of
 
     return [(r, {stem(w) for w in words_of(r.text)}) for r in rows]
 
@@ -267,7 +267,8 @@ def _settled_by(
     vault: Vault, question: TextRow, decisions: list[tuple[TextRow, set[str]]]
 ) -> TextRow | None:
     """The later decision of another document holding most of the question's words."""
-    from .answerable import content_terms, stem
+    from .answerable import content_terms
+    from .terms import stem
 
     if question.timestamp is None:
         return None

@@ -30,7 +30,8 @@ from trailkeep.vault.records import DOC_DRAFT
 
 from . import prompts
 from .answer import SUPERSEDED, evidence_strength, passages_block, verified
-from .answerable import only_asks, says_when
+from .answerable import only_asks
+from .asked import says_when
 from .backends import Backend
 from .citations import Reply, read_reply, unsourced
 from .errors import ModelCallFailed

@@ -26,10 +26,10 @@ from trailkeep.vault.query import (
 )
 from trailkeep.vault.records import DOC_DRAFT
 
-from .answerable import stem, words_of
 from .dates import window
 from .paraphrase import rewordings
 from .scope import admit, scope_for
+from .terms import stem, words_of
 
 
 def _text(vault: Vault, h: Hit) -> str:

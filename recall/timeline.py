@@ -332,7 +332,7 @@ def _topic(vault: Vault, topic: str, flt: Filters, searched: str) -> When:
 def named_in_topic(topic: str) -> set[str]:
     """The names a topic writes: its capitalised words, the first too when a lower-case word
     follows it ("Frankfurt depot"), lower case."""
-    from .answerable import proper_nouns
+    from .terms import proper_nouns
 
     words = topic.split()
     first = (

@@ -12,27 +12,28 @@ from tests.conftest import write_note
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import ask, search
 from trailkeep.recall.answerable import (
-    _MONEY,
-    _MONEY_OR_NOT,
     Support,
-    asks_name,
+    by_cover,
+    content_terms,
+    cover,
+    only_asks,
+    support,
+)
+from trailkeep.recall.asked import (
+    MONEY,
+    MONEY_OR_NOT,
     asks_outcome,
     asks_quantity,
     asks_when,
-    by_cover,
-    content_terms,
     counted_nouns,
     counts,
-    cover,
-    fold,
-    has_name,
     has_quantity,
     measures,
-    only_asks,
     reports,
     says_when,
-    support,
 )
+from trailkeep.recall.asked_names import asks_name, has_name
+from trailkeep.recall.terms import fold
 from trailkeep.vault import Filters, Vault
 
 CLIENTS = '[[client]]\nname = "Northwind Home Health"\nid = "northwind"\naliases = ["Northwind"]\npeople = ["Dana Whitfield"]\n'
@@ -685,7 +686,7 @@ def test_what_time_is_answered_by_a_time_of_day(nvault: Vault) -> None:
     assert ask(nvault, "What time does the Northwind weekly backup run?", scoped).abstained
     assert ask(nvault, "What time does the Northwind payroll sync run?", scoped).abstained
     # "what time zone" asks for a zone, not a time of day (review, session 10)
-    from trailkeep.recall.answerable import asks_quantity
+    from trailkeep.recall.asked import asks_quantity
 
     assert asks_quantity("What time does it run?") and asks_quantity("at what hour?")
     assert not asks_quantity("What time zone is the clinic in?")
@@ -715,8 +716,8 @@ A typical program is 24 weekly sessions.
 
 
 def test_a_question_in_its_own_words_is_supported_by_a_rewording() -> None:
-    from trailkeep.recall.answerable import stem
     from trailkeep.recall.paraphrase import alternatives, said_otherwise
+    from trailkeep.recall.terms import stem
 
     said = [stem(w) for w in "so we moved go-live to march 16".split()]
     assert said_otherwise("slip", said, stem) == {stem("moved")}
@@ -1161,7 +1162,7 @@ def test_a_heading_states_what_its_section_is(twoclient: Vault) -> None:
     ],
 )
 def test_how_often_is_said_by_its_word_or_its_period(text: str, word: str, said: bool) -> None:
-    from trailkeep.recall.answerable import said_how_often
+    from trailkeep.recall.asked import said_how_often
 
     assert said_how_often(text, word) is said
 
@@ -1171,14 +1172,8 @@ def test_a_list_an_identifier_and_a_cost_per_period_are_asked_for_as_such() -> N
     state reason codes" from "one of the state's six reason codes", "what's the hostname of the
     SFTP drop?" from a sentence about the upload, "what does Clearview pay each month?" from a
     fee per transaction."""
-    from trailkeep.recall.answerable import (
-        asked_period,
-        asks_identifier,
-        asks_list,
-        enumerates,
-        has_identifier,
-        per_period,
-    )
+    from trailkeep.recall.asked import asked_period, asks_list, enumerates, per_period
+    from trailkeep.recall.asked_names import asks_identifier, has_identifier
 
     assert asks_list("list the six state reason codes for edited visits") == (6, "codes")
     assert asks_list("What are the 3 options we considered?") == (3, "options")
@@ -1335,12 +1330,12 @@ def test_a_question_for_a_price_needs_a_sentence_with_an_amount_of_money(nvault:
         "How much did the delay cost the rollout in weeks?",
         "How much charge did the van batteries have left?",
     ):
-        assert asks_quantity(q) and _MONEY_OR_NOT.search(q), q
-    assert not _MONEY_OR_NOT.search("What price is Priya after for the two old vans?")
+        assert asks_quantity(q) and MONEY_OR_NOT.search(q), q
+    assert not MONEY_OR_NOT.search("What price is Priya after for the two old vans?")
     # an amount of money as people write it (review)
     for said in ("£85/h", "EUR 145", "18.500 €", "3 million dollars", "30 cents", "20p a day"):
-        assert _MONEY.search(said), said
-    assert not _MONEY.search("Priya is selling the two oldest vans, 14 years old.")
+        assert MONEY.search(said), said
+    assert not MONEY.search("Priya is selling the two oldest vans, 14 years old.")
 
 
 ACCENT_NOTE = """---
@@ -1394,13 +1389,13 @@ def test_a_name_or_a_number_is_of_what_the_question_asks(nvault: Vault) -> None:
     """Blind trial, session 27: "what's the harbour master's name at Perth?" was answered by a
     sentence naming Ochil and Dunkeld beside "Perth harbour" — the name must be the role's;
     and "the overtime in October" by September's figure — another month's number."""
-    from trailkeep.recall.answerable import _role_asked
+    from trailkeep.recall.asked_names import role_asked
 
-    assert _role_asked("What's the harbour master's name at Perth?") == ["harbour", "master"]
-    assert _role_asked("What is the name of the site manager at Ochil?") == ["site", "manager"]
+    assert role_asked("What's the harbour master's name at Perth?") == ["harbour", "master"]
+    assert role_asked("What is the name of the site manager at Ochil?") == ["site", "manager"]
     assert asks_name("What's the harbour master's name at Perth?")
     assert asks_name("What was the name of the supplier they paid?")  # a name, not money
-    from trailkeep.recall.answerable import months_said
+    from trailkeep.recall.asked import months_said
 
     assert months_said("the march to the depot") == set()  # a month is capitalised
     assert months_said("September's overtime, and 12 Oct") == {"september", "october"}
@@ -1474,14 +1469,9 @@ def test_the_thing_asked_is_the_one_named_not_its_neighbour(nvault: Vault) -> No
     by 2026's, "what's Pádraig's boat called?" by his surname, "what does the ropewalk charge
     per foot?" by a total beside "11,000 feet", and "how much is a ticket?" by a group size.
     Each near-miss abstains; each is answered once the history says it."""
-    from trailkeep.recall.answerable import (
-        asked_unit,
-        has_name,
-        opposed_qualifiers,
-        per_unit,
-        says_opposite,
-        words_of,
-    )
+    from trailkeep.recall.asked import asked_unit, opposed_qualifiers, per_unit, says_opposite
+    from trailkeep.recall.asked_names import has_name
+    from trailkeep.recall.terms import words_of
 
     first = opposed_qualifiers("what time's the first boat back from the island?")
     assert says_opposite("first boat out 09:45, last boat back 17:30.", first)
@@ -1545,7 +1535,7 @@ def test_the_verb_of_a_price_is_the_kind_of_answer() -> None:
     # "called" stays a word to find: a place name beside "the boat" names no boat (review)
     assert content_terms("what is the boat called?") == ["boat", "called"]
     assert asks_name("what is the boat called?")
-    from trailkeep.recall.answerable import stem
+    from trailkeep.recall.terms import stem
 
     assert stem("bookings") == stem("booking") == "book"
     assert stem("things") == "thing" and stem("ratings") != stem("rates")
@@ -1582,17 +1572,12 @@ def test_the_review_of_the_neighbour_rules() -> None:
     a tourism grant", read as a price per tour; "due to the audit" as a thing due; "end up
     starting" as an end; a name written out at the start of a sentence, or as "O'Dálaigh",
     read as another name."""
-    from trailkeep.recall.answerable import (
-        _MONEY,
-        has_name,
-        opposed_qualifiers,
-        per_unit,
-        says_opposite,
-        words_of,
-    )
+    from trailkeep.recall.asked import MONEY, opposed_qualifiers, per_unit, says_opposite
+    from trailkeep.recall.asked_names import has_name
+    from trailkeep.recall.terms import words_of
 
-    assert not _MONEY.search("The data migration moved 200k rows in March.")
-    assert _MONEY.search("The wrenfield floor price is 14k.")
+    assert not MONEY.search("The data migration moved 200k rows in March.")
+    assert MONEY.search("The wrenfield floor price is 14k.")
     assert not per_unit("Per the contract our number is $318,000 for the lot.")
     assert not per_unit("$4,000, a tourism grant") and per_unit("£12 each")
     end = opposed_qualifiers("When does the pilot end?")
