@@ -659,12 +659,14 @@ def draft_doc(
     template = prompts.load(f"doc_{kind}")
     meta = template.meta.get("sections", [])
     sections = [(str(s["title"]), str(s.get("query", ""))) for s in meta]
-    scope = Scope.for_client(client, vault.settings.clients) if client else None
+    # for no client, the user's general material alone: no client's material is anyone's to
+    # mix into a document (notes/0013, "A document for no client")
+    everyone = vault.settings.clients
+    scope = Scope.for_client(client, everyone) if client else Scope.general(everyone)
     queries = [topic] + [f"{topic} {q}" for _, q in sections]
     passages, per = gather(vault, scope, queries, exclude=set(), today=today)
     title = f"{kind.replace('-', ' ').capitalize()}: {topic}"
-    if scope is not None:
-        title = scope.mask(title)  # a topic naming another client stays out (QA, session 12)
+    title = scope.mask(title)  # a topic naming another client stays out (QA, session 12)
     lines = [f"# {title}", ""]
     if client:
         lines.extend([f"Client: {client.name}", ""])

@@ -47,7 +47,8 @@ def call_model(
     if scope is not None:
         found = scope.leaks(prompt)
         if found:
-            why = PromptNamesOtherClient(scope.client.id, found)
+            whose = "your general material" if scope.is_general else scope.client.id
+            why = PromptNamesOtherClient(whose, found)
             vault.record_llm_call(
                 purpose=purpose,
                 backend=backend.name,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from trailkeep.vault import Filters, Hit
 from trailkeep.vault.clients import ClientDirectory, ClientSpec
+from trailkeep.vault.records import SCOPE_GENERAL
 
 from .greetings import SALUTATION
 from .secrets import mask_secrets
@@ -51,6 +52,20 @@ class Scope:
         # the same directory when the client has no people (no patterns compiled twice)
         strict = ClientDirectory(rest) if own_parts else others
         return cls(client, others, ClientDirectory((client,)), strict)
+
+    @classmethod
+    def general(cls, everyone: Sequence[ClientSpec]) -> Scope:
+        """The user's own general material alone — a document drafted for no client: entries
+        of no client that name none (new user's trial, session 29: `draft doc` without
+        `--client` quoted two clients' confidential mail and hours side by side). Every client
+        is another's here: a passage naming one is left out whole."""
+        every = ClientDirectory(tuple(everyone))
+        mine = ClientSpec(SCOPE_GENERAL, "your own general material")
+        return cls(mine, every, ClientDirectory(()), every)
+
+    @property
+    def is_general(self) -> bool:
+        return self.client.id == SCOPE_GENERAL
 
     def filters(self, base: Filters | None = None) -> Filters:
         return replace(base or Filters(), client=self.client.id)
@@ -174,7 +189,10 @@ _DIGIT = re.compile(r"\d")
 
 def scope_for(client_id: str, everyone: Sequence[ClientSpec]) -> Scope | None:
     """The scope of a clients.toml client; None for an id clients.toml does not list (a
-    caller must then show nothing: there is no scope to be sure of)."""
+    caller must then show nothing: there is no scope to be sure of). ``*``: the user's general
+    material alone (:meth:`Scope.general`)."""
+    if client_id == SCOPE_GENERAL:
+        return Scope.general(everyone)
     spec = next((c for c in everyone if c.id == client_id), None)
     return None if spec is None else Scope.for_client(spec, everyone)
 

@@ -211,6 +211,30 @@ def test_document_drafts_cite_and_stay_in_scope(bvault: Vault) -> None:
     assert all(SECRET not in r["messages"][0]["content"] for r in fake.requests)
 
 
+def test_a_document_for_no_client_holds_only_general_material(bvault: Vault) -> None:
+    """New user's trial, session 29: `draft doc` without `--client` quoted one client's
+    confidential mail and another's hours side by side. For no client, a document holds the
+    user's general material alone — offline and in the prompt of a model."""
+    seed(bvault)
+    write_note(
+        bvault.settings.inbox,
+        "exports.md",
+        "# Exports in general\n\nA claims export should always carry a schema version.\n",
+    )
+    Ingestor(bvault).ingest_paths([bvault.settings.inbox / "exports.md"])
+    d = draft_doc(bvault, "status-update", "claims export", today=date(2026, 3, 9))
+    assert [c.document for c in d.citations] == ["Exports in general"]
+    for said in (SECRET, "Acme", "Beta", "JSON Lines", "Parquet", "nightly"):
+        assert said not in d.text, said
+    with serve(echo_prompt) as fake:
+        b = AnthropicBackend(anthropic_client(KEY, fake.url, timeout=5, max_retries=0), "m")
+        m = draft_doc(bvault, "user-guide", "claims export", backend=b)
+    assert m.citations and fake.requests
+    prompt = fake.requests[0]["messages"][0]["content"]
+    assert "schema version" in prompt
+    assert all(said not in prompt for said in (SECRET, "JSON Lines", "Parquet", "Acme"))
+
+
 def test_drafts_are_stored_searchable_and_not_duplicated(bvault: Vault, tmp_path: Path) -> None:
     from trailkeep.ui.drafts import save
 

@@ -103,7 +103,12 @@ def draft_email_cmd(
 @draft_grp.command("doc")
 @click.option("--kind", required=True, type=click.Choice(DOC_KINDS))
 @click.option("--topic", required=True, type=Text(blank=True))
-@click.option("--client", "client", help="Only this client's history (and no other's).")
+@click.option(
+    "--client",
+    "client",
+    help="Only this client's history (and no other's); without it, only your general material "
+    "(notes, chats and drafts of no client, naming none).",
+)
 @backend_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context

@@ -151,7 +151,7 @@ def reply_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
 def document_tab(ctx: page.Ctx, clients: dict[str, Any]) -> None:
     kind = st.selectbox("Kind", DOC_KINDS)
     topic = st.text_input("Topic", key="doc-topic")
-    cl = st.selectbox("Client", ["(none: all my history)", *clients], key="doc-client")
+    cl = st.selectbox("Client", ["(none: my general material only)", *clients], key="doc-client")
     if st.button("Draft document", type="primary", disabled=not topic.strip()):
         from trailkeep.recall.draft import draft_doc
         from trailkeep.ui import drafts
