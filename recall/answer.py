@@ -37,7 +37,7 @@ from .dates import as_of, sided
 from .errors import ModelCallFailed
 from .llm import call_model
 from .retrieval import SearchResult, named_authors, search_detailed
-from .scope import scope_for
+from .scope import MASK, scope_for
 from .sentences import sentences
 from .terms import proper_nouns, words_of
 from .timeline import first_said
@@ -187,11 +187,13 @@ def judge(
     if client and others:
         # Asked within A's scope about B: B's material is out of this scope by design, so
         # whatever A's passages say, they do not answer it (QA: "what is <B>'s budget?" in
-        # A's scope answered from A's "learning budget").
-        them = ", ".join(_client_name(vault, c) for c in others)
+        # A's scope answered from A's "learning budget"). Which client that is stays unsaid:
+        # A's view names no other client, as the MCP tools' does not (new user's trial,
+        # session 29: "what about TREMULANT?" within A answered "the question is about Ferrule")
         return [], (
-            f"the question is about {them}, and it was asked within "
-            f"{_client_name(vault, client)}'s history: {them}'s material is outside this scope"
+            f"the question names {MASK}, and it was asked within "
+            f"{_client_name(vault, client)}'s history: another client's material is outside "
+            "this scope (ask within that client's history, or with no client selected)"
         )
     if not res.hits:
         return [], "no passage matched"

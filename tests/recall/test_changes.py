@@ -110,6 +110,8 @@ def test_what_changed_keeps_to_the_scope_the_dates_set_and_the_client_asked(
     assert not a.abstained and len(a.citations) == 1 and "200" in a.citations[0].quote
     a = ask(vault, "what changed for Beta since May?", Filters(client="acme"), today=TODAY)
     assert a.abstained and "outside this scope" in a.reason and "zebra" not in a.answer
+    # which client the question names stays unsaid in Acme's view (new user's trial, session 29)
+    assert "[another client]" in a.reason and "Beta" not in a.reason
 
 
 def test_what_changed_lists_the_oldest_first_and_says_how_many_more(tmp_path: Path) -> None:
