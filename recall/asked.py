@@ -40,7 +40,9 @@ _QUANTITY_QUESTION = re.compile(
     r"price|charge|charges|total|budget|count|figures?|"
     # a measure: "what humidity has Lodge Hill been holding?" (eleventh blind vault)
     r"temperature|temp|humidity|pressure|speed|weight|height|depth|width|length|voltage|"
-    r"distance|capacity))\b|"
+    r"distance|capacity|"
+    # a span of time: "what lead time did Kingsmoor quote?" (thirteenth blind vault)
+    r"lead[- ]times?|turn-?around))\b|"
     r"\b(at )?what (time|hour)\b(?!\s*(zones?|frames?|lines?|slots?|windows?|periods?|"
     r"limits?|boxes?)\b)",
     re.IGNORECASE,
@@ -125,13 +127,14 @@ UNIT_PRICE = re.compile(
 # "what does the ropewalk charge per foot?" is answered by an amount per something ("$2.10 a
 # foot", "30 cents per transaction", "/m", "each", "1.4%"), not by "$318,000" beside "11,000
 # feet" (blind trial, session 28); a period is the period rule's (``asked_period``)
-_PER_UNIT_ASKED = re.compile(r"\bper\s+([^\W\d_][\w-]*)", re.I)
+_PER_UNIT_ASKED = re.compile(r"\bper[\s-]+([^\W\d_][\w-]*)", re.I)  # "per-tree" too
 # the amount and its unit side by side ("$2.10 a foot", "30 cents per payment", "€5/m", "£12
 # each", "2.9%"), not a "per" or a "%" anywhere in the sentence (review)
 _UNIT_SAID = re.compile(
     r"\d[\d,.]*\s?(?:%|percent\b)|"
     r"(?:\d[\d,.]*\d|\d)\s?(?:k|m|bn|cents?|p|pence|ct|dollars?|euros?|pounds?|quid)?\s*"
-    r"(?:(?:per|a|an|every)\s+[^\W\d_]|/\s?[^\W\d_]|(?:each|apiece)\b)",
+    r"(?:(?:per|a|an|every)\s+(?P<unit>[^\W\d_][\w-]*)|/\s?(?P<short>[^\W\d_][\w-]*)|"
+    r"(?:each|apiece)\b)",
     re.I,
 )
 
@@ -161,8 +164,29 @@ _ASKS_MEASURE = re.compile(
 )
 
 
+# A span of time asked ("how long did Ledbury say the lining would take to fit?", "what lead
+# time did Kingsmoor quote?") is answered by one: "3 weeks", "2h40m", "a fortnight", not by
+# "£18,950" beside the lining (thirteenth blind vault). "How long is the shed?" is a length.
+_ASKS_DURATION = re.compile(
+    r"\bhow long\b.*\b(?:take|takes|took|taken|taking|last|lasts|lasted|wait|waited|spend|"
+    r"spent|run|runs|ran|stay|stayed|keep|kept)\b|"
+    r"\blead[- ]times?\b|\bturn-?around\b",
+    re.IGNORECASE,
+)
+DURATION = re.compile(
+    rf"\b{_N}(?:-|\s)?(?:min(?:ute)?s?|h|hrs?|hours?|days?|nights?|weeks?|wks?|months?|mos?|"
+    r"years?|yrs?)\b|\b\d+h\d+|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"twelve|few|several|couple of)\s+(?:minutes?|hours?|days?|nights?|weeks?|months?|years?)\b|"
+    r"\b(?:fortnight|overnight|immediate(?:ly)?|same[- ]day)\b",
+    re.IGNORECASE,
+)
+
+
 def asked_measure(question: str) -> re.Pattern[str] | None:
-    """For "what humidity …", "what's the depth of …": a number in the measure's units."""
+    """For "what humidity …", "what's the depth of …": a number in the measure's units; for
+    "how long did it take …", "what lead time …": a span of time."""
+    if _ASKS_DURATION.search(question):
+        return DURATION
     m = _ASKS_MEASURE.search(question)
     return re.compile(_MEASURES[m.group(1).lower()], re.IGNORECASE) if m else None
 
@@ -179,7 +203,10 @@ def asked_unit(question: str) -> str | None:
 def per_unit(sentence: str) -> bool:
     """Does the sentence give an amount per something ("$2.10 a foot", "30 cents per
     payment", "/m", "each", "%")? Any unit: "per transaction" answers "per card payment"."""
-    return _UNIT_SAID.search(sentence) is not None
+    return any(
+        not names_a_period(m.group("unit") or m.group("short") or "")
+        for m in _UNIT_SAID.finditer(sentence)
+    )  # "DKK 3.8m a year" is an amount per year, not per tree (thirteenth blind vault)
 
 
 # a rate of pay is money, whatever else the question says: "the base labour rate", "her day
@@ -410,7 +437,27 @@ def counts(sentence: str, noun_stems: set[str]) -> bool:
     words = words_of(_DATE_OR_TIME.sub(" ", sentence))
     numbers = [i for i, w in enumerate(words) if any(c.isdigit() for c in w) or w in NUMBER_WORDS]
     nouns = [i for i, w in enumerate(words) if stem(w) in noun_stems]
-    return any(abs(i - j) <= COUNTED_NEAR for i in numbers for j in nouns)
+    return any(
+        abs(i - j) <= COUNTED_NEAR and _counts_it(words, i, j, noun_stems)
+        for i in numbers
+        for j in nouns
+    )
+
+
+def _counts_it(words: Sequence[str], i: int, j: int, noun_stems: set[str]) -> bool:
+    """Is the number at ``i`` a count of the noun at ``j``? Not when another plural comes
+    first: "50,000 rows once the pipe-by-pipe catalogue went in" counts rows (new user's
+    trial, session 29)."""
+    if j < i:
+        return True  # "Exceptions: 4.2%", "caregivers: 48"
+    return not any(
+        len(w) > 3
+        and w.endswith("s")
+        and not w.endswith(("ss", "us", "is"))
+        and w not in SCAFFOLD
+        and stem(w) not in noun_stems
+        for w in words[i + 1 : j]
+    )
 
 
 _DATE_OR_TIME = re.compile(

@@ -31,7 +31,10 @@ GROUPS: tuple[str, ...] = (
     "bounced, rule out, ruled out",
     # something went wrong
     "break, broke, broken, fail, failed, failure, crash, crashed, error, wrong, problem, issue, "
-    "bug, outage, stop working, stopped working, defect, glitch, fault",
+    "bug, outage, stop working, stopped working, defect, glitch, fault, flop, flopped, "
+    # a trial that failed is a dead end ("why did the fogger trial flop?" / "dead end:
+    # ultrasonic foggers"; thirteenth blind vault)
+    "dead end, fall through, fell through",
     # something began
     "start, started, begin, began, kick off, kicked off, launch, launched, trigger",
     # something put before its users ("when is the go-live?" is not "the shadow run starts on
@@ -99,12 +102,15 @@ GROUPS: tuple[str, ...] = (
     # how many a place takes ("admit" / "holds 120 visitors")
     "admit, admits, hold, holds, capacity, accommodate, seat, seats",
     # built by us ("home-grown" / "in-house")
-    "home-grown, homegrown, in-house, in house, our own, bespoke, custom-built",
+    "home-grown, homegrown, in-house, in house, our own, bespoke, custom-built, homemade, "
+    "home-made",
     # units written short ("extra hrs")
     "hours, hrs, hr",
     "minutes, mins",
     "weeks, wks",
     "years, yrs",
+    # a unit written short ("the house blend per kilo" / "EUR 26.90/kg"; thirteenth blind vault)
+    "kilo, kilos, kg, kgs, kilogram, kilograms",
     # word to someone that something needs them ("who gets pinged next?" / "it escalates to
     # Dale"; blind trial, session 23)
     # (not "page": a web page is as often meant; review)
@@ -142,6 +148,15 @@ GROUPS: tuple[str, ...] = (
     "nudge, nudges, reminder, reminders",
     # a member ("how many operators belong to the co-op?" / "its nine member operators")
     "belong, belongs, member, members",
+    # kept cold ("the fridge van" / "a refrigerated Transit"; thirteenth blind vault)
+    "fridge, refrigerated, refrigeration, chiller, chilled",
+    # working with another firm ("who are we teaming up with?" / "a landscaping partner")
+    "team up, teamed up, teaming up, partner, partners, partnered, partnering, join forces, "
+    "joined forces, joint",
+    # a yes to terms ("what price did they sign up at?" / "Hartwell accepted our counter")
+    "agree, agreed, accept, accepted, sign up, signed up, signed, take up, took up",
+    # a measure for the meantime ("the toll roasting stopgap" / "interim")
+    "stopgap, stop-gap, interim, temporary, temporarily, meantime",
 )
 
 
