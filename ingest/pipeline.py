@@ -629,16 +629,17 @@ class Ingestor:
             return Outcome(key, CHANGING, str(exc))
         except IngestError as exc:
             return self._fail_unread(path, exc)
-        if (
-            not data.strip()
-            and path.name.lower().endswith(NOTE_SUFFIXES)
-            and self.vault.file_state(key) is None
-        ):
+        if not data.strip() and self.vault.file_state(key) is None:
             # a new empty note (Obsidian makes "Untitled.md" before a word is typed) has nothing
             # to keep: not a failure — it made every `ingest` of the folder exit 65 and sat in
             # `status` (QA, session 18). Read once it has text. A note emptied after it was read
             # still fails, loudly: its old text would otherwise stay current without a word.
-            return Outcome(key, SKIPPED, "empty note: nothing to keep yet; read once it has text")
+            # So does any new empty file: a mail client's or a sync's placeholder was
+            # quarantined and counted as a failure (new user's trial, session 29).
+            what = "note" if path.name.lower().endswith(NOTE_SUFFIXES) else "file"
+            return Outcome(
+                key, SKIPPED, f"empty {what}: nothing to keep yet; read once it has text"
+            )
         sha = hashlib.sha256(data).hexdigest()
         mtime = datetime.fromtimestamp(st.st_mtime, tz=UTC)
         in_place = self.in_place(path)

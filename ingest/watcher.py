@@ -346,7 +346,7 @@ class Watcher:
                 with contextlib.suppress(OSError):  # said once, not at every rescan
                     st = os.stat(p)
                     self._skipped[out.path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            elif out.status == SKIPPED and (out.error or "").startswith("empty note"):
+            elif out.status == SKIPPED and (out.error or "").startswith("empty "):
                 # remembered only while it is still blank: text typed between the read and this
                 # stat must not be taken as already seen (review)
                 with contextlib.suppress(OSError):

@@ -187,13 +187,15 @@ def test_an_empty_note_is_skipped_not_failed(home: Path) -> None:
     skipped, said, and read once it has text."""
     inbox = home / "inbox"
     (inbox / "Untitled.md").write_text("  \n")
+    (inbox / "reply.eml").write_bytes(b"")  # any new empty file (new user's trial, session 29)
     write_note(inbox, "ok.md", "# Ok\n\nthe feijoa note\n")
     old = time.time() - 3600
     for p in inbox.iterdir():
         os.utime(p, (old, old))
     r = cli(home, "ingest", str(inbox))
     assert r.exit_code == 0, r.output
-    assert "empty note" in r.output and "1 ingested" in r.output and "1 skipped" in r.output
+    assert "empty note" in r.output and "1 ingested" in r.output and "2 skipped" in r.output
+    assert "reply.eml  (empty file" in r.output
     assert json.loads(cli(home, "status", "--json").stdout)["sources"]["failed"] == 0
     (inbox / "Untitled.md").write_text("# Later\n\nthe guava note typed later\n")
     os.utime(inbox / "Untitled.md", (old + 10, old + 10))
