@@ -47,7 +47,7 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 10  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+RULES_VERSION = 11  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
 # 5: each version's own label, a chat turn naming another client is mixed, projects name clients;
 # 6: names joined to other words ("Northwind-based", "redfalcon_v2"; vault/clients.py)
 # 7: names folded (accents, look-alike letters, "&"), in code identifiers and capitals; an old
@@ -56,7 +56,8 @@ RULES_VERSION = 10  # 3: addresses in text, hyphenated names, name parts; 4: mix
 # name no other client; the user's own address is never a sender rule; clients.toml wins
 # over an assignment it contradicts; 9: a note's front matter values, folders and file name
 # name clients; in one client's chat, the turns after one naming another client are held;
-# 10: a sender's assignment does not carry its mail to another client's people
+# 10: a sender's assignment does not carry its mail to another client's people; 11: the
+# user's mail to correspondents all given to general is general
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"
@@ -257,7 +258,21 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
         return owner
     if len(owners) > 1:
         return SCOPE_MIXED
+    if sender and sender[0] in ctx.me and _to_general(e, ctx, sender[0], rcpts):
+        return SCOPE_GENERAL
     return None
+
+
+def _to_general(e: EntryFacts, ctx: Context, sender: str, rcpts: list[str]) -> bool:
+    """The user's mail to correspondents all given to general, naming no client: general too
+    (new user's trial, session 29: `clients assign priya@… --general` left the user's own
+    mail to her in review, "1 re-attributed" said all the same)."""
+    others = [a for a in rcpts if a != sender]
+    return (
+        bool(others)
+        and all(ctx.rule(*email_keys(a)) == SCOPE_GENERAL for a in others)
+        and not _named(ctx, *_display_names(e.meta, "to", "cc"), e.title, e.text)
+    )
 
 
 def _as_assigned(e: EntryFacts, ctx: Context, hit: str, sender: str, rcpts: list[str]) -> str:

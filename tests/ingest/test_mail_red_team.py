@@ -633,3 +633,29 @@ def from_me(v: Vault, notes: list[tuple[str, str, str, str]]) -> None:
             mail(f"{name}@samconsult.example", ME, to, subject, body)
         )
     Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+
+
+def test_the_users_mail_to_a_correspondent_given_to_general_is_general(tmp_path: Path) -> None:
+    """New user's trial, session 29: `clients assign priya@… --general` said "→ general" and
+    left the user's own mail to her in review. Mail to correspondents all given to general is
+    general — unless it names a client, which goes by that client or waits."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    stranger = "Hana Tea <hana@halcyon-tea.example>"
+    notes = [
+        ("a", stranger, "proposal", "A blending line proposal: KESTREL50."),
+        ("b", stranger, "aside", "Clearview asked me the same: KESTREL51."),
+    ]
+    from_me(v, notes)
+    assert scope_of(v, "KESTREL50") == {"?"}
+    v.close()
+    out = cli(home, "clients", "assign", "hana@halcyon-tea.example", "--general")
+    v = open_vault(home)
+    assert scope_of(v, "KESTREL50") == {"?"}  # whose mail it is nobody knows yet: it waits
+    v.close()
+    cli(home, "me", "--add", ME)
+    v = open_vault(home)
+    assert scope_of(v, "KESTREL50") == {"*"}
+    assert scope_of(v, "KESTREL51") != {"*"} and not leaks(v, "KESTREL51")
+    v.close()
+    assert "goes by that client" in out

@@ -95,7 +95,7 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
             hint = (
                 "  (names no client, in a note about several: give it to a client, or --general)"
                 if items[0].get("names_no_client")
-                else f"  ({why}: give it to one of {', '.join(g['clients'])})"  # type: ignore[arg-type]
+                else f"  ({why}: give it to {_one_of(g['clients'])})"  # type: ignore[arg-type]
             )
         names = sorted({str(it["name"]) for it in items if it.get("name")})
         who = f" ({', '.join(names[:3])})" if names else ""
@@ -170,6 +170,23 @@ def clients_assign(
     what = "removed" if unassign else f"→ {'general' if target == '*' else target}"
     changed = rep.changed if rep else 0
     click.echo(f"{key} {what}; {changed} entr(y/ies) re-attributed")
+    if unassign:
+        return
+    from trailkeep.ingest.reattribution import review_groups
+
+    # said, not only counted: an item the assignment did not settle stays in review (new
+    # user's trial, session 29: "→ general; 1 re-attributed", and still listed)
+    for g in review_groups(v):
+        if str(g["key"]).lower() == key.strip().lower():
+            items = g["items"]
+            assert isinstance(items, list)
+            held = sorted({str(it.get("held") or "not settled by this assignment") for it in items})
+            click.echo(f"  {len(items)} item(s) still to review: {'; '.join(held)}")
+    if "@" in key or ("." in key and ":" not in key):
+        click.echo(
+            "  (its mail that names another client, or is addressed to one, goes by that "
+            "client, not by this assignment: see `trailkeep clients review`)"
+        )
 
 
 @click.command("me")
@@ -250,3 +267,9 @@ def me_cmd(
         click.echo("no own addresses known yet: `trailkeep me --add you@example.com`")
     for a, src in sorted(mine.items()):
         click.echo(f"{a}  ({src}{': ' + why[a] if src == 'inferred' and a in why else ''})")
+
+
+def _one_of(clients: list[str]) -> str:
+    """Whom to give it to: "one of a, b", or the one client (new user's trial, session 29:
+    "give it to one of ferrule")."""
+    return clients[0] if len(clients) == 1 else f"one of {', '.join(clients)}"
