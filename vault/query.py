@@ -136,8 +136,16 @@ def _passing(vault: Vault, chunk_ids: Sequence[int], filters: Filters) -> set[in
         return {int(r[0]) for r in c.execute(text(sql), params)}
 
 
+# A passage is dated when it was first said: a section a later version of its note carries
+# over word for word keeps the day it was written (new user's trial, session 29: the unchanged
+# "Decision" of a note edited in December was cited as said in December, its trail said March).
+# A passage whose words changed is dated by its own version, as before.
+_FIRST_SAID = (
+    "COALESCE((SELECT MIN(o.ts) FROM entry o WHERE o.document_id = e.document_id "
+    "AND o.key = e.key AND o.kind = e.kind AND o.text = e.text), e.ts)"
+)
 _HIT_COLUMNS = (
-    "e.id, e.kind, e.ts, e.tz_offset_min, e.current, e.client_id, e.title, "
+    f"e.id, e.kind, {_FIRST_SAID}, e.tz_offset_min, e.current, e.client_id, e.title, "
     "d.id, d.title, d.kind, v.number, COALESCE(es.name, s.name)"
 )
 _HIT_JOINS = (

@@ -745,6 +745,36 @@ def test_edits_that_keep_the_created_date_are_placed_by_their_file_time(
     assert len(now) == 1 and now[0][0] == 5, risk_versions(vault)
 
 
+def test_a_section_an_edit_carries_over_is_cited_as_first_said(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """New user's trial, session 29: a note (`date: 2026-03-05`) edited in December to add a
+    section; `ask` cited its unchanged "Decision" as said in December while the trail said
+    March. A passage is dated when it was first said; the new section by its edit."""
+    import os
+
+    from trailkeep.recall import search
+
+    note = tmp_path / "notes" / "kilns.md"
+    note.parent.mkdir()
+    head = "---\nid: kilns\ntitle: Kiln decisions\ndate: 2026-03-05\n---\n"
+    first = "# Dryer choice\n\nDecision: solar-assisted kilns from Solvarm.\n"
+    for day, body in (
+        ("2026-03-05", first),
+        ("2026-12-02", first + "\n# Data plan\n\nTrack kiln batches one record per batch.\n"),
+    ):
+        note.write_text(head + body)
+        t = datetime.fromisoformat(f"{day}T12:00:00+00:00").timestamp()
+        os.utime(note, (t, t))
+        Ingestor(vault).ingest_file(note)
+    said = {
+        h.title.split(" > ")[-1]: str(h.timestamp)[:10]
+        for h in search(vault, "solar kilns kiln batches record", k=10)
+        if h.current
+    }
+    assert said == {"Dryer choice": "2026-03-05", "Data plan": "2026-12-02"}, said
+
+
 def risk_versions(vault: Vault) -> list[tuple[int, str, bool]]:
     with vault.engine.connect() as c:
         rows = c.execute(
