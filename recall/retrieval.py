@@ -49,6 +49,10 @@ FROM_NEXT = 0.8
 FROM_PREVIOUS = 0.5
 NAMED_AUTHOR_BOOST = 3.0  # entries written by the one person the question names
 NOT_CURRENT_PENALTY = 0.5  # multiplies the fused score of superseded entries
+# A saved draft quotes its sources: it comes after them, not before — and still first for words
+# only it holds (new user's trial, session 29: `search` listed two drafts quoting a decision
+# above the decision's own note)
+DRAFT_PENALTY = 0.5
 IN_WINDOW_BOOST = 1.5  # multiplies the fused score of hits inside a date the question names
 _WORDS = re.compile(r"[^\W\d_][\w'-]*")
 # A lookup (a few words, not a question) for a word few passages hold — a codename, a person,
@@ -170,6 +174,8 @@ def search_detailed(
             s *= NAMED_AUTHOR_BOOST
         if inside:
             s *= IN_WINDOW_BOOST
+        if h.document_kind == DOC_DRAFT:
+            s *= DRAFT_PENALTY
         return s
 
     def holds_rare(h: Hit) -> bool:

@@ -245,7 +245,14 @@ def test_drafts_are_stored_searchable_and_not_duplicated(bvault: Vault, tmp_path
     with bvault.engine.connect() as c:
         kinds = c.execute(text("SELECT kind, client_id FROM document WHERE kind='draft'")).all()
     assert kinds == [("draft", "acme")]
-    assert any(h.document_kind == "draft" for h in search(bvault, "TO WRITE opening", k=10))
+    assert search(bvault, "TO WRITE opening", k=10)[0].document_kind == "draft"
+    # drafts quoting the passages come after them (new user's trial, session 29)
+    save(bvault, draft_doc(bvault, "requirements", "claims export", acme(bvault)))
+    q = "we decided to ship the claims export as JSON Lines"
+    drafted = [
+        h.document_kind == "draft" for h in search(bvault, q, filters=Filters(client="acme"))
+    ]
+    assert drafted[:3] == [False] * 3 and True in drafted, drafted
     copy = bvault.settings.inbox / "exported.md"
     copy.write_bytes(path.read_bytes())
     assert Ingestor(bvault).ingest_file(copy).status == "duplicate"
