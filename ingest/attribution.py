@@ -47,7 +47,7 @@ from trailkeep.vault.records import (
 # vault_meta keys: the fingerprint the vault was last attributed with, and the user's own
 # addresses inferred from the mail then (JSON: address -> why)
 STATE_FINGERPRINT = "attribution"
-RULES_VERSION = 11  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
+RULES_VERSION = 12  # 3: addresses in text, hyphenated names, name parts; 4: mixed documents;
 # 5: each version's own label, a chat turn naming another client is mixed, projects name clients;
 # 6: names joined to other words ("Northwind-based", "redfalcon_v2"; vault/clients.py)
 # 7: names folded (accents, look-alike letters, "&"), in code identifiers and capitals; an old
@@ -57,7 +57,8 @@ RULES_VERSION = 11  # 3: addresses in text, hyphenated names, name parts; 4: mix
 # over an assignment it contradicts; 9: a note's front matter values, folders and file name
 # name clients; in one client's chat, the turns after one naming another client are held;
 # 10: a sender's assignment does not carry its mail to another client's people; 11: the
-# user's mail to correspondents all given to general is general
+# user's mail to correspondents all given to general is general; 12: a correction holds for
+# the same passage (key and words) in later versions
 # Entry meta key: the label of the version an entry was written in (a note relabelled from one
 # client to another keeps its older versions with the client they named).
 ENTRY_LABEL = "client_label"
@@ -449,6 +450,7 @@ def _path_words(meta: Mapping[str, Any]) -> list[str]:
 
 def decide(doc: DocFacts, ctx: Context) -> DocDecision:
     """Client and scope of every entry of one document (in ``doc.entries`` order)."""
+    _carry_corrections(doc)
     n = len(doc.entries)
     own: list[str | None] = [None] * n  # per entry: a client id, SCOPE_MIXED, or None
     work: dict[int, Decision] = {}
@@ -682,6 +684,17 @@ def facts_of(doc: ParsedDocument) -> DocFacts:
             for e in doc.entries
         ],
     )
+
+
+def _carry_corrections(doc: DocFacts) -> None:
+    """The user's correction of a passage holds for the same passage in its note's later
+    versions: the same key, the same words (new user's trial, session 29: a section given to
+    general came back to review, under a new key, once another section of its note was
+    edited). Words changed since wait again: the user decided on other words."""
+    said = {(e.key, e.text): e for e in doc.entries if e.user_set}
+    for e in doc.entries:
+        if not e.user_set and (old := said.get((e.key, e.text))) is not None:
+            e.user_set, e.user_client = True, old.user_client
 
 
 def merge(stored: DocFacts | None, new: DocFacts, versioned: bool) -> DocFacts:

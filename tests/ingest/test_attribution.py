@@ -1448,3 +1448,15 @@ def test_a_passage_naming_no_client_in_a_note_of_several_can_be_given_anywhere(
     (g,) = [g for g in groups if g["key"].startswith("message:")]
     assert g["clients"] == ["clearview", "northwind"] and not g["items"][0]["names_no_client"]
     assert "cannot be general" in cli(home, "clients", "assign", g["key"], "--general", code=1)
+    # the choice holds for the same words in the note's next version (new user's trial,
+    # session 29: the section came back to review once another section was edited) ...
+    text = note.read_text()
+    note.write_text(text.replace("Northwind's export: SECRET-N.", "Northwind's export: done."))
+    v = open_vault(home)
+    Ingestor(v).ingest_file(note)
+    assert scope_of(v, "SECRET-INTRO") == {"*"}
+    # ... not for other words: the user decided on those
+    note.write_text(note.read_text().replace("SECRET-INTRO.", "SECRET-INTRO, and more."))
+    Ingestor(v).ingest_file(note)
+    assert scope_of(v, "SECRET-INTRO, and more") == {"!"}
+    v.close()
