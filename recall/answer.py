@@ -382,7 +382,7 @@ def _second_look(
         if after or parent not in mail or reply == parent:
             continue
         pair = [mail[reply], mail[parent]]
-        if {h.chunk_id for h in pair} <= looked and sup.single is not False:
+        if {h.chunk_id for h in pair} <= looked and sup.single is not False and not sup.asked:
             continue  # read together already (not as one text: the five may not be one)
         if (both := holds_all(pair)) is not None:
             return both, pair

@@ -159,6 +159,9 @@ class Support:
     typed: set[int] = field(default_factory=set)
     # terms the passages hold only in sentences that ask (not evidence; the reason says so)
     asked: set[str] = field(default_factory=set)
+    # read as one exchange (a message and its reply): the stems of what the message asks, which
+    # a sentence of the reply answers as it answers its heading's
+    exchange: set[str] = field(default_factory=set)
     # For a question asking for N things ("list the six codes"): does a passage list them?
     listing: bool | None = None
     # For a question asking for an identifier (a hostname, a provider number): is one given?
@@ -295,11 +298,16 @@ def support(
     names: Iterable[str] = (),
     idf: dict[str, float] | None = None,
     stated_only: bool = False,
+    exchange: bool = False,
 ) -> Support:
     """How far the passages support the question's content terms. ``idf``: the terms' weights
     in the vault, when a look at other passages already counted them. ``stated_only``: a
     keyword counts only where the passage itself says it, not in the context its chunk was
-    indexed with (a chat turn's chunk holds the turn it answers)."""
+    indexed with (a chat turn's chunk holds the turn it answers). ``exchange``: the passages
+    are a message and the reply to it, one exchange as a chat's turns are: the question the
+    message asks is what its reply answers (new user's trial, session 29: "what price did we
+    recommend for the box?" — "What price point do you recommend?", "Quarterly at GBP 54 per
+    box.")."""
     terms = content_terms(question, names)
     sup = Support(terms)
     if not terms or not hits:
@@ -313,11 +321,20 @@ def support(
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     # a passage's own date is part of what it says: "what did Maria approve on February 3?"
     # is answered by her message of February 3 (QA, session 8)
-    text = " ".join(f"{h.document} {h.title} {stated(h)} {_dated(h)}" for h in hits).lower()
+    said = {id(h): h.quote if exchange else stated(h) for h in hits}
+    if exchange:
+        sup.exchange = {
+            stem(w)
+            for h in hits
+            for q in sentences(h.quote)
+            if q.rstrip().endswith("?")
+            for w in with_parts(words_of(q.lower()))
+        }
+    text = " ".join(f"{h.document} {h.title} {said[id(h)]} {_dated(h)}" for h in hits).lower()
     in_order = [MONTHS.get(w, w) for w in with_parts(words_of(text))]
     words = set(in_order)
     stems = {stem(w) for w in words}
-    has_questions = any(stated(h) != h.quote for h in hits)
+    has_questions = not exchange and any(stated(h) != h.quote for h in hits)
     questions = (
         set(with_parts(words_of(" ".join(h.quote for h in hits).lower())))
         if has_questions
@@ -605,7 +622,7 @@ def _typed_sentence(
     asked_months = {t for t in sup.terms if t in MONTHS.values()} if in_month else set()
     asked_years = {t for t in sup.terms if YEAR.fullmatch(t)} if in_month else set()
     for h in hits:
-        heading = {stem(w) for w in with_parts(words_of(h.title))}
+        heading = {stem(w) for w in with_parts(words_of(h.title))} | sup.exchange
         said = sentences(h.quote)
         for i, sent in enumerate(said):
             # a question states no answer: the client's "how much will the plan cost for
@@ -743,7 +760,7 @@ def answerable(
     ``together``: the passages are one text (a reply and the message it answers), not five
     that must each stand alone."""
     hits = strong[:PASSAGES]
-    sup = support(vault, question, hits, names, idf, stated_only)
+    sup = support(vault, question, hits, names, idf, stated_only, exchange=together)
     sup.strict = strict
     if sup.ok and strict and not together and len(hits) > 1:
         # the words of "what will the youth day pass cost from May?" are all in the five

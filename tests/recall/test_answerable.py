@@ -1609,3 +1609,45 @@ def test_the_review_of_the_neighbour_rules() -> None:
     boat = words_of("What is Pádraig's boat called?")
     assert not has_name("Pádraig Ó Dálaigh runs the boat from the pier.", boat)
     assert not has_name("He's the skipper, Pádraig O'Dálaigh, and he runs the boat.", boat)
+
+
+def test_a_reply_answers_the_question_of_the_message_it_answers(vault: Vault) -> None:
+    """New user's trial, session 29: "what price did we recommend for the subscription box?"
+    was withheld — "recommend" only in the client's question ("What price point do you
+    recommend?"), the answer in the reply ("Quarterly at GBP 54 per box."). A message and the
+    reply to it are one exchange, as a chat's turns are; a word neither holds still misses."""
+    from trailkeep.ingest import Ingestor
+    from trailkeep.recall.answer import gather, judge
+
+    inbox = vault.settings.inbox
+    head = "From: {f}\nTo: {t}\nSubject: {s}\nDate: {d} 10:00:00 +0000\nMessage-ID: <{m}>\n"
+    (inbox / "q.eml").write_text(
+        head.format(
+            f="bea@hive.example",
+            t="noor@me.example",
+            s="Subscription box pricing",
+            d="Mon, 02 Mar 2026",
+            m="q1@hive.example",
+        )
+        + "\nHi Noor,\n\nWe launch the beekeeper subscription box in May. What price point do "
+        "you recommend, monthly or quarterly?\n\nBea\n"
+    )
+    (inbox / "a.eml").write_text(
+        head.format(
+            f="noor@me.example",
+            t="bea@hive.example",
+            s="Re: Subscription box pricing",
+            d="Tue, 03 Mar 2026",
+            m="a1@me.example",
+        )
+        + "In-Reply-To: <q1@hive.example>\n\nHi Bea,\n\nQuarterly at GBP 54 per box. Monthly "
+        "boxes double your packing cost.\n\nNoor\n"
+    )
+    Ingestor(vault).ingest_paths(sorted(inbox.iterdir()))
+    q = "What price did we recommend for the subscription box?"
+    res, _, _ = gather(vault, q, Filters())
+    strong, why = judge(vault, q, res)
+    assert why is None and "GBP 54" in strong[0].quote, why
+    q = "What price did we recommend for the gift box?"
+    res, _, _ = gather(vault, q, Filters())
+    assert judge(vault, q, res)[1] is not None
