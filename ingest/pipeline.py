@@ -501,6 +501,13 @@ class Ingestor:
         self._used.clear()
         return reattribution.ensure_current(self.vault, self._clients)
 
+    def clients_changing(self) -> bool:
+        """Has clients.toml changed on disk since it was last read (an edit not yet still, or
+        not yet looked at)? The watcher's new files wait for it: a file dropped a second after
+        an edit was attributed with the file the user had just replaced (new user's trial,
+        session 29)."""
+        return self._stamp() != self._clients_stamp
+
     def _settling(self, stamp: tuple[int, int, int, int] | None) -> bool:
         """A clients.toml changed less than ``stable_seconds`` ago, or gone since less than
         that, is read once it has been still: an editor saving in place empties it for a

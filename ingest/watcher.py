@@ -304,10 +304,11 @@ class Watcher:
     def _process_ready(self, stop: threading.Event | None = None) -> int:
         done = 0
         ready = self.tracker.ready()
-        if ready and self.ingestor.clients_error:
+        if ready and (self.ingestor.clients_error or self.ingestor.clients_changing()):
             # a broken clients.toml: the files wait, as `ingest` refuses (blind trial, session
             # 22: the watcher stored a note labelled with an alias two clients now claimed
-            # under the previous file's owner — a guess the user had just taken back)
+            # under the previous file's owner — a guess the user had just taken back); so do
+            # they while an edit of it is not yet read
             self._requeue(ready)
             return 0
         for i, p in enumerate(ready):
@@ -423,6 +424,8 @@ class Watcher:
             raise self.ingestor.clients_exc
         self._full = None
         while len(self.tracker) and self.clock() < deadline:
+            if self.ingestor.clients_changing():
+                self.ingestor.refresh()  # edited during the pass: read as it is, as `ingest` does
             done += self._process_ready()
             if self._full is not None:
                 # one pass stops on a full disk as `ingest` does (exit 75), rather than wait out

@@ -453,6 +453,17 @@ def test_the_watcher_waits_for_clients_toml_to_be_still_and_says_when_it_is_fixe
         path.write_text(CLIENTS)
         assert wait_for(lambda: w.last_error is None, 20), w.last_error
         assert wait_for(lambda: scope_of(v, "KESTREL91") == {"northwind"}, 20)
+        # a file dropped a moment after an edit, before the edit is read, waits for it too
+        # (new user's trial, session 29: it was stored under the file just replaced)
+        path.write_text(broken)
+        (v.settings.inbox / "c.eml").write_text(
+            mail("z3@northwind.example", DANA, ME, "z", "KESTREL92.")
+        )
+        time.sleep(1.0)
+        assert scope_of(v, "KESTREL92") == set()
+        assert wait_for(lambda: "belongs to two clients" in (w.last_error or ""), 20)
+        path.write_text(CLIENTS)
+        assert wait_for(lambda: scope_of(v, "KESTREL92") == {"northwind"}, 20)
     finally:
         stop.set()
         t.join(timeout=10)
