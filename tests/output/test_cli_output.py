@@ -84,6 +84,11 @@ def test_work_and_invoice_commands(tmp_path: Path) -> None:
     assert "<table>" in html and "Acme Health" in html
     pdf = Path(run(home, "invoice", "render", str(inv["id"]), "--format", "pdf").strip())
     assert pdf.read_bytes().startswith(b"%PDF")
+    # rendered elsewhere, an issued invoice is kept in invoices/ too (new user's trial, s. 29)
+    pdf.unlink()
+    sent = tmp_path / "sent.pdf"
+    said = run(home, "invoice", "render", str(inv["id"]), "--format", "pdf", "--out", str(sent))
+    assert sent.read_bytes() == pdf.read_bytes() and f"kept as {pdf}" in said
     out = run(home, "invoice", "render", str(inv["id"]), "--format", "odt", code=1)
     assert "no invoice format 'odt'; known: html, md, pdf" in out
     assert "INV-2026-0001" in run(home, "invoice", "list")

@@ -263,9 +263,17 @@ def invoice_render(ctx: click.Context, invoice_id: int, fmt: str, out: Path | No
     if out is None and form.media_type.startswith("text/"):
         sys.stdout.write(data.decode())
         return
+    folder = v.settings.home / INVOICES_DIR
+    kept = folder / f"{inv.number or f'draft-{inv.id}'}{form.suffix}"
     if out is None:
-        folder = v.settings.home / INVOICES_DIR
         folder.mkdir(exist_ok=True, mode=0o700)
-        out = folder / f"{inv.number or f'draft-{inv.id}'}{form.suffix}"
+        out = kept
     out.write_bytes(data)
+    if inv.number and out.resolve() != kept.resolve():
+        # an issued invoice rendered elsewhere is kept in invoices/ too, as it went out (new
+        # user's trial, session 29: `--out` left nothing there, though the README says so)
+        folder.mkdir(exist_ok=True, mode=0o700)
+        kept.write_bytes(data)
+        click.echo(f"{out} (kept as {kept})")
+        return
     click.echo(str(out))
