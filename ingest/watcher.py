@@ -226,6 +226,16 @@ class Watcher:
         self._batch_left = 0  # files of the batch being read, not yet read
         self._gone: set[Path] = set()  # roots whose folder was deleted: their watch is dead
         self._lock = threading.Lock()
+        # a long file beats too: while a 2,000-message mbox was read, `status` said the
+        # watcher was not running, and its file "interrupted" (new user's trial, session 29)
+        told = ingestor.on_document
+
+        def inside(name: str, docs: int) -> None:
+            if told is not None:
+                told(name, docs)
+            self.beat()
+
+        ingestor.on_document = inside
 
     def roots(self) -> list[Path]:
         """The inbox and the watched folders that exist now."""

@@ -206,6 +206,26 @@ def test_the_heartbeat_counts_the_files_of_a_batch_not_yet_read(vault: Vault) ->
     assert json.loads(beat.read_text())["pending"] == 0
 
 
+def test_the_heartbeat_goes_on_inside_a_long_file(vault: Vault) -> None:
+    """New user's trial, session 29: while a 2,000-message mbox was read, no heartbeat was
+    written — `status` said the watcher was not running and its file "interrupted". Each
+    message read inside a file may beat (at most every two seconds)."""
+    inbox = vault.settings.inbox
+    beat = vault.settings.home / "watcher.json"
+    w = Watcher(Ingestor(vault), inbox, stable_seconds=0.05, heartbeat=beat)
+    box = inbox / "big.mbox"
+    box.write_text(
+        "".join(
+            f"From x@y.example Mon Mar  2 10:00:00 2026\nFrom: x@y.example\nSubject: n{i}\n"
+            f"Message-ID: <n{i}@y.example>\n\nmessage number {i}\n\n"
+            for i in range(3)
+        )
+    )
+    assert not beat.exists()
+    assert w.ingestor.ingest_file(box).status == "ingested"
+    assert beat.exists()
+
+
 def test_stability_tracker_with_injected_clock(tmp_path: Path) -> None:
     now = [0.0]
     t = StabilityTracker(2.0, clock=lambda: now[0])
