@@ -709,7 +709,12 @@ def draft_doc(
     draft = Draft(kind, title, "\n".join(lines), client.id if client else None, "extractive")
     draft.citations = passages
     if not passages:
-        draft.reason = "your history says nothing about this topic; the outline is empty"
+        draft.reason = "your history says nothing about this topic; the outline is empty" + (
+            ""
+            if client
+            else " (with no client, only your general material is read: give a "
+            "client to draft from that client's history)"
+        )
     if backend is None or not passages:
         if backend is None:
             draft.reason = draft.reason or "no model configured: an outline with cited history"

@@ -224,6 +224,8 @@ def test_a_document_for_no_client_holds_only_general_material(bvault: Vault) -> 
     Ingestor(bvault).ingest_paths([bvault.settings.inbox / "exports.md"])
     d = draft_doc(bvault, "status-update", "claims export", today=date(2026, 3, 9))
     assert [c.document for c in d.citations] == ["Exports in general"]
+    empty = draft_doc(bvault, "status-update", "Parquet dashboard", today=date(2026, 3, 9))
+    assert not empty.citations and "only your general material" in (empty.reason or "")
     for said in (SECRET, "Acme", "Beta", "JSON Lines", "Parquet", "nightly"):
         assert said not in d.text, said
     with serve(echo_prompt) as fake:
