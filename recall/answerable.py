@@ -304,10 +304,10 @@ def support(
     in the vault, when a look at other passages already counted them. ``stated_only``: a
     keyword counts only where the passage itself says it, not in the context its chunk was
     indexed with (a chat turn's chunk holds the turn it answers). ``exchange``: the passages
-    are a message and the reply to it, one exchange as a chat's turns are: the question the
-    message asks is what its reply answers (new user's trial, session 29: "what price did we
-    recommend for the box?" — "What price point do you recommend?", "Quarterly at GBP 54 per
-    box.")."""
+    are a reply (the first) and the message it answers, one exchange as a chat's turns are:
+    the question the message asks is what its reply answers (new user's trial, session 29:
+    "what price did we recommend for the box?" — "What price point do you recommend?",
+    "Quarterly at GBP 54 per box.")."""
     terms = content_terms(question, names)
     sup = Support(terms)
     if not terms or not hits:
@@ -321,20 +321,21 @@ def support(
     held = chunks_holding(vault, terms, [h.chunk_id for h in hits])
     # a passage's own date is part of what it says: "what did Maria approve on February 3?"
     # is answered by her message of February 3 (QA, session 8)
-    said = {id(h): h.quote if exchange else stated(h) for h in hits}
+    # (in an exchange, ``hits[0]`` is the reply: what it asks in turn is asked, not answered)
+    own = {id(h): h.quote if exchange and i else stated(h) for i, h in enumerate(hits)}
     if exchange:
         sup.exchange = {
             stem(w)
-            for h in hits
+            for h in hits[1:]
             for q in sentences(h.quote)
             if q.rstrip().endswith("?")
             for w in with_parts(words_of(q.lower()))
         }
-    text = " ".join(f"{h.document} {h.title} {said[id(h)]} {_dated(h)}" for h in hits).lower()
+    text = " ".join(f"{h.document} {h.title} {own[id(h)]} {_dated(h)}" for h in hits).lower()
     in_order = [MONTHS.get(w, w) for w in with_parts(words_of(text))]
     words = set(in_order)
     stems = {stem(w) for w in words}
-    has_questions = not exchange and any(stated(h) != h.quote for h in hits)
+    has_questions = any(own[id(h)] != h.quote for h in hits)
     questions = (
         set(with_parts(words_of(" ".join(h.quote for h in hits).lower())))
         if has_questions
@@ -642,6 +643,11 @@ def _typed_sentence(
                 continue  # "Cave Two has 9 racks" for the racks of Cave One
             if not all(re.search(n, sent, re.I) for n in sup.said):
                 continue  # the end asked, in the sentence that gives the date
+            if asked_years and not asked_years & set(YEAR.findall(near)):
+                # the year asked is said by the answer or just before it: "our pruning price"
+                # two lines under "the 2022 round was won at DKK 3.8m" is not 2022's price
+                # (thirteenth blind vault)
+                continue
             # read with its heading and the sentence before ("I estimate 38 of the 60 hours
             # for it": "it" is the export the sentence before names)
             around = sent if alone else " ".join(said[max(0, i - 1) : i + 1])

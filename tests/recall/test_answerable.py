@@ -1656,3 +1656,23 @@ def test_a_reply_answers_the_question_of_the_message_it_answers(vault: Vault) ->
     q = "What price did we recommend for the gift box?"
     res, _, _ = gather(vault, q, Filters())
     assert judge(vault, q, res)[1] is not None
+
+
+def test_a_year_asked_is_said_by_the_answer_or_just_before_it(vault: Vault) -> None:
+    """Thirteenth blind vault: "what per-tree pruning price won the 2022 round?" answered by our
+    own pruning price, two sentences under "the 2022 round was won at DKK 3.8m a year"."""
+    from trailkeep.ingest import Ingestor
+    from trailkeep.recall.answer import gather, judge
+
+    (vault.settings.inbox / "tender.md").write_text(
+        "# Street tree tender\n\nA contact says the 2022 round was won at about DKK 3.8m a "
+        "year. The council wants storm cover too. Our pruning price is DKK 1,390 per tree, "
+        "inspection DKK 160 per tree.\n"
+    )
+    Ingestor(vault).ingest_paths([vault.settings.inbox / "tender.md"])
+    for q, answered in (
+        ("what per-tree pruning price won the 2022 round?", False),
+        ("what is our pruning price per tree?", True),
+    ):
+        res, _, _ = gather(vault, q, Filters())
+        assert (judge(vault, q, res)[1] is None) is answered, q
