@@ -203,10 +203,13 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # a thirteenth (mushrooms, a coffee roaster, tree surgeons; 60 questions), written blind
         # in session 29: 76.7 / 60.0 % clean, 80.0 / 80.0 % after (notes/0006, "A thirteenth")
         (MUSHROOMROASTERTREE, "blind.jsonl"): (0.80, 0.80),
+        # a fourteenth (marquee hire, a tile workshop, a driving school), written blind in
+        # session 29 and measured once on that session's final code, its errors not used
+        (MARQUEETILEDRIVING, "blind.jsonl"): (0.76, 0.60),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
     later = (VETFERRY, LIBRARYLINEN, GLASSHOUSEBOATS, BELLSEAWEEDFALCON, CHEESELIGHTROPE)
-    later += (CLOCKSALTBALLOON, MUSHROOMROASTERTREE)
+    later += (CLOCKSALTBALLOON, MUSHROOMROASTERTREE, MARQUEETILEDRIVING)
     for data in (*vaults, *later):
         v = build(data, tmp_path / data.name, "minilm")
         try:
@@ -233,6 +236,7 @@ BELLSEAWEEDFALCON = Path(__file__).resolve().parents[1] / "fixtures" / "bellseaw
 CHEESELIGHTROPE = Path(__file__).resolve().parents[1] / "fixtures" / "cheeselightrope"
 CLOCKSALTBALLOON = Path(__file__).resolve().parents[1] / "fixtures" / "clocksaltballoon"
 MUSHROOMROASTERTREE = Path(__file__).resolve().parents[1] / "fixtures" / "mushroomroastertree"
+MARQUEETILEDRIVING = Path(__file__).resolve().parents[1] / "fixtures" / "marqueetiledriving"
 
 
 @pytest.mark.parametrize(
@@ -250,6 +254,7 @@ MUSHROOMROASTERTREE = Path(__file__).resolve().parents[1] / "fixtures" / "mushro
         CHEESELIGHTROPE,
         CLOCKSALTBALLOON,
         MUSHROOMROASTERTREE,
+        MARQUEETILEDRIVING,
     ],
     ids=lambda p: p.name,
 )
