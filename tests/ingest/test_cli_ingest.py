@@ -181,6 +181,14 @@ def test_old_files_cost_no_wait(home: Path, tmp_path: Path) -> None:
     assert time.monotonic() - t0 < 30
 
 
+def aged(folder: Path) -> float:
+    """Date every file of ``folder`` an hour ago (nothing still being written); that time."""
+    old = time.time() - 3600
+    for p in folder.iterdir():
+        os.utime(p, (old, old))
+    return old
+
+
 def test_an_empty_note_is_skipped_not_failed(home: Path) -> None:
     """QA, session 18: the empty "Untitled.md" Obsidian makes before a word is typed was
     quarantined, listed in `status`, and made every `ingest` of the folder exit 65. It is
@@ -189,9 +197,7 @@ def test_an_empty_note_is_skipped_not_failed(home: Path) -> None:
     (inbox / "Untitled.md").write_text("  \n")
     (inbox / "reply.eml").write_bytes(b"")  # any new empty file (new user's trial, session 29)
     write_note(inbox, "ok.md", "# Ok\n\nthe feijoa note\n")
-    old = time.time() - 3600
-    for p in inbox.iterdir():
-        os.utime(p, (old, old))
+    old = aged(inbox)
     r = cli(home, "ingest", str(inbox))
     assert r.exit_code == 0, r.output
     assert "empty note" in r.output and "1 ingested" in r.output and "2 skipped" in r.output
@@ -216,9 +222,7 @@ def test_a_settings_file_in_the_folder_is_skipped_and_said(home: Path, tmp_path:
     (folder / "clients.toml").write_text('[[client]]\nid = "zed"\nname = "Zed Ltd"\n')
     (folder / "Config.TOML").write_text("stable_seconds = 0\n")
     write_note(folder, "ok.md", "# Ok\n\nthe feijoa note\n")
-    old = time.time() - 3600
-    for p in folder.iterdir():
-        os.utime(p, (old, old))
+    aged(folder)
     r = cli(home, "ingest", str(folder))
     assert r.exit_code == 0, r.output
     assert "1 ingested" in r.output and "2 skipped" in r.output

@@ -1630,28 +1630,15 @@ def test_a_reply_answers_the_question_of_the_message_it_answers(vault: Vault) ->
     from trailkeep.recall.answer import gather, judge
 
     inbox = vault.settings.inbox
-    head = "From: {f}\nTo: {t}\nSubject: {s}\nDate: {d} 10:00:00 +0000\nMessage-ID: <{m}>\n"
     (inbox / "q.eml").write_text(
-        head.format(
-            f="bea@hive.example",
-            t="noor@me.example",
-            s="Subscription box pricing",
-            d="Mon, 02 Mar 2026",
-            m="q1@hive.example",
-        )
-        + "\nHi Noor,\n\nWe launch the beekeeper subscription box in May. What price point do "
-        "you recommend, monthly or quarterly?\n\nBea\n"
+        _mail("bea@hive.example", "noor@me.example", "Subscription box pricing", "Mon, 02")
+        + "Message-ID: <q1@hive.example>\n\nHi Noor,\n\nWe launch the beekeeper subscription "
+        "box in May. What price point do you recommend, monthly or quarterly?\n\nBea\n"
     )
     (inbox / "a.eml").write_text(
-        head.format(
-            f="noor@me.example",
-            t="bea@hive.example",
-            s="Re: Subscription box pricing",
-            d="Tue, 03 Mar 2026",
-            m="a1@me.example",
-        )
-        + "In-Reply-To: <q1@hive.example>\n\nHi Bea,\n\nQuarterly at GBP 54 per box. Monthly "
-        "boxes double your packing cost.\n\nNoor\n"
+        _mail("noor@me.example", "bea@hive.example", "Re: Subscription box pricing", "Tue, 03")
+        + "Message-ID: <a1@me.example>\nIn-Reply-To: <q1@hive.example>\n\nHi Bea,\n\n"
+        "Quarterly at GBP 54 per box. Monthly boxes double your packing cost.\n\nNoor\n"
     )
     Ingestor(vault).ingest_paths(sorted(inbox.iterdir()))
     q = "What price did we recommend for the subscription box?"
@@ -1681,3 +1668,8 @@ def test_a_year_asked_is_said_by_the_answer_or_just_before_it(vault: Vault) -> N
     ):
         res, _, _ = gather(vault, q, Filters())
         assert (judge(vault, q, res)[1] is None) is answered, q
+
+
+def _mail(sender: str, to: str, subject: str, day: str) -> str:
+    """A mail's first headers, on a day of March 2026 ("Mon, 02")."""
+    return f"From: {sender}\nTo: {to}\nSubject: {subject}\nDate: {day} Mar 2026 10:00:00 +0000\n"
