@@ -541,6 +541,11 @@ def decide(doc: DocFacts, ctx: Context) -> DocDecision:
                 for a in _addresses(doc.entries[i].meta, "from", "to", "cc")
             }
             for i in mail:
+                if own[i] == SCOPE_GENERAL and not ctx.corrected(doc.entries[i]):
+                    # mail is never general inside a client's thread: the user's reply in it
+                    # to a correspondent given to general is the thread's (review, session 29)
+                    own[i] = None
+            for i in mail:
                 if own[i] is None and i not in unresolved and not ctx.corrected(doc.entries[i]):
                     if _joins_thread(doc.entries[i], ctx, party, thread_client):
                         own[i] = doc_client
@@ -687,10 +692,11 @@ def facts_of(doc: ParsedDocument) -> DocFacts:
 
 
 def _carry_corrections(doc: DocFacts) -> None:
-    """The user's correction of a passage holds for the same passage in its note's later
-    versions: the same key, the same words (new user's trial, session 29: a section given to
-    general came back to review, under a new key, once another section of its note was
-    edited). Words changed since wait again: the user decided on other words."""
+    """The user's correction of a passage holds for the same passage in its document's later
+    versions: the same key, the same words (new user's trial, session 29: a note's section
+    given to general came back to review — a new row, the correction kept on the old one —
+    once another section of the note was edited). Words changed since wait again: the user
+    decided on other words."""
     said = {(e.key, e.text): e for e in doc.entries if e.user_set}
     for e in doc.entries:
         if not e.user_set and (old := said.get((e.key, e.text))) is not None:

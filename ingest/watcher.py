@@ -436,6 +436,9 @@ class Watcher:
         while len(self.tracker) and self.clock() < deadline:
             if self.ingestor.clients_changing():
                 self.ingestor.refresh()  # edited during the pass: read as it is, as `ingest` does
+                if self.ingestor.clients_exc is not None:  # broken: stop, as at the start
+                    self.state = "stopped"
+                    raise self.ingestor.clients_exc
             done += self._process_ready()
             if self._full is not None:
                 # one pass stops on a full disk as `ingest` does (exit 75), rather than wait out

@@ -322,15 +322,16 @@ def support(
     # a passage's own date is part of what it says: "what did Maria approve on February 3?"
     # is answered by her message of February 3 (QA, session 8)
     # (in an exchange, ``hits[0]`` is the reply: what it asks in turn is asked, not answered)
-    own = {id(h): h.quote if exchange and i else stated(h) for i, h in enumerate(hits)}
-    if exchange:
-        sup.exchange = {
-            stem(w)
-            for h in hits[1:]
-            for q in sentences(h.quote)
-            if q.rstrip().endswith("?")
-            for w in with_parts(words_of(q.lower()))
-        }
+    own = {id(h): _as_asked(h) if exchange and i else stated(h) for i, h in enumerate(hits)}
+    asked_of = (
+        [q for h in hits[1:] for q in sentences(own[id(h)]) if q.rstrip().endswith("?")]
+        if exchange
+        else []
+    )
+    if len(asked_of) == 1:
+        # one question asked, one reply: a reply to a mail of several questions may answer any
+        # one of them ("GBP 54 per box" is no answer to "how much do we pay the packer?")
+        sup.exchange = {stem(w) for w in with_parts(words_of(asked_of[0].lower()))}
     text = " ".join(f"{h.document} {h.title} {own[id(h)]} {_dated(h)}" for h in hits).lower()
     in_order = [MONTHS.get(w, w) for w in with_parts(words_of(text))]
     words = set(in_order)
@@ -556,11 +557,16 @@ def stated(hit: Hit) -> str:
     "how much will the SmileText plan cost for three locations?" holds every word of that
     question and answers none of it (QA, session 9). Chat turns keep their questions: a
     conversation's question and its reply are one exchange ("Did you paint that lake?")."""
-    quote = without_forward_headers(hit.quote) if hit.kind == "email" else hit.quote
+    quote = _as_asked(hit)
     if hit.kind == "message" or "?" not in quote:
         return quote
     said = sentences(quote)
     return " ".join(s for s in said if not s.rstrip().endswith("?"))
+
+
+def _as_asked(hit: Hit) -> str:
+    """A passage with its questions (a mail without its forwarded headers)."""
+    return without_forward_headers(hit.quote) if hit.kind == "email" else hit.quote
 
 
 def _dated(hit: Hit) -> str:

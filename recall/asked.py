@@ -169,7 +169,7 @@ _ASKS_MEASURE = re.compile(
 # "£18,950" beside the lining (thirteenth blind vault). "How long is the shed?" is a length.
 _ASKS_DURATION = re.compile(
     r"\bhow long\b.*\b(?:take|takes|took|taken|taking|last|lasts|lasted|wait|waited|spend|"
-    r"spent|run|runs|ran|stay|stayed|keep|kept)\b|"
+    r"spent|stay|stayed|keep|kept)\b|"
     r"\blead[- ]times?\b|\bturn-?around\b",
     re.IGNORECASE,
 )
@@ -203,10 +203,18 @@ def asked_unit(question: str) -> str | None:
 def per_unit(sentence: str) -> bool:
     """Does the sentence give an amount per something ("$2.10 a foot", "30 cents per
     payment", "/m", "each", "%")? Any unit: "per transaction" answers "per card payment"."""
-    return any(
-        not names_a_period(m.group("unit") or m.group("short") or "")
-        for m in _UNIT_SAID.finditer(sentence)
-    )  # "DKK 3.8m a year" is an amount per year, not per tree (thirteenth blind vault)
+    # "DKK 3.8m a year" is an amount per year, not per tree (thirteenth blind vault); "$40 a
+    # month per seat" is per seat too
+    for m in _UNIT_SAID.finditer(sentence):
+        if not names_a_period((m.group("unit") or m.group("short") or "").lower()):
+            return True
+        further = _FURTHER_UNIT.match(sentence, m.end())
+        if further is not None and not names_a_period(further.group(1).lower()):
+            return True
+    return False
+
+
+_FURTHER_UNIT = re.compile(r"\s*(?:per|a|an|every|/)\s*([^\W\d_][\w-]*)", re.I)
 
 
 # a rate of pay is money, whatever else the question says: "the base labour rate", "her day
@@ -453,11 +461,19 @@ def _counts_it(words: Sequence[str], i: int, j: int, noun_stems: set[str]) -> bo
     return not any(
         len(w) > 3
         and w.endswith("s")
-        and not w.endswith(("ss", "us", "is"))
+        and not w.endswith(("ss", "us", "is", "'s", "’s"))
         and w not in SCAFFOLD
+        and w not in _NOT_PLURALS
         and stem(w) not in noun_stems
         for w in words[i + 1 : j]
     )
+
+
+# words ending in "s" that count nothing ("40 sometimes idle sites")
+_NOT_PLURALS = frozenset(
+    "sometimes perhaps always afterwards towards besides nevertheless regardless unless "
+    "thus plus across whereas overseas indoors outdoors".split()
+)
 
 
 _DATE_OR_TIME = re.compile(

@@ -254,6 +254,13 @@ def parse_clients(data: dict[str, object], path: Path) -> tuple[ClientSpec, ...]
                 paths=_strings(path, name, "paths", t.get("paths")),
             )
         )
+    for c in out:
+        if not c.id or c.id in ("*", "?", "!"):
+            # "*", "?", "!" are the vault's marks for general, unattributed and mixed material:
+            # a client by that id would take one of them (review, session 29)
+            raise ConfigError(
+                str(path), f"client {c.name!r} has the id {c.id!r}: give it a name-like id"
+            )
     check_unambiguous(out, path)
     return tuple(out)
 

@@ -140,14 +140,20 @@ def _passing(vault: Vault, chunk_ids: Sequence[int], filters: Filters) -> set[in
 # over word for word keeps the day it was written (new user's trial, session 29: the unchanged
 # "Decision" of a note edited in December was cited as said in December, its trail said March).
 # A passage whose words changed is dated by its own version, as before.
-# (looked up only past a document's first version: the hits of a long chat are not slowed)
-_FIRST_SAID = (
-    "CASE WHEN v.number > 1 THEN COALESCE((SELECT MIN(o.ts) FROM entry o "
-    "WHERE o.document_id = e.document_id AND o.key = e.key AND o.kind = e.kind "
-    "AND o.text = e.text), e.ts) ELSE e.ts END"
-)
+# (looked up only past a document's first version: the hits of a long chat are not slowed;
+# the time and its offset from the same row). A date window still filters by the version's own
+# time: `search --since` finds what a version written then says.
+def _first_said(column: str) -> str:
+    return (
+        f"CASE WHEN v.number > 1 THEN COALESCE((SELECT o.{column} FROM entry o "
+        "WHERE o.document_id = e.document_id AND o.key = e.key AND o.kind = e.kind "
+        f"AND o.text = e.text ORDER BY o.ts LIMIT 1), e.{column}) ELSE e.{column} END"
+    )
+
+
 _HIT_COLUMNS = (
-    f"e.id, e.kind, {_FIRST_SAID}, e.tz_offset_min, e.current, e.client_id, e.title, "
+    f"e.id, e.kind, {_first_said('ts')}, {_first_said('tz_offset_min')}, e.current, "
+    "e.client_id, e.title, "
     "d.id, d.title, d.kind, v.number, COALESCE(es.name, s.name)"
 )
 _HIT_JOINS = (

@@ -318,6 +318,17 @@ def test_an_ambiguous_clients_toml_is_refused_naming_both(
     assert "Northwind Home Health" in msg_ or "Clearview Vision Therapy" in msg_
 
 
+@pytest.mark.parametrize("mark", ["*", "?", "!"])
+def test_a_client_with_the_id_of_a_scope_mark_is_refused(tmp_path: Path, mark: str) -> None:
+    """Review, session 29: "*" is general material's mark (a draft for no client reads it): a
+    client by that id would have its material read as general."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(f'[[client]]\nname = "Star Ltd"\nid = "{mark}"\n')
+    with pytest.raises(ConfigError, match="Star Ltd"):
+        load_settings({}, home)
+
+
 def test_a_client_written_as_a_plain_table_is_refused_not_ignored(tmp_path: Path) -> None:
     """A new user's first guess at the format, [northwind], must not leave every client
     unknown in silence (its mail would be nobody's): the file is refused, saying how."""

@@ -670,3 +670,31 @@ def test_the_users_mail_to_a_correspondent_given_to_general_is_general(tmp_path:
     assert scope_of(v, "KESTREL51") != {"*"} and not leaks(v, "KESTREL51")
     v.close()
     assert "goes by that client" in out
+
+
+def test_the_users_reply_in_a_clients_thread_is_never_general(tmp_path: Path) -> None:
+    """Review of session 29: the user's reply inside Northwind's thread, sent only to a
+    correspondent given to general, became general — in every client's scope. Mail is never
+    general inside a client's thread: it is the thread's."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(mail("q3@northwind.example", DANA, ME, "Q3", "Plan for Q3?"))
+    (inbox / "b.eml").write_text(
+        mail(
+            "r1@samconsult.example",
+            ME,
+            "Hana Tea <hana@halcyon-tea.example>",
+            "Re: Q3",
+            "Hana, the cap: KESTREL77.",
+            reply="q3@northwind.example",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    v.close()
+    cli(home, "me", "--add", ME)
+    cli(home, "clients", "assign", "hana@halcyon-tea.example", "--general")
+    v = open_vault(home)
+    assert scope_of(v, "KESTREL77") == {"northwind"}
+    assert not leaks(v, "KESTREL77", "clearview")
+    v.close()

@@ -970,8 +970,10 @@ def test_the_nouns_a_how_many_question_counts(question: str, nouns: list[str]) -
             False,
         ),
         # another plural counted first (new user's trial, session 29); nouns as stemmed
-        ("we hit the record limit at 50,000 rows once the pipe-by-pipe catalogue", "pip", False),
+        ("we hit the limit at 50,000 rows once the pipes went in", "pip", False),
         ("We catalogued 1,240 organ pipes in the nave.", "pip", True),
+        ("12 of Dana's sites", "sit", True),
+        ("40 sometimes idle sites", "sit", True),
     ],
 )
 def test_a_count_stands_by_what_it_counts(sentence: str, noun: str, counted: bool) -> None:
@@ -1510,6 +1512,7 @@ def test_the_thing_asked_is_the_one_named_not_its_neighbour(nvault: Vault) -> No
     assert asked_unit("what per-tree pruning price won the 2022 round?") == "tree"
     assert not per_unit("the 2022 round was won at about DKK 3.8m a year")
     assert per_unit("Inspection cut to DKK 160/tree") and per_unit("£1.42 per block")
+    assert per_unit("$40 a month per seat") and not per_unit("DKK 3.8m a Year")
     # a span of time asked is answered by one; "how long is the shed?" is a length
     span = asked_measure("how long did Ledbury say the panel lining would take to fit?")
     assert span is not None and asked_measure("what lead time did they quote?") is span
@@ -1517,6 +1520,7 @@ def test_the_thing_asked_is_the_one_named_not_its_neighbour(nvault: Vault) -> No
     for said in ("2h40m on the movement", "a 22-week lead time", "takes 4 days", "a fortnight"):
         assert span.search(said), said
     assert asked_measure("how long is the shed?") is None
+    assert asked_measure("how long is the cable run?") is None
     near = [
         "What time's the first boat back from Carrigaholt?",
         "How many racks are there in Cave One?",

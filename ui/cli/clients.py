@@ -184,8 +184,9 @@ def clients_assign(
             click.echo(f"  {len(items)} item(s) still to review: {'; '.join(held)}")
     if "@" in key or ("." in key and ":" not in key):
         click.echo(
-            "  (its mail that names another client, or is addressed to one, goes by that "
-            "client, not by this assignment: see `trailkeep clients review`)"
+            "  (its mail that names another client, or is addressed to one, "
+            + ("goes by that client" if target == "*" else "waits for review")
+            + ", not by this assignment: see `trailkeep clients review`)"
         )
 
 
