@@ -227,8 +227,14 @@ def unread_work_line(
     colon = re.match(
         r"^([ \t]*[-*+][ \t]+[\d.,]+\s?(?:hours?|hrs?|h|minutes?|mins?|m)):", plain, re.I
     )
+    dur = colon.group(1).strip().lstrip("-*+").strip() if colon else ""
     if colon and _LOOKS_LIKE_WORK.match(colon.group(1) + plain[colon.end() :]):
-        return f"{colon.group(1).split()[-1]!r} is followed by a colon: write - 1.5h client: what"
+        return f"{dur!r} is followed by a colon: write - {dur} client: what"
+    if colon and not dur.endswith(("m", "M")) and re.search(r"[^\W\d_]", plain[colon.end() :]):
+        # "- 1.5h: call about the quotes": hours for no client, a forgotten label as often as
+        # the user's own time — named, never lost without a word (session 30). Not "- 3m:
+        # ceiling height" (metres as often as minutes)
+        return f"{dur!r} names no client: write - {dur} client: what, to bill it"
     m = _LOOKS_LIKE_WORK.match(plain)
     if not m or (m.group("dash") and not re.search(r"[a-z]", m.group("dur"), re.IGNORECASE)):
         # "- 1.2.3 Release - notes": a version, not hours without a unit (a dash, no colon)

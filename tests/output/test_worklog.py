@@ -120,11 +120,24 @@ def test_ticked_bold_and_dotted_work_is_billed_and_spans_and_open_tasks_are_name
     ]
     assert out.status == "partial" and out.error
     assert "an open task is planned work" in out.error and "not done yet" in out.error
-    assert "'1.5h' is followed by a colon" in out.error
+    assert "'1.5h' is followed by a colon: write - 1.5h client: what" in out.error
     assert "'09:10\u201310:40' is a span of the day (1h30m), not billed" in out.error
     assert "'23:30\u201301:10' is a span of the day (1h40m)" in out.error
     assert "'11:00-10:00' end before they start" in out.error
     assert "buy milk" not in out.error
+
+
+def test_hours_for_no_client_are_named(bvault: Vault, bingest: Ingestor) -> None:
+    """Session 30: "- 1.5h: call about the quotes" (the label forgotten) was neither billed
+    nor named. A line of a count ("- 2h: 3") is not said."""
+    note = "# Mon 2 Nov 2026\n\n- 2h acme: quotes\n- 2 hours: call about the quotes\n- 2h: 3\n"
+    out = bingest.ingest_file(write_note(bvault.settings.inbox, "2026-11-02.md", note))
+    assert [(i.description, i.hours) for i in list_work(bvault)] == [("quotes", "2")]
+    assert out.status == "partial"
+    assert out.error == (
+        "not a work line, '2 hours' names no client: write - 2 hours client: what, to bill it: "
+        "'- 2 hours: call about the quotes'"
+    )
 
 
 def test_a_notes_date_that_cannot_be_read_dates_no_work(bvault: Vault, bingest: Ingestor) -> None:
