@@ -207,6 +207,26 @@ def lines_naming_others(inv: InvoiceView, clients: Sequence[ClientSpec]) -> list
     return out
 
 
+def lines_alike(inv: InvoiceView) -> list[str]:
+    """What to tell the user before an invoice goes out: lines alike in day, words and hours
+    ("2026-11-02 call with Bob", 0.5h, twice) — two calls, or one line copied into a note twice
+    or into a daily note and a week's timesheet, which the client would pay twice (session 30:
+    billed twice without a word). Said, not merged: only the user knows which it is."""
+    seen: dict[tuple[str, str], list[InvoiceLine]] = {}
+    for line in inv.lines:
+        seen.setdefault((" ".join(line.description.lower().split()), line.hours), []).append(line)
+    twice = [alike for alike in seen.values() if len(alike) > 1]
+    if not twice:
+        return []
+    what, hours, n = twice[0][0].description, twice[0][0].hours, len(twice[0])
+    more = f" (and {len(twice) - 1} more such group(s))" if len(twice) > 1 else ""
+    return [
+        f"{n} lines read the same ({what!r}, {hours}h){more}: each is billed. If "
+        "one is a copy, delete it in its note or timesheet and ingest that again before you "
+        "issue"
+    ]
+
+
 def get_invoice(vault: Vault, invoice_id: int) -> InvoiceView:
     with store.reading(vault) as c:
         return _view(vault, c, invoice_id)

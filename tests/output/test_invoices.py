@@ -369,6 +369,28 @@ def test_a_line_naming_another_client_is_warned_about(bsettings: Settings) -> No
     assert "names Beta Logistics" in r.stderr and "login fix" not in r.stderr, r.stderr
 
 
+def test_lines_alike_are_said_before_the_invoice_goes_out(bvault: Vault) -> None:
+    """Session 30: the same line twice in one note was billed twice without a word (the same
+    work in two files is billed once: `_SAME_WORK`). Both stay billed — two calls are two
+    calls, and only the user knows — and it is said before the invoice goes out."""
+    from trailkeep.billing import lines_alike
+
+    day = "---\ndate: 2026-03-02\n---\n# Day\n\n- 30m acme: call with Bob\n- 1h acme: export\n"
+    _ingest(bvault, "day.md", day + "- 30m acme: Call  with Bob\n- 45m acme: call with Bob\n")
+    inv = create_invoice(bvault, "acme", "2026-03")
+    assert [ln.hours for ln in inv.lines] == ["0.5", "1", "0.5", "0.75"]
+    (said,) = lines_alike(inv)
+    assert said.startswith("2 lines read the same ('2026-03-02 call with Bob', 0.5h): each is")
+    _ingest(bvault, "other.md", day.replace("03-02", "03-03"))  # another day's call: another
+    (said,) = lines_alike(create_invoice(bvault, "acme", "2026-03"))
+    assert "more such" not in said
+    _ingest(bvault, "day.md", day + "- 30m acme: call with Bob\n- 1h acme: export\n")
+    (said,) = lines_alike(create_invoice(bvault, "acme", "2026-03"))
+    assert "(and 1 more such group(s))" in said
+    _ingest(bvault, "day.md", day)
+    assert lines_alike(create_invoice(bvault, "acme", "2026-03")) == []
+
+
 def test_editing_billed_work_never_bills_it_twice(bvault: Vault) -> None:
     """QA, session 12: a line inserted above a billed one took its place (the billed work was
     billed again, the new work never); a label's case or the note's date corrected made every

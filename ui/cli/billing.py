@@ -95,9 +95,10 @@ def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) 
 
 
 def _warn_before_it_goes_out(v: Vault, inv: InvoiceView) -> None:
-    from trailkeep.billing import changed_since_billed, lines_naming_others, repriced
+    from trailkeep.billing import changed_since_billed, lines_alike, lines_naming_others, repriced
 
-    for warning in [*lines_naming_others(inv, v.settings.clients), *repriced(v, inv)]:
+    others = lines_naming_others(inv, v.settings.clients)
+    for warning in [*others, *lines_alike(inv), *repriced(v, inv)]:
         click.echo(f"warning: {warning}", err=True)
     if changed := changed_since_billed(v, inv):
         click.echo(f"warning: {changed}", err=True)

@@ -13,6 +13,7 @@ from trailkeep.billing import (
     changed_since_billed,
     create_invoice,
     issue_invoice,
+    lines_alike,
     lines_naming_others,
     list_invoices,
     list_work,
@@ -155,7 +156,8 @@ def body(ctx: page.Ctx) -> None:
         label = f"{inv.number or f'draft {inv.id}'} · {inv.period} · {inv.currency} {inv.total}"
         with st.expander(safe_md(f"{label} · {inv.status}", lines=False)):
             # the md format escapes every text that came from notes or clients.toml
-            for warning in [*lines_naming_others(inv, s.clients), *repriced(ctx.vault, inv)]:
+            others = lines_naming_others(inv, s.clients)
+            for warning in [*others, *lines_alike(inv), *repriced(ctx.vault, inv)]:
                 st.warning(safe_md(warning, lines=False))  # before it goes out
             if inv.status == "draft" and (changed := changed_since_billed(ctx.vault, inv)):
                 st.warning(safe_md(changed, lines=False))
