@@ -135,6 +135,36 @@ def test_catch_up_scan_skips_unchanged_files_without_hashing(vault: Vault) -> No
     assert w2.run_once(timeout=20) == 1
 
 
+def test_one_pass_stops_on_clients_toml_broken_during_it(vault: Vault) -> None:
+    """Session 29: `watch --once` read clients.toml at its start only; one broken during the
+    pass (a duplicate id) must stop it with the error, as at the start — nothing read under a
+    guess. The files wait for the next pass, unread."""
+    from trailkeep.vault.errors import TrailkeepError
+
+    inbox = vault.settings.inbox
+    for i in range(3):
+        (inbox / f"n{i}.md").write_text(f"# N{i}\n\nbody {i}\n")
+    w = Watcher(Ingestor(vault), inbox, stable_seconds=1.5)  # still unread when it breaks
+    raised: list[BaseException] = []
+
+    def once() -> None:
+        try:
+            w.run_once(timeout=30)
+        except BaseException as exc:  # kept to assert on
+            raised.append(exc)
+
+    t = threading.Thread(target=once)
+    t.start()
+    time.sleep(0.3)
+    twice = '[[client]]\nid = "acme"\nname = "Acme"\n'
+    (vault.settings.home / "clients.toml").write_text(twice + twice)
+    t.join(30)
+    assert not t.is_alive()
+    assert len(raised) == 1 and isinstance(raised[0], TrailkeepError), raised
+    assert "acme" in str(raised[0]) and w.state == "stopped"
+    assert status(vault)["documents"] == 0  # nothing read under a guess
+
+
 def test_a_replacement_keeping_size_and_mtime_is_read(vault: Vault) -> None:
     """QA, session 14: a sync tool (or ``rsync -t``) writing a corrected file of the same size
     with the old mtime was seen by ``ingest`` but never by the watcher."""
