@@ -72,11 +72,13 @@ from .asked import (
     has_quantity,
     has_time,
     measures,
+    money_kind,
     months_said,
     names_a_period,
     opposed_qualifiers,
     per_period,
     per_unit,
+    price_giver,
     reports,
     said_how_often,
     says_opposite,
@@ -88,11 +90,16 @@ from .paraphrase import said_otherwise
 from .sentences import sentences
 from .terms import (
     CONTRACTION,
+    COUNTED,
     ELIDED,
     EXACT_ONLY,
     MONTHS,
     PARTICLES,
+    PHRASAL,
+    PHRASAL_PARTICLES,
+    PHRASE_SCAFFOLD,
     SCAFFOLD,
+    SEASONS,
     fold,
     proper_nouns,
     scaffold_for,
@@ -175,6 +182,10 @@ class Support:
     required: list[str] = field(default_factory=list)
     # ... and that the sentence itself says: the end it asks the date of
     said: list[str] = field(default_factory=list)
+    # ... and the words of who gives the price asked ("what did Lévesque bid?") and of which
+    # price it is ("the arrangement fee"), each said in the number's sentence, the sentence
+    # before or the heading (stems, accents folded)
+    giver: list[str] = field(default_factory=list)
 
     # Does one passage alone hold most of the question (``ONE_PASSAGE_MIN``)? None: not asked
     # (a conversation's question, one passage, a reply read with its message).
@@ -230,7 +241,7 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
         if (verb := PRICE_VERB.search(question)) is not None:
             # "what does OptoSuite charge per card payment?": the verb asks for the amount, as
             # "time" asks for a time — "2.9% plus 30 cents per payment" says no "charge"
-            named.add(verb.group(1).lower())
+            named.add(verb.group("verb").lower())
     if (listing := ASKS_LIST.search(question)) is not None:
         named.add(listing.group("verb").lower())  # "list the six codes": the kind of answer
     if asks_when(question) is not None:
@@ -243,10 +254,18 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
             continue
         if t == "staff" and i and qw[i - 1] == "on":
             continue  # "how many caregivers … on staff": employed, not the office staff
+        if t == "right" and i + 1 < len(qw) and qw[i + 1] == "now":
+            continue  # "how many tents have they got right now": now
         if (t in scaffold or (len(t) < 3 and not t.isdigit())) and t not in acronyms:
             continue
-        if i + 1 < len(qw) and qw[i + 1] in PARTICLES and not t.isdigit():
+        if (
+            i + 1 < len(qw)
+            and not t.isdigit()
+            and (qw[i + 1] in PARTICLES or (t in PHRASAL and qw[i + 1] in PHRASAL_PARTICLES))
+        ):
             t = f"{t} {qw[i + 1]}"
+            if t in PHRASE_SCAFFOLD:
+                continue  # "what payback did I work out?": the payback
         out.append(t)
     for m in _NAMED_NUMBER.finditer(question):
         # "Cave One", "Site Two": a thing named by its number is that one, not "Cave Two" (blind
@@ -379,6 +398,17 @@ def support(
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
         if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
             del sup.supported[t]
+    for t, period in pairwise(words_of(question)):
+        # "the 12 month contract" is not "a 6-month trial … 12 runs": a number of a period
+        # is said with it (fifteenth blind vault)
+        if (
+            t.isdigit()
+            and t in sup.supported
+            and period in terms
+            and names_a_period(period)
+            and not re.search(rf"\b{t}[\s-]*{re.escape(stem(period))}", text, re.IGNORECASE)
+        ):
+            del sup.supported[t]
     for t in terms:
         if (said := named_number(t)) is not None:
             sup.required.append(said)
@@ -397,13 +427,16 @@ def support(
     sup.anchors = {
         t
         for t in terms
-        if (t in proper or t.isdigit()) and t not in MONTHS.values() and t not in WEEKDAYS
+        if (t in proper or t.isdigit() or COUNTED.match(t))
+        and t not in MONTHS.values()
+        and t not in WEEKDAYS
     }
     rest = [
         t
         for t in (terms if quantity or name or outcome or when else sup.missing)
         # (a number in words is that number: "two" is not "three", whatever their vectors)
         if not EXACT_ONLY.match(t)
+        and not COUNTED.match(t)
         and t not in caps
         and t not in proper
         and t not in NUMBER_WORDS
@@ -437,6 +470,13 @@ def support(
         )
         per_something = bool(ASKS_MONEY.search(question)) and asked_unit(question) is not None
         measure = asked_measure(question)
+        sup.giver = [
+            stem(fold(p))
+            for w in (*price_giver(question), *money_kind(question))
+            if w in terms
+            for p in w.split("-")  # "per-delivery": the delivery
+            if p and p not in SCAFFOLD
+        ]
         sup.quantity = _typed_sentence(
             sup,
             hits,
@@ -592,6 +632,8 @@ def _holds_anchors(hit: Hit, anchors: set[str], dated: bool = False) -> bool:
         return True
     said = words_of(f"{hit.title} {hit.quote} {_dated(hit) if dated else ''}")
     words = {MONTHS.get(w, w) for w in with_parts(said)}  # "Feb 14" says February
+    # a season by its name or one of its months ("this winter": "November to March")
+    words |= {s for s, months in SEASONS.items() if words & months}
     bare = {fold(a) for a in anchors}
     return bare <= words or {stem(a) for a in bare} <= {stem(w) for w in words}
 
@@ -649,6 +691,10 @@ def _typed_sentence(
                 continue  # "Cave Two has 9 racks" for the racks of Cave One
             if not all(re.search(n, sent, re.I) for n in sup.said):
                 continue  # the end asked, in the sentence that gives the date
+            if sup.giver and not set(sup.giver) <= {
+                stem(fold(w)) for w in with_parts(words_of(near))
+            }:
+                continue  # Lévesque's bid is not ours, said beside "beating Lévesque"
             if asked_years and not asked_years & set(YEAR.findall(near)):
                 # the year asked is said by the answer or just before it: "our pruning price"
                 # two lines under "the 2022 round was won at DKK 3.8m" is not 2022's price
@@ -782,7 +828,9 @@ def answerable(
         # open?" is not answered by the date the other gyms open (the same trial)
         # a month the question names too ("the cancellation rate in February" is not
         # January's), said or the passage's own
-        months = {t for t in sup.terms if t in MONTHS.values()}
+        # ... and a season ("the weekly rate in the winter" is not the peak's; fifteenth blind
+        # vault)
+        months = {t for t in sup.terms if t in MONTHS.values() or t in SEASONS}
         sup.single = any(
             _holds_anchors(h, sup.anchors | months, dated=True)
             and support(vault, question, [h], names, sup.idf, stated_only).ratio >= ONE_PASSAGE_MIN

@@ -27,11 +27,67 @@ NOT_IN_PHRASE = (
 )
 # "what did the foundry end up charging them?", "what was FieldPro going to cost?": the verb
 # asks for the amount
+# ... and so do "what's Dragan paid per hour?", "what did Lévesque bid?", "what does Radwerk
+# want for one?", "what were the bikes going for?", "what did the job come to?", "what did
+# Pen-y-Bryn price the plant at?" (fifteenth blind vault: each answered by a sentence about
+# another price, none read as asking for an amount)
 _PRICE_VERB_ASKED = (
-    r"\bwhat (?:does|do|did|will|would|is|was|were|are) (?:[\w'’-]+ ){1,6}(cost|costs|costing|"
-    r"charge|charges|charging|charged|pay|pays|paying|paid)\b"
+    r"\bwhat(?:['’]?s| (?:does|do|did|will|would|is|was|were|are)) (?P<who>(?:[\w'’-]+ ){1,8}?)"
+    r"(?P<verb>cost|costs|"
+    r"costing|charge|charges|charging|charged|pay|pays|paying|paid|quote|quotes|quoted|quoting|"
+    r"bid|bids|bidding|earn|earns|earning|earned|"
+    # not "what does Gareth want for the launch?": a wish, as often as a price
+    r"(?:want|wants|wanted|asking)(?= for (?:a|an|one|each|it|them|that|those|these)\b)|"
+    r"(?:going|go|goes|went|sell|sells|selling|sold)(?= for\b)|"
+    r"(?:come|came)(?= to\b)|(?:price|priced)(?= (?:[\w'’-]+ ){1,5}at\b))\b"
 )
 PRICE_VERB = re.compile(_PRICE_VERB_ASKED, re.IGNORECASE)
+
+
+# "what arrangement fee did Desjardins charge?": the word before the money asked names which
+# fee — a sentence giving the loan's costs and no arrangement fee gives another (fifteenth
+# blind vault; also "the riders' per-delivery rate", "the setup fee")
+_MONEY_KIND = re.compile(
+    r"\b([^\W\d_][\w'’-]*)\s+(?:fees?|charges?|costs?|prices?|rates?|deposits?|discounts?|"
+    r"commissions?|surcharges?)\b",
+    re.IGNORECASE,
+)
+
+
+def money_kind(question: str) -> list[str]:
+    """The words naming which fee, price or rate a question asks ("arrangement", "setup"),
+    lower case; a period ("monthly fee") or scaffolding ("the fee") is no kind."""
+    return [
+        w
+        for m in _MONEY_KIND.finditer(question)
+        if (w := m.group(1).lower().removesuffix("'s").removesuffix("’s")) not in SCAFFOLD
+        and not names_a_period(w)
+        and w not in HOW_OFTEN
+        and w not in _ANY_KIND
+        # "did Desjardins charge": a subject and its verb
+        and not re.search(rf"\b{_AUXILIARY}\s+$", question[: m.start()], re.IGNORECASE)
+    ]
+
+
+# the whole of a price, or a rate of pay however it is said: no kind of its own
+_ANY_KIND = frozenset(
+    "total overall full whole exact rough ballpark labour labor pay billing charge-out".split()
+)
+_AUXILIARY = r"(?:do|does|did|will|would|could|should|can|might|may)"
+
+
+def price_giver(question: str) -> list[str]:
+    """The words of who (or what) the price asked is of — "what did Lévesque bid?", "what's
+    the architect charging?", "what were the bikes from that startup going for?" — for the
+    sentence with the number to name it (fifteenth blind vault: Lévesque's bid was answered
+    with our own, the architect's fee with the bat loft's). Empty when the question names none
+    ("what did they quote?")."""
+    m = PRICE_VERB.search(question)
+    if m is None:
+        return []
+    return [w for w in words_of(m.group("who")) if w not in SCAFFOLD and len(w) > 2]
+
+
 _QUANTITY_QUESTION = re.compile(
     rf"{_PRICE_VERB_ASKED}|"
     r"\b(how (many|much|long|old|far|big|large|heavy|tall|wide|deep|high)|(what|which)"
@@ -332,11 +388,11 @@ _NOUNS_OF = {"day": "day|night", "week": "week", "month": "month", "year": "year
 
 def said_how_often(text: str, word: str) -> bool:
     """Does the text say ``word`` ("weekly", not "bi-weekly"), or its period as a frequency
-    ("every week", "once a week", "every Friday")?"""
+    ("every week", "once a week", "every Friday", "DKK 1,290/month": "per" written short)?"""
     period = HOW_OFTEN[word]
     nouns = _NOUNS_OF[period] + ("|" + "|".join(WEEKDAYS) if period == "week" else "")
     said = (
-        rf"(?<![\w-]){word}(?![\w-])|\b(?:every|each|per)\s+(?:{nouns})\b|"
+        rf"(?<![\w-]){word}(?![\w-])|\b(?:every|each|per)\s+(?:{nouns})\b|/\s?(?:{nouns})\b|"
         rf"\b(?:once|twice|\w+\s+times)\s+(?:a|an|per|each)\s+(?:{_NOUNS_OF[period]})\b"
     )
     return re.search(said, text, re.I) is not None

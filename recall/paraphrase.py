@@ -25,7 +25,7 @@ GROUPS: tuple[str, ...] = (
     "drop, dropped, abandon, abandoned, give up, gave up, given up, scrap, scrapped, ditch, "
     "ditched, kill, killed, shelve, shelved, discard, discarded, die, died, dead, rule out, "
     "ruled out, reject, rejected, knock out, knocked out, eliminate, eliminated, passed over, "
-    "bin, binned",
+    "bin, binned, walk away, walked away",
     # a no (ours or theirs): "the host refused" is not "we dropped it"
     "reject, rejected, decline, declined, turn down, turned down, refuse, refused, bounce, "
     "bounced, rule out, ruled out",
@@ -36,13 +36,14 @@ GROUPS: tuple[str, ...] = (
     # ultrasonic foggers"; thirteenth blind vault)
     "dead end, fall through, fell through",
     # something began
-    "start, started, begin, began, kick off, kicked off, launch, launched, trigger",
+    "start, started, begin, began, kick off, kicked off, launch, launched, trigger, kick in, "
+    "kicks in, kicked in",
     # something put before its users ("when is the go-live?" is not "the shadow run starts on
     # the 16th": new user's trial, session 28)
     "launch, launched, go live, went live, rollout, roll out, rolled out",
     # a choice
     "choose, chose, chosen, pick, picked, select, selected, settle, settled, opt, opted, prefer, "
-    "preferred",
+    "preferred, settle on, settled on, land on, landed on",
     # the plan when the plan fails
     "fallback, fall back, backup, contingency, workaround, plan b, go back, goes back, "
     "went back, revert, reverts, reverted, switch back",
@@ -97,6 +98,16 @@ GROUPS: tuple[str, ...] = (
     "rise, rose, risen, increase, increased, grow, grew, go up, went up, higher",
     # something that stops ("stop supporting" / "ends support")
     "stop, stops, end, ends, ended, cease, discontinue, discontinued, retire, retires, sunset",
+    # a term that ends ("when do the leases run out?" / "the lease ends 28 February")
+    "run out, runs out, ran out, end, ends, ended, expire, expires, expired, lapse, lapses",
+    # a rule or price that starts to apply ("when does the rule kick in?" / "live from
+    # 1 November")
+    # (a go-live is no start: "the shadow run starts on the 16th"; session 28)
+    "kick in, kicks in, kicked in, take effect, takes effect, took effect, in force, effective, "
+    "live",
+    # something that arrives ("when's the frame arriving?" / "Delivery: 14 January")
+    # (not "turn up": something that turned up may have been found)
+    "arrive, arrives, arrived, arriving, arrival, deliver, delivered, delivery, deliveries",
     # a rung of an offer ("the top membership level" / "a Patron tier")
     "tier, level, band, grade",
     # how many a place takes ("admit" / "holds 120 visitors")

@@ -1175,6 +1175,10 @@ def test_a_heading_states_what_its_section_is(twoclient: Vault) -> None:
         ("bi-weekly calls", "weekly", False),
         ("every night at 02:00", "nightly", True),
         ("twice per month", "monthly", True),
+        # session 30: "per" written short ("what was the monthly cost of the app?")
+        ("DKK 1,290/month for the booking app", "monthly", True),
+        ("£54 / week", "weekly", True),
+        ("the 2026/2027 season, 12/month", "yearly", False),
     ],
 )
 def test_how_often_is_said_by_its_word_or_its_period(text: str, word: str, said: bool) -> None:
