@@ -556,14 +556,28 @@ def passages_block(hits: list[Hit]) -> str:
     return "\n\n".join(lines)
 
 
-def _trail_for(vault: Vault, hits: list[Hit]) -> list[Step]:
+def _trail_for(vault: Vault, hits: list[Hit], filters: Filters | None) -> list[Step]:
+    """The cited passages and the entries they link to (the message a reply answers, the
+    version it replaced), in time order. Asked within a client's scope, a linked entry is read
+    as a cited one was: only the scope's, clipped to what the scope may see (new user's trial,
+    session 30: `ask --client` listed, in full, another client's mail its cited reply
+    answers)."""
+    from trailkeep.vault.history import passing
     from trailkeep.vault.query import entry_hits, linked_entry_ids
 
+    from .scope import admit
     from .trail import TRAIL_LINKS
 
     ids = {h.entry_id for h in hits}
-    extra = linked_entry_ids(vault, list(ids), TRAIL_LINKS) - ids
-    return _steps(vault, hits + entry_hits(vault, sorted(extra)))
+    extra = sorted(linked_entry_ids(vault, list(ids), TRAIL_LINKS) - ids)
+    client = filters.client if filters else None
+    if client:
+        scope = scope_for(client, vault.settings.clients)
+        ok = passing(vault, extra, Filters(client=client)) if scope is not None else set()
+        more = [h for h in entry_hits(vault, extra) if h.entry_id in ok]
+        texts = {h.entry_id: entry_text(vault, h.entry_id) or "" for h in more}
+        return _steps(vault, hits + admit(more, scope, texts), filters=Filters(client=client))
+    return _steps(vault, hits + entry_hits(vault, extra))
 
 
 def extractive(
@@ -730,7 +744,14 @@ def ask(
             question, vault, strong, k, today, until=filters.until if filters else None
         )
         return Answer(
-            question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
+            question,
+            text,
+            False,
+            "",
+            "extractive",
+            cites,
+            searched,
+            _trail_for(vault, cites, filters),
         )
     sent = verified(vault, res.hits[:passages])
     prompt = prompts.load("answer").render(
@@ -763,7 +784,7 @@ def ask(
             "extractive",
             cites,
             searched,
-            _trail_for(vault, cites),
+            _trail_for(vault, cites, filters),
         )
     said = read_reply(reply.text, len(sent), scope)  # as it streamed (recall/citations.py)
     if said.abstained:
@@ -794,7 +815,7 @@ def ask(
             "extractive",
             cites,
             searched,
-            _trail_for(vault, cites),
+            _trail_for(vault, cites, filters),
             said.bad,
         )
     return Answer(
@@ -805,7 +826,7 @@ def ask(
         backend.name,
         cites,
         searched,
-        _trail_for(vault, cites),
+        _trail_for(vault, cites, filters),
         said.bad,
     )
 

@@ -133,7 +133,7 @@ def answer_changes(
             "a topic)"
         )
     return Answer(
-        question, text, False, "", "extractive", shown, searched, _trail_for(vault, shown)
+        question, text, False, "", "extractive", shown, searched, _trail_for(vault, shown, flt)
     )
 
 

@@ -133,7 +133,7 @@ def answer_tagged(
         if tag == "open_question":
             text, cites = _perhaps_decided(vault, question, (text, cites), rows, flt, named, today)
         return Answer(
-            question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites)
+            question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites, flt)
         )
     res = search_detailed(vault, rest, k=10, filters=flt, today=today or date.today())
     if len(named) > 1:  # about several clients: theirs, or nobody's (as `gather` keeps them)
@@ -151,7 +151,7 @@ def answer_tagged(
         "extractive",
         cites,
         f"{searched}, on {rest!r}",
-        _trail_for(vault, cites),
+        _trail_for(vault, cites, flt),
     )
 
 

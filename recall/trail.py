@@ -32,11 +32,13 @@ from trailkeep.vault.query import (
     entry_hits,
     entry_links,
     entry_tags,
+    entry_text,
     linked_entry_ids,
 )
 from trailkeep.vault.records import DOC_DRAFT
 
 from .retrieval import SearchResult, search_detailed
+from .scope import admit, scope_for
 from .timeline import (
     bare_phrase,
     find_phrase,
@@ -106,7 +108,7 @@ def _steps(
     ]
     steps.sort(key=lambda s: time_key(s.hit))
     moved = _after_what_they_answer(steps)
-    _annotate(vault, steps, same_as or _norm)
+    _annotate(vault, steps, same_as or _norm, filters.client if filters else None)
     for s in moved:
         s.order_note = CLOCK_BEHIND
     for s in steps:
@@ -151,8 +153,9 @@ def _new_cues_only(step: Step) -> None:
 SameAs = Callable[[str], object]  # what of an entry's text must stay equal to be "unchanged"
 
 
-def _annotate(vault: Vault, steps: list[Step], same_as: SameAs) -> None:
-    """``changed``, ``changed_mind``, ``unchanged_until`` and ``order_note`` of each step."""
+def _annotate(vault: Vault, steps: list[Step], same_as: SameAs, client: str | None = None) -> None:
+    """``changed``, ``changed_mind``, ``unchanged_until`` and ``order_note`` of each step;
+    within ``client``'s scope, from the versions that scope may read."""
     lines = lineages(vault, [s.hit.entry_id for s in steps])
     # Entries some step revises that are not in a lineage (a chat message's edit).
     revised = {
@@ -162,6 +165,8 @@ def _annotate(vault: Vault, steps: list[Step], same_as: SameAs) -> None:
         if ln["kind"] == "revises" and len(lines.get(s.hit.entry_id, [])) < 2
     }
     before = {r.entry_id: r for r in entry_rows(vault, list(revised.values()))}
+    if client:
+        lines, before = _readable(vault, lines, before, client)
     earlier: list[tuple[str, datetime | None, bool]] = []  # (sentence, when, decision)
     for s in steps:
         line = lines.get(s.hit.entry_id, [])
@@ -191,6 +196,28 @@ def _annotate(vault: Vault, steps: list[Step], same_as: SameAs) -> None:
         s.changed_mind = changed_mind(old, earlier, said, s.hit.timestamp)
         decision = "decision" in s.tags
         earlier.extend((x, s.hit.timestamp, decision) for x in now)
+
+
+def _readable(
+    vault: Vault, lines: dict[int, list[EntryRow]], before: dict[int, EntryRow], client: str
+) -> tuple[dict[int, list[EntryRow]], dict[int, EntryRow]]:
+    """The versions of each lineage (and the messages edits revise) that ``client``'s scope may
+    read whole: in its scope, naming no other client. A file rewritten from one client's words
+    to another's keeps one lineage, and its step's "removed" quoted the other client's version
+    (generated vaults, session 30: `ask --client` showed it in the trail). A step's own entry
+    left out is read from its quote, which the scope clipped."""
+    scope = scope_for(client, vault.settings.clients)
+    ids = sorted({r.entry_id for line in lines.values() for r in line} | set(before))
+    ok = passing(vault, ids, Filters(client=client)) if scope is not None else set()
+
+    def whole(r: EntryRow) -> bool:
+        general = r.client is None
+        return r.entry_id in ok and scope is not None and not scope.names_other(r.text, general)
+
+    return (
+        {e: [r for r in line if whole(r)] for e, line in lines.items()},
+        {e: r for e, r in before.items() if whole(r)},
+    )
 
 
 def _unchanged_until(line: list[EntryRow], at: int, same_as: SameAs) -> dict[str, Any] | None:
@@ -419,12 +446,22 @@ def topic_trail(
     near = linked_entry_ids(vault, list(candidates), TRAIL_LINKS)
     near |= {r.entry_id for line in lines.values() for r in line}
     near = passing(vault, list(near - set(candidates)), filters or Filters())
+    scope = scope_for(filters.client, vault.settings.clients) if filters.client else None
+    if filters.client and scope is None:
+        near = set()  # no scope to be sure of: nothing beyond the search's own hits
     off: dict[int, Hit] = {}  # lineage members off the topic (where it may have been dropped)
     for r in entry_rows(vault, sorted(near)):
         rows[r.entry_id] = r
         if r.kind == "front_matter" or (filters and filters.client and r.client != filters.client):
             continue
         h = r.as_hit(_quote(r.text, terms))
+        if scope is not None:
+            # read as the search's hits are: clipped to what the scope may see (review,
+            # session 30: a linked section of A's naming B was quoted whole)
+            parts = admit([h], scope, {r.entry_id: r.text})
+            if not parts:
+                continue
+            h = max(parts, key=lambda p: term_share(terms, p.quote))
         (candidates if relevant(h, r.text) else off)[r.entry_id] = h
     key = _topic_key(terms)
     keep: list[Hit] = []
@@ -466,7 +503,12 @@ def _topic_key(terms: set[str]) -> SameAs:
 def document_trail(vault: Vault, document_id: int, client: str | None = None) -> list[Step]:
     hits = entry_hits(vault, document_entry_ids(vault, document_id))
     if client:
-        hits = [h for h in hits if h.client == client]
+        # the client's entries, each clipped to what its scope may see (review, session 30:
+        # a section of A's naming B was a step whole)
+        scope = scope_for(client, vault.settings.clients)
+        mine = [h for h in hits if h.client == client]
+        texts = {h.entry_id: entry_text(vault, h.entry_id) or "" for h in mine}
+        hits = admit(mine, scope, texts) if scope is not None else []
     return _steps(vault, hits, filters=Filters(client=client) if client else None)
 
 

@@ -35,6 +35,7 @@ from tests.generators.multiclient import Planted, World, generate
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import AnthropicBackend, Backend, anthropic_client, ask
 from trailkeep.recall.draft import draft_doc, draft_email
+from trailkeep.recall.trail import document_trail, topic_trail, trail_json
 from trailkeep.vault import Filters, NotFound, Vault, get_embedder, init_home
 from trailkeep.vault.clients import ClientDirectory, load_clients, public_mail_domain
 
@@ -46,6 +47,7 @@ class Tally:
     drafts: int = 0
     answers: int = 0
     prompts: int = 0
+    trails: int = 0
     refused: int = 0
     leaks: list[str] = field(default_factory=list)
     planted: int = 0
@@ -123,8 +125,21 @@ def answer_all(
     for q in questions:
         a = ask(v, q, Filters(client=cid), backend, today=TODAY)
         tally.answers += 1
-        shown = [a.answer, *(f"{h.quote} {h.document}" for h in [*a.citations, *a.closest])]
-        tally.check(world, cid, f"answer to {q!r}", "\n".join(shown))
+        # every field `ask --json` and the page show: the trail too (new user's trial, session
+        # 30: a cited reply's trail listed the other client's mail it answers, in full)
+        shown = {k: v for k, v in a.as_json().items() if k != "question"}  # the user's own
+        tally.check(world, cid, f"answer to {q!r}", json.dumps(shown, ensure_ascii=False))
+    # `trail TOPIC --client C`, and each document on it (`trail --document N --client C`):
+    # versions, linked replies and what changed read in the scope too (session 30)
+    steps = topic_trail(v, topic, Filters(client=cid))
+    tally.trails += 1
+    tally.check(
+        world, cid, f"trail of {topic!r}", json.dumps(trail_json(topic, steps), ensure_ascii=False)
+    )
+    for doc in sorted({s.hit.document_id for s in steps}):
+        tally.trails += 1
+        said = json.dumps(trail_json(topic, document_trail(v, doc, cid)), ensure_ascii=False)
+        tally.check(world, cid, f"trail of document {doc}", said)
 
 
 def run_worlds(tmp_path: Path, seeds: range) -> Tally:
@@ -167,7 +182,7 @@ def run_worlds(tmp_path: Path, seeds: range) -> Tally:
 def test_no_client_marker_reaches_another_clients_draft_sample(tmp_path: Path) -> None:
     tally = run_worlds(tmp_path, range(2))
     assert tally.drafts >= 60 and tally.prompts >= 10 and tally.refused == 0
-    assert tally.answers >= 30
+    assert tally.answers >= 30 and tally.trails >= 20
     assert tally.planted >= 14 and tally.misattributed == [], "\n".join(tally.misattributed)
     assert tally.leaks == [], "\n".join(tally.leaks[:20])
 
@@ -273,6 +288,7 @@ def test_no_client_marker_reaches_another_clients_draft_1000(tmp_path: Path) -> 
         tally.drafts += part.drafts
         tally.answers += part.answers
         tally.prompts += part.prompts
+        tally.trails += part.trails
         tally.refused += part.refused
         tally.leaks += part.leaks
         tally.planted += part.planted
@@ -280,7 +296,7 @@ def test_no_client_marker_reaches_another_clients_draft_1000(tmp_path: Path) -> 
         seed += 1
     print(
         f"drafts {tally.drafts}, answers {tally.answers}, prompts {tally.prompts}, "
-        f"refused {tally.refused}, "
+        f"trails {tally.trails}, refused {tally.refused}, "
         f"worlds {seed - 100}, leaks {len(tally.leaks)}, "
         f"planted passages {tally.planted}, misattributed {len(tally.misattributed)}"
     )
