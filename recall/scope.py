@@ -31,6 +31,7 @@ from .sentences import sentence_spans
 
 WITHHELD = "(title withheld: it names another client)"
 FILE_WITHHELD = "(file name withheld: it names another client)"
+LOCATOR_WITHHELD = "(message id withheld: it names another client)"
 MASK = "[another client]"
 
 
@@ -93,6 +94,10 @@ class Scope:
             hit = replace(hit, document=WITHHELD)
         if hit.source and self.names_other(hit.source, general):  # a file named for another
             hit = replace(hit, source=FILE_WITHHELD)
+        if hit.locator and self.names_other(hit.locator, general):
+            # a Message-ID at another client's domain (new user's trial, session 30: the file
+            # name withheld, "Message-ID <po-ad-004@echoharbor-audio.co.uk>" beside it)
+            hit = replace(hit, locator=LOCATOR_WITHHELD)
         if self.names_other(hit.title, general):
             hit = replace(hit, title="")
         # The client's own mail (attributed to A by its sender) is A's words: every line that

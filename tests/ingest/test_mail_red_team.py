@@ -698,3 +698,49 @@ def test_the_users_reply_in_a_clients_thread_is_never_general(tmp_path: Path) ->
     assert scope_of(v, "KESTREL77") == {"northwind"}
     assert not leaks(v, "KESTREL77", "clearview")
     v.close()
+
+
+def test_a_reply_set_to_another_client_is_warned_and_its_message_id_withheld(
+    tmp_path: Path,
+) -> None:
+    """New user's trial, session 30: Clearview's Priya answered a Northwind thread she was
+    copied on; the user set her reply to Northwind. The user's choice holds, but nothing said
+    what it let through, and Northwind's draft sources withheld the file name beside
+    "Message-ID <q1@clearview.example>"."""
+    from tests.ingest.test_attribution import rows
+
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(
+        mail("n1@northwind.example", "Dana <dana@northwind.example>", ME, "ad", "Budget 2,200?")
+    )
+    (inbox / "clearview-reply.eml").write_text(
+        mail(
+            "q1@clearview.example",
+            "Priya <priya@clearview.example>",
+            ME,
+            "Re: ad",
+            "Happy to quote KESTREL41 at 1,600.",
+            reply="n1@northwind.example",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    ((entry,),) = rows(v, "SELECT id FROM entry WHERE text LIKE '%KESTREL41%'")
+    v.close()
+    out = cli(home, "clients", "set", "northwind", "--entry", str(entry))
+    assert f"warning: entry {entry} names clearview" in out
+    assert f"clients set clearview --entry {entry}` gives it back" in out
+    assert "warning" not in cli(home, "clients", "set", "clearview", "--entry", str(entry))
+    cli(home, "clients", "set", "northwind", "--entry", str(entry))
+    v = open_vault(home)
+    (hit,) = [
+        h
+        for h in search(v, "KESTREL41", filters=Filters(client="northwind"))
+        if h.entry_id == entry
+    ]
+    assert "KESTREL41" in hit.quote  # the user's choice holds
+    # its file name and its Message-ID name Clearview: withheld as a citation shows them
+    assert "clearview" not in f"{hit.source} {hit.locator} {hit.cited_as}".lower(), hit
+    assert hit.locator == "(message id withheld: it names another client)"
+    v.close()

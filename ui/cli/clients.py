@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .context import client_id, emit, vault
+
+if TYPE_CHECKING:
+    from trailkeep.vault import Vault
 
 
 @click.group("clients")
@@ -21,13 +26,49 @@ def clients_grp() -> None:
 def client_set(
     ctx: click.Context, client: str, entry_id: int | None, document_id: int | None
 ) -> None:
-    """Give an entry or a whole document to CLIENT (id, name or alias; `none` to clear)."""
+    """Give an entry or a whole document to CLIENT (id, name or alias), or with `none` make it
+    your own general material (read in a client's scope only while it names no client)."""
     if (entry_id is None) == (document_id is None):
         raise click.UsageError("give exactly one of --entry, --document")
     v = vault(ctx)
     cid = None if client.lower() == "none" else client_id(v, client)
     n = v.set_client(cid, entry_id=entry_id, document_id=document_id)
-    click.echo(f"{n} entr(y/ies) now belong to {cid or 'no client'}")
+    click.echo(f"{n} entr(y/ies) now belong to {cid or 'no client (your general material)'}")
+    for other, eid in _naming_others(v, cid, entry_id, document_id).items():
+        # the user's choice holds; what it lets through is said (new user's trial, session
+        # 30: a reply from another client's domain, set to this client, reached its drafts
+        # without a word)
+        click.echo(
+            f"warning: entry {eid} names {other} (its words, sender or file): "
+            + (
+                f"{cid}'s drafts and answers may now quote it"
+                if cid
+                else "it stays out of every client's scope while it does"
+            )
+            + f"; `trailkeep clients set {other} --entry {eid}` gives it back",
+            err=True,
+        )
+
+
+def _naming_others(
+    v: Vault, cid: str | None, entry_id: int | None, document_id: int | None
+) -> dict[str, int]:
+    """Other clients the entries name (words, Message-ID, file name, title): client -> the
+    first entry naming it."""
+    from trailkeep.vault.clients import ClientDirectory
+    from trailkeep.vault.query import document_entry_ids, entry_hits, entry_text
+
+    ids = [entry_id] if entry_id is not None else document_entry_ids(v, int(document_id or 0))
+    others = ClientDirectory(tuple(c for c in v.settings.clients if c.id != cid))
+    found: dict[str, int] = {}
+    for h in entry_hits(v, ids[:MAX_CHECKED]):
+        said = (entry_text(v, h.entry_id) or h.quote, h.locator, h.source, h.title, h.document)
+        for other in others.named_in("\n".join(x for x in said if x)):
+            found.setdefault(other, h.entry_id)
+    return found
+
+
+MAX_CHECKED = 2000  # a document's entries read for names of other clients
 
 
 # `trailkeep client set ...` (the first round's spelling) is the same group, not listed twice.
