@@ -686,17 +686,32 @@ def _read_elsewhere(c: Connection, sha: str, going: set[int]) -> bool:
 
 
 def _drafts_citing(c: Connection, entry_ids: set[int], skip: set[int]) -> list[tuple[int, Any]]:
-    """(id, row) of the draft documents whose citations name one of the entries."""
+    """(id, row) of the draft documents whose citations name one of the entries, or that
+    reply to one of them (a reply quotes the message's points: new user's trial, session 30 —
+    the reply to a forgotten mail stayed, quoting it, and searchable)."""
+    replied = _message_ids(c, entry_ids)
     out = []
     for r in c.execute(
         text("SELECT id, kind, external_id, meta FROM document WHERE kind = :k"), {"k": DOC_DRAFT}
     ).all():
         if int(r[0]) in skip:
             continue
-        cites = json.loads(str(r[3] or "{}")).get("front_matter", {}).get("citations") or []
-        if any(isinstance(x, dict) and x.get("entry_id") in entry_ids for x in cites):
+        front = json.loads(str(r[3] or "{}")).get("front_matter", {})
+        cites = front.get("citations") or []
+        if any(isinstance(x, dict) and x.get("entry_id") in entry_ids for x in cites) or (
+            str(front.get("reply_to") or "").strip().strip("<>") in replied
+        ):
             out.append((int(r[0]), r[1:]))
     return out
+
+
+def _message_ids(c: Connection, entry_ids: set[int]) -> set[str]:
+    """The Message-IDs (without angle brackets) of the mail among these entries."""
+    if not entry_ids:
+        return set()
+    marks = ",".join(str(int(i)) for i in sorted(entry_ids))
+    rows = c.execute(text(f"SELECT key FROM entry WHERE kind = 'email' AND id IN ({marks})"))
+    return {str(r[0]).strip().strip("<>") for r in rows if r[0]} - {""}
 
 
 def _draft_files(c: Connection, doc_ids: set[int]) -> list[Path]:

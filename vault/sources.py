@@ -80,6 +80,19 @@ class SourcesMixin(VaultBase):
             ).all()
         return [int(r[0]) for r in rows]
 
+    def paths_named(self, name: str) -> list[str]:
+        """The paths of the sources (not forgotten) whose file is called ``name`` — the name
+        a citation shows ("[a5_forward.eml]")."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT DISTINCT path FROM source WHERE name=:n AND status != 'forgotten' "
+                    "ORDER BY path"
+                ),
+                {"n": name},
+            ).all()
+        return [str(r[0]) for r in rows]
+
     def find_source(self, path: str, sha256: str) -> tuple[int, str] | None:
         with self.engine.connect() as c:
             r = c.execute(

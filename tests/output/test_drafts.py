@@ -14,7 +14,7 @@ from tests.conftest import write_note
 from tests.fakes.messages_api import echo_prompt, serve
 from trailkeep.ingest import Ingestor
 from trailkeep.recall import AnthropicBackend, anthropic_client, search
-from trailkeep.recall.draft import client_points, draft_doc, draft_email
+from trailkeep.recall.draft import client_points, draft_doc, draft_email, find_message
 from trailkeep.vault import Filters, NotFound, Vault, get_embedder
 from trailkeep.vault.clients import ClientSpec
 
@@ -294,6 +294,24 @@ def test_forgetting_what_a_draft_quotes_forgets_the_draft(bvault: Vault) -> None
         drafts = c.execute(text("SELECT COUNT(*) FROM document WHERE kind='draft'")).scalar_one()
     assert drafts == 1
     assert all(quote not in h.quote for h in search(bvault, quote, k=20))
+
+
+def test_forgetting_a_mail_forgets_the_reply_drafted_to_it(bvault: Vault) -> None:
+    """New user's trial, session 30: `forget --source` of a mail deleted the drafts citing it,
+    and kept the reply drafted to it — quoting the mail's points, and searchable."""
+    from trailkeep.ui.drafts import save
+    from trailkeep.vault import forget
+
+    seed(bvault)
+    d = draft_email(bvault, acme(bvault), reply_to="<attack-1@acme.example>")
+    path, _ = save(bvault, replace(d, citations=[]))  # the reply cites nothing: it replies
+    mail = find_message(bvault, "attack-1@acme.example")
+    with bvault.engine.connect() as c:
+        doc = c.execute(
+            text("SELECT document_id FROM entry WHERE id = :e"), {"e": mail.entry_id}
+        ).scalar_one()
+    rep = forget(bvault, document_id=doc)
+    assert rep.drafts == 1 and not path.exists()
 
 
 def test_a_tracking_pixel_in_the_clients_mail_is_dead_text_in_the_draft(bvault: Vault) -> None:

@@ -147,6 +147,20 @@ def test_forget_retry_reindex(home: Path) -> None:
     run(home, "forget", "--source", str(home / "inbox" / "b.md"), "--yes")
     assert not run_json(home, "search", "search", "bravo")["hits"]
     assert "no source" in run(home, "forget", "--source", str(home / "nowhere.md"), "--yes", code=1)
+    # by the name a citation shows (new user's trial, session 30: only the path was taken);
+    # two files of that name are named, not guessed between
+    (home / "inbox" / "c.md").write_text("# C\n\ncharlie\n")
+    (home / "inbox" / "sub").mkdir()
+    (home / "inbox" / "sub" / "d.md").write_text("# D\n\ndelta\n")
+    (home / "inbox" / "d.md").write_text("# D\n\ndelta two\n")
+    run(home, "ingest", str(home / "inbox"))
+    run(home, "forget", "--source", "c.md", "--yes")
+    assert all(
+        "charlie" not in h["quote"] for h in run_json(home, "search", "search", "charlie")["hits"]
+    )
+    assert "2 files called d.md" in run(home, "forget", "--source", "d.md", "--yes", code=1)
+    hits = run_json(home, "search", "search", "delta")["hits"]
+    assert len([h for h in hits if "delta" in h["quote"]]) == 2
     assert "re-embedded" in run(home, "reindex")
     assert "still failing" in run(home, "retry")
 

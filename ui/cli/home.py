@@ -256,9 +256,23 @@ def forget_cmd(
     sources: list[int | None] = [None]
     if source is not None:
         sources = [int(source)] if source.isdigit() else list(v.sources_at(os.path.abspath(source)))
+        if not sources and not source.isdigit() and os.path.basename(source) == source:
+            # the name a citation shows ("[a5_forward.eml]"): the one file of that name
+            # (new user's trial, session 30: only the full path was taken, and not said)
+            paths = v.paths_named(source)
+            if len(paths) > 1:
+                raise click.ClickException(
+                    f"{len(paths)} files called {source} were ingested: give one's path ("
+                    + ", ".join(paths[:5])
+                    + ")"
+                )
+            sources = list(v.sources_at(paths[0])) if paths else []
         if not sources:
             # not found, as `--document 999` (exit 1), not a usage error (QA, session 14)
-            raise click.ClickException(f"no source was ingested from {source}")
+            raise click.ClickException(
+                f"no source was ingested from {source} (give the file's name as a citation "
+                "shows it, its path, or a source id)"
+            )
     if not yes:
         click.confirm("This removes it from the vault for good. Continue?", abort=True)
     for sid in sources:
