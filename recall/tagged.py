@@ -114,11 +114,22 @@ def answer_tagged(
         if not cites:
             # tagged, and each decided since: not "nothing is tagged" (QA, session 20)
             why = (
-                f"every question{where} tagged as open has a decision after it in its document"
-                if admitted
-                else f"nothing{where} is tagged as {called} (`trailkeep tag add {tag} --entry "
+                f"nothing{where} is tagged as {called} (`trailkeep tag add {tag} --entry "
                 "N` marks one)"
             )
+            if ids:
+                # found and held back by the scope (new user's trial, session 30: "every
+                # question … has a decision after it", of an open question naming another
+                # client)
+                why = (
+                    f"{len(ids)} passage(s){where} tagged as {called} are held back from this "
+                    "scope because they name another client (ask with no client selected to "
+                    "read them)"
+                )
+            elif admitted:
+                why = (
+                    f"every question{where} tagged as open has a decision after it in its document"
+                )
             return Answer(
                 question,
                 NOT_FOUND,

@@ -538,6 +538,31 @@ def test_no_question_still_open_is_not_nothing_tagged(vault: Vault) -> None:
     assert a.searched.startswith("looked at the passages")
 
 
+def test_an_open_question_held_back_by_the_scope_is_said_so(tmp_path: Path) -> None:
+    """New user's trial, session 30: in Acme's scope, an open question of Acme's note naming
+    Beta was held back, and the reason said "every question tagged as open has a decision
+    after it" — false: it was open."""
+    from tests.output.conftest import two_client_settings
+    from trailkeep.recall.answer import ask
+    from trailkeep.vault import Filters, get_embedder
+
+    v = Vault.open(two_client_settings(tmp_path / "home"), get_embedder("hash"))
+    try:
+        note = write_note(
+            v.settings.inbox,
+            "acme.md",
+            "---\nclient: acme\n---\n# Cutover\n\nOpen question: do we copy Beta Logistics's "
+            "runbook?\n",
+        )
+        Ingestor(v).ingest_file(note)
+        a = ask(v, "which questions are still open?", Filters(client="acme"))
+        assert a.abstained and "Beta" not in a.answer + a.reason
+        assert a.reason.startswith("1 passage(s) in ") and "held back from this scope" in a.reason
+        assert not ask(v, "which questions are still open?").abstained
+    finally:
+        v.close()
+
+
 def test_a_name_in_the_question_is_that_name_not_one_like_it(settings: Settings) -> None:
     """QA, session 20: "how many stops did the Munich depot benchmark solve?" was answered with
     the Hamburg depot's 412 stops (Munich ~ Hamburg in MiniLM), and `when "Frankfurt depot"`
