@@ -304,6 +304,10 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
             item["clients"] = [c for c in candidates(row, ctx.directory) if c not in gone]
             # the user's own words about no client: any client, or general (review queue)
             item["names_no_client"] = names_no_client(row, ctx.directory)
+            if item["names_no_client"] and "held" in item:
+                # (new user's trial, session 30: "names several clients" beside "names no
+                # client")
+                item["held"] = "names no client, in a note about several"
             if meta.get("auth_failed"):  # its From was not believed, not several clients
                 item["unverified"] = str(meta["auth_failed"])
             keyed.append((f"{MESSAGE_KEY}{row['entry_id']}", item))
@@ -515,9 +519,14 @@ def _give_message(vault: Vault, key: str, client: str | None) -> Report:
     own_words = names_no_client(row, ctx.directory)
     general = client is None or client == "*"
     if general and not own_words:
+        what = (
+            "is addressed to several clients"
+            if row["kind"] in ("email", "attachment")
+            else "names a client"  # a note's or chat's passage (new user's trial, session 30)
+        )
         raise AssignmentRefused(
-            f"{key} is addressed to several clients: give it to one of them "
-            "(trailkeep clients assign KEY CLIENT); it cannot be general material"
+            f"{key} {what}: give it to one of them (trailkeep clients assign KEY CLIENT); it "
+            "cannot be general material"
         )
     if not general:
         if own_words and ctx.directory.get_id(str(client)) is not None:
