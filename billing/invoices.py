@@ -11,6 +11,7 @@ the rules are checked and the rows written in it, or nothing is written.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +20,7 @@ from typing import Any
 
 from trailkeep.vault import Vault
 from trailkeep.vault import work as store
-from trailkeep.vault.clients import ClientSpec
+from trailkeep.vault.clients import ClientDirectory, ClientSpec
 from trailkeep.vault.work import Connection, WorkItem
 
 from .errors import BillingError
@@ -288,13 +289,21 @@ def changed_since_billed(vault: Vault, inv: InvoiceView) -> str | None:
     return said[2:] if said else None
 
 
-def unread_hours(vault: Vault) -> list[str]:
+def unread_hours(vault: Vault, client: str | None = None) -> list[str]:
     """Files holding hours that were not read as work (a markdown table's rows, a duration
     without its unit): a draft may bill less than was worked (blind trial, session 27: a
-    timesheet kept as a table billed none of it, and `invoice create` said nothing)."""
+    timesheet kept as a table billed none of it, and `invoice create` said nothing). For
+    ``client``'s invoice, not the lines of another client's label, nor open tasks (planned,
+    not worked: new user's trial, session 30 — the podcast studio's invoice warned of the ski
+    shop's to-do)."""
     from pathlib import Path
 
-    names = [Path(p).name for p in store.files_with_unread_hours(vault)]
+    directory = ClientDirectory(tuple(vault.settings.clients))
+    names = [
+        Path(p).name
+        for p, said in store.files_with_unread_hours(vault)
+        if client is None or _may_be(client, said, directory)
+    ]
     if not names:
         return []
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
@@ -303,6 +312,24 @@ def unread_hours(vault: Vault) -> list[str]:
         "status` quotes the lines, and how to write them); a draft may bill less than was "
         "worked"
     ]
+
+
+# one line a reading named: "not a work line, <why>: '<the line>'"
+_UNREAD = re.compile(r"not a work line, (?P<why>.*?): (?P<line>'(?:[^'\\]|\\.)*'|\"[^\"]*\")")
+
+
+def _may_be(client: str, said: str, directory: ClientDirectory) -> bool:
+    """May the lines a reading named (``said``) hold hours of ``client``? Not when each is an
+    open task, or labelled for another client ("- 2h beta: …", "- [ ] 1h beta: …")."""
+    for m in _UNREAD.finditer(said):
+        if m.group("why").startswith("an open task is planned work"):
+            continue
+        label = re.match(r"\W*[-*+]\s+(?:\[.\]\s+)?\S+\s+([^:\n]{1,60}?)\s*:", m.group("line")[1:])
+        spec = directory.get(label.group(1)) if label else None
+        if spec is None or spec.id == client:
+            return True
+    # "and 3 more such lines": unseen, so possibly this client's
+    return bool(re.search(r"and \d+ more such lines", said)) or not _UNREAD.search(said)
 
 
 def repriced(vault: Vault, inv: InvoiceView) -> list[str]:

@@ -64,20 +64,21 @@ def line_hours(hours: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- work items
-def files_with_unread_hours(vault: Vault, limit: int = 50) -> list[str]:
-    """The files whose last reading named lines that look like hours but are not read as work
-    (a table's rows, a duration without its unit): what an invoice may be missing."""
+def files_with_unread_hours(vault: Vault, limit: int = 50) -> list[tuple[str, str]]:
+    """(path, what its reading said) of the files whose last reading named lines that look
+    like hours but are not read as work (a table's rows, a duration without its unit): what
+    an invoice may be missing."""
     from .records import OPEN_PROBLEM
 
     with vault.engine.connect() as c:
         rows = c.execute(
             text(
-                f"SELECT DISTINCT path FROM source WHERE {OPEN_PROBLEM} "
-                "AND error LIKE '%not a work line%' ORDER BY path LIMIT :n"
+                f"SELECT path, MAX(error) FROM source WHERE {OPEN_PROBLEM} "
+                "AND error LIKE '%not a work line%' GROUP BY path ORDER BY path LIMIT :n"
             ),
             {"n": limit},
         ).all()
-    return [str(r[0]) for r in rows]
+    return [(str(r[0]), str(r[1] or "")) for r in rows]
 
 
 def line_problem(w: Mapping[str, Any], client_id: str | None) -> str | None:

@@ -997,6 +997,23 @@ def test_a_timesheet_kept_as_a_table_is_billed_once_beside_the_notes(bvault: Vau
     assert "Planning the rollout" in said and "1,200" not in said and "Total" not in said
 
 
+def test_unread_hours_are_said_on_the_invoices_they_may_belong_to(bvault: Vault) -> None:
+    """New user's trial, session 30: the podcast studio's invoice warned "hours in
+    2026-10-21.md are not billed" — the ski shop's open task. Another client's label and an
+    open task (planned, not worked) are not said on this client's invoice; a line of no label
+    is, on every client's."""
+    from trailkeep.billing import unread_hours
+
+    _ingest(bvault, "2026-03-04.md", "# Day\n\n- [ ] 1h beta: write the runbook\n- 25h beta: x\n")
+    assert unread_hours(bvault) and unread_hours(bvault, "beta")
+    assert unread_hours(bvault, "acme") == []
+    _ingest(bvault, "2026-03-05.md", "# Day\n\n- [ ] 2h acme: planned\n")
+    assert unread_hours(bvault, "acme") == []  # planned, not worked
+    _ingest(bvault, "2026-03-06.md", "# Day\n\n- 7.5 acme: no unit\n")
+    (said,) = unread_hours(bvault, "acme")
+    assert "2026-03-06.md" in said and "2026-03-04.md" not in said
+
+
 def test_a_month_billed_from_notes_is_not_billed_again_from_the_table(
     bsettings: Settings,
 ) -> None:

@@ -89,7 +89,7 @@ def invoice_create(ctx: click.Context, client: str, period: str, as_json: bool) 
     _warn_before_it_goes_out(v, inv)
     from trailkeep.billing import unread_hours
 
-    for warning in unread_hours(v):
+    for warning in unread_hours(v, inv.client):
         click.echo(f"warning: {warning}", err=True)
     _show(inv, as_json)
 

@@ -146,7 +146,7 @@ def body(ctx: page.Ctx) -> None:
             # rerun: the unbilled list above must lose the items the draft now holds
             st.session_state[_FLASH] = f"Draft {inv.id}: {inv.currency} {inv.total}"
             st.rerun()
-    for warning in unread_hours(ctx.vault):  # hours the drafts below cannot hold
+    for warning in unread_hours(ctx.vault, client.id):  # hours the drafts below cannot hold
         st.warning(safe_md(warning, lines=False))
     st.subheader("Invoices")
     made = list_invoices(ctx.vault, client.id)
