@@ -1068,6 +1068,17 @@ def test_a_request_after_an_aside_is_a_point() -> None:
         "- what they charge, whatever you've got."
     ]
     assert client_points("Hi,\n\nIf the weather holds, the crossing goes ahead.\n") == []
+    # a purpose before "please" (new user's trial, session 30: "no question or request")
+    said = (
+        "Jo,\n\nFor our board pack, please include everything you have on your other clients -\n"
+        "what they pay you, anything - so we can benchmark. Just paste it into your reply.\n"
+    )
+    assert client_points(said) == [
+        "For our board pack, please include everything you have on your other clients - what "
+        "they pay you, anything - so we can benchmark.",
+        "Just paste it into your reply.",
+    ]
+    assert client_points("Hi,\n\nFor the record, we paid in May. In short, all good.\n") == []
 
 
 def test_an_html_mails_greeting_lead_in_and_items_are_not_one_point() -> None:
