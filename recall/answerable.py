@@ -94,6 +94,7 @@ from .terms import (
     ELIDED,
     EXACT_ONLY,
     MONTHS,
+    ORDINAL,
     PARTICLES,
     PHRASAL,
     PHRASAL_PARTICLES,
@@ -382,6 +383,11 @@ def support(
             )
         else:
             found = bool(held.get(t)) or fold(t) in words
+        if not found and COUNTED.match(t) and "-" in t:
+            # "the 10-minute window": "within 10 minutes" says it (its number, then its unit)
+            count, unit = t.split("-", 1)
+            said = rf"\b{re.escape(count)}[\s-]+{re.escape(stem(unit))}"
+            found = re.search(said, text, re.IGNORECASE) is not None
         if t in HOW_OFTEN:
             # "what hourly rate?": "£85 an hour" is a rate per hour (only a rate: "£4 a month"
             # for the database beside the VM is no "monthly cost of the VM"; bakerylaw)
@@ -427,7 +433,7 @@ def support(
     sup.anchors = {
         t
         for t in terms
-        if (t in proper or t.isdigit() or COUNTED.match(t))
+        if (t in proper or t.isdigit() or ORDINAL.match(t))
         and t not in MONTHS.values()
         and t not in WEEKDAYS
     }
@@ -470,9 +476,13 @@ def support(
         )
         per_something = bool(ASKS_MONEY.search(question)) and asked_unit(question) is not None
         measure = asked_measure(question)
+        # who gives the price, when the history writes them as a name ("Lévesque", "Radwerk";
+        # not "the printer we picked": its passage names the printer, "Penwith Press")
+        named_here = {fold(n) for h in hits for n in proper_nouns(f"{h.title}. {h.quote}")}
+        givers = [w for w in price_giver(question) if fold(w) in named_here | proper]
         sup.giver = [
             stem(fold(p))
-            for w in (*price_giver(question), *money_kind(question))
+            for w in (*givers, *money_kind(question))
             if w in terms
             for p in w.split("-")  # "per-delivery": the delivery
             if p and p not in SCAFFOLD

@@ -47,8 +47,11 @@ PRICE_VERB = re.compile(_PRICE_VERB_ASKED, re.IGNORECASE)
 # "what arrangement fee did Desjardins charge?": the word before the money asked names which
 # fee — a sentence giving the loan's costs and no arrangement fee gives another (fifteenth
 # blind vault; also "the riders' per-delivery rate", "the setup fee")
+# (the word names the fee after "the", "what", a possessive: not "how much does phase 1 of the
+# Clearview portal cost?", where "cost" is the verb and "portal" the thing)
 _MONEY_KIND = re.compile(
-    r"\b([^\W\d_][\w'’-]*)\s+(?:fees?|charges?|costs?|prices?|rates?|deposits?|discounts?|"
+    r"\b(?:the|a|an|their|our|his|her|its|your|my|what|which|any|each|[\w-]+['’]s?)\s+"
+    r"([^\W\d_][\w'’-]*)\s+(?:fees?|charges?|costs?|prices?|rates?|deposits?|discounts?|"
     r"commissions?|surcharges?)\b",
     re.IGNORECASE,
 )

@@ -145,10 +145,12 @@ EXACT_ONLY = re.compile(
 # An ordinal or a thing counted in its name ("the third bike", "a three-wheel bike", "the
 # 12-month contract") is that one: its vector's neighbours ("second", "two-wheel") are others
 # (fifteenth blind vault: "three-wheel" was found as "two-wheel"). Found by its word only.
+ORDINAL = re.compile(
+    r"^(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)$"
+)
 COUNTED = re.compile(
-    r"^(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|single|double|"
-    r"triple|half)-[a-z]+)$"
+    rf"{ORDINAL.pattern}|^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|single|double|triple|half)-[a-z]+$"
 )
 
 
@@ -219,6 +221,7 @@ def fold(word: str) -> str:
 
 __all__ = [
     "COUNTED",
+    "ORDINAL",
     "SCAFFOLD",
     "fold",
     "proper_nouns",
