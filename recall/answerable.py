@@ -383,6 +383,13 @@ def support(
             )
         else:
             found = bool(held.get(t)) or fold(t) in words
+        if not found and t in SEASONS:
+            # "this winter": "November to March" says it (fifteenth blind vault)
+            months = SEASONS[t] & {MONTHS.get(w, w) for w in words}
+            if months:
+                sup.supported[t] = "keyword"
+                sup.matched[t] = set(months)
+                continue
         if not found and COUNTED.match(t) and "-" in t:
             # "the 10-minute window": "within 10 minutes" says it (its number, then its unit)
             count, unit = t.split("-", 1)
