@@ -71,6 +71,7 @@ from .asked import (
     enumerates,
     has_quantity,
     has_time,
+    measure_word,
     measures,
     money_kind,
     months_said,
@@ -239,6 +240,8 @@ def content_terms(question: str, names: Iterable[str] = ()) -> list[str]:
         named |= {"time", "hour"} | TAKES_PLACE  # the kind of answer, not what it is about
     elif asks_quantity(question):
         named |= QUANTITY_KINDS  # "what share of visits…": the number is the share
+        if (measure := measure_word(question)) is not None:
+            named.add(measure)  # "what temperature …": "4.1 C" says it (session 30)
         if (verb := PRICE_VERB.search(question)) is not None:
             # "what does OptoSuite charge per card payment?": the verb asks for the amount, as
             # "time" asks for a time — "2.9% plus 30 cents per payment" says no "charge"
@@ -383,6 +386,9 @@ def support(
             )
         else:
             found = bool(held.get(t)) or fold(t) in words
+        if found and PREFIXED.match(t) and not _said_whole(t, words):
+            # "the re-inspection" is not "the inspection" (new user's trial, session 30)
+            found = False
         if not found and t in SEASONS:
             # "this winter": "November to March" says it (fifteenth blind vault)
             months = SEASONS[t] & {MONTHS.get(w, w) for w in words}
@@ -408,8 +414,12 @@ def support(
         elif t in questions:
             sup.asked.add(t)
     for t, before in _numbered(question, terms):
-        # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it
-        if t in sup.supported and not re.search(rf"\b{re.escape(stem(before))}\w*\s+{t}\b", text):
+        # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it —
+        # and where the answer is given ("what temperature is store 3 holding at?" is not
+        # "Store 2 is holding at 3.5 C"; new user's trial, session 30)
+        named = rf"\b{re.escape(stem(before))}\w*\s+{t}\b"
+        sup.required.append(named)
+        if t in sup.supported and not re.search(named, text):
             del sup.supported[t]
     for t, period in pairwise(words_of(question)):
         # "the 12 month contract" is not "a 6-month trial … 12 runs": a number of a period
@@ -450,6 +460,7 @@ def support(
         # (a number in words is that number: "two" is not "three", whatever their vectors)
         if not EXACT_ONLY.match(t)
         and not COUNTED.match(t)
+        and not PREFIXED.match(t)
         and t not in caps
         and t not in proper
         and t not in NUMBER_WORDS
@@ -629,6 +640,16 @@ def _as_asked(hit: Hit) -> str:
 def _dated(hit: Hit) -> str:
     ts = hit.timestamp
     return f"{ts:%B} {ts.day} {ts.year}" if ts is not None else ""
+
+
+# a word made by a prefix ("re-inspection", "pre-order", "non-refundable") says something else
+# than its stem: found as a whole word, hyphen or not
+PREFIXED = re.compile(r"^(?:re|pre|non|un|post|sub|co|anti|mis|de)-[^\W\d_]{3,}$")
+
+
+def _said_whole(term: str, words: set[str]) -> bool:
+    whole = fold(term)
+    return whole in words or whole.replace("-", "") in words
 
 
 def _numbered(question: str, terms: Sequence[str]) -> list[tuple[str, str]]:

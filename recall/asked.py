@@ -250,6 +250,13 @@ def asked_measure(question: str) -> re.Pattern[str] | None:
     return re.compile(_MEASURES[m.group(1).lower()], re.IGNORECASE) if m else None
 
 
+def measure_word(question: str) -> str | None:
+    """The measure a question asks in its units ("temperature" of "what temperature is store
+    3 holding at?"): the kind of answer, which a number in its units says (``asked_measure``)."""
+    m = _ASKS_MEASURE.search(question)
+    return m.group(1).lower() if m else None
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a price question asks its amount per ("per foot"), not a period, or None."""
     m = _PER_UNIT_ASKED.search(question)

@@ -166,6 +166,10 @@ GROUPS: tuple[str, ...] = (
     "joined forces, joint",
     # a yes to terms ("what price did they sign up at?" / "Hartwell accepted our counter")
     "agree, agreed, accept, accepted, sign up, signed up, signed, take up, took up",
+    # advice given ("which host did we recommend?" / "Recommendation: move the feeds to
+    # Buzzsprout"; new user's trial, session 30)
+    "recommend, recommended, recommends, recommendation, recommendations, advise, advised, "
+    "advice, suggest, suggested, suggestion",
     # a measure for the meantime ("the toll roasting stopgap" / "interim")
     "stopgap, stop-gap, interim, temporary, temporarily, meantime",
 )

@@ -1700,6 +1700,7 @@ date: 2026-10-14
 - Average weekly rate for Bwthyn Nant in the peak: £1,320.
 - The new no-show rule is written up; Dana signs it off next week.
 - The radwerk cargo bikes (two-wheel): €7,850 each.
+- Store 2 is holding at 3.5 C. The SASA inspection of field 7 is on 28 October.
 """
 
 
@@ -1716,6 +1717,9 @@ def test_the_fifteenth_vaults_near_misses_abstain_until_the_history_says_them(
         "What did the repair shop quote to fix the third broken bike?",
         "What's Bwthyn Nant's weekly rate in the winter?",
         "what does radwerk want for a three-wheel cargo bike?",
+        # new user's trial, session 30: store 2's temperature, the inspection's date
+        "What temperature is store 3 holding at?",
+        "When is the SASA re-inspection of field 7?",
         "When does the new no-show rule kick in?",
     ]
     said = KILN_NOTE + (
@@ -1723,6 +1727,8 @@ def test_the_fifteenth_vaults_near_misses_abstain_until_the_history_says_them(
         "- For the third bike the repair shop quoted €400.\n"
         "- Bwthyn Nant's weekly rate from November to March: £395.\n"
         "- Radwerk's three-wheel cargo bike is €9,900.\n"
+        "- Store 3 is holding at 4.1 C.\n"
+        "- The SASA re-inspection of field 7 is on 12 November.\n"
         "- The new no-show rule is live from 1 November.\n"
     )
     withheld_then_answered(nvault, "kiln.md", KILN_NOTE, said, near)
