@@ -396,18 +396,19 @@ def support(
                 sup.supported[t] = "keyword"
                 sup.matched[t] = set(months)
                 continue
-        if not found and COUNTED.match(t) and "-" in t:
-            # "the 10-minute window": "within 10 minutes" says it (its number, then its unit)
+        spelled = ""  # "the 10-minute window": "within 10 minutes" says it, and its sentence
+        if COUNTED.match(t) and "-" in t:
             count, unit = t.split("-", 1)
             said = rf"\b{re.escape(count)}[\s-]+{re.escape(stem(unit))}"
-            found = re.search(said, text, re.IGNORECASE) is not None
+            if re.search(said, text, re.IGNORECASE) is not None:
+                found, spelled = True, stem(unit)
         if t in HOW_OFTEN:
             # "what hourly rate?": "£85 an hour" is a rate per hour (only a rate: "£4 a month"
             # for the database beside the VM is no "monthly cost of the VM"; bakerylaw)
             found = said_how_often(text, t) or (priced and rated == HOW_OFTEN[t])
         if found:
             sup.supported[t] = "keyword"
-            sup.matched[t] = {stem(fold(p)) for p in t.split()}
+            sup.matched[t] = {stem(fold(p)) for p in t.split()} | ({spelled} if spelled else set())
             if t in HOW_OFTEN:  # "once a week" says "weekly" in its sentence
                 every = HOW_OFTEN[t]
                 sup.matched[t] |= {every} | (WEEKDAYS if every == "week" else set())
@@ -421,14 +422,17 @@ def support(
         sup.required.append(named)
         if t in sup.supported and not re.search(named, text):
             del sup.supported[t]
+    naming = {t for t, _ in _numbered(question, terms)}
     for t, period in pairwise(words_of(question)):
         # "the 12 month contract" is not "a 6-month trial … 12 runs": a number of a period
-        # is said with it (fifteenth blind vault)
+        # is said with it (fifteenth blind vault) — not a number naming a thing ("the phase 1
+        # hours")
         if (
             t.isdigit()
+            and t not in naming
             and t in sup.supported
             and period in terms
-            and names_a_period(period)
+            and _PERIOD_NOUN.match(period)  # not "the 70% weekly target": a frequency
             and not re.search(rf"\b{t}[\s-]*{re.escape(stem(period))}", text, re.IGNORECASE)
         ):
             del sup.supported[t]
@@ -640,6 +644,9 @@ def _as_asked(hit: Hit) -> str:
 def _dated(hit: Hit) -> str:
     ts = hit.timestamp
     return f"{ts:%B} {ts.day} {ts.year}" if ts is not None else ""
+
+
+_PERIOD_NOUN = re.compile(r"^(?:day|week|month|year|hour|minute|night|quarter|fortnight)s?$")
 
 
 # a word made by a prefix ("re-inspection", "pre-order", "non-refundable") says something else
