@@ -187,6 +187,10 @@ class ForgetReport:
     # left, and nothing was said of the issued ones)
     invoice_drafts: int = 0
     invoices_kept: int = 0
+    # forget --client: entries of other clients or general material that named it, forgotten
+    # too (new user's trial, session 30: a client's mail naming the forgotten client's person
+    # went, and nothing said so)
+    elsewhere: int = 0
 
     def message(self) -> str:
         out = (
@@ -196,6 +200,11 @@ class ForgetReport:
         )
         if self.drafts:
             out += f"{self.drafts} draft(s) quoting it were deleted with it (drafts/). "
+        if self.elsewhere:
+            out += (
+                f"{self.elsewhere} of the entries were another client's or your general "
+                "material naming it (a name, an address, one of its people): they went too. "
+            )
         if self.invoice_drafts:
             out += f"{self.invoice_drafts} draft invoice(s) of the client were discarded. "
         if self.invoices_kept:
@@ -302,7 +311,8 @@ def _naming(c: Connection, markers: list[str]) -> list[Any]:
     )
     rows = c.execute(
         text(
-            "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text, e.meta FROM entry e "
+            "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text, e.meta, e.client_id "
+            "FROM entry e "
             f"JOIN document d ON d.id = e.document_id WHERE {like}"
         ),
         {f"m{i}": f"%{m}%" for i, m in enumerate(probes)},
@@ -438,6 +448,7 @@ def forget(
     with vault.writer("forget"), vault.engine.begin() as c:
         doc_ids: set[int] = set()
         entry_ids: set[int] = set()
+        elsewhere: set[int] = set()  # of them, another client's or general entries naming it
         source_ids: set[int] = set()
         tomb: list[tuple[str, str]] = []
         versions: list[int] = []
@@ -510,6 +521,8 @@ def forget(
             for r in _naming(c, markers):
                 entry_ids.add(int(r[0]))
                 tomb.append(("entry", f"{r[1]}:{r[2]}:{r[3]}"))
+                if r[7] != client_id:
+                    elsewhere.add(int(r[0]))
         whole_docs: set[int] = set()
 
         def take_whole(d: int, row: Any) -> None:
@@ -671,6 +684,7 @@ def forget(
         len(draft_files),
         invoice_drafts,
         invoices_kept,
+        len(elsewhere),
     )
 
 

@@ -75,9 +75,20 @@ def test_forgotten_client_stays_forgotten(vault: Vault) -> None:
             "---\nclient: Clearview\nproject: portal\n---\n# Portal\n\nThe portal pilot.\n",
         )
     )
+    ing.ingest_file(
+        write_note(
+            inbox,
+            "vendor.md",
+            "---\nclient: northwind\n---\n# Vendor\n\nAsked Priya Raman about the vendor.\n",
+        )
+    )
     assert clearview_text(vault) and any(i.client == "clearview" for i in list_work(vault))
     rep = forget(vault, client_id="clearview")
     assert rep.entries > 0
+    # Northwind's note naming Clearview's person went too, and is said (new user's trial,
+    # session 30: nothing said another client's material went with it)
+    assert rep.elsewhere == 1
+    assert "1 of the entries were another client's or your general material" in rep.message()
     # the mixed daily note stays (Northwind's lines): its stored copy still holds Clearview's,
     # and the message says so, naming the file (QA, session 8)
     assert rep.kept == ("2026-10-14.md",)
