@@ -556,6 +556,21 @@ def passages_block(hits: list[Hit]) -> str:
     return "\n\n".join(lines)
 
 
+def quoted(
+    vault: Vault,
+    question: str,
+    text: str,
+    cites: list[Hit],
+    searched: str,
+    filters: Filters | None,
+    reason: str = "",
+) -> Answer:
+    """The answer given from the history directly: its passages quoted, their trail read in
+    the question's scope."""
+    trail = _trail_for(vault, cites, filters)
+    return Answer(question, text, False, reason, "extractive", cites, searched, trail)
+
+
 def _trail_for(vault: Vault, hits: list[Hit], filters: Filters | None) -> list[Step]:
     """The cited passages and the entries they link to (the message a reply answers, the
     version it replaced), in time order. Asked within a client's scope, a linked entry is read
@@ -743,16 +758,7 @@ def ask(
         text, cites = extractive(
             question, vault, strong, k, today, until=filters.until if filters else None
         )
-        return Answer(
-            question,
-            text,
-            False,
-            "",
-            "extractive",
-            cites,
-            searched,
-            _trail_for(vault, cites, filters),
-        )
+        return quoted(vault, question, text, cites, searched, filters)
     sent = verified(vault, res.hits[:passages])
     prompt = prompts.load("answer").render(
         question=question,
@@ -776,15 +782,8 @@ def ask(
         text, cites = extractive(
             question, vault, strong, k, today, until=filters.until if filters else None
         )
-        return Answer(
-            question,
-            text,
-            False,
-            f"{exc}; answered extractively",
-            "extractive",
-            cites,
-            searched,
-            _trail_for(vault, cites, filters),
+        return quoted(
+            vault, question, text, cites, searched, filters, f"{exc}; answered extractively"
         )
     said = read_reply(reply.text, len(sent), scope)  # as it streamed (recall/citations.py)
     if said.abstained:

@@ -22,7 +22,7 @@ from trailkeep.vault import Filters, Vault
 from trailkeep.vault.clients import ClientDirectory
 from trailkeep.vault.query import entry_hits, tagged_entries
 
-from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive
+from .answer import NOT_FOUND, Answer, _client_name, extractive, quoted
 from .answerable import content_terms
 from .asked_when import question_scope
 from .dates import EARLIEST, MONTH_NAMES, window
@@ -132,9 +132,7 @@ def answer_changes(
             f"\n(up to {len(ids) - len(shown)} more tagged then: narrow the time, or ask about "
             "a topic)"
         )
-    return Answer(
-        question, text, False, "", "extractive", shown, searched, _trail_for(vault, shown, flt)
-    )
+    return quoted(vault, question, text, shown, searched, flt)
 
 
 def _aware(ts: datetime) -> datetime:

@@ -17,7 +17,7 @@ from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow, own_names
 from trailkeep.vault.query import entry_hits, entry_text, superseded_at, tagged_entries
 
-from .answer import NOT_FOUND, Answer, _client_name, _trail_for, extractive, judge, verified
+from .answer import NOT_FOUND, Answer, _client_name, extractive, judge, quoted, verified
 from .answerable import content_terms
 from .asked_when import question_scope
 from .brief import decision_said, settled_later
@@ -143,9 +143,7 @@ def answer_tagged(
         text, cites = extractive(question, vault, cites, k, today, heading)
         if tag == "open_question":
             text, cites = _perhaps_decided(vault, question, (text, cites), rows, flt, named, today)
-        return Answer(
-            question, text, False, "", "extractive", cites, searched, _trail_for(vault, cites, flt)
-        )
+        return quoted(vault, question, text, cites, searched, flt)
     res = search_detailed(vault, rest, k=10, filters=flt, today=today or date.today())
     if len(named) > 1:  # about several clients: theirs, or nobody's (as `gather` keeps them)
         res.hits = [h for h in res.hits if h.client is None or h.client in named]
@@ -154,16 +152,7 @@ def answer_tagged(
         return None
     heading = f"What your history tags as {called}{where} on this (quoted)"
     text, cites = extractive(question, vault, strong, k, today, heading)
-    return Answer(
-        question,
-        text,
-        False,
-        "",
-        "extractive",
-        cites,
-        f"{searched}, on {rest!r}",
-        _trail_for(vault, cites, flt),
-    )
+    return quoted(vault, question, text, cites, f"{searched}, on {rest!r}", flt)
 
 
 def scope_names(vault: Vault) -> list[str]:
