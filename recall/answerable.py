@@ -419,6 +419,11 @@ def support(
         # and where the answer is given ("what temperature is store 3 holding at?" is not
         # "Store 2 is holding at 3.5 C"; new user's trial, session 30)
         named = rf"\b{re.escape(stem(before))}\w*\s+{t}\b"
+        if before in MONTHS.values():  # a date, in either order: "12 March", "March 12th"
+            month = rf"(?:{before}|{before[:3]}\.?)"
+            named = (
+                rf"\b{month}\s+{t}(?:st|nd|rd|th)?\b|\b{t}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\b"
+            )
         sup.required.append(named)
         if t in sup.supported and not re.search(named, text):
             del sup.supported[t]
