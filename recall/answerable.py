@@ -742,9 +742,9 @@ def _typed_sentence(
             if not all(re.search(n, sent, re.I) for n in sup.said):
                 continue  # the end asked, in the sentence that gives the date
             if sup.giver and not set(sup.giver) <= {
-                stem(fold(w)) for w in with_parts(words_of(near))
+                stem(fold(w)) for w in with_parts(words_of(f"{near} {_signed(h)}"))
             }:
-                continue  # Lévesque's bid is not ours, said beside "beating Lévesque"
+                continue  # the architect's fee is not the bat loft's, said beside it
             if asked_years and not asked_years & set(YEAR.findall(near)):
                 # the year asked is said by the answer or just before it: "our pruning price"
                 # two lines under "the 2022 round was won at DKK 3.8m" is not 2022's price
@@ -775,6 +775,17 @@ def _typed_sentence(
                 sup.typed.add(h.chunk_id)
                 break
     return bool(sup.typed)
+
+
+def _signed(hit: Hit) -> str:
+    """A mail's last lines — its signature, whose firm gives the prices the mail quotes
+    ("Account Manager, Brackenfold Substrates Ltd"); "" for anything else."""
+    if hit.kind != "email":
+        return ""
+    return " ".join([ln for ln in hit.quote.splitlines() if ln.strip()][-SIGNATURE_LINES:])
+
+
+SIGNATURE_LINES = 3
 
 
 def _holds_term(sup: Support, term: str, stems: set[str]) -> bool:
