@@ -398,9 +398,9 @@ def support(
                 continue
         spelled = ""  # "the 10-minute window": "within 10 minutes" says it, and its sentence
         if COUNTED.match(t) and "-" in t:
-            count, unit = t.split("-", 1)
-            said = rf"\b{re.escape(count)}[\s-]+{re.escape(stem(unit))}"
-            if re.search(said, text, re.IGNORECASE) is not None:
+            number, unit = t.split("-", 1)
+            apart = rf"\b{re.escape(number)}[\s-]+{re.escape(stem(unit))}"
+            if re.search(apart, text, re.IGNORECASE) is not None:
                 found, spelled = True, stem(unit)
         if t in HOW_OFTEN:
             # "what hourly rate?": "£85 an hour" is a rate per hour (only a rate: "£4 a month"
@@ -428,7 +428,7 @@ def support(
         if t in sup.supported and not re.search(named, text):
             del sup.supported[t]
     naming = {t for t, _ in _numbered(question, terms)}
-    for t, period in pairwise(words_of(question)):
+    for t, after in pairwise(words_of(question)):
         # "the 12 month contract" is not "a 6-month trial … 12 runs": a number of a period
         # is said with it (fifteenth blind vault) — not a number naming a thing ("the phase 1
         # hours")
@@ -436,9 +436,9 @@ def support(
             t.isdigit()
             and t not in naming
             and t in sup.supported
-            and period in terms
-            and _PERIOD_NOUN.match(period)  # not "the 70% weekly target": a frequency
-            and not re.search(rf"\b{t}[\s-]*{re.escape(stem(period))}", text, re.IGNORECASE)
+            and after in terms
+            and _PERIOD_NOUN.match(after)  # not "the 70% weekly target": a frequency
+            and not re.search(rf"\b{t}[\s-]*{re.escape(stem(after))}", text, re.IGNORECASE)
         ):
             del sup.supported[t]
     for t in terms:
