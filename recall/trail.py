@@ -106,6 +106,9 @@ def _steps(
         Step(h, tags.get(h.entry_id, []), links.get(h.entry_id, []), cues=cues.get(h.entry_id, []))
         for h in hits
     ]
+    if filters is not None and filters.client:
+        for st in steps:
+            _cues_in_quote(st)
     steps.sort(key=lambda s: time_key(s.hit))
     moved = _after_what_they_answer(steps)
     _annotate(vault, steps, same_as or _norm, filters.client if filters else None)
@@ -135,6 +138,17 @@ def _after_what_they_answer(steps: list[Step]) -> list[Step]:
         steps.insert(late[1], step)  # the message moved up by one: this is right after it
         moved.append(step)
     return moved
+
+
+def _cues_in_quote(step: Step) -> None:
+    """In a client's scope, a step shows the cue sentences of its quote — what the scope clipped
+    it to — and the tags they gave (review, session 30: "Copying Beta Logistics's runbook
+    doesn't work" was an Acme step's dead-end cue, its quote clipped to Acme's lines)."""
+    quote = " ".join(step.hit.quote.split())
+    kept = [c for c in step.cues if " ".join(c["sentence"].split()) in quote]
+    gone = {c["tag"] for c in step.cues} - {c["tag"] for c in kept}
+    step.tags = [t for t in step.tags if t not in gone]
+    step.cues = kept
 
 
 def _new_cues_only(step: Step) -> None:

@@ -563,6 +563,46 @@ def test_an_open_question_held_back_by_the_scope_is_said_so(tmp_path: Path) -> N
         v.close()
 
 
+def test_a_trail_step_shows_the_cues_of_its_clipped_quote(tmp_path: Path) -> None:
+    """Review, session 30: a step of Acme's note, its quote clipped to Acme's line, showed the
+    dead-end cue of the line naming Beta — in `ask`'s trail, `trail --client` and the
+    document's trail."""
+    import json
+
+    from tests.output.conftest import two_client_settings
+    from trailkeep.recall.answer import ask
+    from trailkeep.recall.trail import document_trail, topic_trail, trail_json
+    from trailkeep.vault import Filters, get_embedder
+
+    v = Vault.open(two_client_settings(tmp_path / "home"), get_embedder("hash"))
+    try:
+        note = write_note(
+            v.settings.inbox,
+            "acme.md",
+            "---\nclient: acme\n---\n# Cutover\n\nAcme cutover plan: we move the Acme "
+            "warehouse on March 3.\nCopying Beta Logistics's runbook doesn't work, it was a dead "
+            "end.\n",
+        )
+        Ingestor(v).ingest_file(note)
+        acme = Filters(client="acme")
+        a = ask(v, "when do we move the Acme warehouse?", acme)
+        assert not a.abstained, a.reason
+        steps = topic_trail(v, "Acme warehouse cutover", acme)
+        shown = [
+            json.dumps(a.as_json()),
+            json.dumps(trail_json("cutover", steps)),
+            *(
+                json.dumps(trail_json("cutover", document_trail(v, s.hit.document_id, "acme")))
+                for s in steps
+            ),
+        ]
+        assert steps and all("Beta" not in x and "dead_end" not in x for x in shown), shown
+        # with no client, the whole note and its cue
+        assert "dead_end" in json.dumps(trail_json("cutover", topic_trail(v, "Beta runbook")))
+    finally:
+        v.close()
+
+
 def test_a_name_in_the_question_is_that_name_not_one_like_it(settings: Settings) -> None:
     """QA, session 20: "how many stops did the Munich depot benchmark solve?" was answered with
     the Hamburg depot's 412 stops (Munich ~ Hamburg in MiniLM), and `when "Frankfurt depot"`
