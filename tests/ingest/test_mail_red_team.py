@@ -730,7 +730,7 @@ def test_a_reply_set_to_another_client_is_warned_and_its_message_id_withheld(
     v.close()
     out = cli(home, "clients", "set", "northwind", "--entry", str(entry))
     assert f"warning: entry {entry} names clearview" in out
-    assert f"clients set clearview --entry {entry}` gives it back" in out
+    assert f"clients set clearview --entry {entry}` undoes this" in out  # its client before
     assert "warning" not in cli(home, "clients", "set", "clearview", "--entry", str(entry))
     cli(home, "clients", "set", "northwind", "--entry", str(entry))
     v = open_vault(home)

@@ -18,6 +18,9 @@ def clients_grp() -> None:
     """Clients: who an entry, a document or a correspondent belongs to."""
 
 
+MAX_CHECKED = 2000  # a document's entries read for names of other clients
+
+
 @clients_grp.command("set")
 @click.argument("client")
 @click.option("--entry", "entry_id", type=int, help="One entry (message, section, email).")
@@ -32,12 +35,14 @@ def client_set(
         raise click.UsageError("give exactly one of --entry, --document")
     v = vault(ctx)
     cid = None if client.lower() == "none" else client_id(v, client)
+    before = _clients_of(v, entry_id, document_id)
     n = v.set_client(cid, entry_id=entry_id, document_id=document_id)
     click.echo(f"{n} entr(y/ies) now belong to {cid or 'no client (your general material)'}")
     for other, eid in _naming_others(v, cid, entry_id, document_id).items():
         # the user's choice holds; what it lets through is said (new user's trial, session
         # 30: a reply from another client's domain, set to this client, reached its drafts
-        # without a word)
+        # without a word) — and how to undo it: to whom it was, not to whom it names
+        was = before.get(eid) or "none"
         click.echo(
             f"warning: entry {eid} names {other} (its words, sender or file): "
             + (
@@ -45,9 +50,17 @@ def client_set(
                 if cid
                 else "it stays out of every client's scope while it does"
             )
-            + f"; `trailkeep clients set {other} --entry {eid}` gives it back",
+            + f"; `trailkeep clients set {was} --entry {eid}` undoes this",
             err=True,
         )
+
+
+def _clients_of(v: Vault, entry_id: int | None, document_id: int | None) -> dict[int, str | None]:
+    """Entry id -> the client it belongs to now (before a correction)."""
+    from trailkeep.vault.query import document_entry_ids, entry_hits
+
+    ids = [entry_id] if entry_id is not None else document_entry_ids(v, int(document_id or 0))
+    return {h.entry_id: h.client for h in entry_hits(v, ids[:MAX_CHECKED])}
 
 
 def _naming_others(
@@ -66,9 +79,6 @@ def _naming_others(
         for other in others.named_in("\n".join(x for x in said if x)):
             found.setdefault(other, h.entry_id)
     return found
-
-
-MAX_CHECKED = 2000  # a document's entries read for names of other clients
 
 
 # `trailkeep client set ...` (the first round's spelling) is the same group, not listed twice.
