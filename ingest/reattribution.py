@@ -522,7 +522,10 @@ def _give_message(vault: Vault, key: str, client: str | None) -> Report:
         what = (
             "is addressed to several clients"
             if row["kind"] in ("email", "attachment")
-            else "names a client"  # a note's or chat's passage (new user's trial, session 30)
+            # a note's passage (new user's trial, session 30); a chat's turn is never general
+            else "is a chat's turn"
+            if row["kind"] == "message"
+            else "names a client"
         )
         raise AssignmentRefused(
             f"{key} {what}: give it to one of them (trailkeep clients assign KEY CLIENT); it "

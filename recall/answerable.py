@@ -105,6 +105,7 @@ from .terms import (
     fold,
     proper_nouns,
     scaffold_for,
+    seasons_said,
     shouted,
     stem,
     with_parts,
@@ -184,9 +185,9 @@ class Support:
     required: list[str] = field(default_factory=list)
     # ... and that the sentence itself says: the end it asks the date of
     said: list[str] = field(default_factory=list)
-    # ... and the words of who gives the price asked ("what did Lévesque bid?") and of which
-    # price it is ("the arrangement fee"), each said in the number's sentence, the sentence
-    # before or the heading (stems, accents folded)
+    # ... and who gives the price asked ("what did Lévesque bid?") and which price it is ("the
+    # arrangement fee"): terms each said in the number's sentence, the sentence before, the
+    # heading or a mail's signature (``_says_giver``)
     giver: list[str] = field(default_factory=list)
 
     # Does one passage alone hold most of the question (``ONE_PASSAGE_MIN``)? None: not asked
@@ -358,6 +359,11 @@ def support(
     text = " ".join(f"{h.document} {h.title} {own[id(h)]} {_dated(h)}" for h in hits).lower()
     in_order = [MONTHS.get(w, w) for w in with_parts(words_of(text))]
     words = set(in_order)
+    undated = {
+        MONTHS.get(w, w)
+        for h in hits
+        for w in with_parts(words_of(f"{h.title} {own[id(h)]}".lower()))
+    }
     stems = {stem(w) for w in words}
     has_questions = any(own[id(h)] != h.quote for h in hits)
     questions = (
@@ -389,17 +395,17 @@ def support(
         if found and PREFIXED.match(t) and not _said_whole(t, words):
             # "the re-inspection" is not "the inspection" (new user's trial, session 30)
             found = False
-        if not found and t in SEASONS:
-            # "this winter": "November to March" says it (fifteenth blind vault)
-            months = SEASONS[t] & {MONTHS.get(w, w) for w in words}
-            if months:
-                sup.supported[t] = "keyword"
-                sup.matched[t] = set(months)
-                continue
+        if not found and t in SEASONS and t in seasons_said(undated):
+            # "this winter": "November to March" says it (fifteenth blind vault) — in the
+            # passages' words, not their dates (review: any note of December said winter)
+            sup.supported[t] = "keyword"
+            sup.matched[t] = set(SEASONS[t])
+            continue
         spelled = ""  # "the 10-minute window": "within 10 minutes" says it, and its sentence
         if COUNTED.match(t) and "-" in t:
             number, unit = t.split("-", 1)
-            apart = rf"\b{re.escape(number)}[\s-]+{re.escape(stem(unit))}"
+            short = _UNIT_SHORT.get(stem(unit), re.escape(stem(unit)))  # "24h" for "24-hour"
+            apart = rf"\b{re.escape(number)}(?:[\s-]+{re.escape(stem(unit))}|\s?(?:{short})\b)"
             if re.search(apart, text, re.IGNORECASE) is not None:
                 found, spelled = True, stem(unit)
         if t in HOW_OFTEN:
@@ -418,12 +424,11 @@ def support(
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it —
         # and where the answer is given ("what temperature is store 3 holding at?" is not
         # "Store 2 is holding at 3.5 C"; new user's trial, session 30)
-        named = rf"\b{re.escape(stem(before))}\w*\s+{t}\b"
-        if before in MONTHS.values():  # a date, in either order: "12 March", "March 12th"
-            month = rf"(?:{before}|{before[:3]}\.?)"
-            named = (
-                rf"\b{month}\s+{t}(?:st|nd|rd|th)?\b|\b{t}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\b"
-            )
+        named = rf"\b{re.escape(stem(before))}\w*\s+(?:#|no\.?\s*)?{t}\b"  # "Store #3"
+        if before in MONTHS.values():
+            if len(t) == 4:
+                continue  # "the March 2026 sales": a year, the year rule's
+            named = _date_said(before, t)
         sup.required.append(named)
         if t in sup.supported and not re.search(named, text):
             del sup.supported[t]
@@ -507,13 +512,7 @@ def support(
         # not "the printer we picked": its passage names the printer, "Penwith Press")
         named_here = {fold(n) for h in hits for n in proper_nouns(f"{h.title}. {h.quote}")}
         givers = [w for w in price_giver(question) if fold(w) in named_here | proper]
-        sup.giver = [
-            stem(fold(p))
-            for w in (*givers, *money_kind(question))
-            if w in terms
-            for p in w.split("-")  # "per-delivery": the delivery
-            if p and p not in SCAFFOLD
-        ]
+        sup.giver = [w for w in (*givers, *money_kind(question)) if w in terms]
         sup.quantity = _typed_sentence(
             sup,
             hits,
@@ -651,6 +650,24 @@ def _dated(hit: Hit) -> str:
     return f"{ts:%B} {ts.day} {ts.year}" if ts is not None else ""
 
 
+_UNIT_SHORT = {"hour": "h|hrs?", "minute": "min|mins", "week": "wks?", "year": "yrs?"}
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+
+
+def _date_said(month: str, day: str) -> str:
+    """A pattern of a day of a month as a history writes it: "March 12", "12th of March",
+    "Sept. 12", "2026-09-12" (review, session 30)."""
+    short = {month[:3], "sept"} if month == "september" else {month[:3]}
+    named = rf"(?:{month}|{'|'.join(sorted(short))})\.?"
+    iso = rf"\d{{4}}-{_MONTH_NAMES.index(month) + 1:02d}-{int(day):02d}"
+    return (
+        rf"\b{named}\s+{day}(?:st|nd|rd|th)?\b|\b{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{named}\b|"
+        rf"\b{iso}\b"
+    )
+
+
 _PERIOD_NOUN = re.compile(r"^(?:day|week|month|year|hour|minute|night|quarter|fortnight)s?$")
 
 
@@ -682,8 +699,9 @@ def _holds_anchors(hit: Hit, anchors: set[str], dated: bool = False) -> bool:
         return True
     said = words_of(f"{hit.title} {hit.quote} {_dated(hit) if dated else ''}")
     words = {MONTHS.get(w, w) for w in with_parts(said)}  # "Feb 14" says February
-    # a season by its name or one of its months ("this winter": "November to March")
-    words |= {s for s, months in SEASONS.items() if words & months}
+    # a season by its name or its months ("this winter": "November to March"), in the
+    # passage's words, not its date
+    words |= seasons_said({MONTHS.get(w, w) for w in with_parts(words_of(hit.quote.lower()))})
     bare = {fold(a) for a in anchors}
     return bare <= words or {stem(a) for a in bare} <= {stem(w) for w in words}
 
@@ -737,14 +755,13 @@ def _typed_sentence(
             if says_opposite(sent, sup.opposed):
                 continue
             near = f"{h.title} {' '.join(said[max(0, i - 1) : i + 1])}"
-            if not all(re.search(n, near, re.I) for n in sup.required):
+            # (a passage's own date says its day: "the March 12 meeting" is the note of March 12)
+            if not all(re.search(n, f"{near} {_dated(h)}", re.I) for n in sup.required):
                 continue  # "Cave Two has 9 racks" for the racks of Cave One
             if not all(re.search(n, sent, re.I) for n in sup.said):
                 continue  # the end asked, in the sentence that gives the date
-            if sup.giver and not set(sup.giver) <= {
-                stem(fold(w)) for w in with_parts(words_of(f"{near} {_signed(h)}"))
-            }:
-                continue  # the architect's fee is not the bat loft's, said beside it
+            if sup.giver and not _says_giver(sup, f"{near} {_signed(h)}"):
+                continue  # the arrangement fee is not the monthly payment, said beside it
             if asked_years and not asked_years & set(YEAR.findall(near)):
                 # the year asked is said by the answer or just before it: "our pruning price"
                 # two lines under "the 2022 round was won at DKK 3.8m" is not 2022's price
@@ -777,15 +794,35 @@ def _typed_sentence(
     return bool(sup.typed)
 
 
+SIGNATURE_LINES = 3
+
+
+def _says_giver(sup: Support, text: str) -> bool:
+    """Does the text say each of ``sup.giver``: its words ("per-delivery": the delivery), the
+    word joined ("setup": "set-up fee"), or a word it was matched by ("fee": "charge")?"""
+    words = set(with_parts(words_of(text)))
+    stems = {stem(fold(w)) for w in words} | {stem(fold(w.replace("-", ""))) for w in words}
+    for term in sup.giver:
+        parts = [p for p in term.split("-") if p and p not in SCAFFOLD]
+        if not (
+            {stem(fold(p)) for p in parts} <= stems
+            or stem(fold(term.replace("-", ""))) in stems
+            or sup.matched.get(term, set()) & stems
+        ):
+            return False
+    return True
+
+
 def _signed(hit: Hit) -> str:
-    """A mail's last lines — its signature, whose firm gives the prices the mail quotes
-    ("Account Manager, Brackenfold Substrates Ltd"); "" for anything else."""
+    """A mail's signature — the lines after its sign-off ("Best regards,") or "--", whose
+    firm gives the prices the mail quotes ("Account Manager, Brackenfold Substrates Ltd");
+    "" when the passage holds none (review: a last line "whether you prefer Brackenfold or
+    Penwith" is no signature)."""
     if hit.kind != "email":
         return ""
-    return " ".join([ln for ln in hit.quote.splitlines() if ln.strip()][-SIGNATURE_LINES:])
-
-
-SIGNATURE_LINES = 3
+    lines = [ln.strip() for ln in hit.quote.splitlines() if ln.strip()]
+    off = [i for i, ln in enumerate(lines) if i and (ln == "--" or SALUTATION.match(ln))]
+    return " ".join(lines[off[-1] + 1 :][:SIGNATURE_LINES]) if off else ""
 
 
 def _holds_term(sup: Support, term: str, stems: set[str]) -> bool:

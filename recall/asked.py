@@ -25,6 +25,7 @@ NOT_IN_PHRASE = (
     r"(?!(?:do|does|did|done|will|would|can|could|should|shall|may|might|must|has|have|had|"
     r"happened|happens|about|to|with|for|on|in|of|from)\b)"
 )
+_DETERMINERS = ("the", "a", "an", "our", "their", "your", "my", "his", "her", "its", "this", "that")
 # "what did the foundry end up charging them?", "what was FieldPro going to cost?": the verb
 # asks for the amount
 # ... and so do "what's Dragan paid per hour?", "what did Lévesque bid?", "what does Radwerk
@@ -33,13 +34,18 @@ NOT_IN_PHRASE = (
 # another price, none read as asking for an amount)
 _PRICE_VERB_ASKED = (
     r"\bwhat(?:['’]?s| (?:does|do|did|will|would|is|was|were|are)) (?P<who>(?:[\w'’-]+ ){1,8}?)"
-    r"(?P<verb>cost|costs|"
+    # a verb, not a noun after its article ("what does the quote include?", "what's the pay
+    # schedule?", "what was the bid deadline?": review)
+    + "".join(rf"(?<!\b{d} )" for d in _DETERMINERS)
+    + r"(?P<verb>cost|costs|"
     r"costing|charge|charges|charging|charged|pay|pays|paying|paid|quote|quotes|quoted|quoting|"
     r"bid|bids|bidding|earn|earns|earning|earned|"
     # not "what does Gareth want for the launch?": a wish, as often as a price
-    r"(?:want|wants|wanted|asking)(?= for (?:a|an|one|each|it|them|that|those|these)\b)|"
-    r"(?:going|go|goes|went|sell|sells|selling|sold)(?= for\b)|"
-    r"(?:come|came)(?= to\b)|(?:price|priced)(?= (?:[\w'’-]+ ){1,5}at\b))\b"
+    r"(?:want|wants|wanted|asking)(?= for (?:one|each|it|them|that|those|these)\b)|"
+    r"(?:sell|sells|selling|sold)(?= for\b)|"
+    # at the end only: "what did we go for in the end?" asks a choice (review)
+    r"(?:going|go|goes|went)(?= for\s*(?:\?|$))|(?:come|came)(?= to\s*(?:\?|$))|"
+    r"(?:price|priced)(?= (?:[\w'’-]+ ){1,5}at\b))\b"
 )
 PRICE_VERB = re.compile(_PRICE_VERB_ASKED, re.IGNORECASE)
 
@@ -67,15 +73,25 @@ def money_kind(question: str) -> list[str]:
         and not names_a_period(w)
         and w not in HOW_OFTEN
         and w not in _ANY_KIND
+        and w not in _SEASON_WORDS
         # "did Desjardins charge": a subject and its verb
         and not re.search(rf"\b{_AUXILIARY}\s+$", question[: m.start()], re.IGNORECASE)
+        # "what did phase 1 of the portal cost?": the money word is the verb, the last word
+        and not (
+            re.fullmatch(r"\W*", question[m.end() :])
+            and re.search(rf"\b{_AUXILIARY}\b", question[: m.start()], re.IGNORECASE)
+        )
     ]
 
 
 # the whole of a price, or a rate of pay however it is said: no kind of its own
 _ANY_KIND = frozenset(
-    "total overall full whole exact rough ballpark labour labor pay billing charge-out".split()
+    "total overall full whole exact rough ballpark labour labor pay billing charge-out "
+    # ... or how it is known: the price itself, estimated or not (review)
+    "estimated expected likely approximate usual normal typical standard extra revised "
+    "proposed agreed quoted actual going current annual".split()
 )
+_SEASON_WORDS = frozenset({"winter", "spring", "summer", "autumn"})  # the season rule's
 _AUXILIARY = r"(?:do|does|did|will|would|could|should|can|might|may)"
 
 
@@ -88,7 +104,8 @@ def price_giver(question: str) -> list[str]:
     m = PRICE_VERB.search(question)
     if m is None:
         return []
-    return [w for w in words_of(m.group("who")) if w not in SCAFFOLD and len(w) > 2]
+    said = (w.removesuffix("'s").removesuffix("’s") for w in words_of(m.group("who")))
+    return [w for w in said if w not in SCAFFOLD and len(w) > 2]
 
 
 _QUANTITY_QUESTION = re.compile(

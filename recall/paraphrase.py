@@ -103,8 +103,9 @@ GROUPS: tuple[str, ...] = (
     # a rule or price that starts to apply ("when does the rule kick in?" / "live from
     # 1 November")
     # (a go-live is no start: "the shadow run starts on the 16th"; session 28)
-    "kick in, kicks in, kicked in, take effect, takes effect, took effect, in force, effective, "
-    "live",
+    # (not "live" nor "effective" alone: "where does Dana live?", "the most effective ad")
+    "kick in, kicks in, kicked in, take effect, takes effect, took effect, in force, "
+    "effective from, live from",
     # something that arrives ("when's the frame arriving?" / "Delivery: 14 January")
     # (not "turn up": something that turned up may have been found)
     "arrive, arrives, arrived, arriving, arrival, deliver, delivered, delivery, deliveries",

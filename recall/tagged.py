@@ -117,7 +117,7 @@ def answer_tagged(
                 f"nothing{where} is tagged as {called} (`trailkeep tag add {tag} --entry "
                 "N` marks one)"
             )
-            if ids:
+            if ids and flt.client:
                 # found and held back by the scope (new user's trial, session 30: "every
                 # question … has a decision after it", of an open question naming another
                 # client)

@@ -129,12 +129,22 @@ PHRASE_SCAFFOLD = frozenset(
     {"work out", "worked out", "working out", "figure out", "figured out", "figuring out"}
 )
 # a season, and its months (northern: the user's history writes "November to March")
+# ("may" is more often the verb: not a spring month here)
 SEASONS = {
     "winter": frozenset({"november", "december", "january", "february", "march"}),
-    "spring": frozenset({"march", "april", "may"}),
+    "spring": frozenset({"march", "april"}),
     "summer": frozenset({"june", "july", "august"}),
     "autumn": frozenset({"september", "october", "november"}),
 }
+
+
+def seasons_said(words: set[str]) -> set[str]:
+    """The seasons a text says (its words, months written out): those it names — then no
+    other, "Winter (November to March)" is no spring — else those its months fall in."""
+    named = words & SEASONS.keys()
+    return named or {s for s, months in SEASONS.items() if words & months}
+
+
 EXACT_ONLY = re.compile(
     r"^(\d[\d.,:/%-]*|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|"
@@ -145,8 +155,8 @@ EXACT_ONLY = re.compile(
 # An ordinal or a thing counted in its name ("the third bike", "a three-wheel bike", "the
 # 12-month contract") is that one: its vector's neighbours ("second", "two-wheel") are others
 # (fifteenth blind vault: "three-wheel" was found as "two-wheel"). Found by its word only.
-ORDINAL = re.compile(
-    r"^(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)$"
+ORDINAL = re.compile(  # (not "second": "per second" is as often meant)
+    r"^(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)$"
 )
 COUNTED = re.compile(
     rf"{ORDINAL.pattern}|^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
@@ -223,8 +233,10 @@ __all__ = [
     "COUNTED",
     "ORDINAL",
     "SCAFFOLD",
+    "SEASONS",
     "fold",
     "proper_nouns",
+    "seasons_said",
     "stem",
     "words_of",
 ]

@@ -311,8 +311,8 @@ def _naming(c: Connection, markers: list[str]) -> list[Any]:
     )
     rows = c.execute(
         text(
-            "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text, e.meta, e.client_id "
-            "FROM entry e "
+            "SELECT e.id, d.kind, d.external_id, e.key, e.title, e.text, e.meta, e.client_id, "
+            "e.document_id FROM entry e "
             f"JOIN document d ON d.id = e.document_id WHERE {like}"
         ),
         {f"m{i}": f"%{m}%" for i, m in enumerate(probes)},
@@ -521,7 +521,7 @@ def forget(
             for r in _naming(c, markers):
                 entry_ids.add(int(r[0]))
                 tomb.append(("entry", f"{r[1]}:{r[2]}:{r[3]}"))
-                if r[7] != client_id:
+                if r[7] != client_id and int(r[8]) not in doc_ids:  # not in its own documents
                     elsewhere.add(int(r[0]))
         whole_docs: set[int] = set()
 

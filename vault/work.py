@@ -73,12 +73,14 @@ def files_with_unread_hours(vault: Vault, limit: int = 50) -> list[tuple[str, st
     with vault.engine.connect() as c:
         rows = c.execute(
             text(
-                f"SELECT path, MAX(error) FROM source WHERE {OPEN_PROBLEM} "
-                "AND error LIKE '%not a work line%' GROUP BY path ORDER BY path LIMIT :n"
+                f"SELECT path, error FROM source WHERE {OPEN_PROBLEM} "
+                "AND error LIKE '%not a work line%' AND id = (SELECT MAX(o.id) FROM source o "
+                "WHERE o.path = source.path AND o.error LIKE '%not a work line%') "
+                "ORDER BY path LIMIT :n"
             ),
             {"n": limit},
         ).all()
-    return [(str(r[0]), str(r[1] or "")) for r in rows]
+    return [(str(r[0]), str(r[1] or "")) for r in rows]  # each path's latest reading
 
 
 def line_problem(w: Mapping[str, Any], client_id: str | None) -> str | None:

@@ -144,7 +144,7 @@ def test_one_pass_stops_on_clients_toml_broken_during_it(vault: Vault) -> None:
     inbox = vault.settings.inbox
     for i in range(3):
         (inbox / f"n{i}.md").write_text(f"# N{i}\n\nbody {i}\n")
-    w = Watcher(Ingestor(vault), inbox, stable_seconds=1.5)  # still unread when it breaks
+    w = Watcher(Ingestor(vault), inbox, stable_seconds=5.0)  # still unread when it breaks
     raised: list[BaseException] = []
 
     def once() -> None:

@@ -136,7 +136,11 @@ def answer_all(
     tally.check(
         world, cid, f"trail of {topic!r}", json.dumps(trail_json(topic, steps), ensure_ascii=False)
     )
-    for doc in sorted({s.hit.document_id for s in steps}):
+    # ... and the documents on another client's trail, read in this scope (review, session 30)
+    theirs = [
+        s.hit.document_id for o in others[:1] for s in topic_trail(v, topic, Filters(client=o.id))
+    ]
+    for doc in sorted({s.hit.document_id for s in steps} | set(theirs)):
         tally.trails += 1
         said = json.dumps(trail_json(topic, document_trail(v, doc, cid)), ensure_ascii=False)
         tally.check(world, cid, f"trail of document {doc}", said)

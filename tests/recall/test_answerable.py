@@ -1751,10 +1751,21 @@ def test_the_words_a_price_question_asks_by() -> None:
         "what were the second-hand cargo bikes from that startup going for?",
         "what did the saint-sauveur rose window job in 2019 come to",
         "what did pen-y-bryn price the treatment plant at?",
-        "what does radwerk want for a three-wheel cargo bike",
+        "what does radwerk want for one?",
     ):
         assert asks_quantity(q), q
-    assert not asks_quantity("what does Gareth want for the launch?")  # a wish
+    # a wish, a noun after its article, a choice (review)
+    for q in (
+        "what does Gareth want for the launch?",
+        "what does Gareth want for a launch venue?",
+        "what does the quote include?",
+        "what's the pay schedule?",
+        "what did we go for in the end?",
+    ):
+        assert not asks_quantity(q), q
+    assert price_giver("what was Hartwell's bid?") == ["hartwell"]
+    assert money_kind("what did phase 1 of the portal cost?") == []
+    assert money_kind("what's the estimated cost? how much was the winter rate?") == []
     assert ORDINAL.match("third") and not ORDINAL.match("two-week")
     assert COUNTED.match("three-wheel") and COUNTED.match("10-minute")
     assert not COUNTED.match("second-hand")

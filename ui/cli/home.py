@@ -256,7 +256,12 @@ def forget_cmd(
     sources: list[int | None] = [None]
     if source is not None:
         sources = [int(source)] if source.isdigit() else list(v.sources_at(os.path.abspath(source)))
-        if not sources and not source.isdigit() and os.path.basename(source) == source:
+        if (
+            not sources
+            and not source.isdigit()
+            and os.path.basename(source) == source
+            and not os.path.exists(source)  # a file here that was never read is not another
+        ):
             # the name a citation shows ("[a5_forward.eml]"): the one file of that name
             # (new user's trial, session 30: only the full path was taken, and not said)
             paths = v.paths_named(source)
@@ -267,6 +272,8 @@ def forget_cmd(
                     + ")"
                 )
             sources = list(v.sources_at(paths[0])) if paths else []
+            if sources:
+                click.echo(f"{source}: the file read from {paths[0]}")
         if not sources:
             # not found, as `--document 999` (exit 1), not a usage error (QA, session 14)
             raise click.ClickException(
