@@ -101,6 +101,9 @@ def test_files_that_fail_to_parse_make_the_exit_status_65(home: Path, tmp_path: 
     }
     assert "1 file(s) could not be ingested (the others were)" in r.stderr
     assert "trailkeep retry" in r.stderr
+    # a bad file alone: no "others" (new user's trial, session 30)
+    alone = cli(home, "ingest", str(bad))
+    assert alone.exit_code == 65 and "could not be ingested: `trailkeep status`" in alone.stderr
     # AND once nothing fails, the status is 0 again
     bad.unlink()
     assert cli(home, "ingest", str(bad.parent)).exit_code == 0

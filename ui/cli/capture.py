@@ -139,9 +139,11 @@ def ingest(
     if missing:
         raise click.ClickException(_no_such(missing))
     if summary.failed:
+        others = summary.ingested + summary.duplicates + summary.partial + summary.skipped
         raise SomeFailed(
-            f"{summary.failed} file(s) could not be ingested (the others were): `trailkeep "
-            "status` lists them with the reason, `trailkeep retry` reads them again"
+            f"{summary.failed} file(s) could not be ingested"
+            + (" (the others were)" if others else "")  # not when there were none (session 30)
+            + ": `trailkeep status` lists them with the reason, `trailkeep retry` reads them again"
         )
 
 
