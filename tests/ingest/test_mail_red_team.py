@@ -593,13 +593,17 @@ def test_listing_an_address_keeps_the_one_inferred(tmp_path: Path) -> None:
     )
     Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
     v.close()
-    cli(home, "me", "--add", "sam.k@samconsult.example")
+    out = cli(home, "me", "--add", "sam.k@samconsult.example")
+    assert f"{ME} (inferred, at the same domain) kept" in out
     import json
 
     listed = {a["address"]: a["source"] for a in json.loads(cli(home, "me", "--json"))["addresses"]}
     assert listed == {ME: "config", "sam.k@samconsult.example": "config"}
     out = cli(home, "clients", "assign", ME, "--general", code=1)
     assert "your own address" in out
+    # the address typed is not said to be "inferred, kept" (new user's trial, session 30)
+    cli(home, "me", "--remove", ME)
+    assert "(inferred" not in cli(home, "me", "--add", ME)
 
 
 def test_an_assignment_to_general_or_of_a_recipient_does_not_leak_either(tmp_path: Path) -> None:

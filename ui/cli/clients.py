@@ -288,7 +288,8 @@ def me_cmd(
         # narrows what is inferred (a vendor writing to two clients is not you: session 22),
         # and your older address would have become a correspondent to assign (new user's
         # trial, session 28)
-        kept = same_domain(inferred - gone, add)
+        # (not the address typed itself: new user's trial, session 30)
+        kept = same_domain(inferred - gone - {a.strip().lower() for a in add}, add)
         emails += kept
         rejected = {a for a in v.settings.me_not if a not in emails} | (gone & inferred)
         set_me_emails(v.settings.config_path, emails)
