@@ -601,9 +601,24 @@ def test_listing_an_address_keeps_the_one_inferred(tmp_path: Path) -> None:
     assert listed == {ME: "config", "sam.k@samconsult.example": "config"}
     out = cli(home, "clients", "assign", ME, "--general", code=1)
     assert "your own address" in out
-    # the address typed is not said to be "inferred, kept" (new user's trial, session 30)
-    cli(home, "me", "--remove", ME)
-    assert "(inferred" not in cli(home, "me", "--add", ME)
+
+
+def test_an_inferred_address_typed_is_not_said_to_be_kept_as_inferred(tmp_path: Path) -> None:
+    """New user's trial, session 30: `me --add` of the address already inferred printed "(…,
+    inferred, at the same domain) kept" of the address the user had just typed."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    (v.settings.inbox / "a.eml").write_text(
+        mail("a@samconsult.example", ME, DANA, "kickoff", "Hello.")
+    )
+    (v.settings.inbox / "b.eml").write_text(
+        mail("b@samconsult.example", ME, "Priya Raman <priya@clearview.example>", "x", "Hi.")
+    )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    v.close()
+    assert "inferred" in cli(home, "me")
+    out = cli(home, "me", "--add", ME)
+    assert "(inferred" not in out and ME in out
 
 
 def test_an_assignment_to_general_or_of_a_recipient_does_not_leak_either(tmp_path: Path) -> None:
