@@ -90,6 +90,7 @@ from .greetings import SALUTATION
 from .paraphrase import said_otherwise
 from .sentences import sentences
 from .terms import (
+    A_SECOND,
     CONTRACTION,
     COUNTED,
     ELIDED,
@@ -464,7 +465,7 @@ def support(
     sup.anchors = {
         t
         for t in terms
-        if (t in proper or t.isdigit() or ORDINAL.match(t))
+        if (t in proper or t.isdigit() or (ORDINAL.match(t) and not A_SECOND.search(question)))
         and t not in MONTHS.values()
         and t not in WEEKDAYS
     }

@@ -155,9 +155,11 @@ EXACT_ONLY = re.compile(
 # An ordinal or a thing counted in its name ("the third bike", "a three-wheel bike", "the
 # 12-month contract") is that one: its vector's neighbours ("second", "two-wheel") are others
 # (fifteenth blind vault: "three-wheel" was found as "two-wheel"). Found by its word only.
-ORDINAL = re.compile(  # (not "second": "per second" is as often meant)
-    r"^(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)$"
+ORDINAL = re.compile(
+    r"^(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)$"
 )
+# ... not a unit of time ("requests per second": review, session 30)
+A_SECOND = re.compile(r"\b(?:per|a|an|each|every|one)\s+second\b", re.IGNORECASE)
 COUNTED = re.compile(
     rf"{ORDINAL.pattern}|^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|single|double|triple|half)-[a-z]+$"
@@ -230,6 +232,7 @@ def fold(word: str) -> str:
 
 
 __all__ = [
+    "A_SECOND",
     "COUNTED",
     "ORDINAL",
     "SCAFFOLD",
