@@ -196,16 +196,19 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # an eleventh (a cheese cave, a lighthouse trust, a ropewalk; 40 questions), written
         # blind in session 28: 60.0 / 50.0 % clean, 90.0 / 65.0 % after (notes/0006, "An
         # eleventh vault")
-        (CHEESELIGHTROPE, "blind.jsonl"): (0.90, 0.65),
+        # (90.0 / 70.0 % after session 30)
+        (CHEESELIGHTROPE, "blind.jsonl"): (0.90, 0.70),
         # a twelfth (turret clocks, a salt works, balloon flights), written blind in session 28
         # and measured once on that session's final code, its errors not used: 75.0 / 70.0 %
-        (CLOCKSALTBALLOON, "blind.jsonl"): (0.75, 0.70),
+        # (80.0 / 70.0 % after session 30)
+        (CLOCKSALTBALLOON, "blind.jsonl"): (0.80, 0.70),
         # a thirteenth (mushrooms, a coffee roaster, tree surgeons; 60 questions), written blind
         # in session 29: 76.7 / 60.0 % clean, 80.0 / 80.0 % after (notes/0006, "A thirteenth")
         (MUSHROOMROASTERTREE, "blind.jsonl"): (0.80, 0.80),
         # a fourteenth (marquee hire, a tile workshop, a driving school), written blind in
-        # session 29 and measured once on that session's final code, its errors not used
-        (MARQUEETILEDRIVING, "blind.jsonl"): (0.76, 0.60),
+        # session 29 and measured once on that session's final code, its errors not used:
+        # 76.7 / 60.0 %; 83.3 / 73.3 % after session 30 (its errors read then)
+        (MARQUEETILEDRIVING, "blind.jsonl"): (0.83, 0.73),
         # a fifteenth (hill-farm cottages, a courier co-op, a stained-glass studio), written
         # blind in session 30: 43.3 / 80.0 % clean, 73.3 / 80.0 % after (notes/0006, "A
         # fifteenth vault")
