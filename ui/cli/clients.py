@@ -10,7 +10,7 @@ import click
 from .context import client_id, emit, vault
 
 if TYPE_CHECKING:
-    from trailkeep.vault import Vault
+    from trailkeep.vault import Hit, Vault
 
 
 @click.group("clients")
@@ -35,49 +35,45 @@ def client_set(
         raise click.UsageError("give exactly one of --entry, --document")
     v = vault(ctx)
     cid = None if client.lower() == "none" else client_id(v, client)
-    before = _clients_of(v, entry_id, document_id)
+    moved = _entries(v, entry_id, document_id)  # read once, before: their clients then
     n = v.set_client(cid, entry_id=entry_id, document_id=document_id)
     click.echo(f"{n} entr(y/ies) now belong to {cid or 'no client (your general material)'}")
-    for other, eid in _naming_others(v, cid, entry_id, document_id).items():
+    for other, h in _naming_others(v, cid, moved).items():
         # the user's choice holds; what it lets through is said (new user's trial, session
         # 30: a reply from another client's domain, set to this client, reached its drafts
         # without a word) — and how to undo it: to whom it was, not to whom it names
-        was = before.get(eid) or "none"
         click.echo(
-            f"warning: entry {eid} names {other} (its words, sender or file): "
+            f"warning: entry {h.entry_id} names {other} (its words, sender or file): "
             + (
                 f"{cid}'s drafts and answers may now quote it"
                 if cid
                 else "it stays out of every client's scope while it does"
             )
-            + f"; `trailkeep clients set {was} --entry {eid}` undoes this",
+            + f"; `trailkeep clients set {h.client or 'none'} --entry {h.entry_id}` undoes this",
             err=True,
         )
 
 
-def _clients_of(v: Vault, entry_id: int | None, document_id: int | None) -> dict[int, str | None]:
-    """Entry id -> the client it belongs to now (before a correction)."""
+def _entries(v: Vault, entry_id: int | None, document_id: int | None) -> list[Hit]:
+    """The entry, or a document's entries (up to ``MAX_CHECKED``), as they are now."""
     from trailkeep.vault.query import document_entry_ids, entry_hits
 
     ids = [entry_id] if entry_id is not None else document_entry_ids(v, int(document_id or 0))
-    return {h.entry_id: h.client for h in entry_hits(v, ids[:MAX_CHECKED])}
+    return entry_hits(v, ids[:MAX_CHECKED])
 
 
-def _naming_others(
-    v: Vault, cid: str | None, entry_id: int | None, document_id: int | None
-) -> dict[str, int]:
+def _naming_others(v: Vault, cid: str | None, hits: list[Hit]) -> dict[str, Hit]:
     """Other clients the entries name (words, Message-ID, file name, title): client -> the
     first entry naming it."""
     from trailkeep.vault.clients import ClientDirectory
-    from trailkeep.vault.query import document_entry_ids, entry_hits, entry_text
+    from trailkeep.vault.query import entry_text
 
-    ids = [entry_id] if entry_id is not None else document_entry_ids(v, int(document_id or 0))
     others = ClientDirectory(tuple(c for c in v.settings.clients if c.id != cid))
-    found: dict[str, int] = {}
-    for h in entry_hits(v, ids[:MAX_CHECKED]):
+    found: dict[str, Hit] = {}
+    for h in hits:
         said = (entry_text(v, h.entry_id) or h.quote, h.locator, h.source, h.title, h.document)
         for other in others.named_in("\n".join(x for x in said if x)):
-            found.setdefault(other, h.entry_id)
+            found.setdefault(other, h)
     return found
 
 
