@@ -35,6 +35,7 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
@@ -267,42 +268,43 @@ def parse_clients(data: dict[str, object], path: Path) -> tuple[ClientSpec, ...]
 
 def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
     """Refuse a clients.toml in which one id, name/alias, address or domain points at two
-    clients: which one a message belongs to would then be a guess."""
+    clients: which one a message belongs to would then be a guess. Every such problem is
+    named at once, in the file's own spelling, so one edit fixes them all (session 31)."""
     seen: dict[tuple[str, str], str] = {}
+    problems: list[str] = []
+
+    def say(problem: str) -> None:
+        if problem not in problems:
+            problems.append(problem)
 
     def claim(kind: str, value: str, who: ClientSpec, shown: str) -> None:
         owner = seen.setdefault((kind, value), f"{who.name!r} (id {who.id})")
         if owner != f"{who.name!r} (id {who.id})":
-            raise ConfigError(
-                str(path),
-                f"{shown} belongs to two clients: {owner} and {who.name!r} (id {who.id}); "
-                "nothing is attributed until it names one client",
-            )
+            say(f"{shown} belongs to two clients: {owner} and {who.name!r} (id {who.id})")
 
     for i, c in enumerate(clients):
         if ("id", c.id) in seen:
-            raise ConfigError(
-                str(path),
+            say(
                 f"client id {c.id!r} appears twice: {seen[('id', c.id)]} and {c.name!r} "
-                f"([[client]] #{i + 1})",
+                f"([[client]] #{i + 1})"
             )
+            continue
         seen[("id", c.id)] = f"{c.name!r} (id {c.id})"
-        for n in {label_key(x) for x in (c.id, *c.names)} - {""}:
-            claim("name", n, c, f"the name or alias {n!r}")
+        for n, written in _keyed((c.id, *c.names)):
+            claim("name", n, c, f"the name or alias {written!r}")
         # a project's codename says whose work a text is as a name does (E2E trial, session
         # 25: a codename under two clients was accepted, and its notes went to nobody unsaid).
         # Not a person: one contact of two clients (an accountant) names neither (review)
-        for n in {label_key(x) for x in c.projects} - {""}:
-            claim("name", n, c, f"the project {n!r}")
-        for e in set(c.emails):
+        for n, written in _keyed(c.projects):
+            claim("name", n, c, f"the project {written!r}")
+        for e in sorted(set(c.emails)):
             claim("email", e, c, f"the address {e!r}")
-        for d in set(c.domains):
+        for d in sorted(set(c.domains)):
             claim("domain", d, c, f"the domain {d!r}")
             if public_mail_domain(d):
-                raise ConfigError(
-                    str(path),
+                say(
                     f"client {c.name!r}: {d!r} is a public mail domain (anyone can have an "
-                    "address there); list the client's addresses under emails = [...] instead",
+                    "address there); list the client's addresses under emails = [...] instead"
                 )
     # an address listed for one client inside a domain listed for another is under two
     # clients too (blind trial, session 22: it went to the one listing the address, unasked)
@@ -311,13 +313,27 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
             host = e.rsplit("@", 1)[-1]
             for other in clients:
                 for d in other.domains:
-                    if other.id != c.id and (host == d or host.endswith("." + d)):
-                        raise ConfigError(
-                            str(path),
+                    clash = other.id != c.id and (host == d or host.endswith("." + d))
+                    if clash and not any(repr(e) in p for p in problems):
+                        say(
                             f"the address {e!r} belongs to two clients: {c.name!r} (id {c.id}) "
-                            f"lists it and {other.name!r} (id {other.id}) lists its domain "
-                            f"{d!r}; nothing is attributed until it names one client",
+                            f"lists it and {other.name!r} (id {other.id}) lists its domain {d!r}"
                         )
+    if problems:
+        listed = "".join(f"\n  - {p}" for p in problems)
+        said = problems[0] if len(problems) == 1 else f"{len(problems)} problems:{listed}"
+        raise ConfigError(str(path), f"{said}\nnothing is attributed until each names one client")
+
+
+def _keyed(values: Iterable[str]) -> list[tuple[str, str]]:
+    """Each label key once, with the spelling the file first gave it ('cwm eithin', not the
+    key 'cwm-eithin' the user never wrote)."""
+    out: dict[str, str] = {}
+    for x in values:
+        key = label_key(x)
+        if key:
+            out.setdefault(key, x)
+    return list(out.items())
 
 
 def _street(address: str) -> list[str]:

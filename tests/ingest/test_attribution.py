@@ -288,7 +288,7 @@ def test_a_reply_is_cited_as_its_own_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        ('[[client]]\nname = "Other"\naliases = ["Northwind"]\n', ["'northwind'", "Other"]),
+        ('[[client]]\nname = "Other"\naliases = ["Northwind"]\n', ["'Northwind'", "Other"]),
         ('[[client]]\nname = "Other"\ndomains = ["northwind.example"]\n', ["northwind.example"]),
         ('[[client]]\nname = "Other"\nid = "clearview"\n', ["'clearview'", "twice"]),
         # an address of one client's domain listed under another (blind trial, session 22)
@@ -316,6 +316,27 @@ def test_an_ambiguous_clients_toml_is_refused_naming_both(
     for w in words:
         assert w in msg_, msg_
     assert "Northwind Home Health" in msg_ or "Clearview Vision Therapy" in msg_
+
+
+def test_every_ambiguity_of_a_clients_toml_is_named_at_once_as_written(tmp_path: Path) -> None:
+    """Session 31: the refusal named the first clash only, and in the key the user never
+    wrote ('cwm-eithin' for "Cwm Eithin"): fixing it showed the next. Each clash once, as
+    written, so one edit mends the file."""
+    home = tmp_path / "home"
+    home.mkdir()
+    extra = (
+        '[[client]]\nname = "Other"\naliases = ["NorthWind!"]\n'
+        'emails = ["dana@northwind.example", "ann@clearview.example"]\n'
+    )
+    (home / "clients.toml").write_text(CLIENTS + "\n" + extra)
+    with pytest.raises(ConfigError) as err:
+        load_settings({}, home)
+    msg_ = str(err.value)
+    assert "3 problems:" in msg_, msg_
+    assert "'NorthWind!'" in msg_ and "'northwind'" not in msg_
+    for address in ("'dana@northwind.example'", "'ann@clearview.example'"):
+        assert msg_.count(address) == 1, msg_  # under two clients, said once
+    assert msg_.rstrip().endswith("nothing is attributed until each names one client")
 
 
 @pytest.mark.parametrize("mark", ["*", "?", "!"])
