@@ -90,6 +90,52 @@ class CorrectionsMixin(VaultBase):
         retag_vectors(self, [(i, client_id or SCOPE_GENERAL) for i in chunk_ids])
         return len(ids)
 
+    def unset_client(
+        self, *, entry_id: int | None = None, document_id: int | None = None
+    ) -> tuple[list[int], list[int]]:
+        """Undo the user's corrections of who an entry (or each entry of a document) belongs
+        to, so attribution decides it again: (the entries released, their documents). The same
+        words under the same key in the document's other versions carried the correction
+        (``_carry_corrections``), so they are released with it. Nothing is re-decided here:
+        the caller re-attributes the documents."""
+        from .errors import NotFound
+
+        with self.writer("client set"), self.engine.begin() as c:
+            if entry_id is not None:
+                row = c.execute(
+                    text("SELECT document_id, key, text FROM entry WHERE id=:i"), {"i": entry_id}
+                ).first()
+                if row is None:
+                    raise NotFound("entry", entry_id)
+                where = "document_id=:d AND key=:k AND text=:t"
+                p: dict[str, object] = {"d": row[0], "k": row[1], "t": row[2]}
+            else:
+                if (
+                    c.execute(
+                        text("SELECT 1 FROM document WHERE id=:d"), {"d": document_id}
+                    ).first()
+                    is None
+                ):
+                    raise NotFound("document", document_id)
+                where, p = "document_id=:d", {"d": document_id}
+            released: list[int] = []
+            docs: set[int] = set()
+            for eid, doc, meta in c.execute(
+                text(f"SELECT id, document_id, meta FROM entry WHERE {where}"), p
+            ).all():
+                m = json.loads(meta or "{}")
+                if m.get("client_set_by") != "user":
+                    continue
+                m.pop("client_set_by", None)
+                m.pop("client_set_to", None)
+                c.execute(
+                    text("UPDATE entry SET meta=:m WHERE id=:i"),
+                    {"m": json.dumps(m, sort_keys=True), "i": eid},
+                )
+                released.append(int(eid))
+                docs.add(int(doc))
+        return released, sorted(docs)
+
     def known_tags(self) -> list[str]:
         """The trail's own tags and every tag in use (shown), sorted."""
         from .query import SHOWN_TAGS_SQL

@@ -368,6 +368,19 @@ def entry_hits(vault: Vault, entry_ids: Sequence[int]) -> list[Hit]:
     return out
 
 
+def entry_scopes(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
+    """Entry id -> its scope: a client id, or the marks of general (``*``), unattributed
+    (``?``) and several clients' (``!``) material."""
+    if not entry_ids:
+        return {}
+    marks = ",".join(str(int(i)) for i in entry_ids)
+    with vault.engine.connect() as c:
+        return {
+            int(r[0]): str(r[1])
+            for r in c.execute(text(f"SELECT id, scope FROM entry WHERE id IN ({marks})"))
+        }
+
+
 def document_entry_ids(vault: Vault, document_id: int) -> list[int]:
     with vault.engine.connect() as c:
         if (

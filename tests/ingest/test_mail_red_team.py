@@ -763,3 +763,36 @@ def test_a_reply_set_to_another_client_is_warned_and_its_message_id_withheld(
     assert "clearview" not in f"{hit.source} {hit.locator} {hit.cited_as}".lower(), hit
     assert hit.locator == "(message id withheld: it names another client)"
     v.close()
+
+
+def test_a_client_set_by_hand_can_go_back_to_automatic(tmp_path: Path) -> None:
+    """Session 31: `clients set` had no way back — `none` is a choice too (general), so an
+    entry set by mistake stayed the user's decision forever. `--auto` takes the correction
+    back and attribution decides again; later imports follow clients.toml once more."""
+    from tests.ingest.test_attribution import rows
+
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    inbox = v.settings.inbox
+    (inbox / "a.eml").write_text(
+        mail("n2@clearview.example", "Priya <priya@clearview.example>", ME, "fee", "OWL93 fee?")
+    )
+    Ingestor(v).ingest_paths(sorted(inbox.iterdir()))
+    ((entry,),) = rows(v, "SELECT id FROM entry WHERE text LIKE '%OWL93%'")
+    v.close()
+    assert "nothing to undo" in cli(home, "clients", "set", "--auto", "--entry", str(entry))
+    cli(home, "clients", "set", "northwind", "--entry", str(entry))
+    v = open_vault(home)
+    assert scope_of(v, "OWL93") == {"northwind"}
+    v.close()
+    out = cli(home, "clients", "set", "--auto", "--entry", str(entry))
+    assert "1 entr(y/ies) attributed automatically again" in out and "→ clearview" in out, out
+    v = open_vault(home)
+    assert scope_of(v, "OWL93") == {"clearview"}
+    assert not [h for h in search(v, "OWL93", filters=Filters(client="northwind"))]
+    ((meta,),) = rows(v, f"SELECT meta FROM entry WHERE id={entry}")
+    assert "client_set" not in meta
+    v.close()
+    # the same for a whole document, and the general mark `none` is a correction too
+    cli(home, "clients", "set", "none", "--document", "1")
+    assert "→ clearview" in cli(home, "clients", "set", "--auto", "--document", "1")

@@ -22,18 +22,34 @@ MAX_CHECKED = 2000  # a document's entries read for names of other clients
 
 
 @clients_grp.command("set")
-@click.argument("client")
+@click.argument("client", required=False)
 @click.option("--entry", "entry_id", type=int, help="One entry (message, section, email).")
 @click.option("--document", "document_id", type=int, help="Every entry of a document.")
+@click.option(
+    "--auto",
+    is_flag=True,
+    help="Undo an earlier `clients set`: attribution decides again from clients.toml.",
+)
 @click.pass_context
 def client_set(
-    ctx: click.Context, client: str, entry_id: int | None, document_id: int | None
+    ctx: click.Context,
+    client: str | None,
+    entry_id: int | None,
+    document_id: int | None,
+    auto: bool,
 ) -> None:
     """Give an entry or a whole document to CLIENT (id, name or alias), or with `none` make it
-    your own general material (read in a client's scope only while it names no client)."""
+    your own general material (read in a client's scope only while it names no client); with
+    --auto, take back what you set and let attribution decide again."""
     if (entry_id is None) == (document_id is None):
         raise click.UsageError("give exactly one of --entry, --document")
+    if (client is None) == (not auto):
+        raise click.UsageError("give a CLIENT (or `none`), or --auto")
     v = vault(ctx)
+    if auto:
+        _back_to_automatic(v, entry_id, document_id)
+        return
+    assert client is not None
     cid = None if client.lower() == "none" else client_id(v, client)
     moved = _entries(v, entry_id, document_id)  # read once, before: their clients then
     n = v.set_client(cid, entry_id=entry_id, document_id=document_id)
@@ -52,6 +68,31 @@ def client_set(
             + f"; `trailkeep clients set {h.client or 'none'} --entry {h.entry_id}` undoes this",
             err=True,
         )
+
+
+def _back_to_automatic(v: Vault, entry_id: int | None, document_id: int | None) -> None:
+    """`clients set --auto`: the user's corrections go, and the entries are decided again as
+    if never corrected; what they are now is said, one line per outcome."""
+    from trailkeep.ingest.reattribution import context, reattribute
+    from trailkeep.vault.query import entry_scopes
+    from trailkeep.vault.records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED
+
+    released, docs = v.unset_client(entry_id=entry_id, document_id=document_id)
+    if not released:
+        click.echo("nothing to undo: no client was set by hand there")
+        return
+    reattribute(v, context(v), docs)
+    said: dict[str, int] = {}
+    for scope in entry_scopes(v, released).values():
+        who = {
+            SCOPE_GENERAL: "your general material",
+            SCOPE_MIXED: "several clients' (waits in `trailkeep clients review`)",
+            SCOPE_UNATTRIBUTED: "nobody's yet (waits in `trailkeep clients review`)",
+        }.get(scope, scope)
+        said[who] = said.get(who, 0) + 1
+    click.echo(f"{len(released)} entr(y/ies) attributed automatically again:")
+    for who, k in sorted(said.items()):
+        click.echo(f"  {k} → {who}")
 
 
 def _entries(v: Vault, entry_id: int | None, document_id: int | None) -> list[Hit]:
