@@ -432,9 +432,14 @@ def _check_issue_date(c: Connection, invoice_id: int, on: date) -> None:
         )
 
 
-def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
+def issue_invoice(
+    vault: Vault, invoice_id: int, today: date, naming_others: bool = False
+) -> InvoiceView:
     """Number, freeze and date the draft ``invoice_id`` as issued on ``today`` (the CLI's
-    ``--date``); a date before its work or before that year's last invoice is refused."""
+    ``--date``); a date before its work or before that year's last invoice is refused, and so
+    is a line naming another client unless ``naming_others`` says the user means it (new
+    user's trial, session 31: warned, then issued and frozen with another client's codename —
+    what an issued invoice says cannot be taken back but by a credit note)."""
     terms = payment_terms_days(vault)
     with store.transaction(vault, "invoice issue") as c:
         v = _view(vault, c, invoice_id)
@@ -445,6 +450,12 @@ def issue_invoice(vault: Vault, invoice_id: int, today: date) -> InvoiceView:
         if not v.lines:
             raise BillingError(f"invoice {v.id} has no lines (its items changed); nothing to issue")
         _check_issue_date(c, invoice_id, today)
+        if (others := lines_naming_others(v, vault.settings.clients)) and not naming_others:
+            raise BillingError(
+                f"invoice {v.id} was not issued: {others[0]}"
+                + (f" ({len(others) - 1} more such line(s))" if len(others) > 1 else "")
+                + " If the name is meant to be there, issue it with --allow-names."
+            )
         if bad := [i for i in store.items_on(c, invoice_id) if i.problem]:
             raise BillingError(
                 f"invoice {v.id} holds work that cannot be billed as it is (item {bad[0].id}: "

@@ -367,6 +367,16 @@ def test_a_line_naming_another_client_is_warned_about(bsettings: Settings) -> No
     )
     assert r.exit_code == 0, r.output
     assert "names Beta Logistics" in r.stderr and "login fix" not in r.stderr, r.stderr
+    # ... and issuing it is refused until the user says the name is meant (new user's trial,
+    # session 31: warned, issued and frozen with another client's codename)
+    issue = [*home, "invoice", "issue", "1", "--date", "2026-10-31"]
+    r = CliRunner().invoke(main, issue, env=env)
+    assert r.exit_code != 0 and "invoice 1 was not issued" in r.output, r.output
+    assert "--allow-names" in r.output and "BetaCorp" in r.output
+    r = CliRunner().invoke(main, [*home, "invoice", "show", "1", "--json"], env=env)
+    assert '"status": "draft"' in r.stdout, r.stdout
+    r = CliRunner().invoke(main, [*issue, "--allow-names"], env=env)
+    assert r.exit_code == 0 and "INV-2026-0001" in r.stdout, r.output
 
 
 def test_lines_alike_are_said_before_the_invoice_goes_out(bvault: Vault) -> None:

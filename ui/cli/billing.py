@@ -127,8 +127,19 @@ def _id_cmd(name: str, doc: str) -> Callable[[Callable[..., Any]], click.Command
     is_flag=True,
     help="Issue even though billed work of its period changed since it was billed.",
 )
+@click.option(
+    "--allow-names",
+    is_flag=True,
+    help="Issue even though a line names another client (refused without it: the invoice "
+    "would tell its client about another).",
+)
 def invoice_issue(
-    ctx: click.Context, invoice_id: int, as_json: bool, on: str | None, force: bool
+    ctx: click.Context,
+    invoice_id: int,
+    as_json: bool,
+    on: str | None,
+    force: bool,
+    allow_names: bool,
 ) -> None:
     from trailkeep.billing import changed_since_billed, get_invoice, issue_invoice, repriced
 
@@ -146,7 +157,7 @@ def invoice_issue(
             f"{changed}; nothing was issued — credit that invoice first, or issue this one "
             "anyway with --force"
         )
-    inv = issue_invoice(v, invoice_id, day)
+    inv = issue_invoice(v, invoice_id, day, naming_others=allow_names)
     _warn_before_it_goes_out(v, inv)
     if day > date.today():
         # numbers follow dates within a year: a typo'd future date holds every later invoice

@@ -88,9 +88,13 @@ def issue(ctx: page.Ctx, inv: InvoiceView, client: ClientSpec) -> None:
         f"dated {today.isoformat()} (this cannot be undone)",
         key=f"confirm-issue-{inv.id}",
     )
+    naming = bool(lines_naming_others(inv, ctx.settings.clients)) and st.checkbox(
+        "A line names another client (said above): issue it with that name all the same",
+        key=f"allow-names-{inv.id}",
+    )
     if st.button("Issue", key=f"issue-{inv.id}", type="primary", disabled=not sure) and sure:
         try:
-            done = issue_invoice(ctx.vault, inv.id, today)
+            done = issue_invoice(ctx.vault, inv.id, today, naming_others=naming)
         except BillingError as exc:
             st.error(safe_md(named(str(exc), client), lines=False))
             return
