@@ -308,6 +308,10 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
                 # (new user's trial, session 30: "names several clients" beside "names no
                 # client")
                 item["held"] = "names no client, in a note about several"
+            elif "held" in item and not item["clients"]:
+                # a chat's turn naming nobody in a chat about several (new user's trial,
+                # session 31: "names several clients: give it to one of " and nobody)
+                item["held"] = "names no client, in a chat about several"
             if meta.get("auth_failed"):  # its From was not believed, not several clients
                 item["unverified"] = str(meta["auth_failed"])
             keyed.append((f"{MESSAGE_KEY}{row['entry_id']}", item))
@@ -415,7 +419,7 @@ def names_no_client(row: dict[str, Any], directory: ClientDirectory) -> bool:
     a client's contact's words (review)."""
     if row["kind"] in ("email", "attachment") or row["document_kind"] != DOC_NOTE:
         return False
-    named = directory.named_in(str(row.get("text") or ""))
+    named = directory.named_in(f"{row.get('title') or ''}\n{row.get('text') or ''}")
     return not any(directory.get_id(c) is not None for c in named)
 
 
@@ -430,8 +434,14 @@ def candidates(row: dict[str, Any], directory: ClientDirectory) -> list[str]:
         for p in meta.get(f) or []
         if len(p) == 2 and (cid := directory.by_address(str(p[1])))
     }
-    found |= set(directory.named_in(str(row.get("text") or "")))
-    found |= set(row.get("thread_clients") or ())
+    # (its heading too: a note's "## Brackenfell" section naming another client's person)
+    named = set(directory.named_in(f"{row.get('title') or ''}\n{row.get('text') or ''}"))
+    found |= named
+    if row["kind"] in ("email", "attachment") or not named:
+        # a note's or chat's passage naming clients is theirs, not its neighbours' (new
+        # user's trial, session 31: a note's "Brackenfell and Hollin Vale" section was offered
+        # to, and given to, Quillmotion, whose section followed it)
+        found |= set(row.get("thread_clients") or ())
     return sorted(c for c in found if directory.get_id(c) is not None)
 
 

@@ -1450,6 +1450,41 @@ def test_a_note_section_naming_two_clients_waits_in_the_review(tmp_path: Path) -
     v.close()
 
 
+def test_a_note_section_naming_clients_is_offered_to_those_it_names_only(
+    tmp_path: Path,
+) -> None:
+    """New user's trial, session 31: a daily note's "Clearview and Bluefin" section was
+    offered to — and given to — Northwind, whose section came before it in the note. A
+    passage naming clients goes to one of those it names (its heading included)."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    v.close()
+    (home / "clients.toml").write_text(
+        CLIENTS + '\n[[client]]\nname = "Bluefin Ltd"\nid = "bluefin"\naliases = ["Bluefin"]\n'
+    )
+    v = open_vault(home)
+    note = v.settings.inbox / "2026-03-06.md"
+    note.write_text(
+        "# 2026-03-06\n\n## Northwind\n\nNorthwind export: SECRET-N.\n\n"
+        "## Clearview and Bluefin\n\nJoint call: SECRET-M.\n\n"
+        "## Bluefin\n\nPriya Raman will join the call: SECRET-B.\n"
+    )
+    Ingestor(v).ingest_file(note)
+    assert scope_of(v, "SECRET-M") == {"!"} and scope_of(v, "SECRET-B") == {"!"}
+    v.close()
+    groups = json.loads(cli(home, "clients", "review", "--json"))["groups"]
+    (mixed,) = [g for g in groups if "Clearview and" in str(g["items"][0]["subject"])]
+    assert mixed["clients"] == ["bluefin", "clearview"], mixed
+    # the heading names Bluefin, the text Clearview's person
+    (named,) = [g for g in groups if str(g["items"][0]["subject"]).endswith("> Bluefin")]
+    assert named["clients"] == ["bluefin", "clearview"], named
+    out = cli(home, "clients", "assign", mixed["key"], "northwind", code=1)
+    assert "is not northwind's: it names bluefin, clearview" in out, out
+    v = open_vault(home)
+    assert scope_of(v, "SECRET-M") == {"!"}
+    v.close()
+
+
 def test_a_passage_naming_no_client_in_a_note_of_several_can_be_given_anywhere(
     tmp_path: Path,
 ) -> None:

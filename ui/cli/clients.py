@@ -175,6 +175,8 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
         items = g["items"]
         assert isinstance(items, list)
         if g.get("several_clients"):
+            clients = g["clients"]
+            assert isinstance(clients, list)
             why = (
                 f"its sender was not verified ({items[0]['unverified']})"
                 if items[0].get("unverified")
@@ -183,7 +185,7 @@ def clients_review(ctx: click.Context, as_json: bool) -> None:
             hint = (
                 "  (names no client, in a note about several: give it to a client, or --general)"
                 if items[0].get("names_no_client")
-                else f"  ({why}: give it to {_one_of(g['clients'])})"  # type: ignore[arg-type]
+                else f"  ({why}: give it to {_one_of(clients, items[0]['entry_id'])})"
             )
         names = sorted({str(it["name"]) for it in items if it.get("name")})
         who = f" ({', '.join(names[:3])})" if names else ""
@@ -359,7 +361,9 @@ def me_cmd(
         click.echo(f"{a}  ({src}{': ' + why[a] if src == 'inferred' and a in why else ''})")
 
 
-def _one_of(clients: list[str]) -> str:
+def _one_of(clients: list[str], entry: object = "N") -> str:
     """Whom to give it to: "one of a, b", or the one client (new user's trial, session 29:
     "give it to one of ferrule")."""
+    if not clients:
+        return f"a client by hand: trailkeep clients set CLIENT --entry {entry}"
     return clients[0] if len(clients) == 1 else f"one of {', '.join(clients)}"
