@@ -261,6 +261,17 @@ def judge(
                 "no one passage holds what this question asks: its words are spread over "
                 "passages about different things"
             )
+        if sup.negated:
+            said = ", ".join(f"“{t}”" for t in sorted(sup.negated))
+            return [], (
+                f"the closest passages say {said} only with a “not” or a “no”: they say it is "
+                "not so, and do not answer this question"
+            )
+        if sup.unknown:
+            return [], (
+                "the closest passages say it is not known or not settled yet: your history "
+                "does not give it"
+            )
         if sup.quantity is False and sup.missing == []:
             return [], "no sentence of the closest passages gives the number this question asks for"
         if sup.name is False and sup.missing == []:

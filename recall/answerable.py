@@ -46,6 +46,7 @@ from .asked import (
     MONEY_OR_NOT,
     NUMBER_WORDS,
     PAY_RATE,
+    PERCENT,
     PERIOD_RATE,
     PRICE_VERB,
     QUANTITY_COVER,
@@ -56,15 +57,18 @@ from .asked import (
     STARTS,
     TAKES_PLACE,
     UNIT_PRICE,
+    UNKNOWN_SAID,
     WEEKDAYS,
     YEAR,
     asked_measure,
     asked_period,
     asked_unit,
+    asks_interest_rate,
     asks_list,
     asks_outcome,
     asks_quantity,
     asks_when,
+    asks_whether,
     counted_nouns,
     counts,
     date_words,
@@ -194,10 +198,15 @@ class Support:
     # Does one passage alone hold most of the question (``ONE_PASSAGE_MIN``)? None: not asked
     # (a conversation's question, one passage, a reply read with its message).
     single: bool | None = None
+    # Does every sentence that holds all the question's terms say it is not known yet ("target
+    # not set yet")? None: a yes/no question, or no such sentence.
+    unknown: bool | None = None
+    # terms the passages say only as what is not ("not pure birch"): they deny what is asked
+    negated: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
-        if self.single is False:
+        if self.single is False or self.unknown or self.negated:
             return False
         if not self.strict:  # a conversation: its questions paraphrase and count across days
             return self.ratio >= MIN_SUPPORT_GENERAL
@@ -421,6 +430,15 @@ def support(
                 sup.matched[t] |= {every} | (WEEKDAYS if every == "week" else set())
         elif t in questions:
             sup.asked.add(t)
+    negated = sup.negated
+    if not _NEGATION.search(question):
+        for t in list(sup.supported):
+            # "what did Oriveden Puu quote for pure birch?": "an alder/birch mix, not pure
+            # birch" says the thing asked is not there (sixteenth blind vault)
+            said = [m.start() for m in re.finditer(rf"\b{re.escape(fold(t))}\b", text)]
+            if said and all(_NEGATED_BEFORE.search(text[max(0, i - 24) : i]) for i in said):
+                del sup.supported[t]
+                negated.add(t)
     for t, before in _numbered(question, terms):
         # "phase 2" is not "phase 1 ... February 2": a number naming a thing must follow it —
         # and where the answer is given ("what temperature is store 3 holding at?" is not
@@ -480,6 +498,7 @@ def support(
         and t not in proper
         and t not in NUMBER_WORDS
         and named_number(t) is None
+        and t not in negated
     ]
     if rest:
         cands = [w for w in words - SCAFFOLD if len(w) >= 3 and not EXACT_ONLY.match(w)]
@@ -507,6 +526,8 @@ def support(
             or bool(UNIT_PRICE.search(question))
             or (bool(ASKS_MONEY.search(question)) and not MONEY_OR_NOT.search(question))
         )
+        interest = asks_interest_rate(question)
+        money = money and not interest
         per_something = bool(ASKS_MONEY.search(question)) and asked_unit(question) is not None
         measure = asked_measure(question)
         # who gives the price, when the history writes them as a name ("Lévesque", "Radwerk";
@@ -520,6 +541,7 @@ def support(
             lambda s: (
                 has_quantity(s, asked)
                 and (not money or MONEY.search(s) is not None)
+                and (not interest or PERCENT.search(s) is not None)
                 and measures(s, question)
                 and (nouns is None or counts(s, nouns))
                 and per_period(s, period)
@@ -567,7 +589,35 @@ def support(
     if asks_identifier(question):
         # in a sentence about what is asked, not a signature's phone number (review)
         sup.ident = _typed_sentence(sup, hits, has_identifier, caps)
+    if not asks_whether(question) and not sup.missing:
+        sup.unknown = _only_unknown(sup, hits)
     return sup
+
+
+def _only_unknown(sup: Support, hits: Sequence[Hit]) -> bool | None:
+    """Does every sentence holding all the question's terms (with its heading) say the thing is
+    not known or settled yet? None when no sentence holds them all."""
+    said: list[bool] = []
+    for h in hits:
+        heading = {stem(w) for w in with_parts(words_of(h.title))}
+        for sent in sentences(stated(h)):
+            stems = heading | {stem(w) for w in with_parts(words_of(sent))}
+            if all(_holds_term(sup, t, stems) for t in sup.terms if not t.isdigit()):
+                said.append(UNKNOWN_SAID.search(sent) is not None)
+    return all(said) if said else None
+
+
+# a question saying what is not, or is missing ("what share of addresses lack a postcode?",
+# "how do we stop a customer being charged twice?"): its answer says "no" or "not" too
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nor|without|cannot|lacks?|lacking|missing|stop|prevent|avoid|fails?|"
+    r"refuse[sd]?|except|instead)\b|n['’]t\b",
+    re.IGNORECASE,
+)
+# a word said only as what is not: "an alder/birch mix, not pure birch" — "not", not "no" or
+# "cannot", which say a thing is absent or impossible ("no postcode", "cannot go live on
+# March 2") as often as they deny the word asked (session 31: three answers lost to them)
+_NEGATED_BEFORE = re.compile(r"\bnot\s+(?:(?:a|an|the|really|quite)\s+)?$")
 
 
 def _priced(sentence: str, period: str) -> bool:

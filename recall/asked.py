@@ -26,6 +26,7 @@ NOT_IN_PHRASE = (
     r"happened|happens|about|to|with|for|on|in|of|from)\b)"
 )
 _DETERMINERS = ("the", "a", "an", "our", "their", "your", "my", "his", "her", "its", "this", "that")
+_AUXILIARY_WORDS = "do|does|did|will|would|could|should|can|might|may"
 # "what did the foundry end up charging them?", "what was FieldPro going to cost?": the verb
 # asks for the amount
 # ... and so do "what's Dragan paid per hour?", "what did Lévesque bid?", "what does Radwerk
@@ -48,6 +49,15 @@ _PRICE_VERB_ASKED = (
     r"(?:price|priced)(?= (?:[\w'’-]+ ){1,5}at\b))\b"
 )
 PRICE_VERB = re.compile(_PRICE_VERB_ASKED, re.IGNORECASE)
+# "how much does Ewan get paid?", "how much did Tay charge for the test?": the same, asked how
+# much (sixteenth blind vault: answered by a quote of an inspector the mail to Ewan gave)
+HOW_MUCH_VERB = re.compile(
+    rf"\bhow much (?:{_AUXILIARY_WORDS}|is|was|were|are) (?P<who>(?:[\w'’-]+ ){{1,4}}?)"
+    + "".join(rf"(?<!\b{d} )" for d in _DETERMINERS)
+    + r"(?:(?:get|gets|got|getting) )?(?:paid|charge|charged|charging|earn|earns|earned|bid|"
+    r"quote|quoted|invoice|invoiced|bill|billed)\b",
+    re.IGNORECASE,
+)
 
 
 # "what arrangement fee did Desjardins charge?": the word before the money asked names which
@@ -58,7 +68,7 @@ PRICE_VERB = re.compile(_PRICE_VERB_ASKED, re.IGNORECASE)
 _MONEY_KIND = re.compile(
     r"\b(?:the|a|an|their|our|his|her|its|your|my|what|which|any|each|[\w-]+['’]s?)\s+"
     r"([^\W\d_][\w'’-]*)\s+(?:fees?|charges?|costs?|prices?|rates?|deposits?|discounts?|"
-    r"commissions?|surcharges?)\b",
+    r"commissions?|surcharges?|salary|salaries|wages?)\b",
     re.IGNORECASE,
 )
 
@@ -92,7 +102,21 @@ _ANY_KIND = frozenset(
     "proposed agreed quoted actual going current annual".split()
 )
 _SEASON_WORDS = frozenset({"winter", "spring", "summer", "autumn"})  # the season rule's
-_AUXILIARY = r"(?:do|does|did|will|would|could|should|can|might|may)"
+_AUXILIARY = rf"(?:{_AUXILIARY_WORDS})"
+
+
+# "what interest does Rabobank charge on the overdraft?", "what interest rate was the club
+# paying on the snowcat loan?": a rate, given as a percentage — not the overdraft's size, nor
+# another loan's 7 % (sixteenth blind vault); "how much interest", "the total interest" ask
+# an amount
+_INTEREST = re.compile(r"\binterest\b", re.I)
+_INTEREST_AMOUNT = re.compile(r"\bhow much\b|\btotal\b|\bin interest\b|\bamount\b", re.I)
+PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b|pc\b)|\bbps\b|\bbasis points\b", re.I)
+
+
+def asks_interest_rate(question: str) -> bool:
+    """Does the question ask an interest rate (a percentage), not an amount of interest?"""
+    return bool(_INTEREST.search(question)) and not _INTEREST_AMOUNT.search(question)
 
 
 def price_giver(question: str) -> list[str]:
@@ -101,7 +125,7 @@ def price_giver(question: str) -> list[str]:
     sentence with the number to name it (fifteenth blind vault: Lévesque's bid was answered
     with our own, the architect's fee with the bat loft's). Empty when the question names none
     ("what did they quote?")."""
-    m = PRICE_VERB.search(question)
+    m = PRICE_VERB.search(question) or HOW_MUCH_VERB.search(question)
     if m is None:
         return []
     said = (w.removesuffix("'s").removesuffix("’s") for w in words_of(m.group("who")))
@@ -113,7 +137,7 @@ _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large|heavy|tall|wide|deep|high)|(what|which)"
     rf"(['’]s| is| are| was| were)?( {NOT_IN_PHRASE}[\w'’-]+){{0,4}} "
     r"(share|percentage|percent|proportion|fraction|numbers?|amount|rate|fee|fees|cost|costs|"
-    r"price|charge|charges|total|budget|count|figures?|"
+    r"price|charge|charges|total|budget|count|figures?|salary|salaries|wages?|rent|interest|"
     # a measure: "what humidity has Lodge Hill been holding?" (eleventh blind vault)
     r"temperature|temp|humidity|pressure|speed|weight|height|depth|width|length|voltage|"
     r"distance|capacity|"
@@ -191,7 +215,11 @@ MONEY = re.compile(
 # budget?", "what does it charge per card payment?").
 ASKS_MONEY = re.compile(
     r"\b(?:cost|costs|costing|price|prices|priced|fee|fees|charge|charges|charging|charged|pay|"
-    r"pays|paying|paid)\b",
+    r"pays|paying|paid|"
+    # "how much did the overhaul get invoiced at?", "what's Joost's salary?", "the rent on the
+    # cheaper unit" (sixteenth blind vault: answered by hours, wages per hour of the firm, and a
+    # building's price)
+    r"invoiced|billed|salary|salaries|wages?|rent|rents|earn|earns|earned|earning)\b",
     re.I,
 )
 # "how much is a ticket?" asks a price: "a" or "each" is one of something sold (blind trial,
@@ -798,3 +826,26 @@ __all__ = [
     "reports",
     "says_when",
 ]
+
+
+# "what's the target for the members' shares?" — "target not set yet": the history says it
+# is not known, which is no answer to what it is (sixteenth blind vault). A question asking
+# whether ("has the target been set?") is answered by it, and is not checked.
+UNKNOWN_SAID = re.compile(
+    r"\bnot (?:yet |been )?(?:set|known|agreed|decided|confirmed|fixed|final(?:i[sz]ed)?|"
+    r"settled|chosen|priced|quoted|offered|signed|announced|scheduled|booked)\b|"
+    r"\b(?:tb[cda]|to be (?:confirmed|decided|agreed|set|announced))\b|"
+    r"\bno (?:date|price|figure|number|decision|target|quote|offer|answer|word) (?:yet|so far)\b|"
+    r"\b(?:still )?(?:unknown|undecided|unclear|open question)\b",
+    re.I,
+)
+_ASKS_WHETHER = re.compile(
+    r"^\W*(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should|shall)\b|"
+    r"\bwhether\b|\b(?:yet|already|so far)\W*$",
+    re.I,
+)
+
+
+def asks_whether(question: str) -> bool:
+    """Is it a yes/no question ("has the target been set yet?")?"""
+    return bool(_ASKS_WHETHER.search(question))

@@ -1781,3 +1781,65 @@ def test_the_words_a_price_question_asks_by() -> None:
     assert content_terms("how many tents have they got right now") == ["tents"]
     assert content_terms("what payback did I work out on the barn?") == ["payback", "barn"]
     assert content_terms("final fleet mix?") == ["fleet", "mix"]
+
+
+ORGAN_NOTE = """---
+client: northwind
+date: 2026-10-20
+---
+# Organ, sauna and the ski club
+
+- Members' extra shares campaign planned for autumn - target not set yet.
+- Overdraft raised from €60k to €100k until end 2027 (Rabobank).
+- Wages plus overheads come to €71.40 per productive hour. Joost voices the reeds.
+- Dalfsen clean and overhaul: quoted 260 h, actual 255 h.
+- Oriveden Puu quoted €59/m³ but it's an alder/birch mix, not pure birch.
+"""
+
+
+def test_the_sixteenth_vaults_near_misses_abstain_until_the_history_says_them(
+    nvault: Vault,
+) -> None:
+    """Sixteenth blind vault, session 31: "target not set yet" answered what the target is,
+    the overdraft's size its interest, the firm's wages per hour Joost's salary, hours what an
+    overhaul was invoiced at, and "not pure birch" a quote for pure birch. Each is answered
+    once the history says it."""
+    near = [
+        "what's the target for the members' extra shares?",
+        "what interest does Rabobank charge on the overdraft?",
+        "what's Joost's salary?",
+        "how much did the Dalfsen overhaul get invoiced at?",
+        "what did Oriveden Puu quote for pure birch?",
+    ]
+    said = ORGAN_NOTE + (
+        "- The members' extra shares target is €40,000.\n"
+        "- Rabobank charges 6.5% interest on the overdraft.\n"
+        "- Joost's salary is €52,000 a year.\n"
+        "- The Dalfsen overhaul was invoiced at €18,700.\n"
+        "- For pure birch Oriveden Puu quoted €66/m³.\n"
+    )
+    withheld_then_answered(nvault, "organ.md", ORGAN_NOTE, said, near)
+
+
+def test_what_the_history_says_is_not_known_or_not_there() -> None:
+    """Session 31: the words of "not known yet" and of a rate asked as a percentage."""
+    from trailkeep.recall.asked import (
+        UNKNOWN_SAID,
+        asks_interest_rate,
+        asks_whether,
+        money_kind,
+        price_giver,
+    )
+
+    for s in ("target not set yet", "date TBC", "no price yet", "the fee is still unknown"):
+        assert UNKNOWN_SAID.search(s), s
+    for s in ("the target is set at 40%", "not setting a target was a mistake"):
+        assert not UNKNOWN_SAID.search(s), s
+    assert asks_whether("has the target been set yet?")
+    assert asks_whether("is the price agreed")
+    assert not asks_whether("what's the target for the shares?")
+    assert asks_interest_rate("what interest rate was the club paying on the loan?")
+    assert not asks_interest_rate("how much interest will we pay in total?")
+    assert price_giver("how much does ewan get paid by the club") == ["ewan"]
+    assert price_giver("how much did the board pay for it?") == []
+    assert money_kind("what's joost's salary?") == ["joost"]
