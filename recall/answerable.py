@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import pairwise
 
 import numpy as np
@@ -72,6 +73,7 @@ from .asked import (
     counted_nouns,
     counts,
     date_words,
+    dated_ahead,
     enumerates,
     has_quantity,
     has_time,
@@ -576,7 +578,11 @@ def support(
             hits,
             # a clause that reports it: "We dropped OSRM; we will use OR-Tools" (the plan after
             # the semicolon is another clause)
-            lambda s: says_when(s) or (past and any(reports(c) for c in CLAUSES.split(s))),
+            # (a past event's date is not ahead of today: "first burial June 2027" is a plan)
+            lambda s: (
+                (says_when(s) and not (past and dated_ahead(s, date.today())))
+                or (past and any(reports(c) for c in CLAUSES.split(s)))
+            ),
             caps,
         )
     if (listed := asks_list(question)) is not None:
@@ -895,9 +901,15 @@ def _says_all(sup: Support, sentence: str, terms: Sequence[str]) -> bool:
     return all((sup.matched.get(t, set()) | {stem(t)}) & stems for t in terms)
 
 
-def cover(sup: Support, hit: Hit) -> float:
-    """The (IDF-weighted) share of the question's terms this one passage holds."""
-    text = f"{hit.title} {hit.quote} {_dated(hit)}"
+def cover(sup: Support, hit: Hit, stated_only: bool = False) -> float:
+    """The (IDF-weighted) share of the question's terms this one passage holds; with
+    ``stated_only``, in what it states — not in its questions, nor a title that asks."""
+    if stated_only:
+        said = " ".join(s for s in sentences(hit.quote) if not s.rstrip().endswith("?"))
+        title = "" if hit.title.rstrip().endswith("?") else hit.title
+        text = f"{title} {said} {_dated(hit)}"
+    else:
+        text = f"{hit.title} {hit.quote} {_dated(hit)}"
     stems = {stem(w) for w in with_parts(words_of(text))}
     total = sum(sup.weights.get(t, 1.0) for t in sup.terms) or 1.0
     held = sum(
@@ -923,6 +935,10 @@ def by_cover(sup: Support, hits: Sequence[Hit]) -> list[Hit]:
     if not sup.terms or not hits:
         return list(hits)
     score = {id(h): cover(sup, h) for h in hits}
+    # what a passage holds in its statements: a mail asking the question, with one statement
+    # beside it ("I need to file our claim by 4 December"), is cited after the note that
+    # answers it (new user's trial, session 31: the question was [1], the answer [2])
+    stated = {id(h): cover(sup, h, stated_only=True) for h in hits}
     best = max(score.values())
     # the passage whose sentence gives the number (the name) asked for comes first: "how many
     # patients got duplicate reminders?" cited a work line about the reminders before the
@@ -931,7 +947,12 @@ def by_cover(sup: Support, hits: Sequence[Hit]) -> list[Hit]:
     # none of its answer: the reply is cited before it (QA, session 12)
     return sorted(
         (h for h in hits if score[id(h)] >= COVER_KEEP * best or h.chunk_id in sup.typed),
-        key=lambda h: (h.chunk_id not in sup.typed, only_asks(h.quote), -score[id(h)]),
+        key=lambda h: (
+            h.chunk_id not in sup.typed,
+            only_asks(h.quote),
+            -stated[id(h)],
+            -score[id(h)],
+        ),
     )
 
 

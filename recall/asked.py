@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from .sentences import sentences
 from .terms import MONTHS, SCAFFOLD, stem, words_of
@@ -631,7 +632,10 @@ def has_quantity(sentence: str, asked: Iterable[str] = ()) -> bool:
 # under 5 % before the audit in June"). notes/0006-abstention.md, "Outcomes".
 _ASKS_OUTCOME = re.compile(
     r"^\W*(?:so,?\s+|and\s+)?(?:did|didn['’]t|was|wasn['’]t|were|weren['’]t|has|hasn['’]t|"
-    r"have|haven['’]t|had)\b|\bhow did\b.*\b(?:go|turn out|turned out|end up|work out)\b",
+    r"have|haven['’]t|had)\b|\bhow did\b.*\b(?:go|turn out|turned out|end up|work out)\b|"
+    # "what did the mechanic find when inspecting the hearse?" is not answered by "Casimir to
+    # get a mechanic's inspection first" (new user's trial, session 31)
+    r"\bwhat did\b.*\b(?:find|discover|turn up|come back with|conclude)\b",
     re.IGNORECASE,
 )
 # What reports a past event: a past form ("passed", "went", "was") in a sentence that does not
@@ -677,7 +681,11 @@ _ASKS_WHEN_AHEAD = re.compile(
     r"(?:will|is|are))\b|"
     # "when does the pilot end?": a date, and the end's (not "when does Elaine want it?")
     r"^\W*(?:so,?\s+)?when\s+(?:does|do)\b(?=.*\b(?:end|ends|finish|finishes|wrap up|wraps up|"
-    r"start|starts|begin|begins|kick off|kicks off)\W*$)",
+    r"start|starts|begin|begins|kick off|kicks off)\W*$)|"
+    # a deadline: "when must singers pay their first instalment by?", "when do we need the
+    # figures by?" (new user's trial, session 31: answered by three passages without a date)
+    r"^\W*(?:so,?\s+)?when\s+(?:must|should|do|does|is|are)\b.*\bby\W*$|"
+    r"^\W*(?:so,?\s+)?when\s+must\b",
     re.IGNORECASE,
 )
 _WHEN_SAID = re.compile(
@@ -706,6 +714,32 @@ def asks_when(question: str) -> str | None:
     if _ASKS_WHEN_AHEAD.search(question):
         return "ahead"
     return None
+
+
+_YEAR_SAID = re.compile(
+    r"\b(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+|"
+    r"(?:in|by|from|until|during|of|early|late|mid)[\s-]+)(?P<year>20\d{2})\b|"
+    r"\b(?P<iso>20\d{2})-(?P<m>0[1-9]|1[0-2])\b",
+    re.IGNORECASE,
+)
+_MONTH_NUMBER = {
+    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
+
+
+def dated_ahead(sentence: str, today: date) -> bool:
+    """Is every month or year the sentence dates by after ``today``'s month ("first burial
+    June 2027" in 2026)? A past event asked "when was …?" happened by now: such a sentence
+    tells a plan (new user's trial, session 31). False when it dates nothing."""
+    said = []
+    for m in _YEAR_SAID.finditer(sentence):
+        if m.group("iso"):
+            said.append((int(m.group("iso")), int(m.group("m"))))
+        else:
+            month = (m.group("month") or "")[:3].lower()
+            said.append((int(m.group("year")), _MONTH_NUMBER.get(month, 1)))
+    return bool(said) and all(when > (today.year, today.month) for when in said)
 
 
 def says_when(sentence: str) -> bool:

@@ -213,10 +213,15 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # blind in session 30: 43.3 / 80.0 % clean, 73.3 / 80.0 % after (notes/0006, "A
         # fifteenth vault")
         (COTTAGECOURIERGLASS, "blind.jsonl"): (0.73, 0.80),
+        # a sixteenth (a volunteer ski club, an organ builder, a co-operative lakeside sauna),
+        # written blind in session 31: 53.3 / 63.3 % clean, 76.7 / 63.3 % after (notes/0006,
+        # "A sixteenth vault")
+        (SKISAUNAORGAN, "blind.jsonl"): (0.76, 0.63),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
     later = (VETFERRY, LIBRARYLINEN, GLASSHOUSEBOATS, BELLSEAWEEDFALCON, CHEESELIGHTROPE)
     later += (CLOCKSALTBALLOON, MUSHROOMROASTERTREE, MARQUEETILEDRIVING, COTTAGECOURIERGLASS)
+    later += (SKISAUNAORGAN,)
     for data in (*vaults, *later):
         v = build(data, tmp_path / data.name, "minilm")
         try:
@@ -245,6 +250,7 @@ CLOCKSALTBALLOON = Path(__file__).resolve().parents[1] / "fixtures" / "clocksalt
 MUSHROOMROASTERTREE = Path(__file__).resolve().parents[1] / "fixtures" / "mushroomroastertree"
 MARQUEETILEDRIVING = Path(__file__).resolve().parents[1] / "fixtures" / "marqueetiledriving"
 COTTAGECOURIERGLASS = Path(__file__).resolve().parents[1] / "fixtures" / "cottagecourierglass"
+SKISAUNAORGAN = Path(__file__).resolve().parents[1] / "fixtures" / "skisaunaorgan"
 
 
 @pytest.mark.parametrize(
@@ -264,6 +270,7 @@ COTTAGECOURIERGLASS = Path(__file__).resolve().parents[1] / "fixtures" / "cottag
         MUSHROOMROASTERTREE,
         MARQUEETILEDRIVING,
         COTTAGECOURIERGLASS,
+        SKISAUNAORGAN,
     ],
     ids=lambda p: p.name,
 )
@@ -872,6 +879,37 @@ def test_a_passage_that_only_asks_is_cited_after_the_one_that_answers(two: Vault
     assert "Batch every 15 minutes" in ranked[0].quote
 
 
+def test_a_mail_asking_the_question_is_cited_after_the_note_that_answers_it(
+    two: Vault,
+) -> None:
+    """New user's trial, session 31: the client's mail asking "Can we claim Gift Aid on the
+    tour instalments?" held one statement ("I need to file our claim by 4 December"), so it
+    did not only ask, and was cited before the note answering it."""
+    inbox = two.settings.inbox
+    ingest = Ingestor(two)
+    ingest.ingest_file(
+        write_note(
+            inbox,
+            "q.md",
+            "# Gift Aid on tour instalments?\n\nCan we claim Gift Aid on the singers' tour "
+            "instalments, or only on the concert donations? I need to file our claim by 4 "
+            "December.\n",
+        )
+    )
+    ingest.ingest_file(
+        write_note(
+            inbox,
+            "a.md",
+            "# Day\n\n- Gift Aid: tour instalments are payments for a benefit (the trip), so no "
+            "Gift Aid on them. Concert donations are fine.\n",
+        )
+    )
+    q = "Can we claim Gift Aid on the tour instalments?"
+    hits = search(two, q, k=5)
+    ranked = by_cover(support(two, q, hits, []), hits)
+    assert "payments for a benefit" in ranked[0].quote, [h.quote[:40] for h in ranked]
+
+
 @pytest.mark.parametrize(
     ("quote", "asks"),
     [
@@ -896,7 +934,11 @@ def test_a_mail_that_only_asks_is_told_by_its_greeting_and_sign_off(quote: str, 
         ("How did the March 12 training go?", True),
         ("was the Friday upload switched off?", True),
         ("Does Northwind reimburse mileage?", False),  # a fact, not how something went
-        ("What did the audit find?", False),
+        # what something found is how it turned out: "Casimir to get a mechanic's inspection
+        # first" does not say what the mechanic found (new user's trial, session 31)
+        ("What did the audit find?", True),
+        ("what did the mechanic find when inspecting the hearse?", True),
+        ("What did we decide about the audit?", False),
         ("How did we handle late visits?", False),  # how, not how it went
     ],
 )
@@ -1295,6 +1337,10 @@ def test_one_passage_must_hold_the_question_not_five_read_together(vault: Vault)
         ("When does a family get sent a reminder email?", None),  # a condition, as often
         ("When can the aggregator hold payments?", None),
         ("What did we decide when the export failed?", None),
+        # a deadline asks for a date (new user's trial, session 31)
+        ("When must singers pay their first instalment by?", "ahead"),
+        ("when do we need the figures by?", "ahead"),
+        ("When does Elaine want it?", None),
     ],
 )
 def test_which_questions_ask_when(question: str, when: str | None) -> None:
