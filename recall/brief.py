@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from trailkeep.billing import minor_digits, open_invoices, unbilled
+from trailkeep.billing import lines_naming_others, minor_digits, open_invoices, unbilled
 from trailkeep.vault import Vault, iso
 from trailkeep.vault import briefing as sql
 from trailkeep.vault.briefing import TextRow
@@ -580,7 +580,14 @@ def _invoices(
                 "total": _money(d.total, d.currency),
                 "currency": d.currency,
                 "lines": len(d.lines),
-                "problem": None,
+                # said without the name: the briefing of one client names no other (new
+                # user's trial, session 31: "problem": null for a draft `issue` would refuse)
+                "problem": (
+                    f"{n} line(s) name another client: edit them before it is issued "
+                    f"(`trailkeep invoice show {d.id}`)"
+                    if (n := len(lines_naming_others(d, vault.settings.clients)))
+                    else None
+                ),
             }
         )
     unpaid = []

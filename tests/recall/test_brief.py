@@ -457,6 +457,31 @@ def test_what_changed_since_the_last_visit(v: Vault) -> None:
     assert dead == ["Dead end: the vendor API cannot filter by date."]
 
 
+def test_a_draft_invoice_naming_another_client_is_a_problem_said_without_the_name(
+    v: Vault,
+) -> None:
+    """New user's trial, session 31: `brief --json` said "problem": null for a draft whose
+    line names another client — the draft `invoice issue` refuses. It is said, without the
+    name: a client's briefing names no other client."""
+    ingest(
+        v,
+        {
+            "2026-10-02.md": "---\ndate: 2026-10-02\n---\n# Day\n\n- 1h beta: compared with Acme's"
+            " scanner export\n"
+        },
+    )
+    inv = create_invoice(v, "beta", "2026-10")
+    drafts = build_brief(v, TODAY, client="beta").as_json()["invoices"]["drafts"]
+    (said,) = [d for d in drafts if d["id"] == inv.id]
+    assert said["problem"] == (
+        f"1 line(s) name another client: edit them before it is issued (`trailkeep invoice "
+        f"show {inv.id}`)"
+    )
+    assert "acme" not in json.dumps(said).lower()
+    (clean,) = [d for d in drafts if d["period"] == "2026-09"]
+    assert clean["problem"] is None
+
+
 def test_health(v: Vault) -> None:
     h = build_brief(v, TODAY).as_json()["health"]
     assert [(f["source"], f["status"]) for f in h["failures"]] == [("broken.md", "failed")]

@@ -68,7 +68,10 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
         click.echo(f"  unbilled  {u['client']}: {u['hours']} h = {amount} ({u['items']} items)")
     for x in inv["drafts"]:
         total = f"{x['total']} {x['currency']}" if x["total"] else x["problem"]
-        click.echo(f"  draft     #{x['id']} {x['client']} {x['period']}: {total} (not issued)")
+        held = f"; {x['problem']}" if x["total"] and x["problem"] else ""
+        click.echo(
+            f"  draft     #{x['id']} {x['client']} {x['period']}: {total} (not issued{held})"
+        )
     for x in inv["unpaid"]:
         late = ", OVERDUE" if x["overdue"] else ""
         click.echo(

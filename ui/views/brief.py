@@ -217,7 +217,8 @@ def money(ctx: page.Ctx, unbilled: list[dict[str, Any]], inv: dict[str, Any]) ->
         lines.append(
             (
                 _who(ctx, x.get("client")),
-                f"draft invoice for {readable.dash(x.get('period'))}, not issued",
+                f"draft invoice for {readable.dash(x.get('period'))}, not issued"
+                + (f": {x['problem']}" if total and x.get("problem") else ""),
                 total or readable.dash(x.get("problem")),
             )
         )
