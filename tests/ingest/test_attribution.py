@@ -1351,6 +1351,17 @@ def test_an_inferred_address_can_be_rejected_and_none_is_inferred_once_me_is_set
     assert mine == [{"address": "sam@samconsult.example", "source": "config"}]
 
 
+def test_me_before_clients_toml_says_why_nothing_is_inferred(tmp_path: Path) -> None:
+    """New user's trial, session 31: before clients.toml, `me` said "no own addresses known
+    yet" beside five sent mails, and not that they are inferred once clients are listed."""
+    v = clients_vault(tmp_path)
+    home = v.settings.home
+    v.close()
+    assert "once clients.toml lists your clients" not in cli(home, "me")  # listed: said none
+    (home / "clients.toml").unlink()
+    assert "inferred from your mail once clients.toml lists your clients" in cli(home, "me")
+
+
 def test_a_note_whose_front_matter_or_folder_names_another_client_is_in_neither_scope(
     tmp_path: Path,
 ) -> None:

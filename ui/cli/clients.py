@@ -356,7 +356,15 @@ def me_cmd(
         )
         return
     if not mine:
-        click.echo("no own addresses known yet: `trailkeep me --add you@example.com`")
+        # inferred only against clients.toml's clients (an address writing to two of them, or
+        # replying in their threads): before it lists any, nothing can be (new user's trial,
+        # session 31: "none known" beside five sent mails, and no word why)
+        later = (
+            ""
+            if v.settings.clients
+            else "; they are also inferred from your mail once clients.toml lists your clients"
+        )
+        click.echo(f"no own addresses known yet: `trailkeep me --add you@example.com`{later}")
     for a, src in sorted(mine.items()):
         click.echo(f"{a}  ({src}{': ' + why[a] if src == 'inferred' and a in why else ''})")
 
