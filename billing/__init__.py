@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from trailkeep.vault.work import WorkItem, list_work  # the items billing bills
 
+from .errors import NamesAnotherClient
 from .formats import Format, format_names, get_format, register_format, render
 from .invoices import (
     BillingError,
@@ -44,6 +45,7 @@ __all__ = [
     "Format",
     "InvoiceLine",
     "InvoiceView",
+    "NamesAnotherClient",
     "Unbilled",
     "WorkItem",
     "changed_since_billed",

@@ -23,7 +23,7 @@ from trailkeep.vault import work as store
 from trailkeep.vault.clients import ClientDirectory, ClientSpec
 from trailkeep.vault.work import Connection, WorkItem
 
-from .errors import BillingError
+from .errors import BillingError, NamesAnotherClient
 from .money import line_amount, line_hours, totals
 
 
@@ -433,7 +433,7 @@ def _check_issue_date(c: Connection, invoice_id: int, on: date) -> None:
 
 
 def issue_invoice(
-    vault: Vault, invoice_id: int, today: date, naming_others: bool = False
+    vault: Vault, invoice_id: int, today: date, *, naming_others: bool = False
 ) -> InvoiceView:
     """Number, freeze and date the draft ``invoice_id`` as issued on ``today`` (the CLI's
     ``--date``); a date before its work or before that year's last invoice is refused, and so
@@ -451,11 +451,7 @@ def issue_invoice(
             raise BillingError(f"invoice {v.id} has no lines (its items changed); nothing to issue")
         _check_issue_date(c, invoice_id, today)
         if (others := lines_naming_others(v, vault.settings.clients)) and not naming_others:
-            raise BillingError(
-                f"invoice {v.id} was not issued: {others[0]}"
-                + (f" ({len(others) - 1} more such line(s))" if len(others) > 1 else "")
-                + " If the name is meant to be there, issue it with --allow-names."
-            )
+            raise NamesAnotherClient(v.id, others)
         if bad := [i for i in store.items_on(c, invoice_id) if i.problem]:
             raise BillingError(
                 f"invoice {v.id} holds work that cannot be billed as it is (item {bad[0].id}: "

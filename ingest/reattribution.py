@@ -308,7 +308,11 @@ def review_groups(vault: Vault, limit: int = 5000) -> list[dict[str, object]]:
                 # (new user's trial, session 30: "names several clients" beside "names no
                 # client")
                 item["held"] = "names no client, in a note about several"
-            elif "held" in item and not item["clients"]:
+            elif (
+                "held" in item
+                and row["kind"] == "message"
+                and not ctx.directory.named_in(f"{row['title']}\n{row['text']}")
+            ):
                 # a chat's turn naming nobody in a chat about several (new user's trial,
                 # session 31: "names several clients: give it to one of " and nobody)
                 item["held"] = "names no client, in a chat about several"

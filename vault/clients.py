@@ -277,20 +277,25 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
         if problem not in problems:
             problems.append(problem)
 
+    twice: set[str] = set()  # addresses said under two clients already
+
     def claim(kind: str, value: str, who: ClientSpec, shown: str) -> None:
         owner = seen.setdefault((kind, value), f"{who.name!r} (id {who.id})")
         if owner != f"{who.name!r} (id {who.id})":
             say(f"{shown} belongs to two clients: {owner} and {who.name!r} (id {who.id})")
+            if kind == "email":
+                twice.add(value)
 
     for i, c in enumerate(clients):
-        if ("id", c.id) in seen:
+        again = ("id", c.id) in seen
+        if again:
+            # said, and its names, addresses and domains read too: every clash at once
             say(
                 f"client id {c.id!r} appears twice: {seen[('id', c.id)]} and {c.name!r} "
                 f"([[client]] #{i + 1})"
             )
-            continue
-        seen[("id", c.id)] = f"{c.name!r} (id {c.id})"
-        for n, written in _keyed((c.id, *c.names)):
+        seen.setdefault(("id", c.id), f"{c.name!r} (id {c.id})")
+        for n, written in _keyed(c.names if again else (c.id, *c.names)):
             claim("name", n, c, f"the name or alias {written!r}")
         # a project's codename says whose work a text is as a name does (E2E trial, session
         # 25: a codename under two clients was accepted, and its notes went to nobody unsaid).
@@ -314,7 +319,7 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
             for other in clients:
                 for d in other.domains:
                     clash = other.id != c.id and (host == d or host.endswith("." + d))
-                    if clash and not any(repr(e) in p for p in problems):
+                    if clash and e not in twice:
                         say(
                             f"the address {e!r} belongs to two clients: {c.name!r} (id {c.id}) "
                             f"lists it and {other.name!r} (id {other.id}) lists its domain {d!r}"
@@ -322,7 +327,7 @@ def check_unambiguous(clients: list[ClientSpec], path: Path) -> None:
     if problems:
         listed = "".join(f"\n  - {p}" for p in problems)
         said = problems[0] if len(problems) == 1 else f"{len(problems)} problems:{listed}"
-        raise ConfigError(str(path), f"{said}\nnothing is attributed until each names one client")
+        raise ConfigError(str(path), f"{said}\nnothing is attributed until clients.toml is mended")
 
 
 def _keyed(values: Iterable[str]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from .base import (
 )
 from .records import (
     SCOPE_GENERAL,
+    SCOPE_UNATTRIBUTED,
 )
 
 
@@ -128,12 +129,22 @@ class CorrectionsMixin(VaultBase):
                     continue
                 m.pop("client_set_by", None)
                 m.pop("client_set_to", None)
+                # nobody's until decided again: a stop before that hides the entry, never
+                # leaves it in the scope the user took back (review, session 31)
                 c.execute(
-                    text("UPDATE entry SET meta=:m WHERE id=:i"),
-                    {"m": json.dumps(m, sort_keys=True), "i": eid},
+                    text("UPDATE entry SET meta=:m, client_id=NULL, scope=:s WHERE id=:i"),
+                    {"m": json.dumps(m, sort_keys=True), "s": SCOPE_UNATTRIBUTED, "i": eid},
                 )
                 released.append(int(eid))
                 docs.add(int(doc))
+            marks = ",".join(str(i) for i in released) or "NULL"
+            chunks = [
+                int(r[0])
+                for r in c.execute(text(f"SELECT id FROM chunk WHERE entry_id IN ({marks})"))
+            ]
+        from .ownership import retag_vectors
+
+        retag_vectors(self, [(i, SCOPE_UNATTRIBUTED) for i in chunks])
         return released, sorted(docs)
 
     def known_tags(self) -> list[str]:

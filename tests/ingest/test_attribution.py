@@ -336,7 +336,20 @@ def test_every_ambiguity_of_a_clients_toml_is_named_at_once_as_written(tmp_path:
     assert "'NorthWind!'" in msg_ and "'northwind'" not in msg_
     for address in ("'dana@northwind.example'", "'ann@clearview.example'"):
         assert msg_.count(address) == 1, msg_  # under two clients, said once
-    assert msg_.rstrip().endswith("nothing is attributed until each names one client")
+    assert msg_.rstrip().endswith("nothing is attributed until clients.toml is mended")
+
+
+def test_a_duplicate_id_does_not_hide_the_rest_of_its_client(tmp_path: Path) -> None:
+    """Review, session 31: after "client id appears twice" the client's own domains were not
+    read, so its public mail domain came up only after the id was mended."""
+    home = tmp_path / "home"
+    home.mkdir()
+    extra = '[[client]]\nname = "Dup"\nid = "clearview"\ndomains = ["gmail.com"]\n'
+    (home / "clients.toml").write_text(CLIENTS + "\n" + extra)
+    with pytest.raises(ConfigError) as err:
+        load_settings({}, home)
+    msg_ = str(err.value)
+    assert "2 problems:" in msg_ and "appears twice" in msg_ and "public mail domain" in msg_
 
 
 @pytest.mark.parametrize("mark", ["*", "?", "!"])

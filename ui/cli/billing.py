@@ -141,7 +141,13 @@ def invoice_issue(
     force: bool,
     allow_names: bool,
 ) -> None:
-    from trailkeep.billing import changed_since_billed, get_invoice, issue_invoice, repriced
+    from trailkeep.billing import (
+        NamesAnotherClient,
+        changed_since_billed,
+        get_invoice,
+        issue_invoice,
+        repriced,
+    )
 
     v = vault(ctx)
     _seller_warning(v)
@@ -157,7 +163,12 @@ def invoice_issue(
             f"{changed}; nothing was issued — credit that invoice first, or issue this one "
             "anyway with --force"
         )
-    inv = issue_invoice(v, invoice_id, day, naming_others=allow_names)
+    try:
+        inv = issue_invoice(v, invoice_id, day, naming_others=allow_names)
+    except NamesAnotherClient as exc:
+        raise click.ClickException(
+            f"{exc} If the name is meant to be there, issue it with --allow-names."
+        ) from exc
     _warn_before_it_goes_out(v, inv)
     if day > date.today():
         # numbers follow dates within a year: a typo'd future date holds every later invoice

@@ -9,6 +9,7 @@ import streamlit as st
 from trailkeep.billing import (
     BillingError,
     InvoiceView,
+    NamesAnotherClient,
     WorkItem,
     changed_since_billed,
     create_invoice,
@@ -96,7 +97,9 @@ def issue(ctx: page.Ctx, inv: InvoiceView, client: ClientSpec) -> None:
         try:
             done = issue_invoice(ctx.vault, inv.id, today, naming_others=naming)
         except BillingError as exc:
-            st.error(safe_md(named(str(exc), client), lines=False))
+            names = isinstance(exc, NamesAnotherClient)
+            box = " Tick the box above to issue it with the name." if names else ""
+            st.error(safe_md(named(str(exc) + box, client), lines=False))
             return
         st.session_state[_FLASH] = f"Issued {done.number}"
         st.rerun()
