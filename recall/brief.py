@@ -150,7 +150,16 @@ def build_brief(
     ends = sql.thread_ends(
         vault,
         [m.document_id for m in mail],
-        lambda m: m.timestamp is not None and user_day(m.timestamp) <= end,
+        # in one client's briefing, what another client's person wrote in the thread waits
+        # on me for that client, not this one: the thread ends with mine or this client's
+        # (new user's trial, session 31: a reply-all copying another client's person, who
+        # answered, left this client's question "waiting on you" — and, once the user gave
+        # the reply to this client, the user's own reply)
+        lambda m: (
+            m.timestamp is not None
+            and user_day(m.timestamp) <= end
+            and (client is None or m.scope == client or m.author in me)
+        ),
     )
     b.waiting, unanswered = _waiting(mail, me, today, view, ends, directory)
     listed = {w["document_id"] for w in b.waiting}

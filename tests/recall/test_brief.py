@@ -482,6 +482,48 @@ def test_a_draft_invoice_naming_another_client_is_a_problem_said_without_the_nam
     assert clean["problem"] is None
 
 
+def test_a_reply_all_answered_by_another_clients_person_waits_only_for_that_client(
+    v: Vault,
+) -> None:
+    """New user's trial, session 31: Ann (Acme) asked; I replied to all, copying Bo (Beta),
+    and Bo answered. Acme's briefing said Ann's question was waiting on me (my reply names two
+    clients: in neither scope; Bo's answer ended the thread). It waits for Beta, not Acme."""
+    ask = "Wed, 28 Oct 2026 09:00:00 +0000"
+    mine = "Wed, 28 Oct 2026 11:00:00 +0000"
+    bo = "Wed, 28 Oct 2026 15:00:00 +0000"
+    ingest(
+        v,
+        {
+            "x1.eml": eml("x1@acme.example", ANN, SAM, ask, "Bell signal", "Which bell?\n"),
+            "x2.eml": eml(
+                "x2@consult.example",
+                SAM,
+                f"{ANN}, {BO}",
+                mine,
+                "Re: Bell signal",
+                "Ann, Bo knows the bells.\n",
+                reply_to="x1@acme.example",
+            ),
+            "x3.eml": eml(
+                "x3@beta.example",
+                BO,
+                SAM,
+                bo,
+                "Re: Bell signal",
+                "The tenor bell.\n",
+                reply_to="x2@consult.example",
+            ),
+        },
+    )
+
+    def waiting(client: str) -> list[str]:
+        b = build_brief(v, TODAY, client=client).as_json()
+        return [w["message_id"] for w in b["waiting"]]
+
+    assert "x1@acme.example" not in waiting("acme")
+    assert "x3@beta.example" in waiting("beta")
+
+
 def test_health(v: Vault) -> None:
     h = build_brief(v, TODAY).as_json()["health"]
     assert [(f["source"], f["status"]) for f in h["failures"]] == [("broken.md", "failed")]
