@@ -245,13 +245,15 @@ def judge(
     # in a client's scope, a word must be in the passage itself: its chunk's context (the chat
     # turn it answers) may be another client's, clipped from what the scope shows
     scoped = client is not None
-    sup = answerable(vault, question, strong, names, strict, stated_only=scoped)
+    sup = answerable(vault, question, strong, names, strict, stated_only=scoped, today=today)
     pinned: list[Hit] = []
     # (also when every word is there but no sentence gives the number asked for: "how many
     # members?" in a vault full of membership talk ranked the mail saying "we have 6,200
     # members" below the five; blind trial, session 22)
     if not sup.ok and strict and (sup.missing or sup.quantity is False or sup.single is False):
-        found = _second_look(vault, question, res, strong, sup, names, window, lifted, scoped)
+        found = _second_look(
+            vault, question, res, strong, sup, names, window, lifted, scoped, today=today
+        )
         if found is not None:
             sup, pinned = found
             strong = _first(pinned, strong)
@@ -264,8 +266,8 @@ def judge(
         if sup.negated:
             said = ", ".join(f"“{t}”" for t in sorted(sup.negated))
             return [], (
-                f"the closest passages say {said} only with a “not” or a “no”: they say it is "
-                "not so, and do not answer this question"
+                f"the closest passages say {said} only after a “not”: they say it is not so, "
+                "and do not answer this question"
             )
         if sup.unknown:
             return [], (
@@ -357,6 +359,7 @@ def _second_look(
     window: tuple[datetime, datetime] | None,
     lifted: set[int],
     scoped: bool,
+    today: date | None = None,
 ) -> tuple[Support, list[Hit]] | None:
     """Evidence the best five passages, read together, were not: (its support, the passages
     that hold it), or None.
@@ -373,7 +376,9 @@ def _second_look(
     pool = [h for h in (*res.hits, *res.further) if window is None or _within(h, window)]
 
     def holds_all(hits: list[Hit]) -> Support | None:
-        got = answerable(vault, question, hits, names, True, sup.idf, scoped, together=True)
+        got = answerable(
+            vault, question, hits, names, True, sup.idf, scoped, together=True, today=today
+        )
         # passages under the bar every other passage clears hold each word themselves, not a
         # neighbour in meaning (review, session 20)
         bar = any(evidence_strength(res, h)[0] or h.chunk_id in lifted for h in hits)
@@ -383,7 +388,8 @@ def _second_look(
     for h in pool:
         if h.chunk_id not in looked and (alone := holds_all([h])) is not None:
             return alone, [h]
-    if (rarer := _in_rarest(vault, question, pool, looked, strong, sup, names, scoped)) is not None:
+    rarer = _in_rarest(vault, question, pool, looked, strong, sup, names, scoped, today=today)
+    if rarer is not None:
         return rarer
     mail: dict[int, Hit] = {}
     for h in pool:
@@ -409,6 +415,7 @@ def _in_rarest(
     sup: Support,
     names: list[str],
     scoped: bool,
+    today: date | None = None,
 ) -> tuple[Support, list[Hit]] | None:
     """The five with the passage further down that says the question's rarest word, when the
     five lack it: the judge reads the passage the question is most surely about (blind trial,
@@ -428,7 +435,7 @@ def _in_rarest(
     for h in pool:
         if h.chunk_id in looked:
             continue
-        said = support(vault, question, [h], names, sup.idf, scoped)
+        said = support(vault, question, [h], names, sup.idf, scoped, today=today)
         if said.supported.get(rarest) != "keyword":
             continue
         # and a word of what is asked, not only names: a passage saying "Dana Whitfield" is
@@ -436,7 +443,7 @@ def _in_rarest(
         if not any(said.supported.get(t) == "keyword" for t in sup.terms if t not in proper):
             return None
         got = answerable(
-            vault, question, [h, *strong[: PASSAGES - 1]], names, True, sup.idf, scoped
+            vault, question, [h, *strong[: PASSAGES - 1]], names, True, sup.idf, scoped, today=today
         )
         return (got, [h]) if got.ok else None
     return None

@@ -335,6 +335,7 @@ def support(
     idf: dict[str, float] | None = None,
     stated_only: bool = False,
     exchange: bool = False,
+    today: date | None = None,
 ) -> Support:
     """How far the passages support the question's content terms. ``idf``: the terms' weights
     in the vault, when a look at other passages already counted them. ``stated_only``: a
@@ -437,8 +438,14 @@ def support(
         for t in list(sup.supported):
             # "what did Oriveden Puu quote for pure birch?": "an alder/birch mix, not pure
             # birch" says the thing asked is not there (sixteenth blind vault)
-            said = [m.start() for m in re.finditer(rf"\b{re.escape(fold(t))}\b", text)]
-            if said and all(_NEGATED_BEFORE.search(text[max(0, i - 24) : i]) for i in said):
+            # (not "was not paid until 4 June": a time it waited for, not a denial — review)
+            folded = fold(text)
+            at = [m for m in re.finditer(rf"\b{re.escape(fold(t))}\b", folded)]
+            if at and all(
+                _NEGATED_BEFORE.search(folded[max(0, m.start() - 24) : m.start()])
+                and not _NOT_UNTIL.match(folded[m.end() : m.end() + 40])
+                for m in at
+            ):
                 del sup.supported[t]
                 negated.add(t)
     for t, before in _numbered(question, terms):
@@ -578,10 +585,11 @@ def support(
             hits,
             # a clause that reports it: "We dropped OSRM; we will use OR-Tools" (the plan after
             # the semicolon is another clause)
-            # (a past event's date is not ahead of today: "first burial June 2027" is a plan)
+            # (a past event's date is not ahead of today: "first burial June 2027" is a plan,
+            # however it is worded — "held in June 2027" too: review)
             lambda s: (
-                (says_when(s) and not (past and dated_ahead(s, date.today())))
-                or (past and any(reports(c) for c in CLAUSES.split(s)))
+                not (past and dated_ahead(s, today or date.today()))
+                and (says_when(s) or (past and any(reports(c) for c in CLAUSES.split(s))))
             ),
             caps,
         )
@@ -600,6 +608,16 @@ def support(
     return sup
 
 
+def _unknown_clause(sup: Support, clause: str) -> bool:
+    """Does this clause say not known yet of a word the question asks about ("target not set
+    yet"), not of something beside it ("start date not confirmed yet")?"""
+    if UNKNOWN_SAID.search(clause) is None:
+        return False
+    stems = {stem(w) for w in with_parts(words_of(clause))}
+    asked = [t for t in sup.terms if not t.isdigit() and t not in sup.anchors]
+    return any(_holds_term(sup, t, stems) for t in asked)
+
+
 def _only_unknown(sup: Support, hits: Sequence[Hit]) -> bool | None:
     """Does every sentence holding all the question's terms (with its heading) say the thing is
     not known or settled yet? None when no sentence holds them all."""
@@ -609,7 +627,7 @@ def _only_unknown(sup: Support, hits: Sequence[Hit]) -> bool | None:
         for sent in sentences(stated(h)):
             stems = heading | {stem(w) for w in with_parts(words_of(sent))}
             if all(_holds_term(sup, t, stems) for t in sup.terms if not t.isdigit()):
-                said.append(UNKNOWN_SAID.search(sent) is not None)
+                said.append(any(_unknown_clause(sup, c) for c in CLAUSES.split(sent)))
     return all(said) if said else None
 
 
@@ -624,6 +642,7 @@ _NEGATION = re.compile(
 # "cannot", which say a thing is absent or impossible ("no postcode", "cannot go live on
 # March 2") as often as they deny the word asked (session 31: three answers lost to them)
 _NEGATED_BEFORE = re.compile(r"\bnot\s+(?:(?:a|an|the|really|quite)\s+)?$")
+_NOT_UNTIL = re.compile(r"[\s\w,]{0,25}?\b(?:until|till|before|after|later than)\b")
 
 
 def _priced(sentence: str, period: str) -> bool:
@@ -905,7 +924,7 @@ def cover(sup: Support, hit: Hit, stated_only: bool = False) -> float:
     """The (IDF-weighted) share of the question's terms this one passage holds; with
     ``stated_only``, in what it states — not in its questions, nor a title that asks."""
     if stated_only:
-        said = " ".join(s for s in sentences(hit.quote) if not s.rstrip().endswith("?"))
+        said = " ".join(s for s in sentences(stated(hit)) if not s.rstrip().endswith("?"))
         title = "" if hit.title.rstrip().endswith("?") else hit.title
         text = f"{title} {said} {_dated(hit)}"
     else:
@@ -982,13 +1001,14 @@ def answerable(
     idf: dict[str, float] | None = None,
     stated_only: bool = False,
     together: bool = False,
+    today: date | None = None,
 ) -> Support:
     """Support of the question by its best strong passages (``Support.ok``). ``stated_only``:
     asked in a client's scope, where a chunk's context may be what the scope clipped away.
     ``together``: the passages are one text (a reply and the message it answers), not five
     that must each stand alone."""
     hits = strong[:PASSAGES]
-    sup = support(vault, question, hits, names, idf, stated_only, exchange=together)
+    sup = support(vault, question, hits, names, idf, stated_only, exchange=together, today=today)
     sup.strict = strict
     if sup.ok and strict and not together and len(hits) > 1:
         # the words of "what will the youth day pass cost from May?" are all in the five
@@ -1003,7 +1023,8 @@ def answerable(
         months = {t for t in sup.terms if t in MONTHS.values() or t in SEASONS}
         sup.single = any(
             _holds_anchors(h, sup.anchors | months, dated=True)
-            and support(vault, question, [h], names, sup.idf, stated_only).ratio >= ONE_PASSAGE_MIN
+            and support(vault, question, [h], names, sup.idf, stated_only, today=today).ratio
+            >= ONE_PASSAGE_MIN
             for h in hits
         )
     return sup
