@@ -368,17 +368,21 @@ def entry_hits(vault: Vault, entry_ids: Sequence[int]) -> list[Hit]:
     return out
 
 
-def entry_scopes(vault: Vault, entry_ids: Sequence[int]) -> dict[int, str]:
-    """Entry id -> its scope: a client id, or the marks of general (``*``), unattributed
-    (``?``) and several clients' (``!``) material."""
+def entry_owners(vault: Vault, entry_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """Entry id -> whose it is: ("client", its id), or ("general", None) for the user's own
+    material, ("several", None) for several clients', ("nobody", None) for unattributed."""
     if not entry_ids:
         return {}
+    from .records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED
+
     marks = ",".join(str(int(i)) for i in entry_ids)
+    kinds = {SCOPE_GENERAL: "general", SCOPE_MIXED: "several", SCOPE_UNATTRIBUTED: "nobody"}
     with vault.engine.connect() as c:
-        return {
-            int(r[0]): str(r[1])
-            for r in c.execute(text(f"SELECT id, scope FROM entry WHERE id IN ({marks})"))
-        }
+        rows = c.execute(text(f"SELECT id, scope FROM entry WHERE id IN ({marks})")).all()
+    return {
+        int(r[0]): (kinds[str(r[1])], None) if str(r[1]) in kinds else ("client", str(r[1]))
+        for r in rows
+    }
 
 
 def document_entry_ids(vault: Vault, document_id: int) -> list[int]:
@@ -618,6 +622,7 @@ __all__ = [
     "entry_cues",
     "entry_hits",
     "entry_links",
+    "entry_owners",
     "entry_tags",
     "entry_text",
     "estimated_frequencies",

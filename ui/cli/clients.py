@@ -74,8 +74,7 @@ def _back_to_automatic(v: Vault, entry_id: int | None, document_id: int | None) 
     """`clients set --auto`: the user's corrections go, and the entries are decided again as
     if never corrected; what they are now is said, one line per outcome."""
     from trailkeep.ingest.reattribution import context, reattribute
-    from trailkeep.vault.query import entry_scopes
-    from trailkeep.vault.records import SCOPE_GENERAL, SCOPE_MIXED, SCOPE_UNATTRIBUTED
+    from trailkeep.vault.query import entry_owners
 
     released, docs = v.unset_client(entry_id=entry_id, document_id=document_id)
     if not released:
@@ -83,12 +82,12 @@ def _back_to_automatic(v: Vault, entry_id: int | None, document_id: int | None) 
         return
     reattribute(v, context(v), docs)
     said: dict[str, int] = {}
-    for scope in entry_scopes(v, released).values():
+    for kind, client in entry_owners(v, released).values():
         who = {
-            SCOPE_GENERAL: "your general material",
-            SCOPE_MIXED: "several clients' (waits in `trailkeep clients review`)",
-            SCOPE_UNATTRIBUTED: "nobody's yet (waits in `trailkeep clients review`)",
-        }.get(scope, scope)
+            "general": "your general material",
+            "several": "several clients' (waits in `trailkeep clients review`)",
+            "nobody": "nobody's yet (waits in `trailkeep clients review`)",
+        }.get(kind, str(client))
         said[who] = said.get(who, 0) + 1
     click.echo(f"{len(released)} entr(y/ies) attributed automatically again:")
     for who, k in sorted(said.items()):
