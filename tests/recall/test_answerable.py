@@ -193,7 +193,9 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         (GLASSHOUSEBOATS, "blind.jsonl"): (0.66, 0.26),
         # a tenth (a bell foundry, a seaweed harvester, a falconry firm; 40 questions), written
         # blind in session 27: 55.0 / 50.0 % clean, 75.0 / 50.0 % after (notes/0006, "A tenth")
-        (BELLSEAWEEDFALCON, "blind.jsonl"): (0.75, 0.50),
+        # session 31: 75.0 / 45.0 % — "the first real quote … and for how much?" had been
+        # answered from a sentence giving a contingency percentage; money is now asked of it
+        (BELLSEAWEEDFALCON, "blind.jsonl"): (0.75, 0.45),
         # an eleventh (a cheese cave, a lighthouse trust, a ropewalk; 40 questions), written
         # blind in session 28: 60.0 / 50.0 % clean, 90.0 / 65.0 % after (notes/0006, "An
         # eleventh vault")
