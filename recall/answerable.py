@@ -58,12 +58,14 @@ from .asked import (
     STARTS,
     TAKES_PLACE,
     UNIT_PRICE,
+    UNKNOWN_CLAUSES,
     UNKNOWN_SAID,
     WEEKDAYS,
     YEAR,
     asked_measure,
     asked_period,
     asked_unit,
+    asks_choice,
     asks_interest_rate,
     asks_list,
     asks_outcome,
@@ -93,7 +95,7 @@ from .asked import (
 )
 from .asked_names import NAME_OF, asks_identifier, asks_name, has_identifier, has_name, role_asked
 from .greetings import SALUTATION
-from .paraphrase import said_otherwise
+from .paraphrase import alternatives, said_otherwise
 from .sentences import sentences
 from .terms import (
     A_SECOND,
@@ -603,8 +605,14 @@ def support(
     if asks_identifier(question):
         # in a sentence about what is asked, not a signature's phone number (review)
         sup.ident = _typed_sentence(sup, hits, has_identifier, caps)
-    if not asks_whether(question) and not sup.missing:
-        sup.unknown = _only_unknown(sup, hits)
+    if not asks_whether(question) or asks_choice(question):
+        if not sup.missing:
+            sup.unknown = _only_unknown(sup, hits)
+        # (one of two things asked is answered by the other said: "they go the full line")
+        # (whatever a sentence holding them all through a semantic neighbour says: "38
+        # fractional violins … $18 a month" holds no cello)
+        if not sup.unknown and not asks_choice(question) and _said_unknown(sup, hits):
+            sup.unknown = True
     return sup
 
 
@@ -627,8 +635,42 @@ def _only_unknown(sup: Support, hits: Sequence[Hit]) -> bool | None:
         for sent in sentences(stated(h)):
             stems = heading | {stem(w) for w in with_parts(words_of(sent))}
             if all(_holds_term(sup, t, stems) for t in sup.terms if not t.isdigit()):
-                said.append(any(_unknown_clause(sup, c) for c in CLAUSES.split(sent)))
+                said.append(any(_unknown_clause(sup, c) for c in UNKNOWN_CLAUSES.split(sent)))
     return all(said) if said else None
+
+
+def _said_unknown(sup: Support, hits: Sequence[Hit]) -> bool:
+    """Is a word the question asks about said only to be not known yet: every sentence of the
+    passages that holds it (in its own words or a paraphrase, not a semantic neighbour) says so
+    ("Heather price TBC", "Cellos: not decided" — asked the heather jar's price, a cello's rent,
+    the figure given beside them is another jar's, a violin's: seventeenth blind vault)? Not when
+    a heading holds the word: what is under it is about it."""
+    for t in sup.terms:
+        if t.isdigit() or " " in t:
+            continue
+        own = {stem(t)} | {a for a in alternatives(t, stem) if " " not in a}
+        if any(own & {stem(w) for w in with_parts(words_of(h.title))} for h in hits):
+            continue
+        # per item of a list (a paragraph otherwise): the first clause holding the word says
+        # what the item says of it ("- Cellos: not decided. Tamás says there is no bench space
+        # for cello setups")
+        said = []
+        for h in hits:
+            for item in _ITEM.split(stated(h)):
+                holding = [
+                    clause
+                    for sent in sentences(item)
+                    for clause in UNKNOWN_CLAUSES.split(sent)
+                    if own & {stem(w) for w in with_parts(words_of(clause))}
+                ]
+                if holding:
+                    said.append(UNKNOWN_SAID.search(holding[0]) is not None)
+        if said and all(said):
+            return True
+    return False
+
+
+_ITEM = re.compile(r"\n\s*\n|\n\s*(?=(?:[-*•]|\d+[.)])\s)")
 
 
 # a question saying what is not, or is missing ("what share of addresses lack a postcode?",
@@ -836,6 +878,11 @@ def _typed_sentence(
                 continue  # "Cave Two has 9 racks" for the racks of Cave One
             if not all(re.search(n, sent, re.I) for n in sup.said):
                 continue  # the end asked, in the sentence that gives the date
+            if asked_months and not (months_said(f"{near} {_dated(h)}") & asked_months):
+                # the month asked is said by the answer, just before it or by its passage's
+                # date: asked June's online tickets, "roughly 2,600 tickets sold" in a note of
+                # January is a season's (seventeenth blind vault)
+                continue
             if sup.giver and not _says_giver(sup, f"{near} {_signed(h)}"):
                 continue  # the arrangement fee is not the monthly payment, said beside it
             if asked_years and not asked_years & set(YEAR.findall(near)):

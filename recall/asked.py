@@ -331,7 +331,8 @@ def per_unit(sentence: str) -> bool:
     return False
 
 
-_FURTHER_UNIT = re.compile(r"\s*(?:per|a|an|every|/)\s*([^\W\d_][\w-]*)", re.I)
+# (a word, not the "a" of "£6 a month and the rota": blind vault seventeen)
+_FURTHER_UNIT = re.compile(r"\s*(?:(?:per|an?|every)\s+|/\s*)([^\W\d_][\w-]*)", re.I)
 
 
 # a rate of pay is money, whatever else the question says: "the base labour rate", "her day
@@ -339,7 +340,9 @@ _FURTHER_UNIT = re.compile(r"\s*(?:per|a|an|every|/)\s*([^\W\d_][\w-]*)", re.I)
 PAY_RATE = re.compile(r"\b(?:labou?r|pay|billing|charge[- ]out|day|hourly)\s+rates?\b", re.I)
 MONEY_OR_NOT = re.compile(
     r"\bhow (?:many|long)\b|\bby how much\b|\b(?:hours?|days?|weeks?|months?)\b|\bper\b|%|"
-    r"\bpercent|\brates?\b|\bbudget|\bspen[dt]|\bbatter(?:y|ies)\b",  # a battery's charge
+    r"\bpercent|\brates?\b|\bbudget|\bspen[dt]|\bbatter(?:y|ies)\b|"  # a battery's charge
+    # "how much of the rent paid goes toward buying it?" asks a share ("70% of rent paid")
+    r"\bhow much of\b",
     re.I,
 )
 
@@ -866,9 +869,22 @@ UNKNOWN_SAID = re.compile(
     r"\bnot yet (?:priced|quoted|offered|signed|announced|scheduled|booked)\b|"
     r"\b(?:tb[cda]|to be (?:confirmed|decided|agreed|set|announced))\b|"
     r"\bno (?:date|price|figure|number|decision|target|quote|offer|answer|word) (?:yet|so far)\b|"
-    r"\b(?:still )?(?:unknown|undecided)\b",
+    r"\b(?:still )?(?:unknown|undecided)\b|"
+    # "full-size count still not done", "Denise still to count", "not discussed", "hasn't sent
+    # names", "Joost wouldn't say", "nobody has raised it", "no word from the fund yet", "we
+    # won't know until …" (seventeenth blind vault)
+    r"\bstill to\b|"
+    r"\bnot (?:yet )?(?:done|counted|discussed|raised|checked|measured|worked out|sorted)\b|"
+    r"\b(?:has|have)(?:n['’]t| not)(?: yet)? (?:sent|given|said|confirmed|decided|counted|named|"
+    r"told|set|agreed|chosen|picked|priced|quoted)\b|"
+    r"\b(?:would|will)(?:n['’]t| not) say\b|\bwon['’]t say\b|"
+    r"\bnobody (?:has |have )?(?:raised|asked|decided|said|mentioned|knows)\b|"
+    r"\bno word (?:yet|from)\b|\b(?:won['’]t|don['’]t|do not|will not) know\b",
     re.I,
 )
+# a clause for what is not known: a label and what is said of it are one ("Cellos: not
+# decided"), unlike ``CLAUSES``
+UNKNOWN_CLAUSES = re.compile(r"[;\u2014]|,\s+(?:and|but|so)\s+|\s+-\s+")
 _ASKS_WHETHER = re.compile(
     r"^\W*(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should|shall)\b"
     r"(?!\s+(?:you|we|i)\s+(?:tell|know|remember|recall|say)\b)|"
@@ -882,6 +898,15 @@ _ASKS_WHETHER = re.compile(
 def asks_whether(question: str) -> bool:
     """Is it a yes/no question ("has the target been set yet?")?"""
     return bool(_ASKS_WHETHER.search(question))
+
+
+# "are the rides going the full line or only to Zeestraat?": one of two, not yes or no
+_ASKS_CHOICE = re.compile(r"\w\s+or\s+(?!not\b|no\b|anything\b|so\b)\w", re.I)
+
+
+def asks_choice(question: str) -> bool:
+    """Does a yes/no-shaped question ask which of two things ("full line or only to …?")?"""
+    return asks_whether(question) and bool(_ASKS_CHOICE.search(question))
 
 
 __all__ = [

@@ -173,6 +173,16 @@ GROUPS: tuple[str, ...] = (
     "advice, suggest, suggested, suggestion",
     # a measure for the meantime ("the toll roasting stopgap" / "interim")
     "stopgap, stop-gap, interim, temporary, temporarily, meantime",
+    # harm to a thing ("how many jars arrived damaged?" / "36 with chipped rims"; seventeenth
+    # blind vault)
+    "damage, damaged, chipped, cracked, dented, smashed, scratched, broken",
+    # joined to a system ("to hook into OV-chip" / "the integration desk")
+    "hook, hooked, hook into, hook up, hooked up, plug into, connect, connected, connection, "
+    "integrate, integration, link up, linked up",
+    # money not spent ("how much did Tessera save?" / "Tessera is cheaper by €363.15")
+    "save, saved, saves, saving, savings, cheaper",
+    # the price a shop sells at ("the shelf price" / "retail price")
+    "shelf, retail, rrp",
 )
 
 

@@ -50,6 +50,7 @@ SCAFFOLD = frozenset(
     saying telling talking thinking deciding wanting needing letting seeming
     idea couple stuff bit
     supposed stick
+    versus vs compared compare comparing till agreeing agrees decides
     """.split()
 )
 # A question in German, French or Spanish has its own scaffolding (QA, session 14: "Wie viele

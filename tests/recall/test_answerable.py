@@ -1934,3 +1934,77 @@ def test_what_is_not_known_beside_the_answer_does_not_withhold_it(nvault: Vault)
     ):
         sup = support(nvault, q, search(nvault, q, k=5, filters=scoped), names, today=today)
         assert sup.ok is ok and not sup.unknown and not sup.negated, (q, sup)
+
+
+HONEY_NOTE = """---
+client: northwind
+date: 2026-07-08
+---
+# Jars and violins
+
+- Retail price for the 227g hex jar: £5.25.
+- Heather honey version: not decided, depends on the August harvest. Heather price TBC.
+- Fractional violin rentals: $22 a month. Cellos: not decided, no bench space.
+- Ringwell forwards calls to whoever is on the rota: it costs £6 a month and the rota is a web page.
+"""
+TRAM_NOTE = """---
+client: northwind
+date: 2026-07-08
+---
+# Trams
+
+- Route length for the evening rides (full line or to Zeestraat only): not decided.
+- Sunday service 2025: roughly 2,600 tram tickets sold.
+- May: 612 tram tickets online, 148 cash at the stop.
+"""
+
+
+def test_the_seventeenth_vaults_near_misses_abstain_until_the_history_says_them(
+    nvault: Vault,
+) -> None:
+    """Seventeenth blind vault, session 32: the heather jar's price was answered by another
+    jar's beside "Heather price TBC", a cello's rent by a violin's beside "Cellos: not
+    decided", which of two routes by "not decided" (a choice is no yes or no), a price per
+    call by "£6 a month and the rota" (the "a" of "and" read as a unit), June's tickets by a
+    season's and May's. Each is answered once the history says it."""
+    near = [
+        "what's the heather honey jar going to retail at",
+        "what would a cello rental cost per month",
+        "how much does ringwell charge per forwarded call",
+    ]
+    said = HONEY_NOTE + (
+        "- Heather honey jar: £7.95 retail.\n- Cello rentals: $35 a month.\n"
+        "- Ringwell also charges 4p per forwarded call.\n"
+    )
+    withheld_then_answered(nvault, "honey.md", HONEY_NOTE, said, near)
+    near = [
+        "are the evening rides going the full line or only to zeestraat",
+        "how many tram tickets were sold online in june",
+    ]
+    said = TRAM_NOTE + (
+        "- Decided: the evening rides go the full line, not just to Zeestraat.\n- June: 700 tram tickets online, 120 cash.\n"
+    )
+    withheld_then_answered(nvault, "tram.md", TRAM_NOTE, said, near)
+
+
+def test_what_is_said_to_be_not_known_yet() -> None:
+    """Seventeenth blind vault, session 32: more ways to say a thing is not known yet — and a
+    client's "in case she didn't say" is not one of them."""
+    from trailkeep.recall.asked import UNKNOWN_SAID, asks_choice
+
+    for s in (
+        "Number of full-size violins in the pool: Denise still to count",
+        "Full-size count still not done",
+        "Whether to keep the number over winter: not discussed",
+        "Hester says five are interested, hasn't sent names",
+        "Which board member is pushing OV-chip? Joost wouldn't say",
+        "nobody has raised it",
+        "no word from the fund yet",
+        "we won't know until August",
+    ):
+        assert UNKNOWN_SAID.search(s), s
+    for s in ("in case she didn't say: we collected 63 swarms", "still the best option"):
+        assert not UNKNOWN_SAID.search(s), s
+    assert asks_choice("are the rides going the full line or only to zeestraat?")
+    assert not asks_choice("did the gemeente sign off or not?")
+    assert not asks_choice("what did we choose, a or b?")  # asks what, not whether
