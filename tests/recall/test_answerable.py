@@ -219,12 +219,17 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # a sixteenth (a volunteer ski club, an organ builder, a co-operative lakeside sauna),
         # written blind in session 31: 53.3 / 63.3 % clean, 76.7 / 63.3 % after (notes/0006,
         # "A sixteenth vault")
-        (SKISAUNAORGAN, "blind.jsonl"): (0.76, 0.63),
+        # (76.7 / 70.0 % after session 32)
+        (SKISAUNAORGAN, "blind.jsonl"): (0.76, 0.70),
+        # a seventeenth (a beekeeping co-op, a heritage tram line, a violin workshop), written
+        # blind in session 32: 66.7 / 46.7 % clean, 86.7 / 63.3 % after (notes/0006, "A
+        # seventeenth vault")
+        (BEETRAMVIOLIN, "blind.jsonl"): (0.86, 0.63),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
     later = (VETFERRY, LIBRARYLINEN, GLASSHOUSEBOATS, BELLSEAWEEDFALCON, CHEESELIGHTROPE)
     later += (CLOCKSALTBALLOON, MUSHROOMROASTERTREE, MARQUEETILEDRIVING, COTTAGECOURIERGLASS)
-    later += (SKISAUNAORGAN,)
+    later += (SKISAUNAORGAN, BEETRAMVIOLIN)
     for data in (*vaults, *later):
         v = build(data, tmp_path / data.name, "minilm")
         try:
@@ -254,6 +259,7 @@ MUSHROOMROASTERTREE = Path(__file__).resolve().parents[1] / "fixtures" / "mushro
 MARQUEETILEDRIVING = Path(__file__).resolve().parents[1] / "fixtures" / "marqueetiledriving"
 COTTAGECOURIERGLASS = Path(__file__).resolve().parents[1] / "fixtures" / "cottagecourierglass"
 SKISAUNAORGAN = Path(__file__).resolve().parents[1] / "fixtures" / "skisaunaorgan"
+BEETRAMVIOLIN = Path(__file__).resolve().parents[1] / "fixtures" / "beetramviolin"
 
 
 @pytest.mark.parametrize(
@@ -274,6 +280,7 @@ SKISAUNAORGAN = Path(__file__).resolve().parents[1] / "fixtures" / "skisaunaorga
         MARQUEETILEDRIVING,
         COTTAGECOURIERGLASS,
         SKISAUNAORGAN,
+        BEETRAMVIOLIN,
     ],
     ids=lambda p: p.name,
 )
