@@ -235,7 +235,12 @@ def _email(e: EntryFacts, ctx: Context) -> str | None:
             # review (QA, session 14: B's mail "From" A's address was A's, and A's reply
             # draft, quoting A's history, would have gone to B's Reply-To)
             answers = {ctx.directory.by_address(a) for a in _addresses(m, "reply_to", "sender")}
-            if answers - {None, own}:
+            # ... or written to another client's people: the two clients' business, in
+            # neither's scope until the user decides (new user's trial, session 32: Rosalind's
+            # "Coffee on Thursday?" to another client's Priya, the user in copy, was her
+            # client's, "waiting on you" in its briefing, and its reply draft answered her)
+            theirs = {_recipient_owner(ctx, a) for a in rcpts if a != sender[0]}
+            if (answers | theirs) - {None, own}:
                 return SCOPE_MIXED
             return own
     # Outgoing (from [me], or from an address clients.toml does not know): the client its

@@ -562,7 +562,9 @@ def counted_nouns(question: str) -> list[str]:
 
 def counts(sentence: str, noun_stems: set[str]) -> bool:
     """Does a number of the sentence stand by the counted noun (one of ``noun_stems``)?"""
-    words = words_of(_DATE_OR_TIME.sub(" ", sentence))
+    # (a number with its unit joined is a measure: "1.5h ridgeback: hive scale call" counts no
+    # hives — new user's trial, session 32)
+    words = words_of(_MEASURED.sub(" ", _DATE_OR_TIME.sub(" ", sentence)))
     numbers = [i for i, w in enumerate(words) if any(c.isdigit() for c in w) or w in NUMBER_WORDS]
     nouns = [i for i, w in enumerate(words) if stem(w) in noun_stems]
     return any(
@@ -577,7 +579,9 @@ def _counts_it(words: Sequence[str], i: int, j: int, noun_stems: set[str]) -> bo
     first: "50,000 rows once the pipe-by-pipe catalogue went in" counts rows (new user's
     trial, session 29)."""
     if j < i:
-        return True  # "Exceptions: 4.2%", "caregivers: 48"
+        # "Exceptions: 4.2%", "caregivers: 48" — not a thing's number after its name, "Loom 7
+        # is still sending" (the same trial: "how many looms?")
+        return not (i == j + 1 and not words[j].endswith("s") and words[i].isdigit())
     return not any(
         len(w) > 3
         and w.endswith("s")
@@ -587,6 +591,9 @@ def _counts_it(words: Sequence[str], i: int, j: int, noun_stems: set[str]) -> bo
         and stem(w) not in noun_stems
         for w in words[i + 1 : j]
     )
+
+
+_MEASURED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:h|hrs?|mins?|km|kg|g|ml|cm|mm)\b", re.I)
 
 
 # words ending in "s" that count nothing ("40 sometimes idle sites")

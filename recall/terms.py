@@ -177,6 +177,11 @@ def stem(word: str) -> str:
         if w.endswith(suf) and len(w) - len(suf) >= 3:
             w = w[: -len(suf)] + rep
             break
+    else:
+        # "craze" ~ "crazing" ~ "crazed", "price" ~ "pricing" (new user's trial, session 32:
+        # "at what cone does the glaze craze?" found no "crazing")
+        if w.endswith("e") and not w.endswith("ee") and len(w) >= 4:
+            w = w[:-1]
     if len(w) > 3 and w[-1] == w[-2]:  # "logg" (logged) ~ "log"
         w = w[:-1]
     return w

@@ -17,7 +17,7 @@ from trailkeep.ingest import Ingestor
 from trailkeep.ingest.reattribution import ensure_current
 from trailkeep.recall import search
 from trailkeep.vault import ConfigError, Filters, Vault, get_embedder, init_home, load_settings
-from trailkeep.vault.records import OPEN_PROBLEM
+from trailkeep.vault.records import OPEN_PROBLEM, SCOPE_MIXED
 
 CLIENTS = """
 [[client]]
@@ -819,6 +819,39 @@ def test_review_names_the_sender_and_suggests_the_client_of_their_person(tmp_pat
     assert "dana.w71@gmail.com (Dana Whitfield)" in shown and "looks like northwind" in shown
 
 
+def test_a_clients_mail_to_another_clients_people_waits_for_review(tmp_path: Path) -> None:
+    """New user's trial, session 32: Priya (Clearview) wrote to Dana (Northwind), the user in
+    copy — it was Clearview's, "waiting on you" in Clearview's briefing, and a reply draft
+    answered her. It is the two clients' business: in neither's scope until the user decides;
+    the same sender's mail to the user alone stays Clearview's."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    (v.settings.inbox / "x.eml").write_text(
+        mail(
+            "x1@clearview.example",
+            "Priya Raman <priya@clearview.example>",
+            "Dana Whitfield <dana@northwind.example>, Sam <sam@samconsult.example>",
+            "Coffee on Thursday?",
+            "Dana, shall we compare notes on Thursday?",
+        )
+    )
+    (v.settings.inbox / "y.eml").write_text(
+        mail(
+            "y1@clearview.example",
+            "Priya Raman <priya@clearview.example>",
+            "Sam <sam@samconsult.example>",
+            "Portal login",
+            "The portal login works now.",
+        )
+    )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    assert scope_of(v, "compare notes") == {SCOPE_MIXED}
+    assert scope_of(v, "login works") == {"clearview"}
+    v.close()
+
+
 def scope_of(v: Vault, needle: str) -> set[str]:
     """The scopes of the entries whose text holds ``needle``."""
     with v.engine.connect() as c:
@@ -1202,6 +1235,33 @@ def test_a_client_from_the_mail_server_did_not_believe_is_nobodys(tmp_path: Path
         == "northwind"
     )
     v.close()
+
+
+def test_a_name_written_as_two_words_still_names_its_client() -> None:
+    """New user's trial, session 32: a note of one client said "Ridge back Apiaries tried these
+    labels too" and "Salt marsh ceramics asked about the printer" — another two clients,
+    "Ridgeback Apiaries" and "Saltmarsh Ceramics", unrecognised: the note was that client's own,
+    and its draft quoted them. A long word of a name of several words is matched split in two;
+    an alias of one word is not ("the salt marsh", "a clear view of the north wind")."""
+    from trailkeep.vault.clients import ClientDirectory, ClientSpec
+
+    d = ClientDirectory(
+        (
+            ClientSpec(id="ridgeback", name="Ridgeback Apiaries", aliases=("ridgeback",)),
+            ClientSpec(id="saltmarsh", name="Saltmarsh Ceramics"),
+            ClientSpec(id="qfb", name="Quillfeather Bindery", aliases=("Quillfeather",)),
+        )
+    )
+    for said, who in (
+        ("Ridge back Apiaries tried these labels too.", "ridgeback"),
+        ("Salt marsh ceramics asked about the label printer.", "saltmarsh"),
+        ("The quill feather bindery people print on the same stock.", "qfb"),
+        ("ask quill-feather bindery", "qfb"),
+    ):
+        assert d.named_in(said) == [who], said
+        assert "[x]" in d.mask(said, "[x]"), said
+    for said in ("a salty marsh", "ridges back home", "the salt marsh", "quill feather"):
+        assert not d.named_in(said), said
 
 
 def test_a_name_joined_to_other_words_still_names_its_client() -> None:

@@ -222,14 +222,18 @@ def test_labelled_two_client_sets_with_the_real_embedder(tmp_path: Path) -> None
         # (76.7 / 70.0 % after session 32)
         (SKISAUNAORGAN, "blind.jsonl"): (0.76, 0.70),
         # a seventeenth (a beekeeping co-op, a heritage tram line, a violin workshop), written
-        # blind in session 32: 66.7 / 46.7 % clean, 86.7 / 63.3 % after (notes/0006, "A
+        # blind in session 32: 66.7 / 46.7 % clean, 86.7 / 70.0 % after (notes/0006, "A
         # seventeenth vault")
-        (BEETRAMVIOLIN, "blind.jsonl"): (0.86, 0.63),
+        (BEETRAMVIOLIN, "blind.jsonl"): (0.86, 0.70),
+        # an eighteenth (a community radio station, a milliner, a bicycle-frame builder),
+        # written blind in session 32 and measured clean: 76.7 / 46.7 %; 76.7 / 50.0 % on that
+        # session's final code, its errors not read
+        (RADIOHATFRAME, "blind.jsonl"): (0.76, 0.50),
     }
     vaults = (DEFAULT, BAKERYLAW, FREIGHTMUSEUM, DENTALBREWERY, ORCHARDGYM, MARINAORCHESTRA)
     later = (VETFERRY, LIBRARYLINEN, GLASSHOUSEBOATS, BELLSEAWEEDFALCON, CHEESELIGHTROPE)
     later += (CLOCKSALTBALLOON, MUSHROOMROASTERTREE, MARQUEETILEDRIVING, COTTAGECOURIERGLASS)
-    later += (SKISAUNAORGAN, BEETRAMVIOLIN)
+    later += (SKISAUNAORGAN, BEETRAMVIOLIN, RADIOHATFRAME)
     for data in (*vaults, *later):
         v = build(data, tmp_path / data.name, "minilm")
         try:
@@ -260,6 +264,7 @@ MARQUEETILEDRIVING = Path(__file__).resolve().parents[1] / "fixtures" / "marquee
 COTTAGECOURIERGLASS = Path(__file__).resolve().parents[1] / "fixtures" / "cottagecourierglass"
 SKISAUNAORGAN = Path(__file__).resolve().parents[1] / "fixtures" / "skisaunaorgan"
 BEETRAMVIOLIN = Path(__file__).resolve().parents[1] / "fixtures" / "beetramviolin"
+RADIOHATFRAME = Path(__file__).resolve().parents[1] / "fixtures" / "radiohatframe"
 
 
 @pytest.mark.parametrize(
@@ -281,6 +286,7 @@ BEETRAMVIOLIN = Path(__file__).resolve().parents[1] / "fixtures" / "beetramvioli
         COTTAGECOURIERGLASS,
         SKISAUNAORGAN,
         BEETRAMVIOLIN,
+        RADIOHATFRAME,
     ],
     ids=lambda p: p.name,
 )
@@ -2012,6 +2018,28 @@ def test_what_is_said_to_be_not_known_yet() -> None:
         assert UNKNOWN_SAID.search(s), s
     for s in ("in case she didn't say: we collected 63 swarms", "still the best option"):
         assert not UNKNOWN_SAID.search(s), s
+    # the judge's stemmer drops a final "e" its suffixes drop (new user's trial, session 32)
+    from trailkeep.recall.terms import stem
+
+    for a, b in (("craze", "crazing"), ("price", "pricing"), ("hive", "hives"), ("fee", "fees")):
+        assert stem(a) == stem(b), (a, b)
     assert asks_choice("are the rides going the full line or only to zeestraat?")
     assert not asks_choice("did the gemeente sign off or not?")
     assert not asks_choice("what did we choose, a or b?")  # asks what, not whether
+
+
+def test_a_name_number_or_a_duration_is_no_count() -> None:
+    """New user's trial, session 32: "how many looms?" was answered by "Loom 7 is still
+    sending", "how many hives?" by a work line "1.5h ridgeback: hive scale calibration call"."""
+    from trailkeep.recall.asked import counts
+    from trailkeep.recall.terms import stem
+
+    for sentence, noun, ok in (
+        ("Loom 7 is still sending", "looms", False),
+        ("- 1.5h ridgeback: hive scale calibration call", "hives", False),
+        ("we run 12 looms", "looms", True),
+        ("Looms: 12", "looms", True),
+        ("2h with the 4 hives", "hives", True),
+        ("40k visitors", "visitors", True),
+    ):
+        assert counts(sentence, {stem(noun)}) is ok, sentence
