@@ -824,10 +824,7 @@ def test_a_clients_mail_to_another_clients_people_waits_for_review(tmp_path: Pat
     copy — it was Clearview's, "waiting on you" in Clearview's briefing, and a reply draft
     answered her. It is the two clients' business: in neither's scope until the user decides;
     the same sender's mail to the user alone stays Clearview's."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "clients.toml").write_text(CLIENTS)
-    v = open_vault(home)
+    v = clients_vault(tmp_path)
     (v.settings.inbox / "x.eml").write_text(
         mail(
             "x1@clearview.example",
