@@ -618,6 +618,11 @@ def test_cli_json_matches_the_schema_and_only_a_read_remembers(v: Vault, home: S
     assert scoped["client"] == "beta"
     out = run(home.home, "brief", "--today", TODAY.isoformat())
     assert "Waiting on you (2)" in out and "OVERDUE" in out and "INV-2026-0001" in out
+    for w in data["waiting"]:  # "1 day", never "1 days" (new user's trial, session 32)
+        assert f"{w['days']:>3} {'day ' if w['days'] == 1 else 'days'}  " in out
+    from trailkeep.ui.cli.brief import _ago
+
+    assert [_ago(n) for n in (0, 1, 5)] == ["today", "1 day ago", "5 days ago"]
     assert f"What arrived from {TODAY - timedelta(days=1)} to {TODAY}" in out
     assert sql.last_visit(v) is None  # another day's briefing is no visit (QA, session 8)
     before = utcnow()

@@ -40,13 +40,20 @@ def brief_cmd(ctx: click.Context, today_: str | None, client: str | None, as_jso
         mark_visited(v, now)
 
 
+def _ago(days: int) -> str:
+    """ "today", "1 day ago", "5 days ago" — as the page says it (new user's trial, session 32:
+    "1 days")."""
+    return "today" if days == 0 else f"{days} day ago" if days == 1 else f"{days} days ago"
+
+
 def _show(d: dict[str, Any], other_day: bool = False) -> None:
     who = f"client {d['client']}" if d["client"] else "all clients"
     click.echo(f"Briefing for {d['today']} ({who})")
     click.echo(f"\nWaiting on you ({len(d['waiting'])})")
     for w in d["waiting"]:
         click.echo(
-            f"  {w['days']:>3} days  {w['client'] or '-'}  {w['from']}: {clip(w['subject'], 120)}"
+            f"  {w['days']:>3} {'day ' if w['days'] == 1 else 'days'}  {w['client'] or '-'}  "
+            f"{w['from']}: {clip(w['subject'], 120)}"
             f"  [{day_of(w['date'])}, message {w['message_id']}, document {w['document_id']}]"
         )
     older = d.get("waiting_older") or {}
@@ -76,7 +83,7 @@ def _show(d: dict[str, Any], other_day: bool = False) -> None:
         late = ", OVERDUE" if x["overdue"] else ""
         click.echo(
             f"  unpaid    {x['number']} {x['client']}: {x['total']} {x['currency']}, issued "
-            f"{x['days']} days ago (due {x['due_on']}{late})"
+            f"{_ago(x['days'])} (due {x['due_on']}{late})"
         )
     if not (d["unbilled"] or inv["drafts"] or inv["unpaid"]):
         click.echo("  nothing unbilled or unpaid")
