@@ -24,7 +24,7 @@ from trailkeep.vault.clients import (
     public_mail_domain,
     registered_name,
 )
-from trailkeep.vault.filestate import current_sources_saying
+from trailkeep.vault.filestate import current_note_sections, current_sources_saying
 from trailkeep.vault.maintenance import forgotten_markers, tomb_key
 from trailkeep.vault.records import CLIENT_MARKERS, DOC_NOTE, SCOPE_GENERAL, inferred_from_state
 
@@ -178,6 +178,7 @@ def ensure_current(vault: Vault, clients: Sequence[ClientSpec] | None = None) ->
     own.prune_label_clients(vault, [c.id for c in specs])
     own.set_state(vault, STATE_FINGERPRINT, rep.fingerprint)
     reread_waiting_notes(vault, specs)
+    reread_newly_labelled_notes(vault, specs)
     return rep
 
 
@@ -205,6 +206,33 @@ def reread_waiting_notes(vault: Vault, specs: Sequence[ClientSpec]) -> int:
     if vault.pending_count():  # (no model loaded on a command's path for nothing)
         vault.embed_pending()
     return len(waiting)
+
+
+def reread_newly_labelled_notes(vault: Vault, specs: Sequence[ClientSpec]) -> int:
+    """Read again the notes a line of which is work in the dash form under a label clients.toml
+    gained since they were read ("- 1h Hivecraft — alert template wording", read before the
+    alias "Hivecraft" was added, was a note's line and stayed unbilled without a word: new
+    user's trial, session 32). Checked when clients.toml changed. The number of notes read."""
+    if not specs:
+        return 0
+    from .worklog import match_work_line
+
+    labels = frozenset(n.lower() for c in specs for n in (c.id, c.name, *c.aliases) if n)
+    todo: dict[tuple[str, str, str], Any] = {}
+    for path, name, sha, when, said in current_note_sections(vault):
+        if (path, name, sha) not in todo and any(
+            match_work_line(ln) is None and match_work_line(ln, labels) is not None
+            for ln in said.split("\n")
+        ):
+            todo[(path, name, sha)] = when
+    if not todo:
+        return 0
+    from .pipeline import Ingestor
+
+    Ingestor(vault, clients=specs).read_again([(*k, when) for k, when in todo.items()])
+    if vault.pending_count():
+        vault.embed_pending()
+    return len(todo)
 
 
 def reload_clients(vault: Vault) -> tuple[ClientSpec, ...]:

@@ -104,6 +104,28 @@ def current_sources_saying(vault: Vault, words: str) -> list[tuple[str, str, str
     return out
 
 
+def current_note_sections(vault: Vault) -> list[tuple[str, str, str, datetime, str]]:
+    """(path, name, sha256, the time of its version, a section's text) of every section of the
+    notes' current versions, by source, oldest first: what a note says now, for a reader to
+    look for lines that mean more once clients.toml changed."""
+    with vault.engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT s.path, s.name, s.sha256, v.created_at, e.text FROM source s "
+                "JOIN source_document sd ON sd.source_id = s.id "
+                "JOIN version v ON v.id = sd.version_id AND v.current "
+                "JOIN document d ON d.id = sd.document_id AND d.kind = 'note' "
+                "JOIN entry e ON e.version_id = v.id AND e.kind = 'section' "
+                "WHERE s.status IN ('ingested', 'partial') ORDER BY s.id, e.position"
+            )
+        ).all()
+    out = []
+    for r in rows:
+        if (when := parse_db_ts(r[3])) is not None:
+            out.append((str(r[0]), str(r[1]), str(r[2]), when, str(r[4])))
+    return out
+
+
 def pending_paths(vault: Vault) -> list[str]:
     """Paths of sources an interrupted writer left pending."""
     with vault.engine.connect() as c:
@@ -114,6 +136,7 @@ def pending_paths(vault: Vault) -> list[str]:
 
 __all__ = [
     "Resume",
+    "current_note_sections",
     "current_sources_saying",
     "keep_in_place",
     "next_position",

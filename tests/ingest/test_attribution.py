@@ -849,6 +849,32 @@ def test_a_clients_mail_to_another_clients_people_waits_for_review(tmp_path: Pat
     v.close()
 
 
+def test_a_work_line_under_an_alias_added_later_is_billed_once(tmp_path: Path) -> None:
+    """New user's trial, session 32: "- 1h Hivecraft — alert template wording", read before
+    clients.toml gave Ridgeback the alias "Hivecraft", was a note's line — and stayed unbilled
+    without a word once the alias was added. The note is read again when clients.toml changes;
+    the hours are billed once, the note's other work unchanged."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "clients.toml").write_text(CLIENTS)
+    v = open_vault(home)
+    (v.settings.inbox / "2026-11-25.md").write_text(
+        "# 2026-11-25\n\n## Time\n- 1h Hivecraft — alert template wording\n"
+        "- 2h northwind: export schedule\n"
+    )
+    Ingestor(v).ingest_paths(sorted(v.settings.inbox.iterdir()))
+    v.close()
+    before = cli(home, "work", "list")
+    assert "export schedule" in before and "alert template" not in before
+    (home / "clients.toml").write_text(
+        CLIENTS.replace('aliases = ["Clearview"]', 'aliases = ["Clearview", "Hivecraft"]')
+    )
+    after = cli(home, "work", "list")
+    assert after.count("alert template wording") == 1 and after.count("export schedule") == 1
+    assert "clearview" in after.split("alert template")[0].splitlines()[-1]
+    assert cli(home, "work", "list") == after  # read once: the next command reads nothing new
+
+
 def scope_of(v: Vault, needle: str) -> set[str]:
     """The scopes of the entries whose text holds ``needle``."""
     with v.engine.connect() as c:
