@@ -578,10 +578,12 @@ def _counts_it(words: Sequence[str], i: int, j: int, noun_stems: set[str]) -> bo
     """Is the number at ``i`` a count of the noun at ``j``? Not when another plural comes
     first: "50,000 rows once the pipe-by-pipe catalogue went in" counts rows (new user's
     trial, session 29)."""
-    if j < i:
-        # "Exceptions: 4.2%", "caregivers: 48" — not a thing's number after its name, "Loom 7
-        # is still sending" (the same trial: "how many looms?")
-        return not (i == j + 1 and not words[j].endswith("s") and words[i].isdigit())
+    if j < i and i == j + 1 and not words[j].endswith("s") and words[i].isdigit():
+        # not a thing's number after its name, "Loom 7 is still sending" (the same trial: "how
+        # many looms?")
+        return False
+    # "Exceptions: 4.2%", "caregivers: 48"; not with another plural between: "hive scales drift
+    # about 300 g" counts scales, not hives (the same trial)
     return not any(
         len(w) > 3
         and w.endswith("s")
@@ -589,7 +591,7 @@ def _counts_it(words: Sequence[str], i: int, j: int, noun_stems: set[str]) -> bo
         and w not in SCAFFOLD
         and w not in _NOT_PLURALS
         and stem(w) not in noun_stems
-        for w in words[i + 1 : j]
+        for w in words[min(i, j) + 1 : max(i, j)]
     )
 
 

@@ -2040,6 +2040,8 @@ def test_a_name_number_or_a_duration_is_no_count() -> None:
         ("we run 12 looms", "looms", True),
         ("Looms: 12", "looms", True),
         ("2h with the 4 hives", "hives", True),
+        ("Oskar's hive scales drift about 300 g per week", "hives", False),
+        ("caregivers on the rota: 48", "caregivers", True),
         ("40k visitors", "visitors", True),
     ):
         assert counts(sentence, {stem(noun)}) is ok, sentence
